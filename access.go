@@ -1,0 +1,58 @@
+package ticketkit
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// checkActor validates the actor every call starts from.
+func checkActor(a ticket.Actor) error {
+	var v ticket.ValidationError
+	if a.ID == "" {
+		v.Add("actor.id", "required", "is required")
+	}
+	if a.TenantID == "" {
+		v.Add("actor.tenant_id", "required", "is required")
+	}
+	if !a.Role.Valid() {
+		v.Add("actor.role", "oneof", fmt.Sprintf("must be one of %v", ticket.Roles()))
+	}
+	if a.Role == ticket.RoleCustomer && a.CustomerID == "" {
+		v.Add("actor.customer_id", "required", "is required for customers")
+	}
+	if len(v.Fields) > 0 {
+		return &v
+	}
+	return nil
+}
+
+// requireStaff refuses customers.
+func requireStaff(a ticket.Actor, what string) error {
+	if !a.Role.Staff() {
+		return fmt.Errorf("ticketkit: %s may not %s: %w", a.Role, what, ErrForbidden)
+	}
+	return nil
+}
+
+// canSee reports whether the actor may see the ticket. Tenants are
+// already separated by the store; customers see only their own tickets.
+func canSee(a ticket.Actor, t *ticket.Ticket) bool {
+	return a.Role != ticket.RoleCustomer || t.Customer.ID == a.CustomerID
+}
+
+// load reads a ticket the actor may see, or returns ErrNotFound. A
+// customer asking for someone else's ticket learns nothing more than
+// that it does not exist.
+func load(ctx context.Context, tx storage.Tx, a ticket.Actor, id string) (*ticket.Ticket, error) {
+	t, err := tx.TicketGet(ctx, storage.TicketGetParams{TenantID: a.TenantID, ID: id})
+	if err != nil {
+		return nil, fmt.Errorf("ticketkit: ticket %q: %w", id, err)
+	}
+	if !canSee(a, t) {
+		return nil, fmt.Errorf("ticketkit: ticket %q: %w", id, ErrNotFound)
+	}
+	return t, nil
+}

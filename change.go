@@ -1,0 +1,100 @@
+package ticketkit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ticketkit/ticketkit/notify"
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// maxConflictRetries bounds how often a change that lost an optimistic
+// version race is re-run on the fresh ticket when the caller did not ask
+// for a specific version.
+const maxConflictRetries = 5
+
+// mutation changes a loaded ticket inside the change's transaction. It
+// may write further rows through tx and record what it did in b.
+type mutation func(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batch) error
+
+// change is the one path every update of an existing ticket takes: load
+// the ticket the actor may see, check the caller's version, mutate it,
+// derive history lines and notifications from what changed, and store
+// all of it in one transaction. It returns the stored ticket.
+//
+// When version is 0 and another writer wins the race for the ticket's
+// version, the mutation is run again on the fresh ticket, so that no
+// update is lost and no rule is checked against stale data. When version
+// is set, a stale version fails with ErrConflict.
+func (d *Desk) change(ctx context.Context, actor ticket.Actor, id string, version int64, mutate mutation) (*ticket.Ticket, *batch, error) {
+	if err := checkActor(actor); err != nil {
+		return nil, nil, err
+	}
+	for attempt := 0; ; attempt++ {
+		var out *ticket.Ticket
+		b := &batch{actor: actor}
+		err := d.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+			t, err := load(ctx, tx, actor, id)
+			if err != nil {
+				return err
+			}
+			if version != 0 && t.Version != version {
+				return fmt.Errorf("ticketkit: ticket %s is at version %d, not %d: %w", t.Number, t.Version, version, ErrConflict)
+			}
+			before := t.Clone()
+			t.UpdatedAt = d.now()
+			if err := mutate(ctx, tx, t, b); err != nil {
+				return err
+			}
+			changes := ticket.Diff(before, t)
+			if len(changes) == 0 && !b.touched {
+				out = before // nothing to store
+				return nil
+			}
+			if err := tx.TicketUpdate(ctx, t); err != nil {
+				return fmt.Errorf("ticketkit: update ticket %s: %w", t.Number, err)
+			}
+			b.history(t, changes)
+			b.derive(before, t, d.catalog)
+			if _, err := b.write(ctx, tx); err != nil {
+				return err
+			}
+			out = t
+			return nil
+		})
+		if err == nil {
+			d.deliver(ctx, b.notices)
+			return out, b, nil
+		}
+		if version != 0 || attempt >= maxConflictRetries || !errors.Is(err, ErrConflict) {
+			return nil, nil, err
+		}
+	}
+}
+
+// derive queues the notifications that follow from the difference
+// between before and after, then the ones the mutation asked for.
+func (b *batch) derive(before, after *ticket.Ticket, c *ticket.Catalog) {
+	if before.Status != after.Status {
+		from, to := before.Status, after.Status
+		b.notice(notify.KindStatusChanged, after, func(e *notify.Event) { e.From, e.To = from, to })
+		old, _ := c.Status(from)
+		now, _ := c.Status(to)
+		if now.Category == ticket.CategoryClosed && old.Category != ticket.CategoryClosed {
+			b.notice(notify.KindClosed, after, func(e *notify.Event) { e.From, e.To = from, to })
+		}
+	}
+	if before.Assignee != after.Assignee || before.Department != after.Department {
+		from, to := before.Assignee, after.Assignee
+		b.notice(notify.KindAssigned, after, func(e *notify.Event) { e.From, e.To = from, to })
+	}
+	if b.message != nil {
+		m := b.message.Clone()
+		b.notice(notify.KindMessageAdded, after, func(e *notify.Event) { e.Message = m })
+	}
+	for _, k := range b.extra {
+		b.notice(k, after, nil)
+	}
+}

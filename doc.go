@@ -1,0 +1,57 @@
+// Package ticketkit is an embeddable help desk and complaint-handling
+// library: tickets with human numbers, configurable statuses, priorities
+// and categories, a validated workflow, message threads with attachments,
+// field-level history and notifications that are never lost, on the
+// host's own database.
+//
+// # Getting started
+//
+// A host builds a [Desk] from a store and, optionally, a catalog, a
+// workflow and a notifier, then calls its methods on behalf of an
+// [Actor] (a customer, an agent, a supervisor or the system):
+//
+//	desk, err := ticketkit.New(ticketkit.Config{Store: memory.New()})
+//	agent := ticketkit.Actor{ID: "u1", Role: ticket.RoleAgent, TenantID: "acme"}
+//	t, err := desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "Broken kettle"})
+//	t, err = desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: t.ID, To: ticket.StatusInProgress})
+//
+// # Packages
+//
+// The root package wires the others and is the only one that imports
+// them all:
+//
+//   - ticket: domain types (Ticket, Message, Event), catalogs, numbers, validation.
+//   - workflow: the state machine and its guards; pure rules, no I/O.
+//   - storage: the Store contract; storage/memory, storage/bunstore
+//     (PostgreSQL and SQLite through Bun) and storage/storagetest, the
+//     conformance suite every adapter passes.
+//   - notify: notification events and the Notifier interface;
+//     notify/notifytest records them in tests.
+//   - blob: attachment content; phone: mobile number normalization;
+//     clock: the time source, with a fake for tests.
+//
+// # Use cases
+//
+// Every use case validates its input, asks the workflow where a rule
+// applies, and stores the ticket change, one history line per changed
+// field and the resulting notifications in one transaction. Inputs that
+// fail validation return a *[ValidationError] naming every bad field;
+// refused status changes return a *[TransitionError]; unknown or
+// invisible tickets return [ErrNotFound]; lost version races with an
+// explicit version return [ErrConflict].
+//
+// # Access
+//
+// Every call is scoped to the actor's tenant. Customers see only their own
+// tickets (others are reported as not found), never see internal notes,
+// may not assign or edit tickets and may only take the status changes the
+// workflow grants their role (none, by default).
+//
+// # Notifications
+//
+// Each change writes its notifications to the store's outbox in the same
+// transaction. Once the transaction commits, the Desk hands them to the
+// configured Notifier and marks them delivered; those whose delivery
+// failed stay pending and are picked up by [Desk.DeliverPending]. A
+// rolled-back change notifies no one.
+package ticketkit

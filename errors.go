@@ -1,0 +1,41 @@
+package ticketkit
+
+import (
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+	"github.com/ticketkit/ticketkit/workflow"
+)
+
+// Errors a Desk returns, re-exported from the packages that define them so
+// that hosts test them with errors.Is from one place.
+var (
+	// ErrNotFound: no such ticket in the actor's tenant, or the actor may
+	// not see it (a customer asking for another customer's ticket).
+	ErrNotFound = storage.ErrNotFound
+	// ErrConflict: the ticket changed since the version the caller read.
+	ErrConflict = storage.ErrConflict
+	// ErrForbidden: the actor's role may not do this.
+	ErrForbidden = workflow.ErrForbidden
+	// ErrNoTransition: the workflow has no transition between the two
+	// statuses.
+	ErrNoTransition = workflow.ErrNoTransition
+	// ErrGuard: a transition guard (such as a required closure reason)
+	// refused the change.
+	ErrGuard = workflow.ErrGuard
+	// ErrReopenWindow: the ticket was closed too long ago to reopen.
+	ErrReopenWindow = workflow.ErrReopenWindow
+)
+
+// ValidationError lists every invalid field of an input; see
+// [ticket.ValidationError].
+type ValidationError = ticket.ValidationError
+
+// FieldError is one invalid field of a [ValidationError].
+type FieldError = ticket.FieldError
+
+// TransitionError says why the workflow refused a status change; see
+// [workflow.TransitionError].
+type TransitionError = workflow.TransitionError
+
+// Actor is whoever performs an operation; see [ticket.Actor].
+type Actor = ticket.Actor

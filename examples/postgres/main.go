@@ -1,0 +1,127 @@
+// Command postgres runs ticketkit on PostgreSQL inside the host's own
+// transaction: an order-return row of the host and the ticket about it
+// commit together, or not at all.
+//
+//	go run ./examples/postgres -dsn 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable'
+//
+// The DSN may also come from TICKETKIT_POSTGRES_DSN. ticketkit's tables
+// get the prefix "helpdesk_" so that they sit beside the host's.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+
+	"github.com/uptrace/bun"
+
+	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/internal/dbopen"
+	"github.com/ticketkit/ticketkit/storage/bunstore"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+func main() {
+	dsn := flag.String("dsn", os.Getenv("TICKETKIT_POSTGRES_DSN"), "PostgreSQL DSN")
+	flag.Parse()
+	if *dsn == "" {
+		log.Fatal("give a PostgreSQL DSN with -dsn or TICKETKIT_POSTGRES_DSN")
+	}
+	ctx := context.Background()
+	db, err := dbopen.Postgres(ctx, *dsn)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	if err := run(ctx, os.Stdout, db); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// returnRow is a row of the host's own schema.
+type returnRow struct {
+	bun.BaseModel `bun:"table:shop_returns"`
+	ID            int64  `bun:"id,pk,autoincrement"`
+	OrderID       string `bun:"order_id,notnull"`
+	TicketNumber  string `bun:"ticket_number,notnull"`
+}
+
+var errCustomerChangedMind = errors.New("customer changed their mind")
+
+// run migrates ticketkit's tables, then records two returns, each with a
+// ticket, in the host's transactions: one commits, one rolls back.
+func run(ctx context.Context, w io.Writer, db *bun.DB) error {
+	store, err := bunstore.New(db, bunstore.Config{TablePrefix: "helpdesk_"})
+	if err != nil {
+		return err
+	}
+	if err := store.Migrate(ctx); err != nil {
+		return err
+	}
+	if _, err := db.NewCreateTable().Model((*returnRow)(nil)).IfNotExists().Exec(ctx); err != nil {
+		return err
+	}
+	clerk := ticketkit.Actor{ID: "clerk-3", Role: ticket.RoleAgent, TenantID: "shop"}
+
+	record := func(orderID string, fail error) (string, error) {
+		var number string
+		err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			// The Desk writes through the host's transaction.
+			txStore, err := bunstore.New(tx, bunstore.Config{TablePrefix: "helpdesk_"})
+			if err != nil {
+				return err
+			}
+			desk, err := ticketkit.New(ticketkit.Config{Store: txStore})
+			if err != nil {
+				return err
+			}
+			t, err := desk.Open(ctx, clerk, ticketkit.OpenParams{
+				Subject:    "Return of order " + orderID,
+				Category:   ticket.CategoryComplaint,
+				References: []ticket.Reference{{Kind: ticket.RefOrder, ID: orderID}},
+			})
+			if err != nil {
+				return err
+			}
+			number = t.Number
+			if _, err := tx.NewInsert().Model(&returnRow{OrderID: orderID, TicketNumber: t.Number}).Exec(ctx); err != nil {
+				return err
+			}
+			return fail
+		})
+		return number, err
+	}
+
+	n1, err := record("SO-1001", nil)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "committed: return of SO-1001 with ticket %s\n", n1)
+	n2, err := record("SO-1002", errCustomerChangedMind)
+	if !errors.Is(err, errCustomerChangedMind) {
+		return fmt.Errorf("expected the rollback, got %v", err)
+	}
+	fmt.Fprintf(w, "rolled back: return of SO-1002 (ticket %s was never stored)\n", n2)
+
+	desk, err := ticketkit.New(ticketkit.Config{Store: store})
+	if err != nil {
+		return err
+	}
+	res, err := desk.Search(ctx, clerk, ticketkit.SearchParams{Text: "Return of order"})
+	if err != nil {
+		return err
+	}
+	returns, err := db.NewSelect().Model((*returnRow)(nil)).Count(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "stored: %d return row(s), %d ticket(s)\n", returns, len(res.Tickets))
+	for _, t := range res.Tickets {
+		fmt.Fprintf(w, "  %s %s\n", t.Number, t.Subject)
+	}
+	return nil
+}

@@ -1,0 +1,73 @@
+// Package dbopen opens the SQLite and PostgreSQL databases ticketkit's
+// examples and tests run on, with the driver settings ticketkit needs.
+// Library packages never import it: hosts bring their own driver and
+// hand ticketkit a *bun.DB.
+package dbopen
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" database/sql driver
+)
+
+// Memory is the path that opens a private in-memory SQLite database.
+const Memory = ":memory:"
+
+// SQLiteDSN returns the modernc.org/sqlite DSN for the database file at
+// path: foreign keys on, WAL journaling, a 10 s busy timeout, and
+// _txlock=immediate so that write transactions take SQLite's write lock
+// at BEGIN and wait for it through the busy timeout instead of failing
+// when they upgrade a read lock.
+func SQLiteDSN(path string) string {
+	return "file:" + path +
+		"?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_txlock=immediate"
+}
+
+// SQLite opens the SQLite database file at path, creating it if needed,
+// or a private in-memory database for [Memory]. The caller closes it.
+func SQLite(path string) (*bun.DB, error) {
+	dsn := SQLiteDSN(path)
+	if path == Memory {
+		dsn = "file::memory:?_pragma=foreign_keys(1)"
+	}
+	sqldb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	if path == Memory {
+		// Every connection to :memory: would open a database of its own.
+		sqldb.SetMaxOpenConns(1)
+		sqldb.SetConnMaxIdleTime(0)
+		sqldb.SetConnMaxLifetime(0)
+	}
+	db := bun.NewDB(sqldb, sqlitedialect.New())
+	if err := db.Ping(); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// Postgres opens a connection pool to the PostgreSQL database at dsn
+// through pgx's database/sql driver and checks that it answers. The
+// caller closes it.
+func Postgres(ctx context.Context, dsn string) (*bun.DB, error) {
+	sqldb, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqldb.PingContext(ctx); err != nil {
+		_ = sqldb.Close()
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	return bun.NewDB(sqldb, pgdialect.New()), nil
+}

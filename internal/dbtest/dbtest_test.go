@@ -1,0 +1,182 @@
+package dbtest_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"github.com/uptrace/bun"
+
+	"github.com/ticketkit/ticketkit/internal/dbtest"
+)
+
+func TestSQLite(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := dbtest.SQLite(t)
+	for pragma, want := range map[string]string{
+		"foreign_keys": "1",
+		"journal_mode": "wal",
+		"busy_timeout": "10000",
+	} {
+		var got string
+		require.NoError(t, db.NewRaw("PRAGMA "+pragma).Scan(ctx, &got), pragma)
+		require.Equal(t, want, got, pragma)
+	}
+	file := sqliteFile(t, db)
+	require.Equal(t, "test.db", filepath.Base(file))
+	_, err := os.Stat(file)
+	require.NoError(t, err)
+}
+
+func TestSQLiteImmediateTransactions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := dbtest.SQLite(t)
+	_, err := db.ExecContext(ctx, "CREATE TABLE x (n integer)")
+	require.NoError(t, err)
+	// With _txlock=immediate, BEGIN takes the write lock: a second
+	// connection cannot write until the first transaction ends.
+	tx, err := db.BeginTx(ctx, nil)
+	require.NoError(t, err)
+	defer tx.Rollback()
+	other, err := dbtest.OpenSQLite(sqliteFile(t, db))
+	require.NoError(t, err)
+	defer other.Close()
+	conn, err := other.Conn(ctx)
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = conn.ExecContext(ctx, "PRAGMA busy_timeout = 0")
+	require.NoError(t, err)
+	_, err = conn.ExecContext(ctx, "INSERT INTO x VALUES (1)")
+	require.ErrorContains(t, err, "locked")
+}
+
+func TestSQLiteMemory(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := dbtest.SQLiteMemory(t)
+	// Every query sees the same database: there is one connection.
+	_, err := db.ExecContext(ctx, "CREATE TABLE x (n integer)")
+	require.NoError(t, err)
+	_, err = db.ExecContext(ctx, "INSERT INTO x VALUES (1)")
+	require.NoError(t, err)
+	var n int
+	require.NoError(t, db.NewRaw("SELECT count(*) FROM x").Scan(ctx, &n))
+	require.Equal(t, 1, n)
+
+	other := dbtest.SQLiteMemory(t)
+	_, err = other.ExecContext(ctx, "SELECT count(*) FROM x")
+	require.Error(t, err, "each call has a database of its own")
+}
+
+func TestPostgresSchemaPerTest(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var schemas []string
+	for i := range 2 {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			db := dbtest.Postgres(t)
+			var schema string
+			require.NoError(t, db.NewRaw("SELECT current_schema()").Scan(ctx, &schema))
+			require.True(t, strings.HasPrefix(schema, "tk_"), schema)
+			_, err := db.ExecContext(ctx, "CREATE TABLE x (n integer)")
+			require.NoError(t, err)
+			schemas = append(schemas, schema)
+		})
+	}
+	if len(schemas) < 2 {
+		return // failed or skipped above
+	}
+	require.NotEqual(t, schemas[0], schemas[1])
+
+	admin, err := dbtest.OpenPostgres(os.Getenv(dbtest.PostgresEnv), "")
+	require.NoError(t, err)
+	defer admin.Close()
+	n, err := admin.NewSelect().TableExpr("information_schema.schemata").
+		Where("schema_name IN (?, ?)", schemas[0], schemas[1]).Count(ctx)
+	require.NoError(t, err)
+	require.Zero(t, n, "schemas are dropped when their test ends")
+}
+
+func TestBackends(t *testing.T) {
+	var names []string
+	for _, b := range dbtest.Backends() {
+		names = append(names, b.Name)
+		require.NotNil(t, b.Open)
+	}
+	require.Equal(t, []string{"sqlite", "postgres"}, names)
+}
+
+// fakeTB records how a helper gave up on a test.
+type fakeTB struct {
+	testing.TB
+	skipped, failed string
+}
+
+func (f *fakeTB) Helper() {}
+func (f *fakeTB) Skip(args ...any) {
+	f.skipped = fmt.Sprint(args...)
+	runtime.Goexit()
+}
+func (f *fakeTB) Fatalf(format string, args ...any) {
+	f.failed = fmt.Sprintf(format, args...)
+	runtime.Goexit()
+}
+func (f *fakeTB) Fatal(args ...any) {
+	f.failed = fmt.Sprint(args...)
+	runtime.Goexit()
+}
+
+// TestPostgresUnavailable checks that a missing or unreachable server
+// skips the test locally and fails it under CI.
+func TestPostgresUnavailable(t *testing.T) {
+	tests := []struct {
+		name, dsn, ci string
+		skip          bool
+		message       string
+	}{
+		{"UnsetLocally", "", "", true, "set " + dbtest.PostgresEnv},
+		{"UnsetUnderCI", "", "true", false, "set " + dbtest.PostgresEnv},
+		{"UnreachableLocally", "postgres://postgres:secret@127.0.0.1:1/test?sslmode=disable&connect_timeout=2", "", true, "unreachable"},
+		{"UnreachableUnderCI", "postgres://postgres:secret@127.0.0.1:1/test?sslmode=disable&connect_timeout=2", "true", false, "unreachable"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(dbtest.PostgresEnv, tc.dsn)
+			t.Setenv("CI", tc.ci)
+			f := &fakeTB{TB: t}
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				dbtest.Postgres(f)
+				f.failed = "Postgres returned"
+			}()
+			<-done
+			got := f.failed
+			if tc.skip {
+				got = f.skipped
+				require.Empty(t, f.failed)
+			} else {
+				require.Empty(t, f.skipped)
+			}
+			require.Contains(t, got, tc.message)
+			require.NotContains(t, got, "secret", "the password is not shown")
+		})
+	}
+}
+
+// sqliteFile returns the file of db's main database.
+func sqliteFile(t *testing.T, db *bun.DB) string {
+	t.Helper()
+	var seq int
+	var name, file string
+	require.NoError(t, db.QueryRowContext(context.Background(), "PRAGMA database_list").Scan(&seq, &name, &file))
+	require.Equal(t, "main", name)
+	return file
+}

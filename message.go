@@ -1,0 +1,242 @@
+package ticketkit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/ticketkit/ticketkit/blob"
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// ErrNoBlobStore is returned for attachments when the Desk was configured
+// without a blob store.
+var ErrNoBlobStore = errors.New("ticketkit: no blob store configured for attachments")
+
+// AttachmentInput is a file to attach to a message.
+type AttachmentInput struct {
+	Name        string    `json:"name" validate:"required,max=255"`
+	ContentType string    `json:"content_type,omitempty" validate:"max=255"`
+	Content     io.Reader `json:"-" validate:"required"`
+}
+
+// MessageParams is a message to add to a ticket's thread.
+type MessageParams struct {
+	TicketID string `json:"ticket_id" validate:"required"`
+	Body     string `json:"body" validate:"required,max=100000"`
+	// Type is a message type (category) code from the catalog.
+	Type        string            `json:"type,omitempty"`
+	Attachments []AttachmentInput `json:"attachments,omitempty" validate:"dive"`
+}
+
+// Reply adds a message to a ticket's thread that its customer can read: a
+// customer message when the actor is a customer, an agent reply when the
+// actor is staff, a system entry for the system actor.
+func (d *Desk) Reply(ctx context.Context, actor ticket.Actor, p MessageParams) (*ticket.Message, error) {
+	kind := ticket.MessageReply
+	switch actor.Role {
+	case ticket.RoleCustomer:
+		kind = ticket.MessageCustomer
+	case ticket.RoleSystem:
+		kind = ticket.MessageSystem
+	}
+	return d.addMessage(ctx, actor, kind, p)
+}
+
+// AddNote adds an internal note to a ticket's thread. Customers never see
+// notes; only staff may write them.
+func (d *Desk) AddNote(ctx context.Context, actor ticket.Actor, p MessageParams) (*ticket.Message, error) {
+	if err := requireStaff(actor, "write internal notes"); err != nil {
+		return nil, err
+	}
+	return d.addMessage(ctx, actor, ticket.MessageNote, p)
+}
+
+func (d *Desk) addMessage(ctx context.Context, actor ticket.Actor, kind ticket.MessageKind, p MessageParams) (*ticket.Message, error) {
+	if err := checkActor(actor); err != nil {
+		return nil, err
+	}
+	v := asValidation(ticket.Validate(p))
+	if p.Type != "" {
+		for _, fe := range d.catalog.CheckRefs(ticket.Refs{Category: p.Type}) {
+			fe.Field = "type"
+			v.Fields = append(v.Fields, fe)
+		}
+	}
+	if len(p.Attachments) > d.maxFiles {
+		v.Add("attachments", "max", fmt.Sprintf("must hold at most %d files", d.maxFiles))
+	}
+	if err := failed(v); err != nil {
+		return nil, err
+	}
+	atts, err := d.putAttachments(ctx, p.Attachments)
+	if err != nil {
+		return nil, err
+	}
+	var msg *ticket.Message
+	_, _, err = d.change(ctx, actor, p.TicketID, 0, func(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batch) error {
+		msg = &ticket.Message{
+			ID:          newID(),
+			TenantID:    t.TenantID,
+			TicketID:    t.ID,
+			Kind:        kind,
+			Type:        p.Type,
+			AuthorID:    actor.ID,
+			AuthorRole:  actor.Role,
+			Body:        p.Body,
+			Attachments: slices.Clone(atts),
+			CreatedAt:   t.UpdatedAt,
+		}
+		if err := tx.MessageCreate(ctx, msg); err != nil {
+			return fmt.Errorf("ticketkit: add message to %s: %w", t.Number, err)
+		}
+		b.message, b.touched = msg, true
+		return nil
+	})
+	if err != nil {
+		d.deleteBlobs(ctx, atts)
+		return nil, err
+	}
+	return msg, nil
+}
+
+// putAttachments stores attachment content before the message's
+// transaction, so that no transaction waits on an upload. On failure the
+// content stored so far is deleted again.
+func (d *Desk) putAttachments(ctx context.Context, in []AttachmentInput) ([]ticket.Attachment, error) {
+	if len(in) == 0 {
+		return nil, nil
+	}
+	if d.blobs == nil {
+		return nil, ErrNoBlobStore
+	}
+	out := make([]ticket.Attachment, 0, len(in))
+	for i, a := range in {
+		info, err := d.blobs.Put(ctx, a.Content, d.maxSize)
+		if err != nil {
+			d.deleteBlobs(ctx, out)
+			if errors.Is(err, blob.ErrTooLarge) {
+				return nil, ticket.NewValidationError(ticket.FieldError{
+					Field: fmt.Sprintf("attachments[%d].content", i), Rule: "max_size", Message: err.Error(),
+				})
+			}
+			return nil, fmt.Errorf("ticketkit: store attachment %q: %w", a.Name, err)
+		}
+		out = append(out, ticket.Attachment{
+			ID: newID(), Name: a.Name, ContentType: a.ContentType,
+			Size: info.Size, SHA256: info.SHA256, Key: info.Key,
+		})
+	}
+	return out, nil
+}
+
+func (d *Desk) deleteBlobs(ctx context.Context, atts []ticket.Attachment) {
+	for _, a := range atts {
+		if err := d.blobs.Delete(context.WithoutCancel(ctx), a.Key); err != nil {
+			d.log.WarnContext(ctx, "ticketkit: could not delete orphan attachment", "key", a.Key, "err", err)
+		}
+	}
+}
+
+// MessageListParams selects one page of messages, oldest first.
+type MessageListParams struct {
+	// TicketID limits the list to one ticket's thread; empty lists the
+	// messages of every ticket the actor may see.
+	TicketID string `json:"ticket_id,omitempty"`
+	// Kinds limits the list to these kinds. Customers never get notes.
+	Kinds []ticket.MessageKind `json:"kinds,omitempty"`
+	// CreatedFrom and CreatedTo bound the creation time to
+	// [CreatedFrom, CreatedTo).
+	CreatedFrom time.Time `json:"created_from,omitzero"`
+	CreatedTo   time.Time `json:"created_to,omitzero"`
+	Limit       int       `json:"limit,omitempty" validate:"min=0,max=500"`
+	After       string    `json:"after,omitempty"`
+}
+
+// MessagePage is one page of messages.
+type MessagePage struct {
+	Messages []*ticket.Message `json:"messages"`
+	// Next is the cursor of the following page; empty on the last one.
+	Next string `json:"next,omitempty"`
+}
+
+// Messages lists messages the actor may read: for customers, the
+// non-internal messages of their own tickets.
+func (d *Desk) Messages(ctx context.Context, actor ticket.Actor, p MessageListParams) (*MessagePage, error) {
+	if err := checkActor(actor); err != nil {
+		return nil, err
+	}
+	v := asValidation(ticket.Validate(p))
+	for i, k := range p.Kinds {
+		if !k.Valid() {
+			v.Add(fmt.Sprintf("kinds[%d]", i), "oneof", fmt.Sprintf("must be one of %v", ticket.MessageKinds()))
+		}
+	}
+	if err := failed(v); err != nil {
+		return nil, err
+	}
+	q := storage.MessageListParams{
+		TenantID: actor.TenantID, TicketID: p.TicketID, Kinds: p.Kinds,
+		CreatedFrom: p.CreatedFrom, CreatedTo: p.CreatedTo, Limit: p.Limit, After: p.After,
+	}
+	if actor.Role == ticket.RoleCustomer {
+		q.CustomerID = actor.CustomerID
+		q.Kinds = visibleKinds(p.Kinds)
+		if len(q.Kinds) == 0 {
+			return &MessagePage{}, nil
+		}
+	}
+	if p.TicketID != "" {
+		if _, err := load(ctx, d.store, actor, p.TicketID); err != nil {
+			return nil, err
+		}
+	}
+	res, err := d.store.MessageList(ctx, q)
+	if err != nil {
+		return nil, wrapList("messages", err)
+	}
+	return &MessagePage{Messages: res.Messages, Next: res.Next}, nil
+}
+
+// visibleKinds removes internal kinds from a customer's request; an
+// empty request means every visible kind.
+func visibleKinds(kinds []ticket.MessageKind) []ticket.MessageKind {
+	if len(kinds) == 0 {
+		kinds = ticket.MessageKinds()
+	}
+	return slices.DeleteFunc(slices.Clone(kinds), ticket.MessageKind.Internal)
+}
+
+// OpenAttachment returns an attachment of a ticket's message the actor may
+// read, and its content. The caller closes the reader.
+func (d *Desk) OpenAttachment(ctx context.Context, actor ticket.Actor, ticketID, attachmentID string) (ticket.Attachment, io.ReadCloser, error) {
+	if d.blobs == nil {
+		return ticket.Attachment{}, nil, ErrNoBlobStore
+	}
+	p := MessageListParams{TicketID: ticketID, Limit: storage.MaxLimit}
+	for {
+		page, err := d.Messages(ctx, actor, p)
+		if err != nil {
+			return ticket.Attachment{}, nil, err
+		}
+		for _, m := range page.Messages {
+			for _, a := range m.Attachments {
+				if a.ID == attachmentID {
+					r, err := d.blobs.Open(ctx, a.Key)
+					if err != nil {
+						return a, nil, fmt.Errorf("ticketkit: open attachment %q: %w", a.Name, err)
+					}
+					return a, r, nil
+				}
+			}
+		}
+		if page.Next == "" {
+			return ticket.Attachment{}, nil, fmt.Errorf("ticketkit: attachment %q: %w", attachmentID, ErrNotFound)
+		}
+		p.After = page.Next
+	}
+}

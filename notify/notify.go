@@ -1,0 +1,99 @@
+// Package notify defines the notifications ticketkit emits and the
+// [Notifier] interface hosts and adapters implement to deliver them.
+//
+// The Desk writes every [Event] to the store's outbox in the same
+// transaction as the change that caused it, then hands it to the
+// configured Notifier once the transaction has committed. Adapters for
+// email and webhooks live in sub-packages; notifytest records events for
+// tests.
+package notify
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// Kind is the kind of a notification event.
+type Kind string
+
+// Event kinds.
+const (
+	KindOpened        Kind = "ticket.opened"         // KindOpened: a ticket was opened.
+	KindMessageAdded  Kind = "ticket.message_added"  // KindMessageAdded: a message, reply or note was added.
+	KindStatusChanged Kind = "ticket.status_changed" // KindStatusChanged: the status changed (also sent along KindClosed).
+	KindAssigned      Kind = "ticket.assigned"       // KindAssigned: the department or assignee changed.
+	KindEscalated     Kind = "ticket.escalated"      // KindEscalated: an escalation level fired.
+	KindClosed        Kind = "ticket.closed"         // KindClosed: the ticket entered a closed status.
+)
+
+// Kinds returns every event kind.
+func Kinds() []Kind {
+	return []Kind{KindOpened, KindMessageAdded, KindStatusChanged, KindAssigned, KindEscalated, KindClosed}
+}
+
+// Event is a notification about a ticket. It carries a snapshot of the
+// ticket as it was after the change, so that a notifier needs no database
+// access to render it.
+type Event struct {
+	// ID is unique per event and stable across delivery attempts: use it
+	// as an idempotency key.
+	ID       string       `json:"id"`
+	Kind     Kind         `json:"kind"`
+	TenantID string       `json:"tenant_id"`
+	At       time.Time    `json:"at"`
+	Actor    ticket.Actor `json:"actor"`
+	// Ticket is the ticket after the change.
+	Ticket *ticket.Ticket `json:"ticket"`
+	// Message is the added message, for KindMessageAdded.
+	Message *ticket.Message `json:"message,omitempty"`
+	// Changes are the history lines of the change, if any.
+	Changes []*ticket.Event `json:"changes,omitempty"`
+	// From and To are the old and new status for KindStatusChanged and
+	// KindClosed, or the old and new assignee for KindAssigned.
+	From string `json:"from,omitempty"`
+	To   string `json:"to,omitempty"`
+}
+
+// Notifier delivers notification events. Notify may be called several
+// times for one event (delivery is at least once): deduplicate by
+// Event.ID where that matters.
+type Notifier interface {
+	Notify(ctx context.Context, e Event) error
+}
+
+// NotifierFunc adapts a function to the [Notifier] interface.
+type NotifierFunc func(ctx context.Context, e Event) error
+
+// Notify calls f(ctx, e).
+func (f NotifierFunc) Notify(ctx context.Context, e Event) error { return f(ctx, e) }
+
+// Discard is a Notifier that drops every event.
+var Discard Notifier = NotifierFunc(func(context.Context, Event) error { return nil })
+
+// Fanout returns a Notifier that hands each event to every notifier in
+// turn. All are called even when some fail; their errors are joined.
+func Fanout(notifiers ...Notifier) Notifier {
+	return NotifierFunc(func(ctx context.Context, e Event) error {
+		var errs []error
+		for _, n := range notifiers {
+			if err := n.Notify(ctx, e); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		return errors.Join(errs...)
+	})
+}
+
+// Filter returns a Notifier that passes to n only the events keep
+// accepts.
+func Filter(n Notifier, keep func(Event) bool) Notifier {
+	return NotifierFunc(func(ctx context.Context, e Event) error {
+		if !keep(e) {
+			return nil
+		}
+		return n.Notify(ctx, e)
+	})
+}

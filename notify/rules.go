@@ -1,0 +1,136 @@
+package notify
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// Audience is a group of people an event can be sent to. [Rules] list
+// the audiences of each event kind; a [Resolver] turns them into
+// [Recipient] values.
+type Audience string
+
+// Audiences an event can reach.
+const (
+	// AudienceCustomer is the ticket's customer, at Ticket.Customer.Email.
+	AudienceCustomer Audience = "customer"
+	// AudienceDepartment is the ticket's department, at the Email of its
+	// catalog entry.
+	AudienceDepartment Audience = "department"
+	// AudienceAssignee is the ticket's assignee, looked up in the
+	// [Directory].
+	AudienceAssignee Audience = "assignee"
+	// AudienceOwner is whoever owns the ticket: the assignee, or the
+	// department while the ticket is unassigned.
+	AudienceOwner Audience = "owner"
+	// AudienceWatchers is reserved for people following a ticket; it
+	// resolves to no one yet.
+	AudienceWatchers Audience = "watchers"
+)
+
+// Audiences returns every audience.
+func Audiences() []Audience {
+	return []Audience{AudienceCustomer, AudienceDepartment, AudienceAssignee, AudienceOwner, AudienceWatchers}
+}
+
+// Valid reports whether a is one of [Audiences].
+func (a Audience) Valid() bool { return slices.Contains(Audiences(), a) }
+
+// Recipient is one person or mailbox an event is sent to.
+type Recipient struct {
+	// Audience is why the recipient gets the event.
+	Audience Audience `json:"audience"`
+	// Address is an email address.
+	Address string `json:"address"`
+	// Name is the display name, if known.
+	Name string `json:"name,omitempty"`
+	// UserID is the host's user ID for staff recipients; empty for the
+	// customer and for department mailboxes.
+	UserID string `json:"user_id,omitempty"`
+	// Locale is the BCP 47 locale messages to the recipient are written
+	// in, such as "fr-CA".
+	Locale string `json:"locale,omitempty"`
+}
+
+// Rules map each event kind to the audiences that receive it. A kind
+// that is missing, or maps to no audience, notifies no one.
+//
+// Events of [KindMessageAdded] are first looked up under
+// [MessageRule] of their message's kind, and under KindMessageAdded
+// only when that key is missing, so that customer messages, agent
+// replies, internal notes and system messages can reach different
+// people. Whatever the rules say, internal notes never reach the
+// customer.
+type Rules map[Kind][]Audience
+
+// MessageRule returns the key under which [Rules] list the audiences of
+// a [KindMessageAdded] event whose message is of kind k, such as
+// "ticket.message_added/note".
+func MessageRule(k ticket.MessageKind) Kind {
+	return KindMessageAdded + "/" + Kind(k)
+}
+
+// DefaultRules returns the rules a [Resolver] uses unless told
+// otherwise:
+//
+//   - opened: the customer and the department;
+//   - a customer message: the owner (the assignee, or the department
+//     while the ticket is unassigned);
+//   - an agent reply or a system message: the customer;
+//   - an internal note: the owner, never the customer;
+//   - status changed: the customer;
+//   - closed: the customer;
+//   - assigned: the (new) assignee;
+//   - escalated: the department.
+//
+// Each call returns a new map the caller may change.
+func DefaultRules() Rules {
+	return Rules{
+		KindOpened:                          {AudienceCustomer, AudienceDepartment},
+		MessageRule(ticket.MessageCustomer): {AudienceOwner},
+		MessageRule(ticket.MessageReply):    {AudienceCustomer},
+		MessageRule(ticket.MessageSystem):   {AudienceCustomer},
+		MessageRule(ticket.MessageNote):     {AudienceOwner},
+		KindStatusChanged:                   {AudienceCustomer},
+		KindClosed:                          {AudienceCustomer},
+		KindAssigned:                        {AudienceAssignee},
+		KindEscalated:                       {AudienceDepartment},
+	}
+}
+
+// Clone returns a deep copy of r.
+func (r Rules) Clone() Rules {
+	if r == nil {
+		return nil
+	}
+	c := maps.Clone(r)
+	for k, v := range c {
+		c[k] = slices.Clone(v)
+	}
+	return c
+}
+
+// Without returns a copy of r in which no kind reaches any of the given
+// audiences, such as DefaultRules().Without(AudienceCustomer) for a
+// tenant that writes to its customers itself.
+func (r Rules) Without(audiences ...Audience) Rules {
+	c := r.Clone()
+	for k, v := range c {
+		c[k] = slices.DeleteFunc(v, func(a Audience) bool { return slices.Contains(audiences, a) })
+	}
+	return c
+}
+
+// For returns the audiences of e: for message events the entry of its
+// message kind (see [MessageRule]) if r has one, otherwise the entry of
+// e.Kind.
+func (r Rules) For(e Event) []Audience {
+	if e.Kind == KindMessageAdded && e.Message != nil {
+		if a, ok := r[MessageRule(e.Message.Kind)]; ok {
+			return a
+		}
+	}
+	return r[e.Kind]
+}

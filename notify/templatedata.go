@@ -1,0 +1,151 @@
+package notify
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// TemplateData is what notification templates are executed with. Labels
+// are in the recipient's locale; codes without a catalog entry are shown
+// as they are.
+type TemplateData struct {
+	// Event is the event being sent.
+	Event Event
+	// Ticket is the ticket after the change; never nil.
+	Ticket *ticket.Ticket
+	// Message is the added message of a [KindMessageAdded] event, or nil.
+	Message *ticket.Message
+	// Recipient is who the message is written for.
+	Recipient Recipient
+	// ForCustomer reports whether Recipient is the customer rather than
+	// staff or a department.
+	ForCustomer bool
+	// Internal reports whether Message is an internal note.
+	Internal bool
+	// Locale is the recipient's locale, such as "fr-CA"; "en" when the
+	// recipient has none.
+	Locale string
+	// Variant is the variant of the template being executed.
+	Variant string
+
+	// Number is the ticket's number, such as "TK-2026-000042".
+	Number string
+	// Subject is the ticket's subject.
+	Subject string
+	// CustomerName is the customer's name.
+	CustomerName string
+	// OpenedBy is the ID of the user who opened the ticket.
+	OpenedBy string
+	// OpenedAt is when the ticket was opened.
+	OpenedAt time.Time
+	// UpdatedAt is when the ticket was last changed.
+	UpdatedAt time.Time
+	// Order is the ID of the order the ticket is about, if any.
+	Order string
+	// Product is the label or ID of the product the ticket is about, if
+	// any.
+	Product string
+	// Serial is the serial number the ticket is about, if any.
+	Serial string
+
+	// Status, Priority, Category and Department are the labels of the
+	// ticket's codes.
+	Status     string
+	Priority   string
+	Category   string
+	Department string
+	// From and To are the labels of the old and new status of a
+	// [KindStatusChanged] or [KindClosed] event, and the old and new
+	// assignee IDs of a [KindAssigned] event.
+	From string
+	To   string
+
+	loc *time.Location
+}
+
+func newTemplateData(e Event, r Recipient, c *ticket.Catalog, locale, variant string, loc *time.Location) TemplateData {
+	t := e.Ticket
+	d := TemplateData{
+		Event:        e,
+		Ticket:       t,
+		Message:      e.Message,
+		Recipient:    r,
+		ForCustomer:  r.Audience == AudienceCustomer,
+		Internal:     e.Message != nil && e.Message.Kind.Internal(),
+		Locale:       locale,
+		Variant:      variant,
+		Number:       t.Number,
+		Subject:      t.Subject,
+		CustomerName: t.Customer.Name,
+		OpenedBy:     t.CreatedBy,
+		OpenedAt:     t.CreatedAt,
+		UpdatedAt:    t.UpdatedAt,
+		Status:       t.Status,
+		Priority:     t.Priority,
+		Category:     t.Category,
+		Department:   t.Department,
+		From:         e.From,
+		To:           e.To,
+		loc:          loc,
+	}
+	if ref, ok := t.Reference(ticket.RefOrder); ok {
+		d.Order = ref.ID
+	}
+	if ref, ok := t.Reference(ticket.RefProduct); ok {
+		d.Product = ref.ID
+		if ref.Label != "" {
+			d.Product = ref.Label
+		}
+	}
+	if ref, ok := t.Reference(ticket.RefSerial); ok {
+		d.Serial = ref.ID
+	}
+	if c == nil {
+		return d
+	}
+	statusLabel := func(code string) string {
+		if s, ok := c.Status(code); ok {
+			return s.Label.In(locale)
+		}
+		return code
+	}
+	d.Status = statusLabel(t.Status)
+	if p, ok := c.Priority(t.Priority); ok {
+		d.Priority = p.Label.In(locale)
+	}
+	if x, ok := c.Category(t.Category); ok {
+		d.Category = x.Label.In(locale)
+	}
+	if x, ok := c.Department(t.Department); ok {
+		d.Department = x.Label.In(locale)
+	}
+	if e.Kind == KindStatusChanged || e.Kind == KindClosed {
+		d.From, d.To = statusLabel(e.From), statusLabel(e.To)
+	}
+	return d
+}
+
+// Date formats tm in the templates' time zone and the recipient's
+// language: "March 5, 2026 at 14:30 UTC" in English, "5 mars 2026 à
+// 14:30 UTC" in French. Other languages get the English form. The zero
+// time gives "".
+func (d TemplateData) Date(tm time.Time) string {
+	if tm.IsZero() {
+		return ""
+	}
+	if d.loc != nil {
+		tm = tm.In(d.loc)
+	}
+	if lang, _, _ := strings.Cut(normLocale(d.Locale), "-"); lang == "fr" {
+		return fmt.Sprintf("%d %s %d à %s", tm.Day(), frenchMonths[tm.Month()-1], tm.Year(), tm.Format("15:04 MST"))
+	}
+	return tm.Format("January 2, 2006 at 15:04 MST")
+}
+
+var frenchMonths = [...]string{
+	"janvier", "février", "mars", "avril", "mai", "juin",
+	"juillet", "août", "septembre", "octobre", "novembre", "décembre",
+}

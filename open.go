@@ -1,0 +1,183 @@
+package ticketkit
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ticketkit/ticketkit/notify"
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// OpenParams is what a new ticket is opened with. Codes refer to the
+// desk's catalog; empty codes take the catalog's defaults.
+type OpenParams struct {
+	Subject     string `json:"subject" validate:"required,max=200"`
+	Description string `json:"description,omitempty" validate:"max=20000"`
+	// Priority defaults to the catalog's default priority.
+	Priority string `json:"priority,omitempty"`
+	Category string `json:"category,omitempty"`
+	// Department defaults to the category's department.
+	Department string         `json:"department,omitempty"`
+	Channel    ticket.Channel `json:"channel,omitempty" validate:"omitempty,channel"`
+	// Customer is the party the ticket is about. For a customer actor,
+	// Customer.ID is always the actor's CustomerID.
+	Customer   ticket.Customer    `json:"customer"`
+	Contacts   []ticket.Contact   `json:"contacts,omitempty" validate:"max=20,dive"`
+	References []ticket.Reference `json:"references,omitempty" validate:"max=50,dive"`
+	// Assignee is a host user ID. Customers may not set it.
+	Assignee string            `json:"assignee,omitempty" validate:"max=200"`
+	Tags     []string          `json:"tags,omitempty" validate:"max=50,dive,required,max=50"`
+	Fields   map[string]string `json:"fields,omitempty"`
+	// Reason is a complaint reason code from the catalog.
+	Reason string `json:"reason,omitempty"`
+}
+
+// Open opens a ticket: it validates p, draws the ticket's number, and
+// stores the ticket, its first history line and the "opened"
+// notification in one transaction. The ticket gets the catalog's initial
+// status; its category's checklist actions are added.
+func (d *Desk) Open(ctx context.Context, actor ticket.Actor, p OpenParams) (*ticket.Ticket, error) {
+	if err := checkActor(actor); err != nil {
+		return nil, err
+	}
+	now := d.now()
+	t, err := d.newTicket(actor, p, now)
+	if err != nil {
+		return nil, err
+	}
+	b := &batch{actor: actor}
+	err = d.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		b.events, b.notices = nil, nil
+		seq, err := tx.SequenceNext(ctx, storage.SequenceNextParams{TenantID: t.TenantID, Scope: d.numberer.Scope(now)})
+		if err != nil {
+			return fmt.Errorf("ticketkit: draw ticket number: %w", err)
+		}
+		t.Number = d.numberer.Format(now, seq)
+		if err := tx.TicketCreate(ctx, t); err != nil {
+			return fmt.Errorf("ticketkit: create ticket: %w", err)
+		}
+		b.history(t, []ticket.Event{{Field: ticket.FieldCreated, New: t.Number}})
+		b.notice(notify.KindOpened, t, nil)
+		_, err = b.write(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.deliver(ctx, b.notices)
+	return t, nil
+}
+
+// newTicket validates p and builds the ticket it describes.
+func (d *Desk) newTicket(actor ticket.Actor, p OpenParams, now time.Time) (*ticket.Ticket, error) {
+	v := asValidation(ticket.Validate(p))
+	if actor.Role == ticket.RoleCustomer {
+		if p.Assignee != "" {
+			v.Add("assignee", "forbidden", "may not be set by a customer")
+		}
+		p.Customer.ID = actor.CustomerID
+		if p.Channel == "" {
+			p.Channel = ticket.ChannelPortal
+		}
+	}
+	if p.Priority == "" {
+		p.Priority = d.catalog.DefaultPriority().Code
+	}
+	cat, _ := d.catalog.Category(p.Category)
+	if p.Department == "" {
+		p.Department = cat.Department
+	}
+	v.Fields = append(v.Fields, d.catalog.CheckRefs(ticket.Refs{
+		Priority: p.Priority, Category: p.Category, Department: p.Department, Reason: p.Reason,
+	})...)
+	v.Fields = append(v.Fields, d.catalog.ValidateFields(p.Fields)...)
+	p.Customer = d.normalizeCustomer(p.Customer, "customer", v)
+	if err := failed(v); err != nil {
+		return nil, err
+	}
+	t := &ticket.Ticket{
+		ID:          newID(),
+		TenantID:    actor.TenantID,
+		Subject:     strings.TrimSpace(p.Subject),
+		Description: p.Description,
+		Status:      d.catalog.InitialStatus().Code,
+		Priority:    p.Priority,
+		Category:    p.Category,
+		Department:  p.Department,
+		Channel:     p.Channel,
+		Customer:    p.Customer,
+		Contacts:    slices.Clone(p.Contacts),
+		References:  slices.Clone(p.References),
+		Assignee:    p.Assignee,
+		Tags:        slices.Clone(p.Tags),
+		Fields:      p.Fields,
+		Reason:      p.Reason,
+		CreatedBy:   actor.ID,
+		CreatedAt:   now,
+		UpdatedAt:   now,
+	}
+	addCategoryActions(t, cat, now)
+	return t, nil
+}
+
+// normalizeCustomer trims the customer's fields and puts the mobile
+// number in the form the store keeps and searches, reporting an invalid
+// number under field+".mobile".
+func (d *Desk) normalizeCustomer(c ticket.Customer, field string, v *ticket.ValidationError) ticket.Customer {
+	c.Name = strings.TrimSpace(c.Name)
+	c.Email = strings.TrimSpace(c.Email)
+	c.Mobile = d.normalizeMobile(c.Mobile, field+".mobile", v)
+	return c
+}
+
+// normalizeMobile normalizes a mobile number, reporting an invalid one
+// under field.
+func (d *Desk) normalizeMobile(raw, field string, v *ticket.ValidationError) string {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return ""
+	}
+	n, err := d.phone.Normalize(raw)
+	if err != nil {
+		v.Add(field, "phone", err.Error())
+		return raw
+	}
+	return n
+}
+
+// addCategoryActions appends the checklist actions a category carries.
+func addCategoryActions(t *ticket.Ticket, c ticket.Category, now time.Time) {
+	for _, a := range c.Actions {
+		act := ticket.Action{ID: newID(), Title: a.Title, Owner: a.Owner}
+		if dur, err := time.ParseDuration(a.DueIn); err == nil && a.DueIn != "" {
+			act.DueAt = now.Add(dur)
+		}
+		t.Actions = append(t.Actions, act)
+	}
+}
+
+// asValidation returns err as a ValidationError to add to; err is nil or
+// the *ticket.ValidationError of ticket.Validate.
+func asValidation(err error) *ticket.ValidationError {
+	if v, ok := err.(*ticket.ValidationError); ok {
+		return v
+	}
+	v := &ticket.ValidationError{}
+	if err != nil {
+		v.Add("", "invalid", err.Error())
+	}
+	return v
+}
+
+// failed returns v as an error when it lists any field, and nil
+// otherwise.
+func failed(v *ticket.ValidationError) error {
+	if len(v.Fields) == 0 {
+		return nil
+	}
+	return v
+}

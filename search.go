@@ -1,0 +1,217 @@
+package ticketkit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// SearchParams selects tickets. Empty fields do not filter; list fields
+// match any of their values; all set fields must match. Codes refer to
+// the desk's catalog.
+type SearchParams struct {
+	Statuses []string `json:"statuses,omitempty"`
+	// StatusCategories selects statuses by category, such as every open
+	// one; combined with Statuses, a ticket must match both.
+	StatusCategories []ticket.StatusCategory `json:"status_categories,omitempty"`
+	Priorities       []string                `json:"priorities,omitempty"`
+	Categories       []string                `json:"categories,omitempty"`
+	Departments      []string                `json:"departments,omitempty"`
+	Assignees        []string                `json:"assignees,omitempty"`
+	// CreatedFrom and CreatedTo bound the creation time to
+	// [CreatedFrom, CreatedTo).
+	CreatedFrom time.Time `json:"created_from,omitzero"`
+	CreatedTo   time.Time `json:"created_to,omitzero"`
+	// CustomerID selects one customer's tickets (staff only; customers
+	// always see only their own).
+	CustomerID string `json:"customer_id,omitempty"`
+	// CustomerMobile is normalized like stored numbers, so that any
+	// written form of a number finds it.
+	CustomerMobile string `json:"customer_mobile,omitempty"`
+	// CustomerEmail matches ignoring case.
+	CustomerEmail string `json:"customer_email,omitempty" validate:"omitempty,max=254"`
+	// Number is a ticket number, in any letter case.
+	Number string `json:"number,omitempty" validate:"max=64"`
+	// Text matches subjects containing it, ignoring case.
+	Text string `json:"text,omitempty" validate:"max=200"`
+	// Sort is one of storage.SortFields(); default created_at.
+	Sort storage.SortField `json:"sort,omitempty"`
+	Desc bool              `json:"desc,omitempty"`
+	// Limit is the page size, 1 to 500; default 50.
+	Limit int `json:"limit,omitempty" validate:"min=0,max=500"`
+	// After is the Next cursor of the previous page.
+	After string `json:"after,omitempty"`
+}
+
+// SearchResult is one page of tickets.
+type SearchResult struct {
+	Tickets []*ticket.Ticket `json:"tickets"`
+	// Next is the cursor of the following page; empty on the last one.
+	Next string `json:"next,omitempty"`
+}
+
+// Search lists the tickets the actor may see that match p, one page at a
+// time. Unknown codes, sort fields and cursors are reported as a
+// *ValidationError naming the field.
+func (d *Desk) Search(ctx context.Context, actor ticket.Actor, p SearchParams) (*SearchResult, error) {
+	if err := checkActor(actor); err != nil {
+		return nil, err
+	}
+	q, empty, err := d.searchQuery(actor, p)
+	if err != nil {
+		return nil, err
+	}
+	if empty {
+		return &SearchResult{}, nil
+	}
+	res, err := d.store.TicketList(ctx, q)
+	if err != nil {
+		return nil, wrapList("tickets", err)
+	}
+	return &SearchResult{Tickets: res.Tickets, Next: res.Next}, nil
+}
+
+// searchQuery validates p and turns it into a store query. empty reports
+// a query that can match nothing, such as statuses outside the requested
+// categories.
+func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.TicketListParams, empty bool, err error) {
+	v := asValidation(ticket.Validate(p))
+	checkCodes(v, "statuses", p.Statuses, func(c string) bool { _, ok := d.catalog.Status(c); return ok })
+	checkCodes(v, "priorities", p.Priorities, func(c string) bool { _, ok := d.catalog.Priority(c); return ok })
+	checkCodes(v, "categories", p.Categories, func(c string) bool { _, ok := d.catalog.Category(c); return ok })
+	checkCodes(v, "departments", p.Departments, func(c string) bool { _, ok := d.catalog.Department(c); return ok })
+	checkCodes(v, "status_categories", p.StatusCategories, ticket.StatusCategory.Valid)
+	if p.Sort != "" && !slices.Contains(storage.SortFields(), p.Sort) {
+		v.Add("sort", "oneof", fmt.Sprintf("must be one of %v", storage.SortFields()))
+	}
+	if !p.CreatedFrom.IsZero() && !p.CreatedTo.IsZero() && !p.CreatedFrom.Before(p.CreatedTo) {
+		v.Add("created_to", "gtfield", "must be after created_from")
+	}
+	mobile := d.normalizeMobile(p.CustomerMobile, "customer_mobile", v)
+	if err := failed(v); err != nil {
+		return q, false, err
+	}
+	statuses := p.Statuses
+	if len(p.StatusCategories) > 0 {
+		var inCats []string
+		for _, s := range d.catalog.Statuses() {
+			if slices.Contains(p.StatusCategories, s.Category) && (len(p.Statuses) == 0 || slices.Contains(p.Statuses, s.Code)) {
+				inCats = append(inCats, s.Code)
+			}
+		}
+		if len(inCats) == 0 {
+			return q, true, nil
+		}
+		statuses = inCats
+	}
+	number := strings.TrimSpace(p.Number)
+	if n, ok := d.numberer.Find(number); ok {
+		number = n
+	}
+	customerID := p.CustomerID
+	if actor.Role == ticket.RoleCustomer {
+		customerID = actor.CustomerID
+	}
+	q = storage.TicketListParams{
+		TicketFilter: storage.TicketFilter{
+			TenantID:       actor.TenantID,
+			CustomerID:     customerID,
+			Statuses:       statuses,
+			Priorities:     p.Priorities,
+			Categories:     p.Categories,
+			Departments:    p.Departments,
+			Assignees:      p.Assignees,
+			CreatedFrom:    p.CreatedFrom.UTC(),
+			CreatedTo:      p.CreatedTo.UTC(),
+			CustomerMobile: mobile,
+			CustomerEmail:  strings.TrimSpace(p.CustomerEmail),
+			Number:         number,
+			Text:           strings.TrimSpace(p.Text),
+		},
+		Sort:  p.Sort,
+		Desc:  p.Desc,
+		Limit: p.Limit,
+		After: p.After,
+	}
+	if p.Sort == storage.SortPriority {
+		for _, pr := range d.catalog.Priorities() {
+			q.PriorityOrder = append(q.PriorityOrder, pr.Code)
+		}
+	}
+	return q, false, nil
+}
+
+// checkCodes reports every code of a list field that known refuses.
+func checkCodes[T ~string](v *ticket.ValidationError, field string, codes []T, known func(T) bool) {
+	for i, c := range codes {
+		if !known(c) {
+			v.Add(fmt.Sprintf("%s[%d]", field, i), "unknown_code", fmt.Sprintf("unknown code %q", string(c)))
+		}
+	}
+}
+
+// wrapList reports a bad page cursor as a validation error of "after".
+func wrapList(what string, err error) error {
+	if errors.Is(err, storage.ErrInvalidCursor) {
+		return ticket.NewValidationError(ticket.FieldError{Field: "after", Rule: "cursor", Message: err.Error()})
+	}
+	return fmt.Errorf("ticketkit: list %s: %w", what, err)
+}
+
+// Get returns a ticket the actor may see by its ID.
+func (d *Desk) Get(ctx context.Context, actor ticket.Actor, id string) (*ticket.Ticket, error) {
+	if err := checkActor(actor); err != nil {
+		return nil, err
+	}
+	return load(ctx, d.store, actor, id)
+}
+
+// GetByNumber returns a ticket the actor may see by its human number, in
+// any letter case.
+func (d *Desk) GetByNumber(ctx context.Context, actor ticket.Actor, number string) (*ticket.Ticket, error) {
+	if err := checkActor(actor); err != nil {
+		return nil, err
+	}
+	number = strings.TrimSpace(number)
+	if n, ok := d.numberer.Find(number); ok {
+		number = n
+	}
+	t, err := d.store.TicketGetByNumber(ctx, storage.TicketGetByNumberParams{TenantID: actor.TenantID, Number: number})
+	if err != nil {
+		return nil, fmt.Errorf("ticketkit: ticket %q: %w", number, err)
+	}
+	if !canSee(actor, t) {
+		return nil, fmt.Errorf("ticketkit: ticket %q: %w", number, ErrNotFound)
+	}
+	return t, nil
+}
+
+// customerHistory lists the history fields a customer may see.
+var customerHistory = []string{
+	ticket.FieldCreated, ticket.FieldStatus, ticket.FieldPriority, ticket.FieldCategory, ticket.FieldSubject,
+}
+
+// History returns a ticket's history, oldest first. Customers see the
+// creation and the changes of status, priority, category and subject.
+func (d *Desk) History(ctx context.Context, actor ticket.Actor, ticketID string) ([]*ticket.Event, error) {
+	if err := checkActor(actor); err != nil {
+		return nil, err
+	}
+	if _, err := load(ctx, d.store, actor, ticketID); err != nil {
+		return nil, err
+	}
+	events, err := d.store.EventList(ctx, storage.EventListParams{TenantID: actor.TenantID, TicketID: ticketID})
+	if err != nil {
+		return nil, fmt.Errorf("ticketkit: history of %q: %w", ticketID, err)
+	}
+	if actor.Role == ticket.RoleCustomer {
+		events = slices.DeleteFunc(events, func(e *ticket.Event) bool { return !slices.Contains(customerHistory, e.Field) })
+	}
+	return events, nil
+}

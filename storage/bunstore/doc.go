@@ -1,0 +1,130 @@
+// Package bunstore is the SQL [storage.Store] of ticketkit: one
+// implementation on [Bun] for PostgreSQL and SQLite, with its migrations.
+//
+// # Usage
+//
+// The host opens the database with the driver of its choice, wraps it in
+// a *bun.DB and hands it to [New]; [Store.Migrate] creates the tables:
+//
+//	sqldb, err := sql.Open("sqlite", "file:desk.db?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_txlock=immediate")
+//	...
+//	db := bun.NewDB(sqldb, sqlitedialect.New())
+//	st, err := bunstore.New(db, bunstore.Config{})
+//	...
+//	if err := st.Migrate(ctx); err != nil {
+//		...
+//	}
+//
+// Tickets, messages, history lines, outbox entries and number counters
+// each have a table. Every ticket field a list filters or sorts on is a column (tenant_id, number,
+// status, priority, category, department, assignee, customer_id,
+// customer_email, customer_mobile, subject, created_at, updated_at,
+// version) with an index that starts with tenant_id, then the filter
+// column, then created_at and id, the default order and the keyset of
+// pagination. Contacts, references, tags, custom fields, actions and the
+// customer are JSON (jsonb on PostgreSQL, text on SQLite). Times are
+// stored in UTC at microsecond precision. Ticket numbers come from a
+// counter table whose row is locked by the upsert of
+// [Store.SequenceNext] until the caller's transaction ends, which keeps
+// them gap-free.
+//
+// Every value from the caller, filter text included, goes through Bun's
+// placeholders; sort fields are looked up in a whitelist. The Text filter
+// is a literal, case-insensitive substring match (strpos or instr over a
+// lower-cased subject column), so '%', '_' and '\' match themselves.
+//
+// # Host transactions
+//
+// [New] takes a bun.IDB: a *bun.DB, a bun.Conn, or a bun.Tx the host has
+// begun. A store over the host's bun.Tx runs every method in that
+// transaction, so the host commits ticket changes together with its own
+// rows, or rolls both back:
+//
+//	err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+//		if _, err := tx.NewInsert().Model(&order).Exec(ctx); err != nil {
+//			return err
+//		}
+//		st, err := bunstore.New(tx, bunstore.Config{})
+//		if err != nil {
+//			return err
+//		}
+//		return st.TicketCreate(ctx, t)
+//	})
+//
+// [Store.RunInTx] on such a store nests: it sets a SAVEPOINT, releases it
+// when fn succeeds and rolls back to it when fn fails, so the host's
+// transaction stays usable and decides the outcome. (bun.Tx.RunInTx
+// also uses a savepoint, but in Bun v1.3.0 it hands fn the context the
+// host's transaction began with; the store manages its savepoint itself
+// so that fn gets the caller's context.) On PostgreSQL a failing
+// statement outside RunInTx aborts the host's whole transaction, as any
+// failing statement does.
+//
+// [Store.Migrate] needs a *bun.DB; over a bun.Tx or bun.Conn, run
+// [Migrations] with the host's migrator.
+//
+// # Migrations
+//
+// The SQL lives in migrations/pg and migrations/sqlite, embedded in the
+// package, with the same file names (version_name.up.sql and .down.sql)
+// in both. [Store.Migrate] runs them with bun/migrate: it creates
+// bun/migrate's tables, takes its lock (waiting while another process
+// holds it, up to [MigrationLockTimeout]), applies what is missing with
+// WithMarkAppliedOnSuccess and releases the lock. Two processes starting
+// at once both succeed and the migrations run once. Every statement is
+// idempotent (IF NOT EXISTS), so a migration interrupted after its DDL
+// but before its bookkeeping row can run again.
+//
+// [Migrations] returns the same migrations as a *migrate.Migrations for a
+// host that folds them into its own migrator, next to its own.
+//
+// # Table prefix
+//
+// Every table and index name starts with [Config.TablePrefix]
+// ("ticketkit_" by default), bun/migrate's own tables included
+// (<prefix>migrations and <prefix>migration_locks, see
+// [MigrationTables]), so that several stores can share a database.
+//
+// bun/migrate's Discover runs SQL files verbatim, and its
+// WithTemplateData option is a setting of the whole Migrator: a host
+// folding our migrations into its own migrator would have to pass our
+// template data, and its own SQL files would be rendered as templates
+// too. So the SQL files carry a {{.Prefix}} placeholder, and [Migrations]
+// renders them with text/template for a given prefix and registers each
+// version as a migration whose Up and Down run the rendered statements
+// (split at "--bun:split" lines) in a transaction. The migrations are
+// self-contained: they need no option on the Migrator that runs them.
+// The prefix is validated against [a-z_][a-z0-9_]{0,30}, which keeps it
+// safe as part of an identifier and every name under PostgreSQL's 63
+// bytes. A migration's name carries the prefix too ("20260601000001_"
+// followed by the prefix without its trailing underscore), so that two
+// prefixes can share one migrations table.
+//
+// # Drivers
+//
+// The package imports no driver; the host chooses one:
+//
+//   - PostgreSQL: github.com/jackc/pgx/v5/stdlib with
+//     github.com/uptrace/bun/dialect/pgdialect. (Bun's pgdriver has no
+//     v1.3.0 release.)
+//   - SQLite: modernc.org/sqlite (pure Go) with
+//     github.com/uptrace/bun/dialect/sqlitedialect. SQLite 3.35 or later
+//     is needed for RETURNING. Use WAL, a busy timeout and _txlock=immediate,
+//     so that write transactions take the write lock at BEGIN and wait
+//     for it; an in-memory database needs SetMaxOpenConns(1).
+//
+// Driver errors become the storage sentinels in one place, without
+// importing the drivers: errors with SQLState() (pgx) and Code()
+// (modernc) are recognised through small interfaces. A unique or primary
+// key violation, a serialization failure, a deadlock or a busy SQLite
+// database wrap [storage.ErrConflict]; no rows wraps
+// [storage.ErrNotFound]. The driver's error stays in the chain for
+// errors.As.
+//
+// On SQLite over a *bun.DB, [Store.RunInTx] lets one transaction of the
+// store at a time ask for SQLite's write lock, because SQLite's busy
+// handler polls and can starve a writer past the busy timeout when many
+// goroutines write at once.
+//
+// [Bun]: https://bun.uptrace.dev
+package bunstore

@@ -1,0 +1,96 @@
+package bunstore_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"github.com/uptrace/bun"
+
+	"github.com/ticketkit/ticketkit/internal/ids"
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// dialectOf returns the bunstore dialect name of db.
+func dialectOf(db bun.IDB) string { return db.Dialect().Name().String() }
+
+// tableNames returns the sorted names of the tables of db's current
+// schema (PostgreSQL) or main database (SQLite).
+func tableNames(t testing.TB, db bun.IDB) []string {
+	t.Helper()
+	q := "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+	if dialectOf(db) == "sqlite" {
+		q = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+	}
+	var names []string
+	require.NoError(t, db.NewRaw(q).Scan(context.Background(), &names))
+	slices.Sort(names)
+	return names
+}
+
+// count returns the number of rows of a table.
+func count(t testing.TB, db bun.IDB, table string) int64 {
+	t.Helper()
+	n, err := db.NewSelect().TableExpr("?", bun.Ident(table)).Count(context.Background())
+	require.NoError(t, err)
+	return n
+}
+
+// sampleTicket returns a minimal valid ticket of tenant.
+func sampleTicket(tenant, number, subject string) *ticket.Ticket {
+	now := time.Now().UTC()
+	return &ticket.Ticket{
+		ID:        ids.New(),
+		Number:    number,
+		TenantID:  tenant,
+		Subject:   subject,
+		Status:    ticket.StatusOpen,
+		Priority:  ticket.PriorityNormal,
+		Channel:   ticket.ChannelWeb,
+		Customer:  ticket.Customer{ID: "c1", Email: "Ann@Example.com"},
+		CreatedAt: now,
+		UpdatedAt: now,
+	}
+}
+
+// openTicket is the Desk's "open ticket" transaction: draw a number,
+// store the ticket, its creation event and its notification.
+func openTicket(ctx context.Context, st storage.Store, tenant, scope string) (int64, error) {
+	var n int64
+	err := st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		var err error
+		n, err = tx.SequenceNext(ctx, storage.SequenceNextParams{TenantID: tenant, Scope: scope})
+		if err != nil {
+			return err
+		}
+		tk := sampleTicket(tenant, fmt.Sprintf("%s-%06d", scope, n), "Opened concurrently")
+		if err := tx.TicketCreate(ctx, tk); err != nil {
+			return err
+		}
+		ev := &ticket.Event{ID: ids.New(), TenantID: tenant, TicketID: tk.ID, ActorID: "system",
+			ActorRole: ticket.RoleSystem, At: tk.CreatedAt, Field: ticket.FieldCreated, New: tk.Number}
+		if err := tx.EventCreate(ctx, []*ticket.Event{ev}); err != nil {
+			return err
+		}
+		return tx.OutboxCreate(ctx, []*storage.OutboxEntry{{
+			ID: ids.New(), TenantID: tenant, TicketID: tk.ID, Kind: "ticket.opened",
+			Payload: []byte(`{"number":"` + tk.Number + `"}`), CreatedAt: tk.CreatedAt,
+		}})
+	})
+	return n, err
+}
+
+// requireGapFree fails unless numbers holds 1..want exactly once each.
+func requireGapFree(t testing.TB, numbers []int64, want int) {
+	t.Helper()
+	got := slices.Clone(numbers)
+	slices.Sort(got)
+	require.Len(t, got, want)
+	for i, n := range got {
+		require.Equal(t, int64(i+1), n, "numbers must be 1..%d, each once", want)
+	}
+}

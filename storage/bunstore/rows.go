@@ -1,0 +1,98 @@
+package bunstore
+
+import (
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// The row structs below mirror the tables of the migrations. They are
+// unexported: the domain types in package ticket carry no ORM tags, and
+// mapping.go converts between the two explicitly. Queries name the table
+// with ModelTableExpr, since the table prefix is only known at run time;
+// the table names in the tags are never used.
+
+// ticketRow is a row of the tickets table. Filter and sort fields are
+// columns of their own; lists and nested values are JSON text.
+type ticketRow struct {
+	bun.BaseModel `bun:"table:tickets,alias:t"`
+
+	ID       string `bun:"id,pk"`
+	TenantID string `bun:"tenant_id"`
+	Number   string `bun:"number"`
+	Subject  string `bun:"subject"`
+	// SubjectLower is strings.ToLower(Subject), for the Text filter.
+	SubjectLower string `bun:"subject_lower"`
+	Description  string `bun:"description"`
+	Status       string `bun:"status"`
+	Priority     string `bun:"priority"`
+	Category     string `bun:"category"`
+	Department   string `bun:"department"`
+	Channel      string `bun:"channel"`
+	Assignee     string `bun:"assignee"`
+	CustomerID   string `bun:"customer_id"`
+	// CustomerEmail is strings.ToLower(Customer.Email), for the
+	// CustomerEmail filter; Customer keeps the email as given.
+	CustomerEmail  string    `bun:"customer_email"`
+	CustomerMobile string    `bun:"customer_mobile"`
+	Customer       string    `bun:"customer"`
+	Contacts       string    `bun:"contacts"`
+	References     string    `bun:"refs"`
+	Tags           string    `bun:"tags"`
+	Fields         string    `bun:"fields"`
+	Actions        string    `bun:"actions"`
+	Reason         string    `bun:"reason"`
+	ClosureReason  string    `bun:"closure_reason"`
+	CreatedBy      string    `bun:"created_by"`
+	CreatedAt      time.Time `bun:"created_at"`
+	UpdatedAt      time.Time `bun:"updated_at"`
+	ClosedAt       time.Time `bun:"closed_at,nullzero"`
+	Version        int64     `bun:"version"`
+}
+
+// messageRow is a row of the messages table.
+type messageRow struct {
+	bun.BaseModel `bun:"table:messages,alias:m"`
+
+	ID          string    `bun:"id,pk"`
+	TenantID    string    `bun:"tenant_id"`
+	TicketID    string    `bun:"ticket_id"`
+	Kind        string    `bun:"kind"`
+	Type        string    `bun:"type"`
+	AuthorID    string    `bun:"author_id"`
+	AuthorRole  string    `bun:"author_role"`
+	Body        string    `bun:"body"`
+	Attachments string    `bun:"attachments"`
+	CreatedAt   time.Time `bun:"created_at"`
+}
+
+// eventRow is a row of the events table. The table's seq column, which
+// keeps the append order, is filled by the database and only used in
+// ORDER BY.
+type eventRow struct {
+	bun.BaseModel `bun:"table:events,alias:e"`
+
+	ID        string    `bun:"id"`
+	TenantID  string    `bun:"tenant_id"`
+	TicketID  string    `bun:"ticket_id"`
+	ActorID   string    `bun:"actor_id"`
+	ActorRole string    `bun:"actor_role"`
+	At        time.Time `bun:"at"`
+	Field     string    `bun:"field"`
+	Old       string    `bun:"old"`
+	New       string    `bun:"new"`
+}
+
+// outboxRow is a row of the outbox table.
+type outboxRow struct {
+	bun.BaseModel `bun:"table:outbox,alias:o"`
+
+	ID          string    `bun:"id,pk"`
+	TenantID    string    `bun:"tenant_id"`
+	TicketID    string    `bun:"ticket_id"`
+	Kind        string    `bun:"kind"`
+	Payload     []byte    `bun:"payload"`
+	CreatedAt   time.Time `bun:"created_at"`
+	DeliveredAt time.Time `bun:"delivered_at,nullzero"`
+	Attempts    int       `bun:"attempts"`
+}

@@ -1,0 +1,34 @@
+package bunstore
+
+import (
+	"context"
+
+	"github.com/ticketkit/ticketkit/storage"
+)
+
+// SequenceNext increments the counter of a tenant and scope and returns
+// its new value, starting at 1. It is one upsert,
+//
+//	INSERT ... VALUES (tenant, scope, 1)
+//	ON CONFLICT (tenant_id, scope) DO UPDATE SET value = value + 1
+//	RETURNING value
+//
+// which locks the counter row until the transaction ends: concurrent
+// transactions drawing from the same counter wait for each other, and a
+// rolled-back transaction gives its number back, so numbers stay
+// gap-free. It needs PostgreSQL 9.5 or SQLite 3.35.
+func (s *Store) SequenceNext(ctx context.Context, p storage.SequenceNextParams) (int64, error) {
+	if p.TenantID == "" {
+		return 0, errNoTenant("next sequence value")
+	}
+	var n int64
+	err := s.db.NewRaw(
+		"INSERT INTO ? AS c (tenant_id, scope, value) VALUES (?, ?, 1) "+
+			"ON CONFLICT (tenant_id, scope) DO UPDATE SET value = c.value + 1 RETURNING value",
+		s.tables.counters, p.TenantID, p.Scope,
+	).Scan(ctx, &n)
+	if err != nil {
+		return 0, translate("next sequence value", err)
+	}
+	return n, nil
+}

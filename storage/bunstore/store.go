@@ -1,0 +1,213 @@
+package bunstore
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+
+	"github.com/uptrace/bun"
+
+	"github.com/ticketkit/ticketkit/storage"
+)
+
+var _ storage.Store = (*Store)(nil)
+
+// DefaultTablePrefix is the table prefix used when [Config.TablePrefix]
+// is empty.
+const DefaultTablePrefix = "ticketkit_"
+
+// Dialect names accepted by [Migrations], as reported by
+// bun's Dialect().Name().String().
+const (
+	DialectPostgres = "pg"     // DialectPostgres: PostgreSQL, with bun's pgdialect.
+	DialectSQLite   = "sqlite" // DialectSQLite: SQLite, with bun's sqlitedialect.
+)
+
+// prefixRE is the shape of a valid table prefix: short enough that every
+// table and index name stays under PostgreSQL's 63-byte limit, and plain
+// enough to be used in SQL without quoting.
+var prefixRE = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,30}$`)
+
+// Config configures a [Store]. The zero value is valid.
+type Config struct {
+	// TablePrefix is prepended to the name of every table and index the
+	// store uses, bun/migrate's own tables included. It must match
+	// [a-z_][a-z0-9_]{0,30}. Empty means DefaultTablePrefix.
+	TablePrefix string
+	// Logger receives migration progress. Nil discards it.
+	Logger *slog.Logger
+}
+
+// Store is a [storage.Store] on a Bun database: PostgreSQL or SQLite.
+// It is safe for concurrent use when the bun.IDB it was built over is (a
+// *bun.DB is; a bun.Tx or bun.Conn is not).
+type Store struct {
+	db      bun.IDB
+	dialect string
+	prefix  string
+	tables  tables
+	logger  *slog.Logger
+	// writeGate, on SQLite over a *bun.DB, lets one RunInTx transaction
+	// of this store at a time ask SQLite for its write lock.
+	writeGate chan struct{}
+}
+
+// tables holds the prefixed names of the store's tables.
+type tables struct {
+	counters, tickets, messages, events, outbox bun.Ident
+}
+
+func newTables(prefix string) tables {
+	return tables{
+		counters: bun.Ident(prefix + "counters"),
+		tickets:  bun.Ident(prefix + "tickets"),
+		messages: bun.Ident(prefix + "messages"),
+		events:   bun.Ident(prefix + "events"),
+		outbox:   bun.Ident(prefix + "outbox"),
+	}
+}
+
+// New returns a store over db, which may be a *bun.DB, a bun.Conn or a
+// host's bun.Tx (by value or pointer). Over a bun.Tx every method runs
+// inside the host's transaction and commits or rolls back with it; see
+// the package documentation. The dialect must be PostgreSQL or SQLite.
+// New does not touch the database: call [Store.Migrate] or fold
+// [Migrations] into the host's migrator to create the tables.
+func New(db bun.IDB, cfg Config) (*Store, error) {
+	if db == nil {
+		return nil, errors.New("bunstore: db is nil")
+	}
+	prefix, err := checkPrefix(cfg.TablePrefix)
+	if err != nil {
+		return nil, err
+	}
+	dialect := db.Dialect().Name().String()
+	if dialect != DialectPostgres && dialect != DialectSQLite {
+		return nil, fmt.Errorf("bunstore: unsupported dialect %q: want %q or %q", dialect, DialectPostgres, DialectSQLite)
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Store{db: db, dialect: dialect, prefix: prefix, tables: newTables(prefix), logger: logger}
+	if _, ok := db.(*bun.DB); ok && dialect == DialectSQLite {
+		s.writeGate = make(chan struct{}, 1)
+	}
+	return s, nil
+}
+
+// checkPrefix applies the default and validates a table prefix.
+func checkPrefix(prefix string) (string, error) {
+	if prefix == "" {
+		return DefaultTablePrefix, nil
+	}
+	if !prefixRE.MatchString(prefix) {
+		return "", fmt.Errorf("bunstore: invalid table prefix %q: want [a-z_][a-z0-9_]{0,30}", prefix)
+	}
+	return prefix, nil
+}
+
+// TablePrefix returns the prefix of the store's table names.
+func (s *Store) TablePrefix() string { return s.prefix }
+
+// with returns a copy of s that runs its queries on db.
+func (s *Store) with(db bun.IDB) *Store {
+	c := *s
+	c.db = db
+	c.writeGate = nil
+	return &c
+}
+
+// RunInTx runs fn in a transaction and commits it when fn returns nil;
+// it rolls back when fn returns an error or panics, returns fn's error as
+// is and lets a panic go on after the rollback. Errors of BEGIN and
+// COMMIT are translated like those of the other methods (a serialization
+// failure or a busy SQLite database wraps ErrConflict).
+//
+// Over a *bun.DB or bun.Conn, RunInTx begins a transaction. Over a
+// bun.Tx it sets a SAVEPOINT in the host's transaction instead, releases
+// it when fn succeeds (the work then commits or rolls back with the
+// host's transaction) and rolls back to it when fn fails, leaving the
+// host's transaction usable. fn receives the caller's ctx in both cases.
+//
+// On SQLite over a *bun.DB, the store's transactions queue in the
+// process for their turn before BEGIN, as SQLite allows one writer at a
+// time and its busy handler, which polls, lets a busy process starve
+// some writers past the busy timeout. Writers in other processes, and
+// other stores, still wait through the busy timeout. As with any store,
+// fn must use the [storage.Tx] it is given, not the Store: on SQLite a
+// write through the Store would wait for the lock fn's transaction holds.
+func (s *Store) RunInTx(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) error {
+	switch tx := s.db.(type) {
+	case bun.Tx:
+		return s.runInSavepoint(ctx, tx, fn)
+	case *bun.Tx:
+		return s.runInSavepoint(ctx, *tx, fn)
+	}
+	if s.writeGate != nil {
+		select {
+		case s.writeGate <- struct{}{}:
+			defer func() { <-s.writeGate }()
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return translate("begin transaction", err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			_ = tx.Rollback()
+		}
+	}()
+	if err := fn(ctx, s.with(tx)); err != nil {
+		return err
+	}
+	done = true
+	if err := tx.Commit(); err != nil {
+		return translate("commit", err)
+	}
+	return nil
+}
+
+// runInSavepoint runs fn between SAVEPOINT and RELEASE in the host's
+// transaction. bun.Tx.RunInTx also uses a savepoint but hands fn the
+// context the host's transaction began with rather than ctx, so the
+// savepoint is managed here.
+func (s *Store) runInSavepoint(ctx context.Context, tx bun.Tx, fn func(ctx context.Context, tx storage.Tx) error) error {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	name := "tk_sp_" + hex.EncodeToString(b[:])
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
+		return translate("begin savepoint", err)
+	}
+	done := false
+	defer func() {
+		if done {
+			return
+		}
+		// Undo fn's work even when ctx is what made it fail.
+		bg := context.WithoutCancel(ctx)
+		_, rbErr := tx.ExecContext(bg, "ROLLBACK TO SAVEPOINT "+name)
+		if rbErr == nil {
+			_, rbErr = tx.ExecContext(bg, "RELEASE SAVEPOINT "+name)
+		}
+		if rbErr != nil {
+			s.logger.ErrorContext(ctx, "bunstore: roll back to savepoint", "savepoint", name, "error", rbErr)
+		}
+	}()
+	if err := fn(ctx, s.with(tx)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT "+name); err != nil {
+		return translate("release savepoint", err)
+	}
+	done = true
+	return nil
+}

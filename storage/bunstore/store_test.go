@@ -1,0 +1,76 @@
+package bunstore_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"github.com/uptrace/bun"
+
+	"github.com/ticketkit/ticketkit/internal/dbtest"
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/storage/bunstore"
+	"github.com/ticketkit/ticketkit/storage/storagetest"
+)
+
+// newStore returns a migrated store over db.
+func newStore(t testing.TB, db bun.IDB, cfg bunstore.Config) *bunstore.Store {
+	t.Helper()
+	st, err := bunstore.New(db, cfg)
+	require.NoError(t, err)
+	require.NoError(t, st.Migrate(context.Background()))
+	return st
+}
+
+func TestConformance(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			storagetest.Run(t, func(t *testing.T) storage.Store {
+				return newStore(t, b.Open(t), bunstore.Config{})
+			})
+		})
+	}
+}
+
+func TestConformanceSQLiteMemory(t *testing.T) {
+	storagetest.Run(t, func(t *testing.T) storage.Store {
+		return newStore(t, dbtest.SQLiteMemory(t), bunstore.Config{})
+	})
+}
+
+func TestNewValidatesConfig(t *testing.T) {
+	db := dbtest.SQLiteMemory(t)
+	tests := []struct {
+		prefix string
+		ok     bool
+	}{
+		{"", true},
+		{"ticketkit_", true},
+		{"_", true},
+		{"tk2_", true},
+		{"a234567890123456789012345678901", true}, // 31 characters
+		{"a2345678901234567890123456789012", false},
+		{"Tk_", false},
+		{"1tk_", false},
+		{"tk-", false},
+		{"tk_; DROP TABLE x; --", false},
+		{`tk"`, false},
+	}
+	for _, tc := range tests {
+		st, err := bunstore.New(db, bunstore.Config{TablePrefix: tc.prefix})
+		if !tc.ok {
+			require.Error(t, err, "prefix %q", tc.prefix)
+			require.ErrorContains(t, err, "table prefix", "prefix %q", tc.prefix)
+			continue
+		}
+		require.NoError(t, err, "prefix %q", tc.prefix)
+		want := tc.prefix
+		if want == "" {
+			want = bunstore.DefaultTablePrefix
+		}
+		require.Equal(t, want, st.TablePrefix())
+	}
+
+	_, err := bunstore.New(nil, bunstore.Config{})
+	require.Error(t, err)
+}

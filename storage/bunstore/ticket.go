@@ -1,0 +1,132 @@
+package bunstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// errNoTenant is the error of a method called without a tenant ID.
+func errNoTenant(op string) error {
+	return fmt.Errorf("bunstore: %s: tenant ID is required", op)
+}
+
+// checkTicket validates the keys of a ticket to write.
+func checkTicket(op string, t *ticket.Ticket) error {
+	switch {
+	case t == nil:
+		return fmt.Errorf("bunstore: %s: ticket is nil", op)
+	case t.TenantID == "":
+		return errNoTenant(op)
+	case t.ID == "":
+		return fmt.Errorf("bunstore: %s: ticket ID is required", op)
+	case t.Number == "":
+		return fmt.Errorf("bunstore: %s: ticket number is required", op)
+	}
+	return nil
+}
+
+// TicketCreate stores t with Version 1 and sets t.Version to 1. A taken
+// ID or tenant number gives an error wrapping ErrConflict.
+func (s *Store) TicketCreate(ctx context.Context, t *ticket.Ticket) error {
+	const op = "create ticket"
+	if err := checkTicket(op, t); err != nil {
+		return err
+	}
+	r, err := toTicketRow(t)
+	if err != nil {
+		return err
+	}
+	r.Version = 1
+	if _, err := s.db.NewInsert().Model(r).ModelTableExpr("?", s.tables.tickets).Returning("NULL").Exec(ctx); err != nil {
+		return translate(fmt.Sprintf("%s %s (number %q)", op, t.ID, t.Number), err)
+	}
+	t.Version = 1
+	return nil
+}
+
+// TicketGet returns a ticket by ID, or an error wrapping ErrNotFound.
+func (s *Store) TicketGet(ctx context.Context, p storage.TicketGetParams) (*ticket.Ticket, error) {
+	op := "get ticket " + p.ID
+	if p.TenantID == "" {
+		return nil, errNoTenant(op)
+	}
+	return s.ticketWhere(ctx, op, "t.id = ?", p.TenantID, p.ID)
+}
+
+// TicketGetByNumber returns a ticket by number, or an error wrapping
+// ErrNotFound.
+func (s *Store) TicketGetByNumber(ctx context.Context, p storage.TicketGetByNumberParams) (*ticket.Ticket, error) {
+	op := fmt.Sprintf("get ticket by number %q", p.Number)
+	if p.TenantID == "" {
+		return nil, errNoTenant(op)
+	}
+	return s.ticketWhere(ctx, op, "t.number = ?", p.TenantID, p.Number)
+}
+
+// ticketWhere returns the tenant's ticket matching cond.
+func (s *Store) ticketWhere(ctx context.Context, op, cond, tenantID string, arg any) (*ticket.Ticket, error) {
+	var r ticketRow
+	err := s.db.NewSelect().Model(&r).ModelTableExpr("? AS t", s.tables.tickets).
+		Where("t.tenant_id = ?", tenantID).
+		Where(cond, arg).
+		Scan(ctx)
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	return toTicket(&r)
+}
+
+// TicketUpdate stores t if t.Version is the stored version, with
+//
+//	UPDATE ... SET ..., version = version + 1
+//	WHERE tenant_id = ? AND id = ? AND version = ?
+//
+// and sets t.Version to the new version. When no row matches, it tells
+// an unknown ticket (ErrNotFound) from a stale version (ErrConflict).
+func (s *Store) TicketUpdate(ctx context.Context, t *ticket.Ticket) error {
+	const op = "update ticket"
+	if err := checkTicket(op, t); err != nil {
+		return err
+	}
+	r, err := toTicketRow(t)
+	if err != nil {
+		return err
+	}
+	res, err := s.db.NewUpdate().Model(r).ModelTableExpr("?", s.tables.tickets).
+		ExcludeColumn("id", "tenant_id", "version").
+		Set("version = version + 1").
+		Where("tenant_id = ?", t.TenantID).
+		Where("id = ?", t.ID).
+		Where("version = ?", t.Version).
+		Returning("NULL").
+		Exec(ctx)
+	if err != nil {
+		return translate(fmt.Sprintf("%s %s", op, t.ID), err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return translate(fmt.Sprintf("%s %s", op, t.ID), err)
+	}
+	if n == 1 {
+		t.Version++
+		return nil
+	}
+	var stored int64
+	err = s.db.NewSelect().ModelTableExpr("? AS t", s.tables.tickets).Column("t.version").
+		Where("t.tenant_id = ?", t.TenantID).
+		Where("t.id = ?", t.ID).
+		Scan(ctx, &stored)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("bunstore: %s %s: %w", op, t.ID, storage.ErrNotFound)
+	case err != nil:
+		return translate(fmt.Sprintf("%s %s", op, t.ID), err)
+	}
+	return fmt.Errorf("bunstore: %s %s: version %d was read, version %d is stored: %w",
+		op, t.ID, t.Version, stored, storage.ErrConflict)
+}

@@ -1,0 +1,207 @@
+package bunstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/schema"
+
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// sortColumns maps the whitelisted sort fields to their columns; the
+// priority sort is a CASE expression built per query. No sort field from
+// the caller reaches SQL: an unknown one is rejected.
+var sortColumns = map[storage.SortField]string{
+	storage.SortCreatedAt: "t.created_at",
+	storage.SortUpdatedAt: "t.updated_at",
+	storage.SortStatus:    "t.status",
+	storage.SortCategory:  "t.category",
+	storage.SortNumber:    "t.number",
+	storage.SortPriority:  "", // priorityRank
+}
+
+// TicketList returns one page of the tickets matching a filter, in the
+// requested order with ties broken by ID, using keyset pagination:
+// the next page starts after the (sort key, id) row value of the cursor.
+//
+// Every filter value is bound through a placeholder. Text matches a
+// literal substring of the subject, ignoring case: it is lower-cased in
+// Go and looked up with strpos (PostgreSQL) or instr (SQLite) in a
+// subject column lower-cased in Go, so '%', '_' and '\' have no special
+// meaning and case folding follows Go's Unicode rules on both databases.
+func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*storage.TicketListResult, error) {
+	const op = "list tickets"
+	if p.TenantID == "" {
+		return nil, errNoTenant(op)
+	}
+	sort := p.Sort
+	if sort == "" {
+		sort = storage.SortCreatedAt
+	}
+	col, ok := sortColumns[sort]
+	if !ok {
+		return nil, fmt.Errorf("bunstore: %s: unknown sort field %q", op, string(p.Sort))
+	}
+	var key schema.QueryAppender = bun.Safe(col)
+	if sort == storage.SortPriority {
+		key = priorityRank(p.PriorityOrder)
+	}
+
+	var rows []ticketRow
+	q := s.db.NewSelect().Model(&rows).ModelTableExpr("? AS t", s.tables.tickets)
+	q = s.filterTickets(q, &p.TicketFilter)
+
+	if p.After != "" {
+		c, err := storage.DecodeCursor(p.After, sort, p.Desc)
+		if err != nil {
+			return nil, fmt.Errorf("bunstore: %s: %w", op, err)
+		}
+		cmp := ">"
+		if p.Desc {
+			cmp = "<"
+		}
+		q = q.Where("(?, t.id) "+cmp+" (?, ?)", key, cursorKey(sort, c), c.ID)
+	}
+	dir := "ASC"
+	if p.Desc {
+		dir = "DESC"
+	}
+	limit := storage.ClampLimit(p.Limit)
+	q = q.OrderExpr("? "+dir+", t.id "+dir, key).Limit(int64(limit + 1))
+	if err := q.Scan(ctx); err != nil {
+		return nil, translate(op, err)
+	}
+
+	res := &storage.TicketListResult{Tickets: make([]*ticket.Ticket, 0, min(len(rows), limit))}
+	for i := range rows[:min(len(rows), limit)] {
+		t, err := toTicket(&rows[i])
+		if err != nil {
+			return nil, err
+		}
+		res.Tickets = append(res.Tickets, t)
+	}
+	if len(rows) > limit {
+		res.Next = makeCursor(sort, p.Desc, p.PriorityOrder, res.Tickets[limit-1]).Encode()
+	}
+	return res, nil
+}
+
+// filterTickets adds a WHERE condition for every set field of f.
+func (s *Store) filterTickets(q *bun.SelectQuery, f *storage.TicketFilter) *bun.SelectQuery {
+	q = q.Where("t.tenant_id = ?", f.TenantID)
+	for _, in := range []struct {
+		col    string
+		values []string
+	}{
+		{"t.status", f.Statuses},
+		{"t.priority", f.Priorities},
+		{"t.category", f.Categories},
+		{"t.department", f.Departments},
+		{"t.assignee", f.Assignees},
+	} {
+		switch len(in.values) {
+		case 0:
+		case 1:
+			q = q.Where("? = ?", bun.Safe(in.col), in.values[0])
+		default:
+			q = q.Where("? IN (?)", bun.Safe(in.col), bun.List(in.values))
+		}
+	}
+	for _, eq := range []struct {
+		col, value string
+	}{
+		{"t.customer_id", f.CustomerID},
+		{"t.customer_mobile", f.CustomerMobile},
+		{"t.customer_email", strings.ToLower(f.CustomerEmail)},
+		{"t.number", f.Number},
+	} {
+		if eq.value != "" {
+			q = q.Where("? = ?", bun.Safe(eq.col), eq.value)
+		}
+	}
+	if !f.CreatedFrom.IsZero() {
+		q = q.Where("t.created_at >= ?", utc(f.CreatedFrom))
+	}
+	if !f.CreatedTo.IsZero() {
+		q = q.Where("t.created_at < ?", utc(f.CreatedTo))
+	}
+	if f.Text != "" {
+		fn := "strpos"
+		if s.dialect == DialectSQLite {
+			fn = "instr"
+		}
+		q = q.Where("? (t.subject_lower, ?) > 0", bun.Safe(fn), strings.ToLower(f.Text))
+	}
+	return q
+}
+
+// priorityRank returns the sort key of SortPriority: the position of the
+// ticket's priority in order, -1 for codes not in it (they sort before
+// all others), as a CASE expression whose codes are bound values.
+func priorityRank(order []string) schema.QueryAppender {
+	if len(order) == 0 {
+		// Every rank is -1. A bare -1 would read as a column position in
+		// ORDER BY.
+		return bun.Safe("(CASE t.priority WHEN '' THEN -1 ELSE -1 END)")
+	}
+	var b strings.Builder
+	args := make([]any, 0, 2*len(order))
+	seen := make(map[string]bool, len(order))
+	b.WriteString("(CASE t.priority")
+	for i, code := range order {
+		if seen[code] {
+			continue // the first position of a code counts
+		}
+		seen[code] = true
+		b.WriteString(" WHEN ? THEN ?")
+		args = append(args, code, i)
+	}
+	b.WriteString(" ELSE -1 END)")
+	return bun.SafeQuery(b.String(), args...)
+}
+
+// rankOf returns the SortPriority key of a priority code, as priorityRank
+// computes it in SQL.
+func rankOf(order []string, code string) int64 {
+	for i, c := range order {
+		if c == code {
+			return int64(i)
+		}
+	}
+	return -1
+}
+
+// makeCursor returns the cursor after t for a sort.
+func makeCursor(sort storage.SortField, desc bool, order []string, t *ticket.Ticket) storage.Cursor {
+	c := storage.Cursor{Sort: sort, Desc: desc, ID: t.ID}
+	switch sort {
+	case storage.SortCreatedAt:
+		c.Time = t.CreatedAt
+	case storage.SortUpdatedAt:
+		c.Time = t.UpdatedAt
+	case storage.SortPriority:
+		c.Int = rankOf(order, t.Priority)
+	case storage.SortStatus:
+		c.Str = t.Status
+	case storage.SortCategory:
+		c.Str = t.Category
+	case storage.SortNumber:
+		c.Str = t.Number
+	}
+	return c
+}
+
+// cursorKey returns the sort key a cursor holds, as a bound value.
+func cursorKey(sort storage.SortField, c storage.Cursor) any {
+	switch sort {
+	case storage.SortCreatedAt, storage.SortUpdatedAt:
+		return utc(c.Time)
+	case storage.SortPriority:
+		return c.Int
+	}
+	return c.Str
+}

@@ -1,0 +1,46 @@
+package memory_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/storage/memory"
+	"github.com/ticketkit/ticketkit/storage/storagetest"
+)
+
+func TestConformance(t *testing.T) {
+	storagetest.Run(t, func(t *testing.T) storage.Store { return memory.New() })
+}
+
+func TestTxIsUnusableAfterRunInTx(t *testing.T) {
+	ctx := context.Background()
+	st := memory.New()
+	var leaked storage.Tx
+	require.NoError(t, st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		leaked = tx
+		return nil
+	}))
+
+	_, err := leaked.SequenceNext(ctx, storage.SequenceNextParams{TenantID: "acme", Scope: "TK"})
+	require.Error(t, err)
+	n, err := st.SequenceNext(ctx, storage.SequenceNextParams{TenantID: "acme", Scope: "TK"})
+	require.NoError(t, err)
+	require.Equal(t, int64(1), n)
+}
+
+func TestCanceledContextIsRefused(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	st := memory.New()
+
+	_, err := st.SequenceNext(ctx, storage.SequenceNextParams{TenantID: "acme", Scope: "TK"})
+	require.ErrorIs(t, err, context.Canceled)
+	_, err = st.TicketList(ctx, storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: "acme"}})
+	require.ErrorIs(t, err, context.Canceled)
+	n, err := st.SequenceNext(context.Background(), storage.SequenceNextParams{TenantID: "acme", Scope: "TK"})
+	require.NoError(t, err)
+	require.Equal(t, int64(1), n, "the refused call must not count")
+}

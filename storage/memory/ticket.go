@@ -1,0 +1,219 @@
+package memory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// storedTicket returns the copy of t the store keeps.
+func storedTicket(t *ticket.Ticket) *ticket.Ticket {
+	c := t.Clone()
+	c.CreatedAt = utc(c.CreatedAt)
+	c.UpdatedAt = utc(c.UpdatedAt)
+	c.ClosedAt = utc(c.ClosedAt)
+	for i := range c.Actions {
+		c.Actions[i].DueAt = utc(c.Actions[i].DueAt)
+		c.Actions[i].DoneAt = utc(c.Actions[i].DoneAt)
+	}
+	return c
+}
+
+// checkTicket validates the keys of a ticket to write.
+func (x *tx) checkTicket(ctx context.Context, t *ticket.Ticket) error {
+	if t == nil {
+		return errors.New("memory: ticket is nil")
+	}
+	if err := x.check(ctx, t.TenantID); err != nil {
+		return err
+	}
+	if t.ID == "" {
+		return errors.New("memory: ticket ID is required")
+	}
+	if t.Number == "" {
+		return errors.New("memory: ticket number is required")
+	}
+	return nil
+}
+
+// TicketCreate stores a copy of t with Version 1.
+func (x *tx) TicketCreate(ctx context.Context, t *ticket.Ticket) error {
+	if err := x.checkTicket(ctx, t); err != nil {
+		return fmt.Errorf("memory: create ticket: %w", err)
+	}
+	if _, ok := x.db.tickets[t.ID]; ok {
+		return fmt.Errorf("memory: create ticket %s: ID taken: %w", t.ID, storage.ErrConflict)
+	}
+	nk := key{t.TenantID, t.Number}
+	if _, ok := x.db.numbers[nk]; ok {
+		return fmt.Errorf("memory: create ticket %s: number %q taken: %w", t.ID, t.Number, storage.ErrConflict)
+	}
+	c := storedTicket(t)
+	c.Version = 1
+	x.db.tickets[c.ID] = c
+	x.db.numbers[nk] = c.ID
+	x.onUndo(func() {
+		delete(x.db.tickets, c.ID)
+		delete(x.db.numbers, nk)
+	})
+	t.Version = 1
+	return nil
+}
+
+// ticket returns the stored ticket of a tenant, or nil.
+func (x *tx) ticket(tenantID, id string) *ticket.Ticket {
+	t := x.db.tickets[id]
+	if t == nil || t.TenantID != tenantID {
+		return nil
+	}
+	return t
+}
+
+// TicketGet returns a copy of a ticket by ID.
+func (x *tx) TicketGet(ctx context.Context, p storage.TicketGetParams) (*ticket.Ticket, error) {
+	if err := x.check(ctx, p.TenantID); err != nil {
+		return nil, fmt.Errorf("memory: get ticket: %w", err)
+	}
+	t := x.ticket(p.TenantID, p.ID)
+	if t == nil {
+		return nil, fmt.Errorf("memory: get ticket %s: %w", p.ID, storage.ErrNotFound)
+	}
+	return t.Clone(), nil
+}
+
+// TicketGetByNumber returns a copy of a ticket by number.
+func (x *tx) TicketGetByNumber(ctx context.Context, p storage.TicketGetByNumberParams) (*ticket.Ticket, error) {
+	if err := x.check(ctx, p.TenantID); err != nil {
+		return nil, fmt.Errorf("memory: get ticket by number: %w", err)
+	}
+	id, ok := x.db.numbers[key{p.TenantID, p.Number}]
+	if !ok {
+		return nil, fmt.Errorf("memory: get ticket by number %q: %w", p.Number, storage.ErrNotFound)
+	}
+	return x.db.tickets[id].Clone(), nil
+}
+
+// TicketUpdate replaces a ticket if t.Version is the stored version.
+func (x *tx) TicketUpdate(ctx context.Context, t *ticket.Ticket) error {
+	if err := x.checkTicket(ctx, t); err != nil {
+		return fmt.Errorf("memory: update ticket: %w", err)
+	}
+	old := x.ticket(t.TenantID, t.ID)
+	if old == nil {
+		return fmt.Errorf("memory: update ticket %s: %w", t.ID, storage.ErrNotFound)
+	}
+	if old.Version != t.Version {
+		return fmt.Errorf("memory: update ticket %s: version %d was read, version %d is stored: %w",
+			t.ID, t.Version, old.Version, storage.ErrConflict)
+	}
+	oldKey, newKey := key{old.TenantID, old.Number}, key{t.TenantID, t.Number}
+	if oldKey != newKey {
+		if _, ok := x.db.numbers[newKey]; ok {
+			return fmt.Errorf("memory: update ticket %s: number %q taken: %w", t.ID, t.Number, storage.ErrConflict)
+		}
+	}
+	c := storedTicket(t)
+	c.Version = old.Version + 1
+	x.db.tickets[c.ID] = c
+	if oldKey != newKey {
+		delete(x.db.numbers, oldKey)
+		x.db.numbers[newKey] = c.ID
+	}
+	x.onUndo(func() {
+		x.db.tickets[old.ID] = old
+		if oldKey != newKey {
+			delete(x.db.numbers, newKey)
+			x.db.numbers[oldKey] = old.ID
+		}
+	})
+	t.Version = c.Version
+	return nil
+}
+
+// TicketList returns one page of the tickets matching a filter.
+func (x *tx) TicketList(ctx context.Context, p storage.TicketListParams) (*storage.TicketListResult, error) {
+	if err := x.check(ctx, p.TenantID); err != nil {
+		return nil, fmt.Errorf("memory: list tickets: %w", err)
+	}
+	sort := p.Sort
+	if sort == "" {
+		sort = storage.SortCreatedAt
+	}
+	if !slices.Contains(storage.SortFields(), sort) {
+		return nil, fmt.Errorf("memory: list tickets: unknown sort field %q", string(p.Sort))
+	}
+	var after *storage.Cursor
+	if p.After != "" {
+		c, err := storage.DecodeCursor(p.After, sort, p.Desc)
+		if err != nil {
+			return nil, fmt.Errorf("memory: list tickets: %w", err)
+		}
+		after = &c
+	}
+	ranks := make(map[string]int64, len(p.PriorityOrder))
+	for i, code := range p.PriorityOrder {
+		if _, dup := ranks[code]; !dup {
+			ranks[code] = int64(i)
+		}
+	}
+	keyOf := func(t *ticket.Ticket) storage.Cursor {
+		k := storage.Cursor{Sort: sort, Desc: p.Desc, ID: t.ID}
+		switch sort {
+		case storage.SortCreatedAt:
+			k.Time = t.CreatedAt
+		case storage.SortUpdatedAt:
+			k.Time = t.UpdatedAt
+		case storage.SortPriority:
+			k.Int = -1
+			if r, ok := ranks[t.Priority]; ok {
+				k.Int = r
+			}
+		case storage.SortStatus:
+			k.Str = t.Status
+		case storage.SortCategory:
+			k.Str = t.Category
+		case storage.SortNumber:
+			k.Str = t.Number
+		}
+		return k
+	}
+	var rows []*ticket.Ticket
+	for _, t := range x.db.tickets {
+		if matchTicket(t, &p.TicketFilter) {
+			rows = append(rows, t)
+		}
+	}
+	rows, next := page(rows, keyOf, sort, p.Desc, after, storage.ClampLimit(p.Limit))
+	res := &storage.TicketListResult{Tickets: make([]*ticket.Ticket, len(rows)), Next: next}
+	for i, t := range rows {
+		res.Tickets[i] = t.Clone()
+	}
+	return res, nil
+}
+
+// matchTicket reports whether t passes every set field of f.
+func matchTicket(t *ticket.Ticket, f *storage.TicketFilter) bool {
+	in := func(list []string, v string) bool { return len(list) == 0 || slices.Contains(list, v) }
+	switch {
+	case t.TenantID != f.TenantID,
+		f.CustomerID != "" && t.Customer.ID != f.CustomerID,
+		!in(f.Statuses, t.Status),
+		!in(f.Priorities, t.Priority),
+		!in(f.Categories, t.Category),
+		!in(f.Departments, t.Department),
+		!in(f.Assignees, t.Assignee),
+		!f.CreatedFrom.IsZero() && t.CreatedAt.Before(f.CreatedFrom),
+		!f.CreatedTo.IsZero() && !t.CreatedAt.Before(f.CreatedTo),
+		f.CustomerMobile != "" && t.Customer.Mobile != f.CustomerMobile,
+		f.CustomerEmail != "" && !strings.EqualFold(t.Customer.Email, f.CustomerEmail),
+		f.Number != "" && t.Number != f.Number,
+		f.Text != "" && !strings.Contains(strings.ToLower(t.Subject), strings.ToLower(f.Text)):
+		return false
+	}
+	return true
+}

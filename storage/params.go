@@ -1,0 +1,144 @@
+package storage
+
+import (
+	"time"
+
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// Page sizes for list methods. A limit of zero means DefaultLimit; a
+// limit above MaxLimit is lowered to MaxLimit.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
+// ClampLimit applies DefaultLimit and MaxLimit to a requested page size.
+func ClampLimit(n int) int {
+	switch {
+	case n <= 0:
+		return DefaultLimit
+	case n > MaxLimit:
+		return MaxLimit
+	}
+	return n
+}
+
+// SequenceNextParams names a ticket number counter.
+type SequenceNextParams struct {
+	TenantID string
+	// Scope is the counter's key within the tenant, from
+	// [ticket.Numberer.Scope].
+	Scope string
+}
+
+// TicketGetParams selects a ticket by ID.
+type TicketGetParams struct {
+	TenantID string
+	ID       string
+}
+
+// TicketGetByNumberParams selects a ticket by its human number.
+type TicketGetByNumberParams struct {
+	TenantID string
+	Number   string
+}
+
+// TicketFilter selects tickets of one tenant. Empty fields do not filter;
+// list fields match any of their values; all set fields must match.
+type TicketFilter struct {
+	TenantID string
+	// CustomerID limits the result to one customer's tickets.
+	CustomerID  string
+	Statuses    []string
+	Priorities  []string
+	Categories  []string
+	Departments []string
+	Assignees   []string
+	// CreatedFrom and CreatedTo bound the creation time to
+	// [CreatedFrom, CreatedTo).
+	CreatedFrom time.Time
+	CreatedTo   time.Time
+	// CustomerMobile matches Customer.Mobile exactly; the Desk passes it
+	// in the same normalized form it stores.
+	CustomerMobile string
+	// CustomerEmail matches Customer.Email, ignoring case.
+	CustomerEmail string
+	// Number matches the ticket number exactly.
+	Number string
+	// Text matches tickets whose subject contains it, ignoring case.
+	Text string
+}
+
+// SortField is a whitelisted field tickets can be sorted by.
+type SortField string
+
+// Sort fields. Ties are broken by ticket ID in the same direction.
+const (
+	SortCreatedAt SortField = "created_at" // SortCreatedAt: creation time (the default).
+	SortUpdatedAt SortField = "updated_at" // SortUpdatedAt: last change time.
+	SortPriority  SortField = "priority"   // SortPriority: priority rank, per TicketListParams.PriorityOrder.
+	SortStatus    SortField = "status"     // SortStatus: status code.
+	SortCategory  SortField = "category"   // SortCategory: category code.
+	SortNumber    SortField = "number"     // SortNumber: ticket number.
+)
+
+// SortFields returns every sort field.
+func SortFields() []SortField {
+	return []SortField{SortCreatedAt, SortUpdatedAt, SortPriority, SortStatus, SortCategory, SortNumber}
+}
+
+// TicketListParams selects one page of tickets.
+type TicketListParams struct {
+	TicketFilter
+	// Sort is the field to sort by; empty means SortCreatedAt.
+	Sort SortField
+	// Desc sorts from highest to lowest.
+	Desc bool
+	// PriorityOrder lists priority codes from lowest to highest, for
+	// SortPriority; codes not in it sort before all others.
+	PriorityOrder []string
+	// Limit is the page size (see ClampLimit).
+	Limit int
+	// After is the Next cursor of the previous page; empty for the first
+	// page. Pages stay stable while tickets are inserted.
+	After string
+}
+
+// TicketListResult is one page of tickets.
+type TicketListResult struct {
+	Tickets []*ticket.Ticket
+	// Next is the cursor of the following page, empty on the last page.
+	Next string
+}
+
+// MessageListParams selects one page of messages, oldest first.
+type MessageListParams struct {
+	TenantID string
+	// TicketID limits the result to one ticket's thread; empty lists
+	// messages of all the tenant's tickets.
+	TicketID string
+	// CustomerID limits the result to messages of that customer's
+	// tickets.
+	CustomerID string
+	// Kinds limits the result to these message kinds; empty means all.
+	Kinds []ticket.MessageKind
+	// CreatedFrom and CreatedTo bound the creation time to
+	// [CreatedFrom, CreatedTo).
+	CreatedFrom time.Time
+	CreatedTo   time.Time
+	Limit       int
+	After       string
+}
+
+// MessageListResult is one page of messages.
+type MessageListResult struct {
+	Messages []*ticket.Message
+	Next     string
+}
+
+// EventListParams selects a ticket's history.
+type EventListParams struct {
+	TenantID string
+	TicketID string
+}

@@ -1,0 +1,158 @@
+package storagetest_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/storage/memory"
+	"github.com/ticketkit/ticketkit/storage/storagetest"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// adapterEnv names the adapter TestSuiteCatchesBrokenAdapters runs the
+// suite against when it is started as a child process.
+const adapterEnv = "STORAGETEST_ADAPTER"
+
+// adapters are the stores the child process can run the suite against: a
+// healthy memory store and memory stores with one deliberate bug each.
+var adapters = map[string]func() storage.Store{
+	"healthy": func() storage.Store { return memory.New() },
+
+	"IgnoresStatusesFilter": func() storage.Store { return ignoresStatuses{memory.New()} },
+	"TextFilterUsesLikeWildcards": func() storage.Store {
+		return likeWildcards{memory.New()}
+	},
+	"DropsHistoryLines":      func() storage.Store { return dropsHistory{memory.New()} },
+	"LeaksOtherTenantOnGet":  func() storage.Store { return &leaksTenant{Store: memory.New()} },
+	"IgnoresVersionOnUpdate": func() storage.Store { return ignoresVersion{memory.New()} },
+	"CommitsFailedTx":        func() storage.Store { return commitsFailedTx{memory.New()} },
+}
+
+// ignoresStatuses forgets the Statuses filter.
+type ignoresStatuses struct{ *memory.Store }
+
+func (s ignoresStatuses) TicketList(ctx context.Context, p storage.TicketListParams) (*storage.TicketListResult, error) {
+	p.Statuses = nil
+	return s.Store.TicketList(ctx, p)
+}
+
+// likeWildcards behaves like an unescaped SQL LIKE for the wildcard-only
+// texts "%" and "_", which match every subject.
+type likeWildcards struct{ *memory.Store }
+
+func (s likeWildcards) TicketList(ctx context.Context, p storage.TicketListParams) (*storage.TicketListResult, error) {
+	if strings.Trim(p.Text, "%_") == "" {
+		p.Text = ""
+	}
+	return s.Store.TicketList(ctx, p)
+}
+
+// dropsHistory keeps only the first line of each batch.
+type dropsHistory struct{ *memory.Store }
+
+func (s dropsHistory) EventCreate(ctx context.Context, events []*ticket.Event) error {
+	return s.Store.EventCreate(ctx, events[:min(1, len(events))])
+}
+
+// leaksTenant remembers each ticket's tenant and, when TicketGet finds
+// nothing in the tenant asked for, looks in the ticket's own.
+type leaksTenant struct {
+	*memory.Store
+	tenants sync.Map // ticket ID → tenant ID
+}
+
+func (s *leaksTenant) TicketCreate(ctx context.Context, t *ticket.Ticket) error {
+	s.tenants.Store(t.ID, t.TenantID)
+	return s.Store.TicketCreate(ctx, t)
+}
+
+func (s *leaksTenant) TicketGet(ctx context.Context, p storage.TicketGetParams) (*ticket.Ticket, error) {
+	t, err := s.Store.TicketGet(ctx, p)
+	if tenant, ok := s.tenants.Load(p.ID); ok && errors.Is(err, storage.ErrNotFound) {
+		p.TenantID = tenant.(string)
+		return s.Store.TicketGet(ctx, p)
+	}
+	return t, err
+}
+
+// ignoresVersion writes over whatever version is stored.
+type ignoresVersion struct{ *memory.Store }
+
+func (s ignoresVersion) TicketUpdate(ctx context.Context, t *ticket.Ticket) error {
+	if cur, err := s.Store.TicketGet(ctx, storage.TicketGetParams{TenantID: t.TenantID, ID: t.ID}); err == nil {
+		t.Version = cur.Version
+	}
+	return s.Store.TicketUpdate(ctx, t)
+}
+
+// commitsFailedTx runs fn without a transaction, so nothing rolls back.
+type commitsFailedTx struct{ *memory.Store }
+
+func (s commitsFailedTx) RunInTx(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) error {
+	return fn(ctx, s.Store)
+}
+
+// TestSuiteCatchesBrokenAdapters proves that the suite fails stores with
+// typical bugs. It runs this test binary again as a child process, once
+// per bug, with adapterEnv set and -test.run selecting the subtest that
+// must catch the bug; the child runs the suite against that adapter and
+// must fail that subtest. The same subtest against the healthy store
+// must pass, so that the failure is the bug's doing.
+func TestSuiteCatchesBrokenAdapters(t *testing.T) {
+	if name := os.Getenv(adapterEnv); name != "" {
+		newStore, ok := adapters[name]
+		require.True(t, ok, "unknown adapter %q", name)
+		storagetest.Run(t, func(*testing.T) storage.Store { return newStore() })
+		return
+	}
+
+	tests := []struct {
+		adapter string
+		subtest string // group/subtest
+	}{
+		{"IgnoresStatusesFilter", "TicketList/FiltersByStatus"},
+		{"IgnoresStatusesFilter", "TicketList/CombinedFiltersAreANDed"},
+		{"TextFilterUsesLikeWildcards", "TicketList/ListFilterWithHostileInputMatchesLiterally"},
+		{"DropsHistoryLines", "Event/ListReturnsLinesInAppendOrder"},
+		{"LeaksOtherTenantOnGet", "Tenant/TicketGetOfOtherTenantReturnsErrNotFound"},
+		{"IgnoresVersionOnUpdate", "TicketUpdate/UpdateWithStaleVersionReturnsErrConflictAndWritesNothing"},
+		{"CommitsFailedTx", "Tx/RollsBackEverythingOnError"},
+		{"CommitsFailedTx", "Sequence/IsRolledBackWithAFailedTxSoNumbersStayGapFree"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.adapter+"/"+strings.ReplaceAll(tt.subtest, "/", "_"), func(t *testing.T) {
+			t.Parallel()
+			line := "TestSuiteCatchesBrokenAdapters/" + tt.subtest + " "
+
+			out, err := runChild(t, tt.adapter, tt.subtest)
+			require.Error(t, err, "the suite passed the broken adapter:\n%s", out)
+			require.Contains(t, out, "--- FAIL: "+line, "the expected subtest did not fail:\n%s", out)
+
+			out, err = runChild(t, "healthy", tt.subtest)
+			require.NoError(t, err, "the subtest fails the healthy store:\n%s", out)
+			require.Contains(t, out, "--- PASS: "+line, "the subtest did not run:\n%s", out)
+		})
+	}
+}
+
+// runChild runs one suite subtest against an adapter in a child process
+// and returns its output.
+func runChild(t *testing.T, adapter, subtest string) (string, error) {
+	t.Helper()
+	pattern := "^TestSuiteCatchesBrokenAdapters$"
+	for part := range strings.SplitSeq(subtest, "/") {
+		pattern += "/^" + part + "$"
+	}
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run="+pattern, "-test.v", "-test.count=1")
+	cmd.Env = append(os.Environ(), adapterEnv+"="+adapter)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}

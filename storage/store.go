@@ -1,0 +1,81 @@
+// Package storage defines the contract between the ticketkit Desk and the
+// databases it runs on: the [Store] interface, the parameters of its
+// methods and the sentinel errors every adapter returns.
+//
+// Adapters live in sub-packages: storage/memory for tests and demos,
+// storage/bunstore for PostgreSQL and SQLite. storage/storagetest is the
+// conformance suite every adapter must pass, a host's own included.
+//
+// Every method is scoped to a tenant: a method given one tenant's ID never
+// reads or writes another tenant's rows.
+//
+// Stores keep times in UTC at microsecond precision and return them in
+// UTC. Values passed in and returned are the caller's: a store copies
+// what it keeps, so that changing a returned ticket never changes the
+// stored one.
+package storage
+
+import (
+	"context"
+
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// Store is a ticket database. Its [Tx] methods, called on the Store
+// itself, each run in their own transaction; RunInTx groups several into
+// one.
+type Store interface {
+	Tx
+	// RunInTx runs fn in a transaction. The transaction commits when fn
+	// returns nil and rolls back when fn returns an error or panics; the
+	// error is returned as is.
+	RunInTx(ctx context.Context, fn func(ctx context.Context, tx Tx) error) error
+}
+
+// Tx is the set of operations a [Store] offers, inside or outside a
+// transaction.
+type Tx interface {
+	// SequenceNext increments the counter of a tenant and scope and
+	// returns its new value; the first value is 1. Inside a transaction
+	// the increment commits or rolls back with it, so numbers stay
+	// gap-free.
+	SequenceNext(ctx context.Context, params SequenceNextParams) (int64, error)
+
+	// TicketCreate stores a new ticket with Version 1. It returns an
+	// error wrapping ErrConflict when the ID or the tenant's number is
+	// taken.
+	TicketCreate(ctx context.Context, t *ticket.Ticket) error
+	// TicketGet returns a ticket by ID, or an error wrapping ErrNotFound.
+	TicketGet(ctx context.Context, params TicketGetParams) (*ticket.Ticket, error)
+	// TicketGetByNumber returns a ticket by number, or an error wrapping
+	// ErrNotFound.
+	TicketGetByNumber(ctx context.Context, params TicketGetByNumberParams) (*ticket.Ticket, error)
+	// TicketUpdate stores a changed ticket. t.Version must be the
+	// version that was read; the store writes t with Version+1 and sets
+	// t.Version to it. When the stored version differs, nothing is
+	// written and the error wraps ErrConflict; an unknown ticket gives
+	// ErrNotFound.
+	TicketUpdate(ctx context.Context, t *ticket.Ticket) error
+	// TicketList returns one page of the tickets matching a filter.
+	TicketList(ctx context.Context, params TicketListParams) (*TicketListResult, error)
+
+	// MessageCreate stores a new message of an existing ticket.
+	MessageCreate(ctx context.Context, m *ticket.Message) error
+	// MessageList returns one page of messages, oldest first.
+	MessageList(ctx context.Context, params MessageListParams) (*MessageListResult, error)
+
+	// EventCreate appends history lines. Lines are listed in the order
+	// they were appended.
+	EventCreate(ctx context.Context, events []*ticket.Event) error
+	// EventList returns a ticket's history, oldest first.
+	EventList(ctx context.Context, params EventListParams) ([]*ticket.Event, error)
+
+	// OutboxCreate stores notifications to deliver once the transaction
+	// commits.
+	OutboxCreate(ctx context.Context, entries []*OutboxEntry) error
+	// OutboxPending returns undelivered entries of all tenants, oldest
+	// first.
+	OutboxPending(ctx context.Context, params OutboxPendingParams) ([]*OutboxEntry, error)
+	// OutboxMarkDelivered marks entries delivered at the given time.
+	OutboxMarkDelivered(ctx context.Context, params OutboxMarkDeliveredParams) error
+}

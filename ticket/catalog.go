@@ -1,0 +1,342 @@
+package ticket
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Label is the display form of a catalog entry: a default text, per-locale
+// translations and display hints for hosts that show images or colours
+// instead of text.
+type Label struct {
+	Text string `json:"text"`
+	// Translations maps a BCP 47 locale ("fr", "fr-CA") to a text.
+	Translations map[string]string `json:"translations,omitempty"`
+	// Icon names an icon or image the host shows for this entry.
+	Icon string `json:"icon,omitempty"`
+	// Color is a CSS colour such as "#d32f2f".
+	Color string `json:"color,omitempty"`
+}
+
+// In returns the label's text for locale, falling back from "fr-CA" to
+// "fr" and then to Text.
+func (l Label) In(locale string) string {
+	for locale != "" {
+		if s, ok := l.Translations[locale]; ok && s != "" {
+			return s
+		}
+		i := strings.LastIndexAny(locale, "-_")
+		if i < 0 {
+			break
+		}
+		locale = locale[:i]
+	}
+	return l.Text
+}
+
+// Status is a configurable ticket status.
+type Status struct {
+	Code     string         `json:"code"`
+	Label    Label          `json:"label"`
+	Category StatusCategory `json:"category"`
+	// Initial marks the status new tickets get. Exactly one status is
+	// initial.
+	Initial bool `json:"initial,omitempty"`
+	// PausesSLA stops SLA clocks while a ticket has this status. Statuses
+	// of category pending pause SLA clocks whether or not this is set.
+	PausesSLA bool `json:"pauses_sla,omitempty"`
+	// Terminal marks a status no ordinary transition leaves; only the
+	// workflow's reopen rule may.
+	Terminal bool `json:"terminal,omitempty"`
+}
+
+// Paused reports whether SLA clocks stand still in this status.
+func (s Status) Paused() bool { return s.PausesSLA || s.Category == CategoryPending }
+
+// Priority is a configurable ticket priority. Priorities are ordered from
+// lowest to highest by their position in the catalog.
+type Priority struct {
+	Code  string `json:"code"`
+	Label Label  `json:"label"`
+	// Default marks the priority new tickets get when none is given.
+	// At most one priority is the default; without one, the lowest
+	// priority but one (or the only one) is used.
+	Default bool `json:"default,omitempty"`
+}
+
+// Category is a ticket category or message type, such as question,
+// problem or complaint.
+type Category struct {
+	Code  string `json:"code"`
+	Label Label  `json:"label"`
+	// Department is the department code tickets of this category are
+	// routed to when opened without one.
+	Department string `json:"department,omitempty"`
+	// Complaint marks categories handled as complaints.
+	Complaint bool `json:"complaint,omitempty"`
+	// Actions are checklist actions added when a ticket gets this
+	// category.
+	Actions []ActionTemplate `json:"actions,omitempty"`
+}
+
+// ActionTemplate is a checklist action a category adds to its tickets.
+type ActionTemplate struct {
+	Title string `json:"title"`
+	// Owner is a host user ID or a role name the action is given to.
+	Owner string `json:"owner,omitempty"`
+	// DueIn is the time the action is due after it is added, such as
+	// "48h"; empty means no due date.
+	DueIn string `json:"due_in,omitempty"`
+}
+
+// Department is a team tickets are routed to.
+type Department struct {
+	Code  string `json:"code"`
+	Label Label  `json:"label"`
+	// Email is where the department is notified of its tickets.
+	Email string `json:"email,omitempty"`
+}
+
+// ReasonCode is a complaint reason, such as CR01 Late delivery.
+type ReasonCode struct {
+	Code  string `json:"code"`
+	Label Label  `json:"label"`
+}
+
+// FieldDef defines a custom field tickets may carry in [Ticket.Fields].
+type FieldDef struct {
+	Key      string    `json:"key"`
+	Label    Label     `json:"label"`
+	Type     FieldType `json:"type"`
+	Required bool      `json:"required,omitempty"`
+	// Choices lists the allowed values of a [FieldChoice] field.
+	Choices []string `json:"choices,omitempty"`
+}
+
+// CatalogSpec is the data a [Catalog] is built from. Hosts write it in Go
+// or load it from JSON or YAML, then pass it to [NewCatalog].
+type CatalogSpec struct {
+	Statuses    []Status     `json:"statuses"`
+	Priorities  []Priority   `json:"priorities"`
+	Categories  []Category   `json:"categories,omitempty"`
+	Departments []Department `json:"departments,omitempty"`
+	Reasons     []ReasonCode `json:"reasons,omitempty"`
+	Fields      []FieldDef   `json:"fields,omitempty"`
+}
+
+// Catalog is a validated, read-only set of statuses, priorities,
+// categories, departments, reason codes and custom fields. Build one with
+// [NewCatalog] or start from [DefaultCatalog]. A Catalog is safe for
+// concurrent use.
+type Catalog struct {
+	spec        CatalogSpec
+	statuses    map[string]int
+	priorities  map[string]int
+	categories  map[string]int
+	departments map[string]int
+	reasons     map[string]int
+	fields      map[string]int
+	initial     int
+	defaultPrio int
+}
+
+// CatalogError lists every problem found in a [CatalogSpec].
+type CatalogError struct {
+	Problems []string
+}
+
+// Error implements error.
+func (e *CatalogError) Error() string {
+	return fmt.Sprintf("ticket: invalid catalog: %s", strings.Join(e.Problems, "; "))
+}
+
+// ErrUnknownCode is wrapped by errors about codes a catalog does not
+// hold.
+var ErrUnknownCode = errors.New("ticket: unknown code")
+
+// NewCatalog validates spec and builds a Catalog from it. Every problem
+// (duplicate or empty codes, no or several initial statuses, invalid
+// categories, unknown department references, bad action templates or
+// field definitions) is listed in one *[CatalogError]. The catalog keeps
+// its own copy of spec.
+func NewCatalog(spec CatalogSpec) (*Catalog, error) {
+	if problems := spec.problems(); len(problems) > 0 {
+		return nil, &CatalogError{Problems: problems}
+	}
+	spec = spec.clone()
+	c := &Catalog{
+		spec:        spec,
+		statuses:    indexOf(spec.Statuses, func(s Status) string { return s.Code }),
+		priorities:  indexOf(spec.Priorities, func(p Priority) string { return p.Code }),
+		categories:  indexOf(spec.Categories, func(x Category) string { return x.Code }),
+		departments: indexOf(spec.Departments, func(d Department) string { return d.Code }),
+		reasons:     indexOf(spec.Reasons, func(r ReasonCode) string { return r.Code }),
+		fields:      indexOf(spec.Fields, func(f FieldDef) string { return f.Key }),
+	}
+	for i, s := range spec.Statuses {
+		if s.Initial {
+			c.initial = i
+		}
+	}
+	// Without a default, the lowest priority but one (or the only one).
+	c.defaultPrio = min(1, len(spec.Priorities)-1)
+	for i, p := range spec.Priorities {
+		if p.Default {
+			c.defaultPrio = i
+		}
+	}
+	return c, nil
+}
+
+func indexOf[T any](items []T, key func(T) string) map[string]int {
+	m := make(map[string]int, len(items))
+	for i, it := range items {
+		m[key(it)] = i
+	}
+	return m
+}
+
+// Spec returns a copy of the data the catalog was built from, for hosts
+// that extend a catalog and build a new one.
+func (c *Catalog) Spec() CatalogSpec { return c.spec.clone() }
+
+// Status returns the status with the given code.
+func (c *Catalog) Status(code string) (Status, bool) {
+	return lookup(c.spec.Statuses, c.statuses, code)
+}
+
+// Statuses returns the statuses in catalog order.
+func (c *Catalog) Statuses() []Status { return slices.Clone(c.spec.Statuses) }
+
+// InitialStatus returns the status new tickets get.
+func (c *Catalog) InitialStatus() Status { return c.spec.Statuses[c.initial] }
+
+// Priority returns the priority with the given code.
+func (c *Catalog) Priority(code string) (Priority, bool) {
+	return lookup(c.spec.Priorities, c.priorities, code)
+}
+
+// Priorities returns the priorities from lowest to highest.
+func (c *Catalog) Priorities() []Priority { return slices.Clone(c.spec.Priorities) }
+
+// DefaultPriority returns the priority new tickets get when none is given.
+func (c *Catalog) DefaultPriority() Priority { return c.spec.Priorities[c.defaultPrio] }
+
+// PriorityRank returns the position of a priority from lowest (0) to
+// highest, or -1 for an unknown code.
+func (c *Catalog) PriorityRank(code string) int {
+	if i, ok := c.priorities[code]; ok {
+		return i
+	}
+	return -1
+}
+
+// Category returns the category with the given code.
+func (c *Catalog) Category(code string) (Category, bool) {
+	return lookup(c.spec.Categories, c.categories, code)
+}
+
+// Categories returns the categories in catalog order.
+func (c *Catalog) Categories() []Category { return slices.Clone(c.spec.Categories) }
+
+// Department returns the department with the given code.
+func (c *Catalog) Department(code string) (Department, bool) {
+	return lookup(c.spec.Departments, c.departments, code)
+}
+
+// Departments returns the departments in catalog order.
+func (c *Catalog) Departments() []Department { return slices.Clone(c.spec.Departments) }
+
+// Reason returns the complaint reason with the given code.
+func (c *Catalog) Reason(code string) (ReasonCode, bool) {
+	return lookup(c.spec.Reasons, c.reasons, code)
+}
+
+// Reasons returns the complaint reasons in catalog order.
+func (c *Catalog) Reasons() []ReasonCode { return slices.Clone(c.spec.Reasons) }
+
+// Field returns the custom field definition with the given key.
+func (c *Catalog) Field(key string) (FieldDef, bool) { return lookup(c.spec.Fields, c.fields, key) }
+
+// Fields returns the custom field definitions in catalog order.
+func (c *Catalog) Fields() []FieldDef { return slices.Clone(c.spec.Fields) }
+
+func lookup[T any](items []T, idx map[string]int, code string) (T, bool) {
+	i, ok := idx[code]
+	if !ok {
+		var zero T
+		return zero, false
+	}
+	return items[i], true
+}
+
+// DefaultCatalog returns the catalog ticketkit uses when the host gives
+// none: statuses Open, In progress, Waiting on customer, Escalated,
+// Resolved and Closed; priorities Low, Normal, High and Urgent; categories
+// Question, Problem and Complaint; complaint reasons CR01 to CR04.
+func DefaultCatalog() *Catalog {
+	c, err := NewCatalog(DefaultCatalogSpec())
+	if err != nil {
+		panic(err) // the default spec is covered by tests
+	}
+	return c
+}
+
+// Default status codes of [DefaultCatalog].
+const (
+	StatusOpen       = "open"
+	StatusInProgress = "in_progress"
+	StatusWaiting    = "waiting"
+	StatusEscalated  = "escalated"
+	StatusResolved   = "resolved"
+	StatusClosed     = "closed"
+)
+
+// Default priority codes of [DefaultCatalog].
+const (
+	PriorityLow    = "low"
+	PriorityNormal = "normal"
+	PriorityHigh   = "high"
+	PriorityUrgent = "urgent"
+)
+
+// Default category codes of [DefaultCatalog].
+const (
+	CategoryQuestion  = "question"
+	CategoryProblem   = "problem"
+	CategoryComplaint = "complaint"
+)
+
+// DefaultCatalogSpec returns the data of [DefaultCatalog], for hosts that
+// start from it and add their own entries.
+func DefaultCatalogSpec() CatalogSpec {
+	return CatalogSpec{
+		Statuses: []Status{
+			{Code: StatusOpen, Label: Label{Text: "Open"}, Category: CategoryNew, Initial: true},
+			{Code: StatusInProgress, Label: Label{Text: "In progress"}, Category: CategoryOpen},
+			{Code: StatusWaiting, Label: Label{Text: "Waiting on customer"}, Category: CategoryPending, PausesSLA: true},
+			{Code: StatusEscalated, Label: Label{Text: "Escalated"}, Category: CategoryOpen},
+			{Code: StatusResolved, Label: Label{Text: "Resolved"}, Category: CategoryResolved},
+			{Code: StatusClosed, Label: Label{Text: "Closed"}, Category: CategoryClosed, Terminal: true},
+		},
+		Priorities: []Priority{
+			{Code: PriorityLow, Label: Label{Text: "Low"}},
+			{Code: PriorityNormal, Label: Label{Text: "Normal"}, Default: true},
+			{Code: PriorityHigh, Label: Label{Text: "High"}},
+			{Code: PriorityUrgent, Label: Label{Text: "Urgent"}},
+		},
+		Categories: []Category{
+			{Code: CategoryQuestion, Label: Label{Text: "Question"}},
+			{Code: CategoryProblem, Label: Label{Text: "Problem"}},
+			{Code: CategoryComplaint, Label: Label{Text: "Complaint"}, Complaint: true},
+		},
+		Reasons: []ReasonCode{
+			{Code: "CR01", Label: Label{Text: "Late delivery"}},
+			{Code: "CR02", Label: Label{Text: "Product"}},
+			{Code: "CR03", Label: Label{Text: "Service"}},
+			{Code: "CR04", Label: Label{Text: "Accounts"}},
+		},
+	}
+}

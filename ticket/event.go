@@ -1,0 +1,41 @@
+package ticket
+
+import "time"
+
+// Event is one line of a ticket's history: who changed which field when,
+// from what to what. The ticket's creation is recorded as an event on
+// [FieldCreated] with the ticket number as its new value.
+type Event struct {
+	ID        string    `json:"id"`
+	TenantID  string    `json:"tenant_id"`
+	TicketID  string    `json:"ticket_id"`
+	ActorID   string    `json:"actor_id,omitempty"`
+	ActorRole Role      `json:"actor_role,omitempty"`
+	At        time.Time `json:"at"`
+	Field     string    `json:"field"`
+	Old       string    `json:"old,omitempty"`
+	New       string    `json:"new,omitempty"`
+}
+
+// History field names. Each tracked change of a ticket produces one
+// [Event] whose Field is one of these (custom fields use "fields.<key>").
+const (
+	FieldCreated       = "created"
+	FieldSubject       = "subject"
+	FieldDescription   = "description"
+	FieldStatus        = "status"
+	FieldPriority      = "priority"
+	FieldCategory      = "category"
+	FieldDepartment    = "department"
+	FieldChannel       = "channel"
+	FieldAssignee      = "assignee"
+	FieldCustomer      = "customer"
+	FieldContract      = "contract"
+	FieldReferences    = "references"
+	FieldContacts      = "contacts"
+	FieldTags          = "tags"
+	FieldReason        = "reason"
+	FieldClosureReason = "closure_reason"
+	FieldActions       = "actions"
+	FieldCustomPrefix  = "fields."
+)

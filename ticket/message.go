@@ -1,0 +1,46 @@
+package ticket
+
+import (
+	"slices"
+	"time"
+)
+
+// Message is one entry of a ticket's thread: a customer message, an agent
+// reply, an internal note or a system entry.
+type Message struct {
+	ID       string      `json:"id"`
+	TenantID string      `json:"tenant_id"`
+	TicketID string      `json:"ticket_id"`
+	Kind     MessageKind `json:"kind"`
+	// Type is a message type code from the catalog's categories, such as
+	// "question"; empty when the message has none.
+	Type        string       `json:"type,omitempty"`
+	AuthorID    string       `json:"author_id,omitempty"`
+	AuthorRole  Role         `json:"author_role,omitempty"`
+	Body        string       `json:"body"`
+	Attachments []Attachment `json:"attachments,omitempty"`
+	CreatedAt   time.Time    `json:"created_at"`
+}
+
+// Attachment describes a file attached to a message. The content lives in
+// a blob store under Key; the message keeps only this metadata.
+type Attachment struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	ContentType string `json:"content_type,omitempty"`
+	Size        int64  `json:"size"`
+	// SHA256 is the hex-encoded SHA-256 digest of the content.
+	SHA256 string `json:"sha256,omitempty"`
+	// Key locates the content in the blob store.
+	Key string `json:"key"`
+}
+
+// Clone returns a deep copy of m.
+func (m *Message) Clone() *Message {
+	if m == nil {
+		return nil
+	}
+	c := *m
+	c.Attachments = slices.Clone(m.Attachments)
+	return &c
+}

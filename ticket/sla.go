@@ -1,0 +1,115 @@
+package ticket
+
+import (
+	"slices"
+	"time"
+)
+
+// SLAState is the SLA bookkeeping a ticket carries: which policy applies,
+// how much business time each clock has used, when each target falls due
+// and which warnings, escalations and breaches have already fired. It is
+// plain data; the rules that compute it live in the workflow package
+// (Start, Observe and Evaluate on workflow.SLA), and the Desk stores it
+// with the ticket.
+//
+// A ticket's life is cut into cycles: cycle 1 starts when the ticket is
+// opened and each reopen starts the next. Spent times, dues and fired
+// keys belong to the current cycle; metrics (FirstResponseAt, ResolvedAt,
+// PausedTotal, ReopenCount) to the whole ticket. All times are UTC.
+type SLAState struct {
+	// Policy is the name of the SLA policy that applies; empty when none
+	// matched.
+	Policy string `json:"policy,omitempty"`
+	// Cycle is 1 from the ticket's opening and grows by one per reopen;
+	// 0 means the SLA was never started.
+	Cycle int `json:"cycle,omitempty"`
+	// Tier is the customer's service tier the policy was matched with,
+	// such as "gold".
+	Tier string `json:"tier,omitempty"`
+
+	// FirstResponseSpent, NextResponseSpent and ResolutionSpent are the
+	// business time each clock has run in this cycle, up to Since. A
+	// running clock's current value adds the calendar's business time
+	// from Since to now.
+	FirstResponseSpent time.Duration `json:"first_response_spent,omitempty"`
+	NextResponseSpent  time.Duration `json:"next_response_spent,omitempty"`
+	ResolutionSpent    time.Duration `json:"resolution_spent,omitempty"`
+	// Since is when the spent values were last brought up to date.
+	Since time.Time `json:"since,omitzero"`
+	// NextResponseRound counts, in this cycle, the customer messages
+	// that started the next-response clock after the first response;
+	// each round fires its own warnings, escalations and breach.
+	NextResponseRound int `json:"next_response_round,omitempty"`
+
+	// Paused is set while the ticket is in a status that pauses SLA
+	// clocks (see [Status.Paused]); PausedSince is when that began.
+	Paused      bool      `json:"paused,omitempty"`
+	PausedSince time.Time `json:"paused_since,omitzero"`
+	// PausedTotal is the business time the ticket spent paused over its
+	// whole life, counted when each pause ends.
+	PausedTotal time.Duration `json:"paused_total,omitempty"`
+
+	// FirstResponseDue, NextResponseDue and ResolutionDue are when each
+	// target falls (or fell) due: zero when the policy has no such
+	// target, the target is met or not running, or the clocks are
+	// paused.
+	FirstResponseDue time.Time `json:"first_response_due,omitzero"`
+	NextResponseDue  time.Time `json:"next_response_due,omitzero"`
+	ResolutionDue    time.Time `json:"resolution_due,omitzero"`
+	// NextCheckAt is the earliest time a warning, escalation level or
+	// breach not yet fired comes due: the index an escalation sweep
+	// selects tickets by (NextCheckAt <= now). Zero when nothing is left
+	// to fire.
+	NextCheckAt time.Time `json:"next_check_at,omitzero"`
+	// Fired lists the warning and escalation keys already fired, such as
+	// "c1:resolution:warn80" or "c1:resolution:L2"; each fires once.
+	Fired []string `json:"fired,omitempty"`
+	// Breached lists the breached targets, such as "c1:resolution" or
+	// "c2:next_response#3" (the third next-response round of cycle 2).
+	Breached []string `json:"breached,omitempty"`
+
+	// FirstResponseAt is when staff first replied to the customer.
+	FirstResponseAt time.Time `json:"first_response_at,omitzero"`
+	// ResolvedAt is when the ticket entered a resolved or closed status
+	// in this cycle.
+	ResolvedAt time.Time `json:"resolved_at,omitzero"`
+	// AwaitingReplySince is when the customer started waiting for a reply
+	// (their first message since staff last replied); zero when they are
+	// not waiting.
+	AwaitingReplySince time.Time `json:"awaiting_reply_since,omitzero"`
+	// ReopenCount counts reopens.
+	ReopenCount int `json:"reopen_count,omitempty"`
+}
+
+// Clone returns a deep copy of s.
+func (s SLAState) Clone() SLAState {
+	s.Fired = slices.Clone(s.Fired)
+	s.Breached = slices.Clone(s.Breached)
+	return s
+}
+
+// HasFired reports whether the warning or escalation key has fired.
+func (s SLAState) HasFired(key string) bool { return slices.Contains(s.Fired, key) }
+
+// HasBreached reports whether the target key, such as "c1:resolution",
+// is breached.
+func (s SLAState) HasBreached(key string) bool { return slices.Contains(s.Breached, key) }
+
+// NextDue returns the earliest of the running targets' due times, or
+// zero when no target is running.
+func (s SLAState) NextDue() time.Time {
+	var due time.Time
+	for _, d := range []time.Time{s.FirstResponseDue, s.NextResponseDue, s.ResolutionDue} {
+		if !d.IsZero() && (due.IsZero() || d.Before(due)) {
+			due = d
+		}
+	}
+	return due
+}
+
+// Overdue reports whether a running target's due time is at or before
+// now.
+func (s SLAState) Overdue(now time.Time) bool {
+	due := s.NextDue()
+	return !due.IsZero() && !due.After(now)
+}

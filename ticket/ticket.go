@@ -1,0 +1,129 @@
+package ticket
+
+import (
+	"maps"
+	"slices"
+	"time"
+)
+
+// Ticket is a help desk ticket or a customer complaint.
+//
+// Status, Priority, Category and Department hold codes from the [Catalog];
+// the catalog turns them into labels. A Ticket value is plain data: the Desk
+// validates it, the workflow decides what may happen to it and a store keeps
+// it. Version is the optimistic-concurrency counter maintained by the store.
+type Ticket struct {
+	ID          string  `json:"id"`
+	Number      string  `json:"number"`
+	TenantID    string  `json:"tenant_id"`
+	Subject     string  `json:"subject"`
+	Description string  `json:"description,omitempty"`
+	Status      string  `json:"status"`
+	Priority    string  `json:"priority"`
+	Category    string  `json:"category,omitempty"`
+	Department  string  `json:"department,omitempty"`
+	Channel     Channel `json:"channel,omitempty"`
+
+	// Customer is the party the ticket is about.
+	Customer Customer `json:"customer"`
+	// Contacts are further people involved on the customer's side.
+	Contacts []Contact `json:"contacts,omitempty" validate:"dive"`
+	// References link the ticket to the host's own objects.
+	References []Reference `json:"references,omitempty" validate:"dive"`
+
+	// Assignee is a host user ID; ticketkit keeps no user table.
+	Assignee string   `json:"assignee,omitempty"`
+	Tags     []string `json:"tags,omitempty"`
+	// Fields holds custom field values keyed by [FieldDef.Key]; each value
+	// is the canonical text form of its field type (see [FieldType]).
+	Fields map[string]string `json:"fields,omitempty"`
+	// Actions is the ticket's checklist (action plan).
+	Actions []Action `json:"actions,omitempty"`
+	// Reason is a complaint reason code from the catalog.
+	Reason string `json:"reason,omitempty"`
+	// ClosureReason is the reason given when the ticket was last closed.
+	ClosureReason string `json:"closure_reason,omitempty"`
+
+	CreatedBy string    `json:"created_by,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	ClosedAt  time.Time `json:"closed_at,omitzero"`
+	// Version counts the stored revisions of the ticket, starting at 1.
+	Version int64 `json:"version"`
+}
+
+// Customer is the person or organisation a ticket concerns.
+type Customer struct {
+	// ID is the host's own customer (account) ID.
+	ID   string `json:"id,omitempty"`
+	Name string `json:"name,omitempty" validate:"max=200"`
+	// Email is matched case-insensitively.
+	Email string `json:"email,omitempty" validate:"omitempty,email,max=254"`
+	// Mobile is stored in E.164 form (+33612345678) once the Desk has
+	// normalized it.
+	Mobile string `json:"mobile,omitempty" validate:"max=32"`
+}
+
+// Contact is a person on the customer's side, such as a buyer or a
+// technician, with the role they play for this ticket.
+type Contact struct {
+	Name  string `json:"name" validate:"required,max=200"`
+	Email string `json:"email,omitempty" validate:"omitempty,email"`
+	Phone string `json:"phone,omitempty"`
+	Role  string `json:"role,omitempty"`
+}
+
+// Reference links a ticket to an object the host owns, such as an order
+// or a serial number.
+type Reference struct {
+	Kind  RefKind `json:"kind" validate:"required,refkind"`
+	ID    string  `json:"id" validate:"required,max=200"`
+	Label string  `json:"label,omitempty" validate:"max=200"`
+}
+
+// Action is one item of a ticket's checklist or complaint action plan.
+type Action struct {
+	ID     string    `json:"id"`
+	Title  string    `json:"title"`
+	Owner  string    `json:"owner,omitempty"`
+	DueAt  time.Time `json:"due_at,omitzero"`
+	Done   bool      `json:"done"`
+	DoneAt time.Time `json:"done_at,omitzero"`
+	Result string    `json:"result,omitempty"`
+}
+
+// Reference returns the first reference of the given kind.
+func (t *Ticket) Reference(kind RefKind) (Reference, bool) {
+	for _, r := range t.References {
+		if r.Kind == kind {
+			return r, true
+		}
+	}
+	return Reference{}, false
+}
+
+// OpenActions reports how many checklist actions are not done.
+func (t *Ticket) OpenActions() int {
+	n := 0
+	for _, a := range t.Actions {
+		if !a.Done {
+			n++
+		}
+	}
+	return n
+}
+
+// Clone returns a deep copy of t, so that the copy can be changed without
+// touching t.
+func (t *Ticket) Clone() *Ticket {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	c.Contacts = slices.Clone(t.Contacts)
+	c.References = slices.Clone(t.References)
+	c.Tags = slices.Clone(t.Tags)
+	c.Fields = maps.Clone(t.Fields)
+	c.Actions = slices.Clone(t.Actions)
+	return &c
+}

@@ -1,0 +1,202 @@
+package ticketkit
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/ticketkit/ticketkit/notify"
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+	"github.com/ticketkit/ticketkit/workflow"
+)
+
+// TransitionParams asks for a status change.
+type TransitionParams struct {
+	TicketID string `json:"ticket_id" validate:"required"`
+	// To is the status code to move to.
+	To string `json:"to" validate:"required"`
+	// Reason explains the change; transitions with the
+	// "reason_required" guard (closing, by default) need one.
+	Reason string `json:"reason,omitempty" validate:"max=2000"`
+	// Version, when set, makes the change fail with ErrConflict unless
+	// the ticket is still at this version.
+	Version int64 `json:"version,omitempty"`
+}
+
+// Transition moves a ticket to another status if the workflow allows the
+// actor to, applies the transition's effects, and records the change.
+// A refusal is a *TransitionError wrapping ErrForbidden, ErrNoTransition,
+// ErrGuard or ErrReopenWindow.
+func (d *Desk) Transition(ctx context.Context, actor ticket.Actor, p TransitionParams) (*ticket.Ticket, error) {
+	v := asValidation(ticket.Validate(p))
+	for _, fe := range d.catalog.CheckRefs(ticket.Refs{Status: p.To}) {
+		fe.Field = "to"
+		v.Fields = append(v.Fields, fe)
+	}
+	if err := failed(v); err != nil {
+		return nil, err
+	}
+	t, _, err := d.change(ctx, actor, p.TicketID, p.Version, func(ctx context.Context, _ storage.Tx, t *ticket.Ticket, b *batch) error {
+		dec, err := d.workflow.Decide(ctx, workflow.Request{Ticket: t, Actor: actor, To: p.To, Reason: p.Reason, Now: t.UpdatedAt})
+		if err != nil {
+			return err
+		}
+		dec.Apply(t, actor, t.UpdatedAt, newID)
+		for _, e := range dec.Effects {
+			for _, k := range e.Emit {
+				b.extra = append(b.extra, notify.Kind(k))
+			}
+		}
+		return nil
+	})
+	return t, err
+}
+
+// AssignParams routes a ticket to a department and/or an assignee. A nil
+// field is left as it is; an empty string clears it.
+type AssignParams struct {
+	TicketID   string  `json:"ticket_id" validate:"required"`
+	Department *string `json:"department,omitempty"`
+	Assignee   *string `json:"assignee,omitempty" validate:"omitempty,max=200"`
+	Version    int64   `json:"version,omitempty"`
+}
+
+// Assign routes a ticket to a department and/or assignee. Only staff may
+// assign.
+func (d *Desk) Assign(ctx context.Context, actor ticket.Actor, p AssignParams) (*ticket.Ticket, error) {
+	if err := requireStaff(actor, "assign tickets"); err != nil {
+		return nil, err
+	}
+	v := asValidation(ticket.Validate(p))
+	if p.Department != nil {
+		v.Fields = append(v.Fields, d.catalog.CheckRefs(ticket.Refs{Department: *p.Department})...)
+	}
+	if err := failed(v); err != nil {
+		return nil, err
+	}
+	t, _, err := d.change(ctx, actor, p.TicketID, p.Version, func(_ context.Context, _ storage.Tx, t *ticket.Ticket, _ *batch) error {
+		if p.Department != nil {
+			t.Department = *p.Department
+		}
+		if p.Assignee != nil {
+			t.Assignee = *p.Assignee
+		}
+		return nil
+	})
+	return t, err
+}
+
+// UpdateParams changes a ticket's fields. A nil field is left as it is.
+// Fields are merged into the ticket's custom fields; an empty value
+// removes a field.
+type UpdateParams struct {
+	TicketID    string             `json:"ticket_id" validate:"required"`
+	Subject     *string            `json:"subject,omitempty" validate:"omitempty,min=1,max=200"`
+	Description *string            `json:"description,omitempty" validate:"omitempty,max=20000"`
+	Priority    *string            `json:"priority,omitempty"`
+	Category    *string            `json:"category,omitempty"`
+	Channel     *ticket.Channel    `json:"channel,omitempty" validate:"omitempty,channel"`
+	Customer    *ticket.Customer   `json:"customer,omitempty"`
+	Contacts    []ticket.Contact   `json:"contacts,omitempty" validate:"max=20,dive"`
+	References  []ticket.Reference `json:"references,omitempty" validate:"max=50,dive"`
+	Tags        []string           `json:"tags,omitempty" validate:"max=50,dive,required,max=50"`
+	Fields      map[string]string  `json:"fields,omitempty"`
+	Reason      *string            `json:"reason,omitempty"`
+	Version     int64              `json:"version,omitempty"`
+	// SetContacts, SetReferences and SetTags replace the lists even when
+	// they are empty, to clear them; otherwise an empty list leaves the
+	// ticket's list as it is.
+	SetContacts   bool `json:"set_contacts,omitempty"`
+	SetReferences bool `json:"set_references,omitempty"`
+	SetTags       bool `json:"set_tags,omitempty"`
+}
+
+// Update changes a ticket's fields and records one history line per
+// changed field. Only staff may update; a new category adds its
+// checklist actions.
+func (d *Desk) Update(ctx context.Context, actor ticket.Actor, p UpdateParams) (*ticket.Ticket, error) {
+	if err := requireStaff(actor, "edit tickets"); err != nil {
+		return nil, err
+	}
+	v := asValidation(ticket.Validate(p))
+	var refs ticket.Refs
+	if p.Priority != nil {
+		refs.Priority = *p.Priority
+		if refs.Priority == "" {
+			v.Add("priority", "required", "may not be empty")
+		}
+	}
+	if p.Category != nil {
+		refs.Category = *p.Category
+	}
+	if p.Reason != nil {
+		refs.Reason = *p.Reason
+	}
+	v.Fields = append(v.Fields, d.catalog.CheckRefs(refs)...)
+	if p.Customer != nil {
+		c := d.normalizeCustomer(*p.Customer, "customer", v)
+		p.Customer = &c
+	}
+	if err := failed(v); err != nil {
+		return nil, err
+	}
+	t, _, err := d.change(ctx, actor, p.TicketID, p.Version, func(_ context.Context, _ storage.Tx, t *ticket.Ticket, _ *batch) error {
+		setIf(&t.Subject, p.Subject, strings.TrimSpace)
+		setIf(&t.Description, p.Description, nil)
+		setIf(&t.Priority, p.Priority, nil)
+		setIf(&t.Reason, p.Reason, nil)
+		if p.Channel != nil {
+			t.Channel = *p.Channel
+		}
+		if p.Customer != nil {
+			t.Customer = *p.Customer
+		}
+		if p.Category != nil && *p.Category != t.Category {
+			t.Category = *p.Category
+			cat, _ := d.catalog.Category(t.Category)
+			addCategoryActions(t, cat, t.UpdatedAt)
+		}
+		if len(p.Contacts) > 0 || p.SetContacts {
+			t.Contacts = slices.Clone(p.Contacts)
+		}
+		if len(p.References) > 0 || p.SetReferences {
+			t.References = slices.Clone(p.References)
+		}
+		if len(p.Tags) > 0 || p.SetTags {
+			t.Tags = slices.Clone(p.Tags)
+		}
+		if len(p.Fields) > 0 {
+			merged := maps.Clone(t.Fields)
+			if merged == nil {
+				merged = map[string]string{}
+			}
+			for k, val := range p.Fields {
+				if val == "" {
+					delete(merged, k)
+				} else {
+					merged[k] = val
+				}
+			}
+			if fe := d.catalog.ValidateFields(merged); len(fe) > 0 {
+				return ticket.NewValidationError(fe...)
+			}
+			t.Fields = merged
+		}
+		return nil
+	})
+	return t, err
+}
+
+// setIf sets *dst to *src, cleaned by clean when given, if src is set.
+func setIf(dst *string, src *string, clean func(string) string) {
+	if src == nil {
+		return
+	}
+	if clean != nil {
+		*dst = clean(*src)
+		return
+	}
+	*dst = *src
+}
