@@ -4,11 +4,8 @@
 //
 // # SQLite
 //
-// [SQLite] opens a file in t.TempDir() with foreign keys on, WAL
-// journaling, a 10 s busy timeout and _txlock=immediate, so that write
-// transactions take SQLite's write lock at BEGIN and wait for it through
-// the busy timeout instead of failing when they upgrade a read lock.
-// [SQLiteMemory] opens a private in-memory database on one connection.
+// [SQLite] opens a file in t.TempDir() and [SQLiteMemory] a private
+// in-memory database, both with the settings of [dbopen.SQLite].
 //
 // # PostgreSQL
 //
@@ -50,8 +47,8 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
-	"github.com/uptrace/bun/dialect/sqlitedialect"
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"github.com/ticketkit/ticketkit/internal/dbopen"
 )
 
 // PostgresEnv is the environment variable holding the PostgreSQL DSN the
@@ -80,28 +77,10 @@ func Backends() []Backend {
 	}
 }
 
-// SQLiteDSN returns the modernc.org/sqlite DSN dbtest uses for the
-// database file at path.
-func SQLiteDSN(path string) string {
-	return "file:" + path +
-		"?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_txlock=immediate"
-}
-
-// OpenSQLite opens the SQLite database file at path with [SQLiteDSN],
-// creating it if needed. The caller closes it. Tests use [SQLite]; this
-// is for helper processes that share a test's file.
-func OpenSQLite(path string) (*bun.DB, error) {
-	sqldb, err := sql.Open("sqlite", SQLiteDSN(path))
-	if err != nil {
-		return nil, err
-	}
-	db := bun.NewDB(sqldb, sqlitedialect.New())
-	if err := db.Ping(); err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("dbtest: open sqlite %s: %w", path, err)
-	}
-	return db, nil
-}
+// OpenSQLite opens the SQLite database file at path with
+// [dbopen.SQLite], creating it if needed. The caller closes it. Tests use
+// [SQLite]; this is for helper processes that share a test's file.
+func OpenSQLite(path string) (*bun.DB, error) { return dbopen.SQLite(path) }
 
 // SQLite returns a new SQLite database in a file under t.TempDir(),
 // closed when the test ends.
@@ -120,19 +99,11 @@ func SQLite(t testing.TB) *bun.DB {
 // ":memory:" would open a database of its own.
 func SQLiteMemory(t testing.TB) *bun.DB {
 	t.Helper()
-	sqldb, err := sql.Open("sqlite", "file::memory:?_pragma=foreign_keys(1)")
+	db, err := dbopen.SQLite(dbopen.Memory)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sqldb.SetMaxOpenConns(1)
-	sqldb.SetMaxIdleConns(1)
-	sqldb.SetConnMaxLifetime(0)
-	sqldb.SetConnMaxIdleTime(0)
-	db := bun.NewDB(sqldb, sqlitedialect.New())
 	t.Cleanup(func() { _ = db.Close() })
-	if err := db.Ping(); err != nil {
-		t.Fatal(err)
-	}
 	return db
 }
 
