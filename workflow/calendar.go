@@ -269,10 +269,13 @@ func (c *Calendar) IsOpen(t time.Time) bool {
 
 // Add returns the wall time, in UTC, at which d of business time has
 // passed after from. When from is outside business hours, counting starts
-// at the next opening; the result lies in an open window or at its end,
-// so that Between(from, Add(from, d)) == d. A negative d counts backwards:
-// the result is the earliest time t with Between(t, from) == -d. Add(from,
-// 0) is from.
+// at the next opening; the result lies in an open window or at its end
+// (at closing time, not the next opening, when d runs out exactly there),
+// so that Between(from, Add(from, d)) == d. A negative d counts backwards,
+// mirroring that: when from is outside business hours, counting starts at
+// the last closing, and the result lies in an open window or at its start;
+// it is the latest time t with Between(t, from) == -d. Add(from, 0) is
+// from.
 //
 // Add walks day by day near from and skips whole weeks with no holiday
 // or daylight saving change arithmetically, so long durations are cheap.
@@ -284,7 +287,7 @@ func (c *Calendar) Add(from time.Time, d time.Duration) time.Time {
 	case c.continuous:
 		return from.Add(d)
 	case d < 0:
-		return c.addBack(from, -max(d, -maxDuration))
+		return c.addBack(from, -max(d, -maxDuration), false)
 	}
 	w := walker{c: c}
 	fs, fn := from.Unix(), int64(from.Nanosecond())
@@ -319,8 +322,29 @@ func (c *Calendar) Add(from time.Time, d time.Duration) time.Time {
 
 const maxDuration = time.Duration(1<<63 - 1)
 
-// addBack returns the earliest t with Between(t, from) == d, for d > 0.
-func (c *Calendar) addBack(from time.Time, d time.Duration) time.Time {
+// reachedAt returns when a clock that runs on the calendar and, at since,
+// has left business time to go reaches zero. While time is left that is
+// Add(since, left). Otherwise the clock got there -left of business time
+// before since, at the earliest instant t with Between(t, since) == -left:
+// the moment the last business time ran out, so at closing time rather
+// than at the next opening. Unlike Add, reachedAt(since, 0) is since only
+// when business time runs up to since; otherwise it is the last closing.
+func (c *Calendar) reachedAt(since time.Time, left time.Duration) time.Time {
+	since = since.UTC()
+	switch {
+	case left > 0:
+		return c.Add(since, left)
+	case c.continuous:
+		return since.Add(left)
+	}
+	return c.addBack(since, -max(left, -maxDuration), true)
+}
+
+// addBack returns a time t with Between(t, from) == d, for d >= 0: the
+// earliest one when earliest is set (it lies in an open window or at its
+// end), else the latest (in an open window or at its start). The latest
+// needs d > 0.
+func (c *Calendar) addBack(from time.Time, d time.Duration, earliest bool) time.Time {
 	w := walker{c: c}
 	fs, fn := from.Unix(), int64(from.Nanosecond())
 	fday := w.localDay(fs)
@@ -344,7 +368,9 @@ func (c *Calendar) addBack(from time.Time, d time.Duration) time.Time {
 				e, en = fs, fn
 			}
 			avail := time.Duration(e-a)*time.Second + time.Duration(en)
-			if avail >= rem {
+			// When the window has exactly rem, the latest t is its start
+			// and the earliest the end of an earlier window.
+			if avail > rem || avail == rem && !earliest {
 				return time.Unix(e, en).Add(-rem).UTC()
 			}
 			rem -= avail

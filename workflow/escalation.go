@@ -57,24 +57,20 @@ type Firing struct {
 // stopped clock fires nothing.
 //
 // The threshold of percent p of a target of duration T is reached when
-// the clock has spent T*p/100 of business time, at Calendar.Add(since,
-// T*p/100 - spent). Evaluate returns the new state: spent times brought up
-// to now, the keys marked, due times and NextCheckAt recomputed (zero
-// when nothing is left to fire). t is used only to match a policy again
-// when state's policy no longer exists; it may be nil. The arguments are
-// not changed.
+// the clock has spent T*p/100 of business time: at the instant that
+// business time ran out, so a threshold reached exactly at closing time
+// is dated at closing time, not at the next opening. Evaluate returns the
+// new state: spent times brought up to now, the keys marked, due times
+// and NextCheckAt recomputed (zero when nothing is left to fire). t is
+// used only to match a policy again when state's policy no longer exists,
+// before the time since state.Since is counted; it may be nil. The
+// arguments are not changed.
 func (s *SLA) Evaluate(state ticket.SLAState, t *ticket.Ticket, now time.Time) (ticket.SLAState, []Firing) {
 	now = now.UTC()
 	if state.Cycle == 0 {
 		return state.Clone(), nil
 	}
-	st := s.catchUp(state.Clone(), now)
-	if _, known := s.byName[st.Policy]; !known && st.Policy != "" && t != nil {
-		st.Policy = ""
-		if i := s.match(t, st.Tier); i >= 0 {
-			st.Policy = s.policies[i].Name
-		}
-	}
+	st := s.catchUp(s.rematchRemoved(state.Clone(), t), now)
 	i, ok := s.byName[st.Policy]
 	if !ok {
 		return s.schedule(st), nil
@@ -95,7 +91,7 @@ func (s *SLA) Evaluate(state ticket.SLAState, t *ticket.Ticket, now time.Time) (
 			}
 			f := Firing{
 				Kind: th.kind, Policy: p.Name, Target: target, Percent: th.percent, Key: th.key,
-				At: cal.Add(st.Since, th.need-spent),
+				At: cal.reachedAt(st.Since, th.need-spent),
 			}
 			if th.kind == FiringBreach {
 				st.Breached = append(st.Breached, th.key)

@@ -188,6 +188,37 @@ func TestEvaluateWithRemovedPolicyMatchesAgain(t *testing.T) {
 	require.Equal(t, []firingSummary{{workflow.FiringWarning, "c1:resolution:warn50", at(2026, 3, 2, 13, 0)}}, summarize(firings))
 }
 
+func TestObserveWithRemovedPolicyCountsTimeOnTheNewPolicy(t *testing.T) {
+	t.Parallel()
+	old := officeSLA(t, nil, resolutionPolicy("old", 8*time.Hour))
+	s := officeSLA(t, nil, escalatingPolicy())
+	tk := newTicket(ticket.StatusInProgress)
+	st := old.Start(tk, "", monday09)
+	st = s.Observe(st, tk, tk, workflow.Observation{}, at(2026, 3, 2, 13, 0))
+	require.Equal(t, "std", st.Policy)
+	require.Equal(t, 4*time.Hour, st.ResolutionSpent, "the morning counts on the new policy")
+	require.Equal(t, at(2026, 3, 2, 17, 0).UTC(), st.ResolutionDue)
+	require.Equal(t, at(2026, 3, 2, 13, 0).UTC(), st.NextCheckAt, "the 50% warning is due now")
+}
+
+func TestDueReachedAtClosingStaysAtClosing(t *testing.T) {
+	t.Parallel()
+	s := officeSLA(t, nil, escalatingPolicy())
+	tk := newTicket(ticket.StatusInProgress)
+	st := s.Start(tk, "", monday09)
+	// Seen after closing, and again the next morning, with the whole 8h
+	// spent: the target fell due at Monday's closing, not Tuesday's
+	// opening.
+	for _, seen := range []time.Time{at(2026, 3, 2, 17, 30), at(2026, 3, 3, 8, 0), at(2026, 3, 3, 9, 0)} {
+		st = s.Observe(st, tk, tk, workflow.Observation{}, seen)
+		require.Equal(t, 8*time.Hour, st.ResolutionSpent)
+		require.Equal(t, at(2026, 3, 2, 17, 0).UTC(), st.ResolutionDue, "seen at %s", seen)
+		require.True(t, st.Overdue(seen))
+	}
+	_, firings := s.Evaluate(st, tk, at(2026, 3, 3, 9, 0))
+	require.Equal(t, at(2026, 3, 2, 17, 0), firings[2].At.In(paris), "the breach is dated at closing")
+}
+
 func TestFiringKinds(t *testing.T) {
 	t.Parallel()
 	for _, k := range workflow.FiringKinds() {

@@ -32,10 +32,7 @@ type Observation struct {
 // a pausing status starts paused.
 func (s *SLA) Start(t *ticket.Ticket, tier string, now time.Time) ticket.SLAState {
 	now = now.UTC()
-	st := ticket.SLAState{Cycle: 1, Tier: tier, Since: now}
-	if i := s.match(t, tier); i >= 0 {
-		st.Policy = s.policies[i].Name
-	}
+	st := ticket.SLAState{Cycle: 1, Tier: tier, Since: now, Policy: s.matchName(t, tier)}
 	if t != nil {
 		if s.pausing(t) {
 			st.Paused, st.PausedSince = true, now
@@ -51,12 +48,15 @@ func (s *SLA) Start(t *ticket.Ticket, tier string, now time.Time) ticket.SLAStat
 // after at now, given the previous state prev. It never changes its
 // arguments. In order, it:
 //
-//  1. brings the spent time of running clocks up to now;
-//  2. matches the policy again when before is nil, when priority,
-//     department, category, channel or tenant changed, or when prev's
-//     policy no longer exists; spent time is kept and the due times are
-//     recomputed from it (Due = Calendar.Add(now, target - spent), in the
-//     past when the target is already exceeded);
+//  1. brings the spent time of running clocks up to now, on the calendar
+//     of prev's policy or, when that policy no longer exists, of the
+//     policy the ticket matches instead (before, or after when before is
+//     nil);
+//  2. matches the policy again when before is nil or when priority,
+//     department, category, channel or tenant changed; spent time is kept
+//     and the due times are recomputed from it: Due = Calendar.Add(now,
+//     target - spent) while time is left, and otherwise the moment the
+//     clock reached the target, in the past;
 //  3. on a reopen, starts the next cycle: spent times, the next-response
 //     round and AwaitingReplySince reset, ResolvedAt cleared, ReopenCount
 //     incremented;
@@ -82,13 +82,14 @@ func (s *SLA) Observe(prev ticket.SLAState, before, after *ticket.Ticket, ev Obs
 	if prev.Cycle == 0 {
 		prev, before = s.Start(after, prev.Tier, now), nil
 	}
-	st := s.catchUp(prev.Clone(), now)
+	was := before
+	if was == nil {
+		was = after
+	}
+	st := s.catchUp(s.rematchRemoved(prev.Clone(), was), now)
 
-	if _, known := s.byName[st.Policy]; before == nil || matchFieldsChanged(before, after) || !known && st.Policy != "" {
-		st.Policy = ""
-		if i := s.match(after, st.Tier); i >= 0 {
-			st.Policy = s.policies[i].Name
-		}
+	if before == nil || matchFieldsChanged(before, after) {
+		st.Policy = s.matchName(after, st.Tier)
 	}
 
 	finished := s.finished(after)
@@ -135,6 +136,26 @@ func (s *SLA) Observe(prev ticket.SLAState, before, after *ticket.Ticket, ev Obs
 		st.ResolvedAt = now
 	}
 	return s.schedule(st)
+}
+
+// rematchRemoved matches the policy again, for ticket t, when st names a
+// policy the SLA no longer has, so that the time since st.Since counts on
+// the calendar of the policy that replaces it instead of being lost. A
+// nil t leaves st as it is.
+func (s *SLA) rematchRemoved(st ticket.SLAState, t *ticket.Ticket) ticket.SLAState {
+	if _, known := s.byName[st.Policy]; !known && st.Policy != "" && t != nil {
+		st.Policy = s.matchName(t, st.Tier)
+	}
+	return st
+}
+
+// matchName returns the name of the first policy matching t for a
+// customer in tier, or "" when none does.
+func (s *SLA) matchName(t *ticket.Ticket, tier string) string {
+	if i := s.match(t, tier); i >= 0 {
+		return s.policies[i].Name
+	}
+	return ""
 }
 
 // catchUp adds the business time from st.Since to now to the running
@@ -189,12 +210,12 @@ func (s *SLA) schedule(st ticket.SLAState) ticket.SLAState {
 			continue
 		}
 		spent := *spentOf(&st, t)
-		*dueOf(&st, t) = cal.Add(st.Since, d-spent)
+		*dueOf(&st, t) = cal.reachedAt(st.Since, d-spent)
 		for _, th := range thresholds(p, t, clockKey(st, t)) {
 			if th.fired(st) {
 				continue
 			}
-			next := cal.Add(st.Since, th.need-spent)
+			next := cal.reachedAt(st.Since, th.need-spent)
 			if st.NextCheckAt.IsZero() || next.Before(st.NextCheckAt) {
 				st.NextCheckAt = next
 			}

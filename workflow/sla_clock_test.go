@@ -86,11 +86,14 @@ func TestSLAStartDueDates(t *testing.T) {
 			wantNextCheckAtWarn: at(2026, 3, 27, 17, 0),
 		},
 		{
-			name:                "FallBackWeekend",
-			opened:              at(2026, 10, 23, 16, 30),
-			wantFirst:           at(2026, 10, 26, 10, 30),
-			wantDue:             time.Date(2026, 10, 26, 15, 30, 0, 0, time.UTC),
-			wantNextCheckAtWarn: at(2026, 10, 26, 9, 0),
+			name:      "FallBackWeekend",
+			opened:    at(2026, 10, 23, 16, 30),
+			wantFirst: at(2026, 10, 26, 10, 30),
+			wantDue:   time.Date(2026, 10, 26, 15, 30, 0, 0, time.UTC),
+			// 50% of the 2h first response is 1h of business time: 30m
+			// on Friday, 30m on Monday. The clocks change on Sunday,
+			// while the office is closed, which adds no business time.
+			wantNextCheckAtWarn: at(2026, 10, 26, 9, 30),
 		},
 		{
 			name:                "BeforeOpening",
@@ -132,12 +135,13 @@ func TestSLAStartWithoutMatchingPolicy(t *testing.T) {
 	require.Empty(t, firings)
 	require.True(t, st.NextCheckAt.IsZero())
 
-	// Raising the priority brings the urgent policy in, counting from
-	// the change: time spent without a policy is not counted.
+	// Raising the priority an hour after that sweep (Wednesday 1 April,
+	// 10:00) brings the urgent policy in, counting from the change: time
+	// spent without a policy, before or since the sweep, is not counted.
 	raised := edit(tk, func(t *ticket.Ticket) { t.Priority = ticket.PriorityUrgent })
-	st = s.Observe(st, tk, raised, workflow.Observation{}, at(2026, 3, 2, 10, 0))
+	st = s.Observe(st, tk, raised, workflow.Observation{}, at(2026, 4, 1, 11, 0))
 	require.Equal(t, "urgent", st.Policy)
-	require.Equal(t, at(2026, 3, 2, 14, 0).UTC(), st.ResolutionDue)
+	require.Equal(t, at(2026, 4, 1, 15, 0).UTC(), st.ResolutionDue)
 }
 
 func TestSLAPauseResumeExactToTheSecond(t *testing.T) {
