@@ -21,15 +21,26 @@
 // Mails are marked "Auto-Submitted: auto-generated" (RFC 3834) and
 // "X-Auto-Response-Suppress: All", so that vacation responders and other
 // robots do not answer them.
+//
+// # Failures and retries
+//
+// Notify returns an error when any recipient was not reached, with a
+// *[RecipientError] per such recipient that says whether a later attempt
+// may succeed, so that an outbox can retry the event. Every SMTP command
+// is bounded by [Config.Timeout], and cancelling Notify's context aborts
+// the connection at once.
 package email
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	netmail "net/mail"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	mail "github.com/wneessen/go-mail"
@@ -48,8 +59,11 @@ const (
 	// TLSMandatory requires TLS: STARTTLS, or implicit TLS on port 465.
 	// Sending fails if the server cannot encrypt.
 	TLSMandatory TLSPolicy = "mandatory"
+	// TLSImplicit speaks TLS from the first byte (SMTPS, RFC 8314), as
+	// servers do on port 465, whatever the port.
+	TLSImplicit TLSPolicy = "implicit"
 	// TLSOpportunistic uses STARTTLS when the server offers it and sends
-	// in clear text otherwise.
+	// in clear text otherwise; on port 465 it means TLSImplicit.
 	TLSOpportunistic TLSPolicy = "opportunistic"
 	// TLSNone never encrypts. Meant for a local server in tests; go-mail
 	// then sends a password only to localhost.
@@ -57,7 +71,9 @@ const (
 )
 
 // TLSPolicies returns every TLS policy.
-func TLSPolicies() []TLSPolicy { return []TLSPolicy{TLSMandatory, TLSOpportunistic, TLSNone} }
+func TLSPolicies() []TLSPolicy {
+	return []TLSPolicy{TLSMandatory, TLSImplicit, TLSOpportunistic, TLSNone}
+}
 
 // Headers the Sender sets besides the standard ones.
 const (
@@ -72,7 +88,8 @@ const (
 type Config struct {
 	// Host is the SMTP server's host name. Required.
 	Host string
-	// Port is the SMTP server's port. Default 587 (submission).
+	// Port is the SMTP server's port. Default 587 (submission), or 465
+	// with TLSImplicit.
 	Port int
 	// Username and Password authenticate to the server when Username is
 	// set. The strongest mechanism the server offers is used (PLAIN or
@@ -82,6 +99,10 @@ type Config struct {
 	Password string
 	// TLS is the encryption policy. Default TLSMandatory.
 	TLS TLSPolicy
+	// TLSConfig, if set, configures TLS, for example RootCAs for a
+	// server with a certificate of a private CA. Default: the system's
+	// roots and TLS 1.2 or newer. An empty ServerName means Host.
+	TLSConfig *tls.Config
 	// From is the sender's address, optionally with a display name:
 	// "Help desk <help@shop.example>". Required.
 	From string
@@ -95,20 +116,23 @@ type Config struct {
 	// Catalog gives the labels of statuses and priorities. Default
 	// Resolver.Catalog.
 	Catalog *ticket.Catalog
-	// Timeout bounds the connection and each SMTP command. Default 30s.
+	// Timeout bounds connecting (with the TLS handshake) and each SMTP
+	// command. Default 30s.
 	Timeout time.Duration
 }
 
 // Sender sends notification events as email. It is safe for concurrent
 // use; each Notify call opens its own connection.
 type Sender struct {
-	client    *mail.Client
-	addr      string
-	from      *netmail.Address
-	domain    string
-	resolver  *notify.Resolver
-	templates *notify.Templates
-	catalog   *ticket.Catalog
+	client      *mail.Client
+	addr        string
+	implicitTLS bool
+	tlsConfig   *tls.Config
+	from        *netmail.Address
+	domain      string
+	resolver    *notify.Resolver
+	templates   *notify.Templates
+	catalog     *ticket.Catalog
 }
 
 // New validates cfg and returns a Sender. It does not connect to the
@@ -120,6 +144,9 @@ func New(cfg Config) (*Sender, error) {
 	}
 	if cfg.Port == 0 {
 		cfg.Port = 587
+		if cfg.TLS == TLSImplicit {
+			cfg.Port = 465
+		}
 	}
 	if cfg.Port < 1 || cfg.Port > 65535 {
 		problems = append(problems, fmt.Sprintf("Port %d is out of range", cfg.Port))
@@ -129,9 +156,12 @@ func New(cfg Config) (*Sender, error) {
 	}
 	policy, ok := map[TLSPolicy]mail.TLSPolicy{
 		TLSMandatory: mail.TLSMandatory, TLSOpportunistic: mail.TLSOpportunistic, TLSNone: mail.NoTLS,
+		// The dialer does the handshake; go-mail only reads the TLS
+		// state, so that authentication knows the connection is safe.
+		TLSImplicit: mail.TLSOpportunistic,
 	}[cfg.TLS]
 	if !ok {
-		problems = append(problems, fmt.Sprintf("TLS %q is not one of mandatory, opportunistic, none", cfg.TLS))
+		problems = append(problems, fmt.Sprintf("TLS %q is not one of mandatory, implicit, opportunistic, none", cfg.TLS))
 	}
 	var from *netmail.Address
 	if strings.TrimSpace(cfg.From) == "" {
@@ -166,14 +196,36 @@ func New(cfg Config) (*Sender, error) {
 		cfg.Catalog = cfg.Resolver.Catalog
 	}
 
+	tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12}
+	if cfg.TLSConfig != nil {
+		tlsConfig = cfg.TLSConfig.Clone()
+	}
+	if tlsConfig.ServerName == "" {
+		tlsConfig.ServerName = cfg.Host
+	}
+	s := &Sender{
+		addr:        net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)),
+		implicitTLS: cfg.TLS == TLSImplicit || cfg.Port == 465 && cfg.TLS != TLSNone,
+		tlsConfig:   tlsConfig,
+		from:        from,
+		domain:      cfg.Domain,
+		resolver:    cfg.Resolver,
+		templates:   cfg.Templates,
+		catalog:     cfg.Catalog,
+	}
+	if s.implicitTLS {
+		policy = mail.TLSOpportunistic
+	}
+
 	opts := []mail.Option{
 		mail.WithPort(cfg.Port),
 		mail.WithTLSPolicy(policy),
+		mail.WithTLSConfig(tlsConfig),
 		mail.WithTimeout(cfg.Timeout),
 		mail.WithHELO(cfg.Domain),
-	}
-	if cfg.Port == 465 && cfg.TLS != TLSNone {
-		opts = append(opts, mail.WithSSL())
+		// Our dialer does implicit TLS and lets send close the
+		// connection when the context ends or go-mail gives up on it.
+		mail.WithDialContextFunc(s.dial),
 	}
 	if cfg.Username != "" {
 		auth := mail.SMTPAuthAutoDiscover
@@ -186,27 +238,26 @@ func New(cfg Config) (*Sender, error) {
 	if err != nil {
 		return nil, fmt.Errorf("email: %w", err)
 	}
-	return &Sender{
-		client:    client,
-		addr:      cfg.Host + ":" + strconv.Itoa(cfg.Port),
-		from:      from,
-		domain:    cfg.Domain,
-		resolver:  cfg.Resolver,
-		templates: cfg.Templates,
-		catalog:   cfg.Catalog,
-	}, nil
+	s.client = client
+	return s, nil
 }
 
 // RecipientError reports a mail that could not be written or sent to one
 // recipient. Notify joins one per failed recipient, so a failure for one
 // does not hide the others.
 type RecipientError struct {
+	// Recipient is who was not reached.
 	Recipient notify.Recipient
-	// Temporary reports whether the server refused the mail for now
-	// (4xx) or the connection failed, so that a later attempt may
-	// succeed.
+	// Temporary reports whether a later attempt may succeed: the server
+	// refused the mail for now (4xx), the connection failed or timed
+	// out, the session could not be set up (TLS, authentication: a
+	// matter of the server or the configuration, not of the mail), or
+	// the context ended. It is false when the server refused the mail
+	// for good (5xx), for example for an unknown mailbox, and when the
+	// mail could not be written.
 	Temporary bool
-	Err       error
+	// Err is the cause.
+	Err error
 }
 
 // Error implements error.
@@ -257,47 +308,135 @@ func (s *Sender) Notify(ctx context.Context, e notify.Event) error {
 }
 
 // send delivers msgs[i] to to[i] over one connection and returns an
-// error per message that failed. ctx is checked before dialing and
-// between messages; each SMTP command is bounded by the timeout.
+// error per message that failed. The connection is closed when ctx ends,
+// which aborts the SMTP command in progress; otherwise each command is
+// bounded by the timeout.
 func (s *Sender) send(ctx context.Context, to []notify.Recipient, msgs []*mail.Msg) []error {
 	var errs []error
-	failRest := func(from int, err error) []error {
+	failFrom := func(from int, err error) []error {
 		for i := from; i < len(msgs); i++ {
 			errs = append(errs, &RecipientError{Recipient: to[i], Temporary: true, Err: err})
 		}
 		return errs
 	}
 	if err := ctx.Err(); err != nil {
-		return failRest(0, err)
+		return failFrom(0, err)
 	}
-	conn, err := s.client.DialToSMTPClientWithContext(ctx)
+	w := &watch{ctx: ctx}
+	defer w.close()
+	client, err := s.client.DialToSMTPClientWithContext(context.WithValue(ctx, watchKey{}, w))
 	if err != nil {
-		return failRest(0, fmt.Errorf("connect to %s: %w", s.addr, err))
+		return failFrom(0, withContext(ctx, fmt.Errorf("connect to %s: %w", s.addr, err)))
 	}
 	for i, m := range msgs {
 		if err := ctx.Err(); err != nil {
-			failRest(i, err)
-			break
+			return failFrom(i, err)
 		}
-		if err := s.client.SendWithSMTPClient(conn, m); err != nil {
-			errs = append(errs, &RecipientError{Recipient: to[i], Temporary: temporary(err), Err: err})
+		err := s.client.SendWithSMTPClient(client, m)
+		if err == nil || m.IsDelivered() {
+			// A failed RSET after the server accepted the mail loses
+			// nothing; sending again would duplicate it.
+			continue
 		}
+		if ctx.Err() != nil {
+			return failFrom(i, withContext(ctx, err))
+		}
+		errs = append(errs, &RecipientError{Recipient: to[i], Temporary: temporary(err), Err: err})
 	}
 	// A failed QUIT loses nothing: the server has answered every mail.
-	// QUIT leaves the connection open when it fails; close it then.
-	if err := s.client.CloseWithSMTPClient(conn); err != nil {
-		_ = conn.Close()
-	}
+	// w.close closes the connection in any case.
+	_ = s.client.CloseWithSMTPClient(client)
 	return errs
+}
+
+// withContext makes err match ctx.Err() when ctx has ended, since that
+// is the likely reason err happened.
+func withContext(ctx context.Context, err error) error {
+	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+		return fmt.Errorf("%w: %w", cerr, err)
+	}
+	return err
 }
 
 // temporary reports whether a send error may go away on a later try.
 func temporary(err error) bool {
 	var se *mail.SendError
-	if errors.As(err, &se) {
-		return se.IsTemp() || se.Reason == mail.ErrConnCheck
+	if !errors.As(err, &se) {
+		return true
 	}
-	return true
+	switch code := se.ErrorCode(); {
+	case code >= 500:
+		return false
+	case code >= 400:
+		return true
+	}
+	switch se.Reason {
+	case mail.ErrGetSender, mail.ErrGetRcpts, mail.ErrNoUnencoded:
+		return false // the mail cannot be sent as written
+	}
+	return true // no reply from the server: the connection failed
+}
+
+// watchKey is the context key of the *watch of a connection being dialed.
+type watchKey struct{}
+
+// watch holds the network connection of one send, so that it can be
+// closed when the send's context ends, and always when the send is over:
+// go-mail leaves the connection open when the session setup (EHLO,
+// STARTTLS, AUTH) fails or a command times out.
+type watch struct {
+	ctx  context.Context
+	mu   sync.Mutex
+	conn net.Conn
+	stop func() bool
+}
+
+// set records conn and closes it as soon as w.ctx ends.
+func (w *watch) set(conn net.Conn) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.closeLocked()
+	w.conn = conn
+	w.stop = context.AfterFunc(w.ctx, func() { _ = conn.Close() })
+}
+
+// close closes the connection, if any.
+func (w *watch) close() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.closeLocked()
+}
+
+func (w *watch) closeLocked() {
+	if w.conn == nil {
+		return
+	}
+	w.stop()
+	_ = w.conn.Close()
+	w.conn, w.stop = nil, nil
+}
+
+// dial connects to addr, with TLS from the start for implicit TLS, and
+// hands the connection to the watch in ctx. go-mail bounds ctx by the
+// timeout.
+func (s *Sender) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	var (
+		d    net.Dialer
+		conn net.Conn
+		err  error
+	)
+	if s.implicitTLS {
+		conn, err = (&tls.Dialer{NetDialer: &d, Config: s.tlsConfig}).DialContext(ctx, network, addr)
+	} else {
+		conn, err = d.DialContext(ctx, network, addr)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if w, ok := ctx.Value(watchKey{}).(*watch); ok {
+		w.set(conn)
+	}
+	return conn, nil
 }
 
 // message writes the n-th mail of e, for r.

@@ -3,10 +3,15 @@ package email_test
 import (
 	"context"
 	"errors"
+	"html"
+	"net/mail"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/emersion/go-smtp"
+	"github.com/jhillyerd/enmime/v2"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
@@ -125,7 +130,7 @@ func TestSenderWritesOneThreadedMailPerRecipient(t *testing.T) {
 		require.Equal(t, wantName[i], to[0].Name)
 
 		require.True(t, strings.HasPrefix(env.GetHeader("Subject"), "[TK-2026-000042] "), env.GetHeader("Subject"))
-		require.Contains(t, env.Root.Header.Get("Content-Type"), "multipart/alternative")
+		requireAlternatives(t, env)
 		require.Contains(t, env.Text, "Ticket:        TK-2026-000042")
 		require.Contains(t, env.Text, "Order:         10045")
 		require.Contains(t, env.HTML, "<td>TK-2026-000042</td>")
@@ -144,7 +149,9 @@ func TestSenderWritesOneThreadedMailPerRecipient(t *testing.T) {
 		require.Equal(t, "All", env.GetHeader("X-Auto-Response-Suppress"))
 		require.Equal(t, "TK-2026-000042", env.GetHeader("X-Ticketkit-Ticket"))
 		require.Equal(t, "en", env.GetHeader("Content-Language"))
-		require.NotEmpty(t, env.GetHeader("Date"))
+		date, err := mail.ParseDate(env.GetHeader("Date"))
+		require.NoError(t, err)
+		require.WithinDuration(t, time.Now(), date, time.Minute)
 	}
 	require.Contains(t, parse(t, msgs[0]).Text, "We have received your request")
 	require.Contains(t, parse(t, msgs[1]).Text, "A new ticket TK-2026-000042 was opened for Support")
@@ -160,8 +167,10 @@ func TestSenderRecipients(t *testing.T) {
 		event       notify.Event
 		change      func(*email.Config)
 		wantTo      []string
+		wantLocale  string
 		wantSubject []string
 		wantText    []string
+		wantHTML    []string
 	}{
 		{
 			name:        "NoteReachesAssigneeNotCustomer",
@@ -169,6 +178,7 @@ func TestSenderRecipients(t *testing.T) {
 			wantTo:      []string{"bob@shop.example"},
 			wantSubject: []string{"[TK-2026-000042] Internal note: Kettle stopped working"},
 			wantText:    []string{"Refund approved, do not tell yet."},
+			wantHTML:    []string{"Refund approved, do not tell yet."},
 		},
 		{
 			name:        "NoteReachesDepartmentWhenUnassigned",
@@ -182,8 +192,10 @@ func TestSenderRecipients(t *testing.T) {
 			event:       event(notify.KindMessageAdded, agent9, assignedTo("agent-9"), withMessage(ticket.MessageReply, "Il part aujourd'hui.")),
 			change:      french,
 			wantTo:      []string{"marie@example.com"},
+			wantLocale:  "fr-CA",
 			wantSubject: []string{"[TK-2026-000042] Nouvelle réponse : Kettle stopped working"},
 			wantText:    []string{"Il part aujourd'hui.", "Commande :               10045"},
+			wantHTML:    []string{html.EscapeString("Il part aujourd'hui."), "10045"},
 		},
 		{
 			name:        "CustomerMessageReachesAssignee",
@@ -191,6 +203,27 @@ func TestSenderRecipients(t *testing.T) {
 			wantTo:      []string{"bob@shop.example"},
 			wantSubject: []string{"[TK-2026-000042] New message: Kettle stopped working"},
 			wantText:    []string{"Any news?"},
+		},
+		{
+			name:  "NoteNeverReachesCustomerWhateverTheRules",
+			event: event(notify.KindMessageAdded, agent7, assignedTo("agent-9"), withMessage(ticket.MessageNote, "Supplier is late.")),
+			change: func(c *email.Config) {
+				c.Resolver.Rules = func(string) notify.Rules {
+					return notify.Rules{notify.MessageRule(ticket.MessageNote): {notify.AudienceCustomer, notify.AudienceAssignee}}
+				}
+			},
+			wantTo:      []string{"bob@shop.example"},
+			wantSubject: []string{"[TK-2026-000042] Internal note: Kettle stopped working"},
+			wantText:    []string{"Supplier is late."},
+		},
+		{
+			name:  "NoteToCustomerOnlySendsNothing",
+			event: event(notify.KindMessageAdded, agent7, withMessage(ticket.MessageNote, "Supplier is late.")),
+			change: func(c *email.Config) {
+				c.Resolver.Rules = func(string) notify.Rules {
+					return notify.Rules{notify.MessageRule(ticket.MessageNote): {notify.AudienceCustomer}}
+				}
+			},
 		},
 		{
 			name:  "SelfAssignmentSendsNothing",
@@ -215,15 +248,30 @@ func TestSenderRecipients(t *testing.T) {
 			if len(tt.wantTo) == 0 {
 				require.Zero(t, b.Sessions(), "no connection when there is no one to tell")
 			}
+			wantLocale := tt.wantLocale
+			if wantLocale == "" {
+				wantLocale = "en"
+			}
 			for i, m := range msgs {
 				require.Equal(t, []string{tt.wantTo[i]}, m.To)
 				env := parse(t, m)
+				to, err := env.AddressList("To")
+				require.NoError(t, err)
+				require.Len(t, to, 1)
+				require.Equal(t, tt.wantTo[i], to[0].Address)
 				require.Equal(t, tt.wantSubject[i], env.GetHeader("Subject"))
+				require.Equal(t, wantLocale, env.GetHeader("Content-Language"))
+				requireAlternatives(t, env)
 				for _, w := range tt.wantText {
 					require.Contains(t, env.Text, w)
 				}
+				for _, w := range tt.wantHTML {
+					require.Contains(t, env.HTML, w)
+				}
 				if tt.event.Message != nil && tt.event.Message.Kind.Internal() {
-					require.NotContains(t, m.To, "marie@example.com", "notes never reach the customer")
+					require.NotEqual(t, "marie@example.com", to[0].Address, "notes never reach the customer")
+					require.Empty(t, env.GetHeader("Cc"))
+					require.Empty(t, env.GetHeader("Bcc"))
 				}
 			}
 		})
@@ -257,6 +305,17 @@ func TestSenderReportsEachFailedRecipient(t *testing.T) {
 			backend:    &backend{reject: map[string]bool{"marie@example.com": true, "support@shop.example": true}},
 			wantFailed: []string{"marie@example.com", "support@shop.example"},
 		},
+		{
+			name:          "DataRefusedForNow",
+			backend:       &backend{dataErr: &smtp.SMTPError{Code: 452, EnhancedCode: smtp.EnhancedCode{4, 3, 1}, Message: "Out of disk"}},
+			wantFailed:    []string{"marie@example.com", "support@shop.example"},
+			wantTemporary: true,
+		},
+		{
+			name:       "DataRefusedForGood",
+			backend:    &backend{dataErr: &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Spam"}},
+			wantFailed: []string{"marie@example.com", "support@shop.example"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -284,31 +343,132 @@ func TestSenderReportsEachFailedRecipient(t *testing.T) {
 	}
 }
 
+func TestSenderGivesUpOnAStalledSession(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	b := &backend{onData: func() { <-release }}
+	port := startServer(t, b)
+	t.Cleanup(func() { close(release) }) // runs before the server stops
+	s := sender(t, port, func(c *email.Config) { c.Timeout = 300 * time.Millisecond })
+
+	start := time.Now()
+	err := s.Notify(t.Context(), event(notify.KindOpened, agent7))
+	require.Less(t, time.Since(start), 5*time.Second)
+	res := recipientErrors(err)
+	require.Len(t, res, 2, "%v", err)
+	for _, re := range res {
+		require.True(t, re.Temporary, "%v", re)
+	}
+	require.Equal(t, "marie@example.com", res[0].Recipient.Address)
+	require.ErrorContains(t, res[0], "timeout")
+	require.Equal(t, 1, b.Sessions())
+}
+
+func TestSenderHonoursCancellationWhileSending(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	ctx, cancel := context.WithCancel(t.Context())
+	b := &backend{onData: func() {
+		cancel() // the client now waits for the answer to DATA
+		<-release
+	}}
+	port := startServer(t, b)
+	t.Cleanup(func() { close(release) })
+	s := sender(t, port, func(c *email.Config) { c.Timeout = 20 * time.Second })
+
+	start := time.Now()
+	err := s.Notify(ctx, event(notify.KindOpened, agent7))
+	require.Less(t, time.Since(start), 5*time.Second, "cancellation must not wait for the timeout")
+	require.ErrorIs(t, err, context.Canceled)
+	res := recipientErrors(err)
+	require.Len(t, res, 2)
+	for _, re := range res {
+		require.True(t, re.Temporary)
+		require.ErrorIs(t, re, context.Canceled)
+	}
+	require.Empty(t, b.Messages())
+}
+
+func TestSenderIsSafeForConcurrentUse(t *testing.T) {
+	t.Parallel()
+	b := &backend{}
+	s := sender(t, startServer(t, b), nil)
+	const n = 8
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() {
+			errs[i] = s.Notify(t.Context(), event(notify.KindOpened, agent7, func(e *notify.Event) {
+				e.ID = eventID + "-" + itoa(i)
+			}))
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+	require.Equal(t, n, b.Sessions())
+	ids := make(map[string]bool)
+	for _, m := range b.Messages() {
+		ids[parse(t, m).GetHeader("Message-Id")] = true
+	}
+	require.Len(t, ids, 2*n, "every mail has its own Message-ID")
+}
+
 func TestSenderAuth(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name               string
+		mode               serverTLS
+		tls                email.TLSPolicy
 		username, password string
 		wantErr            string
+		wantTemporary      bool
 	}{
-		{name: "Accepted", username: "desk", password: "s3cret"},
-		{name: "WrongPassword", username: "desk", password: "nope", wantErr: "Authentication failed"},
-		{name: "NoCredentials", wantErr: "Please authenticate first"},
+		{name: "Accepted", mode: plainText, tls: email.TLSNone, username: "desk", password: "s3cret"},
+		{name: "AcceptedAfterSTARTTLS", mode: startTLS, tls: email.TLSMandatory, username: "desk", password: "s3cret"},
+		{name: "AcceptedOverImplicitTLS", mode: implicitTLS, tls: email.TLSImplicit, username: "desk", password: "s3cret"},
+		{name: "OpportunisticUsesSTARTTLS", mode: startTLS, tls: email.TLSOpportunistic, username: "desk", password: "s3cret"},
+		{name: "WrongPassword", mode: plainText, tls: email.TLSNone, username: "desk", password: "nope", wantErr: "Authentication failed", wantTemporary: true},
+		{name: "NoCredentials", mode: plainText, tls: email.TLSNone, wantErr: "Please authenticate first"},
+		{name: "MandatoryTLSWithoutSTARTTLS", mode: plainText, tls: email.TLSMandatory, username: "desk", password: "s3cret", wantErr: "STARTTLS", wantTemporary: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			b := &backend{user: "desk", password: "s3cret"}
-			s := sender(t, startServer(t, b), func(c *email.Config) { c.Username, c.Password = tt.username, tt.password })
+			s := sender(t, startTLSServer(t, b, tt.mode), func(c *email.Config) {
+				c.Username, c.Password, c.TLS, c.TLSConfig = tt.username, tt.password, tt.tls, clientTLSConfig()
+			})
 			err := s.Notify(t.Context(), event(notify.KindClosed, agent7))
 			if tt.wantErr != "" {
 				require.ErrorContains(t, err, tt.wantErr)
+				res := recipientErrors(err)
+				require.Len(t, res, 1)
+				require.Equal(t, tt.wantTemporary, res[0].Temporary)
 				require.Empty(t, b.Messages())
 				return
 			}
 			require.NoError(t, err)
-			require.Len(t, b.Messages(), 1)
+			msgs := b.Messages()
+			require.Len(t, msgs, 1)
+			require.Equal(t, tt.mode != plainText, msgs[0].TLS, "encrypted")
+			require.Equal(t, []string{"marie@example.com"}, msgs[0].To)
 		})
+	}
+}
+
+func TestSenderVerifiesCertificates(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		mode serverTLS
+		tls  email.TLSPolicy
+	}{{startTLS, email.TLSMandatory}, {implicitTLS, email.TLSImplicit}} {
+		b := &backend{}
+		s := sender(t, startTLSServer(t, b, tt.mode), func(c *email.Config) { c.TLS = tt.tls })
+		err := s.Notify(t.Context(), event(notify.KindClosed, agent7))
+		require.ErrorContains(t, err, "certificate", "%s", tt.tls)
+		require.Empty(t, b.Messages())
 	}
 }
 
@@ -325,6 +485,7 @@ func TestSenderConnectionFailures(t *testing.T) {
 	}{
 		{name: "Refused", port: closedPort, wantErr: "connect to 127.0.0.1:"},
 		{name: "Timeout", port: startSilentServer, wantErr: "connect to 127.0.0.1:"},
+		{name: "HangUp", port: startHangUpServer, wantErr: "checking SMTP connection"},
 		{name: "Canceled", port: func(t *testing.T) int { return startServer(t, &backend{}) }, ctx: canceled, wantIs: context.Canceled},
 	}
 	for _, tt := range tests {
@@ -390,8 +551,9 @@ func TestNew(t *testing.T) {
 		{name: "Defaults", change: func(*email.Config) {}},
 		{name: "AllOptions", change: func(c *email.Config) {
 			c.Port, c.TLS, c.Username, c.Password, c.Domain = 465, email.TLSOpportunistic, "u", "p", "mail.shop.example"
-			c.Templates, c.Catalog, c.Timeout = notify.DefaultTemplates(), ticket.DefaultCatalog(), time.Minute
+			c.Templates, c.Catalog, c.Timeout, c.TLSConfig = notify.DefaultTemplates(), ticket.DefaultCatalog(), time.Minute, clientTLSConfig()
 		}},
+		{name: "Implicit", change: func(c *email.Config) { c.TLS = email.TLSImplicit }},
 		{name: "Empty", change: func(c *email.Config) { *c = email.Config{} }, wantErr: []string{"Host is required", "From is required", "Resolver is required"}},
 		{name: "BadFrom", change: func(c *email.Config) { c.From = "help desk" }, wantErr: []string{`From "help desk" is not an email address`}},
 		{name: "BadDomain", change: func(c *email.Config) { c.Domain = "shop example" }, wantErr: []string{`Domain "shop example"`}},
@@ -416,7 +578,7 @@ func TestNew(t *testing.T) {
 			}
 		})
 	}
-	require.Len(t, email.TLSPolicies(), 3)
+	require.Equal(t, []email.TLSPolicy{email.TLSMandatory, email.TLSImplicit, email.TLSOpportunistic, email.TLSNone}, email.TLSPolicies())
 }
 
 func TestParseMessageID(t *testing.T) {
@@ -492,4 +654,20 @@ func recipientErrors(err error) []*email.RecipientError {
 		out = recipientErrors(u.Unwrap())
 	}
 	return out
+}
+
+// requireAlternatives checks that env is a multipart/alternative of a
+// plain-text part and then an HTML part, both UTF-8.
+func requireAlternatives(t *testing.T, env *enmime.Envelope) {
+	t.Helper()
+	require.Equal(t, "multipart/alternative", env.Root.ContentType)
+	var types []string
+	for p := env.Root.FirstChild; p != nil; p = p.NextSibling {
+		types = append(types, p.ContentType)
+		require.Equal(t, "utf-8", strings.ToLower(p.Charset))
+		require.NotEmpty(t, strings.TrimSpace(string(p.Content)))
+	}
+	require.Equal(t, []string{"text/plain", "text/html"}, types)
+	require.NotEmpty(t, env.Text)
+	require.NotEmpty(t, env.HTML)
 }
