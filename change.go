@@ -58,7 +58,7 @@ func (d *Desk) change(ctx context.Context, actor ticket.Actor, id string, versio
 			}
 			b.history(t, changes)
 			b.derive(before, t, d.catalog)
-			if _, err := b.write(ctx, tx); err != nil {
+			if _, err := b.write(ctx, tx, d.lockUntil()); err != nil {
 				return err
 			}
 			out = t

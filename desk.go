@@ -27,8 +27,10 @@ type Config struct {
 	// Workflow decides which status changes are allowed. It must be
 	// built on Catalog. Default: workflow.Default(Catalog).
 	Workflow *workflow.Machine
-	// Notifier receives every notification once its change has
-	// committed. Default: notify.Discard.
+	// Notifier, when set, receives each notification right after its
+	// change commits (inline delivery), for the lowest latency. A failed
+	// delivery is left to a [Dispatcher], which retries it. Default:
+	// none; the notifications wait in the outbox for a Dispatcher.
 	Notifier notify.Notifier
 	// Clock tells the time. Default: clock.System().
 	Clock clock.Clock
@@ -101,9 +103,6 @@ func New(cfg Config) (*Desk, error) {
 		d.workflow = m
 	} else if d.workflow.Catalog() != d.catalog {
 		return nil, errors.New("ticketkit: Config.Workflow must be built on Config.Catalog")
-	}
-	if d.notifier == nil {
-		d.notifier = notify.Discard
 	}
 	if d.clock == nil {
 		d.clock = clock.System()

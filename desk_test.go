@@ -457,11 +457,13 @@ func TestFailedDeliveryStaysInOutboxUntilDelivered(t *testing.T) {
 	require.Zero(t, rec.Len())
 
 	down = false
-	n, err := f.desk.DeliverPending(ctx, 10)
+	disp, err := ticketkit.NewDispatcher(ticketkit.DispatcherConfig{Store: f.store, Notifier: flaky, Clock: f.clock})
 	require.NoError(t, err)
-	require.Equal(t, 1, n)
+	res, err := disp.RunOnce(ctx)
+	require.NoError(t, err)
+	require.Equal(t, ticketkit.DispatchResult{Claimed: 1, Delivered: 1}, res)
 	require.Equal(t, tk.Number, rec.Events()[0].Ticket.Number)
-	n, err = f.desk.DeliverPending(ctx, 10)
+	res, err = disp.RunOnce(ctx)
 	require.NoError(t, err)
-	require.Zero(t, n, "delivered entries are not delivered again")
+	require.Zero(t, res.Claimed, "delivered entries are not delivered again")
 }

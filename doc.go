@@ -50,8 +50,12 @@
 // # Notifications
 //
 // Each change writes its notifications to the store's outbox in the same
-// transaction. Once the transaction commits, the Desk hands them to the
-// configured Notifier and marks them delivered; those whose delivery
-// failed stay pending and are picked up by [Desk.DeliverPending]. A
-// rolled-back change notifies no one.
+// transaction, so a rolled-back change notifies no one and a committed
+// one always does. A [Dispatcher] the host starts delivers them: it
+// claims batches (several dispatchers in several processes never deliver
+// one entry at once), retries failures with exponential backoff and
+// jitter, and keeps what failed MaxAttempts times as dead letters the
+// host can list and retry. With Config.Notifier set, the Desk also
+// delivers each change's notifications right after the commit and
+// leaves only the failures to the Dispatcher.
 package ticketkit

@@ -62,7 +62,7 @@ func (d *Desk) Open(ctx context.Context, actor ticket.Actor, p OpenParams) (*tic
 		}
 		b.history(t, []ticket.Event{{Field: ticket.FieldCreated, New: t.Number}})
 		b.notice(notify.KindOpened, t, nil)
-		_, err = b.write(ctx, tx)
+		_, err = b.write(ctx, tx, d.lockUntil())
 		return err
 	})
 	if err != nil {

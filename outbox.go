@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/storage"
@@ -57,8 +58,12 @@ func (b *batch) notice(kind notify.Kind, t *ticket.Ticket, fill func(*notify.Eve
 	b.notices = append(b.notices, e)
 }
 
-// write stores the history lines and the outbox entries in tx.
-func (b *batch) write(ctx context.Context, tx storage.Tx) ([]*storage.OutboxEntry, error) {
+// write stores the history lines and the outbox entries in tx. When
+// lockUntil is set, the entries are written already claimed by this
+// process until then, for the Desk's own delivery after the commit: no
+// Dispatcher takes them meanwhile, and they come back to the
+// Dispatchers if this process dies before delivering them.
+func (b *batch) write(ctx context.Context, tx storage.Tx, lockUntil time.Time) ([]*storage.OutboxEntry, error) {
 	if len(b.events) > 0 {
 		if err := tx.EventCreate(ctx, b.events); err != nil {
 			return nil, fmt.Errorf("ticketkit: write history: %w", err)
@@ -74,12 +79,16 @@ func (b *batch) write(ctx context.Context, tx storage.Tx) ([]*storage.OutboxEntr
 			return nil, fmt.Errorf("ticketkit: encode notification: %w", err)
 		}
 		entries[i] = &storage.OutboxEntry{
-			ID:        e.ID,
-			TenantID:  e.TenantID,
-			TicketID:  e.Ticket.ID,
-			Kind:      string(e.Kind),
-			Payload:   payload,
-			CreatedAt: e.At,
+			ID:          e.ID,
+			TenantID:    e.TenantID,
+			TicketID:    e.Ticket.ID,
+			Kind:        string(e.Kind),
+			Payload:     payload,
+			CreatedAt:   e.At,
+			LockedUntil: lockUntil,
+		}
+		if !lockUntil.IsZero() {
+			entries[i].Attempts = 1
 		}
 	}
 	if err := tx.OutboxCreate(ctx, entries); err != nil {
@@ -88,48 +97,46 @@ func (b *batch) write(ctx context.Context, tx storage.Tx) ([]*storage.OutboxEntr
 	return entries, nil
 }
 
-// deliver hands committed notifications to the notifier, marks the
-// delivered ones and returns how many were delivered. A failed delivery
-// does not fail the use case, whose change has committed: the entry stays
-// pending for [Desk.DeliverPending].
-func (d *Desk) deliver(ctx context.Context, notices []notify.Event) int {
+// inlineLock is how long the outbox entries of a change stay claimed by
+// the Desk's own delivery right after the commit.
+const inlineLock = time.Minute
+
+// lockUntil returns until when a change's outbox entries are claimed for
+// the Desk's own delivery: zero, unclaimed, without a Notifier.
+func (d *Desk) lockUntil() time.Time {
+	if d.notifier == nil {
+		return time.Time{}
+	}
+	return d.now().Add(inlineLock)
+}
+
+// deliver hands committed notifications to the Desk's Notifier, if any,
+// and marks the delivered ones. A failed delivery does not fail the use
+// case, whose change has committed: the entry is released at once to the
+// Dispatchers, which retry it.
+func (d *Desk) deliver(ctx context.Context, notices []notify.Event) {
+	if d.notifier == nil || len(notices) == 0 {
+		return
+	}
 	var done []string
 	for _, e := range notices {
-		if err := d.notifier.Notify(ctx, e); err != nil {
-			d.log.WarnContext(ctx, "ticketkit: notification left in the outbox", "event", e.ID, "kind", e.Kind, "err", err)
+		err := d.notifier.Notify(ctx, e)
+		if err == nil {
+			done = append(done, e.ID)
 			continue
 		}
-		done = append(done, e.ID)
+		d.log.WarnContext(ctx, "ticketkit: notification left to the dispatcher", "event", e.ID, "kind", e.Kind, "err", err)
+		now := d.now()
+		ferr := d.store.OutboxFail(context.WithoutCancel(ctx), storage.OutboxFailParams{ID: e.ID, Error: err.Error(), RetryAt: now, At: now})
+		if ferr != nil {
+			d.log.WarnContext(ctx, "ticketkit: could not release notification", "event", e.ID, "err", ferr)
+		}
 	}
 	if len(done) == 0 {
-		return 0
+		return
 	}
-	err := d.store.OutboxMarkDelivered(ctx, storage.OutboxMarkDeliveredParams{IDs: done, At: d.now()})
+	err := d.store.OutboxMarkDelivered(context.WithoutCancel(ctx), storage.OutboxMarkDeliveredParams{IDs: done, At: d.now()})
 	if err != nil {
 		d.log.WarnContext(ctx, "ticketkit: could not mark notifications delivered", "err", err)
 	}
-	return len(done)
-}
-
-// DeliverPending hands up to limit undelivered notifications of all
-// tenants to the notifier, oldest first, and returns how many were
-// delivered. Notifications are delivered right after their change
-// commits; this picks up those whose delivery failed or was cut short by
-// a crash. Delivery is at least once: use [notify.Event.ID] to
-// deduplicate.
-func (d *Desk) DeliverPending(ctx context.Context, limit int) (int, error) {
-	entries, err := d.store.OutboxPending(ctx, storage.OutboxPendingParams{Limit: limit})
-	if err != nil {
-		return 0, fmt.Errorf("ticketkit: read outbox: %w", err)
-	}
-	notices := make([]notify.Event, 0, len(entries))
-	for _, en := range entries {
-		var e notify.Event
-		if err := json.Unmarshal(en.Payload, &e); err != nil {
-			d.log.ErrorContext(ctx, "ticketkit: undecodable outbox entry", "entry", en.ID, "err", err)
-			continue
-		}
-		notices = append(notices, e)
-	}
-	return d.deliver(ctx, notices), nil
 }

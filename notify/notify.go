@@ -97,3 +97,34 @@ func Filter(n Notifier, keep func(Event) bool) Notifier {
 		return n.Notify(ctx, e)
 	})
 }
+
+// ErrPermanent marks a delivery failure that retrying cannot fix, such
+// as a mailbox that does not exist or an event the notifier cannot
+// render. A Dispatcher gives up on an event at once when its error
+// matches ErrPermanent with errors.Is, instead of retrying it; wrap
+// errors with [Permanent].
+var ErrPermanent = errors.New("notify: permanent failure")
+
+// Permanent wraps err so that it matches [ErrPermanent]. It returns nil
+// for a nil err.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return permanentError{err}
+}
+
+type permanentError struct{ err error }
+
+func (e permanentError) Error() string { return e.err.Error() }
+
+func (e permanentError) Unwrap() []error { return []error{ErrPermanent, e.err} }
+
+// IdempotencyKey returns the key a receiver uses to recognise a repeated
+// delivery of e to recipient: stable across attempts and dispatchers.
+func (e Event) IdempotencyKey(recipient string) string {
+	if recipient == "" {
+		return e.ID
+	}
+	return e.ID + "/" + recipient
+}

@@ -73,9 +73,22 @@ type Tx interface {
 	// OutboxCreate stores notifications to deliver once the transaction
 	// commits.
 	OutboxCreate(ctx context.Context, entries []*OutboxEntry) error
-	// OutboxPending returns undelivered entries of all tenants, oldest
-	// first.
-	OutboxPending(ctx context.Context, params OutboxPendingParams) ([]*OutboxEntry, error)
-	// OutboxMarkDelivered marks entries delivered at the given time.
+	// OutboxClaim claims up to params.Limit claimable entries of all
+	// tenants, those due first, and returns them: each gets one more
+	// attempt and is locked until params.Now+params.LockFor. Concurrent
+	// claims never return the same entry; on PostgreSQL they skip each
+	// other's locked rows rather than wait for them.
+	OutboxClaim(ctx context.Context, params OutboxClaimParams) ([]*OutboxEntry, error)
+	// OutboxMarkDelivered marks entries delivered at the given time and
+	// releases their claim; unknown IDs are ignored.
 	OutboxMarkDelivered(ctx context.Context, params OutboxMarkDeliveredParams) error
+	// OutboxFail records a failed attempt: the entry is released until
+	// params.RetryAt, or becomes a dead letter. An unknown ID gives
+	// ErrNotFound.
+	OutboxFail(ctx context.Context, params OutboxFailParams) error
+	// OutboxDeadList returns one page of dead letters, by ID.
+	OutboxDeadList(ctx context.Context, params OutboxDeadListParams) ([]*OutboxEntry, error)
+	// OutboxRetry makes dead letters pending again and returns how many
+	// it revived.
+	OutboxRetry(ctx context.Context, params OutboxRetryParams) (int, error)
 }

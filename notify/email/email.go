@@ -271,7 +271,8 @@ func (e *RecipientError) Unwrap() error { return e.Err }
 // Notify sends e to every recipient the resolver finds, one mail each,
 // over one SMTP connection. It does not connect when there is no one to
 // tell. The returned error joins a *[RecipientError] per recipient that
-// was not reached; recipients reached before a failure are not sent to
+// was not reached, and matches [notify.ErrPermanent] when none of them
+// may succeed later; recipients reached before a failure are not sent to
 // again by this call, but may be when the caller retries the event.
 func (s *Sender) Notify(ctx context.Context, e notify.Event) error {
 	recipients, err := s.resolver.Recipients(ctx, e)
@@ -282,7 +283,7 @@ func (s *Sender) Notify(ctx context.Context, e notify.Event) error {
 		return nil
 	}
 	if !validIDPart(e.ID) || !validIDPart(e.Ticket.ID) {
-		return fmt.Errorf("email: %s event %q of ticket %q: IDs must be RFC 5322 dot-atoms to make Message-IDs", e.Kind, e.ID, e.Ticket.ID)
+		return notify.Permanent(fmt.Errorf("email: %s event %q of ticket %q: IDs must be RFC 5322 dot-atoms to make Message-IDs", e.Kind, e.ID, e.Ticket.ID))
 	}
 
 	var (
@@ -301,10 +302,26 @@ func (s *Sender) Notify(ctx context.Context, e notify.Event) error {
 	if len(msgs) > 0 {
 		errs = append(errs, s.send(ctx, to, msgs)...)
 	}
-	if len(errs) > 0 {
-		return fmt.Errorf("email: %s event %s of ticket %s: %w", e.Kind, e.ID, e.Ticket.Number, errors.Join(errs...))
+	if len(errs) == 0 {
+		return nil
 	}
-	return nil
+	err = fmt.Errorf("email: %s event %s of ticket %s: %w", e.Kind, e.ID, e.Ticket.Number, errors.Join(errs...))
+	if allPermanent(errs) {
+		// No retry can reach anyone who was not reached.
+		return notify.Permanent(err)
+	}
+	return err
+}
+
+// allPermanent reports whether no error of errs is temporary.
+func allPermanent(errs []error) bool {
+	for _, err := range errs {
+		var re *RecipientError
+		if !errors.As(err, &re) || re.Temporary {
+			return false
+		}
+	}
+	return true
 }
 
 // send delivers msgs[i] to to[i] over one connection and returns an

@@ -218,34 +218,47 @@ func toEvent(r *eventRow) *ticket.Event {
 }
 
 // toOutboxRow returns the row that stores e. A nil payload is stored
-// empty.
+// empty; a zero NextAttemptAt is stored as CreatedAt, when the entry
+// first becomes claimable.
 func toOutboxRow(e *storage.OutboxEntry) outboxRow {
 	payload := e.Payload
 	if payload == nil {
 		payload = []byte{}
 	}
+	next := e.NextAttemptAt
+	if next.IsZero() {
+		next = e.CreatedAt
+	}
 	return outboxRow{
-		ID:          e.ID,
-		TenantID:    e.TenantID,
-		TicketID:    e.TicketID,
-		Kind:        e.Kind,
-		Payload:     payload,
-		CreatedAt:   utc(e.CreatedAt),
-		DeliveredAt: utc(e.DeliveredAt),
-		Attempts:    e.Attempts,
+		ID:            e.ID,
+		TenantID:      e.TenantID,
+		TicketID:      e.TicketID,
+		Kind:          e.Kind,
+		Payload:       payload,
+		CreatedAt:     utc(e.CreatedAt),
+		Attempts:      e.Attempts,
+		NextAttemptAt: utc(next),
+		LockedUntil:   utc(e.LockedUntil),
+		LastError:     e.LastError,
+		DeliveredAt:   utc(e.DeliveredAt),
+		DeadAt:        utc(e.DeadAt),
 	}
 }
 
 // toOutboxEntry returns the entry a row stores.
 func toOutboxEntry(r *outboxRow) *storage.OutboxEntry {
 	return &storage.OutboxEntry{
-		ID:          r.ID,
-		TenantID:    r.TenantID,
-		TicketID:    r.TicketID,
-		Kind:        r.Kind,
-		Payload:     r.Payload,
-		CreatedAt:   fromDB(r.CreatedAt),
-		DeliveredAt: fromDB(r.DeliveredAt),
-		Attempts:    r.Attempts,
+		ID:            r.ID,
+		TenantID:      r.TenantID,
+		TicketID:      r.TicketID,
+		Kind:          r.Kind,
+		Payload:       r.Payload,
+		CreatedAt:     fromDB(r.CreatedAt),
+		Attempts:      r.Attempts,
+		NextAttemptAt: fromDB(r.NextAttemptAt),
+		LockedUntil:   fromDB(r.LockedUntil),
+		LastError:     r.LastError,
+		DeliveredAt:   fromDB(r.DeliveredAt),
+		DeadAt:        fromDB(r.DeadAt),
 	}
 }

@@ -2,10 +2,13 @@ package bunstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"github.com/ticketkit/ticketkit/storage"
 )
@@ -35,27 +38,47 @@ func (s *Store) OutboxCreate(ctx context.Context, entries []*storage.OutboxEntry
 	return nil
 }
 
-// OutboxPending returns undelivered entries of all tenants ordered by
-// creation time and ID, at most storage.ClampLimit(p.Limit) of them.
-func (s *Store) OutboxPending(ctx context.Context, p storage.OutboxPendingParams) ([]*storage.OutboxEntry, error) {
+// OutboxClaim claims the claimable entries due first with one UPDATE
+// over a sub-select of their IDs. On PostgreSQL the sub-select takes row
+// locks with FOR UPDATE SKIP LOCKED, so concurrent claimers pass over
+// each other's rows instead of waiting or claiming them twice; on
+// SQLite the single writer serializes claims.
+func (s *Store) OutboxClaim(ctx context.Context, p storage.OutboxClaimParams) ([]*storage.OutboxEntry, error) {
+	const op = "claim outbox entries"
+	if err := storage.CheckClaim(p); err != nil {
+		return nil, fmt.Errorf("bunstore: %w", err)
+	}
+	now := utc(p.Now)
+	due := s.db.NewSelect().ColumnExpr("id").TableExpr("?", s.tables.outbox).
+		Where("delivered_at IS NULL").
+		Where("dead_at IS NULL").
+		Where("next_attempt_at <= ?", now).
+		Where("(locked_until IS NULL OR locked_until <= ?)", now).
+		OrderExpr("next_attempt_at ASC, created_at ASC, id ASC").
+		Limit(int64(storage.ClampLimit(p.Limit)))
+	if s.db.Dialect().Name() == dialect.PG {
+		due = due.For("UPDATE SKIP LOCKED")
+	}
 	var rows []outboxRow
-	err := s.db.NewSelect().Model(&rows).ModelTableExpr("? AS o", s.tables.outbox).
-		Where("o.delivered_at IS NULL").
-		OrderExpr("o.created_at ASC, o.id ASC").
-		Limit(int64(storage.ClampLimit(p.Limit))).
+	err := s.db.NewUpdate().Model(&rows).ModelTableExpr("?", s.tables.outbox).
+		Set("attempts = attempts + 1").
+		Set("locked_until = ?", utc(now.Add(p.LockFor))).
+		Where("id IN (?)", due).
+		Returning("*").
 		Scan(ctx)
-	if err != nil {
-		return nil, translate("list pending outbox entries", err)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, translate(op, err)
 	}
 	out := make([]*storage.OutboxEntry, len(rows))
 	for i := range rows {
 		out[i] = toOutboxEntry(&rows[i])
 	}
+	slices.SortFunc(out, storage.CompareClaimOrder)
 	return out, nil
 }
 
-// OutboxMarkDelivered sets the delivery time of entries; unknown IDs are
-// ignored.
+// OutboxMarkDelivered sets the delivery time of entries and releases
+// them; unknown IDs are ignored.
 func (s *Store) OutboxMarkDelivered(ctx context.Context, p storage.OutboxMarkDeliveredParams) error {
 	const op = "mark outbox entries delivered"
 	if p.At.IsZero() {
@@ -66,7 +89,82 @@ func (s *Store) OutboxMarkDelivered(ctx context.Context, p storage.OutboxMarkDel
 	}
 	_, err := s.db.NewUpdate().ModelTableExpr("?", s.tables.outbox).
 		Set("delivered_at = ?", utc(p.At)).
+		Set("locked_until = NULL").
 		Where("id IN (?)", bun.List(p.IDs)).
 		Exec(ctx)
 	return translate(op, err)
+}
+
+// OutboxFail records a failed attempt of an entry.
+func (s *Store) OutboxFail(ctx context.Context, p storage.OutboxFailParams) error {
+	if err := storage.CheckFail(p); err != nil {
+		return fmt.Errorf("bunstore: %w", err)
+	}
+	op := "fail outbox entry " + p.ID
+	q := s.db.NewUpdate().ModelTableExpr("?", s.tables.outbox).
+		Set("last_error = ?", p.Error).
+		Set("locked_until = NULL").
+		Where("id = ?", p.ID)
+	if p.Dead {
+		q = q.Set("dead_at = ?", utc(p.At))
+	} else {
+		q = q.Set("next_attempt_at = ?", utc(p.RetryAt))
+	}
+	res, err := q.Exec(ctx)
+	if err != nil {
+		return translate(op, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return translate(op, err)
+	} else if n == 0 {
+		return fmt.Errorf("bunstore: %s: %w", op, storage.ErrNotFound)
+	}
+	return nil
+}
+
+// OutboxDeadList returns one page of dead letters, by ID.
+func (s *Store) OutboxDeadList(ctx context.Context, p storage.OutboxDeadListParams) ([]*storage.OutboxEntry, error) {
+	var rows []outboxRow
+	q := s.db.NewSelect().Model(&rows).ModelTableExpr("? AS o", s.tables.outbox).
+		Where("o.dead_at IS NOT NULL").
+		Where("o.id > ?", p.After).
+		OrderExpr("o.id ASC").
+		Limit(int64(storage.ClampLimit(p.Limit)))
+	if p.TenantID != "" {
+		q = q.Where("o.tenant_id = ?", p.TenantID)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, translate("list dead outbox entries", err)
+	}
+	out := make([]*storage.OutboxEntry, len(rows))
+	for i := range rows {
+		out[i] = toOutboxEntry(&rows[i])
+	}
+	return out, nil
+}
+
+// OutboxRetry makes dead letters pending again.
+func (s *Store) OutboxRetry(ctx context.Context, p storage.OutboxRetryParams) (int, error) {
+	const op = "retry outbox entries"
+	if p.At.IsZero() {
+		return 0, errors.New("bunstore: " + op + ": time is required")
+	}
+	if len(p.IDs) == 0 {
+		return 0, nil
+	}
+	res, err := s.db.NewUpdate().ModelTableExpr("?", s.tables.outbox).
+		Set("dead_at = NULL").
+		Set("attempts = 0").
+		Set("next_attempt_at = ?", utc(p.At)).
+		Where("id IN (?)", bun.List(p.IDs)).
+		Where("dead_at IS NOT NULL").
+		Exec(ctx)
+	if err != nil {
+		return 0, translate(op, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, translate(op, err)
+	}
+	return int(n), nil
 }

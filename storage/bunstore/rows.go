@@ -87,12 +87,16 @@ type eventRow struct {
 type outboxRow struct {
 	bun.BaseModel `bun:"table:outbox,alias:o"`
 
-	ID          string    `bun:"id,pk"`
-	TenantID    string    `bun:"tenant_id"`
-	TicketID    string    `bun:"ticket_id"`
-	Kind        string    `bun:"kind"`
-	Payload     []byte    `bun:"payload"`
-	CreatedAt   time.Time `bun:"created_at"`
-	DeliveredAt time.Time `bun:"delivered_at,nullzero"`
-	Attempts    int       `bun:"attempts"`
+	ID            string    `bun:"id,pk"`
+	TenantID      string    `bun:"tenant_id"`
+	TicketID      string    `bun:"ticket_id"`
+	Kind          string    `bun:"kind"`
+	Payload       []byte    `bun:"payload"`
+	CreatedAt     time.Time `bun:"created_at"`
+	Attempts      int       `bun:"attempts"`
+	NextAttemptAt time.Time `bun:"next_attempt_at"`
+	LockedUntil   time.Time `bun:"locked_until,nullzero"`
+	LastError     string    `bun:"last_error"`
+	DeliveredAt   time.Time `bun:"delivered_at,nullzero"`
+	DeadAt        time.Time `bun:"dead_at,nullzero"`
 }

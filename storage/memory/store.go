@@ -145,12 +145,37 @@ func (s *Store) OutboxCreate(ctx context.Context, entries []*storage.OutboxEntry
 	return s.write(ctx, func(x *tx) error { return x.OutboxCreate(ctx, entries) })
 }
 
-// OutboxPending returns undelivered entries of all tenants, oldest first.
-func (s *Store) OutboxPending(ctx context.Context, params storage.OutboxPendingParams) ([]*storage.OutboxEntry, error) {
-	return read(s, func(x *tx) ([]*storage.OutboxEntry, error) { return x.OutboxPending(ctx, params) })
+// OutboxClaim claims the claimable entries due first.
+func (s *Store) OutboxClaim(ctx context.Context, params storage.OutboxClaimParams) ([]*storage.OutboxEntry, error) {
+	var out []*storage.OutboxEntry
+	err := s.write(ctx, func(x *tx) (err error) {
+		out, err = x.OutboxClaim(ctx, params)
+		return err
+	})
+	return out, err
 }
 
 // OutboxMarkDelivered marks entries delivered; unknown IDs are ignored.
 func (s *Store) OutboxMarkDelivered(ctx context.Context, params storage.OutboxMarkDeliveredParams) error {
 	return s.write(ctx, func(x *tx) error { return x.OutboxMarkDelivered(ctx, params) })
+}
+
+// OutboxFail records a failed delivery attempt.
+func (s *Store) OutboxFail(ctx context.Context, params storage.OutboxFailParams) error {
+	return s.write(ctx, func(x *tx) error { return x.OutboxFail(ctx, params) })
+}
+
+// OutboxDeadList returns one page of dead letters.
+func (s *Store) OutboxDeadList(ctx context.Context, params storage.OutboxDeadListParams) ([]*storage.OutboxEntry, error) {
+	return read(s, func(x *tx) ([]*storage.OutboxEntry, error) { return x.OutboxDeadList(ctx, params) })
+}
+
+// OutboxRetry makes dead letters pending again.
+func (s *Store) OutboxRetry(ctx context.Context, params storage.OutboxRetryParams) (int, error) {
+	var n int
+	err := s.write(ctx, func(x *tx) (err error) {
+		n, err = x.OutboxRetry(ctx, params)
+		return err
+	})
+	return n, err
 }

@@ -2,6 +2,8 @@ package storagetest
 
 import (
 	"context"
+	"encoding/json"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,28 +13,44 @@ import (
 )
 
 // requireEntry fails unless got equals want in every field, comparing
-// payloads as JSON.
+// payloads as JSON and times at microsecond precision in UTC.
 func requireEntry(t *testing.T, want, got *storage.OutboxEntry) {
 	t.Helper()
 	require.JSONEq(t, string(want.Payload), string(got.Payload), "payload of %s", want.ID)
 	w, g := *want, *got
 	w.Payload, g.Payload = nil, nil
-	w.CreatedAt, g.CreatedAt = normTime(w.CreatedAt), normTime(g.CreatedAt)
-	w.DeliveredAt, g.DeliveredAt = normTime(w.DeliveredAt), normTime(g.DeliveredAt)
+	for _, p := range []*time.Time{
+		&w.CreatedAt, &g.CreatedAt, &w.NextAttemptAt, &g.NextAttemptAt, &w.LockedUntil, &g.LockedUntil,
+		&w.DeliveredAt, &g.DeliveredAt, &w.DeadAt, &g.DeadAt,
+	} {
+		*p = normTime(*p)
+	}
 	require.Equal(t, w, g)
 	requireUTC(t, "CreatedAt", got.CreatedAt)
+	requireUTC(t, "NextAttemptAt", got.NextAttemptAt)
+}
+
+// lockFor is how long the suite's claims hold.
+const lockFor = 5 * time.Minute
+
+// claim claims up to limit entries claimable at now.
+func claim(t *testing.T, st storage.Tx, now time.Time, limit int) []*storage.OutboxEntry {
+	t.Helper()
+	es, err := st.OutboxClaim(context.Background(), storage.OutboxClaimParams{Now: now, LockFor: lockFor, Limit: limit})
+	require.NoError(t, err)
+	return es
+}
+
+// claimAll claims every entry claimable a day after base.
+func claimAll(t *testing.T, st storage.Tx) []*storage.OutboxEntry {
+	t.Helper()
+	return claim(t, st, at(24*time.Hour), storage.MaxLimit)
 }
 
 func (s suite) outbox(t *testing.T) {
 	ctx := context.Background()
-	pending := func(t *testing.T, st storage.Tx, limit int) []*storage.OutboxEntry {
-		t.Helper()
-		es, err := st.OutboxPending(ctx, storage.OutboxPendingParams{Limit: limit})
-		require.NoError(t, err)
-		return es
-	}
 
-	t.Run("PendingReturnsEveryTenantOldestFirst", func(t *testing.T) {
+	t.Run("ClaimTakesEveryTenantDueFirstAndLocks", func(t *testing.T) {
 		t.Parallel()
 		st := s.store(t)
 		a, b := newTicket(tenantA), newTicket(tenantB)
@@ -43,40 +61,42 @@ func (s suite) outbox(t *testing.T) {
 			newEntry(a, "ticket.assigned", 3*time.Minute),
 			newEntry(b, "ticket.closed", 4*time.Minute),
 		}
-		entries[3].Attempts = 0
+		entries[1].NextAttemptAt = at(10 * time.Minute) // retried later: due last
 		require.NoError(t, st.OutboxCreate(ctx, []*storage.OutboxEntry{entries[2], entries[0]}))
 		require.NoError(t, st.OutboxCreate(ctx, []*storage.OutboxEntry{entries[3], entries[1]}))
 
-		got := pending(t, st, 0)
-		require.Equal(t, entryIDs(entries), entryIDs(got))
-		for i, want := range entries {
-			requireEntry(t, want, got[i])
+		now := at(time.Hour)
+		got := claim(t, st, now, 0)
+		order := []*storage.OutboxEntry{entries[0], entries[2], entries[3], entries[1]}
+		require.Equal(t, entryIDs(order), entryIDs(got))
+		for i, want := range order {
+			w := *want
+			if w.NextAttemptAt.IsZero() {
+				w.NextAttemptAt = w.CreatedAt
+			}
+			w.Attempts++
+			w.LockedUntil = now.Add(lockFor)
+			requireEntry(t, &w, got[i])
 		}
+		require.Empty(t, claim(t, st, now.Add(lockFor-time.Second), 0), "locked entries are not claimed again")
+		again := claim(t, st, now.Add(lockFor), 0)
+		require.Len(t, again, 4, "entries whose lock ran out are claimable")
+		require.Equal(t, entries[0].Attempts+2, again[0].Attempts)
 	})
 
-	t.Run("MarkDeliveredRemovesFromPending", func(t *testing.T) {
+	t.Run("ClaimWaitsForNextAttemptAt", func(t *testing.T) {
 		t.Parallel()
 		st := s.store(t)
 		tk := newTicket(tenantA)
 		mustCreate(t, st, tk)
-		var entries []*storage.OutboxEntry
-		for i := range 4 {
-			entries = append(entries, newEntry(tk, "ticket.updated", time.Duration(i)*time.Minute))
-		}
-		require.NoError(t, st.OutboxCreate(ctx, entries))
-
-		require.NoError(t, st.OutboxMarkDelivered(ctx, storage.OutboxMarkDeliveredParams{
-			IDs: []string{entries[0].ID, entries[2].ID}, At: at(time.Hour),
-		}))
-		require.Equal(t, entryIDs([]*storage.OutboxEntry{entries[1], entries[3]}), entryIDs(pending(t, st, 0)))
-
-		require.NoError(t, st.OutboxMarkDelivered(ctx, storage.OutboxMarkDeliveredParams{
-			IDs: []string{entries[3].ID}, At: at(2 * time.Hour),
-		}))
-		require.Equal(t, entryIDs([]*storage.OutboxEntry{entries[1]}), entryIDs(pending(t, st, 0)))
+		e := newEntry(tk, "ticket.opened", 0)
+		e.NextAttemptAt = at(time.Hour)
+		require.NoError(t, st.OutboxCreate(ctx, []*storage.OutboxEntry{e}))
+		require.Empty(t, claim(t, st, at(time.Hour-time.Microsecond), 0))
+		require.Equal(t, []string{e.ID}, entryIDs(claim(t, st, at(time.Hour), 0)))
 	})
 
-	t.Run("PendingRespectsLimit", func(t *testing.T) {
+	t.Run("ClaimRespectsLimit", func(t *testing.T) {
 		t.Parallel()
 		st := s.store(t)
 		tk := newTicket(tenantA)
@@ -86,10 +106,156 @@ func (s suite) outbox(t *testing.T) {
 			entries = append(entries, newEntry(tk, "ticket.updated", time.Duration(5-i)*time.Minute))
 		}
 		require.NoError(t, st.OutboxCreate(ctx, entries))
-
 		// entries were made newest first.
-		require.Equal(t, entryIDs([]*storage.OutboxEntry{entries[4], entries[3]}), entryIDs(pending(t, st, 2)))
-		require.Len(t, pending(t, st, 0), 5)
+		require.Equal(t, entryIDs([]*storage.OutboxEntry{entries[4], entries[3]}), entryIDs(claim(t, st, at(time.Hour), 2)))
+		require.Len(t, claim(t, st, at(time.Hour), 0), 3, "the two claimed are locked")
+	})
+
+	t.Run("ClaimRejectsMissingNowOrLock", func(t *testing.T) {
+		t.Parallel()
+		st := s.store(t)
+		_, err := st.OutboxClaim(ctx, storage.OutboxClaimParams{LockFor: time.Minute})
+		require.ErrorContains(t, err, "Now")
+		_, err = st.OutboxClaim(ctx, storage.OutboxClaimParams{Now: at(0)})
+		require.ErrorContains(t, err, "LockFor")
+	})
+
+	t.Run("MarkDeliveredEndsClaims", func(t *testing.T) {
+		t.Parallel()
+		st := s.store(t)
+		tk := newTicket(tenantA)
+		mustCreate(t, st, tk)
+		var entries []*storage.OutboxEntry
+		for i := range 4 {
+			entries = append(entries, newEntry(tk, "ticket.updated", time.Duration(i)*time.Minute))
+		}
+		require.NoError(t, st.OutboxCreate(ctx, entries))
+		require.NoError(t, st.OutboxMarkDelivered(ctx, storage.OutboxMarkDeliveredParams{
+			IDs: []string{entries[0].ID, entries[2].ID, "unknown"}, At: at(time.Hour),
+		}))
+		got := claimAll(t, st)
+		require.Equal(t, entryIDs([]*storage.OutboxEntry{entries[1], entries[3]}), entryIDs(got))
+
+		// Delivering a claimed entry releases it for good.
+		require.NoError(t, st.OutboxMarkDelivered(ctx, storage.OutboxMarkDeliveredParams{
+			IDs: []string{entries[3].ID}, At: at(2 * time.Hour),
+		}))
+		require.Equal(t, []string{entries[1].ID}, entryIDs(claim(t, st, at(48*time.Hour), 0)))
+	})
+
+	t.Run("FailReleasesUntilRetryAt", func(t *testing.T) {
+		t.Parallel()
+		st := s.store(t)
+		tk := newTicket(tenantA)
+		mustCreate(t, st, tk)
+		e := newEntry(tk, "ticket.opened", 0)
+		require.NoError(t, st.OutboxCreate(ctx, []*storage.OutboxEntry{e}))
+		require.Len(t, claim(t, st, at(time.Minute), 0), 1)
+
+		require.NoError(t, st.OutboxFail(ctx, storage.OutboxFailParams{
+			ID: e.ID, Error: "smtp: 451 try later", RetryAt: at(3 * time.Minute), At: at(2 * time.Minute),
+		}))
+		require.Empty(t, claim(t, st, at(3*time.Minute-time.Second), 0), "released, but not due before RetryAt")
+		got := claim(t, st, at(3*time.Minute), 0)
+		require.Len(t, got, 1)
+		require.Equal(t, "smtp: 451 try later", got[0].LastError)
+		require.Equal(t, e.Attempts+2, got[0].Attempts)
+		require.True(t, got[0].DeadAt.IsZero())
+	})
+
+	t.Run("FailDeadMakesADeadLetterAndRetryRevivesIt", func(t *testing.T) {
+		t.Parallel()
+		st := s.store(t)
+		a, b := newTicket(tenantA), newTicket(tenantB)
+		mustCreate(t, st, a, b)
+		ea, eb, live := newEntry(a, "ticket.opened", 0), newEntry(b, "ticket.opened", time.Second), newEntry(a, "ticket.closed", 2*time.Second)
+		require.NoError(t, st.OutboxCreate(ctx, []*storage.OutboxEntry{ea, eb, live}))
+		for _, e := range []*storage.OutboxEntry{ea, eb} {
+			require.NoError(t, st.OutboxFail(ctx, storage.OutboxFailParams{ID: e.ID, Error: "gone", Dead: true, At: at(time.Hour)}))
+		}
+		require.Equal(t, []string{live.ID}, entryIDs(claimAll(t, st)), "dead letters are never claimed")
+
+		all, err := st.OutboxDeadList(ctx, storage.OutboxDeadListParams{})
+		require.NoError(t, err)
+		require.ElementsMatch(t, []string{ea.ID, eb.ID}, entryIDs(all))
+		require.Equal(t, "gone", all[0].LastError)
+		require.Equal(t, normTime(at(time.Hour)), normTime(all[0].DeadAt))
+		onlyA, err := st.OutboxDeadList(ctx, storage.OutboxDeadListParams{TenantID: tenantA})
+		require.NoError(t, err)
+		require.Equal(t, []string{ea.ID}, entryIDs(onlyA))
+		page, err := st.OutboxDeadList(ctx, storage.OutboxDeadListParams{Limit: 1})
+		require.NoError(t, err)
+		require.Len(t, page, 1)
+		rest, err := st.OutboxDeadList(ctx, storage.OutboxDeadListParams{After: page[0].ID})
+		require.NoError(t, err)
+		require.Len(t, rest, 1)
+		require.NotEqual(t, page[0].ID, rest[0].ID)
+
+		n, err := st.OutboxRetry(ctx, storage.OutboxRetryParams{IDs: []string{ea.ID, live.ID, "unknown"}, At: at(2 * time.Hour)})
+		require.NoError(t, err)
+		require.Equal(t, 1, n, "only dead letters are revived")
+		require.Empty(t, claim(t, st, at(2*time.Hour-time.Second), 0))
+		got := claim(t, st, at(2*time.Hour), 0)
+		require.Equal(t, []string{ea.ID}, entryIDs(got))
+		require.Equal(t, 1, got[0].Attempts, "attempts start again")
+		left, err := st.OutboxDeadList(ctx, storage.OutboxDeadListParams{})
+		require.NoError(t, err)
+		require.Equal(t, []string{eb.ID}, entryIDs(left))
+	})
+
+	t.Run("FailUnknownIDIsNotFound", func(t *testing.T) {
+		t.Parallel()
+		st := s.store(t)
+		err := st.OutboxFail(ctx, storage.OutboxFailParams{ID: "unknown", Error: "x", RetryAt: at(0), At: at(0)})
+		require.ErrorIs(t, err, storage.ErrNotFound)
+		err = st.OutboxFail(ctx, storage.OutboxFailParams{ID: "unknown", At: at(0)})
+		require.ErrorContains(t, err, "RetryAt")
+	})
+
+	t.Run("ConcurrentClaimsNeverShareAnEntry", func(t *testing.T) {
+		t.Parallel()
+		st := s.store(t)
+		tk := newTicket(tenantA)
+		mustCreate(t, st, tk)
+		const total = 200
+		var entries []*storage.OutboxEntry
+		for i := range total {
+			entries = append(entries, newEntry(tk, "ticket.updated", time.Duration(i)*time.Millisecond))
+		}
+		require.NoError(t, st.OutboxCreate(ctx, entries))
+
+		var mu sync.Mutex
+		seen := map[string]int{}
+		var wg sync.WaitGroup
+		errs := make(chan error, 4)
+		for range 4 {
+			wg.Go(func() {
+				for {
+					got, err := st.OutboxClaim(ctx, storage.OutboxClaimParams{Now: at(time.Hour), LockFor: time.Hour, Limit: 7})
+					if err != nil {
+						errs <- err
+						return
+					}
+					if len(got) == 0 {
+						return
+					}
+					mu.Lock()
+					for _, e := range got {
+						seen[e.ID]++
+					}
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			require.NoError(t, err)
+		}
+		require.Len(t, seen, total, "every entry claimed")
+		for id, n := range seen {
+			require.Equal(t, 1, n, "entry %s claimed %d times", id, n)
+		}
 	})
 
 	t.Run("ReturnedEntryIsACopy", func(t *testing.T) {
@@ -98,17 +264,19 @@ func (s suite) outbox(t *testing.T) {
 		tk := newTicket(tenantA)
 		mustCreate(t, st, tk)
 		e := newEntry(tk, "ticket.opened", 0)
-		want := *e
-		want.Payload = append([]byte(nil), e.Payload...)
 		require.NoError(t, st.OutboxCreate(ctx, []*storage.OutboxEntry{e}))
 		e.Payload[0] = 'X'
 		e.Kind = "changed"
 
-		got := pending(t, st, 0)
+		got := claimAll(t, st)
 		require.Len(t, got, 1)
-		requireEntry(t, &want, got[0])
+		require.Equal(t, "ticket.opened", got[0].Kind)
+		require.NoError(t, st.OutboxFail(ctx, storage.OutboxFailParams{ID: got[0].ID, Error: "x", RetryAt: at(0), At: at(0)}))
 		got[0].Payload[0] = 'X'
 		got[0].Kind = "changed"
-		requireEntry(t, &want, pending(t, st, 0)[0])
+		again := claimAll(t, st)
+		require.Len(t, again, 1)
+		require.Equal(t, "ticket.opened", again[0].Kind)
+		require.True(t, json.Valid(again[0].Payload), "stored payload unchanged")
 	})
 }

@@ -131,16 +131,27 @@ CREATE INDEX IF NOT EXISTS {{.Prefix}}events_ticket_idx ON {{.Prefix}}events (te
 --bun:split
 
 CREATE TABLE IF NOT EXISTS {{.Prefix}}outbox (
-    id           text PRIMARY KEY,
-    tenant_id    text NOT NULL,
-    ticket_id    text NOT NULL DEFAULT '',
-    kind         text NOT NULL,
-    payload      blob NOT NULL,
-    created_at   text NOT NULL,
-    delivered_at text,
-    attempts     integer NOT NULL DEFAULT 0
+    id              text PRIMARY KEY,
+    tenant_id       text NOT NULL,
+    ticket_id       text NOT NULL DEFAULT '',
+    kind            text NOT NULL,
+    payload         blob NOT NULL,
+    created_at      text NOT NULL,
+    attempts        integer NOT NULL DEFAULT 0,
+    next_attempt_at text NOT NULL,
+    locked_until    text,
+    last_error      text NOT NULL DEFAULT '',
+    delivered_at    text,
+    dead_at         text
 );
 
 --bun:split
 
-CREATE INDEX IF NOT EXISTS {{.Prefix}}outbox_pending_idx ON {{.Prefix}}outbox (created_at, id) WHERE delivered_at IS NULL;
+-- What OutboxClaim reads: pending entries in claim order. Delivered and
+-- dead entries leave the index, so it stays as small as the backlog.
+CREATE INDEX IF NOT EXISTS {{.Prefix}}outbox_claim_idx ON {{.Prefix}}outbox (next_attempt_at, created_at, id)
+    WHERE delivered_at IS NULL AND dead_at IS NULL;
+
+--bun:split
+
+CREATE INDEX IF NOT EXISTS {{.Prefix}}outbox_dead_idx ON {{.Prefix}}outbox (tenant_id, id) WHERE dead_at IS NOT NULL;

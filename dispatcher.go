@@ -1,0 +1,312 @@
+package ticketkit
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/ticketkit/ticketkit/clock"
+	"github.com/ticketkit/ticketkit/notify"
+	"github.com/ticketkit/ticketkit/storage"
+)
+
+// DispatcherConfig configures a [Dispatcher]. Store and Notifier are
+// required; every other zero value means the documented default.
+type DispatcherConfig struct {
+	// Store holds the outbox; the same store the Desk writes to.
+	Store storage.Store
+	// Notifier delivers the notifications: email, webhooks, a fan-out
+	// of several.
+	Notifier notify.Notifier
+	// BatchSize is how many entries one round claims. Default 100, at
+	// most storage.MaxLimit.
+	BatchSize int
+	// PollInterval is the pause between rounds when the outbox had no
+	// full batch to deliver. Default 1 s.
+	PollInterval time.Duration
+	// LockFor is how long a claim holds: a dispatcher that stops or dies
+	// mid-batch leaves its entries to the others after that long. It
+	// must exceed the time one batch takes to deliver. Default 1 min.
+	LockFor time.Duration
+	// MaxAttempts is how many attempts an entry gets before it becomes
+	// a dead letter. Default 10.
+	MaxAttempts int
+	// Backoff returns how long to wait before attempt+1 after attempt
+	// failed (attempt counts from 1). Default: [ExponentialBackoff] from
+	// 1 s up to 1 h.
+	Backoff func(attempt int) time.Duration
+	// Clock tells the time. Default: clock.System().
+	Clock clock.Clock
+	// Logger receives failures. Default: discard.
+	Logger *slog.Logger
+}
+
+// ExponentialBackoff returns a backoff that waits base, 2×base, 4×base …
+// up to limit, each with full jitter: a random duration between half
+// and all of it, so that retries of many entries spread out.
+func ExponentialBackoff(base, limit time.Duration) func(attempt int) time.Duration {
+	return func(attempt int) time.Duration {
+		d := limit
+		if attempt < 1 {
+			attempt = 1
+		}
+		if shift := attempt - 1; shift < 40 && base<<shift < limit {
+			d = base << shift
+		}
+		return d/2 + rand.N(d/2+1)
+	}
+}
+
+// Dispatcher delivers the notifications of the outbox: it claims a batch
+// of due entries, hands each to its Notifier, marks the delivered ones
+// and schedules a retry with backoff for the others, until an entry has
+// had MaxAttempts attempts and becomes a dead letter.
+//
+// Delivery is at least once: an entry whose delivery succeeded but whose
+// marking failed, or whose dispatcher died mid-batch, is delivered again.
+// Receivers deduplicate with [notify.Event.IdempotencyKey]. Several
+// dispatchers, in one process or several, may run on one store: claims
+// lock entries, so no two deliver the same entry at once.
+//
+// A Dispatcher does nothing until the host calls [Dispatcher.Start] or
+// [Dispatcher.Run]; [Dispatcher.RunOnce] delivers one batch.
+type Dispatcher struct {
+	store       storage.Store
+	notifier    notify.Notifier
+	batch       int
+	poll        time.Duration
+	lockFor     time.Duration
+	maxAttempts int
+	backoff     func(int) time.Duration
+	clock       clock.Clock
+	log         *slog.Logger
+
+	mu      sync.Mutex
+	cancel  context.CancelFunc
+	stopped chan struct{}
+}
+
+// NewDispatcher validates cfg and returns a Dispatcher.
+func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
+	var errs []error
+	if cfg.Store == nil {
+		errs = append(errs, errors.New("Store is required"))
+	}
+	if cfg.Notifier == nil {
+		errs = append(errs, errors.New("Notifier is required"))
+	}
+	if cfg.BatchSize < 0 || cfg.BatchSize > storage.MaxLimit {
+		errs = append(errs, fmt.Errorf("BatchSize must be between 1 and %d", storage.MaxLimit))
+	}
+	if cfg.PollInterval < 0 || cfg.LockFor < 0 || cfg.MaxAttempts < 0 {
+		errs = append(errs, errors.New("PollInterval, LockFor and MaxAttempts must not be negative"))
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("ticketkit: invalid DispatcherConfig: %w", errors.Join(errs...))
+	}
+	d := &Dispatcher{
+		store:       cfg.Store,
+		notifier:    cfg.Notifier,
+		batch:       cmp.Or(cfg.BatchSize, 100),
+		poll:        cmp.Or(cfg.PollInterval, time.Second),
+		lockFor:     cmp.Or(cfg.LockFor, time.Minute),
+		maxAttempts: cmp.Or(cfg.MaxAttempts, 10),
+		backoff:     cfg.Backoff,
+		clock:       cfg.Clock,
+		log:         cfg.Logger,
+	}
+	if d.backoff == nil {
+		d.backoff = ExponentialBackoff(time.Second, time.Hour)
+	}
+	if d.clock == nil {
+		d.clock = clock.System()
+	}
+	if d.log == nil {
+		d.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return d, nil
+}
+
+// DispatchResult counts what one round of a [Dispatcher] did.
+type DispatchResult struct {
+	// Claimed is the number of entries the round claimed.
+	Claimed int
+	// Delivered is the number the Notifier accepted.
+	Delivered int
+	// Retried is the number that failed and will be retried.
+	Retried int
+	// Dead is the number given up on: MaxAttempts reached, a permanent
+	// error (notify.ErrPermanent), or a payload that cannot be decoded.
+	Dead int
+}
+
+// RunOnce claims one batch of due entries and delivers it. When ctx ends
+// mid-batch, the entries not yet delivered are released for a later
+// round and ctx's error is returned.
+func (d *Dispatcher) RunOnce(ctx context.Context) (DispatchResult, error) {
+	var res DispatchResult
+	entries, err := d.store.OutboxClaim(ctx, storage.OutboxClaimParams{
+		Now: d.clock.Now(), LockFor: d.lockFor, Limit: d.batch,
+	})
+	if err != nil {
+		return res, fmt.Errorf("ticketkit: claim notifications: %w", err)
+	}
+	res.Claimed = len(entries)
+	var done []string
+	for i, en := range entries {
+		if ctx.Err() != nil {
+			d.release(ctx, entries[i:])
+			break
+		}
+		if err := d.deliverEntry(ctx, en); err != nil {
+			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+				d.release(ctx, entries[i:])
+				break
+			}
+			if d.fail(ctx, en, err) {
+				res.Dead++
+			} else {
+				res.Retried++
+			}
+			continue
+		}
+		done = append(done, en.ID)
+	}
+	if len(done) > 0 {
+		err := d.store.OutboxMarkDelivered(context.WithoutCancel(ctx), storage.OutboxMarkDeliveredParams{IDs: done, At: d.clock.Now()})
+		if err != nil {
+			// They were delivered; they will be again when their claim
+			// runs out, which at-least-once allows.
+			return res, fmt.Errorf("ticketkit: mark notifications delivered: %w", err)
+		}
+		res.Delivered = len(done)
+	}
+	return res, ctx.Err()
+}
+
+// deliverEntry decodes an entry and hands it to the Notifier.
+func (d *Dispatcher) deliverEntry(ctx context.Context, en *storage.OutboxEntry) error {
+	var e notify.Event
+	if err := json.Unmarshal(en.Payload, &e); err != nil {
+		return notify.Permanent(fmt.Errorf("decode outbox entry %s: %w", en.ID, err))
+	}
+	return d.notifier.Notify(ctx, e)
+}
+
+// fail records a failed attempt and reports whether the entry is now a
+// dead letter.
+func (d *Dispatcher) fail(ctx context.Context, en *storage.OutboxEntry, cause error) bool {
+	now := d.clock.Now()
+	dead := errors.Is(cause, notify.ErrPermanent) || en.Attempts >= d.maxAttempts
+	p := storage.OutboxFailParams{ID: en.ID, Error: cause.Error(), Dead: dead, At: now}
+	if !dead {
+		p.RetryAt = now.Add(d.backoff(en.Attempts))
+	}
+	level := slog.LevelWarn
+	if dead {
+		level = slog.LevelError
+	}
+	d.log.Log(ctx, level, "ticketkit: notification failed", "entry", en.ID, "kind", en.Kind,
+		"attempt", en.Attempts, "dead", dead, "err", cause)
+	if err := d.store.OutboxFail(context.WithoutCancel(ctx), p); err != nil {
+		d.log.ErrorContext(ctx, "ticketkit: could not record failed notification", "entry", en.ID, "err", err)
+	}
+	return dead
+}
+
+// release hands claimed entries back at once, keeping their attempt
+// count, when the dispatcher stops before delivering them.
+func (d *Dispatcher) release(ctx context.Context, entries []*storage.OutboxEntry) {
+	now := d.clock.Now()
+	for _, en := range entries {
+		err := d.store.OutboxFail(context.WithoutCancel(ctx), storage.OutboxFailParams{
+			ID: en.ID, Error: "dispatcher stopped before delivering", RetryAt: now, At: now,
+		})
+		if err != nil {
+			d.log.WarnContext(ctx, "ticketkit: could not release notification; it returns when its claim runs out",
+				"entry", en.ID, "err", err)
+		}
+	}
+}
+
+// Run delivers batches until ctx ends: a full batch is followed by the
+// next at once, anything less by a pause of PollInterval. Errors of a
+// round are logged and the next round goes on. It returns nil when ctx
+// ends.
+func (d *Dispatcher) Run(ctx context.Context) error {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-timer.C:
+		}
+		res, err := d.RunOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			d.log.ErrorContext(ctx, "ticketkit: dispatch round failed", "err", err)
+		}
+		wait := d.poll
+		if err == nil && res.Claimed == d.batch {
+			wait = 0
+		}
+		timer.Reset(wait)
+	}
+}
+
+// Start runs the dispatcher in a goroutine until [Dispatcher.Stop] or
+// until ctx ends. It returns an error when the dispatcher is running.
+func (d *Dispatcher) Start(ctx context.Context) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.stopped != nil {
+		return errors.New("ticketkit: dispatcher already started")
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	stopped := make(chan struct{})
+	d.cancel, d.stopped = cancel, stopped
+	go func() {
+		defer close(stopped)
+		_ = d.Run(ctx)
+	}()
+	return nil
+}
+
+// Stop stops a started dispatcher and waits for its round to end; the
+// entries of an interrupted round are released for the next dispatcher.
+// It returns ctx's error if ctx ends first. Stopping a dispatcher that
+// is not running does nothing.
+func (d *Dispatcher) Stop(ctx context.Context) error {
+	d.mu.Lock()
+	cancel, stopped := d.cancel, d.stopped
+	d.cancel, d.stopped = nil, nil
+	d.mu.Unlock()
+	if stopped == nil {
+		return nil
+	}
+	cancel()
+	select {
+	case <-stopped:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// DeadLetters returns one page of the notifications given up on.
+func (d *Dispatcher) DeadLetters(ctx context.Context, params storage.OutboxDeadListParams) ([]*storage.OutboxEntry, error) {
+	return d.store.OutboxDeadList(ctx, params)
+}
+
+// Retry makes dead letters pending again, with a fresh count of
+// attempts, and returns how many it revived.
+func (d *Dispatcher) Retry(ctx context.Context, ids ...string) (int, error) {
+	return d.store.OutboxRetry(ctx, storage.OutboxRetryParams{IDs: ids, At: d.clock.Now()})
+}
