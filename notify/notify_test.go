@@ -1,14 +1,17 @@
 package notify_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/notify/notifytest"
+	"github.com/ticketkit/ticketkit/ticket"
 )
 
 func TestKinds(t *testing.T) {
@@ -135,4 +138,21 @@ func TestFilter(t *testing.T) {
 			require.Equal(t, tt.wantSent, rec.Len() == 1)
 		})
 	}
+}
+
+func TestLogWritesOneLinePerEvent(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	n := notify.Log(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		},
+	})))
+	e := notify.Event{ID: "ev-1", Kind: notify.KindStatusChanged, TenantID: "acme",
+		Actor: ticket.Actor{ID: "agent-1"}, Ticket: &ticket.Ticket{Number: "TK-2026-000007"}, From: "open", To: "closed"}
+	require.NoError(t, n.Notify(context.Background(), e))
+	require.Equal(t, "level=INFO msg=\"ticketkit notification\" kind=ticket.status_changed event=ev-1 tenant=acme actor=agent-1 ticket=TK-2026-000007 from=open to=closed\n", buf.String())
 }

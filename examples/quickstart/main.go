@@ -18,6 +18,7 @@ import (
 	"log"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/blob"
@@ -62,19 +63,29 @@ func open(ctx context.Context, w io.Writer, path string) error {
 // run plays the quickstart scenario on store and writes what happened to
 // w.
 func run(ctx context.Context, w io.Writer, store storage.Store) error {
-	// Every change notifies once it has committed; here we just print.
-	printer := notify.NotifierFunc(func(_ context.Context, e notify.Event) error {
-		fmt.Fprintf(w, "  notify: %-22s %s\n", e.Kind, e.Ticket.Number)
-		return nil
-	})
+	// Every change notifies once it has committed. The default rules
+	// pick who hears of it and the default templates write the mail;
+	// here the mails are printed instead of sent (notify/email sends
+	// them over SMTP).
+	mails := mailPrinter(w)
 	desk, err := ticketkit.New(ticketkit.Config{
 		Store:    store,
-		Notifier: printer,
+		Notifier: mails, // delivered right after each commit
 		Blobs:    blob.NewMemory(blob.Config{}),
 	})
 	if err != nil {
 		return err
 	}
+	// The dispatcher retries, in the background, what inline delivery
+	// could not send; it also delivers after a crash.
+	dispatcher, err := ticketkit.NewDispatcher(ticketkit.DispatcherConfig{Store: store, Notifier: mails})
+	if err != nil {
+		return err
+	}
+	if err := dispatcher.Start(ctx); err != nil {
+		return err
+	}
+	defer dispatcher.Stop(ctx)
 
 	customer := ticketkit.Actor{ID: "cust-7", Role: ticket.RoleCustomer, TenantID: "acme", CustomerID: "C-7"}
 	agent := ticketkit.Actor{ID: "agent-ann", Role: ticket.RoleAgent, TenantID: "acme"}
@@ -134,6 +145,36 @@ func run(ctx context.Context, w io.Writer, store storage.Store) error {
 	}
 
 	return printTicket(ctx, w, desk, agent, t.ID)
+}
+
+// mailPrinter returns a Notifier that prints the mails the default
+// recipient rules and templates write for each event.
+func mailPrinter(w io.Writer) notify.Notifier {
+	catalog := ticket.DefaultCatalog()
+	resolver := &notify.Resolver{
+		Catalog: catalog,
+		Directory: notify.DirectoryFunc(func(_ context.Context, _, userID string) (notify.Recipient, error) {
+			return notify.Recipient{Address: userID + "@acme.example", UserID: userID}, nil
+		}),
+	}
+	templates := notify.DefaultTemplates()
+	var mu sync.Mutex // inline delivery and the dispatcher may print at once
+	return notify.NotifierFunc(func(ctx context.Context, e notify.Event) error {
+		recipients, err := resolver.Recipients(ctx, e)
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for _, r := range recipients {
+			m, err := templates.Render(e, r, catalog)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "   mail to %-24s %s\n", r.Address, m.Subject)
+		}
+		return nil
+	})
 }
 
 func transition(ctx context.Context, desk *ticketkit.Desk, a ticketkit.Actor, id, to, reason string) error {

@@ -38,7 +38,9 @@ func checkScenario(t *testing.T, s string) {
 		`[customer] cust-7    No light at all. Photo attached. (+kettle.jpg, 13 bytes)`,
 		`[note    ] agent-ann Third kettle of batch B-17 this week.`,
 		`agent-ann status     "resolved" -> "closed"`,
-		`notify: ticket.closed`,
+		`mail to jane@example.com         [TK-2026-000001] We received your request: Kettle stopped heating`,
+		`mail to agent-ann@acme.example   [TK-2026-000001] New message: Kettle stopped heating`,
+		`mail to jane@example.com         [TK-2026-000001] Closed: Kettle stopped heating`,
 	} {
 		require.Contains(t, s, want)
 	}
