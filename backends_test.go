@@ -21,13 +21,13 @@ import (
 // backend opens a fresh, migrated store.
 type backend struct {
 	name string
-	open func(t *testing.T) storage.Store
+	open func(t testing.TB) storage.Store
 }
 
 func backends() []backend {
-	out := []backend{{"memory", func(*testing.T) storage.Store { return memory.New() }}}
+	out := []backend{{"memory", func(testing.TB) storage.Store { return memory.New() }}}
 	for _, b := range dbtest.Backends() {
-		out = append(out, backend{b.Name, func(t *testing.T) storage.Store {
+		out = append(out, backend{b.Name, func(t testing.TB) storage.Store {
 			s, err := bunstore.New(b.Open(t), bunstore.Config{})
 			require.NoError(t, err)
 			require.NoError(t, s.Migrate(context.Background()))
