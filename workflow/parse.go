@@ -38,20 +38,24 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // ParseJSON decodes a definition from JSON. Unknown fields and trailing
 // data are rejected; the error is a *[ParseError]. The result is not
 // validated: [New] does that against a catalog.
-func ParseJSON(data []byte) (Definition, error) {
-	var d Definition
+func ParseJSON(data []byte) (Definition, error) { return decodeJSON[Definition](data) }
+
+// decodeJSON decodes one JSON document into a T, rejecting unknown
+// fields and trailing data with a *[ParseError].
+func decodeJSON[T any](data []byte) (T, error) {
+	var v, zero T
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&d); err != nil {
-		return Definition{}, jsonError(data, err)
+	if err := dec.Decode(&v); err != nil {
+		return zero, jsonError(data, err)
 	}
 	end := dec.InputOffset()
 	if _, err := dec.Token(); err != io.EOF {
 		rest := data[end:]
 		line, col := lineColumn(data, end+int64(len(rest)-len(bytes.TrimLeft(rest, " \t\r\n"))))
-		return Definition{}, &ParseError{Format: "json", Line: line, Column: col, Msg: "unexpected data after the definition", Err: err}
+		return zero, &ParseError{Format: "json", Line: line, Column: col, Msg: "unexpected data after the definition", Err: err}
 	}
-	return d, nil
+	return v, nil
 }
 
 func jsonError(data []byte, err error) error {
@@ -88,8 +92,17 @@ func lineColumn(data []byte, offset int64) (line, col int) {
 // "due_in"). The result is not validated: [New] does that against a
 // catalog.
 func ParseYAML(data []byte) (Definition, error) {
-	var d Definition
-	if err := yaml.UnmarshalWithOptions(data, &d, yaml.Strict()); err != nil {
+	// The decoder does not say where a TextUnmarshaler failed;
+	// reopen.within is the only duration in a definition.
+	return decodeYAML[Definition](data, func(*durationError) (int, int) { return yamlPosition(data, "$.reopen.within") })
+}
+
+// decodeYAML decodes a YAML document into a T in strict mode. A
+// *[ParseError] carries the decoder's position, or for a bad duration
+// the one durationAt finds.
+func decodeYAML[T any](data []byte, durationAt func(*durationError) (line, col int)) (T, error) {
+	var v, zero T
+	if err := yaml.UnmarshalWithOptions(data, &v, yaml.Strict()); err != nil {
 		pe := &ParseError{Format: "yaml", Msg: err.Error(), Err: err}
 		var ye yaml.Error
 		var de *durationError
@@ -100,13 +113,11 @@ func ParseYAML(data []byte) (Definition, error) {
 				pe.Line, pe.Column = tok.Position.Line, tok.Position.Column
 			}
 		case errors.As(err, &de):
-			// The decoder does not say where a TextUnmarshaler failed;
-			// reopen.within is the only duration in a definition.
-			pe.Line, pe.Column = yamlPosition(data, "$.reopen.within")
+			pe.Line, pe.Column = durationAt(de)
 		}
-		return Definition{}, pe
+		return zero, pe
 	}
-	return d, nil
+	return v, nil
 }
 
 // yamlPosition returns the line and column of the node at path in data, or

@@ -1,13 +1,8 @@
 package workflow
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"io"
 	"slices"
 
-	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 )
@@ -15,21 +10,7 @@ import (
 // ParseSLAJSON decodes an SLA configuration from JSON. Unknown fields and
 // trailing data are rejected; the error is a *[ParseError]. The result is
 // not validated: [NewSLA] does that against a catalog.
-func ParseSLAJSON(data []byte) (SLAConfig, error) {
-	var cfg SLAConfig
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&cfg); err != nil {
-		return SLAConfig{}, jsonError(data, err)
-	}
-	end := dec.InputOffset()
-	if _, err := dec.Token(); err != io.EOF {
-		rest := data[end:]
-		line, col := lineColumn(data, end+int64(len(rest)-len(bytes.TrimLeft(rest, " \t\r\n"))))
-		return SLAConfig{}, &ParseError{Format: "json", Line: line, Column: col, Msg: "unexpected data after the definition", Err: err}
-	}
-	return cfg, nil
-}
+func ParseSLAJSON(data []byte) (SLAConfig, error) { return decodeJSON[SLAConfig](data) }
 
 // ParseSLAYAML decodes an SLA configuration from YAML in strict mode:
 // unknown keys are rejected. The error is a *[ParseError] carrying the
@@ -38,25 +19,9 @@ func ParseSLAJSON(data []byte) (SLAConfig, error) {
 // or not, both read as text. The result is not validated: [NewSLA] does
 // that against a catalog. testdata/sla.yaml is a complete example.
 func ParseSLAYAML(data []byte) (SLAConfig, error) {
-	var cfg SLAConfig
-	if err := yaml.UnmarshalWithOptions(data, &cfg, yaml.Strict()); err != nil {
-		pe := &ParseError{Format: "yaml", Msg: err.Error(), Err: err}
-		var ye yaml.Error
-		var de *durationError
-		switch {
-		case errors.As(err, &ye):
-			pe.Msg = ye.GetMessage()
-			if tok := ye.GetToken(); tok != nil && tok.Position != nil {
-				pe.Line, pe.Column = tok.Position.Line, tok.Position.Column
-			}
-		case errors.As(err, &de):
-			// The decoder does not say where a TextUnmarshaler failed:
-			// find the first target holding the bad text.
-			pe.Line, pe.Column = yamlDurationPosition(data, de.text)
-		}
-		return SLAConfig{}, pe
-	}
-	return cfg, nil
+	// The decoder does not say where a TextUnmarshaler failed: find the
+	// first target holding the bad text.
+	return decodeYAML[SLAConfig](data, func(de *durationError) (int, int) { return yamlDurationPosition(data, de.text) })
 }
 
 // yamlDurationPosition returns the line and column of the first target
