@@ -128,13 +128,14 @@ type handEvent struct {
 type handOutbox struct {
 	bun.BaseModel `bun:"table:ticketkit_outbox"`
 
-	ID        string    `bun:"id,pk"`
-	TenantID  string    `bun:"tenant_id"`
-	TicketID  string    `bun:"ticket_id"`
-	Kind      string    `bun:"kind"`
-	Payload   []byte    `bun:"payload"`
-	CreatedAt time.Time `bun:"created_at"`
-	Attempts  int       `bun:"attempts"`
+	ID            string    `bun:"id,pk"`
+	TenantID      string    `bun:"tenant_id"`
+	TicketID      string    `bun:"ticket_id"`
+	Kind          string    `bun:"kind"`
+	Payload       []byte    `bun:"payload"`
+	CreatedAt     time.Time `bun:"created_at"`
+	Attempts      int       `bun:"attempts"`
+	NextAttemptAt time.Time `bun:"next_attempt_at"`
 }
 
 // openHandwritten writes what openTicket writes, with plain Bun.
@@ -170,7 +171,7 @@ func openHandwritten(ctx context.Context, db *bun.DB, tenant string) error {
 			return err
 		}
 		ob := &handOutbox{ID: ids.New(), TenantID: tenant, TicketID: tk.ID, Kind: "ticket.opened",
-			Payload: []byte(`{"number":"` + tk.Number + `"}`), CreatedAt: now}
+			Payload: []byte(`{"number":"` + tk.Number + `"}`), CreatedAt: now, NextAttemptAt: now}
 		_, err = tx.NewInsert().Model(ob).Exec(ctx)
 		return err
 	})
