@@ -75,12 +75,26 @@ var Discard Notifier = NotifierFunc(func(context.Context, Event) error { return 
 
 // Fanout returns a Notifier that hands each event to every notifier in
 // turn. All are called even when some fail; their errors are joined.
+// The joined error matches [ErrPermanent] only when every failure is
+// permanent: while one notifier may still succeed, the event must be
+// retried (the others then see it again, which at-least-once delivery
+// allows).
 func Fanout(notifiers ...Notifier) Notifier {
 	return NotifierFunc(func(ctx context.Context, e Event) error {
 		var errs []error
+		permanent := true
 		for _, n := range notifiers {
 			if err := n.Notify(ctx, e); err != nil {
 				errs = append(errs, err)
+				permanent = permanent && errors.Is(err, ErrPermanent)
+			}
+		}
+		if len(errs) == 0 || permanent {
+			return errors.Join(errs...)
+		}
+		for i, err := range errs {
+			if pe, ok := err.(permanentError); ok {
+				errs[i] = pe.err // keep the cause, drop the mark
 			}
 		}
 		return errors.Join(errs...)
@@ -106,7 +120,8 @@ func Filter(n Notifier, keep func(Event) bool) Notifier {
 var ErrPermanent = errors.New("notify: permanent failure")
 
 // Permanent wraps err so that it matches [ErrPermanent]. It returns nil
-// for a nil err.
+// for a nil err. Return it from Notify as is, not wrapped further, so
+// that [Fanout] can tell which of its notifiers failed for good.
 func Permanent(err error) error {
 	if err == nil {
 		return nil

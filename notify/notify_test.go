@@ -156,3 +156,24 @@ func TestLogWritesOneLinePerEvent(t *testing.T) {
 	require.NoError(t, n.Notify(context.Background(), e))
 	require.Equal(t, "level=INFO msg=\"ticketkit notification\" kind=ticket.status_changed event=ev-1 tenant=acme actor=agent-1 ticket=TK-2026-000007 from=open to=closed\n", buf.String())
 }
+
+func TestFanoutIsPermanentOnlyWhenEveryFailureIs(t *testing.T) {
+	t.Parallel()
+	perm := notify.NotifierFunc(func(context.Context, notify.Event) error {
+		return notify.Permanent(errors.New("550 no such user"))
+	})
+	temp := notify.NotifierFunc(func(context.Context, notify.Event) error { return errors.New("503 busy") })
+	ok := notify.Discard
+	ctx := context.Background()
+
+	err := notify.Fanout(perm, ok, perm).Notify(ctx, notify.Event{})
+	require.ErrorIs(t, err, notify.ErrPermanent)
+
+	err = notify.Fanout(perm, temp).Notify(ctx, notify.Event{})
+	require.Error(t, err)
+	require.NotErrorIs(t, err, notify.ErrPermanent, "the temporary failure must be retried")
+	require.ErrorContains(t, err, "550 no such user")
+	require.ErrorContains(t, err, "503 busy")
+
+	require.NoError(t, notify.Fanout(ok, ok).Notify(ctx, notify.Event{}))
+}
