@@ -124,6 +124,10 @@ type CatalogSpec struct {
 	Departments []Department `json:"departments,omitempty"`
 	Reasons     []ReasonCode `json:"reasons,omitempty"`
 	Fields      []FieldDef   `json:"fields,omitempty"`
+	// AllowNewReasons lets complaints carry reason codes the catalog does
+	// not hold yet, so a host can create them on the fly (see
+	// [Catalog.WithReason]).
+	AllowNewReasons bool `json:"allow_new_reasons,omitempty"`
 }
 
 // Catalog is a validated, read-only set of statuses, priorities,

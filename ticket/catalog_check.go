@@ -162,6 +162,8 @@ func (s CatalogSpec) clone() CatalogSpec {
 		Departments: slices.Clone(s.Departments),
 		Reasons:     slices.Clone(s.Reasons),
 		Fields:      slices.Clone(s.Fields),
+
+		AllowNewReasons: s.AllowNewReasons,
 	}
 	for i := range c.Statuses {
 		c.Statuses[i].Label = c.Statuses[i].Label.clone()

@@ -1,7 +1,8 @@
 // Package ticket holds ticketkit's domain types: tickets, messages,
 // history events and actors, the catalogs that configure them, ticket
-// numbers and input validation. It imports only the standard library and
-// github.com/go-playground/validator/v10, and nothing else of ticketkit;
+// numbers and input validation. It imports only the standard library,
+// github.com/go-playground/validator/v10, github.com/shopspring/decimal
+// and golang.org/x/text/currency, and nothing else of ticketkit;
 // the workflow, storage and notify packages build on it.
 //
 // # Tickets
@@ -42,6 +43,50 @@
 // and an English message. Catalog checks return [FieldError] values of
 // the same shape, so [NewValidationError] can merge all of them into one
 // error. Use errors.As to get at a *ValidationError.
+//
+// # Complaints
+//
+// A [Complaint] is a ticket with a complaint section: it embeds [Ticket]
+// (the shared core) and adds [ComplaintDetails] under the JSON key
+// "complaint". It is not a parallel document type, because a complaint
+// needs everything a ticket has: a number, a status moved by a workflow,
+// SLA clocks, messages, history, notifications, access rules and search.
+// The core's fields keep their meaning (Subject is the working name,
+// Customer the counterparty, Contacts the contact persons with roles,
+// Reason a catalog reason code, Actions the action plan), so &c.Ticket
+// goes wherever a *Ticket does. It is not a field on Ticket either, so
+// plain tickets, their stores and their JSON stay unchanged; a store keeps
+// the section next to the ticket row, and hosts that never file
+// complaints never pay for it.
+//
+// The section holds what only complaints have: date of issue, remedy
+// sought, severity, the source document ([Reference] to an invoice, order
+// or job) and its [ComplaintLine] products with serial and batch numbers,
+// [Accounting] (sales adjustment, company, counterparty, contract, a
+// decimal amount and an ISO 4217 currency; money is never a float),
+// [Responsibility], attachments, comments, [Review] results, the
+// [ComplaintDecision] with its typed [Remedy], the end date and the
+// posting. [ValidateComplaint] names every bad field, such as
+// "complaint.accounting.amount"; [ValidCurrency] checks currency codes
+// with golang.org/x/text/currency.
+//
+// [ComplaintCatalog] holds the complaint statuses (registered, planned,
+// fulfilled, posted, rejected). A catalog whose spec sets AllowNewReasons
+// accepts reason codes it does not hold yet, and [Catalog.WithReason]
+// adds one. [Complaint.SetCategory] adds a category's template actions,
+// asking the host first; [Complaint.Decide] records a decision and, when a
+// credit is required, a follow-up action for the salesperson; a posted
+// complaint is immutable and every change fails with [ErrPosted] (see
+// [Complaint.CheckEditable]).
+//
+// The host plugs its ERP in through two one-method interfaces: a
+// [SourceResolver] finds the invoice, order or job a complaint is created
+// from ([Complaint.ApplySource] copies it in), and a [RemedyHandler]
+// carries out the decided remedy. The package only declares them; it
+// performs no I/O. Reports such as [ComplaintsByReason],
+// [ComplaintsBySeries], [ComplaintsJustified], [TimeToDecision] and
+// [ClaimedAmounts] are pure functions over a slice of complaints, so any
+// store can feed them.
 //
 // # History
 //
