@@ -1,0 +1,276 @@
+package main
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// span is how far back the seeded tickets go.
+const span = 3 * 365 * 24 * time.Hour
+
+// weighted is a code with its share of tickets.
+type weighted[T any] struct {
+	v T
+	w int
+}
+
+// pick returns a value of choices drawn in proportion to the weights.
+func pick[T any](r *rand.Rand, choices []weighted[T]) T {
+	total := 0
+	for _, c := range choices {
+		total += c.w
+	}
+	n := r.IntN(total)
+	for _, c := range choices {
+		if n -= c.w; n < 0 {
+			return c.v
+		}
+	}
+	return choices[len(choices)-1].v
+}
+
+var (
+	// statusOld, statusMonth and statusRecent are the status mixes of
+	// tickets older than 60 days, older than 14 days, and newer.
+	statusOld = []weighted[string]{
+		{ticket.StatusClosed, 900}, {ticket.StatusResolved, 80}, {ticket.StatusWaiting, 8},
+		{ticket.StatusInProgress, 6}, {ticket.StatusEscalated, 4}, {ticket.StatusOpen, 2},
+	}
+	statusMonth = []weighted[string]{
+		{ticket.StatusClosed, 60}, {ticket.StatusResolved, 15}, {ticket.StatusWaiting, 10},
+		{ticket.StatusInProgress, 10}, {ticket.StatusOpen, 3}, {ticket.StatusEscalated, 2},
+	}
+	statusRecent = []weighted[string]{
+		{ticket.StatusOpen, 25}, {ticket.StatusInProgress, 25}, {ticket.StatusWaiting, 15},
+		{ticket.StatusResolved, 15}, {ticket.StatusClosed, 15}, {ticket.StatusEscalated, 5},
+	}
+	priorities = []weighted[string]{
+		{ticket.PriorityLow, 20}, {ticket.PriorityNormal, 55}, {ticket.PriorityHigh, 18}, {ticket.PriorityUrgent, 7},
+	}
+	categories = []weighted[string]{
+		{ticket.CategoryQuestion, 45}, {ticket.CategoryProblem, 40}, {ticket.CategoryComplaint, 15},
+	}
+	departments = []weighted[string]{
+		{"support", 40}, {"billing", 20}, {"logistics", 20}, {"returns", 12}, {"sales", 8},
+	}
+	channels = []weighted[ticket.Channel]{
+		{ticket.ChannelEmail, 35}, {ticket.ChannelWeb, 25}, {ticket.ChannelPhone, 20},
+		{ticket.ChannelPortal, 10}, {ticket.ChannelInStore, 7}, {ticket.ChannelAPI, 3},
+	}
+	// tenantWeights gives tenants unequal sizes; tenants past the list
+	// weigh 5.
+	tenantWeights = []int{35, 25, 18, 12, 10}
+
+	products = []string{
+		"kettle", "toaster", "laptop", "headphones", "washing machine", "blender", "smartphone",
+		"printer", "router", "vacuum cleaner", "coffee machine", "monitor", "keyboard", "camera",
+		"microwave", "dishwasher", "tablet", "speaker", "fridge", "e-bike",
+	}
+	subjects = []string{
+		"Broken %s after two weeks", "Refund for my %s", "%s arrived damaged", "Question about the %s warranty",
+		"Where is my %s order?", "Wrong %s delivered", "%s does not turn on", "Invoice for the %s is wrong",
+		"Exchange a %s", "Missing parts for the %s", "How do I reset my %s?", "Late delivery of the %s",
+	}
+	firstNames = []string{"Anna", "Ben", "Chloé", "David", "Emma", "Farid", "Greta", "Hugo", "Inès", "Jonas", "Karin", "Louis", "Maya", "Noah", "Olga", "Pablo"}
+	lastNames  = []string{"Martin", "Schmidt", "Dupont", "Rossi", "García", "Smith", "Novak", "Jensen", "Moreau", "Weber", "Silva", "Kowalski"}
+	// countries are mobile prefixes of E.164 numbers with the number of
+	// digits that follow.
+	countries = []struct {
+		prefix string
+		digits int
+	}{{"+336", 8}, {"+447", 9}, {"+4915", 9}, {"+3934", 8}, {"+1415", 7}}
+	tags = []string{"vip", "repeat", "warranty", "refund", "social-media"}
+)
+
+// tenantID returns the ID of the i-th tenant, from 0.
+func tenantID(i int) string { return fmt.Sprintf("tenant-%02d", i+1) }
+
+// generator makes the tickets of a seed in creation order.
+type generator struct {
+	r        *rand.Rand
+	numberer ticket.Numberer
+	start    time.Time
+	step     time.Duration // mean time between two tickets
+	end      time.Time
+	tenants  []weighted[int]
+	// customers is the customer pool size of each tenant.
+	customers []int
+	// counters holds the last number drawn per tenant and scope.
+	counters map[[2]string]int64
+	i, n     int
+}
+
+func newGenerator(n, tenants int, seed uint64, end time.Time) *generator {
+	g := &generator{
+		r:        rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		numberer: ticket.DefaultNumberer(),
+		start:    end.Add(-span),
+		end:      end,
+		counters: map[[2]string]int64{},
+		n:        n,
+	}
+	g.step = span / time.Duration(max(n, 1))
+	total := 0
+	for i := range tenants {
+		w := 5
+		if i < len(tenantWeights) {
+			w = tenantWeights[i]
+		}
+		g.tenants = append(g.tenants, weighted[int]{i, w})
+		total += w
+	}
+	for _, t := range g.tenants {
+		// About three tickets per customer.
+		g.customers = append(g.customers, max(10, n*t.w/total/3))
+	}
+	return g
+}
+
+// next returns the next ticket, or nil after the last one.
+func (g *generator) next() *ticket.Ticket {
+	if g.i >= g.n {
+		return nil
+	}
+	r := g.r
+	// Evenly spread, each within its own slot, so that creation times
+	// increase.
+	created := g.start.Add(time.Duration(g.i)*g.step + time.Duration(r.Int64N(int64(max(g.step, time.Microsecond))))).
+		Truncate(time.Microsecond)
+	g.i++
+	tn := pick(r, g.tenants)
+	tenant := tenantID(tn)
+	scope := g.numberer.Scope(created)
+	g.counters[[2]string{tenant, scope}]++
+	number := g.numberer.Format(created, g.counters[[2]string{tenant, scope}])
+
+	age := g.end.Sub(created)
+	mix := statusOld
+	switch {
+	case age < 14*24*time.Hour:
+		mix = statusRecent
+	case age < 60*24*time.Hour:
+		mix = statusMonth
+	}
+	status := pick(r, mix)
+	category := pick(r, categories)
+	product := products[r.IntN(len(products))]
+	subject := fmt.Sprintf(subjects[r.IntN(len(subjects))], product)
+	if c := subject[0]; 'a' <= c && c <= 'z' { // "%s arrived damaged"
+		subject = string(c-'a'+'A') + subject[1:]
+	}
+	t := &ticket.Ticket{
+		ID:          uuidV7(r, created),
+		Number:      number,
+		TenantID:    tenant,
+		Subject:     subject,
+		Description: "Customer writes: " + subject + ". Please get back to me soon.",
+		Status:      status,
+		Priority:    pick(r, priorities),
+		Category:    category,
+		Department:  pick(r, departments),
+		Channel:     pick(r, channels),
+		Customer:    g.customer(tn, r.IntN(g.customers[tn])),
+		CreatedAt:   created,
+		UpdatedAt:   created,
+		Version:     1,
+	}
+	t.CreatedBy = "agent-" + fmt.Sprint(r.IntN(25)+1)
+	if t.Channel == ticket.ChannelPortal || t.Channel == ticket.ChannelWeb {
+		t.CreatedBy = t.Customer.ID
+	}
+	// Open tickets are often not assigned yet; the others almost always.
+	if !(status == ticket.StatusOpen && r.IntN(2) == 0) && r.IntN(50) != 0 {
+		// A few agents take most tickets.
+		t.Assignee = fmt.Sprintf("agent-%02d", min(r.IntN(25), r.IntN(25))+1)
+	}
+	if r.IntN(10) < 6 {
+		t.References = []ticket.Reference{{Kind: ticket.RefOrder, ID: fmt.Sprintf("SO-%07d", r.IntN(9_000_000)+1_000_000)}}
+	}
+	if r.IntN(10) < 3 {
+		t.Tags = []string{tags[r.IntN(len(tags))]}
+	}
+	if category == ticket.CategoryComplaint {
+		t.Reason = fmt.Sprintf("CR%02d", r.IntN(4)+1)
+	}
+	if status != ticket.StatusOpen {
+		t.UpdatedAt = created.Add(time.Duration(r.Int64N(int64(72 * time.Hour))))
+		t.Version = int64(2 + r.IntN(4))
+	}
+	if status == ticket.StatusClosed {
+		t.ClosedAt = t.UpdatedAt.Add(time.Duration(r.Int64N(int64(10 * 24 * time.Hour))))
+		t.UpdatedAt = t.ClosedAt
+		t.ClosureReason = "solved"
+	}
+	if t.UpdatedAt.After(g.end) {
+		t.UpdatedAt = g.end
+	}
+	if t.ClosedAt.After(g.end) {
+		t.ClosedAt, t.UpdatedAt = g.end, g.end
+	}
+	t.UpdatedAt, t.ClosedAt = t.UpdatedAt.Truncate(time.Microsecond), t.ClosedAt.Truncate(time.Microsecond)
+	return t
+}
+
+// customer returns the i-th customer of tenant tn. The same i always
+// gives the same customer; emails and mobiles differ between customers.
+func (g *generator) customer(tn, i int) ticket.Customer {
+	first := firstNames[i%len(firstNames)]
+	last := lastNames[(i/len(firstNames))%len(lastNames)]
+	email := fmt.Sprintf("%s.%s%d@Example.com", first, last, i)
+	if i%3 != 0 { // a third keep the capitals they typed
+		email = fmt.Sprintf("%s.%s%d@example.com", ascii(first), ascii(last), i)
+	}
+	c := countries[i%len(countries)]
+	// A different national number for every (tenant, customer), from an
+	// odd multiplier modulo a power of ten.
+	mod := int64(1)
+	for range c.digits {
+		mod *= 10
+	}
+	national := (int64(tn)*1_000_003 + int64(i)*7_919 + 1_234_567) % mod
+	return ticket.Customer{
+		ID:     fmt.Sprintf("cus_%02d_%07d", tn+1, i),
+		Name:   first + " " + last,
+		Email:  email,
+		Mobile: fmt.Sprintf("%s%0*d", c.prefix, c.digits, national),
+	}
+}
+
+// ascii lower-cases s and drops its accents, as people do in addresses.
+func ascii(s string) string {
+	out := make([]rune, 0, len(s))
+	for _, r := range s {
+		switch r {
+		case 'é':
+			r = 'e'
+		case 'è':
+			r = 'e'
+		case 'í':
+			r = 'i'
+		}
+		if r >= 'A' && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		out = append(out, r)
+	}
+	return string(out)
+}
+
+// uuidV7 returns a version 7 UUID for time t with random bits from r, as
+// ids.New makes for a ticket created at t.
+func uuidV7(r *rand.Rand, t time.Time) string {
+	var u uuid.UUID
+	ms := uint64(t.UnixMilli())
+	binary.BigEndian.PutUint64(u[8:], r.Uint64())
+	binary.BigEndian.PutUint16(u[6:], uint16(r.Uint32()))
+	u[0], u[1], u[2], u[3], u[4], u[5] = byte(ms>>40), byte(ms>>32), byte(ms>>24), byte(ms>>16), byte(ms>>8), byte(ms)
+	u[6] = u[6]&0x0f | 0x70 // version 7
+	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
+	return u.String()
+}

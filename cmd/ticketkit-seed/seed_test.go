@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"github.com/uptrace/bun"
+
+	"github.com/ticketkit/ticketkit/internal/dbtest"
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/storage/bunstore"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+var testEnd = time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC)
+
+func newStore(t *testing.T, db *bun.DB) *bunstore.Store {
+	t.Helper()
+	st, err := bunstore.New(db, bunstore.Config{})
+	require.NoError(t, err)
+	require.NoError(t, st.Migrate(context.Background()))
+	return st
+}
+
+// tableRows returns every row of the tickets table, column by column.
+func tableRows(t *testing.T, db *bun.DB) []map[string]any {
+	t.Helper()
+	var rows []map[string]any
+	err := db.NewSelect().TableExpr("?", bun.Ident(bunstore.DefaultTablePrefix+"tickets")).OrderExpr("id").Scan(context.Background(), &rows)
+	require.NoError(t, err)
+	return rows
+}
+
+// TestRowsMatchTicketCreate checks that the seed's bulk import writes the
+// very rows bunstore's TicketCreate writes for the same tickets.
+func TestRowsMatchTicketCreate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, b := range dbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			viaStore, viaSeed := b.Open(t), b.Open(t)
+			st := newStore(t, viaStore)
+			seed := &seeder{db: viaSeed, store: newStore(t, viaSeed), prefix: bunstore.DefaultTablePrefix}
+			g := newGenerator(400, 3, 7, testEnd)
+			var tickets []*ticket.Ticket
+			require.NoError(t, st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+				for tk := g.next(); tk != nil; tk = g.next() {
+					tickets = append(tickets, tk.Clone())
+					if err := tx.TicketCreate(ctx, tk); err != nil {
+						return err
+					}
+				}
+				return nil
+			}))
+			require.NoError(t, seed.store.TicketImport(ctx, tickets))
+			want, got := tableRows(t, viaStore), tableRows(t, viaSeed)
+			require.Len(t, got, 400)
+			require.Equal(t, want, got)
+		})
+	}
+}
+
+// TestSeedNumbersContinue checks that a seeded database holds gap-free
+// numbers per tenant and year, and counters from which the next ticket
+// gets the following number.
+func TestSeedNumbersContinue(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, b := range dbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			db := b.Open(t)
+			st := newStore(t, db)
+			s := &seeder{db: db, store: st, prefix: st.TablePrefix(), opts: options{n: 3000, tenants: 3, seed: 5, end: testEnd, batch: 200}}
+			require.NoError(t, s.run(ctx))
+			require.ErrorContains(t, s.run(ctx), "seed an empty database")
+
+			counters := newGenerator(3000, 3, 5, testEnd)
+			for counters.next() != nil {
+			}
+			require.Len(t, counters.counters, 3*4, "3 tenants, 4 years")
+			numberer := ticket.DefaultNumberer()
+			total := int64(0)
+			for key, last := range counters.counters {
+				tenant, scope := key[0], key[1]
+				var year int
+				_, err := fmt.Sscanf(scope, "TK-%d", &year)
+				require.NoError(t, err)
+				at := time.Date(year, 6, 1, 0, 0, 0, 0, time.UTC)
+				n, err := db.NewSelect().TableExpr("ticketkit_tickets").
+					Where("tenant_id = ? AND number LIKE ?", tenant, scope+"-%").Count(ctx)
+				require.NoError(t, err)
+				require.Equal(t, last, int64(n), "%s %s", tenant, scope)
+				for _, seq := range []int64{1, last} {
+					_, err := st.TicketGetByNumber(ctx, storage.TicketGetByNumberParams{TenantID: tenant, Number: numberer.Format(at, seq)})
+					require.NoError(t, err, "%s %s %d", tenant, scope, seq)
+				}
+				next, err := st.SequenceNext(ctx, storage.SequenceNextParams{TenantID: tenant, Scope: scope})
+				require.NoError(t, err)
+				require.Equal(t, last+1, next)
+				total += last
+			}
+			require.EqualValues(t, 3000, total)
+		})
+	}
+}

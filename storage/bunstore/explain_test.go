@@ -1,0 +1,222 @@
+package bunstore_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"github.com/uptrace/bun"
+
+	"github.com/ticketkit/ticketkit/internal/dbtest"
+	"github.com/ticketkit/ticketkit/internal/ids"
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/storage/bunstore"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// queryRecorder is a bun.QueryHook that keeps the SELECT statements run
+// while it is on, as bun sent them (values inlined).
+type queryRecorder struct {
+	mu      sync.Mutex
+	on      bool
+	queries []string
+}
+
+func (r *queryRecorder) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
+	return ctx
+}
+
+func (r *queryRecorder) AfterQuery(_ context.Context, e *bun.QueryEvent) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.on && strings.HasPrefix(e.Query, "SELECT") {
+		r.queries = append(r.queries, e.Query)
+	}
+}
+
+// capture returns the one SELECT fn runs.
+func (r *queryRecorder) capture(t *testing.T, fn func()) string {
+	t.Helper()
+	r.mu.Lock()
+	r.on, r.queries = true, nil
+	r.mu.Unlock()
+	fn()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.on = false
+	require.Len(t, r.queries, 1, "TicketList should run one SELECT")
+	return r.queries[0]
+}
+
+// explainTickets stores n tickets spread over four tenants, three years,
+// and the usual mixes of statuses, priorities, categories and
+// departments, in one transaction.
+func explainTickets(t *testing.T, st *bunstore.Store, n int) {
+	t.Helper()
+	statuses := []string{"closed", "closed", "closed", "closed", "closed", "closed", "resolved", "open", "in_progress", "waiting"}
+	priorities := []string{"low", "normal", "normal", "normal", "high", "urgent"}
+	categories := []string{"question", "question", "problem", "problem", "complaint"}
+	departments := []string{"support", "support", "billing", "logistics", "returns", "sales"}
+	start := time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC)
+	step := 3 * 365 * 24 * time.Hour / time.Duration(n)
+	err := st.RunInTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
+		for i := range n {
+			at := start.Add(time.Duration(i) * step)
+			c := (i * 7919) % (n / 3)
+			tk := &ticket.Ticket{
+				ID:          ids.New(),
+				TenantID:    fmt.Sprintf("tenant-%d", i%4),
+				Number:      fmt.Sprintf("TK-%06d", i),
+				Subject:     fmt.Sprintf("Order %d: broken kettle number %d", i, i%97),
+				Status:      statuses[(i*3)%len(statuses)],
+				Priority:    priorities[(i*5)%len(priorities)],
+				Category:    categories[(i*11)%len(categories)],
+				Department:  departments[(i*13)%len(departments)],
+				Assignee:    fmt.Sprintf("agent-%02d", (i*17)%25),
+				Channel:     ticket.ChannelEmail,
+				Customer:    ticket.Customer{ID: fmt.Sprintf("cus-%d", c), Email: fmt.Sprintf("Cust%d@Example.com", c), Mobile: fmt.Sprintf("+3361%07d", c)},
+				CreatedAt:   at,
+				UpdatedAt:   at,
+				Description: "",
+			}
+			if err := tx.TicketCreate(ctx, tk); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
+}
+
+// TestTicketListExplain checks that every filter of TicketList, and
+// their usual combination, reads the tickets table through an index
+// that starts with the tenant: the query plan of the exact SQL TicketList
+// runs may not scan the table. On PostgreSQL the plan is taken with
+// enable_seqscan off (on a few thousand rows a sequential scan is cheap,
+// so the planner would pick it), which still falls back to a sequential
+// scan when no index can serve the query. On SQLite, single-value
+// filters must also read rows in the page's order, with no sort.
+//
+// The Text filter is a substring match, which no b-tree index can
+// serve: it reads the tenant's tickets through the created_at index,
+// newest or oldest first, and stops once the page is full. A rare word
+// therefore reads all the tenant's tickets; see BenchmarkSearch.
+func TestTicketListExplain(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, b := range dbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			db := b.Open(t)
+			rec := &queryRecorder{}
+			db.AddQueryHook(rec)
+			st := newStore(t, db, bunstore.Config{})
+			explainTickets(t, st, 3000)
+			_, err := db.ExecContext(ctx, "ANALYZE")
+			require.NoError(t, err)
+
+			from := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+			to := from.AddDate(0, 3, 0)
+			first, err := st.TicketList(ctx, storage.TicketListParams{
+				TicketFilter: storage.TicketFilter{TenantID: "tenant-1", Statuses: []string{"closed"}}, Desc: true, Limit: 50,
+			})
+			require.NoError(t, err)
+			require.NotEmpty(t, first.Next)
+
+			tests := []struct {
+				name  string
+				f     storage.TicketFilter
+				after string
+				// index matches the index the plan must use, when the
+				// filter leaves the planner no sensible choice.
+				index string
+			}{
+				{name: "Tenant", f: storage.TicketFilter{}, index: "tickets_created_idx"},
+				{name: "Status", f: storage.TicketFilter{Statuses: []string{"open"}}},
+				{name: "Priority", f: storage.TicketFilter{Priorities: []string{"urgent"}}},
+				{name: "Category", f: storage.TicketFilter{Categories: []string{"complaint"}}},
+				{name: "Department", f: storage.TicketFilter{Departments: []string{"returns"}}},
+				{name: "Assignee", f: storage.TicketFilter{Assignees: []string{"agent-07"}}},
+				{name: "CreatedRange", f: storage.TicketFilter{CreatedFrom: from, CreatedTo: to}, index: "tickets_created_idx"},
+				{name: "CustomerID", f: storage.TicketFilter{CustomerID: "cus-42"}, index: "tickets_customer_idx"},
+				{name: "CustomerMobile", f: storage.TicketFilter{CustomerMobile: "+33610000042"}, index: "tickets_mobile_idx"},
+				{name: "CustomerEmail", f: storage.TicketFilter{CustomerEmail: "CUST42@example.com"}, index: "tickets_email_idx"},
+				{name: "Number", f: storage.TicketFilter{Number: "TK-000042"}, index: `tickets_number_key|sqlite_autoindex_ticketkit_tickets_\d+ \(tenant_id=\? AND number=\?\)`},
+				{name: "Text", f: storage.TicketFilter{Text: "Kettle number 42"}, index: "tickets_created_idx"},
+				{name: "StatusDepartmentCreatedPriority", f: storage.TicketFilter{
+					Statuses: []string{"closed"}, Departments: []string{"support"}, CreatedFrom: from, CreatedTo: to, Priorities: []string{"high"},
+				}},
+				{name: "StatusSecondPage", f: storage.TicketFilter{Statuses: []string{"closed"}}, after: first.Next, index: "tickets_status_idx"},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					p := storage.TicketListParams{TicketFilter: tt.f, Desc: true, Limit: 50, After: tt.after}
+					p.TenantID = "tenant-1"
+					query := rec.capture(t, func() {
+						_, err := st.TicketList(ctx, p)
+						require.NoError(t, err)
+					})
+					var plan string
+					if b.Name == "postgres" {
+						plan = explainPostgres(t, db, query)
+						require.NotContains(t, plan, "Seq Scan", "query: %s", query)
+						require.Regexp(t, `(Index|Recheck) Cond: \(+\(?tenant_id = 'tenant-1'`, plan, "the tenant should bound the index scan; query: %s", query)
+					} else {
+						plan = explainSQLite(t, db, query)
+						for line := range strings.SplitSeq(plan, "\n") {
+							if m := sqliteTable.FindStringSubmatch(line); m != nil && m[2] == "t" {
+								require.Regexp(t, `^SEARCH t USING (COVERING )?INDEX \w+ \(tenant_id=\?`, line,
+									"the tickets table should be searched through an index starting with the tenant; query: %s\nplan:\n%s", query, plan)
+							}
+						}
+						require.NotContains(t, plan, "TEMP B-TREE", "the index should give the page's order; query: %s", query)
+					}
+					if tt.index != "" {
+						require.Regexp(t, tt.index, plan, "query: %s", query)
+					}
+					t.Logf("%s\n%s", query, plan)
+				})
+			}
+		})
+	}
+}
+
+// explainPostgres returns the plan of query with sequential scans
+// discouraged.
+func explainPostgres(t *testing.T, db *bun.DB, query string) string {
+	t.Helper()
+	var lines []string
+	err := db.RunInTx(context.Background(), nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.ExecContext(ctx, "SET LOCAL enable_seqscan = off"); err != nil {
+			return err
+		}
+		return tx.NewRaw("EXPLAIN "+query).Scan(ctx, &lines)
+	})
+	require.NoError(t, err)
+	return strings.Join(lines, "\n")
+}
+
+// sqliteTable matches the table name in a SQLite plan line.
+var sqliteTable = regexp.MustCompile(`^(SCAN|SEARCH) (\S+)`)
+
+// explainSQLite returns the EXPLAIN QUERY PLAN lines of query.
+func explainSQLite(t *testing.T, db *bun.DB, query string) string {
+	t.Helper()
+	rows, err := db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query)
+	require.NoError(t, err)
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		require.NoError(t, rows.Scan(&id, &parent, &unused, &detail))
+		lines = append(lines, detail)
+	}
+	require.NoError(t, rows.Err())
+	return strings.Join(lines, "\n")
+}
