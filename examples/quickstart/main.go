@@ -18,12 +18,12 @@ import (
 	"log"
 	"os"
 	"strings"
-	"sync"
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/blob"
 	"github.com/ticketkit/ticketkit/internal/dbopen"
 	"github.com/ticketkit/ticketkit/notify"
+	"github.com/ticketkit/ticketkit/notify/notifytest"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
 	"github.com/ticketkit/ticketkit/ticket"
@@ -150,31 +150,15 @@ func run(ctx context.Context, w io.Writer, store storage.Store) error {
 // mailPrinter returns a Notifier that prints the mails the default
 // recipient rules and templates write for each event.
 func mailPrinter(w io.Writer) notify.Notifier {
-	catalog := ticket.DefaultCatalog()
 	resolver := &notify.Resolver{
-		Catalog: catalog,
+		Catalog: ticket.DefaultCatalog(),
 		Directory: notify.DirectoryFunc(func(_ context.Context, _, userID string) (notify.Recipient, error) {
 			return notify.Recipient{Address: userID + "@acme.example", UserID: userID}, nil
 		}),
 	}
-	templates := notify.DefaultTemplates()
-	var mu sync.Mutex // inline delivery and the dispatcher may print at once
-	return notify.NotifierFunc(func(ctx context.Context, e notify.Event) error {
-		recipients, err := resolver.Recipients(ctx, e)
-		if err != nil {
-			return err
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		for _, r := range recipients {
-			m, err := templates.Render(e, r, catalog)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(w, "   mail to %-24s %s\n", r.Address, m.Subject)
-		}
-		return nil
-	})
+	mailbox := notifytest.NewMailbox(resolver, nil, nil)
+	mailbox.OnMail = func(m notifytest.Mail) { fmt.Fprintf(w, "   mail to %-24s %s\n", m.To.Address, m.Subject) }
+	return mailbox
 }
 
 func transition(ctx context.Context, desk *ticketkit.Desk, a ticketkit.Actor, id, to, reason string) error {
