@@ -1,0 +1,37 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestStorefrontScenario(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, run(context.Background(), &out, filepath.Join(t.TempDir(), "shop.db")))
+	s := out.String()
+	for _, want := range []string{
+		"ticket TK-2026-000001, status open, priority medium",
+		// A new ticket and a shopper message reach the admin...
+		"mail to admin@shop.example   [TK-2026-000001] New ticket: Wrong size delivered",
+		"mail to admin@shop.example   [TK-2026-000001] New message: Wrong size delivered",
+		// ...and admin messages the shopper.
+		"mail to sam@example.com      [TK-2026-000001] New reply: Wrong size delivered",
+		"mail to sam@example.com      [TK-2026-000001] Closed: Wrong size delivered",
+		`refused: workflow: cannot move ticket from "open" to "closed" as customer: transition forbidden for role`,
+		"by category: | page 1: TK-2026-000002 (question, Open, low) TK-2026-000004 (problem, Open, medium) | page 2: TK-2026-000001 (problem, Closed, medium) TK-2026-000003 (complaint, Open, high)",
+		"by priority: | page 1: TK-2026-000003 (complaint, Open, high) TK-2026-000004 (problem, Open, medium) | page 2:",
+		"attached label.jpg (image/jpeg, 11 bytes)",
+		"attached parcel.jpg (image/jpeg, 18 bytes)",
+		`high   text "High" image prio-3.png`,
+	} {
+		require.Contains(t, s, want)
+	}
+	require.Equal(t, 1, strings.Count(s, "mail to admin@shop.example   [TK-2026-000001] New message"),
+		"the admin's own reply does not notify the admin")
+	require.NotContains(t, s, "[TK-2026-000002] We received", "mails after step 4 are not printed")
+}
