@@ -105,16 +105,16 @@ func ComplaintsBySeries(cs []*Complaint) []SeriesRow {
 	return rows
 }
 
-// countBy counts complaints per key; keys returns a complaint's keys,
-// each counted once per complaint.
-func countBy(cs []*Complaint, keys func(*Complaint) []string) []CountRow {
+// countBy counts items (tickets, complaints) per key; keys returns an item's keys,
+// each counted once per item. Nil items are skipped.
+func countBy[T any](items []*T, keys func(*T) []string) []CountRow {
 	counts := make(map[string]int)
-	for _, c := range cs {
-		if c == nil {
+	for _, it := range items {
+		if it == nil {
 			continue
 		}
 		seen := make(map[string]bool)
-		for _, k := range keys(c) {
+		for _, k := range keys(it) {
 			if !seen[k] {
 				seen[k] = true
 				counts[k]++
