@@ -8,7 +8,9 @@ import (
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
-// checkActor validates the actor every call starts from.
+// checkActor validates the actor every call starts from. Its error
+// matches ErrInvalidActor and is a *ValidationError naming the fields:
+// the host built the actor wrong, its user did nothing wrong.
 func checkActor(a ticket.Actor) error {
 	var v ticket.ValidationError
 	if a.ID == "" {
@@ -24,7 +26,7 @@ func checkActor(a ticket.Actor) error {
 		v.Add("actor.customer_id", "required", "is required for customers")
 	}
 	if len(v.Fields) > 0 {
-		return &v
+		return fmt.Errorf("ticketkit: %w: %w", ErrInvalidActor, &v)
 	}
 	return nil
 }

@@ -143,6 +143,7 @@ func TestBadActorIsRejected(t *testing.T) {
 	f := newFixture(t)
 	_, err := f.desk.Open(context.Background(), ticketkit.Actor{Role: "king"}, ticketkit.OpenParams{Subject: "x"})
 	require.ElementsMatch(t, []string{"actor.id", "actor.tenant_id", "actor.role"}, validationFields(t, err))
+	require.ErrorIs(t, err, ticketkit.ErrInvalidActor)
 	_, err = f.desk.Open(context.Background(), ticketkit.Actor{ID: "u", Role: ticket.RoleCustomer, TenantID: "acme"}, ticketkit.OpenParams{Subject: "x"})
 	require.Equal(t, []string{"actor.customer_id"}, validationFields(t, err))
 }

@@ -1,6 +1,8 @@
 package ticketkit
 
 import (
+	"errors"
+
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/ticket"
 	"github.com/ticketkit/ticketkit/workflow"
@@ -24,6 +26,11 @@ var (
 	ErrGuard = workflow.ErrGuard
 	// ErrReopenWindow: the ticket was closed too long ago to reopen.
 	ErrReopenWindow = workflow.ErrReopenWindow
+	// ErrInvalidActor: the host passed an actor without an ID, a tenant
+	// or a valid role (or a customer without a customer ID). It is a
+	// programming error of the host, not bad input of its user; the
+	// error is also a *ValidationError naming the actor's fields.
+	ErrInvalidActor = errors.New("ticketkit: invalid actor")
 )
 
 // ValidationError lists every invalid field of an input; see
