@@ -48,6 +48,7 @@ func (d *Desk) change(ctx context.Context, actor ticket.Actor, id string, versio
 			if err := mutate(ctx, tx, t, b); err != nil {
 				return err
 			}
+			d.observeSLA(before, t, observation(b), t.UpdatedAt)
 			changes := ticket.Diff(before, t)
 			if len(changes) == 0 && !b.touched {
 				out = before // nothing to store

@@ -51,23 +51,50 @@ type Config struct {
 	// Logger receives delivery failures and other background notes.
 	// Default: discard.
 	Logger *slog.Logger
+	// SLA, when set, runs SLA clocks on every ticket: the Desk starts
+	// them when a ticket opens, keeps them on every change in the
+	// change's transaction, and [Desk.RunEscalations] fires warnings,
+	// breaches and escalation levels. It must be built on Catalog;
+	// with Catalog and Workflow unset, its catalog is the desk's.
+	// Default: none; tickets carry no SLA state.
+	SLA *workflow.SLA
+	// AutoCloseAfter, with SLA set, makes the escalation sweep close a
+	// resolved ticket this long after it was resolved, unless it was
+	// reopened meanwhile. Default 0: resolved tickets stay resolved.
+	AutoCloseAfter time.Duration
+	// WakeStatus is the status a ticket waiting in a pausing status
+	// returns to when the pending-until time set with
+	// [TransitionParams].PendingUntil passes (a pending reminder).
+	// Default: the catalog's first status of category open.
+	WakeStatus string
+	// ReopenWithin is the reopen policy for customers who write again: a
+	// customer's message on a resolved or closed ticket within this long
+	// of its resolution reopens it (to the workflow's reopen status, or
+	// WakeStatus), as far as the workflow allows; a later message opens
+	// a follow-up ticket linked to the old one (Ticket.FollowUpOf) and is
+	// posted there. Default 0: customer messages change no status.
+	ReopenWithin time.Duration
 }
 
 // Desk is the entry point of ticketkit: every use case (opening,
 // searching, transitioning, assigning, replying, reading history) is a
 // method of Desk. A Desk is safe for concurrent use.
 type Desk struct {
-	store    storage.Store
-	catalog  *ticket.Catalog
-	workflow *workflow.Machine
-	notifier notify.Notifier
-	clock    clock.Clock
-	numberer ticket.Numberer
-	blobs    blob.Store
-	phone    phone.Normalizer
-	maxSize  int64
-	maxFiles int
-	log      *slog.Logger
+	store      storage.Store
+	catalog    *ticket.Catalog
+	workflow   *workflow.Machine
+	notifier   notify.Notifier
+	clock      clock.Clock
+	numberer   ticket.Numberer
+	blobs      blob.Store
+	phone      phone.Normalizer
+	maxSize    int64
+	maxFiles   int
+	log        *slog.Logger
+	sla        *workflow.SLA
+	autoClose  time.Duration
+	wakeStatus string
+	reopen     time.Duration
 }
 
 // New validates cfg and returns a Desk.
@@ -76,22 +103,29 @@ func New(cfg Config) (*Desk, error) {
 		return nil, errors.New("ticketkit: Config.Store is required")
 	}
 	d := &Desk{
-		store:    cfg.Store,
-		catalog:  cfg.Catalog,
-		workflow: cfg.Workflow,
-		notifier: cfg.Notifier,
-		clock:    cfg.Clock,
-		numberer: cfg.Numberer,
-		blobs:    cfg.Blobs,
-		phone:    cfg.Phone,
-		maxSize:  cfg.MaxAttachmentSize,
-		maxFiles: cfg.MaxAttachments,
-		log:      cfg.Logger,
+		store:      cfg.Store,
+		catalog:    cfg.Catalog,
+		workflow:   cfg.Workflow,
+		notifier:   cfg.Notifier,
+		clock:      cfg.Clock,
+		numberer:   cfg.Numberer,
+		blobs:      cfg.Blobs,
+		phone:      cfg.Phone,
+		maxSize:    cfg.MaxAttachmentSize,
+		maxFiles:   cfg.MaxAttachments,
+		log:        cfg.Logger,
+		sla:        cfg.SLA,
+		autoClose:  cfg.AutoCloseAfter,
+		wakeStatus: cfg.WakeStatus,
+		reopen:     cfg.ReopenWithin,
 	}
 	if d.catalog == nil {
-		if d.workflow != nil {
+		switch {
+		case d.workflow != nil:
 			d.catalog = d.workflow.Catalog()
-		} else {
+		case d.sla != nil:
+			d.catalog = d.sla.Catalog()
+		default:
 			d.catalog = ticket.DefaultCatalog()
 		}
 	}
@@ -124,6 +158,9 @@ func New(cfg Config) (*Desk, error) {
 	}
 	if d.log == nil {
 		d.log = slog.New(slog.DiscardHandler)
+	}
+	if err := d.checkSLA(); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

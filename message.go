@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ticketkit/ticketkit/blob"
+	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/ticket"
 )
@@ -35,7 +36,10 @@ type MessageParams struct {
 
 // Reply adds a message to a ticket's thread that its customer can read: a
 // customer message when the actor is a customer, an agent reply when the
-// actor is staff, a system entry for the system actor.
+// actor is staff, a system entry for the system actor. Under the reopen
+// policy (Config.ReopenWithin) a customer's message may reopen a
+// resolved or closed ticket, or be posted on a follow-up ticket: the
+// returned message's TicketID tells which.
 func (d *Desk) Reply(ctx context.Context, actor ticket.Actor, p MessageParams) (*ticket.Message, error) {
 	kind := ticket.MessageReply
 	switch actor.Role {
@@ -79,10 +83,17 @@ func (d *Desk) addMessage(ctx context.Context, actor ticket.Actor, kind ticket.M
 	}
 	var msg *ticket.Message
 	_, _, err = d.change(ctx, actor, p.TicketID, 0, func(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batch) error {
+		on := t
+		if kind == ticket.MessageCustomer {
+			var err error
+			if on, err = d.customerWritesAgain(ctx, tx, t, b); err != nil {
+				return err
+			}
+		}
 		msg = &ticket.Message{
 			ID:          newID(),
-			TenantID:    t.TenantID,
-			TicketID:    t.ID,
+			TenantID:    on.TenantID,
+			TicketID:    on.ID,
 			Kind:        kind,
 			Type:        p.Type,
 			AuthorID:    actor.ID,
@@ -92,9 +103,15 @@ func (d *Desk) addMessage(ctx context.Context, actor ticket.Actor, kind ticket.M
 			CreatedAt:   t.UpdatedAt,
 		}
 		if err := tx.MessageCreate(ctx, msg); err != nil {
-			return fmt.Errorf("ticketkit: add message to %s: %w", t.Number, err)
+			return fmt.Errorf("ticketkit: add message to %s: %w", on.Number, err)
 		}
-		b.message, b.touched = msg, true
+		b.touched = true
+		if on != t { // a follow-up ticket took the message
+			m := msg.Clone()
+			b.notice(notify.KindMessageAdded, on, func(e *notify.Event) { e.Message = m })
+			return nil
+		}
+		b.message = msg
 		return nil
 	})
 	if err != nil {

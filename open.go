@@ -34,6 +34,9 @@ type OpenParams struct {
 	Fields   map[string]string `json:"fields,omitempty"`
 	// Reason is a complaint reason code from the catalog.
 	Reason string `json:"reason,omitempty"`
+	// Tier is the customer's service tier, such as "gold", that SLA
+	// policies may select by (see workflow.Conditions).
+	Tier string `json:"tier,omitempty" validate:"max=100"`
 }
 
 // Open opens a ticket: it validates p, draws the ticket's number, and
@@ -52,16 +55,9 @@ func (d *Desk) Open(ctx context.Context, actor ticket.Actor, p OpenParams) (*tic
 	b := &batch{actor: actor}
 	err = d.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		b.events, b.notices = nil, nil
-		seq, err := tx.SequenceNext(ctx, storage.SequenceNextParams{TenantID: t.TenantID, Scope: d.numberer.Scope(now)})
-		if err != nil {
-			return fmt.Errorf("ticketkit: draw ticket number: %w", err)
+		if err := d.create(ctx, tx, t, b); err != nil {
+			return err
 		}
-		t.Number = d.numberer.Format(now, seq)
-		if err := tx.TicketCreate(ctx, t); err != nil {
-			return fmt.Errorf("ticketkit: create ticket: %w", err)
-		}
-		b.history(t, []ticket.Event{{Field: ticket.FieldCreated, New: t.Number}})
-		b.notice(notify.KindOpened, t, nil)
 		_, err = b.write(ctx, tx, d.lockUntil())
 		return err
 	})
@@ -70,6 +66,22 @@ func (d *Desk) Open(ctx context.Context, actor ticket.Actor, p OpenParams) (*tic
 	}
 	d.deliver(ctx, b.notices)
 	return t, nil
+}
+
+// create draws the number of the new ticket t and stores it in tx,
+// queuing its first history line and the "opened" notification in b.
+func (d *Desk) create(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batch) error {
+	seq, err := tx.SequenceNext(ctx, storage.SequenceNextParams{TenantID: t.TenantID, Scope: d.numberer.Scope(t.CreatedAt)})
+	if err != nil {
+		return fmt.Errorf("ticketkit: draw ticket number: %w", err)
+	}
+	t.Number = d.numberer.Format(t.CreatedAt, seq)
+	if err := tx.TicketCreate(ctx, t); err != nil {
+		return fmt.Errorf("ticketkit: create ticket: %w", err)
+	}
+	b.history(t, []ticket.Event{{Field: ticket.FieldCreated, New: t.Number}})
+	b.notice(notify.KindOpened, t, nil)
+	return nil
 }
 
 // newTicket validates p and builds the ticket it describes.
@@ -121,6 +133,7 @@ func (d *Desk) newTicket(actor ticket.Actor, p OpenParams, now time.Time) (*tick
 		UpdatedAt:   now,
 	}
 	addCategoryActions(t, cat, now)
+	d.startSLA(t, p.Tier, now)
 	return t, nil
 }
 

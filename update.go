@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/storage"
@@ -23,6 +24,11 @@ type TransitionParams struct {
 	// Version, when set, makes the change fail with ErrConflict unless
 	// the ticket is still at this version.
 	Version int64 `json:"version,omitempty"`
+	// PendingUntil, for a move into a status that pauses SLA clocks
+	// (waiting on the customer, say), is when the escalation sweep wakes
+	// the ticket again: it returns to Config.WakeStatus. It needs
+	// Config.SLA.
+	PendingUntil time.Time `json:"pending_until,omitzero"`
 }
 
 // Transition moves a ticket to another status if the workflow allows the
@@ -44,6 +50,11 @@ func (d *Desk) Transition(ctx context.Context, actor ticket.Actor, p TransitionP
 			return err
 		}
 		dec.Apply(t, actor, t.UpdatedAt, newID)
+		if !p.PendingUntil.IsZero() {
+			if err := d.setPendingUntil(t, dec.To, p.PendingUntil); err != nil {
+				return err
+			}
+		}
 		for _, e := range dec.Effects {
 			for _, k := range e.Emit {
 				b.extra = append(b.extra, notify.Kind(k))

@@ -58,6 +58,17 @@ type Tx interface {
 	TicketUpdate(ctx context.Context, t *ticket.Ticket) error
 	// TicketList returns one page of the tickets matching a filter.
 	TicketList(ctx context.Context, params TicketListParams) (*TicketListResult, error)
+	// TicketClaimDue returns up to params.Limit tickets of all tenants
+	// whose SLA.WakeAt() is set and at or before params.Now, those due
+	// first (by wake time, then ID), for the escalation sweep. Call it
+	// inside RunInTx and update the tickets in the same transaction: the
+	// claimed rows stay locked until it ends, so two transactions never
+	// hold the same ticket at once, and a ticket updated to a later wake
+	// time is not due for the next claim. On PostgreSQL concurrent
+	// claims skip each other's locked rows (FOR UPDATE SKIP LOCKED)
+	// rather than wait for them; on SQLite and in memory transactions
+	// write one at a time. Outside a transaction the rows are not held.
+	TicketClaimDue(ctx context.Context, params TicketClaimDueParams) ([]*ticket.Ticket, error)
 
 	// MessageCreate stores a new message of an existing ticket.
 	MessageCreate(ctx context.Context, m *ticket.Message) error
@@ -91,4 +102,17 @@ type Tx interface {
 	// OutboxRetry makes dead letters pending again and returns how many
 	// it revived.
 	OutboxRetry(ctx context.Context, params OutboxRetryParams) (int, error)
+}
+
+// TicketBatchUpdater is implemented by a [Tx] that can store several
+// changed tickets in one statement, such as the Bun store on PostgreSQL.
+// The escalation sweep uses it when the store offers it and calls
+// TicketUpdate per ticket otherwise.
+type TicketBatchUpdater interface {
+	// TicketUpdateBatch stores changed tickets as TicketUpdate stores
+	// each: every t.Version must be the version that was read, and is set
+	// to the new one. When a stored version differs or a ticket is
+	// unknown, the error wraps ErrConflict and some tickets may have
+	// been written: call it inside RunInTx, which then rolls back.
+	TicketUpdateBatch(ctx context.Context, tickets []*ticket.Ticket) error
 }

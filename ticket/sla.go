@@ -79,7 +79,41 @@ type SLAState struct {
 	AwaitingReplySince time.Time `json:"awaiting_reply_since,omitzero"`
 	// ReopenCount counts reopens.
 	ReopenCount int `json:"reopen_count,omitempty"`
+
+	// PendingUntil is when a ticket waiting in a pausing status (on the
+	// customer, say) is woken again by the escalation sweep; zero when
+	// no wait is set. The Desk sets and clears it; the SLA rules keep it
+	// as it is.
+	PendingUntil time.Time `json:"pending_until,omitzero"`
+	// AutoCloseAt is when the escalation sweep closes a resolved ticket
+	// nobody reopened; zero when the ticket is not resolved or the Desk
+	// does not auto-close. The Desk sets and clears it.
+	AutoCloseAt time.Time `json:"auto_close_at,omitzero"`
 }
+
+// WakeAt returns when the escalation sweep must next look at the ticket:
+// the earliest of NextCheckAt, PendingUntil and AutoCloseAt that is set,
+// or zero when none is. Stores index it (see storage's TicketClaimDue).
+func (s SLAState) WakeAt() time.Time {
+	var at time.Time
+	for _, t := range []time.Time{s.NextCheckAt, s.PendingUntil, s.AutoCloseAt} {
+		if !t.IsZero() && (at.IsZero() || t.Before(at)) {
+			at = t
+		}
+	}
+	return at
+}
+
+// History field names of the lines the escalation sweep writes (see
+// [Event]); New describes what fired.
+const (
+	FieldSLAWarning    = "sla.warning"    // FieldSLAWarning: a clock reached a warning percentage.
+	FieldSLABreach     = "sla.breach"     // FieldSLABreach: a clock reached its target.
+	FieldSLAEscalation = "sla.escalation" // FieldSLAEscalation: an escalation level fired.
+	FieldSLAReminder   = "sla.reminder"   // FieldSLAReminder: the pending-until time of a waiting ticket passed.
+	FieldFollowUpOf    = "follow_up_of"   // FieldFollowUpOf: the ticket was opened as a follow-up of the ticket numbered New.
+	FieldFollowUp      = "follow_up"      // FieldFollowUp: a follow-up ticket, numbered New, was opened for this one.
+)
 
 // Clone returns a deep copy of s.
 func (s SLAState) Clone() SLAState {

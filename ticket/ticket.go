@@ -43,11 +43,18 @@ type Ticket struct {
 	Reason string `json:"reason,omitempty"`
 	// ClosureReason is the reason given when the ticket was last closed.
 	ClosureReason string `json:"closure_reason,omitempty"`
+	// FollowUpOf is the ID of the ticket this one follows up: a customer
+	// wrote again about a ticket closed too long ago to reopen.
+	FollowUpOf string `json:"follow_up_of,omitempty"`
 
 	CreatedBy string    `json:"created_by,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 	ClosedAt  time.Time `json:"closed_at,omitzero"`
+	// SLA is the ticket's SLA bookkeeping: the policy that applies, its
+	// clocks and due times, what has fired, and the response and
+	// resolution metrics. The Desk maintains it; see [SLAState].
+	SLA SLAState `json:"sla,omitzero"`
 	// Version counts the stored revisions of the ticket, starting at 1.
 	Version int64 `json:"version"`
 }
@@ -125,5 +132,6 @@ func (t *Ticket) Clone() *Ticket {
 	c.Tags = slices.Clone(t.Tags)
 	c.Fields = maps.Clone(t.Fields)
 	c.Actions = slices.Clone(t.Actions)
+	c.SLA = t.SLA.Clone()
 	return &c
 }

@@ -28,6 +28,17 @@
 // [Store.SequenceNext] until the caller's transaction ends, which keeps
 // them gap-free.
 //
+// A ticket's SLA state is JSON too, with its wake time (SLA.WakeAt(): the
+// next warning, escalation level or breach, a pending-until time or an
+// auto-close) copied to the sla_next_check_at column under a partial
+// index that holds only tickets with something ahead, across tenants.
+// [Store.TicketClaimDue] reads that index, so an escalation sweep costs
+// what its due tickets cost however many tickets are open; on PostgreSQL
+// it locks the rows it returns with FOR UPDATE SKIP LOCKED until the
+// caller's transaction ends, so that concurrent sweepers never handle
+// one ticket at once. [Store.TicketUpdateBatch] writes a sweep's batch
+// of tickets in one UPDATE ... FROM (VALUES ...) on PostgreSQL.
+//
 // Every value from the caller, filter text included, goes through Bun's
 // placeholders; sort fields are looked up in a whitelist. The Text filter
 // is a literal, case-insensitive substring match (strpos or instr over a

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/uptrace/bun"
+
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/ticket"
 )
@@ -17,8 +19,8 @@ func (s *Store) EventCreate(ctx context.Context, events []*ticket.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
-	type key struct{ tenant, ticket string }
-	seen := make(map[key]bool, 1)
+	seen := make(map[[2]string]bool, 1)
+	var keys [][]string
 	rows := make([]eventRow, len(events))
 	for i, e := range events {
 		switch {
@@ -29,13 +31,14 @@ func (s *Store) EventCreate(ctx context.Context, events []*ticket.Event) error {
 		case e.ID == "":
 			return fmt.Errorf("bunstore: %s: event ID is required", op)
 		}
-		if k := (key{e.TenantID, e.TicketID}); !seen[k] {
-			if err := s.ticketExists(ctx, "create event "+e.ID, e.TenantID, e.TicketID); err != nil {
-				return err
-			}
+		if k := [2]string{e.TenantID, e.TicketID}; !seen[k] {
 			seen[k] = true
+			keys = append(keys, k[:])
 		}
 		rows[i] = toEventRow(e)
+	}
+	if err := s.ticketsExist(ctx, op, keys); err != nil {
+		return err
 	}
 	if _, err := s.db.NewInsert().Model(&rows).ModelTableExpr("?", s.tables.events).Returning("NULL").Exec(ctx); err != nil {
 		return translate(op, err)
@@ -63,4 +66,28 @@ func (s *Store) EventList(ctx context.Context, p storage.EventListParams) ([]*ti
 		out[i] = toEvent(&rows[i])
 	}
 	return out, nil
+}
+
+// ticketsExist returns an error wrapping ErrNotFound unless every
+// (tenant ID, ticket ID) pair of keys names a ticket. It asks once for
+// all of them, and once per pair only to name a missing one.
+func (s *Store) ticketsExist(ctx context.Context, op string, keys [][]string) error {
+	if len(keys) == 1 {
+		return s.ticketExists(ctx, op, keys[0][0], keys[0][1])
+	}
+	n, err := s.db.NewSelect().ModelTableExpr("? AS t", s.tables.tickets).
+		Where("(t.tenant_id, t.id) IN (?)", bun.In(keys)).
+		Count(ctx)
+	if err != nil {
+		return translate(op, err)
+	}
+	if int(n) == len(keys) {
+		return nil
+	}
+	for _, k := range keys {
+		if err := s.ticketExists(ctx, op, k[0], k[1]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -78,12 +78,15 @@ func toTicketRow(t *ticket.Ticket) (*ticketRow, error) {
 		CustomerMobile: t.Customer.Mobile,
 		Reason:         t.Reason,
 		ClosureReason:  t.ClosureReason,
+		FollowUpOf:     t.FollowUpOf,
 		CreatedBy:      t.CreatedBy,
 		CreatedAt:      utc(t.CreatedAt),
 		UpdatedAt:      utc(t.UpdatedAt),
 		ClosedAt:       utc(t.ClosedAt),
 		Version:        t.Version,
 	}
+	sla := storage.StoredSLA(t.SLA)
+	r.SLANextCheckAt = sla.WakeAt()
 	var err error
 	for _, f := range []struct {
 		dst  *string
@@ -96,6 +99,7 @@ func toTicketRow(t *ticket.Ticket) (*ticketRow, error) {
 		{&r.Tags, "tags", t.Tags},
 		{&r.Fields, "fields", t.Fields},
 		{&r.Actions, "actions", actions},
+		{&r.SLA, "sla", sla},
 	} {
 		if *f.dst, err = marshal(f.what, f.v); err != nil {
 			return nil, err
@@ -120,6 +124,7 @@ func toTicket(r *ticketRow) (*ticket.Ticket, error) {
 		Assignee:      r.Assignee,
 		Reason:        r.Reason,
 		ClosureReason: r.ClosureReason,
+		FollowUpOf:    r.FollowUpOf,
 		CreatedBy:     r.CreatedBy,
 		CreatedAt:     fromDB(r.CreatedAt),
 		UpdatedAt:     fromDB(r.UpdatedAt),
@@ -136,6 +141,7 @@ func toTicket(r *ticketRow) (*ticket.Ticket, error) {
 		{"tags", r.Tags, &t.Tags},
 		{"fields", r.Fields, &t.Fields},
 		{"actions", r.Actions, &t.Actions},
+		{"sla", r.SLA, &t.SLA},
 	} {
 		if err := unmarshal(f.what, f.src, f.v); err != nil {
 			return nil, fmt.Errorf("%w (ticket %s)", err, r.ID)
@@ -145,6 +151,7 @@ func toTicket(r *ticketRow) (*ticket.Ticket, error) {
 		t.Actions[i].DueAt = fromDB(t.Actions[i].DueAt)
 		t.Actions[i].DoneAt = fromDB(t.Actions[i].DoneAt)
 	}
+	t.SLA = storage.StoredSLA(t.SLA)
 	return t, nil
 }
 

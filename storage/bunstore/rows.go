@@ -43,10 +43,15 @@ type ticketRow struct {
 	Actions        string    `bun:"actions"`
 	Reason         string    `bun:"reason"`
 	ClosureReason  string    `bun:"closure_reason"`
+	FollowUpOf     string    `bun:"follow_up_of"`
 	CreatedBy      string    `bun:"created_by"`
 	CreatedAt      time.Time `bun:"created_at"`
 	UpdatedAt      time.Time `bun:"updated_at"`
 	ClosedAt       time.Time `bun:"closed_at,nullzero"`
+	// SLA is the JSON of Ticket.SLA; SLANextCheckAt is its WakeAt(),
+	// NULL when zero, indexed for TicketClaimDue.
+	SLA            string    `bun:"sla"`
+	SLANextCheckAt time.Time `bun:"sla_next_check_at,nullzero"`
 	Version        int64     `bun:"version"`
 }
 

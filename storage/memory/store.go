@@ -29,7 +29,10 @@ import (
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
-var _ storage.Store = (*Store)(nil)
+var (
+	_ storage.Store              = (*Store)(nil)
+	_ storage.TicketBatchUpdater = (*Store)(nil)
+)
 
 // Store is an in-memory ticket database. The zero value is not usable;
 // call [New].
@@ -115,9 +118,27 @@ func (s *Store) TicketUpdate(ctx context.Context, t *ticket.Ticket) error {
 	return s.write(ctx, func(x *tx) error { return x.TicketUpdate(ctx, t) })
 }
 
+// TicketUpdateBatch stores changed tickets in one transaction: all of
+// them or, on an error, none.
+func (s *Store) TicketUpdateBatch(ctx context.Context, tickets []*ticket.Ticket) error {
+	return s.write(ctx, func(x *tx) error { return x.TicketUpdateBatch(ctx, tickets) })
+}
+
 // TicketList returns one page of the tickets matching a filter.
 func (s *Store) TicketList(ctx context.Context, params storage.TicketListParams) (*storage.TicketListResult, error) {
 	return read(s, func(x *tx) (*storage.TicketListResult, error) { return x.TicketList(ctx, params) })
+}
+
+// TicketClaimDue returns the tickets whose wake time has come, those due
+// first. Called on the Store, it holds them only while it runs: call it
+// on the [storage.Tx] of RunInTx.
+func (s *Store) TicketClaimDue(ctx context.Context, params storage.TicketClaimDueParams) ([]*ticket.Ticket, error) {
+	var out []*ticket.Ticket
+	err := s.write(ctx, func(x *tx) (err error) {
+		out, err = x.TicketClaimDue(ctx, params)
+		return err
+	})
+	return out, err
 }
 
 // MessageCreate stores a copy of a message of an existing ticket.

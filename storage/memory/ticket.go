@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ func storedTicket(t *ticket.Ticket) *ticket.Ticket {
 	c.CreatedAt = utc(c.CreatedAt)
 	c.UpdatedAt = utc(c.UpdatedAt)
 	c.ClosedAt = utc(c.ClosedAt)
+	c.SLA = storage.StoredSLA(c.SLA)
 	for i := range c.Actions {
 		c.Actions[i].DueAt = utc(c.Actions[i].DueAt)
 		c.Actions[i].DoneAt = utc(c.Actions[i].DoneAt)
@@ -216,4 +218,41 @@ func matchTicket(t *ticket.Ticket, f *storage.TicketFilter) bool {
 		return false
 	}
 	return true
+}
+
+// TicketClaimDue returns the tickets of all tenants whose wake time has
+// come, those due first. The transaction's lock holds them.
+func (x *tx) TicketClaimDue(ctx context.Context, p storage.TicketClaimDueParams) ([]*ticket.Ticket, error) {
+	if err := x.live(ctx); err != nil {
+		return nil, fmt.Errorf("memory: claim due tickets: %w", err)
+	}
+	if err := storage.CheckClaimDue(p); err != nil {
+		return nil, fmt.Errorf("memory: %w", err)
+	}
+	now := utc(p.Now)
+	var due []*ticket.Ticket
+	for _, t := range x.db.tickets {
+		if at := t.SLA.WakeAt(); !at.IsZero() && !at.After(now) {
+			due = append(due, t)
+		}
+	}
+	slices.SortFunc(due, func(a, b *ticket.Ticket) int {
+		return cmp.Or(a.SLA.WakeAt().Compare(b.SLA.WakeAt()), strings.Compare(a.ID, b.ID))
+	})
+	due = due[:min(len(due), storage.ClampLimit(p.Limit))]
+	out := make([]*ticket.Ticket, len(due))
+	for i, t := range due {
+		out[i] = t.Clone()
+	}
+	return out, nil
+}
+
+// TicketUpdateBatch stores changed tickets as TicketUpdate does each.
+func (x *tx) TicketUpdateBatch(ctx context.Context, tickets []*ticket.Ticket) error {
+	for _, t := range tickets {
+		if err := x.TicketUpdate(ctx, t); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -38,7 +38,7 @@ import (
 
 // Run runs the conformance suite against the stores newStore returns. Its
 // subtests are grouped by entity: TicketCreate, TicketGet, TicketUpdate,
-// TicketList, Message, Event, Sequence, Outbox, Tx and Tenant.
+// TicketList, TicketDue, Message, Event, Sequence, Outbox, Tx and Tenant.
 func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	t.Helper()
 	s := suite{newStore: newStore}
@@ -46,6 +46,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	t.Run("TicketGet", s.ticketGet)
 	t.Run("TicketUpdate", s.ticketUpdate)
 	t.Run("TicketList", s.ticketList)
+	t.Run("TicketDue", s.ticketDue)
 	t.Run("Message", s.message)
 	t.Run("Event", s.event)
 	t.Run("Sequence", s.sequence)
@@ -122,6 +123,7 @@ func newTicket(tenant string, mods ...func(*ticket.Ticket)) *ticket.Ticket {
 		},
 		Reason:        "defect",
 		ClosureReason: "",
+		FollowUpOf:    ids.New(),
 		CreatedBy:     "agent-7",
 		CreatedAt:     base,
 		UpdatedAt:     at(time.Minute),
@@ -219,7 +221,27 @@ func normTicket(tk *ticket.Ticket) *ticket.Ticket {
 	if len(c.Actions) == 0 {
 		c.Actions = nil
 	}
+	c.SLA = normSLA(c.SLA)
 	return c
+}
+
+// normSLA returns a copy of s comparable with require.Equal.
+func normSLA(s ticket.SLAState) ticket.SLAState {
+	s = s.Clone()
+	for _, p := range []*time.Time{
+		&s.Since, &s.PausedSince, &s.FirstResponseDue, &s.NextResponseDue, &s.ResolutionDue,
+		&s.NextCheckAt, &s.FirstResponseAt, &s.ResolvedAt, &s.AwaitingReplySince,
+		&s.PendingUntil, &s.AutoCloseAt,
+	} {
+		*p = normTime(*p)
+	}
+	if len(s.Fired) == 0 {
+		s.Fired = nil
+	}
+	if len(s.Breached) == 0 {
+		s.Breached = nil
+	}
+	return s
 }
 
 // requireTicket fails unless got equals want in every field.

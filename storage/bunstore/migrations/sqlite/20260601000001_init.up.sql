@@ -37,10 +37,13 @@ CREATE TABLE IF NOT EXISTS {{.Prefix}}tickets (
     actions         text NOT NULL,
     reason          text NOT NULL DEFAULT '',
     closure_reason  text NOT NULL DEFAULT '',
+    follow_up_of    text NOT NULL DEFAULT '',
     created_by      text NOT NULL DEFAULT '',
     created_at      text NOT NULL,
     updated_at      text NOT NULL,
     closed_at       text,
+    sla             text NOT NULL DEFAULT '{}',
+    sla_next_check_at text,
     version         integer NOT NULL,
     CONSTRAINT {{.Prefix}}tickets_number_key UNIQUE (tenant_id, number)
 );
@@ -84,6 +87,15 @@ CREATE INDEX IF NOT EXISTS {{.Prefix}}tickets_email_idx ON {{.Prefix}}tickets (t
 --bun:split
 
 CREATE INDEX IF NOT EXISTS {{.Prefix}}tickets_mobile_idx ON {{.Prefix}}tickets (tenant_id, customer_mobile, created_at, id);
+
+--bun:split
+
+-- What TicketClaimDue reads: the tickets with an SLA check, reminder or
+-- auto-close ahead, in wake order, across tenants. Tickets with nothing
+-- left to check leave the index, so a sweep's cost follows the due
+-- tickets, not all tickets.
+CREATE INDEX IF NOT EXISTS {{.Prefix}}tickets_sla_due_idx ON {{.Prefix}}tickets (sla_next_check_at, id)
+    WHERE sla_next_check_at IS NOT NULL;
 
 --bun:split
 

@@ -1,0 +1,253 @@
+package ticketkit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ticketkit/ticketkit/notify"
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+	"github.com/ticketkit/ticketkit/workflow"
+)
+
+// escalationBatch is how many due tickets one transaction of a sweep
+// claims and handles.
+const escalationBatch = 100
+
+// EscalationResult counts what one escalation sweep did.
+type EscalationResult struct {
+	// Tickets is the number of due tickets the sweep handled.
+	Tickets int
+	// Warnings, Breaches and Escalations count the firings of SLA
+	// clocks: warning percentages, targets reached and escalation
+	// levels.
+	Warnings    int
+	Breaches    int
+	Escalations int
+	// Reminders counts waiting tickets woken because their
+	// pending-until time passed.
+	Reminders int
+	// AutoClosed counts resolved tickets closed after
+	// Config.AutoCloseAfter.
+	AutoClosed int
+}
+
+func (r *EscalationResult) add(o EscalationResult) {
+	r.Tickets += o.Tickets
+	r.Warnings += o.Warnings
+	r.Breaches += o.Breaches
+	r.Escalations += o.Escalations
+	r.Reminders += o.Reminders
+	r.AutoClosed += o.AutoClosed
+}
+
+// AutoCloseReason is the closure reason of tickets the escalation sweep
+// closes after Config.AutoCloseAfter.
+const AutoCloseReason = "closed automatically after resolution"
+
+// RunEscalations runs one escalation sweep over the tickets of all
+// tenants whose SLA wake time has come: it fires their warnings,
+// breaches and escalation levels, wakes waiting tickets whose
+// pending-until time passed and closes resolved tickets due for
+// auto-closing.
+//
+// Each batch of due tickets is claimed, handled and stored in one
+// transaction, with a history line per firing, the changes the
+// escalation levels make (notify, reassign, raise priority, move to a
+// status, on behalf of the system actor) and their notifications: a
+// [notify.KindEscalated] event per level fired, whose Changes hold the
+// level's history line. Firings are recorded in the ticket's SLA state
+// in the same transaction, so each level fires exactly once per cycle
+// however many sweeps run at once, in one process or several: the
+// claim locks the tickets it returns (see storage.Tx.TicketClaimDue).
+//
+// Without Config.SLA, RunEscalations does nothing.
+func (d *Desk) RunEscalations(ctx context.Context) (EscalationResult, error) {
+	var total EscalationResult
+	if d.sla == nil {
+		return total, nil
+	}
+	now := d.now()
+	handled := make(map[string]bool)
+	for conflicts := 0; ; {
+		var res EscalationResult
+		var notices []notify.Event
+		var claimed, fresh []string
+		err := d.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+			res, notices, claimed, fresh = EscalationResult{}, nil, nil, nil
+			due, err := tx.TicketClaimDue(ctx, storage.TicketClaimDueParams{Now: now, Limit: escalationBatch})
+			if err != nil {
+				return fmt.Errorf("ticketkit: claim due tickets: %w", err)
+			}
+			var steps []*escalation
+			for _, t := range due {
+				claimed = append(claimed, t.ID)
+				if handled[t.ID] {
+					continue // still due after being handled: leave it to the next sweep
+				}
+				fresh = append(fresh, t.ID)
+				steps = append(steps, d.escalate(ctx, t, now, &res))
+			}
+			notices, err = d.storeEscalations(ctx, tx, steps)
+			return err
+		})
+		if errors.Is(err, ErrConflict) && conflicts < maxConflictRetries && ctx.Err() == nil {
+			conflicts++ // a busy database or a concurrent writer: run the batch again
+			continue
+		}
+		if err != nil {
+			return total, err
+		}
+		for _, id := range fresh {
+			handled[id] = true
+		}
+		total.add(res)
+		d.deliver(ctx, notices)
+		if len(claimed) < escalationBatch || len(fresh) == 0 {
+			return total, nil
+		}
+	}
+}
+
+// escalation is what the sweep did to one ticket, to store.
+type escalation struct {
+	before, t *ticket.Ticket
+	b         *batch
+	// lines are the history lines of the firings, reminders and
+	// auto-closes; escalated counts the levels fired.
+	lines     []ticket.Event
+	escalated int
+}
+
+// escalate fires what has come due on t at now: SLA firings and the
+// escalation levels' changes, a pending reminder, an auto-close.
+func (d *Desk) escalate(ctx context.Context, t *ticket.Ticket, now time.Time, res *EscalationResult) *escalation {
+	actor := ticket.SystemActor(t.TenantID)
+	e := &escalation{before: t.Clone(), t: t, b: &batch{actor: actor}}
+	res.Tickets++
+
+	st, firings := d.sla.Evaluate(t.SLA, t, now)
+	t.SLA = st
+	for _, f := range firings {
+		e.lines = append(e.lines, firingLine(f))
+		switch f.Kind {
+		case workflow.FiringWarning:
+			res.Warnings++
+		case workflow.FiringBreach:
+			res.Breaches++
+		case workflow.FiringEscalation:
+			res.Escalations++
+			e.escalated++
+			f.Level.Apply(t, actor, now, newID)
+			if f.Level.Status != "" {
+				d.moveTo(ctx, t, actor, f.Level.Status, "", now)
+			}
+		}
+	}
+	if at := t.SLA.PendingUntil; !at.IsZero() && !at.After(now) {
+		res.Reminders++
+		t.SLA.PendingUntil = time.Time{}
+		e.lines = append(e.lines, ticket.Event{Field: ticket.FieldSLAReminder, New: "pending until " + at.Format(time.RFC3339) + " passed"})
+		d.moveTo(ctx, t, actor, d.wakeStatus, "", now)
+	}
+	if at := t.SLA.AutoCloseAt; !at.IsZero() && !at.After(now) {
+		t.SLA.AutoCloseAt = time.Time{}
+		if d.moveTo(ctx, t, actor, d.closedStatus(), AutoCloseReason, now) {
+			res.AutoClosed++
+		}
+	}
+	e.lines = append(e.lines, ticket.Diff(e.before, t)...)
+	if len(e.lines) > 0 {
+		t.UpdatedAt = now
+	}
+	// What the levels changed (priority, department, status) moves the
+	// clocks too: a higher priority may select another policy.
+	d.observeSLA(e.before, t, workflow.Observation{}, now)
+	return e
+}
+
+// storeEscalations stores the tickets of one batch of the sweep, then
+// their history lines and notifications, in as few statements as the
+// store allows, and returns the notifications.
+func (d *Desk) storeEscalations(ctx context.Context, tx storage.Tx, steps []*escalation) ([]notify.Event, error) {
+	if len(steps) == 0 {
+		return nil, nil
+	}
+	tickets := make([]*ticket.Ticket, len(steps))
+	for i, e := range steps {
+		tickets[i] = e.t
+	}
+	if u, ok := tx.(storage.TicketBatchUpdater); ok {
+		if err := u.TicketUpdateBatch(ctx, tickets); err != nil {
+			return nil, fmt.Errorf("ticketkit: update due tickets: %w", err)
+		}
+	} else {
+		for _, t := range tickets {
+			if err := tx.TicketUpdate(ctx, t); err != nil {
+				return nil, fmt.Errorf("ticketkit: update ticket %s: %w", t.Number, err)
+			}
+		}
+	}
+	all := &batch{}
+	for _, e := range steps {
+		e.b.history(e.t, e.lines)
+		e.b.derive(e.before, e.t, d.catalog)
+		for range e.escalated {
+			e.b.notice(notify.KindEscalated, e.t, nil)
+		}
+		all.events = append(all.events, e.b.events...)
+		all.notices = append(all.notices, e.b.notices...)
+	}
+	if _, err := all.write(ctx, tx, d.lockUntil()); err != nil {
+		return nil, err
+	}
+	return all.notices, nil
+}
+
+// moveTo moves t to status code on behalf of the system actor when the
+// workflow allows it, and reports whether it did. A refusal is logged
+// and leaves t as it is: an escalation must not stop the sweep.
+func (d *Desk) moveTo(ctx context.Context, t *ticket.Ticket, actor ticket.Actor, code, reason string, now time.Time) bool {
+	if code == "" || t.Status == code {
+		return false
+	}
+	dec, err := d.workflow.Decide(ctx, workflow.Request{Ticket: t, Actor: actor, To: code, Reason: reason, Now: now})
+	if err != nil {
+		d.log.WarnContext(ctx, "ticketkit: escalation sweep could not change the status", "ticket", t.Number, "to", code, "err", err)
+		return false
+	}
+	dec.Apply(t, actor, now, newID)
+	return true
+}
+
+// closedStatus returns the first status of category closed.
+func (d *Desk) closedStatus() string {
+	for _, s := range d.catalog.Statuses() {
+		if s.Category == ticket.CategoryClosed {
+			return s.Code
+		}
+	}
+	return ""
+}
+
+// firingLine returns the history line of a firing, such as
+// "level 2: resolution at 150% of policy std (c1:resolution:L2), notify supervisor".
+func firingLine(f workflow.Firing) ticket.Event {
+	var field, what string
+	switch f.Kind {
+	case workflow.FiringWarning:
+		field, what = ticket.FieldSLAWarning, fmt.Sprintf("%s at %d%%", f.Target, f.Percent)
+	case workflow.FiringBreach:
+		field, what = ticket.FieldSLABreach, fmt.Sprintf("%s target reached", f.Target)
+	default:
+		field, what = ticket.FieldSLAEscalation, fmt.Sprintf("level %d: %s at %d%%", f.Level.Level, f.Target, f.Percent)
+	}
+	text := fmt.Sprintf("%s of policy %s (%s)", what, f.Policy, f.Key)
+	if f.Level != nil && len(f.Level.Notify) > 0 {
+		text += ", notify " + strings.Join(f.Level.Notify, ", ")
+	}
+	return ticket.Event{Field: field, New: text}
+}

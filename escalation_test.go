@@ -1,0 +1,401 @@
+package ticketkit_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/clock"
+	"github.com/ticketkit/ticketkit/notify"
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+	"github.com/ticketkit/ticketkit/workflow"
+)
+
+func hours(n float64) workflow.Duration {
+	return workflow.Duration(time.Duration(n * float64(time.Hour)))
+}
+
+// testSLA has, on the always-open calendar, an "urgent" policy (1 h
+// first response, 2 h resolution) and a "std" policy (2 h first
+// response, 8 h resolution, a warning at 50 %, level 1 at 100 %: notify
+// the supervisors and assign the lead; level 2 at 150 %: notify the head,
+// raise the priority to high and move to escalated).
+func testSLA(t testing.TB) *workflow.SLA {
+	t.Helper()
+	s, err := workflow.NewSLA(workflow.SLAConfig{Policies: []workflow.Policy{
+		{
+			Name:    "urgent",
+			When:    workflow.Conditions{Priorities: []string{ticket.PriorityUrgent}},
+			Targets: workflow.Targets{FirstResponse: hours(1), Resolution: hours(2)},
+		},
+		{
+			Name:    "std",
+			Targets: workflow.Targets{FirstResponse: hours(2), Resolution: hours(8)},
+			WarnAt:  []int{50},
+			Levels: []workflow.Level{
+				{Level: 1, Target: workflow.TargetResolution, At: 100, Notify: []string{"supervisor"},
+					Effects: []workflow.Effect{{Set: map[string]string{workflow.SetAssignee: "lead-1"}}}},
+				{Level: 2, Target: workflow.TargetResolution, At: 150, Notify: []string{"user:u-head"},
+					Effects: []workflow.Effect{{Set: map[string]string{workflow.SetPriority: ticket.PriorityHigh}}},
+					Status:  ticket.StatusEscalated},
+			},
+		},
+	}}, nil)
+	require.NoError(t, err)
+	return s
+}
+
+// slaDesk is a desk with testSLA on a fake clock at t0.
+type slaDesk struct {
+	desk  *ticketkit.Desk
+	store storage.Store
+	clock *clock.Fake
+}
+
+func newSLADesk(t testing.TB, store storage.Store, mods ...func(*ticketkit.Config)) *slaDesk {
+	t.Helper()
+	clk := clock.NewFake(t0)
+	cfg := ticketkit.Config{Store: store, Clock: clk, SLA: testSLA(t)}
+	for _, m := range mods {
+		m(&cfg)
+	}
+	d, err := ticketkit.New(cfg)
+	require.NoError(t, err)
+	return &slaDesk{desk: d, store: store, clock: clk}
+}
+
+// at moves the clock to t0 plus h hours.
+func (s *slaDesk) at(h float64) { s.clock.Set(t0.Add(time.Duration(h * float64(time.Hour)))) }
+
+func (s *slaDesk) sweep(t testing.TB) ticketkit.EscalationResult {
+	t.Helper()
+	res, err := s.desk.RunEscalations(context.Background())
+	require.NoError(t, err)
+	return res
+}
+
+func (s *slaDesk) get(t testing.TB, id string) *ticket.Ticket {
+	t.Helper()
+	tk, err := s.desk.Get(context.Background(), agent, id)
+	require.NoError(t, err)
+	return tk
+}
+
+func (s *slaDesk) move(t testing.TB, id, to string, mods ...func(*ticketkit.TransitionParams)) *ticket.Ticket {
+	t.Helper()
+	p := ticketkit.TransitionParams{TicketID: id, To: to, Reason: "test"}
+	for _, m := range mods {
+		m(&p)
+	}
+	tk, err := s.desk.Transition(context.Background(), agent, p)
+	require.NoError(t, err)
+	return tk
+}
+
+// historyOf returns the ticket's history lines on the given fields.
+func historyOf(t testing.TB, s *slaDesk, id string, fields ...string) []string {
+	t.Helper()
+	events, err := s.desk.History(context.Background(), agent, id)
+	require.NoError(t, err)
+	var out []string
+	for _, e := range events {
+		for _, f := range fields {
+			if e.Field == f {
+				out = append(out, e.Field+": "+e.New)
+			}
+		}
+	}
+	return out
+}
+
+// outboxKinds counts the outbox entries by kind, claiming them all.
+func outboxKinds(t testing.TB, st storage.Store) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for {
+		es, err := st.OutboxClaim(context.Background(), storage.OutboxClaimParams{Now: t0.Add(1000 * time.Hour), LockFor: time.Hour, Limit: storage.MaxLimit})
+		require.NoError(t, err)
+		if len(es) == 0 {
+			return out
+		}
+		for _, e := range es {
+			out[e.Kind]++
+		}
+	}
+}
+
+func TestEscalationThroughTwoLevels(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			s := newSLADesk(t, b.open(t))
+			ctx := context.Background()
+			tk, err := s.desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Broken kettle"})
+			require.NoError(t, err)
+			require.Equal(t, "std", tk.SLA.Policy)
+			require.Equal(t, t0.Add(2*time.Hour), tk.SLA.FirstResponseDue)
+			require.Equal(t, t0.Add(8*time.Hour), tk.SLA.ResolutionDue)
+
+			s.at(1)
+			_, err = s.desk.Reply(ctx, agent, ticketkit.MessageParams{TicketID: tk.ID, Body: "Looking into it"})
+			require.NoError(t, err)
+			got := s.get(t, tk.ID)
+			require.Equal(t, t0.Add(time.Hour), got.SLA.FirstResponseAt, "the agent's reply meets the first response")
+			require.True(t, got.SLA.FirstResponseDue.IsZero())
+
+			s.at(3.9)
+			require.Equal(t, ticketkit.EscalationResult{}, s.sweep(t), "nothing is due yet")
+			s.at(4)
+			require.Equal(t, ticketkit.EscalationResult{Tickets: 1, Warnings: 1}, s.sweep(t))
+			require.Equal(t, ticketkit.EscalationResult{}, s.sweep(t), "a warning fires once")
+
+			s.at(8)
+			require.Equal(t, ticketkit.EscalationResult{Tickets: 1, Breaches: 1, Escalations: 1}, s.sweep(t))
+			got = s.get(t, tk.ID)
+			require.Equal(t, "lead-1", got.Assignee, "level 1 assigns the lead")
+			require.Equal(t, ticket.StatusOpen, got.Status)
+
+			s.at(12)
+			require.Equal(t, ticketkit.EscalationResult{Tickets: 1, Escalations: 1}, s.sweep(t))
+			got = s.get(t, tk.ID)
+			require.Equal(t, ticket.PriorityHigh, got.Priority, "level 2 raises the priority")
+			require.Equal(t, ticket.StatusEscalated, got.Status, "level 2 escalates")
+			require.True(t, got.SLA.NextCheckAt.IsZero(), "nothing left to fire")
+			require.Equal(t, []string{"c1:resolution"}, got.SLA.Breached)
+
+			s.at(500)
+			require.Equal(t, ticketkit.EscalationResult{}, s.sweep(t), "every level fired once")
+
+			require.Equal(t, []string{
+				"sla.warning: resolution at 50% of policy std (c1:resolution:warn50)",
+				"sla.breach: resolution target reached of policy std (c1:resolution)",
+				"sla.escalation: level 1: resolution at 100% of policy std (c1:resolution:L1), notify supervisor",
+				"assignee: lead-1",
+				"sla.escalation: level 2: resolution at 150% of policy std (c1:resolution:L2), notify user:u-head",
+				"status: escalated",
+				"priority: high",
+			}, historyOf(t, s, tk.ID, ticket.FieldSLAWarning, ticket.FieldSLABreach, ticket.FieldSLAEscalation,
+				ticket.FieldAssignee, ticket.FieldStatus, ticket.FieldPriority))
+			kinds := outboxKinds(t, s.store)
+			require.Equal(t, 2, kinds[string(notify.KindEscalated)])
+			require.Equal(t, 1, kinds[string(notify.KindAssigned)])
+		})
+	}
+}
+
+func TestSLAPausesWhileWaitingOnCustomer(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			s := newSLADesk(t, b.open(t))
+			ctx := context.Background()
+			tk, err := s.desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Which filter?"})
+			require.NoError(t, err)
+			s.at(1)
+			_, err = s.desk.Reply(ctx, agent, ticketkit.MessageParams{TicketID: tk.ID, Body: "Which model is it?"})
+			require.NoError(t, err)
+			s.at(2)
+			got := s.move(t, tk.ID, ticket.StatusWaiting)
+			require.True(t, got.SLA.Paused)
+			require.True(t, got.SLA.ResolutionDue.IsZero(), "no due time while paused")
+
+			s.at(30)
+			require.Equal(t, ticketkit.EscalationResult{}, s.sweep(t), "a paused clock fires nothing")
+
+			// The customer answers: the ticket goes back to work, and
+			// the 28 h spent waiting do not count.
+			s.move(t, tk.ID, ticket.StatusInProgress)
+			got = s.get(t, tk.ID)
+			require.False(t, got.SLA.Paused)
+			require.Equal(t, 28*time.Hour, got.SLA.PausedTotal)
+			require.Equal(t, 2*time.Hour, got.SLA.ResolutionSpent)
+			require.Equal(t, t0.Add(36*time.Hour), got.SLA.ResolutionDue, "6 h left from hour 30")
+
+			s.at(36)
+			require.Equal(t, ticketkit.EscalationResult{Tickets: 1, Warnings: 1, Breaches: 1, Escalations: 1}, s.sweep(t))
+		})
+	}
+}
+
+func TestPendingUntilWakesTheTicket(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			s := newSLADesk(t, b.open(t))
+			ctx := context.Background()
+			tk, err := s.desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "Send us a photo"})
+			require.NoError(t, err)
+			s.at(1)
+			got := s.move(t, tk.ID, ticket.StatusWaiting, func(p *ticketkit.TransitionParams) { p.PendingUntil = t0.Add(49 * time.Hour) })
+			require.Equal(t, t0.Add(49*time.Hour), got.SLA.PendingUntil)
+
+			s.at(48)
+			require.Equal(t, ticketkit.EscalationResult{}, s.sweep(t))
+			s.at(49)
+			require.Equal(t, ticketkit.EscalationResult{Tickets: 1, Reminders: 1}, s.sweep(t))
+			got = s.get(t, tk.ID)
+			require.Equal(t, ticket.StatusInProgress, got.Status, "woken into the wake status")
+			require.True(t, got.SLA.PendingUntil.IsZero())
+			require.False(t, got.SLA.Paused)
+			require.Equal(t, 48*time.Hour, got.SLA.PausedTotal)
+			require.Equal(t, []string{
+				"sla.reminder: pending until 2026-03-04T10:00:00Z passed",
+				"status: in_progress",
+			}, historyOf(t, s, tk.ID, ticket.FieldSLAReminder, ticket.FieldStatus)[1:])
+
+			_, err = s.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusResolved, PendingUntil: t0.Add(100 * time.Hour)})
+			require.ErrorAs(t, err, new(*ticket.ValidationError), "only pausing statuses wait")
+		})
+	}
+}
+
+func TestPriorityChangeRecomputesDues(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			s := newSLADesk(t, b.open(t))
+			ctx := context.Background()
+			tk, err := s.desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Leak"})
+			require.NoError(t, err)
+			require.Equal(t, t0.Add(8*time.Hour), tk.SLA.ResolutionDue)
+
+			s.at(0.5)
+			urgent := ticket.PriorityUrgent
+			got, err := s.desk.Update(ctx, agent, ticketkit.UpdateParams{TicketID: tk.ID, Priority: &urgent})
+			require.NoError(t, err)
+			require.Equal(t, "urgent", got.SLA.Policy)
+			require.Equal(t, t0.Add(time.Hour), got.SLA.FirstResponseDue, "30 min spent of the urgent 1 h")
+			require.Equal(t, t0.Add(2*time.Hour), got.SLA.ResolutionDue, "30 min spent of the urgent 2 h")
+
+			s.at(2)
+			res := s.sweep(t)
+			require.Equal(t, ticketkit.EscalationResult{Tickets: 1, Breaches: 2}, res)
+			got = s.get(t, tk.ID)
+			require.ElementsMatch(t, []string{"c1:first_response", "c1:resolution"}, got.SLA.Breached)
+		})
+	}
+}
+
+func TestReopenStartsANewCycle(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			s := newSLADesk(t, b.open(t))
+			ctx := context.Background()
+			tk, err := s.desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Refund"})
+			require.NoError(t, err)
+			s.at(8)
+			require.Equal(t, ticketkit.EscalationResult{Tickets: 1, Warnings: 2, Breaches: 2, Escalations: 1}, s.sweep(t), "both clocks warn and breach")
+			s.at(9)
+			got := s.move(t, tk.ID, ticket.StatusResolved)
+			require.Equal(t, t0.Add(9*time.Hour), got.SLA.ResolvedAt)
+			require.True(t, got.SLA.NextCheckAt.IsZero())
+
+			s.at(20)
+			got = s.move(t, tk.ID, ticket.StatusInProgress)
+			require.Equal(t, 2, got.SLA.Cycle)
+			require.Equal(t, 1, got.SLA.ReopenCount)
+			require.True(t, got.SLA.ResolvedAt.IsZero())
+			require.Equal(t, t0.Add(28*time.Hour), got.SLA.ResolutionDue)
+
+			s.at(28)
+			require.Equal(t, ticketkit.EscalationResult{Tickets: 1, Warnings: 2, Breaches: 2, Escalations: 1}, s.sweep(t),
+				"the new cycle fires its own warnings, breaches and level 1 (still no first response)")
+			require.Len(t, historyOf(t, s, tk.ID, ticket.FieldSLAEscalation), 2)
+		})
+	}
+}
+
+func TestResolvedTicketsCloseAutomatically(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			s := newSLADesk(t, b.open(t), func(c *ticketkit.Config) { c.AutoCloseAfter = 72 * time.Hour })
+			tk, err := s.desk.Open(context.Background(), agent, ticketkit.OpenParams{Subject: "Done soon"})
+			require.NoError(t, err)
+			s.at(1)
+			got := s.move(t, tk.ID, ticket.StatusResolved)
+			require.Equal(t, t0.Add(73*time.Hour), got.SLA.AutoCloseAt)
+			s.at(72)
+			require.Equal(t, ticketkit.EscalationResult{}, s.sweep(t))
+			s.at(73)
+			require.Equal(t, ticketkit.EscalationResult{Tickets: 1, AutoClosed: 1}, s.sweep(t))
+			got = s.get(t, tk.ID)
+			require.Equal(t, ticket.StatusClosed, got.Status)
+			require.Equal(t, ticketkit.AutoCloseReason, got.ClosureReason)
+			require.Equal(t, t0.Add(73*time.Hour), got.ClosedAt)
+			require.True(t, got.SLA.WakeAt().IsZero())
+		})
+	}
+}
+
+func TestConcurrentSweepersNeverFireALevelTwice(t *testing.T) {
+	n := 150
+	if testing.Short() {
+		n = 40
+	}
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			store := b.open(t)
+			s := newSLADesk(t, store)
+			ctx := context.Background()
+			ids := make([]string, n)
+			for i := range n {
+				tk, err := s.desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "many"})
+				require.NoError(t, err)
+				ids[i] = tk.ID
+			}
+			// Two desks on one store, as two processes would run.
+			other := newSLADesk(t, store)
+			s.at(12)
+			other.at(12)
+
+			var mu sync.Mutex
+			var total ticketkit.EscalationResult
+			var wg sync.WaitGroup
+			for _, d := range []*slaDesk{s, other, s, other} {
+				wg.Go(func() {
+					for range 3 {
+						res, err := d.desk.RunEscalations(ctx)
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						mu.Lock()
+						total.Tickets += res.Tickets
+						total.Warnings += res.Warnings
+						total.Breaches += res.Breaches
+						total.Escalations += res.Escalations
+						mu.Unlock()
+					}
+				})
+			}
+			wg.Wait()
+			require.Equal(t, ticketkit.EscalationResult{Tickets: n, Warnings: 2 * n, Breaches: 2 * n, Escalations: 2 * n}, total)
+			for _, id := range ids[:10] {
+				require.Len(t, historyOf(t, s, id, ticket.FieldSLAEscalation), 2)
+			}
+			require.Equal(t, 2*n, outboxKinds(t, store)[string(notify.KindEscalated)])
+		})
+	}
+}
+
+func TestEscalationWorkerStartsAndStops(t *testing.T) {
+	s := newSLADesk(t, backends()[0].open(t))
+	tk, err := s.desk.Open(context.Background(), agent, ticketkit.OpenParams{Subject: "worker"})
+	require.NoError(t, err)
+	s.at(8)
+	w, err := ticketkit.NewEscalationWorker(ticketkit.EscalationWorkerConfig{Desk: s.desk, Interval: time.Millisecond})
+	require.NoError(t, err)
+	require.NoError(t, w.Start(context.Background()))
+	require.Error(t, w.Start(context.Background()), "already started")
+	require.Eventually(t, func() bool { return s.get(t, tk.ID).Assignee == "lead-1" }, 5*time.Second, time.Millisecond)
+	require.NoError(t, w.Stop(context.Background()))
+	require.NoError(t, w.Stop(context.Background()), "stopping twice is fine")
+
+	_, err = ticketkit.NewEscalationWorker(ticketkit.EscalationWorkerConfig{})
+	require.Error(t, err)
+	plain, err := ticketkit.New(ticketkit.Config{Store: backends()[0].open(t)})
+	require.NoError(t, err)
+	_, err = ticketkit.NewEscalationWorker(ticketkit.EscalationWorkerConfig{Desk: plain})
+	require.Error(t, err, "a desk without SLA has nothing to sweep")
+}

@@ -1,0 +1,44 @@
+package storage
+
+import (
+	"errors"
+	"time"
+
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// TicketClaimDueParams claims the tickets the escalation sweep must look
+// at.
+type TicketClaimDueParams struct {
+	// Now is the current time: tickets whose SLA.WakeAt() is set and not
+	// after it are due. Required.
+	Now time.Time
+	// Limit is the most tickets to claim; see [ClampLimit].
+	Limit int
+}
+
+// CheckClaimDue returns an error naming what is wrong with p, for
+// adapters.
+func CheckClaimDue(p TicketClaimDueParams) error {
+	if p.Now.IsZero() {
+		return errors.New("claim due tickets: Now is required")
+	}
+	return nil
+}
+
+// StoredSLA returns s as stores keep it, for adapters: every time in UTC
+// at microsecond precision, the zero time left zero, and the lists
+// copied.
+func StoredSLA(s ticket.SLAState) ticket.SLAState {
+	s = s.Clone()
+	for _, t := range []*time.Time{
+		&s.Since, &s.PausedSince, &s.FirstResponseDue, &s.NextResponseDue, &s.ResolutionDue,
+		&s.NextCheckAt, &s.FirstResponseAt, &s.ResolvedAt, &s.AwaitingReplySince,
+		&s.PendingUntil, &s.AutoCloseAt,
+	} {
+		if !t.IsZero() {
+			*t = t.UTC().Truncate(time.Microsecond)
+		}
+	}
+	return s
+}
