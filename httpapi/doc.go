@@ -1,0 +1,110 @@
+// Package httpapi serves a ticketkit Desk as a JSON API over net/http, for
+// custom frontends: an agent console, a customer portal, another system.
+//
+// The handler [New] returns uses the standard library's ServeMux and
+// nothing else. The host mounts it where it likes and tells it who sends
+// each request through Config.Authenticate; the Desk then applies its own
+// rules for that actor: tenants never see each other's tickets, customers
+// see only their own tickets and never internal notes, and only the roles
+// the workflow names may change a status.
+//
+//	api, err := httpapi.New(httpapi.Config{
+//		Desk:         desk,
+//		Authenticate: func(r *http.Request) (ticketkit.Actor, error) { return mySession(r) },
+//	})
+//	mux.Handle("/api/", http.StripPrefix("/api", api))
+//
+// # Routes
+//
+//	POST  /tickets                                        open a ticket (201)
+//	GET   /tickets                                        search tickets, one page at a time
+//	GET   /tickets/{id}                                   read a ticket
+//	GET   /tickets/by-number/{number}                     read a ticket by its number, any letter case
+//	PATCH /tickets/{id}                                   change fields (staff)
+//	POST  /tickets/{id}/transitions                       change the status
+//	POST  /tickets/{id}/assignment                        route to a department and/or assignee (staff)
+//	GET   /tickets/{id}/messages                          read the thread, oldest first
+//	POST  /tickets/{id}/messages                          reply, or add an internal note (201)
+//	GET   /tickets/{id}/messages/{mid}/attachments/{aid}  download an attachment
+//	GET   /tickets/{id}/history                           the ticket's change history
+//	GET   /catalog                                        statuses, priorities, categories... with labels
+//	GET   /openapi.yaml                                   the OpenAPI 3.1 document (no authentication)
+//
+// The OpenAPI document, also returned by [OpenAPI], describes every
+// request and response in detail; a test keeps it in step with the
+// routes.
+//
+// # JSON
+//
+// Requests and responses are JSON objects with snake_case members; times
+// are RFC 3339 strings in UTC. Request bodies must be sent as
+// application/json, are limited to Config.MaxBodySize and may not hold
+// members the route does not know. A ticket is the JSON form of
+// ticket.Ticket:
+//
+//	{"id": "0196...", "number": "TK-2026-000001", "tenant_id": "shop",
+//	 "subject": "Blender jar cracked", "description": "...",
+//	 "status": "open", "priority": "high", "category": "complaint",
+//	 "department": "service", "channel": "in_store",
+//	 "customer": {"id": "L-4411", "name": "Ada", "email": "ada@example.com", "mobile": "+33612345678"},
+//	 "contacts": [...], "references": [{"kind": "transaction", "id": "POS-88-1203"}],
+//	 "assignee": "u7", "tags": [...], "fields": {"serial": "X1"}, "actions": [...],
+//	 "reason": "CR01", "closure_reason": "...", "created_by": "clerk-12",
+//	 "created_at": "...", "updated_at": "...", "closed_at": "...", "sla": {...},
+//	 "version": 3}
+//
+// Changes answer with the ticket as stored. Every change takes an
+// optional "version": when it is set and the ticket has moved on, the
+// change fails with 409 and nothing is changed.
+//
+// A message is {"id", "ticket_id", "kind" (customer, reply, note or
+// system), "type", "author_id", "author_role", "body", "attachments":
+// [{"id", "name", "content_type", "size", "sha256"}], "created_at"}.
+// POST /tickets/{id}/messages takes {"kind": "reply" or "note", "body",
+// "type"} as JSON, or the same fields as multipart/form-data with any
+// number of files in the field "attachments", limited together to
+// Config.MaxUploadSize and each to the Desk's MaxAttachmentSize.
+// Attachments are downloaded with their Content-Type, as attachments
+// (Content-Disposition), with X-Content-Type-Options: nosniff and a
+// sandboxing Content-Security-Policy, so that no upload runs in the
+// frontend's origin.
+//
+// Lists are pages: {"tickets": [...], "next_cursor": "..."}, where
+// next_cursor is absent on the last page and is passed back as the query
+// parameter cursor. GET /tickets filters by status, status_category,
+// priority, category, department and assignee (each repeatable or
+// comma-separated), created_from and created_to (RFC 3339, [from, to)),
+// customer_id, customer_mobile, customer_email, number and q (subject
+// text), and orders by sort (created_at, updated_at, priority, status,
+// category, number) and desc, with limit rows per page (default 50, at
+// most 500). Unknown parameters are refused.
+//
+// GET /catalog returns the desk's statuses, priorities, categories,
+// departments, reason codes and custom fields, each with its label in
+// the locale asked for with ?locale= or Accept-Language (falling back from
+// fr-CA to fr to the catalog's own text) and the icon and colour to show.
+//
+// # Errors
+//
+// Every error has one shape:
+//
+//	{"error": {"code": "validation_failed", "message": "the request has invalid fields",
+//	           "fields": [{"field": "customer.email", "code": "email", "message": "must be a valid email address"}]}}
+//
+// The codes and statuses are:
+//
+//	400 malformed_request       the JSON, query string or form cannot be parsed
+//	400 validation_failed       "fields" names each bad field (also unknown members
+//	                            and parameters, code unknown_field / unknown_parameter)
+//	401 unauthenticated         Config.Authenticate returned an error
+//	403 forbidden               the actor's role may not do this (a customer changing a status)
+//	404 not_found               no such ticket, message or attachment, also when it is
+//	                            another tenant's or another customer's; or no such route
+//	405 method_not_allowed      the path exists with other methods (see Allow)
+//	409 version_conflict        the ticket changed since the "version" given
+//	409 transition_not_allowed  the workflow has no such move from the current status
+//	413 too_large               body, upload or file over its limit
+//	415 unsupported_media_type  wrong Content-Type
+//	500 internal                anything else; the cause goes to Config.Logger
+//	501 attachments_unsupported the Desk has no blob store
+package httpapi

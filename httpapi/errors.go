@@ -1,0 +1,205 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/workflow"
+)
+
+// Error codes of the error document's "code" member. They are part of the
+// API: clients may switch on them.
+const (
+	codeMalformed        = "malformed_request"       // 400: unparsable JSON, query or form.
+	codeValidation       = "validation_failed"       // 400: fields listed in "fields".
+	codeUnauthenticated  = "unauthenticated"         // 401: Authenticate refused the request.
+	codeForbidden        = "forbidden"               // 403: the actor's role may not do this.
+	codeNotFound         = "not_found"               // 404: no such ticket, message, attachment or route.
+	codeMethodNotAllowed = "method_not_allowed"      // 405: the path exists with other methods.
+	codeConflict         = "version_conflict"        // 409: the ticket changed since the given version.
+	codeTransition       = "transition_not_allowed"  // 409: the workflow has no such move from the current status.
+	codeTooLarge         = "too_large"               // 413: body, upload or file over its limit.
+	codeUnsupportedMedia = "unsupported_media_type"  // 415: wrong Content-Type.
+	codeInternal         = "internal"                // 500: anything else; the cause is logged.
+	codeNoAttachments    = "attachments_unsupported" // 501: the Desk has no blob store.
+)
+
+// apiError is an error answered with a given status and error document.
+// Endpoints return it for problems they find themselves.
+type apiError struct {
+	status  int
+	Code    string       `json:"code"`
+	Message string       `json:"message"`
+	Fields  []fieldError `json:"fields,omitempty"`
+}
+
+// fieldError is one invalid field of a request.
+type fieldError struct {
+	Field   string `json:"field"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func (e *apiError) Error() string { return "httpapi: " + e.Code + ": " + e.Message }
+
+// errorDocument is the body of every error response.
+type errorDocument struct {
+	Error *apiError `json:"error"`
+}
+
+// invalid returns a 400 validation error listing fields.
+func invalid(fields ...fieldError) *apiError {
+	return &apiError{status: http.StatusBadRequest, Code: codeValidation, Message: "the request has invalid fields", Fields: fields}
+}
+
+// malformed returns a 400 error for a request that cannot be parsed.
+func malformed(msg string) *apiError {
+	return &apiError{status: http.StatusBadRequest, Code: codeMalformed, Message: msg}
+}
+
+// tooLarge returns a 413 error.
+func tooLarge(msg string, fields ...fieldError) *apiError {
+	return &apiError{status: http.StatusRequestEntityTooLarge, Code: codeTooLarge, Message: msg, Fields: fields}
+}
+
+// notFound returns a 404 error.
+func notFound(what string) *apiError {
+	return &apiError{status: http.StatusNotFound, Code: codeNotFound, Message: what + " not found"}
+}
+
+// fail answers err with the error document and the status it maps to.
+// Causes of 500 responses are logged, never shown.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	h.writeError(w, h.classify(r, err))
+}
+
+// classify maps an error of an endpoint or of the Desk to a response.
+func (h *handler) classify(r *http.Request, err error) *apiError {
+	var (
+		api        *apiError
+		maxBytes   *http.MaxBytesError
+		transition *ticketkit.TransitionError
+		validation *ticketkit.ValidationError
+	)
+	switch {
+	case errors.As(err, &api):
+		return api
+	case errors.As(err, &maxBytes):
+		return tooLarge("the request body is too large")
+	case errors.As(err, &transition):
+		return transitionError(transition)
+	case errors.As(err, &validation):
+		return h.validationError(r, validation)
+	case errors.Is(err, ticketkit.ErrNotFound):
+		return notFound("ticket")
+	case errors.Is(err, ticketkit.ErrConflict):
+		return &apiError{status: http.StatusConflict, Code: codeConflict,
+			Message: "the ticket changed since the version given; read it again and retry"}
+	case errors.Is(err, ticketkit.ErrForbidden):
+		return &apiError{status: http.StatusForbidden, Code: codeForbidden, Message: "your role may not do this"}
+	case errors.Is(err, ticketkit.ErrNoBlobStore):
+		return &apiError{status: http.StatusNotImplemented, Code: codeNoAttachments,
+			Message: "this desk does not keep attachments"}
+	}
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		h.log.DebugContext(r.Context(), "httpapi: request cancelled", "method", r.Method, "path", r.URL.Path, "err", err)
+	} else {
+		h.log.ErrorContext(r.Context(), "httpapi: internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	return &apiError{status: http.StatusInternalServerError, Code: codeInternal, Message: "internal server error"}
+}
+
+// transitionError maps a refused status change: a role that may not
+// make it is 403, a failed guard names the field that satisfies it
+// (400), and a move the workflow does not have from the current status
+// is 409.
+func transitionError(te *ticketkit.TransitionError) *apiError {
+	msg := te.Reason
+	if msg == "" {
+		msg = te.Error()
+	}
+	switch {
+	case errors.Is(te, ticketkit.ErrForbidden):
+		return &apiError{status: http.StatusForbidden, Code: codeForbidden, Message: msg}
+	case errors.Is(te, ticketkit.ErrGuard):
+		field := "to"
+		if te.Guard == workflow.GuardReasonRequired {
+			field = "reason"
+		}
+		return invalid(fieldError{Field: field, Code: te.Guard, Message: msg})
+	}
+	return &apiError{status: http.StatusConflict, Code: codeTransition, Message: msg}
+}
+
+// validationError maps the Desk's *ValidationError. Problems with the
+// actor are the host's (its Authenticate returned an incomplete actor)
+// and answered with 500; files over the Desk's size limit with 413.
+func (h *handler) validationError(r *http.Request, v *ticketkit.ValidationError) *apiError {
+	fields := make([]fieldError, 0, len(v.Fields))
+	allTooLarge := len(v.Fields) > 0
+	for _, f := range v.Fields {
+		if strings.HasPrefix(f.Field, "actor.") {
+			h.log.ErrorContext(r.Context(), "httpapi: Authenticate returned an invalid actor", "err", v)
+			return &apiError{status: http.StatusInternalServerError, Code: codeInternal, Message: "internal server error"}
+		}
+		allTooLarge = allTooLarge && f.Rule == "max_size"
+		fe := fieldError{Field: f.Field, Code: f.Rule, Message: f.Message}
+		// The Desk's messages for these two are the store's error texts.
+		switch f.Rule {
+		case "cursor":
+			fe.Message = "is not a cursor of this query; start again without it"
+		case "max_size":
+			fe.Message = "the file is larger than this desk accepts"
+		}
+		fields = append(fields, fe)
+	}
+	if allTooLarge {
+		return tooLarge("an attachment is too large", fields...)
+	}
+	return invalid(fields...)
+}
+
+// renameFields renames the fields of a *ValidationError in err from the
+// Desk's names to the names a request used, such as "statuses[1]" to
+// "status[1]"; other errors are returned as they are.
+func renameFields(err error, names map[string]string) error {
+	var v *ticketkit.ValidationError
+	if !errors.As(err, &v) {
+		return err
+	}
+	out := &ticketkit.ValidationError{}
+	for _, f := range v.Fields {
+		head, rest := f.Field, ""
+		if i := strings.IndexAny(f.Field, ".["); i >= 0 {
+			head, rest = f.Field[:i], f.Field[i:]
+		}
+		if n, ok := names[head]; ok {
+			f.Field = n + rest
+		}
+		out.Fields = append(out.Fields, f)
+	}
+	return out
+}
+
+// writeError writes the error document.
+func (h *handler) writeError(w http.ResponseWriter, e *apiError) {
+	if e.status == 0 {
+		e.status = http.StatusInternalServerError
+	}
+	writeJSON(w, e.status, errorDocument{Error: e})
+}
+
+// writeJSON writes v as the JSON response body with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	hdr := w.Header()
+	hdr.Set("Content-Type", "application/json; charset=utf-8")
+	hdr.Del("Content-Length")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	_ = enc.Encode(v) // the client went away; nothing left to tell it
+}

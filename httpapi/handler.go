@@ -1,0 +1,225 @@
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/ticketkit/ticketkit"
+)
+
+// Default limits of [Config].
+const (
+	// DefaultMaxBodySize is the largest JSON request body accepted when
+	// Config.MaxBodySize is zero: 1 MiB.
+	DefaultMaxBodySize int64 = 1 << 20
+	// DefaultMaxUploadSize is the largest multipart/form-data request
+	// (all files of one message together) accepted when
+	// Config.MaxUploadSize is zero: 25 MiB.
+	DefaultMaxUploadSize int64 = 25 << 20
+)
+
+// Config configures the handler [New] returns. Desk and Authenticate are
+// required; every other zero value means the documented default.
+type Config struct {
+	// Desk runs every use case. Required.
+	Desk *ticketkit.Desk
+	// Authenticate tells who sends a request: it returns the actor the
+	// Desk acts for, or an error, which the handler answers with 401
+	// Unauthorized without calling the Desk. It is called once per
+	// request to an authenticated route (every route but GET
+	// /openapi.yaml), so the host checks its own session cookie, bearer
+	// token or API key here. The actor's TenantID scopes every call.
+	// Required.
+	Authenticate func(*http.Request) (ticketkit.Actor, error)
+	// MaxBodySize limits JSON request bodies in bytes; larger bodies are
+	// answered with 413. Default [DefaultMaxBodySize].
+	MaxBodySize int64
+	// MaxUploadSize limits a multipart/form-data request that adds a
+	// message with attachments, in bytes; larger requests are answered
+	// with 413. Each file is further limited by the Desk's
+	// MaxAttachmentSize. Default [DefaultMaxUploadSize].
+	MaxUploadSize int64
+	// Logger receives the causes of 500 responses and of rejected
+	// authentications. Default: discard.
+	Logger *slog.Logger
+}
+
+// New validates cfg and returns an http.Handler serving the JSON API
+// described in the package documentation and in the OpenAPI document it
+// serves at GET /openapi.yaml. Mount it at the root of a server or below
+// a prefix with [http.StripPrefix].
+func New(cfg Config) (http.Handler, error) {
+	if cfg.Desk == nil {
+		return nil, errors.New("httpapi: Config.Desk is required")
+	}
+	if cfg.Authenticate == nil {
+		return nil, errors.New("httpapi: Config.Authenticate is required")
+	}
+	switch {
+	case cfg.MaxBodySize < 0:
+		return nil, errors.New("httpapi: Config.MaxBodySize must not be negative")
+	case cfg.MaxBodySize == 0:
+		cfg.MaxBodySize = DefaultMaxBodySize
+	}
+	switch {
+	case cfg.MaxUploadSize < 0:
+		return nil, errors.New("httpapi: Config.MaxUploadSize must not be negative")
+	case cfg.MaxUploadSize == 0:
+		cfg.MaxUploadSize = DefaultMaxUploadSize
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	h := &handler{
+		desk:      cfg.Desk,
+		auth:      cfg.Authenticate,
+		maxBody:   cfg.MaxBodySize,
+		maxUpload: cfg.MaxUploadSize,
+		log:       cfg.Logger,
+		first:     http.NewServeMux(),
+		rest:      http.NewServeMux(),
+	}
+	for _, rt := range routes() {
+		mux := h.rest
+		if rt.first {
+			mux = h.first
+		}
+		mux.Handle(rt.pattern(), h.wrap(rt))
+	}
+	return h, nil
+}
+
+// handler serves the API. Routes are split over two muxes because
+// ServeMux refuses overlapping patterns where neither is more specific,
+// such as GET /tickets/by-number/{number} and GET /tickets/{id}/history:
+// the routes marked first are tried before the others.
+type handler struct {
+	desk      *ticketkit.Desk
+	auth      func(*http.Request) (ticketkit.Actor, error)
+	maxBody   int64
+	maxUpload int64
+	log       *slog.Logger
+	first     *http.ServeMux
+	rest      *http.ServeMux
+}
+
+// endpoint serves one route for an authenticated actor (the zero Actor
+// on public routes) and returns an error to be answered with the error
+// document.
+type endpoint func(h *handler, w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error
+
+// route is one entry of the route table both the muxes and the OpenAPI
+// test read.
+type route struct {
+	method string
+	// path uses ServeMux and OpenAPI syntax alike: /tickets/{id}.
+	path string
+	// public routes are served without calling Authenticate.
+	public bool
+	// first routes win over the routes of the same shape with a
+	// wildcard where they have a literal segment.
+	first bool
+	serve endpoint
+}
+
+func (rt route) pattern() string { return rt.method + " " + rt.path }
+
+// routes is the route table of the API.
+func routes() []route {
+	return []route{
+		{method: http.MethodPost, path: "/tickets", serve: (*handler).openTicket},
+		{method: http.MethodGet, path: "/tickets", serve: (*handler).searchTickets},
+		{method: http.MethodGet, path: "/tickets/by-number/{number}", first: true, serve: (*handler).getTicketByNumber},
+		{method: http.MethodGet, path: "/tickets/{id}", serve: (*handler).getTicket},
+		{method: http.MethodPatch, path: "/tickets/{id}", serve: (*handler).updateTicket},
+		{method: http.MethodPost, path: "/tickets/{id}/transitions", serve: (*handler).transitionTicket},
+		{method: http.MethodPost, path: "/tickets/{id}/assignment", serve: (*handler).assignTicket},
+		{method: http.MethodGet, path: "/tickets/{id}/messages", serve: (*handler).listMessages},
+		{method: http.MethodPost, path: "/tickets/{id}/messages", serve: (*handler).addMessage},
+		{method: http.MethodGet, path: "/tickets/{id}/messages/{mid}/attachments/{aid}", serve: (*handler).downloadAttachment},
+		{method: http.MethodGet, path: "/tickets/{id}/history", serve: (*handler).history},
+		{method: http.MethodGet, path: "/catalog", serve: (*handler).catalog},
+		{method: http.MethodGet, path: "/openapi.yaml", public: true, serve: (*handler).openAPI},
+	}
+}
+
+// ServeHTTP implements http.Handler.
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if _, pattern := h.first.Handler(r); pattern != "" {
+		h.first.ServeHTTP(w, r)
+		return
+	}
+	if _, pattern := h.rest.Handler(r); pattern != "" {
+		h.rest.ServeHTTP(w, r)
+		return
+	}
+	// No route: let the mux answer (404, 405 with Allow, or a redirect
+	// to the clean path) and turn its plain-text errors into the JSON
+	// error document.
+	h.rest.ServeHTTP(&muxErrorWriter{ResponseWriter: w, h: h, r: r}, r)
+}
+
+// wrap turns an endpoint into an http.Handler: it authenticates the
+// request, sets the headers every response carries, runs the endpoint
+// and answers its error.
+func (h *handler) wrap(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				h.fail(w, r, fmt.Errorf("httpapi: panic serving %s: %v", rt.pattern(), v))
+			}
+		}()
+		hdr := w.Header()
+		hdr.Set("Cache-Control", "no-store")
+		hdr.Set("X-Content-Type-Options", "nosniff")
+		var actor ticketkit.Actor
+		if !rt.public {
+			a, err := h.auth(r)
+			if err != nil {
+				h.log.DebugContext(r.Context(), "httpapi: authentication failed", "method", r.Method, "path", r.URL.Path, "err", err)
+				h.writeError(w, &apiError{status: http.StatusUnauthorized, Code: codeUnauthenticated, Message: "authentication required"})
+				return
+			}
+			actor = a
+		}
+		if err := rt.serve(h, w, r, actor); err != nil {
+			h.fail(w, r, err)
+		}
+	})
+}
+
+// muxErrorWriter rewrites the mux's own error responses (unknown path,
+// method not allowed) into the JSON error document; redirects pass.
+type muxErrorWriter struct {
+	http.ResponseWriter
+	h       *handler
+	r       *http.Request
+	swallow bool
+}
+
+// WriteHeader implements http.ResponseWriter.
+func (m *muxErrorWriter) WriteHeader(status int) {
+	if status < 400 {
+		m.ResponseWriter.WriteHeader(status)
+		return
+	}
+	m.swallow = true
+	e := &apiError{status: status, Code: codeNotFound, Message: "no such route"}
+	if status == http.StatusMethodNotAllowed {
+		e.Code, e.Message = codeMethodNotAllowed, "method not allowed on this path"
+	}
+	m.h.writeError(m.ResponseWriter, e)
+}
+
+// Write implements http.ResponseWriter.
+func (m *muxErrorWriter) Write(b []byte) (int, error) {
+	if m.swallow {
+		return len(b), nil
+	}
+	return m.ResponseWriter.Write(b)
+}

@@ -1,0 +1,309 @@
+package httpapi
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// messageView is the JSON form of a message. It leaves out the tenant
+// and the blob keys of attachments, which are the store's business.
+type messageView struct {
+	ID          string           `json:"id"`
+	TicketID    string           `json:"ticket_id"`
+	Kind        string           `json:"kind"`
+	Type        string           `json:"type,omitempty"`
+	AuthorID    string           `json:"author_id,omitempty"`
+	AuthorRole  string           `json:"author_role,omitempty"`
+	Body        string           `json:"body"`
+	Attachments []attachmentView `json:"attachments"`
+	CreatedAt   time.Time        `json:"created_at"`
+}
+
+// attachmentView is the JSON form of an attachment's metadata.
+type attachmentView struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	ContentType string `json:"content_type,omitempty"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256,omitempty"`
+}
+
+func viewMessage(m *ticket.Message) messageView {
+	v := messageView{
+		ID: m.ID, TicketID: m.TicketID, Kind: string(m.Kind), Type: m.Type,
+		AuthorID: m.AuthorID, AuthorRole: string(m.AuthorRole), Body: m.Body,
+		Attachments: make([]attachmentView, len(m.Attachments)), CreatedAt: m.CreatedAt,
+	}
+	for i, a := range m.Attachments {
+		v.Attachments[i] = attachmentView{ID: a.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256}
+	}
+	return v
+}
+
+// messagePage is the body of GET /tickets/{id}/messages.
+type messagePage struct {
+	Messages   []messageView `json:"messages"`
+	NextCursor string        `json:"next_cursor,omitempty"`
+}
+
+// messageNames maps the Desk's field names to the query parameters of
+// GET /tickets/{id}/messages.
+var messageNames = map[string]string{"kinds": "kind", "after": "cursor"}
+
+func (h *handler) listMessages(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	q, err := newQuery(r, "kind", "created_from", "created_to", "limit", "cursor")
+	if err != nil {
+		return err
+	}
+	var kinds []ticket.MessageKind
+	for _, k := range q.list("kind") {
+		kinds = append(kinds, ticket.MessageKind(k))
+	}
+	p := ticketkit.MessageListParams{
+		TicketID: r.PathValue("id"), Kinds: kinds,
+		CreatedFrom: q.time("created_from"), CreatedTo: q.time("created_to"),
+		Limit: q.int("limit"), After: q.single("cursor"),
+	}
+	if err := q.err(); err != nil {
+		return err
+	}
+	res, err := h.desk.Messages(r.Context(), actor, p)
+	if err != nil {
+		return renameFields(err, messageNames)
+	}
+	page := messagePage{Messages: make([]messageView, len(res.Messages)), NextCursor: res.Next}
+	for i, m := range res.Messages {
+		page.Messages[i] = viewMessage(m)
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+// messageRequest is the JSON body of POST /tickets/{id}/messages, and the
+// text fields of its multipart/form-data form.
+type messageRequest struct {
+	// Kind is "reply" (the default: a message the customer reads) or
+	// "note" (an internal note, staff only).
+	Kind string `json:"kind"`
+	Body string `json:"body"`
+	Type string `json:"type"`
+}
+
+// Message kinds a client asks for in messageRequest.Kind.
+const (
+	kindReply = "reply"
+	kindNote  = "note"
+)
+
+func (h *handler) addMessage(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	var (
+		req   messageRequest
+		files []ticketkit.AttachmentInput
+	)
+	switch mediaType(r) {
+	case "application/json":
+		if err := h.decodeJSON(w, r, &req); err != nil {
+			return err
+		}
+	case "multipart/form-data":
+		form, err := h.parseForm(w, r)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = form.RemoveAll() }()
+		var closers []io.Closer
+		defer func() {
+			for _, c := range closers {
+				_ = c.Close()
+			}
+		}()
+		req, files, closers, err = readForm(form)
+		if err != nil {
+			return err
+		}
+	default:
+		return unsupportedMedia("application/json", "multipart/form-data")
+	}
+	p := ticketkit.MessageParams{TicketID: r.PathValue("id"), Body: req.Body, Type: req.Type, Attachments: files}
+	var (
+		m   *ticket.Message
+		err error
+	)
+	switch req.Kind {
+	case "", kindReply:
+		m, err = h.desk.Reply(r.Context(), actor, p)
+	case kindNote:
+		m, err = h.desk.AddNote(r.Context(), actor, p)
+	default:
+		return invalid(fieldError{Field: "kind", Code: "oneof", Message: "must be reply or note"})
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, viewMessage(m))
+	return nil
+}
+
+// parseForm reads a multipart/form-data body of at most the upload
+// limit; files beyond the body limit spill to temporary files, which the
+// caller removes with RemoveAll.
+func (h *handler) parseForm(w http.ResponseWriter, r *http.Request) (*multipart.Form, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, h.maxUpload)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, malformed("malformed multipart/form-data request: " + err.Error())
+	}
+	form, err := mr.ReadForm(h.maxBody)
+	if err != nil {
+		var maxBytes *http.MaxBytesError
+		if errors.As(err, &maxBytes) || errors.Is(err, multipart.ErrMessageTooLarge) {
+			return nil, tooLarge("the upload is too large")
+		}
+		return nil, malformed("malformed multipart/form-data body")
+	}
+	return form, nil
+}
+
+// readForm turns a message form into a request and its attachments: the
+// text fields kind, body and type, and the files of the field
+// "attachments", in order. It returns the opened files to close.
+func readForm(form *multipart.Form) (messageRequest, []ticketkit.AttachmentInput, []io.Closer, error) {
+	var (
+		req    messageRequest
+		bad    []fieldError
+		files  []ticketkit.AttachmentInput
+		opened []io.Closer
+	)
+	for _, name := range sortedKeys(form.Value) {
+		vs := form.Value[name]
+		var dst *string
+		switch name {
+		case "kind":
+			dst = &req.Kind
+		case "body":
+			dst = &req.Body
+		case "type":
+			dst = &req.Type
+		default:
+			bad = append(bad, fieldError{Field: name, Code: "unknown_field", Message: "is not a known field"})
+			continue
+		}
+		if len(vs) > 1 {
+			bad = append(bad, fieldError{Field: name, Code: "repeated", Message: "must be given once"})
+		}
+		*dst = vs[0]
+	}
+	for _, name := range sortedKeys(form.File) {
+		if name != "attachments" {
+			bad = append(bad, fieldError{Field: name, Code: "unknown_field", Message: "files go in the field attachments"})
+		}
+	}
+	if len(bad) > 0 {
+		return req, nil, nil, invalid(bad...)
+	}
+	for _, fh := range form.File["attachments"] {
+		f, err := fh.Open()
+		if err != nil {
+			return req, nil, opened, err
+		}
+		opened = append(opened, f)
+		files = append(files, ticketkit.AttachmentInput{
+			Name:        fh.Filename,
+			ContentType: cleanContentType(fh.Header.Get("Content-Type")),
+			Content:     f,
+		})
+	}
+	return req, files, opened, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// cleanContentType returns a well-formed media type, or
+// application/octet-stream for a missing or malformed one.
+func cleanContentType(s string) string {
+	mt, params, err := mime.ParseMediaType(s)
+	if err != nil {
+		return "application/octet-stream"
+	}
+	if out := mime.FormatMediaType(mt, params); out != "" {
+		return out
+	}
+	return "application/octet-stream"
+}
+
+func (h *handler) downloadAttachment(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	ticketID, messageID, attachmentID := r.PathValue("id"), r.PathValue("mid"), r.PathValue("aid")
+	// The Desk finds attachments by ticket; check the message too, so
+	// that each attachment has exactly one URL.
+	if err := h.findAttachment(r, actor, ticketID, messageID, attachmentID); err != nil {
+		return err
+	}
+	att, content, err := h.desk.OpenAttachment(r.Context(), actor, ticketID, attachmentID)
+	if err != nil {
+		if errors.Is(err, ticketkit.ErrNotFound) {
+			return notFound("attachment")
+		}
+		return err
+	}
+	defer func() { _ = content.Close() }()
+	hdr := w.Header()
+	hdr.Set("Content-Type", cleanContentType(att.ContentType))
+	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": att.Name})
+	if disposition == "" {
+		disposition = "attachment"
+	}
+	hdr.Set("Content-Disposition", disposition)
+	hdr.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	hdr.Set("Content-Length", strconv.FormatInt(att.Size, 10))
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return nil
+	}
+	if _, err := io.Copy(w, content); err != nil {
+		// The status is sent; all that is left is to note it.
+		h.log.WarnContext(r.Context(), "httpapi: attachment download cut short", "attachment", attachmentID, "err", err)
+	}
+	return nil
+}
+
+// findAttachment checks that the ticket has a message the actor may read
+// with that attachment.
+func (h *handler) findAttachment(r *http.Request, actor ticketkit.Actor, ticketID, messageID, attachmentID string) error {
+	p := ticketkit.MessageListParams{TicketID: ticketID, Limit: storage.MaxLimit}
+	for {
+		page, err := h.desk.Messages(r.Context(), actor, p)
+		if err != nil {
+			return err
+		}
+		for _, m := range page.Messages {
+			if m.ID != messageID {
+				continue
+			}
+			if slices.ContainsFunc(m.Attachments, func(a ticket.Attachment) bool { return a.ID == attachmentID }) {
+				return nil
+			}
+			return notFound("attachment")
+		}
+		if page.Next == "" {
+			return notFound("attachment")
+		}
+		p.After = page.Next
+	}
+}

@@ -1,0 +1,262 @@
+package httpapi
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// openRequest is the body of POST /tickets.
+type openRequest struct {
+	Subject     string             `json:"subject"`
+	Description string             `json:"description"`
+	Priority    string             `json:"priority"`
+	Category    string             `json:"category"`
+	Department  string             `json:"department"`
+	Channel     ticket.Channel     `json:"channel"`
+	Customer    ticket.Customer    `json:"customer"`
+	Contacts    []ticket.Contact   `json:"contacts"`
+	References  []ticket.Reference `json:"references"`
+	Assignee    string             `json:"assignee"`
+	Tags        []string           `json:"tags"`
+	Fields      map[string]string  `json:"fields"`
+	Reason      string             `json:"reason"`
+	Tier        string             `json:"tier"`
+}
+
+func (h *handler) openTicket(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	var req openRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if actor.Role == ticket.RoleCustomer && req.Tier != "" {
+		// The tier selects SLA policies: the host knows it, the
+		// customer does not get to choose it.
+		return invalid(fieldError{Field: "tier", Code: "forbidden", Message: "may not be set by a customer"})
+	}
+	t, err := h.desk.Open(r.Context(), actor, ticketkit.OpenParams{
+		Subject: req.Subject, Description: req.Description,
+		Priority: req.Priority, Category: req.Category, Department: req.Department, Channel: req.Channel,
+		Customer: req.Customer, Contacts: req.Contacts, References: req.References,
+		Assignee: req.Assignee, Tags: req.Tags, Fields: req.Fields, Reason: req.Reason, Tier: req.Tier,
+	})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "tickets/"+url.PathEscape(t.ID))
+	writeJSON(w, http.StatusCreated, t)
+	return nil
+}
+
+func (h *handler) getTicket(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	t, err := h.desk.Get(r.Context(), actor, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, t)
+	return nil
+}
+
+func (h *handler) getTicketByNumber(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	t, err := h.desk.GetByNumber(r.Context(), actor, r.PathValue("number"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, t)
+	return nil
+}
+
+// searchParams names the query parameters of GET /tickets.
+var searchParams = []string{
+	"status", "status_category", "priority", "category", "department", "assignee",
+	"created_from", "created_to", "customer_id", "customer_mobile", "customer_email",
+	"number", "q", "sort", "desc", "limit", "cursor",
+}
+
+// searchNames maps the Desk's field names to the query parameters.
+var searchNames = map[string]string{
+	"statuses": "status", "status_categories": "status_category", "priorities": "priority",
+	"categories": "category", "departments": "department", "assignees": "assignee",
+	"text": "q", "after": "cursor",
+}
+
+// ticketPage is the body of GET /tickets.
+type ticketPage struct {
+	Tickets    []*ticket.Ticket `json:"tickets"`
+	NextCursor string           `json:"next_cursor,omitempty"`
+}
+
+func (h *handler) searchTickets(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	q, err := newQuery(r, searchParams...)
+	if err != nil {
+		return err
+	}
+	var cats []ticket.StatusCategory
+	for _, c := range q.list("status_category") {
+		cats = append(cats, ticket.StatusCategory(c))
+	}
+	p := ticketkit.SearchParams{
+		Statuses:         q.list("status"),
+		StatusCategories: cats,
+		Priorities:       q.list("priority"),
+		Categories:       q.list("category"),
+		Departments:      q.list("department"),
+		Assignees:        q.list("assignee"),
+		CreatedFrom:      q.time("created_from"),
+		CreatedTo:        q.time("created_to"),
+		CustomerID:       q.single("customer_id"),
+		CustomerMobile:   q.single("customer_mobile"),
+		CustomerEmail:    q.single("customer_email"),
+		Number:           q.single("number"),
+		Text:             q.single("q"),
+		Sort:             storage.SortField(q.single("sort")),
+		Desc:             q.bool("desc"),
+		Limit:            q.int("limit"),
+		After:            q.single("cursor"),
+	}
+	if err := q.err(); err != nil {
+		return err
+	}
+	res, err := h.desk.Search(r.Context(), actor, p)
+	if err != nil {
+		return renameFields(err, searchNames)
+	}
+	page := ticketPage{Tickets: res.Tickets, NextCursor: res.Next}
+	if page.Tickets == nil {
+		page.Tickets = []*ticket.Ticket{}
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+// transitionRequest is the body of POST /tickets/{id}/transitions.
+type transitionRequest struct {
+	To           string    `json:"to"`
+	Reason       string    `json:"reason"`
+	Version      int64     `json:"version"`
+	PendingUntil time.Time `json:"pending_until"`
+}
+
+func (h *handler) transitionTicket(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	var req transitionRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := checkVersion(req.Version); err != nil {
+		return err
+	}
+	t, err := h.desk.Transition(r.Context(), actor, ticketkit.TransitionParams{
+		TicketID: r.PathValue("id"), To: req.To, Reason: req.Reason, Version: req.Version, PendingUntil: req.PendingUntil,
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, t)
+	return nil
+}
+
+// assignRequest is the body of POST /tickets/{id}/assignment.
+type assignRequest struct {
+	Department *string `json:"department"`
+	Assignee   *string `json:"assignee"`
+	Version    int64   `json:"version"`
+}
+
+func (h *handler) assignTicket(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	var req assignRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := checkVersion(req.Version); err != nil {
+		return err
+	}
+	if req.Department == nil && req.Assignee == nil {
+		return invalid(fieldError{Field: "assignee", Code: "required", Message: "give an assignee, a department or both"})
+	}
+	t, err := h.desk.Assign(r.Context(), actor, ticketkit.AssignParams{
+		TicketID: r.PathValue("id"), Department: req.Department, Assignee: req.Assignee, Version: req.Version,
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, t)
+	return nil
+}
+
+// updateRequest is the body of PATCH /tickets/{id}. A member left out
+// leaves the field as it is; a list given (even empty) replaces the
+// ticket's list.
+type updateRequest struct {
+	Subject     *string             `json:"subject"`
+	Description *string             `json:"description"`
+	Priority    *string             `json:"priority"`
+	Category    *string             `json:"category"`
+	Channel     *ticket.Channel     `json:"channel"`
+	Customer    *ticket.Customer    `json:"customer"`
+	Contacts    *[]ticket.Contact   `json:"contacts"`
+	References  *[]ticket.Reference `json:"references"`
+	Tags        *[]string           `json:"tags"`
+	Fields      map[string]string   `json:"fields"`
+	Reason      *string             `json:"reason"`
+	Version     int64               `json:"version"`
+}
+
+func (h *handler) updateTicket(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	var req updateRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := checkVersion(req.Version); err != nil {
+		return err
+	}
+	p := ticketkit.UpdateParams{
+		TicketID: r.PathValue("id"), Subject: req.Subject, Description: req.Description,
+		Priority: req.Priority, Category: req.Category, Channel: req.Channel, Customer: req.Customer,
+		Fields: req.Fields, Reason: req.Reason, Version: req.Version,
+	}
+	if req.Contacts != nil {
+		p.Contacts, p.SetContacts = *req.Contacts, true
+	}
+	if req.References != nil {
+		p.References, p.SetReferences = *req.References, true
+	}
+	if req.Tags != nil {
+		p.Tags, p.SetTags = *req.Tags, true
+	}
+	t, err := h.desk.Update(r.Context(), actor, p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, t)
+	return nil
+}
+
+// checkVersion refuses negative versions; 0 means "whatever the current
+// version is".
+func checkVersion(v int64) error {
+	if v < 0 {
+		return invalid(fieldError{Field: "version", Code: "min", Message: "must be at least 0"})
+	}
+	return nil
+}
+
+// historyPage is the body of GET /tickets/{id}/history.
+type historyPage struct {
+	Events []*ticket.Event `json:"events"`
+}
+
+func (h *handler) history(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	events, err := h.desk.History(r.Context(), actor, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if events == nil {
+		events = []*ticket.Event{}
+	}
+	writeJSON(w, http.StatusOK, historyPage{Events: events})
+	return nil
+}
