@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -117,9 +118,9 @@ type escalation struct {
 	before, t *ticket.Ticket
 	b         *batch
 	// lines are the history lines of the firings, reminders and
-	// auto-closes; escalated counts the levels fired.
+	// auto-closes; escalated lists the levels fired.
 	lines     []ticket.Event
-	escalated int
+	escalated []notify.Escalation
 }
 
 // escalate fires what has come due on t at now: SLA firings and the
@@ -140,7 +141,10 @@ func (d *Desk) escalate(ctx context.Context, t *ticket.Ticket, now time.Time, re
 			res.Breaches++
 		case workflow.FiringEscalation:
 			res.Escalations++
-			e.escalated++
+			e.escalated = append(e.escalated, notify.Escalation{
+				Policy: f.Policy, Level: f.Level.Level, Target: string(f.Target),
+				Percent: f.Percent, Notify: slices.Clone(f.Level.Notify),
+			})
 			f.Level.Apply(t, actor, now, newID)
 			if f.Level.Status != "" {
 				d.moveTo(ctx, t, actor, f.Level.Status, "", now)
@@ -195,8 +199,8 @@ func (d *Desk) storeEscalations(ctx context.Context, tx storage.Tx, steps []*esc
 	for _, e := range steps {
 		e.b.history(e.t, e.lines)
 		e.b.derive(e.before, e.t, d.catalog)
-		for range e.escalated {
-			e.b.notice(notify.KindEscalated, e.t, nil)
+		for _, esc := range e.escalated {
+			e.b.notice(notify.KindEscalated, e.t, func(n *notify.Event) { n.Escalation = &esc })
 		}
 		all.events = append(all.events, e.b.events...)
 		all.notices = append(all.notices, e.b.notices...)

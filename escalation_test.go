@@ -2,6 +2,7 @@ package ticketkit_test
 
 import (
 	"context"
+	"encoding/json"
 	"sync"
 	"testing"
 	"time"
@@ -117,14 +118,26 @@ func historyOf(t testing.TB, s *slaDesk, id string, fields ...string) []string {
 func outboxKinds(t testing.TB, st storage.Store) map[string]int {
 	t.Helper()
 	out := map[string]int{}
+	for _, e := range outboxEvents(t, st) {
+		out[string(e.Kind)]++
+	}
+	return out
+}
+
+// outboxEvents claims and decodes every notification in the outbox.
+func outboxEvents(t testing.TB, st storage.Store) []notify.Event {
+	t.Helper()
+	var out []notify.Event
 	for {
 		es, err := st.OutboxClaim(context.Background(), storage.OutboxClaimParams{Now: t0.Add(1000 * time.Hour), LockFor: time.Hour, Limit: storage.MaxLimit})
 		require.NoError(t, err)
 		if len(es) == 0 {
 			return out
 		}
-		for _, e := range es {
-			out[e.Kind]++
+		for _, en := range es {
+			var e notify.Event
+			require.NoError(t, json.Unmarshal(en.Payload, &e))
+			out = append(out, e)
 		}
 	}
 }
@@ -180,9 +193,22 @@ func TestEscalationThroughTwoLevels(t *testing.T) {
 				"priority: high",
 			}, historyOf(t, s, tk.ID, ticket.FieldSLAWarning, ticket.FieldSLABreach, ticket.FieldSLAEscalation,
 				ticket.FieldAssignee, ticket.FieldStatus, ticket.FieldPriority))
-			kinds := outboxKinds(t, s.store)
-			require.Equal(t, 2, kinds[string(notify.KindEscalated)])
-			require.Equal(t, 1, kinds[string(notify.KindAssigned)])
+			var levels []notify.Escalation
+			assigned := 0
+			for _, e := range outboxEvents(t, s.store) {
+				switch e.Kind {
+				case notify.KindEscalated:
+					require.NotNil(t, e.Escalation)
+					levels = append(levels, *e.Escalation)
+				case notify.KindAssigned:
+					assigned++
+				}
+			}
+			require.Equal(t, []notify.Escalation{
+				{Policy: "std", Level: 1, Target: "resolution", Percent: 100, Notify: []string{"supervisor"}},
+				{Policy: "std", Level: 2, Target: "resolution", Percent: 150, Notify: []string{"user:u-head"}},
+			}, levels, "each level's notification names the level and its targets")
+			require.Equal(t, 1, assigned)
 		})
 	}
 }

@@ -55,6 +55,25 @@ type Event struct {
 	// KindClosed, or the old and new assignee for KindAssigned.
 	From string `json:"from,omitempty"`
 	To   string `json:"to,omitempty"`
+	// Escalation is the level that fired, for KindEscalated.
+	Escalation *Escalation `json:"escalation,omitempty"`
+}
+
+// Escalation describes the escalation level a KindEscalated event is
+// about.
+type Escalation struct {
+	// Policy is the SLA policy whose level fired.
+	Policy string `json:"policy"`
+	// Level numbers the level, 1..N.
+	Level int `json:"level"`
+	// Target is the SLA clock, such as "first_response" or "resolution".
+	Target string `json:"target"`
+	// Percent is how far into the target the level fires (100: at the
+	// breach).
+	Percent int `json:"percent"`
+	// Notify lists whom the level tells: role names such as
+	// "supervisor", or "user:<id>"; [AudienceEscalation] resolves them.
+	Notify []string `json:"notify,omitempty"`
 }
 
 // Notifier delivers notification events. Notify may be called several

@@ -181,9 +181,39 @@ func (r *Resolver) audience(ctx context.Context, a Audience, e Event) ([]Recipie
 			rs[i].Audience = AudienceOwner
 		}
 		return rs, nil
+	case AudienceEscalation:
+		return r.escalation(ctx, e)
 	default: // AudienceWatchers and unknown audiences reach no one yet
 		return nil, nil
 	}
+}
+
+// escalation resolves the Notify list of e's escalation level.
+func (r *Resolver) escalation(ctx context.Context, e Event) ([]Recipient, error) {
+	if e.Escalation == nil || r.Directory == nil {
+		return nil, nil
+	}
+	var out []Recipient
+	for _, target := range e.Escalation.Notify {
+		var rs []Recipient
+		var err error
+		if userID, ok := strings.CutPrefix(target, "user:"); ok {
+			rs, err = r.user(ctx, AudienceEscalation, e.TenantID, userID)
+		} else if rd, ok := r.Directory.(RoleDirectory); ok {
+			rs, err = rd.Role(ctx, e.TenantID, target)
+			for i := range rs {
+				rs[i].Audience = AudienceEscalation
+				if rs[i].Locale == "" {
+					rs[i].Locale = r.locale()
+				}
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rs...)
+	}
+	return out, nil
 }
 
 func (r *Resolver) customer(ctx context.Context, t *ticket.Ticket) Recipient {

@@ -379,3 +379,41 @@ func TestRulesFor(t *testing.T) {
 	require.Equal(t, notify.Kind("ticket.message_added/note"), notify.MessageRule(ticket.MessageNote))
 	require.False(t, notify.Audience("boss").Valid())
 }
+
+// roleDirectory knows users and who holds each role.
+type roleDirectory map[string][]notify.Recipient
+
+func (d roleDirectory) User(_ context.Context, _, userID string) (notify.Recipient, error) {
+	return notify.Recipient{Address: userID + "@acme.example"}, nil
+}
+
+func (d roleDirectory) Role(_ context.Context, _, role string) ([]notify.Recipient, error) {
+	return d[role], nil
+}
+
+func TestEscalationReachesTheLevelsTargets(t *testing.T) {
+	t.Parallel()
+	dir := roleDirectory{"supervisor": {{Address: "boss@acme.example", UserID: "boss"}}}
+	r := &notify.Resolver{Directory: dir}
+	e := notify.Event{ID: "e1", Kind: notify.KindEscalated, TenantID: "acme", Actor: ticket.SystemActor("acme"),
+		Ticket:     &ticket.Ticket{ID: "t1", TenantID: "acme", Number: "TK-1"},
+		Escalation: &notify.Escalation{Policy: "gold", Level: 2, Target: "resolution", Percent: 150, Notify: []string{"supervisor", "user:ann"}}}
+	rs, err := r.Recipients(context.Background(), e)
+	require.NoError(t, err)
+	var got []string
+	for _, rc := range rs {
+		got = append(got, rc.Address)
+		require.Equal(t, notify.AudienceEscalation, rc.Audience)
+	}
+	require.Equal(t, []string{"boss@acme.example", "ann@acme.example"}, got)
+
+	out, err := notify.DefaultTemplates().Render(e, rs[0], nil)
+	require.NoError(t, err)
+	require.Contains(t, out.Text, `Escalation level 2: the resolution target of policy "gold" reached 150%.`)
+	require.Contains(t, out.HTML, "Escalation level 2")
+
+	e.Escalation = nil
+	rs, err = r.Recipients(context.Background(), e)
+	require.NoError(t, err)
+	require.Empty(t, rs, "no level, no targets; the department has no address here")
+}

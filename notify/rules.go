@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"context"
 	"maps"
 	"slices"
 
@@ -28,11 +29,23 @@ const (
 	// AudienceWatchers is reserved for people following a ticket; it
 	// resolves to no one yet.
 	AudienceWatchers Audience = "watchers"
+	// AudienceEscalation is whom an escalation level names in its Notify
+	// list (Event.Escalation): "user:<id>" entries through the
+	// [Directory], role names through a Directory that also implements
+	// [RoleDirectory].
+	AudienceEscalation Audience = "escalation"
 )
+
+// RoleDirectory is implemented by a [Directory] that can also list the
+// users holding a role in a tenant, such as its supervisors, for
+// escalation levels that notify roles.
+type RoleDirectory interface {
+	Role(ctx context.Context, tenantID, role string) ([]Recipient, error)
+}
 
 // Audiences returns every audience.
 func Audiences() []Audience {
-	return []Audience{AudienceCustomer, AudienceDepartment, AudienceAssignee, AudienceOwner, AudienceWatchers}
+	return []Audience{AudienceCustomer, AudienceDepartment, AudienceAssignee, AudienceOwner, AudienceWatchers, AudienceEscalation}
 }
 
 // Valid reports whether a is one of [Audiences].
@@ -96,7 +109,7 @@ func DefaultRules() Rules {
 		KindStatusChanged:                   {AudienceCustomer},
 		KindClosed:                          {AudienceCustomer},
 		KindAssigned:                        {AudienceAssignee},
-		KindEscalated:                       {AudienceDepartment},
+		KindEscalated:                       {AudienceEscalation, AudienceDepartment},
 	}
 }
 
