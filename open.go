@@ -35,8 +35,7 @@ type OpenParams struct {
 	// Reason is a complaint reason code from the catalog.
 	Reason string `json:"reason,omitempty"`
 	// Tier is the customer's service tier, such as "gold", that SLA
-	// policies may select by (see workflow.Conditions). Customers may
-	// not set it.
+	// policies may select by (see workflow.Conditions).
 	Tier string `json:"tier,omitempty" validate:"max=100"`
 }
 
@@ -91,11 +90,6 @@ func (d *Desk) newTicket(actor ticket.Actor, p OpenParams, now time.Time) (*tick
 	if actor.Role == ticket.RoleCustomer {
 		if p.Assignee != "" {
 			v.Add("assignee", "forbidden", "may not be set by a customer")
-		}
-		if p.Tier != "" {
-			// The tier picks the SLA policy: the host sets it, from its
-			// own customer data, never the customer.
-			v.Add("tier", "forbidden", "may not be set by a customer")
 		}
 		p.Customer.ID = actor.CustomerID
 		if p.Channel == "" {

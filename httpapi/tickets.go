@@ -33,6 +33,11 @@ func (h *handler) openTicket(w http.ResponseWriter, r *http.Request, actor ticke
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
+	if actor.Role == ticket.RoleCustomer && req.Tier != "" {
+		// The tier selects SLA policies: the host knows it, the
+		// customer does not get to choose it.
+		return invalid(fieldError{Field: "tier", Code: "forbidden", Message: "may not be set by a customer"})
+	}
 	t, err := h.desk.Open(r.Context(), actor, ticketkit.OpenParams{
 		Subject: req.Subject, Description: req.Description,
 		Priority: req.Priority, Category: req.Category, Department: req.Department, Channel: req.Channel,
