@@ -35,7 +35,10 @@ type OpenParams struct {
 	// Reason is a complaint reason code from the catalog.
 	Reason string `json:"reason,omitempty"`
 	// Tier is the customer's service tier, such as "gold", that SLA
-	// policies may select by (see workflow.Conditions).
+	// policies may select by (see workflow.Conditions). The host sets it
+	// from its own customer data, also for tickets a customer opens;
+	// never pass on a tier the customer chose (httpapi refuses one from
+	// customers).
 	Tier string `json:"tier,omitempty" validate:"max=100"`
 }
 
