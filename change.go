@@ -29,40 +29,65 @@ type mutation func(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batc
 // update is lost and no rule is checked against stale data. When version
 // is set, a stale version fails with ErrConflict.
 func (d *Desk) change(ctx context.Context, actor ticket.Actor, id string, version int64, mutate mutation) (*ticket.Ticket, *batch, error) {
+	doc, b, err := d.changeDoc(ctx, actor, id, version, func(ctx context.Context, tx storage.Tx, doc *document, b *batch) error {
+		before := doc.t.Clone()
+		if err := mutate(ctx, tx, doc.t, b); err != nil {
+			return err
+		}
+		return doc.checkPlainChange(before) // complaints keep their own rules
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return doc.t, b, nil
+}
+
+// docMutation changes a loaded document, a ticket or a complaint, as a
+// mutation changes a ticket.
+type docMutation func(ctx context.Context, tx storage.Tx, doc *document, b *batch) error
+
+// changeDoc is change on a document: a plain ticket, or a complaint
+// (ticket and complaint section, stored together). A posted complaint is
+// refused before mutate runs.
+func (d *Desk) changeDoc(ctx context.Context, actor ticket.Actor, id string, version int64, mutate docMutation) (*document, *batch, error) {
 	if err := checkActor(actor); err != nil {
 		return nil, nil, err
 	}
 	for attempt := 0; ; attempt++ {
-		var out *ticket.Ticket
+		var out *document
 		b := &batch{actor: actor}
 		err := d.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-			t, err := load(ctx, tx, actor, id)
+			doc, err := d.loadDoc(ctx, tx, actor, id)
 			if err != nil {
 				return err
 			}
+			t := doc.t
 			if version != 0 && t.Version != version {
 				return fmt.Errorf("ticketkit: ticket %s is at version %d, not %d: %w", t.Number, t.Version, version, ErrConflict)
 			}
-			before := t.Clone()
-			t.UpdatedAt = d.now()
-			if err := mutate(ctx, tx, t, b); err != nil {
+			if err := doc.checkEditable(); err != nil {
 				return err
 			}
-			d.observeSLA(before, t, observation(b), t.UpdatedAt)
-			changes := ticket.Diff(before, t)
+			before := doc.clone()
+			t.UpdatedAt = d.now()
+			if err := mutate(ctx, tx, doc, b); err != nil {
+				return err
+			}
+			d.observeSLA(before.t, t, observation(b), t.UpdatedAt)
+			changes := doc.diff(before)
 			if len(changes) == 0 && !b.touched {
 				out = before // nothing to store
 				return nil
 			}
-			if err := tx.TicketUpdate(ctx, t); err != nil {
+			if err := doc.save(ctx, tx); err != nil {
 				return fmt.Errorf("ticketkit: update ticket %s: %w", t.Number, err)
 			}
 			b.history(t, changes)
-			b.derive(before, t, d.catalog)
+			b.derive(before.t, t, d.catalogOf(doc))
 			if _, err := b.write(ctx, tx, d.lockUntil()); err != nil {
 				return err
 			}
-			out = t
+			out = doc
 			return nil
 		})
 		if err == nil {

@@ -74,6 +74,11 @@ type Config struct {
 	// a follow-up ticket linked to the old one (Ticket.FollowUpOf) and is
 	// posted there. Default 0: customer messages change no status.
 	ReopenWithin time.Duration
+	// Complaints, when set, turns on complaint documents: see
+	// [ComplaintConfig] and [Desk.OpenComplaint]. The store must
+	// implement storage.ComplaintStore. Default: none; the complaint
+	// methods return ErrComplaintsOff.
+	Complaints *ComplaintConfig
 }
 
 // Desk is the entry point of ticketkit: every use case (opening,
@@ -95,6 +100,7 @@ type Desk struct {
 	autoClose  time.Duration
 	wakeStatus string
 	reopen     time.Duration
+	complaints *complaints
 }
 
 // New validates cfg and returns a Desk.
@@ -160,6 +166,9 @@ func New(cfg Config) (*Desk, error) {
 		d.log = slog.New(slog.DiscardHandler)
 	}
 	if err := d.checkSLA(); err != nil {
+		return nil, err
+	}
+	if err := d.initComplaints(cfg.Complaints); err != nil {
 		return nil, err
 	}
 	return d, nil

@@ -36,6 +36,9 @@ type TransitionParams struct {
 // A refusal is a *TransitionError wrapping ErrForbidden, ErrNoTransition,
 // ErrGuard or ErrReopenWindow.
 func (d *Desk) Transition(ctx context.Context, actor ticket.Actor, p TransitionParams) (*ticket.Ticket, error) {
+	if t, ok, err := d.routeTransition(ctx, actor, p); ok { // complaints follow the complaint workflow
+		return t, err
+	}
 	v := asValidation(ticket.Validate(p))
 	for _, fe := range d.catalog.CheckRefs(ticket.Refs{Status: p.To}) {
 		fe.Field = "to"
@@ -129,6 +132,9 @@ type UpdateParams struct {
 // checklist actions.
 func (d *Desk) Update(ctx context.Context, actor ticket.Actor, p UpdateParams) (*ticket.Ticket, error) {
 	if err := requireStaff(actor, "edit tickets"); err != nil {
+		return nil, err
+	}
+	if err := d.refuseComplaint(ctx, actor, p.TicketID); err != nil {
 		return nil, err
 	}
 	v := asValidation(ticket.Validate(p))

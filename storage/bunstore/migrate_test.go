@@ -15,7 +15,7 @@ import (
 )
 
 var ticketkitTables = []string{
-	"ticketkit_counters", "ticketkit_events", "ticketkit_messages",
+	"ticketkit_complaints", "ticketkit_counters", "ticketkit_events", "ticketkit_messages",
 	"ticketkit_migration_locks", "ticketkit_migrations", "ticketkit_outbox", "ticketkit_tickets",
 }
 
@@ -88,8 +88,8 @@ func TestMigrate(t *testing.T) {
 				a := newStore(t, db, bunstore.Config{TablePrefix: "a_"})
 				z := newStore(t, db, bunstore.Config{TablePrefix: "zz_"})
 				require.Equal(t, []string{
-					"a_counters", "a_events", "a_messages", "a_migration_locks", "a_migrations", "a_outbox", "a_tickets",
-					"zz_counters", "zz_events", "zz_messages", "zz_migration_locks", "zz_migrations", "zz_outbox", "zz_tickets",
+					"a_complaints", "a_counters", "a_events", "a_messages", "a_migration_locks", "a_migrations", "a_outbox", "a_tickets",
+					"zz_complaints", "zz_counters", "zz_events", "zz_messages", "zz_migration_locks", "zz_migrations", "zz_outbox", "zz_tickets",
 				}, tableNames(t, db))
 
 				// The same ID and number live in both without conflict.

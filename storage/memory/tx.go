@@ -31,17 +31,20 @@ type db struct {
 	outbox   []*storage.OutboxEntry // in insertion order
 	outIdx   map[string]int         // ID → index in outbox
 	seqs     map[key]int64          // (tenant, scope) → last value
+	// complaints holds complaint sections by ticket ID (complaint.go).
+	complaints map[string]*ticket.ComplaintDetails
 }
 
 func newDB() db {
 	return db{
-		tickets:  map[string]*ticket.Ticket{},
-		numbers:  map[key]string{},
-		msgIDs:   map[string]struct{}{},
-		events:   map[key][]*ticket.Event{},
-		eventIDs: map[string]struct{}{},
-		outIdx:   map[string]int{},
-		seqs:     map[key]int64{},
+		tickets:    map[string]*ticket.Ticket{},
+		numbers:    map[key]string{},
+		msgIDs:     map[string]struct{}{},
+		events:     map[key][]*ticket.Event{},
+		eventIDs:   map[string]struct{}{},
+		outIdx:     map[string]int{},
+		seqs:       map[key]int64{},
+		complaints: map[string]*ticket.ComplaintDetails{},
 	}
 }
 

@@ -1,3 +1,7 @@
+DROP TABLE IF EXISTS {{.Prefix}}complaints;
+
+--bun:split
+
 DROP TABLE IF EXISTS {{.Prefix}}outbox;
 
 --bun:split

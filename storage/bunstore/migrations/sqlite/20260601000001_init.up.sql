@@ -167,3 +167,25 @@ CREATE INDEX IF NOT EXISTS {{.Prefix}}outbox_claim_idx ON {{.Prefix}}outbox (nex
 --bun:split
 
 CREATE INDEX IF NOT EXISTS {{.Prefix}}outbox_dead_idx ON {{.Prefix}}outbox (tenant_id, id) WHERE dead_at IS NOT NULL;
+
+--bun:split
+
+-- Complaint sections, one per complaint ticket (see storage.ComplaintStore).
+-- details is the JSON of ticket.ComplaintDetails and holds every value;
+-- the other columns copy what SQL filters and reports need. Amounts are
+-- TEXT: SQLite's NUMERIC would silently lose digits.
+CREATE TABLE IF NOT EXISTS {{.Prefix}}complaints (
+    ticket_id   text PRIMARY KEY,
+    tenant_id   text NOT NULL,
+    issued_at   text NOT NULL,
+    posted      integer NOT NULL DEFAULT 0,
+    posted_at   text,
+    remedy_kind text NOT NULL DEFAULT '',
+    amount      text NOT NULL DEFAULT '0',
+    currency    text NOT NULL DEFAULT '',
+    details     text NOT NULL
+);
+
+--bun:split
+
+CREATE INDEX IF NOT EXISTS {{.Prefix}}complaints_issued_idx ON {{.Prefix}}complaints (tenant_id, issued_at, ticket_id);

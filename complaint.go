@@ -1,0 +1,131 @@
+package ticketkit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+	"github.com/ticketkit/ticketkit/workflow"
+)
+
+// Errors of the complaint methods.
+var (
+	// ErrComplaint: a generic ticket method was asked to change what
+	// only the complaint methods may change on a complaint, such as its
+	// status or its fields ([Desk.ComplaintTransition],
+	// [Desk.UpdateComplaint]).
+	ErrComplaint = errors.New("ticketkit: ticket is a complaint")
+	// ErrPosted: the complaint is posted, and a posted complaint is
+	// immutable; see [ticket.ErrPosted].
+	ErrPosted = ticket.ErrPosted
+	// ErrComplaintsOff: the Desk was built without Config.Complaints.
+	ErrComplaintsOff = errors.New("ticketkit: complaints are not configured (Config.Complaints)")
+)
+
+// ComplaintConfig turns on complaint documents (see [ticket.Complaint]):
+// set it as Config.Complaints. The zero value runs
+// workflow.DefaultComplaintDefinition without extra rules on
+// ticket.ComplaintCatalog(), with no source resolver and no remedy
+// handler. The store must implement [storage.ComplaintStore].
+//
+// Every Desk sharing a store with complaints should set it: it is what
+// makes the generic methods (Transition, Update) route or refuse
+// complaint tickets rather than treat them as plain tickets.
+type ComplaintConfig struct {
+	// Workflow decides complaint status changes; its catalog is the
+	// complaints' catalog. Default: workflow.DefaultComplaint(nil, Rules).
+	Workflow *workflow.ComplaintMachine
+	// Rules shape the default workflow: a reason required to close, a
+	// supervisor's review before closing. Ignored when Workflow is set.
+	Rules workflow.ComplaintRules
+	// Sources finds the host document (invoice, order, job) a complaint
+	// is opened from; see ComplaintParams.Source. Default: none, and the
+	// complaint only keeps the reference.
+	Sources ticket.SourceResolver
+	// Remedies carries out the decided remedy when a complaint is
+	// posted, inside the posting's transaction: an error rolls the
+	// posting back. Default: none, and posting records the decision only.
+	Remedies ticket.RemedyHandler
+	// ConfirmActions, when set, is asked about each template action of
+	// a category given to a complaint; actions it declines are not
+	// added. Default: all are added.
+	ConfirmActions func(ctx context.Context, c *ticket.Complaint, tmpl ticket.ActionTemplate) bool
+}
+
+// complaints is the complaint setup of a Desk.
+type complaints struct {
+	cfg     ComplaintConfig
+	machine *workflow.ComplaintMachine
+	catalog *ticket.Catalog
+}
+
+// initComplaints validates cfg and sets up complaints; nil leaves them
+// off.
+func (d *Desk) initComplaints(cfg *ComplaintConfig) error {
+	if cfg == nil {
+		return nil
+	}
+	if _, ok := d.store.(storage.ComplaintStore); !ok {
+		return fmt.Errorf("ticketkit: Config.Complaints needs a store that implements storage.ComplaintStore, not %T", d.store)
+	}
+	m := cfg.Workflow
+	if m == nil {
+		var err error
+		if m, err = workflow.DefaultComplaint(nil, cfg.Rules); err != nil {
+			return fmt.Errorf("ticketkit: complaint workflow: %w", err)
+		}
+	}
+	d.complaints = &complaints{cfg: *cfg, machine: m, catalog: m.Machine().Catalog()}
+	return nil
+}
+
+// ComplaintCatalog returns the catalog of the desk's complaints, or nil
+// when complaints are off.
+func (d *Desk) ComplaintCatalog() *ticket.Catalog {
+	if d.complaints == nil {
+		return nil
+	}
+	return d.complaints.catalog
+}
+
+// ComplaintWorkflow returns the desk's complaint workflow, or nil when
+// complaints are off.
+func (d *Desk) ComplaintWorkflow() *workflow.ComplaintMachine {
+	if d.complaints == nil {
+		return nil
+	}
+	return d.complaints.machine
+}
+
+// complaintSetup returns the complaint setup, or ErrComplaintsOff.
+func (d *Desk) complaintSetup() (*complaints, error) {
+	if d.complaints == nil {
+		return nil, ErrComplaintsOff
+	}
+	return d.complaints, nil
+}
+
+// complaintTx returns tx's complaint methods; New checked the store
+// offers them.
+func complaintTx(tx storage.Tx) storage.ComplaintStore { return tx.(storage.ComplaintStore) }
+
+// Complaint returns a complaint by its ticket ID. A customer sees only
+// their own complaints; a plain ticket gives ErrNotFound.
+func (d *Desk) Complaint(ctx context.Context, actor ticket.Actor, id string) (*ticket.Complaint, error) {
+	if err := checkActor(actor); err != nil {
+		return nil, err
+	}
+	if _, err := d.complaintSetup(); err != nil {
+		return nil, err
+	}
+	c, err := complaintTx(d.store).ComplaintGet(ctx, storage.TicketGetParams{TenantID: actor.TenantID, ID: id})
+	if err != nil {
+		return nil, fmt.Errorf("ticketkit: complaint %q: %w", id, err)
+	}
+	if !canSee(actor, &c.Ticket) {
+		return nil, fmt.Errorf("ticketkit: complaint %q: %w", id, ErrNotFound)
+	}
+	return c, nil
+}

@@ -1,0 +1,215 @@
+package ticketkit
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ticketkit/ticketkit/notify"
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+	"github.com/ticketkit/ticketkit/workflow"
+)
+
+// DecideParams is the decision on a complaint.
+type DecideParams struct {
+	ComplaintID string `json:"complaint_id" validate:"required"`
+	Justified   bool   `json:"justified"`
+	Notes       string `json:"notes,omitempty" validate:"max=4000"`
+	// Remedy is the outcome: a rejection with feedback for an
+	// unjustified complaint, another kind for a justified one.
+	Remedy ticket.Remedy `json:"remedy"`
+	// CreditRequired adds a follow-up action for the salesperson named
+	// in the complaint's responsibility.
+	CreditRequired bool  `json:"credit_required,omitempty"`
+	Version        int64 `json:"version,omitempty"`
+}
+
+// DecideComplaint records the decision on a complaint (see
+// ticket.Complaint.Decide for the rules; problems are named under
+// "complaint.decision."). When a credit is required, a follow-up action
+// is added for the salesperson. The customer is told through the
+// outbox: the decision is posted as a reply on the complaint's thread,
+// which notifies the customer as any reply does. A complaint in a
+// terminal status cannot be decided.
+func (d *Desk) DecideComplaint(ctx context.Context, actor ticket.Actor, p DecideParams) (*ticket.Complaint, error) {
+	if err := failed(asValidation(ticket.Validate(p))); err != nil {
+		return nil, err
+	}
+	return d.changeComplaint(ctx, actor, p.ComplaintID, p.Version, func(ctx context.Context, tx storage.Tx, c *ticket.Complaint, b *batch) error {
+		if s, _ := d.complaints.catalog.Status(c.Status); s.Terminal {
+			return &workflow.TransitionError{From: c.Status, Role: actor.Role, Reason: "a closed complaint cannot be decided", Err: ErrNoTransition}
+		}
+		dec := ticket.ComplaintDecision{
+			Justified: p.Justified, Notes: p.Notes, By: actor.ID, At: c.UpdatedAt,
+			Remedy: p.Remedy, CreditRequired: p.CreditRequired,
+		}
+		if _, err := c.Decide(dec, newID); err != nil {
+			return err
+		}
+		msg := &ticket.Message{
+			ID: newID(), TenantID: c.TenantID, TicketID: c.ID, Kind: ticket.MessageReply,
+			AuthorID: actor.ID, AuthorRole: actor.Role, Body: decisionText(c), CreatedAt: c.UpdatedAt,
+		}
+		if err := tx.MessageCreate(ctx, msg); err != nil {
+			return fmt.Errorf("ticketkit: tell the customer about %s: %w", c.Number, err)
+		}
+		b.message, b.touched = msg, true
+		return nil
+	})
+}
+
+// decisionText is the message telling the customer about c's decision.
+func decisionText(c *ticket.Complaint) string {
+	dec := c.Details.Decision
+	if !dec.Justified {
+		return fmt.Sprintf("We have examined your complaint %s and cannot accept it: %s", c.Number, dec.Remedy.Feedback)
+	}
+	r := dec.Remedy
+	what := map[ticket.RemedyKind]string{
+		ticket.RemedyCreditNote: "a credit note", ticket.RemedyRefund: "a refund",
+		ticket.RemedyReplacement: "a replacement", ticket.RemedyRepair: "a repair",
+	}[r.Kind]
+	if r.Kind.Monetary() {
+		digits, _ := ticket.CurrencyDigits(r.Currency)
+		what += fmt.Sprintf(" of %s %s", r.Amount.StringFixed(int32(digits)), r.Currency)
+	}
+	return fmt.Sprintf("Your complaint %s is justified. We will settle it with %s.", c.Number, what)
+}
+
+// ComplaintTransitionParams asks for a complaint's status change.
+type ComplaintTransitionParams struct {
+	ComplaintID string `json:"complaint_id" validate:"required"`
+	// To is the status code to move to, from the complaint catalog.
+	To string `json:"to" validate:"required"`
+	// Reason is the closure reason, required to post or reject when
+	// workflow.ComplaintRules.ClosureReason is set.
+	Reason string `json:"reason,omitempty" validate:"max=2000"`
+	// EndDate, when set, becomes the complaint's end date before the
+	// workflow decides (fulfilling needs one).
+	EndDate time.Time `json:"end_date,omitzero"`
+	Version int64     `json:"version,omitempty"`
+}
+
+// ComplaintTransition moves a complaint through the complaint workflow:
+// fulfilling is blocked while actions are open or without a decision or
+// end date, closing may need a reason and a supervisor's review, and a
+// posted complaint never moves (ErrPosted). Entering the posted status
+// posts the complaint as [Desk.PostComplaint] does. A refusal is a
+// *TransitionError wrapping ErrForbidden, ErrNoTransition, ErrGuard or
+// ErrPosted.
+func (d *Desk) ComplaintTransition(ctx context.Context, actor ticket.Actor, p ComplaintTransitionParams) (*ticket.Complaint, error) {
+	cs, err := d.complaintSetup()
+	if err != nil {
+		return nil, err
+	}
+	v := asValidation(ticket.Validate(p))
+	for _, fe := range cs.catalog.CheckRefs(ticket.Refs{Status: p.To}) {
+		fe.Field = "to"
+		v.Fields = append(v.Fields, fe)
+	}
+	if err := failed(v); err != nil {
+		return nil, err
+	}
+	return d.changeComplaint(ctx, actor, p.ComplaintID, p.Version, func(ctx context.Context, _ storage.Tx, c *ticket.Complaint, b *batch) error {
+		if !p.EndDate.IsZero() {
+			c.Details.EndDate = p.EndDate.UTC()
+		}
+		m := cs.machine
+		dec, err := m.Decide(ctx, workflow.ComplaintRequest{Complaint: c, Actor: actor, To: p.To, Reason: p.Reason, Now: c.UpdatedAt})
+		if err != nil {
+			return err
+		}
+		if err := m.Apply(dec, c, actor, c.UpdatedAt, newID); err != nil {
+			return err
+		}
+		for _, e := range dec.Effects {
+			for _, k := range e.Emit {
+				b.extra = append(b.extra, notify.Kind(k))
+			}
+		}
+		if c.Details.Posted {
+			return d.carryOutRemedy(ctx, cs, c, actor)
+		}
+		return nil
+	})
+}
+
+// PostParams asks to post a complaint.
+type PostParams struct {
+	ComplaintID string `json:"complaint_id" validate:"required"`
+	// Reason is the closure reason.
+	Reason  string `json:"reason,omitempty" validate:"max=2000"`
+	Version int64  `json:"version,omitempty"`
+}
+
+// PostComplaint posts a fulfilled complaint: the workflow moves it to
+// the posted status (no open actions, a decision, and the configured
+// closure reason and supervisor review), and the configured
+// ticket.RemedyHandler carries out the decided remedy INSIDE the
+// posting's store transaction. The host document it returns (a credit
+// note, say) is kept as the remedy's Document. When the handler fails,
+// nothing is posted: the transaction rolls back and the error is
+// returned. Once posted, the complaint is immutable: every change fails
+// with ErrPosted.
+//
+// # The host's own transaction
+//
+// The handler receives the Desk's context, not its transaction. A host
+// whose ERP rows must commit with the posting runs the Desk on its own
+// transaction: begin a bun.Tx, build bunstore.New(tx, cfg) and a Desk
+// over that store, and have the handler write through the same tx. The
+// Desk's RunInTx then works in a SAVEPOINT of the host's transaction;
+// the host commits (or rolls back) posting and ERP rows together.
+func (d *Desk) PostComplaint(ctx context.Context, actor ticket.Actor, p PostParams) (*ticket.Complaint, error) {
+	cs, err := d.complaintSetup()
+	if err != nil {
+		return nil, err
+	}
+	return d.ComplaintTransition(ctx, actor, ComplaintTransitionParams{
+		ComplaintID: p.ComplaintID, To: cs.machine.PostedStatus(), Reason: p.Reason, Version: p.Version,
+	})
+}
+
+// carryOutRemedy hands the decided remedy of the complaint being posted
+// to the host's handler, and keeps the document it returns.
+func (d *Desk) carryOutRemedy(ctx context.Context, cs *complaints, c *ticket.Complaint, actor ticket.Actor) error {
+	h := cs.cfg.Remedies
+	if h == nil || c.Details.Decision == nil {
+		return nil
+	}
+	res, err := h.HandleRemedy(ctx, ticket.RemedyRequest{Complaint: c.Clone(), Remedy: c.Details.Decision.Remedy, Actor: actor, At: c.UpdatedAt})
+	if err != nil {
+		return fmt.Errorf("ticketkit: carry out the remedy of %s: %w", c.Number, err)
+	}
+	if res.Document != nil {
+		doc := *res.Document
+		c.Details.Decision.Remedy.Document = &doc
+	}
+	return nil
+}
+
+// routeTransition sends a generic Transition of a complaint through
+// ComplaintTransition, so the complaint rules apply; ok is false for
+// plain tickets.
+func (d *Desk) routeTransition(ctx context.Context, actor ticket.Actor, p TransitionParams) (t *ticket.Ticket, ok bool, err error) {
+	if !d.isComplaint(ctx, actor, p.TicketID) {
+		return nil, false, nil
+	}
+	c, err := d.ComplaintTransition(ctx, actor, ComplaintTransitionParams{
+		ComplaintID: p.TicketID, To: p.To, Reason: p.Reason, Version: p.Version,
+	})
+	if err != nil {
+		return nil, true, err
+	}
+	return &c.Ticket, true, nil
+}
+
+// refuseComplaint refuses a generic edit of a complaint, which would
+// skip the complaint rules and catalog.
+func (d *Desk) refuseComplaint(ctx context.Context, actor ticket.Actor, id string) error {
+	if !d.isComplaint(ctx, actor, id) {
+		return nil
+	}
+	return fmt.Errorf("ticketkit: ticket %s: edit it with Desk.UpdateComplaint or Desk.PlanComplaint: %w", id, ErrComplaint)
+}

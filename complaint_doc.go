@@ -1,0 +1,149 @@
+package ticketkit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// document is what a change loads, mutates and stores: a plain ticket,
+// or a complaint (c set, and t == &c.Ticket) whose ticket and section
+// are stored together by ComplaintUpdate.
+type document struct {
+	t *ticket.Ticket
+	c *ticket.Complaint
+}
+
+// loadDoc reads the ticket the actor may see, with its complaint section
+// when it has one and complaints are on.
+func (d *Desk) loadDoc(ctx context.Context, tx storage.Tx, actor ticket.Actor, id string) (*document, error) {
+	if d.complaints != nil {
+		c, err := complaintTx(tx).ComplaintGet(ctx, storage.TicketGetParams{TenantID: actor.TenantID, ID: id})
+		switch {
+		case err == nil:
+			if !canSee(actor, &c.Ticket) {
+				return nil, fmt.Errorf("ticketkit: ticket %q: %w", id, ErrNotFound)
+			}
+			return &document{t: &c.Ticket, c: c}, nil
+		case !errors.Is(err, storage.ErrNotFound):
+			return nil, fmt.Errorf("ticketkit: ticket %q: %w", id, err)
+		}
+	}
+	t, err := load(ctx, tx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	return &document{t: t}, nil
+}
+
+// clone returns a deep copy of doc.
+func (doc *document) clone() *document {
+	if doc.c == nil {
+		return &document{t: doc.t.Clone()}
+	}
+	c := doc.c.Clone()
+	return &document{t: &c.Ticket, c: c}
+}
+
+// checkEditable refuses any change to a posted complaint.
+func (doc *document) checkEditable() error {
+	if doc.c == nil {
+		return nil
+	}
+	if err := doc.c.CheckEditable(); err != nil {
+		return fmt.Errorf("ticketkit: %w", err)
+	}
+	return nil
+}
+
+// diff returns the history lines of the change from before to doc.
+func (doc *document) diff(before *document) []ticket.Event {
+	if doc.c == nil {
+		return ticket.Diff(before.t, doc.t)
+	}
+	return ticket.ComplaintDiff(before.c, doc.c)
+}
+
+// save stores doc in tx.
+func (doc *document) save(ctx context.Context, tx storage.Tx) error {
+	if doc.c == nil {
+		return tx.TicketUpdate(ctx, doc.t)
+	}
+	return complaintTx(tx).ComplaintUpdate(ctx, doc.c)
+}
+
+// catalogOf returns the catalog doc's codes come from.
+func (d *Desk) catalogOf(doc *document) *ticket.Catalog {
+	if doc.c != nil {
+		return d.complaints.catalog
+	}
+	return d.catalog
+}
+
+// plainFields are the ticket fields a generic method may change on a
+// complaint: routing it to a department or an assignee.
+var plainFields = map[string]bool{ticket.FieldAssignee: true, ticket.FieldDepartment: true}
+
+// checkPlainChange refuses what a generic ticket method changed on a
+// complaint beyond plainFields: those changes go through the complaint
+// methods, which apply the complaint rules.
+func (doc *document) checkPlainChange(before *ticket.Ticket) error {
+	if doc.c == nil {
+		return nil
+	}
+	for _, e := range ticket.Diff(before, doc.t) {
+		switch {
+		case plainFields[e.Field]:
+		case e.Field == ticket.FieldStatus:
+			return fmt.Errorf("ticketkit: ticket %s: move it with Desk.ComplaintTransition: %w", doc.t.Number, ErrComplaint)
+		default:
+			return fmt.Errorf("ticketkit: ticket %s: change its %s with Desk.UpdateComplaint or Desk.PlanComplaint: %w", doc.t.Number, e.Field, ErrComplaint)
+		}
+	}
+	return nil
+}
+
+// complaintMutation changes a loaded complaint inside the change's
+// transaction.
+type complaintMutation func(ctx context.Context, tx storage.Tx, c *ticket.Complaint, b *batch) error
+
+// changeComplaint is the path of every complaint method: changeDoc on a
+// complaint (a plain ticket gives ErrNotFound, a posted complaint
+// ErrPosted), with the complaint validated after mutate.
+func (d *Desk) changeComplaint(ctx context.Context, actor ticket.Actor, id string, version int64, mutate complaintMutation) (*ticket.Complaint, error) {
+	cs, err := d.complaintSetup()
+	if err != nil {
+		return nil, err
+	}
+	if err := requireStaff(actor, "change complaints"); err != nil {
+		return nil, err
+	}
+	doc, _, err := d.changeDoc(ctx, actor, id, version, func(ctx context.Context, tx storage.Tx, doc *document, b *batch) error {
+		if doc.c == nil {
+			return fmt.Errorf("ticketkit: ticket %s is not a complaint: %w", doc.t.Number, ErrNotFound)
+		}
+		if err := mutate(ctx, tx, doc.c, b); err != nil {
+			return err
+		}
+		return ticket.ValidateComplaint(doc.c, cs.catalog)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return doc.c, nil
+}
+
+// isComplaint reports whether the actor's ticket id is a complaint, for
+// the generic methods that route or refuse complaints up front. A ticket
+// never becomes or stops being a complaint, so the answer holds for the
+// change that follows.
+func (d *Desk) isComplaint(ctx context.Context, actor ticket.Actor, id string) bool {
+	if d.complaints == nil || id == "" || actor.TenantID == "" {
+		return false
+	}
+	_, err := complaintTx(d.store).ComplaintGet(ctx, storage.TicketGetParams{TenantID: actor.TenantID, ID: id})
+	return err == nil
+}

@@ -1,0 +1,173 @@
+package ticketkit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// ComplaintParams is what a complaint is opened with. Codes refer to the
+// desk's complaint catalog ([Desk.ComplaintCatalog]).
+type ComplaintParams struct {
+	// Subject is the working name.
+	Subject     string `json:"subject" validate:"max=200"`
+	Description string `json:"description,omitempty" validate:"max=20000"`
+	// Priority defaults to the catalog's default priority.
+	Priority string `json:"priority,omitempty"`
+	// Category, when it carries template actions, adds them to the
+	// action plan (Config.Complaints.ConfirmActions is asked first).
+	Category string `json:"category,omitempty"`
+	// Department defaults to the category's department.
+	Department string         `json:"department,omitempty"`
+	Channel    ticket.Channel `json:"channel,omitempty" validate:"omitempty,channel"`
+	// Customer is the counterparty; filled from Source when empty.
+	Customer   ticket.Customer    `json:"customer"`
+	Contacts   []ticket.Contact   `json:"contacts,omitempty" validate:"max=20,dive"`
+	References []ticket.Reference `json:"references,omitempty" validate:"max=50,dive"`
+	Assignee   string             `json:"assignee,omitempty" validate:"max=200"`
+	Tags       []string           `json:"tags,omitempty" validate:"max=50,dive,required,max=50"`
+	// Reason is a reason code, such as "CR02".
+	Reason string `json:"reason"`
+	// IssuedAt is the date of issue; zero means now.
+	IssuedAt     time.Time         `json:"issued_at,omitzero"`
+	RemedySought ticket.RemedyKind `json:"remedy_sought"`
+	Severity     ticket.Severity   `json:"severity,omitempty"`
+	// Source is the host document the complaint is about. With
+	// Config.Complaints.Sources set, the document is resolved and fills
+	// customer, contacts, accounting company, counterparty, contract,
+	// currency, salesperson and lines (see ticket.Complaint.ApplySource);
+	// otherwise only the reference is kept.
+	Source         *ticket.Reference      `json:"source,omitempty"`
+	Lines          []ticket.ComplaintLine `json:"lines,omitempty"`
+	Accounting     ticket.Accounting      `json:"accounting"`
+	Responsibility ticket.Responsibility  `json:"responsibility"`
+}
+
+// OpenComplaint opens a complaint document: it resolves the source
+// document, adds the category's template actions, validates the whole
+// document (ticket.ValidateComplaint), draws its number and stores the
+// ticket, its complaint section, the first history line and the "opened"
+// notification in one transaction. Only staff may open complaints.
+func (d *Desk) OpenComplaint(ctx context.Context, actor ticket.Actor, p ComplaintParams) (*ticket.Complaint, error) {
+	if err := checkActor(actor); err != nil {
+		return nil, err
+	}
+	cs, err := d.complaintSetup()
+	if err != nil {
+		return nil, err
+	}
+	if err := requireStaff(actor, "open complaints"); err != nil {
+		return nil, err
+	}
+	v := asValidation(ticket.Validate(p))
+	now := d.now()
+	c, err := d.newComplaint(ctx, cs, actor, p, now, v)
+	if err != nil {
+		return nil, err
+	}
+	b := &batch{actor: actor}
+	err = d.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		b.events, b.notices = nil, nil
+		if err := d.create(ctx, tx, &c.Ticket, b); err != nil {
+			return err
+		}
+		if err := complaintTx(tx).ComplaintCreate(ctx, c); err != nil {
+			return fmt.Errorf("ticketkit: create complaint: %w", err)
+		}
+		_, err := b.write(ctx, tx, d.lockUntil())
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.deliver(ctx, b.notices)
+	return c, nil
+}
+
+// newComplaint builds and validates the complaint p describes; v holds
+// the problems found so far.
+func (d *Desk) newComplaint(ctx context.Context, cs *complaints, actor ticket.Actor, p ComplaintParams, now time.Time, v *ticket.ValidationError) (*ticket.Complaint, error) {
+	if p.Priority == "" {
+		p.Priority = cs.catalog.DefaultPriority().Code
+	}
+	cat, hasCat := cs.catalog.Category(p.Category)
+	if p.Department == "" {
+		p.Department = cat.Department
+	}
+	if p.IssuedAt.IsZero() {
+		p.IssuedAt = now
+	}
+	c := &ticket.Complaint{
+		Ticket: ticket.Ticket{
+			ID: newID(), TenantID: actor.TenantID, Subject: strings.TrimSpace(p.Subject), Description: p.Description,
+			Status: cs.catalog.InitialStatus().Code, Priority: p.Priority, Category: p.Category, Department: p.Department,
+			Channel: p.Channel, Customer: d.normalizeCustomer(p.Customer, "customer", v),
+			Contacts: slices.Clone(p.Contacts), References: slices.Clone(p.References), Assignee: p.Assignee,
+			Tags: slices.Clone(p.Tags), Reason: strings.TrimSpace(p.Reason), CreatedBy: actor.ID, CreatedAt: now, UpdatedAt: now,
+		},
+		Details: ticket.ComplaintDetails{
+			IssuedAt: p.IssuedAt, RemedySought: p.RemedySought, Severity: p.Severity, Lines: slices.Clone(p.Lines),
+			Accounting: p.Accounting, Responsibility: p.Responsibility,
+		},
+	}
+	if p.Source != nil {
+		if err := d.applySource(ctx, cs, c, *p.Source, v); err != nil {
+			return nil, err
+		}
+	}
+	if hasCat {
+		c.Category = ""
+		if _, err := c.SetCategory(cat, now, newID, d.confirmActions(ctx, c)); err != nil {
+			return nil, err
+		}
+	}
+	if err := ticket.ValidateComplaint(c, cs.catalog); err != nil {
+		var ve *ticket.ValidationError
+		if !errors.As(err, &ve) {
+			return nil, err
+		}
+		v.Fields = append(v.Fields, ve.Fields...)
+	}
+	if err := failed(v); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// applySource fills c from the host document ref through the configured
+// resolver, or only keeps the reference without one. An unknown
+// document is a validation problem of "complaint.source".
+func (d *Desk) applySource(ctx context.Context, cs *complaints, c *ticket.Complaint, ref ticket.Reference, v *ticket.ValidationError) error {
+	if cs.cfg.Sources == nil {
+		return c.ApplySource(ticket.SourceDocument{Ref: ref})
+	}
+	doc, err := cs.cfg.Sources.ResolveSource(ctx, ref)
+	switch {
+	case errors.Is(err, ticket.ErrSourceNotFound):
+		v.Add("complaint.source", "not_found", fmt.Sprintf("%s %s is not known", ref.Kind, ref.ID))
+		return nil
+	case err != nil:
+		return fmt.Errorf("ticketkit: resolve %s %s: %w", ref.Kind, ref.ID, err)
+	}
+	if doc.Ref.ID == "" {
+		doc.Ref = ref
+	}
+	doc.Customer = d.normalizeCustomer(doc.Customer, "complaint.source.customer", v)
+	return c.ApplySource(doc)
+}
+
+// confirmActions returns the keep function of ticket.Complaint.SetCategory
+// for c: the host's confirm hook, or nil to keep all.
+func (d *Desk) confirmActions(ctx context.Context, c *ticket.Complaint) func(ticket.ActionTemplate) bool {
+	confirm := d.complaints.cfg.ConfirmActions
+	if confirm == nil {
+		return nil
+	}
+	return func(t ticket.ActionTemplate) bool { return confirm(ctx, c, t) }
+}

@@ -1,0 +1,178 @@
+package ticketkit
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// ComplaintUpdateParams changes a complaint's fields. A nil field is
+// left as it is.
+type ComplaintUpdateParams struct {
+	ComplaintID string  `json:"complaint_id" validate:"required"`
+	Subject     *string `json:"subject,omitempty" validate:"omitempty,min=1,max=200"`
+	Description *string `json:"description,omitempty" validate:"omitempty,max=20000"`
+	Priority    *string `json:"priority,omitempty"`
+	// Category, when it changes, adds the new category's template
+	// actions (Config.Complaints.ConfirmActions is asked first).
+	Category       *string                `json:"category,omitempty"`
+	Reason         *string                `json:"reason,omitempty"`
+	Severity       *ticket.Severity       `json:"severity,omitempty"`
+	RemedySought   *ticket.RemedyKind     `json:"remedy_sought,omitempty"`
+	Contacts       []ticket.Contact       `json:"contacts,omitempty" validate:"max=20,dive"`
+	Accounting     *ticket.Accounting     `json:"accounting,omitempty"`
+	Responsibility *ticket.Responsibility `json:"responsibility,omitempty"`
+	// EndDate is when the remedy was carried out; fulfilling needs it.
+	EndDate *time.Time `json:"end_date,omitempty"`
+	Version int64      `json:"version,omitempty"`
+}
+
+// UpdateComplaint changes a complaint's fields, validates the result and
+// records one history line per changed field. A posted complaint gives
+// ErrPosted.
+func (d *Desk) UpdateComplaint(ctx context.Context, actor ticket.Actor, p ComplaintUpdateParams) (*ticket.Complaint, error) {
+	if err := failed(asValidation(ticket.Validate(p))); err != nil {
+		return nil, err
+	}
+	return d.changeComplaint(ctx, actor, p.ComplaintID, p.Version, func(ctx context.Context, _ storage.Tx, c *ticket.Complaint, _ *batch) error {
+		setIf(&c.Subject, p.Subject, strings.TrimSpace)
+		setIf(&c.Description, p.Description, nil)
+		setIf(&c.Priority, p.Priority, nil)
+		setIf(&c.Reason, p.Reason, strings.TrimSpace)
+		if p.Severity != nil {
+			c.Details.Severity = *p.Severity
+		}
+		if p.RemedySought != nil {
+			c.Details.RemedySought = *p.RemedySought
+		}
+		if p.Contacts != nil {
+			c.Contacts = slices.Clone(p.Contacts)
+		}
+		if p.Accounting != nil {
+			c.Details.Accounting = *p.Accounting
+		}
+		if p.Responsibility != nil {
+			c.Details.Responsibility = *p.Responsibility
+		}
+		if p.EndDate != nil {
+			c.Details.EndDate = p.EndDate.UTC()
+		}
+		if p.Category != nil && *p.Category != c.Category {
+			cat, ok := d.complaints.catalog.Category(*p.Category)
+			if !ok {
+				c.Category = *p.Category // reported by the validation
+				return nil
+			}
+			_, err := c.SetCategory(cat, c.UpdatedAt, newID, d.confirmActions(ctx, c))
+			return err
+		}
+		return nil
+	})
+}
+
+// ActionInput is a new action of a complaint's action plan.
+type ActionInput struct {
+	Title string    `json:"title" validate:"required,max=500"`
+	Owner string    `json:"owner,omitempty" validate:"max=200"`
+	DueAt time.Time `json:"due_at,omitzero"`
+}
+
+// ActionChange changes an action of the plan; a nil field is left as it
+// is. Done sets or clears the action's completion time.
+type ActionChange struct {
+	ID     string     `json:"id" validate:"required"`
+	Owner  *string    `json:"owner,omitempty" validate:"omitempty,max=200"`
+	DueAt  *time.Time `json:"due_at,omitempty"`
+	Done   *bool      `json:"done,omitempty"`
+	Result *string    `json:"result,omitempty" validate:"omitempty,max=4000"`
+}
+
+// PlanParams changes a complaint's action plan.
+type PlanParams struct {
+	ComplaintID string         `json:"complaint_id" validate:"required"`
+	Add         []ActionInput  `json:"add,omitempty" validate:"max=100,dive"`
+	Change      []ActionChange `json:"change,omitempty" validate:"max=100,dive"`
+	Version     int64          `json:"version,omitempty"`
+}
+
+// PlanComplaint adds actions to a complaint's action plan and changes
+// existing ones (owner, due date, done, result). An unknown action ID is
+// a validation error naming "change[i].id".
+func (d *Desk) PlanComplaint(ctx context.Context, actor ticket.Actor, p PlanParams) (*ticket.Complaint, error) {
+	if err := failed(asValidation(ticket.Validate(p))); err != nil {
+		return nil, err
+	}
+	return d.changeComplaint(ctx, actor, p.ComplaintID, p.Version, func(_ context.Context, _ storage.Tx, c *ticket.Complaint, _ *batch) error {
+		for _, a := range p.Add {
+			c.Actions = append(c.Actions, ticket.Action{ID: newID(), Title: strings.TrimSpace(a.Title), Owner: a.Owner, DueAt: a.DueAt.UTC()})
+		}
+		v := &ticket.ValidationError{}
+		for i, ch := range p.Change {
+			at := slices.IndexFunc(c.Actions, func(a ticket.Action) bool { return a.ID == ch.ID })
+			if at < 0 {
+				v.Add(fmt.Sprintf("change[%d].id", i), "not_found", fmt.Sprintf("no action %q in the plan", ch.ID))
+				continue
+			}
+			a := &c.Actions[at]
+			setIf(&a.Owner, ch.Owner, nil)
+			setIf(&a.Result, ch.Result, nil)
+			if ch.DueAt != nil {
+				a.DueAt = ch.DueAt.UTC()
+			}
+			if ch.Done != nil && *ch.Done != a.Done {
+				a.Done, a.DoneAt = *ch.Done, time.Time{}
+				if a.Done {
+					a.DoneAt = c.UpdatedAt
+				}
+			}
+		}
+		return failed(v)
+	})
+}
+
+// CommentParams is a remark on a complaint document.
+type CommentParams struct {
+	ComplaintID string `json:"complaint_id" validate:"required"`
+	Text        string `json:"text" validate:"required,max=4000"`
+}
+
+// CommentComplaint adds a comment by the actor to a complaint. Comments
+// are internal remarks on the document; the conversation with the
+// customer stays in the ticket's messages.
+func (d *Desk) CommentComplaint(ctx context.Context, actor ticket.Actor, p CommentParams) (*ticket.Complaint, error) {
+	if err := failed(asValidation(ticket.Validate(p))); err != nil {
+		return nil, err
+	}
+	return d.changeComplaint(ctx, actor, p.ComplaintID, 0, func(_ context.Context, _ storage.Tx, c *ticket.Complaint, _ *batch) error {
+		c.Details.Comments = append(c.Details.Comments, ticket.Comment{Author: actor.ID, At: c.UpdatedAt, Text: p.Text})
+		return nil
+	})
+}
+
+// ReviewParams is the result of a review of a complaint.
+type ReviewParams struct {
+	ComplaintID string               `json:"complaint_id" validate:"required"`
+	Outcome     ticket.ReviewOutcome `json:"outcome" validate:"required"`
+	Notes       string               `json:"notes,omitempty" validate:"max=4000"`
+}
+
+// ReviewComplaint records the actor's review of a complaint, in the
+// actor's role. A supervisor's approving review is what the
+// supervisor_review rule (workflow.ComplaintRules.SupervisorReview)
+// waits for before a complaint is closed.
+func (d *Desk) ReviewComplaint(ctx context.Context, actor ticket.Actor, p ReviewParams) (*ticket.Complaint, error) {
+	if err := failed(asValidation(ticket.Validate(p))); err != nil {
+		return nil, err
+	}
+	return d.changeComplaint(ctx, actor, p.ComplaintID, 0, func(_ context.Context, _ storage.Tx, c *ticket.Complaint, _ *batch) error {
+		c.Details.Reviews = append(c.Details.Reviews, ticket.Review{
+			By: actor.ID, Role: actor.Role, At: c.UpdatedAt, Outcome: p.Outcome, Notes: p.Notes,
+		})
+		return nil
+	})
+}

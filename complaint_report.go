@@ -1,0 +1,81 @@
+package ticketkit
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// ComplaintReportParams selects the complaints a report covers. Empty
+// fields do not filter.
+type ComplaintReportParams struct {
+	Reasons    []string `json:"reasons,omitempty"`
+	Statuses   []string `json:"statuses,omitempty"`
+	CustomerID string   `json:"customer_id,omitempty"`
+	// IssuedFrom and IssuedTo bound the date of issue to [From, To).
+	IssuedFrom time.Time `json:"issued_from,omitzero"`
+	IssuedTo   time.Time `json:"issued_to,omitzero"`
+}
+
+// ComplaintReport is the complaint statistics of a selection; see the
+// report functions of package ticket for each part.
+type ComplaintReport struct {
+	Complaints     int                    `json:"complaints"`
+	ByReason       []ticket.CountRow      `json:"by_reason"`
+	ByChannel      []ticket.CountRow      `json:"by_channel"`
+	ByProduct      []ticket.CountRow      `json:"by_product"`
+	BySeries       []ticket.SeriesRow     `json:"by_series"`
+	Justified      ticket.JustifiedRate   `json:"justified"`
+	TimeToDecision ticket.DurationStats   `json:"time_to_decision"`
+	Claimed        []ticket.CurrencyTotal `json:"claimed"`
+	Granted        []ticket.CurrencyTotal `json:"granted"`
+}
+
+// ComplaintReport pages through the tenant's complaints matching p with
+// storage.ComplaintStore.ComplaintList, so it works on every backend, and
+// feeds them to the report functions of package ticket. Only staff may
+// read reports.
+func (d *Desk) ComplaintReport(ctx context.Context, actor ticket.Actor, p ComplaintReportParams) (*ComplaintReport, error) {
+	if err := checkActor(actor); err != nil {
+		return nil, err
+	}
+	if _, err := d.complaintSetup(); err != nil {
+		return nil, err
+	}
+	if err := requireStaff(actor, "read complaint reports"); err != nil {
+		return nil, err
+	}
+	q := storage.ComplaintListParams{
+		ComplaintFilter: storage.ComplaintFilter{
+			TenantID: actor.TenantID, Reasons: p.Reasons, Statuses: p.Statuses,
+			CustomerID: p.CustomerID, IssuedFrom: p.IssuedFrom, IssuedTo: p.IssuedTo,
+		},
+		Limit: storage.MaxLimit,
+	}
+	var all []*ticket.Complaint
+	for {
+		page, err := complaintTx(d.store).ComplaintList(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("ticketkit: complaint report: %w", err)
+		}
+		all = append(all, page.Complaints...)
+		if page.Next == "" {
+			break
+		}
+		q.After = page.Next
+	}
+	return &ComplaintReport{
+		Complaints:     len(all),
+		ByReason:       ticket.ComplaintsByReason(all),
+		ByChannel:      ticket.ComplaintsByChannel(all),
+		ByProduct:      ticket.ComplaintsByProduct(all),
+		BySeries:       ticket.ComplaintsBySeries(all),
+		Justified:      ticket.ComplaintsJustified(all),
+		TimeToDecision: ticket.TimeToDecision(all),
+		Claimed:        ticket.ClaimedAmounts(all),
+		Granted:        ticket.GrantedAmounts(all),
+	}, nil
+}

@@ -1,0 +1,192 @@
+// Command erp-complaint walks an ERP team through a complaint document on
+// an embedded SQLite database: a complaint opened from an invoice through
+// a host source resolver, an action plan, a justified decision with a
+// credit note, fulfilment, posting (the host's remedy handler issues the
+// credit note inside the posting's transaction), a refused edit of the
+// posted document, its history and a small report.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/clock"
+	"github.com/ticketkit/ticketkit/internal/dbopen"
+	"github.com/ticketkit/ticketkit/notify"
+	"github.com/ticketkit/ticketkit/notify/notifytest"
+	"github.com/ticketkit/ticketkit/storage/bunstore"
+	"github.com/ticketkit/ticketkit/ticket"
+	"github.com/ticketkit/ticketkit/workflow"
+)
+
+var (
+	clerk = ticketkit.Actor{ID: "clerk-1", Role: ticket.RoleAgent, TenantID: "acme"}
+	boss  = ticketkit.Actor{ID: "boss-1", Role: ticket.RoleSupervisor, TenantID: "acme"}
+)
+
+func main() {
+	path := flag.String("db", dbopen.Memory, `SQLite database file, or ":memory:"`)
+	flag.Parse()
+	if err := run(context.Background(), os.Stdout, *path); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// invoices is the host's ERP: it resolves invoices into source documents.
+var invoices = ticket.SourceResolverFunc(func(_ context.Context, ref ticket.Reference) (ticket.SourceDocument, error) {
+	if ref.Kind != ticket.RefInvoice || ref.ID != "INV-2026-0042" {
+		return ticket.SourceDocument{}, fmt.Errorf("%s %s: %w", ref.Kind, ref.ID, ticket.ErrSourceNotFound)
+	}
+	return ticket.SourceDocument{
+		Ref:      ref,
+		Customer: ticket.Customer{ID: "CUST-7", Name: "Bistro Lumière", Email: "achats@bistro.example"},
+		Contacts: []ticket.Contact{{Name: "Claire Dupont", Role: "buyer"}},
+		Company:  "ACME-FR", Contract: "CT-2026-3", Currency: "EUR", Salesperson: "sales-ana",
+		Lines: []ticket.ComplaintLine{
+			{Product: "KET-200", Description: "Kettle 2 l", Batch: "B-2611", Quantity: decimal.NewFromInt(12), Unit: "pcs"},
+		},
+	}, nil
+})
+
+func run(ctx context.Context, w io.Writer, path string) error {
+	db, err := dbopen.SQLite(path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	store, err := bunstore.New(db, bunstore.Config{})
+	if err != nil {
+		return err
+	}
+	if err := store.Migrate(ctx); err != nil {
+		return err
+	}
+	clk := clock.NewFake(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
+	mailbox := notifytest.NewMailbox(&notify.Resolver{Catalog: ticket.ComplaintCatalog()}, nil, nil)
+	mailbox.OnMail = func(m notifytest.Mail) { fmt.Fprintf(w, "   mail to %s: %s\n", m.To.Address, m.Subject) }
+	remedies := ticket.RemedyHandlerFunc(func(_ context.Context, req ticket.RemedyRequest) (ticket.RemedyResult, error) {
+		r := req.Remedy
+		fmt.Fprintf(w, "   ERP: credit note CN-%s for %s over %s %s (contract %s)\n",
+			req.Complaint.Number, req.Complaint.Customer.Name, r.Amount.StringFixed(2), r.Currency, req.Complaint.Details.Accounting.Contract)
+		return ticket.RemedyResult{Document: &ticket.Reference{Kind: ticket.RefInvoice, ID: "CN-" + req.Complaint.Number, Label: "credit note"}}, nil
+	})
+	desk, err := ticketkit.New(ticketkit.Config{Store: store, Clock: clk, Notifier: mailbox, Complaints: &ticketkit.ComplaintConfig{
+		Rules: workflow.ComplaintRules{ClosureReason: true, SupervisorReview: true}, Sources: invoices, Remedies: remedies,
+	}})
+	if err != nil {
+		return err
+	}
+
+	fmt.Fprintln(w, "1. A complaint from invoice INV-2026-0042")
+	c, err := desk.OpenComplaint(ctx, clerk, ticketkit.ComplaintParams{
+		Subject: "Kettles leak after a week", Reason: "CR02", Category: ticket.CategoryDefect, Channel: ticket.ChannelPhone,
+		RemedySought: ticket.RemedyCreditNote, Severity: ticket.SeverityHigh,
+		Source:         &ticket.Reference{Kind: ticket.RefInvoice, ID: "INV-2026-0042"},
+		Accounting:     ticket.Accounting{SalesAdjustment: true, Amount: decimal.RequireFromString("540.00")},
+		Responsibility: ticket.Responsibility{BusinessUnit: "Small appliances", Employee: "clerk-1"},
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "   %s %s, customer %s, contract %s, %d action(s) from the category\n",
+		c.Number, c.Status, c.Customer.Name, c.Details.Accounting.Contract, len(c.Actions))
+
+	fmt.Fprintln(w, "2. Plan and decide: justified, credit note, credit required")
+	if c, err = desk.ComplaintTransition(ctx, clerk, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusPlanned}); err != nil {
+		return err
+	}
+	if c, err = desk.PlanComplaint(ctx, clerk, ticketkit.PlanParams{ComplaintID: c.ID, Add: []ticketkit.ActionInput{
+		{Title: "Collect the kettles", Owner: "logistics", DueAt: clk.Now().Add(72 * time.Hour)},
+	}}); err != nil {
+		return err
+	}
+	clk.Advance(24 * time.Hour)
+	if c, err = desk.DecideComplaint(ctx, clerk, ticketkit.DecideParams{
+		ComplaintID: c.ID, Justified: true, Notes: "Seal defect in batch B-2611", CreditRequired: true,
+		Remedy: ticket.Remedy{Kind: ticket.RemedyCreditNote, Amount: decimal.RequireFromString("540.00"), Currency: "EUR"},
+	}); err != nil {
+		return err
+	}
+	for _, a := range c.Actions {
+		fmt.Fprintf(w, "   action %q owner %s\n", a.Title, a.Owner)
+	}
+
+	fmt.Fprintln(w, "3. Fulfil: refused while actions are open, then done")
+	_, err = desk.ComplaintTransition(ctx, clerk, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusFulfilled, EndDate: clk.Now()})
+	fmt.Fprintf(w, "   refused: %v\n", err)
+	var done []ticketkit.ActionChange
+	for _, a := range c.Actions {
+		done = append(done, ticketkit.ActionChange{ID: a.ID, Done: new(true), Result: new("done")})
+	}
+	if c, err = desk.PlanComplaint(ctx, clerk, ticketkit.PlanParams{ComplaintID: c.ID, Change: done}); err != nil {
+		return err
+	}
+	if c, err = desk.ComplaintTransition(ctx, clerk, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusFulfilled, EndDate: clk.Now()}); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "   %s %s\n", c.Number, c.Status)
+
+	fmt.Fprintln(w, "4. Post after the supervisor's review")
+	if _, err = desk.ReviewComplaint(ctx, boss, ticketkit.ReviewParams{ComplaintID: c.ID, Outcome: ticket.ReviewApproved}); err != nil {
+		return err
+	}
+	if c, err = desk.PostComplaint(ctx, clerk, ticketkit.PostParams{ComplaintID: c.ID, Reason: "credit note issued"}); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "   %s %s, remedy document %s\n", c.Number, c.Status, c.Details.Decision.Remedy.Document.ID)
+
+	fmt.Fprintln(w, "5. Edit the posted document")
+	_, err = desk.UpdateComplaint(ctx, clerk, ticketkit.ComplaintUpdateParams{ComplaintID: c.ID, Subject: new("changed")})
+	fmt.Fprintf(w, "   refused: %v (posted: %t)\n", err, errors.Is(err, ticketkit.ErrPosted))
+
+	fmt.Fprintln(w, "6. The document")
+	printComplaint(w, c)
+	fmt.Fprintln(w, "   history:")
+	hist, err := desk.History(ctx, clerk, c.ID)
+	if err != nil {
+		return err
+	}
+	for _, e := range hist {
+		fmt.Fprintf(w, "   - %s %-28s %q → %q\n", e.At.Format("01-02 15:04"), e.Field, e.Old, e.New)
+	}
+
+	fmt.Fprintln(w, "7. Report")
+	rep, err := desk.ComplaintReport(ctx, clerk, ticketkit.ComplaintReportParams{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "   complaints %d, justified %d of %d decided\n", rep.Complaints, rep.Justified.Justified, rep.Justified.Decided)
+	for _, r := range rep.ByReason {
+		fmt.Fprintf(w, "   reason %s: %d\n", r.Key, r.Count)
+	}
+	for _, r := range rep.BySeries {
+		fmt.Fprintf(w, "   series %s %s %s: %d\n", r.Product, r.Kind, r.Series, r.Count)
+	}
+	for _, r := range rep.Claimed {
+		fmt.Fprintf(w, "   claimed %s %s\n", r.Total.StringFixed(2), r.Currency)
+	}
+	return nil
+}
+
+// printComplaint prints the main fields of a complaint document.
+func printComplaint(w io.Writer, c *ticket.Complaint) {
+	d := c.Details
+	fmt.Fprintf(w, "   %s %q status %s, reason %s, severity %s\n", c.Number, c.Subject, c.Status, c.Reason, d.Severity)
+	fmt.Fprintf(w, "   customer %s [%s], source %s %s, issued %s\n", c.Customer.Name, c.Customer.ID, d.Source.Kind, d.Source.ID, d.IssuedAt.Format(time.DateOnly))
+	for _, l := range d.Lines {
+		fmt.Fprintf(w, "   line %s %s batch %s qty %s %s\n", l.Product, l.Description, l.Batch, l.Quantity, l.Unit)
+	}
+	a := d.Accounting
+	fmt.Fprintf(w, "   accounting: company %s, counterparty %s, contract %s, claimed %s %s\n", a.Company, a.Counterparty, a.Contract, a.Amount.StringFixed(2), a.Currency)
+	fmt.Fprintf(w, "   decision: justified %t, remedy %s %s %s, posted %s\n", d.Decision.Justified, d.Decision.Remedy.Kind,
+		d.Decision.Remedy.Amount.StringFixed(2), d.Decision.Remedy.Currency, d.PostedAt.Format(time.RFC3339))
+}

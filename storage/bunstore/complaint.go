@@ -1,0 +1,276 @@
+package bunstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/uptrace/bun"
+
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+var _ storage.ComplaintStore = (*Store)(nil)
+
+// complaintRow is a row of the complaints table: the JSON of the
+// complaint section, plus copies of the values SQL filters and reports
+// read. Amount is numeric(19,4) on PostgreSQL and TEXT on SQLite.
+type complaintRow struct {
+	bun.BaseModel `bun:"table:complaints,alias:c"`
+
+	TicketID   string          `bun:"ticket_id,pk"`
+	TenantID   string          `bun:"tenant_id"`
+	IssuedAt   time.Time       `bun:"issued_at"`
+	Posted     bool            `bun:"posted"`
+	PostedAt   time.Time       `bun:"posted_at,nullzero"`
+	RemedyKind string          `bun:"remedy_kind"`
+	Amount     decimal.Decimal `bun:"amount"`
+	Currency   string          `bun:"currency"`
+	Details    string          `bun:"details"`
+}
+
+// complaintsTable returns the prefixed name of the complaints table.
+func (s *Store) complaintsTable() bun.Ident { return bun.Ident(s.prefix + "complaints") }
+
+// toComplaintRow returns the row that stores c's section.
+func toComplaintRow(c *ticket.Complaint) (*complaintRow, error) {
+	d := c.Details
+	d.IssuedAt, d.EndDate, d.PostedAt = utc(d.IssuedAt), utc(d.EndDate), utc(d.PostedAt)
+	d.Comments = append([]ticket.Comment(nil), d.Comments...)
+	for i := range d.Comments {
+		d.Comments[i].At = utc(d.Comments[i].At)
+	}
+	d.Reviews = append([]ticket.Review(nil), d.Reviews...)
+	for i := range d.Reviews {
+		d.Reviews[i].At = utc(d.Reviews[i].At)
+	}
+	r := &complaintRow{
+		TicketID: c.ID,
+		TenantID: c.TenantID,
+		IssuedAt: d.IssuedAt,
+		Posted:   d.Posted,
+		PostedAt: d.PostedAt,
+		Amount:   d.Accounting.Amount,
+		Currency: d.Accounting.Currency,
+	}
+	if d.Decision != nil {
+		dec := *d.Decision
+		dec.At = utc(dec.At)
+		d.Decision = &dec
+		r.RemedyKind = string(dec.Remedy.Kind)
+	}
+	var err error
+	r.Details, err = marshal("complaint", d)
+	return r, err
+}
+
+// toComplaint joins a ticket and its complaint row.
+func toComplaint(t *ticket.Ticket, r *complaintRow) (*ticket.Complaint, error) {
+	c := &ticket.Complaint{Ticket: *t}
+	if err := unmarshal("complaint", r.Details, &c.Details); err != nil {
+		return nil, err
+	}
+	d := &c.Details
+	d.IssuedAt, d.EndDate, d.PostedAt = fromDB(d.IssuedAt), fromDB(d.EndDate), fromDB(d.PostedAt)
+	for i := range d.Comments {
+		d.Comments[i].At = fromDB(d.Comments[i].At)
+	}
+	for i := range d.Reviews {
+		d.Reviews[i].At = fromDB(d.Reviews[i].At)
+	}
+	if d.Decision != nil {
+		d.Decision.At = fromDB(d.Decision.At)
+	}
+	return c, nil
+}
+
+// atomic runs fn in one transaction: the host's or the store's own when
+// the store runs over one, a new one otherwise.
+func (s *Store) atomic(ctx context.Context, fn func(s *Store) error) error {
+	switch s.db.(type) {
+	case bun.Tx, *bun.Tx:
+		return fn(s)
+	}
+	return s.RunInTx(ctx, func(_ context.Context, tx storage.Tx) error { return fn(tx.(*Store)) })
+}
+
+// ComplaintCreate stores the complaint section of an existing ticket. An
+// unknown ticket gives ErrNotFound, a ticket that already has a section
+// ErrConflict.
+func (s *Store) ComplaintCreate(ctx context.Context, c *ticket.Complaint) error {
+	const op = "create complaint"
+	if c == nil {
+		return fmt.Errorf("bunstore: %s: complaint is nil", op)
+	}
+	if err := checkTicket(op, &c.Ticket); err != nil {
+		return err
+	}
+	r, err := toComplaintRow(c)
+	if err != nil {
+		return err
+	}
+	return s.atomic(ctx, func(s *Store) error {
+		if err := s.ticketExists(ctx, op, c.TenantID, c.ID); err != nil {
+			return err
+		}
+		_, err := s.db.NewInsert().Model(r).ModelTableExpr("?", s.complaintsTable()).Returning("NULL").Exec(ctx)
+		return translate(fmt.Sprintf("%s %s", op, c.ID), err)
+	})
+}
+
+// ComplaintGet returns a complaint by ticket ID, or an error wrapping
+// ErrNotFound when the ticket does not exist or is not a complaint.
+func (s *Store) ComplaintGet(ctx context.Context, p storage.TicketGetParams) (*ticket.Complaint, error) {
+	op := "get complaint " + p.ID
+	var c *ticket.Complaint
+	err := s.atomic(ctx, func(s *Store) error {
+		r, err := s.complaintRow(ctx, op, p.TenantID, p.ID)
+		if err != nil {
+			return err
+		}
+		t, err := s.TicketGet(ctx, p)
+		if err != nil {
+			return err
+		}
+		c, err = toComplaint(t, r)
+		return err
+	})
+	return c, err
+}
+
+// complaintRow reads the complaint row of a tenant's ticket.
+func (s *Store) complaintRow(ctx context.Context, op, tenantID, id string) (*complaintRow, error) {
+	if tenantID == "" {
+		return nil, errNoTenant(op)
+	}
+	var r complaintRow
+	err := s.db.NewSelect().Model(&r).ModelTableExpr("? AS c", s.complaintsTable()).
+		Where("c.tenant_id = ?", tenantID).
+		Where("c.ticket_id = ?", id).
+		Scan(ctx)
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	return &r, nil
+}
+
+// ComplaintUpdate stores a changed complaint: the ticket row with its
+// version check, then the section. A posted complaint is refused with an
+// error wrapping ticket.ErrPosted.
+func (s *Store) ComplaintUpdate(ctx context.Context, c *ticket.Complaint) error {
+	const op = "update complaint"
+	if c == nil {
+		return fmt.Errorf("bunstore: %s: complaint is nil", op)
+	}
+	if err := checkTicket(op, &c.Ticket); err != nil {
+		return err
+	}
+	r, err := toComplaintRow(c)
+	if err != nil {
+		return err
+	}
+	return s.atomic(ctx, func(s *Store) error {
+		old, err := s.complaintRow(ctx, op+" "+c.ID, c.TenantID, c.ID)
+		if err != nil {
+			return err
+		}
+		if old.Posted {
+			return fmt.Errorf("bunstore: %s %s: %w", op, c.ID, ticket.ErrPosted)
+		}
+		if err := s.TicketUpdate(ctx, &c.Ticket); err != nil {
+			return err
+		}
+		_, err = s.db.NewUpdate().Model(r).ModelTableExpr("?", s.complaintsTable()).
+			ExcludeColumn("ticket_id", "tenant_id").
+			Where("tenant_id = ?", c.TenantID).
+			Where("ticket_id = ?", c.ID).
+			Returning("NULL").
+			Exec(ctx)
+		return translate(fmt.Sprintf("%s %s", op, c.ID), err)
+	})
+}
+
+// ComplaintList returns one page of a tenant's complaints by date of
+// issue and ticket ID, with keyset pagination on (issued_at, ticket_id):
+// one query for the page's sections, one for their tickets.
+func (s *Store) ComplaintList(ctx context.Context, p storage.ComplaintListParams) (*storage.ComplaintListResult, error) {
+	const op = "list complaints"
+	if p.TenantID == "" {
+		return nil, errNoTenant(op)
+	}
+	limit := storage.ClampLimit(p.Limit)
+	q := s.db.NewSelect().ModelTableExpr("? AS c", s.complaintsTable()).
+		ColumnExpr("c.*").
+		Join("JOIN ? AS t ON t.id = c.ticket_id AND t.tenant_id = c.tenant_id", s.tables.tickets).
+		Where("c.tenant_id = ?", p.TenantID)
+	if len(p.Reasons) > 0 {
+		q = q.Where("t.reason IN (?)", bun.List(p.Reasons))
+	}
+	if len(p.Statuses) > 0 {
+		q = q.Where("t.status IN (?)", bun.List(p.Statuses))
+	}
+	if p.CustomerID != "" {
+		q = q.Where("t.customer_id = ?", p.CustomerID)
+	}
+	if !p.IssuedFrom.IsZero() {
+		q = q.Where("c.issued_at >= ?", utc(p.IssuedFrom))
+	}
+	if !p.IssuedTo.IsZero() {
+		q = q.Where("c.issued_at < ?", utc(p.IssuedTo))
+	}
+	if p.After != "" {
+		cur, err := storage.DecodeCursor(p.After, storage.SortIssuedAt, false)
+		if err != nil {
+			return nil, fmt.Errorf("bunstore: %s: %w", op, err)
+		}
+		q = q.Where("(c.issued_at > ? OR (c.issued_at = ? AND c.ticket_id > ?))", cur.Time, cur.Time, cur.ID)
+	}
+	var rows []complaintRow
+	err := q.OrderExpr("c.issued_at ASC, c.ticket_id ASC").Limit(int64(limit)+1).Scan(ctx, &rows)
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	res := &storage.ComplaintListResult{}
+	if len(rows) > limit {
+		rows = rows[:limit]
+		last := rows[limit-1]
+		res.Next = storage.Cursor{Sort: storage.SortIssuedAt, Time: fromDB(last.IssuedAt), ID: last.TicketID}.Encode()
+	}
+	if len(rows) == 0 {
+		return res, nil
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.TicketID
+	}
+	var trs []ticketRow
+	err = s.db.NewSelect().Model(&trs).ModelTableExpr("? AS t", s.tables.tickets).
+		Where("t.tenant_id = ?", p.TenantID).
+		Where("t.id IN (?)", bun.List(ids)).
+		Scan(ctx)
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	byID := make(map[string]*ticketRow, len(trs))
+	for i := range trs {
+		byID[trs[i].ID] = &trs[i]
+	}
+	for i := range rows {
+		tr := byID[rows[i].TicketID]
+		if tr == nil { // deleted between the two queries
+			continue
+		}
+		t, err := toTicket(tr)
+		if err != nil {
+			return nil, err
+		}
+		c, err := toComplaint(t, &rows[i])
+		if err != nil {
+			return nil, err
+		}
+		res.Complaints = append(res.Complaints, c)
+	}
+	return res, nil
+}

@@ -1,0 +1,77 @@
+package storage
+
+import (
+	"context"
+	"time"
+
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// ComplaintStore is implemented by a [Tx] that keeps complaint documents:
+// a ticket row plus its complaint section ([ticket.ComplaintDetails]),
+// keyed by the ticket's ID. It is optional: a store without it keeps
+// plain tickets only, and the Desk's complaint methods refuse to run on
+// it. Both the memory and the Bun store implement it.
+//
+// The section shares the ticket's version: ComplaintUpdate checks and
+// increments the ticket row's version, so a complaint changed through
+// either path conflicts as a ticket does.
+type ComplaintStore interface {
+	// ComplaintCreate stores the complaint section of c, whose ticket
+	// must already exist in the same tenant: call TicketCreate with
+	// &c.Ticket first, in the same transaction. An unknown ticket gives
+	// ErrNotFound; a ticket that already has a section gives ErrConflict.
+	ComplaintCreate(ctx context.Context, c *ticket.Complaint) error
+	// ComplaintGet returns a complaint by its ticket ID. A ticket that
+	// does not exist, or that has no complaint section, gives
+	// ErrNotFound.
+	ComplaintGet(ctx context.Context, params TicketGetParams) (*ticket.Complaint, error)
+	// ComplaintUpdate stores a changed complaint: the ticket row as
+	// TicketUpdate does (c.Version must be the version that was read and
+	// is set to the new one) and the section with it. A stored complaint
+	// that is posted is immutable: the error then wraps
+	// [ticket.ErrPosted] and nothing is written. An unknown complaint
+	// gives ErrNotFound, a stale version ErrConflict.
+	ComplaintUpdate(ctx context.Context, c *ticket.Complaint) error
+	// ComplaintList returns one page of a tenant's complaints matching a
+	// filter, by date of issue (oldest first), then ticket ID.
+	ComplaintList(ctx context.Context, params ComplaintListParams) (*ComplaintListResult, error)
+}
+
+// ComplaintFilter selects complaints of one tenant. Empty fields do not
+// filter; list fields match any of their values; all set fields must
+// match.
+type ComplaintFilter struct {
+	TenantID string
+	// Reasons are reason codes (Ticket.Reason).
+	Reasons []string
+	// Statuses are status codes (Ticket.Status).
+	Statuses []string
+	// CustomerID limits the result to one counterparty's complaints.
+	CustomerID string
+	// IssuedFrom and IssuedTo bound the date of issue
+	// (ComplaintDetails.IssuedAt) to [IssuedFrom, IssuedTo).
+	IssuedFrom time.Time
+	IssuedTo   time.Time
+}
+
+// ComplaintListParams selects one page of complaints.
+type ComplaintListParams struct {
+	ComplaintFilter
+	// Limit is the page size (see ClampLimit).
+	Limit int
+	// After is the Next cursor of the previous page; empty for the first
+	// page.
+	After string
+}
+
+// ComplaintListResult is one page of complaints.
+type ComplaintListResult struct {
+	Complaints []*ticket.Complaint
+	// Next is the cursor of the following page, empty on the last page.
+	Next string
+}
+
+// SortIssuedAt is the sort of [ComplaintStore.ComplaintList]: by date of
+// issue, then ticket ID. Adapters make their cursors with it.
+const SortIssuedAt SortField = "complaint_issued_at"
