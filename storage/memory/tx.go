@@ -33,6 +33,8 @@ type db struct {
 	seqs     map[key]int64          // (tenant, scope) → last value
 	// complaints holds complaint sections by ticket ID (complaint.go).
 	complaints map[string]*ticket.ComplaintDetails
+	// inbound holds ingested message keys (inbound.go); made on first use.
+	inbound map[key]storage.Inbound
 }
 
 func newDB() db {

@@ -38,7 +38,8 @@ import (
 
 // Run runs the conformance suite against the stores newStore returns. Its
 // subtests are grouped by entity: TicketCreate, TicketGet, TicketUpdate,
-// TicketList, TicketDue, Message, Event, Sequence, Outbox, Tx and Tenant.
+// TicketList, TicketDue, Message, Event, Sequence, Outbox, Tx, Tenant and
+// Inbound (skipped for a store without the optional storage.InboundStore).
 func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	t.Helper()
 	s := suite{newStore: newStore}
@@ -53,6 +54,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	t.Run("Outbox", s.outbox)
 	t.Run("Tx", s.tx)
 	t.Run("Tenant", s.tenant)
+	t.Run("Inbound", s.inbound)
 }
 
 // suite holds the store factory the groups share.

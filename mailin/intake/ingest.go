@@ -1,0 +1,235 @@
+package intake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/mailin"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// Limits of the Desk's inputs that Ingest shortens mail to.
+const (
+	maxSubject     = 200
+	maxDescription = 20000
+	maxBody        = 100000
+)
+
+// ingest threads a claimed message and acts on it, filling res.
+func (i *Intake) ingest(ctx context.Context, in mailin.Inbound, route mailin.RouteMatch, res *Result) error {
+	sys := ticket.SystemActor(route.TenantID)
+	ref := mailin.Thread(in, i.cfg.Domain, i.cfg.Numberer.Find)
+	t, match, err := i.find(ctx, sys, in, ref)
+	if err != nil {
+		return err
+	}
+	res.Thread = match
+	if in.Class.Automated() {
+		return i.automated(ctx, sys, in, t, res)
+	}
+	if t == nil {
+		return i.open(ctx, in, route, res)
+	}
+	return i.reply(ctx, sys, in, t, res)
+}
+
+// find returns the ticket a message threads to, or nil for a new one,
+// and how it was found. A header match must name a ticket of the routed
+// tenant; a subject match counts only when the sender is the ticket's
+// customer or one of its contacts.
+func (i *Intake) find(ctx context.Context, sys ticket.Actor, in mailin.Inbound, ref mailin.ThreadRef) (*ticket.Ticket, mailin.ThreadMatch, error) {
+	if ref.Match == mailin.ThreadByHeader {
+		t, err := i.cfg.Desk.Get(ctx, sys, ref.TicketID)
+		switch {
+		case err == nil:
+			return t, mailin.ThreadByHeader, nil
+		case !errors.Is(err, ticketkit.ErrNotFound):
+			return nil, "", fmt.Errorf("intake: thread: %w", err)
+		}
+	}
+	number, ok := i.cfg.Numberer.Find(in.Subject)
+	if !ok || in.From.Address == "" {
+		return nil, mailin.ThreadNew, nil
+	}
+	page, err := i.cfg.Desk.Search(ctx, sys, ticketkit.SearchParams{Number: number, Limit: 1})
+	if err != nil {
+		return nil, "", fmt.Errorf("intake: thread by subject: %w", err)
+	}
+	if len(page.Tickets) == 0 || !knows(page.Tickets[0], in.From.Address) {
+		return nil, mailin.ThreadNew, nil
+	}
+	return page.Tickets[0], mailin.ThreadBySubject, nil
+}
+
+// knows reports whether addr is the email of t's customer or of one of
+// its contacts.
+func knows(t *ticket.Ticket, addr string) bool {
+	if strings.EqualFold(t.Customer.Email, addr) {
+		return true
+	}
+	for _, c := range t.Contacts {
+		if strings.EqualFold(c.Email, addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// automated records an automatic reply or a bounce on its ticket, or
+// drops it.
+func (i *Intake) automated(ctx context.Context, sys ticket.Actor, in mailin.Inbound, t *ticket.Ticket, res *Result) error {
+	policy := i.cfg.AutoReplies
+	what := "Automatic reply"
+	if in.Class.Class == mailin.ClassBounce {
+		policy, what = i.cfg.Bounces, "Bounce"
+	}
+	if t == nil || policy == PolicyDrop {
+		res.Outcome = Dropped
+		return nil
+	}
+	from := in.From.Address
+	if from == "" {
+		from = "(no sender)"
+	}
+	body := fmt.Sprintf("%s (%s) from %s\nSubject: %s\n\n%s", what, in.Class.Reason, from, in.Subject, in.Text)
+	msg, err := i.cfg.Desk.AddNote(ctx, sys, ticketkit.MessageParams{TicketID: t.ID, Body: truncate(body, maxBody)})
+	if err != nil {
+		return fmt.Errorf("intake: record %s on %s: %w", strings.ToLower(what), t.Number, err)
+	}
+	res.Outcome, res.TicketID, res.Number = Recorded, msg.TicketID, t.Number
+	return nil
+}
+
+// reply adds a person's message to t as its customer, under the Desk's
+// reopen policy.
+func (i *Intake) reply(ctx context.Context, sys ticket.Actor, in mailin.Inbound, t *ticket.Ticket, res *Result) error {
+	actor := sys
+	if t.Customer.ID != "" {
+		actor = customerActor(t.TenantID, t.Customer.ID)
+	}
+	before := i.category(t.Status)
+	msg, err := i.cfg.Desk.Reply(ctx, actor, ticketkit.MessageParams{
+		TicketID: t.ID, Body: body(in, actor.Role != ticket.RoleCustomer), Attachments: attachments(in),
+	})
+	if err != nil {
+		return fmt.Errorf("intake: add message to %s: %w", t.Number, err)
+	}
+	res.TicketID, res.Number = msg.TicketID, t.Number
+	if msg.TicketID != t.ID {
+		res.Outcome = FollowUp
+		if f, err := i.cfg.Desk.Get(ctx, sys, msg.TicketID); err == nil {
+			res.Number = f.Number
+		}
+		return nil
+	}
+	res.Outcome = Appended
+	if before == ticket.CategoryResolved || before == ticket.CategoryClosed {
+		if now, err := i.cfg.Desk.Get(ctx, sys, t.ID); err == nil {
+			if c := i.category(now.Status); c != ticket.CategoryResolved && c != ticket.CategoryClosed {
+				res.Outcome = Reopened
+			}
+		}
+	}
+	return nil
+}
+
+// category returns the category of a status code.
+func (i *Intake) category(code string) ticket.StatusCategory {
+	s, _ := i.cfg.Desk.Catalog().Status(code)
+	return s.Category
+}
+
+// open opens a ticket for a person's message. The ticket's description
+// is the text; when the mail has attachments, or text longer than a
+// description holds, the whole mail is also posted as the ticket's first
+// message. Once the ticket is open Ingest no longer fails: should that
+// message be refused, an internal note says why.
+func (i *Intake) open(ctx context.Context, in mailin.Inbound, route mailin.RouteMatch, res *Result) error {
+	cust, err := i.customer(ctx, route.TenantID, in.From)
+	if err != nil {
+		return err
+	}
+	actor := customerActor(route.TenantID, cust.ID)
+	subject := strings.TrimSpace(in.Subject)
+	if subject == "" {
+		subject = "(no subject)"
+	}
+	t, err := i.cfg.Desk.Open(ctx, actor, ticketkit.OpenParams{
+		Subject:     truncate(subject, maxSubject),
+		Description: truncate(in.Text, maxDescription),
+		Department:  route.Department,
+		Channel:     ticket.ChannelEmail,
+		Customer:    cust,
+	})
+	if err != nil {
+		return fmt.Errorf("intake: open ticket: %w", err)
+	}
+	res.Outcome, res.TicketID, res.Number = Opened, t.ID, t.Number
+	if len(in.Parts) == 0 && len(in.Text) <= maxDescription {
+		return nil
+	}
+	_, err = i.cfg.Desk.Reply(ctx, actor, ticketkit.MessageParams{TicketID: t.ID, Body: body(in, false), Attachments: attachments(in)})
+	if err != nil {
+		note := fmt.Sprintf("The email's attachments could not be stored: %v", err)
+		_, _ = i.cfg.Desk.AddNote(context.WithoutCancel(ctx), ticket.SystemActor(route.TenantID),
+			ticketkit.MessageParams{TicketID: t.ID, Body: truncate(note, maxBody)})
+	}
+	return nil
+}
+
+// customer returns the customer of a new ticket from the sender.
+func (i *Intake) customer(ctx context.Context, tenant string, from mailin.Address) (ticket.Customer, error) {
+	if i.cfg.Customers != nil {
+		c, err := i.cfg.Customers(ctx, tenant, from)
+		if err != nil {
+			return ticket.Customer{}, fmt.Errorf("intake: resolve customer %s: %w", from.Address, err)
+		}
+		if c.ID == "" {
+			return ticket.Customer{}, fmt.Errorf("intake: resolve customer %s: the resolver returned no customer ID", from.Address)
+		}
+		return c, nil
+	}
+	page, err := i.cfg.Desk.Search(ctx, ticket.SystemActor(tenant), ticketkit.SearchParams{
+		CustomerEmail: from.Address, Desc: true, Limit: 1,
+	})
+	if err != nil {
+		return ticket.Customer{}, fmt.Errorf("intake: find customer %s: %w", from.Address, err)
+	}
+	if len(page.Tickets) > 0 && page.Tickets[0].Customer.ID != "" {
+		return page.Tickets[0].Customer, nil
+	}
+	return ticket.Customer{ID: "email:" + from.Address, Name: truncate(from.Name, 200), Email: from.Address}, nil
+}
+
+// customerActor is the actor a customer's mail acts as.
+func customerActor(tenant, customerID string) ticket.Actor {
+	return ticket.Actor{ID: customerID, Role: ticket.RoleCustomer, TenantID: tenant, CustomerID: customerID}
+}
+
+// body is the message text of a mail, never empty; withSender names the
+// sender first, for messages not posted as the customer.
+func body(in mailin.Inbound, withSender bool) string {
+	text := strings.TrimSpace(in.Text)
+	if text == "" {
+		text = "(no text)"
+	}
+	if withSender {
+		text = "From: " + in.From.String() + "\n\n" + text
+	}
+	return truncate(text, maxBody)
+}
+
+// attachments turns a mail's parts into attachment inputs.
+func attachments(in mailin.Inbound) []ticketkit.AttachmentInput {
+	if len(in.Parts) == 0 {
+		return nil
+	}
+	out := make([]ticketkit.AttachmentInput, 0, len(in.Parts))
+	for _, p := range in.Parts {
+		out = append(out, ticketkit.AttachmentInput{Name: p.Name, ContentType: p.ContentType, Content: p.Open()})
+	}
+	return out
+}

@@ -1,0 +1,359 @@
+// Package intake feeds inbound email to a ticketkit Desk: it parses a raw
+// message with mailin, routes it to a tenant, drops ticketkit's own mail,
+// ingests each message once, threads it onto a ticket (or opens one) and
+// keeps mail robots out of the conversation.
+//
+// It lives apart from the root package so that hosts that take no mail do
+// not compile the MIME parser; it uses only the Desk's public API.
+//
+// # Order
+//
+// [Intake.Ingest] parses the message, routes it to a tenant (mail no
+// route knows is an error naming its recipients), drops ticketkit's own
+// mail, claims the message's key (its Message-ID, or its digest when it
+// has none) in a storage.InboundStore, and threads it:
+//
+//  1. In-Reply-To or References holding the thread ID of a ticket of the
+//     routed tenant (see notify/email.ThreadID);
+//  2. a ticket number in the subject, but only when the sender is the
+//     ticket's customer or one of its contacts: numbers are sequential,
+//     and a stranger must not be able to write onto another customer's
+//     ticket by guessing one;
+//  3. otherwise a new ticket, on channel email, for the customer whose
+//     address sent it (see Config.Customers).
+//
+// Mail from a person is added as a customer message, acting as the
+// ticket's customer, so the Desk's reopen policy applies: a reply within
+// Config.ReopenWithin of the Desk reopens a resolved or closed ticket, a
+// later one opens a linked follow-up ticket. Attachments and inline
+// images go to the Desk's blob store.
+//
+// Automatic replies and bounces never open, reopen or answer a ticket:
+// they are recorded as an internal note on the ticket they thread to
+// ([PolicyRecord], the default) or dropped.
+//
+// # Delivering once
+//
+// The Desk does not share its transaction, so the key is claimed before
+// the ticket changes (InboundRecord) and completed after it
+// (InboundComplete). When the change fails the claim is taken back, so a
+// redelivery tries again. A concurrent delivery of a message still being
+// ingested gets [ErrInProgress] (an SMTP server answers 451, and the
+// sender retries later). A claim left by a process that crashed between
+// the claim and its completion blocks the key for Config.ClaimTimeout;
+// after it a redelivery takes the claim over and ingests the message,
+// which may then be on a ticket twice if the crash came after the
+// ticket changed. Delivery is thus at least once, and exactly once
+// unless a process dies mid-message.
+package intake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/clock"
+	"github.com/ticketkit/ticketkit/mailin"
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// DefaultClaimTimeout is the default of Config.ClaimTimeout.
+const DefaultClaimTimeout = 10 * time.Minute
+
+// Policy says what happens to automatic replies and bounces.
+type Policy string
+
+// Policies for automated mail. Neither ever opens, reopens or answers a
+// ticket.
+const (
+	// PolicyRecord records the mail as an internal note on the ticket
+	// it threads to, and drops it when it threads to none. The default.
+	PolicyRecord Policy = "record"
+	// PolicyDrop drops the mail.
+	PolicyDrop Policy = "drop"
+)
+
+// CustomerResolver returns the customer a sender is, for new tickets of
+// a tenant: typically the host's own account of that address. Its
+// Customer.ID is required.
+type CustomerResolver func(ctx context.Context, tenantID string, from mailin.Address) (ticket.Customer, error)
+
+// Config configures an [Intake].
+type Config struct {
+	// Desk receives the tickets and messages. Required. Its Numberer
+	// must be the one given here (the Desk's default is
+	// ticket.DefaultNumberer()).
+	Desk *ticketkit.Desk
+	// Parser parses and classifies the raw mail. Required; build it
+	// with mailin.New and list ticketkit's sender addresses in its
+	// Config.OwnAddresses.
+	Parser *mailin.Parser
+	// Routes maps mailbox addresses to tenants and departments.
+	// Required.
+	Routes mailin.Routes
+	// Inbound remembers ingested messages, usually the Desk's store.
+	// Required.
+	Inbound storage.InboundStore
+	// Domain is the thread domain of ticketkit's outgoing mail (the
+	// notify/email Sender's Config.Domain). Empty skips header threading.
+	Domain string
+	// Numberer finds ticket numbers in subjects. Default:
+	// ticket.DefaultNumberer().
+	Numberer ticket.Numberer
+	// AutoReplies and Bounces say what happens to automatic replies and
+	// to bounces. Default PolicyRecord.
+	AutoReplies Policy
+	Bounces     Policy
+	// Customers, when set, resolves the customer of a new ticket. By
+	// default the customer of the newest ticket of the tenant with the
+	// sender's address is reused, and otherwise a customer with ID
+	// "email:{address}" is made from the sender's name and address.
+	Customers CustomerResolver
+	// ClaimTimeout is how long a claimed message that was never
+	// completed blocks redeliveries (see the package documentation).
+	// Default DefaultClaimTimeout.
+	ClaimTimeout time.Duration
+	// Clock tells the time of claims. Default clock.System().
+	Clock clock.Clock
+}
+
+// Intake ingests inbound mail into a Desk. It is safe for concurrent
+// use.
+type Intake struct {
+	cfg Config
+}
+
+// New validates cfg, applies its defaults and returns an Intake.
+func New(cfg Config) (*Intake, error) {
+	var problems []string
+	if cfg.Desk == nil {
+		problems = append(problems, "Desk is required")
+	}
+	if cfg.Parser == nil {
+		problems = append(problems, "Parser is required")
+	}
+	if cfg.Inbound == nil {
+		problems = append(problems, "Inbound is required")
+	}
+	if len(cfg.Routes) == 0 {
+		problems = append(problems, "Routes is required")
+	} else if err := cfg.Routes.Validate(); err != nil {
+		problems = append(problems, err.Error())
+	}
+	for name, p := range map[string]*Policy{"AutoReplies": &cfg.AutoReplies, "Bounces": &cfg.Bounces} {
+		switch *p {
+		case "":
+			*p = PolicyRecord
+		case PolicyRecord, PolicyDrop:
+		default:
+			problems = append(problems, fmt.Sprintf("%s must be %q or %q", name, PolicyRecord, PolicyDrop))
+		}
+	}
+	if cfg.ClaimTimeout < 0 {
+		problems = append(problems, "ClaimTimeout must not be negative")
+	}
+	if len(problems) > 0 {
+		slices.Sort(problems)
+		return nil, errors.New("intake: invalid config: " + strings.Join(problems, "; "))
+	}
+	if cfg.Numberer == nil {
+		cfg.Numberer = ticket.DefaultNumberer()
+	}
+	if cfg.ClaimTimeout == 0 {
+		cfg.ClaimTimeout = DefaultClaimTimeout
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = clock.System()
+	}
+	return &Intake{cfg: cfg}, nil
+}
+
+// Outcome says what [Intake.Ingest] did with a message.
+type Outcome string
+
+// Outcomes of Ingest.
+const (
+	// Opened: the message opened a new ticket.
+	Opened Outcome = "opened"
+	// Appended: the message was added to an existing ticket.
+	Appended Outcome = "appended"
+	// Reopened: the message was added to a resolved or closed ticket,
+	// which the reopen policy reopened.
+	Reopened Outcome = "reopened"
+	// FollowUp: the message was about a ticket closed too long ago; it
+	// went to a new follow-up ticket (Result.TicketID), linked to the
+	// old one.
+	FollowUp Outcome = "follow_up"
+	// Recorded: automated mail was recorded as an internal note.
+	Recorded Outcome = "recorded"
+	// Dropped: the message was ignored: ticketkit's own mail, or
+	// automated mail that threads to no ticket or whose policy is
+	// PolicyDrop.
+	Dropped Outcome = "dropped"
+	// Duplicate: the message was ingested before; nothing changed.
+	Duplicate Outcome = "duplicate"
+)
+
+// Outcomes returns every outcome.
+func Outcomes() []Outcome {
+	return []Outcome{Opened, Appended, Reopened, FollowUp, Recorded, Dropped, Duplicate}
+}
+
+// Result is what Ingest did with a message.
+type Result struct {
+	Outcome Outcome
+	// TicketID and Number name the ticket the message went to; for
+	// Duplicate the ticket it went to the first time (the number is
+	// then empty); empty for Dropped.
+	TicketID string
+	Number   string
+	// Class is the message's class.
+	Class mailin.Class
+	// TenantID is the routed tenant; empty when routing failed.
+	TenantID string
+	// Key is the dedupe key: the Message-ID, or "sha256:{digest}".
+	Key string
+	// Thread is how the message was threaded.
+	Thread mailin.ThreadMatch
+}
+
+// Errors of Ingest, besides the parse errors of mailin (ErrTooLarge,
+// ErrMalformed, ErrNoSender) and the Desk's own.
+var (
+	// ErrUnroutable: no recipient of the message is a mailbox of
+	// Config.Routes. The error is an *UnroutableError.
+	ErrUnroutable = errors.New("intake: no route for any recipient")
+	// ErrInProgress: another delivery of the same message is being
+	// ingested right now. Try again later.
+	ErrInProgress = errors.New("intake: message is being ingested by another delivery")
+)
+
+// UnroutableError names the recipients of a message no route knows.
+type UnroutableError struct {
+	Recipients []string
+}
+
+// Error lists the recipients.
+func (e *UnroutableError) Error() string {
+	if len(e.Recipients) == 0 {
+		return ErrUnroutable.Error() + ": the message has no recipients"
+	}
+	return ErrUnroutable.Error() + ": " + strings.Join(e.Recipients, ", ")
+}
+
+// Unwrap returns ErrUnroutable.
+func (e *UnroutableError) Unwrap() error { return ErrUnroutable }
+
+// Ingest reads one raw RFC 5322 message from r and acts on it; see the
+// package documentation for the order of the steps. A message that was
+// ingested before gives Duplicate and changes nothing. With an error the
+// message was not ingested and may be delivered again.
+func (i *Intake) Ingest(ctx context.Context, r io.Reader) (Result, error) {
+	in, err := i.cfg.Parser.Parse(r)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{Class: in.Class.Class}
+	route, ok := i.cfg.Routes.Match(in)
+	if !ok {
+		return res, &UnroutableError{Recipients: in.Recipients()}
+	}
+	res.TenantID = route.TenantID
+	if in.Class.Class == mailin.ClassOwn {
+		res.Outcome = Dropped
+		return res, nil
+	}
+	res.Key = dedupeKey(in)
+	claim, dup, err := i.claim(ctx, route.TenantID, res.Key)
+	if err != nil {
+		return res, err
+	}
+	if dup != nil {
+		res.Outcome, res.TicketID = Duplicate, dup.TicketID
+		return res, nil
+	}
+	if err := i.ingest(ctx, in, route, &res); err != nil {
+		i.release(ctx, route.TenantID, res.Key, claim)
+		return res, err
+	}
+	if res.TicketID == "" {
+		// Nothing to remember: dropped mail may come again harmlessly,
+		// and keeping its key would let strangers fill the table.
+		i.release(ctx, route.TenantID, res.Key, claim)
+		return res, nil
+	}
+	// The ticket changed, so Ingest succeeded even if this fails: the
+	// pending claim then blocks redeliveries until ClaimTimeout.
+	_ = i.cfg.Inbound.InboundComplete(context.WithoutCancel(ctx), storage.InboundCompleteParams{
+		TenantID: route.TenantID, Key: res.Key, At: claim, TicketID: res.TicketID,
+	})
+	return res, nil
+}
+
+// dedupeKey returns the key a message is ingested once by.
+func dedupeKey(in mailin.Inbound) string {
+	if in.MessageID != "" && len(in.MessageID) <= 900 {
+		return in.MessageID
+	}
+	return "sha256:" + in.Digest
+}
+
+// claim records key for tenant. It returns the claim's time, or the
+// record of an earlier delivery that completed (dup), or ErrInProgress
+// for one still running. A claim older than ClaimTimeout that was never
+// completed is taken over.
+func (i *Intake) claim(ctx context.Context, tenant, key string) (time.Time, *storage.Inbound, error) {
+	for range 3 {
+		now := i.cfg.Clock.Now().UTC().Truncate(time.Microsecond)
+		err := i.cfg.Inbound.InboundRecord(ctx, storage.InboundRecordParams{TenantID: tenant, Key: key, At: now})
+		if err == nil {
+			return now, nil, nil
+		}
+		if !errors.Is(err, storage.ErrConflict) {
+			return time.Time{}, nil, fmt.Errorf("intake: claim message %q: %w", key, err)
+		}
+		old, err := i.cfg.Inbound.InboundGet(ctx, storage.InboundGetParams{TenantID: tenant, Key: key})
+		if errors.Is(err, storage.ErrNotFound) {
+			continue // released meanwhile: try again
+		}
+		if err != nil {
+			return time.Time{}, nil, fmt.Errorf("intake: claim message %q: %w", key, err)
+		}
+		if old.TicketID != "" {
+			return time.Time{}, old, nil
+		}
+		if now.Sub(old.At) < i.cfg.ClaimTimeout {
+			return time.Time{}, nil, fmt.Errorf("intake: message %q: %w", key, ErrInProgress)
+		}
+		err = i.cfg.Inbound.InboundDelete(ctx, storage.InboundDeleteParams{TenantID: tenant, Key: key, At: old.At})
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return time.Time{}, nil, fmt.Errorf("intake: take over claim of message %q: %w", key, err)
+		}
+	}
+	return time.Time{}, nil, fmt.Errorf("intake: message %q: %w", key, ErrInProgress)
+}
+
+// release takes back a claim; failing that, the claim expires after
+// ClaimTimeout.
+func (i *Intake) release(ctx context.Context, tenant, key string, at time.Time) {
+	_ = i.cfg.Inbound.InboundDelete(context.WithoutCancel(ctx), storage.InboundDeleteParams{TenantID: tenant, Key: key, At: at})
+}
+
+// truncate shortens s to at most n bytes of whole runes.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[:n]
+	for len(s) > 0 && !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s
+}
