@@ -20,13 +20,20 @@
 // The root package wires the others and is the only one that imports
 // them all:
 //
-//   - ticket: domain types (Ticket, Message, Event), catalogs, numbers, validation.
-//   - workflow: the state machine and its guards; pure rules, no I/O.
+//   - ticket: domain types (Ticket, Message, Event, Complaint), catalogs,
+//     numbers, validation, reports.
+//   - workflow: the state machine and its guards, business-hours
+//     calendars, SLA policies and escalation levels, the complaint
+//     workflow; pure rules, no I/O.
 //   - storage: the Store contract; storage/memory, storage/bunstore
 //     (PostgreSQL and SQLite through Bun) and storage/storagetest, the
 //     conformance suite every adapter passes.
-//   - notify: notification events and the Notifier interface;
-//     notify/notifytest records them in tests.
+//   - notify: notification events, the Notifier interface, recipient
+//     rules and templates; notify/email, notify/webhook and
+//     notify/notifytest.
+//   - httpapi: a JSON API over the Desk; mailin and mailin/intake:
+//     tickets from email. Both import the root package, not the other
+//     way round, so hosts that need neither do not compile them.
 //   - blob: attachment content; phone: mobile number normalization;
 //     clock: the time source, with a fake for tests.
 //
@@ -46,6 +53,23 @@
 // tickets (others are reported as not found), never see internal notes,
 // may not assign or edit tickets and may only take the status changes the
 // workflow grants their role (none, by default).
+//
+// # SLA and escalation
+//
+// With Config.SLA set, every change runs the ticket's SLA clocks in its
+// own transaction (paused while the status waits on the customer), and
+// [Desk.RunEscalations] — or an [EscalationWorker] the host starts —
+// fires warnings, breaches and escalation levels once per cycle, wakes
+// pending tickets and auto-closes resolved ones. A customer's reply
+// within Config.ReopenWithin reopens a closed ticket; a later one opens a
+// linked follow-up.
+//
+// # Complaints
+//
+// With Config.Complaints set, [Desk.OpenComplaint] and its siblings
+// handle complaint documents (see package ticket's "Complaints"): action
+// plans, decisions and remedies, the complaint workflow, posting through
+// the host's remedy handler in the same transaction, and reports.
 //
 // # Notifications
 //
