@@ -34,7 +34,9 @@
 // the rows written with multi-row INSERTs of -batch rows through Bun, and
 // the indexes created again from their own definitions (pg_indexes,
 // sqlite_master), which is several times faster than growing them row by
-// row. The rows are written with a row struct that has the column
+// row. On SQLite the triggers that feed the subject search table (FTS5)
+// are dropped and created again the same way, and the search table is
+// rebuilt once at the end. The rows are written with a row struct that has the column
 // list of bunstore's ticket rows and a mapping that mirrors bunstore's
 // (JSON columns, UTC microsecond times, lower-cased subject and email
 // columns). Store.TicketCreate writes one row per statement, too slowly

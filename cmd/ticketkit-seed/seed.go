@@ -117,26 +117,45 @@ func writeCounters(ctx context.Context, st *bunstore.Store, counters map[[2]stri
 // again as the migrations did. Building an index once is much faster
 // than growing it a row at a time. It runs in the seed's transaction, so
 // that a failed seed leaves the indexes as they were.
+//
+// On SQLite the subject search table (FTS5, tickets_fts) is kept up to
+// date by triggers on the tickets table: they are dropped too, and the
+// statements returned create them again and then rebuild the search
+// table from the tickets table, all rows at once. (PostgreSQL's trigram
+// index is an ordinary index of the table.)
 func (s *seeder) dropIndexes(ctx context.Context, tx bun.Tx) ([]string, error) {
-	q := "SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ? " +
+	q := "SELECT 'INDEX' AS kind, indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ? " +
 		"AND indexdef NOT LIKE 'CREATE UNIQUE INDEX %' ORDER BY indexname"
-	if s.db.Dialect().Name().String() == bunstore.DialectSQLite {
-		q = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL " +
-			"AND sql NOT LIKE 'CREATE UNIQUE INDEX %' ORDER BY name"
+	sqlite := s.db.Dialect().Name().String() == bunstore.DialectSQLite
+	if sqlite {
+		q = "SELECT upper(type) AS kind, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = ? AND sql IS NOT NULL " +
+			"AND sql NOT LIKE 'CREATE UNIQUE INDEX %' ORDER BY type, name"
 	}
-	var indexes []struct {
+	var objects []struct {
+		Kind string `bun:"kind"`
 		Name string `bun:"name"`
 		SQL  string `bun:"sql"`
 	}
-	if err := tx.NewRaw(q, s.prefix+"tickets").Scan(ctx, &indexes); err != nil {
+	if err := tx.NewRaw(q, s.prefix+"tickets").Scan(ctx, &objects); err != nil {
 		return nil, fmt.Errorf("list the indexes of the tickets table: %w", err)
 	}
-	stmts := make([]string, 0, len(indexes))
-	for _, ix := range indexes {
-		if _, err := tx.NewRaw("DROP INDEX ?", bun.Ident(ix.Name)).Exec(ctx); err != nil {
-			return nil, fmt.Errorf("drop index %s: %w", ix.Name, err)
+	stmts := make([]string, 0, len(objects)+1)
+	for _, o := range objects {
+		if _, err := tx.NewRaw("DROP "+o.Kind+" ?", bun.Ident(o.Name)).Exec(ctx); err != nil {
+			return nil, fmt.Errorf("drop %s %s: %w", strings.ToLower(o.Kind), o.Name, err)
 		}
-		stmts = append(stmts, ix.SQL)
+		stmts = append(stmts, o.SQL)
+	}
+	if sqlite {
+		fts := s.prefix + "tickets_fts"
+		var n int
+		err := tx.NewRaw("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", fts).Scan(ctx, &n)
+		if err != nil {
+			return nil, fmt.Errorf("look for %s: %w", fts, err)
+		}
+		if n > 0 {
+			stmts = append(stmts, fmt.Sprintf("INSERT INTO %[1]s (%[1]s) VALUES ('rebuild')", fts))
+		}
 	}
 	return stmts, nil
 }

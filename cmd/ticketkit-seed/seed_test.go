@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -105,6 +106,53 @@ func TestSeedNumbersContinue(t *testing.T) {
 				total += last
 			}
 			require.EqualValues(t, 3000, total)
+		})
+	}
+}
+
+// schemaObjects returns the names of the indexes of the tickets table,
+// and on SQLite its triggers, sorted.
+func schemaObjects(t *testing.T, db *bun.DB) []string {
+	t.Helper()
+	q := "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'ticketkit_tickets' ORDER BY 1"
+	if db.Dialect().Name().String() == bunstore.DialectSQLite {
+		q = "SELECT type || ' ' || name FROM sqlite_master WHERE tbl_name = 'ticketkit_tickets' AND type IN ('index', 'trigger') ORDER BY 1"
+	}
+	var names []string
+	require.NoError(t, db.NewRaw(q).Scan(context.Background(), &names))
+	return names
+}
+
+// TestSeedKeepsSubjectSearch checks that the seed leaves the indexes
+// (the trigram index included) and, on SQLite, the triggers of the FTS5
+// search table as the migrations made them, with every seeded ticket
+// found by a subject search.
+func TestSeedKeepsSubjectSearch(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, b := range dbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			db := b.Open(t)
+			st := newStore(t, db)
+			before := schemaObjects(t, db)
+			require.NotEmpty(t, before)
+			s := &seeder{db: db, store: st, prefix: st.TablePrefix(), opts: options{n: 1200, tenants: 2, seed: 3, end: testEnd, batch: 100}}
+			require.NoError(t, s.run(ctx))
+			require.Equal(t, before, schemaObjects(t, db))
+			if b.Name == "sqlite" {
+				_, err := db.ExecContext(ctx, "INSERT INTO ticketkit_tickets_fts (ticketkit_tickets_fts, rank) VALUES ('integrity-check', 1)")
+				require.NoError(t, err, "the FTS5 table should index every seeded ticket")
+			}
+			for _, term := range []string{"kettle", "Late delivery of the e-bike"} {
+				want, err := db.NewSelect().TableExpr("ticketkit_tickets").
+					Where("tenant_id = ? AND subject_lower LIKE ?", tenantID(0), "%"+strings.ToLower(term)+"%").Count(ctx)
+				require.NoError(t, err)
+				require.NotZero(t, want, term)
+				res, err := st.TicketList(ctx, storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: tenantID(0), Text: term}, Limit: 1000})
+				require.NoError(t, err)
+				require.Len(t, res.Tickets, int(want), term)
+			}
 		})
 	}
 }

@@ -41,8 +41,29 @@
 //
 // Every value from the caller, filter text included, goes through Bun's
 // placeholders; sort fields are looked up in a whitelist. The Text filter
-// is a literal, case-insensitive substring match (strpos or instr over a
-// lower-cased subject column), so '%', '_' and '\' match themselves.
+// is a literal, case-insensitive substring match over a subject column
+// lower-cased in Go, so '%', '_' and '\' match themselves.
+//
+// # Subject search
+//
+// A Text term of three characters or more reads a trigram index, so that
+// a word no ticket holds costs no scan of the tenant. On PostgreSQL the
+// filter is subject_lower LIKE '%term%' with the wildcards escaped,
+// served by a GIN index of the pg_trgm extension, which the planner uses
+// for rare terms (a common term fills its page sooner by reading the
+// tenant's tickets in order). pg_trgm is a trusted extension (PostgreSQL
+// 13+): the migration that installs it needs CREATE on the database,
+// unless a DBA installed it beforehand, in any schema. It installs it in
+// the public schema when there is one, since an extension outlives any
+// one schema's tables, and leaves it installed when rolled back. On
+// SQLite an FTS5 table with the trigram tokenizer indexes subject_lower
+// (external content, kept in step by triggers on the tickets table):
+// TicketList first asks it how many tickets hold the term's trigrams,
+// stopping at a few thousand, and narrows a rarer term to the rowids it
+// finds; instr() still decides the exact match. Shorter terms use strpos
+// or instr alone. SQLite's VACUUM keeps the rowids of an indexed table,
+// but should the FTS5 table ever drift, INSERT INTO
+// <prefix>tickets_fts(<prefix>tickets_fts) VALUES ('rebuild') rebuilds it.
 //
 // # Host transactions
 //

@@ -2,6 +2,7 @@ package bunstore_test
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 
@@ -20,14 +21,22 @@ var baseTables = []string{
 	"migration_locks", "migrations", "outbox", "tickets",
 }
 
-var ticketkitTables = prefixed("ticketkit_")
+// sqliteSearchTables are the tables of SQLite's FTS5 subject search:
+// the virtual table and its shadow tables, without prefix.
+var sqliteSearchTables = []string{"tickets_fts", "tickets_fts_config", "tickets_fts_data", "tickets_fts_idx"}
 
-// prefixed returns baseTables with prefix, sorted.
-func prefixed(prefix string) []string {
-	out := make([]string, len(baseTables))
-	for i, name := range baseTables {
+// prefixed returns the tables of the migrations on db's dialect with
+// prefix, sorted.
+func prefixed(db bun.IDB, prefix string) []string {
+	names := slices.Clone(baseTables)
+	if dialectOf(db) == bunstore.DialectSQLite {
+		names = append(names, sqliteSearchTables...)
+	}
+	out := make([]string, len(names))
+	for i, name := range names {
 		out[i] = prefix + name
 	}
+	slices.Sort(out)
 	return out
 }
 
@@ -50,7 +59,7 @@ func TestMigrate(t *testing.T) {
 				t.Parallel()
 				db := b.Open(t)
 				newStore(t, db, bunstore.Config{})
-				require.Equal(t, ticketkitTables, tableNames(t, db))
+				require.Equal(t, prefixed(db, "ticketkit_"), tableNames(t, db))
 			})
 
 			t.Run("SecondRunIsANoOp", func(t *testing.T) {
@@ -99,7 +108,7 @@ func TestMigrate(t *testing.T) {
 					require.NoError(t, err)
 				}
 				require.Len(t, appliedMigrations(t, db, "ticketkit_"), migrationCount(t, db))
-				require.Equal(t, ticketkitTables, tableNames(t, db))
+				require.Equal(t, prefixed(db, "ticketkit_"), tableNames(t, db))
 			})
 
 			t.Run("TwoPrefixesSideBySide", func(t *testing.T) {
@@ -107,7 +116,7 @@ func TestMigrate(t *testing.T) {
 				db := b.Open(t)
 				a := newStore(t, db, bunstore.Config{TablePrefix: "a_"})
 				z := newStore(t, db, bunstore.Config{TablePrefix: "zz_"})
-				require.Equal(t, append(prefixed("a_"), prefixed("zz_")...), tableNames(t, db))
+				require.Equal(t, append(prefixed(db, "a_"), prefixed(db, "zz_")...), tableNames(t, db))
 
 				// The same ID and number live in both without conflict.
 				ta := sampleTicket("acme", "TK-1", "In a")
