@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"sync"
 	"time"
 
 	"github.com/ticketkit/ticketkit/clock"
@@ -88,9 +87,7 @@ type Dispatcher struct {
 	clock       clock.Clock
 	log         *slog.Logger
 
-	mu      sync.Mutex
-	cancel  context.CancelFunc
-	stopped chan struct{}
+	bg background
 }
 
 // NewDispatcher validates cfg and returns a Dispatcher.
@@ -264,18 +261,9 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 // Start runs the dispatcher in a goroutine until [Dispatcher.Stop] or
 // until ctx ends. It returns an error when the dispatcher is running.
 func (d *Dispatcher) Start(ctx context.Context) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.stopped != nil {
+	if !d.bg.start(ctx, d.Run) {
 		return errors.New("ticketkit: dispatcher already started")
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	stopped := make(chan struct{})
-	d.cancel, d.stopped = cancel, stopped
-	go func() {
-		defer close(stopped)
-		_ = d.Run(ctx)
-	}()
 	return nil
 }
 
@@ -283,22 +271,7 @@ func (d *Dispatcher) Start(ctx context.Context) error {
 // entries of an interrupted round are released for the next dispatcher.
 // It returns ctx's error if ctx ends first. Stopping a dispatcher that
 // is not running does nothing.
-func (d *Dispatcher) Stop(ctx context.Context) error {
-	d.mu.Lock()
-	cancel, stopped := d.cancel, d.stopped
-	d.cancel, d.stopped = nil, nil
-	d.mu.Unlock()
-	if stopped == nil {
-		return nil
-	}
-	cancel()
-	select {
-	case <-stopped:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+func (d *Dispatcher) Stop(ctx context.Context) error { return d.bg.stop(ctx) }
 
 // DeadLetters returns one page of the notifications given up on.
 func (d *Dispatcher) DeadLetters(ctx context.Context, params storage.OutboxDeadListParams) ([]*storage.OutboxEntry, error) {

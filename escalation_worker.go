@@ -3,7 +3,6 @@ package ticketkit
 import (
 	"context"
 	"errors"
-	"sync"
 	"time"
 )
 
@@ -26,9 +25,7 @@ type EscalationWorker struct {
 	desk     *Desk
 	interval time.Duration
 
-	mu      sync.Mutex
-	cancel  context.CancelFunc
-	stopped chan struct{}
+	bg background
 }
 
 // NewEscalationWorker validates cfg and returns a worker.
@@ -70,18 +67,9 @@ func (w *EscalationWorker) Run(ctx context.Context) error {
 // Start runs the worker in a goroutine until [EscalationWorker.Stop] or
 // until ctx ends. It returns an error when the worker is running.
 func (w *EscalationWorker) Start(ctx context.Context) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.stopped != nil {
+	if !w.bg.start(ctx, w.Run) {
 		return errors.New("ticketkit: escalation worker already started")
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	stopped := make(chan struct{})
-	w.cancel, w.stopped = cancel, stopped
-	go func() {
-		defer close(stopped)
-		_ = w.Run(ctx)
-	}()
 	return nil
 }
 
@@ -89,19 +77,4 @@ func (w *EscalationWorker) Start(ctx context.Context) error {
 // cut short rolls back its open batch, which the next sweep handles. It
 // returns ctx's error if ctx ends first. Stopping a worker that is not
 // running does nothing.
-func (w *EscalationWorker) Stop(ctx context.Context) error {
-	w.mu.Lock()
-	cancel, stopped := w.cancel, w.stopped
-	w.cancel, w.stopped = nil, nil
-	w.mu.Unlock()
-	if stopped == nil {
-		return nil
-	}
-	cancel()
-	select {
-	case <-stopped:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+func (w *EscalationWorker) Stop(ctx context.Context) error { return w.bg.stop(ctx) }

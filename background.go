@@ -1,0 +1,52 @@
+package ticketkit
+
+import (
+	"context"
+	"sync"
+)
+
+// background runs one function in a goroutine between start and stop:
+// the lifecycle the Dispatcher and the EscalationWorker share. The zero
+// value is ready to use.
+type background struct {
+	mu      sync.Mutex
+	cancel  context.CancelFunc
+	stopped chan struct{}
+}
+
+// start runs run(ctx) in a goroutine until stop or until ctx ends, and
+// reports false when it is running already.
+func (b *background) start(ctx context.Context, run func(context.Context) error) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.stopped != nil {
+		return false
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	stopped := make(chan struct{})
+	b.cancel, b.stopped = cancel, stopped
+	go func() {
+		defer close(stopped)
+		_ = run(ctx)
+	}()
+	return true
+}
+
+// stop cancels the running function and waits for it to return, or for
+// ctx to end. Stopping what is not running does nothing.
+func (b *background) stop(ctx context.Context) error {
+	b.mu.Lock()
+	cancel, stopped := b.cancel, b.stopped
+	b.cancel, b.stopped = nil, nil
+	b.mu.Unlock()
+	if stopped == nil {
+		return nil
+	}
+	cancel()
+	select {
+	case <-stopped:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
