@@ -49,6 +49,7 @@ import (
 	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/ticketkit/ticketkit/internal/dbopen"
+	"github.com/ticketkit/ticketkit/internal/testenv"
 )
 
 // PostgresEnv is the environment variable holding the PostgreSQL DSN the
@@ -115,18 +116,18 @@ func Postgres(t testing.TB) *bun.DB {
 	t.Helper()
 	dsn := os.Getenv(PostgresEnv)
 	if dsn == "" {
-		unavailable(t, "set "+PostgresEnv+" to run PostgreSQL tests")
+		testenv.Unavailable(t, "set "+PostgresEnv+" to run PostgreSQL tests")
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	admin, err := openPostgres(dsn, "")
 	if err != nil {
-		unavailable(t, fmt.Sprintf("%s: %v", PostgresEnv, err))
+		testenv.Unavailable(t, fmt.Sprintf("%s: %v", PostgresEnv, err))
 	}
 	defer admin.Close()
 	if err := admin.PingContext(ctx); err != nil {
-		unavailable(t, fmt.Sprintf("PostgreSQL at %s is unreachable: %v", redact(dsn), err))
+		testenv.Unavailable(t, fmt.Sprintf("PostgreSQL at %s is unreachable: %v", redact(dsn), err))
 	}
 
 	schema := "tk_" + randomHex(8)
@@ -179,15 +180,6 @@ func openPostgres(dsn, schema string) (*sql.DB, error) {
 		cfg.RuntimeParams["synchronous_commit"] = "off"
 	}
 	return stdlib.OpenDB(*cfg), nil
-}
-
-// unavailable fails the test under CI and skips it elsewhere.
-func unavailable(t testing.TB, reason string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("dbtest: %s (CI=true: PostgreSQL tests must not be skipped)", reason)
-	}
-	t.Skip(reason)
 }
 
 // redact hides the password of a DSN.
