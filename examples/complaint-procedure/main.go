@@ -96,18 +96,11 @@ var jobs = ticket.SourceResolverFunc(func(_ context.Context, ref ticket.Referenc
 var declined = map[string]bool{"Lend the customer a heater": true}
 
 func run(ctx context.Context, w io.Writer, path string) error {
-	db, err := dbopen.SQLite(path)
+	store, closeDB, err := dbopen.SQLiteStore(ctx, path, bunstore.Config{})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	store, err := bunstore.New(db, bunstore.Config{})
-	if err != nil {
-		return err
-	}
-	if err := store.Migrate(ctx); err != nil {
-		return err
-	}
+	defer closeDB()
 	clk := clock.NewFake(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
 	cat, err := catalog()
 	if err != nil {

@@ -88,18 +88,11 @@ Votre ticket {{.Ticket.Number}} est au statut « {{.Status}} ».
 
 // run plays the CRM scenario and writes what happened to w.
 func run(ctx context.Context, w io.Writer, path string) error {
-	db, err := dbopen.SQLite(path)
+	store, closeDB, err := dbopen.SQLiteStore(ctx, path, bunstore.Config{TablePrefix: "crm_"})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	store, err := bunstore.New(db, bunstore.Config{TablePrefix: "crm_"})
-	if err != nil {
-		return err
-	}
-	if err := store.Migrate(ctx); err != nil {
-		return err
-	}
+	defer closeDB()
 	catalog, err := frenchCatalog()
 	if err != nil {
 		return err

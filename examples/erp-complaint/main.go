@@ -58,18 +58,11 @@ var invoices = ticket.SourceResolverFunc(func(_ context.Context, ref ticket.Refe
 })
 
 func run(ctx context.Context, w io.Writer, path string) error {
-	db, err := dbopen.SQLite(path)
+	store, closeDB, err := dbopen.SQLiteStore(ctx, path, bunstore.Config{})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	store, err := bunstore.New(db, bunstore.Config{})
-	if err != nil {
-		return err
-	}
-	if err := store.Migrate(ctx); err != nil {
-		return err
-	}
+	defer closeDB()
 	clk := clock.NewFake(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
 	mailbox := notifytest.NewMailbox(&notify.Resolver{Catalog: ticket.ComplaintCatalog()}, nil, nil)
 	mailbox.OnMail = func(m notifytest.Mail) { fmt.Fprintf(w, "   mail to %s: %s\n", m.To.Address, m.Subject) }

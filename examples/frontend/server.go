@@ -9,8 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/uptrace/bun"
-
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/blob"
 	"github.com/ticketkit/ticketkit/httpapi"
@@ -88,8 +86,8 @@ func demoAuthenticate(users []demoUser) func(*http.Request) (ticketkit.Actor, er
 // app is the demo server: the JSON API under /api/, the demo user list at
 // /demo/users and the page at /.
 type app struct {
-	db  *bun.DB
-	mux *http.ServeMux
+	closeDB func() error
+	mux     *http.ServeMux
 }
 
 // newApp opens (and migrates) the SQLite database at path, builds a Desk
@@ -99,26 +97,19 @@ func newApp(ctx context.Context, path string, logger *slog.Logger) (*app, error)
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	db, err := dbopen.SQLite(path)
+	store, closeDB, err := dbopen.SQLiteStore(ctx, path, bunstore.Config{})
 	if err != nil {
 		return nil, err
 	}
-	a := &app{db: db, mux: http.NewServeMux()}
-	if err := a.init(ctx, logger); err != nil {
-		_ = db.Close()
+	a := &app{closeDB: closeDB, mux: http.NewServeMux()}
+	if err := a.init(store, logger); err != nil {
+		_ = closeDB()
 		return nil, err
 	}
 	return a, nil
 }
 
-func (a *app) init(ctx context.Context, logger *slog.Logger) error {
-	store, err := bunstore.New(a.db, bunstore.Config{})
-	if err != nil {
-		return err
-	}
-	if err := store.Migrate(ctx); err != nil {
-		return err
-	}
+func (a *app) init(store *bunstore.Store, logger *slog.Logger) error {
 	// No Notifier and no Dispatcher: the notifications the Desk writes
 	// wait in the outbox. Attachments live in memory, so they are lost
 	// when the server stops even with a database file.
@@ -179,4 +170,4 @@ func page(site fs.FS, name string) http.Handler {
 func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
 
 // Close closes the database.
-func (a *app) Close() error { return a.db.Close() }
+func (a *app) Close() error { return a.closeDB() }

@@ -119,18 +119,11 @@ func storeSLA(c *ticket.Catalog) (*workflow.SLA, error) {
 
 // run plays the in-store scenario and writes what happened to w.
 func run(ctx context.Context, w io.Writer, path string) error {
-	db, err := dbopen.SQLite(path)
+	store, closeDB, err := dbopen.SQLiteStore(ctx, path, bunstore.Config{})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	store, err := bunstore.New(db, bunstore.Config{})
-	if err != nil {
-		return err
-	}
-	if err := store.Migrate(ctx); err != nil {
-		return err
-	}
+	defer closeDB()
 	catalog, err := storeCatalog()
 	if err != nil {
 		return err

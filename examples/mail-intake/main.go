@@ -74,26 +74,18 @@ type mailbox struct {
 // newMailbox opens the SQLite database at path and builds the desk and
 // its intake.
 func newMailbox(ctx context.Context, path string, logw io.Writer) (*mailbox, error) {
-	db, err := dbopen.SQLite(path)
+	store, closeDB, err := dbopen.SQLiteStore(ctx, path, bunstore.Config{})
 	if err != nil {
-		return nil, err
-	}
-	store, err := bunstore.New(db, bunstore.Config{})
-	if err == nil {
-		err = store.Migrate(ctx)
-	}
-	if err != nil {
-		_ = db.Close()
 		return nil, err
 	}
 	desk, err := ticketkit.New(ticketkit.Config{Store: store, Blobs: blob.NewMemory(blob.Config{})})
 	if err != nil {
-		_ = db.Close()
+		_ = closeDB()
 		return nil, err
 	}
 	parser, err := mailin.New(mailin.Config{OwnAddresses: []string{"help@shop.example"}, MaxAttachments: 20})
 	if err != nil {
-		_ = db.Close()
+		_ = closeDB()
 		return nil, err
 	}
 	in, err := intake.New(intake.Config{
@@ -101,10 +93,10 @@ func newMailbox(ctx context.Context, path string, logw io.Writer) (*mailbox, err
 		Routes: mailin.Routes{"support@shop.example": {TenantID: "shop"}},
 	})
 	if err != nil {
-		_ = db.Close()
+		_ = closeDB()
 		return nil, err
 	}
-	return &mailbox{Desk: desk, Store: store, intake: in, log: logw, close: db.Close}, nil
+	return &mailbox{Desk: desk, Store: store, intake: in, log: logw, close: closeDB}, nil
 }
 
 // Close closes the database.

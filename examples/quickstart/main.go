@@ -44,18 +44,11 @@ func main() {
 // open opens (and migrates) the SQLite database at path and plays the
 // scenario on it.
 func open(ctx context.Context, w io.Writer, path string) error {
-	db, err := dbopen.SQLite(path)
+	store, closeDB, err := dbopen.SQLiteStore(ctx, path, bunstore.Config{})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	store, err := bunstore.New(db, bunstore.Config{})
-	if err != nil {
-		return err
-	}
-	if err := store.Migrate(ctx); err != nil {
-		return err
-	}
+	defer closeDB()
 	fmt.Fprintf(w, "Using SQLite database %s\n", path)
 	return run(ctx, w, store)
 }

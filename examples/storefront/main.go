@@ -87,18 +87,11 @@ func storeWorkflow(c *ticket.Catalog) (*workflow.Machine, error) {
 
 // run plays the storefront scenario and writes what happened to w.
 func run(ctx context.Context, w io.Writer, path string) error {
-	db, err := dbopen.SQLite(path)
+	store, closeDB, err := dbopen.SQLiteStore(ctx, path, bunstore.Config{TablePrefix: "helpdesk_"})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	store, err := bunstore.New(db, bunstore.Config{TablePrefix: "helpdesk_"})
-	if err != nil {
-		return err
-	}
-	if err := store.Migrate(ctx); err != nil {
-		return err
-	}
+	defer closeDB()
 	catalog, err := storeCatalog()
 	if err != nil {
 		return err

@@ -15,6 +15,8 @@ import (
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" database/sql driver
+
+	"github.com/ticketkit/ticketkit/storage/bunstore"
 )
 
 // Memory is the path that opens a private in-memory SQLite database.
@@ -70,4 +72,23 @@ func Postgres(ctx context.Context, dsn string) (*bun.DB, error) {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
 	return bun.NewDB(sqldb, pgdialect.New()), nil
+}
+
+// SQLiteStore opens the SQLite database at path (see [SQLite]), builds a
+// bunstore.Store over it with cfg and migrates it: the setup every
+// example starts with. The returned function closes the database.
+func SQLiteStore(ctx context.Context, path string, cfg bunstore.Config) (*bunstore.Store, func() error, error) {
+	db, err := SQLite(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	store, err := bunstore.New(db, cfg)
+	if err == nil {
+		err = store.Migrate(ctx)
+	}
+	if err != nil {
+		_ = db.Close()
+		return nil, nil, err
+	}
+	return store, db.Close, nil
 }
