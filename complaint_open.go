@@ -93,24 +93,17 @@ func (d *Desk) OpenComplaint(ctx context.Context, actor ticket.Actor, p Complain
 // newComplaint builds and validates the complaint p describes; v holds
 // the problems found so far.
 func (d *Desk) newComplaint(ctx context.Context, cs *complaints, actor ticket.Actor, p ComplaintParams, now time.Time, v *ticket.ValidationError) (*ticket.Complaint, error) {
-	if p.Priority == "" {
-		p.Priority = cs.catalog.DefaultPriority().Code
-	}
-	cat, hasCat := cs.catalog.Category(p.Category)
-	if p.Department == "" {
-		p.Department = cat.Department
-	}
 	if p.IssuedAt.IsZero() {
 		p.IssuedAt = now
 	}
+	core, cat := newTicketCore(cs.catalog, actor, OpenParams{
+		Subject: p.Subject, Description: p.Description, Priority: p.Priority, Category: p.Category,
+		Department: p.Department, Channel: p.Channel, Customer: p.Customer, Contacts: p.Contacts,
+		References: p.References, Assignee: p.Assignee, Tags: p.Tags, Reason: strings.TrimSpace(p.Reason),
+	}, now)
+	core.Customer = d.normalizeCustomer(core.Customer, "customer", v)
 	c := &ticket.Complaint{
-		Ticket: ticket.Ticket{
-			ID: newID(), TenantID: actor.TenantID, Subject: strings.TrimSpace(p.Subject), Description: p.Description,
-			Status: cs.catalog.InitialStatus().Code, Priority: p.Priority, Category: p.Category, Department: p.Department,
-			Channel: p.Channel, Customer: d.normalizeCustomer(p.Customer, "customer", v),
-			Contacts: slices.Clone(p.Contacts), References: slices.Clone(p.References), Assignee: p.Assignee,
-			Tags: slices.Clone(p.Tags), Reason: strings.TrimSpace(p.Reason), CreatedBy: actor.ID, CreatedAt: now, UpdatedAt: now,
-		},
+		Ticket: *core,
 		Details: ticket.ComplaintDetails{
 			IssuedAt: p.IssuedAt, RemedySought: p.RemedySought, Severity: p.Severity, Lines: slices.Clone(p.Lines),
 			Accounting: p.Accounting, Responsibility: p.Responsibility,
@@ -121,7 +114,7 @@ func (d *Desk) newComplaint(ctx context.Context, cs *complaints, actor ticket.Ac
 			return nil, err
 		}
 	}
-	if hasCat {
+	if cat.Code != "" { // a category of the catalog: add its template actions
 		c.Category = ""
 		if _, err := c.SetCategory(cat, now, newID, d.confirmActions(ctx, c)); err != nil {
 			return nil, err

@@ -99,27 +99,38 @@ func (d *Desk) newTicket(actor ticket.Actor, p OpenParams, now time.Time) (*tick
 			p.Channel = ticket.ChannelPortal
 		}
 	}
-	if p.Priority == "" {
-		p.Priority = d.catalog.DefaultPriority().Code
-	}
-	cat, _ := d.catalog.Category(p.Category)
-	if p.Department == "" {
-		p.Department = cat.Department
-	}
+	t, cat := newTicketCore(d.catalog, actor, p, now)
 	v.Fields = append(v.Fields, d.catalog.CheckRefs(ticket.Refs{
-		Priority: p.Priority, Category: p.Category, Department: p.Department, Reason: p.Reason,
+		Priority: t.Priority, Category: t.Category, Department: t.Department, Reason: t.Reason,
 	})...)
 	v.Fields = append(v.Fields, d.catalog.ValidateFields(p.Fields)...)
-	p.Customer = d.normalizeCustomer(p.Customer, "customer", v)
+	t.Customer = d.normalizeCustomer(t.Customer, "customer", v)
 	if err := failed(v); err != nil {
 		return nil, err
 	}
-	t := &ticket.Ticket{
+	addCategoryActions(t, cat, now)
+	d.startSLA(t, p.Tier, now)
+	return t, nil
+}
+
+// newTicketCore builds the ticket p describes on catalog c, opened by
+// actor at now: the catalog's initial status, its default priority and
+// the category's department when p leaves them empty. It returns the
+// ticket's category too. Nothing is validated or normalized here.
+func newTicketCore(c *ticket.Catalog, actor ticket.Actor, p OpenParams, now time.Time) (*ticket.Ticket, ticket.Category) {
+	if p.Priority == "" {
+		p.Priority = c.DefaultPriority().Code
+	}
+	cat, _ := c.Category(p.Category)
+	if p.Department == "" {
+		p.Department = cat.Department
+	}
+	return &ticket.Ticket{
 		ID:          newID(),
 		TenantID:    actor.TenantID,
 		Subject:     strings.TrimSpace(p.Subject),
 		Description: p.Description,
-		Status:      d.catalog.InitialStatus().Code,
+		Status:      c.InitialStatus().Code,
 		Priority:    p.Priority,
 		Category:    p.Category,
 		Department:  p.Department,
@@ -134,10 +145,7 @@ func (d *Desk) newTicket(actor ticket.Actor, p OpenParams, now time.Time) (*tick
 		CreatedBy:   actor.ID,
 		CreatedAt:   now,
 		UpdatedAt:   now,
-	}
-	addCategoryActions(t, cat, now)
-	d.startSLA(t, p.Tier, now)
-	return t, nil
+	}, cat
 }
 
 // normalizeCustomer trims the customer's fields and puts the mobile
