@@ -3,11 +3,12 @@ package ticketkit
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // background runs one function in a goroutine between start and stop:
-// the lifecycle the Dispatcher and the EscalationWorker share. The zero
-// value is ready to use.
+// the lifecycle the Dispatcher and the EscalationWorker share (with
+// [every], their polling loop). The zero value is ready to use.
 type background struct {
 	mu      sync.Mutex
 	cancel  context.CancelFunc
@@ -48,5 +49,20 @@ func (b *background) stop(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
+	}
+}
+
+// every runs round at once, then again after the pause each round
+// returns, until ctx ends; it returns nil then.
+func every(ctx context.Context, round func(context.Context) time.Duration) error {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-timer.C:
+		}
+		timer.Reset(round(ctx))
 	}
 }

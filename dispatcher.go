@@ -238,24 +238,16 @@ func (d *Dispatcher) release(ctx context.Context, entries []*storage.OutboxEntry
 // round are logged and the next round goes on. It returns nil when ctx
 // ends.
 func (d *Dispatcher) Run(ctx context.Context) error {
-	timer := time.NewTimer(0)
-	defer timer.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-timer.C:
-		}
+	return every(ctx, func(ctx context.Context) time.Duration {
 		res, err := d.RunOnce(ctx)
 		if err != nil && ctx.Err() == nil {
 			d.log.ErrorContext(ctx, "ticketkit: dispatch round failed", "err", err)
 		}
-		wait := d.poll
 		if err == nil && res.Claimed == d.batch {
-			wait = 0
+			return 0
 		}
-		timer.Reset(wait)
-	}
+		return d.poll
+	})
 }
 
 // Start runs the dispatcher in a goroutine until [Dispatcher.Stop] or

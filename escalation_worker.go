@@ -49,19 +49,12 @@ func NewEscalationWorker(cfg EscalationWorkerConfig) (*EscalationWorker, error) 
 // sweep are logged and the next sweep goes on. It returns nil when ctx
 // ends.
 func (w *EscalationWorker) Run(ctx context.Context) error {
-	timer := time.NewTimer(0)
-	defer timer.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-timer.C:
-		}
+	return every(ctx, func(ctx context.Context) time.Duration {
 		if _, err := w.desk.RunEscalations(ctx); err != nil && ctx.Err() == nil {
 			w.desk.log.ErrorContext(ctx, "ticketkit: escalation sweep failed", "err", err)
 		}
-		timer.Reset(w.interval)
-	}
+		return w.interval
+	})
 }
 
 // Start runs the worker in a goroutine until [EscalationWorker.Stop] or
