@@ -34,14 +34,10 @@ func (s *Store) TicketImport(ctx context.Context, tickets []*ticket.Ticket) erro
 	return s.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		st := tx.(*Store)
 		for _, t := range tickets {
-			if err := checkTicket(op, t); err != nil {
-				return err
-			}
-			r, err := toTicketRow(t)
+			r, err := newTicketRow(op, t)
 			if err != nil {
 				return err
 			}
-			r.Version = 1
 			rows = append(rows, *r)
 			if len(rows) == importBatch {
 				if err := flush(ctx, st); err != nil {

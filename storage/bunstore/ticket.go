@@ -30,18 +30,28 @@ func checkTicket(op string, t *ticket.Ticket) error {
 	return nil
 }
 
+// newTicketRow checks the keys of a new ticket and returns its row at
+// Version 1.
+func newTicketRow(op string, t *ticket.Ticket) (*ticketRow, error) {
+	if err := checkTicket(op, t); err != nil {
+		return nil, err
+	}
+	r, err := toTicketRow(t)
+	if err != nil {
+		return nil, err
+	}
+	r.Version = 1
+	return r, nil
+}
+
 // TicketCreate stores t with Version 1 and sets t.Version to 1. A taken
 // ID or tenant number gives an error wrapping ErrConflict.
 func (s *Store) TicketCreate(ctx context.Context, t *ticket.Ticket) error {
 	const op = "create ticket"
-	if err := checkTicket(op, t); err != nil {
-		return err
-	}
-	r, err := toTicketRow(t)
+	r, err := newTicketRow(op, t)
 	if err != nil {
 		return err
 	}
-	r.Version = 1
 	if _, err := s.db.NewInsert().Model(r).ModelTableExpr("?", s.tables.tickets).Returning("NULL").Exec(ctx); err != nil {
 		return translate(fmt.Sprintf("%s %s (number %q)", op, t.ID, t.Number), err)
 	}
