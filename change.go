@@ -15,6 +15,12 @@ import (
 // for a specific version.
 const maxConflictRetries = 5
 
+// staleVersion is the error of a change asked at a version the ticket
+// is no longer at: retrying cannot help.
+type staleVersion struct{ error }
+
+func (e staleVersion) Unwrap() error { return e.error }
+
 // mutation changes a loaded ticket inside the change's transaction. It
 // may write further rows through tx and record what it did in b.
 type mutation func(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batch) error
@@ -24,10 +30,12 @@ type mutation func(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batc
 // derive history lines and notifications from what changed, and store
 // all of it in one transaction. It returns the stored ticket.
 //
-// When version is 0 and another writer wins the race for the ticket's
-// version, the mutation is run again on the fresh ticket, so that no
+// When another writer wins the race for the ticket between its read and
+// its write, the mutation is run again on the fresh ticket, so that no
 // update is lost and no rule is checked against stale data. When version
-// is set, a stale version fails with ErrConflict.
+// is set and the fresh ticket is at another version, the change fails
+// with ErrConflict; a race lost to the escalation sweep, which stores
+// SLA states without changing the ticket's version, is run again too.
 func (d *Desk) change(ctx context.Context, actor ticket.Actor, id string, version int64, mutate mutation) (*ticket.Ticket, *batch, error) {
 	doc, b, err := d.changeDoc(ctx, actor, id, version, func(ctx context.Context, tx storage.Tx, doc *document, b *batch) error {
 		before := doc.t.Clone()
@@ -63,7 +71,7 @@ func (d *Desk) changeDoc(ctx context.Context, actor ticket.Actor, id string, ver
 			}
 			t := doc.t
 			if version != 0 && t.Version != version {
-				return fmt.Errorf("ticketkit: ticket %s is at version %d, not %d: %w", t.Number, t.Version, version, ErrConflict)
+				return staleVersion{fmt.Errorf("ticketkit: ticket %s is at version %d, not %d: %w", t.Number, t.Version, version, ErrConflict)}
 			}
 			if err := doc.checkEditable(); err != nil {
 				return err
@@ -94,7 +102,7 @@ func (d *Desk) changeDoc(ctx context.Context, actor ticket.Actor, id string, ver
 			d.deliver(ctx, b.notices)
 			return out, b, nil
 		}
-		if version != 0 || attempt >= maxConflictRetries || !errors.Is(err, ErrConflict) {
+		if attempt >= maxConflictRetries || !errors.Is(err, ErrConflict) || errors.As(err, new(staleVersion)) {
 			return nil, nil, err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -121,13 +122,16 @@ type escalation struct {
 	// auto-closes; escalated lists the levels fired.
 	lines     []ticket.Event
 	escalated []notify.Escalation
+	// changed says that the sweep changed the ticket, not only its SLA
+	// state (see ticketChanged).
+	changed bool
 }
 
 // escalate fires what has come due on t at now: SLA firings and the
 // escalation levels' changes, a pending reminder, an auto-close.
 func (d *Desk) escalate(ctx context.Context, t *ticket.Ticket, now time.Time, res *EscalationResult) *escalation {
 	actor := ticket.SystemActor(t.TenantID)
-	e := &escalation{before: t.Clone(), t: t, b: &batch{actor: actor}}
+	e := &escalation{before: t.Clone(), t: t, b: &batch{actor: actor, at: now}}
 	res.Tickets++
 
 	st, firings := d.sla.Evaluate(t.SLA, t, now)
@@ -164,13 +168,24 @@ func (d *Desk) escalate(ctx context.Context, t *ticket.Ticket, now time.Time, re
 		}
 	}
 	e.lines = append(e.lines, ticket.Diff(e.before, t)...)
-	if len(e.lines) > 0 {
+	if e.changed = ticketChanged(e.before, t); e.changed {
 		t.UpdatedAt = now
 	}
 	// What the levels changed (priority, department, status) moves the
 	// clocks too: a higher priority may select another policy.
 	d.observeSLA(e.before, t, workflow.Observation{}, now)
 	return e
+}
+
+// ticketChanged reports whether after differs from before in anything
+// but its SLA state: whether the sweep changed the ticket itself, which
+// then gets a new UpdatedAt and Version, rather than only its SLA clocks
+// (a warning, a breach, a notify-only level), which leave both as they
+// are, so that no agent's edit becomes stale because a clock fired.
+func ticketChanged(before, after *ticket.Ticket) bool {
+	b, a := *before, *after
+	b.SLA, a.SLA = ticket.SLAState{}, ticket.SLAState{}
+	return !reflect.DeepEqual(b, a)
 }
 
 // storeEscalations stores the tickets of one batch of the sweep, then
@@ -180,16 +195,25 @@ func (d *Desk) storeEscalations(ctx context.Context, tx storage.Tx, steps []*esc
 	if len(steps) == 0 {
 		return nil, nil
 	}
-	tickets := make([]*ticket.Ticket, len(steps))
-	for i, e := range steps {
-		tickets[i] = e.t
+	var changed, clocks []*ticket.Ticket
+	for _, e := range steps {
+		if _, ok := tx.(storage.TicketSLAUpdater); ok && !e.changed {
+			clocks = append(clocks, e.t)
+		} else {
+			changed = append(changed, e.t)
+		}
 	}
-	if u, ok := tx.(storage.TicketBatchUpdater); ok {
-		if err := u.TicketUpdateBatch(ctx, tickets); err != nil {
+	if len(clocks) > 0 {
+		if err := tx.(storage.TicketSLAUpdater).TicketSLAUpdate(ctx, clocks); err != nil {
+			return nil, fmt.Errorf("ticketkit: update SLA states of due tickets: %w", err)
+		}
+	}
+	if u, ok := tx.(storage.TicketBatchUpdater); ok && len(changed) > 0 {
+		if err := u.TicketUpdateBatch(ctx, changed); err != nil {
 			return nil, fmt.Errorf("ticketkit: update due tickets: %w", err)
 		}
 	} else {
-		for _, t := range tickets {
+		for _, t := range changed {
 			if err := tx.TicketUpdate(ctx, t); err != nil {
 				return nil, fmt.Errorf("ticketkit: update ticket %s: %w", t.Number, err)
 			}

@@ -425,3 +425,116 @@ func TestEscalationWorkerStartsAndStops(t *testing.T) {
 	_, err = ticketkit.NewEscalationWorker(ticketkit.EscalationWorkerConfig{Desk: plain})
 	require.Error(t, err, "a desk without SLA has nothing to sweep")
 }
+
+// TestSLAFiringLeavesTheTicketVersion checks that firings that change
+// nothing but the SLA state (a warning, a notify-only level) leave the
+// ticket's Version and UpdatedAt, so that an agent who read the ticket
+// before the sweep can still save it at that version.
+func TestSLAFiringLeavesTheTicketVersion(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			s := newSLADesk(t, b.open(t))
+			ctx := context.Background()
+			tk, err := s.desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Broken kettle"})
+			require.NoError(t, err)
+			read := s.get(t, tk.ID)
+
+			s.at(4) // the first response breached, the resolution warned
+			require.Equal(t, ticketkit.EscalationResult{Tickets: 1, Warnings: 2, Breaches: 1}, s.sweep(t))
+			got := s.get(t, tk.ID)
+			require.True(t, got.SLA.HasFired("c1:resolution:warn50"))
+			require.Equal(t, read.Version, got.Version, "a warning is not an edit of the ticket")
+			require.Equal(t, read.UpdatedAt, got.UpdatedAt)
+			events, err := s.desk.History(ctx, agent, tk.ID)
+			require.NoError(t, err)
+			require.Equal(t, t0.Add(4*time.Hour), events[len(events)-1].At, "the history line has the sweep's time")
+
+			subject := "Broken kettle, model K2"
+			upd, err := s.desk.Update(ctx, agent, ticketkit.UpdateParams{TicketID: tk.ID, Subject: &subject, Version: read.Version})
+			require.NoError(t, err, "the version the agent read is still current")
+			require.Equal(t, read.Version+1, upd.Version)
+			require.True(t, upd.SLA.HasFired("c1:resolution:warn50"), "the agent's save keeps the sweep's firing")
+
+			s.at(8) // level 1 reassigns: an edit of the ticket
+			require.Equal(t, 1, s.sweep(t).Escalations)
+			got = s.get(t, tk.ID)
+			require.Equal(t, "lead-1", got.Assignee)
+			require.Equal(t, upd.Version+1, got.Version)
+			require.Equal(t, t0.Add(8*time.Hour), got.UpdatedAt)
+		})
+	}
+}
+
+// TestSweepsAndAgentsLoseNoUpdate runs escalation sweeps while agents edit
+// the same tickets: every agent's edit is kept and every level fires
+// once, whichever writer wins each race.
+func TestSweepsAndAgentsLoseNoUpdate(t *testing.T) {
+	n := 60
+	if testing.Short() {
+		n = 20
+	}
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			store := b.open(t)
+			s := newSLADesk(t, store)
+			ctx := context.Background()
+			ids := make([]string, n)
+			for i := range n {
+				tk, err := s.desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "busy"})
+				require.NoError(t, err)
+				ids[i] = tk.ID
+			}
+			other := newSLADesk(t, store)
+			s.at(12)
+			other.at(12)
+
+			var mu sync.Mutex
+			var total ticketkit.EscalationResult
+			var wg sync.WaitGroup
+			for _, d := range []*slaDesk{s, other} {
+				wg.Go(func() {
+					for range 4 {
+						res, err := d.desk.RunEscalations(ctx)
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						mu.Lock()
+						total.Escalations += res.Escalations
+						mu.Unlock()
+					}
+				})
+			}
+			// Each agent edits a field of its own on every ticket.
+			subject, description := "edited subject", "edited description"
+			edits := []func(*ticketkit.UpdateParams){
+				func(p *ticketkit.UpdateParams) { p.Subject = &subject },
+				func(p *ticketkit.UpdateParams) { p.Description = &description },
+				func(p *ticketkit.UpdateParams) { p.Tags = []string{"edited"} },
+			}
+			for _, edit := range edits {
+				wg.Go(func() {
+					for _, id := range ids {
+						p := ticketkit.UpdateParams{TicketID: id}
+						edit(&p)
+						if _, err := other.desk.Update(ctx, agent, p); err != nil {
+							t.Error(err)
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			require.Equal(t, 2*n, total.Escalations, "every level fired once")
+			for _, id := range ids {
+				got := s.get(t, id)
+				require.Equal(t, subject, got.Subject)
+				require.Equal(t, description, got.Description)
+				require.Equal(t, []string{"edited"}, got.Tags)
+				require.Equal(t, int64(1+len(edits)+1), got.Version, "three edits and level 2's status change")
+				require.Len(t, historyOf(t, s, id, ticket.FieldSLAEscalation), 2)
+			}
+			require.Equal(t, 2*n, outboxKinds(t, store)[string(notify.KindEscalated)])
+		})
+	}
+}

@@ -26,6 +26,19 @@ type batch struct {
 	// touched forces a write when no tracked field changed, such as when
 	// a message was added.
 	touched bool
+	// at is when the change happened, for its history lines and
+	// notifications; zero means the ticket's UpdatedAt. The escalation
+	// sweep sets it: a firing that changes only the SLA state leaves
+	// UpdatedAt as it was.
+	at time.Time
+}
+
+// when returns when the change of t happened.
+func (b *batch) when(t *ticket.Ticket) time.Time {
+	if b.at.IsZero() {
+		return t.UpdatedAt
+	}
+	return b.at
 }
 
 // history turns field changes into history lines of t.
@@ -36,7 +49,7 @@ func (b *batch) history(t *ticket.Ticket, changes []ticket.Event) {
 		c.TicketID = t.ID
 		c.ActorID = b.actor.ID
 		c.ActorRole = b.actor.Role
-		c.At = t.UpdatedAt
+		c.At = b.when(t)
 		b.events = append(b.events, &c)
 	}
 }
@@ -47,7 +60,7 @@ func (b *batch) notice(kind notify.Kind, t *ticket.Ticket, fill func(*notify.Eve
 		ID:       newID(),
 		Kind:     kind,
 		TenantID: t.TenantID,
-		At:       t.UpdatedAt,
+		At:       b.when(t),
 		Actor:    b.actor,
 		Ticket:   t.Clone(),
 		Changes:  b.events,

@@ -42,3 +42,15 @@ func StoredSLA(s ticket.SLAState) ticket.SLAState {
 	}
 	return s
 }
+
+// NextSLAVersion returns the SLAVersion a store gives a ticket's SLA
+// state s when it stores it over version read, for adapters: read+1,
+// except that a ticket that never had an SLA state (read 0) and still
+// has none keeps 0, so that tickets on a Desk without SLA policies never
+// store one.
+func NextSLAVersion(read int64, s ticket.SLAState) int64 {
+	if read == 0 && s.IsZero() {
+		return 0
+	}
+	return read + 1
+}

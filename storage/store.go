@@ -41,20 +41,24 @@ type Tx interface {
 	// gap-free.
 	SequenceNext(ctx context.Context, params SequenceNextParams) (int64, error)
 
-	// TicketCreate stores a new ticket with Version 1. It returns an
-	// error wrapping ErrConflict when the ID or the tenant's number is
-	// taken.
+	// TicketCreate stores a new ticket with Version 1, and its SLA
+	// state with SLAVersion 1 when t.SLA is not zero (0 otherwise). It
+	// returns an error wrapping ErrConflict when the ID or the tenant's
+	// number is taken.
 	TicketCreate(ctx context.Context, t *ticket.Ticket) error
 	// TicketGet returns a ticket by ID, or an error wrapping ErrNotFound.
 	TicketGet(ctx context.Context, params TicketGetParams) (*ticket.Ticket, error)
 	// TicketGetByNumber returns a ticket by number, or an error wrapping
 	// ErrNotFound.
 	TicketGetByNumber(ctx context.Context, params TicketGetByNumberParams) (*ticket.Ticket, error)
-	// TicketUpdate stores a changed ticket. t.Version must be the
-	// version that was read; the store writes t with Version+1 and sets
-	// t.Version to it. When the stored version differs, nothing is
-	// written and the error wraps ErrConflict; an unknown ticket gives
-	// ErrNotFound.
+	// TicketUpdate stores a changed ticket. t.Version and t.SLAVersion
+	// must be the versions that were read; the store writes t with
+	// Version+1 and sets t.Version to it, and writes its SLA state with
+	// SLAVersion+1 unless the ticket never had one (SLAVersion 0 and
+	// t.SLA zero). When a stored version differs, the error wraps
+	// ErrConflict; an unknown ticket gives ErrNotFound. The ticket and
+	// its SLA state may be two rows: on an error, roll back the
+	// transaction it ran in (see RunInTx).
 	TicketUpdate(ctx context.Context, t *ticket.Ticket) error
 	// TicketList returns one page of the tickets matching a filter.
 	TicketList(ctx context.Context, params TicketListParams) (*TicketListResult, error)
@@ -104,14 +108,30 @@ type Tx interface {
 	OutboxRetry(ctx context.Context, params OutboxRetryParams) (int, error)
 }
 
+// TicketSLAUpdater is implemented by a [Tx] that stores tickets' SLA
+// states alone, such as the Bun store, whose tickets keep their SLA state
+// in a narrow table of its own: the escalation sweep stores with it the
+// tickets whose firings changed nothing but the SLA state, without
+// rewriting their rows (and every index on them) or changing their
+// Version. Without it the sweep calls TicketUpdate.
+type TicketSLAUpdater interface {
+	// TicketSLAUpdate stores the SLA state of each ticket and nothing
+	// else: the stored ticket keeps its fields and Version. Every
+	// t.SLAVersion must be the one that was read, and is set to the new
+	// one. When a stored SLAVersion differs or a ticket is unknown, the
+	// error wraps ErrConflict and some states may have been written:
+	// call it inside RunInTx, which then rolls back.
+	TicketSLAUpdate(ctx context.Context, tickets []*ticket.Ticket) error
+}
+
 // TicketBatchUpdater is implemented by a [Tx] that can store several
 // changed tickets in one statement, such as the Bun store on PostgreSQL.
 // The escalation sweep uses it when the store offers it and calls
 // TicketUpdate per ticket otherwise.
 type TicketBatchUpdater interface {
 	// TicketUpdateBatch stores changed tickets as TicketUpdate stores
-	// each: every t.Version must be the version that was read, and is set
-	// to the new one. When a stored version differs or a ticket is
+	// each: every t.Version and t.SLAVersion must be the one that was
+	// read, and is set to the new one. When a stored version differs or a ticket is
 	// unknown, the error wraps ErrConflict and some tickets may have
 	// been written: call it inside RunInTx, which then rolls back.
 	TicketUpdateBatch(ctx context.Context, tickets []*ticket.Ticket) error

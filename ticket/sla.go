@@ -122,6 +122,18 @@ func (s SLAState) Clone() SLAState {
 	return s
 }
 
+// IsZero reports whether s is the zero state: no SLA was ever started
+// and no wake time is set.
+func (s SLAState) IsZero() bool {
+	return s.Policy == "" && s.Cycle == 0 && s.Tier == "" &&
+		s.FirstResponseSpent == 0 && s.NextResponseSpent == 0 && s.ResolutionSpent == 0 &&
+		s.Since.IsZero() && s.NextResponseRound == 0 && !s.Paused && s.PausedSince.IsZero() &&
+		s.PausedTotal == 0 && s.FirstResponseDue.IsZero() && s.NextResponseDue.IsZero() &&
+		s.ResolutionDue.IsZero() && s.NextCheckAt.IsZero() && len(s.Fired) == 0 && len(s.Breached) == 0 &&
+		s.FirstResponseAt.IsZero() && s.ResolvedAt.IsZero() && s.AwaitingReplySince.IsZero() &&
+		s.ReopenCount == 0 && s.PendingUntil.IsZero() && s.AutoCloseAt.IsZero()
+}
+
 // HasFired reports whether the warning or escalation key has fired.
 func (s SLAState) HasFired(key string) bool { return slices.Contains(s.Fired, key) }
 

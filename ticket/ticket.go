@@ -57,6 +57,13 @@ type Ticket struct {
 	SLA SLAState `json:"sla,omitzero"`
 	// Version counts the stored revisions of the ticket, starting at 1.
 	Version int64 `json:"version"`
+	// SLAVersion counts the stored revisions of SLA, kept apart from
+	// Version by the store: the escalation sweep stores a ticket's SLA
+	// state alone, without changing the ticket or its Version, so that
+	// an SLA warning firing never makes an agent's edit stale. It is 0
+	// until a ticket's SLA state is first stored. Like Version, it must
+	// be the value read when the ticket is stored again.
+	SLAVersion int64 `json:"-"`
 }
 
 // Customer is the person or organisation a ticket concerns.

@@ -246,7 +246,7 @@ func (s *Store) ComplaintList(ctx context.Context, p storage.ComplaintListParams
 		ids[i] = r.TicketID
 	}
 	var trs []ticketRow
-	err = s.db.NewSelect().Model(&trs).ModelTableExpr("? AS t", s.tables.tickets).
+	err = s.selectTickets(&trs).
 		Where("t.tenant_id = ?", p.TenantID).
 		Where("t.id IN (?)", bun.List(ids)).
 		Scan(ctx)

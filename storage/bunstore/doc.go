@@ -28,16 +28,22 @@
 // [Store.SequenceNext] until the caller's transaction ends, which keeps
 // them gap-free.
 //
-// A ticket's SLA state is JSON too, with its wake time (SLA.WakeAt(): the
-// next warning, escalation level or breach, a pending-until time or an
-// auto-close) copied to the sla_next_check_at column under a partial
-// index that holds only tickets with something ahead, across tenants.
-// [Store.TicketClaimDue] reads that index, so an escalation sweep costs
-// what its due tickets cost however many tickets are open; on PostgreSQL
-// it locks the rows it returns with FOR UPDATE SKIP LOCKED until the
-// caller's transaction ends, so that concurrent sweepers never handle
-// one ticket at once. [Store.TicketUpdateBatch] writes a sweep's batch
-// of tickets in one UPDATE ... FROM (VALUES ...) on PostgreSQL.
+// A ticket's SLA state is JSON too, kept in a narrow table of its own
+// (ticket_sla, one row per ticket that has a state) with its wake time
+// (SLA.WakeAt(): the next warning, escalation level or breach, a
+// pending-until time or an auto-close) in the next_check_at column under
+// a partial index that holds only tickets with something ahead, across
+// tenants. Reads join it to the ticket. [Store.TicketClaimDue] reads that
+// index, so an escalation sweep costs what its due tickets cost however
+// many tickets are open; on PostgreSQL it locks the SLA rows it returns
+// with FOR UPDATE SKIP LOCKED until the caller's transaction ends, so
+// that concurrent sweepers never handle one ticket at once. The sweep
+// stores the clocks of a batch of tickets with [Store.TicketSLAUpdate],
+// one UPDATE ... FROM (VALUES ...) on PostgreSQL, without rewriting the
+// tickets rows and their dozen indexes; the row's revision is
+// Ticket.SLAVersion, so a writer that read an older state conflicts.
+// [Store.TicketUpdateBatch] writes the tickets an escalation level did
+// change the same way.
 //
 // Every value from the caller, filter text included, goes through Bun's
 // placeholders; sort fields are looked up in a whitelist. The Text filter

@@ -3,6 +3,7 @@ package bunstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ticketkit/ticketkit/storage"
@@ -15,8 +16,9 @@ const importBatch = 500
 // TicketImport stores many tickets at once, for bulk loads such as a
 // migration from another help desk or a benchmark seed: multi-row
 // INSERTs of up to 500 rows, in one transaction (a savepoint inside the
-// host's). Each ticket is stored with Version 1 and t.Version is set to
-// it. It writes no history, outbox entry or counter: a caller importing
+// host's), then the SLA states that are set (ticket_sla rows). Each ticket
+// is stored with Version 1, and SLAVersion 1 when it has an SLA state, and
+// t.Version and t.SLAVersion are set to them. It writes no history, outbox entry or counter: a caller importing
 // ticket numbers sets the counters with [Store.SequenceAdvance]. A taken
 // ID or number fails the whole import with an error wrapping
 // storage.ErrConflict, and nothing is written.
@@ -48,8 +50,25 @@ func (s *Store) TicketImport(ctx context.Context, tickets []*ticket.Ticket) erro
 		if err := flush(ctx, st); err != nil {
 			return err
 		}
+		var slas []slaRow
 		for _, t := range tickets {
-			t.Version = 1
+			if t.SLA.IsZero() {
+				continue
+			}
+			r, err := toSLARow(t, 1)
+			if err != nil {
+				return err
+			}
+			slas = append(slas, *r)
+		}
+		for chunk := range slices.Chunk(slas, importBatch) {
+			_, err := st.db.NewInsert().Model(&chunk).ModelTableExpr("?", st.tables.sla).Returning("NULL").Exec(ctx)
+			if err != nil {
+				return translate(op, err)
+			}
+		}
+		for _, t := range tickets {
+			t.Version, t.SLAVersion = 1, storage.NextSLAVersion(0, t.SLA)
 		}
 		return nil
 	})

@@ -85,8 +85,6 @@ func toTicketRow(t *ticket.Ticket) (*ticketRow, error) {
 		ClosedAt:       utc(t.ClosedAt),
 		Version:        t.Version,
 	}
-	sla := storage.StoredSLA(t.SLA)
-	r.SLANextCheckAt = sla.WakeAt()
 	var err error
 	for _, f := range []struct {
 		dst  *string
@@ -99,7 +97,6 @@ func toTicketRow(t *ticket.Ticket) (*ticketRow, error) {
 		{&r.Tags, "tags", t.Tags},
 		{&r.Fields, "fields", t.Fields},
 		{&r.Actions, "actions", actions},
-		{&r.SLA, "sla", sla},
 	} {
 		if *f.dst, err = marshal(f.what, f.v); err != nil {
 			return nil, err
@@ -130,6 +127,7 @@ func toTicket(r *ticketRow) (*ticket.Ticket, error) {
 		UpdatedAt:     fromDB(r.UpdatedAt),
 		ClosedAt:      fromDB(r.ClosedAt),
 		Version:       r.Version,
+		SLAVersion:    r.SLAVersion,
 	}
 	for _, f := range []struct {
 		what, src string
@@ -153,6 +151,16 @@ func toTicket(r *ticketRow) (*ticket.Ticket, error) {
 	}
 	t.SLA = storage.StoredSLA(t.SLA)
 	return t, nil
+}
+
+// toSLARow returns the row that stores t's SLA state at revision.
+func toSLARow(t *ticket.Ticket, revision int64) (*slaRow, error) {
+	sla := storage.StoredSLA(t.SLA)
+	state, err := marshal("sla", sla)
+	if err != nil {
+		return nil, err
+	}
+	return &slaRow{TicketID: t.ID, TenantID: t.TenantID, State: state, NextCheckAt: sla.WakeAt(), Revision: revision}, nil
 }
 
 // toMessageRow returns the row that stores m.

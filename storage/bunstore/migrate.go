@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 	"github.com/uptrace/bun/migrate"
 )
 
@@ -140,6 +141,15 @@ func renderMigration(name, prefix string) (string, error) {
 	return buf.String(), nil
 }
 
+// ifColumnMarker starts a statement of a migration file that runs only
+// while a column exists, for migrations that move or drop columns and
+// must run again harmlessly (SQLite has no ALTER TABLE ... DROP COLUMN IF
+// EXISTS):
+//
+//	--ticketkit:if-column {{.Prefix}}tickets sla
+//	ALTER TABLE {{.Prefix}}tickets DROP COLUMN sla;
+const ifColumnMarker = "--ticketkit:if-column "
+
 // sqlMigration returns a migration function that runs the statements of
 // sql, separated by splitMarker lines, in one transaction. An empty sql
 // gives a nil function (nothing to run).
@@ -156,6 +166,13 @@ func sqlMigration(sql string) func(ctx context.Context, m *migrate.Migrator, _ *
 	return func(ctx context.Context, m *migrate.Migrator, _ *migrate.Migration) error {
 		return m.DB().RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			for _, stmt := range stmts {
+				run, err := columnGuard(ctx, tx, stmt)
+				if err != nil {
+					return err
+				}
+				if !run {
+					continue
+				}
 				if _, err := tx.ExecContext(ctx, stmt); err != nil {
 					return err
 				}
@@ -163,6 +180,31 @@ func sqlMigration(sql string) func(ctx context.Context, m *migrate.Migrator, _ *
 			return nil
 		})
 	}
+}
+
+// columnGuard reports whether stmt is to run: always, unless its first
+// line is an ifColumnMarker naming a table and a column that does not
+// exist.
+func columnGuard(ctx context.Context, tx bun.Tx, stmt string) (bool, error) {
+	line, _, _ := strings.Cut(strings.TrimLeft(stmt, "\n"), "\n")
+	rest, ok := strings.CutPrefix(line, ifColumnMarker)
+	if !ok {
+		return true, nil
+	}
+	table, column, ok := strings.Cut(strings.TrimSpace(rest), " ")
+	if !ok {
+		return false, fmt.Errorf("bunstore: migration guard %q: want a table and a column", line)
+	}
+	q := tx.NewSelect().TableExpr("information_schema.columns").
+		Where("table_schema = current_schema()").Where("table_name = ?", table).Where("column_name = ?", column)
+	if tx.Dialect().Name() == dialect.SQLite {
+		q = tx.NewSelect().TableExpr("pragma_table_info(?)", table).Where("name = ?", column)
+	}
+	n, err := q.Count(ctx)
+	if err != nil {
+		return false, fmt.Errorf("bunstore: migration guard %q: %w", line, err)
+	}
+	return n > 0, nil
 }
 
 // Migrate creates or upgrades the store's tables with bun/migrate. Its

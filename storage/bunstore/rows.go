@@ -48,11 +48,25 @@ type ticketRow struct {
 	CreatedAt      time.Time `bun:"created_at"`
 	UpdatedAt      time.Time `bun:"updated_at"`
 	ClosedAt       time.Time `bun:"closed_at,nullzero"`
-	// SLA is the JSON of Ticket.SLA; SLANextCheckAt is its WakeAt(),
-	// NULL when zero, indexed for TicketClaimDue.
-	SLA            string    `bun:"sla"`
-	SLANextCheckAt time.Time `bun:"sla_next_check_at,nullzero"`
 	Version        int64     `bun:"version"`
+	// SLA and SLAVersion are not columns of the tickets table: reads
+	// join them from the ticket_sla table (see selectTickets), writes
+	// store them with an slaRow.
+	SLA        string `bun:"sla,scanonly"`
+	SLAVersion int64  `bun:"sla_version,scanonly"`
+}
+
+// slaRow is a row of the ticket_sla table: a ticket's SLA state (the JSON
+// of Ticket.SLA), its wake time (SLA.WakeAt(), NULL when zero, indexed
+// for TicketClaimDue) and its revision (Ticket.SLAVersion).
+type slaRow struct {
+	bun.BaseModel `bun:"table:ticket_sla,alias:s"`
+
+	TicketID    string    `bun:"ticket_id,pk"`
+	TenantID    string    `bun:"tenant_id"`
+	State       string    `bun:"state"`
+	NextCheckAt time.Time `bun:"next_check_at,nullzero"`
+	Revision    int64     `bun:"revision"`
 }
 
 // messageRow is a row of the messages table.

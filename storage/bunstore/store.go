@@ -50,6 +50,8 @@ type Store struct {
 	dialect string
 	prefix  string
 	tables  tables
+	// columns is the select list of the tickets columns (ticketColumns).
+	columns bun.Safe
 	logger  *slog.Logger
 	// writeGate, on SQLite over a *bun.DB, lets one RunInTx transaction
 	// of this store at a time ask SQLite for its write lock.
@@ -58,13 +60,14 @@ type Store struct {
 
 // tables holds the prefixed names of the store's tables.
 type tables struct {
-	counters, tickets, messages, events, outbox bun.Ident
+	counters, tickets, sla, messages, events, outbox bun.Ident
 }
 
 func newTables(prefix string) tables {
 	return tables{
 		counters: bun.Ident(prefix + "counters"),
 		tickets:  bun.Ident(prefix + "tickets"),
+		sla:      bun.Ident(prefix + "ticket_sla"),
 		messages: bun.Ident(prefix + "messages"),
 		events:   bun.Ident(prefix + "events"),
 		outbox:   bun.Ident(prefix + "outbox"),
@@ -94,6 +97,7 @@ func New(db bun.IDB, cfg Config) (*Store, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Store{db: db, dialect: dialect, prefix: prefix, tables: newTables(prefix), logger: logger}
+	s.columns = s.ticketColumns()
 	if _, ok := db.(*bun.DB); ok && dialect == DialectSQLite {
 		s.writeGate = make(chan struct{}, 1)
 	}

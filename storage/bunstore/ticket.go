@@ -44,8 +44,10 @@ func newTicketRow(op string, t *ticket.Ticket) (*ticketRow, error) {
 	return r, nil
 }
 
-// TicketCreate stores t with Version 1 and sets t.Version to 1. A taken
-// ID or tenant number gives an error wrapping ErrConflict.
+// TicketCreate stores t with Version 1, and its SLA state, if set, in
+// the ticket_sla table with SLAVersion 1; it sets t.Version and
+// t.SLAVersion. A taken ID or tenant number gives an error wrapping
+// ErrConflict.
 func (s *Store) TicketCreate(ctx context.Context, t *ticket.Ticket) error {
 	const op = "create ticket"
 	r, err := newTicketRow(op, t)
@@ -55,7 +57,12 @@ func (s *Store) TicketCreate(ctx context.Context, t *ticket.Ticket) error {
 	if _, err := s.db.NewInsert().Model(r).ModelTableExpr("?", s.tables.tickets).Returning("NULL").Exec(ctx); err != nil {
 		return translate(fmt.Sprintf("%s %s (number %q)", op, t.ID, t.Number), err)
 	}
-	t.Version = 1
+	t.SLAVersion = 0
+	sla, _, err := s.writeSLA(ctx, op, t, true)
+	if err != nil {
+		return err
+	}
+	t.Version, t.SLAVersion = 1, sla
 	return nil
 }
 
@@ -81,7 +88,7 @@ func (s *Store) TicketGetByNumber(ctx context.Context, p storage.TicketGetByNumb
 // ticketWhere returns the tenant's ticket matching cond.
 func (s *Store) ticketWhere(ctx context.Context, op, cond, tenantID string, arg any) (*ticket.Ticket, error) {
 	var r ticketRow
-	err := s.db.NewSelect().Model(&r).ModelTableExpr("? AS t", s.tables.tickets).
+	err := s.selectTickets(&r).
 		Where("t.tenant_id = ?", tenantID).
 		Where(cond, arg).
 		Scan(ctx)
@@ -91,13 +98,17 @@ func (s *Store) ticketWhere(ctx context.Context, op, cond, tenantID string, arg 
 	return toTicket(&r)
 }
 
-// TicketUpdate stores t if t.Version is the stored version, with
+// TicketUpdate stores t if t.Version and t.SLAVersion are the stored
+// versions: first its SLA state (see writeSLA), then its row with
 //
 //	UPDATE ... SET ..., version = version + 1
 //	WHERE tenant_id = ? AND id = ? AND version = ?
 //
-// and sets t.Version to the new version. When no row matches, it tells
-// an unknown ticket (ErrNotFound) from a stale version (ErrConflict).
+// and sets t.Version and t.SLAVersion to the new versions. When nothing
+// matches, it tells an unknown ticket (ErrNotFound) from a stale version
+// (ErrConflict). The SLA state is written first so that every writer
+// locks a ticket's two rows in the same order: the escalation sweep
+// holds the SLA row it claimed when it updates the ticket.
 func (s *Store) TicketUpdate(ctx context.Context, t *ticket.Ticket) error {
 	const op = "update ticket"
 	if err := checkTicket(op, t); err != nil {
@@ -106,6 +117,13 @@ func (s *Store) TicketUpdate(ctx context.Context, t *ticket.Ticket) error {
 	r, err := toTicketRow(t)
 	if err != nil {
 		return err
+	}
+	sla, ok, err := s.writeSLA(ctx, op, t, false)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return s.notStored(ctx, op, t)
 	}
 	res, err := s.db.NewUpdate().Model(r).ModelTableExpr("?", s.tables.tickets).
 		ExcludeColumn("id", "tenant_id", "version").
@@ -122,21 +140,29 @@ func (s *Store) TicketUpdate(ctx context.Context, t *ticket.Ticket) error {
 	if err != nil {
 		return translate(fmt.Sprintf("%s %s", op, t.ID), err)
 	}
-	if n == 1 {
-		t.Version++
-		return nil
+	if n != 1 {
+		return s.notStored(ctx, op, t)
 	}
-	var stored int64
-	err = s.db.NewSelect().ModelTableExpr("? AS t", s.tables.tickets).Column("t.version").
+	t.Version++
+	t.SLAVersion = sla
+	return nil
+}
+
+// notStored returns why t, which matched no row, could not be stored: an
+// error wrapping ErrNotFound when the ticket is unknown, ErrConflict when
+// its version or SLA version is stale.
+func (s *Store) notStored(ctx context.Context, op string, t *ticket.Ticket) error {
+	var r ticketRow
+	err := s.selectTickets(&r).
 		Where("t.tenant_id = ?", t.TenantID).
 		Where("t.id = ?", t.ID).
-		Scan(ctx, &stored)
+		Scan(ctx)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("bunstore: %s %s: %w", op, t.ID, storage.ErrNotFound)
 	case err != nil:
 		return translate(fmt.Sprintf("%s %s", op, t.ID), err)
 	}
-	return fmt.Errorf("bunstore: %s %s: version %d was read, version %d is stored: %w",
-		op, t.ID, t.Version, stored, storage.ErrConflict)
+	return fmt.Errorf("bunstore: %s %s: version %d (SLA %d) was read, version %d (SLA %d) is stored: %w",
+		op, t.ID, t.Version, t.SLAVersion, r.Version, r.SLAVersion, storage.ErrConflict)
 }

@@ -15,10 +15,11 @@ var _ storage.TicketBatchUpdater = (*Store)(nil)
 
 // jsonColumns are the tickets columns of type jsonb on PostgreSQL.
 var jsonColumns = map[string]bool{
-	"customer": true, "contacts": true, "refs": true, "tags": true, "fields": true, "actions": true, "sla": true,
+	"customer": true, "contacts": true, "refs": true, "tags": true, "fields": true, "actions": true,
 }
 
-// TicketUpdateBatch stores changed tickets. On PostgreSQL it runs one
+// TicketUpdateBatch stores changed tickets. On PostgreSQL it stores their
+// SLA states with TicketSLAUpdate, then runs one
 //
 //	UPDATE tickets AS t SET col = v.col, ..., version = t.version + 1
 //	FROM (VALUES (...), ...) AS v(...)
@@ -37,6 +38,14 @@ func (s *Store) TicketUpdateBatch(ctx context.Context, tickets []*ticket.Ticket)
 		}
 		return nil
 	}
+	for _, t := range tickets {
+		if err := checkTicket(op, t); err != nil {
+			return err
+		}
+	}
+	if err := s.TicketSLAUpdate(ctx, tickets); err != nil {
+		return err
+	}
 	table := s.db.Dialect().Tables().Get(reflect.TypeFor[ticketRow]())
 	var cols, set []string
 	for _, f := range table.Fields {
@@ -51,9 +60,6 @@ func (s *Store) TicketUpdateBatch(ctx context.Context, tickets []*ticket.Ticket)
 	var values strings.Builder
 	args := []any{s.tables.tickets}
 	for i, t := range tickets {
-		if err := checkTicket(op, t); err != nil {
-			return err
-		}
 		r, err := toTicketRow(t)
 		if err != nil {
 			return err

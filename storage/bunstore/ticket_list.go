@@ -59,8 +59,7 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 		return nil, translate(op, err)
 	}
 	var rows []ticketRow
-	q := s.db.NewSelect().Model(&rows).ModelTableExpr("? AS t", s.tables.tickets)
-	q = s.filterTickets(q, &p.TicketFilter, narrow)
+	q := s.filterTickets(s.selectTickets(&rows), &p.TicketFilter, narrow)
 
 	if p.After != "" {
 		c, err := storage.DecodeCursor(p.After, sort, p.Desc)

@@ -32,6 +32,7 @@ import (
 var (
 	_ storage.Store              = (*Store)(nil)
 	_ storage.TicketBatchUpdater = (*Store)(nil)
+	_ storage.TicketSLAUpdater   = (*Store)(nil)
 )
 
 // Store is an in-memory ticket database. The zero value is not usable;
@@ -116,6 +117,12 @@ func (s *Store) TicketGetByNumber(ctx context.Context, params storage.TicketGetB
 // and increments t.Version.
 func (s *Store) TicketUpdate(ctx context.Context, t *ticket.Ticket) error {
 	return s.write(ctx, func(x *tx) error { return x.TicketUpdate(ctx, t) })
+}
+
+// TicketSLAUpdate stores tickets' SLA states alone in one transaction:
+// all of them or, on an error, none.
+func (s *Store) TicketSLAUpdate(ctx context.Context, tickets []*ticket.Ticket) error {
+	return s.write(ctx, func(x *tx) error { return x.TicketSLAUpdate(ctx, tickets) })
 }
 
 // TicketUpdateBatch stores changed tickets in one transaction: all of

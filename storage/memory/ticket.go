@@ -57,13 +57,14 @@ func (x *tx) TicketCreate(ctx context.Context, t *ticket.Ticket) error {
 	}
 	c := storedTicket(t)
 	c.Version = 1
+	c.SLAVersion = storage.NextSLAVersion(0, c.SLA)
 	x.db.tickets[c.ID] = c
 	x.db.numbers[nk] = c.ID
 	x.onUndo(func() {
 		delete(x.db.tickets, c.ID)
 		delete(x.db.numbers, nk)
 	})
-	t.Version = 1
+	t.Version, t.SLAVersion = 1, c.SLAVersion
 	return nil
 }
 
@@ -100,7 +101,8 @@ func (x *tx) TicketGetByNumber(ctx context.Context, p storage.TicketGetByNumberP
 	return x.db.tickets[id].Clone(), nil
 }
 
-// TicketUpdate replaces a ticket if t.Version is the stored version.
+// TicketUpdate replaces a ticket if t.Version and t.SLAVersion are the
+// stored versions.
 func (x *tx) TicketUpdate(ctx context.Context, t *ticket.Ticket) error {
 	if err := x.checkTicket(ctx, t); err != nil {
 		return fmt.Errorf("memory: update ticket: %w", err)
@@ -113,6 +115,10 @@ func (x *tx) TicketUpdate(ctx context.Context, t *ticket.Ticket) error {
 		return fmt.Errorf("memory: update ticket %s: version %d was read, version %d is stored: %w",
 			t.ID, t.Version, old.Version, storage.ErrConflict)
 	}
+	if old.SLAVersion != t.SLAVersion {
+		return fmt.Errorf("memory: update ticket %s: SLA version %d was read, SLA version %d is stored: %w",
+			t.ID, t.SLAVersion, old.SLAVersion, storage.ErrConflict)
+	}
 	oldKey, newKey := key{old.TenantID, old.Number}, key{t.TenantID, t.Number}
 	if oldKey != newKey {
 		if _, ok := x.db.numbers[newKey]; ok {
@@ -121,6 +127,7 @@ func (x *tx) TicketUpdate(ctx context.Context, t *ticket.Ticket) error {
 	}
 	c := storedTicket(t)
 	c.Version = old.Version + 1
+	c.SLAVersion = storage.NextSLAVersion(old.SLAVersion, c.SLA)
 	x.db.tickets[c.ID] = c
 	if oldKey != newKey {
 		delete(x.db.numbers, oldKey)
@@ -133,7 +140,7 @@ func (x *tx) TicketUpdate(ctx context.Context, t *ticket.Ticket) error {
 			x.db.numbers[oldKey] = old.ID
 		}
 	})
-	t.Version = c.Version
+	t.Version, t.SLAVersion = c.Version, c.SLAVersion
 	return nil
 }
 
@@ -245,6 +252,38 @@ func (x *tx) TicketClaimDue(ctx context.Context, p storage.TicketClaimDueParams)
 		out[i] = t.Clone()
 	}
 	return out, nil
+}
+
+// TicketSLAUpdate stores the SLA state of each ticket alone, if its
+// t.SLAVersion is the stored one, and increments t.SLAVersion.
+func (x *tx) TicketSLAUpdate(ctx context.Context, tickets []*ticket.Ticket) error {
+	for _, t := range tickets {
+		if err := x.ticketSLAUpdate(ctx, t); err != nil {
+			return fmt.Errorf("memory: update SLA state: %w", err)
+		}
+	}
+	return nil
+}
+
+func (x *tx) ticketSLAUpdate(ctx context.Context, t *ticket.Ticket) error {
+	if err := x.checkTicket(ctx, t); err != nil {
+		return err
+	}
+	old := x.ticket(t.TenantID, t.ID)
+	switch {
+	case old == nil:
+		return fmt.Errorf("ticket %s is unknown: %w", t.ID, storage.ErrConflict)
+	case old.SLAVersion != t.SLAVersion:
+		return fmt.Errorf("ticket %s: SLA version %d was read, SLA version %d is stored: %w",
+			t.ID, t.SLAVersion, old.SLAVersion, storage.ErrConflict)
+	}
+	c := old.Clone()
+	c.SLA = storage.StoredSLA(t.SLA)
+	c.SLAVersion = storage.NextSLAVersion(old.SLAVersion, c.SLA)
+	x.db.tickets[c.ID] = c
+	x.onUndo(func() { x.db.tickets[old.ID] = old })
+	t.SLAVersion = c.SLAVersion
+	return nil
 }
 
 // TicketUpdateBatch stores changed tickets as TicketUpdate does each.

@@ -38,7 +38,7 @@ import (
 
 // Run runs the conformance suite against the stores newStore returns. Its
 // subtests are grouped by entity: TicketCreate, TicketGet, TicketUpdate,
-// TicketList, TicketDue, Message, Event, Sequence, Outbox, Tx, Tenant and
+// TicketList, TicketDue, TicketSLA, Message, Event, Sequence, Outbox, Tx, Tenant and
 // Inbound (skipped for a store without the optional storage.InboundStore).
 func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	t.Helper()
@@ -48,6 +48,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	t.Run("TicketUpdate", s.ticketUpdate)
 	t.Run("TicketList", s.ticketList)
 	t.Run("TicketDue", s.ticketDue)
+	t.Run("TicketSLA", s.ticketSLA)
 	t.Run("Message", s.message)
 	t.Run("Event", s.event)
 	t.Run("Sequence", s.sequence)
