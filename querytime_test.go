@@ -36,6 +36,7 @@ func (h *timingHook) AfterQuery(ctx context.Context, e *bun.QueryEvent) {
 	h.d[q] += time.Since(e.StartTime)
 	h.n[q]++
 }
+
 // dump returns the statements, the most time first: total time, count
 // and the statement's start.
 func (h *timingHook) dump() string {
