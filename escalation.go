@@ -66,6 +66,13 @@ const AutoCloseReason = "closed automatically after resolution"
 // however many sweeps run at once, in one process or several: the
 // claim locks the tickets it returns (see storage.Tx.TicketClaimDue).
 //
+// A ticket whose firings change only its SLA state (a warning, a breach,
+// a level that only notifies) keeps its Version and UpdatedAt: stores
+// that keep SLA states apart (storage.TicketSLAUpdater) write nothing
+// else, and an agent who read the ticket before the sweep can still save
+// it at that version. Levels that reassign, raise the priority or move
+// the status change the ticket as any edit does.
+//
 // Without Config.SLA, RunEscalations does nothing.
 func (d *Desk) RunEscalations(ctx context.Context) (EscalationResult, error) {
 	var total EscalationResult

@@ -131,8 +131,9 @@ type TicketSLAUpdater interface {
 type TicketBatchUpdater interface {
 	// TicketUpdateBatch stores changed tickets as TicketUpdate stores
 	// each: every t.Version and t.SLAVersion must be the one that was
-	// read, and is set to the new one. When a stored version differs or a ticket is
-	// unknown, the error wraps ErrConflict and some tickets may have
-	// been written: call it inside RunInTx, which then rolls back.
+	// read, and is set to the new one. When a stored version differs or
+	// a ticket is unknown, the error wraps ErrConflict and some tickets
+	// may have been written: call it inside RunInTx, which then rolls
+	// back.
 	TicketUpdateBatch(ctx context.Context, tickets []*ticket.Ticket) error
 }
