@@ -59,7 +59,16 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 		return nil, translate(op, err)
 	}
 	var rows []ticketRow
-	q := s.filterTickets(s.selectTickets(&rows), &p.TicketFilter, narrow)
+	// On PostgreSQL the page is cut first and joined to its SLA states
+	// after: the planner would otherwise hash-join every ticket matching
+	// the filter (all of a tenant's open tickets, say) to the SLA table
+	// before sorting them. SQLite joins by index lookups, row by row, as
+	// it reads the page.
+	q := s.selectTickets(&rows)
+	if s.dialect == DialectPostgres {
+		q = s.db.NewSelect().ModelTableExpr("? AS t", s.tables.tickets).ColumnExpr("t.*")
+	}
+	q = s.filterTickets(q, &p.TicketFilter, narrow)
 
 	if p.After != "" {
 		c, err := storage.DecodeCursor(p.After, sort, p.Desc)
@@ -77,7 +86,15 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 		dir = "DESC"
 	}
 	limit := storage.ClampLimit(p.Limit)
-	q = q.OrderExpr("? "+dir+", t.id "+dir, key).Limit(int64(limit + 1))
+	order := "? " + dir + ", t.id " + dir
+	q = q.OrderExpr(order, key).Limit(int64(limit + 1))
+	if s.dialect == DialectPostgres {
+		q = s.db.NewSelect().Model(&rows).ModelTableExpr("(?) AS t", q).
+			ColumnExpr("?", s.columns).
+			ColumnExpr(slaColumns).
+			Join("LEFT JOIN ? AS s ON s.ticket_id = t.id", s.tables.sla).
+			OrderExpr(order, key)
+	}
 	if err := q.Scan(ctx); err != nil {
 		return nil, translate(op, err)
 	}
