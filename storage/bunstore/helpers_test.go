@@ -9,9 +9,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/migrate"
 
 	"github.com/ticketkit/ticketkit/internal/ids"
 	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/storage/bunstore"
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
@@ -93,4 +95,31 @@ func requireGapFree(t testing.TB, numbers []int64, want int) {
 	for i, n := range got {
 		require.Equal(t, int64(i+1), n, "numbers must be 1..%d, each once", want)
 	}
+}
+
+// firstMigrations returns a migrator, initialized, over the migrations of
+// db's dialect (default prefix) that come before the one whose comment
+// is until, or over all of them when until is "", together with that
+// list, so that a test can build the schema a database had before a
+// migration.
+func firstMigrations(t testing.TB, db *bun.DB, until string) (*migrate.Migrator, []migrate.Migration) {
+	t.Helper()
+	all, err := bunstore.Migrations(dialectOf(db), "")
+	require.NoError(t, err)
+	table, locks, err := bunstore.MigrationTables("")
+	require.NoError(t, err)
+	var list []migrate.Migration
+	for _, m := range all.Sorted() {
+		if m.Comment == until {
+			break
+		}
+		list = append(list, m)
+	}
+	ms := migrate.NewMigrations()
+	for _, m := range list {
+		ms.Add(m)
+	}
+	m := migrate.NewMigrator(db, ms, migrate.WithTableName(table), migrate.WithLocksTableName(locks), migrate.WithMarkAppliedOnSuccess(true))
+	require.NoError(t, m.Init(context.Background()))
+	return m, list
 }

@@ -85,6 +85,19 @@ func (s *Store) TicketUpdateBatch(ctx context.Context, tickets []*ticket.Ticket)
 	query := "UPDATE ? AS t SET " + strings.Join(set, ", ") +
 		" FROM (VALUES " + values.String() + ") AS v(" + strings.Join(cols, ", ") + ")" +
 		" WHERE t.tenant_id = v.tenant_id AND t.id = v.id AND t.version = v.version::bigint"
+	if err := s.updateAll(ctx, op, "version", len(tickets), query, args); err != nil {
+		return err
+	}
+	for _, t := range tickets {
+		t.Version++
+	}
+	return nil
+}
+
+// updateAll runs an UPDATE of want rows, each at the version (named by
+// what) its writer read, and returns an error wrapping ErrConflict when
+// fewer rows matched.
+func (s *Store) updateAll(ctx context.Context, op, what string, want int, query string, args []any) error {
 	res, err := s.db.NewRaw(query, args...).Exec(ctx)
 	if err != nil {
 		return translate(op, err)
@@ -93,11 +106,8 @@ func (s *Store) TicketUpdateBatch(ctx context.Context, tickets []*ticket.Ticket)
 	if err != nil {
 		return translate(op, err)
 	}
-	if int(n) != len(tickets) {
-		return fmt.Errorf("bunstore: %s: %d of %d tickets were at the version read or known: %w", op, n, len(tickets), storage.ErrConflict)
-	}
-	for _, t := range tickets {
-		t.Version++
+	if int(n) != want {
+		return fmt.Errorf("bunstore: %s: %d of %d tickets were at the %s read or known: %w", op, n, want, what, storage.ErrConflict)
 	}
 	return nil
 }

@@ -154,16 +154,8 @@ func (s *Store) TicketSLAUpdate(ctx context.Context, tickets []*ticket.Ticket) e
 	query := "UPDATE ? AS s SET state = v.state::jsonb, next_check_at = v.next_check_at::timestamptz, revision = s.revision + 1" +
 		" FROM (VALUES " + values.String() + ") AS v(ticket_id, tenant_id, state, next_check_at, revision)" +
 		" WHERE s.ticket_id = v.ticket_id AND s.tenant_id = v.tenant_id AND s.revision = v.revision::bigint"
-	res, err := s.db.NewRaw(query, args...).Exec(ctx)
-	if err != nil {
-		return translate(op, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return translate(op, err)
-	}
-	if int(n) != len(many) {
-		return fmt.Errorf("bunstore: %s: %d of %d tickets were at the SLA version read or known: %w", op, n, len(many), storage.ErrConflict)
+	if err := s.updateAll(ctx, op, "SLA version", len(many), query, args); err != nil {
+		return err
 	}
 	for _, t := range many {
 		t.SLAVersion++

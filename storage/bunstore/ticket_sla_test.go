@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"github.com/uptrace/bun/migrate"
 
 	"github.com/ticketkit/ticketkit/internal/dbtest"
 	"github.com/ticketkit/ticketkit/storage"
@@ -25,20 +24,8 @@ func TestSLAMigrationMovesStates(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			db := b.Open(t)
-			all, err := bunstore.Migrations(dialectOf(db), "")
-			require.NoError(t, err)
-			table, locks, err := bunstore.MigrationTables("")
-			require.NoError(t, err)
-			before := migrate.NewMigrations()
-			for _, m := range all.Sorted() {
-				if m.Comment == "ticket_sla" {
-					break
-				}
-				before.Add(m)
-			}
-			m := migrate.NewMigrator(db, before, migrate.WithTableName(table), migrate.WithLocksTableName(locks), migrate.WithMarkAppliedOnSuccess(true))
-			require.NoError(t, m.Init(ctx))
-			_, err = m.Migrate(ctx)
+			m, _ := firstMigrations(t, db, "ticket_sla")
+			_, err := m.Migrate(ctx)
 			require.NoError(t, err)
 
 			due := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
