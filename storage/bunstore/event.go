@@ -3,6 +3,7 @@ package bunstore
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
@@ -70,12 +71,17 @@ func (s *Store) EventList(ctx context.Context, p storage.EventListParams) ([]*ti
 }
 
 // ticketsExist returns an error wrapping ErrNotFound unless every
-// (tenant ID, ticket ID) pair of keys names a ticket. It asks once for
+// (tenant ID, ticket ID) pair of keys names a ticket. Leaving out the
+// tickets the transaction wrote or claimed, it asks once for
 // all of them, by ID (the primary key; a row-value IN list of pairs
 // costs PostgreSQL ten times more to plan and run), and once per pair
 // only to name a missing one.
 func (s *Store) ticketsExist(ctx context.Context, op string, keys [][]string) error {
-	if len(keys) == 1 {
+	keys = slices.DeleteFunc(keys, func(k []string) bool { return s.isKnown(k[0], k[1]) })
+	switch len(keys) {
+	case 0:
+		return nil
+	case 1:
 		return s.ticketExists(ctx, op, keys[0][0], keys[0][1])
 	}
 	ids := make([]string, len(keys))

@@ -56,6 +56,24 @@ type Store struct {
 	// writeGate, on SQLite over a *bun.DB, lets one RunInTx transaction
 	// of this store at a time ask SQLite for its write lock.
 	writeGate chan struct{}
+	// known, in the store RunInTx hands its function, holds the tickets
+	// (tenant ID, ticket ID) the transaction has written or claimed:
+	// their rows exist until it ends (ticketkit deletes no ticket, and
+	// the rows it wrote are locked), so EventCreate and MessageCreate
+	// need not ask again. nil elsewhere.
+	known map[[2]string]bool
+}
+
+// remember records that the transaction wrote or claimed the ticket.
+func (s *Store) remember(tenantID, ticketID string) {
+	if s.known != nil {
+		s.known[[2]string{tenantID, ticketID}] = true
+	}
+}
+
+// isKnown reports whether the transaction wrote or claimed the ticket.
+func (s *Store) isKnown(tenantID, ticketID string) bool {
+	return s.known[[2]string{tenantID, ticketID}]
 }
 
 // tables holds the prefixed names of the store's tables.
@@ -123,6 +141,7 @@ func (s *Store) with(db bun.IDB) *Store {
 	c := *s
 	c.db = db
 	c.writeGate = nil
+	c.known = map[[2]string]bool{}
 	return &c
 }
 

@@ -63,6 +63,7 @@ func (s *Store) TicketCreate(ctx context.Context, t *ticket.Ticket) error {
 		return err
 	}
 	t.Version, t.SLAVersion = 1, sla
+	s.remember(t.TenantID, t.ID)
 	return nil
 }
 
@@ -145,6 +146,7 @@ func (s *Store) TicketUpdate(ctx context.Context, t *ticket.Ticket) error {
 	}
 	t.Version++
 	t.SLAVersion = sla
+	s.remember(t.TenantID, t.ID)
 	return nil
 }
 

@@ -90,6 +90,7 @@ func (s *Store) TicketUpdateBatch(ctx context.Context, tickets []*ticket.Ticket)
 	}
 	for _, t := range tickets {
 		t.Version++
+		s.remember(t.TenantID, t.ID)
 	}
 	return nil
 }

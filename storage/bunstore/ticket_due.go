@@ -47,6 +47,7 @@ func (s *Store) TicketClaimDue(ctx context.Context, p storage.TicketClaimDuePara
 			return nil, err
 		}
 		out[i] = t
+		s.remember(t.TenantID, t.ID)
 	}
 	return out, nil
 }

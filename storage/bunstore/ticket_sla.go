@@ -134,6 +134,7 @@ func (s *Store) TicketSLAUpdate(ctx context.Context, tickets []*ticket.Ticket) e
 			return fmt.Errorf("bunstore: %s: ticket %s is unknown or SLA version %d is stale: %w", op, t.ID, t.SLAVersion, storage.ErrConflict)
 		}
 		t.SLAVersion = next
+		s.remember(t.TenantID, t.ID)
 	}
 	if len(many) == 0 {
 		return nil
@@ -159,6 +160,7 @@ func (s *Store) TicketSLAUpdate(ctx context.Context, tickets []*ticket.Ticket) e
 	}
 	for _, t := range many {
 		t.SLAVersion++
+		s.remember(t.TenantID, t.ID)
 	}
 	return nil
 }
