@@ -61,7 +61,8 @@ const AutoCloseReason = "closed automatically after resolution"
 // escalation levels make (notify, reassign, raise priority, move to a
 // status, on behalf of the system actor) and their notifications: a
 // [notify.KindEscalated] event per level fired, whose Changes hold the
-// level's history line. Firings are recorded in the ticket's SLA state
+// level's history line, and a [notify.KindSLAWarning] or
+// [notify.KindSLABreached] event per warning or breach. Firings are recorded in the ticket's SLA state
 // in the same transaction, so each level fires exactly once per cycle
 // however many sweeps run at once, in one process or several: the
 // claim locks the tickets it returns (see storage.Tx.TicketClaimDue).
@@ -132,6 +133,28 @@ type escalation struct {
 	// changed says that the sweep changed the ticket, not only its SLA
 	// state (see ticketChanged).
 	changed bool
+	// alerts are the warnings and breaches fired, to notify.
+	alerts []slaAlert
+}
+
+// slaAlert is the notification of an SLA warning or breach.
+type slaAlert struct {
+	kind  notify.Kind
+	alert notify.SLAAlert
+}
+
+// dueOf returns when the target of st falls due; zero when it is not
+// running.
+func dueOf(st ticket.SLAState, target workflow.SLATarget) time.Time {
+	switch target {
+	case workflow.TargetFirstResponse:
+		return st.FirstResponseDue
+	case workflow.TargetNextResponse:
+		return st.NextResponseDue
+	case workflow.TargetResolution:
+		return st.ResolutionDue
+	}
+	return time.Time{}
 }
 
 // escalate fires what has come due on t at now: SLA firings and the
@@ -148,8 +171,12 @@ func (d *Desk) escalate(ctx context.Context, t *ticket.Ticket, now time.Time, re
 		switch f.Kind {
 		case workflow.FiringWarning:
 			res.Warnings++
+			e.alerts = append(e.alerts, slaAlert{notify.KindSLAWarning, notify.SLAAlert{
+				Policy: f.Policy, Target: string(f.Target), Percent: f.Percent, Due: dueOf(st, f.Target)}})
 		case workflow.FiringBreach:
 			res.Breaches++
+			e.alerts = append(e.alerts, slaAlert{notify.KindSLABreached, notify.SLAAlert{
+				Policy: f.Policy, Target: string(f.Target), Percent: f.Percent, Due: f.At}})
 		case workflow.FiringEscalation:
 			res.Escalations++
 			e.escalated = append(e.escalated, notify.Escalation{
@@ -230,6 +257,9 @@ func (d *Desk) storeEscalations(ctx context.Context, tx storage.Tx, steps []*esc
 	for _, e := range steps {
 		e.b.history(e.t, e.lines)
 		e.b.derive(e.before, e.t, d.catalog)
+		for _, a := range e.alerts {
+			e.b.notice(a.kind, e.t, func(n *notify.Event) { n.SLA = &a.alert })
+		}
 		for _, esc := range e.escalated {
 			e.b.notice(notify.KindEscalated, e.t, func(n *notify.Event) { n.Escalation = &esc })
 		}

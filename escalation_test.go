@@ -3,6 +3,7 @@ package ticketkit_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -441,6 +442,19 @@ func TestSLAFiringLeavesTheTicketVersion(t *testing.T) {
 
 			s.at(4) // the first response breached, the resolution warned
 			require.Equal(t, ticketkit.EscalationResult{Tickets: 1, Warnings: 2, Breaches: 1}, s.sweep(t))
+			var alerts []string
+			for _, e := range outboxEvents(t, s.store) {
+				if e.Kind == notify.KindSLAWarning || e.Kind == notify.KindSLABreached {
+					require.NotNil(t, e.SLA, "%s carries its clock", e.Kind)
+					require.Equal(t, t0.Add(4*time.Hour), e.At)
+					alerts = append(alerts, fmt.Sprintf("%s %s %d%% due %s", e.Kind, e.SLA.Target, e.SLA.Percent, e.SLA.Due.Format("15:04")))
+				}
+			}
+			require.ElementsMatch(t, []string{
+				"ticket.sla_warning first_response 50% due 11:00",
+				"ticket.sla_breached first_response 100% due 11:00",
+				"ticket.sla_warning resolution 50% due 17:00",
+			}, alerts, "warnings and breaches are notified")
 			got := s.get(t, tk.ID)
 			require.True(t, got.SLA.HasFired("c1:resolution:warn50"))
 			require.Equal(t, read.Version, got.Version, "a warning is not an edit of the ticket")

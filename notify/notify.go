@@ -27,11 +27,14 @@ const (
 	KindAssigned      Kind = "ticket.assigned"       // KindAssigned: the department or assignee changed.
 	KindEscalated     Kind = "ticket.escalated"      // KindEscalated: an escalation level fired.
 	KindClosed        Kind = "ticket.closed"         // KindClosed: the ticket entered a closed status.
+	KindSLAWarning    Kind = "ticket.sla_warning"    // KindSLAWarning: an SLA clock reached a warning percentage of its target.
+	KindSLABreached   Kind = "ticket.sla_breached"   // KindSLABreached: an SLA clock reached its target.
 )
 
 // Kinds returns every event kind.
 func Kinds() []Kind {
-	return []Kind{KindOpened, KindMessageAdded, KindStatusChanged, KindAssigned, KindEscalated, KindClosed}
+	return []Kind{KindOpened, KindMessageAdded, KindStatusChanged, KindAssigned, KindEscalated, KindClosed,
+		KindSLAWarning, KindSLABreached}
 }
 
 // Event is a notification about a ticket. It carries a snapshot of the
@@ -57,6 +60,24 @@ type Event struct {
 	To   string `json:"to,omitempty"`
 	// Escalation is the level that fired, for KindEscalated.
 	Escalation *Escalation `json:"escalation,omitempty"`
+	// SLA is the clock that warned or breached, for KindSLAWarning and
+	// KindSLABreached.
+	SLA *SLAAlert `json:"sla,omitempty"`
+}
+
+// SLAAlert describes the SLA clock a KindSLAWarning or KindSLABreached
+// event is about.
+type SLAAlert struct {
+	// Policy is the SLA policy whose clock fired.
+	Policy string `json:"policy"`
+	// Target is the clock: "first_response", "next_response" or
+	// "resolution".
+	Target string `json:"target"`
+	// Percent is how much of the target the clock had used: the warning
+	// percentage, or 100 for a breach.
+	Percent int `json:"percent"`
+	// Due is when the target falls or fell due; zero if unknown.
+	Due time.Time `json:"due,omitzero"`
 }
 
 // Escalation describes the escalation level a KindEscalated event is

@@ -74,6 +74,9 @@ func TestResolverRecipients(t *testing.T) {
 		{name: "AssignedReachesNewAssignee", event: event(notify.KindAssigned, agent7, assignedTo("agent-9")), want: []string{toBob}},
 		{name: "UnassignedReachesNoOne", event: event(notify.KindAssigned, agent7), want: nil},
 		{name: "EscalatedReachesDepartment", event: event(notify.KindEscalated, system, assignedTo("agent-9")), want: []string{toSupport}},
+		{name: "SLAWarningReachesAssignee", event: event(notify.KindSLAWarning, system, assignedTo("agent-9")), want: []string{toOwnerBob}},
+		{name: "SLABreachedReachesAssignee", event: event(notify.KindSLABreached, system, assignedTo("agent-9")), want: []string{toOwnerBob}},
+		{name: "SLABreachUnassignedReachesDepartment", event: event(notify.KindSLABreached, system), want: []string{toOwnerDep}},
 		{name: "UnknownKindReachesNoOne", event: event("ticket.archived", agent7), want: nil},
 
 		// Internal notes never reach the customer.

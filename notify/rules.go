@@ -96,7 +96,8 @@ func MessageRule(k ticket.MessageKind) Kind {
 //   - status changed: the customer;
 //   - closed: the customer;
 //   - assigned: the (new) assignee;
-//   - escalated: the department.
+//   - escalated: whom the level names, and the department;
+//   - SLA warning and SLA breached: the owner.
 //
 // Each call returns a new map the caller may change.
 func DefaultRules() Rules {
@@ -110,6 +111,8 @@ func DefaultRules() Rules {
 		KindClosed:                          {AudienceCustomer},
 		KindAssigned:                        {AudienceAssignee},
 		KindEscalated:                       {AudienceEscalation, AudienceDepartment},
+		KindSLAWarning:                      {AudienceOwner},
+		KindSLABreached:                     {AudienceOwner},
 	}
 }
 

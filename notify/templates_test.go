@@ -83,6 +83,20 @@ func TestDefaultTemplatesStateTheFacts(t *testing.T) {
 			name: "Escalated", event: event(notify.KindEscalated, system), to: toAlice,
 			want: map[string][]string{"en": {"Escalated:", "was escalated"}, "fr": {"Escaladé :", "a été escaladé"}},
 		},
+		{
+			name: "SLAWarning", event: event(notify.KindSLAWarning, system, slaAlert("resolution", 80)), to: toAlice,
+			want: map[string][]string{
+				"en": {"SLA warning:", "resolution clock of policy", "used 80% of its target, due"},
+				"fr": {"Alerte SLA :", "Le délai resolution de la politique", "consommé 80 % de son objectif, échéance"},
+			},
+		},
+		{
+			name: "SLABreached", event: event(notify.KindSLABreached, system, slaAlert("first_response", 100)), to: toAlice,
+			want: map[string][]string{
+				"en": {"SLA breached:", "missed its SLA target", "first_response target of policy", "was reached at"},
+				"fr": {"SLA dépassé :", "a manqué son objectif", "L'objectif first_response de la politique", "a été atteint le"},
+			},
+		},
 	}
 	templates := notify.DefaultTemplates()
 	for _, tt := range tests {
@@ -382,5 +396,13 @@ func TestDefaultTemplatesCoverEveryKind(t *testing.T) {
 			require.NotEmpty(t, got.HTML)
 			require.NotContains(t, got.Text, "<no value>")
 		}
+	}
+}
+
+// slaAlert returns an event option setting the SLA clock of a warning or
+// breach.
+func slaAlert(target string, percent int) func(*notify.Event) {
+	return func(e *notify.Event) {
+		e.SLA = &notify.SLAAlert{Policy: "gold", Target: target, Percent: percent, Due: time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC)}
 	}
 }

@@ -15,7 +15,7 @@ import (
 // ticket behind (no partial ticket on error). The seeds are the mailin
 // corpus of realistic messages.
 //
-//	go test -run '^$' -fuzz '^FuzzIngest$' -fuzztime 60s ./mailin/intake
+//	go test -run '^$' -fuzz '^FuzzIngest$' -fuzztime 100000x -fuzzminimizetime 200x ./mailin/intake
 func FuzzIngest(f *testing.F) {
 	files, err := filepath.Glob(filepath.Join("..", "testdata", "*.eml"))
 	if err != nil || len(files) == 0 {
