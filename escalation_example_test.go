@@ -62,3 +62,58 @@ func ExampleDesk_RunEscalations() {
 	// 16:00 breaches 0, escalations 0
 	// escalated team-lead [c1:resolution]
 }
+
+// SLAReport turns the metrics each ticket keeps into the figures a
+// manager asks for: time to first response, resolution time, reopen rate
+// and breaches, here per priority.
+func ExampleDesk_SLAReport() {
+	ctx := context.Background()
+	sla, err := workflow.NewSLA(workflow.SLAConfig{Policies: []workflow.Policy{{
+		Name:    "standard",
+		Targets: workflow.Targets{FirstResponse: workflow.Duration(time.Hour), Resolution: workflow.Duration(8 * time.Hour)},
+	}}}, nil)
+	if err != nil {
+		panic(err)
+	}
+	start := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
+	clk := clock.NewFake(start)
+	desk, err := ticketkit.New(ticketkit.Config{Store: memory.New(), Clock: clk, SLA: sla})
+	if err != nil {
+		panic(err)
+	}
+	agent := ticketkit.Actor{ID: "agent-1", Role: ticket.RoleAgent, TenantID: "shop"}
+	urgent, normal := ticket.PriorityUrgent, ticket.PriorityNormal
+	fast, err := desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "Card declined", Priority: urgent})
+	if err != nil {
+		panic(err)
+	}
+	slow, err := desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "Invoice copy", Priority: normal})
+	if err != nil {
+		panic(err)
+	}
+	for _, step := range []struct {
+		after time.Duration
+		id    string
+	}{{15 * time.Minute, fast.ID}, {3 * time.Hour, slow.ID}} {
+		clk.Set(start.Add(step.after))
+		if _, err := desk.Reply(ctx, agent, ticketkit.MessageParams{TicketID: step.id, Body: "Looking into it"}); err != nil {
+			panic(err)
+		}
+	}
+	if _, err := desk.RunEscalations(ctx); err != nil { // records the late first response as breached
+		panic(err)
+	}
+	report, err := desk.SLAReport(ctx, agent, ticketkit.SLAReportParams{GroupBy: "priority"})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%d tickets, first response median %s, breached %.0f%%\n",
+		report.Tickets, report.FirstResponse.Median, 100*report.BreachRate)
+	for _, g := range report.Groups {
+		fmt.Printf("%-7s first response %s, breached %d\n", g.Key, g.FirstResponse.Median, g.Breached)
+	}
+	// Output:
+	// 2 tickets, first response median 1h37m30s, breached 50%
+	// normal  first response 3h0m0s, breached 1
+	// urgent  first response 15m0s, breached 0
+}

@@ -190,6 +190,11 @@ func TimeToDecision(cs []*Complaint) DurationStats {
 		}
 		ds = append(ds, max(0, c.Details.Decision.At.Sub(start)))
 	}
+	return durationStatsOf(ds)
+}
+
+// durationStatsOf summarises ds, which it sorts.
+func durationStatsOf(ds []time.Duration) DurationStats {
 	if len(ds) == 0 {
 		return DurationStats{}
 	}
