@@ -3,6 +3,7 @@ package ticketkit
 import (
 	"context"
 	"fmt"
+	"maps"
 
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/ticket"
@@ -57,4 +58,27 @@ func load(ctx context.Context, tx storage.Tx, a ticket.Actor, id string) (*ticke
 		return nil, fmt.Errorf("ticketkit: ticket %q: %w", id, ErrNotFound)
 	}
 	return t, nil
+}
+
+// view returns t as the actor may see it. Staff see the ticket as it is.
+// Customers get a copy without what is internal to the help desk: the
+// assignee and the creator (host user IDs), tags, the action plan, the
+// SLA state and the custom fields the catalog marks Internal. The Desk
+// applies it to every ticket it returns, never to one it stores.
+func (d *Desk) view(a ticket.Actor, t *ticket.Ticket) *ticket.Ticket {
+	if a.Role != ticket.RoleCustomer || t == nil {
+		return t
+	}
+	c := t.Clone()
+	c.Assignee, c.CreatedBy = "", ""
+	c.Tags, c.Actions = nil, nil
+	c.SLA, c.SLAVersion = ticket.SLAState{}, 0
+	maps.DeleteFunc(c.Fields, func(key, _ string) bool {
+		def, ok := d.catalog.Field(key)
+		return !ok || def.Internal
+	})
+	if len(c.Fields) == 0 {
+		c.Fields = nil
+	}
+	return c
 }

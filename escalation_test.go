@@ -150,6 +150,8 @@ func TestEscalationThroughTwoLevels(t *testing.T) {
 			ctx := context.Background()
 			tk, err := s.desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Broken kettle"})
 			require.NoError(t, err)
+			require.True(t, tk.SLA.IsZero(), "customers do not see the SLA state")
+			tk = s.get(t, tk.ID)
 			require.Equal(t, "std", tk.SLA.Policy)
 			require.Equal(t, t0.Add(2*time.Hour), tk.SLA.FirstResponseDue)
 			require.Equal(t, t0.Add(8*time.Hour), tk.SLA.ResolutionDue)
@@ -285,6 +287,7 @@ func TestPriorityChangeRecomputesDues(t *testing.T) {
 			ctx := context.Background()
 			tk, err := s.desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Leak"})
 			require.NoError(t, err)
+			tk = s.get(t, tk.ID) // as staff: customers do not see the SLA state
 			require.Equal(t, t0.Add(8*time.Hour), tk.SLA.ResolutionDue)
 
 			s.at(0.5)

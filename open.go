@@ -68,7 +68,7 @@ func (d *Desk) Open(ctx context.Context, actor ticket.Actor, p OpenParams) (*tic
 		return nil, err
 	}
 	d.deliver(ctx, b.notices)
-	return t, nil
+	return d.view(actor, t), nil
 }
 
 // create draws the number of the new ticket t and stores it in tx,

@@ -74,6 +74,9 @@ func (d *Desk) Search(ctx context.Context, actor ticket.Actor, p SearchParams) (
 	if err != nil {
 		return nil, wrapList("tickets", err)
 	}
+	for i, t := range res.Tickets {
+		res.Tickets[i] = d.view(actor, t)
+	}
 	return &SearchResult{Tickets: res.Tickets, Next: res.Next}, nil
 }
 
@@ -169,7 +172,11 @@ func (d *Desk) Get(ctx context.Context, actor ticket.Actor, id string) (*ticket.
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
-	return load(ctx, d.store, actor, id)
+	t, err := load(ctx, d.store, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	return d.view(actor, t), nil
 }
 
 // GetByNumber returns a ticket the actor may see by its human number, in
@@ -189,7 +196,7 @@ func (d *Desk) GetByNumber(ctx context.Context, actor ticket.Actor, number strin
 	if !canSee(actor, t) {
 		return nil, fmt.Errorf("ticketkit: ticket %q: %w", number, ErrNotFound)
 	}
-	return t, nil
+	return d.view(actor, t), nil
 }
 
 // customerHistory lists the history fields a customer may see.

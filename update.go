@@ -65,7 +65,10 @@ func (d *Desk) Transition(ctx context.Context, actor ticket.Actor, p TransitionP
 		}
 		return nil
 	})
-	return t, err
+	if err != nil {
+		return nil, err
+	}
+	return d.view(actor, t), nil
 }
 
 // AssignParams routes a ticket to a department and/or an assignee. A nil

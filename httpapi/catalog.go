@@ -86,7 +86,7 @@ type fieldDefView struct {
 	Choices  []string `json:"choices,omitempty"`
 }
 
-func (h *handler) catalog(w http.ResponseWriter, r *http.Request, _ ticketkit.Actor) error {
+func (h *handler) catalog(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
 	q, err := newQuery(r, "locale")
 	if err != nil {
 		return err
@@ -104,11 +104,13 @@ func (h *handler) catalog(w http.ResponseWriter, r *http.Request, _ ticketkit.Ac
 	}
 	locale := negotiate(asked, translated(c))
 	w.Header().Add("Vary", "Accept-Language")
-	writeJSON(w, http.StatusOK, viewCatalog(c, locale))
+	writeJSON(w, http.StatusOK, viewCatalog(c, locale, actor.Role == ticket.RoleCustomer))
 	return nil
 }
 
-func viewCatalog(c *ticket.Catalog, locale string) catalogView {
+// viewCatalog returns the catalog in locale; for a customer, without the
+// custom fields marked internal.
+func viewCatalog(c *ticket.Catalog, locale string, customer bool) catalogView {
 	v := catalogView{
 		Locale:      locale,
 		Statuses:    []statusView{},
@@ -138,6 +140,9 @@ func viewCatalog(c *ticket.Catalog, locale string) catalogView {
 		v.Reasons = append(v.Reasons, reasonView{Code: rc.Code, display: displayOf(rc.Label, locale)})
 	}
 	for _, f := range c.Fields() {
+		if customer && f.Internal {
+			continue
+		}
 		v.Fields = append(v.Fields, fieldDefView{Key: f.Key, display: displayOf(f.Label, locale),
 			Type: string(f.Type), Required: f.Required, Choices: f.Choices})
 	}

@@ -2,9 +2,12 @@ package httpapi_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/ticketkit/ticketkit"
 )
 
 type apiCatalog struct {
@@ -34,7 +37,41 @@ type apiCatalog struct {
 		Label string `json:"label"`
 		Email string `json:"email"`
 	} `json:"departments"`
+	Fields []struct {
+		Key string `json:"key"`
+	} `json:"fields"`
 	SortFields []string `json:"sort_fields"`
+}
+
+// TestCatalogHidesInternalFieldsFromCustomers checks that a customer's
+// catalog, and the tickets a customer reads, leave out the custom fields
+// marked internal, and the other internals of a ticket.
+func TestCatalogHidesInternalFieldsFromCustomers(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	keys := func(as *ticketkit.Actor) []string {
+		w := e.do(request{as: as, method: http.MethodGet, path: "/catalog"})
+		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+		var out []string
+		for _, f := range decode[apiCatalog](t, w).Fields {
+			out = append(out, f.Key)
+		}
+		return out
+	}
+	require.Equal(t, []string{"store"}, keys(&ada))
+	require.Equal(t, []string{"store", "margin"}, keys(&agent))
+
+	w := e.do(request{as: &agent, method: http.MethodPost, path: "/tickets", body: strings.NewReader(`{"subject":"Kettle","customer":{"id":"C-ADA"},
+		"assignee":"agent-7","tags":["vip"],"fields":{"store":"Lyon","margin":"12.5"}}`), contentType: "application/json"})
+	require.Equal(t, http.StatusCreated, w.Code, w.Body.String())
+	id := decode[apiTicket](t, w).ID
+	w = e.do(request{as: &ada, method: http.MethodGet, path: "/tickets/" + id})
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	body := w.Body.String()
+	require.Contains(t, body, `"store":"Lyon"`)
+	for _, internal := range []string{"margin", "agent-7", "vip", `"sla"`} {
+		require.NotContains(t, body, internal)
+	}
 }
 
 func TestCatalog(t *testing.T) {

@@ -68,6 +68,10 @@ func testCatalog(t *testing.T) *ticket.Catalog {
 		{Code: "service", Label: ticket.Label{Text: "After-sales service", Translations: map[string]string{"fr": "SAV"}}},
 		{Code: "sales", Label: ticket.Label{Text: "Sales"}},
 	}
+	spec.Fields = []ticket.FieldDef{
+		{Key: "store", Label: ticket.Label{Text: "Store"}, Type: ticket.FieldText},
+		{Key: "margin", Label: ticket.Label{Text: "Margin"}, Type: ticket.FieldNumber, Internal: true},
+	}
 	fr := map[string]string{
 		"open": "Ouvert", "in_progress": "En cours", "waiting": "Attente réponse", "closed": "Fermé",
 		"low": "Basse", "normal": "Normale", "high": "Haute", "urgent": "Urgente",

@@ -113,6 +113,9 @@ type FieldDef struct {
 	Required bool      `json:"required,omitempty"`
 	// Choices lists the allowed values of a [FieldChoice] field.
 	Choices []string `json:"choices,omitempty"`
+	// Internal hides the field from customers: the Desk leaves it out of
+	// the tickets it returns to them.
+	Internal bool `json:"internal,omitempty"`
 }
 
 // CatalogSpec is the data a [Catalog] is built from. Hosts write it in Go

@@ -122,6 +122,11 @@ func run(ctx context.Context, w io.Writer, store storage.Store) error {
 	if err != nil {
 		return err
 	}
+	// Customers get tickets without the SLA state and other internals;
+	// staff see it all.
+	if tk, err = desk.Get(ctx, agent, tk.ID); err != nil {
+		return err
+	}
 	fmt.Fprintf(w, "%s  %s opened under policy %q\n", local(clk.Now()), tk.Number, tk.SLA.Policy)
 	fmt.Fprintf(w, "  first response due %s, resolution due %s\n", local(tk.SLA.FirstResponseDue), local(tk.SLA.ResolutionDue))
 
