@@ -25,13 +25,14 @@ const maxDescriptionRunes = 200
 //   - description: each side cut to at most 200 runes, ending in "…" when cut;
 //   - customer: "Jane Roe <jane@x.com> +33612345678 [C-42]", empty parts left out;
 //   - contract: the first reference of kind [RefContract], "ID (Label)";
-//   - references: every other reference as "kind:id", joined by ", ";
-//   - contacts: "Name (role)", joined by ", ";
+//   - references: every other reference as "kind:id (Label)", joined by ", ";
+//   - contacts: "Name <email> phone (role)", joined by ", ";
 //   - tags: joined by ", ";
 //   - actions: "N open / M total".
 //
-// A change that does not show in a text form, such as a contact's phone
-// or a reference's label, produces no event.
+// Empty parts are left out of each text form; every field of a contact
+// and of a reference shows in it, so that any change of them is
+// recorded.
 func Diff(before, after *Ticket) []Event {
 	var events []Event
 	add := func(field, old, new string) {
@@ -108,19 +109,34 @@ func splitContract(refs []Reference) (contract, others string) {
 			}
 			continue
 		}
-		rest = append(rest, string(r.Kind)+":"+r.ID)
+		ref := string(r.Kind) + ":" + r.ID
+		if r.Label != "" {
+			ref += " (" + r.Label + ")"
+		}
+		rest = append(rest, ref)
 	}
 	return contract, strings.Join(rest, ", ")
 }
 
-// contactsText renders contacts as "Name (role)" joined by ", ".
+// contactsText renders contacts as "Name <email> phone (role)", leaving
+// out empty parts, joined by ", ".
 func contactsText(contacts []Contact) string {
 	parts := make([]string, len(contacts))
 	for i, c := range contacts {
-		parts[i] = c.Name
-		if c.Role != "" {
-			parts[i] += " (" + c.Role + ")"
+		var p []string
+		if c.Name != "" {
+			p = append(p, c.Name)
 		}
+		if c.Email != "" {
+			p = append(p, "<"+c.Email+">")
+		}
+		if c.Phone != "" {
+			p = append(p, c.Phone)
+		}
+		if c.Role != "" {
+			p = append(p, "("+c.Role+")")
+		}
+		parts[i] = strings.Join(p, " ")
 	}
 	return strings.Join(parts, ", ")
 }

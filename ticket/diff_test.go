@@ -74,6 +74,12 @@ func TestDiffEachField(t *testing.T) {
 		}, ticket.Event{Field: ticket.FieldReferences, Old: "order:SO-1", New: "order:SO-1, serial:SN9"}},
 		{"Contacts", func(t *ticket.Ticket) { t.Contacts = append(t.Contacts, ticket.Contact{Name: "Ann"}) },
 			ticket.Event{Field: ticket.FieldContacts, Old: "Bob (buyer)", New: "Bob (buyer), Ann"}},
+		{"ContactPhone", func(t *ticket.Ticket) { t.Contacts[0].Phone = "+33100000000" },
+			ticket.Event{Field: ticket.FieldContacts, Old: "Bob (buyer)", New: "Bob +33100000000 (buyer)"}},
+		{"ContactEmail", func(t *ticket.Ticket) { t.Contacts[0].Email = "bob@example.com" },
+			ticket.Event{Field: ticket.FieldContacts, Old: "Bob (buyer)", New: "Bob <bob@example.com> (buyer)"}},
+		{"ReferenceLabel", func(t *ticket.Ticket) { t.References[0].Label = "Web order" },
+			ticket.Event{Field: ticket.FieldReferences, Old: "order:SO-1", New: "order:SO-1 (Web order)"}},
 		{"Tags", func(t *ticket.Ticket) { t.Tags = []string{"kettle", "vip"} },
 			ticket.Event{Field: ticket.FieldTags, Old: "kettle", New: "kettle, vip"}},
 		{"Reason", func(t *ticket.Ticket) { t.Reason = "CR01" },
@@ -113,7 +119,6 @@ func TestDiffNoChange(t *testing.T) {
 		{"UntrackedFields", nil, func(t *ticket.Ticket) {
 			t.Version++
 			t.Number = "TK-2026-000001"
-			t.Contacts[0].Phone = "+33100000000"
 			t.Actions[0].Title = "Renamed"
 		}},
 		{"EmptyCustomFieldIsAbsent", nil, func(t *ticket.Ticket) { t.Fields["gift"] = "" }},
