@@ -21,6 +21,7 @@
 //	GET   /tickets/{id}                                   read a ticket
 //	GET   /tickets/by-number/{number}                     read a ticket by its number, any letter case
 //	PATCH /tickets/{id}                                   change fields (staff)
+//	GET   /tickets/{id}/transitions                       the status changes the caller may take now
 //	POST  /tickets/{id}/transitions                       change the status
 //	POST  /tickets/{id}/assignment                        route to a department and/or assignee (staff)
 //	GET   /tickets/{id}/messages                          read the thread, oldest first

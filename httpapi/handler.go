@@ -134,6 +134,7 @@ func routes() []route {
 		{method: http.MethodGet, path: "/tickets/by-number/{number}", first: true, serve: (*handler).getTicketByNumber},
 		{method: http.MethodGet, path: "/tickets/{id}", serve: (*handler).getTicket},
 		{method: http.MethodPatch, path: "/tickets/{id}", serve: (*handler).updateTicket},
+		{method: http.MethodGet, path: "/tickets/{id}/transitions", serve: (*handler).listTransitions},
 		{method: http.MethodPost, path: "/tickets/{id}/transitions", serve: (*handler).transitionTicket},
 		{method: http.MethodPost, path: "/tickets/{id}/assignment", serve: (*handler).assignTicket},
 		{method: http.MethodGet, path: "/tickets/{id}/messages", serve: (*handler).listMessages},

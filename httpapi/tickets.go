@@ -260,3 +260,17 @@ func (h *handler) history(w http.ResponseWriter, r *http.Request, actor ticketki
 	writeJSON(w, http.StatusOK, historyPage{Events: events})
 	return nil
 }
+
+// transitionList is the body of GET /tickets/{id}/transitions.
+type transitionList struct {
+	Transitions []ticketkit.AvailableTransition `json:"transitions"`
+}
+
+func (h *handler) listTransitions(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	trs, err := h.desk.Transitions(r.Context(), actor, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, transitionList{Transitions: trs})
+	return nil
+}

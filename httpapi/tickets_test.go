@@ -323,3 +323,33 @@ func TestAssignAndUpdate(t *testing.T) {
 		require.NotContains(t, mine, ticket.FieldAssignee, "customers see no internal routing")
 	})
 }
+
+func TestListTransitions(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	id := e.open(ada, map[string]any{"subject": "Kettle"}).ID
+	type list struct {
+		Transitions []struct {
+			Name           string `json:"name"`
+			To             string `json:"to"`
+			RequiresReason bool   `json:"requires_reason"`
+		} `json:"transitions"`
+	}
+	w := e.do(request{as: &agent, method: http.MethodGet, path: "/tickets/" + id + "/transitions"})
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	got := decode[list](t, w)
+	require.NotEmpty(t, got.Transitions)
+	reason := false
+	for _, tr := range got.Transitions {
+		require.NotEmpty(t, tr.To)
+		reason = reason || tr.RequiresReason
+	}
+	require.True(t, reason, "closing asks for a reason")
+
+	w = e.do(request{as: &ada, method: http.MethodGet, path: "/tickets/" + id + "/transitions"})
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	require.JSONEq(t, `{"transitions":[]}`, w.Body.String())
+
+	w = e.do(request{as: &bob, method: http.MethodGet, path: "/tickets/" + id + "/transitions"})
+	require.Equal(t, http.StatusNotFound, w.Code, "another customer's ticket")
+}
