@@ -367,38 +367,15 @@ func TestConcurrentSweepersNeverFireALevelTwice(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			store := b.open(t)
 			s := newSLADesk(t, store)
-			ctx := context.Background()
-			ids := make([]string, n)
-			for i := range n {
-				tk, err := s.desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "many"})
-				require.NoError(t, err)
-				ids[i] = tk.ID
-			}
+			ids := openBusy(t, s, n)
 			// Two desks on one store, as two processes would run.
 			other := newSLADesk(t, store)
 			s.at(12)
 			other.at(12)
 
-			var mu sync.Mutex
 			var total ticketkit.EscalationResult
 			var wg sync.WaitGroup
-			for _, d := range []*slaDesk{s, other, s, other} {
-				wg.Go(func() {
-					for range 3 {
-						res, err := d.desk.RunEscalations(ctx)
-						if err != nil {
-							t.Error(err)
-							return
-						}
-						mu.Lock()
-						total.Tickets += res.Tickets
-						total.Warnings += res.Warnings
-						total.Breaches += res.Breaches
-						total.Escalations += res.Escalations
-						mu.Unlock()
-					}
-				})
-			}
+			sweepAll(t, &wg, []*slaDesk{s, other, s, other}, 3, &total)
 			wg.Wait()
 			require.Equal(t, ticketkit.EscalationResult{Tickets: n, Warnings: 2 * n, Breaches: 2 * n, Escalations: 2 * n}, total)
 			for _, id := range ids[:10] {
@@ -495,33 +472,14 @@ func TestSweepsAndAgentsLoseNoUpdate(t *testing.T) {
 			store := b.open(t)
 			s := newSLADesk(t, store)
 			ctx := context.Background()
-			ids := make([]string, n)
-			for i := range n {
-				tk, err := s.desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "busy"})
-				require.NoError(t, err)
-				ids[i] = tk.ID
-			}
+			ids := openBusy(t, s, n)
 			other := newSLADesk(t, store)
 			s.at(12)
 			other.at(12)
 
-			var mu sync.Mutex
 			var total ticketkit.EscalationResult
 			var wg sync.WaitGroup
-			for _, d := range []*slaDesk{s, other} {
-				wg.Go(func() {
-					for range 4 {
-						res, err := d.desk.RunEscalations(ctx)
-						if err != nil {
-							t.Error(err)
-							return
-						}
-						mu.Lock()
-						total.Escalations += res.Escalations
-						mu.Unlock()
-					}
-				})
-			}
+			sweepAll(t, &wg, []*slaDesk{s, other}, 4, &total)
 			// Each agent edits a field of its own on every ticket.
 			subject, description := "edited subject", "edited description"
 			edits := []func(*ticketkit.UpdateParams){
@@ -552,6 +510,41 @@ func TestSweepsAndAgentsLoseNoUpdate(t *testing.T) {
 				require.Len(t, historyOf(t, s, id, ticket.FieldSLAEscalation), 2)
 			}
 			require.Equal(t, 2*n, outboxKinds(t, store)[string(notify.KindEscalated)])
+		})
+	}
+}
+
+// openBusy opens n tickets as the agent and returns their IDs.
+func openBusy(t *testing.T, s *slaDesk, n int) []string {
+	t.Helper()
+	ids := make([]string, n)
+	for i := range n {
+		tk, err := s.desk.Open(context.Background(), agent, ticketkit.OpenParams{Subject: "busy"})
+		require.NoError(t, err)
+		ids[i] = tk.ID
+	}
+	return ids
+}
+
+// sweepAll starts a goroutine per desk in wg that runs rounds sweeps and
+// adds their results up in total.
+func sweepAll(t *testing.T, wg *sync.WaitGroup, desks []*slaDesk, rounds int, total *ticketkit.EscalationResult) {
+	var mu sync.Mutex
+	for _, d := range desks {
+		wg.Go(func() {
+			for range rounds {
+				res, err := d.desk.RunEscalations(context.Background())
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				total.Tickets += res.Tickets
+				total.Warnings += res.Warnings
+				total.Breaches += res.Breaches
+				total.Escalations += res.Escalations
+				mu.Unlock()
+			}
 		})
 	}
 }
