@@ -50,19 +50,23 @@
 // # Access
 //
 // Every call is scoped to the actor's tenant. Customers see only their own
-// tickets (others are reported as not found), never see internal notes,
-// may not assign or edit tickets and may only take the status changes the
-// workflow grants their role (none, by default).
+// tickets (others are reported as not found), never see internal notes
+// nor the help desk's internals of a ticket (assignee, tags, action plan,
+// SLA state, internal custom fields), may not assign or edit tickets and
+// may only take the status changes the workflow grants their role (none,
+// by default). [Desk.Transitions] lists the changes an actor may take.
 //
 // # SLA and escalation
 //
 // With Config.SLA set, every change runs the ticket's SLA clocks in its
 // own transaction (paused while the status waits on the customer), and
 // [Desk.RunEscalations] — or an [EscalationWorker] the host starts —
-// fires warnings, breaches and escalation levels once per cycle, wakes
-// pending tickets and auto-closes resolved ones. A customer's reply
-// within Config.ReopenWithin reopens a closed ticket; a later one opens a
-// linked follow-up.
+// fires warnings, breaches and escalation levels once per cycle, each
+// written to the history and notified, wakes pending tickets and
+// auto-closes resolved ones. A customer's reply within
+// Config.ReopenWithin reopens a closed ticket; a later one opens a linked
+// follow-up. [Desk.SLAReport] turns the metrics each ticket keeps into
+// time to first response, resolution time, reopen rate and breaches.
 //
 // # Complaints
 //
