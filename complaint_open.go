@@ -74,7 +74,7 @@ func (d *Desk) OpenComplaint(ctx context.Context, actor ticket.Actor, p Complain
 	b := &batch{actor: actor}
 	err = d.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		b.events, b.notices = nil, nil
-		if err := d.create(ctx, tx, &c.Ticket, b); err != nil {
+		if err := d.create(ctx, tx, &c.Ticket, b, nil); err != nil {
 			return err
 		}
 		if err := complaintTx(tx).ComplaintCreate(ctx, c); err != nil {

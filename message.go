@@ -41,14 +41,19 @@ type MessageParams struct {
 // resolved or closed ticket, or be posted on a follow-up ticket: the
 // returned message's TicketID tells which.
 func (d *Desk) Reply(ctx context.Context, actor ticket.Actor, p MessageParams) (*ticket.Message, error) {
-	kind := ticket.MessageReply
+	return d.addMessage(ctx, actor, replyKind(actor), p)
+}
+
+// replyKind returns the kind of a message the actor writes for the
+// customer to read.
+func replyKind(actor ticket.Actor) ticket.MessageKind {
 	switch actor.Role {
 	case ticket.RoleCustomer:
-		kind = ticket.MessageCustomer
+		return ticket.MessageCustomer
 	case ticket.RoleSystem:
-		kind = ticket.MessageSystem
+		return ticket.MessageSystem
 	}
-	return d.addMessage(ctx, actor, kind, p)
+	return ticket.MessageReply
 }
 
 // AddNote adds an internal note to a ticket's thread. Customers never see

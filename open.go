@@ -40,6 +40,13 @@ type OpenParams struct {
 	// never pass on a tier the customer chose (httpapi refuses one from
 	// customers).
 	Tier string `json:"tier,omitempty" validate:"max=100"`
+	// Message, when set, is posted as the ticket's first message, with
+	// Attachments, in the transaction that opens the ticket: a customer
+	// message when the actor is a customer, a reply for staff. With
+	// Attachments but no Message, the description is posted with them.
+	// The "opened" notification carries the message.
+	Message     string            `json:"message,omitempty" validate:"max=100000"`
+	Attachments []AttachmentInput `json:"attachments,omitempty" validate:"dive"`
 }
 
 // Open opens a ticket: it validates p, draws the ticket's number, and
@@ -55,16 +62,23 @@ func (d *Desk) Open(ctx context.Context, actor ticket.Actor, p OpenParams) (*tic
 	if err != nil {
 		return nil, err
 	}
+	first, err := d.firstMessage(ctx, actor, t, p)
+	if err != nil {
+		return nil, err
+	}
 	b := &batch{actor: actor}
 	err = d.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		b.events, b.notices = nil, nil
-		if err := d.create(ctx, tx, t, b); err != nil {
+		if err := d.create(ctx, tx, t, b, first); err != nil {
 			return err
 		}
 		_, err = b.write(ctx, tx, d.lockUntil())
 		return err
 	})
 	if err != nil {
+		if first != nil {
+			d.deleteBlobs(ctx, first.Attachments)
+		}
 		return nil, err
 	}
 	d.deliver(ctx, b.notices)
@@ -73,7 +87,34 @@ func (d *Desk) Open(ctx context.Context, actor ticket.Actor, p OpenParams) (*tic
 
 // create draws the number of the new ticket t and stores it in tx,
 // queuing its first history line and the "opened" notification in b.
-func (d *Desk) create(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batch) error {
+// firstMessage returns the first message p asks for on t, nil when none,
+// with its attachments stored (see putAttachments).
+func (d *Desk) firstMessage(ctx context.Context, actor ticket.Actor, t *ticket.Ticket, p OpenParams) (*ticket.Message, error) {
+	body := p.Message
+	if body == "" && len(p.Attachments) > 0 {
+		body = p.Description
+	}
+	if body == "" && len(p.Attachments) == 0 {
+		return nil, nil
+	}
+	if len(p.Attachments) > d.maxFiles {
+		return nil, ticket.NewValidationError(ticket.FieldError{Field: "attachments", Rule: "max",
+			Message: fmt.Sprintf("must hold at most %d files", d.maxFiles)})
+	}
+	atts, err := d.putAttachments(ctx, p.Attachments)
+	if err != nil {
+		return nil, err
+	}
+	return &ticket.Message{
+		ID: newID(), TenantID: t.TenantID, TicketID: t.ID, Kind: replyKind(actor),
+		AuthorID: actor.ID, AuthorRole: actor.Role, Body: body, Attachments: atts, CreatedAt: t.CreatedAt,
+	}, nil
+}
+
+// create numbers and stores a new ticket and, when first is set, its
+// first message, with the "created" history line and the "opened"
+// notification.
+func (d *Desk) create(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batch, first *ticket.Message) error {
 	seq, err := tx.SequenceNext(ctx, storage.SequenceNextParams{TenantID: t.TenantID, Scope: d.numberer.Scope(t.CreatedAt)})
 	if err != nil {
 		return fmt.Errorf("ticketkit: draw ticket number: %w", err)
@@ -83,7 +124,15 @@ func (d *Desk) create(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *b
 		return fmt.Errorf("ticketkit: create ticket: %w", err)
 	}
 	b.history(t, []ticket.Event{{Field: ticket.FieldCreated, New: t.Number}})
-	b.notice(notify.KindOpened, t, nil)
+	if first == nil {
+		b.notice(notify.KindOpened, t, nil)
+		return nil
+	}
+	if err := tx.MessageCreate(ctx, first); err != nil {
+		return fmt.Errorf("ticketkit: add the first message of %s: %w", t.Number, err)
+	}
+	m := first.Clone()
+	b.notice(notify.KindOpened, t, func(e *notify.Event) { e.Message = m })
 	return nil
 }
 

@@ -46,7 +46,7 @@ func (d *Desk) customerWritesAgain(ctx context.Context, tx storage.Tx, t *ticket
 		UpdatedAt:  now,
 	}
 	d.startSLA(f, t.SLA.Tier, now)
-	if err := d.create(ctx, tx, f, b); err != nil {
+	if err := d.create(ctx, tx, f, b, nil); err != nil {
 		return nil, err
 	}
 	b.history(f, []ticket.Event{{Field: ticket.FieldFollowUpOf, New: t.Number}})

@@ -144,9 +144,10 @@ func (i *Intake) category(code string) ticket.StatusCategory {
 
 // open opens a ticket for a person's message. The ticket's description
 // is the text; when the mail has attachments, or text longer than a
-// description holds, the whole mail is also posted as the ticket's first
-// message. Once the ticket is open Ingest no longer fails: should that
-// message be refused, an internal note says why.
+// description holds, the whole mail is also the ticket's first message,
+// stored in the transaction that opens the ticket. Should the
+// attachments be refused, the ticket is opened without them and an
+// internal note says why: a person's mail always opens its ticket.
 func (i *Intake) open(ctx context.Context, in mailin.Inbound, route mailin.RouteMatch, res *Result) error {
 	cust, err := i.customer(ctx, route.TenantID, in.From)
 	if err != nil {
@@ -157,23 +158,28 @@ func (i *Intake) open(ctx context.Context, in mailin.Inbound, route mailin.Route
 	if subject == "" {
 		subject = "(no subject)"
 	}
-	t, err := i.cfg.Desk.Open(ctx, actor, ticketkit.OpenParams{
+	p := ticketkit.OpenParams{
 		Subject:     truncate(subject, maxSubject),
 		Description: truncate(in.Text, maxDescription),
 		Department:  route.Department,
 		Channel:     ticket.ChannelEmail,
 		Customer:    cust,
-	})
+	}
+	if len(in.Parts) > 0 || len(in.Text) > maxDescription {
+		p.Message, p.Attachments = body(in, false), attachments(in)
+	}
+	t, err := i.cfg.Desk.Open(ctx, actor, p)
+	var refused error
+	if err != nil && len(p.Attachments) > 0 && ctx.Err() == nil {
+		refused, p.Attachments = err, nil
+		t, err = i.cfg.Desk.Open(ctx, actor, p)
+	}
 	if err != nil {
 		return fmt.Errorf("intake: open ticket: %w", err)
 	}
 	res.Outcome, res.TicketID, res.Number = Opened, t.ID, t.Number
-	if len(in.Parts) == 0 && len(in.Text) <= maxDescription {
-		return nil
-	}
-	_, err = i.cfg.Desk.Reply(ctx, actor, ticketkit.MessageParams{TicketID: t.ID, Body: body(in, false), Attachments: attachments(in)})
-	if err != nil {
-		note := fmt.Sprintf("The email's attachments could not be stored: %v", err)
+	if refused != nil {
+		note := fmt.Sprintf("The email's attachments could not be stored: %v", refused)
 		_, _ = i.cfg.Desk.AddNote(context.WithoutCancel(ctx), ticket.SystemActor(route.TenantID),
 			ticketkit.MessageParams{TicketID: t.ID, Body: truncate(note, maxBody)})
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/ticketkit/ticketkit/mailin/intake"
 	"github.com/ticketkit/ticketkit/notify/email"
 	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/storage/memory"
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
@@ -166,6 +167,22 @@ func TestCharsetsAndAttachments(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRefusedAttachmentsStillOpenTheTicket checks that mail whose
+// attachments the Desk refuses (here: it has no blob store) still opens
+// its ticket, with the whole mail as first message and a note saying why
+// the files are missing.
+func TestRefusedAttachmentsStillOpenTheTicket(t *testing.T) {
+	e := newEnv(t, memory.New(), func(c *ticketkit.Config, _ *intake.Config) { c.Blobs = nil })
+	r := e.ingest(t, fixture(t, "attachment-inline.eml"))
+	require.Equal(t, intake.Opened, r.Outcome)
+	msgs := e.messages(t, r.TicketID)
+	require.Len(t, msgs, 2)
+	require.Equal(t, ticket.MessageCustomer, msgs[0].Kind)
+	require.Empty(t, msgs[0].Attachments)
+	require.Equal(t, ticket.MessageNote, msgs[1].Kind)
+	require.Contains(t, msgs[1].Body, "attachments could not be stored")
 }
 
 func TestDuplicates(t *testing.T) {
