@@ -32,6 +32,10 @@ type MessageParams struct {
 	// Type is a message type (category) code from the catalog.
 	Type        string            `json:"type,omitempty"`
 	Attachments []AttachmentInput `json:"attachments,omitempty" validate:"dive"`
+	// Inbound, for a mail intake, is the claim of the message being
+	// added, completed in the same transaction with the ticket that
+	// takes it (see InboundClaim).
+	Inbound *InboundClaim `json:"-"`
 }
 
 // Reply adds a message to a ticket's thread that its customer can read: a
@@ -109,6 +113,9 @@ func (d *Desk) addMessage(ctx context.Context, actor ticket.Actor, kind ticket.M
 		}
 		if err := tx.MessageCreate(ctx, msg); err != nil {
 			return fmt.Errorf("ticketkit: add message to %s: %w", on.Number, err)
+		}
+		if err := completeInbound(ctx, tx, on.TenantID, on.ID, p.Inbound); err != nil {
+			return err
 		}
 		b.touched = true
 		if on != t { // a follow-up ticket took the message

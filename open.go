@@ -47,6 +47,9 @@ type OpenParams struct {
 	// The "opened" notification carries the message.
 	Message     string            `json:"message,omitempty" validate:"max=100000"`
 	Attachments []AttachmentInput `json:"attachments,omitempty" validate:"dive"`
+	// Inbound, for a mail intake, is the claim of the message that opens
+	// the ticket, completed in the same transaction (see InboundClaim).
+	Inbound *InboundClaim `json:"-"`
 }
 
 // Open opens a ticket: it validates p, draws the ticket's number, and
@@ -70,6 +73,9 @@ func (d *Desk) Open(ctx context.Context, actor ticket.Actor, p OpenParams) (*tic
 	err = d.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		b.events, b.notices = nil, nil
 		if err := d.create(ctx, tx, t, b, first); err != nil {
+			return err
+		}
+		if err := completeInbound(ctx, tx, t.TenantID, t.ID, p.Inbound); err != nil {
 			return err
 		}
 		_, err = b.write(ctx, tx, d.lockUntil())

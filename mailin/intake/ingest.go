@@ -19,7 +19,7 @@ const (
 )
 
 // ingest threads a claimed message and acts on it, filling res.
-func (i *Intake) ingest(ctx context.Context, in mailin.Inbound, route mailin.RouteMatch, res *Result) error {
+func (i *Intake) ingest(ctx context.Context, in mailin.Inbound, route mailin.RouteMatch, res *Result, inbound *ticketkit.InboundClaim) error {
 	sys := ticket.SystemActor(route.TenantID)
 	ref := mailin.Thread(in, i.cfg.Domain, i.cfg.Numberer.Find)
 	t, match, err := i.find(ctx, sys, in, ref)
@@ -28,12 +28,12 @@ func (i *Intake) ingest(ctx context.Context, in mailin.Inbound, route mailin.Rou
 	}
 	res.Thread = match
 	if in.Class.Automated() {
-		return i.automated(ctx, sys, in, t, res)
+		return i.automated(ctx, sys, in, t, res, inbound)
 	}
 	if t == nil {
-		return i.open(ctx, in, route, res)
+		return i.open(ctx, in, route, res, inbound)
 	}
-	return i.reply(ctx, sys, in, t, res)
+	return i.reply(ctx, sys, in, t, res, inbound)
 }
 
 // find returns the ticket a message threads to, or nil for a new one,
@@ -80,7 +80,7 @@ func knows(t *ticket.Ticket, addr string) bool {
 
 // automated records an automatic reply or a bounce on its ticket, or
 // drops it.
-func (i *Intake) automated(ctx context.Context, sys ticket.Actor, in mailin.Inbound, t *ticket.Ticket, res *Result) error {
+func (i *Intake) automated(ctx context.Context, sys ticket.Actor, in mailin.Inbound, t *ticket.Ticket, res *Result, inbound *ticketkit.InboundClaim) error {
 	policy := i.cfg.AutoReplies
 	what := "Automatic reply"
 	if in.Class.Class == mailin.ClassBounce {
@@ -95,7 +95,7 @@ func (i *Intake) automated(ctx context.Context, sys ticket.Actor, in mailin.Inbo
 		from = "(no sender)"
 	}
 	body := fmt.Sprintf("%s (%s) from %s\nSubject: %s\n\n%s", what, in.Class.Reason, from, in.Subject, in.Text)
-	msg, err := i.cfg.Desk.AddNote(ctx, sys, ticketkit.MessageParams{TicketID: t.ID, Body: truncate(body, maxBody)})
+	msg, err := i.cfg.Desk.AddNote(ctx, sys, ticketkit.MessageParams{TicketID: t.ID, Body: truncate(body, maxBody), Inbound: inbound})
 	if err != nil {
 		return fmt.Errorf("intake: record %s on %s: %w", strings.ToLower(what), t.Number, err)
 	}
@@ -105,14 +105,14 @@ func (i *Intake) automated(ctx context.Context, sys ticket.Actor, in mailin.Inbo
 
 // reply adds a person's message to t as its customer, under the Desk's
 // reopen policy.
-func (i *Intake) reply(ctx context.Context, sys ticket.Actor, in mailin.Inbound, t *ticket.Ticket, res *Result) error {
+func (i *Intake) reply(ctx context.Context, sys ticket.Actor, in mailin.Inbound, t *ticket.Ticket, res *Result, inbound *ticketkit.InboundClaim) error {
 	actor := sys
 	if t.Customer.ID != "" {
 		actor = customerActor(t.TenantID, t.Customer.ID)
 	}
 	before := i.category(t.Status)
 	msg, err := i.cfg.Desk.Reply(ctx, actor, ticketkit.MessageParams{
-		TicketID: t.ID, Body: body(in, actor.Role != ticket.RoleCustomer), Attachments: attachments(in),
+		TicketID: t.ID, Body: body(in, actor.Role != ticket.RoleCustomer), Attachments: attachments(in), Inbound: inbound,
 	})
 	if err != nil {
 		return fmt.Errorf("intake: add message to %s: %w", t.Number, err)
@@ -148,7 +148,7 @@ func (i *Intake) category(code string) ticket.StatusCategory {
 // stored in the transaction that opens the ticket. Should the
 // attachments be refused, the ticket is opened without them and an
 // internal note says why: a person's mail always opens its ticket.
-func (i *Intake) open(ctx context.Context, in mailin.Inbound, route mailin.RouteMatch, res *Result) error {
+func (i *Intake) open(ctx context.Context, in mailin.Inbound, route mailin.RouteMatch, res *Result, inbound *ticketkit.InboundClaim) error {
 	cust, err := i.customer(ctx, route.TenantID, in.From)
 	if err != nil {
 		return err
@@ -164,6 +164,7 @@ func (i *Intake) open(ctx context.Context, in mailin.Inbound, route mailin.Route
 		Department:  route.Department,
 		Channel:     ticket.ChannelEmail,
 		Customer:    cust,
+		Inbound:     inbound,
 	}
 	if len(in.Parts) > 0 || len(in.Text) > maxDescription {
 		p.Message, p.Attachments = body(in, false), attachments(in)

@@ -34,17 +34,20 @@
 //
 // # Delivering once
 //
-// The Desk does not share its transaction, so the key is claimed before
-// the ticket changes (InboundRecord) and completed after it
-// (InboundComplete). When the change fails the claim is taken back, so a
-// redelivery tries again. A concurrent delivery of a message still being
-// ingested gets [ErrInProgress] (an SMTP server answers 451, and the
-// sender retries later). A claim left by a process that crashed between
-// the claim and its completion blocks the key for Config.ClaimTimeout;
-// after it a redelivery takes the claim over and ingests the message,
-// which may then be on a ticket twice if the crash came after the
-// ticket changed. Delivery is thus at least once, and exactly once
-// unless a process dies mid-message.
+// The key is claimed before the ticket changes (InboundRecord) and
+// completed with the ticket the message went to. When Config.Inbound is
+// the Desk's own store, as it usually is, the Desk completes the claim in
+// the transaction of the change itself (ticketkit.InboundClaim): the
+// ticket change and the completion commit together or not at all, so a
+// message is acted on exactly once. With another Inbound store the claim
+// is completed after the change, and a process dying between the two
+// lets a redelivery act on the message again (at least once). When the
+// change fails the claim is taken back, so a redelivery tries again. A
+// concurrent delivery of a message still being ingested gets
+// [ErrInProgress] (an SMTP server answers 451, and the sender retries
+// later). A claim left by a process that crashed before its change
+// committed blocks the key for Config.ClaimTimeout; after it a
+// redelivery takes the claim over and ingests the message.
 package intake
 
 import (
@@ -128,6 +131,10 @@ type Config struct {
 // use.
 type Intake struct {
 	cfg Config
+	// inDesk says that Config.Inbound is the Desk's own store: the Desk
+	// then completes a message's claim in the transaction of the change
+	// the message causes (ticketkit.InboundClaim).
+	inDesk bool
 }
 
 // New validates cfg, applies its defaults and returns an Intake.
@@ -172,7 +179,7 @@ func New(cfg Config) (*Intake, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = clock.System()
 	}
-	return &Intake{cfg: cfg}, nil
+	return &Intake{cfg: cfg, inDesk: any(cfg.Inbound) == any(cfg.Desk.Store())}, nil
 }
 
 // Outcome says what [Intake.Ingest] did with a message.
@@ -279,7 +286,11 @@ func (i *Intake) Ingest(ctx context.Context, r io.Reader) (Result, error) {
 		res.Outcome, res.TicketID = Duplicate, dup.TicketID
 		return res, nil
 	}
-	if err := i.ingest(ctx, in, route, &res); err != nil {
+	var inbound *ticketkit.InboundClaim
+	if i.inDesk {
+		inbound = &ticketkit.InboundClaim{Key: res.Key, At: claim}
+	}
+	if err := i.ingest(ctx, in, route, &res, inbound); err != nil {
 		i.release(ctx, route.TenantID, res.Key, claim)
 		return res, err
 	}
