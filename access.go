@@ -82,3 +82,26 @@ func (d *Desk) view(a ticket.Actor, t *ticket.Ticket) *ticket.Ticket {
 	}
 	return c
 }
+
+// complaintView returns c as the actor may see it: for a customer, the
+// ticket part as view leaves it and the complaint section without the
+// help desk's assessment — severity, accounting, responsibility,
+// internal comments, reviews, and the decision's notes, author and
+// credit flag. The decision itself and its remedy stay: they answer the
+// customer.
+func (d *Desk) complaintView(a ticket.Actor, c *ticket.Complaint) *ticket.Complaint {
+	if a.Role != ticket.RoleCustomer || c == nil {
+		return c
+	}
+	out := c.Clone()
+	out.Ticket = *d.view(a, &out.Ticket)
+	det := &out.Details
+	det.Severity = ""
+	det.Accounting = ticket.Accounting{}
+	det.Responsibility = ticket.Responsibility{}
+	det.Comments, det.Reviews = nil, nil
+	if det.Decision != nil {
+		det.Decision.Notes, det.Decision.By, det.Decision.CreditRequired = "", "", false
+	}
+	return out
+}

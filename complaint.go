@@ -112,8 +112,18 @@ func (d *Desk) complaintSetup() (*complaints, error) {
 func complaintTx(tx storage.Tx) storage.ComplaintStore { return tx.(storage.ComplaintStore) }
 
 // Complaint returns a complaint by its ticket ID. A customer sees only
-// their own complaints; a plain ticket gives ErrNotFound.
+// their own complaints, without the help desk's assessment (see
+// complaintView); a plain ticket gives ErrNotFound.
 func (d *Desk) Complaint(ctx context.Context, actor ticket.Actor, id string) (*ticket.Complaint, error) {
+	c, err := d.loadComplaint(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	return d.complaintView(actor, c), nil
+}
+
+// loadComplaint reads a complaint the actor may see, whole.
+func (d *Desk) loadComplaint(ctx context.Context, actor ticket.Actor, id string) (*ticket.Complaint, error) {
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}

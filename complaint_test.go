@@ -296,6 +296,43 @@ func TestComplaintRules(t *testing.T) {
 	}
 }
 
+// TestCustomersSeeTheirComplaintWithoutTheAssessment checks that a
+// customer reading their complaint gets the decision and its remedy but
+// not the help desk's assessment (severity, accounting, responsibility,
+// comments, reviews, the decision's notes and author), and that staff
+// still see everything.
+func TestCustomersSeeTheirComplaintWithoutTheAssessment(t *testing.T) {
+	ctx := context.Background()
+	cd := newComplaintDesk(t, backends()[0], workflow.ComplaintRules{})
+	c := cd.toFulfilled(t, cd.open(t))
+	_, err := cd.desk.CommentComplaint(ctx, agent, ticketkit.CommentParams{ComplaintID: c.ID, Text: "Supplier batch B-7 again"})
+	require.NoError(t, err)
+
+	staff, err := cd.desk.Complaint(ctx, agent, c.ID)
+	require.NoError(t, err)
+	require.NotEmpty(t, staff.Details.Comments)
+	require.True(t, staff.Details.Accounting.SalesAdjustment)
+	require.NotEmpty(t, staff.Details.Decision.By)
+
+	mine, err := cd.desk.Complaint(ctx, customer, c.ID)
+	require.NoError(t, err)
+	require.Empty(t, mine.Details.Comments)
+	require.Empty(t, mine.Details.Reviews)
+	require.Equal(t, ticket.Accounting{}, mine.Details.Accounting)
+	require.Equal(t, ticket.Responsibility{}, mine.Details.Responsibility)
+	require.Empty(t, mine.Details.Severity)
+	require.NotNil(t, mine.Details.Decision)
+	require.True(t, mine.Details.Decision.Justified)
+	require.Equal(t, ticket.RemedyCreditNote, mine.Details.Decision.Remedy.Kind)
+	require.Empty(t, mine.Details.Decision.By)
+	require.Empty(t, mine.Actions, "the ticket part is a customer's view too")
+	require.Equal(t, staff.Details.Lines, mine.Details.Lines)
+
+	again, err := cd.desk.Complaint(ctx, agent, c.ID)
+	require.NoError(t, err)
+	require.Equal(t, staff.Details.Comments, again.Details.Comments, "the stored complaint is whole")
+}
+
 func TestComplaintsNeedConfig(t *testing.T) {
 	desk, err := ticketkit.New(ticketkit.Config{Store: backends()[0].open(t)})
 	require.NoError(t, err)

@@ -31,7 +31,7 @@ func (d *Desk) Transitions(ctx context.Context, actor ticket.Actor, ticketID str
 	}
 	var trs []workflow.Transition
 	if d.isComplaint(ctx, actor, ticketID) {
-		c, err := d.Complaint(ctx, actor, ticketID)
+		c, err := d.loadComplaint(ctx, actor, ticketID)
 		if err != nil {
 			return nil, err
 		}
