@@ -28,6 +28,7 @@
 //	POST  /tickets/{id}/messages                          reply, or add an internal note (201)
 //	GET   /tickets/{id}/messages/{mid}/attachments/{aid}  download an attachment
 //	GET   /tickets/{id}/history                           the ticket's change history
+//	GET   /reports/sla                                    SLA figures of the tickets a filter selects (staff)
 //	GET   /catalog                                        statuses, priorities, categories... with labels
 //	GET   /openapi.yaml                                   the OpenAPI 3.1 document (no authentication)
 //

@@ -141,6 +141,7 @@ func routes() []route {
 		{method: http.MethodPost, path: "/tickets/{id}/messages", serve: (*handler).addMessage},
 		{method: http.MethodGet, path: "/tickets/{id}/messages/{mid}/attachments/{aid}", serve: (*handler).downloadAttachment},
 		{method: http.MethodGet, path: "/tickets/{id}/history", serve: (*handler).history},
+		{method: http.MethodGet, path: "/reports/sla", serve: (*handler).slaReport},
 		{method: http.MethodGet, path: "/catalog", serve: (*handler).catalog},
 		{method: http.MethodGet, path: "/openapi.yaml", public: true, serve: (*handler).openAPI},
 	}

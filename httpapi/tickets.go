@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/ticketkit/ticketkit"
@@ -71,11 +72,7 @@ func (h *handler) getTicketByNumber(w http.ResponseWriter, r *http.Request, acto
 }
 
 // searchParams names the query parameters of GET /tickets.
-var searchParams = []string{
-	"status", "status_category", "priority", "category", "department", "assignee",
-	"created_from", "created_to", "customer_id", "customer_mobile", "customer_email",
-	"number", "q", "sort", "desc", "limit", "cursor",
-}
+var searchParams = append(slices.Clone(filterParams), "sort", "desc", "limit", "cursor")
 
 // searchNames maps the Desk's field names to the query parameters.
 var searchNames = map[string]string{
@@ -84,22 +81,21 @@ var searchNames = map[string]string{
 	"text": "q", "after": "cursor",
 }
 
-// ticketPage is the body of GET /tickets.
-type ticketPage struct {
-	Tickets    []*ticket.Ticket `json:"tickets"`
-	NextCursor string           `json:"next_cursor,omitempty"`
+// filterParams names the query parameters that select tickets, shared by
+// GET /tickets and GET /reports/sla.
+var filterParams = []string{
+	"status", "status_category", "priority", "category", "department", "assignee",
+	"created_from", "created_to", "customer_id", "customer_mobile", "customer_email",
+	"number", "q",
 }
 
-func (h *handler) searchTickets(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
-	q, err := newQuery(r, searchParams...)
-	if err != nil {
-		return err
-	}
+// searchFilter reads the filterParams of q.
+func searchFilter(q *query) ticketkit.SearchParams {
 	var cats []ticket.StatusCategory
 	for _, c := range q.list("status_category") {
 		cats = append(cats, ticket.StatusCategory(c))
 	}
-	p := ticketkit.SearchParams{
+	return ticketkit.SearchParams{
 		Statuses:         q.list("status"),
 		StatusCategories: cats,
 		Priorities:       q.list("priority"),
@@ -113,11 +109,25 @@ func (h *handler) searchTickets(w http.ResponseWriter, r *http.Request, actor ti
 		CustomerEmail:    q.single("customer_email"),
 		Number:           q.single("number"),
 		Text:             q.single("q"),
-		Sort:             storage.SortField(q.single("sort")),
-		Desc:             q.bool("desc"),
-		Limit:            q.int("limit"),
-		After:            q.single("cursor"),
 	}
+}
+
+// ticketPage is the body of GET /tickets.
+type ticketPage struct {
+	Tickets    []*ticket.Ticket `json:"tickets"`
+	NextCursor string           `json:"next_cursor,omitempty"`
+}
+
+func (h *handler) searchTickets(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	q, err := newQuery(r, searchParams...)
+	if err != nil {
+		return err
+	}
+	p := searchFilter(q)
+	p.Sort = storage.SortField(q.single("sort"))
+	p.Desc = q.bool("desc")
+	p.Limit = q.int("limit")
+	p.After = q.single("cursor")
 	if err := q.err(); err != nil {
 		return err
 	}

@@ -353,3 +353,43 @@ func TestListTransitions(t *testing.T) {
 	w = e.do(request{as: &bob, method: http.MethodGet, path: "/tickets/" + id + "/transitions"})
 	require.Equal(t, http.StatusNotFound, w.Code, "another customer's ticket")
 }
+
+func TestSLAReportEndpoint(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for range 3 {
+		e.open(ada, map[string]any{"subject": "Kettle"})
+	}
+	type stats struct {
+		Tickets       int `json:"tickets"`
+		FirstResponse struct {
+			Count int `json:"count"`
+		} `json:"first_response"`
+		BreachedBy []any `json:"breached_by"`
+	}
+	type report struct {
+		stats
+		GroupBy string `json:"group_by"`
+		Groups  []struct {
+			Key string `json:"key"`
+			stats
+		} `json:"groups"`
+	}
+	w := e.do(request{as: &agent, method: http.MethodGet, path: "/reports/sla?group_by=priority&status_category=new"})
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	got := decode[report](t, w)
+	require.Equal(t, 3, got.Tickets)
+	require.Equal(t, 0, got.FirstResponse.Count)
+	require.NotNil(t, got.BreachedBy, "an empty list, not null")
+	require.Equal(t, "priority", got.GroupBy)
+	require.Len(t, got.Groups, 1)
+	require.Equal(t, "normal", got.Groups[0].Key)
+
+	w = e.do(request{as: &agent, method: http.MethodGet, path: "/reports/sla?group_by=colour"})
+	require.Equal(t, http.StatusBadRequest, w.Code, w.Body.String())
+	require.Contains(t, w.Body.String(), "group_by")
+	w = e.do(request{as: &agent, method: http.MethodGet, path: "/reports/sla?sort=created_at"})
+	require.Equal(t, http.StatusBadRequest, w.Code, "a report takes no sort: %s", w.Body.String())
+	w = e.do(request{as: &ada, method: http.MethodGet, path: "/reports/sla"})
+	require.Equal(t, http.StatusForbidden, w.Code, w.Body.String())
+}
