@@ -12,30 +12,15 @@ import (
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/internal/dbtest"
-	"github.com/ticketkit/ticketkit/storage"
-	"github.com/ticketkit/ticketkit/storage/bunstore"
-	"github.com/ticketkit/ticketkit/storage/memory"
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
-// backend opens a fresh, migrated store.
-type backend struct {
-	name string
-	open func(t testing.TB) storage.Store
-}
+// backend is a store the Desk's tests run on.
+type backend = dbtest.Store
 
-func backends() []backend {
-	out := []backend{{"memory", func(testing.TB) storage.Store { return memory.New() }}}
-	for _, b := range dbtest.Backends() {
-		out = append(out, backend{b.Name, func(t testing.TB) storage.Store {
-			s, err := bunstore.New(b.Open(t), bunstore.Config{})
-			require.NoError(t, err)
-			require.NoError(t, s.Migrate(context.Background()))
-			return s
-		}})
-	}
-	return out
-}
+// backends returns the memory store and the Bun stores on SQLite and
+// PostgreSQL.
+func backends() []backend { return dbtest.Stores() }
 
 // TestConcurrentOpensNumberGapFree opens tickets from 16 goroutines at
 // once through the Desk and checks that the numbers are exactly 1..N.
@@ -48,8 +33,8 @@ func TestConcurrentOpensNumberGapFree(t *testing.T) {
 		perWorker = 20
 	}
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			desk, err := ticketkit.New(ticketkit.Config{Store: b.open(t)})
+		t.Run(b.Name, func(t *testing.T) {
+			desk, err := ticketkit.New(ticketkit.Config{Store: b.Open(t)})
 			require.NoError(t, err)
 			ctx := context.Background()
 			seen := make([]atomic.Int32, workers*perWorker+1)
@@ -88,8 +73,8 @@ func TestConcurrentOpensNumberGapFree(t *testing.T) {
 // all read the same version of a ticket.
 func TestConcurrentTransitionsOfOneVersionExactlyOneWins(t *testing.T) {
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			desk, err := ticketkit.New(ticketkit.Config{Store: b.open(t)})
+		t.Run(b.Name, func(t *testing.T) {
+			desk, err := ticketkit.New(ticketkit.Config{Store: b.Open(t)})
 			require.NoError(t, err)
 			ctx := context.Background()
 			tk, err := desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "race"})
@@ -133,8 +118,8 @@ func TestConcurrentTransitionsOfOneVersionExactlyOneWins(t *testing.T) {
 // the database.
 func TestDeskScenarioOnEveryBackend(t *testing.T) {
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			desk, err := ticketkit.New(ticketkit.Config{Store: b.open(t)})
+		t.Run(b.Name, func(t *testing.T) {
+			desk, err := ticketkit.New(ticketkit.Config{Store: b.Open(t)})
 			require.NoError(t, err)
 			ctx := context.Background()
 			tk, err := desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Kettle 100% dead", Customer: ticket.Customer{Email: "Jane@Example.com", Mobile: "+33 6 12 34 56 78"}})

@@ -27,7 +27,7 @@ type complaintDesk struct {
 
 func newComplaintDesk(t *testing.T, b backend, rules workflow.ComplaintRules) *complaintDesk {
 	t.Helper()
-	cd := &complaintDesk{store: b.open(t), clock: clock.NewFake(t0)}
+	cd := &complaintDesk{store: b.Open(t), clock: clock.NewFake(t0)}
 	sources := ticket.SourceResolverFunc(func(_ context.Context, ref ticket.Reference) (ticket.SourceDocument, error) {
 		if ref.ID != "INV-1" {
 			return ticket.SourceDocument{}, ticket.ErrSourceNotFound
@@ -97,7 +97,7 @@ func (cd *complaintDesk) toFulfilled(t *testing.T, c *ticket.Complaint) *ticket.
 func TestComplaintLifecycle(t *testing.T) {
 	ctx := context.Background()
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+		t.Run(b.Name, func(t *testing.T) {
 			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 			c := cd.open(t)
 			require.Equal(t, ticket.StatusRegistered, c.Status)
@@ -188,7 +188,7 @@ func (cd *complaintDesk) toFulfilledFromPlanned(t *testing.T, c *ticket.Complain
 func TestComplaintRules(t *testing.T) {
 	ctx := context.Background()
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Run("BadInputIsRefused", func(t *testing.T) {
 				cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 				_, err := cd.desk.OpenComplaint(ctx, agent, ticketkit.ComplaintParams{
@@ -334,7 +334,7 @@ func TestCustomersSeeTheirComplaintWithoutTheAssessment(t *testing.T) {
 }
 
 func TestComplaintsNeedConfig(t *testing.T) {
-	desk, err := ticketkit.New(ticketkit.Config{Store: backends()[0].open(t)})
+	desk, err := ticketkit.New(ticketkit.Config{Store: backends()[0].Open(t)})
 	require.NoError(t, err)
 	_, err = desk.OpenComplaint(context.Background(), agent, ticketkit.ComplaintParams{})
 	require.ErrorIs(t, err, ticketkit.ErrComplaintsOff)

@@ -22,9 +22,9 @@ import (
 //	go test -run XXX -bench Dispatch -benchtime 20000x .
 func BenchmarkDispatch(b *testing.B) {
 	for _, be := range backends() {
-		b.Run(be.name, func(b *testing.B) {
+		b.Run(be.Name, func(b *testing.B) {
 			ctx := context.Background()
-			store := be.open(b)
+			store := be.Open(b)
 			seedOutbox(b, store, b.N)
 
 			var mu sync.Mutex

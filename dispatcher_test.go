@@ -123,12 +123,12 @@ func drain(t *testing.T, d *ticketkit.Dispatcher, clk *clock.Fake, step time.Dur
 // is delivered at least once and none of a rolled-back change ever is.
 func TestDispatcherLosesNothingAndInventsNothing(t *testing.T) {
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			clk := clock.NewFake(t0)
 			var rollback atomic.Bool
-			store := rollbackStore{b.open(t), rollback.Load}
+			store := rollbackStore{b.Open(t), rollback.Load}
 			desk, err := ticketkit.New(ticketkit.Config{Store: store, Clock: clk})
 			require.NoError(t, err)
 
@@ -224,10 +224,10 @@ func TestDispatcherLosesNothingAndInventsNothing(t *testing.T) {
 // delivered exactly once.
 func TestTwoDispatchersNeverDeliverOneEventTwice(t *testing.T) {
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			store := b.open(t)
+			store := b.Open(t)
 			desk, err := ticketkit.New(ticketkit.Config{Store: store})
 			require.NoError(t, err)
 			const total = 150

@@ -143,20 +143,6 @@ type slaAlert struct {
 	alert notify.SLAAlert
 }
 
-// dueOf returns when the target of st falls due; zero when it is not
-// running.
-func dueOf(st ticket.SLAState, target workflow.SLATarget) time.Time {
-	switch target {
-	case workflow.TargetFirstResponse:
-		return st.FirstResponseDue
-	case workflow.TargetNextResponse:
-		return st.NextResponseDue
-	case workflow.TargetResolution:
-		return st.ResolutionDue
-	}
-	return time.Time{}
-}
-
 // escalate fires what has come due on t at now: SLA firings and the
 // escalation levels' changes, a pending reminder, an auto-close.
 func (d *Desk) escalate(ctx context.Context, t *ticket.Ticket, now time.Time, res *EscalationResult) *escalation {
@@ -168,15 +154,14 @@ func (d *Desk) escalate(ctx context.Context, t *ticket.Ticket, now time.Time, re
 	t.SLA = st
 	for _, f := range firings {
 		e.lines = append(e.lines, firingLine(f))
+		alert := notify.SLAAlert{Policy: f.Policy, Target: string(f.Target), Percent: f.Percent, Due: f.Due}
 		switch f.Kind {
 		case workflow.FiringWarning:
 			res.Warnings++
-			e.alerts = append(e.alerts, slaAlert{notify.KindSLAWarning, notify.SLAAlert{
-				Policy: f.Policy, Target: string(f.Target), Percent: f.Percent, Due: dueOf(st, f.Target)}})
+			e.alerts = append(e.alerts, slaAlert{notify.KindSLAWarning, alert})
 		case workflow.FiringBreach:
 			res.Breaches++
-			e.alerts = append(e.alerts, slaAlert{notify.KindSLABreached, notify.SLAAlert{
-				Policy: f.Policy, Target: string(f.Target), Percent: f.Percent, Due: f.At}})
+			e.alerts = append(e.alerts, slaAlert{notify.KindSLABreached, alert})
 		case workflow.FiringEscalation:
 			res.Escalations++
 			e.escalated = append(e.escalated, notify.Escalation{
@@ -229,16 +214,17 @@ func (d *Desk) storeEscalations(ctx context.Context, tx storage.Tx, steps []*esc
 	if len(steps) == 0 {
 		return nil, nil
 	}
+	slaOnly, canSLA := tx.(storage.TicketSLAUpdater)
 	var changed, clocks []*ticket.Ticket
 	for _, e := range steps {
-		if _, ok := tx.(storage.TicketSLAUpdater); ok && !e.changed {
+		if canSLA && !e.changed {
 			clocks = append(clocks, e.t)
 		} else {
 			changed = append(changed, e.t)
 		}
 	}
 	if len(clocks) > 0 {
-		if err := tx.(storage.TicketSLAUpdater).TicketSLAUpdate(ctx, clocks); err != nil {
+		if err := slaOnly.TicketSLAUpdate(ctx, clocks); err != nil {
 			return nil, fmt.Errorf("ticketkit: update SLA states of due tickets: %w", err)
 		}
 	}

@@ -47,7 +47,7 @@ func TestSweepsInTwoProcesses(t *testing.T) {
 
 			target := ""
 			if b.Name == "sqlite" {
-				target = mainDatabaseFile(t, db)
+				target = dbtest.SQLiteFile(t, db)
 			} else {
 				require.NoError(t, db.NewRaw("SELECT current_schema()").Scan(ctx, &target))
 			}
@@ -117,12 +117,4 @@ func TestHelperSweepProcess(t *testing.T) {
 		handled += res.Tickets
 	}
 	fmt.Printf("handled %d\n", handled)
-}
-
-// mainDatabaseFile returns the file of a SQLite database's main schema.
-func mainDatabaseFile(t *testing.T, db *bun.DB) string {
-	t.Helper()
-	var file string
-	require.NoError(t, db.NewRaw("SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(context.Background(), &file))
-	return file
 }

@@ -145,8 +145,8 @@ func outboxEvents(t testing.TB, st storage.Store) []notify.Event {
 
 func TestEscalationThroughTwoLevels(t *testing.T) {
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			s := newSLADesk(t, b.open(t))
+		t.Run(b.Name, func(t *testing.T) {
+			s := newSLADesk(t, b.Open(t))
 			ctx := context.Background()
 			tk, err := s.desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Broken kettle"})
 			require.NoError(t, err)
@@ -218,8 +218,8 @@ func TestEscalationThroughTwoLevels(t *testing.T) {
 
 func TestSLAPausesWhileWaitingOnCustomer(t *testing.T) {
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			s := newSLADesk(t, b.open(t))
+		t.Run(b.Name, func(t *testing.T) {
+			s := newSLADesk(t, b.Open(t))
 			ctx := context.Background()
 			tk, err := s.desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Which filter?"})
 			require.NoError(t, err)
@@ -251,8 +251,8 @@ func TestSLAPausesWhileWaitingOnCustomer(t *testing.T) {
 
 func TestPendingUntilWakesTheTicket(t *testing.T) {
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			s := newSLADesk(t, b.open(t))
+		t.Run(b.Name, func(t *testing.T) {
+			s := newSLADesk(t, b.Open(t))
 			ctx := context.Background()
 			tk, err := s.desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "Send us a photo"})
 			require.NoError(t, err)
@@ -282,8 +282,8 @@ func TestPendingUntilWakesTheTicket(t *testing.T) {
 
 func TestPriorityChangeRecomputesDues(t *testing.T) {
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			s := newSLADesk(t, b.open(t))
+		t.Run(b.Name, func(t *testing.T) {
+			s := newSLADesk(t, b.Open(t))
 			ctx := context.Background()
 			tk, err := s.desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Leak"})
 			require.NoError(t, err)
@@ -309,8 +309,8 @@ func TestPriorityChangeRecomputesDues(t *testing.T) {
 
 func TestReopenStartsANewCycle(t *testing.T) {
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			s := newSLADesk(t, b.open(t))
+		t.Run(b.Name, func(t *testing.T) {
+			s := newSLADesk(t, b.Open(t))
 			ctx := context.Background()
 			tk, err := s.desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Refund"})
 			require.NoError(t, err)
@@ -338,8 +338,8 @@ func TestReopenStartsANewCycle(t *testing.T) {
 
 func TestResolvedTicketsCloseAutomatically(t *testing.T) {
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			s := newSLADesk(t, b.open(t), func(c *ticketkit.Config) { c.AutoCloseAfter = 72 * time.Hour })
+		t.Run(b.Name, func(t *testing.T) {
+			s := newSLADesk(t, b.Open(t), func(c *ticketkit.Config) { c.AutoCloseAfter = 72 * time.Hour })
 			tk, err := s.desk.Open(context.Background(), agent, ticketkit.OpenParams{Subject: "Done soon"})
 			require.NoError(t, err)
 			s.at(1)
@@ -364,8 +364,8 @@ func TestConcurrentSweepersNeverFireALevelTwice(t *testing.T) {
 		n = 40
 	}
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			store := b.open(t)
+		t.Run(b.Name, func(t *testing.T) {
+			store := b.Open(t)
 			s := newSLADesk(t, store)
 			ids := openBusy(t, s, n)
 			// Two desks on one store, as two processes would run.
@@ -387,7 +387,7 @@ func TestConcurrentSweepersNeverFireALevelTwice(t *testing.T) {
 }
 
 func TestEscalationWorkerStartsAndStops(t *testing.T) {
-	s := newSLADesk(t, backends()[0].open(t))
+	s := newSLADesk(t, backends()[0].Open(t))
 	tk, err := s.desk.Open(context.Background(), agent, ticketkit.OpenParams{Subject: "worker"})
 	require.NoError(t, err)
 	s.at(8)
@@ -401,7 +401,7 @@ func TestEscalationWorkerStartsAndStops(t *testing.T) {
 
 	_, err = ticketkit.NewEscalationWorker(ticketkit.EscalationWorkerConfig{})
 	require.Error(t, err)
-	plain, err := ticketkit.New(ticketkit.Config{Store: backends()[0].open(t)})
+	plain, err := ticketkit.New(ticketkit.Config{Store: backends()[0].Open(t)})
 	require.NoError(t, err)
 	_, err = ticketkit.NewEscalationWorker(ticketkit.EscalationWorkerConfig{Desk: plain})
 	require.Error(t, err, "a desk without SLA has nothing to sweep")
@@ -413,8 +413,8 @@ func TestEscalationWorkerStartsAndStops(t *testing.T) {
 // before the sweep can still save it at that version.
 func TestSLAFiringLeavesTheTicketVersion(t *testing.T) {
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			s := newSLADesk(t, b.open(t))
+		t.Run(b.Name, func(t *testing.T) {
+			s := newSLADesk(t, b.Open(t))
 			ctx := context.Background()
 			tk, err := s.desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Broken kettle"})
 			require.NoError(t, err)
@@ -468,8 +468,8 @@ func TestSweepsAndAgentsLoseNoUpdate(t *testing.T) {
 		n = 20
 	}
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			store := b.open(t)
+		t.Run(b.Name, func(t *testing.T) {
+			store := b.Open(t)
 			s := newSLADesk(t, store)
 			ctx := context.Background()
 			ids := openBusy(t, s, n)

@@ -19,8 +19,8 @@ import (
 func TestInboundClaimCompletesWithTheChange(t *testing.T) {
 	ctx := context.Background()
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			st := b.open(t)
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
 			ib := st.(storage.InboundStore)
 			desk, err := ticketkit.New(ticketkit.Config{Store: st})
 			require.NoError(t, err)

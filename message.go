@@ -48,6 +48,22 @@ func (d *Desk) Reply(ctx context.Context, actor ticket.Actor, p MessageParams) (
 	return d.addMessage(ctx, actor, replyKind(actor), p)
 }
 
+// checkFileCount adds to v when a message would carry more files than
+// Config.MaxAttachments allows.
+func (d *Desk) checkFileCount(v *ticket.ValidationError, n int) {
+	if n > d.maxFiles {
+		v.Add("attachments", "max", fmt.Sprintf("must hold at most %d files", d.maxFiles))
+	}
+}
+
+// newMessage returns a new message by actor on t.
+func newMessage(actor ticket.Actor, t *ticket.Ticket, kind ticket.MessageKind, body string, atts []ticket.Attachment, at time.Time) *ticket.Message {
+	return &ticket.Message{
+		ID: newID(), TenantID: t.TenantID, TicketID: t.ID, Kind: kind,
+		AuthorID: actor.ID, AuthorRole: actor.Role, Body: body, Attachments: atts, CreatedAt: at,
+	}
+}
+
 // replyKind returns the kind of a message the actor writes for the
 // customer to read.
 func replyKind(actor ticket.Actor) ticket.MessageKind {
@@ -80,9 +96,7 @@ func (d *Desk) addMessage(ctx context.Context, actor ticket.Actor, kind ticket.M
 			v.Fields = append(v.Fields, fe)
 		}
 	}
-	if len(p.Attachments) > d.maxFiles {
-		v.Add("attachments", "max", fmt.Sprintf("must hold at most %d files", d.maxFiles))
-	}
+	d.checkFileCount(v, len(p.Attachments))
 	if err := failed(v); err != nil {
 		return nil, err
 	}
@@ -99,18 +113,8 @@ func (d *Desk) addMessage(ctx context.Context, actor ticket.Actor, kind ticket.M
 				return err
 			}
 		}
-		msg = &ticket.Message{
-			ID:          newID(),
-			TenantID:    on.TenantID,
-			TicketID:    on.ID,
-			Kind:        kind,
-			Type:        p.Type,
-			AuthorID:    actor.ID,
-			AuthorRole:  actor.Role,
-			Body:        p.Body,
-			Attachments: slices.Clone(atts),
-			CreatedAt:   t.UpdatedAt,
-		}
+		msg = newMessage(actor, on, kind, p.Body, slices.Clone(atts), t.UpdatedAt)
+		msg.Type = p.Type
 		if err := tx.MessageCreate(ctx, msg); err != nil {
 			return fmt.Errorf("ticketkit: add message to %s: %w", on.Number, err)
 		}

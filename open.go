@@ -103,18 +103,11 @@ func (d *Desk) firstMessage(ctx context.Context, actor ticket.Actor, t *ticket.T
 	if body == "" && len(p.Attachments) == 0 {
 		return nil, nil
 	}
-	if len(p.Attachments) > d.maxFiles {
-		return nil, ticket.NewValidationError(ticket.FieldError{Field: "attachments", Rule: "max",
-			Message: fmt.Sprintf("must hold at most %d files", d.maxFiles)})
-	}
 	atts, err := d.putAttachments(ctx, p.Attachments)
 	if err != nil {
 		return nil, err
 	}
-	return &ticket.Message{
-		ID: newID(), TenantID: t.TenantID, TicketID: t.ID, Kind: replyKind(actor),
-		AuthorID: actor.ID, AuthorRole: actor.Role, Body: body, Attachments: atts, CreatedAt: t.CreatedAt,
-	}, nil
+	return newMessage(actor, t, replyKind(actor), body, atts, t.CreatedAt), nil
 }
 
 // create numbers and stores a new ticket and, when first is set, its
@@ -159,6 +152,7 @@ func (d *Desk) newTicket(actor ticket.Actor, p OpenParams, now time.Time) (*tick
 		Priority: t.Priority, Category: t.Category, Department: t.Department, Reason: t.Reason,
 	})...)
 	v.Fields = append(v.Fields, d.catalog.ValidateFields(p.Fields)...)
+	d.checkFileCount(v, len(p.Attachments))
 	t.Customer = d.normalizeCustomer(t.Customer, "customer", v)
 	if err := failed(v); err != nil {
 		return nil, err

@@ -13,8 +13,8 @@ import (
 
 func TestCustomerReplyWithinTheWindowReopens(t *testing.T) {
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			s := newSLADesk(t, b.open(t), func(c *ticketkit.Config) { c.ReopenWithin = 72 * time.Hour })
+		t.Run(b.Name, func(t *testing.T) {
+			s := newSLADesk(t, b.Open(t), func(c *ticketkit.Config) { c.ReopenWithin = 72 * time.Hour })
 			ctx := context.Background()
 			tk, err := s.desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Late parcel"})
 			require.NoError(t, err)
@@ -39,8 +39,8 @@ func TestCustomerReplyWithinTheWindowReopens(t *testing.T) {
 
 func TestCustomerReplyAfterTheWindowOpensAFollowUp(t *testing.T) {
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			s := newSLADesk(t, b.open(t), func(c *ticketkit.Config) { c.ReopenWithin = 72 * time.Hour })
+		t.Run(b.Name, func(t *testing.T) {
+			s := newSLADesk(t, b.Open(t), func(c *ticketkit.Config) { c.ReopenWithin = 72 * time.Hour })
 			ctx := context.Background()
 			tk, err := s.desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Late parcel", Priority: ticket.PriorityHigh, Tier: "gold"})
 			require.NoError(t, err)
@@ -75,7 +75,7 @@ func TestCustomerReplyAfterTheWindowOpensAFollowUp(t *testing.T) {
 }
 
 func TestCustomerReplyWithoutReopenPolicyChangesNoStatus(t *testing.T) {
-	s := newSLADesk(t, backends()[0].open(t))
+	s := newSLADesk(t, backends()[0].Open(t))
 	ctx := context.Background()
 	tk, err := s.desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Thanks"})
 	require.NoError(t, err)

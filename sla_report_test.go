@@ -14,8 +14,8 @@ import (
 
 func TestSLAReport(t *testing.T) {
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			s := newSLADesk(t, b.open(t))
+		t.Run(b.Name, func(t *testing.T) {
+			s := newSLADesk(t, b.Open(t))
 			ctx := context.Background()
 			open := func(subject string) string {
 				tk, err := s.desk.Open(ctx, customer, ticketkit.OpenParams{Subject: subject})

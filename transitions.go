@@ -2,6 +2,7 @@ package ticketkit
 
 import (
 	"context"
+	"errors"
 
 	"github.com/ticketkit/ticketkit/ticket"
 	"github.com/ticketkit/ticketkit/workflow"
@@ -30,18 +31,18 @@ func (d *Desk) Transitions(ctx context.Context, actor ticket.Actor, ticketID str
 		return nil, err
 	}
 	var trs []workflow.Transition
-	if d.isComplaint(ctx, actor, ticketID) {
-		c, err := d.loadComplaint(ctx, actor, ticketID)
-		if err != nil {
-			return nil, err
-		}
+	c, err := d.loadComplaint(ctx, actor, ticketID)
+	switch {
+	case err == nil:
 		trs = d.complaints.machine.Available(ctx, c, actor, d.now())
-	} else {
+	case errors.Is(err, ErrNotFound) || errors.Is(err, ErrComplaintsOff): // a plain ticket, or complaints are off
 		t, err := load(ctx, d.store, actor, ticketID)
 		if err != nil {
 			return nil, err
 		}
 		trs = d.workflow.Available(ctx, t, actor, d.now())
+	default:
+		return nil, err
 	}
 	out := make([]AvailableTransition, len(trs))
 	for i, tr := range trs {

@@ -57,8 +57,8 @@ type Tx interface {
 	// SLAVersion+1 unless the ticket never had one (SLAVersion 0 and
 	// t.SLA zero). When a stored version differs, the error wraps
 	// ErrConflict; an unknown ticket gives ErrNotFound. The ticket and
-	// its SLA state may be two rows: on an error, roll back the
-	// transaction it ran in (see RunInTx).
+	// its SLA state may be two rows, written atomically; inside a
+	// transaction, roll it back on an error (see RunInTx).
 	TicketUpdate(ctx context.Context, t *ticket.Ticket) error
 	// TicketList returns one page of the tickets matching a filter.
 	TicketList(ctx context.Context, params TicketListParams) (*TicketListResult, error)

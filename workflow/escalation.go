@@ -46,6 +46,8 @@ type Firing struct {
 	// At is when the threshold was reached, which is before the
 	// evaluation time when the sweep runs late.
 	At time.Time
+	// Due is when the target falls (or fell) due: At for a breach.
+	Due time.Time
 }
 
 // Evaluate fires what has come due on a ticket at now, for the
@@ -91,7 +93,8 @@ func (s *SLA) Evaluate(state ticket.SLAState, t *ticket.Ticket, now time.Time) (
 			}
 			f := Firing{
 				Kind: th.kind, Policy: p.Name, Target: target, Percent: th.percent, Key: th.key,
-				At: cal.reachedAt(st.Since, th.need-spent),
+				At:  cal.reachedAt(st.Since, th.need-spent),
+				Due: cal.reachedAt(st.Since, p.Targets.Of(target)-spent),
 			}
 			if th.kind == FiringBreach {
 				st.Breached = append(st.Breached, th.key)

@@ -202,3 +202,16 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b) // crypto/rand.Read never fails
 	return hex.EncodeToString(b)
 }
+
+// SQLiteFile returns the file of the main database of db, a SQLite
+// database, such as one [SQLite] opened, for helper processes that open
+// it too.
+func SQLiteFile(t testing.TB, db *bun.DB) string {
+	t.Helper()
+	var file string
+	err := db.NewRaw("SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(context.Background(), &file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return file
+}

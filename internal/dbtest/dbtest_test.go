@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-	"github.com/uptrace/bun"
 
 	"github.com/ticketkit/ticketkit/internal/dbtest"
 )
@@ -28,7 +27,7 @@ func TestSQLite(t *testing.T) {
 		require.NoError(t, db.NewRaw("PRAGMA "+pragma).Scan(ctx, &got), pragma)
 		require.Equal(t, want, got, pragma)
 	}
-	file := sqliteFile(t, db)
+	file := dbtest.SQLiteFile(t, db)
 	require.Equal(t, "test.db", filepath.Base(file))
 	_, err := os.Stat(file)
 	require.NoError(t, err)
@@ -45,7 +44,7 @@ func TestSQLiteImmediateTransactions(t *testing.T) {
 	tx, err := db.BeginTx(ctx, nil)
 	require.NoError(t, err)
 	defer tx.Rollback()
-	other, err := dbtest.OpenSQLite(sqliteFile(t, db))
+	other, err := dbtest.OpenSQLite(dbtest.SQLiteFile(t, db))
 	require.NoError(t, err)
 	defer other.Close()
 	conn, err := other.Conn(ctx)
@@ -169,14 +168,4 @@ func TestPostgresUnavailable(t *testing.T) {
 			require.NotContains(t, got, "secret", "the password is not shown")
 		})
 	}
-}
-
-// sqliteFile returns the file of db's main database.
-func sqliteFile(t *testing.T, db *bun.DB) string {
-	t.Helper()
-	var seq int
-	var name, file string
-	require.NoError(t, db.QueryRowContext(context.Background(), "PRAGMA database_list").Scan(&seq, &name, &file))
-	require.Equal(t, "main", name)
-	return file
 }

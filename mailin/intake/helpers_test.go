@@ -18,8 +18,6 @@ import (
 	"github.com/ticketkit/ticketkit/mailin"
 	"github.com/ticketkit/ticketkit/mailin/intake"
 	"github.com/ticketkit/ticketkit/storage"
-	"github.com/ticketkit/ticketkit/storage/bunstore"
-	"github.com/ticketkit/ticketkit/storage/memory"
 	"github.com/ticketkit/ticketkit/ticket"
 	"github.com/ticketkit/ticketkit/workflow"
 )
@@ -35,24 +33,12 @@ var (
 	agent = ticket.Actor{ID: "agent-1", Role: ticket.RoleAgent, TenantID: tenant}
 )
 
-// backend opens a fresh, migrated store.
-type backend struct {
-	name string
-	open func(t testing.TB) storage.Store
-}
+// backend is a store the intake's tests run on.
+type backend = dbtest.Store
 
-func backends() []backend {
-	out := []backend{{"memory", func(testing.TB) storage.Store { return memory.New() }}}
-	for _, b := range dbtest.Backends() {
-		out = append(out, backend{b.Name, func(t testing.TB) storage.Store {
-			s, err := bunstore.New(b.Open(t), bunstore.Config{})
-			require.NoError(t, err)
-			require.NoError(t, s.Migrate(context.Background()))
-			return s
-		}})
-	}
-	return out
-}
+// backends returns the memory store and the Bun stores on SQLite and
+// PostgreSQL.
+func backends() []backend { return dbtest.Stores() }
 
 // env is a desk with an intake on a fake clock at t0.
 type env struct {

@@ -55,6 +55,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -179,7 +180,17 @@ func New(cfg Config) (*Intake, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = clock.System()
 	}
-	return &Intake{cfg: cfg, inDesk: any(cfg.Inbound) == any(cfg.Desk.Store())}, nil
+	return &Intake{cfg: cfg, inDesk: sameStore(cfg.Inbound, cfg.Desk.Store())}, nil
+}
+
+// sameStore reports whether inbound is the Desk's store desk. Stores of a
+// type that cannot be compared (a struct holding a map, say) count as
+// different rather than panic.
+func sameStore(inbound storage.InboundStore, desk storage.Store) bool {
+	if t := reflect.TypeOf(inbound); t == nil || !t.Comparable() {
+		return false
+	}
+	return any(inbound) == any(desk)
 }
 
 // Outcome says what [Intake.Ingest] did with a message.

@@ -21,8 +21,8 @@ import (
 
 func TestThreading(t *testing.T) {
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			e := newEnv(t, b.open(t))
+		t.Run(b.Name, func(t *testing.T) {
+			e := newEnv(t, b.Open(t))
 			first := e.ingest(t, msg("My kettle is broken.", "From: Anna Berg <anna@example.com>", "Subject: Kettle broken", mid()))
 			require.Equal(t, intake.Opened, first.Outcome)
 			require.Equal(t, mailin.ThreadNew, first.Thread)
@@ -78,8 +78,8 @@ func TestThreading(t *testing.T) {
 
 func TestLoops(t *testing.T) {
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			e := newEnv(t, b.open(t))
+		t.Run(b.Name, func(t *testing.T) {
+			e := newEnv(t, b.Open(t))
 			first := e.ingest(t, msg("Help.", "From: anna@example.com", "Subject: Kettle", mid()))
 			tk := e.get(t, first.TicketID)
 			thread := email.ThreadID(tk.ID, domain)
@@ -123,7 +123,7 @@ func TestLoops(t *testing.T) {
 }
 
 func TestAutomatedMailWithDropPolicy(t *testing.T) {
-	e := newEnv(t, backends()[0].open(t), func(_ *ticketkit.Config, c *intake.Config) {
+	e := newEnv(t, backends()[0].Open(t), func(_ *ticketkit.Config, c *intake.Config) {
 		c.AutoReplies, c.Bounces = intake.PolicyDrop, intake.PolicyDrop
 	})
 	first := e.ingest(t, msg("Help.", "From: anna@example.com", "Subject: Kettle", mid()))
@@ -135,8 +135,8 @@ func TestAutomatedMailWithDropPolicy(t *testing.T) {
 
 func TestCharsetsAndAttachments(t *testing.T) {
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			e := newEnv(t, b.open(t))
+		t.Run(b.Name, func(t *testing.T) {
+			e := newEnv(t, b.Open(t))
 			for name, want := range map[string]string{
 				"latin1.eml":           "Wasserkocher läuft nicht",
 				"windows1252.eml":      "Price – 42 €",
@@ -187,8 +187,8 @@ func TestRefusedAttachmentsStillOpenTheTicket(t *testing.T) {
 
 func TestDuplicates(t *testing.T) {
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			e := newEnv(t, b.open(t))
+		t.Run(b.Name, func(t *testing.T) {
+			e := newEnv(t, b.Open(t))
 			raw := msg("Once.", "From: anna@example.com", "Subject: Once", mid())
 			first := e.ingest(t, raw)
 			require.Equal(t, intake.Opened, first.Outcome)
@@ -246,7 +246,7 @@ func TestDuplicates(t *testing.T) {
 }
 
 func TestUnroutableNamesTheRecipients(t *testing.T) {
-	e := newEnv(t, backends()[0].open(t))
+	e := newEnv(t, backends()[0].Open(t))
 	_, err := e.intake.Ingest(context.Background(), strings.NewReader(msg("Hi", "To: nobody@else.example", "From: anna@example.com", "Subject: x", mid())))
 	var ue *intake.UnroutableError
 	require.True(t, errors.As(err, &ue))
@@ -256,8 +256,8 @@ func TestUnroutableNamesTheRecipients(t *testing.T) {
 
 func TestReplyToAClosedTicket(t *testing.T) {
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
-			e := newEnv(t, b.open(t), withReopen(t))
+		t.Run(b.Name, func(t *testing.T) {
+			e := newEnv(t, b.Open(t), withReopen(t))
 			ctx := context.Background()
 			first := e.ingest(t, msg("Late parcel.", "From: anna@example.com", "Subject: Late parcel", mid()))
 			tk := e.get(t, first.TicketID)

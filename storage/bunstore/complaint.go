@@ -86,6 +86,18 @@ func toComplaint(t *ticket.Ticket, r *complaintRow) (*ticket.Complaint, error) {
 	return c, nil
 }
 
+// complaintRowOf checks the keys of a complaint to write and returns its
+// section's row.
+func complaintRowOf(op string, c *ticket.Complaint) (*complaintRow, error) {
+	if c == nil {
+		return nil, fmt.Errorf("bunstore: %s: complaint is nil", op)
+	}
+	if err := checkTicket(op, &c.Ticket); err != nil {
+		return nil, err
+	}
+	return toComplaintRow(c)
+}
+
 // atomic runs fn in one transaction: the host's or the store's own when
 // the store runs over one, a new one otherwise.
 func (s *Store) atomic(ctx context.Context, fn func(s *Store) error) error {
@@ -101,13 +113,7 @@ func (s *Store) atomic(ctx context.Context, fn func(s *Store) error) error {
 // ErrConflict.
 func (s *Store) ComplaintCreate(ctx context.Context, c *ticket.Complaint) error {
 	const op = "create complaint"
-	if c == nil {
-		return fmt.Errorf("bunstore: %s: complaint is nil", op)
-	}
-	if err := checkTicket(op, &c.Ticket); err != nil {
-		return err
-	}
-	r, err := toComplaintRow(c)
+	r, err := complaintRowOf(op, c)
 	if err != nil {
 		return err
 	}
@@ -161,13 +167,7 @@ func (s *Store) complaintRow(ctx context.Context, op, tenantID, id string) (*com
 // error wrapping ticket.ErrPosted.
 func (s *Store) ComplaintUpdate(ctx context.Context, c *ticket.Complaint) error {
 	const op = "update complaint"
-	if c == nil {
-		return fmt.Errorf("bunstore: %s: complaint is nil", op)
-	}
-	if err := checkTicket(op, &c.Ticket); err != nil {
-		return err
-	}
-	r, err := toComplaintRow(c)
+	r, err := complaintRowOf(op, c)
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ func TestTwoProcesses(t *testing.T) {
 			db := b.Open(t)
 			env := []string{helperEnv + "=" + b.Name}
 			if b.Name == "sqlite" {
-				env = append(env, helperPathEnv+"="+sqliteFile(t, db))
+				env = append(env, helperPathEnv+"="+dbtest.SQLiteFile(t, db))
 			} else {
 				var schema string
 				require.NoError(t, db.NewRaw("SELECT current_schema()").Scan(ctx, &schema))
@@ -133,23 +133,4 @@ func helperProcess(backend string) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// sqliteFile returns the file of db's main database.
-func sqliteFile(t testing.TB, db *bun.DB) string {
-	t.Helper()
-	rows, err := db.QueryContext(context.Background(), "PRAGMA database_list")
-	require.NoError(t, err)
-	defer rows.Close()
-	for rows.Next() {
-		var seq int
-		var name, file string
-		require.NoError(t, rows.Scan(&seq, &name, &file))
-		if name == "main" {
-			return file
-		}
-	}
-	require.NoError(t, rows.Err())
-	t.Fatal("no main database")
-	return ""
 }

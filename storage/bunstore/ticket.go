@@ -2,8 +2,6 @@ package bunstore
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/ticketkit/ticketkit/storage"
@@ -47,24 +45,41 @@ func newTicketRow(op string, t *ticket.Ticket) (*ticketRow, error) {
 // TicketCreate stores t with Version 1, and its SLA state, if set, in
 // the ticket_sla table with SLAVersion 1; it sets t.Version and
 // t.SLAVersion. A taken ID or tenant number gives an error wrapping
-// ErrConflict.
+// ErrConflict. The two rows are written in one transaction (see
+// withSLA).
 func (s *Store) TicketCreate(ctx context.Context, t *ticket.Ticket) error {
 	const op = "create ticket"
 	r, err := newTicketRow(op, t)
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.NewInsert().Model(r).ModelTableExpr("?", s.tables.tickets).Returning("NULL").Exec(ctx); err != nil {
-		return translate(fmt.Sprintf("%s %s (number %q)", op, t.ID, t.Number), err)
-	}
 	t.SLAVersion = 0
-	sla, _, err := s.writeSLA(ctx, op, t, true)
+	var sla int64
+	err = s.withSLA(ctx, t, func(s *Store) error {
+		if _, err := s.db.NewInsert().Model(r).ModelTableExpr("?", s.tables.tickets).Returning("NULL").Exec(ctx); err != nil {
+			return translate(fmt.Sprintf("%s %s (number %q)", op, t.ID, t.Number), err)
+		}
+		sla, _, err = s.writeSLA(ctx, op, t, true)
+		if err == nil {
+			s.remember(t.TenantID, t.ID)
+		}
+		return err
+	})
 	if err != nil {
 		return err
 	}
 	t.Version, t.SLAVersion = 1, sla
-	s.remember(t.TenantID, t.ID)
 	return nil
+}
+
+// withSLA runs fn, the write of t's row and of its SLA row, atomically
+// (see atomic) when there is an SLA row to write; a write of the ticket
+// row alone needs no transaction of its own.
+func (s *Store) withSLA(ctx context.Context, t *ticket.Ticket, fn func(s *Store) error) error {
+	if storage.NextSLAVersion(t.SLAVersion, t.SLA) == 0 {
+		return fn(s)
+	}
+	return s.atomic(ctx, fn)
 }
 
 // TicketGet returns a ticket by ID, or an error wrapping ErrNotFound.
@@ -109,7 +124,8 @@ func (s *Store) ticketWhere(ctx context.Context, op, cond, tenantID string, arg 
 // matches, it tells an unknown ticket (ErrNotFound) from a stale version
 // (ErrConflict). The SLA state is written first so that every writer
 // locks a ticket's two rows in the same order: the escalation sweep
-// holds the SLA row it claimed when it updates the ticket.
+// holds the SLA row it claimed when it updates the ticket. The two rows
+// are written in one transaction (see withSLA).
 func (s *Store) TicketUpdate(ctx context.Context, t *ticket.Ticket) error {
 	const op = "update ticket"
 	if err := checkTicket(op, t); err != nil {
@@ -119,34 +135,42 @@ func (s *Store) TicketUpdate(ctx context.Context, t *ticket.Ticket) error {
 	if err != nil {
 		return err
 	}
-	sla, ok, err := s.writeSLA(ctx, op, t, false)
+	var sla int64
+	err = s.withSLA(ctx, t, func(s *Store) error {
+		next, ok, err := s.writeSLA(ctx, op, t, false)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return s.notStored(ctx, op, t)
+		}
+		res, err := s.db.NewUpdate().Model(r).ModelTableExpr("?", s.tables.tickets).
+			ExcludeColumn("id", "tenant_id", "version").
+			Set("version = version + 1").
+			Where("tenant_id = ?", t.TenantID).
+			Where("id = ?", t.ID).
+			Where("version = ?", t.Version).
+			Returning("NULL").
+			Exec(ctx)
+		if err != nil {
+			return translate(fmt.Sprintf("%s %s", op, t.ID), err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return translate(fmt.Sprintf("%s %s", op, t.ID), err)
+		}
+		if n != 1 {
+			return s.notStored(ctx, op, t)
+		}
+		sla = next
+		s.remember(t.TenantID, t.ID)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	if !ok {
-		return s.notStored(ctx, op, t)
-	}
-	res, err := s.db.NewUpdate().Model(r).ModelTableExpr("?", s.tables.tickets).
-		ExcludeColumn("id", "tenant_id", "version").
-		Set("version = version + 1").
-		Where("tenant_id = ?", t.TenantID).
-		Where("id = ?", t.ID).
-		Where("version = ?", t.Version).
-		Returning("NULL").
-		Exec(ctx)
-	if err != nil {
-		return translate(fmt.Sprintf("%s %s", op, t.ID), err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return translate(fmt.Sprintf("%s %s", op, t.ID), err)
-	}
-	if n != 1 {
-		return s.notStored(ctx, op, t)
-	}
 	t.Version++
 	t.SLAVersion = sla
-	s.remember(t.TenantID, t.ID)
 	return nil
 }
 
@@ -154,17 +178,10 @@ func (s *Store) TicketUpdate(ctx context.Context, t *ticket.Ticket) error {
 // error wrapping ErrNotFound when the ticket is unknown, ErrConflict when
 // its version or SLA version is stale.
 func (s *Store) notStored(ctx context.Context, op string, t *ticket.Ticket) error {
-	var r ticketRow
-	err := s.selectTickets(&r).
-		Where("t.tenant_id = ?", t.TenantID).
-		Where("t.id = ?", t.ID).
-		Scan(ctx)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("bunstore: %s %s: %w", op, t.ID, storage.ErrNotFound)
-	case err != nil:
-		return translate(fmt.Sprintf("%s %s", op, t.ID), err)
+	stored, err := s.ticketWhere(ctx, fmt.Sprintf("%s %s", op, t.ID), "t.id = ?", t.TenantID, t.ID)
+	if err != nil {
+		return err // wraps ErrNotFound for an unknown ticket
 	}
 	return fmt.Errorf("bunstore: %s %s: version %d (SLA %d) was read, version %d (SLA %d) is stored: %w",
-		op, t.ID, t.Version, t.SLAVersion, r.Version, r.SLAVersion, storage.ErrConflict)
+		op, t.ID, t.Version, t.SLAVersion, stored.Version, stored.SLAVersion, storage.ErrConflict)
 }

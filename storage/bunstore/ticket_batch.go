@@ -38,12 +38,7 @@ func (s *Store) TicketUpdateBatch(ctx context.Context, tickets []*ticket.Ticket)
 		}
 		return nil
 	}
-	for _, t := range tickets {
-		if err := checkTicket(op, t); err != nil {
-			return err
-		}
-	}
-	if err := s.TicketSLAUpdate(ctx, tickets); err != nil {
+	if err := s.TicketSLAUpdate(ctx, tickets); err != nil { // checks every ticket first
 		return err
 	}
 	table := s.db.Dialect().Tables().Get(reflect.TypeFor[ticketRow]())

@@ -28,7 +28,7 @@ func (s *Store) TicketClaimDue(ctx context.Context, p storage.TicketClaimDuePara
 	var rows []ticketRow
 	q := s.db.NewSelect().Model(&rows).ModelTableExpr("? AS s", s.tables.sla).
 		ColumnExpr("?", s.columns).
-		ColumnExpr("s.state AS sla, s.revision AS sla_version").
+		ColumnExpr(slaColumns).
 		Join("JOIN ? AS t ON t.id = s.ticket_id", s.tables.tickets).
 		Where("s.next_check_at IS NOT NULL").
 		Where("s.next_check_at <= ?", utc(p.Now)).

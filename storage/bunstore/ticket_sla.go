@@ -117,11 +117,13 @@ func nullTime(t time.Time) any {
 // row per statement.
 func (s *Store) TicketSLAUpdate(ctx context.Context, tickets []*ticket.Ticket) error {
 	const op = "update SLA states"
-	var many []*ticket.Ticket
 	for _, t := range tickets {
 		if err := checkTicket(op, t); err != nil {
 			return err
 		}
+	}
+	var many []*ticket.Ticket
+	for _, t := range tickets {
 		if s.dialect == DialectPostgres && t.SLAVersion > 0 {
 			many = append(many, t)
 			continue
