@@ -52,6 +52,29 @@ type OutboxClaimParams struct {
 	LockFor time.Duration
 	// Limit is the most entries to claim; see [ClampLimit].
 	Limit int
+	// MaxAttempts, when positive, is the most attempts an entry gets.
+	// A due entry whose Attempts has already reached it (its deliveries
+	// kept ending without an outcome: the process delivering it died,
+	// again and again) is not claimed: it becomes a dead letter at Now,
+	// with a LastError that starts with [OutboxExhausted], and does not
+	// count against Limit. Zero means no limit.
+	MaxAttempts int
+}
+
+// OutboxExhausted starts the LastError of an entry that OutboxClaim made
+// a dead letter because its attempts had reached
+// OutboxClaimParams.MaxAttempts; the error of its last recorded failure,
+// if any, follows after "; last error: ".
+const OutboxExhausted = "attempts reached MaxAttempts without an outcome"
+
+// ExhaustedError returns the LastError OutboxClaim gives an entry it
+// makes a dead letter, from the entry's last error: for adapters that
+// build it in Go rather than in SQL.
+func ExhaustedError(last string) string {
+	if last == "" {
+		return OutboxExhausted
+	}
+	return OutboxExhausted + "; last error: " + last
 }
 
 // OutboxMarkDeliveredParams marks outbox entries delivered.
@@ -71,6 +94,11 @@ type OutboxFailParams struct {
 	Dead bool
 	// At is the time of the failure.
 	At time.Time
+	// Untried hands back a claimed entry that was never handed to a
+	// notifier (its dispatcher stopped first): the attempt its claim
+	// counted is taken back, so that Attempts still counts deliveries
+	// begun. It never takes Attempts below zero.
+	Untried bool
 }
 
 // OutboxDeadListParams lists dead letters.
@@ -100,6 +128,8 @@ func CheckClaim(p OutboxClaimParams) error {
 		return errors.New("claim outbox entries: Now is required")
 	case p.LockFor <= 0:
 		return errors.New("claim outbox entries: LockFor must be positive")
+	case p.MaxAttempts < 0:
+		return errors.New("claim outbox entries: MaxAttempts must not be negative")
 	}
 	return nil
 }

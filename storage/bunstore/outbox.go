@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/uptrace/bun"
@@ -43,38 +44,76 @@ func (s *Store) OutboxCreate(ctx context.Context, entries []*storage.OutboxEntry
 // locks with FOR UPDATE SKIP LOCKED, so concurrent claimers pass over
 // each other's rows instead of waiting or claiming them twice; on
 // SQLite the single writer serializes claims.
+//
+// The same UPDATE makes dead letters of the selected entries whose
+// attempts reached p.MaxAttempts instead of claiming them; when it
+// found any, another round claims in their place, so that they do not
+// count against p.Limit.
 func (s *Store) OutboxClaim(ctx context.Context, p storage.OutboxClaimParams) ([]*storage.OutboxEntry, error) {
-	const op = "claim outbox entries"
 	if err := storage.CheckClaim(p); err != nil {
 		return nil, fmt.Errorf("bunstore: %w", err)
 	}
+	limit := storage.ClampLimit(p.Limit)
+	var out []*storage.OutboxEntry
+	for len(out) < limit {
+		claimed, exhausted, err := s.claimRound(ctx, p, limit-len(out))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, claimed...)
+		if exhausted == 0 {
+			break
+		}
+	}
+	slices.SortFunc(out, storage.CompareClaimOrder)
+	return out, nil
+}
+
+// claimRound selects up to limit due entries, claims those with
+// attempts left and makes dead letters of the others, in one statement.
+// It returns the claimed entries and the number of dead letters made.
+func (s *Store) claimRound(ctx context.Context, p storage.OutboxClaimParams, limit int) ([]*storage.OutboxEntry, int, error) {
 	now := utc(p.Now)
+	maxAttempts := p.MaxAttempts
+	if maxAttempts == 0 {
+		maxAttempts = math.MaxInt32 // no limit: attempts is an integer column
+	}
 	due := s.db.NewSelect().ColumnExpr("id").TableExpr("?", s.tables.outbox).
 		Where("delivered_at IS NULL").
 		Where("dead_at IS NULL").
 		Where("next_attempt_at <= ?", now).
 		Where("(locked_until IS NULL OR locked_until <= ?)", now).
 		OrderExpr("next_attempt_at ASC, created_at ASC, id ASC").
-		Limit(int64(storage.ClampLimit(p.Limit)))
+		Limit(int64(limit))
+	// PostgreSQL types the literals of a CASE as text, which a
+	// timestamptz column does not take without a cast.
+	ts := "?"
 	if s.db.Dialect().Name() == dialect.PG {
 		due = due.For("UPDATE SKIP LOCKED")
+		ts = "?::timestamptz"
 	}
 	var rows []outboxRow
 	err := s.db.NewUpdate().Model(&rows).ModelTableExpr("?", s.tables.outbox).
-		Set("attempts = attempts + 1").
-		Set("locked_until = ?", utc(now.Add(p.LockFor))).
+		Set("attempts = CASE WHEN attempts >= ? THEN attempts ELSE attempts + 1 END", maxAttempts).
+		Set("locked_until = CASE WHEN attempts >= ? THEN NULL ELSE "+ts+" END", maxAttempts, utc(now.Add(p.LockFor))).
+		Set("dead_at = CASE WHEN attempts >= ? THEN "+ts+" END", maxAttempts, now).
+		// last_error as storage.ExhaustedError(last_error) writes it.
+		Set("last_error = CASE WHEN attempts < ? THEN last_error WHEN last_error = '' THEN ? ELSE ? || last_error END",
+			maxAttempts, storage.OutboxExhausted, storage.OutboxExhausted+"; last error: ").
 		Where("id IN (?)", due).
 		Returning("*").
 		Scan(ctx)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, translate(op, err)
+		return nil, 0, translate("claim outbox entries", err)
 	}
-	out := make([]*storage.OutboxEntry, len(rows))
+	out := make([]*storage.OutboxEntry, 0, len(rows))
 	for i := range rows {
-		out[i] = toOutboxEntry(&rows[i])
+		if !rows[i].DeadAt.IsZero() {
+			continue
+		}
+		out = append(out, toOutboxEntry(&rows[i]))
 	}
-	slices.SortFunc(out, storage.CompareClaimOrder)
-	return out, nil
+	return out, len(rows) - len(out), nil
 }
 
 // OutboxMarkDelivered sets the delivery time of entries and releases
@@ -105,6 +144,9 @@ func (s *Store) OutboxFail(ctx context.Context, p storage.OutboxFailParams) erro
 		Set("last_error = ?", p.Error).
 		Set("locked_until = NULL").
 		Where("id = ?", p.ID)
+	if p.Untried {
+		q = q.Set("attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END")
+	}
 	if p.Dead {
 		q = q.Set("dead_at = ?", utc(p.At))
 	} else {

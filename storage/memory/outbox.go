@@ -87,7 +87,8 @@ func (x *tx) replace(i int, change func(c *storage.OutboxEntry)) {
 func pending(e *storage.OutboxEntry) bool { return e.DeliveredAt.IsZero() && e.DeadAt.IsZero() }
 
 // OutboxClaim claims the claimable entries due first, in (NextAttemptAt,
-// CreatedAt, ID) order.
+// CreatedAt, ID) order, after making dead letters of the due entries
+// whose attempts reached p.MaxAttempts.
 func (x *tx) OutboxClaim(ctx context.Context, p storage.OutboxClaimParams) ([]*storage.OutboxEntry, error) {
 	if err := x.live(ctx); err != nil {
 		return nil, err
@@ -98,9 +99,18 @@ func (x *tx) OutboxClaim(ctx context.Context, p storage.OutboxClaimParams) ([]*s
 	now := utc(p.Now)
 	var due []int
 	for i, e := range x.db.outbox {
-		if pending(e) && !e.NextAttemptAt.After(now) && !e.LockedUntil.After(now) {
-			due = append(due, i)
+		if !pending(e) || e.NextAttemptAt.After(now) || e.LockedUntil.After(now) {
+			continue
 		}
+		if p.MaxAttempts > 0 && e.Attempts >= p.MaxAttempts {
+			x.replace(i, func(c *storage.OutboxEntry) {
+				c.DeadAt = now
+				c.LockedUntil = time.Time{}
+				c.LastError = storage.ExhaustedError(c.LastError)
+			})
+			continue
+		}
+		due = append(due, i)
 	}
 	slices.SortFunc(due, func(a, b int) int { return storage.CompareClaimOrder(x.db.outbox[a], x.db.outbox[b]) })
 	due = due[:min(len(due), storage.ClampLimit(p.Limit))]
@@ -152,6 +162,9 @@ func (x *tx) OutboxFail(ctx context.Context, p storage.OutboxFailParams) error {
 	x.replace(i, func(c *storage.OutboxEntry) {
 		c.LastError = p.Error
 		c.LockedUntil = time.Time{}
+		if p.Untried {
+			c.Attempts = max(c.Attempts-1, 0)
+		}
 		if p.Dead {
 			c.DeadAt = utc(p.At)
 		} else {

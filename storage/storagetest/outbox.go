@@ -120,6 +120,84 @@ func (s suite) outbox(t *testing.T) {
 		require.ErrorContains(t, err, "LockFor")
 	})
 
+	t.Run("ClaimMakesDeadLettersOfExhaustedEntries", func(t *testing.T) {
+		t.Parallel()
+		st := s.store(t)
+		tk := newTicket(tenantA)
+		mustCreate(t, st, tk)
+		entry := func(d time.Duration, attempts int, mod func(*storage.OutboxEntry)) *storage.OutboxEntry {
+			e := newEntry(tk, "ticket.updated", d)
+			e.Attempts = attempts
+			if mod != nil {
+				mod(e)
+			}
+			return e
+		}
+		failed := entry(1*time.Minute, 3, func(e *storage.OutboxEntry) { e.LastError = "smtp: timeout" })
+		died := entry(2*time.Minute, 4, nil) // a delivery that never recorded an outcome
+		young := entry(3*time.Minute, 2, nil)
+		fresh := entry(4*time.Minute, 0, nil)
+		later := entry(5*time.Minute, 3, func(e *storage.OutboxEntry) { e.NextAttemptAt = at(48 * time.Hour) })
+		held := entry(6*time.Minute, 3, func(e *storage.OutboxEntry) { e.LockedUntil = at(72 * time.Hour) })
+		last := entry(7*time.Minute, 0, nil)
+		require.NoError(t, st.OutboxCreate(ctx, []*storage.OutboxEntry{failed, died, young, fresh, later, held, last}))
+
+		now := at(time.Hour)
+		got, err := st.OutboxClaim(ctx, storage.OutboxClaimParams{Now: now, LockFor: lockFor, Limit: 2, MaxAttempts: 3})
+		require.NoError(t, err)
+		require.Equal(t, entryIDs([]*storage.OutboxEntry{young, fresh}), entryIDs(got),
+			"exhausted entries are passed over and do not count against Limit")
+		require.Equal(t, []int{3, 1}, []int{got[0].Attempts, got[1].Attempts})
+
+		dead, err := st.OutboxDeadList(ctx, storage.OutboxDeadListParams{})
+		require.NoError(t, err)
+		require.ElementsMatch(t, entryIDs([]*storage.OutboxEntry{failed, died}), entryIDs(dead),
+			"only due, unclaimed entries are judged")
+		for _, d := range dead {
+			want := *failed
+			if d.ID == died.ID {
+				want = *died
+			}
+			want.NextAttemptAt = want.CreatedAt
+			want.DeadAt = now
+			want.LastError = storage.ExhaustedError(want.LastError)
+			requireEntry(t, &want, d)
+		}
+		require.Equal(t, storage.OutboxExhausted+"; last error: smtp: timeout", storage.ExhaustedError("smtp: timeout"))
+
+		require.Equal(t, []string{last.ID}, entryIDs(claim(t, st, now, 0)), "MaxAttempts zero sets no limit")
+		late := entryIDs(claim(t, st, at(48*time.Hour), 0))
+		require.Contains(t, late, later.ID, "a due entry is claimable whatever its attempts with no limit")
+		require.NotContains(t, late, held.ID)
+		_, err = st.OutboxClaim(ctx, storage.OutboxClaimParams{Now: now, LockFor: lockFor, MaxAttempts: -1})
+		require.ErrorContains(t, err, "MaxAttempts")
+	})
+
+	t.Run("FailUntriedTakesTheAttemptBack", func(t *testing.T) {
+		t.Parallel()
+		st := s.store(t)
+		tk := newTicket(tenantA)
+		mustCreate(t, st, tk)
+		e := newEntry(tk, "ticket.opened", 0)
+		e.Attempts = 0
+		require.NoError(t, st.OutboxCreate(ctx, []*storage.OutboxEntry{e}))
+		for range 3 {
+			got := claimAll(t, st)
+			require.Len(t, got, 1)
+			require.Equal(t, 1, got[0].Attempts, "released untried: the claim's attempt was taken back")
+			require.NoError(t, st.OutboxFail(ctx, storage.OutboxFailParams{
+				ID: e.ID, Error: "stopped", RetryAt: at(0), At: at(time.Minute), Untried: true,
+			}))
+		}
+		require.NoError(t, st.OutboxFail(ctx, storage.OutboxFailParams{
+			ID: e.ID, Error: "stopped", RetryAt: at(0), At: at(time.Minute), Untried: true,
+		}))
+		got := claimAll(t, st)
+		require.Len(t, got, 1)
+		require.Equal(t, 1, got[0].Attempts, "never below zero")
+		require.Equal(t, "stopped", got[0].LastError)
+	})
+
 	t.Run("MarkDeliveredEndsClaims", func(t *testing.T) {
 		t.Parallel()
 		st := s.store(t)
