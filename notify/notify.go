@@ -119,11 +119,21 @@ var Discard Notifier = NotifierFunc(func(context.Context, Event) error { return 
 // permanent: while one notifier may still succeed, the event must be
 // retried (the others then see it again, which at-least-once delivery
 // allows).
+//
+// Nil notifiers are skipped, so Fanout(nil) and Fanout() deliver to no
+// one. Each notifier is called through [Recover]: one that panics
+// fails for good on that event and the others are still called.
 func Fanout(notifiers ...Notifier) Notifier {
+	var live []Notifier
+	for _, n := range notifiers {
+		if n != nil {
+			live = append(live, Recover(n))
+		}
+	}
 	return NotifierFunc(func(ctx context.Context, e Event) error {
 		var errs []error
 		permanent := true
-		for _, n := range notifiers {
+		for _, n := range live {
 			if err := n.Notify(ctx, e); err != nil {
 				errs = append(errs, err)
 				permanent = permanent && errors.Is(err, ErrPermanent)

@@ -1,0 +1,81 @@
+package notify_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ticketkit/ticketkit/notify"
+	"github.com/ticketkit/ticketkit/notify/notifytest"
+)
+
+// panicking is a Notifier that panics with v.
+func panicking(v any) notify.Notifier {
+	return notify.NotifierFunc(func(context.Context, notify.Event) error { panic(v) })
+}
+
+func TestRecover(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+
+	t.Run("PanicBecomesAPermanentErrorWithValueAndStack", func(t *testing.T) {
+		t.Parallel()
+		err := notify.Recover(panicking("template exploded")).Notify(ctx, notify.Event{})
+		require.ErrorIs(t, err, notify.ErrPermanent)
+		var pe *notify.PanicError
+		require.ErrorAs(t, err, &pe)
+		require.Equal(t, "template exploded", pe.Value)
+		require.Contains(t, err.Error(), "notifier panicked: template exploded")
+		require.Contains(t, string(pe.Stack), "notify/recover_test.go:", "the stack shows where it panicked")
+	})
+
+	t.Run("HugePanicIsCut", func(t *testing.T) {
+		t.Parallel()
+		err := notify.Recover(panicking(strings.Repeat("x", 1<<20))).Notify(ctx, notify.Event{})
+		require.Error(t, err)
+		require.Less(t, len(err.Error()), notify.MaxPanicValue+notify.MaxPanicStack+200)
+		var deep func(n int) error
+		deep = func(n int) error {
+			if n == 0 {
+				panic("deep")
+			}
+			return deep(n - 1)
+		}
+		err = notify.Recover(notify.NotifierFunc(func(context.Context, notify.Event) error { return deep(500) })).Notify(ctx, notify.Event{})
+		var pe *notify.PanicError
+		require.ErrorAs(t, err, &pe)
+		require.LessOrEqual(t, len(pe.Stack), notify.MaxPanicStack+len("\n…(cut)"))
+		require.True(t, strings.HasSuffix(string(pe.Stack), "(cut)"))
+	})
+
+	t.Run("ErrorsAndSuccessPassThrough", func(t *testing.T) {
+		t.Parallel()
+		boom := errors.New("smtp: 451")
+		err := notify.Recover(notify.NotifierFunc(func(context.Context, notify.Event) error { return boom })).Notify(ctx, notify.Event{})
+		require.Equal(t, boom, err)
+		rec := notifytest.NewRecorder()
+		require.NoError(t, notify.Recover(rec).Notify(ctx, notify.Event{ID: "e1"}))
+		require.Equal(t, 1, rec.Len())
+		require.Nil(t, notify.Recover(nil))
+	})
+}
+
+func TestFanoutSurvivesNilAndPanickingMembers(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	require.NoError(t, notify.Fanout(nil).Notify(ctx, notify.Event{}), "Fanout(nil) delivers to no one")
+	require.NoError(t, notify.Fanout().Notify(ctx, notify.Event{}))
+
+	rec := notifytest.NewRecorder()
+	require.NoError(t, notify.Fanout(nil, rec, nil).Notify(ctx, notify.Event{ID: "e1"}))
+	require.Equal(t, 1, rec.Len(), "nil members are skipped")
+
+	rec = notifytest.NewRecorder()
+	err := notify.Fanout(panicking("boom"), rec).Notify(ctx, notify.Event{ID: "e2"})
+	require.Equal(t, 1, rec.Len(), "the members after a panicking one still get the event")
+	require.ErrorIs(t, err, notify.ErrPermanent)
+	require.ErrorAs(t, err, new(*notify.PanicError))
+}
