@@ -35,7 +35,12 @@ type DispatcherConfig struct {
 	// must exceed the time one batch takes to deliver. Default 1 min.
 	LockFor time.Duration
 	// MaxAttempts is how many attempts an entry gets before it becomes
-	// a dead letter. Default 10.
+	// a dead letter. Default 10. The Desk's inline delivery counts as
+	// one. It holds even when no attempt records an outcome (the process
+	// delivering the entry dies, again and again): the claim after the
+	// last attempt makes the entry a dead letter instead of claiming it.
+	// A dispatcher dying mid-batch costs every entry of its batch an
+	// attempt.
 	MaxAttempts int
 	// Backoff returns how long to wait before attempt+1 after attempt
 	// failed (attempt counts from 1). Default: [ExponentialBackoff] from
@@ -67,6 +72,11 @@ func ExponentialBackoff(base, limit time.Duration) func(attempt int) time.Durati
 // of due entries, hands each to its Notifier, marks the delivered ones
 // and schedules a retry with backoff for the others, until an entry has
 // had MaxAttempts attempts and becomes a dead letter.
+//
+// A Notifier that panics costs one entry, not the loop: the panic is
+// recovered (see [notify.Recover]) and the entry becomes a dead letter
+// at once, with the panic value and stack as its error; the round goes
+// on with the next entries.
 //
 // Delivery is at least once: an entry whose delivery succeeded but whose
 // marking failed, or whose dispatcher died mid-batch, is delivered again.
@@ -110,7 +120,7 @@ func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 	}
 	d := &Dispatcher{
 		store:       cfg.Store,
-		notifier:    cfg.Notifier,
+		notifier:    notify.Recover(cfg.Notifier),
 		batch:       cmp.Or(cfg.BatchSize, 100),
 		poll:        cmp.Or(cfg.PollInterval, time.Second),
 		lockFor:     cmp.Or(cfg.LockFor, time.Minute),
@@ -140,7 +150,9 @@ type DispatchResult struct {
 	// Retried is the number that failed and will be retried.
 	Retried int
 	// Dead is the number given up on: MaxAttempts reached, a permanent
-	// error (notify.ErrPermanent), or a payload that cannot be decoded.
+	// error (notify.ErrPermanent), a panic of the Notifier, or a payload
+	// that cannot be decoded. Entries the claim itself gave up on (see
+	// DispatcherConfig.MaxAttempts) are not counted.
 	Dead int
 }
 
@@ -150,7 +162,7 @@ type DispatchResult struct {
 func (d *Dispatcher) RunOnce(ctx context.Context) (DispatchResult, error) {
 	var res DispatchResult
 	entries, err := d.store.OutboxClaim(ctx, storage.OutboxClaimParams{
-		Now: d.clock.Now(), LockFor: d.lockFor, Limit: d.batch,
+		Now: d.clock.Now(), LockFor: d.lockFor, Limit: d.batch, MaxAttempts: d.maxAttempts,
 	})
 	if err != nil {
 		return res, fmt.Errorf("ticketkit: claim notifications: %w", err)
@@ -159,12 +171,13 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (DispatchResult, error) {
 	var done []string
 	for i, en := range entries {
 		if ctx.Err() != nil {
-			d.release(ctx, entries[i:])
+			d.release(ctx, entries[i:], true)
 			break
 		}
 		if err := d.deliverEntry(ctx, en); err != nil {
 			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-				d.release(ctx, entries[i:])
+				d.release(ctx, entries[i:i+1], false)
+				d.release(ctx, entries[i+1:], true)
 				break
 			}
 			if d.fail(ctx, en, err) {
@@ -218,13 +231,14 @@ func (d *Dispatcher) fail(ctx context.Context, en *storage.OutboxEntry, cause er
 	return dead
 }
 
-// release hands claimed entries back at once, keeping their attempt
-// count, when the dispatcher stops before delivering them.
-func (d *Dispatcher) release(ctx context.Context, entries []*storage.OutboxEntry) {
+// release hands claimed entries back at once when the dispatcher stops
+// before delivering them; for untried ones, never handed to the
+// Notifier, it takes back the attempt their claim counted.
+func (d *Dispatcher) release(ctx context.Context, entries []*storage.OutboxEntry, untried bool) {
 	now := d.clock.Now()
 	for _, en := range entries {
 		err := d.store.OutboxFail(context.WithoutCancel(ctx), storage.OutboxFailParams{
-			ID: en.ID, Error: "dispatcher stopped before delivering", RetryAt: now, At: now,
+			ID: en.ID, Error: "dispatcher stopped before delivering", RetryAt: now, At: now, Untried: untried,
 		})
 		if err != nil {
 			d.log.WarnContext(ctx, "ticketkit: could not release notification; it returns when its claim runs out",

@@ -415,3 +415,102 @@ func TestExponentialBackoff(t *testing.T) {
 		}
 	}
 }
+
+// poisonSubject is the subject of the ticket whose notifications a
+// poison notifier cannot survive.
+const poisonSubject = "poison"
+
+// openPoisoned opens n tickets, the first with poisonSubject, on a desk
+// without a notifier, so that their "opened" events wait in the outbox
+// with the poison first in claim order.
+func openPoisoned(t *testing.T, store storage.Store, clk *clock.Fake, n int) {
+	t.Helper()
+	desk, err := ticketkit.New(ticketkit.Config{Store: store, Clock: clk})
+	require.NoError(t, err)
+	for i := range n {
+		subject := fmt.Sprintf("ticket %d", i)
+		if i == 0 {
+			subject = poisonSubject
+		}
+		_, err := desk.Open(context.Background(), agent, ticketkit.OpenParams{Subject: subject})
+		require.NoError(t, err)
+		clk.Advance(time.Second)
+	}
+}
+
+// TestDispatcherSurvivesAPanickingNotifier delivers a batch whose first
+// entry makes the notifier panic: the panic becomes a dead letter with
+// its value and stack, every other entry is delivered once, and nothing
+// is delivered again in later rounds.
+func TestDispatcherSurvivesAPanickingNotifier(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			clk := clock.NewFake(t0)
+			store := b.Open(t)
+			openPoisoned(t, store, clk, 20)
+			led := newLedger()
+			d, err := ticketkit.NewDispatcher(ticketkit.DispatcherConfig{
+				Store: store, Clock: clk, MaxAttempts: 3,
+				Notifier: led.notifier(func(e notify.Event) error {
+					if e.Ticket.Subject == poisonSubject {
+						panic("poison pill")
+					}
+					return nil
+				}),
+			})
+			require.NoError(t, err)
+
+			res, err := d.RunOnce(ctx)
+			require.NoError(t, err)
+			require.Equal(t, ticketkit.DispatchResult{Claimed: 20, Delivered: 19, Dead: 1}, res)
+			dead, err := d.DeadLetters(ctx, storage.OutboxDeadListParams{})
+			require.NoError(t, err)
+			require.Len(t, dead, 1)
+			require.Equal(t, 1, dead[0].Attempts)
+			require.Contains(t, dead[0].LastError, "notifier panicked: poison pill")
+			require.Contains(t, dead[0].LastError, "dispatcher_test.go:", "the stack of the panic")
+			require.Less(t, len(dead[0].LastError), notify.MaxPanicValue+notify.MaxPanicStack+200)
+
+			clk.Advance(time.Hour)
+			res, err = d.RunOnce(ctx)
+			require.NoError(t, err)
+			require.Zero(t, res.Claimed, "nothing is delivered again")
+			require.Equal(t, 19, led.count())
+			for id, n := range led.delivered {
+				require.Equal(t, 1, n, "event %s", id)
+			}
+		})
+	}
+}
+
+// TestDispatcherStoppedMidBatchKeepsAttemptsForUntriedEntries stops a
+// dispatcher after its first delivery, again and again: the entries it
+// never handed to its notifier keep their attempts, so that MaxAttempts
+// (enforced when claiming) does not make dead letters of them.
+func TestDispatcherStoppedMidBatchKeepsAttemptsForUntriedEntries(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			clk := clock.NewFake(t0)
+			store := b.Open(t)
+			openPoisoned(t, store, clk, 5)
+			led := newLedger()
+			for round := range 5 {
+				ctx, stop := context.WithCancel(context.Background())
+				d, err := ticketkit.NewDispatcher(ticketkit.DispatcherConfig{
+					Store: store, Clock: clk, MaxAttempts: 2,
+					Notifier: led.notifier(func(notify.Event) error { stop(); return nil }),
+				})
+				require.NoError(t, err)
+				res, err := d.RunOnce(ctx)
+				require.ErrorIs(t, err, context.Canceled)
+				require.Equal(t, 5-round, res.Claimed)
+				require.Equal(t, 1, res.Delivered)
+				stop()
+			}
+			require.Equal(t, 5, led.count(), "every entry delivered, none given up on")
+		})
+	}
+}
