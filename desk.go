@@ -28,10 +28,25 @@ type Config struct {
 	// built on Catalog. Default: workflow.Default(Catalog).
 	Workflow *workflow.Machine
 	// Notifier, when set, receives each notification right after its
-	// change commits (inline delivery), for the lowest latency. A failed
-	// delivery is left to a [Dispatcher], which retries it. Default:
-	// none; the notifications wait in the outbox for a Dispatcher.
+	// change commits (inline delivery), for the lowest latency: one
+	// attempt, within InlineTimeout. A delivery that fails, times out or
+	// panics does not fail the use case, whose change has committed: it
+	// is left to a [Dispatcher], which retries it.
+	//
+	// Over a store that runs inside a transaction the Desk does not own
+	// (see storage.HostTxStore: bunstore.New over the host's bun.Tx),
+	// Notifier is never called: the Desk's changes commit only when the
+	// host commits, so their notifications wait in the outbox, unclaimed,
+	// for a Dispatcher, and a host rollback leaves none. Default: none;
+	// the notifications wait in the outbox for a Dispatcher.
 	Notifier notify.Notifier
+	// InlineTimeout bounds the inline delivery of one change's
+	// notifications to Notifier, so that a notifier that does not answer
+	// holds the caller no longer than this: then the ctx Notifier was
+	// given is done, and the notifications not yet delivered are left to
+	// a Dispatcher. Notifier must return when its ctx is done. Default
+	// DefaultInlineTimeout; negative is invalid.
+	InlineTimeout time.Duration
 	// Clock tells the time. Default: clock.System().
 	Clock clock.Clock
 	// Numberer renders ticket numbers. Default: ticket.DefaultNumberer().
@@ -81,6 +96,9 @@ type Config struct {
 	Complaints *ComplaintConfig
 }
 
+// DefaultInlineTimeout is the default of [Config].InlineTimeout.
+const DefaultInlineTimeout = 5 * time.Second
+
 // Desk is the entry point of ticketkit: every use case (opening,
 // searching, transitioning, assigning, replying, reading history) is a
 // method of Desk. A Desk is safe for concurrent use.
@@ -89,6 +107,7 @@ type Desk struct {
 	catalog    *ticket.Catalog
 	workflow   *workflow.Machine
 	notifier   notify.Notifier
+	inlineFor  time.Duration
 	clock      clock.Clock
 	numberer   ticket.Numberer
 	blobs      blob.Store
@@ -112,7 +131,6 @@ func New(cfg Config) (*Desk, error) {
 		store:      cfg.Store,
 		catalog:    cfg.Catalog,
 		workflow:   cfg.Workflow,
-		notifier:   cfg.Notifier,
 		clock:      cfg.Clock,
 		numberer:   cfg.Numberer,
 		blobs:      cfg.Blobs,
@@ -146,6 +164,9 @@ func New(cfg Config) (*Desk, error) {
 	}
 	if d.clock == nil {
 		d.clock = clock.System()
+	}
+	if err := d.initInline(cfg); err != nil {
+		return nil, err
 	}
 	if d.numberer == nil {
 		d.numberer = ticket.DefaultNumberer()

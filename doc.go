@@ -84,6 +84,11 @@
 // one entry at once), retries failures with exponential backoff and
 // jitter, and keeps what failed MaxAttempts times as dead letters the
 // host can list and retry. With Config.Notifier set, the Desk also
-// delivers each change's notifications right after the commit and
-// leaves only the failures to the Dispatcher.
+// delivers each change's notifications right after the commit, one
+// attempt within Config.InlineTimeout, and leaves failures, timeouts and
+// panics to the Dispatcher; the use case succeeds all the same. Over a
+// store inside the host's own transaction (bunstore.New over a bun.Tx)
+// the Desk delivers nothing itself: the Dispatcher delivers once the
+// host commits. A notifier that panics costs the Dispatcher one dead
+// letter, never its loop.
 package ticketkit

@@ -1,8 +1,10 @@
 package ticketkit
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -111,39 +113,60 @@ func (b *batch) write(ctx context.Context, tx storage.Tx, lockUntil time.Time) (
 }
 
 // inlineLock is how long the outbox entries of a change stay claimed by
-// the Desk's own delivery right after the commit.
+// the Desk's own delivery right after the commit, beyond InlineTimeout.
 const inlineLock = time.Minute
 
+// initInline sets up inline delivery from cfg: the Notifier, through
+// notify.Recover so that its panic does not reach the caller, unless
+// the store runs inside a transaction the Desk does not own, where
+// nothing may be announced before the host commits.
+func (d *Desk) initInline(cfg Config) error {
+	if cfg.InlineTimeout < 0 {
+		return errors.New("ticketkit: Config.InlineTimeout must not be negative")
+	}
+	d.inlineFor = cmp.Or(cfg.InlineTimeout, DefaultInlineTimeout)
+	if cfg.Notifier != nil && !storage.InHostTx(cfg.Store) {
+		d.notifier = notify.Recover(cfg.Notifier)
+	}
+	return nil
+}
+
 // lockUntil returns until when a change's outbox entries are claimed for
-// the Desk's own delivery: zero, unclaimed, without a Notifier.
+// the Desk's own delivery: zero, unclaimed and left to the Dispatchers,
+// without inline delivery.
 func (d *Desk) lockUntil() time.Time {
 	if d.notifier == nil {
 		return time.Time{}
 	}
-	return d.now().Add(inlineLock)
+	return d.now().Add(d.inlineFor + inlineLock)
 }
 
 // deliver hands committed notifications to the Desk's Notifier, if any,
-// and marks the delivered ones. A failed delivery does not fail the use
-// case, whose change has committed: the entry is released at once to the
-// Dispatchers, which retry it.
+// one attempt each within InlineTimeout, and marks the delivered ones. A
+// failed delivery does not fail the use case, whose change has
+// committed: the entry is released at once to the Dispatchers, which
+// retry it. So is one that panicked: the Dispatchers, with their own
+// notifier and MaxAttempts, decide whether it is a dead letter (the
+// inline notifier need not be theirs).
 func (d *Desk) deliver(ctx context.Context, notices []notify.Event) {
 	if d.notifier == nil || len(notices) == 0 {
 		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, d.inlineFor)
+	defer cancel()
 	var done []string
-	for _, e := range notices {
+	for i, e := range notices {
+		if ctx.Err() != nil {
+			// Never handed to the Notifier: the attempt is given back.
+			d.release(ctx, notices[i:], ctx.Err(), true)
+			break
+		}
 		err := d.notifier.Notify(ctx, e)
 		if err == nil {
 			done = append(done, e.ID)
 			continue
 		}
-		d.log.WarnContext(ctx, "ticketkit: notification left to the dispatcher", "event", e.ID, "kind", e.Kind, "err", err)
-		now := d.now()
-		ferr := d.store.OutboxFail(context.WithoutCancel(ctx), storage.OutboxFailParams{ID: e.ID, Error: err.Error(), RetryAt: now, At: now})
-		if ferr != nil {
-			d.log.WarnContext(ctx, "ticketkit: could not release notification", "event", e.ID, "err", ferr)
-		}
+		d.release(ctx, notices[i:i+1], err, false)
 	}
 	if len(done) == 0 {
 		return
@@ -151,5 +174,21 @@ func (d *Desk) deliver(ctx context.Context, notices []notify.Event) {
 	err := d.store.OutboxMarkDelivered(context.WithoutCancel(ctx), storage.OutboxMarkDeliveredParams{IDs: done, At: d.now()})
 	if err != nil {
 		d.log.WarnContext(ctx, "ticketkit: could not mark notifications delivered", "err", err)
+	}
+}
+
+// release hands notifications the Desk did not deliver to the
+// Dispatchers at once; untried ones get back the attempt their inline
+// claim counted.
+func (d *Desk) release(ctx context.Context, notices []notify.Event, cause error, untried bool) {
+	now := d.now()
+	for _, e := range notices {
+		d.log.WarnContext(ctx, "ticketkit: notification left to the dispatcher", "event", e.ID, "kind", e.Kind, "err", cause)
+		err := d.store.OutboxFail(context.WithoutCancel(ctx), storage.OutboxFailParams{
+			ID: e.ID, Error: cause.Error(), RetryAt: now, At: now, Untried: untried,
+		})
+		if err != nil {
+			d.log.WarnContext(ctx, "ticketkit: could not release notification", "event", e.ID, "err", err)
+		}
 	}
 }

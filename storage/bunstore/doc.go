@@ -98,6 +98,13 @@
 // statement outside RunInTx aborts the host's whole transaction, as any
 // failing statement does.
 //
+// Nothing is announced from inside the host's transaction: such a store
+// reports [Store.InHostTx] (storage.HostTxStore), so a ticketkit.Desk
+// over it delivers no notification inline, even with Config.Notifier
+// set. The notifications wait in the outbox, unclaimed, and a
+// ticketkit.Dispatcher over a store on the *bun.DB delivers them once
+// the host commits; a host rollback leaves none.
+//
 // [Store.Migrate] needs a *bun.DB; over a bun.Tx or bun.Conn, run
 // [Migrations] with the host's migrator.
 //
