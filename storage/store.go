@@ -92,7 +92,8 @@ type Tx interface {
 	// tenants, those due first, and returns them: each gets one more
 	// attempt and is locked until params.Now+params.LockFor. Concurrent
 	// claims never return the same entry; on PostgreSQL they skip each
-	// other's locked rows rather than wait for them.
+	// other's locked rows rather than wait for them. Due entries whose
+	// attempts reached params.MaxAttempts become dead letters instead.
 	OutboxClaim(ctx context.Context, params OutboxClaimParams) ([]*OutboxEntry, error)
 	// OutboxMarkDelivered marks entries delivered at the given time and
 	// releases their claim; unknown IDs are ignored.

@@ -30,10 +30,19 @@ var adapters = map[string]func() storage.Store{
 	"TextFilterUsesLikeWildcards": func() storage.Store {
 		return likeWildcards{memory.New()}
 	},
-	"DropsHistoryLines":      func() storage.Store { return dropsHistory{memory.New()} },
-	"LeaksOtherTenantOnGet":  func() storage.Store { return &leaksTenant{Store: memory.New()} },
-	"IgnoresVersionOnUpdate": func() storage.Store { return ignoresVersion{memory.New()} },
-	"CommitsFailedTx":        func() storage.Store { return commitsFailedTx{memory.New()} },
+	"DropsHistoryLines":       func() storage.Store { return dropsHistory{memory.New()} },
+	"LeaksOtherTenantOnGet":   func() storage.Store { return &leaksTenant{Store: memory.New()} },
+	"IgnoresVersionOnUpdate":  func() storage.Store { return ignoresVersion{memory.New()} },
+	"CommitsFailedTx":         func() storage.Store { return commitsFailedTx{memory.New()} },
+	"ClaimIgnoresMaxAttempts": func() storage.Store { return ignoresMaxAttempts{memory.New()} },
+}
+
+// ignoresMaxAttempts claims entries however many attempts they had.
+type ignoresMaxAttempts struct{ *memory.Store }
+
+func (s ignoresMaxAttempts) OutboxClaim(ctx context.Context, p storage.OutboxClaimParams) ([]*storage.OutboxEntry, error) {
+	p.MaxAttempts = 0
+	return s.Store.OutboxClaim(ctx, p)
 }
 
 // ignoresStatuses forgets the Statuses filter.
@@ -126,6 +135,7 @@ func TestSuiteCatchesBrokenAdapters(t *testing.T) {
 		{"IgnoresVersionOnUpdate", "TicketUpdate/UpdateWithStaleVersionReturnsErrConflictAndWritesNothing"},
 		{"CommitsFailedTx", "Tx/RollsBackEverythingOnError"},
 		{"CommitsFailedTx", "Sequence/IsRolledBackWithAFailedTxSoNumbersStayGapFree"},
+		{"ClaimIgnoresMaxAttempts", "Outbox/ClaimMakesDeadLettersOfExhaustedEntries"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.adapter+"/"+strings.ReplaceAll(tt.subtest, "/", "_"), func(t *testing.T) {
