@@ -2,6 +2,8 @@ package ticketkit
 
 import (
 	"context"
+	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 )
@@ -53,8 +55,11 @@ func (b *background) stop(ctx context.Context) error {
 }
 
 // every runs round at once, then again after the pause each round
-// returns, until ctx ends; it returns nil then.
-func every(ctx context.Context, round func(context.Context) time.Duration) error {
+// returns, until ctx ends; it returns nil then. A round that panics (a
+// host's Backoff, store decorator or log handler) does not end the
+// loop: the panic is logged to log with its stack, and the next round
+// follows after onPanic.
+func every(ctx context.Context, log *slog.Logger, onPanic time.Duration, round func(context.Context) time.Duration) error {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
@@ -63,6 +68,18 @@ func every(ctx context.Context, round func(context.Context) time.Duration) error
 			return nil
 		case <-timer.C:
 		}
-		timer.Reset(round(ctx))
+		timer.Reset(survive(ctx, log, onPanic, round))
 	}
+}
+
+// survive runs one round of [every], turning its panic into a log line
+// and a pause of onPanic.
+func survive(ctx context.Context, log *slog.Logger, onPanic time.Duration, round func(context.Context) time.Duration) (pause time.Duration) {
+	defer func() {
+		if v := recover(); v != nil {
+			log.ErrorContext(ctx, "ticketkit: background round panicked", "panic", v, "stack", string(debug.Stack()))
+			pause = onPanic
+		}
+	}()
+	return round(ctx)
 }

@@ -249,10 +249,11 @@ func (d *Dispatcher) release(ctx context.Context, entries []*storage.OutboxEntry
 
 // Run delivers batches until ctx ends: a full batch is followed by the
 // next at once, anything less by a pause of PollInterval. Errors of a
-// round are logged and the next round goes on. It returns nil when ctx
-// ends.
+// round are logged and the next round goes on; so are panics outside
+// the Notifier (a Backoff, a store decorator), whose round's entries
+// return when their claim runs out. It returns nil when ctx ends.
 func (d *Dispatcher) Run(ctx context.Context) error {
-	return every(ctx, func(ctx context.Context) time.Duration {
+	return every(ctx, d.log, d.poll, func(ctx context.Context) time.Duration {
 		res, err := d.RunOnce(ctx)
 		if err != nil && ctx.Err() == nil {
 			d.log.ErrorContext(ctx, "ticketkit: dispatch round failed", "err", err)

@@ -1,10 +1,13 @@
 package ticketkit_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -513,4 +516,53 @@ func TestDispatcherStoppedMidBatchKeepsAttemptsForUntriedEntries(t *testing.T) {
 			require.Equal(t, 5, led.count(), "every entry delivered, none given up on")
 		})
 	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a logger in another goroutine.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestDispatcherRunOutlivesAPanickingRound starts a dispatcher whose
+// Backoff, a host's plug-in outside the Notifier, panics: the panic is
+// logged and later rounds still deliver.
+func TestDispatcherRunOutlivesAPanickingRound(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFixture(t, func(c *ticketkit.Config) { c.Notifier = nil })
+	failing := f.open(t, agent, ticketkit.OpenParams{Subject: "server down"})
+	led := newLedger()
+	var logs syncBuffer
+	d, err := ticketkit.NewDispatcher(ticketkit.DispatcherConfig{
+		Store: f.store, PollInterval: time.Millisecond,
+		Notifier: led.notifier(func(e notify.Event) error {
+			if e.Ticket.ID == failing.ID {
+				return errors.New("connection refused")
+			}
+			return nil
+		}),
+		Backoff: func(int) time.Duration { panic("backoff bug") },
+		Logger:  slog.New(slog.NewTextHandler(&logs, nil)),
+	})
+	require.NoError(t, err)
+	require.NoError(t, d.Start(ctx))
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "backoff bug") }, 10*time.Second, time.Millisecond)
+	f.open(t, agent, ticketkit.OpenParams{Subject: "later"})
+	require.Eventually(t, func() bool { return led.count() == 1 }, 10*time.Second, time.Millisecond,
+		"the loop goes on after the panic")
+	require.NoError(t, d.Stop(ctx))
+	require.Contains(t, logs.String(), "background round panicked")
 }

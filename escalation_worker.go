@@ -49,7 +49,7 @@ func NewEscalationWorker(cfg EscalationWorkerConfig) (*EscalationWorker, error) 
 // sweep are logged and the next sweep goes on. It returns nil when ctx
 // ends.
 func (w *EscalationWorker) Run(ctx context.Context) error {
-	return every(ctx, func(ctx context.Context) time.Duration {
+	return every(ctx, w.desk.log, w.interval, func(ctx context.Context) time.Duration {
 		if _, err := w.desk.RunEscalations(ctx); err != nil && ctx.Err() == nil {
 			w.desk.log.ErrorContext(ctx, "ticketkit: escalation sweep failed", "err", err)
 		}
