@@ -21,7 +21,11 @@ type document struct {
 // when it has one and complaints are on.
 func (d *Desk) loadDoc(ctx context.Context, tx storage.Tx, actor ticket.Actor, id string) (*document, error) {
 	if d.complaints != nil {
-		c, err := complaintTx(tx).ComplaintGet(ctx, storage.TicketGetParams{TenantID: actor.TenantID, ID: id})
+		cs, err := complaintTx(tx)
+		if err != nil {
+			return nil, err
+		}
+		c, err := cs.ComplaintGet(ctx, storage.TicketGetParams{TenantID: actor.TenantID, ID: id})
 		switch {
 		case err == nil:
 			if !canSee(actor, &c.Ticket) {
@@ -72,7 +76,11 @@ func (doc *document) save(ctx context.Context, tx storage.Tx) error {
 	if doc.c == nil {
 		return tx.TicketUpdate(ctx, doc.t)
 	}
-	return complaintTx(tx).ComplaintUpdate(ctx, doc.c)
+	cs, err := complaintTx(tx)
+	if err != nil {
+		return err
+	}
+	return cs.ComplaintUpdate(ctx, doc.c)
 }
 
 // catalogOf returns the catalog doc's codes come from.
@@ -144,6 +152,10 @@ func (d *Desk) isComplaint(ctx context.Context, actor ticket.Actor, id string) b
 	if d.complaints == nil || id == "" || actor.TenantID == "" {
 		return false
 	}
-	_, err := complaintTx(d.store).ComplaintGet(ctx, storage.TicketGetParams{TenantID: actor.TenantID, ID: id})
+	cs, err := complaintTx(d.store)
+	if err != nil {
+		return false
+	}
+	_, err = cs.ComplaintGet(ctx, storage.TicketGetParams{TenantID: actor.TenantID, ID: id})
 	return err == nil
 }

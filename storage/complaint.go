@@ -2,10 +2,17 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/ticketkit/ticketkit/ticket"
 )
+
+// ErrComplaintsUnsupported is wrapped by errors of code that needs a
+// [ComplaintStore] and was given a store or [Tx] that does not implement
+// it. A decorator of a store (tracing, metrics) must forward the
+// capability on the Tx its RunInTx hands out as well.
+var ErrComplaintsUnsupported = errors.New("storage: store does not keep complaints (storage.ComplaintStore)")
 
 // ComplaintStore is implemented by a [Tx] that keeps complaint documents:
 // a ticket row plus its complaint section ([ticket.ComplaintDetails]),
