@@ -161,6 +161,14 @@ type PostParams struct {
 //     document's validation. What is left to fail after it returns is
 //     the check of the document it returns
 //     (ticket.RemedyDocument.Check) and the store's writes.
+//   - It runs at most once at a time per complaint, whatever the
+//     backend and however many goroutines or processes post: the
+//     complaint is locked (storage.ComplaintLocker; SELECT ... FOR
+//     UPDATE on PostgreSQL) before it is read, so a concurrent posting
+//     waits, then finds the complaint posted and fails with ErrPosted
+//     (or ErrConflict when it named a version) without calling the
+//     handler. Once a posting has committed, the handler is never
+//     called for that complaint again.
 //   - A posting that failed after the handler returned (its document
 //     did not pass the check, the commit failed) is rolled back, and a
 //     retry calls the handler again with the same
@@ -175,7 +183,8 @@ type PostParams struct {
 // transaction: begin a bun.Tx, build bunstore.New(tx, cfg) and a Desk
 // over that store, and have the handler write through the same tx. The
 // Desk's RunInTx then works in a SAVEPOINT of the host's transaction;
-// the host commits (or rolls back) posting and ERP rows together.
+// the host commits (or rolls back) posting and ERP rows together, and
+// the complaint's lock is held until the host's transaction ends.
 func (d *Desk) PostComplaint(ctx context.Context, actor ticket.Actor, p PostParams) (*ticket.Complaint, error) {
 	cs, err := d.complaintSetup()
 	if err != nil {

@@ -18,14 +18,21 @@ type document struct {
 }
 
 // loadDoc reads the ticket the actor may see, with its complaint section
-// when it has one and complaints are on.
+// when it has one and complaints are on. A complaint is locked for the
+// rest of tx when the store can (storage.ComplaintLocker), so that
+// writers of one complaint, and the remedy handler of its posting, run
+// one at a time.
 func (d *Desk) loadDoc(ctx context.Context, tx storage.Tx, actor ticket.Actor, id string) (*document, error) {
 	if d.complaints != nil {
 		cs, err := complaintTx(tx)
 		if err != nil {
 			return nil, err
 		}
-		c, err := cs.ComplaintGet(ctx, storage.TicketGetParams{TenantID: actor.TenantID, ID: id})
+		get := cs.ComplaintGet
+		if l, ok := cs.(storage.ComplaintLocker); ok {
+			get = l.ComplaintLock // see Desk.PostComplaint: the handler runs once
+		}
+		c, err := get(ctx, storage.TicketGetParams{TenantID: actor.TenantID, ID: id})
 		switch {
 		case err == nil:
 			if !canSee(actor, &c.Ticket) {

@@ -2,6 +2,9 @@ package ticketkit_test
 
 import (
 	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,7 +17,56 @@ import (
 )
 
 // Posting a complaint through the host's remedy handler (issue 13,
-// defect 3), on every backend.
+// defects 2 and 3), on every backend.
+
+// TestPostComplaint_ConcurrentPostingsRunTheHandlerOnce races postings
+// of one complaint: the handler runs once, one posting wins and the
+// others get ErrPosted (on PostgreSQL it ran once per posting before
+// the complaint was locked).
+func TestPostComplaint_ConcurrentPostingsRunTheHandlerOnce(t *testing.T) {
+	const posters = 6
+	ctx := context.Background()
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
+			var calls atomic.Int32
+			cd.handle = func(context.Context, ticket.RemedyRequest) (ticket.RemedyResult, error) {
+				calls.Add(1)
+				// Widen the window in which an unlocked second posting
+				// would read the complaint as still fulfilled.
+				time.Sleep(100 * time.Millisecond)
+				return ticket.RemedyResult{Document: &ticket.RemedyDocument{Kind: ticket.DocCreditNote, ID: "CN-1"}}, nil
+			}
+			c := cd.toFulfilled(t, cd.open(t))
+			var posted, refused atomic.Int32
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for range posters {
+				wg.Go(func() {
+					<-start
+					_, err := cd.desk.PostComplaint(ctx, agent, ticketkit.PostParams{ComplaintID: c.ID})
+					switch {
+					case err == nil:
+						posted.Add(1)
+					case errors.Is(err, ticketkit.ErrPosted):
+						refused.Add(1)
+					default:
+						t.Errorf("a losing posting gives ErrPosted, not: %v", err)
+					}
+				})
+			}
+			close(start)
+			wg.Wait()
+			require.Equal(t, int32(1), calls.Load(), "the remedy handler runs once")
+			require.Equal(t, int32(1), posted.Load())
+			require.Equal(t, int32(posters-1), refused.Load())
+			got, err := cd.desk.Complaint(ctx, agent, c.ID)
+			require.NoError(t, err)
+			require.True(t, got.Details.Posted)
+			require.Equal(t, "CN-1", got.Details.Decision.Remedy.Document.ID)
+		})
+	}
+}
 
 // TestPostComplaint_KeepsTheDocumentKindsERPsReturn posts with a handler
 // returning each named document kind and a host-defined one: the

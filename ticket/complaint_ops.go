@@ -224,8 +224,8 @@ type RemedyResult struct {
 type RemedyHandler interface {
 	// HandleRemedy carries out req.Remedy. See ticketkit's
 	// Desk.PostComplaint for what a handler may assume: it runs inside
-	// the posting's transaction, and a retried posting passes the same
-	// IdempotencyKey.
+	// the posting's transaction, at most once at a time per complaint,
+	// and a retried posting passes the same IdempotencyKey.
 	HandleRemedy(ctx context.Context, req RemedyRequest) (RemedyResult, error)
 }
 
