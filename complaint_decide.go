@@ -28,7 +28,8 @@ type DecideParams struct {
 // DecideComplaint records the decision on a complaint (see
 // ticket.Complaint.Decide for the rules; problems are named under
 // "complaint.decision."). When a credit is required, a follow-up action
-// is added for the salesperson. The customer is told through the
+// is added for the salesperson; deciding again replaces the previous
+// decision and the open follow-up it added. The customer is told through the
 // outbox: the decision is posted as a reply on the complaint's thread,
 // which notifies the customer as any reply does. A complaint in a
 // terminal status cannot be decided.
