@@ -22,6 +22,11 @@ var (
 	ErrPosted = ticket.ErrPosted
 	// ErrComplaintsOff: the Desk was built without Config.Complaints.
 	ErrComplaintsOff = errors.New("ticketkit: complaints are not configured (Config.Complaints)")
+	// ErrComplaintsUnsupported: Config.Complaints is set but the store,
+	// or the transaction its RunInTx hands out (a decorator that does
+	// not forward the capability, say), does not implement
+	// storage.ComplaintStore; see [storage.ErrComplaintsUnsupported].
+	ErrComplaintsUnsupported = storage.ErrComplaintsUnsupported
 )
 
 // ComplaintConfig turns on complaint documents (see [ticket.Complaint]):
@@ -67,8 +72,8 @@ func (d *Desk) initComplaints(cfg *ComplaintConfig) error {
 	if cfg == nil {
 		return nil
 	}
-	if _, ok := d.store.(storage.ComplaintStore); !ok {
-		return fmt.Errorf("ticketkit: Config.Complaints needs a store that implements storage.ComplaintStore, not %T", d.store)
+	if _, err := complaintTx(d.store); err != nil {
+		return fmt.Errorf("ticketkit: Config.Complaints: %w", err)
 	}
 	m := cfg.Workflow
 	if m == nil {
@@ -107,9 +112,17 @@ func (d *Desk) complaintSetup() (*complaints, error) {
 	return d.complaints, nil
 }
 
-// complaintTx returns tx's complaint methods; New checked the store
-// offers them.
-func complaintTx(tx storage.Tx) storage.ComplaintStore { return tx.(storage.ComplaintStore) }
+// complaintTx returns tx's complaint methods, or an error wrapping
+// ErrComplaintsUnsupported. New checked the store offers them, but a
+// store's RunInTx may hand out a transaction that does not (a tracing
+// decorator that forgets to forward them), so every use checks again.
+func complaintTx(tx storage.Tx) (storage.ComplaintStore, error) {
+	cs, ok := tx.(storage.ComplaintStore)
+	if !ok {
+		return nil, fmt.Errorf("ticketkit: %T does not implement storage.ComplaintStore: %w", tx, ErrComplaintsUnsupported)
+	}
+	return cs, nil
+}
 
 // Complaint returns a complaint by its ticket ID. A customer sees only
 // their own complaints, without the help desk's assessment (see
@@ -130,7 +143,11 @@ func (d *Desk) loadComplaint(ctx context.Context, actor ticket.Actor, id string)
 	if _, err := d.complaintSetup(); err != nil {
 		return nil, err
 	}
-	c, err := complaintTx(d.store).ComplaintGet(ctx, storage.TicketGetParams{TenantID: actor.TenantID, ID: id})
+	cs, err := complaintTx(d.store)
+	if err != nil {
+		return nil, err
+	}
+	c, err := cs.ComplaintGet(ctx, storage.TicketGetParams{TenantID: actor.TenantID, ID: id})
 	if err != nil {
 		return nil, fmt.Errorf("ticketkit: complaint %q: %w", id, err)
 	}

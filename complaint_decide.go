@@ -28,7 +28,8 @@ type DecideParams struct {
 // DecideComplaint records the decision on a complaint (see
 // ticket.Complaint.Decide for the rules; problems are named under
 // "complaint.decision."). When a credit is required, a follow-up action
-// is added for the salesperson. The customer is told through the
+// is added for the salesperson; deciding again replaces the previous
+// decision and the open follow-up it added. The customer is told through the
 // outbox: the decision is posted as a reply on the complaint's thread,
 // which notifies the customer as any reply does. A complaint in a
 // terminal status cannot be decided.
@@ -148,10 +149,33 @@ type PostParams struct {
 // closure reason and supervisor review), and the configured
 // ticket.RemedyHandler carries out the decided remedy INSIDE the
 // posting's store transaction. The host document it returns (a credit
-// note, say) is kept as the remedy's Document. When the handler fails,
-// nothing is posted: the transaction rolls back and the error is
-// returned. Once posted, the complaint is immutable: every change fails
-// with ErrPosted.
+// note, a return, a replacement or repair order, or a kind of the
+// host's own; see ticket.RemedyDocument) is kept as the remedy's
+// Document. When the handler fails, nothing is posted: the transaction
+// rolls back and the error is returned. Once posted, the complaint is
+// immutable: every change fails with ErrPosted.
+//
+// # What a remedy handler may assume
+//
+//   - It is called only for a complaint that passed every check the
+//     posting makes before it: the workflow's guards and the whole
+//     document's validation. What is left to fail after it returns is
+//     the check of the document it returns
+//     (ticket.RemedyDocument.Check) and the store's writes.
+//   - It runs at most once at a time per complaint, whatever the
+//     backend and however many goroutines or processes post: the
+//     complaint is locked (storage.ComplaintLocker; SELECT ... FOR
+//     UPDATE on PostgreSQL) before it is read, so a concurrent posting
+//     waits, then finds the complaint posted and fails with ErrPosted
+//     (or ErrConflict when it named a version) without calling the
+//     handler. Once a posting has committed, the handler is never
+//     called for that complaint again.
+//   - A posting that failed after the handler returned (its document
+//     did not pass the check, the commit failed) is rolled back, and a
+//     retry calls the handler again with the same
+//     RemedyRequest.IdempotencyKey. A handler that calls an external
+//     system passes the key on, so that the retry finds the document
+//     issued the first time. A new decision gives a new key.
 //
 // # The host's own transaction
 //
@@ -160,7 +184,8 @@ type PostParams struct {
 // transaction: begin a bun.Tx, build bunstore.New(tx, cfg) and a Desk
 // over that store, and have the handler write through the same tx. The
 // Desk's RunInTx then works in a SAVEPOINT of the host's transaction;
-// the host commits (or rolls back) posting and ERP rows together.
+// the host commits (or rolls back) posting and ERP rows together, and
+// the complaint's lock is held until the host's transaction ends.
 func (d *Desk) PostComplaint(ctx context.Context, actor ticket.Actor, p PostParams) (*ticket.Complaint, error) {
 	cs, err := d.complaintSetup()
 	if err != nil {
@@ -172,21 +197,39 @@ func (d *Desk) PostComplaint(ctx context.Context, actor ticket.Actor, p PostPara
 }
 
 // carryOutRemedy hands the decided remedy of the complaint being posted
-// to the host's handler, and keeps the document it returns.
+// to the host's handler, and keeps the document it returns. The
+// complaint, as it will be stored, is validated before the handler runs,
+// so that nothing the Desk can check fails after the side effect.
 func (d *Desk) carryOutRemedy(ctx context.Context, cs *complaints, c *ticket.Complaint, actor ticket.Actor) error {
 	h := cs.cfg.Remedies
 	if h == nil || c.Details.Decision == nil {
 		return nil
 	}
-	res, err := h.HandleRemedy(ctx, ticket.RemedyRequest{Complaint: c.Clone(), Remedy: c.Details.Decision.Remedy, Actor: actor, At: c.UpdatedAt})
+	if err := ticket.ValidateComplaint(c, cs.catalog); err != nil {
+		return err
+	}
+	res, err := h.HandleRemedy(ctx, ticket.RemedyRequest{
+		Complaint: c.Clone(), Remedy: c.Details.Decision.Remedy, Actor: actor, At: c.UpdatedAt,
+		IdempotencyKey: postingKey(c),
+	})
 	if err != nil {
 		return fmt.Errorf("ticketkit: carry out the remedy of %s: %w", c.Number, err)
 	}
 	if res.Document != nil {
 		doc := *res.Document
+		if err := doc.Check(); err != nil {
+			return fmt.Errorf("ticketkit: the remedy handler's document for %s (the posting is rolled back; a retry passes the same idempotency key): %w", c.Number, err)
+		}
 		c.Details.Decision.Remedy.Document = &doc
 	}
 	return nil
+}
+
+// postingKey is the idempotency key of posting c's decision: the same
+// for every attempt to post that decision, another for a new decision
+// (which has another time) or another complaint.
+func postingKey(c *ticket.Complaint) string {
+	return fmt.Sprintf("ticketkit:%s:complaint:%s:post:%d", c.TenantID, c.ID, c.Details.Decision.At.UnixMicro())
 }
 
 // routeTransition sends a generic Transition of a complaint through

@@ -18,10 +18,21 @@ type document struct {
 }
 
 // loadDoc reads the ticket the actor may see, with its complaint section
-// when it has one and complaints are on.
+// when it has one and complaints are on. A complaint is locked for the
+// rest of tx when the store can (storage.ComplaintLocker), so that
+// writers of one complaint, and the remedy handler of its posting, run
+// one at a time.
 func (d *Desk) loadDoc(ctx context.Context, tx storage.Tx, actor ticket.Actor, id string) (*document, error) {
 	if d.complaints != nil {
-		c, err := complaintTx(tx).ComplaintGet(ctx, storage.TicketGetParams{TenantID: actor.TenantID, ID: id})
+		cs, err := complaintTx(tx)
+		if err != nil {
+			return nil, err
+		}
+		get := cs.ComplaintGet
+		if l, ok := cs.(storage.ComplaintLocker); ok {
+			get = l.ComplaintLock // see Desk.PostComplaint: the handler runs once
+		}
+		c, err := get(ctx, storage.TicketGetParams{TenantID: actor.TenantID, ID: id})
 		switch {
 		case err == nil:
 			if !canSee(actor, &c.Ticket) {
@@ -72,7 +83,11 @@ func (doc *document) save(ctx context.Context, tx storage.Tx) error {
 	if doc.c == nil {
 		return tx.TicketUpdate(ctx, doc.t)
 	}
-	return complaintTx(tx).ComplaintUpdate(ctx, doc.c)
+	cs, err := complaintTx(tx)
+	if err != nil {
+		return err
+	}
+	return cs.ComplaintUpdate(ctx, doc.c)
 }
 
 // catalogOf returns the catalog doc's codes come from.
@@ -144,6 +159,10 @@ func (d *Desk) isComplaint(ctx context.Context, actor ticket.Actor, id string) b
 	if d.complaints == nil || id == "" || actor.TenantID == "" {
 		return false
 	}
-	_, err := complaintTx(d.store).ComplaintGet(ctx, storage.TicketGetParams{TenantID: actor.TenantID, ID: id})
+	cs, err := complaintTx(d.store)
+	if err != nil {
+		return false
+	}
+	_, err = cs.ComplaintGet(ctx, storage.TicketGetParams{TenantID: actor.TenantID, ID: id})
 	return err == nil
 }

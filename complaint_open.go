@@ -77,10 +77,14 @@ func (d *Desk) OpenComplaint(ctx context.Context, actor ticket.Actor, p Complain
 		if err := d.create(ctx, tx, &c.Ticket, b, nil); err != nil {
 			return err
 		}
-		if err := complaintTx(tx).ComplaintCreate(ctx, c); err != nil {
+		cs, err := complaintTx(tx)
+		if err != nil {
+			return err
+		}
+		if err := cs.ComplaintCreate(ctx, c); err != nil {
 			return fmt.Errorf("ticketkit: create complaint: %w", err)
 		}
-		_, err := b.write(ctx, tx, d.lockUntil())
+		_, err = b.write(ctx, tx, d.lockUntil())
 		return err
 	})
 	if err != nil {

@@ -32,9 +32,13 @@ type ComplaintUpdateParams struct {
 	Version int64      `json:"version,omitempty"`
 }
 
-// UpdateComplaint changes a complaint's fields, validates the result and
-// records one history line per changed field. A posted complaint gives
-// ErrPosted.
+// UpdateComplaint changes a complaint's fields, validates the result,
+// stores it at a new Version and records one history line per changed
+// field (every field of the complaint has one; see ticket.ComplaintDiff).
+// A call that changes nothing is a no-op: nothing is stored or
+// recorded, and the complaint comes back at the Version it had, so a
+// caller tells a no-op by comparing the returned Version with the one it
+// read (or sent as p.Version). A posted complaint gives ErrPosted.
 func (d *Desk) UpdateComplaint(ctx context.Context, actor ticket.Actor, p ComplaintUpdateParams) (*ticket.Complaint, error) {
 	if err := failed(asValidation(ticket.Validate(p))); err != nil {
 		return nil, err

@@ -55,9 +55,13 @@ func (d *Desk) ComplaintReport(ctx context.Context, actor ticket.Actor, p Compla
 		},
 		Limit: storage.MaxLimit,
 	}
+	cs, err := complaintTx(d.store)
+	if err != nil {
+		return nil, err
+	}
 	var all []*ticket.Complaint
 	for {
-		page, err := complaintTx(d.store).ComplaintList(ctx, q)
+		page, err := cs.ComplaintList(ctx, q)
 		if err != nil {
 			return nil, fmt.Errorf("ticketkit: complaint report: %w", err)
 		}

@@ -23,6 +23,9 @@ type complaintDesk struct {
 	clock  *clock.Fake
 	posted []ticket.RemedyRequest
 	fail   error
+	// handle, when set, is the remedy handler instead of the one that
+	// records into posted.
+	handle ticket.RemedyHandlerFunc
 }
 
 func newComplaintDesk(t *testing.T, b backend, rules workflow.ComplaintRules) *complaintDesk {
@@ -39,12 +42,15 @@ func newComplaintDesk(t *testing.T, b backend, rules workflow.ComplaintRules) *c
 			Lines: []ticket.ComplaintLine{{Product: "KET-1", Batch: "B-7", Quantity: decimal.NewFromInt(3)}},
 		}, nil
 	})
-	remedies := ticket.RemedyHandlerFunc(func(_ context.Context, req ticket.RemedyRequest) (ticket.RemedyResult, error) {
+	remedies := ticket.RemedyHandlerFunc(func(ctx context.Context, req ticket.RemedyRequest) (ticket.RemedyResult, error) {
+		if cd.handle != nil {
+			return cd.handle(ctx, req)
+		}
 		if cd.fail != nil {
 			return ticket.RemedyResult{}, cd.fail
 		}
 		cd.posted = append(cd.posted, req)
-		return ticket.RemedyResult{Document: &ticket.Reference{Kind: ticket.RefInvoice, ID: "CN-1", Label: "credit note"}}, nil
+		return ticket.RemedyResult{Document: &ticket.RemedyDocument{Kind: ticket.DocCreditNote, ID: "CN-1", Label: "credit note"}}, nil
 	})
 	desk, err := ticketkit.New(ticketkit.Config{Store: cd.store, Clock: cd.clock, Complaints: &ticketkit.ComplaintConfig{
 		Rules: rules, Sources: sources, Remedies: remedies,

@@ -14,7 +14,8 @@ import (
 
 // SearchParams selects tickets. Empty fields do not filter; list fields
 // match any of their values; all set fields must match. Codes refer to
-// the desk's catalog.
+// the desk's catalog or, with complaints on, the complaint catalog: a
+// search finds tickets and complaints alike.
 type SearchParams struct {
 	Statuses []string `json:"statuses,omitempty"`
 	// StatusCategories selects statuses by category, such as every open
@@ -85,10 +86,20 @@ func (d *Desk) Search(ctx context.Context, actor ticket.Actor, p SearchParams) (
 // categories.
 func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.TicketListParams, empty bool, err error) {
 	v := asValidation(ticket.Validate(p))
-	checkCodes(v, "statuses", p.Statuses, func(c string) bool { _, ok := d.catalog.Status(c); return ok })
-	checkCodes(v, "priorities", p.Priorities, func(c string) bool { _, ok := d.catalog.Priority(c); return ok })
-	checkCodes(v, "categories", p.Categories, func(c string) bool { _, ok := d.catalog.Category(c); return ok })
-	checkCodes(v, "departments", p.Departments, func(c string) bool { _, ok := d.catalog.Department(c); return ok })
+	// Codes come from the desk's catalog or, with complaints on, the
+	// complaint catalog (complaint_search.go).
+	checkCodes(v, "statuses", p.Statuses, func(c string) bool {
+		return d.knownCode(func(k *ticket.Catalog) bool { _, ok := k.Status(c); return ok })
+	})
+	checkCodes(v, "priorities", p.Priorities, func(c string) bool {
+		return d.knownCode(func(k *ticket.Catalog) bool { _, ok := k.Priority(c); return ok })
+	})
+	checkCodes(v, "categories", p.Categories, func(c string) bool {
+		return d.knownCode(func(k *ticket.Catalog) bool { _, ok := k.Category(c); return ok })
+	})
+	checkCodes(v, "departments", p.Departments, func(c string) bool {
+		return d.knownCode(func(k *ticket.Catalog) bool { _, ok := k.Department(c); return ok })
+	})
 	checkCodes(v, "status_categories", p.StatusCategories, ticket.StatusCategory.Valid)
 	if p.Sort != "" && !slices.Contains(storage.SortFields(), p.Sort) {
 		v.Add("sort", "oneof", fmt.Sprintf("must be one of %v", storage.SortFields()))
@@ -102,12 +113,7 @@ func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.Ticket
 	}
 	statuses := p.Statuses
 	if len(p.StatusCategories) > 0 {
-		var inCats []string
-		for _, s := range d.catalog.Statuses() {
-			if slices.Contains(p.StatusCategories, s.Category) && (len(p.Statuses) == 0 || slices.Contains(p.Statuses, s.Code)) {
-				inCats = append(inCats, s.Code)
-			}
-		}
+		inCats := d.statusesIn(p.StatusCategories, p.Statuses)
 		if len(inCats) == 0 {
 			return q, true, nil
 		}
@@ -143,9 +149,7 @@ func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.Ticket
 		After: p.After,
 	}
 	if p.Sort == storage.SortPriority {
-		for _, pr := range d.catalog.Priorities() {
-			q.PriorityOrder = append(q.PriorityOrder, pr.Code)
-		}
+		q.PriorityOrder = d.priorityOrder()
 	}
 	return q, false, nil
 }

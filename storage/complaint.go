@@ -2,10 +2,17 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/ticketkit/ticketkit/ticket"
 )
+
+// ErrComplaintsUnsupported is wrapped by errors of code that needs a
+// [ComplaintStore] and was given a store or [Tx] that does not implement
+// it. A decorator of a store (tracing, metrics) must forward the
+// capability on the Tx its RunInTx hands out as well.
+var ErrComplaintsUnsupported = errors.New("storage: store does not keep complaints (storage.ComplaintStore)")
 
 // ComplaintStore is implemented by a [Tx] that keeps complaint documents:
 // a ticket row plus its complaint section ([ticket.ComplaintDetails]),
@@ -36,6 +43,24 @@ type ComplaintStore interface {
 	// ComplaintList returns one page of a tenant's complaints matching a
 	// filter, by date of issue (oldest first), then ticket ID.
 	ComplaintList(ctx context.Context, params ComplaintListParams) (*ComplaintListResult, error)
+}
+
+// ComplaintLocker is implemented by a [ComplaintStore] Tx that can lock
+// a complaint for the rest of its transaction. The Desk reads every
+// complaint it changes through it when the Tx offers it, so that the
+// host's remedy handler runs at most once per posting: a second writer
+// waits for the first to commit, then reads what it committed. A store
+// whose transactions already run one writer at a time (the memory
+// store; SQLite) may implement it as ComplaintGet, and a store without
+// it must serialize writers itself. Both the memory and the Bun store
+// implement it.
+type ComplaintLocker interface {
+	// ComplaintLock returns a complaint as ComplaintGet does, and locks
+	// it until the transaction ends: another ComplaintLock of the same
+	// complaint waits until then (on PostgreSQL, SELECT ... FOR
+	// UPDATE). A ticket that does not exist, or that is no complaint,
+	// gives ErrNotFound. Outside a transaction nothing stays locked.
+	ComplaintLock(ctx context.Context, params TicketGetParams) (*ticket.Complaint, error)
 }
 
 // ComplaintFilter selects complaints of one tenant. Empty fields do not

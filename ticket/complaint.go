@@ -149,6 +149,10 @@ type ComplaintDecision struct {
 	// ([Responsibility].Salesperson) when the decision is recorded with
 	// [Complaint.Decide].
 	CreditRequired bool `json:"credit_required,omitempty"`
+	// FollowUp is the ID of the action [Complaint.Decide] added for
+	// CreditRequired, so that a later decision replaces it; empty when
+	// it added none.
+	FollowUp string `json:"follow_up,omitempty"`
 }
 
 // Remedy is the typed outcome of a decision, handed to a [RemedyHandler]
@@ -166,7 +170,59 @@ type Remedy struct {
 	Notes string `json:"notes,omitempty" validate:"max=4000"`
 	// Document is the host document that carried the remedy out, such as
 	// a credit note, as returned by the [RemedyHandler].
-	Document *Reference `json:"document,omitempty"`
+	Document *RemedyDocument `json:"document,omitempty"`
+}
+
+// RemedyDocument is a host document that carries a remedy out, such as
+// the credit note, the return (RMA) or the replacement order an ERP
+// issued for a complaint.
+type RemedyDocument struct {
+	// Kind is one of [DocumentKinds] or a kind of the host's own.
+	Kind DocumentKind `json:"kind"`
+	// ID is the host's document ID or number.
+	ID string `json:"id"`
+	// Label is a display text, such as "Credit note CN-2026-0042".
+	Label string `json:"label,omitempty"`
+}
+
+// DocumentKind is the kind of a [RemedyDocument]: one of
+// [DocumentKinds], or a kind the host defines, written as a lower-case
+// letter followed by at most 49 lower-case letters, digits, '_', '-' or
+// '.' (such as "debit_memo" or "sap.vbak").
+type DocumentKind string
+
+// Kinds of remedy documents ERPs commonly return.
+const (
+	DocCreditNote       DocumentKind = "credit_note"       // DocCreditNote: a credit note.
+	DocRefund           DocumentKind = "refund"            // DocRefund: a refund or payment order.
+	DocReturn           DocumentKind = "return"            // DocReturn: a return or RMA.
+	DocReplacementOrder DocumentKind = "replacement_order" // DocReplacementOrder: an order shipping replacement goods.
+	DocRepairOrder      DocumentKind = "repair_order"      // DocRepairOrder: a repair or service order.
+)
+
+// DocumentKinds returns the document kinds ticketkit names; hosts may
+// use others (see [DocumentKind]).
+func DocumentKinds() []DocumentKind {
+	return []DocumentKind{DocCreditNote, DocRefund, DocReturn, DocReplacementOrder, DocRepairOrder}
+}
+
+// maxDocumentKind is the length limit of a [DocumentKind].
+const maxDocumentKind = 50
+
+// Valid reports whether k is well formed: one of [DocumentKinds] or a
+// host-defined kind as [DocumentKind] describes.
+func (k DocumentKind) Valid() bool {
+	if len(k) == 0 || len(k) > maxDocumentKind || k[0] < 'a' || k[0] > 'z' {
+		return false
+	}
+	for _, r := range k {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_', r == '-', r == '.':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // RemedyKind is what a complaint is settled with.

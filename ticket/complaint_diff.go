@@ -1,6 +1,7 @@
 package ticket
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -9,23 +10,44 @@ import (
 )
 
 // History fields of the complaint section, recorded by [ComplaintDiff]
-// after the ticket fields of [Diff].
+// after the ticket fields of [Diff]. Every field of [ComplaintDetails]
+// a change can touch has one, so that no change is stored without its
+// history line.
 const (
-	FieldSeverity      = "complaint.severity"            // FieldSeverity: the severity assessment.
-	FieldClaimedAmount = "complaint.accounting.amount"   // FieldClaimedAmount: "120.00 EUR", the claimed amount.
-	FieldDecision      = "complaint.decision"            // FieldDecision: "justified" or "not justified".
-	FieldRemedy        = "complaint.decision.remedy"     // FieldRemedy: "credit_note 99.90 EUR [credit_note:CN-1]".
-	FieldEndDate       = "complaint.end_date"            // FieldEndDate: the end date, as 2006-01-02.
-	FieldPosted        = "complaint.posted"              // FieldPosted: the posting time, RFC 3339.
-	FieldReviews       = "complaint.reviews"             // FieldReviews: the latest review, "approved by u-1 (supervisor)".
-	FieldComments      = "complaint.comments"            // FieldComments: how many comments there are.
-	FieldSalesAdjust   = "complaint.accounting.required" // FieldSalesAdjust: "yes" when a sales adjustment is required.
+	FieldIssuedAt       = "complaint.issued_at"                    // FieldIssuedAt: the date of issue, RFC 3339.
+	FieldRemedySought   = "complaint.remedy_sought"                // FieldRemedySought: the remedy kind the customer asks for.
+	FieldSeverity       = "complaint.severity"                     // FieldSeverity: the severity assessment.
+	FieldSource         = "complaint.source"                       // FieldSource: the source document, "invoice:INV-1 (Label)".
+	FieldLines          = "complaint.lines"                        // FieldLines: the lines, "KET-1 serial S-1 batch B-7 3 pcs (Kettle)" joined by "; ".
+	FieldSalesAdjust    = "complaint.accounting.required"          // FieldSalesAdjust: "yes" when a sales adjustment is required.
+	FieldCompany        = "complaint.accounting.company"           // FieldCompany: the accounting company.
+	FieldCounterparty   = "complaint.accounting.counterparty"      // FieldCounterparty: the accounting counterparty.
+	FieldAcctContract   = "complaint.accounting.contract"          // FieldAcctContract: the accounting contract.
+	FieldClaimedAmount  = "complaint.accounting.amount"            // FieldClaimedAmount: "120.00 EUR", the claimed amount.
+	FieldBusinessUnit   = "complaint.responsibility.business_unit" // FieldBusinessUnit: the business unit in charge.
+	FieldEmployee       = "complaint.responsibility.employee"      // FieldEmployee: the employee in charge.
+	FieldSalesperson    = "complaint.responsibility.salesperson"   // FieldSalesperson: the salesperson.
+	FieldAttachments    = "complaint.attachments"                  // FieldAttachments: the attachments, "photo.jpg (image/jpeg, 1024 bytes, sha256 …) [id key]" joined by ", ".
+	FieldDecision       = "complaint.decision"                     // FieldDecision: "justified" or "not justified".
+	FieldDecidedBy      = "complaint.decision.by"                  // FieldDecidedBy: who decided and when, "u-1 at 2006-01-02T15:04:05Z".
+	FieldDecisionNotes  = "complaint.decision.notes"               // FieldDecisionNotes: the decision's notes.
+	FieldCreditRequired = "complaint.decision.credit_required"     // FieldCreditRequired: "yes" when a credit is required.
+	FieldRemedy         = "complaint.decision.remedy"              // FieldRemedy: "credit_note 99.90 EUR [credit_note:CN-1]".
+	FieldFeedback       = "complaint.decision.remedy.feedback"     // FieldFeedback: the feedback given to the customer.
+	FieldRemedyNotes    = "complaint.decision.remedy.notes"        // FieldRemedyNotes: the remedy's internal notes.
+	FieldEndDate        = "complaint.end_date"                     // FieldEndDate: the end date, as 2006-01-02.
+	FieldPosted         = "complaint.posted"                       // FieldPosted: the posting time, RFC 3339 ("posted" without one).
+	FieldReviews        = "complaint.reviews"                      // FieldReviews: the latest review, "approved by u-1 (supervisor)".
+	FieldComments       = "complaint.comments"                     // FieldComments: how many comments there are.
+	FieldAction         = "complaint.action"                       // FieldAction: one action of the plan, "Title; owner u-1; due 2006-01-02T15:04:05Z; done; done at 2006-01-02T15:04:05Z; result ok".
 )
 
 // ComplaintDiff compares two versions of a complaint: the events of
 // [Diff] on the ticket core, then one per complaint field whose text
-// form changed, in the order of the constants above. Both must be
-// non-nil.
+// form changed, in the order of the constants above (one
+// [FieldAction] event per action added, removed or changed, by action
+// ID). Comments and reviews are append-only: a new one is recorded.
+// Both must be non-nil.
 func ComplaintDiff(before, after *Complaint) []Event {
 	events := Diff(&before.Ticket, &after.Ticket)
 	add := func(field, old, new string) {
@@ -34,18 +56,140 @@ func ComplaintDiff(before, after *Complaint) []Event {
 		}
 	}
 	b, a := &before.Details, &after.Details
+	ba, aa := &b.Accounting, &a.Accounting
+	br, ar := &b.Responsibility, &a.Responsibility
+	bd, ad := decisionOrZero(b.Decision), decisionOrZero(a.Decision)
+	add(FieldIssuedAt, dateText(b.IssuedAt, time.RFC3339), dateText(a.IssuedAt, time.RFC3339))
+	add(FieldRemedySought, string(b.RemedySought), string(a.RemedySought))
 	add(FieldSeverity, string(b.Severity), string(a.Severity))
-	add(FieldSalesAdjust, yes(b.Accounting.SalesAdjustment), yes(a.Accounting.SalesAdjustment))
-	add(FieldClaimedAmount, moneyText(b.Accounting.Amount, b.Accounting.Currency), moneyText(a.Accounting.Amount, a.Accounting.Currency))
+	add(FieldSource, sourceText(b.Source), sourceText(a.Source))
+	add(FieldLines, linesText(b.Lines), linesText(a.Lines))
+	add(FieldSalesAdjust, yes(ba.SalesAdjustment), yes(aa.SalesAdjustment))
+	add(FieldCompany, ba.Company, aa.Company)
+	add(FieldCounterparty, ba.Counterparty, aa.Counterparty)
+	add(FieldAcctContract, ba.Contract, aa.Contract)
+	add(FieldClaimedAmount, moneyText(ba.Amount, ba.Currency), moneyText(aa.Amount, aa.Currency))
+	add(FieldBusinessUnit, br.BusinessUnit, ar.BusinessUnit)
+	add(FieldEmployee, br.Employee, ar.Employee)
+	add(FieldSalesperson, br.Salesperson, ar.Salesperson)
+	add(FieldAttachments, attachmentsText(b.Attachments), attachmentsText(a.Attachments))
 	add(FieldDecision, decisionText(b.Decision), decisionText(a.Decision))
+	add(FieldDecidedBy, decidedText(b.Decision), decidedText(a.Decision))
+	add(FieldDecisionNotes, bd.Notes, ad.Notes)
+	add(FieldCreditRequired, yes(bd.CreditRequired), yes(ad.CreditRequired))
 	add(FieldRemedy, remedyText(b.Decision), remedyText(a.Decision))
+	add(FieldFeedback, bd.Remedy.Feedback, ad.Remedy.Feedback)
+	add(FieldRemedyNotes, bd.Remedy.Notes, ad.Remedy.Notes)
 	add(FieldEndDate, dateText(b.EndDate, time.DateOnly), dateText(a.EndDate, time.DateOnly))
-	add(FieldPosted, dateText(b.PostedAt, time.RFC3339), dateText(a.PostedAt, time.RFC3339))
+	add(FieldPosted, postedText(b), postedText(a))
 	add(FieldReviews, reviewText(b.Reviews), reviewText(a.Reviews))
 	if len(b.Comments) != len(a.Comments) {
 		add(FieldComments, strconv.Itoa(len(b.Comments)), strconv.Itoa(len(a.Comments)))
 	}
+	old := make(map[string]string, len(before.Actions))
+	for _, x := range before.Actions {
+		old[x.ID] = actionText(x)
+	}
+	for _, x := range after.Actions {
+		add(FieldAction, old[x.ID], actionText(x))
+		delete(old, x.ID)
+	}
+	for _, x := range before.Actions { // removed, in plan order
+		if text, ok := old[x.ID]; ok {
+			add(FieldAction, text, "")
+		}
+	}
 	return events
+}
+
+// decisionOrZero returns *d, or the zero decision for nil.
+func decisionOrZero(d *ComplaintDecision) ComplaintDecision {
+	if d == nil {
+		return ComplaintDecision{}
+	}
+	return *d
+}
+
+func decidedText(d *ComplaintDecision) string {
+	if d == nil {
+		return ""
+	}
+	return strings.TrimSpace(d.By + " at " + dateText(d.At, time.RFC3339))
+}
+
+func sourceText(r *Reference) string {
+	if r == nil {
+		return ""
+	}
+	return refText(string(r.Kind), r.ID, r.Label)
+}
+
+// refText renders a document as "kind:id (label)".
+func refText(kind, id, label string) string {
+	s := kind + ":" + id
+	if label != "" {
+		s += " (" + label + ")"
+	}
+	return s
+}
+
+func linesText(lines []ComplaintLine) string {
+	parts := make([]string, len(lines))
+	for i, l := range lines {
+		p := []string{l.Product}
+		if l.Serial != "" {
+			p = append(p, "serial "+l.Serial)
+		}
+		if l.Batch != "" {
+			p = append(p, "batch "+l.Batch)
+		}
+		if !l.Quantity.IsZero() || l.Unit != "" {
+			p = append(p, strings.TrimSpace(l.Quantity.String()+" "+l.Unit))
+		}
+		if l.Description != "" {
+			p = append(p, "("+l.Description+")")
+		}
+		parts[i] = strings.Join(p, " ")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// attachmentsText renders attachments as "name (type, size bytes,
+// sha256 digest) [id key]".
+func attachmentsText(as []Attachment) string {
+	parts := make([]string, len(as))
+	for i, a := range as {
+		parts[i] = fmt.Sprintf("%s (%s, %d bytes, sha256 %s) [%s %s]", a.Name, a.ContentType, a.Size, a.SHA256, a.ID, a.Key)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func postedText(d *ComplaintDetails) string {
+	if t := dateText(d.PostedAt, time.RFC3339); t != "" || !d.Posted {
+		return t
+	}
+	return "posted"
+}
+
+// actionText renders an action of the plan, "" for none.
+func actionText(a Action) string {
+	p := []string{a.Title}
+	if a.Owner != "" {
+		p = append(p, "owner "+a.Owner)
+	}
+	if !a.DueAt.IsZero() {
+		p = append(p, "due "+dateText(a.DueAt, time.RFC3339))
+	}
+	if a.Done {
+		p = append(p, "done")
+	}
+	if !a.DoneAt.IsZero() {
+		p = append(p, "done at "+dateText(a.DoneAt, time.RFC3339))
+	}
+	if a.Result != "" {
+		p = append(p, "result "+a.Result)
+	}
+	return strings.Join(p, "; ")
 }
 
 func yes(ok bool) string {
@@ -79,11 +223,11 @@ func remedyText(d *ComplaintDecision) string {
 	}
 	r := d.Remedy
 	parts := []string{string(r.Kind)}
-	if r.Kind.Monetary() {
-		parts = append(parts, moneyText(r.Amount, r.Currency))
+	if m := moneyText(r.Amount, r.Currency); m != "" {
+		parts = append(parts, m)
 	}
 	if r.Document != nil {
-		parts = append(parts, "["+string(r.Document.Kind)+":"+r.Document.ID+"]")
+		parts = append(parts, "["+refText(string(r.Document.Kind), r.Document.ID, r.Document.Label)+"]")
 	}
 	return strings.Join(parts, " ")
 }

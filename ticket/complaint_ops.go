@@ -47,8 +47,12 @@ func (c *Complaint) SetCategory(cat Category, now time.Time, newID func() string
 // "complaint.decision.". When d.CreditRequired is set, a follow-up action
 // "Issue a credit note" (with the remedy's amount, when it has one) is
 // added for the salesperson named in c's responsibility, with an ID from
-// newID, and returned. A posted complaint gives an error wrapping
-// [ErrPosted].
+// newID, and returned; its ID is kept as the decision's FollowUp.
+//
+// A decision replaces the previous one and the follow-up that one
+// added: an open follow-up is removed (kept as it is when the new
+// decision asks for the same one), a done one stays as a record of what
+// was done. A posted complaint gives an error wrapping [ErrPosted].
 func (c *Complaint) Decide(d ComplaintDecision, newID func() string) ([]Action, error) {
 	if err := c.CheckEditable(); err != nil {
 		return nil, err
@@ -63,19 +67,33 @@ func (c *Complaint) Decide(d ComplaintDecision, newID func() string) ([]Action, 
 		doc := *d.Remedy.Document
 		d.Remedy.Document = &doc
 	}
+	d.FollowUp = ""
+	stale := -1 // the previous decision's open follow-up
+	if old := c.Details.Decision; old != nil && old.FollowUp != "" {
+		stale = slices.IndexFunc(c.Actions, func(a Action) bool { return a.ID == old.FollowUp && !a.Done })
+	}
+	var added []Action
+	if d.CreditRequired {
+		a := Action{Title: "Issue a credit note", Owner: c.Details.Responsibility.Salesperson}
+		if d.Remedy.Kind.Monetary() {
+			a.Title = fmt.Sprintf("Issue a credit note over %s %s", d.Remedy.Amount.StringFixed(digitsOf(d.Remedy.Currency)), d.Remedy.Currency)
+		}
+		if stale >= 0 && c.Actions[stale].Title == a.Title && c.Actions[stale].Owner == a.Owner {
+			d.FollowUp, stale = c.Actions[stale].ID, -1 // the same task: keep it
+		} else {
+			if newID != nil {
+				a.ID = newID()
+			}
+			d.FollowUp = a.ID
+			added = append(added, a)
+		}
+	}
+	if stale >= 0 {
+		c.Actions = slices.Delete(c.Actions, stale, stale+1)
+	}
+	c.Actions = append(c.Actions, added...)
 	c.Details.Decision = &d
-	if !d.CreditRequired {
-		return nil, nil
-	}
-	a := Action{Title: "Issue a credit note", Owner: c.Details.Responsibility.Salesperson}
-	if d.Remedy.Kind.Monetary() {
-		a.Title = fmt.Sprintf("Issue a credit note over %s %s", d.Remedy.Amount.StringFixed(digitsOf(d.Remedy.Currency)), d.Remedy.Currency)
-	}
-	if newID != nil {
-		a.ID = newID()
-	}
-	c.Actions = append(c.Actions, a)
-	return []Action{a}, nil
+	return added, nil
 }
 
 // digitsOf returns the decimals of a currency, 2 when unknown.
@@ -182,21 +200,32 @@ type RemedyRequest struct {
 	// Actor is who triggered it, at At.
 	Actor Actor
 	At    time.Time
+	// IdempotencyKey is the same for every attempt to carry out the same
+	// decision of the same complaint, and differs for another decision
+	// or complaint. A handler that calls an external system passes it
+	// on (as an idempotency or reference key), so that a posting
+	// retried after a failure — the handler's own, or a failed commit
+	// after it returned — finds the document issued the first time
+	// instead of issuing a second one.
+	IdempotencyKey string
 }
 
 // RemedyResult is what a [RemedyHandler] did.
 type RemedyResult struct {
 	// Document is the host document that carries the remedy out, such as
 	// a credit note; nil when there is none. It is kept as
-	// Remedy.Document.
-	Document *Reference
+	// Remedy.Document and must pass [RemedyDocument.Check].
+	Document *RemedyDocument
 }
 
 // RemedyHandler carries out a decided remedy in the host's ERP: it issues
 // the credit note or refund, orders the replacement or repair, or sends the
 // rejection feedback. The host implements it.
 type RemedyHandler interface {
-	// HandleRemedy carries out req.Remedy.
+	// HandleRemedy carries out req.Remedy. See ticketkit's
+	// Desk.PostComplaint for what a handler may assume: it runs inside
+	// the posting's transaction, at most once at a time per complaint,
+	// and a retried posting passes the same IdempotencyKey.
 	HandleRemedy(ctx context.Context, req RemedyRequest) (RemedyResult, error)
 }
 

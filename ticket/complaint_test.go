@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -452,7 +453,7 @@ func TestRemedyHandlerFunc(t *testing.T) {
 		if req.Remedy.Kind != ticket.RemedyCreditNote {
 			return ticket.RemedyResult{}, errors.New("unsupported")
 		}
-		return ticket.RemedyResult{Document: &ticket.Reference{Kind: "credit_note", ID: "CN-1"}}, nil
+		return ticket.RemedyResult{Document: &ticket.RemedyDocument{Kind: ticket.DocCreditNote, ID: "CN-1"}}, nil
 	})
 	res, err := h.HandleRemedy(t.Context(), ticket.RemedyRequest{Remedy: creditNote("1").Remedy})
 	require.NoError(t, err)
@@ -464,7 +465,7 @@ func TestCheckEditableAndClone(t *testing.T) {
 	c := validComplaint()
 	require.NoError(t, c.CheckEditable())
 	d := creditNote("480")
-	d.Remedy.Document = &ticket.Reference{Kind: ticket.RefInvoice, ID: "CN-1"}
+	d.Remedy.Document = &ticket.RemedyDocument{Kind: ticket.DocCreditNote, ID: "CN-1"}
 	c.Details.Decision = &d
 	c.Details.Reviews = []ticket.Review{{By: "u-boss", Role: ticket.RoleSupervisor, At: t0, Outcome: ticket.ReviewApproved}}
 
@@ -527,4 +528,60 @@ func TestEnums(t *testing.T) {
 		require.True(t, k.Valid())
 	}
 	require.False(t, ticket.SeriesKind("lot").Valid())
+}
+
+// TestDecideAgainReplacesTheFollowUp decides a complaint three times:
+// a new amount replaces the open credit task, the same amount keeps it,
+// no credit removes it, and a follow-up already done stays.
+func TestDecideAgainReplacesTheFollowUp(t *testing.T) {
+	t.Parallel()
+	c := validComplaint()
+	c.Actions = []ticket.Action{{ID: "mine", Title: "Inspect"}}
+	ids := newID2()
+	decide := func(amount string, credit bool) {
+		t.Helper()
+		d := creditNote(amount)
+		d.CreditRequired = credit
+		_, err := c.Decide(d, ids)
+		require.NoError(t, err)
+	}
+	titles := func() []string {
+		var out []string
+		for _, a := range c.Actions {
+			out = append(out, a.ID+" "+a.Title)
+		}
+		return out
+	}
+	decide("480", true)
+	require.Equal(t, []string{"mine Inspect", "a-1 Issue a credit note over 480.00 EUR"}, titles())
+	require.Equal(t, "a-1", c.Details.Decision.FollowUp)
+	decide("400", true)
+	require.Equal(t, []string{"mine Inspect", "a-2 Issue a credit note over 400.00 EUR"}, titles())
+	decide("400", true)
+	require.Equal(t, []string{"mine Inspect", "a-2 Issue a credit note over 400.00 EUR"}, titles(), "the same task is kept")
+	require.Equal(t, "a-2", c.Details.Decision.FollowUp)
+	decide("400", false)
+	require.Equal(t, []string{"mine Inspect"}, titles())
+	require.Empty(t, c.Details.Decision.FollowUp)
+
+	decide("300", true)
+	c.Actions[1].Done = true // the salesperson issued it
+	decide("250", true)
+	require.Equal(t, []string{"mine Inspect", "a-3 Issue a credit note over 300.00 EUR", "a-4 Issue a credit note over 250.00 EUR"}, titles(), "a done follow-up is a record")
+}
+
+func TestRemedyDocumentCheck(t *testing.T) {
+	t.Parallel()
+	for _, k := range append(ticket.DocumentKinds(), "debit_memo", "sap.vbak", "x-rma") {
+		require.NoError(t, (&ticket.RemedyDocument{Kind: k, ID: "D-1"}).Check(), k)
+	}
+	requireFields(t, (&ticket.RemedyDocument{Kind: "Credit Note"}).Check(),
+		"complaint.decision.remedy.document.kind", "complaint.decision.remedy.document.id")
+	requireFields(t, (&ticket.RemedyDocument{Kind: ticket.DocumentKind(strings.Repeat("a", 51)), ID: "1"}).Check(),
+		"complaint.decision.remedy.document.kind")
+	c := validComplaint()
+	d := creditNote("10")
+	d.Remedy.Document = &ticket.RemedyDocument{Kind: ticket.DocCreditNote, ID: "CN-1"}
+	c.Details.Decision = &d
+	require.NoError(t, ticket.ValidateComplaint(c, nil), "a credit note is a valid remedy document")
 }

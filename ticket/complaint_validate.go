@@ -237,6 +237,38 @@ func checkDecision(v *ValidationError, d *ComplaintDecision, resp *Responsibilit
 	if d.CreditRequired && strings.TrimSpace(resp.Salesperson) == "" {
 		v.Add(complaintPrefix+"responsibility.salesperson", "required", "is required when a credit is required")
 	}
+	if r.Document != nil {
+		r.Document.check(v, rp+"document.")
+	}
+}
+
+// Check returns nil or a *[ValidationError] naming what is wrong with
+// doc under "complaint.decision.remedy.document.": a well-formed kind
+// (see [DocumentKind]), an ID, and lengths that fit the store. The Desk
+// checks a handler's document with it.
+func (doc *RemedyDocument) Check() error {
+	v := &ValidationError{}
+	doc.check(v, complaintPrefix+"decision.remedy.document.")
+	if len(v.Fields) == 0 {
+		return nil
+	}
+	return v
+}
+
+// check adds doc's problems to v under at, with a trailing dot.
+func (doc *RemedyDocument) check(v *ValidationError, at string) {
+	if !doc.Kind.Valid() {
+		v.Add(at+"kind", "document_kind", fmt.Sprintf("%q must be one of %s, or a host kind of lower-case letters, digits, '_', '-' and '.' (at most %d)", doc.Kind, joinPlain(DocumentKinds()), maxDocumentKind))
+	}
+	switch {
+	case strings.TrimSpace(doc.ID) == "":
+		v.Add(at+"id", "required", "is required")
+	case len(doc.ID) > 200:
+		v.Add(at+"id", "max", "must be at most 200 characters")
+	}
+	if len(doc.Label) > 500 {
+		v.Add(at+"label", "max", "must be at most 500 characters")
+	}
 }
 
 // checkMoney checks an amount and its currency under prefix p (with a

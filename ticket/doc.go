@@ -75,14 +75,17 @@
 // accepts reason codes it does not hold yet, and [Catalog.WithReason]
 // adds one. [Complaint.SetCategory] adds a category's template actions,
 // asking the host first; [Complaint.Decide] records a decision and, when a
-// credit is required, a follow-up action for the salesperson; a posted
+// credit is required, a follow-up action for the salesperson (a new
+// decision replaces the open follow-up of the previous one); a posted
 // complaint is immutable and every change fails with [ErrPosted] (see
 // [Complaint.CheckEditable]).
 //
 // The host plugs its ERP in through two one-method interfaces: a
 // [SourceResolver] finds the invoice, order or job a complaint is created
 // from ([Complaint.ApplySource] copies it in), and a [RemedyHandler]
-// carries out the decided remedy. The package only declares them; it
+// carries out the decided remedy and returns the [RemedyDocument] it
+// issued (a credit note, a return, a replacement or repair order, or a
+// kind of the host's own). The package only declares them; it
 // performs no I/O. Reports such as [ComplaintsByReason],
 // [ComplaintsBySeries], [ComplaintsJustified], [TimeToDecision] and
 // [ClaimedAmounts] are pure functions over a slice of complaints, so any

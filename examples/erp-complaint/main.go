@@ -70,7 +70,9 @@ func run(ctx context.Context, w io.Writer, path string) error {
 		r := req.Remedy
 		fmt.Fprintf(w, "   ERP: credit note CN-%s for %s over %s %s (contract %s)\n",
 			req.Complaint.Number, req.Complaint.Customer.Name, r.Amount.StringFixed(2), r.Currency, req.Complaint.Details.Accounting.Contract)
-		return ticket.RemedyResult{Document: &ticket.Reference{Kind: ticket.RefInvoice, ID: "CN-" + req.Complaint.Number, Label: "credit note"}}, nil
+		// A real ERP call passes req.IdempotencyKey on, so that a retried
+		// posting finds this credit note instead of issuing another.
+		return ticket.RemedyResult{Document: &ticket.RemedyDocument{Kind: ticket.DocCreditNote, ID: "CN-" + req.Complaint.Number, Label: "credit note"}}, nil
 	})
 	desk, err := ticketkit.New(ticketkit.Config{Store: store, Clock: clk, Notifier: mailbox, Complaints: &ticketkit.ComplaintConfig{
 		Rules: workflow.ComplaintRules{ClosureReason: true, SupervisorReview: true}, Sources: invoices, Remedies: remedies,

@@ -12,7 +12,10 @@ import (
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
-var _ storage.ComplaintStore = (*Store)(nil)
+var (
+	_ storage.ComplaintStore  = (*Store)(nil)
+	_ storage.ComplaintLocker = (*Store)(nil)
+)
 
 // complaintRow is a row of the complaints table: the JSON of the
 // complaint section, plus copies of the values SQL filters and reports
@@ -129,10 +132,34 @@ func (s *Store) ComplaintCreate(ctx context.Context, c *ticket.Complaint) error 
 // ComplaintGet returns a complaint by ticket ID, or an error wrapping
 // ErrNotFound when the ticket does not exist or is not a complaint.
 func (s *Store) ComplaintGet(ctx context.Context, p storage.TicketGetParams) (*ticket.Complaint, error) {
-	op := "get complaint " + p.ID
+	return s.complaintGet(ctx, "get complaint "+p.ID, p, false)
+}
+
+// ComplaintLock returns a complaint as ComplaintGet does and locks it
+// until the transaction ends. On PostgreSQL its row in the complaints
+// table is read with FOR UPDATE: the row is locked before the ticket
+// row and the SLA row a write of the complaint locks, an order every
+// complaint writer follows (the escalation sweep, which locks SLA and
+// ticket rows, never locks a complaint row). On SQLite a write
+// statement on the row takes the database's write lock first, so that
+// a transaction of another process that did not begin IMMEDIATE still
+// waits here, before reading, rather than fail at its first write.
+func (s *Store) ComplaintLock(ctx context.Context, p storage.TicketGetParams) (*ticket.Complaint, error) {
+	return s.complaintGet(ctx, "lock complaint "+p.ID, p, true)
+}
+
+// complaintGet reads a complaint, locked when lock is set.
+func (s *Store) complaintGet(ctx context.Context, op string, p storage.TicketGetParams, lock bool) (*ticket.Complaint, error) {
 	var c *ticket.Complaint
 	err := s.atomic(ctx, func(s *Store) error {
-		r, err := s.complaintRow(ctx, op, p.TenantID, p.ID)
+		if lock && s.dialect == DialectSQLite && p.TenantID != "" {
+			_, err := s.db.NewRaw("UPDATE ? SET tenant_id = tenant_id WHERE tenant_id = ? AND ticket_id = ?",
+				s.complaintsTable(), p.TenantID, p.ID).Exec(ctx)
+			if err != nil {
+				return translate(op, err)
+			}
+		}
+		r, err := s.complaintRow(ctx, op, p.TenantID, p.ID, lock && s.dialect == DialectPostgres)
 		if err != nil {
 			return err
 		}
@@ -146,16 +173,20 @@ func (s *Store) ComplaintGet(ctx context.Context, p storage.TicketGetParams) (*t
 	return c, err
 }
 
-// complaintRow reads the complaint row of a tenant's ticket.
-func (s *Store) complaintRow(ctx context.Context, op, tenantID, id string) (*complaintRow, error) {
+// complaintRow reads the complaint row of a tenant's ticket, with FOR
+// UPDATE when forUpdate is set.
+func (s *Store) complaintRow(ctx context.Context, op, tenantID, id string, forUpdate bool) (*complaintRow, error) {
 	if tenantID == "" {
 		return nil, errNoTenant(op)
 	}
 	var r complaintRow
-	err := s.db.NewSelect().Model(&r).ModelTableExpr("? AS c", s.complaintsTable()).
+	q := s.db.NewSelect().Model(&r).ModelTableExpr("? AS c", s.complaintsTable()).
 		Where("c.tenant_id = ?", tenantID).
-		Where("c.ticket_id = ?", id).
-		Scan(ctx)
+		Where("c.ticket_id = ?", id)
+	if forUpdate {
+		q = q.For("UPDATE")
+	}
+	err := q.Scan(ctx)
 	if err != nil {
 		return nil, translate(op, err)
 	}
@@ -172,7 +203,7 @@ func (s *Store) ComplaintUpdate(ctx context.Context, c *ticket.Complaint) error 
 		return err
 	}
 	return s.atomic(ctx, func(s *Store) error {
-		old, err := s.complaintRow(ctx, op+" "+c.ID, c.TenantID, c.ID)
+		old, err := s.complaintRow(ctx, op+" "+c.ID, c.TenantID, c.ID, false)
 		if err != nil {
 			return err
 		}

@@ -9,7 +9,10 @@ import (
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
-var _ storage.ComplaintStore = (*Store)(nil)
+var (
+	_ storage.ComplaintStore  = (*Store)(nil)
+	_ storage.ComplaintLocker = (*Store)(nil)
+)
 
 // issuedLayout renders a date of issue as a cursor key that sorts in
 // time order.
@@ -69,6 +72,13 @@ func (x *tx) ComplaintGet(ctx context.Context, p storage.TicketGetParams) (*tick
 		return nil, fmt.Errorf("memory: get complaint %s: %w", p.ID, storage.ErrNotFound)
 	}
 	return c, nil
+}
+
+// ComplaintLock returns a copy of a complaint by ticket ID. A write
+// transaction holds the store's lock, so no other writer runs until it
+// ends.
+func (x *tx) ComplaintLock(ctx context.Context, p storage.TicketGetParams) (*ticket.Complaint, error) {
+	return x.ComplaintGet(ctx, p)
 }
 
 // ComplaintUpdate stores a changed complaint unless the stored one is
@@ -144,6 +154,18 @@ func (s *Store) ComplaintCreate(ctx context.Context, c *ticket.Complaint) error 
 // ComplaintGet returns a copy of a complaint by ticket ID.
 func (s *Store) ComplaintGet(ctx context.Context, p storage.TicketGetParams) (*ticket.Complaint, error) {
 	return read(s, func(x *tx) (*ticket.Complaint, error) { return x.ComplaintGet(ctx, p) })
+}
+
+// ComplaintLock returns a copy of a complaint by ticket ID, in a write
+// transaction of its own.
+func (s *Store) ComplaintLock(ctx context.Context, p storage.TicketGetParams) (*ticket.Complaint, error) {
+	var c *ticket.Complaint
+	err := s.write(ctx, func(x *tx) error {
+		var err error
+		c, err = x.ComplaintLock(ctx, p)
+		return err
+	})
+	return c, err
 }
 
 // ComplaintUpdate stores a changed complaint unless the stored one is

@@ -3,6 +3,7 @@ package storagetest
 import (
 	"context"
 	"encoding/json"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,7 +17,10 @@ import (
 // RunComplaint runs the conformance suite of the optional
 // [storage.ComplaintStore] against the stores newStore returns, which
 // must implement it (the test fails otherwise). Its subtests run in
-// parallel, each on a fresh store, as [Run]'s do.
+// parallel, each on a fresh store, as [Run]'s do. A store whose
+// transactions implement the optional [storage.ComplaintLocker] is
+// checked to hold a second locker off until the first commits; one that
+// does not is reported in the test log.
 func RunComplaint(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	t.Helper()
 	s := suite{newStore: newStore}
@@ -224,6 +228,47 @@ func (s suite) complaint(t *testing.T) {
 		require.NoError(t, err)
 		require.False(t, got.Details.Posted)
 		require.Equal(t, int64(1), got.Version)
+	})
+
+	t.Run("LockWaitsForTheHolderAndReadsWhatItCommitted", func(t *testing.T) {
+		t.Parallel()
+		st, cs := s.complaintStore(t)
+		c := newComplaint(tenantA, 0)
+		mustCreateComplaint(t, st, c)
+		key := storage.TicketGetParams{TenantID: tenantA, ID: c.ID}
+		if _, ok := cs.(storage.ComplaintLocker); !ok {
+			t.Logf("%T does not implement the optional storage.ComplaintLocker: its transactions must run complaint writers one at a time", cs)
+			return
+		}
+		plain := newTicket(tenantA)
+		mustCreate(t, st, plain)
+		_, err := cs.(storage.ComplaintLocker).ComplaintLock(ctx, storage.TicketGetParams{TenantID: tenantA, ID: plain.ID})
+		require.ErrorIs(t, err, storage.ErrNotFound)
+
+		var wg sync.WaitGroup
+		var second *ticket.Complaint
+		var secondErr error
+		err = st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+			held, err := tx.(storage.ComplaintLocker).ComplaintLock(ctx, key)
+			if err != nil {
+				return err
+			}
+			wg.Go(func() {
+				secondErr = st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+					var err error
+					second, err = tx.(storage.ComplaintLocker).ComplaintLock(ctx, key)
+					return err
+				})
+			})
+			time.Sleep(100 * time.Millisecond) // let the second locker reach the lock
+			held.Subject = "changed while locked"
+			return tx.(storage.ComplaintStore).ComplaintUpdate(ctx, held)
+		})
+		require.NoError(t, err)
+		wg.Wait()
+		require.NoError(t, secondErr)
+		require.Equal(t, "changed while locked", second.Subject, "the second locker waited for the first to commit")
+		require.Equal(t, int64(2), second.Version)
 	})
 
 	t.Run("ListFiltersAndPagesByDateOfIssue", func(t *testing.T) {

@@ -1,0 +1,62 @@
+package ticketkit_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// A store whose transactions lack the complaint capability (issue 12,
+// item 18), on every backend.
+
+// txHidingStore decorates a store whose RunInTx hands out a Tx that
+// keeps only the storage.Tx methods, as a tracing decorator that does
+// not forward optional capabilities does.
+type txHidingStore struct {
+	storage.Store
+	storage.ComplaintStore
+}
+
+// RunInTx hides the complaint methods of the transaction.
+func (s txHidingStore) RunInTx(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) error {
+	return s.Store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		return fn(ctx, struct{ storage.Tx }{tx})
+	})
+}
+
+// TestComplaints_DecoratedTxWithoutTheCapabilityIsAnError: the Desk
+// answers ErrComplaintsUnsupported where it used to panic on an
+// unchecked type assertion.
+func TestComplaints_DecoratedTxWithoutTheCapabilityIsAnError(t *testing.T) {
+	ctx := context.Background()
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			cs, ok := st.(storage.ComplaintStore)
+			require.True(t, ok)
+			desk, err := ticketkit.New(ticketkit.Config{Store: txHidingStore{Store: st, ComplaintStore: cs}, Complaints: &ticketkit.ComplaintConfig{}})
+			require.NoError(t, err, "the store itself keeps complaints")
+			tk, err := desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "plain"})
+			require.NoError(t, err)
+			require.NotPanics(t, func() {
+				_, err = desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusInProgress})
+			})
+			require.ErrorIs(t, err, ticketkit.ErrComplaintsUnsupported)
+			require.ErrorIs(t, err, storage.ErrComplaintsUnsupported)
+			require.NotPanics(t, func() {
+				_, err = desk.OpenComplaint(ctx, agent, ticketkit.ComplaintParams{
+					Subject: "x", Reason: "CR02", RemedySought: ticket.RemedyRefund, Customer: ticket.Customer{ID: "C-1"},
+				})
+			})
+			require.ErrorIs(t, err, ticketkit.ErrComplaintsUnsupported)
+
+			_, err = ticketkit.New(ticketkit.Config{Store: struct{ storage.Store }{st}, Complaints: &ticketkit.ComplaintConfig{}})
+			require.ErrorIs(t, err, ticketkit.ErrComplaintsUnsupported, "New checks the store")
+		})
+	}
+}
