@@ -79,6 +79,14 @@ type Config struct {
 	// implement storage.ComplaintStore. Default: none; the complaint
 	// methods return ErrComplaintsOff.
 	Complaints *ComplaintConfig
+
+	// Customers supplies the contact data of customers who open tickets
+	// themselves: for a customer actor, [Desk.Open] asks it for the
+	// actor's CustomerID and its answer replaces the name, email and
+	// mobile of OpenParams.Customer, so that mail goes only where the
+	// host says. Default: none; a customer actor may then set no email
+	// or mobile (see [OpenParams].Customer).
+	Customers CustomerDirectory
 }
 
 // Desk is the entry point of ticketkit: every use case (opening,
@@ -101,6 +109,7 @@ type Desk struct {
 	wakeStatus string
 	reopen     time.Duration
 	complaints *complaints
+	customers  CustomerDirectory
 }
 
 // New validates cfg and returns a Desk.
@@ -124,6 +133,7 @@ func New(cfg Config) (*Desk, error) {
 		autoClose:  cfg.AutoCloseAfter,
 		wakeStatus: cfg.WakeStatus,
 		reopen:     cfg.ReopenWithin,
+		customers:  cfg.Customers,
 	}
 	if d.catalog == nil {
 		switch {

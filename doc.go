@@ -56,6 +56,18 @@
 // may only take the status changes the workflow grants their role (none,
 // by default). [Desk.Transitions] lists the changes an actor may take.
 //
+// Input from a customer is never trusted for a privileged effect. A
+// customer who opens a ticket may not set its priority, department,
+// assignee, tags or internal custom fields, and an internal field marked
+// Required is not required of them; their contact data comes from the
+// host's Config.Customers, which replaces what they typed, and without
+// it a customer-typed email or mobile, and any address of a contact they
+// name, is refused. Each refusal is a *[ValidationError] field with rule
+// "forbidden" (see [OpenParams]). Host code that opens a ticket for a
+// customer with data of its own, such as the mail intake with the
+// sender's address, says so with OpenParams.Vouched. The SLA tier is the
+// host's to set.
+//
 // # SLA and escalation
 //
 // With Config.SLA set, every change runs the ticket's SLA clocks in its
