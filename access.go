@@ -2,9 +2,13 @@ package ticketkit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
+	"slices"
+	"strings"
 
+	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/ticket"
 )
@@ -106,4 +110,81 @@ func (d *Desk) complaintView(a ticket.Actor, c *ticket.Complaint) *ticket.Compla
 		det.Decision.Remedy.Notes = ""
 	}
 	return out
+}
+
+// customerHistory lists the history fields a customer may see.
+var customerHistory = []string{
+	ticket.FieldCreated, ticket.FieldStatus, ticket.FieldPriority, ticket.FieldCategory, ticket.FieldSubject,
+}
+
+// messagesView returns ms as the actor may see them. Staff see the
+// messages as they are. Customers get copies in which an author who is
+// not on the customer's side (staff, the system) is shown by the display
+// name of staffNamer instead of a user ID. Which kinds a customer may
+// read is the store query's business (visibleKinds).
+func (d *Desk) messagesView(ctx context.Context, a ticket.Actor, ms []*ticket.Message) []*ticket.Message {
+	if a.Role != ticket.RoleCustomer {
+		return ms
+	}
+	name := d.staffNamer(ctx, a.TenantID)
+	out := make([]*ticket.Message, len(ms))
+	for i, m := range ms {
+		c := m.Clone()
+		if c.AuthorRole != ticket.RoleCustomer {
+			c.AuthorName, c.AuthorID = name(c.AuthorID), ""
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// eventsView returns a ticket's history as the actor may see it. Staff
+// see every event as it is. Customers get copies of the events of the
+// fields in customerHistory only, in which an actor who is not on the
+// customer's side is shown by the display name of staffNamer instead of
+// a user ID.
+func (d *Desk) eventsView(ctx context.Context, a ticket.Actor, events []*ticket.Event) []*ticket.Event {
+	if a.Role != ticket.RoleCustomer {
+		return events
+	}
+	name := d.staffNamer(ctx, a.TenantID)
+	var out []*ticket.Event
+	for _, e := range events {
+		if !slices.Contains(customerHistory, e.Field) {
+			continue
+		}
+		c := *e
+		if c.ActorRole != ticket.RoleCustomer {
+			c.ActorName, c.ActorID = name(c.ActorID), ""
+		}
+		out = append(out, &c)
+	}
+	return out
+}
+
+// staffNamer returns the function that names a staff user of a tenant
+// for customers: the Name Config.Staff gives, or Config.StaffLabel when
+// there is no Staff directory, it does not know the user or it gives no
+// name. It asks about each user once. A failed look-up shows the label
+// and is logged: a customer's read does not fail because the host's
+// directory does.
+func (d *Desk) staffNamer(ctx context.Context, tenantID string) func(userID string) string {
+	names := make(map[string]string)
+	return func(userID string) string {
+		if name, ok := names[userID]; ok {
+			return name
+		}
+		name := d.staffLabel
+		if d.staff != nil && userID != "" {
+			r, err := d.staff.User(ctx, tenantID, userID)
+			switch {
+			case err == nil && strings.TrimSpace(r.Name) != "":
+				name = strings.TrimSpace(r.Name)
+			case err != nil && !errors.Is(err, notify.ErrUnknownUser):
+				d.log.WarnContext(ctx, "ticketkit: could not look up a staff display name", "tenant", tenantID, "err", err)
+			}
+		}
+		names[userID] = name
+		return name
+	}
 }

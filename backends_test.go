@@ -119,10 +119,10 @@ func TestConcurrentTransitionsOfOneVersionExactlyOneWins(t *testing.T) {
 func TestDeskScenarioOnEveryBackend(t *testing.T) {
 	for _, b := range backends() {
 		t.Run(b.Name, func(t *testing.T) {
-			desk, err := ticketkit.New(ticketkit.Config{Store: b.Open(t)})
+			desk, err := ticketkit.New(ticketkit.Config{Store: b.Open(t), Customers: customerDirectory})
 			require.NoError(t, err)
 			ctx := context.Background()
-			tk, err := desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Kettle 100% dead", Customer: ticket.Customer{Email: "Jane@Example.com", Mobile: "+33 6 12 34 56 78"}})
+			tk, err := desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Kettle 100% dead"})
 			require.NoError(t, err)
 			_, err = desk.Reply(ctx, agent, ticketkit.MessageParams{TicketID: tk.ID, Body: "On it"})
 			require.NoError(t, err)

@@ -1,9 +1,11 @@
 package ticketkit
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/ticketkit/ticketkit/blob"
@@ -94,10 +96,31 @@ type Config struct {
 	// implement storage.ComplaintStore. Default: none; the complaint
 	// methods return ErrComplaintsOff.
 	Complaints *ComplaintConfig
+
+	// Customers supplies the contact data of customers who open tickets
+	// themselves: for a customer actor, [Desk.Open] asks it for the
+	// actor's CustomerID and its answer replaces the name, email and
+	// mobile of OpenParams.Customer, so that mail goes only where the
+	// host says. Default: none; a customer actor may then set no email
+	// or mobile (see [OpenParams].Customer).
+	Customers CustomerDirectory
+	// Staff supplies the display names customers see for staff users
+	// (message authors, history actors) instead of their user IDs; only
+	// the Name of its answer is used, so the notify.Directory given to
+	// the notification resolver serves. Default: none; customers see
+	// StaffLabel.
+	Staff notify.Directory
+	// StaffLabel is what customers see for a staff user that Staff does
+	// not name (or for every staff user without Staff). Default
+	// [StaffLabelDefault].
+	StaffLabel string
 }
 
 // DefaultInlineTimeout is the default of [Config].InlineTimeout.
 const DefaultInlineTimeout = 5 * time.Second
+
+// StaffLabelDefault is the default of [Config].StaffLabel.
+const StaffLabelDefault = "Support team"
 
 // Desk is the entry point of ticketkit: every use case (opening,
 // searching, transitioning, assigning, replying, reading history) is a
@@ -120,6 +143,9 @@ type Desk struct {
 	wakeStatus string
 	reopen     time.Duration
 	complaints *complaints
+	customers  CustomerDirectory
+	staff      notify.Directory
+	staffLabel string
 }
 
 // New validates cfg and returns a Desk.
@@ -142,6 +168,9 @@ func New(cfg Config) (*Desk, error) {
 		autoClose:  cfg.AutoCloseAfter,
 		wakeStatus: cfg.WakeStatus,
 		reopen:     cfg.ReopenWithin,
+		customers:  cfg.Customers,
+		staff:      cfg.Staff,
+		staffLabel: cmp.Or(strings.TrimSpace(cfg.StaffLabel), StaffLabelDefault),
 	}
 	if d.catalog == nil {
 		switch {

@@ -52,9 +52,25 @@
 // Every call is scoped to the actor's tenant. Customers see only their own
 // tickets (others are reported as not found), never see internal notes
 // nor the help desk's internals of a ticket (assignee, tags, action plan,
-// SLA state, internal custom fields), may not assign or edit tickets and
-// may only take the status changes the workflow grants their role (none,
-// by default). [Desk.Transitions] lists the changes an actor may take.
+// SLA state, internal custom fields), nor staff user IDs: staff authors
+// of messages and actors in the history are shown by the display name
+// Config.Staff gives, or Config.StaffLabel, and the notification data
+// written for the customer names no staff user. Customers may not
+// assign or edit tickets and may only take the status changes the
+// workflow grants their role (none, by default). [Desk.Transitions]
+// lists the changes an actor may take.
+//
+// Input from a customer is never trusted for a privileged effect. A
+// customer who opens a ticket may not set its priority, department,
+// assignee, tags or internal custom fields, and an internal field marked
+// Required is not required of them; their contact data comes from the
+// host's Config.Customers, which replaces what they typed, and without
+// it a customer-typed email or mobile, and any address of a contact they
+// name, is refused. Each refusal is a *[ValidationError] field with rule
+// "forbidden" (see [OpenParams]). Host code that opens a ticket for a
+// customer with data of its own, such as the mail intake with the
+// sender's address, says so with OpenParams.Vouched. The SLA tier is the
+// host's to set.
 //
 // # SLA and escalation
 //

@@ -198,7 +198,8 @@ type MessagePage struct {
 }
 
 // Messages lists messages the actor may read: for customers, the
-// non-internal messages of their own tickets.
+// non-internal messages of their own tickets, with staff authors shown
+// by display name (Config.Staff), never by user ID.
 func (d *Desk) Messages(ctx context.Context, actor ticket.Actor, p MessageListParams) (*MessagePage, error) {
 	if err := checkActor(actor); err != nil {
 		return nil, err
@@ -232,7 +233,7 @@ func (d *Desk) Messages(ctx context.Context, actor ticket.Actor, p MessageListPa
 	if err != nil {
 		return nil, wrapList("messages", err)
 	}
-	return &MessagePage{Messages: res.Messages, Next: res.Next}, nil
+	return &MessagePage{Messages: d.messagesView(ctx, actor, res.Messages), Next: res.Next}, nil
 }
 
 // visibleKinds removes internal kinds from a customer's request; an

@@ -14,24 +14,47 @@ import (
 
 // OpenParams is what a new ticket is opened with. Codes refer to the
 // desk's catalog; empty codes take the catalog's defaults.
+//
+// What a customer may set: when the actor is a customer, the staff-owned
+// properties (Priority, Department, Assignee, Tags, internal Fields) and
+// contact addresses the host did not supply (Customer.Email,
+// Customer.Mobile, Contacts' Email and Phone) are refused with a
+// *ValidationError naming each field with rule "forbidden"; nothing is
+// silently dropped, except that Config.Customers, when set, replaces the
+// customer's contact data, and Vouched keeps what the host vouches for.
+// Tier is the host's to set, also for a customer's ticket.
 type OpenParams struct {
 	Subject     string `json:"subject" validate:"required,max=200"`
 	Description string `json:"description,omitempty" validate:"max=20000"`
-	// Priority defaults to the catalog's default priority.
+	// Priority defaults to the catalog's default priority. It selects
+	// the SLA policy: customers may not set it.
 	Priority string `json:"priority,omitempty"`
 	Category string `json:"category,omitempty"`
-	// Department defaults to the category's department.
+	// Department defaults to the category's department. Customers may
+	// not set it.
 	Department string         `json:"department,omitempty"`
 	Channel    ticket.Channel `json:"channel,omitempty" validate:"omitempty,channel"`
-	// Customer is the party the ticket is about. For a customer actor,
-	// Customer.ID is always the actor's CustomerID.
-	Customer   ticket.Customer    `json:"customer"`
+	// Customer is the party the ticket is about, and who gets its mail.
+	// For a customer actor, Customer.ID is always the actor's CustomerID
+	// and the contact data comes from the host, never from what the
+	// customer typed: with Config.Customers, its answer replaces Name,
+	// Email and Mobile; without it, an Email or Mobile is refused
+	// (customer.email, customer.mobile: rule "forbidden") and only the
+	// Name is kept. Staff set it as they like.
+	Customer ticket.Customer `json:"customer"`
+	// Contacts are people on the customer's side. A customer actor may
+	// name contacts but give them no address: contacts[i].email and
+	// contacts[i].phone are refused ("forbidden").
 	Contacts   []ticket.Contact   `json:"contacts,omitempty" validate:"max=20,dive"`
 	References []ticket.Reference `json:"references,omitempty" validate:"max=50,dive"`
 	// Assignee is a host user ID. Customers may not set it.
-	Assignee string            `json:"assignee,omitempty" validate:"max=200"`
-	Tags     []string          `json:"tags,omitempty" validate:"max=50,dive,required,max=50"`
-	Fields   map[string]string `json:"fields,omitempty"`
+	Assignee string `json:"assignee,omitempty" validate:"max=200"`
+	// Tags are the help desk's labels. Customers may not set them.
+	Tags []string `json:"tags,omitempty" validate:"max=50,dive,required,max=50"`
+	// Fields holds custom field values. Customers may not set internal
+	// fields (FieldDef.Internal), and an internal field marked Required
+	// is not required of them: staff fill it in later.
+	Fields map[string]string `json:"fields,omitempty"`
 	// Reason is a complaint reason code from the catalog.
 	Reason string `json:"reason,omitempty"`
 	// Tier is the customer's service tier, such as "gold", that SLA
@@ -50,6 +73,15 @@ type OpenParams struct {
 	// Inbound, for a mail intake, is the claim of the message that opens
 	// the ticket, completed in the same transaction (see InboundClaim).
 	Inbound *InboundClaim `json:"-"`
+	// Vouched, for host code that opens a ticket on a customer's behalf
+	// with data of its own, says the host vouches for Customer, Contacts
+	// and Department: it took them from its records or its routing (a
+	// mail intake: the sender's address and the route's department),
+	// not from what the customer typed. They are then kept as given,
+	// without asking Config.Customers; Customer.ID is still the actor's
+	// CustomerID, and the other staff-owned properties are still
+	// refused. Never set it from a request: httpapi never does.
+	Vouched bool `json:"-"`
 }
 
 // Open opens a ticket: it validates p, draws the ticket's number, and
@@ -61,7 +93,7 @@ func (d *Desk) Open(ctx context.Context, actor ticket.Actor, p OpenParams) (*tic
 		return nil, err
 	}
 	now := d.now()
-	t, err := d.newTicket(actor, p, now)
+	t, err := d.newTicket(ctx, actor, p, now)
 	if err != nil {
 		return nil, err
 	}
@@ -135,23 +167,24 @@ func (d *Desk) create(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *b
 	return nil
 }
 
-// newTicket validates p and builds the ticket it describes.
-func (d *Desk) newTicket(actor ticket.Actor, p OpenParams, now time.Time) (*ticket.Ticket, error) {
+// newTicket validates p and builds the ticket it describes, applying
+// to a customer actor the rule of what a customer may set
+// (customerOpen).
+func (d *Desk) newTicket(ctx context.Context, actor ticket.Actor, p OpenParams, now time.Time) (*ticket.Ticket, error) {
 	v := asValidation(ticket.Validate(p))
+	fieldErrs := d.catalog.ValidateFields(p.Fields)
 	if actor.Role == ticket.RoleCustomer {
-		if p.Assignee != "" {
-			v.Add("assignee", "forbidden", "may not be set by a customer")
+		var err error
+		if p, err = d.customerOpen(ctx, actor, p, v); err != nil {
+			return nil, err
 		}
-		p.Customer.ID = actor.CustomerID
-		if p.Channel == "" {
-			p.Channel = ticket.ChannelPortal
-		}
+		fieldErrs = d.customerFieldErrors(fieldErrs)
 	}
 	t, cat := newTicketCore(d.catalog, actor, p, now)
 	v.Fields = append(v.Fields, d.catalog.CheckRefs(ticket.Refs{
 		Priority: t.Priority, Category: t.Category, Department: t.Department, Reason: t.Reason,
 	})...)
-	v.Fields = append(v.Fields, d.catalog.ValidateFields(p.Fields)...)
+	v.Fields = append(v.Fields, fieldErrs...)
 	d.checkFileCount(v, len(p.Attachments))
 	t.Customer = d.normalizeCustomer(t.Customer, "customer", v)
 	if err := failed(v); err != nil {

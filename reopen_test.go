@@ -42,7 +42,8 @@ func TestCustomerReplyAfterTheWindowOpensAFollowUp(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			s := newSLADesk(t, b.Open(t), func(c *ticketkit.Config) { c.ReopenWithin = 72 * time.Hour })
 			ctx := context.Background()
-			tk, err := s.desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Late parcel", Priority: ticket.PriorityHigh, Tier: "gold"})
+			tk, err := s.desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "Late parcel", Priority: ticket.PriorityHigh, Tier: "gold",
+				Customer: ticket.Customer{ID: customer.CustomerID}})
 			require.NoError(t, err)
 			s.at(1)
 			s.move(t, tk.ID, ticket.StatusResolved)

@@ -203,13 +203,9 @@ func (d *Desk) GetByNumber(ctx context.Context, actor ticket.Actor, number strin
 	return d.view(actor, t), nil
 }
 
-// customerHistory lists the history fields a customer may see.
-var customerHistory = []string{
-	ticket.FieldCreated, ticket.FieldStatus, ticket.FieldPriority, ticket.FieldCategory, ticket.FieldSubject,
-}
-
 // History returns a ticket's history, oldest first. Customers see the
-// creation and the changes of status, priority, category and subject.
+// creation and the changes of status, priority, category and subject,
+// with staff shown by display name (Config.Staff), never by user ID.
 func (d *Desk) History(ctx context.Context, actor ticket.Actor, ticketID string) ([]*ticket.Event, error) {
 	if err := checkActor(actor); err != nil {
 		return nil, err
@@ -221,8 +217,5 @@ func (d *Desk) History(ctx context.Context, actor ticket.Actor, ticketID string)
 	if err != nil {
 		return nil, fmt.Errorf("ticketkit: history of %q: %w", ticketID, err)
 	}
-	if actor.Role == ticket.RoleCustomer {
-		events = slices.DeleteFunc(events, func(e *ticket.Event) bool { return !slices.Contains(customerHistory, e.Field) })
-	}
-	return events, nil
+	return d.eventsView(ctx, actor, events), nil
 }

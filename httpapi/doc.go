@@ -60,8 +60,10 @@
 // change fails with 409 and nothing is changed.
 //
 // A message is {"id", "ticket_id", "kind" (customer, reply, note or
-// system), "type", "author_id", "author_role", "body", "attachments":
-// [{"id", "name", "content_type", "size", "sha256"}], "created_at"}.
+// system), "type", "author_id", "author_role", "author_name" (for
+// customers, a staff author's display name instead of author_id),
+// "body", "attachments": [{"id", "name", "content_type", "size",
+// "sha256"}], "created_at"}.
 // POST /tickets/{id}/messages takes {"kind": "reply" or "note", "body",
 // "type"} as JSON, or the same fields as multipart/form-data with any
 // number of files in the field "attachments", limited together to

@@ -24,6 +24,7 @@ type messageView struct {
 	Type        string           `json:"type,omitempty"`
 	AuthorID    string           `json:"author_id,omitempty"`
 	AuthorRole  string           `json:"author_role,omitempty"`
+	AuthorName  string           `json:"author_name,omitempty"`
 	Body        string           `json:"body"`
 	Attachments []attachmentView `json:"attachments"`
 	CreatedAt   time.Time        `json:"created_at"`
@@ -41,7 +42,7 @@ type attachmentView struct {
 func viewMessage(m *ticket.Message) messageView {
 	v := messageView{
 		ID: m.ID, TicketID: m.TicketID, Kind: string(m.Kind), Type: m.Type,
-		AuthorID: m.AuthorID, AuthorRole: string(m.AuthorRole), Body: m.Body,
+		AuthorID: m.AuthorID, AuthorRole: string(m.AuthorRole), AuthorName: m.AuthorName, Body: m.Body,
 		Attachments: make([]attachmentView, len(m.Attachments)), CreatedAt: m.CreatedAt,
 	}
 	for i, a := range m.Attachments {

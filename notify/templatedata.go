@@ -11,6 +11,14 @@ import (
 // TemplateData is what notification templates are executed with. Labels
 // are in the recipient's locale; codes without a catalog entry are shown
 // as they are.
+//
+// For the customer (ForCustomer), the data names no staff user, so that
+// no template, built in or the host's, can show one: Ticket and
+// Event.Ticket are copies without the assignee, the creator and the
+// action owners; a staff or system author of Message and the actor of
+// Event lose their IDs; Event.Changes, the Notify list of
+// Event.Escalation and the assignees of a [KindAssigned] event are left
+// out; OpenedBy is empty.
 type TemplateData struct {
 	// Event is the event being sent.
 	Event Event
@@ -37,7 +45,8 @@ type TemplateData struct {
 	Subject string
 	// CustomerName is the customer's name.
 	CustomerName string
-	// OpenedBy is the ID of the user who opened the ticket.
+	// OpenedBy is the ID of the user who opened the ticket; empty for
+	// the customer, who is never shown a user ID.
 	OpenedBy string
 	// OpenedAt is when the ticket was opened.
 	OpenedAt time.Time
@@ -59,7 +68,7 @@ type TemplateData struct {
 	Department string
 	// From and To are the labels of the old and new status of a
 	// [KindStatusChanged] or [KindClosed] event, and the old and new
-	// assignee IDs of a [KindAssigned] event.
+	// assignee IDs of a [KindAssigned] event (empty for the customer).
 	From string
 	To   string
 
@@ -90,6 +99,9 @@ func newTemplateData(e Event, r Recipient, c *ticket.Catalog, locale, variant st
 		From:         e.From,
 		To:           e.To,
 		loc:          loc,
+	}
+	if d.ForCustomer {
+		d.hideStaff()
 	}
 	if ref, ok := t.Reference(ticket.RefOrder); ok {
 		d.Order = ref.ID
@@ -126,6 +138,34 @@ func newTemplateData(e Event, r Recipient, c *ticket.Catalog, locale, variant st
 		d.From, d.To = statusLabel(e.From), statusLabel(e.To)
 	}
 	return d
+}
+
+// hideStaff removes from d, written for the customer, every host user
+// ID of a staff member: see [TemplateData].
+func (d *TemplateData) hideStaff() {
+	t := d.Ticket.Clone()
+	t.Assignee, t.CreatedBy = "", ""
+	for i := range t.Actions {
+		t.Actions[i].Owner = ""
+	}
+	d.Ticket, d.Event.Ticket, d.OpenedBy = t, t, ""
+	if m := d.Message; m != nil && m.AuthorRole != ticket.RoleCustomer {
+		m = m.Clone()
+		m.AuthorID = ""
+		d.Message, d.Event.Message = m, m
+	}
+	if d.Event.Actor.Role != ticket.RoleCustomer {
+		d.Event.Actor.ID = ""
+	}
+	d.Event.Changes = nil
+	if esc := d.Event.Escalation; esc != nil {
+		c := *esc
+		c.Notify = nil
+		d.Event.Escalation = &c
+	}
+	if d.Event.Kind == KindAssigned {
+		d.From, d.To, d.Event.From, d.Event.To = "", "", "", ""
+	}
 }
 
 // Date formats tm in the templates' time zone and the recipient's

@@ -23,9 +23,13 @@ func inLocale(r notify.Recipient, locale string) notify.Recipient {
 
 // facts are the strings every default message states, per locale.
 var facts = map[string][]string{
-	"en": {"TK-2026-000042", "Kettle stopped working", "March 5, 2026 at 14:30 UTC", "by agent-7", "Marie Curie", "Order", "10045", "March 6, 2026 at 09:15 UTC", "Priority", "High"},
-	"fr": {"TK-2026-000042", "Kettle stopped working", "5 mars 2026 à 14:30 UTC", "par agent-7", "Marie Curie", "Commande", "10045", "6 mars 2026 à 09:15 UTC", "Priorité", "Haute"},
+	"en": {"TK-2026-000042", "Kettle stopped working", "March 5, 2026 at 14:30 UTC", "Marie Curie", "Order", "10045", "March 6, 2026 at 09:15 UTC", "Priority", "High"},
+	"fr": {"TK-2026-000042", "Kettle stopped working", "5 mars 2026 à 14:30 UTC", "Marie Curie", "Commande", "10045", "6 mars 2026 à 09:15 UTC", "Priorité", "Haute"},
 }
+
+// openedBy is who opened the ticket, as staff messages state it; the
+// customer's never name a staff user.
+var openedBy = map[string]string{"en": "by agent-7", "fr": "par agent-7"}
 
 func TestDefaultTemplatesStateTheFacts(t *testing.T) {
 	t.Parallel()
@@ -117,6 +121,12 @@ func TestDefaultTemplatesStateTheFacts(t *testing.T) {
 					require.Contains(t, got.Subject+"\n"+got.HTML, want)
 				}
 				require.Contains(t, got.HTML, `<html lang="`+locale+`">`)
+				if tt.to.Audience == notify.AudienceCustomer {
+					require.NotContains(t, got.Subject+got.Text+got.HTML, "agent-7")
+				} else {
+					require.Contains(t, got.Text, openedBy[locale])
+					require.Contains(t, got.HTML, openedBy[locale])
+				}
 			})
 		}
 	}

@@ -15,6 +15,10 @@ type Event struct {
 	Field     string    `json:"field"`
 	Old       string    `json:"old,omitempty"`
 	New       string    `json:"new,omitempty"`
+	// ActorName is the display name customers see for a staff
+	// actor, whose ActorID they are not shown. It is set only on the
+	// copies the Desk returns to customers and never stored.
+	ActorName string `json:"actor_name,omitempty"`
 }
 
 // History field names. Each tracked change of a ticket produces one

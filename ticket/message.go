@@ -20,6 +20,10 @@ type Message struct {
 	Body        string       `json:"body"`
 	Attachments []Attachment `json:"attachments,omitempty"`
 	CreatedAt   time.Time    `json:"created_at"`
+	// AuthorName is the display name customers see for a staff
+	// author, whose AuthorID they are not shown. It is set only on the
+	// copies the Desk returns to customers and never stored.
+	AuthorName string `json:"author_name,omitempty"`
 }
 
 // Attachment describes a file attached to a message. The content lives in

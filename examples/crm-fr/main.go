@@ -114,8 +114,15 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	}
 	mailbox := notifytest.NewMailbox(&notify.Resolver{Catalog: catalog, Rules: rules, DefaultLocale: "fr"}, templates, catalog)
 	clk := clock.NewFake(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+	// The CRM's accounts give a portal customer's name and address.
+	accounts := ticketkit.CustomerDirectoryFunc(func(_ context.Context, _, customerID string) (ticket.Customer, error) {
+		if customerID == "ACC-001" {
+			return ticket.Customer{Name: "Marie Dupont", Email: "marie@dupont.example"}, nil
+		}
+		return ticket.Customer{}, nil
+	})
 	desk, err := ticketkit.New(ticketkit.Config{Store: store, Catalog: catalog, Notifier: mailbox, Clock: clk,
-		Blobs: blob.NewMemory(blob.Config{})})
+		Blobs: blob.NewMemory(blob.Config{}), Customers: accounts})
 	if err != nil {
 		return err
 	}
@@ -144,10 +151,16 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	}
 	var first *ticket.Ticket
 	for _, o := range opened {
-		t, err := desk.Open(ctx, o.actor, ticketkit.OpenParams{Subject: o.subject, Channel: o.channel,
+		p := ticketkit.OpenParams{Subject: o.subject, Channel: o.channel,
 			Category: ticket.CategoryProblem, Customer: marie,
 			Contacts:   []ticket.Contact{{Name: "Paul Martin", Role: "technicien sur site", Email: "paul@dupont.example"}},
-			References: refs(o.product, o.serial)})
+			References: refs(o.product, o.serial)}
+		if o.actor.Role == ticket.RoleCustomer {
+			// From the portal, the accounts give Marie's data; the
+			// contacts a customer names carry no address.
+			p.Customer, p.Contacts = ticket.Customer{}, []ticket.Contact{{Name: "Paul Martin", Role: "technicien sur site"}}
+		}
+		t, err := desk.Open(ctx, o.actor, p)
 		if err != nil {
 			return err
 		}

@@ -60,6 +60,20 @@ func demoUsers() []demoUser {
 	}
 }
 
+// demoCustomers is the Desk's Config.Customers of the demo: a customer's
+// name and email come from the demo's users, never from the page, so a
+// customer cannot have the desk mail someone else.
+func demoCustomers(users []demoUser) ticketkit.CustomerDirectory {
+	return ticketkit.CustomerDirectoryFunc(func(_ context.Context, tenantID, customerID string) (ticket.Customer, error) {
+		for _, u := range users {
+			if u.actor.Role == ticket.RoleCustomer && u.actor.TenantID == tenantID && u.actor.CustomerID == customerID {
+				return ticket.Customer{Name: u.Name, Email: u.Email}, nil
+			}
+		}
+		return ticket.Customer{}, nil
+	})
+}
+
 // demoAuthenticate is the httpapi Config.Authenticate of the demo: it
 // trusts the X-Demo-User header and maps it to the user's Actor, and
 // refuses a missing or unknown value, which httpapi answers with 401.
@@ -113,15 +127,16 @@ func (a *app) init(store *bunstore.Store, logger *slog.Logger) error {
 	// No Notifier and no Dispatcher: the notifications the Desk writes
 	// wait in the outbox. Attachments live in memory, so they are lost
 	// when the server stops even with a database file.
+	users := demoUsers()
 	desk, err := ticketkit.New(ticketkit.Config{
-		Store:  store,
-		Blobs:  blob.NewMemory(blob.Config{}),
-		Logger: logger,
+		Store:     store,
+		Blobs:     blob.NewMemory(blob.Config{}),
+		Logger:    logger,
+		Customers: demoCustomers(users),
 	})
 	if err != nil {
 		return err
 	}
-	users := demoUsers()
 	api, err := httpapi.New(httpapi.Config{
 		Desk:          desk,
 		Authenticate:  demoAuthenticate(users),

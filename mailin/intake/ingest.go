@@ -165,6 +165,7 @@ func (i *Intake) open(ctx context.Context, in mailin.Inbound, route mailin.Route
 		Channel:     ticket.ChannelEmail,
 		Customer:    cust,
 		Inbound:     inbound,
+		Vouched:     true, // the sender's address and the route's department
 	}
 	if len(in.Parts) > 0 || len(in.Text) > maxDescription {
 		p.Message, p.Attachments = body(in, false), attachments(in)

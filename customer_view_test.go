@@ -1,0 +1,159 @@
+package ticketkit_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/notify"
+	"github.com/ticketkit/ticketkit/notify/notifytest"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// Staff of the view tests, with IDs no other text contains: Ann is in
+// the host's staff directory, Raj is not.
+var (
+	ann = ticketkit.Actor{ID: "stf-ann-4711", Role: ticket.RoleAgent, TenantID: "acme"}
+	raj = ticketkit.Actor{ID: "stf-raj-0815", Role: ticket.RoleSupervisor, TenantID: "acme"}
+)
+
+// staffDirectory names Ann and does not know anyone else.
+var staffDirectory = notify.DirectoryFunc(func(_ context.Context, tenantID, userID string) (notify.Recipient, error) {
+	if tenantID == "acme" && userID == ann.ID {
+		return notify.Recipient{Name: "Ann", Address: "ann@desk.example"}, nil
+	}
+	return notify.Recipient{}, fmt.Errorf("%s: %w", userID, notify.ErrUnknownUser)
+})
+
+// requireNoStaffID fails when the JSON of v carries a staff user ID.
+func requireNoStaffID(t *testing.T, what string, v any) {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	for _, id := range []string{ann.ID, raj.ID} {
+		require.NotContains(t, string(b), id, "%s shows a staff ID", what)
+	}
+}
+
+// TestDesk_CustomerViewsNameNoStaff checks that what a customer reads —
+// tickets, messages, history and the mails the templates write for them
+// — carries no staff user ID, that staff are shown by the host's display
+// name or the staff label, and that staff views keep the IDs.
+func TestDesk_CustomerViewsNameNoStaff(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			catalog := fieldCatalog(t)
+			mail := notifytest.NewMailbox(&notify.Resolver{Catalog: catalog, Directory: staffDirectory}, notify.DefaultTemplates(), catalog)
+			desk, err := ticketkit.New(ticketkit.Config{
+				Store: b.Open(t), Catalog: catalog, Notifier: mail, Customers: customerDirectory, Staff: staffDirectory,
+			})
+			require.NoError(t, err)
+
+			tk, err := desk.Open(ctx, ann, ticketkit.OpenParams{
+				Subject: "Kettle", Customer: ticket.Customer{ID: customer.CustomerID, Name: "Jane", Email: "jane@example.com"},
+				Assignee: raj.ID, Fields: map[string]string{"margin": "3"}, Message: "Opened on the phone.",
+			})
+			require.NoError(t, err)
+			_, err = desk.Reply(ctx, raj, ticketkit.MessageParams{TicketID: tk.ID, Body: "We are on it."})
+			require.NoError(t, err)
+			_, err = desk.AddNote(ctx, raj, ticketkit.MessageParams{TicketID: tk.ID, Body: "Batch B-17."})
+			require.NoError(t, err)
+			_, err = desk.Reply(ctx, customer, ticketkit.MessageParams{TicketID: tk.ID, Body: "Thanks."})
+			require.NoError(t, err)
+			_, err = desk.Transition(ctx, ann, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusInProgress})
+			require.NoError(t, err)
+			_, err = desk.Transition(ctx, raj, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusClosed, Reason: "Replaced"})
+			require.NoError(t, err)
+
+			got, err := desk.Get(ctx, customer, tk.ID)
+			require.NoError(t, err)
+			requireNoStaffID(t, "Get", got)
+			got, err = desk.GetByNumber(ctx, customer, tk.Number)
+			require.NoError(t, err)
+			requireNoStaffID(t, "GetByNumber", got)
+			found, err := desk.Search(ctx, customer, ticketkit.SearchParams{})
+			require.NoError(t, err)
+			require.Len(t, found.Tickets, 1)
+			requireNoStaffID(t, "Search", found)
+			mine, err := desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Second kettle"})
+			require.NoError(t, err)
+			requireNoStaffID(t, "Open", mine)
+
+			msgs, err := desk.Messages(ctx, customer, ticketkit.MessageListParams{TicketID: tk.ID})
+			require.NoError(t, err)
+			requireNoStaffID(t, "Messages", msgs)
+			type author struct{ id, name, body string }
+			var authors []author
+			for _, m := range msgs.Messages {
+				authors = append(authors, author{m.AuthorID, m.AuthorName, m.Body})
+			}
+			require.Equal(t, []author{
+				{"", "Ann", "Opened on the phone."},
+				{"", ticketkit.StaffLabelDefault, "We are on it."},
+				{customer.ID, "", "Thanks."},
+			}, authors)
+
+			history, err := desk.History(ctx, customer, tk.ID)
+			require.NoError(t, err)
+			requireNoStaffID(t, "History", history)
+			var actors []string
+			for _, e := range history {
+				require.Empty(t, e.ActorID)
+				actors = append(actors, e.Field+" by "+e.ActorName)
+			}
+			require.Equal(t, []string{"created by Ann", "status by Ann", "status by " + ticketkit.StaffLabelDefault}, actors)
+
+			toJane := mail.To("jane@example.com")
+			require.NotEmpty(t, toJane)
+			for _, m := range toJane {
+				requireNoStaffID(t, fmt.Sprintf("the %s mail", m.Event.Kind), m.Rendered)
+			}
+
+			staffMsgs, err := desk.Messages(ctx, agent, ticketkit.MessageListParams{TicketID: tk.ID})
+			require.NoError(t, err)
+			require.Equal(t, ann.ID, staffMsgs.Messages[0].AuthorID, "staff views keep the IDs")
+			require.Empty(t, staffMsgs.Messages[0].AuthorName)
+			staffHistory, err := desk.History(ctx, agent, tk.ID)
+			require.NoError(t, err)
+			require.Equal(t, ann.ID, staffHistory[0].ActorID)
+			stored, err := desk.Get(ctx, agent, tk.ID)
+			require.NoError(t, err)
+			require.Equal(t, raj.ID, stored.Assignee)
+			require.Equal(t, ann.ID, stored.CreatedBy)
+		})
+	}
+}
+
+// TestDesk_CustomerViewsStaffLabel checks that without a staff directory
+// customers see Config.StaffLabel for every staff author.
+func TestDesk_CustomerViewsStaffLabel(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			desk, err := ticketkit.New(ticketkit.Config{Store: b.Open(t), StaffLabel: "Kettle Co."})
+			require.NoError(t, err)
+			tk, err := desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Kettle"})
+			require.NoError(t, err)
+			_, err = desk.Reply(ctx, ann, ticketkit.MessageParams{TicketID: tk.ID, Body: "On it."})
+			require.NoError(t, err)
+			msgs, err := desk.Messages(ctx, customer, ticketkit.MessageListParams{TicketID: tk.ID})
+			require.NoError(t, err)
+			require.Len(t, msgs.Messages, 1)
+			require.Equal(t, "Kettle Co.", msgs.Messages[0].AuthorName)
+			require.Empty(t, msgs.Messages[0].AuthorID)
+			history, err := desk.History(ctx, customer, tk.ID)
+			require.NoError(t, err)
+			require.Equal(t, customer.ID, history[0].ActorID, "the customer's own actions keep their ID")
+			require.Empty(t, history[0].ActorName)
+		})
+	}
+}
