@@ -146,8 +146,8 @@ func killWriterMidway(t *testing.T, dbFile, dir string, round int) {
 // TestHelperBlobWriterProcess is the body of the helper process of
 // TestReconcileBlobsAfterSIGKILL: blobWriters goroutines open tickets
 // with two attachments each, the second uploaded slowly, and print
-// "committed" after each, until the process is killed. Run directly, it
-// does nothing.
+// "committed" after each, until the process is killed (or a minute has
+// passed). Run directly, it does nothing.
 func TestHelperBlobWriterProcess(t *testing.T) {
 	dbFile := os.Getenv(blobHelperDB)
 	if dbFile == "" {
@@ -163,9 +163,10 @@ func TestHelperBlobWriterProcess(t *testing.T) {
 	require.NoError(t, err)
 	var mu sync.Mutex
 	var wg sync.WaitGroup
+	stop := time.Now().Add(time.Minute) // should the parent die before it kills us
 	for w := range blobWriters {
 		wg.Go(func() {
-			for i := 0; ; i++ {
+			for i := 0; time.Now().Before(stop); i++ {
 				_, err := desk.Open(context.Background(), agent, ticketkit.OpenParams{
 					Subject: fmt.Sprintf("writer %d message %d", w, i), Message: "Photos attached.",
 					Attachments: []ticketkit.AttachmentInput{
