@@ -72,6 +72,15 @@
 // sender's address, says so with OpenParams.Vouched. The SLA tier is the
 // host's to set.
 //
+// # Attachments
+//
+// Attachment content goes to the blob store (Config.Blobs) before the
+// transaction that records its message, so that no transaction waits on
+// an upload; a refused change deletes it again. A process that dies in
+// between leaves content no message references: [Desk.ReconcileBlobs],
+// run by the host from time to time, deletes such content once it is
+// older than a grace period that must exceed the longest transaction.
+//
 // # SLA and escalation
 //
 // With Config.SLA set, every change runs the ticket's SLA clocks in its

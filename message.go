@@ -139,7 +139,9 @@ func (d *Desk) addMessage(ctx context.Context, actor ticket.Actor, kind ticket.M
 
 // putAttachments stores attachment content before the message's
 // transaction, so that no transaction waits on an upload. On failure the
-// content stored so far is deleted again.
+// content stored so far is deleted again, as is all of it when the
+// change fails (deleteBlobs); content left by a process that died before
+// its transaction committed is reclaimed by ReconcileBlobs.
 func (d *Desk) putAttachments(ctx context.Context, in []AttachmentInput) ([]ticket.Attachment, error) {
 	if len(in) == 0 {
 		return nil, nil
@@ -167,6 +169,8 @@ func (d *Desk) putAttachments(ctx context.Context, in []AttachmentInput) ([]tick
 	return out, nil
 }
 
+// deleteBlobs deletes the content of attachments whose message was not
+// stored, logging what it cannot delete (ReconcileBlobs gets it later).
 func (d *Desk) deleteBlobs(ctx context.Context, atts []ticket.Attachment) {
 	for _, a := range atts {
 		if err := d.blobs.Delete(context.WithoutCancel(ctx), a.Key); err != nil {

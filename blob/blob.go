@@ -10,6 +10,16 @@
 // [Memory] keeps content in a map, for tests and demos. [Dir] keeps each
 // stream in its own file below a directory, written to a temporary file
 // and renamed into place so that a reader never sees partial content.
+
+// # Reclaiming content
+//
+// Content is usually stored before the transaction that records its key
+// commits, so a process that dies in between leaves content nothing
+// references. [Lister] enumerates a store's content and [TempRemover]
+// removes the temporary files of interrupted uploads. Both are optional
+// interfaces: Dir implements both, Memory (which has no temporary files)
+// implements Lister. A reconciler such as ticketkit's Desk.ReconcileBlobs
+// uses them to delete what no message references.
 //
 // # Size limits
 //
@@ -80,6 +90,18 @@ type Config struct {
 	// MaxSize is the largest content Put accepts, in bytes, whatever limit
 	// the caller passes. Zero or less means DefaultMaxSize.
 	MaxSize int64
+	// Clock tells [Memory] when content is stored, the Entry.ModTime its
+	// List reports. Nil means the wall clock. [Dir] ignores it: its
+	// files' modification times come from the file system.
+	Clock Clock
+}
+
+// clock returns the configured clock with its default applied.
+func (c Config) clock() Clock {
+	if c.Clock == nil {
+		return wallClock{}
+	}
+	return c.Clock
 }
 
 // maxSize returns the configured maximum with its default applied.

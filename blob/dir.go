@@ -6,11 +6,17 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"os"
 	"path/filepath"
+	"time"
 )
 
-var _ Store = (*Dir)(nil)
+var (
+	_ Store       = (*Dir)(nil)
+	_ Lister      = (*Dir)(nil)
+	_ TempRemover = (*Dir)(nil)
+)
 
 // tempPattern names the temporary files Put writes in the root directory.
 const tempPattern = ".put-*.tmp"
@@ -115,4 +121,84 @@ func (d *Dir) Delete(ctx context.Context, key string) error {
 		return fmt.Errorf("blob: delete: %w", err)
 	}
 	return nil
+}
+
+// List implements [Lister]: it reads one shard directory at a time and
+// yields the files named by a key, with their modification times. Other
+// files, temporary ones included, are not content and are left out.
+func (d *Dir) List(ctx context.Context) iter.Seq2[Entry, error] {
+	return func(yield func(Entry, error) bool) {
+		shards, err := os.ReadDir(d.root)
+		if err != nil {
+			yield(Entry{}, fmt.Errorf("blob: list: %w", err))
+			return
+		}
+		for _, shard := range shards {
+			if !shard.IsDir() || len(shard.Name()) != 2 {
+				continue
+			}
+			if err := ctx.Err(); err != nil {
+				yield(Entry{}, err)
+				return
+			}
+			files, err := os.ReadDir(filepath.Join(d.root, shard.Name()))
+			if err != nil {
+				yield(Entry{}, fmt.Errorf("blob: list: %w", err))
+				return
+			}
+			for _, f := range files {
+				key := f.Name()
+				if !f.Type().IsRegular() || !validKey(key) || key[:2] != shard.Name() {
+					continue
+				}
+				fi, err := f.Info()
+				if errors.Is(err, fs.ErrNotExist) {
+					continue // deleted meanwhile
+				}
+				if err != nil {
+					yield(Entry{}, fmt.Errorf("blob: list: %w", err))
+					return
+				}
+				if !yield(Entry{Key: key, Size: fi.Size(), ModTime: fi.ModTime().UTC()}, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// RemoveTemp implements [TempRemover]: it removes the temporary files of
+// Put in the root directory last modified before before.
+func (d *Dir) RemoveTemp(ctx context.Context, before time.Time) (int, error) {
+	entries, err := os.ReadDir(d.root)
+	if err != nil {
+		return 0, fmt.Errorf("blob: remove temporary files: %w", err)
+	}
+	n := 0
+	for _, e := range entries {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		if ok, _ := filepath.Match(tempPattern, e.Name()); !ok || !e.Type().IsRegular() {
+			continue
+		}
+		fi, err := e.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // its Put finished meanwhile
+		}
+		if err != nil {
+			return n, fmt.Errorf("blob: remove temporary files: %w", err)
+		}
+		if !fi.ModTime().Before(before) {
+			continue
+		}
+		err = os.Remove(filepath.Join(d.root, e.Name()))
+		switch {
+		case err == nil:
+			n++
+		case !errors.Is(err, fs.ErrNotExist):
+			return n, fmt.Errorf("blob: remove temporary files: %w", err)
+		}
+	}
+	return n, nil
 }

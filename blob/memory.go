@@ -4,23 +4,35 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"iter"
 	"sync"
+	"time"
 )
 
-var _ Store = (*Memory)(nil)
+var (
+	_ Store  = (*Memory)(nil)
+	_ Lister = (*Memory)(nil)
+)
 
 // Memory is a [Store] that keeps content in memory. It is safe for
 // concurrent use; use it in tests and demos.
 type Memory struct {
-	max int64
+	max   int64
+	clock Clock
 
 	mu    sync.RWMutex
-	items map[string][]byte
+	items map[string]memItem
+}
+
+// memItem is one stored content and the time it was stored.
+type memItem struct {
+	data []byte
+	at   time.Time
 }
 
 // NewMemory returns an empty in-memory store.
 func NewMemory(cfg Config) *Memory {
-	return &Memory{max: cfg.maxSize(), items: make(map[string][]byte)}
+	return &Memory{max: cfg.maxSize(), clock: cfg.clock(), items: make(map[string]memItem)}
 }
 
 // Put implements [Store].
@@ -32,7 +44,7 @@ func (m *Memory) Put(ctx context.Context, r io.Reader, limit int64) (Info, error
 	}
 	key := newKey()
 	m.mu.Lock()
-	m.items[key] = buf.Bytes()
+	m.items[key] = memItem{data: buf.Bytes(), at: m.clock.Now().UTC()}
 	m.mu.Unlock()
 	return Info{Key: key, Size: n, SHA256: sum}, nil
 }
@@ -47,12 +59,12 @@ func (m *Memory) Open(ctx context.Context, key string) (io.ReadCloser, error) {
 		return nil, notFound(key)
 	}
 	m.mu.RLock()
-	data, ok := m.items[key]
+	it, ok := m.items[key]
 	m.mu.RUnlock()
 	if !ok {
 		return nil, notFound(key)
 	}
-	return io.NopCloser(bytes.NewReader(data)), nil
+	return io.NopCloser(bytes.NewReader(it.data)), nil
 }
 
 // Delete implements [Store].
@@ -67,6 +79,28 @@ func (m *Memory) Delete(ctx context.Context, key string) error {
 	delete(m.items, key)
 	m.mu.Unlock()
 	return nil
+}
+
+// List implements [Lister]. It yields the content held when it starts;
+// ModTime is the time of Config.Clock when the content was stored.
+func (m *Memory) List(ctx context.Context) iter.Seq2[Entry, error] {
+	return func(yield func(Entry, error) bool) {
+		m.mu.RLock()
+		entries := make([]Entry, 0, len(m.items))
+		for key, it := range m.items {
+			entries = append(entries, Entry{Key: key, Size: int64(len(it.data)), ModTime: it.at})
+		}
+		m.mu.RUnlock()
+		for _, e := range entries {
+			if err := ctx.Err(); err != nil {
+				yield(Entry{}, err)
+				return
+			}
+			if !yield(e, nil) {
+				return
+			}
+		}
+	}
 }
 
 // Len reports how many blobs the store holds, so that tests can check

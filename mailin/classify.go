@@ -51,7 +51,8 @@ type Classification struct {
 func (c Classification) Automated() bool { return c.Class != ClassNormal }
 
 // classify decides the class of a message, checking in order: own mail,
-// bounces, automatic replies, then a null Return-Path.
+// bounces, automatic replies and bulk or list mail, then a null
+// Return-Path.
 func (p *Parser) classify(root *enmime.Part, in Inbound) Classification {
 	h := root.Header
 	autoSubmitted, hasAutoSubmitted := headerValue(h, "Auto-Submitted")
@@ -100,6 +101,14 @@ func (p *Parser) classify(root *enmime.Part, in Inbound) Classification {
 		switch v {
 		case "bulk", "junk", "list", "auto_reply":
 			return Classification{ClassAutoReply, "Precedence: " + v}
+		}
+	}
+	// Mailing list mail (RFC 2919 List-Id, RFC 2369 List-Unsubscribe): a
+	// list relays a post to every member, so an answer would go to the
+	// list or to a sender who wrote to the list rather than to the desk.
+	for _, key := range []string{"List-Id", "List-Unsubscribe"} {
+		if v, ok := headerValue(h, key); ok && v != "" {
+			return Classification{ClassAutoReply, key}
 		}
 	}
 	if mediaType == "multipart/report" && reportType == "disposition-notification" {

@@ -18,10 +18,14 @@
 //     as is.
 //  2. Parse classifies the message ([Classification]): normal mail from
 //     a person, an automatic reply (vacation notices, Auto-Submitted,
-//     Precedence: bulk newsletters), a bounce (delivery status
+//     Precedence: bulk newsletters, mailing list mail with List-Id,
+//     List-Unsubscribe or Precedence: list), a bounce (delivery status
 //     notifications) or ticketkit's own mail coming back. Only normal
 //     mail may ever be answered automatically; the others are recorded
-//     or dropped, which breaks mail loops.
+//     or dropped, which breaks mail loops. A desk address that is itself
+//     a mailing list (a group alias that adds List-Id to every post) must
+//     reach the desk before the list does, or every mail counts as list
+//     mail.
 //  3. [Routes.Match] picks the tenant and department from the first
 //     recipient address (To, Cc, Delivered-To, X-Original-To) that names
 //     a configured mailbox.

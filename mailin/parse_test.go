@@ -167,6 +167,13 @@ var corpus = map[string]corpusCase{
 		class:      ClassAutoReply,
 		reason:     "Precedence: bulk",
 	},
+	"list-post.eml": {
+		from:       Address{Name: "Bob Stone", Address: "bob@example.org"},
+		recipients: []string{"coffee@lists.example.org", "support@acme.example"},
+		returnPath: "coffee-bounces+support=acme.example@lists.example.org",
+		class:      ClassAutoReply,
+		reason:     "List-Id",
+	},
 	"own.eml": {
 		from:       Address{Name: "Acme Help Desk", Address: testOwn},
 		references: 1,

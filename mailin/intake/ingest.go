@@ -38,14 +38,21 @@ func (i *Intake) ingest(ctx context.Context, in mailin.Inbound, route mailin.Rou
 
 // find returns the ticket a message threads to, or nil for a new one,
 // and how it was found. A header match must name a ticket of the routed
-// tenant; a subject match counts only when the sender is the ticket's
-// customer or one of its contacts.
+// tenant; a match by header or by subject counts only when the sender is
+// the ticket's customer or one of its contacts: a thread ID is in the
+// headers of every notification, and a ticket number is sequential, so
+// either may be in a stranger's hands. A header match of automated mail
+// counts whoever sent it (a bounce comes from a mail server), as such
+// mail is only ever recorded as an internal note naming its sender.
 func (i *Intake) find(ctx context.Context, sys ticket.Actor, in mailin.Inbound, ref mailin.ThreadRef) (*ticket.Ticket, mailin.ThreadMatch, error) {
 	if ref.Match == mailin.ThreadByHeader {
 		t, err := i.cfg.Desk.Get(ctx, sys, ref.TicketID)
 		switch {
 		case err == nil:
-			return t, mailin.ThreadByHeader, nil
+			if in.Class.Automated() || knows(t, in.From.Address) {
+				return t, mailin.ThreadByHeader, nil
+			}
+			// A stranger: the subject is checked the same way next.
 		case !errors.Is(err, ticketkit.ErrNotFound):
 			return nil, "", fmt.Errorf("intake: thread: %w", err)
 		}
@@ -67,6 +74,9 @@ func (i *Intake) find(ctx context.Context, sys ticket.Actor, in mailin.Inbound, 
 // knows reports whether addr is the email of t's customer or of one of
 // its contacts.
 func knows(t *ticket.Ticket, addr string) bool {
+	if addr == "" {
+		return false
+	}
 	if strings.EqualFold(t.Customer.Email, addr) {
 		return true
 	}

@@ -15,12 +15,18 @@
 //
 //  1. In-Reply-To or References holding the thread ID of a ticket of the
 //     routed tenant (see notify/email.ThreadID);
-//  2. a ticket number in the subject, but only when the sender is the
-//     ticket's customer or one of its contacts: numbers are sequential,
-//     and a stranger must not be able to write onto another customer's
-//     ticket by guessing one;
+//  2. a ticket number in the subject;
 //  3. otherwise a new ticket, on channel email, for the customer whose
 //     address sent it (see Config.Customers).
+//
+// Steps 1 and 2 count only when the sender is the ticket's customer or
+// one of its contacts: a thread ID is in the headers of every
+// notification and numbers are sequential, so a stranger holding either
+// must not write onto another customer's ticket, let alone reopen it. A
+// stranger's mail opens a new ticket of its own. Automatic replies and
+// bounces (which come from mail servers, not from the customer) may
+// thread by header whoever sent them, as they are only ever recorded as
+// an internal note that names their sender.
 //
 // Mail from a person is added as a customer message, acting as the
 // ticket's customer, so the Desk's reopen policy applies: a reply within

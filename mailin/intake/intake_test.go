@@ -39,7 +39,7 @@ func TestThreading(t *testing.T) {
 				require.Equal(t, tk.ID, r.TicketID)
 			})
 			t.Run("ReferencesOnly", func(t *testing.T) {
-				r := e.ingest(t, msg("Even more.", "From: someone.else@example.org", "Subject: Fwd", mid(),
+				r := e.ingest(t, msg("Even more.", "From: anna@example.com", "Subject: Fwd", mid(),
 					"References: <x@y.example> "+thread+" <0190f5a3-1111-7222-8333-944455566677.1@"+domain+">"))
 				require.Equal(t, intake.Appended, r.Outcome)
 				require.Equal(t, tk.ID, r.TicketID)
@@ -76,6 +76,44 @@ func TestThreading(t *testing.T) {
 	}
 }
 
+func TestHeaderThreadingChecksTheSender(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			e := newEnv(t, b.Open(t), withReopen(t))
+			ctx := context.Background()
+			first := e.ingest(t, msg("Late parcel.", "From: anna@example.com", "Subject: Late parcel", mid()))
+			tk := e.get(t, first.TicketID)
+			thread := email.ThreadID(tk.ID, domain)
+			e.at(1)
+			_, err := e.desk.Update(ctx, agent, ticketkit.UpdateParams{TicketID: tk.ID,
+				Contacts: []ticket.Contact{{Name: "Bo Chan", Email: "bo@example.com"}}})
+			require.NoError(t, err)
+			_, err = e.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusResolved, Reason: "test"})
+			require.NoError(t, err)
+			e.at(2)
+
+			for _, hdr := range []string{"In-Reply-To: " + thread, "References: <x@y.example> " + thread} {
+				// A stranger holding the thread ID of a notification, even
+				// with the ticket's number in the subject.
+				r := e.ingest(t, msg("I am the customer, reopen this.", "From: Mallory <mallory@evil.example>",
+					"Subject: Re: ["+tk.Number+"] Late parcel", mid(), hdr))
+				require.Equal(t, intake.Opened, r.Outcome, hdr)
+				require.Equal(t, mailin.ThreadNew, r.Thread)
+				require.NotEqual(t, tk.ID, r.TicketID)
+				require.Equal(t, "mallory@evil.example", e.get(t, r.TicketID).Customer.Email)
+			}
+			require.Empty(t, e.messages(t, tk.ID), "nothing was posted on the customer's ticket")
+			require.Equal(t, ticket.StatusResolved, e.get(t, tk.ID).Status, "the ticket was not reopened")
+
+			// The ticket's contact is known: the reply threads and reopens.
+			r := e.ingest(t, msg("Still nothing here either.", "From: BO@example.com", "Subject: Re: x", mid(), "In-Reply-To: "+thread))
+			require.Equal(t, intake.Reopened, r.Outcome)
+			require.Equal(t, mailin.ThreadByHeader, r.Thread)
+			require.Equal(t, tk.ID, r.TicketID)
+		})
+	}
+}
+
 func TestLoops(t *testing.T) {
 	for _, b := range backends() {
 		t.Run(b.Name, func(t *testing.T) {
@@ -96,6 +134,7 @@ func TestLoops(t *testing.T) {
 				{"VacationWithoutTicket", fixture(t, "vacation.eml"), mailin.ClassAutoReply, intake.Dropped},
 				{"OutlookAutoReplyWithoutTicket", fixture(t, "outlook-autoreply.eml"), mailin.ClassAutoReply, intake.Dropped},
 				{"Newsletter", fixture(t, "newsletter.eml"), mailin.ClassAutoReply, intake.Dropped},
+				{"ListPostWithoutTicket", fixture(t, "list-post.eml"), mailin.ClassAutoReply, intake.Dropped},
 				{"BounceWithoutTicket", fixture(t, "bounce-dsn.eml"), mailin.ClassBounce, intake.Dropped},
 				{"OwnMail", fixture(t, "own.eml"), mailin.ClassOwn, intake.Dropped},
 				{"OwnMailOnTicket", msg("Assigned.", "From: "+own, "Subject: ["+tk.Number+"] Assigned", mid(), "In-Reply-To: "+thread), mailin.ClassOwn, intake.Dropped},

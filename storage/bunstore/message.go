@@ -29,10 +29,23 @@ func (s *Store) MessageCreate(ctx context.Context, m *ticket.Message) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.NewInsert().Model(r).ModelTableExpr("?", s.tables.messages).Returning("NULL").Exec(ctx); err != nil {
+	insert := func(s *Store) error {
+		_, err := s.db.NewInsert().Model(r).ModelTableExpr("?", s.tables.messages).Returning("NULL").Exec(ctx)
 		return translate(op+" "+m.ID, err)
 	}
-	return nil
+	refs := attachmentRefRows(m)
+	if len(refs) == 0 {
+		return insert(s)
+	}
+	// The message and the references of its attachments commit
+	// together, or a blob reconciler could delete content the message
+	// names (see AttachmentRefCheck).
+	return s.atomic(ctx, func(s *Store) error {
+		if err := insert(s); err != nil {
+			return err
+		}
+		return s.insertAttachmentRefs(ctx, op+" "+m.ID, refs)
+	})
 }
 
 // ticketExists returns nil if the tenant has the ticket and an error
