@@ -130,6 +130,9 @@ func (d *Desk) loadComplaint(ctx context.Context, actor ticket.Actor, id string)
 	if _, err := d.complaintSetup(); err != nil {
 		return nil, err
 	}
+	if err := ticket.CheckText("id", id); err != nil {
+		return nil, err
+	}
 	c, err := complaintTx(d.store).ComplaintGet(ctx, storage.TicketGetParams{TenantID: actor.TenantID, ID: id})
 	if err != nil {
 		return nil, fmt.Errorf("ticketkit: complaint %q: %w", id, err)

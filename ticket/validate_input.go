@@ -32,6 +32,16 @@ func CheckText(field, s string) error {
 	return NewValidationError(v.Fields...)
 }
 
+// CheckTime reports a time no store can keep: a *[ValidationError]
+// naming field when t is set and its year in UTC is outside [MinYear,
+// MaxYear], nil otherwise. [Validate] applies the same check to every
+// time of an input.
+func CheckTime(field string, t time.Time) error {
+	v := &ValidationError{}
+	checkTime(v, field, t)
+	return NewValidationError(v.Fields...)
+}
+
 // checkText adds a field error when s holds a NUL byte or is not valid
 // UTF-8: PostgreSQL refuses both, and Bun refuses NUL bytes on every
 // dialect.

@@ -313,3 +313,13 @@ func TestValidationErrorReportsAtMostMaxFieldErrors(t *testing.T) {
 		require.Equal(t, n-ticket.MaxFieldErrors, more)
 	})
 }
+
+func TestCheckTime(t *testing.T) {
+	t.Parallel()
+	require.NoError(t, ticket.CheckTime("at", time.Time{}))
+	require.NoError(t, ticket.CheckTime("at", time.Date(2026, 5, 4, 0, 0, 0, 0, time.UTC)))
+	var ve *ticket.ValidationError
+	require.ErrorAs(t, ticket.CheckTime("at", time.Date(0, 6, 1, 0, 0, 0, 0, time.UTC)), &ve)
+	require.Equal(t, "time_range", ve.Fields[0].Rule)
+	require.Equal(t, "at", ve.Fields[0].Field)
+}
