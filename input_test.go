@@ -10,6 +10,7 @@ import (
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/ticket"
+	"github.com/ticketkit/ticketkit/workflow"
 )
 
 // year0 and year10000 are times no store keeps: PostgreSQL refused year
@@ -170,6 +171,21 @@ func TestDesk_SearchCustomerFilters(t *testing.T) {
 			res, err := desk.Search(ctx, agent, ticketkit.SearchParams{Assignees: []string{"agent-7"}, CustomerID: stranger.CustomerID})
 			require.NoError(t, err)
 			require.Len(t, res.Tickets, 1)
+		})
+	}
+}
+
+// TestDesk_ComplaintWithNULIDIsAValidationError covers the complaint
+// read, which asks its own store method rather than load.
+func TestDesk_ComplaintWithNULIDIsAValidationError(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
+			c := cd.open(t)
+			_, err := cd.desk.Complaint(context.Background(), agent, c.ID+"\x00")
+			require.Equal(t, []string{"id"}, validationFields(t, err))
 		})
 	}
 }
