@@ -107,7 +107,15 @@ func (e *ValidationError) Has(field string) bool {
 // most [MaxItems] items (rule "max"): bad input is reported here rather
 // than refused by a store. Anything but a non-nil struct is reported as
 // a plain error.
-func Validate(v any) error {
+func Validate(v any) error { return validate(v, true) }
+
+// validateDocument is Validate for a stored document, such as a
+// complaint checked again after each change: its lists grow with its
+// history (comments, reviews, actions) and are not held to MaxItems.
+func validateDocument(v any) error { return validate(v, false) }
+
+// validate is Validate; items holds untagged collections to MaxItems.
+func validate(v any, items bool) error {
 	e := &ValidationError{}
 	if err := structValidator().Struct(v); err != nil {
 		var verrs validator.ValidationErrors
@@ -132,7 +140,7 @@ func Validate(v any) error {
 			e.Add(path, fe.Tag(), ruleMessage(fe))
 		}
 	}
-	checkInput(e, reflect.ValueOf(v), "", false)
+	inputCheck{v: e, items: items}.check(reflect.ValueOf(v), "", false)
 	if len(e.Fields) == 0 {
 		return nil
 	}

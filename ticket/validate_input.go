@@ -67,54 +67,63 @@ func checkTime(v *ValidationError, field string, t time.Time) {
 
 var timeType = reflect.TypeFor[time.Time]()
 
-// checkInput walks an input and reports what its tags cannot express
-// and no store can keep: strings with NUL bytes or invalid UTF-8, times
-// out of range, and collections over [MaxItems] items that have no max
-// of their own (capped). Fields are named by JSON path, like Validate's.
-// Interfaces (such as an attachment's io.Reader) and byte slices are
-// content, not text, and are left alone.
-func checkInput(v *ValidationError, rv reflect.Value, path string, capped bool) {
+// inputCheck walks a value and reports what its tags cannot express and
+// no store can keep: strings with NUL bytes or invalid UTF-8, times out
+// of range and, when items is set, collections over [MaxItems] items
+// that have no max of their own. Fields are named by JSON path, like
+// Validate's. Interfaces (such as an attachment's io.Reader) and byte
+// slices are content, not text, and are left alone.
+type inputCheck struct {
+	v *ValidationError
+	// items holds collections to MaxItems: inputs are, stored
+	// documents whose lists grow with their history are not.
+	items bool
+}
+
+// check checks rv, named path; capped tells that its own tag bounds its
+// size.
+func (c inputCheck) check(rv reflect.Value, path string, capped bool) {
 	switch rv.Kind() {
 	case reflect.String:
-		checkText(v, path, rv.String())
+		checkText(c.v, path, rv.String())
 	case reflect.Pointer:
 		if !rv.IsNil() {
-			checkInput(v, rv.Elem(), path, capped)
+			c.check(rv.Elem(), path, capped)
 		}
 	case reflect.Struct:
 		if rv.Type() == timeType {
-			checkTime(v, path, rv.Interface().(time.Time))
+			checkTime(c.v, path, rv.Interface().(time.Time))
 			return
 		}
-		checkStruct(v, rv, path)
+		c.checkStruct(rv, path)
 	case reflect.Slice, reflect.Array:
-		if rv.Type().Elem().Kind() == reflect.Uint8 || tooMany(v, rv, path, capped) {
+		if rv.Type().Elem().Kind() == reflect.Uint8 || c.tooMany(rv, path, capped) {
 			return
 		}
 		for i := range rv.Len() {
-			checkInput(v, rv.Index(i), fmt.Sprintf("%s[%d]", path, i), false)
+			c.check(rv.Index(i), fmt.Sprintf("%s[%d]", path, i), false)
 		}
 	case reflect.Map:
-		if tooMany(v, rv, path, capped) {
+		if c.tooMany(rv, path, capped) {
 			return
 		}
 		keys := rv.MapKeys()
 		slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
 		for _, k := range keys {
 			kv := &ValidationError{}
-			checkInput(kv, k, path, true)
+			inputCheck{v: kv}.check(k, path, true)
 			if len(kv.Fields) > 0 {
-				v.Add(path, kv.Fields[0].Rule, "keys "+kv.Fields[0].Message)
+				c.v.Add(path, kv.Fields[0].Rule, "keys "+kv.Fields[0].Message)
 				continue
 			}
-			checkInput(v, rv.MapIndex(k), fmt.Sprintf("%s[%v]", path, k), false)
+			c.check(rv.MapIndex(k), fmt.Sprintf("%s[%v]", path, k), false)
 		}
 	}
 }
 
 // checkStruct checks the exported fields of a struct, naming each by its
 // JSON name; embedded structs without a JSON name are flattened.
-func checkStruct(v *ValidationError, rv reflect.Value, path string) {
+func (c inputCheck) checkStruct(rv reflect.Value, path string) {
 	t := rv.Type()
 	for i := range t.NumField() {
 		f := t.Field(i)
@@ -126,17 +135,17 @@ func checkStruct(v *ValidationError, rv reflect.Value, path string) {
 		if !f.Anonymous || name != f.Name {
 			p = joinPath(path, name)
 		}
-		checkInput(v, rv.Field(i), p, sizeTagged(f.Tag.Get("validate")))
+		c.check(rv.Field(i), p, sizeTagged(f.Tag.Get("validate")))
 	}
 }
 
 // tooMany reports (and adds a field error for) a collection over
-// MaxItems whose tag sets no size of its own.
-func tooMany(v *ValidationError, rv reflect.Value, path string, capped bool) bool {
-	if capped || rv.Len() <= MaxItems {
+// MaxItems whose tag sets no size of its own, when c holds items.
+func (c inputCheck) tooMany(rv reflect.Value, path string, capped bool) bool {
+	if !c.items || capped || rv.Len() <= MaxItems {
 		return false
 	}
-	v.Add(path, "max", fmt.Sprintf("must be at most %d items", MaxItems))
+	c.v.Add(path, "max", fmt.Sprintf("must be at most %d items", MaxItems))
 	return true
 }
 

@@ -323,3 +323,19 @@ func TestCheckTime(t *testing.T) {
 	require.Equal(t, "time_range", ve.Fields[0].Rule)
 	require.Equal(t, "at", ve.Fields[0].Field)
 }
+
+// TestValidateComplaintDoesNotCapHistory checks that the MaxItems cap is
+// for inputs: a stored complaint whose comments and actions grew past it
+// over time must still pass its own validation on every later change.
+func TestValidateComplaintDoesNotCapHistory(t *testing.T) {
+	t.Parallel()
+	c := validComplaint()
+	for i := range ticket.MaxItems + 50 {
+		c.Details.Comments = append(c.Details.Comments, ticket.Comment{Author: "agent-1", At: time.Now(), Text: fmt.Sprint("note ", i)})
+		c.Actions = append(c.Actions, ticket.Action{ID: fmt.Sprint("a", i), Title: "Call back"})
+	}
+	require.NoError(t, ticket.ValidateComplaint(c, nil))
+
+	c.Details.Comments[120].Text = "bad\x00"
+	requireFields(t, ticket.ValidateComplaint(c, nil), "complaint.comments[120].text")
+}
