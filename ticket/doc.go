@@ -47,7 +47,9 @@
 // Validate also refuses, at any depth and whatever the tags say, what no
 // store or mailer can keep: strings with NUL bytes or invalid UTF-8,
 // times outside the years [MinYear] to [MaxYear], and lists or maps over
-// [MaxItems] items without a max of their own. [CheckText] and
+// [MaxItems] items without a max of their own (inputs only:
+// [ValidateComplaint], which checks a stored document whose lists grow
+// with its history, does not hold it to MaxItems). [CheckText] and
 // [CheckTime] apply the same rules to a lone value, such as an ID. Names
 // of a [Customer] or [Contact] must be single lines and their emails
 // plain addresses. A ValidationError keeps and reports at most
