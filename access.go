@@ -52,8 +52,12 @@ func canSee(a ticket.Actor, t *ticket.Ticket) bool {
 
 // load reads a ticket the actor may see, or returns ErrNotFound. A
 // customer asking for someone else's ticket learns nothing more than
-// that it does not exist.
+// that it does not exist. An ID no store can hold (a NUL byte) is a
+// *ValidationError of "id".
 func load(ctx context.Context, tx storage.Tx, a ticket.Actor, id string) (*ticket.Ticket, error) {
+	if err := ticket.CheckText("id", id); err != nil {
+		return nil, err
+	}
 	t, err := tx.TicketGet(ctx, storage.TicketGetParams{TenantID: a.TenantID, ID: id})
 	if err != nil {
 		return nil, fmt.Errorf("ticketkit: ticket %q: %w", id, err)

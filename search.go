@@ -15,7 +15,19 @@ import (
 // SearchParams selects tickets. Empty fields do not filter; list fields
 // match any of their values; all set fields must match. Codes refer to
 // the desk's catalog or, with complaints on, the complaint catalog: a
-// search finds tickets and complaints alike.
+// search finds tickets and complaints alike. A list holds at most
+// [ticket.MaxItems] codes.
+//
+// # Customers
+//
+// Customers always see only their own tickets, and may filter them only
+// by what they can see of a ticket: Statuses, StatusCategories,
+// Priorities, Categories, CreatedFrom and CreatedTo, Number and Text
+// (sorting and paging as they like). Departments, Assignees and the
+// customer filters (CustomerID, CustomerMobile, CustomerEmail) are the
+// help desk's: a customer setting one is refused with a
+// *ValidationError naming the field (rule "forbidden"), so that no
+// filter reveals what the customer view hides, such as the assignee.
 type SearchParams struct {
 	Statuses []string `json:"statuses,omitempty"`
 	// StatusCategories selects statuses by category, such as every open
@@ -23,19 +35,21 @@ type SearchParams struct {
 	StatusCategories []ticket.StatusCategory `json:"status_categories,omitempty"`
 	Priorities       []string                `json:"priorities,omitempty"`
 	Categories       []string                `json:"categories,omitempty"`
-	Departments      []string                `json:"departments,omitempty"`
-	Assignees        []string                `json:"assignees,omitempty"`
+	// Departments selects by department (staff only).
+	Departments []string `json:"departments,omitempty"`
+	// Assignees selects by assignee (staff only).
+	Assignees []string `json:"assignees,omitempty"`
 	// CreatedFrom and CreatedTo bound the creation time to
 	// [CreatedFrom, CreatedTo).
 	CreatedFrom time.Time `json:"created_from,omitzero"`
 	CreatedTo   time.Time `json:"created_to,omitzero"`
 	// CustomerID selects one customer's tickets (staff only; customers
 	// always see only their own).
-	CustomerID string `json:"customer_id,omitempty"`
+	CustomerID string `json:"customer_id,omitempty" validate:"max=200"`
 	// CustomerMobile is normalized like stored numbers, so that any
-	// written form of a number finds it.
-	CustomerMobile string `json:"customer_mobile,omitempty"`
-	// CustomerEmail matches ignoring case.
+	// written form of a number finds it (staff only).
+	CustomerMobile string `json:"customer_mobile,omitempty" validate:"max=32"`
+	// CustomerEmail matches ignoring case (staff only).
 	CustomerEmail string `json:"customer_email,omitempty" validate:"omitempty,max=254"`
 	// Number is a ticket number, in any letter case.
 	Number string `json:"number,omitempty" validate:"max=64"`
@@ -47,7 +61,7 @@ type SearchParams struct {
 	// Limit is the page size, 1 to 500; default 50.
 	Limit int `json:"limit,omitempty" validate:"min=0,max=500"`
 	// After is the Next cursor of the previous page.
-	After string `json:"after,omitempty"`
+	After string `json:"after,omitempty" validate:"max=1024"`
 }
 
 // SearchResult is one page of tickets.
@@ -86,6 +100,10 @@ func (d *Desk) Search(ctx context.Context, actor ticket.Actor, p SearchParams) (
 // categories.
 func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.TicketListParams, empty bool, err error) {
 	v := asValidation(ticket.Validate(p))
+	if actor.Role == ticket.RoleCustomer {
+		refuseStaffFilters(v, p)
+		p.Departments = nil // refused: their codes are not looked at
+	}
 	// Codes come from the desk's catalog or, with complaints on, the
 	// complaint catalog (complaint_search.go).
 	checkCodes(v, "statuses", p.Statuses, func(c string) bool {
@@ -154,8 +172,33 @@ func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.Ticket
 	return q, false, nil
 }
 
-// checkCodes reports every code of a list field that known refuses.
+// refuseStaffFilters reports the filters of p a customer may not use
+// (see SearchParams).
+func refuseStaffFilters(v *ticket.ValidationError, p SearchParams) {
+	staffOnly := []struct {
+		field string
+		set   bool
+	}{
+		{"departments", len(p.Departments) > 0},
+		{"assignees", len(p.Assignees) > 0},
+		{"customer_id", p.CustomerID != ""},
+		{"customer_mobile", p.CustomerMobile != ""},
+		{"customer_email", p.CustomerEmail != ""},
+	}
+	for _, f := range staffOnly {
+		if f.set {
+			v.Add(f.field, "forbidden", "may not be used by a customer")
+		}
+	}
+}
+
+// checkCodes reports every code of a list field that known refuses. A
+// list over ticket.MaxItems is not looked at: ticket.Validate reported
+// its length.
 func checkCodes[T ~string](v *ticket.ValidationError, field string, codes []T, known func(T) bool) {
+	if len(codes) > ticket.MaxItems {
+		return
+	}
 	for i, c := range codes {
 		if !known(c) {
 			v.Add(fmt.Sprintf("%s[%d]", field, i), "unknown_code", fmt.Sprintf("unknown code %q", string(c)))
@@ -187,6 +230,9 @@ func (d *Desk) Get(ctx context.Context, actor ticket.Actor, id string) (*ticket.
 // any letter case.
 func (d *Desk) GetByNumber(ctx context.Context, actor ticket.Actor, number string) (*ticket.Ticket, error) {
 	if err := checkActor(actor); err != nil {
+		return nil, err
+	}
+	if err := ticket.CheckText("number", number); err != nil {
 		return nil, err
 	}
 	number = strings.TrimSpace(number)

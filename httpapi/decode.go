@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ticketkit/ticketkit/ticket"
 )
 
 // mediaType returns the media type of the request's Content-Type, in
@@ -109,10 +111,11 @@ func jsonType(goType string) string {
 }
 
 // query reads query parameters, collecting every problem as a field
-// error named after the parameter.
+// error named after the parameter, in a ValidationError that keeps the
+// report small however many there are.
 type query struct {
 	values url.Values
-	fields []fieldError
+	fields ticket.ValidationError
 }
 
 // newQuery parses the request's query string and reports parameters not
@@ -136,16 +139,15 @@ func newQuery(r *http.Request, known ...string) (*query, error) {
 	return q, nil
 }
 
-func (q *query) add(field, code, msg string) {
-	q.fields = append(q.fields, fieldError{Field: field, Code: code, Message: msg})
-}
+func (q *query) add(field, code, msg string) { q.fields.Add(field, code, msg) }
 
-// err returns the collected problems as a 400 error, or nil.
+// err returns the collected problems as a *ValidationError (answered
+// with 400), or nil.
 func (q *query) err() error {
-	if len(q.fields) == 0 {
+	if len(q.fields.Fields) == 0 {
 		return nil
 	}
-	return invalid(q.fields...)
+	return &q.fields
 }
 
 // single returns the only value of a parameter; a repeated parameter is
@@ -162,11 +164,15 @@ func (q *query) single(name string) string {
 }
 
 // list returns the values of a repeatable parameter, each of which may
-// also be a comma-separated list. Empty items are dropped.
+// also be a comma-separated list. Empty items are dropped. It stops one
+// item past ticket.MaxItems: the Desk refuses the list for its length.
 func (q *query) list(name string) []string {
 	var out []string
 	for _, v := range q.values[name] {
 		for item := range strings.SplitSeq(v, ",") {
+			if len(out) > ticket.MaxItems {
+				return out
+			}
 			if item = strings.TrimSpace(item); item != "" {
 				out = append(out, item)
 			}

@@ -81,7 +81,57 @@
 // customer_id, customer_mobile, customer_email, number and q (subject
 // text), and orders by sort (created_at, updated_at, priority, status,
 // category, number) and desc, with limit rows per page (default 50, at
-// most 500). Unknown parameters are refused.
+// most 500). Unknown parameters are refused. Customers always get their
+// own tickets only, and may filter them by status, status_category,
+// priority, category, created_from, created_to, number and q: the other
+// filters would reveal what their view hides (the assignee, the
+// department) and are refused with 400, field code "forbidden".
+//
+// # Limits
+//
+// Bad input gets a small answer. A query string is at most
+// Config.MaxQuerySize bytes (8 KiB by default), a list filter or body
+// list at most 100 items (ticket.MaxItems) unless the field documents its
+// own limit, and an error lists at most 20 fields (ticket.MaxFieldErrors)
+// with "more" counting the rest. Text anywhere in a request (paths, query
+// values, JSON and form fields) must be UTF-8 without NUL bytes, and
+// times must fall between the years 1 and 9999: anything else is a 400
+// naming the field (codes utf8, nul, time_range), never a database error.
+// Names are single lines (code singleline) and email addresses plain
+// addresses such as ada@example.com (code email), so that nothing a
+// client sends can break the headers of a mail.
+//
+// # Cross-origin requests and cookies
+//
+// A browser attaches cookies to requests that pages of other sites make
+// it send, and an HTML form can POST multipart/form-data, URL-encoded or
+// text/plain bodies to any site without asking. So the handler refuses
+// unsafe methods (POST, PUT, PATCH, DELETE) that a browser marks as
+// cross-origin, with 403 forbidden, before Authenticate runs. It uses
+// net/http.CrossOriginProtection: Sec-Fetch-Site must be same-origin or
+// none (same-site too with Config.AllowSameSite), or, from browsers that
+// do not send it, the Origin header must name the request's own host.
+// Origins listed in Config.TrustedOrigins or Config.CORS.AllowedOrigins
+// pass. Requests with neither header, from servers, scripts and mobile
+// apps, pass: they carry no ambient cookies. GET and HEAD change nothing
+// and are never refused for their origin.
+//
+// A host that authenticates with a session cookie should still set it
+// with SameSite=Lax (or Strict), Secure and HttpOnly, ideally under the
+// __Host- prefix: SameSite covers browsers too old to send either header,
+// Secure keeps it off plain HTTP, HttpOnly keeps it from scripts. A
+// frontend on another site that calls the API with cookies needs the
+// cookie SameSite=None; Secure and its origin in Config.CORS with
+// AllowCredentials; then the origin check above is the only guard, so
+// list exactly the origins you serve.
+//
+// Config.CORS lets named origins call the API from script: a preflight
+// (OPTIONS with Access-Control-Request-Method) from an allowed origin is
+// answered 204 with the allowed methods, headers and max age; from any
+// other origin it is refused with 403 and no CORS headers, and the
+// browser blocks the call. Responses to allowed origins carry
+// Access-Control-Allow-Origin (and -Credentials when configured) and
+// expose Location and Content-Disposition. There is no wildcard.
 //
 // GET /catalog returns the desk's statuses, priorities, categories,
 // departments, reason codes and custom fields, each with its label in
@@ -95,13 +145,17 @@
 //	{"error": {"code": "validation_failed", "message": "the request has invalid fields",
 //	           "fields": [{"field": "customer.email", "code": "email", "message": "must be a valid email address"}]}}
 //
+// "fields" lists at most 20 fields; "more", when present, counts the
+// others.
+//
 // The codes and statuses are:
 //
 //	400 malformed_request       the JSON, query string or form cannot be parsed
 //	400 validation_failed       "fields" names each bad field (also unknown members
 //	                            and parameters, code unknown_field / unknown_parameter)
 //	401 unauthenticated         Config.Authenticate returned an error
-//	403 forbidden               the actor's role may not do this (a customer changing a status)
+//	403 forbidden               the actor's role may not do this (a customer changing a status),
+//	                            or a browser sent an unsafe request from an untrusted origin
 //	404 not_found               no such ticket, message or attachment, also when it is
 //	                            another tenant's or another customer's; or no such route
 //	405 method_not_allowed      the path exists with other methods (see Allow)

@@ -35,6 +35,9 @@ type apiError struct {
 	Code    string       `json:"code"`
 	Message string       `json:"message"`
 	Fields  []fieldError `json:"fields,omitempty"`
+	// More counts the invalid fields left out of Fields: at most
+	// ticket.MaxFieldErrors are listed.
+	More int `json:"more,omitempty"`
 }
 
 // fieldError is one invalid field of a request.
@@ -92,8 +95,13 @@ func (h *handler) classify(r *http.Request, err error) *apiError {
 		return tooLarge("the request body is too large")
 	case errors.As(err, &transition):
 		return transitionError(transition)
+	case errors.Is(err, ticketkit.ErrInvalidActor):
+		// The host's Authenticate returned an incomplete actor: its
+		// user did nothing wrong.
+		h.log.ErrorContext(r.Context(), "httpapi: Authenticate returned an invalid actor", "err", err)
+		return &apiError{status: http.StatusInternalServerError, Code: codeInternal, Message: "internal server error"}
 	case errors.As(err, &validation):
-		return h.validationError(r, validation)
+		return validationError(validation)
 	case errors.Is(err, ticketkit.ErrNotFound):
 		return notFound("ticket")
 	case errors.Is(err, ticketkit.ErrConflict):
@@ -135,17 +143,14 @@ func transitionError(te *ticketkit.TransitionError) *apiError {
 	return &apiError{status: http.StatusConflict, Code: codeTransition, Message: msg}
 }
 
-// validationError maps the Desk's *ValidationError. Problems with the
-// actor are the host's (its Authenticate returned an incomplete actor)
-// and answered with 500; files over the Desk's size limit with 413.
-func (h *handler) validationError(r *http.Request, v *ticketkit.ValidationError) *apiError {
-	fields := make([]fieldError, 0, len(v.Fields))
-	allTooLarge := len(v.Fields) > 0
-	for _, f := range v.Fields {
-		if strings.HasPrefix(f.Field, "actor.") {
-			h.log.ErrorContext(r.Context(), "httpapi: Authenticate returned an invalid actor", "err", v)
-			return &apiError{status: http.StatusInternalServerError, Code: codeInternal, Message: "internal server error"}
-		}
+// validationError maps the Desk's *ValidationError, listing at most
+// ticket.MaxFieldErrors fields; files over the Desk's size limit are
+// answered with 413.
+func validationError(v *ticketkit.ValidationError) *apiError {
+	shown, more := v.Report()
+	fields := make([]fieldError, 0, len(shown))
+	allTooLarge := len(shown) > 0 && more == 0
+	for _, f := range shown {
 		allTooLarge = allTooLarge && f.Rule == "max_size"
 		fe := fieldError{Field: f.Field, Code: f.Rule, Message: f.Message}
 		// The Desk's messages for these two are the store's error texts.
@@ -160,7 +165,9 @@ func (h *handler) validationError(r *http.Request, v *ticketkit.ValidationError)
 	if allTooLarge {
 		return tooLarge("an attachment is too large", fields...)
 	}
-	return invalid(fields...)
+	e := invalid(fields...)
+	e.More = more
+	return e
 }
 
 // renameFields renames the fields of a *ValidationError in err from the
@@ -168,10 +175,10 @@ func (h *handler) validationError(r *http.Request, v *ticketkit.ValidationError)
 // "status[1]"; other errors are returned as they are.
 func renameFields(err error, names map[string]string) error {
 	var v *ticketkit.ValidationError
-	if !errors.As(err, &v) {
+	if !errors.As(err, &v) || errors.Is(err, ticketkit.ErrInvalidActor) {
 		return err
 	}
-	out := &ticketkit.ValidationError{}
+	out := &ticketkit.ValidationError{More: v.More}
 	for _, f := range v.Fields {
 		head, rest := f.Field, ""
 		if i := strings.IndexAny(f.Field, ".["); i >= 0 {

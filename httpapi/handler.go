@@ -18,6 +18,10 @@ const (
 	// (all files of one message together) accepted when
 	// Config.MaxUploadSize is zero: 25 MiB.
 	DefaultMaxUploadSize int64 = 25 << 20
+	// DefaultMaxQuerySize is the longest query string accepted when
+	// Config.MaxQuerySize is zero: 8 KiB, room for a hundred codes per
+	// list filter.
+	DefaultMaxQuerySize = 8 << 10
 )
 
 // Config configures the handler [New] returns. Desk and Authenticate are
@@ -41,6 +45,27 @@ type Config struct {
 	// with 413. Each file is further limited by the Desk's
 	// MaxAttachmentSize. Default [DefaultMaxUploadSize].
 	MaxUploadSize int64
+	// MaxQuerySize limits the query string of a request, in bytes;
+	// longer ones are answered with 400 before anything is parsed. Lists
+	// in a query hold at most ticket.MaxItems items whatever the size.
+	// Default [DefaultMaxQuerySize].
+	MaxQuerySize int
+	// TrustedOrigins lists origins, written scheme://host[:port], that
+	// may send unsafe requests (POST, PUT, PATCH, DELETE) from a page of
+	// their own, such as a sign-in site posting a form here. Requests a
+	// browser marks cross-origin (Sec-Fetch-Site, or an Origin other than
+	// the request's host) from any other origin are refused with 403
+	// before Authenticate runs; see "Cross-origin requests" in the
+	// package documentation.
+	TrustedOrigins []string
+	// AllowSameSite also accepts unsafe requests a browser marks
+	// Sec-Fetch-Site: same-site, from another host of the same site
+	// (app.example.com calling api.example.com). Default: only
+	// same-origin requests and TrustedOrigins.
+	AllowSameSite bool
+	// CORS says which other origins' pages may call the API from script.
+	// Default: none.
+	CORS CORS
 	// Logger receives the causes of 500 responses and of rejected
 	// authentications. Default: discard.
 	Logger *slog.Logger
@@ -69,6 +94,16 @@ func New(cfg Config) (http.Handler, error) {
 	case cfg.MaxUploadSize == 0:
 		cfg.MaxUploadSize = DefaultMaxUploadSize
 	}
+	switch {
+	case cfg.MaxQuerySize < 0:
+		return nil, errors.New("httpapi: Config.MaxQuerySize must not be negative")
+	case cfg.MaxQuerySize == 0:
+		cfg.MaxQuerySize = DefaultMaxQuerySize
+	}
+	origins, err := newOrigins(cfg)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -77,6 +112,8 @@ func New(cfg Config) (http.Handler, error) {
 		auth:      cfg.Authenticate,
 		maxBody:   cfg.MaxBodySize,
 		maxUpload: cfg.MaxUploadSize,
+		maxQuery:  cfg.MaxQuerySize,
+		origins:   origins,
 		log:       cfg.Logger,
 		first:     http.NewServeMux(),
 		rest:      http.NewServeMux(),
@@ -100,6 +137,8 @@ type handler struct {
 	auth      func(*http.Request) (ticketkit.Actor, error)
 	maxBody   int64
 	maxUpload int64
+	maxQuery  int
+	origins   *origins
 	log       *slog.Logger
 	first     *http.ServeMux
 	rest      *http.ServeMux
@@ -147,8 +186,16 @@ func routes() []route {
 	}
 }
 
-// ServeHTTP implements http.Handler.
+// ServeHTTP implements http.Handler. Cross-origin rules and the query
+// size limit apply before any route.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.origins.serve(h, w, r) {
+		return
+	}
+	if len(r.URL.RawQuery) > h.maxQuery {
+		h.writeError(w, malformed(fmt.Sprintf("the query string is longer than the %d bytes this API accepts", h.maxQuery)))
+		return
+	}
 	if _, pattern := h.first.Handler(r); pattern != "" {
 		h.first.ServeHTTP(w, r)
 		return

@@ -246,6 +246,7 @@ type apiError struct {
 			Code    string `json:"code"`
 			Message string `json:"message"`
 		} `json:"fields"`
+		More int `json:"more"`
 	} `json:"error"`
 }
 

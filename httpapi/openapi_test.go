@@ -62,6 +62,23 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	require.ElementsMatch(t, registered, documented)
 }
 
+// TestOpenAPIUnsafeMethodsDocumentForbidden checks that every operation
+// the cross-origin protection can refuse documents its 403.
+func TestOpenAPIUnsafeMethodsDocumentForbidden(t *testing.T) {
+	t.Parallel()
+	doc := parseOpenAPI(t)
+	for path, item := range doc.Paths {
+		for _, method := range []string{"post", "put", "patch", "delete"} {
+			op, ok := item[method].(map[string]any)
+			if !ok {
+				continue
+			}
+			responses, _ := op["responses"].(map[string]any)
+			require.Contains(t, responses, "403", "%s %s", method, path)
+		}
+	}
+}
+
 // TestOpenAPIPathParameters checks that each {wildcard} of a path is a
 // documented path parameter of every operation on it.
 func TestOpenAPIPathParameters(t *testing.T) {

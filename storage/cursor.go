@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/ticketkit/ticketkit/ticket"
 )
 
 // ErrInvalidCursor is wrapped by errors about a malformed page cursor.
@@ -45,6 +47,11 @@ func DecodeCursor(s string, sort SortField, desc bool) (Cursor, error) {
 	}
 	if c.ID == "" || c.Sort != sort || c.Desc != desc {
 		return c, fmt.Errorf("%w: made for another query", ErrInvalidCursor)
+	}
+	// Encode never makes these; a forged cursor must not reach the
+	// database as a NUL byte or a time it refuses.
+	if ticket.CheckText("", c.ID) != nil || ticket.CheckText("", c.Str) != nil || ticket.CheckTime("", c.Time) != nil {
+		return c, fmt.Errorf("%w: a key no store can hold", ErrInvalidCursor)
 	}
 	return c, nil
 }

@@ -77,8 +77,8 @@ func ValidateComplaint(c *Complaint, catalog *Catalog) error {
 		catalog = ComplaintCatalog()
 	}
 	v := &ValidationError{}
-	merge(v, Validate(&c.Ticket), "")
-	merge(v, Validate(&c.Details), complaintPrefix)
+	merge(v, validateDocument(&c.Ticket), "")
+	merge(v, validateDocument(&c.Details), complaintPrefix)
 
 	if strings.TrimSpace(c.Subject) == "" {
 		v.Add(FieldSubject, "required", "is required: the complaint's working name")

@@ -44,6 +44,18 @@
 // the same shape, so [NewValidationError] can merge all of them into one
 // error. Use errors.As to get at a *ValidationError.
 //
+// Validate also refuses, at any depth and whatever the tags say, what no
+// store or mailer can keep: strings with NUL bytes or invalid UTF-8,
+// times outside the years [MinYear] to [MaxYear], and lists or maps over
+// [MaxItems] items without a max of their own (inputs only:
+// [ValidateComplaint], which checks a stored document whose lists grow
+// with its history, does not hold it to MaxItems). [CheckText] and
+// [CheckTime] apply the same rules to a lone value, such as an ID. Names
+// of a [Customer] or [Contact] must be single lines and their emails
+// plain addresses. A ValidationError keeps and reports at most
+// [MaxFieldErrors] fields and counts the rest in More, so that the answer
+// to a flood of bad input stays small.
+//
 // # Complaints
 //
 // A [Complaint] is a ticket with a complaint section: it embeds [Ticket]

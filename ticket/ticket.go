@@ -70,7 +70,7 @@ type Ticket struct {
 type Customer struct {
 	// ID is the host's own customer (account) ID.
 	ID   string `json:"id,omitempty"`
-	Name string `json:"name,omitempty" validate:"max=200"`
+	Name string `json:"name,omitempty" validate:"max=200,singleline"`
 	// Email is matched case-insensitively.
 	Email string `json:"email,omitempty" validate:"omitempty,email,max=254"`
 	// Mobile is stored in E.164 form (+33612345678) once the Desk has
@@ -81,8 +81,8 @@ type Customer struct {
 // Contact is a person on the customer's side, such as a buyer or a
 // technician, with the role they play for this ticket.
 type Contact struct {
-	Name  string `json:"name" validate:"required,max=200"`
-	Email string `json:"email,omitempty" validate:"omitempty,email"`
+	Name  string `json:"name" validate:"required,max=200,singleline"`
+	Email string `json:"email,omitempty" validate:"omitempty,email,max=254"`
 	Phone string `json:"phone,omitempty"`
 	Role  string `json:"role,omitempty"`
 }

@@ -22,33 +22,61 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
-// ValidationError lists every invalid field of an input. Use errors.As to
-// get at it.
+// MaxFieldErrors is the most invalid fields a [ValidationError] reports:
+// [ValidationError.Add] keeps the first MaxFieldErrors and only counts
+// the others, and [ValidationError.Report] and Error show at most that
+// many, so that the answer to a flood of bad input stays small.
+const MaxFieldErrors = 20
+
+// ValidationError lists every invalid field of an input, up to
+// [MaxFieldErrors] of them; More counts the rest. Use errors.As to get at
+// it.
 type ValidationError struct {
 	Fields []FieldError `json:"fields"`
+	// More counts the invalid fields found beyond those Fields lists.
+	More int `json:"more,omitempty"`
 }
 
-// NewValidationError returns a *[ValidationError] listing fields, or nil
+// NewValidationError returns a *[ValidationError] listing fields (the
+// first [MaxFieldErrors] of them, counting the rest in More), or nil
 // when there are none, so that callers can collect problems from several
 // checks and return the result directly.
 func NewValidationError(fields ...FieldError) error {
 	if len(fields) == 0 {
 		return nil
 	}
-	return &ValidationError{Fields: slices.Clone(fields)}
+	n := min(len(fields), MaxFieldErrors)
+	return &ValidationError{Fields: slices.Clone(fields[:n]), More: len(fields) - n}
+}
+
+// Report returns the invalid fields to show, at most [MaxFieldErrors],
+// and how many more there are. Error and the HTTP API report through it;
+// it also caps fields appended to Fields directly.
+func (e *ValidationError) Report() (fields []FieldError, more int) {
+	n := min(len(e.Fields), MaxFieldErrors)
+	return e.Fields[:n], e.More + len(e.Fields) - n
 }
 
 // Error implements error.
 func (e *ValidationError) Error() string {
-	parts := make([]string, len(e.Fields))
-	for i, f := range e.Fields {
+	fields, more := e.Report()
+	parts := make([]string, len(fields), len(fields)+1)
+	for i, f := range fields {
 		parts[i] = f.Field + ": " + f.Message
+	}
+	if more > 0 {
+		parts = append(parts, fmt.Sprintf("and %d more", more))
 	}
 	return fmt.Sprintf("ticket: invalid input: %s", strings.Join(parts, "; "))
 }
 
-// Add appends an invalid field.
+// Add appends an invalid field, or counts it in More once Fields holds
+// [MaxFieldErrors].
 func (e *ValidationError) Add(field, rule, message string) {
+	if len(e.Fields) >= MaxFieldErrors {
+		e.More++
+		return
+	}
 	e.Fields = append(e.Fields, FieldError{Field: field, Rule: rule, Message: message})
 }
 
@@ -68,34 +96,53 @@ func (e *ValidationError) Has(field string) bool {
 // Fields are named by their JSON path, such as "customer.email" or
 // "references[0].id"; elements of slices and maps are checked only under
 // a `dive` tag. Besides the validator's own rules, "channel" accepts a
-// [Channel] and "refkind" a [RefKind]. Anything but a non-nil struct is
-// reported as a plain error.
-func Validate(v any) error {
-	err := structValidator().Struct(v)
-	if err == nil {
-		return nil
-	}
-	var verrs validator.ValidationErrors
-	if !errors.As(err, &verrs) {
-		return fmt.Errorf("ticket: validate: %w", err)
-	}
-	root := ""
-	if t := reflect.TypeOf(v); t != nil {
-		for t.Kind() == reflect.Pointer {
-			t = t.Elem()
+// [Channel], "refkind" a [RefKind] and "singleline" text without control
+// characters or line breaks, and "email" accepts a plain addr-spec as
+// net/mail parses it (jane@example.com, not "Jane <jane@example.com>").
+//
+// Whatever the tags say, every string of v, at any depth, must be valid
+// UTF-8 without NUL bytes (rules "utf8" and "nul"), every non-zero
+// time.Time must fall between the years [MinYear] and [MaxYear] in UTC
+// (rule "time_range"), and a slice or map whose tag sets no max holds at
+// most [MaxItems] items (rule "max"): bad input is reported here rather
+// than refused by a store. Anything but a non-nil struct is reported as
+// a plain error.
+func Validate(v any) error { return validate(v, true) }
+
+// validateDocument is Validate for a stored document, such as a
+// complaint checked again after each change: its lists grow with its
+// history (comments, reviews, actions) and are not held to MaxItems.
+func validateDocument(v any) error { return validate(v, false) }
+
+// validate is Validate; items holds untagged collections to MaxItems.
+func validate(v any, items bool) error {
+	e := &ValidationError{}
+	if err := structValidator().Struct(v); err != nil {
+		var verrs validator.ValidationErrors
+		if !errors.As(err, &verrs) {
+			return fmt.Errorf("ticket: validate: %w", err)
 		}
-		root = t.Name()
-	}
-	e := &ValidationError{Fields: make([]FieldError, 0, len(verrs))}
-	for _, fe := range verrs {
-		path := fe.Namespace()
-		if root != "" {
-			if path == root {
-				path = "" // a struct-level error
+		root := ""
+		if t := reflect.TypeOf(v); t != nil {
+			for t.Kind() == reflect.Pointer {
+				t = t.Elem()
 			}
-			path = strings.TrimPrefix(path, root+".")
+			root = t.Name()
 		}
-		e.Add(path, fe.Tag(), ruleMessage(fe))
+		for _, fe := range verrs {
+			path := fe.Namespace()
+			if root != "" {
+				if path == root {
+					path = "" // a struct-level error
+				}
+				path = strings.TrimPrefix(path, root+".")
+			}
+			e.Add(path, fe.Tag(), ruleMessage(fe))
+		}
+	}
+	inputCheck{v: e, items: items}.check(reflect.ValueOf(v), "", false)
+	if len(e.Fields) == 0 {
+		return nil
 	}
 	return e
 }
@@ -111,6 +158,14 @@ var structValidator = sync.OnceValue(func() *validator.Validate {
 	})
 	_ = v.RegisterValidation("refkind", func(fl validator.FieldLevel) bool {
 		return RefKind(fl.Field().String()).Valid()
+	})
+	_ = v.RegisterValidation("singleline", func(fl validator.FieldLevel) bool {
+		return singleLine(fl.Field().String())
+	})
+	// The validator's own "email" accepts what no mailer sends to;
+	// net/mail is what the mail adapters parse addresses with.
+	_ = v.RegisterValidation("email", func(fl validator.FieldLevel) bool {
+		return plainAddress(fl.Field().String())
 	})
 	return v
 })
@@ -171,6 +226,8 @@ func ruleMessage(fe validator.FieldError) string {
 		return "must be a number"
 	case "datetime":
 		return "must be a date or time of the form " + param
+	case "singleline":
+		return "must be a single line without control characters"
 	case "excludesall":
 		return "must not contain any of " + fmt.Sprintf("%q", param)
 	}
