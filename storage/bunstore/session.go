@@ -3,6 +3,7 @@ package bunstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"sync/atomic"
@@ -186,16 +187,29 @@ func (c *checkedConn) ExecContext(ctx context.Context, query string, args ...any
 	return c.conn.ExecContext(ctx, query, args...)
 }
 
-// QueryRowContext checks the session, then runs query. A *sql.Row cannot
-// carry the check's error: when the check fails, the query is not sent
-// and the row's error is that of a context canceled with the check's
-// error as its cause. (Bun uses it for Count and Exists, which the store
-// does not.)
+// QueryRowContext checks the session, then runs query. When the check
+// fails, the query is not sent and the row's Scan returns the check's
+// error. (Bun uses it for Count and Exists, which the store does not.)
 func (c *checkedConn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	if err := c.check.run(ctx, c.conn); err != nil {
-		ctx, cancel := context.WithCancelCause(ctx)
-		cancel(err)
-		return c.conn.QueryRowContext(ctx, query, args...)
+		return failedRow(ctx, err)
 	}
 	return c.conn.QueryRowContext(ctx, query, args...)
 }
+
+// failedRow returns a *sql.Row whose Scan returns err, which a *sql.Row
+// cannot be given otherwise: the row of a database whose connector
+// fails with err, closed before it returns.
+func failedRow(ctx context.Context, err error) *sql.Row {
+	db := sql.OpenDB(failingConnector{err})
+	defer db.Close()
+	return db.QueryRowContext(ctx, "")
+}
+
+// failingConnector is a database/sql connector whose connections fail
+// to open with err.
+type failingConnector struct{ err error }
+
+func (c failingConnector) Connect(context.Context) (driver.Conn, error) { return nil, c.err }
+func (c failingConnector) Driver() driver.Driver                        { return c }
+func (c failingConnector) Open(string) (driver.Conn, error)             { return nil, c.err }

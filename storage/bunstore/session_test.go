@@ -141,3 +141,26 @@ func TestSessionCheckIsRetriedUntilItSucceeds(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, tk.ID, got.ID)
 }
+
+// TestSessionCheckedQueryRowSendsNothingOnAnUnsafeSession: a checked
+// QueryRowContext on an unsafe session does not send its statement, and
+// the row's Scan returns ErrUnsafeSession.
+func TestSessionCheckedQueryRowSendsNothingOnAnUnsafeSession(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	conn, err := dbtest.Postgres(t).Conn(ctx)
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = conn.ExecContext(ctx, "SET standard_conforming_strings = off")
+	require.NoError(t, err)
+	_, err = conn.ExecContext(ctx, "CREATE TEMP TABLE sent (n int)")
+	require.NoError(t, err)
+
+	c := bunstore.UncheckedConn(conn)
+	var n int
+	err = c.QueryRowContext(ctx, "INSERT INTO sent VALUES (1) RETURNING n").Scan(&n)
+	require.ErrorIs(t, err, bunstore.ErrUnsafeSession)
+	var rows int
+	require.NoError(t, conn.QueryRowContext(ctx, "SELECT count(*) FROM sent").Scan(&rows))
+	require.Zero(t, rows, "the statement was not sent")
+}
