@@ -4,16 +4,26 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
-// maxConflictRetries bounds how often a change that lost an optimistic
-// version race is re-run on the fresh ticket when the caller did not ask
-// for a specific version.
+// maxConflictRetries bounds how often the escalation sweep runs a batch
+// again after a conflict. A change of one ticket (changeDoc) is not
+// bounded by a count: it retries until its context ends.
 const maxConflictRetries = 5
+
+// Waits of a change that lost a race before it runs again: exponential
+// from raceBackoffBase up to raceBackoffLimit, with jitter (see
+// [ExponentialBackoff]), so that writers of one ticket spread out
+// instead of colliding again.
+const (
+	raceBackoffBase  = time.Millisecond
+	raceBackoffLimit = 100 * time.Millisecond
+)
 
 // staleVersion is the error of a change asked at a version the ticket
 // is no longer at: retrying cannot help.
@@ -34,8 +44,12 @@ type mutation func(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batc
 // its write, the mutation is run again on the fresh ticket, so that no
 // update is lost and no rule is checked against stale data. When version
 // is set and the fresh ticket is at another version, the change fails
-// with ErrConflict; a race lost to the escalation sweep, which stores
-// SLA states without changing the ticket's version, is run again too.
+// with ErrConflict at once; a race lost to the escalation sweep, which
+// stores SLA states without changing the ticket's version, is run again
+// too. A change without a version never fails with ErrConflict because
+// another write won: it runs again, after a short wait with jitter that
+// grows with each lost race, until it succeeds or ctx ends (then the
+// error wraps ctx's error, not ErrConflict).
 func (d *Desk) change(ctx context.Context, actor ticket.Actor, id string, version int64, mutate mutation) (*ticket.Ticket, *batch, error) {
 	doc, b, err := d.changeDoc(ctx, actor, id, version, func(ctx context.Context, tx storage.Tx, doc *document, b *batch) error {
 		before := doc.t.Clone()
@@ -61,7 +75,7 @@ func (d *Desk) changeDoc(ctx context.Context, actor ticket.Actor, id string, ver
 	if err := checkActor(actor); err != nil {
 		return nil, nil, err
 	}
-	for attempt := 0; ; attempt++ {
+	for attempt := 1; ; attempt++ {
 		var out *document
 		b := &batch{actor: actor}
 		err := d.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
@@ -102,9 +116,28 @@ func (d *Desk) changeDoc(ctx context.Context, actor ticket.Actor, id string, ver
 			d.deliver(ctx, b.notices)
 			return out, b, nil
 		}
-		if attempt >= maxConflictRetries || !errors.Is(err, ErrConflict) || errors.As(err, new(staleVersion)) {
+		if !errors.Is(err, ErrConflict) || errors.As(err, new(staleVersion)) {
 			return nil, nil, err
 		}
+		if werr := waitToRetry(ctx, attempt); werr != nil {
+			// Not ErrConflict: no explicit version was stale.
+			return nil, nil, fmt.Errorf("ticketkit: change ticket %s: %w while retrying a lost race (last: %v)", id, werr, err)
+		}
+	}
+}
+
+// waitToRetry waits before attempt+1 of a change that lost a race
+// (attempt counts from 1) and returns the cause of ctx's end if it ends
+// first. The wait is wall time on purpose, not the Desk's clock: it
+// spreads real writers out, and a fake clock would never let it end.
+func waitToRetry(ctx context.Context, attempt int) error {
+	timer := time.NewTimer(ExponentialBackoff(raceBackoffBase, raceBackoffLimit)(attempt))
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	case <-timer.C:
+		return nil
 	}
 }
 

@@ -45,7 +45,9 @@
 // fail validation return a *[ValidationError] naming every bad field;
 // refused status changes return a *[TransitionError]; unknown or
 // invisible tickets return [ErrNotFound]; lost version races with an
-// explicit version return [ErrConflict].
+// explicit version return [ErrConflict]. A change without a version is
+// run again on the fresh ticket when another write wins, after a short
+// wait with jitter, until it succeeds or its context ends.
 //
 // # Access
 //

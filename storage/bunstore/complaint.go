@@ -104,7 +104,7 @@ func complaintRowOf(op string, c *ticket.Complaint) (*complaintRow, error) {
 // atomic runs fn in one transaction: the host's or the store's own when
 // the store runs over one, a new one otherwise.
 func (s *Store) atomic(ctx context.Context, fn func(s *Store) error) error {
-	switch s.db.(type) {
+	switch s.host.(type) {
 	case bun.Tx, *bun.Tx:
 		return fn(s)
 	}

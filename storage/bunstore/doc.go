@@ -45,8 +45,11 @@
 // [Store.TicketUpdateBatch] writes the tickets an escalation level did
 // change the same way.
 //
-// Every value from the caller, filter text included, goes through Bun's
-// placeholders; sort fields are looked up in a whitelist. The Text filter
+// Every value from the caller, filter text included, is passed to Bun as
+// the argument of a ? placeholder, never spliced into SQL by the store;
+// Bun then writes it into the statement as a quoted literal (see
+// PostgreSQL sessions below). Sort fields are looked up in a whitelist
+// and table names come from the validated prefix. The Text filter
 // is a literal, case-insensitive substring match over a subject column
 // lower-cased in Go, so '%', '_' and '\' match themselves.
 //
@@ -70,6 +73,42 @@
 // or instr alone. SQLite's VACUUM keeps the rowids of an indexed table,
 // but should the FTS5 table ever drift, INSERT INTO
 // <prefix>tickets_fts(<prefix>tickets_fts) VALUES ('rebuild') rebuilds it.
+//
+// # PostgreSQL sessions
+//
+// Bun does not send values as bind parameters: it writes them into the
+// statement's text, a string as a '...' literal with its quotes doubled
+// and bytes as a '\x...' literal. That text means what Bun meant only
+// when standard_conforming_strings is on, PostgreSQL's default since 9.1.
+// With it off, a backslash escapes the quote after it, so a value such as
+// x\') OR (1=1) -- ends its literal and rewrites the query. A store on
+// PostgreSQL therefore refuses to run on a session where the setting is
+// not on: [Store.Migrate], [Store.RunInTx] and every method that runs a
+// statement return an error wrapping [ErrUnsafeSession] before they send
+// any statement but the check.
+//
+// What is checked, and when:
+//
+//   - [Store.Migrate] checks before it migrates, [Store.RunInTx] before
+//     it begins a transaction or sets a savepoint.
+//   - The first statement of a store made by [New] is preceded by
+//     SELECT current_setting('standard_conforming_strings') on the
+//     connection that statement uses: one of the pool's for a *bun.DB,
+//     the host's transaction or connection for a bun.Tx or bun.Conn. The
+//     store remembers a success, and [Store.RunInTx]'s transactions share
+//     it; a failure is not remembered, the next statement checks again.
+//   - After a success nothing is checked again. A setting of the server,
+//     of the database or role (ALTER DATABASE ... SET, ALTER ROLE ...
+//     SET) or in the DSN's options holds on every session, so the first
+//     check catches it. A SET standard_conforming_strings = off that a
+//     host runs on one session of its pool afterwards is not caught: a
+//     host must not run it on pooled sessions. (Checking every
+//     transaction would cost a round trip each; Bun offers no way to
+//     send the check with a statement the store runs anyway.)
+//   - A store made by New over a host's bun.Tx checks that transaction's
+//     session, once, at its first statement.
+//
+// SQLite has no such setting, and nothing is checked.
 //
 // # Host transactions
 //

@@ -216,11 +216,16 @@ func columnGuard(ctx context.Context, tx bun.Tx, stmt string) (bool, error) {
 // the row of the locks table.
 //
 // Migrate needs a store built over a *bun.DB; hosts working over a
-// bun.Tx or bun.Conn run [Migrations] with their own migrator.
+// bun.Tx or bun.Conn run [Migrations] with their own migrator. On
+// PostgreSQL it first checks the session and returns an error wrapping
+// [ErrUnsafeSession] when standard_conforming_strings is not on.
 func (s *Store) Migrate(ctx context.Context) error {
-	db, ok := s.db.(*bun.DB)
+	db, ok := s.host.(*bun.DB)
 	if !ok {
-		return fmt.Errorf("bunstore: migrate: needs a store built over a *bun.DB, not %T; use Migrations with your migrator", s.db)
+		return fmt.Errorf("bunstore: migrate: needs a store built over a *bun.DB, not %T; use Migrations with your migrator", s.host)
+	}
+	if err := s.db.ensure(ctx); err != nil {
+		return err // ErrUnsafeSession, or why the check failed
 	}
 	ms, err := Migrations(s.dialect, s.prefix)
 	if err != nil {

@@ -46,7 +46,11 @@ type Config struct {
 // It is safe for concurrent use when the bun.IDB it was built over is (a
 // *bun.DB is; a bun.Tx or bun.Conn is not).
 type Store struct {
-	db      bun.IDB
+	// host is the database the host gave; db builds the store's
+	// statements on it, checking the session first (see sessionDB).
+	host    bun.IDB
+	db      *sessionDB
+	session *sessionCheck
 	dialect string
 	prefix  string
 	tables  tables
@@ -114,7 +118,8 @@ func New(db bun.IDB, cfg Config) (*Store, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{db: db, dialect: dialect, prefix: prefix, tables: newTables(prefix), logger: logger}
+	s := &Store{host: db, dialect: dialect, prefix: prefix, tables: newTables(prefix), logger: logger, session: new(sessionCheck)}
+	s.db = newSessionDB(db, dialect, s.session)
 	s.columns = s.ticketColumns()
 	if _, ok := db.(*bun.DB); ok && dialect == DialectSQLite {
 		s.writeGate = make(chan struct{}, 1)
@@ -136,10 +141,12 @@ func checkPrefix(prefix string) (string, error) {
 // TablePrefix returns the prefix of the store's table names.
 func (s *Store) TablePrefix() string { return s.prefix }
 
-// with returns a copy of s that runs its queries on db.
+// with returns a copy of s that runs its queries on db. The copy
+// shares s's session check.
 func (s *Store) with(db bun.IDB) *Store {
 	c := *s
-	c.db = db
+	c.host = db
+	c.db = newSessionDB(db, c.dialect, c.session)
 	c.writeGate = nil
 	c.known = map[[2]string]bool{}
 	return &c
@@ -164,8 +171,15 @@ func (s *Store) with(db bun.IDB) *Store {
 // other stores, still wait through the busy timeout. As with any store,
 // fn must use the [storage.Tx] it is given, not the Store: on SQLite a
 // write through the Store would wait for the lock fn's transaction holds.
+//
+// On PostgreSQL, RunInTx first checks the session (see the package
+// documentation) and returns an error wrapping [ErrUnsafeSession],
+// without calling fn, when standard_conforming_strings is not on.
 func (s *Store) RunInTx(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) error {
-	switch tx := s.db.(type) {
+	if err := s.db.ensure(ctx); err != nil {
+		return err // an unsafe session: begin nothing
+	}
+	switch tx := s.host.(type) {
 	case bun.Tx:
 		return s.runInSavepoint(ctx, tx, fn)
 	case *bun.Tx:
@@ -179,7 +193,7 @@ func (s *Store) RunInTx(ctx context.Context, fn func(ctx context.Context, tx sto
 			return ctx.Err()
 		}
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.host.BeginTx(ctx, nil)
 	if err != nil {
 		return translate("begin transaction", err)
 	}

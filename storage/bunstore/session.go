@@ -1,0 +1,215 @@
+package bunstore
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"sync/atomic"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/schema"
+)
+
+// ErrUnsafeSession is returned, wrapped, by [Store.Migrate],
+// [Store.RunInTx] and every other method that runs a statement, by a
+// store on PostgreSQL whose session has standard_conforming_strings set
+// to anything but on.
+//
+// Bun writes string values into the SQL text as '...' literals with
+// their quotes doubled, which is safe only when the server reads a
+// backslash in a literal as a plain character: with the setting off, a
+// backslash escapes the quote after it, and a value such as x\') OR
+// (1=1) -- ends the literal and rewrites the query (reading another
+// tenant's tickets, say); bytea literals are read wrongly too. The store
+// cannot change how Bun formats values, as the host owns the *bun.DB, so
+// it refuses to run on such a session instead. See the package
+// documentation for what is checked when.
+var ErrUnsafeSession = errors.New("bunstore: unsafe PostgreSQL session: standard_conforming_strings is not on")
+
+// sessionQuery reads the setting ErrUnsafeSession is about.
+const sessionQuery = "SELECT current_setting('standard_conforming_strings')"
+
+// sessionCheck remembers that a store's session check succeeded. A Store
+// and the copies RunInTx hands its functions share one.
+type sessionCheck struct{ ok atomic.Bool }
+
+// run checks the session conn runs on, unless a check already
+// succeeded. A failed check is not remembered: the next statement checks
+// again.
+func (c *sessionCheck) run(ctx context.Context, conn bun.IConn) error {
+	if c.ok.Load() {
+		return nil
+	}
+	var setting string
+	if err := conn.QueryRowContext(ctx, sessionQuery).Scan(&setting); err != nil {
+		return translate("check standard_conforming_strings", err)
+	}
+	if setting != "on" {
+		return fmt.Errorf("%w (it is %q): Bun's string literals would let values rewrite queries", ErrUnsafeSession, setting)
+	}
+	c.ok.Store(true)
+	return nil
+}
+
+// sessionDB is the database a Store builds its statements on: the bun.IDB
+// the host gave, whose statements first check the session (see
+// sessionCheck) until a check has succeeded. From then on, and always on
+// SQLite, they are the host's plain statements. It offers only the
+// statements the store uses, so that none can skip the check.
+type sessionDB struct {
+	host bun.IDB
+	// checked is host's connection with the check in front, or nil when
+	// the dialect needs no check.
+	checked *checkedConn
+}
+
+// newSessionDB returns the sessionDB of host, checked with check on
+// PostgreSQL.
+func newSessionDB(host bun.IDB, dialect string, check *sessionCheck) *sessionDB {
+	db := &sessionDB{host: host}
+	if dialect == DialectPostgres {
+		db.checked = &checkedConn{conn: rawConn(host), check: check}
+	}
+	return db
+}
+
+// rawConn returns the database/sql connection under a Bun database, the
+// one Bun's own statements run on (so that query hooks run once), or the
+// IDB itself when it is none of Bun's.
+func rawConn(db bun.IDB) bun.IConn {
+	switch db := db.(type) {
+	case *bun.DB:
+		return db.DB
+	case bun.Tx:
+		return db.Tx
+	case *bun.Tx:
+		return db.Tx
+	case bun.Conn:
+		return db.Conn
+	case *bun.Conn:
+		return db.Conn
+	}
+	return db
+}
+
+// conn returns the connection a new statement must run on to be
+// checked first, or nil when it can run as it is.
+func (db *sessionDB) conn() bun.IConn {
+	if db.checked == nil || db.checked.check.ok.Load() {
+		return nil
+	}
+	return db.checked
+}
+
+// ensure checks the session of the host's database.
+func (db *sessionDB) ensure(ctx context.Context) error {
+	if db.checked == nil {
+		return nil
+	}
+	return db.checked.check.run(ctx, db.checked.conn)
+}
+
+// Dialect returns the host's dialect.
+func (db *sessionDB) Dialect() schema.Dialect { return db.host.Dialect() }
+
+// NewSelect returns a SELECT on the host's database.
+func (db *sessionDB) NewSelect() *bun.SelectQuery {
+	if c := db.conn(); c != nil {
+		return db.host.NewSelect().Conn(c)
+	}
+	return db.host.NewSelect()
+}
+
+// NewInsert returns an INSERT on the host's database.
+func (db *sessionDB) NewInsert() *bun.InsertQuery {
+	if c := db.conn(); c != nil {
+		return db.host.NewInsert().Conn(c)
+	}
+	return db.host.NewInsert()
+}
+
+// NewUpdate returns an UPDATE on the host's database.
+func (db *sessionDB) NewUpdate() *bun.UpdateQuery {
+	if c := db.conn(); c != nil {
+		return db.host.NewUpdate().Conn(c)
+	}
+	return db.host.NewUpdate()
+}
+
+// NewDelete returns a DELETE on the host's database.
+func (db *sessionDB) NewDelete() *bun.DeleteQuery {
+	if c := db.conn(); c != nil {
+		return db.host.NewDelete().Conn(c)
+	}
+	return db.host.NewDelete()
+}
+
+// NewRaw returns a raw statement on the host's database.
+func (db *sessionDB) NewRaw(query string, args ...any) *bun.RawQuery {
+	if c := db.conn(); c != nil {
+		return db.host.NewRaw(query, args...).Conn(c)
+	}
+	return db.host.NewRaw(query, args...)
+}
+
+// ExecContext checks the session, then runs query on the host's
+// database.
+func (db *sessionDB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := db.ensure(ctx); err != nil {
+		return nil, err
+	}
+	return db.host.ExecContext(ctx, query, args...)
+}
+
+// checkedConn is a connection whose statements check the session first.
+type checkedConn struct {
+	conn  bun.IConn
+	check *sessionCheck
+}
+
+var _ bun.IConn = (*checkedConn)(nil)
+
+// QueryContext checks the session, then runs query.
+func (c *checkedConn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if err := c.check.run(ctx, c.conn); err != nil {
+		return nil, err
+	}
+	return c.conn.QueryContext(ctx, query, args...)
+}
+
+// ExecContext checks the session, then runs query.
+func (c *checkedConn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := c.check.run(ctx, c.conn); err != nil {
+		return nil, err
+	}
+	return c.conn.ExecContext(ctx, query, args...)
+}
+
+// QueryRowContext checks the session, then runs query. When the check
+// fails, the query is not sent and the row's Scan returns the check's
+// error. (Bun uses it for Count and Exists, which the store does not.)
+func (c *checkedConn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if err := c.check.run(ctx, c.conn); err != nil {
+		return failedRow(ctx, err)
+	}
+	return c.conn.QueryRowContext(ctx, query, args...)
+}
+
+// failedRow returns a *sql.Row whose Scan returns err, which a *sql.Row
+// cannot be given otherwise: the row of a database whose connector
+// fails with err, closed before it returns.
+func failedRow(ctx context.Context, err error) *sql.Row {
+	db := sql.OpenDB(failingConnector{err})
+	defer db.Close()
+	return db.QueryRowContext(ctx, "")
+}
+
+// failingConnector is a database/sql connector whose connections fail
+// to open with err.
+type failingConnector struct{ err error }
+
+func (c failingConnector) Connect(context.Context) (driver.Conn, error) { return nil, c.err }
+func (c failingConnector) Driver() driver.Driver                        { return c }
+func (c failingConnector) Open(string) (driver.Conn, error)             { return nil, c.err }
