@@ -13,7 +13,7 @@ var _ storage.HostTxStore = (*Store)(nil)
 // host's: its RunInTx then only sets a savepoint. The Desk delivers no
 // notification inline over such a store; see the package documentation.
 func (s *Store) InHostTx() bool {
-	switch s.db.(type) {
+	switch s.host.(type) {
 	case bun.Tx, *bun.Tx:
 		return true
 	}
