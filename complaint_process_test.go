@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"github.com/uptrace/bun"
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/internal/dbtest"
@@ -51,12 +50,7 @@ func TestPostComplaintInTwoProcesses(t *testing.T) {
 			cd := newComplaintDesk(t, fixedStore(b.Name, store), workflow.ComplaintRules{})
 			c := cd.toFulfilled(t, cd.open(t))
 
-			target := ""
-			if b.Name == "sqlite" {
-				target = dbtest.SQLiteFile(t, db)
-			} else {
-				require.NoError(t, db.NewRaw("SELECT current_schema()").Scan(ctx, &target))
-			}
+			target := dbtest.Target(t, b.Name, db)
 			start := time.Now().Add(2 * time.Second).UnixNano()
 			cmds := make([]*exec.Cmd, 2)
 			outs := make([]*strings.Builder, 2)
@@ -106,14 +100,7 @@ func TestHelperPostProcess(t *testing.T) {
 	if backendName == "" {
 		return
 	}
-	var db *bun.DB
-	var err error
-	switch backendName {
-	case "sqlite":
-		db, err = dbtest.OpenSQLite(os.Getenv(postHelperTarget))
-	default:
-		db, err = dbtest.OpenPostgres(os.Getenv(dbtest.PostgresEnv), os.Getenv(postHelperTarget))
-	}
+	db, err := dbtest.OpenTarget(backendName, os.Getenv(postHelperTarget))
 	require.NoError(t, err)
 	defer db.Close()
 	store, err := bunstore.New(db, bunstore.Config{})

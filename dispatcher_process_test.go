@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"github.com/uptrace/bun"
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/clock"
@@ -61,12 +60,7 @@ func TestPoisonNotifierInOtherProcesses(t *testing.T) {
 				clk := clock.NewFake(t0)
 				openPoisoned(t, store, clk, poisonEntries)
 
-				target := ""
-				if b.Name == "sqlite" {
-					target = dbtest.SQLiteFile(t, db)
-				} else {
-					require.NoError(t, db.NewRaw("SELECT current_schema()").Scan(ctx, &target))
-				}
+				target := dbtest.Target(t, b.Name, db)
 				log := filepath.Join(t.TempDir(), "delivered")
 				helper := func(now time.Time) *exec.Cmd {
 					cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestHelperDispatchProcess$", "-test.count=1")
@@ -180,14 +174,7 @@ func TestHelperDispatchProcess(t *testing.T) {
 	if backend == "" {
 		return
 	}
-	var db *bun.DB
-	var err error
-	switch backend {
-	case "sqlite":
-		db, err = dbtest.OpenSQLite(os.Getenv(dispatchHelperTarget))
-	default:
-		db, err = dbtest.OpenPostgres(os.Getenv(dbtest.PostgresEnv), os.Getenv(dispatchHelperTarget))
-	}
+	db, err := dbtest.OpenTarget(backend, os.Getenv(dispatchHelperTarget))
 	require.NoError(t, err)
 	defer db.Close()
 	store, err := bunstore.New(db, bunstore.Config{})

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"github.com/uptrace/bun"
 
 	"github.com/ticketkit/ticketkit/internal/dbtest"
 	"github.com/ticketkit/ticketkit/notify"
@@ -45,12 +44,7 @@ func TestSweepsInTwoProcesses(t *testing.T) {
 			s := newSLADesk(t, store)
 			ids := openBusy(t, s, n)
 
-			target := ""
-			if b.Name == "sqlite" {
-				target = dbtest.SQLiteFile(t, db)
-			} else {
-				require.NoError(t, db.NewRaw("SELECT current_schema()").Scan(ctx, &target))
-			}
+			target := dbtest.Target(t, b.Name, db)
 			start := time.Now().Add(2 * time.Second).UnixNano()
 			cmds := make([]*exec.Cmd, 2)
 			outs := make([]*strings.Builder, 2)
@@ -90,14 +84,7 @@ func TestHelperSweepProcess(t *testing.T) {
 	if backend == "" {
 		return
 	}
-	var db *bun.DB
-	var err error
-	switch backend {
-	case "sqlite":
-		db, err = dbtest.OpenSQLite(os.Getenv(sweepHelperTarget))
-	default:
-		db, err = dbtest.OpenPostgres(os.Getenv(dbtest.PostgresEnv), os.Getenv(sweepHelperTarget))
-	}
+	db, err := dbtest.OpenTarget(backend, os.Getenv(sweepHelperTarget))
 	require.NoError(t, err)
 	defer db.Close()
 	store, err := bunstore.New(db, bunstore.Config{})

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"github.com/uptrace/bun"
 
 	"github.com/ticketkit/ticketkit/internal/dbtest"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
@@ -20,11 +19,10 @@ import (
 
 // Environment of the helper processes of TestTwoProcesses.
 const (
-	helperEnv      = "TICKETKIT_BUNSTORE_HELPER" // "sqlite" or "postgres"
-	helperPathEnv  = "TICKETKIT_BUNSTORE_HELPER_PATH"
-	helperSchema   = "TICKETKIT_BUNSTORE_HELPER_SCHEMA"
-	helperStartEnv = "TICKETKIT_BUNSTORE_HELPER_START" // Unix nanoseconds
-	helperTickets  = 300
+	helperEnv       = "TICKETKIT_BUNSTORE_HELPER"        // "sqlite" or "postgres"
+	helperTargetEnv = "TICKETKIT_BUNSTORE_HELPER_TARGET" // see dbtest.Target
+	helperStartEnv  = "TICKETKIT_BUNSTORE_HELPER_START"  // Unix nanoseconds
+	helperTickets   = 300
 )
 
 // TestTwoProcesses runs two copies of this test binary at once, each
@@ -37,14 +35,7 @@ func TestTwoProcesses(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			db := b.Open(t)
-			env := []string{helperEnv + "=" + b.Name}
-			if b.Name == "sqlite" {
-				env = append(env, helperPathEnv+"="+dbtest.SQLiteFile(t, db))
-			} else {
-				var schema string
-				require.NoError(t, db.NewRaw("SELECT current_schema()").Scan(ctx, &schema))
-				env = append(env, helperSchema+"="+schema)
-			}
+			env := []string{helperEnv + "=" + b.Name, helperTargetEnv + "=" + dbtest.Target(t, b.Name, db)}
 			// Both start their work at the same instant, after the
 			// slower one has had time to start up.
 			start := time.Now().Add(2 * time.Second).UnixNano()
@@ -95,16 +86,7 @@ func TestHelperProcess(t *testing.T) {
 
 func helperProcess(backend string) error {
 	ctx := context.Background()
-	var db *bun.DB
-	var err error
-	switch backend {
-	case "sqlite":
-		db, err = dbtest.OpenSQLite(os.Getenv(helperPathEnv))
-	case "postgres":
-		db, err = dbtest.OpenPostgres(os.Getenv(dbtest.PostgresEnv), os.Getenv(helperSchema))
-	default:
-		err = fmt.Errorf("unknown backend %q", backend)
-	}
+	db, err := dbtest.OpenTarget(backend, os.Getenv(helperTargetEnv))
 	if err != nil {
 		return err
 	}
