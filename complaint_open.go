@@ -16,7 +16,7 @@ import (
 // desk's complaint catalog ([Desk.ComplaintCatalog]).
 type ComplaintParams struct {
 	// Subject is the working name.
-	Subject     string `json:"subject" validate:"max=200"`
+	Subject     string `json:"subject" validate:"max=200,singleline"`
 	Description string `json:"description,omitempty" validate:"max=20000"`
 	// Priority defaults to the catalog's default priority.
 	Priority string `json:"priority,omitempty"`

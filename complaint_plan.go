@@ -15,7 +15,7 @@ import (
 // left as it is.
 type ComplaintUpdateParams struct {
 	ComplaintID string  `json:"complaint_id" validate:"required"`
-	Subject     *string `json:"subject,omitempty" validate:"omitempty,min=1,max=200"`
+	Subject     *string `json:"subject,omitempty" validate:"omitempty,min=1,max=200,singleline"`
 	Description *string `json:"description,omitempty" validate:"omitempty,max=20000"`
 	Priority    *string `json:"priority,omitempty"`
 	// Category, when it changes, adds the new category's template

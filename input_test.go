@@ -54,6 +54,12 @@ func TestDesk_HostileInputIsAValidationError(t *testing.T) {
 				{"OpenTagNUL", open(ticketkit.OpenParams{Tags: []string{"a\x00"}}), "tags[0]"},
 				{"OpenFieldValueNUL", open(ticketkit.OpenParams{Fields: map[string]string{"serial": "X\x00"}}), "fields[serial]"},
 				{"OpenCustomerIDNUL", open(ticketkit.OpenParams{Customer: ticket.Customer{ID: "C\x00"}}), "customer.id"},
+				{"OpenSubjectCRLF", open(ticketkit.OpenParams{Subject: "Refund\r\nBcc: victim@example.com"}), "subject"},
+				{"UpdateSubjectLF", func() error {
+					subject := "Refund\nBcc: victim@example.com"
+					_, err := desk.Update(ctx, agent, ticketkit.UpdateParams{TicketID: tk.ID, Subject: &subject})
+					return err
+				}, "subject"},
 				{"OpenCustomerNameCRLF", open(ticketkit.OpenParams{Customer: ticket.Customer{Name: "Jane\r\nBcc: victim@example.com"}}), "customer.name"},
 				{"OpenCustomerEmailWithName", open(ticketkit.OpenParams{Customer: ticket.Customer{Email: "Jane <jane@example.com>"}}), "customer.email"},
 				{"OpenCustomerEmailCRLF", open(ticketkit.OpenParams{Customer: ticket.Customer{Email: "jane@example.com\r\nBcc: v@example.com"}}), "customer.email"},

@@ -24,7 +24,7 @@ import (
 // customer's contact data, and Vouched keeps what the host vouches for.
 // Tier is the host's to set, also for a customer's ticket.
 type OpenParams struct {
-	Subject     string `json:"subject" validate:"required,max=200"`
+	Subject     string `json:"subject" validate:"required,max=200,singleline"`
 	Description string `json:"description,omitempty" validate:"max=20000"`
 	// Priority defaults to the catalog's default priority. It selects
 	// the SLA policy: customers may not set it.

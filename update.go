@@ -110,7 +110,7 @@ func (d *Desk) Assign(ctx context.Context, actor ticket.Actor, p AssignParams) (
 // removes a field.
 type UpdateParams struct {
 	TicketID    string             `json:"ticket_id" validate:"required"`
-	Subject     *string            `json:"subject,omitempty" validate:"omitempty,min=1,max=200"`
+	Subject     *string            `json:"subject,omitempty" validate:"omitempty,min=1,max=200,singleline"`
 	Description *string            `json:"description,omitempty" validate:"omitempty,max=20000"`
 	Priority    *string            `json:"priority,omitempty"`
 	Category    *string            `json:"category,omitempty"`
