@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"math/rand/v2"
 	"time"
@@ -73,10 +72,10 @@ func ExponentialBackoff(base, limit time.Duration) func(attempt int) time.Durati
 // and schedules a retry with backoff for the others, until an entry has
 // had MaxAttempts attempts and becomes a dead letter.
 //
-// A Notifier that panics costs one entry, not the loop: the panic is
-// recovered (see [notify.Recover]) and the entry becomes a dead letter
-// at once, with the panic value and stack as its error; the round goes
-// on with the next entries.
+// A Notifier that panics or calls runtime.Goexit costs one entry, not
+// the loop: it is recovered (see [notify.Recover]) and the entry becomes
+// a dead letter at once, with the panic value and stack as its error;
+// the round goes on with the next entries.
 //
 // Delivery is at least once: an entry whose delivery succeeded but whose
 // marking failed, or whose dispatcher died mid-batch, is delivered again.
@@ -136,7 +135,7 @@ func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 		d.clock = clock.System()
 	}
 	if d.log == nil {
-		d.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+		d.log = slog.New(slog.DiscardHandler)
 	}
 	return d, nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -484,6 +485,67 @@ func TestDispatcherSurvivesAPanickingNotifier(t *testing.T) {
 			for id, n := range led.delivered {
 				require.Equal(t, 1, n, "event %s", id)
 			}
+		})
+	}
+}
+
+// poisonRound delivers 5 entries, the first of which ends the notifier
+// with poison, and checks that the poison is a dead letter naming why,
+// the others are delivered once, and later rounds deliver nothing.
+func poisonRound(t *testing.T, store storage.Store, poison func(), why string) {
+	t.Helper()
+	ctx := context.Background()
+	clk := clock.NewFake(t0)
+	openPoisoned(t, store, clk, 5)
+	led := newLedger()
+	d, err := ticketkit.NewDispatcher(ticketkit.DispatcherConfig{
+		Store: store, Clock: clk, PollInterval: time.Millisecond,
+		Notifier: led.notifier(func(e notify.Event) error {
+			if e.Ticket.Subject == poisonSubject {
+				poison()
+			}
+			return nil
+		}),
+	})
+	require.NoError(t, err)
+	require.NoError(t, d.Start(ctx))
+	require.Eventually(t, func() bool { return led.count() == 4 }, 10*time.Second, time.Millisecond,
+		"the loop outlives the poison and delivers the rest")
+	require.NoError(t, d.Stop(ctx))
+	dead, err := d.DeadLetters(ctx, storage.OutboxDeadListParams{})
+	require.NoError(t, err)
+	require.Len(t, dead, 1, "the poison is a dead letter, not a delivery")
+	require.Contains(t, dead[0].LastError, why)
+	clk.Advance(time.Hour)
+	res, err := d.RunOnce(ctx)
+	require.NoError(t, err)
+	require.Zero(t, res.Claimed)
+	for id, n := range led.delivered {
+		require.Equal(t, 1, n, "event %s", id)
+	}
+}
+
+// TestDispatcherSurvivesANotifierCallingGoexit runs a dispatcher whose
+// notifier calls runtime.Goexit (t.FailNow from a helper goroutine does):
+// without a goroutine of its own for the notifier, the dispatcher's loop
+// ended silently and nothing more was delivered.
+func TestDispatcherSurvivesANotifierCallingGoexit(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			poisonRound(t, b.Open(t), runtime.Goexit, "called runtime.Goexit")
+		})
+	}
+}
+
+// TestDispatcherPanicNilIsNoDelivery runs a dispatcher in a process with
+// GODEBUG=panicnil=1, where recover returns nil for panic(nil): the
+// poison entry used to be marked delivered.
+func TestDispatcherPanicNilIsNoDelivery(t *testing.T) {
+	t.Setenv("GODEBUG", "panicnil=1") // the process's setting: not parallel
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			poisonRound(t, b.Open(t), func() { panic(nil) }, "panicked with nil")
 		})
 	}
 }

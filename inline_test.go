@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -36,23 +37,27 @@ func deliverLater(t *testing.T, store storage.Store, clk clock.Clock) (ticketkit
 // TestInlinePanicIsLeftToTheDispatcher opens a ticket on a desk whose
 // inline notifier panics: Open succeeds (its change committed) and a
 // Dispatcher delivers the notification.
+// A notifier that calls runtime.Goexit used to end the caller's
+// goroutine (a host's request handler) after the commit.
 func TestInlinePanicIsLeftToTheDispatcher(t *testing.T) {
 	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
-			store := b.Open(t)
-			desk, err := ticketkit.New(ticketkit.Config{Store: store, Notifier: notify.NotifierFunc(
-				func(context.Context, notify.Event) error { panic("inline boom") })})
-			require.NoError(t, err)
-			tk, err := desk.Open(context.Background(), agent, ticketkit.OpenParams{Subject: "committed"})
-			require.NoError(t, err, "the change committed: the caller is told so")
+		for name, poison := range map[string]func(){"panic": func() { panic("inline boom") }, "Goexit": runtime.Goexit} {
+			t.Run(b.Name+"/"+name, func(t *testing.T) {
+				t.Parallel()
+				store := b.Open(t)
+				desk, err := ticketkit.New(ticketkit.Config{Store: store, Notifier: notify.NotifierFunc(
+					func(context.Context, notify.Event) error { poison(); return nil })})
+				require.NoError(t, err)
+				tk, err := desk.Open(context.Background(), agent, ticketkit.OpenParams{Subject: "committed"})
+				require.NoError(t, err, "the change committed: the caller is told so")
 
-			res, led := deliverLater(t, store, nil)
-			require.Equal(t, ticketkit.DispatchResult{Claimed: 1, Delivered: 1}, res, "released at once, not dead")
-			for id := range led.delivered {
-				require.Equal(t, tk.ID, led.tickets[id])
-			}
-		})
+				res, led := deliverLater(t, store, nil)
+				require.Equal(t, ticketkit.DispatchResult{Claimed: 1, Delivered: 1}, res, "released at once, not dead")
+				for id := range led.delivered {
+					require.Equal(t, tk.ID, led.tickets[id])
+				}
+			})
+		}
 	}
 }
 
