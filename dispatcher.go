@@ -18,7 +18,12 @@ import (
 // DispatcherConfig configures a [Dispatcher]. Store and Notifier are
 // required; every other zero value means the documented default.
 type DispatcherConfig struct {
-	// Store holds the outbox; the same store the Desk writes to.
+	// Store holds the outbox; the same store the Desk writes to, but
+	// never one inside a host's transaction (storage.HostTxStore): a
+	// Dispatcher there would announce changes before the host commits
+	// them. Build it over the store on the database itself (bunstore.New
+	// over the *bun.DB); it delivers the host's notifications once the
+	// host has committed.
 	Store storage.Store
 	// Notifier delivers the notifications: email, webhooks, a fan-out
 	// of several.
@@ -104,6 +109,8 @@ func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 	var errs []error
 	if cfg.Store == nil {
 		errs = append(errs, errors.New("Store is required"))
+	} else if storage.InHostTx(cfg.Store) {
+		errs = append(errs, errInHostTx)
 	}
 	if cfg.Notifier == nil {
 		errs = append(errs, errors.New("Notifier is required"))
@@ -139,6 +146,11 @@ func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 	}
 	return d, nil
 }
+
+// errInHostTx refuses background work over a store inside a host's
+// transaction, which would announce what the host may still roll back
+// and outlive the transaction.
+var errInHostTx = errors.New("Store runs inside a host's transaction (storage.HostTxStore): give background work a store on the database itself")
 
 // DispatchResult counts what one round of a [Dispatcher] did.
 type DispatchResult struct {

@@ -221,3 +221,41 @@ func TestDeskAsksTheStoreAboutHostTransactions(t *testing.T) {
 	require.True(t, storage.InHostTx(hostTxOnly{mem}))
 	require.False(t, storage.InHostTx(mem))
 }
+
+// TestBackgroundWorkRefusesAHostTransaction builds a Dispatcher and an
+// EscalationWorker over a store inside the host's transaction. Such a
+// Dispatcher delivered the host's uncommitted notifications (announced
+// even if the host then rolled back) and marked them delivered in a
+// transaction that could roll back too; both loops outlive any
+// transaction. They are refused.
+func TestBackgroundWorkRefusesAHostTransaction(t *testing.T) {
+	t.Parallel()
+	check := func(t *testing.T, store storage.Store) {
+		t.Helper()
+		_, err := ticketkit.NewDispatcher(ticketkit.DispatcherConfig{Store: store, Notifier: notify.Discard})
+		require.ErrorContains(t, err, "transaction")
+		desk := newSLADesk(t, store)
+		_, err = ticketkit.NewEscalationWorker(ticketkit.EscalationWorkerConfig{Desk: desk.desk})
+		require.ErrorContains(t, err, "transaction")
+	}
+	t.Run("decorator", func(t *testing.T) {
+		t.Parallel()
+		check(t, hostTxOnly{memory.New()})
+	})
+	for _, b := range dbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := b.Open(t)
+			store, err := bunstore.New(db, bunstore.Config{})
+			require.NoError(t, err)
+			require.NoError(t, store.Migrate(ctx))
+			tx, err := db.BeginTx(ctx, &sql.TxOptions{})
+			require.NoError(t, err)
+			defer func() { _ = tx.Rollback() }()
+			inTx, err := bunstore.New(tx, bunstore.Config{})
+			require.NoError(t, err)
+			check(t, inTx)
+		})
+	}
+}
