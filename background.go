@@ -73,13 +73,17 @@ func every(ctx context.Context, log *slog.Logger, onPanic time.Duration, round f
 }
 
 // survive runs one round of [every], turning its panic into a log line
-// and a pause of onPanic.
+// and a pause of onPanic. A round that did not return panicked, even
+// when recover says nil (panic(nil) under GODEBUG=panicnil=1).
 func survive(ctx context.Context, log *slog.Logger, onPanic time.Duration, round func(context.Context) time.Duration) (pause time.Duration) {
+	returned := false
 	defer func() {
-		if v := recover(); v != nil {
-			log.ErrorContext(ctx, "ticketkit: background round panicked", "panic", v, "stack", string(debug.Stack()))
+		if !returned {
+			log.ErrorContext(ctx, "ticketkit: background round panicked", "panic", recover(), "stack", string(debug.Stack()))
 			pause = onPanic
 		}
 	}()
-	return round(ctx)
+	pause = round(ctx)
+	returned = true
+	return pause
 }

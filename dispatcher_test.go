@@ -603,6 +603,21 @@ func (b *syncBuffer) String() string {
 // logged and later rounds still deliver.
 func TestDispatcherRunOutlivesAPanickingRound(t *testing.T) {
 	t.Parallel()
+	require.Contains(t, outlivePanickingRound(t, "backoff bug"), "backoff bug")
+}
+
+// TestDispatcherRunLogsARoundPanickingWithNil panics with nil under
+// GODEBUG=panicnil=1, where recover returns nil: the round's panic went
+// unlogged and its pause was zero.
+func TestDispatcherRunLogsARoundPanickingWithNil(t *testing.T) {
+	t.Setenv("GODEBUG", "panicnil=1") // the process's setting: not parallel
+	outlivePanickingRound(t, nil)
+}
+
+// outlivePanickingRound runs a dispatcher whose Backoff panics with v
+// and returns its log once the loop has delivered after the panic.
+func outlivePanickingRound(t *testing.T, v any) string {
+	t.Helper()
 	ctx := context.Background()
 	f := newFixture(t, func(c *ticketkit.Config) { c.Notifier = nil })
 	failing := f.open(t, agent, ticketkit.OpenParams{Subject: "server down"})
@@ -616,15 +631,16 @@ func TestDispatcherRunOutlivesAPanickingRound(t *testing.T) {
 			}
 			return nil
 		}),
-		Backoff: func(int) time.Duration { panic("backoff bug") },
+		Backoff: func(int) time.Duration { panic(v) },
 		Logger:  slog.New(slog.NewTextHandler(&logs, nil)),
 	})
 	require.NoError(t, err)
 	require.NoError(t, d.Start(ctx))
-	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "backoff bug") }, 10*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "background round panicked") },
+		10*time.Second, time.Millisecond)
 	f.open(t, agent, ticketkit.OpenParams{Subject: "later"})
 	require.Eventually(t, func() bool { return led.count() == 1 }, 10*time.Second, time.Millisecond,
 		"the loop goes on after the panic")
 	require.NoError(t, d.Stop(ctx))
-	require.Contains(t, logs.String(), "background round panicked")
+	return logs.String()
 }
