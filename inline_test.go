@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/uptrace/bun"
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/clock"
@@ -256,6 +257,38 @@ func TestBackgroundWorkRefusesAHostTransaction(t *testing.T) {
 			inTx, err := bunstore.New(tx, bunstore.Config{})
 			require.NoError(t, err)
 			check(t, inTx)
+		})
+	}
+}
+
+// tracedTx is a host's wrapper of its bun.Tx (tracing, metrics).
+type tracedTx struct{ bun.IDB }
+
+// TestNothingIsAnnouncedInsideAWrappedHostTransaction runs the Desk on a
+// store over the host's transaction wrapped in the host's own bun.IDB:
+// the store cannot see the bun.Tx inside, and the Desk used to deliver
+// before the host rolled back.
+func TestNothingIsAnnouncedInsideAWrappedHostTransaction(t *testing.T) {
+	t.Parallel()
+	for _, b := range dbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := b.Open(t)
+			store, err := bunstore.New(db, bunstore.Config{})
+			require.NoError(t, err)
+			require.NoError(t, store.Migrate(ctx))
+			tx, err := db.BeginTx(ctx, &sql.TxOptions{})
+			require.NoError(t, err)
+			inTx, err := bunstore.New(tracedTx{tx}, bunstore.Config{})
+			require.NoError(t, err)
+			rec := notifytest.NewRecorder()
+			desk, err := ticketkit.New(ticketkit.Config{Store: inTx, Notifier: rec})
+			require.NoError(t, err)
+			_, err = desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "rolled back"})
+			require.NoError(t, err)
+			require.NoError(t, tx.Rollback())
+			require.Zero(t, rec.Len(), "nothing announced for a change the host rolled back")
 		})
 	}
 }
