@@ -292,3 +292,42 @@ func TestNothingIsAnnouncedInsideAWrappedHostTransaction(t *testing.T) {
 		})
 	}
 }
+
+// cancelAfterCommit is a store that cancels the caller's context once a
+// transaction has committed: a client that hangs up as its change
+// commits.
+type cancelAfterCommit struct {
+	storage.Store
+	cancel context.CancelFunc
+}
+
+func (s cancelAfterCommit) RunInTx(ctx context.Context, fn func(context.Context, storage.Tx) error) error {
+	err := s.Store.RunInTx(ctx, fn)
+	s.cancel()
+	return err
+}
+
+// TestInlineAfterTheCallerGaveUp cancels the caller's ctx right after
+// the commit: the use case reports its committed change, the notifier
+// is never handed a dead ctx, and the notification goes to a Dispatcher
+// with its inline attempt given back.
+func TestInlineAfterTheCallerGaveUp(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			store := b.Open(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			rec := notifytest.NewRecorder()
+			desk, err := ticketkit.New(ticketkit.Config{Store: cancelAfterCommit{store, cancel}, Notifier: rec})
+			require.NoError(t, err)
+			_, err = desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "client hung up"})
+			require.NoError(t, err, "the change committed")
+			require.Zero(t, rec.Len(), "not tried with a dead ctx")
+			claimed, err := store.OutboxClaim(context.Background(), storage.OutboxClaimParams{Now: time.Now(), LockFor: time.Minute, MaxAttempts: 1})
+			require.NoError(t, err)
+			require.Len(t, claimed, 1, "released at once, and not exhausted by an attempt never made")
+			require.Equal(t, 1, claimed[0].Attempts)
+		})
+	}
+}
