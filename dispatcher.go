@@ -169,7 +169,9 @@ type DispatchResult struct {
 
 // RunOnce claims one batch of due entries and delivers it. When ctx ends
 // mid-batch, the entries not yet delivered are released for a later
-// round and ctx's error is returned.
+// round and ctx's error is returned. Entries whose claim ran out before
+// their turn (the batch took longer than LockFor) are left alone: they
+// are another dispatcher's now, or the next round's.
 func (d *Dispatcher) RunOnce(ctx context.Context) (DispatchResult, error) {
 	var res DispatchResult
 	entries, err := d.store.OutboxClaim(ctx, storage.OutboxClaimParams{
@@ -184,6 +186,9 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (DispatchResult, error) {
 		if ctx.Err() != nil {
 			d.release(ctx, entries[i:], true)
 			break
+		}
+		if d.lost(ctx, en) {
+			continue
 		}
 		if err := d.deliverEntry(ctx, en); err != nil {
 			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
@@ -242,12 +247,28 @@ func (d *Dispatcher) fail(ctx context.Context, en *storage.OutboxEntry, cause er
 	return dead
 }
 
+// lost reports whether the claim of en ran out before its turn, while
+// the round delivered the entries before it: another dispatcher may hold
+// it now, so it is neither delivered again nor released.
+func (d *Dispatcher) lost(ctx context.Context, en *storage.OutboxEntry) bool {
+	if d.clock.Now().Before(en.LockedUntil) {
+		return false
+	}
+	d.log.WarnContext(ctx, "ticketkit: claim ran out before delivery; LockFor is shorter than a batch takes",
+		"entry", en.ID, "locked_until", en.LockedUntil)
+	return true
+}
+
 // release hands claimed entries back at once when the dispatcher stops
 // before delivering them; for untried ones, never handed to the
-// Notifier, it takes back the attempt their claim counted.
+// Notifier, it takes back the attempt their claim counted. Entries whose
+// claim ran out are left to whoever claimed them since.
 func (d *Dispatcher) release(ctx context.Context, entries []*storage.OutboxEntry, untried bool) {
 	now := d.clock.Now()
 	for _, en := range entries {
+		if !now.Before(en.LockedUntil) {
+			continue
+		}
 		err := d.store.OutboxFail(context.WithoutCancel(ctx), storage.OutboxFailParams{
 			ID: en.ID, Error: "dispatcher stopped before delivering", RetryAt: now, At: now, Untried: untried,
 		})

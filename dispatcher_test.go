@@ -644,3 +644,52 @@ func outlivePanickingRound(t *testing.T, v any) string {
 	require.NoError(t, d.Stop(ctx))
 	return logs.String()
 }
+
+// TestDispatcherLeavesEntriesWhoseClaimRanOut delivers a batch whose
+// first delivery outlasts LockFor (a hung endpoint behind a notifier
+// with its own timeouts and retries). Meanwhile a second dispatcher
+// claims and delivers the rest of the batch, whose claims ran out: the
+// first must not deliver them again nor release them (which handed back
+// an attempt of the second's claim).
+func TestDispatcherLeavesEntriesWhoseClaimRanOut(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			clk := clock.NewFake(t0)
+			store := b.Open(t)
+			openPoisoned(t, store, clk, 3)
+			led := newLedger()
+			second, err := ticketkit.NewDispatcher(ticketkit.DispatcherConfig{Store: store, Clock: clk, Notifier: led.notifier(nil)})
+			require.NoError(t, err)
+			var secondRes ticketkit.DispatchResult
+			var slowID string
+			first, err := ticketkit.NewDispatcher(ticketkit.DispatcherConfig{
+				Store: store, Clock: clk, LockFor: time.Minute,
+				Notifier: led.notifier(func(e notify.Event) error {
+					if e.Ticket.Subject == poisonSubject {
+						slowID = e.ID
+						clk.Advance(time.Minute) // a slow delivery
+						var err error
+						secondRes, err = second.RunOnce(ctx)
+						require.NoError(t, err)
+					}
+					return nil
+				}),
+			})
+			require.NoError(t, err)
+			res, err := first.RunOnce(ctx)
+			require.NoError(t, err)
+			require.Equal(t, ticketkit.DispatchResult{Claimed: 3, Delivered: 3}, secondRes,
+				"every claim of the batch ran out, the one in flight too")
+			require.Equal(t, ticketkit.DispatchResult{Claimed: 3, Delivered: 1}, res,
+				"only the delivery already under way")
+			require.Equal(t, 3, led.count())
+			for id, n := range led.delivered {
+				if id != slowID {
+					require.Equal(t, 1, n, "event %s delivered once", id)
+				}
+			}
+		})
+	}
+}
