@@ -603,7 +603,14 @@ func (b *syncBuffer) String() string {
 // logged and later rounds still deliver.
 func TestDispatcherRunOutlivesAPanickingRound(t *testing.T) {
 	t.Parallel()
-	require.Contains(t, outlivePanickingRound(t, "backoff bug"), "backoff bug")
+	require.Contains(t, outlivePanickingRound(t, func() { panic("backoff bug") }), "backoff bug")
+}
+
+// TestDispatcherRunOutlivesARoundCallingGoexit has the Backoff call
+// runtime.Goexit, which used to end the dispatcher's loop.
+func TestDispatcherRunOutlivesARoundCallingGoexit(t *testing.T) {
+	t.Parallel()
+	outlivePanickingRound(t, runtime.Goexit)
 }
 
 // TestDispatcherRunLogsARoundPanickingWithNil panics with nil under
@@ -611,12 +618,12 @@ func TestDispatcherRunOutlivesAPanickingRound(t *testing.T) {
 // unlogged and its pause was zero.
 func TestDispatcherRunLogsARoundPanickingWithNil(t *testing.T) {
 	t.Setenv("GODEBUG", "panicnil=1") // the process's setting: not parallel
-	outlivePanickingRound(t, nil)
+	outlivePanickingRound(t, func() { panic(nil) })
 }
 
-// outlivePanickingRound runs a dispatcher whose Backoff panics with v
-// and returns its log once the loop has delivered after the panic.
-func outlivePanickingRound(t *testing.T, v any) string {
+// outlivePanickingRound runs a dispatcher whose Backoff calls poison
+// and returns its log once the loop has delivered after it.
+func outlivePanickingRound(t *testing.T, poison func()) string {
 	t.Helper()
 	ctx := context.Background()
 	f := newFixture(t, func(c *ticketkit.Config) { c.Notifier = nil })
@@ -631,7 +638,7 @@ func outlivePanickingRound(t *testing.T, v any) string {
 			}
 			return nil
 		}),
-		Backoff: func(int) time.Duration { panic(v) },
+		Backoff: func(int) time.Duration { poison(); return 0 },
 		Logger:  slog.New(slog.NewTextHandler(&logs, nil)),
 	})
 	require.NoError(t, err)
