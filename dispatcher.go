@@ -174,8 +174,10 @@ type DispatchResult struct {
 // are another dispatcher's now, or the next round's.
 func (d *Dispatcher) RunOnce(ctx context.Context) (DispatchResult, error) {
 	var res DispatchResult
+	now := d.clock.Now()
+	held := now.Add(d.lockFor) // until when the claim is the round's
 	entries, err := d.store.OutboxClaim(ctx, storage.OutboxClaimParams{
-		Now: d.clock.Now(), LockFor: d.lockFor, Limit: d.batch, MaxAttempts: d.maxAttempts,
+		Now: now, LockFor: d.lockFor, Limit: d.batch, MaxAttempts: d.maxAttempts,
 	})
 	if err != nil {
 		return res, fmt.Errorf("ticketkit: claim notifications: %w", err)
@@ -184,16 +186,16 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (DispatchResult, error) {
 	var done []string
 	for i, en := range entries {
 		if ctx.Err() != nil {
-			d.release(ctx, entries[i:], true)
+			d.release(ctx, entries[i:], true, held)
 			break
 		}
-		if d.lost(ctx, en) {
+		if d.lost(ctx, en, held) {
 			continue
 		}
 		if err := d.deliverEntry(ctx, en); err != nil {
 			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-				d.release(ctx, entries[i:i+1], false)
-				d.release(ctx, entries[i+1:], true)
+				d.release(ctx, entries[i:i+1], false, held)
+				d.release(ctx, entries[i+1:], true, held)
 				break
 			}
 			if d.fail(ctx, en, err) {
@@ -247,28 +249,30 @@ func (d *Dispatcher) fail(ctx context.Context, en *storage.OutboxEntry, cause er
 	return dead
 }
 
-// lost reports whether the claim of en ran out before its turn, while
-// the round delivered the entries before it: another dispatcher may hold
-// it now, so it is neither delivered again nor released.
-func (d *Dispatcher) lost(ctx context.Context, en *storage.OutboxEntry) bool {
-	if d.clock.Now().Before(en.LockedUntil) {
+// lost reports whether the round's claim, held until held, ran out
+// before the turn of en, while the round delivered the entries before
+// it: another dispatcher may hold en now, so it is neither delivered
+// again nor released.
+func (d *Dispatcher) lost(ctx context.Context, en *storage.OutboxEntry, held time.Time) bool {
+	if d.clock.Now().Before(held) {
 		return false
 	}
 	d.log.WarnContext(ctx, "ticketkit: claim ran out before delivery; LockFor is shorter than a batch takes",
-		"entry", en.ID, "locked_until", en.LockedUntil)
+		"entry", en.ID, "held_until", held)
 	return true
 }
 
 // release hands claimed entries back at once when the dispatcher stops
 // before delivering them; for untried ones, never handed to the
-// Notifier, it takes back the attempt their claim counted. Entries whose
-// claim ran out are left to whoever claimed them since.
-func (d *Dispatcher) release(ctx context.Context, entries []*storage.OutboxEntry, untried bool) {
+// Notifier, it takes back the attempt their claim counted. Once the
+// claim, held until held, has run out, they are left to whoever claimed
+// them since.
+func (d *Dispatcher) release(ctx context.Context, entries []*storage.OutboxEntry, untried bool, held time.Time) {
 	now := d.clock.Now()
+	if !now.Before(held) {
+		return
+	}
 	for _, en := range entries {
-		if !now.Before(en.LockedUntil) {
-			continue
-		}
 		err := d.store.OutboxFail(context.WithoutCancel(ctx), storage.OutboxFailParams{
 			ID: en.ID, Error: "dispatcher stopped before delivering", RetryAt: now, At: now, Untried: untried,
 		})
