@@ -189,8 +189,12 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (DispatchResult, error) {
 			d.release(ctx, entries[i:], true, held)
 			break
 		}
-		if d.lost(ctx, en, held) {
-			continue
+		if !d.clock.Now().Before(held) {
+			// The claim ran out while the round delivered the entries
+			// before: the rest may be another dispatcher's now.
+			d.log.WarnContext(ctx, "ticketkit: claim ran out before delivery; LockFor is shorter than a batch takes",
+				"left", len(entries)-i)
+			break
 		}
 		if err := d.deliverEntry(ctx, en); err != nil {
 			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
@@ -247,19 +251,6 @@ func (d *Dispatcher) fail(ctx context.Context, en *storage.OutboxEntry, cause er
 		d.log.ErrorContext(ctx, "ticketkit: could not record failed notification", "entry", en.ID, "err", err)
 	}
 	return dead
-}
-
-// lost reports whether the round's claim, held until held, ran out
-// before the turn of en, while the round delivered the entries before
-// it: another dispatcher may hold en now, so it is neither delivered
-// again nor released.
-func (d *Dispatcher) lost(ctx context.Context, en *storage.OutboxEntry, held time.Time) bool {
-	if d.clock.Now().Before(held) {
-		return false
-	}
-	d.log.WarnContext(ctx, "ticketkit: claim ran out before delivery; LockFor is shorter than a batch takes",
-		"entry", en.ID, "held_until", held)
-	return true
 }
 
 // release hands claimed entries back at once when the dispatcher stops
