@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"runtime"
 )
 
@@ -48,9 +49,27 @@ func (e *PanicError) Error() string {
 }
 
 // valueText returns the text of a panic value cut to MaxPanicValue bytes,
-// marking the cut.
+// marking the cut. A slice, array, map or channel longer than
+// MaxPanicValue, unless it formats itself (error, fmt.Stringer), is
+// named by type and length rather than formatted whole to keep 1 KiB of
+// it. fmt formats the rest, since it survives a panicking Error or
+// String method.
 func valueText(v any) string {
-	s := fmt.Sprint(v)
+	var s string
+	switch x := v.(type) {
+	case string:
+		s = x
+	case error, fmt.Stringer:
+		s = fmt.Sprint(x)
+	default:
+		switch rv := reflect.ValueOf(v); rv.Kind() {
+		case reflect.Slice, reflect.Array, reflect.Map, reflect.Chan:
+			if rv.Len() > MaxPanicValue {
+				return fmt.Sprintf("%T of length %d", v, rv.Len())
+			}
+		}
+		s = fmt.Sprint(v)
+	}
 	if len(s) <= MaxPanicValue {
 		return s
 	}

@@ -125,3 +125,30 @@ func TestRecoverGoexit(t *testing.T) {
 		})
 	}
 }
+
+// TestRecoverHugeCompositeIsNotFormattedWhole panics with a 64 MiB
+// slice: formatting it whole took ~130 MB and seconds to keep 1 KiB.
+// Not parallel, so that the allocation count is this test's.
+func TestRecoverHugeCompositeIsNotFormattedWhole(t *testing.T) {
+	huge := make([]byte, 64<<20)
+	n := panicking(huge)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	err := notify.Recover(n).Notify(t.Context(), notify.Event{})
+	runtime.ReadMemStats(&after)
+	require.ErrorAs(t, err, new(*notify.PanicError))
+	require.Contains(t, err.Error(), "[]uint8")
+	require.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(1<<20), "bytes allocated")
+}
+
+// explosive is a panic value whose Error method panics too.
+type explosive struct{}
+
+func (explosive) Error() string { panic("Error exploded") }
+
+func TestRecoverValueWhoseErrorPanics(t *testing.T) {
+	t.Parallel()
+	err := notify.Recover(panicking(explosive{})).Notify(t.Context(), notify.Event{})
+	require.ErrorIs(t, err, notify.ErrPermanent)
+	require.Contains(t, err.Error(), "Error exploded", "formatted, not re-panicked")
+}
