@@ -331,3 +331,34 @@ func TestInlineAfterTheCallerGaveUp(t *testing.T) {
 		})
 	}
 }
+
+// TestInlineLeavesAClaimThatRanOut uses an inline notifier that ignores
+// its ctx for longer than the Desk's claim on the entry: a Dispatcher
+// claims the entry meanwhile. The Desk must not release it then, which
+// ended the Dispatcher's claim and let a third claimer take it at once.
+func TestInlineLeavesAClaimThatRanOut(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			store := b.Open(t)
+			clk := clock.NewFake(t0)
+			var dispatcherClaim []*storage.OutboxEntry
+			slow := notify.NotifierFunc(func(context.Context, notify.Event) error {
+				clk.Advance(time.Second + time.Minute + time.Second) // past InlineTimeout and the Desk's claim
+				var err error
+				dispatcherClaim, err = store.OutboxClaim(ctx, storage.OutboxClaimParams{Now: clk.Now(), LockFor: time.Minute})
+				require.NoError(t, err)
+				return errors.New("webhook: timeout")
+			})
+			desk, err := ticketkit.New(ticketkit.Config{Store: store, Clock: clk, Notifier: slow, InlineTimeout: time.Second})
+			require.NoError(t, err)
+			_, err = desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "slow"})
+			require.NoError(t, err)
+			require.Len(t, dispatcherClaim, 1, "the Desk's claim ran out")
+			again, err := store.OutboxClaim(ctx, storage.OutboxClaimParams{Now: clk.Now(), LockFor: time.Minute})
+			require.NoError(t, err)
+			require.Empty(t, again, "the Dispatcher's claim still holds")
+		})
+	}
+}
