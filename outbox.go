@@ -157,9 +157,10 @@ func (d *Desk) deliver(ctx context.Context, notices []notify.Event) {
 	var done []string
 	for i, e := range notices {
 		if !d.holds(e) {
-			// A notifier that ignored its ctx outlasted the claim: the
-			// rest may be a Dispatcher's now.
-			d.log.WarnContext(ctx, "ticketkit: inline claim ran out; Notifier ignores its ctx", "left", len(notices)-i)
+			// The claim may have run out (a notifier that ignored its
+			// ctx, a sweep of many batches): the rest may be a
+			// Dispatcher's now, or will be once their claim runs out.
+			d.log.WarnContext(ctx, "ticketkit: inline claim may have run out; notifications left to the dispatcher", "left", len(notices)-i)
 			break
 		}
 		if ctx.Err() != nil {
