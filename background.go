@@ -55,10 +55,10 @@ func (b *background) stop(ctx context.Context) error {
 }
 
 // every runs round at once, then again after the pause each round
-// returns, until ctx ends; it returns nil then. A round that panics (a
-// host's Backoff, store decorator or log handler) does not end the
-// loop: the panic is logged to log with its stack, and the next round
-// follows after onPanic.
+// returns, until ctx ends; it returns nil then. A round that panics or
+// calls runtime.Goexit (a host's Backoff, store decorator or log
+// handler) does not end the loop: it is logged to log with its stack,
+// and the next round follows after onPanic.
 func every(ctx context.Context, log *slog.Logger, onPanic time.Duration, round func(context.Context) time.Duration) error {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
@@ -72,14 +72,25 @@ func every(ctx context.Context, log *slog.Logger, onPanic time.Duration, round f
 	}
 }
 
-// survive runs one round of [every], turning its panic into a log line
-// and a pause of onPanic.
-func survive(ctx context.Context, log *slog.Logger, onPanic time.Duration, round func(context.Context) time.Duration) (pause time.Duration) {
-	defer func() {
-		if v := recover(); v != nil {
-			log.ErrorContext(ctx, "ticketkit: background round panicked", "panic", v, "stack", string(debug.Stack()))
-			pause = onPanic
-		}
+// survive runs one round of [every] on a goroutine of its own, which it
+// waits for, and returns the round's pause. A round that did not return
+// (a panic, even one whose recover says nil under GODEBUG=panicnil=1, or
+// a runtime.Goexit, which ends only that goroutine) is logged and
+// followed by a pause of onPanic.
+func survive(ctx context.Context, log *slog.Logger, onPanic time.Duration, round func(context.Context) time.Duration) time.Duration {
+	pause := make(chan time.Duration, 1)
+	go func() {
+		returned := false
+		defer func() {
+			if !returned {
+				log.ErrorContext(ctx, "ticketkit: background round panicked or called runtime.Goexit",
+					"panic", recover(), "stack", string(debug.Stack()))
+				pause <- onPanic
+			}
+		}()
+		p := round(ctx)
+		returned = true
+		pause <- p
 	}()
-	return round(ctx)
+	return <-pause
 }

@@ -39,14 +39,20 @@ type Config struct {
 	// (see storage.HostTxStore: bunstore.New over the host's bun.Tx),
 	// Notifier is never called: the Desk's changes commit only when the
 	// host commits, so their notifications wait in the outbox, unclaimed,
-	// for a Dispatcher, and a host rollback leaves none. Default: none;
-	// the notifications wait in the outbox for a Dispatcher.
+	// for a Dispatcher, and a host rollback leaves none. The Desk asks
+	// Store only: a decorator of such a store must forward InHostTx, or
+	// the Desk takes it for a store that owns its transactions. Default:
+	// none; the notifications wait in the outbox for a Dispatcher.
 	Notifier notify.Notifier
 	// InlineTimeout bounds the inline delivery of one change's
 	// notifications to Notifier, so that a notifier that does not answer
 	// holds the caller no longer than this: then the ctx Notifier was
 	// given is done, and the notifications not yet delivered are left to
-	// a Dispatcher. Notifier must return when its ctx is done. Default
+	// a Dispatcher. It is real time, whatever Clock says (a context
+	// deadline). Notifier must return when its ctx is done: one that
+	// ignores it holds the caller until it returns, since the Desk does
+	// not leave it running behind the caller's back (abandoned calls to
+	// a hung endpoint would pile up without bound). Default
 	// DefaultInlineTimeout; negative is invalid.
 	InlineTimeout time.Duration
 	// Clock tells the time. Default: clock.System().

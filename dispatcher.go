@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"math/rand/v2"
 	"time"
@@ -19,7 +18,12 @@ import (
 // DispatcherConfig configures a [Dispatcher]. Store and Notifier are
 // required; every other zero value means the documented default.
 type DispatcherConfig struct {
-	// Store holds the outbox; the same store the Desk writes to.
+	// Store holds the outbox; the same store the Desk writes to, but
+	// never one inside a host's transaction (storage.HostTxStore): a
+	// Dispatcher there would announce changes before the host commits
+	// them. Build it over the store on the database itself (bunstore.New
+	// over the *bun.DB); it delivers the host's notifications once the
+	// host has committed.
 	Store storage.Store
 	// Notifier delivers the notifications: email, webhooks, a fan-out
 	// of several.
@@ -73,10 +77,10 @@ func ExponentialBackoff(base, limit time.Duration) func(attempt int) time.Durati
 // and schedules a retry with backoff for the others, until an entry has
 // had MaxAttempts attempts and becomes a dead letter.
 //
-// A Notifier that panics costs one entry, not the loop: the panic is
-// recovered (see [notify.Recover]) and the entry becomes a dead letter
-// at once, with the panic value and stack as its error; the round goes
-// on with the next entries.
+// A Notifier that panics or calls runtime.Goexit costs one entry, not
+// the loop: it is recovered (see [notify.Recover]) and the entry becomes
+// a dead letter at once, with the panic value and stack as its error;
+// the round goes on with the next entries.
 //
 // Delivery is at least once: an entry whose delivery succeeded but whose
 // marking failed, or whose dispatcher died mid-batch, is delivered again.
@@ -105,6 +109,8 @@ func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 	var errs []error
 	if cfg.Store == nil {
 		errs = append(errs, errors.New("Store is required"))
+	} else if storage.InHostTx(cfg.Store) {
+		errs = append(errs, errInHostTx)
 	}
 	if cfg.Notifier == nil {
 		errs = append(errs, errors.New("Notifier is required"))
@@ -136,10 +142,15 @@ func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 		d.clock = clock.System()
 	}
 	if d.log == nil {
-		d.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+		d.log = slog.New(slog.DiscardHandler)
 	}
 	return d, nil
 }
+
+// errInHostTx refuses background work over a store inside a host's
+// transaction, which would announce what the host may still roll back
+// and outlive the transaction.
+var errInHostTx = errors.New("Store runs inside a host's transaction (storage.HostTxStore): give background work a store on the database itself")
 
 // DispatchResult counts what one round of a [Dispatcher] did.
 type DispatchResult struct {
@@ -158,11 +169,15 @@ type DispatchResult struct {
 
 // RunOnce claims one batch of due entries and delivers it. When ctx ends
 // mid-batch, the entries not yet delivered are released for a later
-// round and ctx's error is returned.
+// round and ctx's error is returned. Entries whose claim ran out before
+// their turn (the batch took longer than LockFor) are left alone: they
+// are another dispatcher's now, or the next round's.
 func (d *Dispatcher) RunOnce(ctx context.Context) (DispatchResult, error) {
 	var res DispatchResult
+	now := d.clock.Now()
+	held := now.Add(d.lockFor) // until when the claim is the round's
 	entries, err := d.store.OutboxClaim(ctx, storage.OutboxClaimParams{
-		Now: d.clock.Now(), LockFor: d.lockFor, Limit: d.batch, MaxAttempts: d.maxAttempts,
+		Now: now, LockFor: d.lockFor, Limit: d.batch, MaxAttempts: d.maxAttempts,
 	})
 	if err != nil {
 		return res, fmt.Errorf("ticketkit: claim notifications: %w", err)
@@ -171,13 +186,20 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (DispatchResult, error) {
 	var done []string
 	for i, en := range entries {
 		if ctx.Err() != nil {
-			d.release(ctx, entries[i:], true)
+			d.release(ctx, entries[i:], true, held)
+			break
+		}
+		if !d.clock.Now().Before(held) {
+			// The claim ran out while the round delivered the entries
+			// before: the rest may be another dispatcher's now.
+			d.log.WarnContext(ctx, "ticketkit: claim ran out before delivery; LockFor is shorter than a batch takes",
+				"left", len(entries)-i)
 			break
 		}
 		if err := d.deliverEntry(ctx, en); err != nil {
 			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-				d.release(ctx, entries[i:i+1], false)
-				d.release(ctx, entries[i+1:], true)
+				d.release(ctx, entries[i:i+1], false, held)
+				d.release(ctx, entries[i+1:], true, held)
 				break
 			}
 			if d.fail(ctx, en, err) {
@@ -233,9 +255,14 @@ func (d *Dispatcher) fail(ctx context.Context, en *storage.OutboxEntry, cause er
 
 // release hands claimed entries back at once when the dispatcher stops
 // before delivering them; for untried ones, never handed to the
-// Notifier, it takes back the attempt their claim counted.
-func (d *Dispatcher) release(ctx context.Context, entries []*storage.OutboxEntry, untried bool) {
+// Notifier, it takes back the attempt their claim counted. Once the
+// claim, held until held, has run out, they are left to whoever claimed
+// them since.
+func (d *Dispatcher) release(ctx context.Context, entries []*storage.OutboxEntry, untried bool, held time.Time) {
 	now := d.clock.Now()
+	if !now.Before(held) {
+		return
+	}
 	for _, en := range entries {
 		err := d.store.OutboxFail(context.WithoutCancel(ctx), storage.OutboxFailParams{
 			ID: en.ID, Error: "dispatcher stopped before delivering", RetryAt: now, At: now, Untried: untried,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -488,6 +489,67 @@ func TestDispatcherSurvivesAPanickingNotifier(t *testing.T) {
 	}
 }
 
+// poisonRound delivers 5 entries, the first of which ends the notifier
+// with poison, and checks that the poison is a dead letter naming why,
+// the others are delivered once, and later rounds deliver nothing.
+func poisonRound(t *testing.T, store storage.Store, poison func(), why string) {
+	t.Helper()
+	ctx := context.Background()
+	clk := clock.NewFake(t0)
+	openPoisoned(t, store, clk, 5)
+	led := newLedger()
+	d, err := ticketkit.NewDispatcher(ticketkit.DispatcherConfig{
+		Store: store, Clock: clk, PollInterval: time.Millisecond,
+		Notifier: led.notifier(func(e notify.Event) error {
+			if e.Ticket.Subject == poisonSubject {
+				poison()
+			}
+			return nil
+		}),
+	})
+	require.NoError(t, err)
+	require.NoError(t, d.Start(ctx))
+	require.Eventually(t, func() bool { return led.count() == 4 }, 10*time.Second, time.Millisecond,
+		"the loop outlives the poison and delivers the rest")
+	require.NoError(t, d.Stop(ctx))
+	dead, err := d.DeadLetters(ctx, storage.OutboxDeadListParams{})
+	require.NoError(t, err)
+	require.Len(t, dead, 1, "the poison is a dead letter, not a delivery")
+	require.Contains(t, dead[0].LastError, why)
+	clk.Advance(time.Hour)
+	res, err := d.RunOnce(ctx)
+	require.NoError(t, err)
+	require.Zero(t, res.Claimed)
+	for id, n := range led.delivered {
+		require.Equal(t, 1, n, "event %s", id)
+	}
+}
+
+// TestDispatcherSurvivesANotifierCallingGoexit runs a dispatcher whose
+// notifier calls runtime.Goexit (t.FailNow from a helper goroutine does):
+// without a goroutine of its own for the notifier, the dispatcher's loop
+// ended silently and nothing more was delivered.
+func TestDispatcherSurvivesANotifierCallingGoexit(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			poisonRound(t, b.Open(t), runtime.Goexit, "called runtime.Goexit")
+		})
+	}
+}
+
+// TestDispatcherPanicNilIsNoDelivery runs a dispatcher in a process with
+// GODEBUG=panicnil=1, where recover returns nil for panic(nil): the
+// poison entry used to be marked delivered.
+func TestDispatcherPanicNilIsNoDelivery(t *testing.T) {
+	t.Setenv("GODEBUG", "panicnil=1") // the process's setting: not parallel
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			poisonRound(t, b.Open(t), func() { panic(nil) }, "panicked with nil")
+		})
+	}
+}
+
 // TestDispatcherStoppedMidBatchKeepsAttemptsForUntriedEntries stops a
 // dispatcher after its first delivery, again and again: the entries it
 // never handed to its notifier keep their attempts, so that MaxAttempts
@@ -541,6 +603,28 @@ func (b *syncBuffer) String() string {
 // logged and later rounds still deliver.
 func TestDispatcherRunOutlivesAPanickingRound(t *testing.T) {
 	t.Parallel()
+	require.Contains(t, outlivePanickingRound(t, func() { panic("backoff bug") }), "backoff bug")
+}
+
+// TestDispatcherRunOutlivesARoundCallingGoexit has the Backoff call
+// runtime.Goexit, which used to end the dispatcher's loop.
+func TestDispatcherRunOutlivesARoundCallingGoexit(t *testing.T) {
+	t.Parallel()
+	outlivePanickingRound(t, runtime.Goexit)
+}
+
+// TestDispatcherRunLogsARoundPanickingWithNil panics with nil under
+// GODEBUG=panicnil=1, where recover returns nil: the round's panic went
+// unlogged and its pause was zero.
+func TestDispatcherRunLogsARoundPanickingWithNil(t *testing.T) {
+	t.Setenv("GODEBUG", "panicnil=1") // the process's setting: not parallel
+	outlivePanickingRound(t, func() { panic(nil) })
+}
+
+// outlivePanickingRound runs a dispatcher whose Backoff calls poison
+// and returns its log once the loop has delivered after it.
+func outlivePanickingRound(t *testing.T, poison func()) string {
+	t.Helper()
 	ctx := context.Background()
 	f := newFixture(t, func(c *ticketkit.Config) { c.Notifier = nil })
 	failing := f.open(t, agent, ticketkit.OpenParams{Subject: "server down"})
@@ -554,15 +638,65 @@ func TestDispatcherRunOutlivesAPanickingRound(t *testing.T) {
 			}
 			return nil
 		}),
-		Backoff: func(int) time.Duration { panic("backoff bug") },
+		Backoff: func(int) time.Duration { poison(); return 0 },
 		Logger:  slog.New(slog.NewTextHandler(&logs, nil)),
 	})
 	require.NoError(t, err)
 	require.NoError(t, d.Start(ctx))
-	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "backoff bug") }, 10*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "background round panicked") },
+		10*time.Second, time.Millisecond)
 	f.open(t, agent, ticketkit.OpenParams{Subject: "later"})
 	require.Eventually(t, func() bool { return led.count() == 1 }, 10*time.Second, time.Millisecond,
 		"the loop goes on after the panic")
 	require.NoError(t, d.Stop(ctx))
-	require.Contains(t, logs.String(), "background round panicked")
+	return logs.String()
+}
+
+// TestDispatcherLeavesEntriesWhoseClaimRanOut delivers a batch whose
+// first delivery outlasts LockFor (a hung endpoint behind a notifier
+// with its own timeouts and retries). Meanwhile a second dispatcher
+// claims and delivers the rest of the batch, whose claims ran out: the
+// first must not deliver them again nor release them (which handed back
+// an attempt of the second's claim).
+func TestDispatcherLeavesEntriesWhoseClaimRanOut(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			clk := clock.NewFake(t0)
+			store := b.Open(t)
+			openPoisoned(t, store, clk, 3)
+			led := newLedger()
+			second, err := ticketkit.NewDispatcher(ticketkit.DispatcherConfig{Store: store, Clock: clk, Notifier: led.notifier(nil)})
+			require.NoError(t, err)
+			var secondRes ticketkit.DispatchResult
+			var slowID string
+			first, err := ticketkit.NewDispatcher(ticketkit.DispatcherConfig{
+				Store: store, Clock: clk, LockFor: time.Minute,
+				Notifier: led.notifier(func(e notify.Event) error {
+					if e.Ticket.Subject == poisonSubject {
+						slowID = e.ID
+						clk.Advance(time.Minute) // a slow delivery
+						var err error
+						secondRes, err = second.RunOnce(ctx)
+						require.NoError(t, err)
+					}
+					return nil
+				}),
+			})
+			require.NoError(t, err)
+			res, err := first.RunOnce(ctx)
+			require.NoError(t, err)
+			require.Equal(t, ticketkit.DispatchResult{Claimed: 3, Delivered: 3}, secondRes,
+				"every claim of the batch ran out, the one in flight too")
+			require.Equal(t, ticketkit.DispatchResult{Claimed: 3, Delivered: 1}, res,
+				"only the delivery already under way")
+			require.Equal(t, 3, led.count())
+			for id, n := range led.delivered {
+				if id != slowID {
+					require.Equal(t, 1, n, "event %s delivered once", id)
+				}
+			}
+		})
+	}
 }

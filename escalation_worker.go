@@ -3,13 +3,18 @@ package ticketkit
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
+
+	"github.com/ticketkit/ticketkit/storage"
 )
 
 // EscalationWorkerConfig configures an [EscalationWorker]. Desk is
 // required.
 type EscalationWorkerConfig struct {
-	// Desk runs the sweeps; it needs Config.SLA.
+	// Desk runs the sweeps; it needs Config.SLA, and a store on the
+	// database itself, not one inside a host's transaction
+	// (storage.HostTxStore), which a loop would outlive.
 	Desk *Desk
 	// Interval is the pause between sweeps. Default 1 min.
 	Interval time.Duration
@@ -35,6 +40,8 @@ func NewEscalationWorker(cfg EscalationWorkerConfig) (*EscalationWorker, error) 
 		return nil, errors.New("ticketkit: EscalationWorkerConfig.Desk is required")
 	case cfg.Desk.sla == nil:
 		return nil, errors.New("ticketkit: the escalation worker's Desk has no Config.SLA")
+	case storage.InHostTx(cfg.Desk.store):
+		return nil, fmt.Errorf("ticketkit: the escalation worker's Desk: %w", errInHostTx)
 	case cfg.Interval < 0:
 		return nil, errors.New("ticketkit: EscalationWorkerConfig.Interval must not be negative")
 	}

@@ -156,6 +156,13 @@ func (d *Desk) deliver(ctx context.Context, notices []notify.Event) {
 	defer cancel()
 	var done []string
 	for i, e := range notices {
+		if !d.holds(e) {
+			// The claim may have run out (a notifier that ignored its
+			// ctx, a sweep of many batches): the rest may be a
+			// Dispatcher's now, or will be once their claim runs out.
+			d.log.WarnContext(ctx, "ticketkit: inline claim may have run out; notifications left to the dispatcher", "left", len(notices)-i)
+			break
+		}
 		if ctx.Err() != nil {
 			// Never handed to the Notifier: the attempt is given back.
 			d.release(ctx, notices[i:], ctx.Err(), true)
@@ -177,12 +184,23 @@ func (d *Desk) deliver(ctx context.Context, notices []notify.Event) {
 	}
 }
 
+// holds reports whether the Desk's inline claim on e's outbox entry
+// surely still holds: lockUntil set it, at e.At or later, to at least
+// e.At plus InlineTimeout plus inlineLock.
+func (d *Desk) holds(e notify.Event) bool {
+	return d.now().Before(e.At.Add(d.inlineFor + inlineLock))
+}
+
 // release hands notifications the Desk did not deliver to the
 // Dispatchers at once; untried ones get back the attempt their inline
-// claim counted.
+// claim counted. One whose claim may have run out is left alone: a
+// Dispatcher may hold it now, and it returns by itself otherwise.
 func (d *Desk) release(ctx context.Context, notices []notify.Event, cause error, untried bool) {
 	now := d.now()
 	for _, e := range notices {
+		if !d.holds(e) {
+			continue
+		}
 		d.log.WarnContext(ctx, "ticketkit: notification left to the dispatcher", "event", e.ID, "kind", e.Kind, "err", cause)
 		err := d.store.OutboxFail(context.WithoutCancel(ctx), storage.OutboxFailParams{
 			ID: e.ID, Error: cause.Error(), RetryAt: now, At: now, Untried: untried,

@@ -8,8 +8,9 @@ package storage
 // or for changes the host then rolls back. The Desk asks it to decide
 // whether it may deliver notifications itself (it does not inside a
 // host's transaction; a Dispatcher delivers them once the host has
-// committed). A store that does not implement it owns its
-// transactions; decorators of a store forward it.
+// committed), and the Dispatcher and the escalation worker refuse such a
+// store. A store that does not implement it owns its transactions;
+// decorators of a store forward it.
 type HostTxStore interface {
 	// InHostTx reports whether the store runs inside a transaction it
 	// does not own.

@@ -142,7 +142,10 @@
 // over it delivers no notification inline, even with Config.Notifier
 // set. The notifications wait in the outbox, unclaimed, and a
 // ticketkit.Dispatcher over a store on the *bun.DB delivers them once
-// the host commits; a host rollback leaves none.
+// the host commits; a host rollback leaves none. A store over a bun.IDB
+// of the host's own (a wrapper for tracing) counts as inside the host's
+// transaction too, since it cannot tell: hand a *bun.DB (with query
+// hooks for tracing) or a bun.Conn to keep inline delivery.
 //
 // [Store.Migrate] needs a *bun.DB; over a bun.Tx or bun.Conn, run
 // [Migrations] with the host's migrator.

@@ -8,14 +8,19 @@ import (
 
 var _ storage.HostTxStore = (*Store)(nil)
 
-// InHostTx reports whether the store was built over a transaction the
-// host began (a bun.Tx or *bun.Tx), whose commit or rollback is the
-// host's: its RunInTx then only sets a savepoint. The Desk delivers no
-// notification inline over such a store; see the package documentation.
+// InHostTx reports whether the store may run inside a transaction the
+// host began, whose commit or rollback is the host's: it is false only
+// over a *bun.DB or a bun.Conn (by value or pointer), whose RunInTx
+// begins and commits a transaction of its own. Over a bun.Tx (by value
+// or pointer) RunInTx only sets a savepoint; over any other bun.IDB,
+// such as a host's tracing wrapper, the store cannot tell what its
+// BeginTx does (a wrapped bun.Tx sets a savepoint), so it answers true.
+// The Desk delivers no notification inline over such a store; see the
+// package documentation.
 func (s *Store) InHostTx() bool {
 	switch s.host.(type) {
-	case bun.Tx, *bun.Tx:
-		return true
+	case *bun.DB, bun.Conn, *bun.Conn:
+		return false
 	}
-	return false
+	return true
 }

@@ -173,3 +173,50 @@ func TestHostTransaction(t *testing.T) {
 		})
 	}
 }
+
+// tracedIDB is a host's decorator of a bun.IDB (tracing, metrics): the
+// store cannot see what it wraps.
+type tracedIDB struct{ bun.IDB }
+
+// TestInHostTx asks each kind of bun.IDB whether the store runs inside a
+// transaction it does not own. A host's wrapper of a bun.Tx used to
+// answer no, though its BeginTx (bun.Tx's) only sets a savepoint: a Desk
+// over it announced changes the host then rolled back. What the store
+// cannot tell counts as the host's transaction.
+func TestInHostTx(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	over := func(db bun.IDB) *bunstore.Store {
+		st, err := bunstore.New(db, bunstore.Config{})
+		require.NoError(t, err)
+		return st
+	}
+	for _, b := range dbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			db, st := hostDB(t, b)
+			require.False(t, st.InHostTx(), "*bun.DB")
+			conn, err := db.Conn(ctx)
+			require.NoError(t, err)
+			defer conn.Close()
+			require.False(t, over(conn).InHostTx(), "bun.Conn: RunInTx begins its own transaction")
+			require.False(t, over(&conn).InHostTx(), "*bun.Conn")
+			require.True(t, over(tracedIDB{db}).InHostTx(), "a wrapper: the store cannot tell")
+			require.NoError(t, conn.Close())
+
+			tx, err := db.BeginTx(ctx, nil)
+			require.NoError(t, err)
+			require.True(t, over(tx).InHostTx(), "bun.Tx")
+			require.True(t, over(&tx).InHostTx(), "*bun.Tx")
+			wrapped := over(tracedIDB{tx})
+			require.True(t, wrapped.InHostTx(), "a wrapped bun.Tx")
+			tk := sampleTicket("acme", "TK-1", "In a wrapped host transaction")
+			require.NoError(t, wrapped.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+				return tx.TicketCreate(ctx, tk)
+			}), "its RunInTx ends in a savepoint")
+			require.NoError(t, tx.Rollback())
+			_, err = st.TicketGet(ctx, storage.TicketGetParams{TenantID: "acme", ID: tk.ID})
+			require.ErrorIs(t, err, storage.ErrNotFound, "the host's rollback undid it: it was the host's transaction")
+		})
+	}
+}

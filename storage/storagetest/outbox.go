@@ -3,6 +3,7 @@ package storagetest
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -333,6 +334,91 @@ func (s suite) outbox(t *testing.T) {
 		require.Len(t, seen, total, "every entry claimed")
 		for id, n := range seen {
 			require.Equal(t, 1, n, "entry %s claimed %d times", id, n)
+		}
+	})
+
+	// Claimers race with MaxAttempts while some deliveries record a
+	// failure and others die without an outcome: every entry is claimed
+	// exactly MaxAttempts times, with attempts 1..MaxAttempts, and then
+	// becomes a dead letter; none is claimed once more, none is lost.
+	t.Run("ConcurrentClaimsStopAtMaxAttempts", func(t *testing.T) {
+		t.Parallel()
+		st := s.store(t)
+		tk := newTicket(tenantA)
+		mustCreate(t, st, tk)
+		const total, maxAttempts = 60, 3
+		var entries []*storage.OutboxEntry
+		for i := range total {
+			e := newEntry(tk, "ticket.updated", time.Duration(i)*time.Millisecond)
+			e.Attempts = 0
+			entries = append(entries, e)
+		}
+		require.NoError(t, st.OutboxCreate(ctx, entries))
+
+		var mu sync.Mutex
+		var clock int64 // each claim runs two claims' locks later than the last
+		seen := map[string][]int{}
+		round := func() (int, error) {
+			mu.Lock()
+			clock++
+			now := at(time.Duration(clock) * 2 * lockFor)
+			mu.Unlock()
+			got, err := st.OutboxClaim(ctx, storage.OutboxClaimParams{Now: now, LockFor: lockFor, Limit: 7, MaxAttempts: maxAttempts})
+			if err != nil {
+				return 0, err
+			}
+			for _, e := range got {
+				mu.Lock()
+				seen[e.ID] = append(seen[e.ID], e.Attempts)
+				mu.Unlock()
+				if e.Attempts%2 == 0 {
+					continue // the delivery died: no outcome
+				}
+				err := st.OutboxFail(ctx, storage.OutboxFailParams{ID: e.ID, Error: "smtp: 451", RetryAt: now, At: now})
+				if err != nil {
+					return 0, err
+				}
+			}
+			return len(got), nil
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 4)
+		for range 4 {
+			wg.Go(func() {
+				for {
+					n, err := round()
+					if err != nil {
+						errs <- err
+						return
+					}
+					if n == 0 {
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			require.NoError(t, err)
+		}
+		for { // what the racers' last claims still held
+			n, err := round()
+			require.NoError(t, err)
+			if n == 0 {
+				break
+			}
+		}
+		require.Len(t, seen, total, "every entry claimed")
+		for id, attempts := range seen {
+			slices.Sort(attempts)
+			require.Equal(t, []int{1, 2, 3}, attempts, "entry %s", id)
+		}
+		dead, err := st.OutboxDeadList(ctx, storage.OutboxDeadListParams{Limit: storage.MaxLimit})
+		require.NoError(t, err)
+		require.Len(t, dead, total, "every entry ended a dead letter")
+		for _, d := range dead {
+			require.Equal(t, maxAttempts, d.Attempts)
 		}
 	})
 
