@@ -130,15 +130,22 @@ func BenchmarkEscalationSweep(b *testing.B) {
 	}
 	b.Run("desk", func(b *testing.B) {
 		hook := newTimingHook()
+		sweeper := desk
 		if *sweepStatements {
-			db.AddQueryHook(hook)
+			hooked, err := bunstore.New(db.WithQueryHook(hook), bunstore.Config{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if sweeper, err = ticketkit.New(ticketkit.Config{Store: hooked, Clock: clk, SLA: sla}); err != nil {
+				b.Fatal(err)
+			}
 		}
 		b.ResetTimer()
 		for range b.N {
 			b.StopTimer()
 			makeDue()
 			b.StartTimer()
-			res, err := desk.RunEscalations(ctx)
+			res, err := sweeper.RunEscalations(ctx)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -126,7 +126,7 @@ func TestTicketListExplain(t *testing.T) {
 			t.Parallel()
 			db := b.Open(t)
 			rec := &queryRecorder{}
-			db.AddQueryHook(rec)
+			db = db.WithQueryHook(rec)
 			st := newStore(t, db, bunstore.Config{})
 			explainTickets(t, st, 3000)
 			_, err := db.ExecContext(ctx, "ANALYZE")

@@ -43,10 +43,8 @@ func TestTxSkipsExistenceChecksOfTicketsItWrote(t *testing.T) {
 	for _, b := range dbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
-			db := b.Open(t)
-			st := newStore(t, db, bunstore.Config{})
 			checks := &existenceChecks{}
-			db.AddQueryHook(checks)
+			st := newStore(t, b.Open(t).WithQueryHook(checks), bunstore.Config{})
 			event := func(tk *ticket.Ticket) []*ticket.Event {
 				return []*ticket.Event{{ID: ids.New(), TenantID: tk.TenantID, TicketID: tk.ID, At: time.Now(), Field: "status", New: "open"}}
 			}

@@ -176,7 +176,7 @@ func TestTextSearchCommonTermReadsTenantInOrder(t *testing.T) {
 	ctx := context.Background()
 	db := dbtest.SQLite(t)
 	rec := &queryRecorder{}
-	db.AddQueryHook(rec)
+	db = db.WithQueryHook(rec)
 	st := newStore(t, db, bunstore.Config{})
 	var tickets []*ticket.Ticket
 	for i := range 4500 {
