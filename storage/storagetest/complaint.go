@@ -342,6 +342,11 @@ func (s suite) complaint(t *testing.T) {
 		require.ErrorIs(t, err, storage.ErrInvalidCursor)
 	})
 
+	t.Run("JournalFiltersEachField", func(t *testing.T) {
+		t.Parallel()
+		s.complaintJournal(t)
+	})
+
 	t.Run("TenantsAreIsolated", func(t *testing.T) {
 		t.Parallel()
 		st, cs := s.complaintStore(t)
