@@ -30,10 +30,14 @@ type ComplaintParams struct {
 	Customer   ticket.Customer    `json:"customer"`
 	Contacts   []ticket.Contact   `json:"contacts,omitempty" validate:"max=20,dive"`
 	References []ticket.Reference `json:"references,omitempty" validate:"max=50,dive"`
-	Assignee   string             `json:"assignee,omitempty" validate:"max=200"`
-	Tags       []string           `json:"tags,omitempty" validate:"max=50,dive,required,max=50"`
-	// Reason is a reason code, such as "CR02".
-	Reason string `json:"reason"`
+	// Assignee is the employee in charge, as Responsibility.Employee
+	// (which it fills when empty); when both are set they must agree.
+	Assignee string   `json:"assignee,omitempty" validate:"max=200"`
+	Tags     []string `json:"tags,omitempty" validate:"max=50,dive,required,max=50"`
+	// Reason is a reason code, such as "CR02". It may be left empty and
+	// set later with UpdateComplaint; the workflow requires it before
+	// fulfilling (workflow.ComplaintRules.ReasonCodeFrom).
+	Reason string `json:"reason,omitempty"`
 	// IssuedAt is the date of issue; zero means now.
 	IssuedAt     time.Time         `json:"issued_at,omitzero"`
 	RemedySought ticket.RemedyKind `json:"remedy_sought"`
@@ -113,6 +117,10 @@ func (d *Desk) newComplaint(ctx context.Context, cs *complaints, actor ticket.Ac
 			Accounting: p.Accounting, Responsibility: p.Responsibility,
 		},
 	}
+	if p.Assignee != "" && p.Responsibility.Employee != "" && p.Assignee != p.Responsibility.Employee {
+		v.Add("assignee", "employee_in_charge", "must be the employee in charge (responsibility.employee) when both are set")
+	}
+	c.SyncAssignee(nil)
 	if p.Source != nil {
 		if err := d.applySource(ctx, cs, c, *p.Source, v); err != nil {
 			return nil, err

@@ -60,6 +60,10 @@ func toComplaintRow(c *ticket.Complaint) (*complaintRow, error) {
 	for i := range d.Reviews {
 		d.Reviews[i].At = utc(d.Reviews[i].At)
 	}
+	d.ReviewResults = append([]ticket.ReviewResult(nil), d.ReviewResults...)
+	for i := range d.ReviewResults {
+		d.ReviewResults[i].At = utc(d.ReviewResults[i].At)
+	}
 	r := &complaintRow{
 		TicketID: c.ID,
 		TenantID: c.TenantID,
@@ -103,6 +107,9 @@ func toComplaint(t *ticket.Ticket, r *complaintRow) (*ticket.Complaint, error) {
 	}
 	for i := range d.Reviews {
 		d.Reviews[i].At = fromDB(d.Reviews[i].At)
+	}
+	for i := range d.ReviewResults {
+		d.ReviewResults[i].At = fromDB(d.ReviewResults[i].At)
 	}
 	if d.Decision != nil {
 		d.Decision.At = fromDB(d.Decision.At)

@@ -30,6 +30,9 @@ func storedDetails(c *ticket.Complaint) *ticket.ComplaintDetails {
 	for i := range d.Reviews {
 		d.Reviews[i].At = utc(d.Reviews[i].At)
 	}
+	for i := range d.ReviewResults {
+		d.ReviewResults[i].At = utc(d.ReviewResults[i].At)
+	}
 	if d.Decision != nil {
 		d.Decision.At = utc(d.Decision.At)
 	}
