@@ -78,7 +78,7 @@ func (d *Desk) OpenComplaint(ctx context.Context, actor ticket.Actor, p Complain
 	b := &batch{actor: actor}
 	err = d.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		b.events, b.notices = nil, nil
-		if err := d.create(ctx, tx, &c.Ticket, b, nil); err != nil {
+		if err := d.createComplaint(ctx, tx, cs, c, b); err != nil {
 			return err
 		}
 		cs, err := complaintTx(tx)
@@ -96,6 +96,26 @@ func (d *Desk) OpenComplaint(ctx context.Context, actor ticket.Actor, p Complain
 	}
 	d.deliver(ctx, b.notices)
 	return c, nil
+}
+
+// createComplaint numbers and stores the ticket of c: from the
+// complaint's numbering series when one is configured, like a ticket
+// otherwise.
+func (d *Desk) createComplaint(ctx context.Context, tx storage.Tx, cs *complaints, c *ticket.Complaint, b *batch) error {
+	series := cs.cfg.Numbering
+	if series == nil {
+		return d.create(ctx, tx, &c.Ticket, b, nil)
+	}
+	scope, err := series.Scope(c)
+	if err != nil {
+		return err
+	}
+	seq, err := tx.SequenceNext(ctx, storage.SequenceNextParams{TenantID: c.TenantID, Scope: scope})
+	if err != nil {
+		return fmt.Errorf("ticketkit: draw complaint number: %w", err)
+	}
+	c.Number = series.Format(c, seq)
+	return d.createNumbered(ctx, tx, &c.Ticket, b, nil)
 }
 
 // newComplaint builds and validates the complaint p describes; v holds
@@ -138,6 +158,11 @@ func (d *Desk) newComplaint(ctx context.Context, cs *complaints, actor ticket.Ac
 			return nil, err
 		}
 		v.Fields = append(v.Fields, ve.Fields...)
+	}
+	if series := cs.cfg.Numbering; series != nil {
+		if _, err := series.Scope(c); err != nil {
+			v.Fields = append(v.Fields, asValidation(err).Fields...)
+		}
 	}
 	if err := failed(v); err != nil {
 		return nil, err
