@@ -38,7 +38,7 @@ const (
 	FieldEndDate        = "complaint.end_date"                     // FieldEndDate: the end date, as 2006-01-02.
 	FieldPosted         = "complaint.posted"                       // FieldPosted: the posting time, RFC 3339 ("posted" without one).
 	FieldReviews        = "complaint.reviews"                      // FieldReviews: the latest review, "approved by u-1 (supervisor)".
-	FieldReviewResults  = "complaint.review_results"               // FieldReviewResults: the latest review result, "r-1 by u-1: 2 findings".
+	FieldReviewResults  = "complaint.review_results"               // FieldReviewResults: the latest review result, "by u-1: 2 findings".
 	FieldComments       = "complaint.comments"                     // FieldComments: how many comments there are.
 	FieldAction         = "complaint.action"                       // FieldAction: one action of the plan, "Title; owner u-1; due 2006-01-02T15:04:05Z; done; done at 2006-01-02T15:04:05Z; result ok".
 )
@@ -246,7 +246,7 @@ func reviewResultText(rs []ReviewResult) string {
 		return ""
 	}
 	r := rs[len(rs)-1]
-	return fmt.Sprintf("%s by %s: %d findings", r.ID, r.By, len(r.Findings))
+	return fmt.Sprintf("by %s: %d findings", r.By, len(r.Findings))
 }
 
 func reviewText(rs []Review) string {
