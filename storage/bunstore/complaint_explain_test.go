@@ -65,9 +65,8 @@ func TestComplaintListExplain(t *testing.T) {
 	for _, b := range dbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
-			db := b.Open(t)
 			rec := &queryRecorder{}
-			db.AddQueryHook(rec)
+			db := b.Open(t).WithQueryHook(rec)
 			st := newStore(t, db, bunstore.Config{})
 			explainComplaints(t, st, 3000)
 			_, err := db.ExecContext(ctx, "ANALYZE")
