@@ -95,6 +95,7 @@ func (d *Desk) changeDoc(ctx context.Context, actor ticket.Actor, id string, ver
 			if err := mutate(ctx, tx, doc, b); err != nil {
 				return err
 			}
+			doc.settle(before)
 			d.observeSLA(before.t, t, observation(b), t.UpdatedAt)
 			changes := doc.diff(before)
 			if len(changes) == 0 && !b.touched {

@@ -53,6 +53,11 @@ type ComplaintConfig struct {
 	// posted, inside the posting's transaction: an error rolls the
 	// posting back. Default: none, and posting records the decision only.
 	Remedies ticket.RemedyHandler
+	// Numbering draws complaint numbers from numbering series, such as
+	// ticket.SeriesNumberer's "CC-BU1-2026-0001", gap-free from the
+	// store's counters like ticket numbers. Default: none, and
+	// complaints are numbered like tickets (Config.Numberer).
+	Numbering ticket.ComplaintNumberer
 	// ConfirmActions, when set, is asked about each template action of
 	// a category given to a complaint; actions it declines are not
 	// added. Default: all are added.

@@ -70,6 +70,15 @@ func (doc *document) checkEditable() error {
 	return nil
 }
 
+// settle brings the fields a complaint keeps in step into line after a
+// change from before: the assignee and the employee in charge (see
+// ticket.Complaint.SyncAssignee).
+func (doc *document) settle(before *document) {
+	if doc.c != nil {
+		doc.c.SyncAssignee(before.c)
+	}
+}
+
 // diff returns the history lines of the change from before to doc.
 func (doc *document) diff(before *document) []ticket.Event {
 	if doc.c == nil {

@@ -30,10 +30,14 @@ type ComplaintParams struct {
 	Customer   ticket.Customer    `json:"customer"`
 	Contacts   []ticket.Contact   `json:"contacts,omitempty" validate:"max=20,dive"`
 	References []ticket.Reference `json:"references,omitempty" validate:"max=50,dive"`
-	Assignee   string             `json:"assignee,omitempty" validate:"max=200"`
-	Tags       []string           `json:"tags,omitempty" validate:"max=50,dive,required,max=50"`
-	// Reason is a reason code, such as "CR02".
-	Reason string `json:"reason"`
+	// Assignee is the employee in charge, as Responsibility.Employee
+	// (which it fills when empty); when both are set they must agree.
+	Assignee string   `json:"assignee,omitempty" validate:"max=200"`
+	Tags     []string `json:"tags,omitempty" validate:"max=50,dive,required,max=50"`
+	// Reason is a reason code, such as "CR02". It may be left empty and
+	// set later with UpdateComplaint; the workflow requires it before
+	// fulfilling (workflow.ComplaintRules.ReasonCodeFrom).
+	Reason string `json:"reason,omitempty"`
 	// IssuedAt is the date of issue; zero means now.
 	IssuedAt     time.Time         `json:"issued_at,omitzero"`
 	RemedySought ticket.RemedyKind `json:"remedy_sought"`
@@ -74,7 +78,7 @@ func (d *Desk) OpenComplaint(ctx context.Context, actor ticket.Actor, p Complain
 	b := &batch{actor: actor}
 	err = d.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		b.events, b.notices = nil, nil
-		if err := d.create(ctx, tx, &c.Ticket, b, nil); err != nil {
+		if err := d.createComplaint(ctx, tx, cs, c, b); err != nil {
 			return err
 		}
 		cs, err := complaintTx(tx)
@@ -92,6 +96,26 @@ func (d *Desk) OpenComplaint(ctx context.Context, actor ticket.Actor, p Complain
 	}
 	d.deliver(ctx, b.notices)
 	return c, nil
+}
+
+// createComplaint numbers and stores the ticket of c: from the
+// complaint's numbering series when one is configured, like a ticket
+// otherwise.
+func (d *Desk) createComplaint(ctx context.Context, tx storage.Tx, cs *complaints, c *ticket.Complaint, b *batch) error {
+	series := cs.cfg.Numbering
+	if series == nil {
+		return d.create(ctx, tx, &c.Ticket, b, nil)
+	}
+	scope, err := series.Scope(c)
+	if err != nil {
+		return err
+	}
+	seq, err := tx.SequenceNext(ctx, storage.SequenceNextParams{TenantID: c.TenantID, Scope: scope})
+	if err != nil {
+		return fmt.Errorf("ticketkit: draw complaint number: %w", err)
+	}
+	c.Number = series.Format(c, seq)
+	return d.createNumbered(ctx, tx, &c.Ticket, b, nil)
 }
 
 // newComplaint builds and validates the complaint p describes; v holds
@@ -113,6 +137,10 @@ func (d *Desk) newComplaint(ctx context.Context, cs *complaints, actor ticket.Ac
 			Accounting: p.Accounting, Responsibility: p.Responsibility,
 		},
 	}
+	if p.Assignee != "" && p.Responsibility.Employee != "" && p.Assignee != p.Responsibility.Employee {
+		v.Add("assignee", "employee_in_charge", "must be the employee in charge (responsibility.employee) when both are set")
+	}
+	c.SyncAssignee(nil)
 	if p.Source != nil {
 		if err := d.applySource(ctx, cs, c, *p.Source, v); err != nil {
 			return nil, err
@@ -130,6 +158,11 @@ func (d *Desk) newComplaint(ctx context.Context, cs *complaints, actor ticket.Ac
 			return nil, err
 		}
 		v.Fields = append(v.Fields, ve.Fields...)
+	}
+	if series := cs.cfg.Numbering; series != nil {
+		if _, err := series.Scope(c); err != nil {
+			v.Fields = append(v.Fields, asValidation(err).Fields...)
+		}
 	}
 	if err := failed(v); err != nil {
 		return nil, err

@@ -20,12 +20,16 @@ type ComplaintUpdateParams struct {
 	Priority    *string `json:"priority,omitempty"`
 	// Category, when it changes, adds the new category's template
 	// actions (Config.Complaints.ConfirmActions is asked first).
-	Category       *string                `json:"category,omitempty"`
-	Reason         *string                `json:"reason,omitempty"`
-	Severity       *ticket.Severity       `json:"severity,omitempty"`
-	RemedySought   *ticket.RemedyKind     `json:"remedy_sought,omitempty"`
-	Contacts       []ticket.Contact       `json:"contacts,omitempty" validate:"max=20,dive"`
-	Accounting     *ticket.Accounting     `json:"accounting,omitempty"`
+	Category *string `json:"category,omitempty"`
+	// Reason sets the reason code of a complaint logged without one, or
+	// changes it; a reason code once set cannot be cleared.
+	Reason       *string            `json:"reason,omitempty"`
+	Severity     *ticket.Severity   `json:"severity,omitempty"`
+	RemedySought *ticket.RemedyKind `json:"remedy_sought,omitempty"`
+	Contacts     []ticket.Contact   `json:"contacts,omitempty" validate:"max=20,dive"`
+	Accounting   *ticket.Accounting `json:"accounting,omitempty"`
+	// Responsibility replaces who is in charge; the ticket's assignee
+	// follows its Employee.
 	Responsibility *ticket.Responsibility `json:"responsibility,omitempty"`
 	// EndDate is when the remedy was carried out; fulfilling needs it.
 	EndDate *time.Time `json:"end_date,omitempty"`
@@ -47,6 +51,9 @@ func (d *Desk) UpdateComplaint(ctx context.Context, actor ticket.Actor, p Compla
 		setIf(&c.Subject, p.Subject, strings.TrimSpace)
 		setIf(&c.Description, p.Description, nil)
 		setIf(&c.Priority, p.Priority, nil)
+		if p.Reason != nil && strings.TrimSpace(*p.Reason) == "" && c.Reason != "" {
+			return ticket.NewValidationError(ticket.FieldError{Field: "reason", Rule: "required", Message: "cannot be cleared once set"})
+		}
 		setIf(&c.Reason, p.Reason, strings.TrimSpace)
 		if p.Severity != nil {
 			c.Details.Severity = *p.Severity
@@ -176,6 +183,40 @@ func (d *Desk) ReviewComplaint(ctx context.Context, actor ticket.Actor, p Review
 	return d.changeComplaint(ctx, actor, p.ComplaintID, 0, func(_ context.Context, _ storage.Tx, c *ticket.Complaint, _ *batch) error {
 		c.Details.Reviews = append(c.Details.Reviews, ticket.Review{
 			By: actor.ID, Role: actor.Role, At: c.UpdatedAt, Outcome: p.Outcome, Notes: p.Notes,
+		})
+		return nil
+	})
+}
+
+// ReviewResultParams is the result of a review of a complaint.
+type ReviewResultParams struct {
+	ComplaintID string `json:"complaint_id" validate:"required"`
+	// Text is the review's free text; required without Findings.
+	Text string `json:"text,omitempty" validate:"max=4000"`
+	// Findings are the review's findings, one short statement each.
+	Findings []string `json:"findings,omitempty" validate:"max=50,dive,required,max=500"`
+}
+
+// RecordReviewResult adds the actor's review result (free text and
+// findings) to a complaint, as a record of its own: it approves nothing,
+// unlike ReviewComplaint, whose outcome the supervisor_review rule
+// reads. Review results are internal to the help desk; only staff
+// record them.
+func (d *Desk) RecordReviewResult(ctx context.Context, actor ticket.Actor, p ReviewResultParams) (*ticket.Complaint, error) {
+	v := asValidation(ticket.Validate(p))
+	if strings.TrimSpace(p.Text) == "" && len(p.Findings) == 0 {
+		v.Add("text", "required", "is required without findings")
+	}
+	if err := failed(v); err != nil {
+		return nil, err
+	}
+	return d.changeComplaint(ctx, actor, p.ComplaintID, 0, func(_ context.Context, _ storage.Tx, c *ticket.Complaint, _ *batch) error {
+		findings := make([]string, 0, len(p.Findings))
+		for _, f := range p.Findings {
+			findings = append(findings, strings.TrimSpace(f))
+		}
+		c.Details.ReviewResults = append(c.Details.ReviewResults, ticket.ReviewResult{
+			ID: newID(), By: actor.ID, At: c.UpdatedAt, Text: strings.TrimSpace(p.Text), Findings: findings,
 		})
 		return nil
 	})

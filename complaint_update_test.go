@@ -54,7 +54,7 @@ func TestUpdateComplaint_SavesEveryFieldWithItsHistory(t *testing.T) {
 				{
 					name:   "Responsibility",
 					p:      ticketkit.ComplaintUpdateParams{Responsibility: &ticket.Responsibility{BusinessUnit: "BU-1", Employee: "emp-7", Salesperson: "sales-2"}},
-					fields: []string{ticket.FieldBusinessUnit, ticket.FieldEmployee, ticket.FieldSalesperson},
+					fields: []string{ticket.FieldAssignee, ticket.FieldBusinessUnit, ticket.FieldEmployee, ticket.FieldSalesperson},
 					check: func(c *ticket.Complaint) {
 						require.Equal(t, ticket.Responsibility{BusinessUnit: "BU-1", Employee: "emp-7", Salesperson: "sales-2"}, c.Details.Responsibility)
 					},
@@ -80,7 +80,7 @@ func TestUpdateComplaint_SavesEveryFieldWithItsHistory(t *testing.T) {
 				{
 					name:   "TrackedAndFormerlyUntrackedTogether",
 					p:      ticketkit.ComplaintUpdateParams{Severity: new(ticket.SeverityHigh), Responsibility: &ticket.Responsibility{BusinessUnit: "BU-2", Salesperson: "sales-2"}},
-					fields: []string{ticket.FieldSeverity, ticket.FieldBusinessUnit, ticket.FieldEmployee},
+					fields: []string{ticket.FieldAssignee, ticket.FieldSeverity, ticket.FieldBusinessUnit, ticket.FieldEmployee},
 					check:  func(c *ticket.Complaint) { require.Equal(t, "BU-2", c.Details.Responsibility.BusinessUnit) },
 				},
 			}

@@ -101,6 +101,14 @@
 // handle complaint documents (see package ticket's "Complaints"): action
 // plans, decisions and remedies, the complaint workflow, posting through
 // the host's remedy handler in the same transaction, and reports.
+// [Desk.ComplaintJournal] is the complaint journal: a filtered (status or
+// status category, reason, priority, severity, counterparty, business
+// unit, employee in charge, salesperson, dates, source document, amount,
+// text), cursor-paged list that customers see only their own part of.
+// A complaint may be logged without a reason code and get one at the
+// follow-up; the employee in charge is the source of truth and the
+// ticket's assignee follows it. ComplaintConfig.Numbering numbers
+// complaints from gap-free series such as "CC-BU1-2026-0001".
 //
 // # Notifications
 //

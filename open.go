@@ -151,6 +151,12 @@ func (d *Desk) create(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *b
 		return fmt.Errorf("ticketkit: draw ticket number: %w", err)
 	}
 	t.Number = d.numberer.Format(t.CreatedAt, seq)
+	return d.createNumbered(ctx, tx, t, b, first)
+}
+
+// createNumbered is create for a ticket whose number is drawn already,
+// such as a complaint numbered from its own series.
+func (d *Desk) createNumbered(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batch, first *ticket.Message) error {
 	if err := tx.TicketCreate(ctx, t); err != nil {
 		return fmt.Errorf("ticketkit: create ticket: %w", err)
 	}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
@@ -41,7 +43,8 @@ type ComplaintStore interface {
 	// gives ErrNotFound, a stale version ErrConflict.
 	ComplaintUpdate(ctx context.Context, c *ticket.Complaint) error
 	// ComplaintList returns one page of a tenant's complaints matching a
-	// filter, by date of issue (oldest first), then ticket ID.
+	// filter, by date of issue (oldest first, or newest first with
+	// Desc), then ticket ID.
 	ComplaintList(ctx context.Context, params ComplaintListParams) (*ComplaintListResult, error)
 }
 
@@ -63,30 +66,64 @@ type ComplaintLocker interface {
 	ComplaintLock(ctx context.Context, params TicketGetParams) (*ticket.Complaint, error)
 }
 
-// ComplaintFilter selects complaints of one tenant. Empty fields do not
-// filter; list fields match any of their values; all set fields must
-// match.
+// ComplaintFilter selects complaints of one tenant: the complaint
+// journal's filter. Empty fields do not filter; list fields match any of
+// their values; all set fields must match.
 type ComplaintFilter struct {
 	TenantID string
-	// Reasons are reason codes (Ticket.Reason).
+	// Reasons are reason codes (Ticket.Reason); a complaint logged
+	// without a reason has the empty code.
 	Reasons []string
-	// Statuses are status codes (Ticket.Status).
+	// Statuses are status codes (Ticket.Status). A caller that filters
+	// by status category passes the category's codes.
 	Statuses []string
-	// CustomerID limits the result to one counterparty's complaints.
+	// Priorities are priority codes (Ticket.Priority).
+	Priorities []string
+	// Severities are severities (ComplaintDetails.Severity).
+	Severities []ticket.Severity
+	// CustomerID limits the result to one counterparty's complaints
+	// (Ticket.Customer.ID).
 	CustomerID string
+	// Counterparty is the accounting counterparty
+	// (Accounting.Counterparty).
+	Counterparty string
+	// BusinessUnits, Employees and Salespersons match the
+	// Responsibility of a complaint.
+	BusinessUnits []string
+	Employees     []string
+	Salespersons  []string
+	// SourceKind and SourceID match the source document
+	// (ComplaintDetails.Source); either may be set alone.
+	SourceKind ticket.RefKind
+	SourceID   string
+	// AmountFrom and AmountTo bound the claimed amount
+	// (Accounting.Amount) to [AmountFrom, AmountTo]; nil does not bound.
+	// Amounts of every currency are compared unless Currency is set.
+	// On SQLite, which stores amounts as text, the comparison is
+	// numeric at double precision (15 significant digits).
+	AmountFrom *decimal.Decimal
+	AmountTo   *decimal.Decimal
+	// Currency is the ISO 4217 code of the claimed amount.
+	Currency string
 	// IssuedFrom and IssuedTo bound the date of issue
 	// (ComplaintDetails.IssuedAt) to [IssuedFrom, IssuedTo).
 	IssuedFrom time.Time
 	IssuedTo   time.Time
+	// Text matches complaints whose subject holds it, ignoring case, as
+	// TicketFilter.Text does.
+	Text string
 }
 
 // ComplaintListParams selects one page of complaints.
 type ComplaintListParams struct {
 	ComplaintFilter
+	// Desc lists the newest date of issue first; the default is oldest
+	// first.
+	Desc bool
 	// Limit is the page size (see ClampLimit).
 	Limit int
 	// After is the Next cursor of the previous page; empty for the first
-	// page.
+	// page. A cursor is only valid with the same Desc.
 	After string
 }
 

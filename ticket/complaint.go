@@ -53,9 +53,14 @@ type ComplaintDetails struct {
 	// Comments are remarks on the document; the conversation with the
 	// customer stays in the ticket's messages.
 	Comments []Comment `json:"comments,omitempty" validate:"dive"`
-	// Reviews are review results, such as a supervisor's follow-up review
-	// before posting.
+	// Reviews are approvals, such as a supervisor's follow-up review
+	// before posting: an outcome the workflow's supervisor_review guard
+	// reads.
 	Reviews []Review `json:"reviews,omitempty" validate:"dive"`
+	// ReviewResults are the findings of reviews of the complaint, kept
+	// apart from the approvals in Reviews: what was examined and found,
+	// by whom and when. They are internal to the help desk.
+	ReviewResults []ReviewResult `json:"review_results,omitempty" validate:"max=200,dive"`
 	// Decision is the decision on the complaint; nil until decided.
 	Decision *ComplaintDecision `json:"decision,omitempty"`
 	// EndDate is when the remedy was carried out; the complaint workflow
@@ -108,7 +113,10 @@ type Accounting struct {
 type Responsibility struct {
 	// BusinessUnit is the business unit in charge.
 	BusinessUnit string `json:"business_unit,omitempty" validate:"max=200"`
-	// Employee is the employee in charge.
+	// Employee is the employee in charge. It is the source of truth of
+	// who handles the complaint, and the ticket's Assignee follows it
+	// (see [Complaint.SyncAssignee]), so that a search by assignee finds
+	// the complaints in an employee's charge.
 	Employee string `json:"employee,omitempty" validate:"max=200"`
 	// Salesperson receives the follow-up task when a decision requires a
 	// credit.
@@ -131,6 +139,22 @@ type Review struct {
 	At      time.Time     `json:"at"`
 	Outcome ReviewOutcome `json:"outcome"`
 	Notes   string        `json:"notes,omitempty" validate:"max=4000"`
+}
+
+// ReviewResult is the result of a review of a complaint, such as a
+// quality engineer's examination of returned goods: free text and
+// findings, by whom and when. It approves nothing; approvals are
+// [Review]s.
+type ReviewResult struct {
+	// ID identifies the result within the complaint.
+	ID string `json:"id"`
+	// By is the reviewer's host user ID, at At.
+	By string    `json:"by" validate:"required,max=200"`
+	At time.Time `json:"at"`
+	// Text is the review's free text.
+	Text string `json:"text,omitempty" validate:"max=4000"`
+	// Findings are the review's findings, one short statement each.
+	Findings []string `json:"findings,omitempty" validate:"max=50,dive,required,max=500"`
 }
 
 // ComplaintDecision is the decision on a complaint.
@@ -331,6 +355,13 @@ func (c *Complaint) Clone() *Complaint {
 	d.Attachments = slices.Clone(c.Details.Attachments)
 	d.Comments = slices.Clone(c.Details.Comments)
 	d.Reviews = slices.Clone(c.Details.Reviews)
+	if c.Details.ReviewResults != nil {
+		d.ReviewResults = make([]ReviewResult, len(c.Details.ReviewResults))
+		for i, r := range c.Details.ReviewResults {
+			r.Findings = slices.Clone(r.Findings)
+			d.ReviewResults[i] = r
+		}
+	}
 	if c.Details.Decision != nil {
 		dec := *c.Details.Decision
 		if dec.Remedy.Document != nil {
@@ -340,4 +371,24 @@ func (c *Complaint) Clone() *Complaint {
 		d.Decision = &dec
 	}
 	return out
+}
+
+// SyncAssignee keeps the ticket's Assignee and the employee in charge
+// (Responsibility.Employee) in step: the employee is the source of
+// truth, so the assignee becomes the employee, unless only the assignee
+// changed since before (a generic assignment of the ticket), which then
+// moves the employee in charge with it. before is the complaint as it
+// was stored, or nil for a new one, whose assignee fills an empty
+// employee.
+func (c *Complaint) SyncAssignee(before *Complaint) {
+	emp := &c.Details.Responsibility.Employee
+	switch {
+	case before == nil:
+		if *emp == "" {
+			*emp = c.Assignee
+		}
+	case c.Assignee != before.Assignee && *emp == before.Details.Responsibility.Employee:
+		*emp = c.Assignee
+	}
+	c.Assignee = *emp
 }

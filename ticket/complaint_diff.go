@@ -38,6 +38,7 @@ const (
 	FieldEndDate        = "complaint.end_date"                     // FieldEndDate: the end date, as 2006-01-02.
 	FieldPosted         = "complaint.posted"                       // FieldPosted: the posting time, RFC 3339 ("posted" without one).
 	FieldReviews        = "complaint.reviews"                      // FieldReviews: the latest review, "approved by u-1 (supervisor)".
+	FieldReviewResults  = "complaint.review_results"               // FieldReviewResults: the latest review result, "by u-1: 2 findings".
 	FieldComments       = "complaint.comments"                     // FieldComments: how many comments there are.
 	FieldAction         = "complaint.action"                       // FieldAction: one action of the plan, "Title; owner u-1; due 2006-01-02T15:04:05Z; done; done at 2006-01-02T15:04:05Z; result ok".
 )
@@ -83,6 +84,7 @@ func ComplaintDiff(before, after *Complaint) []Event {
 	add(FieldEndDate, dateText(b.EndDate, time.DateOnly), dateText(a.EndDate, time.DateOnly))
 	add(FieldPosted, postedText(b), postedText(a))
 	add(FieldReviews, reviewText(b.Reviews), reviewText(a.Reviews))
+	add(FieldReviewResults, reviewResultText(b.ReviewResults), reviewResultText(a.ReviewResults))
 	if len(b.Comments) != len(a.Comments) {
 		add(FieldComments, strconv.Itoa(len(b.Comments)), strconv.Itoa(len(a.Comments)))
 	}
@@ -237,6 +239,14 @@ func dateText(t time.Time, layout string) string {
 		return ""
 	}
 	return t.UTC().Format(layout)
+}
+
+func reviewResultText(rs []ReviewResult) string {
+	if len(rs) == 0 {
+		return ""
+	}
+	r := rs[len(rs)-1]
+	return fmt.Sprintf("by %s: %d findings", r.By, len(r.Findings))
 }
 
 func reviewText(rs []Review) string {

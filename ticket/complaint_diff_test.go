@@ -14,7 +14,7 @@ import (
 
 // appendOnly are the complaint fields the Desk only ever adds to: a new
 // comment or review is what ComplaintDiff records (tested apart).
-var appendOnly = map[string]bool{"Comments": true, "Reviews": true}
+var appendOnly = map[string]bool{"Comments": true, "Reviews": true, "ReviewResults": true}
 
 // leaves calls visit with the path of each exported leaf field under v
 // (slices and pointers must hold one element) and a function that
@@ -112,10 +112,11 @@ func TestComplaintDiffRecordsNewCommentsAndReviews(t *testing.T) {
 	after := before.Clone()
 	after.Details.Comments = append(after.Details.Comments, ticket.Comment{Author: "u-1", At: t0, Text: "x"})
 	after.Details.Reviews = append(after.Details.Reviews, ticket.Review{By: "u-2", Role: ticket.RoleSupervisor, At: t0, Outcome: ticket.ReviewApproved})
+	after.Details.ReviewResults = append(after.Details.ReviewResults, ticket.ReviewResult{ID: "r-1", By: "u-3", At: t0, Findings: []string{"seal"}})
 	after.Actions = nil
 	var fields []string
 	for _, e := range ticket.ComplaintDiff(before, after) {
 		fields = append(fields, e.Field)
 	}
-	require.Equal(t, []string{ticket.FieldActions, ticket.FieldReviews, ticket.FieldComments, ticket.FieldAction}, fields)
+	require.Equal(t, []string{ticket.FieldActions, ticket.FieldReviews, ticket.FieldReviewResults, ticket.FieldComments, ticket.FieldAction}, fields)
 }

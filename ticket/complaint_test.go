@@ -79,7 +79,16 @@ func TestValidateComplaint(t *testing.T) {
 		{name: "BadCustomerEmail", change: func(c *ticket.Complaint) { c.Customer.Email = "nope" }, fields: []string{"customer.email"}},
 		{name: "ContactWithoutRole", change: func(c *ticket.Complaint) { c.Contacts[0].Role = "" }, fields: []string{"contacts[0].role"}},
 		{name: "ContactWithoutName", change: func(c *ticket.Complaint) { c.Contacts[0].Name = "" }, fields: []string{"contacts[0].name"}},
-		{name: "MissingReason", change: func(c *ticket.Complaint) { c.Reason = "" }, fields: []string{"reason"}},
+		{name: "NoReasonYet", change: func(c *ticket.Complaint) { c.Reason = "" }},
+		{name: "PostedWithoutReason", change: func(c *ticket.Complaint) {
+			c.Reason, c.Details.Posted, c.Details.PostedAt = "", true, c.CreatedAt
+		}, fields: []string{"reason"}},
+		{name: "EmptyReviewResult", change: func(c *ticket.Complaint) {
+			c.Details.ReviewResults = []ticket.ReviewResult{{ID: "r-1", By: "qa-1"}}
+		}, fields: []string{"complaint.review_results[0].text", "complaint.review_results[0].at"}},
+		{name: "ReviewResultWithFindings", change: func(c *ticket.Complaint) {
+			c.Details.ReviewResults = []ticket.ReviewResult{{ID: "r-1", By: "qa-1", At: c.CreatedAt, Findings: []string{"seal cracked"}}}
+		}},
 		{name: "UnknownReason", change: func(c *ticket.Complaint) { c.Reason = "CR99" }, fields: []string{"reason"}},
 		{name: "UnknownStatus", change: func(c *ticket.Complaint) { c.Status = "open" }, fields: []string{"status"}},
 		{name: "MissingIssueDate", change: func(c *ticket.Complaint) { c.Details.IssuedAt = time.Time{} }, fields: []string{"complaint.issued_at"}},

@@ -127,8 +127,13 @@ func checkCatalog(v *ValidationError, c *Complaint, catalog *Catalog) {
 		refs.Reason = c.Reason
 	}
 	v.Fields = append(v.Fields, catalog.CheckRefs(refs)...)
+	// A complaint may be logged without a reason and get one at the
+	// follow-up; the workflow may require it before a step
+	// (workflow.GuardReasonCodeSet), and posting always does.
 	if strings.TrimSpace(c.Reason) == "" {
-		v.Add(FieldReason, "required", "is required: a complaint reason code")
+		if c.Details.Posted {
+			v.Add(FieldReason, "required", "is required to post a complaint: a complaint reason code")
+		}
 	} else if len(c.Reason) > 32 {
 		v.Add(FieldReason, "max", "must be at most 32 characters")
 	}
@@ -177,6 +182,15 @@ func checkDetails(v *ValidationError, d *ComplaintDetails, c *Complaint) {
 		}
 		if !r.Outcome.Valid() {
 			v.Add(at+"outcome", "outcome", "must be one of: "+joinPlain(ReviewOutcomes()))
+		}
+		if r.At.IsZero() {
+			v.Add(at+"at", "required", "is required")
+		}
+	}
+	for i, r := range d.ReviewResults {
+		at := fmt.Sprintf("%sreview_results[%d].", p, i)
+		if strings.TrimSpace(r.Text) == "" && len(r.Findings) == 0 {
+			v.Add(at+"text", "required", "is required without findings")
 		}
 		if r.At.IsZero() {
 			v.Add(at+"at", "required", "is required")

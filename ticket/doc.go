@@ -76,9 +76,11 @@
 // or job) and its [ComplaintLine] products with serial and batch numbers,
 // [Accounting] (sales adjustment, company, counterparty, contract, a
 // decimal amount and an ISO 4217 currency; money is never a float),
-// [Responsibility], attachments, comments, [Review] results, the
-// [ComplaintDecision] with its typed [Remedy], the end date and the
-// posting. [ValidateComplaint] names every bad field, such as
+// [Responsibility], attachments, comments, [Review] approvals and
+// [ReviewResult] findings, the [ComplaintDecision] with its typed
+// [Remedy], the end date and the posting. The reason code may stay empty
+// until the follow-up; posting needs one. [SeriesNumberer] numbers
+// complaints per document type, business unit or company. [ValidateComplaint] names every bad field, such as
 // "complaint.accounting.amount"; [ValidCurrency] checks currency codes
 // with golang.org/x/text/currency.
 //

@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -27,11 +28,17 @@ const (
 	// GuardSupervisorReview passes when the complaint's latest review by a
 	// supervisor approves it.
 	GuardSupervisorReview = "supervisor_review"
+	// GuardReasonCodeSet passes when the complaint has a reason code
+	// (Ticket.Reason): a complaint may be logged without one and get it
+	// at the follow-up, before the step that carries this guard. It is
+	// not [GuardReasonRequired], which asks for a reason with the
+	// request, such as a reason for closure.
+	GuardReasonCodeSet = "reason_code_set"
 )
 
 // ComplaintGuardNames returns the names of the built-in complaint guards.
 func ComplaintGuardNames() []string {
-	return []string{GuardDecisionMade, GuardEndDateSet, GuardSupervisorReview}
+	return []string{GuardDecisionMade, GuardEndDateSet, GuardSupervisorReview, GuardReasonCodeSet}
 }
 
 // ComplaintGuard checks whether a complaint may take a transition, like a
@@ -63,6 +70,38 @@ type ComplaintRules struct {
 	// SupervisorReview requires a supervisor's approving follow-up review
 	// before a complaint is posted or rejected ([GuardSupervisorReview]).
 	SupervisorReview bool
+	// ReasonCodeFrom names the transition of the main path (plan, fulfil,
+	// post) from which on a complaint must have a reason code
+	// ([GuardReasonCodeSet]): that transition and the later ones carry
+	// the guard. Default [ReasonCodeFromDefault]. Posting needs a reason
+	// code whatever the workflow says (ticket.ValidateComplaint).
+	ReasonCodeFrom string
+}
+
+// ReasonCodeFromDefault is the default of ComplaintRules.ReasonCodeFrom:
+// a complaint is logged and planned without a reason code, and gets one
+// at the follow-up, before it is fulfilled.
+const ReasonCodeFromDefault = TransitionFulfil
+
+// WithDefaults returns r with its zero fields set to their defaults.
+func (r ComplaintRules) WithDefaults() ComplaintRules {
+	r.ReasonCodeFrom = cmp.Or(r.ReasonCodeFrom, ReasonCodeFromDefault)
+	return r
+}
+
+// reasonCodePath returns the transitions ComplaintRules.ReasonCodeFrom
+// may name, in order.
+func reasonCodePath() []string { return []string{TransitionPlan, TransitionFulfil, TransitionPost} }
+
+// reasonCodeGuards returns the guards transition name gets from rules:
+// [GuardReasonCodeSet] from rules.ReasonCodeFrom on along plan, fulfil,
+// post.
+func (r ComplaintRules) reasonCodeGuards(name string) []string {
+	from, at := slices.Index(reasonCodePath(), r.WithDefaults().ReasonCodeFrom), slices.Index(reasonCodePath(), name)
+	if from < 0 || at < from {
+		return nil
+	}
+	return []string{GuardReasonCodeSet}
 }
 
 // Names of the transitions of [DefaultComplaintDefinition].
@@ -79,12 +118,14 @@ const (
 // system):
 //
 //	plan    registered         → planned
-//	fulfil  planned            → fulfilled  guards: actions_done, decision_made, end_date_set
+//	fulfil  planned            → fulfilled  guards: actions_done, decision_made, end_date_set, reason_code_set
 //	replan  fulfilled          → planned
-//	post    fulfilled          → posted     guards: actions_done, decision_made [, reason_required] [, supervisor_review]
+//	post    fulfilled          → posted     guards: actions_done, decision_made, reason_code_set [, reason_required] [, supervisor_review]
 //	reject  registered,planned → rejected   guards: [reason_required] [, supervisor_review]
 //
-// The bracketed guards are added by rules. Posted and rejected are
+// The bracketed guards are added by rules; reason_code_set is on the
+// transitions from rules.ReasonCodeFrom on (fulfil by default; plan adds
+// it to plan as well). Posted and rejected are
 // terminal and the definition has no reopen rule, so neither is ever
 // left.
 func DefaultComplaintDefinition(rules ComplaintRules) Definition {
@@ -101,15 +142,18 @@ func DefaultComplaintDefinition(rules ComplaintRules) Definition {
 	return Definition{
 		Name: "complaint",
 		Transitions: []Transition{
-			{Name: TransitionPlan, From: []string{ticket.StatusRegistered}, To: ticket.StatusPlanned, Roles: staff()},
+			{
+				Name: TransitionPlan, From: []string{ticket.StatusRegistered}, To: ticket.StatusPlanned, Roles: staff(),
+				Guards: rules.reasonCodeGuards(TransitionPlan),
+			},
 			{
 				Name: TransitionFulfil, From: []string{ticket.StatusPlanned}, To: ticket.StatusFulfilled, Roles: staff(),
-				Guards: []string{GuardActionsDone, GuardDecisionMade, GuardEndDateSet},
+				Guards: append([]string{GuardActionsDone, GuardDecisionMade, GuardEndDateSet}, rules.reasonCodeGuards(TransitionFulfil)...),
 			},
 			{Name: TransitionReplan, From: []string{ticket.StatusFulfilled}, To: ticket.StatusPlanned, Roles: staff()},
 			{
 				Name: TransitionPost, From: []string{ticket.StatusFulfilled}, To: ticket.StatusPosted, Roles: staff(),
-				Guards: append([]string{GuardActionsDone, GuardDecisionMade}, closing...),
+				Guards: slices.Concat([]string{GuardActionsDone, GuardDecisionMade}, rules.reasonCodeGuards(TransitionPost), closing),
 			},
 			{
 				Name: TransitionReject, From: []string{ticket.StatusRegistered, ticket.StatusPlanned}, To: ticket.StatusRejected,
@@ -158,15 +202,18 @@ func NewComplaint(cfg ComplaintConfig) (*ComplaintMachine, error) {
 	if c == nil {
 		c = ticket.ComplaintCatalog()
 	}
+	var problems []string
 	def := cfg.Definition
 	if len(def.Transitions) == 0 {
 		def = DefaultComplaintDefinition(cfg.Rules)
+		if f := cfg.Rules.ReasonCodeFrom; f != "" && !slices.Contains(reasonCodePath(), f) {
+			problems = append(problems, fmt.Sprintf("rules: reason code from %q: must be one of %v", f, reasonCodePath()))
+		}
 	}
 	posted := cfg.PostedStatus
 	if posted == "" {
 		posted = ticket.StatusPosted
 	}
-	var problems []string
 	if s, ok := c.Status(posted); !ok {
 		problems = append(problems, fmt.Sprintf("unknown posted status %q", posted))
 	} else if !s.Terminal {
@@ -326,6 +373,12 @@ func complaintGuards() map[string]ComplaintGuard {
 				return errors.New("an end date is required")
 			case !in.Now.IsZero() && end.After(in.Now):
 				return fmt.Errorf("the end date %s is in the future", end.UTC().Format(time.DateOnly))
+			}
+			return nil
+		},
+		GuardReasonCodeSet: func(_ context.Context, in ComplaintGuardInput) error {
+			if strings.TrimSpace(in.Complaint.Reason) == "" {
+				return errors.New("a complaint reason code is required: set it with UpdateComplaint")
 			}
 			return nil
 		},

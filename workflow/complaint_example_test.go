@@ -25,7 +25,7 @@ func ExampleDefaultComplaint() {
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	agent := ticket.Actor{ID: "u-ann", Role: ticket.RoleAgent, TenantID: "t1"}
 	c := &ticket.Complaint{Ticket: ticket.Ticket{
-		Number: "CP-1", Status: ticket.StatusRegistered,
+		Number: "CP-1", Status: ticket.StatusRegistered, Reason: "CR02",
 		Actions: []ticket.Action{{ID: "a-1", Title: "Inspect the returned goods"}},
 	}}
 	move := func(to, reason string) {

@@ -3,7 +3,10 @@
 // a host source resolver, an action plan, a justified decision with a
 // credit note, fulfilment, posting (the host's remedy handler issues the
 // credit note inside the posting's transaction), a refused edit of the
-// posted document, its history and a small report.
+// posted document, its history, a small report and the complaint journal.
+// Complaints are numbered per business unit (CC-BU1-2026-0001); the
+// reason code is chosen at the follow-up, and the review's findings are
+// recorded apart from the supervisor's approval.
 package main
 
 import (
@@ -74,26 +77,40 @@ func run(ctx context.Context, w io.Writer, path string) error {
 		// posting finds this credit note instead of issuing another.
 		return ticket.RemedyResult{Document: &ticket.RemedyDocument{Kind: ticket.DocCreditNote, ID: "CN-" + req.Complaint.Number, Label: "credit note"}}, nil
 	})
+	series, err := ticket.NewSeriesNumberer(ticket.SeriesFormat{Prefix: "CC", By: ticket.SeriesByBusinessUnit})
+	if err != nil {
+		return err
+	}
 	desk, err := ticketkit.New(ticketkit.Config{Store: store, Clock: clk, Notifier: mailbox, Complaints: &ticketkit.ComplaintConfig{
 		Rules: workflow.ComplaintRules{ClosureReason: true, SupervisorReview: true}, Sources: invoices, Remedies: remedies,
+		Numbering: series,
 	}})
 	if err != nil {
 		return err
 	}
 
-	fmt.Fprintln(w, "1. A complaint from invoice INV-2026-0042")
+	fmt.Fprintln(w, "1. A complaint from invoice INV-2026-0042, logged without a reason code")
 	c, err := desk.OpenComplaint(ctx, clerk, ticketkit.ComplaintParams{
-		Subject: "Kettles leak after a week", Reason: "CR02", Category: ticket.CategoryDefect, Channel: ticket.ChannelPhone,
+		Subject: "Kettles leak after a week", Category: ticket.CategoryDefect, Channel: ticket.ChannelPhone,
 		RemedySought: ticket.RemedyCreditNote, Severity: ticket.SeverityHigh,
 		Source:         &ticket.Reference{Kind: ticket.RefInvoice, ID: "INV-2026-0042"},
 		Accounting:     ticket.Accounting{SalesAdjustment: true, Amount: decimal.RequireFromString("540.00")},
-		Responsibility: ticket.Responsibility{BusinessUnit: "Small appliances", Employee: "clerk-1"},
+		Responsibility: ticket.Responsibility{BusinessUnit: "BU1", Employee: "clerk-1"},
 	})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "   %s %s, customer %s, contract %s, %d action(s) from the category\n",
-		c.Number, c.Status, c.Customer.Name, c.Details.Accounting.Contract, len(c.Actions))
+	fmt.Fprintf(w, "   %s %s, customer %s, contract %s, %d action(s) from the category, assignee %s\n",
+		c.Number, c.Status, c.Customer.Name, c.Details.Accounting.Contract, len(c.Actions), c.Assignee)
+	other, err := desk.OpenComplaint(ctx, clerk, ticketkit.ComplaintParams{
+		Subject: "One kettle lid missing", Reason: "CR01", Category: ticket.CategoryDefect, RemedySought: ticket.RemedyReplacement,
+		Source:         &ticket.Reference{Kind: ticket.RefInvoice, ID: "INV-2026-0042"},
+		Responsibility: ticket.Responsibility{BusinessUnit: "BU2", Employee: "clerk-2"},
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "   %s %s in business unit %s\n", other.Number, other.Status, other.Details.Responsibility.BusinessUnit)
 
 	fmt.Fprintln(w, "2. Plan and decide: justified, credit note, credit required")
 	if c, err = desk.ComplaintTransition(ctx, clerk, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusPlanned}); err != nil {
@@ -115,7 +132,7 @@ func run(ctx context.Context, w io.Writer, path string) error {
 		fmt.Fprintf(w, "   action %q owner %s\n", a.Title, a.Owner)
 	}
 
-	fmt.Fprintln(w, "3. Fulfil: refused while actions are open, then done")
+	fmt.Fprintln(w, "3. Fulfil: refused while actions are open and without a reason code, then done")
 	_, err = desk.ComplaintTransition(ctx, clerk, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusFulfilled, EndDate: clk.Now()})
 	fmt.Fprintf(w, "   refused: %v\n", err)
 	var done []ticketkit.ActionChange
@@ -125,12 +142,25 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	if c, err = desk.PlanComplaint(ctx, clerk, ticketkit.PlanParams{ComplaintID: c.ID, Change: done}); err != nil {
 		return err
 	}
+	_, err = desk.ComplaintTransition(ctx, clerk, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusFulfilled, EndDate: clk.Now()})
+	fmt.Fprintf(w, "   refused: %v\n", err)
+	if c, err = desk.UpdateComplaint(ctx, clerk, ticketkit.ComplaintUpdateParams{ComplaintID: c.ID, Reason: new("CR02")}); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "   reason code %s chosen at the follow-up\n", c.Reason)
 	if c, err = desk.ComplaintTransition(ctx, clerk, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusFulfilled, EndDate: clk.Now()}); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "   %s %s\n", c.Number, c.Status)
 
-	fmt.Fprintln(w, "4. Post after the supervisor's review")
+	fmt.Fprintln(w, "4. Post after the review's findings and the supervisor's approval")
+	if c, err = desk.RecordReviewResult(ctx, boss, ticketkit.ReviewResultParams{
+		ComplaintID: c.ID, Text: "Returned kettles examined", Findings: []string{"seal cracked", "batch B-2611 only"},
+	}); err != nil {
+		return err
+	}
+	r := c.Details.ReviewResults[0]
+	fmt.Fprintf(w, "   review result by %s: %q, findings %q\n", r.By, r.Text, r.Findings)
 	if _, err = desk.ReviewComplaint(ctx, boss, ticketkit.ReviewParams{ComplaintID: c.ID, Outcome: ticket.ReviewApproved}); err != nil {
 		return err
 	}
@@ -168,6 +198,43 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	}
 	for _, r := range rep.Claimed {
 		fmt.Fprintf(w, "   claimed %s %s\n", r.Total.StringFixed(2), r.Currency)
+	}
+	return journal(ctx, w, desk)
+}
+
+// journal shows the complaint journal: filtered, newest first, one page
+// at a time, and as a customer sees it.
+func journal(ctx context.Context, w io.Writer, desk *ticketkit.Desk) error {
+	fmt.Fprintln(w, "8. Journal")
+	show := func(title string, actor ticketkit.Actor, p ticketkit.ComplaintJournalParams) error {
+		for page := 1; ; page++ {
+			res, err := desk.ComplaintJournal(ctx, actor, p)
+			if err != nil {
+				return err
+			}
+			for _, c := range res.Complaints {
+				fmt.Fprintf(w, "   %s page %d: %s %s %q employee %q\n", title, page, c.Number, c.Status, c.Subject, c.Details.Responsibility.Employee)
+			}
+			if res.Next == "" {
+				return nil
+			}
+			p.After = res.Next
+		}
+	}
+	steps := []struct {
+		title string
+		actor ticketkit.Actor
+		p     ticketkit.ComplaintJournalParams
+	}{
+		{"from INV-2026-0042", clerk, ticketkit.ComplaintJournalParams{SourceKind: ticket.RefInvoice, SourceID: "INV-2026-0042", Desc: true, Limit: 1}},
+		{"open work", clerk, ticketkit.ComplaintJournalParams{StatusCategories: []ticket.StatusCategory{ticket.CategoryNew, ticket.CategoryOpen}}},
+		{"BU1 over 500 EUR", clerk, ticketkit.ComplaintJournalParams{BusinessUnits: []string{"BU1"}, AmountFrom: new(decimal.RequireFromString("500")), Currency: "EUR"}},
+		{"the customer's", ticketkit.Actor{ID: "claire", Role: ticket.RoleCustomer, TenantID: "acme", CustomerID: "CUST-7"}, ticketkit.ComplaintJournalParams{}},
+	}
+	for _, s := range steps {
+		if err := show(s.title, s.actor, s.p); err != nil {
+			return err
+		}
 	}
 	return nil
 }

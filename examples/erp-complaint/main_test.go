@@ -14,18 +14,32 @@ func TestERPComplaintScenario(t *testing.T) {
 	require.NoError(t, run(context.Background(), &out, filepath.Join(t.TempDir(), "erp.db")))
 	s := out.String()
 	for _, want := range []string{
-		"TK-2026-000001 registered, customer Bistro Lumière, contract CT-2026-3, 2 action(s) from the category",
+		"CC-BU1-2026-0001 registered, customer Bistro Lumière, contract CT-2026-3, 2 action(s) from the category, assignee clerk-1",
+		"CC-BU2-2026-0001 registered in business unit BU2",
+		`transition denied by guard "reason_code_set"`,
+		"reason code CR02 chosen at the follow-up",
+		`review result by boss-1: "Returned kettles examined", findings ["seal cracked" "batch B-2611 only"]`,
+		`complaint.review_results     "" → "by boss-1: 2 findings"`,
 		`action "Issue a credit note over 540.00 EUR" owner sales-ana`,
 		`transition denied by guard "actions_done": 4 actions are still open`,
-		"ERP: credit note CN-TK-2026-000001 for Bistro Lumière over 540.00 EUR (contract CT-2026-3)",
-		"TK-2026-000001 posted, remedy document CN-TK-2026-000001",
+		"ERP: credit note CN-CC-BU1-2026-0001 for Bistro Lumière over 540.00 EUR (contract CT-2026-3)",
+		"CC-BU1-2026-0001 posted, remedy document CN-CC-BU1-2026-0001",
 		"cannot be changed (posted: true)",
 		"line KET-200 Kettle 2 l batch B-2611 qty 12 pcs",
 		"complaint.posted             \"\" → \"2026-11-03T09:00:00Z\"",
-		"mail to achats@bistro.example: [TK-2026-000001] New reply: Kettles leak after a week",
-		"complaints 1, justified 1 of 1 decided",
-		"series KET-200 batch B-2611: 1",
+		"mail to achats@bistro.example: [CC-BU1-2026-0001] New reply: Kettles leak after a week",
+		"complaints 2, justified 1 of 1 decided",
+		"series KET-200 batch B-2611: 2",
 		"claimed 540.00 EUR",
+		// The journal: newest first, one complaint a page; open work; a
+		// business unit over an amount; a customer's own complaints
+		// without the help desk's responsibility.
+		`from INV-2026-0042 page 1: CC-BU2-2026-0001 registered "One kettle lid missing" employee "clerk-2"` + "\n" +
+			`   from INV-2026-0042 page 2: CC-BU1-2026-0001 posted "Kettles leak after a week" employee "clerk-1"` + "\n" +
+			`   open work page 1: CC-BU2-2026-0001 registered "One kettle lid missing" employee "clerk-2"` + "\n" +
+			`   BU1 over 500 EUR page 1: CC-BU1-2026-0001 posted "Kettles leak after a week" employee "clerk-1"` + "\n" +
+			`   the customer's page 1: CC-BU1-2026-0001 posted "Kettles leak after a week" employee ""` + "\n" +
+			`   the customer's page 1: CC-BU2-2026-0001 registered "One kettle lid missing" employee ""` + "\n",
 	} {
 		require.Contains(t, s, want)
 	}

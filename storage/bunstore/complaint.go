@@ -3,6 +3,7 @@ package bunstore
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -31,7 +32,17 @@ type complaintRow struct {
 	RemedyKind string          `bun:"remedy_kind"`
 	Amount     decimal.Decimal `bun:"amount"`
 	Currency   string          `bun:"currency"`
-	Details    string          `bun:"details"`
+	// The journal's filter columns (migration
+	// 20260603000001_complaint_journal).
+	Reason       string `bun:"reason"`
+	Severity     string `bun:"severity"`
+	Counterparty string `bun:"counterparty"`
+	BusinessUnit string `bun:"business_unit"`
+	Employee     string `bun:"employee"`
+	Salesperson  string `bun:"salesperson"`
+	SourceKind   string `bun:"source_kind"`
+	SourceID     string `bun:"source_id"`
+	Details      string `bun:"details"`
 }
 
 // complaintsTable returns the prefixed name of the complaints table.
@@ -49,6 +60,10 @@ func toComplaintRow(c *ticket.Complaint) (*complaintRow, error) {
 	for i := range d.Reviews {
 		d.Reviews[i].At = utc(d.Reviews[i].At)
 	}
+	d.ReviewResults = append([]ticket.ReviewResult(nil), d.ReviewResults...)
+	for i := range d.ReviewResults {
+		d.ReviewResults[i].At = utc(d.ReviewResults[i].At)
+	}
 	r := &complaintRow{
 		TicketID: c.ID,
 		TenantID: c.TenantID,
@@ -57,6 +72,16 @@ func toComplaintRow(c *ticket.Complaint) (*complaintRow, error) {
 		PostedAt: d.PostedAt,
 		Amount:   d.Accounting.Amount,
 		Currency: d.Accounting.Currency,
+
+		Reason:       c.Reason,
+		Severity:     string(d.Severity),
+		Counterparty: d.Accounting.Counterparty,
+		BusinessUnit: d.Responsibility.BusinessUnit,
+		Employee:     d.Responsibility.Employee,
+		Salesperson:  d.Responsibility.Salesperson,
+	}
+	if d.Source != nil {
+		r.SourceKind, r.SourceID = string(d.Source.Kind), d.Source.ID
 	}
 	if d.Decision != nil {
 		dec := *d.Decision
@@ -82,6 +107,9 @@ func toComplaint(t *ticket.Ticket, r *complaintRow) (*ticket.Complaint, error) {
 	}
 	for i := range d.Reviews {
 		d.Reviews[i].At = fromDB(d.Reviews[i].At)
+	}
+	for i := range d.ReviewResults {
+		d.ReviewResults[i].At = fromDB(d.ReviewResults[i].At)
 	}
 	if d.Decision != nil {
 		d.Decision.At = fromDB(d.Decision.At)
@@ -225,41 +253,41 @@ func (s *Store) ComplaintUpdate(ctx context.Context, c *ticket.Complaint) error 
 
 // ComplaintList returns one page of a tenant's complaints by date of
 // issue and ticket ID, with keyset pagination on (issued_at, ticket_id):
-// one query for the page's sections, one for their tickets.
+// one query for the page's sections, one for their tickets. Every filter
+// value is bound through a placeholder; the filters on the complaint
+// section read its copied columns, each indexed with the tenant and the
+// date of issue, and status, priority, customer and text filters the
+// tickets table's columns and indexes (Text as TicketList's, see
+// filterText).
 func (s *Store) ComplaintList(ctx context.Context, p storage.ComplaintListParams) (*storage.ComplaintListResult, error) {
 	const op = "list complaints"
 	if p.TenantID == "" {
 		return nil, errNoTenant(op)
 	}
 	limit := storage.ClampLimit(p.Limit)
+	text := strings.ToLower(p.Text)
+	narrow, err := s.textNarrows(ctx, text)
+	if err != nil {
+		return nil, translate(op, err)
+	}
 	q := s.db.NewSelect().ModelTableExpr("? AS c", s.complaintsTable()).
 		ColumnExpr("c.*").
 		Join("JOIN ? AS t ON t.id = c.ticket_id AND t.tenant_id = c.tenant_id", s.tables.tickets).
 		Where("c.tenant_id = ?", p.TenantID)
-	if len(p.Reasons) > 0 {
-		q = q.Where("t.reason IN (?)", bun.List(p.Reasons))
-	}
-	if len(p.Statuses) > 0 {
-		q = q.Where("t.status IN (?)", bun.List(p.Statuses))
-	}
-	if p.CustomerID != "" {
-		q = q.Where("t.customer_id = ?", p.CustomerID)
-	}
-	if !p.IssuedFrom.IsZero() {
-		q = q.Where("c.issued_at >= ?", utc(p.IssuedFrom))
-	}
-	if !p.IssuedTo.IsZero() {
-		q = q.Where("c.issued_at < ?", utc(p.IssuedTo))
+	q = s.filterComplaints(q, &p.ComplaintFilter, text, narrow)
+	dir, cmp := "ASC", ">"
+	if p.Desc {
+		dir, cmp = "DESC", "<"
 	}
 	if p.After != "" {
-		cur, err := storage.DecodeCursor(p.After, storage.SortIssuedAt, false)
+		cur, err := storage.DecodeCursor(p.After, storage.SortIssuedAt, p.Desc)
 		if err != nil {
 			return nil, fmt.Errorf("bunstore: %s: %w", op, err)
 		}
-		q = q.Where("(c.issued_at > ? OR (c.issued_at = ? AND c.ticket_id > ?))", cur.Time, cur.Time, cur.ID)
+		q = q.Where("(c.issued_at "+cmp+" ? OR (c.issued_at = ? AND c.ticket_id "+cmp+" ?))", utc(cur.Time), utc(cur.Time), cur.ID)
 	}
 	var rows []complaintRow
-	err := q.OrderExpr("c.issued_at ASC, c.ticket_id ASC").Limit(int64(limit)+1).Scan(ctx, &rows)
+	err = q.OrderExpr("c.issued_at "+dir+", c.ticket_id "+dir).Limit(int64(limit)+1).Scan(ctx, &rows)
 	if err != nil {
 		return nil, translate(op, err)
 	}
@@ -267,7 +295,7 @@ func (s *Store) ComplaintList(ctx context.Context, p storage.ComplaintListParams
 	if len(rows) > limit {
 		rows = rows[:limit]
 		last := rows[limit-1]
-		res.Next = storage.Cursor{Sort: storage.SortIssuedAt, Time: fromDB(last.IssuedAt), ID: last.TicketID}.Encode()
+		res.Next = storage.Cursor{Sort: storage.SortIssuedAt, Desc: p.Desc, Time: fromDB(last.IssuedAt), ID: last.TicketID}.Encode()
 	}
 	if len(rows) == 0 {
 		return res, nil
@@ -304,4 +332,64 @@ func (s *Store) ComplaintList(ctx context.Context, p storage.ComplaintListParams
 		res.Complaints = append(res.Complaints, c)
 	}
 	return res, nil
+}
+
+// filterComplaints adds the set fields of f but the tenant to q, which
+// reads the complaints as c joined to their tickets as t. text is f.Text
+// lower-cased and narrow textNarrows' answer for it.
+func (s *Store) filterComplaints(q *bun.SelectQuery, f *storage.ComplaintFilter, text string, narrow bool) *bun.SelectQuery {
+	in := func(col string, values []string) {
+		if len(values) > 0 {
+			q = q.Where("? IN (?)", bun.Safe(col), bun.List(values))
+		}
+	}
+	eq := func(col, value string) {
+		if value != "" {
+			q = q.Where("? = ?", bun.Safe(col), value)
+		}
+	}
+	in("c.reason", f.Reasons)
+	in("t.status", f.Statuses)
+	in("t.priority", f.Priorities)
+	if len(f.Severities) > 0 {
+		sev := make([]string, len(f.Severities))
+		for i, v := range f.Severities {
+			sev[i] = string(v)
+		}
+		in("c.severity", sev)
+	}
+	eq("t.customer_id", f.CustomerID)
+	eq("c.counterparty", f.Counterparty)
+	in("c.business_unit", f.BusinessUnits)
+	in("c.employee", f.Employees)
+	in("c.salesperson", f.Salespersons)
+	eq("c.source_kind", string(f.SourceKind))
+	eq("c.source_id", f.SourceID)
+	eq("c.currency", f.Currency)
+	amount := bun.Safe("c.amount")
+	if s.dialect == DialectSQLite {
+		amount = bun.Safe("CAST(c.amount AS REAL)")
+	}
+	bound := func(d decimal.Decimal) any {
+		if s.dialect == DialectSQLite {
+			return d.InexactFloat64()
+		}
+		return d
+	}
+	if f.AmountFrom != nil {
+		q = q.Where("? >= ?", amount, bound(*f.AmountFrom))
+	}
+	if f.AmountTo != nil {
+		q = q.Where("? <= ?", amount, bound(*f.AmountTo))
+	}
+	if !f.IssuedFrom.IsZero() {
+		q = q.Where("c.issued_at >= ?", utc(f.IssuedFrom))
+	}
+	if !f.IssuedTo.IsZero() {
+		q = q.Where("c.issued_at < ?", utc(f.IssuedTo))
+	}
+	if text != "" {
+		q = s.filterText(q, text, narrow)
+	}
+	return q
 }

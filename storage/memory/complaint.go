@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/ticket"
@@ -28,6 +29,9 @@ func storedDetails(c *ticket.Complaint) *ticket.ComplaintDetails {
 	}
 	for i := range d.Reviews {
 		d.Reviews[i].At = utc(d.Reviews[i].At)
+	}
+	for i := range d.ReviewResults {
+		d.ReviewResults[i].At = utc(d.ReviewResults[i].At)
 	}
 	if d.Decision != nil {
 		d.Decision.At = utc(d.Decision.At)
@@ -111,7 +115,7 @@ func (x *tx) ComplaintList(ctx context.Context, p storage.ComplaintListParams) (
 	}
 	var after *storage.Cursor
 	if p.After != "" {
-		cur, err := storage.DecodeCursor(p.After, storage.SortIssuedAt, false)
+		cur, err := storage.DecodeCursor(p.After, storage.SortIssuedAt, p.Desc)
 		if err != nil {
 			return nil, fmt.Errorf("memory: list complaints: %w", err)
 		}
@@ -125,22 +129,39 @@ func (x *tx) ComplaintList(ctx context.Context, p storage.ComplaintListParams) (
 		}
 	}
 	keyOf := func(c *ticket.Complaint) storage.Cursor {
-		return storage.Cursor{Sort: storage.SortIssuedAt, Str: c.Details.IssuedAt.UTC().Format(issuedLayout), ID: c.ID}
+		return storage.Cursor{Sort: storage.SortIssuedAt, Desc: p.Desc, Str: c.Details.IssuedAt.UTC().Format(issuedLayout), ID: c.ID}
 	}
-	rows, next := page(rows, keyOf, storage.SortIssuedAt, false, after, storage.ClampLimit(p.Limit))
+	rows, next := page(rows, keyOf, storage.SortIssuedAt, p.Desc, after, storage.ClampLimit(p.Limit))
 	return &storage.ComplaintListResult{Complaints: rows, Next: next}, nil
 }
 
 // matchComplaint reports whether c passes every set field of f.
 func matchComplaint(c *ticket.Complaint, f *storage.ComplaintFilter) bool {
 	in := func(list []string, v string) bool { return len(list) == 0 || slices.Contains(list, v) }
-	issued := c.Details.IssuedAt
+	d := &c.Details
+	issued, amount := d.IssuedAt, d.Accounting.Amount
+	var src ticket.Reference
+	if d.Source != nil {
+		src = *d.Source
+	}
 	switch {
 	case !in(f.Reasons, c.Reason),
 		!in(f.Statuses, c.Status),
+		!in(f.Priorities, c.Priority),
+		len(f.Severities) > 0 && !slices.Contains(f.Severities, d.Severity),
 		f.CustomerID != "" && c.Customer.ID != f.CustomerID,
+		f.Counterparty != "" && d.Accounting.Counterparty != f.Counterparty,
+		!in(f.BusinessUnits, d.Responsibility.BusinessUnit),
+		!in(f.Employees, d.Responsibility.Employee),
+		!in(f.Salespersons, d.Responsibility.Salesperson),
+		f.SourceKind != "" && src.Kind != f.SourceKind,
+		f.SourceID != "" && src.ID != f.SourceID,
+		f.AmountFrom != nil && amount.LessThan(*f.AmountFrom),
+		f.AmountTo != nil && amount.GreaterThan(*f.AmountTo),
+		f.Currency != "" && d.Accounting.Currency != f.Currency,
 		!f.IssuedFrom.IsZero() && issued.Before(f.IssuedFrom),
-		!f.IssuedTo.IsZero() && !issued.Before(f.IssuedTo):
+		!f.IssuedTo.IsZero() && !issued.Before(f.IssuedTo),
+		f.Text != "" && !strings.Contains(strings.ToLower(c.Subject), strings.ToLower(f.Text)):
 		return false
 	}
 	return true

@@ -63,6 +63,9 @@ func newComplaint(tenant string, issued time.Duration, mods ...func(*ticket.Comp
 		Reviews: []ticket.Review{{
 			By: "sup-1", Role: ticket.RoleSupervisor, At: at(3 * time.Hour), Outcome: ticket.ReviewApproved,
 		}},
+		ReviewResults: []ticket.ReviewResult{{
+			ID: "r1", By: "qa-1", At: at(150 * time.Minute), Text: "Seal cracked", Findings: []string{"seal", "batch B-9"},
+		}},
 		Decision: &ticket.ComplaintDecision{
 			Justified: true, By: "agent-7", At: at(4 * time.Hour), CreditRequired: true,
 			Remedy: ticket.Remedy{Kind: ticket.RemedyCreditNote, Amount: decimal.RequireFromString("99.90"), Currency: "EUR"},
@@ -340,6 +343,11 @@ func (s suite) complaint(t *testing.T) {
 
 		_, err = cs.ComplaintList(ctx, storage.ComplaintListParams{ComplaintFilter: storage.ComplaintFilter{TenantID: tenantA}, After: "junk"})
 		require.ErrorIs(t, err, storage.ErrInvalidCursor)
+	})
+
+	t.Run("JournalFiltersEachField", func(t *testing.T) {
+		t.Parallel()
+		s.complaintJournal(t)
 	})
 
 	t.Run("TenantsAreIsolated", func(t *testing.T) {

@@ -1,0 +1,112 @@
+package ticketkit_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/ticket"
+	"github.com/ticketkit/ticketkit/workflow"
+)
+
+// TestDesk_ComplaintJournal lists complaints through the Desk on every
+// backend: filters reach the store, status categories become the
+// complaint catalog's codes, pages follow each other newest first, and
+// a customer sees only their own complaints, without the help desk's
+// assessment, and may not filter by it.
+func TestDesk_ComplaintJournal(t *testing.T) {
+	ctx := context.Background()
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
+			var all []*ticket.Complaint
+			for i := range 5 {
+				p := ticketkit.ComplaintParams{
+					Subject: "Leaking kettles", Reason: "CR02", Category: ticket.CategoryDefect,
+					RemedySought: ticket.RemedyCreditNote, IssuedAt: t0.Add(time.Duration(i-10) * time.Hour),
+					Severity:       ticket.SeverityHigh,
+					Accounting:     ticket.Accounting{SalesAdjustment: true, Amount: decimal.NewFromInt(int64(100 * (i + 1)))},
+					Responsibility: ticket.Responsibility{BusinessUnit: "BU1", Employee: "emp-1"},
+					Source:         invoice,
+				}
+				if i%2 == 1 { // another customer's, with no source document
+					p.Source, p.Customer = nil, ticket.Customer{ID: "C-2", Name: "Other shop"}
+					p.Accounting.Company, p.Accounting.Counterparty, p.Accounting.Currency = "ACME-FR", "C-2", "EUR"
+					p.Responsibility.BusinessUnit = "BU2"
+				}
+				c, err := cd.desk.OpenComplaint(ctx, agent, p)
+				require.NoError(t, err)
+				all = append(all, c)
+			}
+			c, err := cd.desk.ComplaintTransition(ctx, agent, ticketkit.ComplaintTransitionParams{ComplaintID: all[4].ID, To: ticket.StatusPlanned})
+			require.NoError(t, err)
+			all[4] = c
+			ids := func(cs []*ticket.Complaint) []string {
+				out := []string{}
+				for _, c := range cs {
+					out = append(out, c.ID)
+				}
+				return out
+			}
+			pick := func(idx ...int) []string {
+				out := []string{}
+				for _, i := range idx {
+					out = append(out, all[i].ID)
+				}
+				return out
+			}
+			journal := func(actor ticketkit.Actor, p ticketkit.ComplaintJournalParams) []string {
+				t.Helper()
+				page, err := cd.desk.ComplaintJournal(ctx, actor, p)
+				require.NoError(t, err, "%+v", p)
+				return ids(page.Complaints)
+			}
+			from, to := decimal.NewFromInt(200), decimal.NewFromInt(400)
+			require.Equal(t, pick(0, 1, 2, 3), journal(agent, ticketkit.ComplaintJournalParams{StatusCategories: []ticket.StatusCategory{ticket.CategoryNew}}))
+			require.Equal(t, pick(4), journal(agent, ticketkit.ComplaintJournalParams{StatusCategories: []ticket.StatusCategory{ticket.CategoryOpen}}))
+			require.Equal(t, pick(), journal(agent, ticketkit.ComplaintJournalParams{
+				StatusCategories: []ticket.StatusCategory{ticket.CategoryClosed}, Statuses: []string{ticket.StatusRegistered},
+			}))
+			require.Equal(t, pick(1, 3), journal(agent, ticketkit.ComplaintJournalParams{BusinessUnits: []string{"BU2"}, Counterparty: "C-2"}))
+			require.Equal(t, pick(0, 2, 4), journal(agent, ticketkit.ComplaintJournalParams{SourceKind: ticket.RefInvoice, SourceID: "INV-1"}))
+			require.Equal(t, pick(1, 2, 3), journal(agent, ticketkit.ComplaintJournalParams{AmountFrom: &from, AmountTo: &to}))
+			require.Equal(t, pick(0, 1, 2, 3, 4), journal(agent, ticketkit.ComplaintJournalParams{Employees: []string{"emp-1"}, Severities: []ticket.Severity{ticket.SeverityHigh}, Text: "KETTLES"}))
+
+			var got []string
+			p := ticketkit.ComplaintJournalParams{Desc: true, Limit: 2}
+			for {
+				page, err := cd.desk.ComplaintJournal(ctx, agent, p)
+				require.NoError(t, err)
+				got = append(got, ids(page.Complaints)...)
+				if page.Next == "" {
+					break
+				}
+				p.After = page.Next
+			}
+			require.Equal(t, pick(4, 3, 2, 1, 0), got)
+
+			mine, err := cd.desk.ComplaintJournal(ctx, customer, ticketkit.ComplaintJournalParams{CustomerID: "C-2"})
+			require.NoError(t, err)
+			require.Equal(t, pick(0, 2, 4), ids(mine.Complaints), "a customer sees their own complaints only, whatever they ask")
+			for _, c := range mine.Complaints {
+				require.Empty(t, c.Details.Severity)
+				require.Empty(t, c.Details.Responsibility)
+				require.True(t, c.Details.Accounting.Amount.IsZero())
+				require.Empty(t, c.Assignee)
+			}
+
+			_, err = cd.desk.ComplaintJournal(ctx, customer, ticketkit.ComplaintJournalParams{Employees: []string{"emp-1"}, AmountFrom: &from})
+			require.ElementsMatch(t, []string{"employees", "amount_from"}, validationFields(t, err))
+			_, err = cd.desk.ComplaintJournal(ctx, agent, ticketkit.ComplaintJournalParams{
+				Statuses: []string{"open"}, Reasons: []string{"nope"}, Severities: []ticket.Severity{"huge"}, AmountFrom: &to, AmountTo: &from, After: "junk",
+			})
+			require.ElementsMatch(t, []string{"statuses[0]", "reasons[0]", "severities[0]", "amount_to"}, validationFields(t, err))
+			_, err = cd.desk.ComplaintJournal(ctx, agent, ticketkit.ComplaintJournalParams{After: "junk"})
+			require.Equal(t, []string{"after"}, validationFields(t, err))
+		})
+	}
+}
