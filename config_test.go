@@ -119,3 +119,61 @@ func TestNew_CatalogOfAnotherContentIsRefused(t *testing.T) {
 	require.ErrorContains(t, err, "Config.SLA must be built on a catalog equal to Config.Catalog")
 }
 
+func TestDispatcherConfig_WithDefaults(t *testing.T) {
+	t.Parallel()
+	got := ticketkit.DispatcherConfig{}.WithDefaults()
+	require.NotNil(t, got.Backoff)
+	first, late := got.Backoff(1), got.Backoff(100)
+	for _, tt := range []struct {
+		field     string
+		got, want any
+	}{
+		{"BatchSize", got.BatchSize, ticketkit.DefaultDispatchBatchSize},
+		{"PollInterval", got.PollInterval, ticketkit.DefaultDispatchPollInterval},
+		{"LockFor", got.LockFor, ticketkit.DefaultDispatchLockFor},
+		{"MaxAttempts", got.MaxAttempts, ticketkit.DefaultDispatchMaxAttempts},
+		{"Backoff(1) from the base", first >= ticketkit.DefaultDispatchBackoffBase/2 && first <= ticketkit.DefaultDispatchBackoffBase, true},
+		{"Backoff(100) up to the limit", late >= ticketkit.DefaultDispatchBackoffLimit/2 && late <= ticketkit.DefaultDispatchBackoffLimit, true},
+		{"Clock", got.Clock, clock.System()},
+		{"Logger", got.Logger != nil, true},
+	} {
+		require.Equal(t, tt.want, tt.got, "DispatcherConfig.%s", tt.field)
+	}
+}
+
+func TestNewDispatcher_ReportsEveryBadField(t *testing.T) {
+	t.Parallel()
+	_, err := ticketkit.NewDispatcher(ticketkit.DispatcherConfig{BatchSize: 100000, PollInterval: -1, LockFor: -1, MaxAttempts: -1})
+	require.ErrorContains(t, err, "ticketkit: invalid DispatcherConfig: ")
+	for _, want := range []string{
+		"DispatcherConfig.Store is required",
+		"DispatcherConfig.Notifier is required",
+		"DispatcherConfig.BatchSize must be between 1 and",
+		"DispatcherConfig.PollInterval must not be negative",
+		"DispatcherConfig.LockFor must not be negative",
+		"DispatcherConfig.MaxAttempts must not be negative",
+	} {
+		require.ErrorContains(t, err, want)
+	}
+}
+
+func TestEscalationWorkerConfig_WithDefaults(t *testing.T) {
+	t.Parallel()
+	got := ticketkit.EscalationWorkerConfig{}.WithDefaults()
+	require.Equal(t, ticketkit.DefaultEscalationInterval, got.Interval, "EscalationWorkerConfig.Interval")
+	require.Equal(t, time.Second, ticketkit.EscalationWorkerConfig{Interval: time.Second}.WithDefaults().Interval, "a set Interval is kept")
+}
+
+func TestNewEscalationWorker_ReportsEveryBadField(t *testing.T) {
+	t.Parallel()
+	_, err := ticketkit.NewEscalationWorker(ticketkit.EscalationWorkerConfig{Interval: -1})
+	require.ErrorContains(t, err, "ticketkit: invalid EscalationWorkerConfig: ")
+	require.ErrorContains(t, err, "EscalationWorkerConfig.Desk is required")
+	require.ErrorContains(t, err, "EscalationWorkerConfig.Interval must not be negative")
+
+	plain, err := ticketkit.New(ticketkit.Config{Store: memory.New()})
+	require.NoError(t, err)
+	_, err = ticketkit.NewEscalationWorker(ticketkit.EscalationWorkerConfig{Desk: plain, Interval: -1})
+	require.ErrorContains(t, err, "EscalationWorkerConfig.Desk has no Config.SLA")
+	require.ErrorContains(t, err, "EscalationWorkerConfig.Interval must not be negative")
+}
