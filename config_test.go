@@ -8,6 +8,7 @@ import (
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/clock"
+	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/storage/memory"
 	"github.com/ticketkit/ticketkit/ticket"
 	"github.com/ticketkit/ticketkit/workflow"
@@ -35,9 +36,18 @@ func TestConfig_WithDefaults(t *testing.T) {
 		{"MaxAttachmentSize", got.MaxAttachmentSize, int64(0)},
 		{"AutoCloseAfter", got.AutoCloseAfter, time.Duration(0)},
 		{"ReopenWithin", got.ReopenWithin, time.Duration(0)},
+		{"Complaints", got.Complaints, (*ticketkit.ComplaintConfig)(nil)},
 	} {
 		require.Equal(t, tt.want, tt.got, "Config.%s", tt.field)
 	}
+
+	complaints := &ticketkit.ComplaintConfig{Rules: workflow.ComplaintRules{ClosureReason: true}}
+	withComplaints := ticketkit.Config{Complaints: complaints}.WithDefaults()
+	require.NotNil(t, withComplaints.Complaints.Workflow, "Config.Complaints.Workflow")
+	require.Nil(t, complaints.Workflow, "the host's ComplaintConfig is not changed")
+	want, err := workflow.DefaultComplaint(nil, complaints.Rules)
+	require.NoError(t, err)
+	require.Equal(t, want.Machine().Definition(), withComplaints.Complaints.Workflow.Machine().Definition(), "built from Rules")
 
 	set := ticketkit.Config{InlineTimeout: time.Second, MaxAttachments: 3, StaffLabel: "Team", WakeStatus: ticket.StatusOpen}.WithDefaults()
 	require.Equal(t, []any{time.Second, 3, "Team", ticket.StatusOpen},
@@ -57,10 +67,13 @@ func TestNew_ReportsEveryBadField(t *testing.T) {
 		ReopenWithin:      -1,
 		AutoCloseAfter:    time.Hour,
 		WakeStatus:        "nope",
+		Store:             struct{ storage.Store }{memory.New()},
+		Complaints:        &ticketkit.ComplaintConfig{},
 	})
 	require.ErrorContains(t, err, "ticketkit: invalid Config: ")
+	require.ErrorIs(t, err, ticketkit.ErrComplaintsUnsupported)
 	for _, want := range []string{
-		"Config.Store is required",
+		"Config.Complaints needs a Config.Store that implements storage.ComplaintStore",
 		"Config.Workflow must be built on a catalog equal to Config.Catalog",
 		"Config.InlineTimeout must not be negative",
 		"Config.MaxAttachmentSize must not be negative",

@@ -135,9 +135,11 @@ const (
 // documented default: the catalog (Workflow's or SLA's when one is set,
 // else ticket.DefaultCatalog()), the default workflow on that catalog
 // (left nil when it does not fit the catalog, which [New] reports), the
-// clock, numberer, phone normalizer, logger, limits, WakeStatus and
-// StaffLabel. Store, Notifier, Blobs, SLA, Complaints, Customers and
-// Staff have no default. [New] calls it; hosts call it to see the
+// clock, numberer, phone normalizer, logger, limits, WakeStatus,
+// StaffLabel, and Complaints' own defaults when Complaints is set (see
+// [ComplaintConfig.WithDefaults]; the copy points to a new
+// ComplaintConfig). Store, Notifier, Blobs, SLA, Complaints, Customers
+// and Staff have no default. [New] calls it; hosts call it to see the
 // configuration a Desk runs with.
 func (c Config) WithDefaults() Config {
 	if c.Catalog == nil {
@@ -162,6 +164,10 @@ func (c Config) WithDefaults() Config {
 	c.MaxAttachments = cmp.Or(c.MaxAttachments, DefaultMaxAttachments)
 	c.Logger = cmp.Or(c.Logger, slog.New(slog.DiscardHandler))
 	c.StaffLabel = cmp.Or(strings.TrimSpace(c.StaffLabel), DefaultStaffLabel)
+	if c.Complaints != nil {
+		complaints := c.Complaints.WithDefaults()
+		c.Complaints = &complaints
+	}
 	if c.WakeStatus == "" {
 		for _, s := range c.Catalog.Statuses() {
 			if s.Category == ticket.CategoryOpen {
@@ -191,6 +197,15 @@ func (c Config) validate() error {
 	}
 	if c.SLA == nil && c.AutoCloseAfter > 0 {
 		errs = append(errs, errors.New("Config.AutoCloseAfter needs Config.SLA, which tracks when tickets are resolved"))
+	}
+	if c.Complaints != nil {
+		if _, ok := c.Store.(storage.ComplaintStore); c.Store != nil && !ok {
+			errs = append(errs, fmt.Errorf("Config.Complaints needs a Config.Store that implements storage.ComplaintStore: %w", ErrComplaintsUnsupported))
+		}
+		if c.Complaints.Workflow == nil {
+			_, err := workflow.DefaultComplaint(nil, c.Complaints.Rules)
+			errs = append(errs, fmt.Errorf("Config.Complaints.Workflow is required: the default complaint workflow does not build: %w", err))
+		}
 	}
 	if _, ok := c.Catalog.Status(c.WakeStatus); c.WakeStatus != "" && !ok {
 		errs = append(errs, fmt.Errorf("Config.WakeStatus %q is not in the catalog", c.WakeStatus))
@@ -272,9 +287,7 @@ func New(cfg Config) (*Desk, error) {
 	if cfg.Notifier != nil && !storage.InHostTx(cfg.Store) {
 		d.notifier = notify.Recover(cfg.Notifier)
 	}
-	if err := d.initComplaints(cfg.Complaints); err != nil {
-		return nil, err
-	}
+	d.initComplaints(cfg.Complaints)
 	return d, nil
 }
 
