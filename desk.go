@@ -214,14 +214,14 @@ func (c Config) validate() error {
 		name     string
 		negative bool
 	}{
-		{"InlineTimeout", c.InlineTimeout < 0},
-		{"MaxAttachmentSize", c.MaxAttachmentSize < 0},
-		{"MaxAttachments", c.MaxAttachments < 0},
-		{"AutoCloseAfter", c.AutoCloseAfter < 0},
-		{"ReopenWithin", c.ReopenWithin < 0},
+		{"Config.InlineTimeout", c.InlineTimeout < 0},
+		{"Config.MaxAttachmentSize", c.MaxAttachmentSize < 0},
+		{"Config.MaxAttachments", c.MaxAttachments < 0},
+		{"Config.AutoCloseAfter", c.AutoCloseAfter < 0},
+		{"Config.ReopenWithin", c.ReopenWithin < 0},
 	} {
 		if f.negative {
-			errs = append(errs, fmt.Errorf("Config.%s must not be negative", f.name))
+			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
 		}
 	}
 	return errors.Join(errs...)

@@ -151,12 +151,12 @@ func (c DispatcherConfig) validate() error {
 		name     string
 		negative bool
 	}{
-		{"PollInterval", c.PollInterval < 0},
-		{"LockFor", c.LockFor < 0},
-		{"MaxAttempts", c.MaxAttempts < 0},
+		{"DispatcherConfig.PollInterval", c.PollInterval < 0},
+		{"DispatcherConfig.LockFor", c.LockFor < 0},
+		{"DispatcherConfig.MaxAttempts", c.MaxAttempts < 0},
 	} {
 		if f.negative {
-			errs = append(errs, fmt.Errorf("DispatcherConfig.%s must not be negative", f.name))
+			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
 		}
 	}
 	return errors.Join(errs...)

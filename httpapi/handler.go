@@ -102,12 +102,12 @@ func (c Config) validate() error {
 		name     string
 		negative bool
 	}{
-		{"MaxBodySize", c.MaxBodySize < 0},
-		{"MaxUploadSize", c.MaxUploadSize < 0},
-		{"MaxQuerySize", c.MaxQuerySize < 0},
+		{"Config.MaxBodySize", c.MaxBodySize < 0},
+		{"Config.MaxUploadSize", c.MaxUploadSize < 0},
+		{"Config.MaxQuerySize", c.MaxQuerySize < 0},
 	} {
 		if f.negative {
-			errs = append(errs, fmt.Errorf("Config.%s must not be negative", f.name))
+			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
 		}
 	}
 	_, err := newOrigins(c)

@@ -140,14 +140,14 @@ func (c Config) validate() error {
 		name     string
 		negative bool
 	}{
-		{"MaxMessageSize", c.MaxMessageSize < 0},
-		{"MaxAttachmentSize", c.MaxAttachmentSize < 0},
-		{"MaxAttachments", c.MaxAttachments < 0},
-		{"MaxParts", c.MaxParts < 0},
-		{"MaxMultiparts", c.MaxMultiparts < 0},
+		{"Config.MaxMessageSize", c.MaxMessageSize < 0},
+		{"Config.MaxAttachmentSize", c.MaxAttachmentSize < 0},
+		{"Config.MaxAttachments", c.MaxAttachments < 0},
+		{"Config.MaxParts", c.MaxParts < 0},
+		{"Config.MaxMultiparts", c.MaxMultiparts < 0},
 	} {
 		if f.negative {
-			errs = append(errs, fmt.Errorf("Config.%s must not be negative", f.name))
+			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
 		}
 	}
 	_, ownErrs := c.own()

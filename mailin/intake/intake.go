@@ -181,9 +181,9 @@ func (c Config) validate() error {
 	for _, p := range []struct {
 		name   string
 		policy Policy
-	}{{"AutoReplies", c.AutoReplies}, {"Bounces", c.Bounces}} {
+	}{{"Config.AutoReplies", c.AutoReplies}, {"Config.Bounces", c.Bounces}} {
 		if p.policy != PolicyRecord && p.policy != PolicyDrop {
-			errs = append(errs, fmt.Errorf("Config.%s must be %q or %q", p.name, PolicyRecord, PolicyDrop))
+			errs = append(errs, fmt.Errorf("%s must be %q or %q", p.name, PolicyRecord, PolicyDrop))
 		}
 	}
 	if c.ClaimTimeout < 0 {

@@ -139,13 +139,13 @@ func (c Config) validate() error {
 		name     string
 		negative bool
 	}{
-		{"Timeout", c.Timeout < 0},
-		{"MaxAttempts", c.MaxAttempts < 0},
-		{"RetryDelay", c.RetryDelay < 0},
-		{"MaxRetryWait", c.MaxRetryWait < 0},
+		{"Config.Timeout", c.Timeout < 0},
+		{"Config.MaxAttempts", c.MaxAttempts < 0},
+		{"Config.RetryDelay", c.RetryDelay < 0},
+		{"Config.MaxRetryWait", c.MaxRetryWait < 0},
 	} {
 		if f.negative {
-			errs = append(errs, fmt.Errorf("Config.%s must not be negative", f.name))
+			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
 		}
 	}
 	_, headerErrs := header(c.Header)
