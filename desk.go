@@ -138,8 +138,8 @@ const (
 // clock, numberer, phone normalizer, logger, limits, WakeStatus,
 // StaffLabel, and Complaints' own defaults when Complaints is set (see
 // [ComplaintConfig.WithDefaults]; the copy points to a new
-// ComplaintConfig). Store, Notifier, Blobs, SLA, Complaints, Customers
-// and Staff have no default. [New] calls it; hosts call it to see the
+// ComplaintConfig). Store, Notifier, Blobs, SLA, Customers and Staff,
+// and Complaints itself, have no default. [New] calls it; hosts call it to see the
 // configuration a Desk runs with.
 func (c Config) WithDefaults() Config {
 	if c.Catalog == nil {
