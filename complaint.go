@@ -71,24 +71,26 @@ type complaints struct {
 	catalog *ticket.Catalog
 }
 
-// initComplaints validates cfg and sets up complaints; nil leaves them
-// off.
-func (d *Desk) initComplaints(cfg *ComplaintConfig) error {
-	if cfg == nil {
-		return nil
-	}
-	if _, err := complaintTx(d.store); err != nil {
-		return fmt.Errorf("ticketkit: Config.Complaints: %w", err)
-	}
-	m := cfg.Workflow
-	if m == nil {
-		var err error
-		if m, err = workflow.DefaultComplaint(nil, cfg.Rules); err != nil {
-			return fmt.Errorf("ticketkit: complaint workflow: %w", err)
+// WithDefaults returns a copy of c with its zero Workflow set to
+// workflow.DefaultComplaint(nil, Rules). [Config.WithDefaults] calls it
+// for Config.Complaints.
+func (c ComplaintConfig) WithDefaults() ComplaintConfig {
+	if c.Workflow == nil {
+		// The default definition on the default catalog always builds
+		// (its tests say so); should it not, Config.validate reports why.
+		if m, err := workflow.DefaultComplaint(nil, c.Rules); err == nil {
+			c.Workflow = m
 		}
 	}
-	d.complaints = &complaints{cfg: *cfg, machine: m, catalog: m.Machine().Catalog()}
-	return nil
+	return c
+}
+
+// initComplaints sets up complaints from cfg, which Config.validate
+// checked; nil leaves them off.
+func (d *Desk) initComplaints(cfg *ComplaintConfig) {
+	if cfg != nil {
+		d.complaints = &complaints{cfg: *cfg, machine: cfg.Workflow, catalog: cfg.Workflow.Machine().Catalog()}
+	}
 }
 
 // ComplaintCatalog returns the catalog of the desk's complaints, or nil

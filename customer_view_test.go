@@ -96,7 +96,7 @@ func TestDesk_CustomerViewsNameNoStaff(t *testing.T) {
 			}
 			require.Equal(t, []author{
 				{"", "Ann", "Opened on the phone."},
-				{"", ticketkit.StaffLabelDefault, "We are on it."},
+				{"", ticketkit.DefaultStaffLabel, "We are on it."},
 				{customer.ID, "", "Thanks."},
 			}, authors)
 
@@ -108,7 +108,7 @@ func TestDesk_CustomerViewsNameNoStaff(t *testing.T) {
 				require.Empty(t, e.ActorID)
 				actors = append(actors, e.Field+" by "+e.ActorName)
 			}
-			require.Equal(t, []string{"created by Ann", "status by Ann", "status by " + ticketkit.StaffLabelDefault}, actors)
+			require.Equal(t, []string{"created by Ann", "status by Ann", "status by " + ticketkit.DefaultStaffLabel}, actors)
 
 			toJane := mail.To("jane@example.com")
 			require.NotEmpty(t, toJane)

@@ -27,7 +27,9 @@ type Config struct {
 	// reason codes and custom fields. Default: ticket.DefaultCatalog().
 	Catalog *ticket.Catalog
 	// Workflow decides which status changes are allowed. It must be
-	// built on Catalog. Default: workflow.Default(Catalog).
+	// built on Catalog or on an equal one (see [ticket.Catalog.Equal]):
+	// a workflow built on its own ticket.DefaultCatalog() fits a Desk
+	// whose Catalog is unset. Default: workflow.Default(Catalog).
 	Workflow *workflow.Machine
 	// Notifier, when set, receives each notification right after its
 	// change commits (inline delivery), for the lowest latency: one
@@ -69,7 +71,8 @@ type Config struct {
 	// MaxAttachmentSize limits each attachment in bytes. Default: the
 	// blob store's own limit.
 	MaxAttachmentSize int64
-	// MaxAttachments limits the attachments of one message. Default 20.
+	// MaxAttachments limits the attachments of one message. Default
+	// [DefaultMaxAttachments].
 	MaxAttachments int
 	// Logger receives delivery failures and other background notes.
 	// Default: discard.
@@ -77,8 +80,9 @@ type Config struct {
 	// SLA, when set, runs SLA clocks on every ticket: the Desk starts
 	// them when a ticket opens, keeps them on every change in the
 	// change's transaction, and [Desk.RunEscalations] fires warnings,
-	// breaches and escalation levels. It must be built on Catalog;
-	// with Catalog and Workflow unset, its catalog is the desk's.
+	// breaches and escalation levels. It must be built on Catalog or on
+	// an equal one, as Workflow; with Catalog and Workflow unset, its
+	// catalog is the desk's.
 	// Default: none; tickets carry no SLA state.
 	SLA *workflow.SLA
 	// AutoCloseAfter, with SLA set, makes the escalation sweep close a
@@ -88,7 +92,8 @@ type Config struct {
 	// WakeStatus is the status a ticket waiting in a pausing status
 	// returns to when the pending-until time set with
 	// [TransitionParams].PendingUntil passes (a pending reminder).
-	// Default: the catalog's first status of category open.
+	// Default: the catalog's first status of category open (none when
+	// the catalog has no such status).
 	WakeStatus string
 	// ReopenWithin is the reopen policy for customers who write again: a
 	// customer's message on a resolved or closed ticket within this long
@@ -118,15 +123,115 @@ type Config struct {
 	Staff notify.Directory
 	// StaffLabel is what customers see for a staff user that Staff does
 	// not name (or for every staff user without Staff). Default
-	// [StaffLabelDefault].
+	// [DefaultStaffLabel].
 	StaffLabel string
 }
 
-// DefaultInlineTimeout is the default of [Config].InlineTimeout.
-const DefaultInlineTimeout = 5 * time.Second
+// Defaults of [Config], which [Config.WithDefaults] fills in.
+const (
+	// DefaultInlineTimeout is the default of Config.InlineTimeout.
+	DefaultInlineTimeout = 5 * time.Second
+	// DefaultMaxAttachments is the default of Config.MaxAttachments.
+	DefaultMaxAttachments = 20
+	// DefaultStaffLabel is the default of Config.StaffLabel.
+	DefaultStaffLabel = "Support team"
+)
 
-// StaffLabelDefault is the default of [Config].StaffLabel.
-const StaffLabelDefault = "Support team"
+// WithDefaults returns a copy of c with every zero field set to its
+// documented default: the catalog (Workflow's or SLA's when one is set,
+// else ticket.DefaultCatalog()), the default workflow on that catalog
+// (left nil when it does not fit the catalog, which [New] reports), the
+// clock, numberer, phone normalizer, logger, limits, WakeStatus,
+// StaffLabel, and Complaints' own defaults when Complaints is set (see
+// [ComplaintConfig.WithDefaults]; the copy points to a new
+// ComplaintConfig). Store, Notifier, Blobs, SLA, Customers and Staff,
+// and Complaints itself, have no default. [New] calls it; hosts call it to see the
+// configuration a Desk runs with.
+func (c Config) WithDefaults() Config {
+	if c.Catalog == nil {
+		switch {
+		case c.Workflow != nil:
+			c.Catalog = c.Workflow.Catalog()
+		case c.SLA != nil:
+			c.Catalog = c.SLA.Catalog()
+		default:
+			c.Catalog = ticket.DefaultCatalog()
+		}
+	}
+	if c.Workflow == nil {
+		if m, err := workflow.Default(c.Catalog); err == nil {
+			c.Workflow = m
+		}
+	}
+	c.InlineTimeout = cmp.Or(c.InlineTimeout, DefaultInlineTimeout)
+	c.Clock = cmp.Or(c.Clock, clock.System())
+	c.Numberer = cmp.Or[ticket.Numberer](c.Numberer, ticket.DefaultNumberer())
+	c.Phone = cmp.Or(c.Phone, phone.Digits())
+	c.MaxAttachments = cmp.Or(c.MaxAttachments, DefaultMaxAttachments)
+	c.Logger = cmp.Or(c.Logger, slog.New(slog.DiscardHandler))
+	c.StaffLabel = cmp.Or(strings.TrimSpace(c.StaffLabel), DefaultStaffLabel)
+	if c.Complaints != nil {
+		complaints := c.Complaints.WithDefaults()
+		c.Complaints = &complaints
+	}
+	if c.WakeStatus == "" {
+		for _, s := range c.Catalog.Statuses() {
+			if s.Category == ticket.CategoryOpen {
+				c.WakeStatus = s.Code
+				break
+			}
+		}
+	}
+	return c
+}
+
+// validate reports every problem of a Config that WithDefaults filled,
+// each naming its field.
+func (c Config) validate() error {
+	var errs []error
+	if c.Store == nil {
+		errs = append(errs, errors.New("Config.Store is required"))
+	}
+	if c.Workflow == nil {
+		_, err := workflow.Default(c.Catalog)
+		errs = append(errs, fmt.Errorf("Config.Workflow is required: the default workflow does not fit Config.Catalog: %w", err))
+	} else if !c.Workflow.Catalog().Equal(c.Catalog) {
+		errs = append(errs, errors.New("Config.Workflow must be built on a catalog equal to Config.Catalog"))
+	}
+	if c.SLA != nil && !c.SLA.Catalog().Equal(c.Catalog) {
+		errs = append(errs, errors.New("Config.SLA must be built on a catalog equal to Config.Catalog"))
+	}
+	if c.SLA == nil && c.AutoCloseAfter > 0 {
+		errs = append(errs, errors.New("Config.AutoCloseAfter needs Config.SLA, which tracks when tickets are resolved"))
+	}
+	if c.Complaints != nil {
+		if _, ok := c.Store.(storage.ComplaintStore); c.Store != nil && !ok {
+			errs = append(errs, fmt.Errorf("Config.Complaints needs a Config.Store that implements storage.ComplaintStore: %w", ErrComplaintsUnsupported))
+		}
+		if c.Complaints.Workflow == nil {
+			_, err := workflow.DefaultComplaint(nil, c.Complaints.Rules)
+			errs = append(errs, fmt.Errorf("Config.Complaints.Workflow is required: the default complaint workflow does not build: %w", err))
+		}
+	}
+	if _, ok := c.Catalog.Status(c.WakeStatus); c.WakeStatus != "" && !ok {
+		errs = append(errs, fmt.Errorf("Config.WakeStatus %q is not in the catalog", c.WakeStatus))
+	}
+	for _, f := range []struct {
+		name     string
+		negative bool
+	}{
+		{"Config.InlineTimeout", c.InlineTimeout < 0},
+		{"Config.MaxAttachmentSize", c.MaxAttachmentSize < 0},
+		{"Config.MaxAttachments", c.MaxAttachments < 0},
+		{"Config.AutoCloseAfter", c.AutoCloseAfter < 0},
+		{"Config.ReopenWithin", c.ReopenWithin < 0},
+	} {
+		if f.negative {
+			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
+		}
+	}
+	return errors.Join(errs...)
+}
 
 // Desk is the entry point of ticketkit: every use case (opening,
 // searching, transitioning, assigning, replying, reading history) is a
@@ -154,15 +259,18 @@ type Desk struct {
 	staffLabel string
 }
 
-// New validates cfg and returns a Desk.
+// New fills cfg's defaults (see [Config.WithDefaults]), validates it,
+// reporting every invalid field at once, and returns a Desk.
 func New(cfg Config) (*Desk, error) {
-	if cfg.Store == nil {
-		return nil, errors.New("ticketkit: Config.Store is required")
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("ticketkit: invalid Config: %w", err)
 	}
 	d := &Desk{
 		store:      cfg.Store,
 		catalog:    cfg.Catalog,
 		workflow:   cfg.Workflow,
+		inlineFor:  cfg.InlineTimeout,
 		clock:      cfg.Clock,
 		numberer:   cfg.Numberer,
 		blobs:      cfg.Blobs,
@@ -176,57 +284,16 @@ func New(cfg Config) (*Desk, error) {
 		reopen:     cfg.ReopenWithin,
 		customers:  cfg.Customers,
 		staff:      cfg.Staff,
-		staffLabel: cmp.Or(strings.TrimSpace(cfg.StaffLabel), StaffLabelDefault),
+		staffLabel: cfg.StaffLabel,
 	}
-	if d.catalog == nil {
-		switch {
-		case d.workflow != nil:
-			d.catalog = d.workflow.Catalog()
-		case d.sla != nil:
-			d.catalog = d.sla.Catalog()
-		default:
-			d.catalog = ticket.DefaultCatalog()
-		}
+	// Inline delivery goes through notify.Recover, so that a Notifier's
+	// panic does not reach the caller; over a store inside a transaction
+	// the Desk does not own there is none: nothing may be announced
+	// before the host commits.
+	if cfg.Notifier != nil && !storage.InHostTx(cfg.Store) {
+		d.notifier = notify.Recover(cfg.Notifier)
 	}
-	if d.workflow == nil {
-		m, err := workflow.Default(d.catalog)
-		if err != nil {
-			return nil, fmt.Errorf("ticketkit: the default workflow does not fit Config.Catalog, set Config.Workflow: %w", err)
-		}
-		d.workflow = m
-	} else if d.workflow.Catalog() != d.catalog {
-		return nil, errors.New("ticketkit: Config.Workflow must be built on Config.Catalog")
-	}
-	if d.clock == nil {
-		d.clock = clock.System()
-	}
-	if err := d.initInline(cfg); err != nil {
-		return nil, err
-	}
-	if d.numberer == nil {
-		d.numberer = ticket.DefaultNumberer()
-	}
-	if d.phone == nil {
-		d.phone = phone.Digits()
-	}
-	if d.maxSize < 0 {
-		return nil, errors.New("ticketkit: Config.MaxAttachmentSize must not be negative")
-	}
-	switch {
-	case d.maxFiles < 0:
-		return nil, errors.New("ticketkit: Config.MaxAttachments must not be negative")
-	case d.maxFiles == 0:
-		d.maxFiles = 20
-	}
-	if d.log == nil {
-		d.log = slog.New(slog.DiscardHandler)
-	}
-	if err := d.checkSLA(); err != nil {
-		return nil, err
-	}
-	if err := d.initComplaints(cfg.Complaints); err != nil {
-		return nil, err
-	}
+	d.initComplaints(cfg.Complaints)
 	return d, nil
 }
 

@@ -28,18 +28,19 @@ type DispatcherConfig struct {
 	// Notifier delivers the notifications: email, webhooks, a fan-out
 	// of several.
 	Notifier notify.Notifier
-	// BatchSize is how many entries one round claims. Default 100, at
-	// most storage.MaxLimit.
+	// BatchSize is how many entries one round claims, at most
+	// storage.MaxLimit. Default [DefaultDispatchBatchSize].
 	BatchSize int
 	// PollInterval is the pause between rounds when the outbox had no
-	// full batch to deliver. Default 1 s.
+	// full batch to deliver. Default [DefaultDispatchPollInterval].
 	PollInterval time.Duration
 	// LockFor is how long a claim holds: a dispatcher that stops or dies
 	// mid-batch leaves its entries to the others after that long. It
-	// must exceed the time one batch takes to deliver. Default 1 min.
+	// must exceed the time one batch takes to deliver. Default
+	// [DefaultDispatchLockFor].
 	LockFor time.Duration
 	// MaxAttempts is how many attempts an entry gets before it becomes
-	// a dead letter. Default 10. The Desk's inline delivery counts as
+	// a dead letter. Default [DefaultDispatchMaxAttempts]. The Desk's inline delivery counts as
 	// one. It holds even when no attempt records an outcome (the process
 	// delivering the entry dies, again and again): the claim after the
 	// last attempt makes the entry a dead letter instead of claiming it.
@@ -48,7 +49,7 @@ type DispatcherConfig struct {
 	MaxAttempts int
 	// Backoff returns how long to wait before attempt+1 after attempt
 	// failed (attempt counts from 1). Default: [ExponentialBackoff] from
-	// 1 s up to 1 h.
+	// [DefaultDispatchBackoffBase] up to [DefaultDispatchBackoffLimit].
 	Backoff func(attempt int) time.Duration
 	// Clock tells the time. Default: clock.System().
 	Clock clock.Clock
@@ -104,53 +105,95 @@ type Dispatcher struct {
 	bg background
 }
 
-// NewDispatcher validates cfg and returns a Dispatcher.
-func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
+// Defaults of [DispatcherConfig], which [DispatcherConfig.WithDefaults]
+// fills in.
+const (
+	// DefaultDispatchBatchSize is the default of DispatcherConfig.BatchSize.
+	DefaultDispatchBatchSize = 100
+	// DefaultDispatchPollInterval is the default of DispatcherConfig.PollInterval.
+	DefaultDispatchPollInterval = time.Second
+	// DefaultDispatchLockFor is the default of DispatcherConfig.LockFor.
+	DefaultDispatchLockFor = time.Minute
+	// DefaultDispatchMaxAttempts is the default of DispatcherConfig.MaxAttempts.
+	DefaultDispatchMaxAttempts = 10
+	// DefaultDispatchBackoffBase and DefaultDispatchBackoffLimit are the base and the
+	// limit of the default DispatcherConfig.Backoff, an
+	// [ExponentialBackoff].
+	DefaultDispatchBackoffBase  = time.Second
+	DefaultDispatchBackoffLimit = time.Hour
+)
+
+// WithDefaults returns a copy of c with every zero field set to its
+// documented default. Store and Notifier have none. [NewDispatcher]
+// calls it.
+func (c DispatcherConfig) WithDefaults() DispatcherConfig {
+	c.BatchSize = cmp.Or(c.BatchSize, DefaultDispatchBatchSize)
+	c.PollInterval = cmp.Or(c.PollInterval, DefaultDispatchPollInterval)
+	c.LockFor = cmp.Or(c.LockFor, DefaultDispatchLockFor)
+	c.MaxAttempts = cmp.Or(c.MaxAttempts, DefaultDispatchMaxAttempts)
+	if c.Backoff == nil {
+		c.Backoff = ExponentialBackoff(DefaultDispatchBackoffBase, DefaultDispatchBackoffLimit)
+	}
+	c.Clock = cmp.Or(c.Clock, clock.System())
+	c.Logger = cmp.Or(c.Logger, slog.New(slog.DiscardHandler))
+	return c
+}
+
+// validate reports every problem of a DispatcherConfig that
+// WithDefaults filled, each naming its field.
+func (c DispatcherConfig) validate() error {
 	var errs []error
-	if cfg.Store == nil {
-		errs = append(errs, errors.New("Store is required"))
-	} else if storage.InHostTx(cfg.Store) {
-		errs = append(errs, errInHostTx)
+	if c.Store == nil {
+		errs = append(errs, errors.New("DispatcherConfig.Store is required"))
+	} else if storage.InHostTx(c.Store) {
+		errs = append(errs, fmt.Errorf("DispatcherConfig.Store: %w", errInHostTx))
 	}
-	if cfg.Notifier == nil {
-		errs = append(errs, errors.New("Notifier is required"))
+	if c.Notifier == nil {
+		errs = append(errs, errors.New("DispatcherConfig.Notifier is required"))
 	}
-	if cfg.BatchSize < 0 || cfg.BatchSize > storage.MaxLimit {
-		errs = append(errs, fmt.Errorf("BatchSize must be between 1 and %d", storage.MaxLimit))
+	if c.BatchSize < 1 || c.BatchSize > storage.MaxLimit {
+		errs = append(errs, fmt.Errorf("DispatcherConfig.BatchSize must be between 1 and %d", storage.MaxLimit))
 	}
-	if cfg.PollInterval < 0 || cfg.LockFor < 0 || cfg.MaxAttempts < 0 {
-		errs = append(errs, errors.New("PollInterval, LockFor and MaxAttempts must not be negative"))
+	for _, f := range []struct {
+		name     string
+		negative bool
+	}{
+		{"DispatcherConfig.PollInterval", c.PollInterval < 0},
+		{"DispatcherConfig.LockFor", c.LockFor < 0},
+		{"DispatcherConfig.MaxAttempts", c.MaxAttempts < 0},
+	} {
+		if f.negative {
+			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
+		}
 	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("ticketkit: invalid DispatcherConfig: %w", errors.Join(errs...))
+	return errors.Join(errs...)
+}
+
+// NewDispatcher fills cfg's defaults (see [DispatcherConfig.WithDefaults]),
+// validates it, reporting every invalid field at once, and returns a
+// Dispatcher.
+func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("ticketkit: invalid DispatcherConfig: %w", err)
 	}
-	d := &Dispatcher{
+	return &Dispatcher{
 		store:       cfg.Store,
 		notifier:    notify.Recover(cfg.Notifier),
-		batch:       cmp.Or(cfg.BatchSize, 100),
-		poll:        cmp.Or(cfg.PollInterval, time.Second),
-		lockFor:     cmp.Or(cfg.LockFor, time.Minute),
-		maxAttempts: cmp.Or(cfg.MaxAttempts, 10),
+		batch:       cfg.BatchSize,
+		poll:        cfg.PollInterval,
+		lockFor:     cfg.LockFor,
+		maxAttempts: cfg.MaxAttempts,
 		backoff:     cfg.Backoff,
 		clock:       cfg.Clock,
 		log:         cfg.Logger,
-	}
-	if d.backoff == nil {
-		d.backoff = ExponentialBackoff(time.Second, time.Hour)
-	}
-	if d.clock == nil {
-		d.clock = clock.System()
-	}
-	if d.log == nil {
-		d.log = slog.New(slog.DiscardHandler)
-	}
-	return d, nil
+	}, nil
 }
 
 // errInHostTx refuses background work over a store inside a host's
 // transaction, which would announce what the host may still roll back
 // and outlive the transaction.
-var errInHostTx = errors.New("Store runs inside a host's transaction (storage.HostTxStore): give background work a store on the database itself")
+var errInHostTx = errors.New("the store runs inside a host's transaction (storage.HostTxStore): give background work a store on the database itself")
 
 // DispatchResult counts what one round of a [Dispatcher] did.
 type DispatchResult struct {

@@ -396,15 +396,6 @@ func TestDispatcherStartStop(t *testing.T) {
 	require.NoError(t, d.Stop(ctx))
 }
 
-func TestNewDispatcherNamesBadFields(t *testing.T) {
-	t.Parallel()
-	_, err := ticketkit.NewDispatcher(ticketkit.DispatcherConfig{BatchSize: 100000, LockFor: -1})
-	require.Error(t, err)
-	for _, field := range []string{"Store", "Notifier", "BatchSize", "LockFor"} {
-		require.ErrorContains(t, err, field)
-	}
-}
-
 func TestExponentialBackoff(t *testing.T) {
 	t.Parallel()
 	b := ticketkit.ExponentialBackoff(time.Second, time.Minute)

@@ -15,6 +15,14 @@
 //	t, err := desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "Broken kettle"})
 //	t, err = desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: t.ID, To: ticket.StatusInProgress})
 //
+// Every constructor of the module takes a Config whose zero fields mean
+// documented defaults, exported as Default... constants; its
+// WithDefaults method shows the configuration a constructor runs with,
+// and the constructor reports every invalid field at once. A workflow
+// and an SLA built on their own [ticket.DefaultCatalog] fit a Desk
+// whose catalog is the default: catalogs are compared by content
+// ([ticket.Catalog.Equal]), not by pointer.
+//
 // # Packages
 //
 // The root package wires the others and is the only one that imports

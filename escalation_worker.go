@@ -1,6 +1,7 @@
 package ticketkit
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -16,7 +17,8 @@ type EscalationWorkerConfig struct {
 	// database itself, not one inside a host's transaction
 	// (storage.HostTxStore), which a loop would outlive.
 	Desk *Desk
-	// Interval is the pause between sweeps. Default 1 min.
+	// Interval is the pause between sweeps. Default
+	// [DefaultEscalationInterval].
 	Interval time.Duration
 }
 
@@ -33,23 +35,44 @@ type EscalationWorker struct {
 	bg background
 }
 
-// NewEscalationWorker validates cfg and returns a worker.
-func NewEscalationWorker(cfg EscalationWorkerConfig) (*EscalationWorker, error) {
+// DefaultEscalationInterval is the default of
+// [EscalationWorkerConfig].Interval.
+const DefaultEscalationInterval = time.Minute
+
+// WithDefaults returns a copy of c with every zero field set to its
+// documented default. Desk has none. [NewEscalationWorker] calls it.
+func (c EscalationWorkerConfig) WithDefaults() EscalationWorkerConfig {
+	c.Interval = cmp.Or(c.Interval, DefaultEscalationInterval)
+	return c
+}
+
+// validate reports every problem of an EscalationWorkerConfig that
+// WithDefaults filled, each naming its field.
+func (c EscalationWorkerConfig) validate() error {
+	var errs []error
 	switch {
-	case cfg.Desk == nil:
-		return nil, errors.New("ticketkit: EscalationWorkerConfig.Desk is required")
-	case cfg.Desk.sla == nil:
-		return nil, errors.New("ticketkit: the escalation worker's Desk has no Config.SLA")
-	case storage.InHostTx(cfg.Desk.store):
-		return nil, fmt.Errorf("ticketkit: the escalation worker's Desk: %w", errInHostTx)
-	case cfg.Interval < 0:
-		return nil, errors.New("ticketkit: EscalationWorkerConfig.Interval must not be negative")
+	case c.Desk == nil:
+		errs = append(errs, errors.New("EscalationWorkerConfig.Desk is required"))
+	case c.Desk.sla == nil:
+		errs = append(errs, errors.New("EscalationWorkerConfig.Desk has no Config.SLA"))
+	case storage.InHostTx(c.Desk.store):
+		errs = append(errs, fmt.Errorf("EscalationWorkerConfig.Desk: %w", errInHostTx))
 	}
-	w := &EscalationWorker{desk: cfg.Desk, interval: cfg.Interval}
-	if w.interval == 0 {
-		w.interval = time.Minute
+	if c.Interval < 0 {
+		errs = append(errs, errors.New("EscalationWorkerConfig.Interval must not be negative"))
 	}
-	return w, nil
+	return errors.Join(errs...)
+}
+
+// NewEscalationWorker fills cfg's defaults (see
+// [EscalationWorkerConfig.WithDefaults]), validates it, reporting every
+// invalid field at once, and returns a worker.
+func NewEscalationWorker(cfg EscalationWorkerConfig) (*EscalationWorker, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("ticketkit: invalid EscalationWorkerConfig: %w", err)
+	}
+	return &EscalationWorker{desk: cfg.Desk, interval: cfg.Interval}, nil
 }
 
 // Run sweeps at once and then every Interval until ctx ends. Errors of a

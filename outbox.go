@@ -1,10 +1,8 @@
 package ticketkit
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -115,21 +113,6 @@ func (b *batch) write(ctx context.Context, tx storage.Tx, lockUntil time.Time) (
 // inlineLock is how long the outbox entries of a change stay claimed by
 // the Desk's own delivery right after the commit, beyond InlineTimeout.
 const inlineLock = time.Minute
-
-// initInline sets up inline delivery from cfg: the Notifier, through
-// notify.Recover so that its panic does not reach the caller, unless
-// the store runs inside a transaction the Desk does not own, where
-// nothing may be announced before the host commits.
-func (d *Desk) initInline(cfg Config) error {
-	if cfg.InlineTimeout < 0 {
-		return errors.New("ticketkit: Config.InlineTimeout must not be negative")
-	}
-	d.inlineFor = cmp.Or(cfg.InlineTimeout, DefaultInlineTimeout)
-	if cfg.Notifier != nil && !storage.InHostTx(cfg.Store) {
-		d.notifier = notify.Recover(cfg.Notifier)
-	}
-	return nil
-}
 
 // lockUntil returns until when a change's outbox entries are claimed for
 // the Desk's own delivery: zero, unclaimed and left to the Dispatchers,

@@ -1,39 +1,12 @@
 package ticketkit
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/ticketkit/ticketkit/ticket"
 	"github.com/ticketkit/ticketkit/workflow"
 )
-
-// checkSLA validates the SLA settings of a new Desk and fills in their
-// defaults.
-func (d *Desk) checkSLA() error {
-	switch {
-	case d.autoClose < 0:
-		return errors.New("ticketkit: Config.AutoCloseAfter must not be negative")
-	case d.reopen < 0:
-		return errors.New("ticketkit: Config.ReopenWithin must not be negative")
-	case d.sla == nil && d.autoClose > 0:
-		return errors.New("ticketkit: Config.AutoCloseAfter needs Config.SLA, which tracks when tickets are resolved")
-	case d.sla != nil && d.sla.Catalog() != d.catalog:
-		return errors.New("ticketkit: Config.SLA must be built on Config.Catalog")
-	}
-	if d.wakeStatus == "" {
-		for _, s := range d.catalog.Statuses() {
-			if s.Category == ticket.CategoryOpen {
-				d.wakeStatus = s.Code
-				break
-			}
-		}
-	} else if _, ok := d.catalog.Status(d.wakeStatus); !ok {
-		return fmt.Errorf("ticketkit: Config.WakeStatus %q is not in the catalog", d.wakeStatus)
-	}
-	return nil
-}
 
 // startSLA gives a new ticket its SLA state, for a customer in tier.
 func (d *Desk) startSLA(t *ticket.Ticket, tier string, now time.Time) {

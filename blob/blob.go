@@ -30,6 +30,7 @@
 package blob
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -91,25 +92,22 @@ type Config struct {
 	// the caller passes. Zero or less means DefaultMaxSize.
 	MaxSize int64
 	// Clock tells [Memory] when content is stored, the Entry.ModTime its
-	// List reports. Nil means the wall clock. [Dir] ignores it: its
+	// List reports; a clock.Clock of package ticketkit/clock fits. Nil
+	// means the wall clock. [Dir] ignores it: its
 	// files' modification times come from the file system.
 	Clock Clock
 }
 
-// clock returns the configured clock with its default applied.
-func (c Config) clock() Clock {
-	if c.Clock == nil {
-		return wallClock{}
-	}
-	return c.Clock
-}
-
-// maxSize returns the configured maximum with its default applied.
-func (c Config) maxSize() int64 {
+// WithDefaults returns a copy of c with its zero fields set to their
+// documented defaults: MaxSize (also when negative) and Clock. No value
+// of a Config is invalid, so there is nothing else to check. [NewMemory]
+// and [NewDir] call it.
+func (c Config) WithDefaults() Config {
 	if c.MaxSize <= 0 {
-		return DefaultMaxSize
+		c.MaxSize = DefaultMaxSize
 	}
-	return c.MaxSize
+	c.Clock = cmp.Or[Clock](c.Clock, wallClock{})
+	return c
 }
 
 // effectiveLimit returns the limit a Put applies: limit capped to max, or

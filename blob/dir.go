@@ -43,7 +43,7 @@ func NewDir(dir string, cfg Config) (*Dir, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("blob: create directory: %w", err)
 	}
-	return &Dir{root: dir, max: cfg.maxSize()}, nil
+	return &Dir{root: dir, max: cfg.WithDefaults().MaxSize}, nil
 }
 
 // path returns the file path for a valid key.

@@ -32,7 +32,8 @@ type memItem struct {
 
 // NewMemory returns an empty in-memory store.
 func NewMemory(cfg Config) *Memory {
-	return &Memory{max: cfg.maxSize(), clock: cfg.clock(), items: make(map[string]memItem)}
+	cfg = cfg.WithDefaults()
+	return &Memory{max: cfg.MaxSize, clock: cfg.Clock, items: make(map[string]memItem)}
 }
 
 // Put implements [Store].

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -71,42 +72,59 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// New validates cfg and returns an http.Handler serving the JSON API
+// WithDefaults returns a copy of c with every zero field set to its
+// documented default: the three size limits, CORS.AllowedHeaders,
+// CORS.MaxAge and Logger. Desk and Authenticate have none. [New] calls
+// it.
+func (c Config) WithDefaults() Config {
+	c.MaxBodySize = cmp.Or(c.MaxBodySize, DefaultMaxBodySize)
+	c.MaxUploadSize = cmp.Or(c.MaxUploadSize, DefaultMaxUploadSize)
+	c.MaxQuerySize = cmp.Or(c.MaxQuerySize, DefaultMaxQuerySize)
+	if len(c.CORS.AllowedHeaders) == 0 {
+		c.CORS.AllowedHeaders = DefaultCORSAllowedHeaders()
+	}
+	c.CORS.MaxAge = cmp.Or(c.CORS.MaxAge, DefaultCORSMaxAge)
+	c.Logger = cmp.Or(c.Logger, slog.New(slog.DiscardHandler))
+	return c
+}
+
+// validate reports every problem of a Config that WithDefaults filled,
+// each naming its field.
+func (c Config) validate() error {
+	var errs []error
+	if c.Desk == nil {
+		errs = append(errs, errors.New("Config.Desk is required"))
+	}
+	if c.Authenticate == nil {
+		errs = append(errs, errors.New("Config.Authenticate is required"))
+	}
+	for _, f := range []struct {
+		name     string
+		negative bool
+	}{
+		{"Config.MaxBodySize", c.MaxBodySize < 0},
+		{"Config.MaxUploadSize", c.MaxUploadSize < 0},
+		{"Config.MaxQuerySize", c.MaxQuerySize < 0},
+	} {
+		if f.negative {
+			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
+		}
+	}
+	_, err := newOrigins(c)
+	return errors.Join(append(errs, err)...)
+}
+
+// New fills cfg's defaults (see [Config.WithDefaults]), validates it,
+// reporting every invalid field at once, and returns an http.Handler serving the JSON API
 // described in the package documentation and in the OpenAPI document it
 // serves at GET /openapi.yaml. Mount it at the root of a server or below
 // a prefix with [http.StripPrefix].
 func New(cfg Config) (http.Handler, error) {
-	if cfg.Desk == nil {
-		return nil, errors.New("httpapi: Config.Desk is required")
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("httpapi: invalid Config: %w", err)
 	}
-	if cfg.Authenticate == nil {
-		return nil, errors.New("httpapi: Config.Authenticate is required")
-	}
-	switch {
-	case cfg.MaxBodySize < 0:
-		return nil, errors.New("httpapi: Config.MaxBodySize must not be negative")
-	case cfg.MaxBodySize == 0:
-		cfg.MaxBodySize = DefaultMaxBodySize
-	}
-	switch {
-	case cfg.MaxUploadSize < 0:
-		return nil, errors.New("httpapi: Config.MaxUploadSize must not be negative")
-	case cfg.MaxUploadSize == 0:
-		cfg.MaxUploadSize = DefaultMaxUploadSize
-	}
-	switch {
-	case cfg.MaxQuerySize < 0:
-		return nil, errors.New("httpapi: Config.MaxQuerySize must not be negative")
-	case cfg.MaxQuerySize == 0:
-		cfg.MaxQuerySize = DefaultMaxQuerySize
-	}
-	origins, err := newOrigins(cfg)
-	if err != nil {
-		return nil, err
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
+	origins, _ := newOrigins(cfg)
 	h := &handler{
 		desk:      cfg.Desk,
 		auth:      cfg.Authenticate,

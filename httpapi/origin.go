@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -55,32 +54,29 @@ type origins struct {
 	maxAge           string
 }
 
-// newOrigins checks the cross-origin settings of cfg, reporting every
-// bad one at once.
+// newOrigins checks the cross-origin settings of cfg, whose defaults
+// WithDefaults filled, reporting every bad one at once.
 func newOrigins(cfg Config) (*origins, error) {
 	o := &origins{
 		csrf:        http.NewCrossOriginProtection(),
 		sameSite:    cfg.AllowSameSite,
 		cors:        map[string]bool{},
 		credentials: cfg.CORS.AllowCredentials,
-		headers:     strings.Join(DefaultCORSAllowedHeaders(), ", "),
-		maxAge:      strconv.Itoa(int(cmp.Or(cfg.CORS.MaxAge, DefaultCORSMaxAge) / time.Second)),
-	}
-	if len(cfg.CORS.AllowedHeaders) > 0 {
-		o.headers = strings.Join(cfg.CORS.AllowedHeaders, ", ")
+		headers:     strings.Join(cfg.CORS.AllowedHeaders, ", "),
+		maxAge:      strconv.Itoa(int(cfg.CORS.MaxAge / time.Second)),
 	}
 	var errs []error
 	if cfg.CORS.MaxAge < 0 {
-		errs = append(errs, errors.New("httpapi: Config.CORS.MaxAge must not be negative"))
+		errs = append(errs, errors.New("Config.CORS.MaxAge must not be negative"))
 	}
 	for _, origin := range cfg.TrustedOrigins {
 		if err := o.csrf.AddTrustedOrigin(origin); err != nil {
-			errs = append(errs, fmt.Errorf("httpapi: Config.TrustedOrigins: %w", err))
+			errs = append(errs, fmt.Errorf("Config.TrustedOrigins: %w", err))
 		}
 	}
 	for _, origin := range cfg.CORS.AllowedOrigins {
 		if err := o.csrf.AddTrustedOrigin(origin); err != nil {
-			errs = append(errs, fmt.Errorf("httpapi: Config.CORS.AllowedOrigins: %w", err))
+			errs = append(errs, fmt.Errorf("Config.CORS.AllowedOrigins: %w", err))
 			continue
 		}
 		o.cors[origin] = true

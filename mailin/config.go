@@ -1,6 +1,7 @@
 package mailin
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -120,57 +121,69 @@ type Parser struct {
 	maxRefs int
 }
 
-// New validates cfg, applies its defaults and returns a Parser. The
-// error names every invalid field.
-func New(cfg Config) (*Parser, error) {
-	var problems []string
-	if cfg.MaxMessageSize < 0 {
-		problems = append(problems, "MaxMessageSize must not be negative")
+// WithDefaults returns a copy of c with every zero limit set to its
+// documented default. [New] calls it.
+func (c Config) WithDefaults() Config {
+	c.MaxMessageSize = cmp.Or(c.MaxMessageSize, DefaultMaxMessageSize)
+	c.MaxAttachmentSize = cmp.Or(c.MaxAttachmentSize, DefaultMaxAttachmentSize)
+	c.MaxAttachments = cmp.Or(c.MaxAttachments, DefaultMaxAttachments)
+	c.MaxParts = cmp.Or(c.MaxParts, DefaultMaxParts)
+	c.MaxMultiparts = cmp.Or(c.MaxMultiparts, DefaultMaxMultiparts)
+	return c
+}
+
+// validate reports every problem of a Config that WithDefaults filled,
+// each naming its field.
+func (c Config) validate() error {
+	var errs []error
+	for _, f := range []struct {
+		name     string
+		negative bool
+	}{
+		{"Config.MaxMessageSize", c.MaxMessageSize < 0},
+		{"Config.MaxAttachmentSize", c.MaxAttachmentSize < 0},
+		{"Config.MaxAttachments", c.MaxAttachments < 0},
+		{"Config.MaxParts", c.MaxParts < 0},
+		{"Config.MaxMultiparts", c.MaxMultiparts < 0},
+	} {
+		if f.negative {
+			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
+		}
 	}
-	if cfg.MaxAttachmentSize < 0 {
-		problems = append(problems, "MaxAttachmentSize must not be negative")
-	}
-	if cfg.MaxAttachments < 0 {
-		problems = append(problems, "MaxAttachments must not be negative")
-	}
-	if cfg.MaxParts < 0 {
-		problems = append(problems, "MaxParts must not be negative")
-	}
-	if cfg.MaxMultiparts < 0 {
-		problems = append(problems, "MaxMultiparts must not be negative")
-	}
-	own := make(map[string]bool, len(cfg.OwnAddresses))
-	for _, a := range cfg.OwnAddresses {
+	_, ownErrs := c.own()
+	errs = append(errs, ownErrs...)
+	return errors.Join(errs...)
+}
+
+// own returns the lower-cased entries of Config.OwnAddresses, and an
+// error for each entry that is neither a bare address nor "@domain".
+func (c Config) own() (map[string]bool, []error) {
+	own := make(map[string]bool, len(c.OwnAddresses))
+	var errs []error
+	for _, a := range c.OwnAddresses {
 		a = strings.ToLower(strings.TrimSpace(a))
 		if domain, ok := strings.CutPrefix(a, "@"); ok {
 			if domain == "" || strings.ContainsAny(domain, "@ <>") {
-				problems = append(problems, fmt.Sprintf("OwnAddresses entry %q is not a domain", a))
+				errs = append(errs, fmt.Errorf("Config.OwnAddresses entry %q is not a domain", a))
 				continue
 			}
 		} else if p, err := mail.ParseAddress(a); err != nil || p.Address != a {
-			problems = append(problems, fmt.Sprintf("OwnAddresses entry %q is not a bare email address", a))
+			errs = append(errs, fmt.Errorf("Config.OwnAddresses entry %q is not a bare email address", a))
 			continue
 		}
 		own[a] = true
 	}
-	if len(problems) > 0 {
-		return nil, fmt.Errorf("mailin: invalid config: %s", strings.Join(problems, "; "))
+	return own, errs
+}
+
+// New fills cfg's defaults (see [Config.WithDefaults]), validates it,
+// reporting every invalid field at once, and returns a Parser.
+func New(cfg Config) (*Parser, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("mailin: invalid Config: %w", err)
 	}
-	if cfg.MaxMessageSize == 0 {
-		cfg.MaxMessageSize = DefaultMaxMessageSize
-	}
-	if cfg.MaxAttachmentSize == 0 {
-		cfg.MaxAttachmentSize = DefaultMaxAttachmentSize
-	}
-	if cfg.MaxAttachments == 0 {
-		cfg.MaxAttachments = DefaultMaxAttachments
-	}
-	if cfg.MaxParts == 0 {
-		cfg.MaxParts = DefaultMaxParts
-	}
-	if cfg.MaxMultiparts == 0 {
-		cfg.MaxMultiparts = DefaultMaxMultiparts
-	}
+	own, _ := cfg.own()
 	return &Parser{
 		cfg: cfg,
 		own: own,

@@ -286,17 +286,32 @@ func TestNewValidatesConfig(t *testing.T) {
 	t.Parallel()
 	_, err := New(Config{MaxMessageSize: -1, MaxAttachmentSize: -1, MaxAttachments: -1, MaxParts: -1, MaxMultiparts: -1,
 		OwnAddresses: []string{"Help Desk <help@x.example>", "@", "ok@x.example", "@x.example"}})
-	require.EqualError(t, err, "mailin: invalid config: MaxMessageSize must not be negative; "+
-		"MaxAttachmentSize must not be negative; MaxAttachments must not be negative; MaxParts must not be negative; "+
-		"MaxMultiparts must not be negative; "+
-		`OwnAddresses entry "help desk <help@x.example>" is not a bare email address; `+
-		`OwnAddresses entry "@" is not a domain`)
+	require.EqualError(t, err, "mailin: invalid Config: Config.MaxMessageSize must not be negative\n"+
+		"Config.MaxAttachmentSize must not be negative\nConfig.MaxAttachments must not be negative\n"+
+		"Config.MaxParts must not be negative\nConfig.MaxMultiparts must not be negative\n"+
+		`Config.OwnAddresses entry "help desk <help@x.example>" is not a bare email address`+"\n"+
+		`Config.OwnAddresses entry "@" is not a domain`)
 
 	p, err := New(Config{})
 	require.NoError(t, err)
-	require.Equal(t, DefaultMaxMessageSize, p.cfg.MaxMessageSize)
-	require.Equal(t, DefaultMaxAttachmentSize, p.cfg.MaxAttachmentSize)
-	require.Equal(t, DefaultMaxAttachments, p.cfg.MaxAttachments)
-	require.Equal(t, DefaultMaxParts, p.cfg.MaxParts)
-	require.Equal(t, DefaultMaxMultiparts, p.cfg.MaxMultiparts)
+	require.Equal(t, Config{}.WithDefaults(), p.cfg, "the Parser runs with the defaults")
+}
+
+func TestConfig_WithDefaults(t *testing.T) {
+	t.Parallel()
+	got := Config{}.WithDefaults()
+	for _, tt := range []struct {
+		field     string
+		got, want any
+	}{
+		{"MaxMessageSize", got.MaxMessageSize, DefaultMaxMessageSize},
+		{"MaxAttachmentSize", got.MaxAttachmentSize, DefaultMaxAttachmentSize},
+		{"MaxAttachments", got.MaxAttachments, DefaultMaxAttachments},
+		{"MaxParts", got.MaxParts, DefaultMaxParts},
+		{"MaxMultiparts", got.MaxMultiparts, DefaultMaxMultiparts},
+		{"OwnAddresses", got.OwnAddresses, []string(nil)},
+	} {
+		require.Equal(t, tt.want, tt.got, "Config.%s", tt.field)
+	}
+	require.Equal(t, 3, Config{MaxParts: 3}.WithDefaults().MaxParts, "a set field is kept")
 }

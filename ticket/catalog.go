@@ -1,6 +1,8 @@
 package ticket
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -208,6 +210,29 @@ func indexOf[T any](items []T, key func(T) string) map[string]int {
 // Spec returns a copy of the data the catalog was built from, for hosts
 // that extend a catalog and build a new one.
 func (c *Catalog) Spec() CatalogSpec { return c.spec.clone() }
+
+// Equal reports whether c and other hold the same data: the same
+// statuses, priorities, categories, departments, reason codes and custom
+// fields, in the same order, with the same labels. Two catalogs built
+// separately from one spec (two calls of [DefaultCatalog], one YAML file
+// loaded twice) are equal, so a workflow, an SLA and a Desk each built
+// on its own default catalog fit together. Empty and absent lists,
+// translations or choices count as the same. A nil catalog equals only
+// nil.
+func (c *Catalog) Equal(other *Catalog) bool {
+	if c == other {
+		return true
+	}
+	if c == nil || other == nil {
+		return false
+	}
+	// The JSON form is the one hosts write catalogs in: it says nothing
+	// about how a list was allocated, only what it holds. A spec holds
+	// only strings, booleans, lists and string maps, which always encode.
+	a, errA := json.Marshal(c.spec)
+	b, errB := json.Marshal(other.spec)
+	return errA == nil && errB == nil && bytes.Equal(a, b)
+}
 
 // Status returns the status with the given code.
 func (c *Catalog) Status(code string) (Status, bool) {

@@ -195,25 +195,32 @@ type ComplaintMachine struct {
 	guards map[string]ComplaintGuard
 }
 
-// NewComplaint validates cfg and returns a ComplaintMachine. The error
-// is a *[DefinitionError] listing every problem found.
-func NewComplaint(cfg ComplaintConfig) (*ComplaintMachine, error) {
-	c := cfg.Catalog
-	if c == nil {
-		c = ticket.ComplaintCatalog()
+// WithDefaults returns a copy of c with its zero fields set to their
+// documented defaults: Catalog, Definition (from Rules, when it has no
+// transitions) and PostedStatus. [NewComplaint] calls it.
+func (c ComplaintConfig) WithDefaults() ComplaintConfig {
+	if c.Catalog == nil {
+		c.Catalog = ticket.ComplaintCatalog()
 	}
+	if len(c.Definition.Transitions) == 0 {
+		c.Definition = DefaultComplaintDefinition(c.Rules)
+	}
+	c.PostedStatus = cmp.Or(c.PostedStatus, ticket.StatusPosted)
+	return c
+}
+
+// NewComplaint fills cfg's defaults (see [ComplaintConfig.WithDefaults]),
+// validates it and returns a ComplaintMachine. The error is a
+// *[DefinitionError] listing every problem found.
+func NewComplaint(cfg ComplaintConfig) (*ComplaintMachine, error) {
 	var problems []string
-	def := cfg.Definition
-	if len(def.Transitions) == 0 {
-		def = DefaultComplaintDefinition(cfg.Rules)
+	if len(cfg.Definition.Transitions) == 0 {
 		if f := cfg.Rules.ReasonCodeFrom; f != "" && !slices.Contains(reasonCodePath(), f) {
 			problems = append(problems, fmt.Sprintf("rules: reason code from %q: must be one of %v", f, reasonCodePath()))
 		}
 	}
-	posted := cfg.PostedStatus
-	if posted == "" {
-		posted = ticket.StatusPosted
-	}
+	cfg = cfg.WithDefaults()
+	c, def, posted := cfg.Catalog, cfg.Definition, cfg.PostedStatus
 	if s, ok := c.Status(posted); !ok {
 		problems = append(problems, fmt.Sprintf("unknown posted status %q", posted))
 	} else if !s.Terminal {

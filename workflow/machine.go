@@ -32,13 +32,24 @@ type Machine struct {
 	guards  map[string]Guard
 }
 
-// New validates cfg and returns a Machine. The error is a
-// *[DefinitionError] listing every problem found.
-func New(cfg Config) (*Machine, error) {
-	c := cfg.Catalog
-	if c == nil {
-		c = ticket.DefaultCatalog()
+// WithDefaults returns a copy of c with its zero Catalog set to
+// [ticket.DefaultCatalog]. Definition and Guards have no default. [New]
+// calls it.
+func (c Config) WithDefaults() Config {
+	if c.Catalog == nil {
+		c.Catalog = ticket.DefaultCatalog()
 	}
+	return c
+}
+
+// New fills cfg's defaults (see [Config.WithDefaults]), validates it and
+// returns a Machine. The error is a *[DefinitionError] listing every
+// problem found: a workflow is data, checked as a whole like a
+// ticket.CatalogSpec, so its problems come in one typed error rather
+// than a join.
+func New(cfg Config) (*Machine, error) {
+	cfg = cfg.WithDefaults()
+	c := cfg.Catalog
 	guards := builtinGuards()
 	var problems []string
 	for _, name := range slices.Sorted(maps.Keys(cfg.Guards)) {

@@ -57,12 +57,12 @@
 package intake
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"reflect"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -84,11 +84,15 @@ type Policy string
 // ticket.
 const (
 	// PolicyRecord records the mail as an internal note on the ticket
-	// it threads to, and drops it when it threads to none. The default.
+	// it threads to, and drops it when it threads to none. The default
+	// ([DefaultPolicy]).
 	PolicyRecord Policy = "record"
 	// PolicyDrop drops the mail.
 	PolicyDrop Policy = "drop"
 )
+
+// DefaultPolicy is the default of Config.AutoReplies and Config.Bounces.
+const DefaultPolicy = PolicyRecord
 
 // CustomerResolver returns the customer a sender is, for new tickets of
 // a tenant: typically the host's own account of that address. Its
@@ -118,7 +122,7 @@ type Config struct {
 	// ticket.DefaultNumberer().
 	Numberer ticket.Numberer
 	// AutoReplies and Bounces say what happens to automatic replies and
-	// to bounces. Default PolicyRecord.
+	// to bounces. Default [DefaultPolicy].
 	AutoReplies Policy
 	Bounces     Policy
 	// Customers, when set, resolves the customer of a new ticket. By
@@ -144,47 +148,56 @@ type Intake struct {
 	inDesk bool
 }
 
-// New validates cfg, applies its defaults and returns an Intake.
-func New(cfg Config) (*Intake, error) {
-	var problems []string
-	if cfg.Desk == nil {
-		problems = append(problems, "Desk is required")
+// WithDefaults returns a copy of c with every zero field set to its
+// documented default: Numberer, AutoReplies, Bounces, ClaimTimeout and
+// Clock. [New] calls it.
+func (c Config) WithDefaults() Config {
+	c.Numberer = cmp.Or[ticket.Numberer](c.Numberer, ticket.DefaultNumberer())
+	c.AutoReplies = cmp.Or(c.AutoReplies, DefaultPolicy)
+	c.Bounces = cmp.Or(c.Bounces, DefaultPolicy)
+	c.ClaimTimeout = cmp.Or(c.ClaimTimeout, DefaultClaimTimeout)
+	c.Clock = cmp.Or(c.Clock, clock.System())
+	return c
+}
+
+// validate reports every problem of a Config that WithDefaults filled,
+// each naming its field.
+func (c Config) validate() error {
+	var errs []error
+	if c.Desk == nil {
+		errs = append(errs, errors.New("Config.Desk is required"))
 	}
-	if cfg.Parser == nil {
-		problems = append(problems, "Parser is required")
+	if c.Parser == nil {
+		errs = append(errs, errors.New("Config.Parser is required"))
 	}
-	if cfg.Inbound == nil {
-		problems = append(problems, "Inbound is required")
+	if len(c.Routes) == 0 {
+		errs = append(errs, errors.New("Config.Routes is required"))
+	} else if err := c.Routes.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("Config.Routes: %w", err))
 	}
-	if len(cfg.Routes) == 0 {
-		problems = append(problems, "Routes is required")
-	} else if err := cfg.Routes.Validate(); err != nil {
-		problems = append(problems, err.Error())
+	if c.Inbound == nil {
+		errs = append(errs, errors.New("Config.Inbound is required"))
 	}
-	for name, p := range map[string]*Policy{"AutoReplies": &cfg.AutoReplies, "Bounces": &cfg.Bounces} {
-		switch *p {
-		case "":
-			*p = PolicyRecord
-		case PolicyRecord, PolicyDrop:
-		default:
-			problems = append(problems, fmt.Sprintf("%s must be %q or %q", name, PolicyRecord, PolicyDrop))
+	for _, p := range []struct {
+		name   string
+		policy Policy
+	}{{"Config.AutoReplies", c.AutoReplies}, {"Config.Bounces", c.Bounces}} {
+		if p.policy != PolicyRecord && p.policy != PolicyDrop {
+			errs = append(errs, fmt.Errorf("%s must be %q or %q", p.name, PolicyRecord, PolicyDrop))
 		}
 	}
-	if cfg.ClaimTimeout < 0 {
-		problems = append(problems, "ClaimTimeout must not be negative")
+	if c.ClaimTimeout < 0 {
+		errs = append(errs, errors.New("Config.ClaimTimeout must not be negative"))
 	}
-	if len(problems) > 0 {
-		slices.Sort(problems)
-		return nil, errors.New("intake: invalid config: " + strings.Join(problems, "; "))
-	}
-	if cfg.Numberer == nil {
-		cfg.Numberer = ticket.DefaultNumberer()
-	}
-	if cfg.ClaimTimeout == 0 {
-		cfg.ClaimTimeout = DefaultClaimTimeout
-	}
-	if cfg.Clock == nil {
-		cfg.Clock = clock.System()
+	return errors.Join(errs...)
+}
+
+// New fills cfg's defaults (see [Config.WithDefaults]), validates it,
+// reporting every invalid field at once, and returns an Intake.
+func New(cfg Config) (*Intake, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("intake: invalid Config: %w", err)
 	}
 	return &Intake{cfg: cfg, inDesk: sameStore(cfg.Inbound, cfg.Desk.Store())}, nil
 }

@@ -32,6 +32,7 @@
 package email
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -88,8 +89,8 @@ const (
 type Config struct {
 	// Host is the SMTP server's host name. Required.
 	Host string
-	// Port is the SMTP server's port. Default 587 (submission), or 465
-	// with TLSImplicit.
+	// Port is the SMTP server's port. Default [DefaultPort]
+	// (submission), or [DefaultImplicitTLSPort] with TLSImplicit.
 	Port int
 	// Username and Password authenticate to the server when Username is
 	// set. The strongest mechanism the server offers is used (PLAIN or
@@ -97,7 +98,7 @@ type Config struct {
 	// to localhost.
 	Username string
 	Password string
-	// TLS is the encryption policy. Default TLSMandatory.
+	// TLS is the encryption policy. Default [DefaultTLS].
 	TLS TLSPolicy
 	// TLSConfig, if set, configures TLS, for example RootCAs for a
 	// server with a certificate of a private CA. Default: the system's
@@ -117,7 +118,7 @@ type Config struct {
 	// Resolver.Catalog.
 	Catalog *ticket.Catalog
 	// Timeout bounds connecting (with the TLS handshake) and each SMTP
-	// command. Default 30s.
+	// command. Default [DefaultTimeout].
 	Timeout time.Duration
 }
 
@@ -135,66 +136,92 @@ type Sender struct {
 	catalog     *ticket.Catalog
 }
 
-// New validates cfg and returns a Sender. It does not connect to the
-// server.
+// Defaults of [Config], which [Config.WithDefaults] fills in.
+const (
+	// DefaultPort is the default of Config.Port: SMTP submission.
+	DefaultPort = 587
+	// DefaultImplicitTLSPort is the default of Config.Port with
+	// TLSImplicit; on this port every policy but TLSNone speaks TLS from
+	// the first byte.
+	DefaultImplicitTLSPort = 465
+	// DefaultTLS is the default of Config.TLS.
+	DefaultTLS = TLSMandatory
+	// DefaultTimeout is the default of Config.Timeout.
+	DefaultTimeout = 30 * time.Second
+)
+
+// policies maps each TLSPolicy to go-mail's.
+var policies = map[TLSPolicy]mail.TLSPolicy{
+	TLSMandatory: mail.TLSMandatory, TLSOpportunistic: mail.TLSOpportunistic, TLSNone: mail.NoTLS,
+	// The dialer does the handshake; go-mail only reads the TLS state,
+	// so that authentication knows the connection is safe.
+	TLSImplicit: mail.TLSOpportunistic,
+}
+
+// WithDefaults returns a copy of c with every zero field set to its
+// documented default: TLS, Port (after TLS), Domain (when From is an
+// address), Templates, Catalog (when Resolver is set) and Timeout. Host,
+// From and Resolver have none. [New] calls it.
+func (c Config) WithDefaults() Config {
+	c.TLS = cmp.Or(c.TLS, DefaultTLS)
+	if c.Port == 0 {
+		c.Port = DefaultPort
+		if c.TLS == TLSImplicit {
+			c.Port = DefaultImplicitTLSPort
+		}
+	}
+	if a, err := netmail.ParseAddress(c.From); err == nil && c.Domain == "" {
+		c.Domain = a.Address[strings.LastIndexByte(a.Address, '@')+1:]
+	}
+	if c.Templates == nil {
+		c.Templates = notify.DefaultTemplates()
+	}
+	if c.Catalog == nil && c.Resolver != nil {
+		c.Catalog = c.Resolver.Catalog
+	}
+	c.Timeout = cmp.Or(c.Timeout, DefaultTimeout)
+	return c
+}
+
+// validate reports every problem of a Config that WithDefaults filled,
+// each naming its field.
+func (c Config) validate() error {
+	var errs []error
+	if strings.TrimSpace(c.Host) == "" {
+		errs = append(errs, errors.New("Config.Host is required"))
+	}
+	if c.Port < 1 || c.Port > 65535 {
+		errs = append(errs, fmt.Errorf("Config.Port %d is out of range", c.Port))
+	}
+	if _, ok := policies[c.TLS]; !ok {
+		errs = append(errs, fmt.Errorf("Config.TLS %q is not one of mandatory, implicit, opportunistic, none", c.TLS))
+	}
+	if strings.TrimSpace(c.From) == "" {
+		errs = append(errs, errors.New("Config.From is required"))
+	} else if _, err := netmail.ParseAddress(c.From); err != nil {
+		errs = append(errs, fmt.Errorf("Config.From %q is not an email address: %w", c.From, err))
+	} else if !validDomain(c.Domain) {
+		errs = append(errs, fmt.Errorf("Config.Domain %q is not a domain name", c.Domain))
+	}
+	if c.Resolver == nil {
+		errs = append(errs, errors.New("Config.Resolver is required"))
+	}
+	if c.Timeout < 0 {
+		errs = append(errs, errors.New("Config.Timeout must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// New fills cfg's defaults (see [Config.WithDefaults]), validates it,
+// reporting every invalid field at once, and returns a Sender. It does
+// not connect to the server.
 func New(cfg Config) (*Sender, error) {
-	var problems []string
-	if strings.TrimSpace(cfg.Host) == "" {
-		problems = append(problems, "Host is required")
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("email: invalid Config: %w", err)
 	}
-	if cfg.Port == 0 {
-		cfg.Port = 587
-		if cfg.TLS == TLSImplicit {
-			cfg.Port = 465
-		}
-	}
-	if cfg.Port < 1 || cfg.Port > 65535 {
-		problems = append(problems, fmt.Sprintf("Port %d is out of range", cfg.Port))
-	}
-	if cfg.TLS == "" {
-		cfg.TLS = TLSMandatory
-	}
-	policy, ok := map[TLSPolicy]mail.TLSPolicy{
-		TLSMandatory: mail.TLSMandatory, TLSOpportunistic: mail.TLSOpportunistic, TLSNone: mail.NoTLS,
-		// The dialer does the handshake; go-mail only reads the TLS
-		// state, so that authentication knows the connection is safe.
-		TLSImplicit: mail.TLSOpportunistic,
-	}[cfg.TLS]
-	if !ok {
-		problems = append(problems, fmt.Sprintf("TLS %q is not one of mandatory, implicit, opportunistic, none", cfg.TLS))
-	}
-	var from *netmail.Address
-	if strings.TrimSpace(cfg.From) == "" {
-		problems = append(problems, "From is required")
-	} else if a, err := netmail.ParseAddress(cfg.From); err != nil {
-		problems = append(problems, fmt.Sprintf("From %q is not an email address: %v", cfg.From, err))
-	} else {
-		from = a
-		if cfg.Domain == "" {
-			cfg.Domain = a.Address[strings.LastIndexByte(a.Address, '@')+1:]
-		}
-	}
-	if from != nil && !validDomain(cfg.Domain) {
-		problems = append(problems, fmt.Sprintf("Domain %q is not a domain name", cfg.Domain))
-	}
-	if cfg.Resolver == nil {
-		problems = append(problems, "Resolver is required")
-	}
-	if cfg.Timeout < 0 {
-		problems = append(problems, "Timeout must not be negative")
-	}
-	if len(problems) > 0 {
-		return nil, fmt.Errorf("email: invalid config: %s", strings.Join(problems, "; "))
-	}
-	if cfg.Timeout == 0 {
-		cfg.Timeout = 30 * time.Second
-	}
-	if cfg.Templates == nil {
-		cfg.Templates = notify.DefaultTemplates()
-	}
-	if cfg.Catalog == nil {
-		cfg.Catalog = cfg.Resolver.Catalog
-	}
+	from, _ := netmail.ParseAddress(cfg.From)
+	policy := policies[cfg.TLS]
 
 	tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12}
 	if cfg.TLSConfig != nil {
@@ -205,7 +232,7 @@ func New(cfg Config) (*Sender, error) {
 	}
 	s := &Sender{
 		addr:        net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)),
-		implicitTLS: cfg.TLS == TLSImplicit || cfg.Port == 465 && cfg.TLS != TLSNone,
+		implicitTLS: cfg.TLS == TLSImplicit || cfg.Port == DefaultImplicitTLSPort && cfg.TLS != TLSNone,
 		tlsConfig:   tlsConfig,
 		from:        from,
 		domain:      cfg.Domain,

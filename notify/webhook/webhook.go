@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -18,6 +19,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/ticketkit/ticketkit/clock"
 	"github.com/ticketkit/ticketkit/notify"
 )
 
@@ -41,34 +43,35 @@ type Config struct {
 	// any one of them accept it. Same forms as Secret.
 	AdditionalSecrets []string
 	// Timeout bounds each attempt, from connecting to reading the
-	// answer. Default 10s.
+	// answer. Default [DefaultTimeout].
 	Timeout time.Duration
 	// Client makes the requests. Default: a client on
 	// http.DefaultTransport that does not follow redirects.
 	Client *http.Client
 	// MaxAttempts is how many attempts one Notify call makes at most;
-	// 1 means no retry within the call. Default 3.
+	// 1 means no retry within the call. Default [DefaultMaxAttempts].
 	MaxAttempts int
 	// RetryDelay is the wait before the first retry within a call; it
 	// doubles for each further retry, up to MaxRetryWait, and each wait
-	// is a random duration between half and all of it. Default 200ms.
+	// is a random duration between half and all of it. Default
+	// [DefaultRetryDelay].
 	RetryDelay time.Duration
 	// MaxRetryWait is the longest wait between two attempts of a call.
 	// An endpoint that asks for a longer one with Retry-After ends the
 	// call with a temporary error, and the outbox tries again later.
-	// Default 2s.
+	// Default [DefaultMaxRetryWait].
 	MaxRetryWait time.Duration
 	// Header holds extra headers for every request, such as an
 	// Authorization header the endpoint requires, or a User-Agent
-	// (default "ticketkit-webhook"). It may not set Content-Type,
+	// (default [DefaultUserAgent]). It may not set Content-Type,
 	// Content-Length, Host, Transfer-Encoding or the webhook-* headers.
 	Header http.Header
 	// Kinds, if not empty, are the event kinds to send; Notify ignores
 	// the others and returns nil. Default: every kind.
 	Kinds []notify.Kind
-	// Clock tells the time of the webhook-timestamp header. Default
-	// time.Now.
-	Clock func() time.Time
+	// Clock tells the time of the webhook-timestamp header and of
+	// Retry-After dates. Default clock.System().
+	Clock clock.Clock
 }
 
 // Defaults of [Config].
@@ -81,6 +84,9 @@ const (
 	DefaultRetryDelay = 200 * time.Millisecond
 	// DefaultMaxRetryWait is the default of Config.MaxRetryWait.
 	DefaultMaxRetryWait = 2 * time.Second
+	// DefaultUserAgent is the User-Agent header of the requests when
+	// Config.Header sets none.
+	DefaultUserAgent = "ticketkit-webhook"
 )
 
 // Sender delivers notification events to one webhook endpoint. It is
@@ -97,104 +103,156 @@ type Sender struct {
 	maxRetryWait time.Duration
 	header       http.Header
 	kinds        map[notify.Kind]bool
-	now          func() time.Time
+	clock        clock.Clock
 }
 
 // reserved are the headers Config.Header may not set.
 var reserved = []string{"Content-Type", "Content-Length", "Host", "Transfer-Encoding", HeaderID, HeaderTimestamp, HeaderSignature}
 
-// New validates cfg and returns a Sender. It makes no request.
-func New(cfg Config) (*Sender, error) {
-	var problems []string
-	s := &Sender{name: cfg.Name, client: cfg.Client, now: cfg.Clock}
+// WithDefaults returns a copy of c with every zero field set to its
+// documented default. URL and Secret have none. [New] calls it.
+func (c Config) WithDefaults() Config {
+	c.Timeout = cmp.Or(c.Timeout, DefaultTimeout)
+	c.MaxAttempts = cmp.Or(c.MaxAttempts, DefaultMaxAttempts)
+	c.RetryDelay = cmp.Or(c.RetryDelay, DefaultRetryDelay)
+	c.MaxRetryWait = cmp.Or(c.MaxRetryWait, DefaultMaxRetryWait)
+	if c.Client == nil {
+		c.Client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	c.Clock = cmp.Or(c.Clock, clock.System())
+	return c
+}
 
-	if strings.TrimSpace(cfg.URL) == "" {
-		problems = append(problems, "URL is required")
-	} else if u, err := url.Parse(cfg.URL); err != nil {
+// validate reports every problem of a Config that WithDefaults filled,
+// each naming its field.
+func (c Config) validate() error {
+	var errs []error
+	if _, err := endpoint(c.URL); err != nil {
+		errs = append(errs, err)
+	}
+	if hasControl(c.Name) {
+		errs = append(errs, errors.New("Config.Name must not contain control characters"))
+	}
+	_, keyErrs := c.keys()
+	errs = append(errs, keyErrs...)
+	for _, f := range []struct {
+		name     string
+		negative bool
+	}{
+		{"Config.Timeout", c.Timeout < 0},
+		{"Config.MaxAttempts", c.MaxAttempts < 0},
+		{"Config.RetryDelay", c.RetryDelay < 0},
+		{"Config.MaxRetryWait", c.MaxRetryWait < 0},
+	} {
+		if f.negative {
+			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
+		}
+	}
+	_, headerErrs := header(c.Header)
+	errs = append(errs, headerErrs...)
+	for i, k := range c.Kinds {
+		if !slices.Contains(notify.Kinds(), k) {
+			errs = append(errs, fmt.Errorf("Config.Kinds[%d] %q is not an event kind", i, k))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// endpoint parses Config.URL.
+func endpoint(raw string) (*url.URL, error) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, errors.New("Config.URL is required")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
 		if ue := (*url.Error)(nil); errors.As(err, &ue) {
 			err = ue.Err // without the URL, which may hold a token
 		}
-		problems = append(problems, fmt.Sprintf("URL is not a URL: %v", err))
-	} else if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		problems = append(problems, fmt.Sprintf("URL %q is not an absolute http or https URL", redact(u)))
+		return nil, fmt.Errorf("Config.URL is not a URL: %w", err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return nil, fmt.Errorf("Config.URL %q is not an absolute http or https URL", redact(u))
+	}
+	return u, nil
+}
+
+// keys returns the signing keys of Config.Secret and
+// Config.AdditionalSecrets, and an error for each that is not one.
+func (c Config) keys() ([][]byte, []error) {
+	var (
+		keys [][]byte
+		errs []error
+	)
+	if c.Secret == "" {
+		errs = append(errs, errors.New("Config.Secret is required"))
+	} else if k, err := key(c.Secret); err != nil {
+		errs = append(errs, fmt.Errorf("Config.Secret: %w", err))
 	} else {
-		s.url, s.safeURL = u.String(), redact(u)
+		keys = append(keys, k)
 	}
-	if hasControl(cfg.Name) {
-		problems = append(problems, "Name must not contain control characters")
-	}
-	if cfg.Secret == "" {
-		problems = append(problems, "Secret is required")
-	} else if k, err := key(cfg.Secret); err != nil {
-		problems = append(problems, "Secret: "+err.Error())
-	} else {
-		s.keys = append(s.keys, k)
-	}
-	for i, secret := range cfg.AdditionalSecrets {
+	for i, secret := range c.AdditionalSecrets {
 		if k, err := key(secret); err != nil {
-			problems = append(problems, fmt.Sprintf("AdditionalSecrets[%d]: %v", i, err))
+			errs = append(errs, fmt.Errorf("Config.AdditionalSecrets[%d]: %w", i, err))
 		} else {
-			s.keys = append(s.keys, k)
+			keys = append(keys, k)
 		}
 	}
-	for _, d := range []struct {
-		name  string
-		value *time.Duration
-		def   time.Duration
-	}{
-		{"Timeout", &cfg.Timeout, DefaultTimeout},
-		{"RetryDelay", &cfg.RetryDelay, DefaultRetryDelay},
-		{"MaxRetryWait", &cfg.MaxRetryWait, DefaultMaxRetryWait},
-	} {
-		if *d.value < 0 {
-			problems = append(problems, fmt.Sprintf("%s must not be negative", d.name))
-		} else if *d.value == 0 {
-			*d.value = d.def
-		}
-	}
-	s.timeout, s.retryDelay, s.maxRetryWait = cfg.Timeout, cfg.RetryDelay, cfg.MaxRetryWait
-	switch {
-	case cfg.MaxAttempts < 0:
-		problems = append(problems, "MaxAttempts must not be negative")
-	case cfg.MaxAttempts == 0:
-		s.maxAttempts = DefaultMaxAttempts
-	default:
-		s.maxAttempts = cfg.MaxAttempts
-	}
-	s.header = http.Header{"User-Agent": {"ticketkit-webhook"}}
+	return keys, errs
+}
+
+// header returns the headers of every request, from Config.Header and
+// the defaults, and an error for each header of h that may not be sent.
+func header(h http.Header) (http.Header, []error) {
+	out := http.Header{"User-Agent": {DefaultUserAgent}}
+	var errs []error
 	seen := map[string]bool{}
-	for _, name := range slices.Sorted(maps.Keys(cfg.Header)) {
-		values, canonical := cfg.Header[name], http.CanonicalHeaderKey(name)
+	for _, name := range slices.Sorted(maps.Keys(h)) {
+		values, canonical := h[name], http.CanonicalHeaderKey(name)
 		switch {
 		case name == "" || hasControl(name) || strings.ContainsAny(name, " :"):
-			problems = append(problems, fmt.Sprintf("Header %q is not a header name", name))
+			errs = append(errs, fmt.Errorf("Config.Header %q is not a header name", name))
 		case slices.ContainsFunc(reserved, func(r string) bool { return strings.EqualFold(r, name) }):
-			problems = append(problems, fmt.Sprintf("Header %q is set by the Sender", name))
+			errs = append(errs, fmt.Errorf("Config.Header %q is set by the Sender", name))
 		case slices.ContainsFunc(values, hasControl):
-			problems = append(problems, fmt.Sprintf("Header %q has a value with control characters", name))
+			errs = append(errs, fmt.Errorf("Config.Header %q has a value with control characters", name))
 		case seen[canonical]:
-			s.header[canonical] = append(s.header[canonical], values...)
+			out[canonical] = append(out[canonical], values...)
 		default:
-			s.header[canonical], seen[canonical] = slices.Clone(values), true
+			out[canonical], seen[canonical] = slices.Clone(values), true
 		}
+	}
+	return out, errs
+}
+
+// New fills cfg's defaults (see [Config.WithDefaults]), validates it,
+// reporting every invalid field at once, and returns a Sender. It makes
+// no request.
+func New(cfg Config) (*Sender, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("webhook: invalid Config: %w", err)
+	}
+	u, _ := endpoint(cfg.URL)
+	keys, _ := cfg.keys()
+	h, _ := header(cfg.Header)
+	s := &Sender{
+		url:          u.String(),
+		safeURL:      redact(u),
+		name:         cfg.Name,
+		keys:         keys,
+		timeout:      cfg.Timeout,
+		client:       cfg.Client,
+		maxAttempts:  cfg.MaxAttempts,
+		retryDelay:   cfg.RetryDelay,
+		maxRetryWait: cfg.MaxRetryWait,
+		header:       h,
+		clock:        cfg.Clock,
 	}
 	if len(cfg.Kinds) > 0 {
 		s.kinds = make(map[notify.Kind]bool, len(cfg.Kinds))
-		for i, k := range cfg.Kinds {
-			if !slices.Contains(notify.Kinds(), k) {
-				problems = append(problems, fmt.Sprintf("Kinds[%d] %q is not an event kind", i, k))
-			}
+		for _, k := range cfg.Kinds {
 			s.kinds[k] = true
 		}
-	}
-	if len(problems) > 0 {
-		return nil, fmt.Errorf("webhook: invalid config: %s", strings.Join(problems, "; "))
-	}
-	if s.client == nil {
-		s.client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	}
-	if s.now == nil {
-		s.now = time.Now
 	}
 	return s, nil
 }
@@ -309,7 +367,7 @@ func (s *Sender) post(ctx context.Context, id string, body []byte) result {
 	}
 	req.Header = s.header.Clone()
 	req.Header.Set("Content-Type", "application/json")
-	timestamp := strconv.FormatInt(s.now().Unix(), 10)
+	timestamp := strconv.FormatInt(s.clock.Now().Unix(), 10)
 	req.Header.Set(HeaderID, id)
 	req.Header.Set(HeaderTimestamp, timestamp)
 	req.Header.Set(HeaderSignature, signature(s.keys, id, timestamp, body))
@@ -396,7 +454,7 @@ func (s *Sender) retryAfter(v string) (time.Duration, bool) {
 	if err != nil {
 		return 0, false
 	}
-	return max(t.Sub(s.now()), 0), true
+	return max(t.Sub(s.clock.Now()), 0), true
 }
 
 // backoff returns the wait after the given failed attempt (from 1).

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/ticketkit/ticketkit/clock"
 	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/notify/webhook"
 	"github.com/ticketkit/ticketkit/ticket"
@@ -139,7 +140,7 @@ func status(code int) func(int, http.ResponseWriter, *http.Request) {
 func (rc *receiver) sender(t *testing.T, path string, change ...func(*webhook.Config)) *webhook.Sender {
 	t.Helper()
 	cfg := webhook.Config{
-		URL: rc.URL + path, Secret: secret, Client: rc.client, Clock: func() time.Time { return now },
+		URL: rc.URL + path, Secret: secret, Client: rc.client, Clock: clock.NewFake(now),
 		RetryDelay: time.Millisecond, MaxRetryWait: 5 * time.Millisecond,
 	}
 	for _, f := range change {
@@ -313,16 +314,7 @@ func TestNotifyRetries(t *testing.T) {
 				w.WriteHeader(http.StatusInternalServerError)
 			}
 		})
-		tick := now
-		var mu sync.Mutex
-		s := rc.sender(t, "", func(c *webhook.Config) {
-			c.Clock = func() time.Time { // one second per attempt
-				mu.Lock()
-				defer mu.Unlock()
-				tick = tick.Add(time.Second)
-				return tick
-			}
-		})
+		s := rc.sender(t, "", func(c *webhook.Config) { c.Clock = &ticking{now: now} })
 
 		require.NoError(t, s.Notify(context.Background(), event(notify.KindOpened)))
 
@@ -563,6 +555,42 @@ func TestNotifyStopsWhenContextEnds(t *testing.T) {
 	})
 }
 
+// ticking is a clock that moves one second each time it is read: one
+// second per attempt.
+type ticking struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *ticking) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(time.Second)
+	return c.now
+}
+
+func TestConfig_WithDefaults(t *testing.T) {
+	t.Parallel()
+	got := webhook.Config{}.WithDefaults()
+	for _, tt := range []struct {
+		field     string
+		got, want any
+	}{
+		{"Timeout", got.Timeout, webhook.DefaultTimeout},
+		{"MaxAttempts", got.MaxAttempts, webhook.DefaultMaxAttempts},
+		{"RetryDelay", got.RetryDelay, webhook.DefaultRetryDelay},
+		{"MaxRetryWait", got.MaxRetryWait, webhook.DefaultMaxRetryWait},
+		{"Client", got.Client != nil && got.Client.CheckRedirect != nil, true},
+		{"Clock", got.Clock, clock.System()},
+		{"URL", got.URL, ""},
+		{"Secret", got.Secret, ""},
+	} {
+		require.Equal(t, tt.want, tt.got, "Config.%s", tt.field)
+	}
+	set := webhook.Config{Timeout: time.Second, MaxAttempts: 1}.WithDefaults()
+	require.Equal(t, []any{time.Second, 1}, []any{set.Timeout, set.MaxAttempts}, "set fields are kept")
+}
+
 func TestNewNamesEachBadField(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -587,7 +615,15 @@ func TestNewNamesEachBadField(t *testing.T) {
 		{"HeaderValueWithNewline", func(c *webhook.Config) { c.Header = http.Header{"X-Token": {"a\r\nb"}} }, []string{`Header "X-Token"`, "control characters"}},
 		{"NameWithNewline", func(c *webhook.Config) { c.Name = "crm\n" }, []string{"Name must not contain control characters"}},
 		{"UnknownKind", func(c *webhook.Config) { c.Kinds = []notify.Kind{notify.KindOpened, "ticket.exploded"} }, []string{`Kinds[1] "ticket.exploded" is not an event kind`}},
-		{"SeveralProblems", func(c *webhook.Config) { c.URL, c.Secret, c.Timeout = "", "", -1 }, []string{"URL is required", "Secret is required", "Timeout must not be negative"}},
+		{"SeveralProblems", func(c *webhook.Config) {
+			c.URL, c.Secret, c.Timeout, c.MaxAttempts, c.Name = "", "", -1, -1, "a\n"
+			c.Header = http.Header{"Host": {"x"}}
+			c.Kinds = []notify.Kind{"nope"}
+		}, []string{
+			"Config.URL is required", "Config.Secret is required", "Config.Timeout must not be negative",
+			"Config.MaxAttempts must not be negative", "Config.Name must not contain", `Config.Header "Host" is set by the Sender`,
+			`Config.Kinds[0] "nope" is not an event kind`,
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -597,7 +633,7 @@ func TestNewNamesEachBadField(t *testing.T) {
 			s, err := webhook.New(cfg)
 
 			require.Nil(t, s)
-			require.ErrorContains(t, err, "webhook: invalid config: ")
+			require.ErrorContains(t, err, "webhook: invalid Config: ")
 			for _, w := range tc.want {
 				require.ErrorContains(t, err, w)
 			}

@@ -44,7 +44,7 @@ const MigrationLockTimeout = 2 * time.Minute
 func MigrationTables(prefix string) (migrations, locks string, err error) {
 	prefix, err = checkPrefix(prefix)
 	if err != nil {
-		return "", "", err
+		return "", "", fmt.Errorf("bunstore: %w", err)
 	}
 	return prefix + "migrations", prefix + "migration_locks", nil
 }
@@ -62,7 +62,7 @@ func MigrationTables(prefix string) (migrations, locks string, err error) {
 func Migrations(dialect, prefix string) (*migrate.Migrations, error) {
 	prefix, err := checkPrefix(prefix)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("bunstore: %w", err)
 	}
 	if dialect != DialectPostgres && dialect != DialectSQLite {
 		return nil, fmt.Errorf("bunstore: unsupported dialect %q: want %q or %q", dialect, DialectPostgres, DialectSQLite)

@@ -1,6 +1,7 @@
 package bunstore
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -40,6 +41,23 @@ type Config struct {
 	TablePrefix string
 	// Logger receives migration progress. Nil discards it.
 	Logger *slog.Logger
+}
+
+// WithDefaults returns a copy of c with its zero fields set to their
+// documented defaults: TablePrefix and Logger. [New] calls it.
+func (c Config) WithDefaults() Config {
+	c.TablePrefix = cmp.Or(c.TablePrefix, DefaultTablePrefix)
+	c.Logger = cmp.Or(c.Logger, slog.New(slog.DiscardHandler))
+	return c
+}
+
+// validate reports every problem of a Config that WithDefaults filled,
+// each naming its field.
+func (c Config) validate() error {
+	if _, err := checkPrefix(c.TablePrefix); err != nil {
+		return fmt.Errorf("Config.TablePrefix: %w", err)
+	}
+	return nil
 }
 
 // Store is a [storage.Store] on a Bun database: PostgreSQL or SQLite.
@@ -106,19 +124,16 @@ func New(db bun.IDB, cfg Config) (*Store, error) {
 	if db == nil {
 		return nil, errors.New("bunstore: db is nil")
 	}
-	prefix, err := checkPrefix(cfg.TablePrefix)
-	if err != nil {
-		return nil, err
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("bunstore: invalid Config: %w", err)
 	}
+	prefix := cfg.TablePrefix
 	dialect := db.Dialect().Name().String()
 	if dialect != DialectPostgres && dialect != DialectSQLite {
 		return nil, fmt.Errorf("bunstore: unsupported dialect %q: want %q or %q", dialect, DialectPostgres, DialectSQLite)
 	}
-	logger := cfg.Logger
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
-	s := &Store{host: db, dialect: dialect, prefix: prefix, tables: newTables(prefix), logger: logger, session: new(sessionCheck)}
+	s := &Store{host: db, dialect: dialect, prefix: prefix, tables: newTables(prefix), logger: cfg.Logger, session: new(sessionCheck)}
 	s.db = newSessionDB(db, dialect, s.session)
 	s.columns = s.ticketColumns()
 	if _, ok := db.(*bun.DB); ok && dialect == DialectSQLite {
@@ -129,11 +144,9 @@ func New(db bun.IDB, cfg Config) (*Store, error) {
 
 // checkPrefix applies the default and validates a table prefix.
 func checkPrefix(prefix string) (string, error) {
-	if prefix == "" {
-		return DefaultTablePrefix, nil
-	}
+	prefix = cmp.Or(prefix, DefaultTablePrefix)
 	if !prefixRE.MatchString(prefix) {
-		return "", fmt.Errorf("bunstore: invalid table prefix %q: want [a-z_][a-z0-9_]{0,30}", prefix)
+		return "", fmt.Errorf("invalid table prefix %q: want [a-z_][a-z0-9_]{0,30}", prefix)
 	}
 	return prefix, nil
 }
