@@ -63,3 +63,19 @@ func TestLibraryPackagesCompileNoDriverOrMailClient(t *testing.T) {
 		}
 	}
 }
+
+// A host copies an example out of the repository and builds it against
+// the released module: its programs import no internal package.
+func TestExamplesImportOnlyPublicPackages(t *testing.T) {
+	t.Parallel()
+	out := string(goCmd(t, "-C", "examples", "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, "./..."))
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Greater(t, len(lines), 5, "examples found: %q", out)
+	for _, line := range lines {
+		pkg, imports, _ := strings.Cut(line, " ")
+		for imp := range strings.FieldsSeq(imports) {
+			require.False(t, strings.HasPrefix(imp, "github.com/ticketkit/ticketkit/") && strings.Contains(imp, "/internal/"),
+				"%s imports %s, which a copy outside the repository cannot", pkg, imp)
+		}
+	}
+}
