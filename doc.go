@@ -34,14 +34,17 @@
 //     calendars, SLA policies and escalation levels, the complaint
 //     workflow; pure rules, no I/O.
 //   - storage: the Store contract; storage/memory, storage/bunstore
-//     (PostgreSQL and SQLite through Bun) and storage/storagetest, the
-//     conformance suite every adapter passes.
+//     (PostgreSQL and SQLite through Bun; storage/bunstore/bunopen opens
+//     either) and storage/storagetest, the conformance suite every
+//     adapter passes.
 //   - notify: notification events, the Notifier interface, recipient
-//     rules and templates; notify/email, notify/webhook and
+//     rules and templates; notify/email (a module of its own, so that
+//     hosts that send no mail get no SMTP client), notify/webhook and
 //     notify/notifytest.
 //   - httpapi: a JSON API over the Desk; mailin and mailin/intake:
-//     tickets from email. Both import the root package, not the other
-//     way round, so hosts that need neither do not compile them.
+//     tickets from email, threaded through mailthread's IDs. Both import
+//     the root package, not the other way round, so hosts that need
+//     neither do not compile them.
 //   - blob: attachment content; phone: mobile number normalization;
 //     clock: the time source, with a fake for tests.
 //

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"time"
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/clock"
+	"github.com/ticketkit/ticketkit/storage/bunstore"
+	"github.com/ticketkit/ticketkit/storage/bunstore/bunopen"
 	"github.com/ticketkit/ticketkit/storage/memory"
 	"github.com/ticketkit/ticketkit/ticket"
 )
@@ -88,4 +91,43 @@ func ExampleDesk_Search() {
 	// Output:
 	// TK-2026-000002 urgent Refund not received
 	// TK-2026-000001 low Where is my order?
+}
+
+// The README's "On your database": a Desk on bunstore over the host's
+// *bun.DB, here an in-memory SQLite database opened with bunopen. A host
+// with its own migrator runs bunstore.Migrations instead of Migrate.
+func Example_bunstore() {
+	ctx := context.Background()
+	db, err := bunopen.SQLite(bunopen.Memory) // or the host's own *bun.DB
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+
+	store, err := bunstore.New(db, bunstore.Config{TablePrefix: "helpdesk_"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = store.Migrate(ctx) // or fold bunstore.Migrations(dialect, prefix) into your own migrator
+	if err != nil {
+		log.Fatal(err)
+	}
+	desk, err := ticketkit.New(ticketkit.Config{Store: store})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	clerk := ticketkit.Actor{ID: "clerk-12", Role: ticket.RoleAgent, TenantID: "shop"}
+	t, err := desk.Open(ctx, clerk, ticketkit.OpenParams{Subject: "Blender jar cracked", Customer: ticket.Customer{Email: "ada@example.com"}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	var tables int
+	err = db.NewSelect().TableExpr("sqlite_master").ColumnExpr("count(*)").
+		Where("type = 'table' AND name LIKE 'helpdesk\\_%' ESCAPE '\\'").Scan(ctx, &tables)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(t.Number[len(t.Number)-6:], t.Status, tables > 0) // TK-{year}-000001
+	// Output: 000001 open true
 }

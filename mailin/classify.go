@@ -6,7 +6,7 @@ import (
 
 	"github.com/jhillyerd/enmime/v2"
 
-	"github.com/ticketkit/ticketkit/notify/email"
+	"github.com/ticketkit/ticketkit/mailthread"
 )
 
 // Class says who wrote a message: a person, or a machine that must never
@@ -71,8 +71,8 @@ func (p *Parser) classify(root *enmime.Part, in Inbound) Classification {
 	if p.isOwn(in.ReturnPath) {
 		return Classification{ClassOwn, "Return-Path: " + in.ReturnPath}
 	}
-	if _, ok := headerValue(h, email.HeaderTicket); ok && machine {
-		return Classification{ClassOwn, email.HeaderTicket + " with Auto-Submitted: " + autoSubmitted}
+	if _, ok := headerValue(h, mailthread.HeaderTicket); ok && machine {
+		return Classification{ClassOwn, mailthread.HeaderTicket + " with Auto-Submitted: " + autoSubmitted}
 	}
 
 	// Bounces: RFC 3464 reports, mailer daemons, Exim's header.

@@ -31,7 +31,7 @@
 //     a configured mailbox.
 //  4. [Thread] decides which ticket the message belongs to, in order: a
 //     thread ID of ticketkit's outgoing mail in In-Reply-To or References
-//     (see notify/email.ThreadID), a ticket number in the subject found by
+//     (see [mailthread.ThreadID]), a ticket number in the subject found by
 //     the desk's ticket.Numberer, or else a new ticket.
 //
 // The caller then checks what Thread found against its store (the ticket

@@ -3,7 +3,7 @@ package mailin
 import (
 	"strings"
 
-	"github.com/ticketkit/ticketkit/notify/email"
+	"github.com/ticketkit/ticketkit/mailthread"
 )
 
 // ThreadMatch says how [Thread] found a message's ticket.
@@ -43,7 +43,7 @@ type ThreadRef struct {
 
 // Thread decides which ticket in belongs to, in order:
 //
-//  1. a thread ID of domain (see notify/email.ThreadID) in In-Reply-To,
+//  1. a thread ID of domain (see notify/mailthread.ThreadID) in In-Reply-To,
 //     then in References from the newest entry back;
 //  2. a ticket number that find, typically a ticket.Numberer's Find,
 //     finds in the subject;
@@ -63,7 +63,7 @@ func Thread(in Inbound, domain string, find func(subject string) (number string,
 		}
 		seen := map[string]bool{}
 		for _, id := range ids {
-			if ticketID, ok := email.ParseMessageID(id, domain); ok && ref.TicketID == "" {
+			if ticketID, ok := mailthread.ParseMessageID(id, domain); ok && ref.TicketID == "" {
 				ref.Match, ref.TicketID, ref.MessageID = ThreadByHeader, ticketID, id
 			}
 			if eventID, ok := parseEventMessageID(id, domain); ok && !seen[eventID] {

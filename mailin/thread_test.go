@@ -5,7 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/ticketkit/ticketkit/notify/email"
+	"github.com/ticketkit/ticketkit/mailthread"
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
@@ -53,8 +53,8 @@ func TestThreadCorpus(t *testing.T) {
 func TestThread(t *testing.T) {
 	t.Parallel()
 	find := ticket.DefaultNumberer().Find
-	rootA := email.ThreadID("ticket-a", testDomain)
-	rootB := email.ThreadID("ticket-b", testDomain)
+	rootA := mailthread.ThreadID("ticket-a", testDomain)
+	rootB := mailthread.ThreadID("ticket-b", testDomain)
 	strip := func(id string) string { return id[1 : len(id)-1] }
 	tests := []struct {
 		name   string

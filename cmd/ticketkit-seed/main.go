@@ -62,8 +62,8 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"github.com/ticketkit/ticketkit/internal/dbopen"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
+	"github.com/ticketkit/ticketkit/storage/bunstore/bunopen"
 )
 
 func main() {
@@ -160,7 +160,7 @@ func openDB(ctx context.Context, spec string) (*bun.DB, error) {
 	}
 	switch kind {
 	case "sqlite":
-		db, err := dbopen.SQLite(arg)
+		db, err := bunopen.SQLite(arg)
 		if err != nil {
 			return nil, err
 		}
@@ -173,7 +173,7 @@ func openDB(ctx context.Context, spec string) (*bun.DB, error) {
 		}
 		return db, nil
 	case "postgres", "postgresql":
-		return dbopen.Postgres(ctx, arg)
+		return bunopen.Postgres(ctx, arg)
 	}
 	return nil, fmt.Errorf("-db %q: unknown kind %q: want sqlite or postgres", spec, kind)
 }

@@ -30,10 +30,10 @@ import (
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/clock"
-	"github.com/ticketkit/ticketkit/internal/dbopen"
 	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/notify/notifytest"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
+	"github.com/ticketkit/ticketkit/storage/bunstore/bunopen"
 	"github.com/ticketkit/ticketkit/ticket"
 	"github.com/ticketkit/ticketkit/workflow"
 )
@@ -53,7 +53,7 @@ var (
 const categoryService = "service-job"
 
 func main() {
-	path := flag.String("db", dbopen.Memory, `SQLite database file, or ":memory:"`)
+	path := flag.String("db", bunopen.Memory, `SQLite database file, or ":memory:"`)
 	flag.Parse()
 	if err := run(context.Background(), os.Stdout, *path); err != nil {
 		log.Fatal(err)
@@ -96,7 +96,7 @@ var jobs = ticket.SourceResolverFunc(func(_ context.Context, ref ticket.Referenc
 var declined = map[string]bool{"Lend the customer a heater": true}
 
 func run(ctx context.Context, w io.Writer, path string) error {
-	store, closeDB, err := dbopen.SQLiteStore(ctx, path, bunstore.Config{})
+	store, closeDB, err := bunopen.SQLiteStore(ctx, path, bunstore.Config{})
 	if err != nil {
 		return err
 	}

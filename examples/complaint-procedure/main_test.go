@@ -8,7 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/ticketkit/ticketkit/internal/dbopen"
+	"github.com/ticketkit/ticketkit/storage/bunstore/bunopen"
 )
 
 func TestComplaintProcedureScenario(t *testing.T) {
@@ -43,6 +43,6 @@ func TestComplaintProcedureScenario(t *testing.T) {
 
 	// The default in-memory database tells the same story.
 	var mem bytes.Buffer
-	require.NoError(t, run(context.Background(), &mem, dbopen.Memory))
+	require.NoError(t, run(context.Background(), &mem, bunopen.Memory))
 	require.Equal(t, s, mem.String())
 }

@@ -28,15 +28,15 @@ import (
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/blob"
 	"github.com/ticketkit/ticketkit/clock"
-	"github.com/ticketkit/ticketkit/internal/dbopen"
 	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/notify/notifytest"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
+	"github.com/ticketkit/ticketkit/storage/bunstore/bunopen"
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
 func main() {
-	path := flag.String("db", dbopen.Memory, `SQLite database file, or ":memory:"`)
+	path := flag.String("db", bunopen.Memory, `SQLite database file, or ":memory:"`)
 	flag.Parse()
 	if err := run(context.Background(), os.Stdout, *path); err != nil {
 		log.Fatal(err)
@@ -88,7 +88,7 @@ Votre ticket {{.Ticket.Number}} est au statut « {{.Status}} ».
 
 // run plays the CRM scenario and writes what happened to w.
 func run(ctx context.Context, w io.Writer, path string) error {
-	store, closeDB, err := dbopen.SQLiteStore(ctx, path, bunstore.Config{TablePrefix: "crm_"})
+	store, closeDB, err := bunopen.SQLiteStore(ctx, path, bunstore.Config{TablePrefix: "crm_"})
 	if err != nil {
 		return err
 	}

@@ -12,8 +12,8 @@ import (
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/blob"
 	"github.com/ticketkit/ticketkit/httpapi"
-	"github.com/ticketkit/ticketkit/internal/dbopen"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
+	"github.com/ticketkit/ticketkit/storage/bunstore/bunopen"
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
@@ -111,7 +111,7 @@ func newApp(ctx context.Context, path string, logger *slog.Logger) (*app, error)
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	store, closeDB, err := dbopen.SQLiteStore(ctx, path, bunstore.Config{})
+	store, closeDB, err := bunopen.SQLiteStore(ctx, path, bunstore.Config{})
 	if err != nil {
 		return nil, err
 	}

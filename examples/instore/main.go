@@ -28,17 +28,17 @@ import (
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/clock"
-	"github.com/ticketkit/ticketkit/internal/dbopen"
 	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/notify/notifytest"
 	"github.com/ticketkit/ticketkit/phone/libphonenumber"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
+	"github.com/ticketkit/ticketkit/storage/bunstore/bunopen"
 	"github.com/ticketkit/ticketkit/ticket"
 	"github.com/ticketkit/ticketkit/workflow"
 )
 
 func main() {
-	path := flag.String("db", dbopen.Memory, `SQLite database file, or ":memory:"`)
+	path := flag.String("db", bunopen.Memory, `SQLite database file, or ":memory:"`)
 	flag.Parse()
 	if err := run(context.Background(), os.Stdout, *path); err != nil {
 		log.Fatal(err)
@@ -119,7 +119,7 @@ func storeSLA(c *ticket.Catalog) (*workflow.SLA, error) {
 
 // run plays the in-store scenario and writes what happened to w.
 func run(ctx context.Context, w io.Writer, path string) error {
-	store, closeDB, err := dbopen.SQLiteStore(ctx, path, bunstore.Config{})
+	store, closeDB, err := bunopen.SQLiteStore(ctx, path, bunstore.Config{})
 	if err != nil {
 		return err
 	}

@@ -29,11 +29,11 @@ import (
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/blob"
-	"github.com/ticketkit/ticketkit/internal/dbopen"
 	"github.com/ticketkit/ticketkit/mailin"
 	"github.com/ticketkit/ticketkit/mailin/intake"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
+	"github.com/ticketkit/ticketkit/storage/bunstore/bunopen"
 )
 
 // threadDomain is the Domain of the shop's notify/email Sender.
@@ -74,7 +74,7 @@ type mailbox struct {
 // newMailbox opens the SQLite database at path and builds the desk and
 // its intake.
 func newMailbox(ctx context.Context, path string, logw io.Writer) (*mailbox, error) {
-	store, closeDB, err := dbopen.SQLiteStore(ctx, path, bunstore.Config{})
+	store, closeDB, err := bunopen.SQLiteStore(ctx, path, bunstore.Config{})
 	if err != nil {
 		return nil, err
 	}

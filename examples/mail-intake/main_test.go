@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ticketkit/ticketkit"
-	"github.com/ticketkit/ticketkit/notify/email"
+	"github.com/ticketkit/ticketkit/mailthread"
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
@@ -83,7 +83,7 @@ References: %s
 Content-Type: text/plain; charset=utf-8
 
 Yes, the light is on.
-`, tk.Number, email.ThreadID(tk.ID, threadDomain), email.ThreadID(tk.ID, threadDomain))
+`, tk.Number, mailthread.ThreadID(tk.ID, threadDomain), mailthread.ThreadID(tk.ID, threadDomain))
 	require.NoError(t, send(addr, "ada@example.com", "support@shop.example", reply))
 
 	// Her vacation responder answers too: recorded, never answered, no ticket.
@@ -96,7 +96,7 @@ In-Reply-To: %s
 Content-Type: text/plain; charset=utf-8
 
 I am away until Monday.
-`, tk.Number, email.ThreadID(tk.ID, threadDomain))
+`, tk.Number, mailthread.ThreadID(tk.ID, threadDomain))
 	require.NoError(t, send(addr, "ada@example.com", "support@shop.example", vacation))
 
 	// Mail to a mailbox the desk does not serve is refused at RCPT.

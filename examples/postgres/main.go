@@ -20,8 +20,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/ticketkit/ticketkit"
-	"github.com/ticketkit/ticketkit/internal/dbopen"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
+	"github.com/ticketkit/ticketkit/storage/bunstore/bunopen"
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
@@ -32,7 +32,7 @@ func main() {
 		log.Fatal("give a PostgreSQL DSN with -dsn or TICKETKIT_POSTGRES_DSN")
 	}
 	ctx := context.Background()
-	db, err := dbopen.Postgres(ctx, *dsn)
+	db, err := bunopen.Postgres(ctx, *dsn)
 	if err != nil {
 		log.Fatal(err)
 	}

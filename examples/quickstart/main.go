@@ -21,11 +21,11 @@ import (
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/blob"
-	"github.com/ticketkit/ticketkit/internal/dbopen"
 	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/notify/notifytest"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
+	"github.com/ticketkit/ticketkit/storage/bunstore/bunopen"
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
@@ -44,7 +44,7 @@ func main() {
 // open opens (and migrates) the SQLite database at path and plays the
 // scenario on it.
 func open(ctx context.Context, w io.Writer, path string) error {
-	store, closeDB, err := dbopen.SQLiteStore(ctx, path, bunstore.Config{})
+	store, closeDB, err := bunopen.SQLiteStore(ctx, path, bunstore.Config{})
 	if err != nil {
 		return err
 	}

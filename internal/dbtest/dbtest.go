@@ -5,7 +5,7 @@
 // # SQLite
 //
 // [SQLite] opens a file in t.TempDir() and [SQLiteMemory] a private
-// in-memory database, both with the settings of [dbopen.SQLite].
+// in-memory database, both with the settings of [bunopen.SQLite].
 //
 // # PostgreSQL
 //
@@ -48,8 +48,8 @@ import (
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 
-	"github.com/ticketkit/ticketkit/internal/dbopen"
 	"github.com/ticketkit/ticketkit/internal/testenv"
+	"github.com/ticketkit/ticketkit/storage/bunstore/bunopen"
 )
 
 // PostgresEnv is the environment variable holding the PostgreSQL DSN the
@@ -79,9 +79,9 @@ func Backends() []Backend {
 }
 
 // OpenSQLite opens the SQLite database file at path with
-// [dbopen.SQLite], creating it if needed. The caller closes it. Tests use
+// [bunopen.SQLite], creating it if needed. The caller closes it. Tests use
 // [SQLite]; this is for helper processes that share a test's file.
-func OpenSQLite(path string) (*bun.DB, error) { return dbopen.SQLite(path) }
+func OpenSQLite(path string) (*bun.DB, error) { return bunopen.SQLite(path) }
 
 // SQLite returns a new SQLite database in a file under t.TempDir(),
 // closed when the test ends.
@@ -100,7 +100,7 @@ func SQLite(t testing.TB) *bun.DB {
 // ":memory:" would open a database of its own.
 func SQLiteMemory(t testing.TB) *bun.DB {
 	t.Helper()
-	db, err := dbopen.SQLite(dbopen.Memory)
+	db, err := bunopen.SQLite(bunopen.Memory)
 	if err != nil {
 		t.Fatal(err)
 	}

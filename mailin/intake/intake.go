@@ -14,7 +14,7 @@
 // has none) in a storage.InboundStore, and threads it:
 //
 //  1. In-Reply-To or References holding the thread ID of a ticket of the
-//     routed tenant (see notify/email.ThreadID);
+//     routed tenant (see mailthread.ThreadID);
 //  2. a ticket number in the subject;
 //  3. otherwise a new ticket, on channel email, for the customer whose
 //     address sent it (see Config.Customers).

@@ -13,7 +13,7 @@ import (
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/mailin"
 	"github.com/ticketkit/ticketkit/mailin/intake"
-	"github.com/ticketkit/ticketkit/notify/email"
+	"github.com/ticketkit/ticketkit/mailthread"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/storage/memory"
 	"github.com/ticketkit/ticketkit/ticket"
@@ -30,7 +30,7 @@ func TestThreading(t *testing.T) {
 			require.Equal(t, ticket.ChannelEmail, tk.Channel)
 			require.Equal(t, ticket.Customer{ID: "email:anna@example.com", Name: "Anna Berg", Email: "anna@example.com"}, tk.Customer)
 			require.Equal(t, "My kettle is broken.", strings.TrimSpace(tk.Description))
-			thread := email.ThreadID(tk.ID, domain)
+			thread := mailthread.ThreadID(tk.ID, domain)
 
 			t.Run("InReplyToOfATicketkitMessageID", func(t *testing.T) {
 				r := e.ingest(t, msg("More details.", "From: anna@example.com", "Subject: Re: something", mid(), "In-Reply-To: "+thread))
@@ -83,7 +83,7 @@ func TestHeaderThreadingChecksTheSender(t *testing.T) {
 			ctx := context.Background()
 			first := e.ingest(t, msg("Late parcel.", "From: anna@example.com", "Subject: Late parcel", mid()))
 			tk := e.get(t, first.TicketID)
-			thread := email.ThreadID(tk.ID, domain)
+			thread := mailthread.ThreadID(tk.ID, domain)
 			e.at(1)
 			_, err := e.desk.Update(ctx, agent, ticketkit.UpdateParams{TicketID: tk.ID,
 				Contacts: []ticket.Contact{{Name: "Bo Chan", Email: "bo@example.com"}}})
@@ -120,7 +120,7 @@ func TestLoops(t *testing.T) {
 			e := newEnv(t, b.Open(t))
 			first := e.ingest(t, msg("Help.", "From: anna@example.com", "Subject: Kettle", mid()))
 			tk := e.get(t, first.TicketID)
-			thread := email.ThreadID(tk.ID, domain)
+			thread := mailthread.ThreadID(tk.ID, domain)
 			cases := []struct {
 				name    string
 				raw     string
@@ -166,7 +166,7 @@ func TestAutomatedMailWithDropPolicy(t *testing.T) {
 		c.AutoReplies, c.Bounces = intake.PolicyDrop, intake.PolicyDrop
 	})
 	first := e.ingest(t, msg("Help.", "From: anna@example.com", "Subject: Kettle", mid()))
-	thread := email.ThreadID(first.TicketID, domain)
+	thread := mailthread.ThreadID(first.TicketID, domain)
 	r := e.ingest(t, msg("Away.", "From: anna@example.com", "Subject: Away", mid(), "Auto-Submitted: auto-replied", "In-Reply-To: "+thread))
 	require.Equal(t, intake.Dropped, r.Outcome)
 	require.Empty(t, e.messages(t, first.TicketID))
@@ -305,7 +305,7 @@ func TestReplyToAClosedTicket(t *testing.T) {
 			require.NoError(t, err)
 
 			e.at(49)
-			r := e.ingest(t, msg("Still nothing.", "From: anna@example.com", "Subject: Re: x", mid(), "In-Reply-To: "+email.ThreadID(tk.ID, domain)))
+			r := e.ingest(t, msg("Still nothing.", "From: anna@example.com", "Subject: Re: x", mid(), "In-Reply-To: "+mailthread.ThreadID(tk.ID, domain)))
 			require.Equal(t, intake.Reopened, r.Outcome)
 			require.Equal(t, tk.ID, r.TicketID)
 			require.Equal(t, ticket.StatusInProgress, e.get(t, tk.ID).Status)

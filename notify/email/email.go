@@ -9,12 +9,13 @@
 // # Threading
 //
 // Every mail gets the Message-ID "<{event ID}.{n}@{domain}>" and refers
-// to the ticket's thread root [ThreadID], "<ticket-{ticket ID}@{domain}>",
-// in In-Reply-To and References, so that mail clients show all mails of
-// a ticket as one conversation. Replies keep that root in their
-// References header: [ParseMessageID] and [FindTicketID] turn it back
-// into the ticket ID. The subject carries the ticket number too, such as
-// "[TK-2026-000042]", and the header X-Ticketkit-Ticket holds it.
+// to the ticket's thread root [mailthread.ThreadID],
+// "<ticket-{ticket ID}@{domain}>", in In-Reply-To and References, so that
+// mail clients show all mails of a ticket as one conversation. Replies
+// keep that root in their References header: [mailthread.FindTicketID]
+// turns it back into the ticket ID. The subject carries the ticket number
+// too, such as "[TK-2026-000042]", and the header
+// [mailthread.HeaderTicket] (X-Ticketkit-Ticket) holds it.
 //
 // # Loops
 //
@@ -46,6 +47,7 @@ import (
 
 	mail "github.com/wneessen/go-mail"
 
+	"github.com/ticketkit/ticketkit/mailthread"
 	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/ticket"
 )
@@ -76,13 +78,10 @@ func TLSPolicies() []TLSPolicy {
 	return []TLSPolicy{TLSMandatory, TLSImplicit, TLSOpportunistic, TLSNone}
 }
 
-// Headers the Sender sets besides the standard ones.
-const (
-	// HeaderTicket holds the ticket number, such as "TK-2026-000042".
-	HeaderTicket = "X-Ticketkit-Ticket"
-	// HeaderAutoSubmitted marks mails as sent by a machine (RFC 3834).
-	HeaderAutoSubmitted = "Auto-Submitted"
-)
+// HeaderAutoSubmitted marks mails as sent by a machine (RFC 3834). The
+// Sender sets it besides the standard headers and
+// [mailthread.HeaderTicket].
+const HeaderAutoSubmitted = "Auto-Submitted"
 
 // Config configures a [Sender]. Zero values mean the documented
 // defaults.
@@ -309,7 +308,7 @@ func (s *Sender) Notify(ctx context.Context, e notify.Event) error {
 	if len(recipients) == 0 {
 		return nil
 	}
-	if !validIDPart(e.ID) || !validIDPart(e.Ticket.ID) {
+	if !mailthread.ValidLocalPart(e.ID) || !mailthread.ValidLocalPart(e.Ticket.ID) {
 		return notify.Permanent(fmt.Errorf("email: %s event %q of ticket %q: IDs must be RFC 5322 dot-atoms to make Message-IDs", e.Kind, e.ID, e.Ticket.ID))
 	}
 
@@ -496,10 +495,10 @@ func (s *Sender) message(e notify.Event, r notify.Recipient, n int) (*mail.Msg, 
 	}
 	m.Subject(content.Subject)
 	m.SetMessageIDWithValue(messageID(e.ID, n, s.domain))
-	thread := ThreadID(e.Ticket.ID, s.domain)
+	thread := mailthread.ThreadID(e.Ticket.ID, s.domain)
 	m.SetGenHeaderPreformatted(mail.HeaderInReplyTo, thread)
 	m.SetGenHeaderPreformatted(mail.HeaderReferences, thread)
-	m.SetGenHeader(HeaderTicket, e.Ticket.Number)
+	m.SetGenHeader(mailthread.HeaderTicket, e.Ticket.Number)
 	m.SetGenHeader(HeaderAutoSubmitted, "auto-generated")
 	m.SetGenHeader(mail.HeaderXAutoResponseSuppress, "All")
 	if r.Locale != "" {

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/ticketkit/ticketkit/mailthread"
 	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/notify/email"
 	"github.com/ticketkit/ticketkit/ticket"
@@ -138,10 +139,10 @@ func TestSenderWritesOneThreadedMailPerRecipient(t *testing.T) {
 
 		require.Equal(t, "<"+eventID+"."+itoa(i+1)+"@shop.example>", env.GetHeader("Message-Id"))
 		thread := "<ticket-" + ticketID + "@shop.example>"
-		require.Equal(t, thread, email.ThreadID(ticketID, "shop.example"))
+		require.Equal(t, thread, mailthread.ThreadID(ticketID, "shop.example"))
 		require.Equal(t, thread, env.GetHeader("In-Reply-To"))
 		require.Equal(t, thread, env.GetHeader("References"))
-		got, ok := email.FindTicketID(env.GetHeader("References"), "shop.example")
+		got, ok := mailthread.FindTicketID(env.GetHeader("References"), "shop.example")
 		require.True(t, ok)
 		require.Equal(t, ticketID, got)
 
@@ -579,56 +580,6 @@ func TestNew(t *testing.T) {
 		})
 	}
 	require.Equal(t, []email.TLSPolicy{email.TLSMandatory, email.TLSImplicit, email.TLSOpportunistic, email.TLSNone}, email.TLSPolicies())
-}
-
-func TestParseMessageID(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name, id, domain string
-		want             string
-		wantOK           bool
-	}{
-		{name: "Bracketed", id: "<ticket-" + ticketID + "@shop.example>", domain: "shop.example", want: ticketID, wantOK: true},
-		{name: "Bare", id: " ticket-abc@shop.example ", domain: "shop.example", want: "abc", wantOK: true},
-		{name: "DomainCase", id: "<TICKET-abc@Shop.Example>", domain: "shop.example", want: "abc", wantOK: true},
-		{name: "OtherDomain", id: "<ticket-abc@evil.example>", domain: "shop.example"},
-		{name: "EventMessageID", id: "<" + eventID + ".1@shop.example>", domain: "shop.example"},
-		{name: "NoTicketID", id: "<ticket-@shop.example>", domain: "shop.example"},
-		{name: "NoDomain", id: "<ticket-abc>", domain: "shop.example"},
-		{name: "EmptyDomain", id: "<ticket-abc@>", domain: ""},
-		{name: "Garbage", id: "<ticket-a b@shop.example>", domain: "shop.example"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			got, ok := email.ParseMessageID(tt.id, tt.domain)
-			require.Equal(t, tt.wantOK, ok)
-			require.Equal(t, tt.want, got)
-		})
-	}
-}
-
-func TestFindTicketID(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name, header string
-		want         string
-		wantOK       bool
-	}{
-		{name: "Root", header: "<ticket-t1@shop.example>", want: "t1", wantOK: true},
-		{name: "ChainOfReferences", header: "<ticket-t1@shop.example>\r\n <e1.1@shop.example> <CAF00@mail.gmail.com>", want: "t1", wantOK: true},
-		{name: "Unspaced", header: "<x@y><ticket-t2@shop.example>", want: "t2", wantOK: true},
-		{name: "ForeignOnly", header: "<CAF00@mail.gmail.com> <ticket-t1@other.example>"},
-		{name: "Empty"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			got, ok := email.FindTicketID(tt.header, "shop.example")
-			require.Equal(t, tt.wantOK, ok)
-			require.Equal(t, tt.want, got)
-		})
-	}
 }
 
 func TestRecipientError(t *testing.T) {

@@ -80,12 +80,3 @@ func ExampleSender() {
 	//   Message-Id:  <0195f0c2-8000-7000-8000-000000000001.2@shop.example>
 	//   References:  <ticket-t42@shop.example>
 }
-
-// An inbound reply keeps the thread root in its References header, which
-// leads back to the ticket.
-func ExampleFindTicketID() {
-	references := "<ticket-t42@shop.example> <0195f0c2-8000-7000-8000-000000000001.1@shop.example>\r\n <CAF00@mail.gmail.com>"
-	ticketID, ok := email.FindTicketID(references, "shop.example")
-	fmt.Println(ticketID, ok)
-	// Output: t42 true
-}

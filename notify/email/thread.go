@@ -1,83 +1,12 @@
 package email
 
-import (
-	"fmt"
-	"strings"
-)
-
-// threadPrefix starts the local part of a ticket's thread root ID.
-const threadPrefix = "ticket-"
-
-// ThreadID returns the Message-ID every mail about a ticket refers to in
-// its In-Reply-To and References headers, "<ticket-{ticketID}@{domain}>",
-// so that mail clients thread all mails of a ticket under one root.
-func ThreadID(ticketID, domain string) string {
-	return "<" + threadPrefix + ticketID + "@" + domain + ">"
-}
+import "fmt"
 
 // messageID returns the Message-ID of the n-th mail sent for an event,
-// without angle brackets.
+// without angle brackets. Every mail refers to its ticket's thread root,
+// [mailthread.ThreadID].
 func messageID(eventID string, n int, domain string) string {
 	return fmt.Sprintf("%s.%d@%s", eventID, n, domain)
-}
-
-// ParseMessageID returns the ticket ID of a thread root ID made by
-// [ThreadID] for domain, with or without angle brackets. The domain
-// compares case-insensitively. Replies keep the root in their References
-// header, so inbound mail finds its ticket by trying each ID of
-// References and In-Reply-To (see [FindTicketID]).
-func ParseMessageID(id, domain string) (ticketID string, ok bool) {
-	id = strings.TrimSpace(id)
-	id = strings.TrimSuffix(strings.TrimPrefix(id, "<"), ">")
-	at := strings.LastIndexByte(id, '@')
-	if at < 0 || !strings.EqualFold(id[at+1:], domain) || domain == "" {
-		return "", false
-	}
-	local := id[:at]
-	if len(local) < len(threadPrefix) || !strings.EqualFold(local[:len(threadPrefix)], threadPrefix) {
-		return "", false
-	}
-	ticketID = local[len(threadPrefix):]
-	if !validIDPart(ticketID) {
-		return "", false
-	}
-	return ticketID, true
-}
-
-// FindTicketID returns the ticket ID of the first thread root ID of
-// domain in the value of a References or In-Reply-To header, which
-// lists message IDs separated by white space.
-func FindTicketID(header, domain string) (ticketID string, ok bool) {
-	for _, id := range strings.FieldsFunc(header, func(r rune) bool {
-		return r == ' ' || r == '\t' || r == '\r' || r == '\n' || r == ','
-	}) {
-		// "<a@b><c@d>" without spaces is common enough to split too.
-		for _, part := range strings.SplitAfter(id, ">") {
-			if ticketID, ok := ParseMessageID(part, domain); ok {
-				return ticketID, true
-			}
-		}
-	}
-	return "", false
-}
-
-// validIDPart reports whether s may appear in the local part of a
-// Message-ID: RFC 5322 dot-atom text, which excludes spaces, angle
-// brackets, "@" and control characters.
-func validIDPart(s string) bool {
-	if s == "" || s[0] == '.' || s[len(s)-1] == '.' || strings.Contains(s, "..") {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case strings.IndexByte("!#$%&'*+-/=?^_`{|}~.", c) >= 0:
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // validDomain reports whether s may be the domain of a Message-ID.

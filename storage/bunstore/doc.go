@@ -200,6 +200,10 @@
 //     so that write transactions take the write lock at BEGIN and wait
 //     for it; an in-memory database needs SetMaxOpenConns(1).
 //
+// Package bunstore/bunopen opens either with these settings, for hosts
+// and examples that have no *bun.DB yet; only what imports it compiles
+// the drivers.
+//
 // Driver errors become the storage sentinels in one place, without
 // importing the drivers: errors with SQLState() (pgx) and Code()
 // (modernc) are recognised through small interfaces. A unique or primary

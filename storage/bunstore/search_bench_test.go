@@ -11,9 +11,9 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"github.com/ticketkit/ticketkit/internal/dbopen"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
+	"github.com/ticketkit/ticketkit/storage/bunstore/bunopen"
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
@@ -168,10 +168,10 @@ func openBenchDB(b *testing.B, spec string) *bun.DB {
 	switch kind {
 	case "sqlite":
 		if _, err = os.Stat(arg); err == nil {
-			db, err = dbopen.SQLite(arg)
+			db, err = bunopen.SQLite(arg)
 		}
 	case "postgres", "postgresql":
-		db, err = dbopen.Postgres(context.Background(), arg)
+		db, err = bunopen.Postgres(context.Background(), arg)
 	default:
 		b.Fatalf("%s=%q: want sqlite:PATH or postgres:DSN", benchEnv, spec)
 	}

@@ -1,8 +1,22 @@
-// Package dbopen opens the SQLite and PostgreSQL databases ticketkit's
-// examples and tests run on, with the driver settings ticketkit needs.
-// Library packages never import it: hosts bring their own driver and
-// hand ticketkit a *bun.DB.
-package dbopen
+// Package bunopen opens a SQLite or PostgreSQL database as a *bun.DB with
+// the driver settings [bunstore] needs, for hosts that do not have one
+// yet; ticketkit's examples, tests and cmd/ticketkit-seed open theirs
+// with it.
+//
+// It is the only package of ticketkit that imports SQL drivers: the
+// pure-Go modernc.org/sqlite (no cgo) and pgx's database/sql driver. No
+// library package imports it, so a host that builds its own *bun.DB (or
+// bun.Tx) and hands it to [bunstore.New] compiles no driver it did not
+// choose. A host with other needs (a connection pool size, TLS files,
+// another driver) copies the few lines it wants from here.
+//
+//	store, closeDB, err := bunopen.SQLiteStore(ctx, "desk.db", bunstore.Config{})
+//	if err != nil {
+//		return err
+//	}
+//	defer closeDB()
+//	desk, err := ticketkit.New(ticketkit.Config{Store: store})
+package bunopen
 
 import (
 	"context"

@@ -1,0 +1,81 @@
+package ticketkit_test
+
+import (
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Modules that must stay out of the library module's go.mod, and so out
+// of the module graph of every host: they are needed only to test
+// notify/email and the examples, which are modules of their own.
+var heavyModules = []string{
+	"github.com/chromedp/",
+	"github.com/emersion/go-smtp",
+	"github.com/emersion/go-sasl",
+	"github.com/wneessen/go-mail",
+	"go.uber.org/goleak",
+}
+
+// Packages that the library packages below must not compile: SQL
+// drivers, SMTP clients and servers, browsers.
+var heavyPackages = []string{
+	"github.com/jackc/pgx/",
+	"modernc.org/sqlite",
+	"github.com/emersion/go-smtp",
+	"github.com/wneessen/go-mail",
+	"github.com/chromedp/",
+}
+
+func goCmd(t *testing.T, args ...string) []byte {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), "go", args...)
+	cmd.Env = append(cmd.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly")
+	out, err := cmd.Output()
+	require.NoError(t, err, "go %s", strings.Join(args, " "))
+	return out
+}
+
+func TestModuleGraphIsLean(t *testing.T) {
+	t.Parallel()
+	var mod struct{ Require []struct{ Path string } }
+	require.NoError(t, json.Unmarshal(goCmd(t, "mod", "edit", "-json"), &mod))
+	require.NotEmpty(t, mod.Require)
+	for _, r := range mod.Require {
+		for _, heavy := range heavyModules {
+			require.False(t, strings.HasPrefix(r.Path, heavy), "go.mod requires %s; it belongs in examples/go.mod or notify/email/go.mod", r.Path)
+		}
+	}
+}
+
+func TestLibraryPackagesCompileNoDriverOrMailClient(t *testing.T) {
+	t.Parallel()
+	for _, pkg := range []string{".", "./storage/memory", "./storage/bunstore", "./mailin", "./mailin/intake", "./httpapi"} {
+		deps := strings.Fields(string(goCmd(t, "list", "-deps", pkg)))
+		require.NotEmpty(t, deps)
+		for _, dep := range deps {
+			for _, heavy := range heavyPackages {
+				require.False(t, strings.HasPrefix(dep, heavy), "%s compiles %s", pkg, dep)
+			}
+		}
+	}
+}
+
+// A host copies an example out of the repository and builds it against
+// the released module: its programs import no internal package.
+func TestExamplesImportOnlyPublicPackages(t *testing.T) {
+	t.Parallel()
+	out := string(goCmd(t, "-C", "examples", "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, "./..."))
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Greater(t, len(lines), 5, "examples found: %q", out)
+	for _, line := range lines {
+		pkg, imports, _ := strings.Cut(line, " ")
+		for imp := range strings.FieldsSeq(imports) {
+			require.False(t, strings.HasPrefix(imp, "github.com/ticketkit/ticketkit/") && strings.Contains(imp, "/internal/"),
+				"%s imports %s, which a copy outside the repository cannot", pkg, imp)
+		}
+	}
+}
