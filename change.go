@@ -50,8 +50,13 @@ type mutation func(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batc
 // another write won: it runs again, after a short wait with jitter that
 // grows with each lost race, until it succeeds or ctx ends (then the
 // error wraps ctx's error, not ErrConflict).
-func (d *Desk) change(ctx context.Context, actor ticket.Actor, id string, version int64, mutate mutation) (*ticket.Ticket, *batch, error) {
-	doc, b, err := d.changeDoc(ctx, actor, id, version, func(ctx context.Context, tx storage.Tx, doc *document, b *batch) error {
+//
+// In the host's transaction host (a ...Tx method; nil for the Desk's
+// own) a lost race is not run again: the change fails with an error
+// wrapping ErrConflict, and the host retries its transaction (see
+// Desk.OpenTx).
+func (d *Desk) change(ctx context.Context, host storage.Tx, actor ticket.Actor, id string, version int64, mutate mutation) (*ticket.Ticket, *batch, error) {
+	doc, b, err := d.changeDoc(ctx, host, actor, id, version, func(ctx context.Context, tx storage.Tx, doc *document, b *batch) error {
 		before := doc.t.Clone()
 		if err := mutate(ctx, tx, doc.t, b); err != nil {
 			return err
@@ -71,14 +76,14 @@ type docMutation func(ctx context.Context, tx storage.Tx, doc *document, b *batc
 // changeDoc is change on a document: a plain ticket, or a complaint
 // (ticket and complaint section, stored together). A posted complaint is
 // refused before mutate runs.
-func (d *Desk) changeDoc(ctx context.Context, actor ticket.Actor, id string, version int64, mutate docMutation) (*document, *batch, error) {
+func (d *Desk) changeDoc(ctx context.Context, host storage.Tx, actor ticket.Actor, id string, version int64, mutate docMutation) (*document, *batch, error) {
 	if err := checkActor(actor); err != nil {
 		return nil, nil, err
 	}
 	for attempt := 1; ; attempt++ {
 		var out *document
 		b := &batch{actor: actor}
-		err := d.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		err := d.inTx(ctx, host, func(ctx context.Context, tx storage.Tx, lockUntil time.Time) error {
 			doc, err := d.loadDoc(ctx, tx, actor, id)
 			if err != nil {
 				return err
@@ -107,18 +112,21 @@ func (d *Desk) changeDoc(ctx context.Context, actor ticket.Actor, id string, ver
 			}
 			b.history(t, changes)
 			b.derive(before.t, t, d.catalogOf(doc))
-			if _, err := b.write(ctx, tx, d.lockUntil()); err != nil {
+			if _, err := b.write(ctx, tx, lockUntil); err != nil {
 				return err
 			}
 			out = doc
 			return nil
 		})
 		if err == nil {
-			d.deliver(ctx, b.notices)
+			d.afterCommit(ctx, host, b.notices)
 			return out, b, nil
 		}
 		if !errors.Is(err, ErrConflict) || errors.As(err, new(staleVersion)) {
 			return nil, nil, err
+		}
+		if host != nil {
+			return nil, nil, fmt.Errorf("ticketkit: change ticket %s: lost a race inside the host's transaction, which is not run again (retry the transaction): %w", id, err)
 		}
 		if werr := waitToRetry(ctx, attempt); werr != nil {
 			// Not ErrConflict: no explicit version was stale.

@@ -34,10 +34,16 @@ type DecideParams struct {
 // which notifies the customer as any reply does. A complaint in a
 // terminal status cannot be decided.
 func (d *Desk) DecideComplaint(ctx context.Context, actor ticket.Actor, p DecideParams) (*ticket.Complaint, error) {
+	return d.decideComplaint(ctx, nil, actor, p)
+}
+
+// decideComplaint is DecideComplaint in the host's transaction host, or
+// in the Desk's own when host is nil.
+func (d *Desk) decideComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p DecideParams) (*ticket.Complaint, error) {
 	if err := failed(asValidation(ticket.Validate(p))); err != nil {
 		return nil, err
 	}
-	return d.changeComplaint(ctx, actor, p.ComplaintID, p.Version, func(ctx context.Context, tx storage.Tx, c *ticket.Complaint, b *batch) error {
+	return d.changeComplaint(ctx, host, actor, p.ComplaintID, p.Version, func(ctx context.Context, tx storage.Tx, c *ticket.Complaint, b *batch) error {
 		if s, _ := d.complaints.catalog.Status(c.Status); s.Terminal {
 			return &workflow.TransitionError{From: c.Status, Role: actor.Role, Reason: "a closed complaint cannot be decided", Err: ErrNoTransition}
 		}
@@ -100,6 +106,12 @@ type ComplaintTransitionParams struct {
 // *TransitionError wrapping ErrForbidden, ErrNoTransition, ErrGuard or
 // ErrPosted.
 func (d *Desk) ComplaintTransition(ctx context.Context, actor ticket.Actor, p ComplaintTransitionParams) (*ticket.Complaint, error) {
+	return d.complaintTransition(ctx, nil, actor, p)
+}
+
+// complaintTransition is ComplaintTransition in the host's transaction
+// host, or in the Desk's own when host is nil.
+func (d *Desk) complaintTransition(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintTransitionParams) (*ticket.Complaint, error) {
 	cs, err := d.complaintSetup()
 	if err != nil {
 		return nil, err
@@ -112,7 +124,7 @@ func (d *Desk) ComplaintTransition(ctx context.Context, actor ticket.Actor, p Co
 	if err := failed(v); err != nil {
 		return nil, err
 	}
-	return d.changeComplaint(ctx, actor, p.ComplaintID, p.Version, func(ctx context.Context, _ storage.Tx, c *ticket.Complaint, b *batch) error {
+	return d.changeComplaint(ctx, host, actor, p.ComplaintID, p.Version, func(ctx context.Context, tx storage.Tx, c *ticket.Complaint, b *batch) error {
 		if !p.EndDate.IsZero() {
 			c.Details.EndDate = p.EndDate.UTC()
 		}
@@ -130,7 +142,7 @@ func (d *Desk) ComplaintTransition(ctx context.Context, actor ticket.Actor, p Co
 			}
 		}
 		if c.Details.Posted {
-			return d.carryOutRemedy(ctx, cs, c, actor)
+			return d.carryOutRemedy(ctx, tx, cs, c, actor)
 		}
 		return nil
 	})
@@ -179,28 +191,36 @@ type PostParams struct {
 //
 // # The host's own transaction
 //
-// The handler receives the Desk's context, not its transaction. A host
-// whose ERP rows must commit with the posting runs the Desk on its own
-// transaction: begin a bun.Tx, build bunstore.New(tx, cfg) and a Desk
-// over that store, and have the handler write through the same tx. The
-// Desk's RunInTx then works in a SAVEPOINT of the host's transaction;
-// the host commits (or rolls back) posting and ERP rows together, and
-// the complaint's lock is held until the host's transaction ends.
+// The handler receives the posting's transaction as RemedyRequest.Tx:
+// rows it writes there (with the Bun store, through
+// bunstore.TxDB(req.Tx)) commit with the posting or roll back with it.
+// A host whose own transaction must hold the posting, its ERP rows and
+// the handler's together posts with [Desk.PostComplaintTx] on it: the
+// handler then writes in the host's transaction, the host commits (or
+// rolls back) all of it, and the complaint's lock is held until the
+// host's transaction ends.
 func (d *Desk) PostComplaint(ctx context.Context, actor ticket.Actor, p PostParams) (*ticket.Complaint, error) {
+	return d.postComplaint(ctx, nil, actor, p)
+}
+
+// postComplaint is PostComplaint in the host's transaction host, or in
+// the Desk's own when host is nil.
+func (d *Desk) postComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p PostParams) (*ticket.Complaint, error) {
 	cs, err := d.complaintSetup()
 	if err != nil {
 		return nil, err
 	}
-	return d.ComplaintTransition(ctx, actor, ComplaintTransitionParams{
+	return d.complaintTransition(ctx, host, actor, ComplaintTransitionParams{
 		ComplaintID: p.ComplaintID, To: cs.machine.PostedStatus(), Reason: p.Reason, Version: p.Version,
 	})
 }
 
 // carryOutRemedy hands the decided remedy of the complaint being posted
-// to the host's handler, and keeps the document it returns. The
-// complaint, as it will be stored, is validated before the handler runs,
-// so that nothing the Desk can check fails after the side effect.
-func (d *Desk) carryOutRemedy(ctx context.Context, cs *complaints, c *ticket.Complaint, actor ticket.Actor) error {
+// to the host's handler, with the posting's transaction tx, and keeps the
+// document it returns. The complaint, as it will be stored, is validated
+// before the handler runs, so that nothing the Desk can check fails after
+// the side effect.
+func (d *Desk) carryOutRemedy(ctx context.Context, tx storage.Tx, cs *complaints, c *ticket.Complaint, actor ticket.Actor) error {
 	h := cs.cfg.Remedies
 	if h == nil || c.Details.Decision == nil {
 		return nil
@@ -210,7 +230,7 @@ func (d *Desk) carryOutRemedy(ctx context.Context, cs *complaints, c *ticket.Com
 	}
 	res, err := h.HandleRemedy(ctx, ticket.RemedyRequest{
 		Complaint: c.Clone(), Remedy: c.Details.Decision.Remedy, Actor: actor, At: c.UpdatedAt,
-		IdempotencyKey: postingKey(c),
+		IdempotencyKey: postingKey(c), Tx: tx,
 	})
 	if err != nil {
 		return fmt.Errorf("ticketkit: carry out the remedy of %s: %w", c.Number, err)
@@ -235,11 +255,11 @@ func postingKey(c *ticket.Complaint) string {
 // routeTransition sends a generic Transition of a complaint through
 // ComplaintTransition, so the complaint rules apply; ok is false for
 // plain tickets.
-func (d *Desk) routeTransition(ctx context.Context, actor ticket.Actor, p TransitionParams) (t *ticket.Ticket, ok bool, err error) {
-	if !d.isComplaint(ctx, actor, p.TicketID) {
+func (d *Desk) routeTransition(ctx context.Context, host storage.Tx, actor ticket.Actor, p TransitionParams) (t *ticket.Ticket, ok bool, err error) {
+	if !d.isComplaint(ctx, host, actor, p.TicketID) {
 		return nil, false, nil
 	}
-	c, err := d.ComplaintTransition(ctx, actor, ComplaintTransitionParams{
+	c, err := d.complaintTransition(ctx, host, actor, ComplaintTransitionParams{
 		ComplaintID: p.TicketID, To: p.To, Reason: p.Reason, Version: p.Version,
 	})
 	if err != nil {
@@ -250,8 +270,8 @@ func (d *Desk) routeTransition(ctx context.Context, actor ticket.Actor, p Transi
 
 // refuseComplaint refuses a generic edit of a complaint, which would
 // skip the complaint rules and catalog.
-func (d *Desk) refuseComplaint(ctx context.Context, actor ticket.Actor, id string) error {
-	if !d.isComplaint(ctx, actor, id) {
+func (d *Desk) refuseComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, id string) error {
+	if !d.isComplaint(ctx, host, actor, id) {
 		return nil
 	}
 	return fmt.Errorf("ticketkit: ticket %s: edit it with Desk.UpdateComplaint or Desk.PlanComplaint: %w", id, ErrComplaint)

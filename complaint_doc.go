@@ -136,8 +136,9 @@ type complaintMutation func(ctx context.Context, tx storage.Tx, c *ticket.Compla
 
 // changeComplaint is the path of every complaint method: changeDoc on a
 // complaint (a plain ticket gives ErrNotFound, a posted complaint
-// ErrPosted), with the complaint validated after mutate.
-func (d *Desk) changeComplaint(ctx context.Context, actor ticket.Actor, id string, version int64, mutate complaintMutation) (*ticket.Complaint, error) {
+// ErrPosted), with the complaint validated after mutate, in the host's
+// transaction host or in the Desk's own when host is nil.
+func (d *Desk) changeComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, id string, version int64, mutate complaintMutation) (*ticket.Complaint, error) {
 	cs, err := d.complaintSetup()
 	if err != nil {
 		return nil, err
@@ -145,7 +146,7 @@ func (d *Desk) changeComplaint(ctx context.Context, actor ticket.Actor, id strin
 	if err := requireStaff(actor, "change complaints"); err != nil {
 		return nil, err
 	}
-	doc, _, err := d.changeDoc(ctx, actor, id, version, func(ctx context.Context, tx storage.Tx, doc *document, b *batch) error {
+	doc, _, err := d.changeDoc(ctx, host, actor, id, version, func(ctx context.Context, tx storage.Tx, doc *document, b *batch) error {
 		if doc.c == nil {
 			return fmt.Errorf("ticketkit: ticket %s is not a complaint: %w", doc.t.Number, ErrNotFound)
 		}
@@ -163,12 +164,13 @@ func (d *Desk) changeComplaint(ctx context.Context, actor ticket.Actor, id strin
 // isComplaint reports whether the actor's ticket id is a complaint, for
 // the generic methods that route or refuse complaints up front. A ticket
 // never becomes or stops being a complaint, so the answer holds for the
-// change that follows.
-func (d *Desk) isComplaint(ctx context.Context, actor ticket.Actor, id string) bool {
+// change that follows. It reads through the host's transaction host when
+// the change runs in one (see Desk.reader).
+func (d *Desk) isComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, id string) bool {
 	if d.complaints == nil || id == "" || actor.TenantID == "" {
 		return false
 	}
-	cs, err := complaintTx(d.store)
+	cs, err := complaintTx(d.reader(host))
 	if err != nil {
 		return false
 	}

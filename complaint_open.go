@@ -59,6 +59,12 @@ type ComplaintParams struct {
 // ticket, its complaint section, the first history line and the "opened"
 // notification in one transaction. Only staff may open complaints.
 func (d *Desk) OpenComplaint(ctx context.Context, actor ticket.Actor, p ComplaintParams) (*ticket.Complaint, error) {
+	return d.openComplaint(ctx, nil, actor, p)
+}
+
+// openComplaint is OpenComplaint in the host's transaction host, or in
+// the Desk's own when host is nil.
+func (d *Desk) openComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintParams) (*ticket.Complaint, error) {
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
@@ -76,7 +82,7 @@ func (d *Desk) OpenComplaint(ctx context.Context, actor ticket.Actor, p Complain
 		return nil, err
 	}
 	b := &batch{actor: actor}
-	err = d.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err = d.inTx(ctx, host, func(ctx context.Context, tx storage.Tx, lockUntil time.Time) error {
 		b.events, b.notices = nil, nil
 		if err := d.createComplaint(ctx, tx, cs, c, b); err != nil {
 			return err
@@ -88,13 +94,13 @@ func (d *Desk) OpenComplaint(ctx context.Context, actor ticket.Actor, p Complain
 		if err := cs.ComplaintCreate(ctx, c); err != nil {
 			return fmt.Errorf("ticketkit: create complaint: %w", err)
 		}
-		_, err = b.write(ctx, tx, d.lockUntil())
+		_, err = b.write(ctx, tx, lockUntil)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	d.deliver(ctx, b.notices)
+	d.afterCommit(ctx, host, b.notices)
 	return c, nil
 }
 

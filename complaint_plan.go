@@ -44,10 +44,16 @@ type ComplaintUpdateParams struct {
 // caller tells a no-op by comparing the returned Version with the one it
 // read (or sent as p.Version). A posted complaint gives ErrPosted.
 func (d *Desk) UpdateComplaint(ctx context.Context, actor ticket.Actor, p ComplaintUpdateParams) (*ticket.Complaint, error) {
+	return d.updateComplaint(ctx, nil, actor, p)
+}
+
+// updateComplaint is UpdateComplaint in the host's transaction host, or in the Desk's own
+// when host is nil.
+func (d *Desk) updateComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintUpdateParams) (*ticket.Complaint, error) {
 	if err := failed(asValidation(ticket.Validate(p))); err != nil {
 		return nil, err
 	}
-	return d.changeComplaint(ctx, actor, p.ComplaintID, p.Version, func(ctx context.Context, _ storage.Tx, c *ticket.Complaint, _ *batch) error {
+	return d.changeComplaint(ctx, host, actor, p.ComplaintID, p.Version, func(ctx context.Context, _ storage.Tx, c *ticket.Complaint, _ *batch) error {
 		setIf(&c.Subject, p.Subject, strings.TrimSpace)
 		setIf(&c.Description, p.Description, nil)
 		setIf(&c.Priority, p.Priority, nil)
@@ -115,10 +121,16 @@ type PlanParams struct {
 // existing ones (owner, due date, done, result). An unknown action ID is
 // a validation error naming "change[i].id".
 func (d *Desk) PlanComplaint(ctx context.Context, actor ticket.Actor, p PlanParams) (*ticket.Complaint, error) {
+	return d.planComplaint(ctx, nil, actor, p)
+}
+
+// planComplaint is PlanComplaint in the host's transaction host, or in the Desk's own
+// when host is nil.
+func (d *Desk) planComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p PlanParams) (*ticket.Complaint, error) {
 	if err := failed(asValidation(ticket.Validate(p))); err != nil {
 		return nil, err
 	}
-	return d.changeComplaint(ctx, actor, p.ComplaintID, p.Version, func(_ context.Context, _ storage.Tx, c *ticket.Complaint, _ *batch) error {
+	return d.changeComplaint(ctx, host, actor, p.ComplaintID, p.Version, func(_ context.Context, _ storage.Tx, c *ticket.Complaint, _ *batch) error {
 		for _, a := range p.Add {
 			c.Actions = append(c.Actions, ticket.Action{ID: newID(), Title: strings.TrimSpace(a.Title), Owner: a.Owner, DueAt: a.DueAt.UTC()})
 		}
@@ -156,10 +168,16 @@ type CommentParams struct {
 // are internal remarks on the document; the conversation with the
 // customer stays in the ticket's messages.
 func (d *Desk) CommentComplaint(ctx context.Context, actor ticket.Actor, p CommentParams) (*ticket.Complaint, error) {
+	return d.commentComplaint(ctx, nil, actor, p)
+}
+
+// commentComplaint is CommentComplaint in the host's transaction host, or in the Desk's own
+// when host is nil.
+func (d *Desk) commentComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p CommentParams) (*ticket.Complaint, error) {
 	if err := failed(asValidation(ticket.Validate(p))); err != nil {
 		return nil, err
 	}
-	return d.changeComplaint(ctx, actor, p.ComplaintID, 0, func(_ context.Context, _ storage.Tx, c *ticket.Complaint, _ *batch) error {
+	return d.changeComplaint(ctx, host, actor, p.ComplaintID, 0, func(_ context.Context, _ storage.Tx, c *ticket.Complaint, _ *batch) error {
 		c.Details.Comments = append(c.Details.Comments, ticket.Comment{Author: actor.ID, At: c.UpdatedAt, Text: p.Text})
 		return nil
 	})
@@ -177,10 +195,16 @@ type ReviewParams struct {
 // supervisor_review rule (workflow.ComplaintRules.SupervisorReview)
 // waits for before a complaint is closed.
 func (d *Desk) ReviewComplaint(ctx context.Context, actor ticket.Actor, p ReviewParams) (*ticket.Complaint, error) {
+	return d.reviewComplaint(ctx, nil, actor, p)
+}
+
+// reviewComplaint is ReviewComplaint in the host's transaction host, or in the Desk's own
+// when host is nil.
+func (d *Desk) reviewComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p ReviewParams) (*ticket.Complaint, error) {
 	if err := failed(asValidation(ticket.Validate(p))); err != nil {
 		return nil, err
 	}
-	return d.changeComplaint(ctx, actor, p.ComplaintID, 0, func(_ context.Context, _ storage.Tx, c *ticket.Complaint, _ *batch) error {
+	return d.changeComplaint(ctx, host, actor, p.ComplaintID, 0, func(_ context.Context, _ storage.Tx, c *ticket.Complaint, _ *batch) error {
 		c.Details.Reviews = append(c.Details.Reviews, ticket.Review{
 			By: actor.ID, Role: actor.Role, At: c.UpdatedAt, Outcome: p.Outcome, Notes: p.Notes,
 		})
@@ -203,6 +227,12 @@ type ReviewResultParams struct {
 // reads. Review results are internal to the help desk; only staff
 // record them.
 func (d *Desk) RecordReviewResult(ctx context.Context, actor ticket.Actor, p ReviewResultParams) (*ticket.Complaint, error) {
+	return d.recordReviewResult(ctx, nil, actor, p)
+}
+
+// recordReviewResult is RecordReviewResult in the host's transaction
+// host, or in the Desk's own when host is nil.
+func (d *Desk) recordReviewResult(ctx context.Context, host storage.Tx, actor ticket.Actor, p ReviewResultParams) (*ticket.Complaint, error) {
 	v := asValidation(ticket.Validate(p))
 	if strings.TrimSpace(p.Text) == "" && len(p.Findings) == 0 {
 		v.Add("text", "required", "is required without findings")
@@ -210,7 +240,7 @@ func (d *Desk) RecordReviewResult(ctx context.Context, actor ticket.Actor, p Rev
 	if err := failed(v); err != nil {
 		return nil, err
 	}
-	return d.changeComplaint(ctx, actor, p.ComplaintID, 0, func(_ context.Context, _ storage.Tx, c *ticket.Complaint, _ *batch) error {
+	return d.changeComplaint(ctx, host, actor, p.ComplaintID, 0, func(_ context.Context, _ storage.Tx, c *ticket.Complaint, _ *batch) error {
 		findings := make([]string, 0, len(p.Findings))
 		for _, f := range p.Findings {
 			findings = append(findings, strings.TrimSpace(f))

@@ -60,6 +60,15 @@
 // run again on the fresh ticket when another write wins, after a short
 // wait with jitter, until it succeeds or its context ends.
 //
+// Each use case that changes data has a ...Tx variant ([Desk.OpenTx],
+// [Desk.TransitionTx], [Desk.PostComplaintTx], ...) that runs it in a
+// transaction the host began, so that the change commits or rolls back
+// with the host's own rows (River's InsertTx): the host passes a
+// storage.Tx of its transaction, such as bunstore.Store.WithTx of its
+// bun.Tx. Such a variant delivers nothing inline and does not run a lost
+// race again: it fails with [ErrConflict], and the host retries its
+// transaction. See [Desk.OpenTx].
+//
 // # Access
 //
 // Every call is scoped to the actor's tenant. Customers see only their own
@@ -132,9 +141,10 @@
 // host can list and retry. With Config.Notifier set, the Desk also
 // delivers each change's notifications right after the commit, one
 // attempt within Config.InlineTimeout, and leaves failures, timeouts and
-// panics to the Dispatcher; the use case succeeds all the same. Over a
-// store inside the host's own transaction (bunstore.New over a bun.Tx)
-// the Desk delivers nothing itself: the Dispatcher delivers once the
-// host commits. A notifier that panics costs the Dispatcher one dead
+// panics to the Dispatcher; the use case succeeds all the same. In the
+// host's own transaction (a ...Tx method, or a Desk over a store
+// bunstore.New built over a bun.Tx) the Desk delivers nothing itself:
+// the Dispatcher delivers once the host commits, and a host rollback
+// announces nothing. A notifier that panics costs the Dispatcher one dead
 // letter, never its loop.
 package ticketkit

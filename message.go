@@ -43,9 +43,10 @@ type MessageParams struct {
 // actor is staff, a system entry for the system actor. Under the reopen
 // policy (Config.ReopenWithin) a customer's message may reopen a
 // resolved or closed ticket, or be posted on a follow-up ticket: the
-// returned message's TicketID tells which.
+// returned message's TicketID tells which. [Desk.ReplyTx] adds it in the
+// host's transaction.
 func (d *Desk) Reply(ctx context.Context, actor ticket.Actor, p MessageParams) (*ticket.Message, error) {
-	return d.addMessage(ctx, actor, replyKind(actor), p)
+	return d.addMessage(ctx, nil, actor, replyKind(actor), p)
 }
 
 // checkFileCount adds to v when a message would carry more files than
@@ -77,15 +78,24 @@ func replyKind(actor ticket.Actor) ticket.MessageKind {
 }
 
 // AddNote adds an internal note to a ticket's thread. Customers never see
-// notes; only staff may write them.
+// notes; only staff may write them. [Desk.AddNoteTx] adds it in the
+// host's transaction.
 func (d *Desk) AddNote(ctx context.Context, actor ticket.Actor, p MessageParams) (*ticket.Message, error) {
+	return d.addNote(ctx, nil, actor, p)
+}
+
+// addNote is AddNote in the host's transaction host, or in the Desk's own
+// when host is nil.
+func (d *Desk) addNote(ctx context.Context, host storage.Tx, actor ticket.Actor, p MessageParams) (*ticket.Message, error) {
 	if err := requireStaff(actor, "write internal notes"); err != nil {
 		return nil, err
 	}
-	return d.addMessage(ctx, actor, ticket.MessageNote, p)
+	return d.addMessage(ctx, host, actor, ticket.MessageNote, p)
 }
 
-func (d *Desk) addMessage(ctx context.Context, actor ticket.Actor, kind ticket.MessageKind, p MessageParams) (*ticket.Message, error) {
+// addMessage adds a message of the given kind in the host's transaction
+// host, or in the Desk's own when host is nil.
+func (d *Desk) addMessage(ctx context.Context, host storage.Tx, actor ticket.Actor, kind ticket.MessageKind, p MessageParams) (*ticket.Message, error) {
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
@@ -105,7 +115,7 @@ func (d *Desk) addMessage(ctx context.Context, actor ticket.Actor, kind ticket.M
 		return nil, err
 	}
 	var msg *ticket.Message
-	_, _, err = d.change(ctx, actor, p.TicketID, 0, func(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batch) error {
+	_, _, err = d.change(ctx, host, actor, p.TicketID, 0, func(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batch) error {
 		on := t
 		if kind == ticket.MessageCustomer {
 			var err error

@@ -87,8 +87,15 @@ type OpenParams struct {
 // Open opens a ticket: it validates p, draws the ticket's number, and
 // stores the ticket, its first history line and the "opened"
 // notification in one transaction. The ticket gets the catalog's initial
-// status; its category's checklist actions are added.
+// status; its category's checklist actions are added. [Desk.OpenTx] opens
+// it in the host's transaction.
 func (d *Desk) Open(ctx context.Context, actor ticket.Actor, p OpenParams) (*ticket.Ticket, error) {
+	return d.open(ctx, nil, actor, p)
+}
+
+// open is Open in the host's transaction host, or in one of its own when
+// host is nil (see inTx).
+func (d *Desk) open(ctx context.Context, host storage.Tx, actor ticket.Actor, p OpenParams) (*ticket.Ticket, error) {
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
@@ -102,7 +109,7 @@ func (d *Desk) Open(ctx context.Context, actor ticket.Actor, p OpenParams) (*tic
 		return nil, err
 	}
 	b := &batch{actor: actor}
-	err = d.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+	err = d.inTx(ctx, host, func(ctx context.Context, tx storage.Tx, lockUntil time.Time) error {
 		b.events, b.notices = nil, nil
 		if err := d.create(ctx, tx, t, b, first); err != nil {
 			return err
@@ -110,7 +117,7 @@ func (d *Desk) Open(ctx context.Context, actor ticket.Actor, p OpenParams) (*tic
 		if err := completeInbound(ctx, tx, t.TenantID, t.ID, p.Inbound); err != nil {
 			return err
 		}
-		_, err = b.write(ctx, tx, d.lockUntil())
+		_, err := b.write(ctx, tx, lockUntil)
 		return err
 	})
 	if err != nil {
@@ -119,7 +126,7 @@ func (d *Desk) Open(ctx context.Context, actor ticket.Actor, p OpenParams) (*tic
 		}
 		return nil, err
 	}
-	d.deliver(ctx, b.notices)
+	d.afterCommit(ctx, host, b.notices)
 	return d.view(actor, t), nil
 }
 

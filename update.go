@@ -34,9 +34,16 @@ type TransitionParams struct {
 // Transition moves a ticket to another status if the workflow allows the
 // actor to, applies the transition's effects, and records the change.
 // A refusal is a *TransitionError wrapping ErrForbidden, ErrNoTransition,
-// ErrGuard or ErrReopenWindow.
+// ErrGuard or ErrReopenWindow. [Desk.TransitionTx] runs it in the host's
+// transaction.
 func (d *Desk) Transition(ctx context.Context, actor ticket.Actor, p TransitionParams) (*ticket.Ticket, error) {
-	if t, ok, err := d.routeTransition(ctx, actor, p); ok { // complaints follow the complaint workflow
+	return d.transition(ctx, nil, actor, p)
+}
+
+// transition is Transition in the host's transaction host, or in the
+// Desk's own when host is nil.
+func (d *Desk) transition(ctx context.Context, host storage.Tx, actor ticket.Actor, p TransitionParams) (*ticket.Ticket, error) {
+	if t, ok, err := d.routeTransition(ctx, host, actor, p); ok { // complaints follow the complaint workflow
 		return t, err
 	}
 	v := asValidation(ticket.Validate(p))
@@ -47,7 +54,7 @@ func (d *Desk) Transition(ctx context.Context, actor ticket.Actor, p TransitionP
 	if err := failed(v); err != nil {
 		return nil, err
 	}
-	t, _, err := d.change(ctx, actor, p.TicketID, p.Version, func(ctx context.Context, _ storage.Tx, t *ticket.Ticket, b *batch) error {
+	t, _, err := d.change(ctx, host, actor, p.TicketID, p.Version, func(ctx context.Context, _ storage.Tx, t *ticket.Ticket, b *batch) error {
 		dec, err := d.workflow.Decide(ctx, workflow.Request{Ticket: t, Actor: actor, To: p.To, Reason: p.Reason, Now: t.UpdatedAt})
 		if err != nil {
 			return err
@@ -81,8 +88,14 @@ type AssignParams struct {
 }
 
 // Assign routes a ticket to a department and/or assignee. Only staff may
-// assign.
+// assign. [Desk.AssignTx] runs it in the host's transaction.
 func (d *Desk) Assign(ctx context.Context, actor ticket.Actor, p AssignParams) (*ticket.Ticket, error) {
+	return d.assign(ctx, nil, actor, p)
+}
+
+// assign is Assign in the host's transaction host, or in the Desk's own
+// when host is nil.
+func (d *Desk) assign(ctx context.Context, host storage.Tx, actor ticket.Actor, p AssignParams) (*ticket.Ticket, error) {
 	if err := requireStaff(actor, "assign tickets"); err != nil {
 		return nil, err
 	}
@@ -93,7 +106,7 @@ func (d *Desk) Assign(ctx context.Context, actor ticket.Actor, p AssignParams) (
 	if err := failed(v); err != nil {
 		return nil, err
 	}
-	t, _, err := d.change(ctx, actor, p.TicketID, p.Version, func(_ context.Context, _ storage.Tx, t *ticket.Ticket, _ *batch) error {
+	t, _, err := d.change(ctx, host, actor, p.TicketID, p.Version, func(_ context.Context, _ storage.Tx, t *ticket.Ticket, _ *batch) error {
 		if p.Department != nil {
 			t.Department = *p.Department
 		}
@@ -132,12 +145,18 @@ type UpdateParams struct {
 
 // Update changes a ticket's fields and records one history line per
 // changed field. Only staff may update; a new category adds its
-// checklist actions.
+// checklist actions. [Desk.UpdateTx] runs it in the host's transaction.
 func (d *Desk) Update(ctx context.Context, actor ticket.Actor, p UpdateParams) (*ticket.Ticket, error) {
+	return d.update(ctx, nil, actor, p)
+}
+
+// update is Update in the host's transaction host, or in the Desk's own
+// when host is nil.
+func (d *Desk) update(ctx context.Context, host storage.Tx, actor ticket.Actor, p UpdateParams) (*ticket.Ticket, error) {
 	if err := requireStaff(actor, "edit tickets"); err != nil {
 		return nil, err
 	}
-	if err := d.refuseComplaint(ctx, actor, p.TicketID); err != nil {
+	if err := d.refuseComplaint(ctx, host, actor, p.TicketID); err != nil {
 		return nil, err
 	}
 	v := asValidation(ticket.Validate(p))
@@ -162,7 +181,7 @@ func (d *Desk) Update(ctx context.Context, actor ticket.Actor, p UpdateParams) (
 	if err := failed(v); err != nil {
 		return nil, err
 	}
-	t, _, err := d.change(ctx, actor, p.TicketID, p.Version, func(_ context.Context, _ storage.Tx, t *ticket.Ticket, _ *batch) error {
+	t, _, err := d.change(ctx, host, actor, p.TicketID, p.Version, func(_ context.Context, _ storage.Tx, t *ticket.Ticket, _ *batch) error {
 		setIf(&t.Subject, p.Subject, strings.TrimSpace)
 		setIf(&t.Description, p.Description, nil)
 		setIf(&t.Priority, p.Priority, nil)

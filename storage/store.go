@@ -29,6 +29,12 @@ type Store interface {
 	// RunInTx runs fn in a transaction. The transaction commits when fn
 	// returns nil and rolls back when fn returns an error or panics; the
 	// error is returned as is.
+	//
+	// fn may hand tx to the ...Tx methods of ticketkit.Desk, to run use
+	// cases in its transaction. An adapter whose database the host also
+	// uses directly can bind itself to a transaction the host began
+	// (bunstore.Store.WithTx); a handle that is a Store too nests
+	// RunInTx in that transaction (a savepoint) and commits nothing.
 	RunInTx(ctx context.Context, fn func(ctx context.Context, tx Tx) error) error
 }
 

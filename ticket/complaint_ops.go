@@ -208,6 +208,14 @@ type RemedyRequest struct {
 	// after it returned — finds the document issued the first time
 	// instead of issuing a second one.
 	IdempotencyKey string
+	// Tx is the store transaction the posting runs in, a storage.Tx of
+	// the desk's store (typed any because package ticket imports no
+	// storage package): the Desk's own, or the host's when it posts
+	// with a ...Tx method. A handler writes the host's own rows, such
+	// as its credit note, in it so that they commit or roll back with
+	// the posting; with the Bun store, bunstore.TxDB(req.Tx) returns
+	// the transaction's bun.IDB. Use it only during the call.
+	Tx any
 }
 
 // RemedyResult is what a [RemedyHandler] did.

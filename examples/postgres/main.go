@@ -1,6 +1,10 @@
 // Command postgres runs ticketkit on PostgreSQL inside the host's own
 // transaction: an order-return row of the host and the ticket about it
-// commit together, or not at all.
+// commit together, or not at all. One Desk serves every transaction: the
+// host hands its bun.Tx to Desk.OpenTx as store.WithTx(tx). Nothing is
+// announced from inside the host's transaction; a Dispatcher delivers
+// the committed ticket's notification afterwards, and the rolled-back
+// one's never.
 //
 //	go run ./examples/postgres -dsn 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable'
 //
@@ -20,6 +24,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
 	"github.com/ticketkit/ticketkit/storage/bunstore/bunopen"
 	"github.com/ticketkit/ticketkit/ticket"
@@ -53,7 +58,8 @@ type returnRow struct {
 var errCustomerChangedMind = errors.New("customer changed their mind")
 
 // run migrates ticketkit's tables, then records two returns, each with a
-// ticket, in the host's transactions: one commits, one rolls back.
+// ticket, in the host's transactions: one commits, one rolls back. A
+// Dispatcher then announces what was committed.
 func run(ctx context.Context, w io.Writer, db *bun.DB) error {
 	store, err := bunstore.New(db, bunstore.Config{TablePrefix: "helpdesk_"})
 	if err != nil {
@@ -66,20 +72,23 @@ func run(ctx context.Context, w io.Writer, db *bun.DB) error {
 		return err
 	}
 	clerk := ticketkit.Actor{ID: "clerk-3", Role: ticket.RoleAgent, TenantID: "shop"}
+	// The notifier announces, here by printing, what a Dispatcher
+	// delivers. Given to the Desk as well, it would deliver the changes of
+	// the Desk's own transactions inline; a ...Tx method never does.
+	announce := notify.NotifierFunc(func(_ context.Context, e notify.Event) error {
+		fmt.Fprintf(w, "announced: %s %s\n", e.Kind, e.Ticket.Number)
+		return nil
+	})
+	desk, err := ticketkit.New(ticketkit.Config{Store: store, Notifier: announce})
+	if err != nil {
+		return err
+	}
 
 	record := func(orderID string, fail error) (string, error) {
 		var number string
 		err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			// The Desk writes through the host's transaction.
-			txStore, err := bunstore.New(tx, bunstore.Config{TablePrefix: "helpdesk_"})
-			if err != nil {
-				return err
-			}
-			desk, err := ticketkit.New(ticketkit.Config{Store: txStore})
-			if err != nil {
-				return err
-			}
-			t, err := desk.Open(ctx, clerk, ticketkit.OpenParams{
+			t, err := desk.OpenTx(ctx, store.WithTx(tx), clerk, ticketkit.OpenParams{
 				Subject:    "Return of order " + orderID,
 				Category:   ticket.CategoryComplaint,
 				References: []ticket.Reference{{Kind: ticket.RefOrder, ID: orderID}},
@@ -107,10 +116,21 @@ func run(ctx context.Context, w io.Writer, db *bun.DB) error {
 	}
 	fmt.Fprintf(w, "rolled back: return of SO-1002 (ticket %s was never stored)\n", n2)
 
-	desk, err := ticketkit.New(ticketkit.Config{Store: store})
+	// The notifications waited in the outbox for the host's commit; the
+	// host runs a Dispatcher (Dispatcher.Run in the background, RunOnce
+	// here) to deliver them.
+	dispatcher, err := ticketkit.NewDispatcher(ticketkit.DispatcherConfig{Store: store, Notifier: announce})
 	if err != nil {
 		return err
 	}
+	for range 2 { // the second round finds nothing left to deliver
+		sent, err := dispatcher.RunOnce(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "dispatched: %d notification(s)\n", sent.Delivered)
+	}
+
 	res, err := desk.Search(ctx, clerk, ticketkit.SearchParams{Text: "Return of order"})
 	if err != nil {
 		return err

@@ -106,46 +106,63 @@
 //     transaction would cost a round trip each; Bun offers no way to
 //     send the check with a statement the store runs anyway.)
 //   - A store made by New over a host's bun.Tx checks that transaction's
-//     session, once, at its first statement.
+//     session, once, at its first statement. A handle from
+//     [Store.WithTx] shares its store's check, as RunInTx's
+//     transactions do: once the store's check succeeded, the host's
+//     transactions are not checked again.
 //
 // SQLite has no such setting, and nothing is checked.
 //
 // # Host transactions
 //
-// [New] takes a bun.IDB: a *bun.DB, a bun.Conn, or a bun.Tx the host has
-// begun. A store over the host's bun.Tx runs every method in that
-// transaction, so the host commits ticket changes together with its own
-// rows, or rolls both back:
+// A host that commits ticket changes together with its own rows, or
+// rolls both back, runs the Desk's use cases in its own bun.Tx with their
+// ...Tx variants (ticketkit.Desk.OpenTx and its siblings, as River's
+// InsertTx), on one Desk and one store built over the *bun.DB.
+// [Store.WithTx] binds the store to the host's transaction:
 //
 //	err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 //		if _, err := tx.NewInsert().Model(&order).Exec(ctx); err != nil {
 //			return err
 //		}
-//		st, err := bunstore.New(tx, bunstore.Config{})
-//		if err != nil {
-//			return err
-//		}
-//		return st.TicketCreate(ctx, t)
+//		_, err := desk.OpenTx(ctx, store.WithTx(tx), clerk, params)
+//		return err
 //	})
 //
-// [Store.RunInTx] on such a store nests: it sets a SAVEPOINT, releases it
-// when fn succeeds and rolls back to it when fn fails, so the host's
-// transaction stays usable and decides the outcome. (bun.Tx.RunInTx
-// also uses a savepoint, but in Bun v1.3.0 it hands fn the context the
-// host's transaction began with; the store manages its savepoint itself
-// so that fn gets the caller's context.) On PostgreSQL a failing
-// statement outside RunInTx aborts the host's whole transaction, as any
-// failing statement does.
+// The handle WithTx returns shares the store's table prefix and session
+// check and runs every method in tx. Its [Store.RunInTx] nests: it sets a
+// SAVEPOINT, releases it when fn succeeds and rolls back to it when fn
+// fails, so the host's transaction stays usable and decides the outcome;
+// a Desk use case runs in such a savepoint, and one that fails leaves
+// the host's transaction as it was. (bun.Tx.RunInTx also uses a
+// savepoint, but in Bun v1.3.0 it hands fn the context the host's
+// transaction began with; the store manages its savepoint itself so
+// that fn gets the caller's context.) On PostgreSQL a failing statement
+// outside RunInTx aborts the host's whole transaction, as any failing
+// statement does. A ...Tx use case that loses a version race fails with
+// ticketkit.ErrConflict rather than run again inside the host's
+// transaction: retry the transaction.
 //
-// Nothing is announced from inside the host's transaction: such a store
-// reports [Store.InHostTx] (storage.HostTxStore), so a ticketkit.Desk
-// over it delivers no notification inline, even with Config.Notifier
-// set. The notifications wait in the outbox, unclaimed, and a
-// ticketkit.Dispatcher over a store on the *bun.DB delivers them once
-// the host commits; a host rollback leaves none. A store over a bun.IDB
-// of the host's own (a wrapper for tracing) counts as inside the host's
-// transaction too, since it cannot tell: hand a *bun.DB (with query
-// hooks for tracing) or a bun.Conn to keep inline delivery.
+// Nothing is announced from inside the host's transaction: a ...Tx
+// method delivers no notification inline, even with Config.Notifier set,
+// and writes the outbox entries unclaimed. A ticketkit.Dispatcher over
+// the store delivers them once the host commits; a host rollback leaves
+// none.
+//
+// Host code that is handed a storage.Tx (a complaint's remedy handler
+// gets the posting's as ticket.RemedyRequest.Tx) writes its own rows in
+// that transaction through [TxDB], which returns the transaction's
+// bun.IDB.
+//
+// [New] also takes the host's bun.Tx directly, for a store, and a Desk,
+// that live only as long as that transaction; such a store reports
+// [Store.InHostTx] (storage.HostTxStore), so a Desk over it delivers
+// nothing inline either, and a Dispatcher or an escalation worker refuse
+// it. A store over a bun.IDB of the host's own (a wrapper for tracing)
+// counts as inside the host's transaction too, since it cannot tell:
+// hand a *bun.DB (with query hooks for tracing) or a bun.Conn to keep
+// inline delivery. WithTx spares the host building a store and a Desk
+// for every transaction.
 //
 // [Store.Migrate] needs a *bun.DB; over a bun.Tx or bun.Conn, run
 // [Migrations] with the host's migrator.

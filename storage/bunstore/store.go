@@ -117,7 +117,9 @@ func newTables(prefix string) tables {
 // New returns a store over db, which may be a *bun.DB, a bun.Conn or a
 // host's bun.Tx (by value or pointer). Over a bun.Tx every method runs
 // inside the host's transaction and commits or rolls back with it; see
-// the package documentation. The dialect must be PostgreSQL or SQLite.
+// the package documentation. A host that runs the Desk in its own
+// transactions builds one store over its *bun.DB and hands each
+// transaction to the Desk's ...Tx methods with [Store.WithTx]. The dialect must be PostgreSQL or SQLite.
 // New does not touch the database: call [Store.Migrate] or fold
 // [Migrations] into the host's migrator to create the tables.
 func New(db bun.IDB, cfg Config) (*Store, error) {
