@@ -2,7 +2,7 @@ package storage
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"time"
 
 	"github.com/ticketkit/ticketkit/ticket"
@@ -10,9 +10,10 @@ import (
 
 // ErrComplaintsUnsupported is wrapped by errors of code that needs a
 // [ComplaintStore] and was given a store or [Tx] that does not implement
-// it. A decorator of a store (tracing, metrics) must forward the
-// capability on the Tx its RunInTx hands out as well.
-var ErrComplaintsUnsupported = errors.New("storage: store does not keep complaints (storage.ComplaintStore)")
+// it. It wraps [ErrUnsupported]. A decorator of a store (tracing,
+// metrics) must forward the capability on the Tx its RunInTx hands out
+// as well.
+var ErrComplaintsUnsupported = fmt.Errorf("%w: complaints (storage.ComplaintStore)", ErrUnsupported)
 
 // ComplaintStore is implemented by a [Tx] that keeps complaint documents:
 // a ticket row plus its complaint section ([ticket.ComplaintDetails]),

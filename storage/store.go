@@ -13,6 +13,31 @@
 // UTC. Values passed in and returned are the caller's: a store copies
 // what it keeps, so that changing a returned ticket never changes the
 // stored one.
+//
+// # Optional capabilities
+//
+// The [Store] contract stays small; a store offers more through optional
+// interfaces, each implemented by the Store and by the [Tx] its RunInTx
+// hands out: [ComplaintStore] and [ComplaintLocker] (complaint
+// documents), [InboundStore] (mail intake), [AttachmentRefChecker] (blob
+// reconciliation), [TicketSLAUpdater] and [TicketBatchUpdater] (faster
+// escalation sweeps) and [HostTxStore] (running in the host's
+// transaction).
+//
+// Callers find them with a checked type assertion, never one that can
+// panic. Code that cannot work without a capability returns an error
+// wrapping [ErrUnsupported] (for complaints, [ErrComplaintsUnsupported]);
+// code for which a capability is only faster falls back to the [Tx]
+// methods.
+//
+// A decorator of a store (tracing, metrics, retries) must forward every
+// optional interface its inner store implements, on the Store and on the
+// Tx its RunInTx hands out: a decorator that embeds only Store or Tx
+// hides them, and the Desk then refuses complaints and mail intake, or
+// sweeps more slowly. There is deliberately no Unwrap: a call through an
+// unwrapped store would bypass the decorator, untraced. The conformance
+// suite (storagetest.Run with its Features) fails a store whose
+// declared capabilities are missing on either.
 package storage
 
 import (

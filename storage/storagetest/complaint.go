@@ -3,6 +3,7 @@ package storagetest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -14,26 +15,11 @@ import (
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
-// RunComplaint runs the conformance suite of the optional
-// [storage.ComplaintStore] against the stores newStore returns, which
-// must implement it (the test fails otherwise). Its subtests run in
-// parallel, each on a fresh store, as [Run]'s do. A store whose
-// transactions implement the optional [storage.ComplaintLocker] is
-// checked to hold a second locker off until the first commits; one that
-// does not is reported in the test log.
-func RunComplaint(t *testing.T, newStore func(t *testing.T) storage.Store) {
-	t.Helper()
-	s := suite{newStore: newStore}
-	t.Run("Complaint", s.complaint)
-}
-
 // complaintStore returns a fresh store as a ComplaintStore.
 func (s suite) complaintStore(t *testing.T) (storage.Store, storage.ComplaintStore) {
 	t.Helper()
 	st := s.store(t)
-	cs, ok := st.(storage.ComplaintStore)
-	require.True(t, ok, "%T does not implement storage.ComplaintStore", st)
-	return st, cs
+	return st, as[storage.ComplaintStore](t, st)
 }
 
 // newComplaint returns a complaint of tenant with every section field
@@ -84,7 +70,7 @@ func mustCreateComplaint(t *testing.T, st storage.Store, cs ...*ticket.Complaint
 			if err := tx.TicketCreate(ctx, &c.Ticket); err != nil {
 				return err
 			}
-			if err := tx.(storage.ComplaintStore).ComplaintCreate(ctx, c); err != nil {
+			if err := as[storage.ComplaintStore](t, tx).ComplaintCreate(ctx, c); err != nil {
 				return err
 			}
 		}
@@ -110,6 +96,8 @@ func requireComplaint(t *testing.T, want, got *ticket.Complaint) {
 	requireUTC(t, "end_date", got.Details.EndDate)
 }
 
+// complaint checks the optional ComplaintStore, and ComplaintLocker when
+// it is declared.
 func (s suite) complaint(t *testing.T) {
 	ctx := context.Background()
 	get := func(t *testing.T, cs storage.ComplaintStore, tenant, id string) (*ticket.Complaint, error) {
@@ -218,7 +206,7 @@ func (s suite) complaint(t *testing.T) {
 		err := st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 			u := c.Clone()
 			u.Details.Posted, u.Details.PostedAt = true, at(time.Hour)
-			if err := tx.(storage.ComplaintStore).ComplaintUpdate(ctx, u); err != nil {
+			if err := as[storage.ComplaintStore](t, tx).ComplaintUpdate(ctx, u); err != nil {
 				return err
 			}
 			return boom
@@ -232,37 +220,41 @@ func (s suite) complaint(t *testing.T) {
 
 	t.Run("LockWaitsForTheHolderAndReadsWhatItCommitted", func(t *testing.T) {
 		t.Parallel()
+		if !s.declared.ComplaintLocker {
+			t.Log("not run: Features does not declare storage.ComplaintLocker (the store's transactions must run complaint writers one at a time)")
+			return
+		}
 		st, cs := s.complaintStore(t)
 		c := newComplaint(tenantA, 0)
 		mustCreateComplaint(t, st, c)
 		key := storage.TicketGetParams{TenantID: tenantA, ID: c.ID}
-		if _, ok := cs.(storage.ComplaintLocker); !ok {
-			t.Logf("%T does not implement the optional storage.ComplaintLocker: its transactions must run complaint writers one at a time", cs)
-			return
-		}
 		plain := newTicket(tenantA)
 		mustCreate(t, st, plain)
-		_, err := cs.(storage.ComplaintLocker).ComplaintLock(ctx, storage.TicketGetParams{TenantID: tenantA, ID: plain.ID})
+		_, err := as[storage.ComplaintLocker](t, cs).ComplaintLock(ctx, storage.TicketGetParams{TenantID: tenantA, ID: plain.ID})
 		require.ErrorIs(t, err, storage.ErrNotFound)
 
 		var wg sync.WaitGroup
 		var second *ticket.Complaint
 		var secondErr error
 		err = st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-			held, err := tx.(storage.ComplaintLocker).ComplaintLock(ctx, key)
+			held, err := as[storage.ComplaintLocker](t, tx).ComplaintLock(ctx, key)
 			if err != nil {
 				return err
 			}
 			wg.Go(func() {
 				secondErr = st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+					l, ok := tx.(storage.ComplaintLocker) // not as: FailNow belongs to the test's goroutine
+					if !ok {
+						return fmt.Errorf("%T: %w", tx, storage.ErrUnsupported)
+					}
 					var err error
-					second, err = tx.(storage.ComplaintLocker).ComplaintLock(ctx, key)
+					second, err = l.ComplaintLock(ctx, key)
 					return err
 				})
 			})
 			time.Sleep(100 * time.Millisecond) // let the second locker reach the lock
 			held.Subject = "changed while locked"
-			return tx.(storage.ComplaintStore).ComplaintUpdate(ctx, held)
+			return as[storage.ComplaintStore](t, tx).ComplaintUpdate(ctx, held)
 		})
 		require.NoError(t, err)
 		wg.Wait()
