@@ -27,8 +27,11 @@ var ErrComplaintsUnsupported = fmt.Errorf("%w: complaints (storage.ComplaintStor
 type ComplaintStore interface {
 	// ComplaintCreate stores the complaint section of c, whose ticket
 	// must already exist in the same tenant: call TicketCreate with
-	// &c.Ticket first, in the same transaction. An unknown ticket gives
-	// ErrNotFound; a ticket that already has a section gives ErrConflict.
+	// &c.Ticket first, in the same transaction. It sets the stored
+	// ticket's Kind, and c.Kind, to ticket.KindComplaint, so that
+	// TicketGet tells a complaint from a plain ticket in one read. An
+	// unknown ticket gives ErrNotFound; a ticket that already has a
+	// section gives ErrConflict.
 	ComplaintCreate(ctx context.Context, c *ticket.Complaint) error
 	// ComplaintGet returns a complaint by its ticket ID. A ticket that
 	// does not exist, or that has no complaint section, gives

@@ -66,10 +66,12 @@ type Tx interface {
 	// gap-free.
 	SequenceNext(ctx context.Context, params SequenceNextParams) (int64, error)
 
-	// TicketCreate stores a new ticket with Version 1, and its SLA
-	// state with SLAVersion 1 when t.SLA is not zero (0 otherwise). It
-	// returns an error wrapping ErrConflict when the ID or the tenant's
-	// number is taken.
+	// TicketCreate stores a new ticket with Version 1 and Kind
+	// ticket.KindTicket (whatever t.Kind says; see
+	// ComplaintStore.ComplaintCreate), and its SLA state with SLAVersion
+	// 1 when t.SLA is not zero (0 otherwise); it sets t's Version, Kind
+	// and SLAVersion. It returns an error wrapping ErrConflict when the
+	// ID or the tenant's number is taken.
 	TicketCreate(ctx context.Context, t *ticket.Ticket) error
 	// TicketGet returns a ticket by ID, or an error wrapping ErrNotFound.
 	TicketGet(ctx context.Context, params TicketGetParams) (*ticket.Ticket, error)
@@ -81,7 +83,8 @@ type Tx interface {
 	// Version+1 and sets t.Version to it, and writes its SLA state with
 	// SLAVersion+1 unless the ticket never had one (SLAVersion 0 and
 	// t.SLA zero). When a stored version differs, the error wraps
-	// ErrConflict; an unknown ticket gives ErrNotFound. The ticket and
+	// ErrConflict; an unknown ticket gives ErrNotFound. A ticket's Kind
+	// never changes: TicketUpdate ignores t.Kind. The ticket and
 	// its SLA state may be two rows, written atomically; inside a
 	// transaction, roll it back on an error (see RunInTx).
 	TicketUpdate(ctx context.Context, t *ticket.Ticket) error

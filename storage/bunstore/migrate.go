@@ -150,6 +150,14 @@ func renderMigration(name, prefix string) (string, error) {
 //	ALTER TABLE {{.Prefix}}tickets DROP COLUMN sla;
 const ifColumnMarker = "--ticketkit:if-column "
 
+// ifNoColumnMarker starts a statement that runs only while a column does
+// not exist, for migrations that add columns and must run again
+// harmlessly (SQLite has no ALTER TABLE ... ADD COLUMN IF NOT EXISTS):
+//
+//	--ticketkit:if-no-column {{.Prefix}}tickets kind
+//	ALTER TABLE {{.Prefix}}tickets ADD COLUMN kind text NOT NULL DEFAULT '';
+const ifNoColumnMarker = "--ticketkit:if-no-column "
+
 // sqlMigration returns a migration function that runs the statements of
 // sql, separated by splitMarker lines, in one transaction. An empty sql
 // gives a nil function (nothing to run).
@@ -184,10 +192,15 @@ func sqlMigration(sql string) func(ctx context.Context, m *migrate.Migrator, _ *
 
 // columnGuard reports whether stmt is to run: always, unless its first
 // line is an ifColumnMarker naming a table and a column that does not
-// exist.
+// exist, or an ifNoColumnMarker naming one that does.
 func columnGuard(ctx context.Context, tx bun.Tx, stmt string) (bool, error) {
 	line, _, _ := strings.Cut(strings.TrimLeft(stmt, "\n"), "\n")
 	rest, ok := strings.CutPrefix(line, ifColumnMarker)
+	want := true
+	if !ok {
+		rest, ok = strings.CutPrefix(line, ifNoColumnMarker)
+		want = false
+	}
 	if !ok {
 		return true, nil
 	}
@@ -204,7 +217,7 @@ func columnGuard(ctx context.Context, tx bun.Tx, stmt string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("bunstore: migration guard %q: %w", line, err)
 	}
-	return n > 0, nil
+	return (n > 0) == want, nil
 }
 
 // Migrate creates or upgrades the store's tables with bun/migrate. Its

@@ -126,6 +126,44 @@ func (s suite) complaint(t *testing.T) {
 		require.ErrorIs(t, cs.ComplaintCreate(ctx, c), storage.ErrConflict)
 	})
 
+	t.Run("KindIsComplaintFromCreateOnAndNeverChanges", func(t *testing.T) {
+		t.Parallel()
+		st, cs := s.complaintStore(t)
+		c := newComplaint(tenantA, 0)
+		c.Kind = ticket.KindComplaint // TicketCreate ignores it: there is no section yet
+		require.NoError(t, st.TicketCreate(ctx, &c.Ticket))
+		require.Equal(t, ticket.KindTicket, c.Kind)
+		require.Equal(t, ticket.KindTicket, getTicket(t, st, &c.Ticket).Kind)
+
+		require.NoError(t, cs.ComplaintCreate(ctx, c))
+		require.Equal(t, ticket.KindComplaint, c.Kind)
+		require.Equal(t, ticket.KindComplaint, getTicket(t, st, &c.Ticket).Kind, "one read of the ticket tells it is a complaint")
+		got, err := get(t, cs, tenantA, c.ID)
+		require.NoError(t, err)
+		require.Equal(t, ticket.KindComplaint, got.Kind)
+		page, err := st.TicketList(ctx, storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: tenantA}, Limit: 10})
+		require.NoError(t, err)
+		require.Len(t, page.Tickets, 1)
+		require.Equal(t, ticket.KindComplaint, page.Tickets[0].Kind)
+
+		plainEdit := getTicket(t, st, &c.Ticket)
+		plainEdit.Kind = ticket.KindTicket
+		plainEdit.Assignee = "agent-9"
+		require.NoError(t, st.TicketUpdate(ctx, plainEdit))
+		require.Equal(t, ticket.KindComplaint, getTicket(t, st, &c.Ticket).Kind, "TicketUpdate keeps the kind")
+		if s.declared.BatchUpdater {
+			other := newTicket(tenantA)
+			mustCreate(t, st, other)
+			batch := []*ticket.Ticket{getTicket(t, st, &c.Ticket), other}
+			batch[0].Kind, batch[1].Kind = ticket.KindTicket, ticket.KindComplaint
+			require.NoError(t, st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+				return as[storage.TicketBatchUpdater](t, tx).TicketUpdateBatch(ctx, batch)
+			}))
+			require.Equal(t, ticket.KindComplaint, getTicket(t, st, &c.Ticket).Kind, "TicketUpdateBatch keeps the kind")
+			require.Equal(t, ticket.KindTicket, getTicket(t, st, other).Kind, "TicketUpdateBatch keeps the kind")
+		}
+	})
+
 	t.Run("GetReturnsErrNotFoundForPlainOrUnknownTickets", func(t *testing.T) {
 		t.Parallel()
 		st, cs := s.complaintStore(t)
