@@ -83,7 +83,7 @@ func (d *Desk) ReconcileBlobs(ctx context.Context, p ReconcileBlobsParams) (Reco
 	}
 	refs, ok := d.store.(storage.AttachmentRefChecker)
 	if !ok {
-		return res, fmt.Errorf("%w: store %T does not implement storage.AttachmentRefChecker", ErrReconcileUnsupported, d.store)
+		return res, fmt.Errorf("%w: store %T does not implement storage.AttachmentRefChecker: %w", ErrReconcileUnsupported, d.store, storage.ErrUnsupported)
 	}
 	if p.Grace < 0 {
 		return res, ticket.NewValidationError(ticket.FieldError{Field: "grace", Rule: "min", Message: "must not be negative"})

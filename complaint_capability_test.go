@@ -43,17 +43,24 @@ func TestComplaints_DecoratedTxWithoutTheCapabilityIsAnError(t *testing.T) {
 			require.NoError(t, err, "the store itself keeps complaints")
 			tk, err := desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "plain"})
 			require.NoError(t, err)
+			_, err = desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusInProgress})
+			require.NoError(t, err, "a plain ticket's kind is on its row: no complaint read")
+			params := ticketkit.ComplaintParams{
+				Subject: "x", Reason: "CR02", RemedySought: ticket.RemedyRefund, Customer: ticket.Customer{ID: "C-1"},
+			}
+			require.NotPanics(t, func() { _, err = desk.OpenComplaint(ctx, agent, params) })
+			require.ErrorIs(t, err, ticketkit.ErrComplaintsUnsupported)
+
+			whole, err := ticketkit.New(ticketkit.Config{Store: st, Complaints: &ticketkit.ComplaintConfig{}})
+			require.NoError(t, err)
+			c, err := whole.OpenComplaint(ctx, agent, params)
+			require.NoError(t, err)
 			require.NotPanics(t, func() {
-				_, err = desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusInProgress})
+				_, err = desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: c.ID, To: ticket.StatusPlanned})
 			})
 			require.ErrorIs(t, err, ticketkit.ErrComplaintsUnsupported)
 			require.ErrorIs(t, err, storage.ErrComplaintsUnsupported)
-			require.NotPanics(t, func() {
-				_, err = desk.OpenComplaint(ctx, agent, ticketkit.ComplaintParams{
-					Subject: "x", Reason: "CR02", RemedySought: ticket.RemedyRefund, Customer: ticket.Customer{ID: "C-1"},
-				})
-			})
-			require.ErrorIs(t, err, ticketkit.ErrComplaintsUnsupported)
+			require.ErrorIs(t, err, storage.ErrUnsupported)
 
 			_, err = ticketkit.New(ticketkit.Config{Store: struct{ storage.Store }{st}, Complaints: &ticketkit.ComplaintConfig{}})
 			require.ErrorIs(t, err, ticketkit.ErrComplaintsUnsupported, "New checks the store")

@@ -117,14 +117,27 @@ func (d *Desk) complaintTransition(ctx context.Context, host storage.Tx, actor t
 		return nil, err
 	}
 	v := asValidation(ticket.Validate(p))
-	for _, fe := range cs.catalog.CheckRefs(ticket.Refs{Status: p.To}) {
-		fe.Field = "to"
-		v.Fields = append(v.Fields, fe)
-	}
+	v.Fields = append(v.Fields, statusRefs(cs.catalog, p.To)...)
 	if err := failed(v); err != nil {
 		return nil, err
 	}
-	return d.changeComplaint(ctx, host, actor, p.ComplaintID, p.Version, func(ctx context.Context, tx storage.Tx, c *ticket.Complaint, b *batch) error {
+	return d.changeComplaint(ctx, host, actor, p.ComplaintID, p.Version, d.complaintTransitionMutation(cs, actor, p))
+}
+
+// statusRefs returns the problems of the status code to in cat, named
+// "to".
+func statusRefs(cat *ticket.Catalog, to string) []ticket.FieldError {
+	fes := cat.CheckRefs(ticket.Refs{Status: to})
+	for i := range fes {
+		fes[i].Field = "to"
+	}
+	return fes
+}
+
+// complaintTransitionMutation is the mutation of ComplaintTransition, which a
+// generic Transition of a complaint runs too (see transitionComplaint).
+func (d *Desk) complaintTransitionMutation(cs *complaints, actor ticket.Actor, p ComplaintTransitionParams) complaintMutation {
+	return func(ctx context.Context, tx storage.Tx, c *ticket.Complaint, b *batch) error {
 		if !p.EndDate.IsZero() {
 			c.Details.EndDate = p.EndDate.UTC()
 		}
@@ -145,7 +158,7 @@ func (d *Desk) complaintTransition(ctx context.Context, host storage.Tx, actor t
 			return d.carryOutRemedy(ctx, tx, cs, c, actor)
 		}
 		return nil
-	})
+	}
 }
 
 // PostParams asks to post a complaint.
@@ -252,27 +265,16 @@ func postingKey(c *ticket.Complaint) string {
 	return fmt.Sprintf("ticketkit:%s:complaint:%s:post:%d", c.TenantID, c.ID, c.Details.Decision.At.UnixMicro())
 }
 
-// routeTransition sends a generic Transition of a complaint through
-// ComplaintTransition, so the complaint rules apply; ok is false for
-// plain tickets.
-func (d *Desk) routeTransition(ctx context.Context, host storage.Tx, actor ticket.Actor, p TransitionParams) (t *ticket.Ticket, ok bool, err error) {
-	if !d.isComplaint(ctx, host, actor, p.TicketID) {
-		return nil, false, nil
+// transitionComplaint runs a generic Transition of a loaded complaint as
+// ComplaintTransition does, so the complaint rules and catalog apply.
+func (d *Desk) transitionComplaint(ctx context.Context, tx storage.Tx, actor ticket.Actor, p TransitionParams, doc *document, b *batch) error {
+	if err := requireStaff(actor, "change complaints"); err != nil {
+		return err
 	}
-	c, err := d.complaintTransition(ctx, host, actor, ComplaintTransitionParams{
-		ComplaintID: p.TicketID, To: p.To, Reason: p.Reason, Version: p.Version,
-	})
-	if err != nil {
-		return nil, true, err
+	cs := d.complaints
+	if err := ticket.NewValidationError(statusRefs(cs.catalog, p.To)...); err != nil {
+		return err
 	}
-	return &c.Ticket, true, nil
-}
-
-// refuseComplaint refuses a generic edit of a complaint, which would
-// skip the complaint rules and catalog.
-func (d *Desk) refuseComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, id string) error {
-	if !d.isComplaint(ctx, host, actor, id) {
-		return nil
-	}
-	return fmt.Errorf("ticketkit: ticket %s: edit it with Desk.UpdateComplaint or Desk.PlanComplaint: %w", id, ErrComplaint)
+	cp := ComplaintTransitionParams{ComplaintID: p.TicketID, To: p.To, Reason: p.Reason, Version: p.Version}
+	return cs.mutate(ctx, tx, doc, b, d.complaintTransitionMutation(cs, actor, cp))
 }

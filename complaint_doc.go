@@ -2,7 +2,6 @@ package ticketkit
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/ticketkit/ticketkit/storage"
@@ -18,36 +17,36 @@ type document struct {
 }
 
 // loadDoc reads the ticket the actor may see, with its complaint section
-// when it has one and complaints are on. A complaint is locked for the
-// rest of tx when the store can (storage.ComplaintLocker), so that
+// when it is a complaint (Ticket.Kind, which the ticket read returns)
+// and complaints are on: a plain ticket costs one read, whether
+// complaints are on or not. A complaint is then read again, locked for
+// the rest of tx when the store can (storage.ComplaintLocker), so that
 // writers of one complaint, and the remedy handler of its posting, run
-// one at a time.
+// one at a time on what the last of them committed.
 func (d *Desk) loadDoc(ctx context.Context, tx storage.Tx, actor ticket.Actor, id string) (*document, error) {
-	if d.complaints != nil {
-		cs, err := complaintTx(tx)
-		if err != nil {
-			return nil, err
-		}
-		get := cs.ComplaintGet
-		if l, ok := cs.(storage.ComplaintLocker); ok {
-			get = l.ComplaintLock // see Desk.PostComplaint: the handler runs once
-		}
-		c, err := get(ctx, storage.TicketGetParams{TenantID: actor.TenantID, ID: id})
-		switch {
-		case err == nil:
-			if !canSee(actor, &c.Ticket) {
-				return nil, fmt.Errorf("ticketkit: ticket %q: %w", id, ErrNotFound)
-			}
-			return &document{t: &c.Ticket, c: c}, nil
-		case !errors.Is(err, storage.ErrNotFound):
-			return nil, fmt.Errorf("ticketkit: ticket %q: %w", id, err)
-		}
-	}
 	t, err := load(ctx, tx, actor, id)
 	if err != nil {
 		return nil, err
 	}
-	return &document{t: t}, nil
+	if d.complaints == nil || t.Kind != ticket.KindComplaint {
+		return &document{t: t}, nil
+	}
+	cs, err := complaintTx(tx)
+	if err != nil {
+		return nil, err
+	}
+	get := cs.ComplaintGet
+	if l, ok := cs.(storage.ComplaintLocker); ok {
+		get = l.ComplaintLock // see Desk.PostComplaint: the handler runs once
+	}
+	c, err := get(ctx, storage.TicketGetParams{TenantID: actor.TenantID, ID: id})
+	if err != nil {
+		return nil, fmt.Errorf("ticketkit: complaint %q: %w", id, err)
+	}
+	if !canSee(actor, &c.Ticket) { // as read under the lock
+		return nil, fmt.Errorf("ticketkit: ticket %q: %w", id, ErrNotFound)
+	}
+	return &document{t: &c.Ticket, c: c}, nil
 }
 
 // clone returns a deep copy of doc.
@@ -147,13 +146,7 @@ func (d *Desk) changeComplaint(ctx context.Context, host storage.Tx, actor ticke
 		return nil, err
 	}
 	doc, _, err := d.changeDoc(ctx, host, actor, id, version, func(ctx context.Context, tx storage.Tx, doc *document, b *batch) error {
-		if doc.c == nil {
-			return fmt.Errorf("ticketkit: ticket %s is not a complaint: %w", doc.t.Number, ErrNotFound)
-		}
-		if err := mutate(ctx, tx, doc.c, b); err != nil {
-			return err
-		}
-		return ticket.ValidateComplaint(doc.c, cs.catalog)
+		return cs.mutate(ctx, tx, doc, b, mutate)
 	})
 	if err != nil {
 		return nil, err
@@ -161,19 +154,15 @@ func (d *Desk) changeComplaint(ctx context.Context, host storage.Tx, actor ticke
 	return doc.c, nil
 }
 
-// isComplaint reports whether the actor's ticket id is a complaint, for
-// the generic methods that route or refuse complaints up front. A ticket
-// never becomes or stops being a complaint, so the answer holds for the
-// change that follows. It reads through the host's transaction host when
-// the change runs in one (see Desk.reader).
-func (d *Desk) isComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, id string) bool {
-	if d.complaints == nil || id == "" || actor.TenantID == "" {
-		return false
+// mutate runs a complaint method's mutation on doc, which must be a
+// complaint (a plain ticket gives ErrNotFound), and validates the
+// complaint after it.
+func (cs *complaints) mutate(ctx context.Context, tx storage.Tx, doc *document, b *batch, mutate complaintMutation) error {
+	if doc.c == nil {
+		return fmt.Errorf("ticketkit: ticket %s is not a complaint: %w", doc.t.Number, ErrNotFound)
 	}
-	cs, err := complaintTx(d.reader(host))
-	if err != nil {
-		return false
+	if err := mutate(ctx, tx, doc.c, b); err != nil {
+		return err
 	}
-	_, err = cs.ComplaintGet(ctx, storage.TicketGetParams{TenantID: actor.TenantID, ID: id})
-	return err == nil
+	return ticket.ValidateComplaint(doc.c, cs.catalog)
 }

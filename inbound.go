@@ -2,17 +2,17 @@ package ticketkit
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/ticketkit/ticketkit/storage"
 )
 
-// ErrNoInboundStore is returned for a change carrying an InboundClaim
-// when the Desk's store does not record inbound messages
-// (storage.InboundStore).
-var ErrNoInboundStore = errors.New("ticketkit: the store does not record inbound messages")
+// ErrNoInboundStore is wrapped by the error of a change carrying an
+// InboundClaim when the Desk's store, or the transaction its RunInTx
+// hands out, does not record inbound messages (storage.InboundStore). It
+// wraps storage.ErrUnsupported.
+var ErrNoInboundStore = fmt.Errorf("ticketkit: the store does not record inbound messages: %w", storage.ErrUnsupported)
 
 // InboundClaim is an inbound message a mail intake has claimed in the
 // Desk's store (storage.InboundStore.InboundRecord, made at At). Passed
@@ -36,7 +36,7 @@ func completeInbound(ctx context.Context, tx storage.Tx, tenantID, ticketID stri
 	}
 	ib, ok := tx.(storage.InboundStore)
 	if !ok {
-		return ErrNoInboundStore
+		return fmt.Errorf("ticketkit: %T: %w", tx, ErrNoInboundStore)
 	}
 	err := ib.InboundComplete(ctx, storage.InboundCompleteParams{TenantID: tenantID, Key: c.Key, At: c.At, TicketID: ticketID})
 	if err != nil {

@@ -53,17 +53,6 @@ func (d *Desk) afterCommit(ctx context.Context, host storage.Tx, notices []notif
 	}
 }
 
-// reader returns what a use case reads through before its transaction:
-// the host's transaction when it runs in one (which sees the host's own
-// writes, and which a store such as the memory store locks for its whole
-// length), the Desk's store otherwise.
-func (d *Desk) reader(host storage.Tx) storage.Tx {
-	if host != nil {
-		return host
-	}
-	return d.store
-}
-
 // checkTx refuses a nil transaction given to a ...Tx method.
 func checkTx(tx storage.Tx) error {
 	if tx == nil {

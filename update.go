@@ -2,6 +2,7 @@ package ticketkit
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -43,18 +44,21 @@ func (d *Desk) Transition(ctx context.Context, actor ticket.Actor, p TransitionP
 // transition is Transition in the host's transaction host, or in the
 // Desk's own when host is nil.
 func (d *Desk) transition(ctx context.Context, host storage.Tx, actor ticket.Actor, p TransitionParams) (*ticket.Ticket, error) {
-	if t, ok, err := d.routeTransition(ctx, host, actor, p); ok { // complaints follow the complaint workflow
-		return t, err
-	}
-	v := asValidation(ticket.Validate(p))
-	for _, fe := range d.catalog.CheckRefs(ticket.Refs{Status: p.To}) {
-		fe.Field = "to"
-		v.Fields = append(v.Fields, fe)
-	}
-	if err := failed(v); err != nil {
+	if err := failed(asValidation(ticket.Validate(p))); err != nil {
 		return nil, err
 	}
-	t, _, err := d.change(ctx, host, actor, p.TicketID, p.Version, func(ctx context.Context, _ storage.Tx, t *ticket.Ticket, b *batch) error {
+	refs := statusRefs(d.catalog, p.To)
+	if len(refs) > 0 && d.complaints == nil { // no complaint catalog to try
+		return nil, ticket.NewValidationError(refs...)
+	}
+	doc, _, err := d.changeDoc(ctx, host, actor, p.TicketID, p.Version, func(ctx context.Context, tx storage.Tx, doc *document, b *batch) error {
+		if doc.c != nil { // complaints follow the complaint workflow
+			return d.transitionComplaint(ctx, tx, actor, p, doc, b)
+		}
+		if len(refs) > 0 {
+			return ticket.NewValidationError(refs...)
+		}
+		t := doc.t
 		dec, err := d.workflow.Decide(ctx, workflow.Request{Ticket: t, Actor: actor, To: p.To, Reason: p.Reason, Now: t.UpdatedAt})
 		if err != nil {
 			return err
@@ -75,7 +79,7 @@ func (d *Desk) transition(ctx context.Context, host storage.Tx, actor ticket.Act
 	if err != nil {
 		return nil, err
 	}
-	return d.view(actor, t), nil
+	return d.view(actor, doc.t), nil
 }
 
 // AssignParams routes a ticket to a department and/or an assignee. A nil
@@ -156,9 +160,6 @@ func (d *Desk) update(ctx context.Context, host storage.Tx, actor ticket.Actor, 
 	if err := requireStaff(actor, "edit tickets"); err != nil {
 		return nil, err
 	}
-	if err := d.refuseComplaint(ctx, host, actor, p.TicketID); err != nil {
-		return nil, err
-	}
 	v := asValidation(ticket.Validate(p))
 	var refs ticket.Refs
 	if p.Priority != nil {
@@ -182,6 +183,9 @@ func (d *Desk) update(ctx context.Context, host storage.Tx, actor ticket.Actor, 
 		return nil, err
 	}
 	t, _, err := d.change(ctx, host, actor, p.TicketID, p.Version, func(_ context.Context, _ storage.Tx, t *ticket.Ticket, _ *batch) error {
+		if d.complaints != nil && t.Kind == ticket.KindComplaint { // its fields follow the complaint rules and catalog
+			return fmt.Errorf("ticketkit: ticket %s: edit it with Desk.UpdateComplaint or Desk.PlanComplaint: %w", t.Number, ErrComplaint)
+		}
 		setIf(&t.Subject, p.Subject, strings.TrimSpace)
 		setIf(&t.Description, p.Description, nil)
 		setIf(&t.Priority, p.Priority, nil)

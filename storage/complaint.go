@@ -2,7 +2,7 @@ package storage
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -12,9 +12,10 @@ import (
 
 // ErrComplaintsUnsupported is wrapped by errors of code that needs a
 // [ComplaintStore] and was given a store or [Tx] that does not implement
-// it. A decorator of a store (tracing, metrics) must forward the
-// capability on the Tx its RunInTx hands out as well.
-var ErrComplaintsUnsupported = errors.New("storage: store does not keep complaints (storage.ComplaintStore)")
+// it. It wraps [ErrUnsupported]. A decorator of a store (tracing,
+// metrics) must forward the capability on the Tx its RunInTx hands out
+// as well.
+var ErrComplaintsUnsupported = fmt.Errorf("%w: complaints (storage.ComplaintStore)", ErrUnsupported)
 
 // ComplaintStore is implemented by a [Tx] that keeps complaint documents:
 // a ticket row plus its complaint section ([ticket.ComplaintDetails]),
@@ -28,8 +29,11 @@ var ErrComplaintsUnsupported = errors.New("storage: store does not keep complain
 type ComplaintStore interface {
 	// ComplaintCreate stores the complaint section of c, whose ticket
 	// must already exist in the same tenant: call TicketCreate with
-	// &c.Ticket first, in the same transaction. An unknown ticket gives
-	// ErrNotFound; a ticket that already has a section gives ErrConflict.
+	// &c.Ticket first, in the same transaction. It sets the stored
+	// ticket's Kind, and c.Kind, to ticket.KindComplaint, so that
+	// TicketGet tells a complaint from a plain ticket in one read. An
+	// unknown ticket gives ErrNotFound; a ticket that already has a
+	// section gives ErrConflict.
 	ComplaintCreate(ctx context.Context, c *ticket.Complaint) error
 	// ComplaintGet returns a complaint by its ticket ID. A ticket that
 	// does not exist, or that has no complaint section, gives

@@ -10,4 +10,9 @@ var (
 	// ErrConflict means a concurrent change won: a stale version on
 	// update, or a duplicate ID or number on create.
 	ErrConflict = errors.New("storage: conflict")
+	// ErrUnsupported means a store, or the Tx its RunInTx hands out, does
+	// not implement an optional capability the caller needs (see
+	// "Optional capabilities" in the package documentation). Errors for
+	// one capability, such as ErrComplaintsUnsupported, wrap it.
+	ErrUnsupported = errors.New("storage: optional capability not implemented")
 )

@@ -13,6 +13,31 @@
 // UTC. Values passed in and returned are the caller's: a store copies
 // what it keeps, so that changing a returned ticket never changes the
 // stored one.
+//
+// # Optional capabilities
+//
+// The [Store] contract stays small; a store offers more through optional
+// interfaces, each implemented by the Store and by the [Tx] its RunInTx
+// hands out: [ComplaintStore] and [ComplaintLocker] (complaint
+// documents), [InboundStore] (mail intake), [AttachmentRefChecker] (blob
+// reconciliation), [TicketSLAUpdater] and [TicketBatchUpdater] (faster
+// escalation sweeps) and [HostTxStore] (running in the host's
+// transaction).
+//
+// Callers find them with a checked type assertion, never one that can
+// panic. Code that cannot work without a capability returns an error
+// wrapping [ErrUnsupported] (for complaints, [ErrComplaintsUnsupported]);
+// code for which a capability is only faster falls back to the [Tx]
+// methods.
+//
+// A decorator of a store (tracing, metrics, retries) must forward every
+// optional interface its inner store implements, on the Store and on the
+// Tx its RunInTx hands out: a decorator that embeds only Store or Tx
+// hides them, and the Desk then refuses complaints and mail intake, or
+// sweeps more slowly. There is deliberately no Unwrap: a call through an
+// unwrapped store would bypass the decorator, untraced. The conformance
+// suite (storagetest.Run with its Features) fails a store whose
+// declared capabilities are missing on either.
 package storage
 
 import (
@@ -47,10 +72,12 @@ type Tx interface {
 	// gap-free.
 	SequenceNext(ctx context.Context, params SequenceNextParams) (int64, error)
 
-	// TicketCreate stores a new ticket with Version 1, and its SLA
-	// state with SLAVersion 1 when t.SLA is not zero (0 otherwise). It
-	// returns an error wrapping ErrConflict when the ID or the tenant's
-	// number is taken.
+	// TicketCreate stores a new ticket with Version 1 and Kind
+	// ticket.KindTicket (whatever t.Kind says; see
+	// ComplaintStore.ComplaintCreate), and its SLA state with SLAVersion
+	// 1 when t.SLA is not zero (0 otherwise); it sets t's Version, Kind
+	// and SLAVersion. It returns an error wrapping ErrConflict when the
+	// ID or the tenant's number is taken.
 	TicketCreate(ctx context.Context, t *ticket.Ticket) error
 	// TicketGet returns a ticket by ID, or an error wrapping ErrNotFound.
 	TicketGet(ctx context.Context, params TicketGetParams) (*ticket.Ticket, error)
@@ -62,7 +89,8 @@ type Tx interface {
 	// Version+1 and sets t.Version to it, and writes its SLA state with
 	// SLAVersion+1 unless the ticket never had one (SLAVersion 0 and
 	// t.SLA zero). When a stored version differs, the error wraps
-	// ErrConflict; an unknown ticket gives ErrNotFound. The ticket and
+	// ErrConflict; an unknown ticket gives ErrNotFound. A ticket's Kind
+	// never changes: TicketUpdate ignores t.Kind. The ticket and
 	// its SLA state may be two rows, written atomically; inside a
 	// transaction, roll it back on an error (see RunInTx).
 	TicketUpdate(ctx context.Context, t *ticket.Ticket) error

@@ -23,6 +23,9 @@ type Ticket struct {
 	Category    string  `json:"category,omitempty"`
 	Department  string  `json:"department,omitempty"`
 	Channel     Channel `json:"channel,omitempty"`
+	// Kind tells a plain ticket from the ticket of a complaint document.
+	// Stores set it; see [Kind].
+	Kind Kind `json:"kind,omitempty"`
 
 	// Customer is the party the ticket is about.
 	Customer Customer `json:"customer"`

@@ -14,19 +14,8 @@ import (
 	"github.com/ticketkit/ticketkit/internal/ids"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
-	"github.com/ticketkit/ticketkit/storage/storagetest"
 	"github.com/ticketkit/ticketkit/ticket"
 )
-
-func TestAttachmentRefConformance(t *testing.T) {
-	for _, b := range dbtest.Backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			storagetest.RunAttachmentRef(t, func(t *testing.T) storage.Store {
-				return newStore(t, b.Open(t), bunstore.Config{})
-			})
-		})
-	}
-}
 
 // TestAttachmentRefMigrationCopiesExistingMessages: the keys of messages
 // stored before the attachment_refs table existed are references once it

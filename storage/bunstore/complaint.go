@@ -139,22 +139,42 @@ func (s *Store) atomic(ctx context.Context, fn func(s *Store) error) error {
 	return s.RunInTx(ctx, func(_ context.Context, tx storage.Tx) error { return fn(tx.(*Store)) })
 }
 
-// ComplaintCreate stores the complaint section of an existing ticket. An
-// unknown ticket gives ErrNotFound, a ticket that already has a section
-// ErrConflict.
+// ComplaintCreate stores the complaint section of an existing ticket and
+// sets the kind column of its row to ticket.KindComplaint, the UPDATE
+// that also finds the ticket. An unknown ticket gives ErrNotFound, a
+// ticket that already has a section ErrConflict.
 func (s *Store) ComplaintCreate(ctx context.Context, c *ticket.Complaint) error {
 	const op = "create complaint"
 	r, err := complaintRowOf(op, c)
 	if err != nil {
 		return err
 	}
-	return s.atomic(ctx, func(s *Store) error {
-		if err := s.ticketExists(ctx, op, c.TenantID, c.ID); err != nil {
-			return err
+	err = s.atomic(ctx, func(s *Store) error {
+		// Marking the ticket a complaint is also the check that it exists.
+		res, err := s.db.NewUpdate().ModelTableExpr("?", s.tables.tickets).
+			Set("kind = ?", string(ticket.KindComplaint)).
+			Where("tenant_id = ?", c.TenantID).
+			Where("id = ?", c.ID).
+			Returning("NULL").
+			Exec(ctx)
+		if err != nil {
+			return translate(fmt.Sprintf("%s %s", op, c.ID), err)
 		}
-		_, err := s.db.NewInsert().Model(r).ModelTableExpr("?", s.complaintsTable()).Returning("NULL").Exec(ctx)
+		n, err := res.RowsAffected()
+		if err != nil {
+			return translate(fmt.Sprintf("%s %s", op, c.ID), err)
+		}
+		if n != 1 {
+			return fmt.Errorf("bunstore: %s: ticket %s: %w", op, c.ID, storage.ErrNotFound)
+		}
+		_, err = s.db.NewInsert().Model(r).ModelTableExpr("?", s.complaintsTable()).Returning("NULL").Exec(ctx)
 		return translate(fmt.Sprintf("%s %s", op, c.ID), err)
 	})
+	if err != nil {
+		return err
+	}
+	c.Kind = ticket.KindComplaint
+	return nil
 }
 
 // ComplaintGet returns a complaint by ticket ID, or an error wrapping

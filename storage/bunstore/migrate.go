@@ -152,7 +152,10 @@ const ifColumnMarker = "--ticketkit:if-column "
 
 // unlessColumnMarker starts a statement that runs only while a column
 // does not exist, for migrations that add columns and must run again
-// harmlessly (SQLite has no ALTER TABLE ... ADD COLUMN IF NOT EXISTS).
+// harmlessly (SQLite has no ALTER TABLE ... ADD COLUMN IF NOT EXISTS):
+//
+//	--ticketkit:unless-column {{.Prefix}}tickets kind
+//	ALTER TABLE {{.Prefix}}tickets ADD COLUMN kind text NOT NULL DEFAULT '';
 const unlessColumnMarker = "--ticketkit:unless-column "
 
 // sqlMigration returns a migration function that runs the statements of

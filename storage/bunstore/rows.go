@@ -29,8 +29,12 @@ type ticketRow struct {
 	Category     string `bun:"category"`
 	Department   string `bun:"department"`
 	Channel      string `bun:"channel"`
-	Assignee     string `bun:"assignee"`
-	CustomerID   string `bun:"customer_id"`
+	// Kind is ticket.Kind. Only reads name it (see selectTickets): the
+	// column defaults to KindTicket, ComplaintCreate sets KindComplaint,
+	// and no other write touches it.
+	Kind       string `bun:"kind,scanonly"`
+	Assignee   string `bun:"assignee"`
+	CustomerID string `bun:"customer_id"`
 	// CustomerEmail is strings.ToLower(Customer.Email), for the
 	// CustomerEmail filter; Customer keeps the email as given.
 	CustomerEmail  string    `bun:"customer_email"`

@@ -22,12 +22,19 @@ func newStore(t testing.TB, db bun.IDB, cfg bunstore.Config) *bunstore.Store {
 	return st
 }
 
+// features are the optional capabilities the Bun store declares: all of
+// them, on both dialects.
+var features = storagetest.Features{
+	Complaints: true, ComplaintLocker: true, Inbound: true,
+	AttachmentRefs: true, SLAUpdater: true, BatchUpdater: true,
+}
+
 func TestConformance(t *testing.T) {
 	for _, b := range dbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			storagetest.Run(t, func(t *testing.T) storage.Store {
 				return newStore(t, b.Open(t), bunstore.Config{})
-			})
+			}, features)
 		})
 	}
 }
@@ -35,7 +42,7 @@ func TestConformance(t *testing.T) {
 func TestConformanceSQLiteMemory(t *testing.T) {
 	storagetest.Run(t, func(t *testing.T) storage.Store {
 		return newStore(t, dbtest.SQLiteMemory(t), bunstore.Config{})
-	})
+	}, features)
 }
 
 func TestNewValidatesConfig(t *testing.T) {

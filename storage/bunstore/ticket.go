@@ -42,8 +42,9 @@ func newTicketRow(op string, t *ticket.Ticket) (*ticketRow, error) {
 	return r, nil
 }
 
-// TicketCreate stores t with Version 1, and its SLA state, if set, in
-// the ticket_sla table with SLAVersion 1; it sets t.Version and
+// TicketCreate stores t with Version 1 and the kind column's default,
+// ticket.KindTicket (see ComplaintCreate), and its SLA state, if set, in
+// the ticket_sla table with SLAVersion 1; it sets t.Version, t.Kind and
 // t.SLAVersion. A taken ID or tenant number gives an error wrapping
 // ErrConflict. The two rows are written in one transaction (see
 // withSLA).
@@ -68,7 +69,7 @@ func (s *Store) TicketCreate(ctx context.Context, t *ticket.Ticket) error {
 	if err != nil {
 		return err
 	}
-	t.Version, t.SLAVersion = 1, sla
+	t.Version, t.Kind, t.SLAVersion = 1, ticket.KindTicket, sla
 	return nil
 }
 

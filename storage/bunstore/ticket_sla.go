@@ -24,15 +24,17 @@ import (
 var _ storage.TicketSLAUpdater = (*Store)(nil)
 
 // ticketColumns returns the select list of the tickets table's columns,
-// "t.id, t.tenant_id, ...": the ticket selects name it since they add
-// the SLA columns of the joined ticket_sla row (bun lists the model's
-// columns only when a query names none).
+// "t.id, t.tenant_id, ..., t.kind": the ticket selects name it since
+// they add the SLA columns of the joined ticket_sla row (bun lists the
+// model's columns only when a query names none). kind, which only reads
+// name (ticketRow.Kind is scanonly), comes last.
 func (s *Store) ticketColumns() bun.Safe {
 	table := s.db.Dialect().Tables().Get(reflect.TypeFor[ticketRow]())
-	cols := make([]string, len(table.Fields))
-	for i, f := range table.Fields {
-		cols[i] = "t." + string(f.SQLName)
+	cols := make([]string, 0, len(table.Fields)+1)
+	for _, f := range table.Fields {
+		cols = append(cols, "t."+string(f.SQLName))
 	}
+	cols = append(cols, "t.kind")
 	return bun.Safe(strings.Join(cols, ", "))
 }
 

@@ -55,14 +55,22 @@ func (x *tx) ComplaintCreate(ctx context.Context, c *ticket.Complaint) error {
 	if err := x.checkTicket(ctx, &c.Ticket); err != nil {
 		return fmt.Errorf("memory: create complaint: %w", err)
 	}
-	if x.ticket(c.TenantID, c.ID) == nil {
+	old := x.ticket(c.TenantID, c.ID)
+	if old == nil {
 		return fmt.Errorf("memory: create complaint %s: no such ticket: %w", c.ID, storage.ErrNotFound)
 	}
 	if _, ok := x.db.complaints[c.ID]; ok {
 		return fmt.Errorf("memory: create complaint %s: already a complaint: %w", c.ID, storage.ErrConflict)
 	}
+	marked := old.Clone()
+	marked.Kind = ticket.KindComplaint
+	x.db.tickets[c.ID] = marked
 	x.db.complaints[c.ID] = storedDetails(c)
-	x.onUndo(func() { delete(x.db.complaints, c.ID) })
+	x.onUndo(func() {
+		delete(x.db.complaints, c.ID)
+		x.db.tickets[c.ID] = old
+	})
+	c.Kind = ticket.KindComplaint
 	return nil
 }
 

@@ -11,8 +11,15 @@ import (
 	"github.com/ticketkit/ticketkit/storage/storagetest"
 )
 
+// features are the optional capabilities the memory store declares: all
+// of them.
+var features = storagetest.Features{
+	Complaints: true, ComplaintLocker: true, Inbound: true,
+	AttachmentRefs: true, SLAUpdater: true, BatchUpdater: true,
+}
+
 func TestConformance(t *testing.T) {
-	storagetest.Run(t, func(t *testing.T) storage.Store { return memory.New() })
+	storagetest.Run(t, func(t *testing.T) storage.Store { return memory.New() }, features)
 }
 
 func TestTxIsUnusableAfterRunInTx(t *testing.T) {

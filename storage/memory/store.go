@@ -51,6 +51,11 @@ func New() *Store {
 // nil and undone when it returns an error or panics. The error is
 // returned as is and a panic goes on after the undo.
 func (s *Store) RunInTx(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) error {
+	return s.runInTx(ctx, func(ctx context.Context, x *tx) error { return fn(ctx, x) })
+}
+
+// runInTx is RunInTx handing fn the store's own transaction type.
+func (s *Store) runInTx(ctx context.Context, fn func(ctx context.Context, x *tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -74,9 +79,7 @@ func (s *Store) RunInTx(ctx context.Context, fn func(ctx context.Context, tx sto
 // write runs one write method in its own transaction, so that a method
 // failing half-way leaves nothing behind.
 func (s *Store) write(ctx context.Context, fn func(x *tx) error) error {
-	return s.RunInTx(ctx, func(_ context.Context, t storage.Tx) error {
-		return fn(t.(*tx))
-	})
+	return s.runInTx(ctx, func(_ context.Context, x *tx) error { return fn(x) })
 }
 
 // read runs one read method under the read lock.

@@ -57,6 +57,7 @@ func (x *tx) TicketCreate(ctx context.Context, t *ticket.Ticket) error {
 	}
 	c := storedTicket(t)
 	c.Version = 1
+	c.Kind = ticket.KindTicket // see ComplaintCreate
 	c.SLAVersion = storage.NextSLAVersion(0, c.SLA)
 	x.db.tickets[c.ID] = c
 	x.db.numbers[nk] = c.ID
@@ -64,7 +65,7 @@ func (x *tx) TicketCreate(ctx context.Context, t *ticket.Ticket) error {
 		delete(x.db.tickets, c.ID)
 		delete(x.db.numbers, nk)
 	})
-	t.Version, t.SLAVersion = 1, c.SLAVersion
+	t.Version, t.Kind, t.SLAVersion = 1, c.Kind, c.SLAVersion
 	return nil
 }
 
@@ -127,6 +128,7 @@ func (x *tx) TicketUpdate(ctx context.Context, t *ticket.Ticket) error {
 	}
 	c := storedTicket(t)
 	c.Version = old.Version + 1
+	c.Kind = old.Kind // a ticket never changes kind
 	c.SLAVersion = storage.NextSLAVersion(old.SLAVersion, c.SLA)
 	x.db.tickets[c.ID] = c
 	if oldKey != newKey {

@@ -13,27 +13,16 @@ import (
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
-// RunAttachmentRef runs the conformance suite of the optional
-// [storage.AttachmentRefChecker] against the stores newStore returns,
-// which must implement it (the test fails otherwise). A store that also
-// implements [storage.ComplaintStore] must count the attachments of
-// complaint documents as references. Its subtests run in parallel, each
-// on a fresh store, as [Run]'s do.
-func RunAttachmentRef(t *testing.T, newStore func(t *testing.T) storage.Store) {
-	t.Helper()
-	s := suite{newStore: newStore}
-	t.Run("AttachmentRef", s.attachmentRef)
-}
-
 // refStore returns a fresh store as an AttachmentRefChecker.
 func (s suite) refStore(t *testing.T) (storage.Store, storage.AttachmentRefChecker) {
 	t.Helper()
 	st := s.store(t)
-	rc, ok := st.(storage.AttachmentRefChecker)
-	require.True(t, ok, "%T does not implement storage.AttachmentRefChecker", st)
-	return st, rc
+	return st, as[storage.AttachmentRefChecker](t, st)
 }
 
+// attachmentRef checks the optional AttachmentRefChecker; with
+// complaints declared, the attachments of complaint documents must count
+// as references.
 func (s suite) attachmentRef(t *testing.T) {
 	ctx := context.Background()
 	check := func(t *testing.T, rc storage.AttachmentRefChecker, keys ...string) []string {
@@ -125,11 +114,11 @@ func (s suite) attachmentRef(t *testing.T) {
 	})
 	t.Run("ComplaintAttachmentsAreReferenced", func(t *testing.T) {
 		t.Parallel()
-		st, rc := s.refStore(t)
-		if _, ok := st.(storage.ComplaintStore); !ok {
-			t.Logf("%T keeps no complaints: nothing to check", st)
+		if !s.declared.Complaints {
+			t.Log("not run: Features does not declare storage.ComplaintStore")
 			return
 		}
+		st, rc := s.refStore(t)
 		plain := newComplaint(tenantA, 0, func(c *ticket.Complaint) { c.Details.Attachments = nil })
 		c := newComplaint(tenantB, 0)
 		c.Details.Attachments = append(c.Details.Attachments, ticket.Attachment{ID: "a2", Name: "note.pdf", Key: "complaint-key-2"})

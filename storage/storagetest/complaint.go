@@ -3,6 +3,7 @@ package storagetest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -14,26 +15,11 @@ import (
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
-// RunComplaint runs the conformance suite of the optional
-// [storage.ComplaintStore] against the stores newStore returns, which
-// must implement it (the test fails otherwise). Its subtests run in
-// parallel, each on a fresh store, as [Run]'s do. A store whose
-// transactions implement the optional [storage.ComplaintLocker] is
-// checked to hold a second locker off until the first commits; one that
-// does not is reported in the test log.
-func RunComplaint(t *testing.T, newStore func(t *testing.T) storage.Store) {
-	t.Helper()
-	s := suite{newStore: newStore}
-	t.Run("Complaint", s.complaint)
-}
-
 // complaintStore returns a fresh store as a ComplaintStore.
 func (s suite) complaintStore(t *testing.T) (storage.Store, storage.ComplaintStore) {
 	t.Helper()
 	st := s.store(t)
-	cs, ok := st.(storage.ComplaintStore)
-	require.True(t, ok, "%T does not implement storage.ComplaintStore", st)
-	return st, cs
+	return st, as[storage.ComplaintStore](t, st)
 }
 
 // newComplaint returns a complaint of tenant with every section field
@@ -87,7 +73,7 @@ func mustCreateComplaint(t *testing.T, st storage.Store, cs ...*ticket.Complaint
 			if err := tx.TicketCreate(ctx, &c.Ticket); err != nil {
 				return err
 			}
-			if err := tx.(storage.ComplaintStore).ComplaintCreate(ctx, c); err != nil {
+			if err := as[storage.ComplaintStore](t, tx).ComplaintCreate(ctx, c); err != nil {
 				return err
 			}
 		}
@@ -113,6 +99,8 @@ func requireComplaint(t *testing.T, want, got *ticket.Complaint) {
 	requireUTC(t, "end_date", got.Details.EndDate)
 }
 
+// complaint checks the optional ComplaintStore, and ComplaintLocker when
+// it is declared.
 func (s suite) complaint(t *testing.T) {
 	ctx := context.Background()
 	get := func(t *testing.T, cs storage.ComplaintStore, tenant, id string) (*ticket.Complaint, error) {
@@ -139,6 +127,44 @@ func (s suite) complaint(t *testing.T) {
 		require.ErrorIs(t, cs.ComplaintCreate(ctx, c), storage.ErrNotFound)
 		mustCreateComplaint(t, st, c)
 		require.ErrorIs(t, cs.ComplaintCreate(ctx, c), storage.ErrConflict)
+	})
+
+	t.Run("KindIsComplaintFromCreateOnAndNeverChanges", func(t *testing.T) {
+		t.Parallel()
+		st, cs := s.complaintStore(t)
+		c := newComplaint(tenantA, 0)
+		c.Kind = ticket.KindComplaint // TicketCreate ignores it: there is no section yet
+		require.NoError(t, st.TicketCreate(ctx, &c.Ticket))
+		require.Equal(t, ticket.KindTicket, c.Kind)
+		require.Equal(t, ticket.KindTicket, getTicket(t, st, &c.Ticket).Kind)
+
+		require.NoError(t, cs.ComplaintCreate(ctx, c))
+		require.Equal(t, ticket.KindComplaint, c.Kind)
+		require.Equal(t, ticket.KindComplaint, getTicket(t, st, &c.Ticket).Kind, "one read of the ticket tells it is a complaint")
+		got, err := get(t, cs, tenantA, c.ID)
+		require.NoError(t, err)
+		require.Equal(t, ticket.KindComplaint, got.Kind)
+		page, err := st.TicketList(ctx, storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: tenantA}, Limit: 10})
+		require.NoError(t, err)
+		require.Len(t, page.Tickets, 1)
+		require.Equal(t, ticket.KindComplaint, page.Tickets[0].Kind)
+
+		plainEdit := getTicket(t, st, &c.Ticket)
+		plainEdit.Kind = ticket.KindTicket
+		plainEdit.Assignee = "agent-9"
+		require.NoError(t, st.TicketUpdate(ctx, plainEdit))
+		require.Equal(t, ticket.KindComplaint, getTicket(t, st, &c.Ticket).Kind, "TicketUpdate keeps the kind")
+		if s.declared.BatchUpdater {
+			other := newTicket(tenantA)
+			mustCreate(t, st, other)
+			batch := []*ticket.Ticket{getTicket(t, st, &c.Ticket), other}
+			batch[0].Kind, batch[1].Kind = ticket.KindTicket, ticket.KindComplaint
+			require.NoError(t, st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+				return as[storage.TicketBatchUpdater](t, tx).TicketUpdateBatch(ctx, batch)
+			}))
+			require.Equal(t, ticket.KindComplaint, getTicket(t, st, &c.Ticket).Kind, "TicketUpdateBatch keeps the kind")
+			require.Equal(t, ticket.KindTicket, getTicket(t, st, other).Kind, "TicketUpdateBatch keeps the kind")
+		}
 	})
 
 	t.Run("GetReturnsErrNotFoundForPlainOrUnknownTickets", func(t *testing.T) {
@@ -221,7 +247,7 @@ func (s suite) complaint(t *testing.T) {
 		err := st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 			u := c.Clone()
 			u.Details.Posted, u.Details.PostedAt = true, at(time.Hour)
-			if err := tx.(storage.ComplaintStore).ComplaintUpdate(ctx, u); err != nil {
+			if err := as[storage.ComplaintStore](t, tx).ComplaintUpdate(ctx, u); err != nil {
 				return err
 			}
 			return boom
@@ -235,37 +261,41 @@ func (s suite) complaint(t *testing.T) {
 
 	t.Run("LockWaitsForTheHolderAndReadsWhatItCommitted", func(t *testing.T) {
 		t.Parallel()
+		if !s.declared.ComplaintLocker {
+			t.Log("not run: Features does not declare storage.ComplaintLocker (the store's transactions must run complaint writers one at a time)")
+			return
+		}
 		st, cs := s.complaintStore(t)
 		c := newComplaint(tenantA, 0)
 		mustCreateComplaint(t, st, c)
 		key := storage.TicketGetParams{TenantID: tenantA, ID: c.ID}
-		if _, ok := cs.(storage.ComplaintLocker); !ok {
-			t.Logf("%T does not implement the optional storage.ComplaintLocker: its transactions must run complaint writers one at a time", cs)
-			return
-		}
 		plain := newTicket(tenantA)
 		mustCreate(t, st, plain)
-		_, err := cs.(storage.ComplaintLocker).ComplaintLock(ctx, storage.TicketGetParams{TenantID: tenantA, ID: plain.ID})
+		_, err := as[storage.ComplaintLocker](t, cs).ComplaintLock(ctx, storage.TicketGetParams{TenantID: tenantA, ID: plain.ID})
 		require.ErrorIs(t, err, storage.ErrNotFound)
 
 		var wg sync.WaitGroup
 		var second *ticket.Complaint
 		var secondErr error
 		err = st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-			held, err := tx.(storage.ComplaintLocker).ComplaintLock(ctx, key)
+			held, err := as[storage.ComplaintLocker](t, tx).ComplaintLock(ctx, key)
 			if err != nil {
 				return err
 			}
 			wg.Go(func() {
 				secondErr = st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+					l, ok := tx.(storage.ComplaintLocker) // not as: FailNow belongs to the test's goroutine
+					if !ok {
+						return fmt.Errorf("%T: %w", tx, storage.ErrUnsupported)
+					}
 					var err error
-					second, err = tx.(storage.ComplaintLocker).ComplaintLock(ctx, key)
+					second, err = l.ComplaintLock(ctx, key)
 					return err
 				})
 			})
 			time.Sleep(100 * time.Millisecond) // let the second locker reach the lock
 			held.Subject = "changed while locked"
-			return tx.(storage.ComplaintStore).ComplaintUpdate(ctx, held)
+			return as[storage.ComplaintStore](t, tx).ComplaintUpdate(ctx, held)
 		})
 		require.NoError(t, err)
 		wg.Wait()

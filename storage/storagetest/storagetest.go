@@ -5,8 +5,16 @@
 //	func TestConformance(t *testing.T) {
 //		storagetest.Run(t, func(t *testing.T) storage.Store {
 //			return mystore.New(openTestDB(t))
-//		})
+//		}, storagetest.Features{Inbound: true, SLAUpdater: true})
 //	}
+//
+// # Optional capabilities
+//
+// A store declares in [Features] the optional interfaces of package
+// storage it implements. Run fails a declared one the store or its
+// transactions lack, and runs its tests; it reports in the test log a
+// capability the store implements without declaring it, and does not
+// test it. No test is skipped.
 //
 // # What it expects of newStore
 //
@@ -36,13 +44,17 @@ import (
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
-// Run runs the conformance suite against the stores newStore returns. Its
+// Run runs the conformance suite against the stores newStore returns,
+// which implement the optional capabilities features declares. Its
 // subtests are grouped by entity: TicketCreate, TicketGet, TicketUpdate,
-// TicketList, TicketDue, TicketSLA, Message, Event, Sequence, Outbox, Tx, Tenant and
-// Inbound (skipped for a store without the optional storage.InboundStore).
-func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
+// TicketList, TicketDue, TicketSLA, Message, Event, Sequence, Outbox, Tx
+// and Tenant; then Features, which checks the declared capabilities, and
+// one group per optional capability: SLAUpdater, BatchUpdater, Inbound,
+// Complaint (with ComplaintLocker) and AttachmentRef. The group of a
+// capability that features does not declare logs that it did not run.
+func Run(t *testing.T, newStore func(t *testing.T) storage.Store, features Features) {
 	t.Helper()
-	s := suite{newStore: newStore}
+	s := suite{newStore: newStore, declared: features}
 	t.Run("TicketCreate", s.ticketCreate)
 	t.Run("TicketGet", s.ticketGet)
 	t.Run("TicketUpdate", s.ticketUpdate)
@@ -55,12 +67,19 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	t.Run("Outbox", s.outbox)
 	t.Run("Tx", s.tx)
 	t.Run("Tenant", s.tenant)
-	t.Run("Inbound", s.inbound)
+	t.Run("Features", s.features)
+	optional(t, "SLAUpdater", features.SLAUpdater, "TicketSLAUpdater", s.slaUpdater)
+	optional(t, "BatchUpdater", features.BatchUpdater, "TicketBatchUpdater", s.batchUpdater)
+	optional(t, "Inbound", features.Inbound, "InboundStore", s.inbound)
+	optional(t, "Complaint", features.Complaints, "ComplaintStore", s.complaint)
+	optional(t, "AttachmentRef", features.AttachmentRefs, "AttachmentRefChecker", s.attachmentRef)
 }
 
-// suite holds the store factory the groups share.
+// suite holds the store factory and the declared features the groups
+// share.
 type suite struct {
 	newStore func(t *testing.T) storage.Store
+	declared Features
 }
 
 // store returns a fresh store for one subtest.

@@ -21,6 +21,10 @@ import (
 // suite against when it is started as a child process.
 const adapterEnv = "STORAGETEST_ADAPTER"
 
+// undeclaredEnv, set in the child process, makes it declare no optional
+// capability (see TestRunReportsUndeclaredCapabilities).
+const undeclaredEnv = "STORAGETEST_UNDECLARED"
+
 // adapters are the stores the child process can run the suite against: a
 // healthy memory store and memory stores with one deliberate bug each.
 var adapters = map[string]func() storage.Store{
@@ -35,6 +39,25 @@ var adapters = map[string]func() storage.Store{
 	"IgnoresVersionOnUpdate":  func() storage.Store { return ignoresVersion{memory.New()} },
 	"CommitsFailedTx":         func() storage.Store { return commitsFailedTx{memory.New()} },
 	"ClaimIgnoresMaxAttempts": func() storage.Store { return ignoresMaxAttempts{memory.New()} },
+	"HidesCapabilitiesInTx":   func() storage.Store { return hidesInTx{memory.New()} },
+}
+
+// features are what every adapter declares: the memory store's
+// capabilities, all of them.
+var features = storagetest.Features{
+	Complaints: true, ComplaintLocker: true, Inbound: true,
+	AttachmentRefs: true, SLAUpdater: true, BatchUpdater: true,
+}
+
+// hidesInTx is a decorator that forwards the optional capabilities of the
+// store but not those of the Tx its RunInTx hands out, as a tracing
+// decorator embedding only storage.Tx would.
+type hidesInTx struct{ *memory.Store }
+
+func (s hidesInTx) RunInTx(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) error {
+	return s.Store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		return fn(ctx, struct{ storage.Tx }{tx})
+	})
 }
 
 // ignoresMaxAttempts claims entries however many attempts they had.
@@ -119,7 +142,11 @@ func TestSuiteCatchesBrokenAdapters(t *testing.T) {
 	if name := os.Getenv(adapterEnv); name != "" {
 		newStore, ok := adapters[name]
 		require.True(t, ok, "unknown adapter %q", name)
-		storagetest.Run(t, func(*testing.T) storage.Store { return newStore() })
+		declared := features
+		if os.Getenv(undeclaredEnv) != "" {
+			declared = storagetest.Features{}
+		}
+		storagetest.Run(t, func(*testing.T) storage.Store { return newStore() }, declared)
 		return
 	}
 
@@ -136,6 +163,9 @@ func TestSuiteCatchesBrokenAdapters(t *testing.T) {
 		{"CommitsFailedTx", "Tx/RollsBackEverythingOnError"},
 		{"CommitsFailedTx", "Sequence/IsRolledBackWithAFailedTxSoNumbersStayGapFree"},
 		{"ClaimIgnoresMaxAttempts", "Outbox/ClaimMakesDeadLettersOfExhaustedEntries"},
+		{"HidesCapabilitiesInTx", "Features/ComplaintStore"},
+		{"HidesCapabilitiesInTx", "Features/InboundStore"},
+		{"HidesCapabilitiesInTx", "Features/TicketSLAUpdater"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.adapter+"/"+strings.ReplaceAll(tt.subtest, "/", "_"), func(t *testing.T) {
@@ -165,4 +195,25 @@ func runChild(t *testing.T, adapter, subtest string) (string, error) {
 	cmd.Env = append(os.Environ(), adapterEnv+"="+adapter)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
+}
+
+// TestRunReportsUndeclaredCapabilities: the memory store declaring no
+// optional capability passes; the log names each capability it
+// implements without declaring, and each optional group says it did not
+// run. Nothing is skipped.
+func TestRunReportsUndeclaredCapabilities(t *testing.T) {
+	t.Parallel()
+	cmd := exec.CommandContext(t.Context(), os.Args[0],
+		"-test.run=^TestSuiteCatchesBrokenAdapters$/^(Features|Complaint|Inbound|SLAUpdater|BatchUpdater|AttachmentRef)$", "-test.v", "-test.count=1")
+	cmd.Env = append(os.Environ(), adapterEnv+"=healthy", undeclaredEnv+"=1")
+	b, err := cmd.CombinedOutput()
+	out := string(b)
+	require.NoError(t, err, out)
+	for _, c := range []string{"ComplaintStore", "ComplaintLocker", "InboundStore", "AttachmentRefChecker", "TicketSLAUpdater", "TicketBatchUpdater"} {
+		require.Contains(t, out, "implements storage."+c+", which Features does not declare", out)
+	}
+	for _, c := range []string{"ComplaintStore", "InboundStore", "AttachmentRefChecker", "TicketSLAUpdater", "TicketBatchUpdater"} {
+		require.Contains(t, out, "not run: Features does not declare storage."+c, out) // ComplaintLocker's test is in Complaint's group
+	}
+	require.NotContains(t, out, "--- SKIP", out)
 }

@@ -194,16 +194,19 @@ func (s suite) ticketDue(t *testing.T) {
 			require.Equal(t, 1, n, "ticket %s handled %d times", id, n)
 		}
 	})
+}
+
+// batchUpdater checks the optional TicketBatchUpdater.
+func (s suite) batchUpdater(t *testing.T) {
+	ctx := context.Background()
+
 	t.Run("UpdateBatchStoresEveryTicketOrConflicts", func(t *testing.T) {
 		t.Parallel()
 		st := s.store(t)
 		tickets := []*ticket.Ticket{newTicket(tenantA, dueAt(time.Hour)), newTicket(tenantB), newTicket(tenantA)}
 		createInTx(t, st, tickets)
 		err := st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-			u, ok := tx.(storage.TicketBatchUpdater)
-			if !ok {
-				return nil // optional: the Desk falls back to TicketUpdate
-			}
+			u := as[storage.TicketBatchUpdater](t, tx)
 			for i, tk := range tickets {
 				tk.Subject = "batch " + string(rune('A'+i))
 				tk.SLA = fullSLA(time.Duration(i) * time.Hour)
@@ -213,9 +216,6 @@ func (s suite) ticketDue(t *testing.T) {
 			return u.TicketUpdateBatch(ctx, tickets)
 		})
 		require.NoError(t, err)
-		if _, ok := any(st).(storage.TicketBatchUpdater); !ok {
-			return
-		}
 		for _, want := range tickets {
 			require.Equal(t, int64(2), want.Version)
 			got, err := st.TicketGet(ctx, storage.TicketGetParams{TenantID: want.TenantID, ID: want.ID})
@@ -226,7 +226,7 @@ func (s suite) ticketDue(t *testing.T) {
 		stale := tickets[0].Clone()
 		stale.Version = 1
 		err = st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-			return tx.(storage.TicketBatchUpdater).TicketUpdateBatch(ctx, []*ticket.Ticket{tickets[1].Clone(), stale})
+			return as[storage.TicketBatchUpdater](t, tx).TicketUpdateBatch(ctx, []*ticket.Ticket{tickets[1].Clone(), stale})
 		})
 		require.ErrorIs(t, err, storage.ErrConflict)
 		got, err := st.TicketGet(ctx, storage.TicketGetParams{TenantID: tenantB, ID: tickets[1].ID})

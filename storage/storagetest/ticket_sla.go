@@ -20,19 +20,15 @@ func getTicket(t *testing.T, st storage.Tx, tk *ticket.Ticket) *ticket.Ticket {
 }
 
 // slaUpdate stores the SLA states of tickets in one transaction with the
-// store's TicketSLAUpdate, or skips the test for a store without it.
+// TicketSLAUpdate of the store's Tx.
 func slaUpdate(t *testing.T, st storage.Store, tickets ...*ticket.Ticket) error {
 	t.Helper()
-	if _, ok := st.(storage.TicketSLAUpdater); !ok {
-		t.Skip("the store does not implement the optional storage.TicketSLAUpdater")
-	}
 	return st.RunInTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
-		return tx.(storage.TicketSLAUpdater).TicketSLAUpdate(ctx, tickets)
+		return as[storage.TicketSLAUpdater](t, tx).TicketSLAUpdate(ctx, tickets)
 	})
 }
 
-// ticketSLA checks Ticket.SLAVersion and TicketSLAUpdate, which stores a
-// ticket's SLA state alone.
+// ticketSLA checks Ticket.SLAVersion.
 func (s suite) ticketSLA(t *testing.T) {
 	ctx := context.Background()
 
@@ -76,6 +72,13 @@ func (s suite) ticketSLA(t *testing.T) {
 		require.ErrorIs(t, err, storage.ErrConflict)
 		requireTicket(t, sweep, getTicket(t, st, tk))
 	})
+}
+
+// slaUpdater checks the optional TicketSLAUpdater, which stores tickets'
+// SLA states alone.
+func (s suite) slaUpdater(t *testing.T) {
+	ctx := context.Background()
+
 	t.Run("SLAUpdateLeavesTicket", func(t *testing.T) {
 		t.Parallel()
 		st := s.store(t)

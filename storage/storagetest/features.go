@@ -1,0 +1,111 @@
+package storagetest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ticketkit/ticketkit/storage"
+)
+
+// Features declares the optional capabilities of the store under test
+// (see "Optional capabilities" in package storage). [Run] checks each
+// declared one on the store and on the Tx its RunInTx hands out, and
+// runs its conformance tests: a declared capability that either lacks
+// fails the Features group. A capability the store implements but does
+// not declare is reported in the test log, and its tests do not run; nor
+// do those of one it neither implements nor declares, which the log
+// says too. Nothing is skipped.
+type Features struct {
+	// Complaints: [storage.ComplaintStore].
+	Complaints bool
+	// ComplaintLocker: [storage.ComplaintLocker]; needs Complaints.
+	ComplaintLocker bool
+	// Inbound: [storage.InboundStore].
+	Inbound bool
+	// AttachmentRefs: [storage.AttachmentRefChecker]. With Complaints,
+	// the attachments of complaint documents must count as references.
+	AttachmentRefs bool
+	// SLAUpdater: [storage.TicketSLAUpdater].
+	SLAUpdater bool
+	// BatchUpdater: [storage.TicketBatchUpdater].
+	BatchUpdater bool
+}
+
+// capability is one optional interface of a store: its name, whether the
+// adapter declared it and a test for it.
+type capability struct {
+	name     string
+	declared bool
+	has      func(x any) bool
+}
+
+// implements reports whether x implements C.
+func implements[C any](x any) bool {
+	_, ok := x.(C)
+	return ok
+}
+
+// capabilities lists the optional interfaces with what f declares.
+func (f Features) capabilities() []capability {
+	return []capability{
+		{"ComplaintStore", f.Complaints, implements[storage.ComplaintStore]},
+		{"ComplaintLocker", f.ComplaintLocker, implements[storage.ComplaintLocker]},
+		{"InboundStore", f.Inbound, implements[storage.InboundStore]},
+		{"AttachmentRefChecker", f.AttachmentRefs, implements[storage.AttachmentRefChecker]},
+		{"TicketSLAUpdater", f.SLAUpdater, implements[storage.TicketSLAUpdater]},
+		{"TicketBatchUpdater", f.BatchUpdater, implements[storage.TicketBatchUpdater]},
+	}
+}
+
+// features checks the declared features against what the store and its
+// transactions implement: one subtest per capability.
+func (s suite) features(t *testing.T) {
+	for _, c := range s.declared.capabilities() {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			st := s.store(t)
+			var inTx bool
+			require.NoError(t, st.RunInTx(context.Background(), func(_ context.Context, tx storage.Tx) error {
+				inTx = c.has(tx)
+				return nil
+			}))
+			onStore := c.has(st)
+			switch {
+			case c.declared && !(onStore && inTx):
+				t.Errorf("Features declares storage.%s, but the store %T implements it: %t, the Tx of its RunInTx: %t "+
+					"(a decorator must forward it on both)", c.name, st, onStore, inTx)
+			case !c.declared && (onStore || inTx):
+				t.Logf("%T implements storage.%s, which Features does not declare: its conformance is not checked", st, c.name)
+			case !c.declared:
+				t.Logf("%T does not implement the optional storage.%s", st, c.name)
+			}
+		})
+	}
+}
+
+// optional runs the group of an optional capability as t.Run does when
+// declared is set; otherwise the group logs that it did not run.
+func optional(t *testing.T, group string, declared bool, capability string, fn func(t *testing.T)) {
+	t.Helper()
+	t.Run(group, func(t *testing.T) {
+		if !declared {
+			t.Logf("not run: Features does not declare storage.%s", capability)
+			return
+		}
+		fn(t)
+	})
+}
+
+// as returns x as the optional interface C, failing the test (rather
+// than panicking) when it is not one.
+func as[C any](t *testing.T, x any) C {
+	t.Helper()
+	c, ok := x.(C)
+	if !ok {
+		var zero *C
+		require.FailNowf(t, "missing capability", "%T does not implement %T", x, zero)
+	}
+	return c
+}
