@@ -9,8 +9,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -383,6 +385,21 @@ func TestBlackboxCustomerComplaints(t *testing.T) {
 			m, err := cd.desk.Messages(ctx, bbAda, ticketkit.MessageListParams{TicketID: c.ID})
 			require.NoError(t, err)
 			seen = append(seen, m)
+			notes, err := cd.desk.Messages(ctx, bbAda, ticketkit.MessageListParams{Kinds: []ticket.MessageKind{ticket.MessageNote}})
+			if err == nil {
+				require.Empty(t, notes.Messages)
+			}
+			_, err = cd.desk.ComplaintJournal(ctx, bbAda, ticketkit.ComplaintJournalParams{Employees: []string{bbAgent.ID}})
+			bbRequireForbidden(t, err, "employees")
+			// C-1's complaint, asked for by Ada: the journal keeps her to her own.
+			_, err = cd.desk.OpenComplaint(ctx, agent, ticketkit.ComplaintParams{Subject: "C-1's", Reason: "CR02",
+				RemedySought: ticket.RemedyReplacement, Customer: ticket.Customer{ID: "C-1"}})
+			require.NoError(t, err)
+			other, err := cd.desk.ComplaintJournal(ctx, bbAda, ticketkit.ComplaintJournalParams{CustomerID: "C-1"})
+			require.NoError(t, err)
+			for _, oc := range other.Complaints {
+				require.Equal(t, "C-ADA", oc.Customer.ID, "Ada read another customer's complaint")
+			}
 			for i, v := range seen {
 				s := mustJSON(t, v)
 				bbRequireNoStaffID(t, fmt.Sprintf("complaint view %d", i), s)
@@ -400,4 +417,57 @@ func mustJSON(t *testing.T, v any) string {
 	raw, err := json.Marshal(v)
 	require.NoError(t, err)
 	return string(raw)
+}
+
+// TestBlackboxHostileInlineNotifiers gives the Desk notifiers that panic,
+// call runtime.Goexit, never answer, or are nil inside a Fanout: the use
+// case returns its committed ticket, on time, and the notification waits
+// for a Dispatcher.
+func TestBlackboxHostileInlineNotifiers(t *testing.T) {
+	ctx := context.Background()
+	notifiers := map[string]notify.Notifier{
+		"panic":  notify.NotifierFunc(func(context.Context, notify.Event) error { panic("boom") }),
+		"goexit": notify.NotifierFunc(func(context.Context, notify.Event) error { runtime.Goexit(); return nil }),
+		"hang": notify.NotifierFunc(func(ctx context.Context, _ notify.Event) error {
+			<-ctx.Done()
+			return ctx.Err()
+		}),
+		"fanout-nil": notify.Fanout(nil, notify.NotifierFunc(func(context.Context, notify.Event) error { return nil }), nil),
+	}
+	for _, b := range backends() {
+		for name, n := range notifiers {
+			t.Run(b.Name+"/"+name, func(t *testing.T) {
+				store := b.Open(t)
+				desk, err := ticketkit.New(ticketkit.Config{Store: store, Notifier: n, InlineTimeout: 200 * time.Millisecond})
+				require.NoError(t, err)
+				type result struct {
+					tk  *ticket.Ticket
+					err error
+				}
+				done := make(chan result, 1)
+				began := time.Now()
+				go func() {
+					tk, err := desk.Open(ctx, bbAgent, ticketkit.OpenParams{Subject: "x", Customer: ticket.Customer{Email: "a@example.com"}})
+					done <- result{tk, err}
+				}()
+				select {
+				case r := <-done:
+					require.NoError(t, r.err)
+					require.NotNil(t, r.tk)
+					require.Less(t, time.Since(began), 5*time.Second)
+				case <-time.After(10 * time.Second):
+					t.Fatal("Open never returned: the notifier took the caller down")
+				}
+				if name == "fanout-nil" {
+					return
+				}
+				rec := notifytest.NewRecorder()
+				d, err := ticketkit.NewDispatcher(ticketkit.DispatcherConfig{Store: store, Notifier: rec})
+				require.NoError(t, err)
+				_, err = d.RunOnce(ctx)
+				require.NoError(t, err)
+				require.NotZero(t, rec.Len(), "the notification the inline notifier failed was lost")
+			})
+		}
+	}
 }
