@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -392,6 +393,66 @@ func TestBlackboxHostileSizesOverTheWire(t *testing.T) {
 				require.GreaterOrEqual(t, status, 400, "case %d %s %s: %.300s", i, r.method, short, raw)
 				require.Less(t, status, 500, "case %d %s %s: %.300s", i, r.method, short, raw)
 				require.Less(t, len(raw), 8<<10, "case %d %s %s answers %d bytes", i, r.method, short, len(raw))
+			}
+		})
+	}
+}
+
+// TestBlackboxHostileUploadsOverTheWire uploads files whose names try to
+// break the download's headers and whose types ask to be run as pages.
+func TestBlackboxHostileUploadsOverTheWire(t *testing.T) {
+	t.Parallel()
+	for _, store := range dbtest.Stores() {
+		t.Run(store.Name, func(t *testing.T) {
+			t.Parallel()
+			s := newServer(t, store)
+			status, raw := bbDo(t, s, bbReq{as: &ada, method: "POST", path: "/tickets", body: `{"subject":"files"}`})
+			require.Equal(t, http.StatusCreated, status, raw)
+			var tk apiTicket
+			require.NoError(t, json.Unmarshal([]byte(raw), &tk))
+			id := "/tickets/" + tk.ID
+
+			part := func(filename, ctype string) (string, string) {
+				b := "XBOUNDARYX"
+				body := "--" + b + "\r\nContent-Disposition: form-data; name=\"body\"\r\n\r\nsee file\r\n" +
+					"--" + b + "\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"" + filename + "\"\r\n" +
+					"Content-Type: " + ctype + "\r\n\r\n<script>alert(document.cookie)</script>\r\n--" + b + "--\r\n"
+				return body, "multipart/form-data; boundary=" + b
+			}
+			for _, c := range []struct{ name, ctype string }{
+				{`x.html`, "text/html"},
+				{`a\"; filename*=UTF-8''evil.html; x=\".txt`, "image/svg+xml"},
+				{"..%2F..%2Fetc%2Fpasswd", "application/xhtml+xml"},
+				{"a\x00b.txt", "text/plain"},
+				{"a\tb.txt", "text/html; charset=utf-8\r\nX-Injected: 1"},
+			} {
+				body, ctype := part(c.name, c.ctype)
+				status, raw := bbDo(t, s, bbReq{as: &ada, method: "POST", path: id + "/messages", body: body, ctype: ctype})
+				require.Less(t, status, 500, "%q: %s", c.name, raw)
+				if status != http.StatusCreated {
+					continue
+				}
+				var m apiMessage
+				require.NoError(t, json.Unmarshal([]byte(raw), &m))
+				require.Len(t, m.Attachments, 1)
+				res, err := http.DefaultClient.Do(func() *http.Request {
+					req, err := http.NewRequest("GET", s.url+id+"/messages/"+m.ID+"/attachments/"+m.Attachments[0].ID, nil)
+					require.NoError(t, err)
+					req.Header.Set("X-Actor", agent.ID)
+					req.Header.Set("X-Role", string(agent.Role))
+					req.Header.Set("X-Tenant", agent.TenantID)
+					return req
+				}())
+				require.NoError(t, err)
+				_ = res.Body.Close()
+				require.Equal(t, http.StatusOK, res.StatusCode)
+				disp, params, err := mime.ParseMediaType(res.Header.Get("Content-Disposition"))
+				require.NoError(t, err, res.Header.Get("Content-Disposition"))
+				require.Equal(t, "attachment", disp, "%q is served inline", c.name)
+				require.NotContains(t, params["filename"], "/")
+				require.Empty(t, res.Header.Get("X-Injected"))
+				require.Equal(t, "nosniff", res.Header.Get("X-Content-Type-Options"))
+				require.Contains(t, res.Header.Get("Content-Security-Policy"), "sandbox")
 			}
 		})
 	}
