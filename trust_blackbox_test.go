@@ -471,3 +471,42 @@ func TestBlackboxHostileInlineNotifiers(t *testing.T) {
 		}
 	}
 }
+
+// TestBlackboxHostileInputGetsASmallError floods the Desk, without
+// httpapi, with long custom field keys and long lists: the error a host
+// would show or log stays small.
+func TestBlackboxHostileInputGetsASmallError(t *testing.T) {
+	ctx := context.Background()
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			desk, err := ticketkit.New(ticketkit.Config{Store: b.Open(t), Catalog: bbCatalog(t)})
+			require.NoError(t, err)
+			fields := map[string]string{}
+			for i := range 30 {
+				fields[fmt.Sprintf("%d%s", i, strings.Repeat("k", 100_000))] = "x"
+			}
+			list := make([]string, 100_000)
+			for i := range list {
+				list[i] = strings.Repeat("s", 100)
+			}
+			for name, call := range map[string]func() error{
+				"open": func() error {
+					_, err := desk.Open(ctx, bbAgent, ticketkit.OpenParams{Subject: "x", Fields: fields, Tags: list})
+					return err
+				},
+				"update": func() error {
+					_, err := desk.Update(ctx, bbAgent, ticketkit.UpdateParams{TicketID: strings.Repeat("i", 100_000), Fields: fields})
+					return err
+				},
+				"search": func() error {
+					_, err := desk.Search(ctx, bbAgent, ticketkit.SearchParams{Statuses: list, Assignees: list, Text: strings.Repeat("\x00", 100_000)})
+					return err
+				},
+			} {
+				err := call()
+				require.Error(t, err, name)
+				require.Less(t, len(err.Error()), 8<<10, "%s: the error is %d bytes", name, len(err.Error()))
+			}
+		})
+	}
+}
