@@ -20,6 +20,7 @@ import (
 	"github.com/ticketkit/ticketkit/blob"
 	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/notify/notifytest"
+	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/ticket"
 	"github.com/ticketkit/ticketkit/workflow"
 )
@@ -485,6 +486,9 @@ func TestBlackboxHostileInputGetsASmallError(t *testing.T) {
 			for i := range 30 {
 				fields[fmt.Sprintf("%d%s", i, strings.Repeat("k", 100_000))] = "x"
 			}
+			long := strings.Repeat("c", 100_000)
+			tk, err := desk.Open(ctx, bbAgent, ticketkit.OpenParams{Subject: "x", Fields: map[string]string{"margin": "1"}})
+			require.NoError(t, err)
 			list := make([]string, 100_000)
 			for i := range list {
 				list[i] = strings.Repeat("s", 100)
@@ -496,6 +500,34 @@ func TestBlackboxHostileInputGetsASmallError(t *testing.T) {
 				},
 				"update": func() error {
 					_, err := desk.Update(ctx, bbAgent, ticketkit.UpdateParams{TicketID: strings.Repeat("i", 100_000), Fields: fields})
+					return err
+				},
+				"open codes": func() error {
+					_, err := desk.Open(ctx, bbAgent, ticketkit.OpenParams{Subject: "x", Priority: long, Category: long, Reason: long, Department: long})
+					return err
+				},
+				"transition": func() error {
+					_, err := desk.Transition(ctx, bbAgent, ticketkit.TransitionParams{TicketID: tk.ID, To: long})
+					return err
+				},
+				"assign": func() error {
+					_, err := desk.Assign(ctx, bbAgent, ticketkit.AssignParams{TicketID: tk.ID, Department: &long})
+					return err
+				},
+				"reply type": func() error {
+					_, err := desk.Reply(ctx, bbAgent, ticketkit.MessageParams{TicketID: tk.ID, Body: "x", Type: long})
+					return err
+				},
+				"attachment": func() error {
+					_, _, err := desk.OpenAttachment(ctx, bbAgent, tk.ID, long)
+					return err
+				},
+				"messages cursor": func() error {
+					_, err := desk.Messages(ctx, bbAgent, ticketkit.MessageListParams{After: long})
+					return err
+				},
+				"search sort": func() error {
+					_, err := desk.Search(ctx, bbAgent, ticketkit.SearchParams{Sort: storage.SortField(long)})
 					return err
 				},
 				"search": func() error {
