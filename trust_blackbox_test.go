@@ -542,3 +542,28 @@ func TestBlackboxHostileInputGetsASmallError(t *testing.T) {
 		})
 	}
 }
+
+// TestBlackboxHostContactDataIsValidatedToo has the host's customer
+// directory answer with a header-breaking name and a malformed address:
+// the Desk refuses it, naming the fields, rather than store what every
+// later mail would dead-letter on.
+func TestBlackboxHostContactDataIsValidatedToo(t *testing.T) {
+	ctx := context.Background()
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			dir := ticketkit.CustomerDirectoryFunc(func(context.Context, string, string) (ticket.Customer, error) {
+				return ticket.Customer{Name: "Ada\r\nBcc: victim@evil.example", Email: "ada@example.com>, victim@evil.example"}, nil
+			})
+			desk, err := ticketkit.New(ticketkit.Config{Store: b.Open(t), Catalog: bbCatalog(t), Customers: dir})
+			require.NoError(t, err)
+			_, err = desk.Open(ctx, bbAda, ticketkit.OpenParams{Subject: "x"})
+			var ve *ticketkit.ValidationError
+			require.ErrorAs(t, err, &ve)
+			require.True(t, ve.Has("customer.name"), "%v", err)
+			require.True(t, ve.Has("customer.email"), "%v", err)
+			page, err := desk.Search(ctx, bbAgent, ticketkit.SearchParams{})
+			require.NoError(t, err)
+			require.Empty(t, page.Tickets)
+		})
+	}
+}
