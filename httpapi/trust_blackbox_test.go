@@ -18,6 +18,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/ticketkit/ticketkit/httpapi"
 	"github.com/ticketkit/ticketkit/internal/dbtest"
 )
 
@@ -456,4 +457,38 @@ func TestBlackboxHostileUploadsOverTheWire(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBlackboxLookAlikeOrigins sends unsafe requests and preflights from
+// origins that resemble the one the API trusts.
+func TestBlackboxLookAlikeOrigins(t *testing.T) {
+	e := newEnv(t, func(o *options) {
+		o.api.CORS = httpapi.CORS{AllowedOrigins: []string{"https://portal.example"}, AllowCredentials: true}
+	})
+	tk := e.open(agent, map[string]any{"subject": "x"})
+	for _, origin := range []string{
+		"https://portal.example.evil.example",
+		"https://evil-portal.example",
+		"http://portal.example",
+		"https://portal.example:8443",
+		"https://portal.example@evil.example",
+		"https://portal.example/",
+		"https://PORTAL.example",
+		"null",
+	} {
+		w := e.do(request{as: &agent, method: http.MethodPost, path: "/tickets/" + tk.ID + "/messages",
+			body: strings.NewReader(`{"body":"csrf"}`), contentType: "text/plain",
+			header: http.Header{"Origin": {origin}, "Sec-Fetch-Site": {"cross-site"}}})
+		require.Equal(t, http.StatusForbidden, w.Code, "%s: %s", origin, w.Body.String())
+		w = e.do(request{method: http.MethodOptions, path: "/tickets",
+			header: http.Header{"Origin": {origin}, "Access-Control-Request-Method": {"POST"}}})
+		require.Empty(t, w.Header().Get("Access-Control-Allow-Origin"), origin)
+		require.Empty(t, w.Header().Get("Access-Control-Allow-Credentials"), origin)
+	}
+	// The trusted origin itself passes.
+	w := e.do(request{as: &agent, method: http.MethodPost, path: "/tickets/" + tk.ID + "/messages",
+		body: strings.NewReader(`{"body":"fine"}`), contentType: "application/json",
+		header: http.Header{"Origin": {"https://portal.example"}, "Sec-Fetch-Site": {"cross-site"}}})
+	require.Equal(t, http.StatusCreated, w.Code, w.Body.String())
+	require.Equal(t, "https://portal.example", w.Header().Get("Access-Control-Allow-Origin"))
 }
