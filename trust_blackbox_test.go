@@ -18,9 +18,11 @@ import (
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/blob"
+	"github.com/ticketkit/ticketkit/internal/dbtest"
 	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/notify/notifytest"
 	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/storage/bunstore"
 	"github.com/ticketkit/ticketkit/ticket"
 	"github.com/ticketkit/ticketkit/workflow"
 )
@@ -564,6 +566,51 @@ func TestBlackboxHostContactDataIsValidatedToo(t *testing.T) {
 			page, err := desk.Search(ctx, bbAgent, ticketkit.SearchParams{})
 			require.NoError(t, err)
 			require.Empty(t, page.Tickets)
+		})
+	}
+}
+
+// TestBlackboxHostTransactionAnnouncesNothingEarly opens tickets through
+// a store over the host's own transaction, with an inline notifier and
+// a Dispatcher on the same transaction: nothing is delivered before the
+// host commits, a rollback announces nothing, and background workers
+// refuse such a store.
+func TestBlackboxHostTransactionAnnouncesNothingEarly(t *testing.T) {
+	ctx := context.Background()
+	for _, b := range dbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			db := b.Open(t)
+			base, err := bunstore.New(db, bunstore.Config{})
+			require.NoError(t, err)
+			require.NoError(t, base.Migrate(ctx))
+			rec := notifytest.NewRecorder()
+			for _, commit := range []bool{false, true} {
+				tx, err := db.BeginTx(ctx, nil)
+				require.NoError(t, err)
+				ts, err := bunstore.New(tx, bunstore.Config{})
+				require.NoError(t, err)
+				desk, err := ticketkit.New(ticketkit.Config{Store: ts, Notifier: rec})
+				require.NoError(t, err)
+				_, err = desk.Open(ctx, bbAgent, ticketkit.OpenParams{Subject: fmt.Sprintf("commit=%v", commit), Customer: ticket.Customer{Email: "a@example.com"}})
+				require.NoError(t, err)
+				require.Zero(t, rec.Len(), "delivered inside the host's transaction")
+				if _, err := ticketkit.NewDispatcher(ticketkit.DispatcherConfig{Store: ts, Notifier: rec}); err == nil {
+					t.Error("a Dispatcher accepted a store inside the host's transaction")
+				}
+				if commit {
+					require.NoError(t, tx.Commit())
+				} else {
+					require.NoError(t, tx.Rollback())
+				}
+			}
+			d, err := ticketkit.NewDispatcher(ticketkit.DispatcherConfig{Store: base, Notifier: rec})
+			require.NoError(t, err)
+			_, err = d.RunOnce(ctx)
+			require.NoError(t, err)
+			require.NotZero(t, rec.Len())
+			for _, e := range rec.Events() {
+				require.Equal(t, "commit=true", e.Ticket.Subject, "a rolled-back ticket was announced")
+			}
 		})
 	}
 }
