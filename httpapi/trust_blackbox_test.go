@@ -374,6 +374,18 @@ func TestBlackboxHostileSizesOverTheWire(t *testing.T) {
 				{method: "POST", path: id + "/transitions", body: `{"to":"` + bigKey[:100000] + `"}`},
 				{method: "POST", path: id + "/assignment", body: `{"department":"` + bigKey[:100000] + `"}`},
 			}
+			// Headers the API does not use change nothing, whatever they hold.
+			for _, h := range []map[string]string{
+				{"Idempotency-Key": strings.Repeat("k", 60<<10)},
+				{"If-Match": `W/"\x01"`, "If-None-Match": "*"},
+				{"If-Match": strings.Repeat(`"x",`, 10000)},
+				{"Content-Length": "0"},
+				{"Accept-Language": "fr;q=NaN, *;q=-1, en;q=1e309"},
+			} {
+				status, raw := bbDo(t, s, bbReq{as: &agent, method: "PATCH", path: id, body: `{"subject":"renamed"}`, header: h})
+				require.Less(t, status, 500, "%v: %.300s", h, raw)
+			}
+
 			// A locale the catalog does not have falls back to its own text.
 			for _, r := range []bbReq{
 				{method: "GET", path: "/catalog", header: map[string]string{"Accept-Language": strings.Repeat("x-", 4000)}},
