@@ -50,12 +50,30 @@ func canSee(a ticket.Actor, t *ticket.Ticket) bool {
 	return a.Role != ticket.RoleCustomer || t.Customer.ID == a.CustomerID
 }
 
+// maxKeyLen is the longest ticket ID or number a lookup accepts, in
+// bytes: no ticket has a longer one, and a longer one would only be
+// repeated in queries and error messages.
+const maxKeyLen = 200
+
+// checkKey reports an ID or number no store can hold or no ticket has
+// (a NUL byte, invalid UTF-8, over maxKeyLen bytes) as a
+// *ValidationError naming field.
+func checkKey(field, key string) error {
+	if err := ticket.CheckText(field, key); err != nil {
+		return err
+	}
+	if len(key) > maxKeyLen {
+		return ticket.NewValidationError(ticket.FieldError{Field: field, Rule: "max", Message: fmt.Sprintf("must be at most %d bytes", maxKeyLen)})
+	}
+	return nil
+}
+
 // load reads a ticket the actor may see, or returns ErrNotFound. A
 // customer asking for someone else's ticket learns nothing more than
-// that it does not exist. An ID no store can hold (a NUL byte) is a
-// *ValidationError of "id".
+// that it does not exist. An ID no store can hold or no ticket has (see
+// checkKey) is a *ValidationError of "id".
 func load(ctx context.Context, tx storage.Tx, a ticket.Actor, id string) (*ticket.Ticket, error) {
-	if err := ticket.CheckText("id", id); err != nil {
+	if err := checkKey("id", id); err != nil {
 		return nil, err
 	}
 	t, err := tx.TicketGet(ctx, storage.TicketGetParams{TenantID: a.TenantID, ID: id})

@@ -150,7 +150,7 @@ func (d *Desk) loadComplaint(ctx context.Context, actor ticket.Actor, id string)
 	if _, err := d.complaintSetup(); err != nil {
 		return nil, err
 	}
-	if err := ticket.CheckText("id", id); err != nil {
+	if err := checkKey("id", id); err != nil {
 		return nil, err
 	}
 	cs, err := complaintTx(d.store)

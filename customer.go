@@ -19,7 +19,10 @@ type CustomerDirectory interface {
 	// tenant; the ID of the answer is ignored (the Desk keeps the
 	// actor's CustomerID). A customer the host does not know is the zero
 	// Customer with a nil error: the ticket then carries no contact
-	// data. An error fails the call that asked.
+	// data. An error fails the call that asked. The answer is validated
+	// like input (a single-line name, a plain email address): an invalid
+	// one refuses the call with a *ValidationError naming customer.name
+	// or customer.email.
 	Customer(ctx context.Context, tenantID, customerID string) (ticket.Customer, error)
 }
 
@@ -80,6 +83,14 @@ func (d *Desk) customerOpen(ctx context.Context, actor ticket.Actor, p OpenParam
 			return p, fmt.Errorf("ticketkit: look up customer %s of tenant %s: %w", actor.CustomerID, actor.TenantID, err)
 		}
 		p.Customer = c
+		// The directory may hold what the customer typed elsewhere, such
+		// as a name with a line break: checked like any input, so that
+		// no mail to the customer breaks on it.
+		if err := ticket.Validate(c); err != nil {
+			for _, fe := range asValidation(err).Fields {
+				v.Add("customer."+fe.Field, fe.Rule, fe.Message)
+			}
+		}
 	default:
 		if strings.TrimSpace(p.Customer.Email) != "" {
 			v.Add("customer.email", forbidden, "may not be set by a customer: the host supplies it (Config.Customers)")

@@ -232,7 +232,7 @@ func (d *Desk) GetByNumber(ctx context.Context, actor ticket.Actor, number strin
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
-	if err := ticket.CheckText("number", number); err != nil {
+	if err := checkKey("number", number); err != nil {
 		return nil, err
 	}
 	number = strings.TrimSpace(number)

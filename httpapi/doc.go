@@ -93,7 +93,8 @@
 // Config.MaxQuerySize bytes (8 KiB by default), a list filter or body
 // list at most 100 items (ticket.MaxItems) unless the field documents its
 // own limit, and an error lists at most 20 fields (ticket.MaxFieldErrors)
-// with "more" counting the rest. Text anywhere in a request (paths, query
+// with "more" counting the rest, each field name and message cut to 256
+// bytes (a name can repeat an unknown member or a custom field key). Text anywhere in a request (paths, query
 // values, JSON and form fields) must be UTF-8 without NUL bytes, and
 // times must fall between the years 1 and 9999: anything else is a 400
 // naming the field (codes utf8, nul, time_range), never a database error.

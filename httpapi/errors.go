@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/workflow"
@@ -197,7 +198,32 @@ func (h *handler) writeError(w http.ResponseWriter, e *apiError) {
 	if e.status == 0 {
 		e.status = http.StatusInternalServerError
 	}
+	// Field names and messages can echo what a client sent (an unknown
+	// member, a custom field key, a form field): clip them, so that
+	// bad input gets a small answer whatever its size.
+	e.Message = clipText(e.Message)
+	for i := range e.Fields {
+		e.Fields[i].Field = clipText(e.Fields[i].Field)
+		e.Fields[i].Message = clipText(e.Fields[i].Message)
+	}
 	writeJSON(w, e.status, errorDocument{Error: e})
+}
+
+// maxErrorText is the longest field name or message, in bytes, an error
+// document repeats.
+const maxErrorText = 256
+
+// clipText cuts s to at most maxErrorText bytes on a rune boundary,
+// ending in "…" when it was cut.
+func clipText(s string) string {
+	if len(s) <= maxErrorText {
+		return s
+	}
+	cut := maxErrorText - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // writeJSON writes v as the JSON response body with status.

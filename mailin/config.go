@@ -161,7 +161,7 @@ func (c Config) own() (map[string]bool, []error) {
 	own := make(map[string]bool, len(c.OwnAddresses))
 	var errs []error
 	for _, a := range c.OwnAddresses {
-		a = strings.ToLower(strings.TrimSpace(a))
+		a = lowerASCII(strings.TrimSpace(a))
 		if domain, ok := strings.CutPrefix(a, "@"); ok {
 			if domain == "" || strings.ContainsAny(domain, "@ <>") {
 				errs = append(errs, fmt.Errorf("Config.OwnAddresses entry %q is not a domain", a))

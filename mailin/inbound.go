@@ -8,7 +8,8 @@ import (
 )
 
 // Inbound is one parsed inbound message. Every string is valid UTF-8
-// without NUL bytes; addresses are lower-cased for matching.
+// without NUL bytes; addresses have their ASCII letters lower-cased for
+// matching (see SameAddress).
 type Inbound struct {
 	// MessageID is the Message-ID without angle brackets, such as
 	// "abc@mail.example"; empty when the message has none. Use it (or
@@ -93,7 +94,9 @@ func (in Inbound) Recipients() []string {
 type Address struct {
 	// Name is the decoded display name; may be empty.
 	Name string
-	// Address is the address in lower case, such as "anna@example.com".
+	// Address is the address with its ASCII letters in lower case, such
+	// as "anna@example.com"; other letters keep their case (see
+	// SameAddress).
 	Address string
 }
 

@@ -287,10 +287,13 @@ func bareAddresses(values []string) []string {
 	return out
 }
 
-// normAddress lower-cases an address and returns "" unless it looks
-// like local@domain.
+// normAddress lower-cases the ASCII letters of an address and returns ""
+// unless it looks like local@domain. Other letters keep their case:
+// Unicode lower-casing would turn look-alikes into other people's
+// addresses ("\u212aim@example.com", with a KELVIN SIGN, into
+// kim@example.com), and the desk would take a stranger for its customer.
 func normAddress(a string) string {
-	a = strings.ToLower(cleanLine(a))
+	a = lowerASCII(cleanLine(a))
 	at := strings.LastIndexByte(a, '@')
 	if at <= 0 || at == len(a)-1 || strings.ContainsAny(a, " \t<>,") {
 		return ""
@@ -388,6 +391,25 @@ func (w *warnings) add(s string) {
 	if len(w.list) < maxWarnings && s != "" {
 		w.list = append(w.list, s)
 	}
+}
+
+// lowerASCII returns s with its ASCII letters in lower case.
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// SameAddress reports whether a and b are one email address, ignoring
+// the case of ASCII letters only (see Address): a sender check that
+// folds Unicode case (strings.EqualFold) takes "\u212aim@example.com"
+// for kim@example.com.
+func SameAddress(a, b string) bool {
+	return lowerASCII(a) == lowerASCII(b)
 }
 
 // headerValue returns the first value of a header field, trimmed and

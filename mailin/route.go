@@ -47,10 +47,10 @@ func (r Routes) Validate() error {
 		if strings.TrimSpace(r[k].TenantID) == "" {
 			problems = append(problems, fmt.Sprintf("%q has no TenantID", k))
 		}
-		if other, dup := seen[strings.ToLower(k)]; dup {
+		if other, dup := seen[lowerASCII(k)]; dup {
 			problems = append(problems, fmt.Sprintf("%q and %q differ only in case", other, k))
 		}
-		seen[strings.ToLower(k)] = k
+		seen[lowerASCII(k)] = k
 	}
 	if len(problems) > 0 {
 		return errors.New("mailin: invalid routes: " + strings.Join(problems, "; "))
@@ -67,7 +67,7 @@ func (r Routes) Match(in Inbound) (RouteMatch, bool) {
 	}
 	lower := make(map[string]Route, len(r))
 	for k, v := range r {
-		lower[strings.ToLower(strings.TrimSpace(k))] = v
+		lower[lowerASCII(strings.TrimSpace(k))] = v
 	}
 	for _, addr := range in.Recipients() {
 		if route, ok := lower[addr]; ok {

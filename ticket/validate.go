@@ -49,12 +49,25 @@ func NewValidationError(fields ...FieldError) error {
 	return &ValidationError{Fields: slices.Clone(fields[:n]), More: len(fields) - n}
 }
 
+// maxReportedRunes is the most runes of a field name or message that
+// [ValidationError.Report] shows: a name can repeat input, such as a
+// custom field key of any length.
+const maxReportedRunes = 128
+
 // Report returns the invalid fields to show, at most [MaxFieldErrors],
 // and how many more there are. Error and the HTTP API report through it;
-// it also caps fields appended to Fields directly.
+// it also caps fields appended to Fields directly, and cuts each field
+// name and message to 128 runes (ending in "…"), since a name can repeat
+// input of any length, such as a custom field key.
 func (e *ValidationError) Report() (fields []FieldError, more int) {
 	n := min(len(e.Fields), MaxFieldErrors)
-	return e.Fields[:n], e.More + len(e.Fields) - n
+	fields = make([]FieldError, n)
+	for i, f := range e.Fields[:n] {
+		f.Field = truncateRunes(f.Field, maxReportedRunes)
+		f.Message = truncateRunes(f.Message, maxReportedRunes)
+		fields[i] = f
+	}
+	return fields, e.More + len(e.Fields) - n
 }
 
 // Error implements error.

@@ -77,11 +77,11 @@ func knows(t *ticket.Ticket, addr string) bool {
 	if addr == "" {
 		return false
 	}
-	if strings.EqualFold(t.Customer.Email, addr) {
+	if mailin.SameAddress(t.Customer.Email, addr) {
 		return true
 	}
 	for _, c := range t.Contacts {
-		if strings.EqualFold(c.Email, addr) {
+		if mailin.SameAddress(c.Email, addr) {
 			return true
 		}
 	}
@@ -216,7 +216,9 @@ func (i *Intake) customer(ctx context.Context, tenant string, from mailin.Addres
 	if err != nil {
 		return ticket.Customer{}, fmt.Errorf("intake: find customer %s: %w", from.Address, err)
 	}
-	if len(page.Tickets) > 0 && page.Tickets[0].Customer.ID != "" {
+	// The search ignores Unicode case, so it also finds the tickets of a
+	// look-alike address: reuse only a customer whose address this is.
+	if len(page.Tickets) > 0 && page.Tickets[0].Customer.ID != "" && mailin.SameAddress(page.Tickets[0].Customer.Email, from.Address) {
 		return page.Tickets[0].Customer, nil
 	}
 	return ticket.Customer{ID: "email:" + from.Address, Name: truncate(from.Name, 200), Email: from.Address}, nil
