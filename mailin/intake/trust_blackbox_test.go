@@ -9,8 +9,8 @@ import (
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/mailin/intake"
+	"github.com/ticketkit/ticketkit/mailthread"
 	"github.com/ticketkit/ticketkit/notify"
-	"github.com/ticketkit/ticketkit/notify/email"
 	"github.com/ticketkit/ticketkit/notify/notifytest"
 	"github.com/ticketkit/ticketkit/ticket"
 )
@@ -29,7 +29,7 @@ func TestBlackboxStrangersNeverPostAsTheCustomer(t *testing.T) {
 			e := newEnv(t, b.Open(t), withReopen(t), func(c *ticketkit.Config, _ *intake.Config) { c.Notifier = rec })
 			first := e.ingest(t, msg("Late parcel.", "From: Kim <kim@example.com>", "Subject: Late parcel", mid()))
 			tk := e.get(t, first.TicketID)
-			thread := email.ThreadID(tk.ID, domain)
+			thread := mailthread.ThreadID(tk.ID, domain)
 			e.at(1)
 			_, err := e.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusResolved, Reason: "test"})
 			require.NoError(t, err)
