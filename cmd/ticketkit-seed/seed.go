@@ -124,8 +124,14 @@ func writeCounters(ctx context.Context, st *bunstore.Store, counters map[[2]stri
 // table from the tickets table, all rows at once. (PostgreSQL's trigram
 // index is an ordinary index of the table.)
 func (s *seeder) dropIndexes(ctx context.Context, tx bun.Tx) ([]string, error) {
-	q := "SELECT 'INDEX' AS kind, indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ? " +
-		"AND indexdef NOT LIKE 'CREATE UNIQUE INDEX %' ORDER BY indexname"
+	// The indexes are chosen before pg_get_indexdef runs: through the
+	// pg_indexes view PostgreSQL may describe the indexes of every
+	// schema first, and fail on one another session is dropping
+	// ("could not open relation with OID").
+	q := "WITH idx AS MATERIALIZED (SELECT i.indexrelid, c.relname FROM pg_index i " +
+		"JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid " +
+		"WHERE t.relnamespace = current_schema()::regnamespace AND t.relname = ? AND NOT i.indisunique) " +
+		"SELECT 'INDEX' AS kind, relname AS name, pg_get_indexdef(indexrelid) AS sql FROM idx ORDER BY relname"
 	sqlite := s.db.Dialect().Name().String() == bunstore.DialectSQLite
 	if sqlite {
 		q = "SELECT upper(type) AS kind, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = ? AND sql IS NOT NULL " +
