@@ -170,6 +170,10 @@ func (h *handler) reviewComplaint(w http.ResponseWriter, r *http.Request, actor 
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
+	if req.Outcome != "" && !req.Outcome.Valid() {
+		// The Desk would name the field by where it is stored.
+		return invalid(fieldError{Field: "outcome", Code: "oneof", Message: "must be approved or changes_requested"})
+	}
 	c, err := h.desk.ReviewComplaint(r.Context(), actor, ticketkit.ReviewParams{
 		ComplaintID: r.PathValue("id"), Outcome: req.Outcome, Notes: req.Notes,
 	})
