@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -14,30 +15,28 @@ import (
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
-// codePosted is the error code of a change to a posted complaint (409):
-// a posted complaint is immutable.
-const codePosted = "complaint_posted"
+// Error codes of the complaint documents, answered by classify for
+// every route.
+const (
+	// codePosted: a change to a posted complaint (409); a posted
+	// complaint is immutable.
+	codePosted = "complaint_posted"
+	// codeComplaintRoute: a ticket route was asked to change what only
+	// the complaint routes change on a complaint (409), such as PATCH
+	// /tickets/{id} on a complaint's ticket.
+	codeComplaintRoute = "complaint_route"
+)
 
 // complaintError maps what the complaint routes alone can meet: a desk
 // without complaints answers as if the routes did not exist (404), an
-// unknown complaint is "complaint not found", a change to a posted
-// complaint is 409 complaint_posted, and the Desk's field complaint_id
-// is the path's id. Status changes refused because the complaint is
-// posted stay *TransitionErrors (409 transition_not_allowed).
+// unknown complaint is "complaint not found", and the Desk's field
+// complaint_id is the path's id.
 func complaintError(err error, names map[string]string) error {
-	var te *ticketkit.TransitionError
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, ticketkit.ErrComplaintsOff), errors.Is(err, ticketkit.ErrNotFound):
+	if errors.Is(err, ticketkit.ErrComplaintsOff) || errors.Is(err, ticketkit.ErrNotFound) {
 		return notFound("complaint")
-	case errors.Is(err, ticketkit.ErrPosted) && !errors.As(err, &te):
-		return &apiError{status: http.StatusConflict, Code: codePosted, Message: "the complaint is posted and can no longer be changed"}
 	}
 	renamed := map[string]string{"complaint_id": "id"}
-	for k, v := range names {
-		renamed[k] = v
-	}
+	maps.Copy(renamed, names)
 	return renameFields(err, renamed)
 }
 

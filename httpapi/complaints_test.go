@@ -393,6 +393,18 @@ func TestComplaintHostileInputOverTheWire(t *testing.T) {
 					}
 				})
 			}
+			// The ticket routes refuse to change a complaint's status or
+			// complaint fields with 409 complaint_route (they answered
+			// 500).
+			for _, req := range []struct{ method, path, body string }{
+				{"PATCH", "/tickets/" + c.ID, `{"priority":"high"}`},
+				{"PATCH", "/tickets/" + c.ID, `{"tags":["a"]}`},
+			} {
+				status, e, raw := s.call(agent, req.method, req.path, req.body, "")
+				require.Equal(t, http.StatusConflict, status, raw)
+				require.Equal(t, "complaint_route", e.Error.Code, raw)
+			}
+
 			// Nothing refused was stored.
 			page := ok[complaintList](s.server, 200, agent, "GET", "/complaints", "")
 			require.Len(t, page.Complaints, 1)

@@ -203,6 +203,8 @@
 //	409 version_conflict        the ticket changed since the "version" given
 //	409 transition_not_allowed  the workflow has no such move from the current status
 //	409 complaint_posted        the complaint is posted and can no longer be changed
+//	409 complaint_route         a ticket route was asked to change a complaint's status or
+//	                            its complaint fields: use the /complaints routes
 //	413 too_large               body, upload or file over its limit
 //	415 unsupported_media_type  wrong Content-Type
 //	500 internal                anything else; the cause goes to Config.Logger
