@@ -29,6 +29,18 @@
 //	GET   /tickets/{id}/messages/{mid}/attachments/{aid}  download an attachment
 //	GET   /tickets/{id}/history                           the ticket's change history
 //	GET   /reports/sla                                    SLA figures of the tickets a filter selects (staff)
+//	POST  /complaints                                     open a complaint document (staff, 201)
+//	GET   /complaints                                     the complaint journal, one page at a time
+//	GET   /complaints/{id}                                read a complaint
+//	PATCH /complaints/{id}                                change its fields (staff)
+//	POST  /complaints/{id}/plan                           add or change actions of the action plan (staff)
+//	POST  /complaints/{id}/decision                       record the decision (staff)
+//	POST  /complaints/{id}/reviews                        record a review, an approval in the actor's role (staff)
+//	POST  /complaints/{id}/review-results                 record a review result: text and findings (staff)
+//	POST  /complaints/{id}/comments                       add an internal comment (staff)
+//	POST  /complaints/{id}/transitions                    move it through the complaint workflow (staff)
+//	POST  /complaints/{id}/posting                        post it; the host's remedy handler runs (staff)
+//	GET   /reports/complaints                             complaint statistics of a selection (staff)
 //	GET   /catalog                                        statuses, priorities, categories... with labels
 //	GET   /openapi.yaml                                   the OpenAPI 3.1 document (no authentication)
 //
@@ -86,6 +98,34 @@
 // priority, category, created_from, created_to, number and q: the other
 // filters would reveal what their view hides (the assignee, the
 // department) and are refused with 400, field code "forbidden".
+//
+// # Complaints
+//
+// With Config.Complaints set on the Desk, the /complaints routes serve
+// the complaint documents (ticket.Complaint): the ticket's members plus
+// "complaint" with the date of issue, source document, lines, accounting
+// (amounts are exact decimal strings such as "120.50"), responsibility,
+// comments, reviews, review results, decision and posting. Each route
+// calls the Desk method of the same name (OpenComplaint, Complaint,
+// ComplaintJournal, UpdateComplaint, PlanComplaint, DecideComplaint,
+// ReviewComplaint, RecordReviewResult, CommentComplaint,
+// ComplaintTransition, PostComplaint, ComplaintReport) with the path's id
+// and the body's members; the OpenAPI document lists them. Without
+// complaints every /complaints route answers 404. Only staff change
+// complaints; a customer reads their own, without the severity,
+// accounting, responsibility, comments, reviews and the decision's
+// internal notes. A change to a posted complaint is answered 409 with
+// code complaint_posted.
+//
+// GET /complaints filters by status, status_category, reason (reason=
+// alone selects complaints logged without one), priority, severity,
+// customer_id, counterparty, business_unit, employee, salesperson,
+// source_kind, source_id, amount_from and amount_to (plain decimals, no
+// exponent) with currency, issued_from and issued_to ([from, to)) and q,
+// ordered by date of issue (desc for the newest first), with limit and
+// cursor as GET /tickets. Customers may not filter by severity,
+// counterparty, business unit, employee, salesperson, amount or
+// currency (400, field code "forbidden").
 //
 // # Limits
 //
@@ -157,11 +197,15 @@
 //	401 unauthenticated         Config.Authenticate returned an error
 //	403 forbidden               the actor's role may not do this (a customer changing a status),
 //	                            or a browser sent an unsafe request from an untrusted origin
-//	404 not_found               no such ticket, message or attachment, also when it is
-//	                            another tenant's or another customer's; or no such route
+//	404 not_found               no such ticket, complaint, message or attachment, also when
+//	                            it is another tenant's or another customer's; or no such
+//	                            route (every /complaints route without complaints)
 //	405 method_not_allowed      the path exists with other methods (see Allow)
 //	409 version_conflict        the ticket changed since the "version" given
 //	409 transition_not_allowed  the workflow has no such move from the current status
+//	409 complaint_posted        the complaint is posted and can no longer be changed
+//	409 complaint_route         a ticket route was asked to change a complaint's status or
+//	                            its complaint fields: use the /complaints routes
 //	413 too_large               body, upload or file over its limit
 //	415 unsupported_media_type  wrong Content-Type
 //	500 internal                anything else; the cause goes to Config.Logger

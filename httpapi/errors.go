@@ -108,6 +108,11 @@ func (h *handler) classify(r *http.Request, err error) *apiError {
 	case errors.Is(err, ticketkit.ErrConflict):
 		return &apiError{status: http.StatusConflict, Code: codeConflict,
 			Message: "the ticket changed since the version given; read it again and retry"}
+	case errors.Is(err, ticketkit.ErrPosted):
+		return &apiError{status: http.StatusConflict, Code: codePosted, Message: "the complaint is posted and can no longer be changed"}
+	case errors.Is(err, ticketkit.ErrComplaint):
+		return &apiError{status: http.StatusConflict, Code: codeComplaintRoute,
+			Message: "this ticket is a complaint document: change it with the /complaints routes"}
 	case errors.Is(err, ticketkit.ErrForbidden):
 		return &apiError{status: http.StatusForbidden, Code: codeForbidden, Message: "your role may not do this"}
 	case errors.Is(err, ticketkit.ErrNoBlobStore):

@@ -1,0 +1,399 @@
+package httpapi
+
+import (
+	"errors"
+	"maps"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// Error codes of the complaint documents, answered by classify for
+// every route.
+const (
+	// codePosted: a change to a posted complaint (409); a posted
+	// complaint is immutable.
+	codePosted = "complaint_posted"
+	// codeComplaintRoute: a ticket route was asked to change what only
+	// the complaint routes change on a complaint (409), such as PATCH
+	// /tickets/{id} on a complaint's ticket.
+	codeComplaintRoute = "complaint_route"
+)
+
+// complaintError maps what the complaint routes alone can meet: a desk
+// without complaints answers as if the routes did not exist (404), an
+// unknown complaint is "complaint not found", and the Desk's field
+// complaint_id is the path's id.
+func complaintError(err error, names map[string]string) error {
+	if errors.Is(err, ticketkit.ErrComplaintsOff) || errors.Is(err, ticketkit.ErrNotFound) {
+		return notFound("complaint")
+	}
+	renamed := map[string]string{"complaint_id": "id"}
+	maps.Copy(renamed, names)
+	return renameFields(err, renamed)
+}
+
+// writeComplaint answers a complaint, or err mapped by complaintError.
+func writeComplaint(w http.ResponseWriter, status int, c *ticket.Complaint, err error) error {
+	if err != nil {
+		return complaintError(err, nil)
+	}
+	writeJSON(w, status, c)
+	return nil
+}
+
+func (h *handler) openComplaint(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	var req ticketkit.ComplaintParams
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	c, err := h.desk.OpenComplaint(r.Context(), actor, req)
+	if err == nil {
+		w.Header().Set("Location", "complaints/"+url.PathEscape(c.ID))
+	}
+	return writeComplaint(w, http.StatusCreated, c, err)
+}
+
+func (h *handler) getComplaint(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	c, err := h.desk.Complaint(r.Context(), actor, r.PathValue("id"))
+	return writeComplaint(w, http.StatusOK, c, err)
+}
+
+// complaintUpdateRequest is the body of PATCH /complaints/{id}: a member
+// left out leaves the field as it is.
+type complaintUpdateRequest struct {
+	Subject        *string                `json:"subject"`
+	Description    *string                `json:"description"`
+	Priority       *string                `json:"priority"`
+	Category       *string                `json:"category"`
+	Reason         *string                `json:"reason"`
+	Severity       *ticket.Severity       `json:"severity"`
+	RemedySought   *ticket.RemedyKind     `json:"remedy_sought"`
+	Contacts       []ticket.Contact       `json:"contacts"`
+	Accounting     *ticket.Accounting     `json:"accounting"`
+	Responsibility *ticket.Responsibility `json:"responsibility"`
+	EndDate        *time.Time             `json:"end_date"`
+	Version        int64                  `json:"version"`
+}
+
+func (h *handler) updateComplaint(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	var req complaintUpdateRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := checkVersion(req.Version); err != nil {
+		return err
+	}
+	c, err := h.desk.UpdateComplaint(r.Context(), actor, ticketkit.ComplaintUpdateParams{
+		ComplaintID: r.PathValue("id"), Subject: req.Subject, Description: req.Description,
+		Priority: req.Priority, Category: req.Category, Reason: req.Reason, Severity: req.Severity,
+		RemedySought: req.RemedySought, Contacts: req.Contacts, Accounting: req.Accounting,
+		Responsibility: req.Responsibility, EndDate: req.EndDate, Version: req.Version,
+	})
+	return writeComplaint(w, http.StatusOK, c, err)
+}
+
+// planRequest is the body of POST /complaints/{id}/plan.
+type planRequest struct {
+	Add     []ticketkit.ActionInput  `json:"add"`
+	Change  []ticketkit.ActionChange `json:"change"`
+	Version int64                    `json:"version"`
+}
+
+func (h *handler) planComplaint(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	var req planRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := checkVersion(req.Version); err != nil {
+		return err
+	}
+	c, err := h.desk.PlanComplaint(r.Context(), actor, ticketkit.PlanParams{
+		ComplaintID: r.PathValue("id"), Add: req.Add, Change: req.Change, Version: req.Version,
+	})
+	return writeComplaint(w, http.StatusOK, c, err)
+}
+
+// remedyRequest is the remedy of a decision as a client gives it: the
+// document that carries it out comes from the host's remedy handler
+// when the complaint is posted, never from the client.
+type remedyRequest struct {
+	Kind     ticket.RemedyKind `json:"kind"`
+	Amount   decimal.Decimal   `json:"amount"`
+	Currency string            `json:"currency"`
+	Feedback string            `json:"feedback"`
+	Notes    string            `json:"notes"`
+}
+
+// decideRequest is the body of POST /complaints/{id}/decision.
+type decideRequest struct {
+	Justified      bool          `json:"justified"`
+	Notes          string        `json:"notes"`
+	Remedy         remedyRequest `json:"remedy"`
+	CreditRequired bool          `json:"credit_required"`
+	Version        int64         `json:"version"`
+}
+
+func (h *handler) decideComplaint(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	var req decideRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := checkVersion(req.Version); err != nil {
+		return err
+	}
+	rm := req.Remedy
+	c, err := h.desk.DecideComplaint(r.Context(), actor, ticketkit.DecideParams{
+		ComplaintID: r.PathValue("id"), Justified: req.Justified, Notes: req.Notes, CreditRequired: req.CreditRequired,
+		Remedy:  ticket.Remedy{Kind: rm.Kind, Amount: rm.Amount, Currency: rm.Currency, Feedback: rm.Feedback, Notes: rm.Notes},
+		Version: req.Version,
+	})
+	return writeComplaint(w, http.StatusOK, c, err)
+}
+
+// reviewRequest is the body of POST /complaints/{id}/reviews.
+type reviewRequest struct {
+	Outcome ticket.ReviewOutcome `json:"outcome"`
+	Notes   string               `json:"notes"`
+}
+
+func (h *handler) reviewComplaint(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	var req reviewRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if req.Outcome != "" && !req.Outcome.Valid() {
+		// The Desk would name the field by where it is stored.
+		return invalid(fieldError{Field: "outcome", Code: "oneof", Message: "must be approved or changes_requested"})
+	}
+	c, err := h.desk.ReviewComplaint(r.Context(), actor, ticketkit.ReviewParams{
+		ComplaintID: r.PathValue("id"), Outcome: req.Outcome, Notes: req.Notes,
+	})
+	return writeComplaint(w, http.StatusOK, c, err)
+}
+
+// reviewResultRequest is the body of POST /complaints/{id}/review-results.
+type reviewResultRequest struct {
+	Text     string   `json:"text"`
+	Findings []string `json:"findings"`
+}
+
+func (h *handler) recordReviewResult(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	var req reviewResultRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	c, err := h.desk.RecordReviewResult(r.Context(), actor, ticketkit.ReviewResultParams{
+		ComplaintID: r.PathValue("id"), Text: req.Text, Findings: req.Findings,
+	})
+	return writeComplaint(w, http.StatusOK, c, err)
+}
+
+// commentRequest is the body of POST /complaints/{id}/comments.
+type commentRequest struct {
+	Text string `json:"text"`
+}
+
+func (h *handler) commentComplaint(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	var req commentRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	c, err := h.desk.CommentComplaint(r.Context(), actor, ticketkit.CommentParams{ComplaintID: r.PathValue("id"), Text: req.Text})
+	return writeComplaint(w, http.StatusOK, c, err)
+}
+
+// complaintTransitionRequest is the body of POST
+// /complaints/{id}/transitions.
+type complaintTransitionRequest struct {
+	To      string    `json:"to"`
+	Reason  string    `json:"reason"`
+	EndDate time.Time `json:"end_date"`
+	Version int64     `json:"version"`
+}
+
+func (h *handler) transitionComplaint(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	var req complaintTransitionRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := checkVersion(req.Version); err != nil {
+		return err
+	}
+	c, err := h.desk.ComplaintTransition(r.Context(), actor, ticketkit.ComplaintTransitionParams{
+		ComplaintID: r.PathValue("id"), To: req.To, Reason: req.Reason, EndDate: req.EndDate, Version: req.Version,
+	})
+	return writeComplaint(w, http.StatusOK, c, err)
+}
+
+// postRequest is the body of POST /complaints/{id}/posting.
+type postRequest struct {
+	Reason  string `json:"reason"`
+	Version int64  `json:"version"`
+}
+
+func (h *handler) postComplaint(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	var req postRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := checkVersion(req.Version); err != nil {
+		return err
+	}
+	c, err := h.desk.PostComplaint(r.Context(), actor, ticketkit.PostParams{
+		ComplaintID: r.PathValue("id"), Reason: req.Reason, Version: req.Version,
+	})
+	return writeComplaint(w, http.StatusOK, c, err)
+}
+
+// journalParams names the query parameters of GET /complaints.
+var journalParams = []string{
+	"status", "status_category", "reason", "priority", "severity", "customer_id", "counterparty",
+	"business_unit", "employee", "salesperson", "source_kind", "source_id", "amount_from", "amount_to",
+	"currency", "issued_from", "issued_to", "q", "desc", "limit", "cursor",
+}
+
+// journalNames maps the Desk's journal and report field names to the
+// query parameters.
+var journalNames = map[string]string{
+	"statuses": "status", "status_categories": "status_category", "reasons": "reason",
+	"priorities": "priority", "severities": "severity", "business_units": "business_unit",
+	"employees": "employee", "salespersons": "salesperson", "text": "q", "after": "cursor",
+}
+
+// complaintPage is the body of GET /complaints.
+type complaintPage struct {
+	Complaints []*ticket.Complaint `json:"complaints"`
+	NextCursor string              `json:"next_cursor,omitempty"`
+}
+
+func (h *handler) complaintJournal(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	q, err := newQuery(r, journalParams...)
+	if err != nil {
+		return err
+	}
+	var cats []ticket.StatusCategory
+	for _, c := range q.list("status_category") {
+		cats = append(cats, ticket.StatusCategory(c))
+	}
+	var sevs []ticket.Severity
+	for _, s := range q.list("severity") {
+		sevs = append(sevs, ticket.Severity(s))
+	}
+	p := ticketkit.ComplaintJournalParams{
+		Statuses: q.list("status"), StatusCategories: cats, Reasons: q.reasons(), Priorities: q.list("priority"),
+		Severities: sevs, CustomerID: q.single("customer_id"), Counterparty: q.single("counterparty"),
+		BusinessUnits: q.list("business_unit"), Employees: q.list("employee"), Salespersons: q.list("salesperson"),
+		SourceKind: ticket.RefKind(q.single("source_kind")), SourceID: q.single("source_id"),
+		AmountFrom: q.decimal("amount_from"), AmountTo: q.decimal("amount_to"), Currency: q.single("currency"),
+		IssuedFrom: q.time("issued_from"), IssuedTo: q.time("issued_to"), Text: q.single("q"),
+		Desc: q.bool("desc"), Limit: q.int("limit"), After: q.single("cursor"),
+	}
+	if err := q.err(); err != nil {
+		return err
+	}
+	page, err := h.desk.ComplaintJournal(r.Context(), actor, p)
+	if err != nil {
+		return complaintError(err, journalNames)
+	}
+	out := complaintPage{Complaints: page.Complaints, NextCursor: page.Next}
+	if out.Complaints == nil {
+		out.Complaints = []*ticket.Complaint{}
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// reasons returns the reason codes of the parameter reason; an empty
+// value (reason= alone, or among others) selects the complaints logged
+// without a reason.
+func (q *query) reasons() []string {
+	out := q.list("reason")
+	if slices.Contains(q.values["reason"], "") {
+		out = append(out, "")
+	}
+	return out
+}
+
+// plainDecimal is the form of an amount in a query: digits with an
+// optional sign and fraction, no exponent, so that no store meets a
+// number it cannot hold.
+var plainDecimal = regexp.MustCompile(`^-?[0-9]{1,18}(\.[0-9]{1,10})?$`)
+
+// decimal parses an amount parameter; nil when it is absent.
+func (q *query) decimal(name string) *decimal.Decimal {
+	s := q.single(name)
+	if s == "" {
+		return nil
+	}
+	if !plainDecimal.MatchString(s) {
+		q.add(name, "decimal", "must be a decimal number such as 120.50, at most 18 digits before the point and 10 after")
+		return nil
+	}
+	d := decimal.RequireFromString(s)
+	return &d
+}
+
+// complaintReportParams names the query parameters of GET
+// /reports/complaints.
+var complaintReportParams = []string{"status", "reason", "customer_id", "issued_from", "issued_to"}
+
+// complaintReportView is the body of GET /reports/complaints: the
+// Desk's ComplaintReport with the time to decision in seconds.
+type complaintReportView struct {
+	Complaints     int                    `json:"complaints"`
+	ByReason       []ticket.CountRow      `json:"by_reason"`
+	ByChannel      []ticket.CountRow      `json:"by_channel"`
+	ByProduct      []ticket.CountRow      `json:"by_product"`
+	BySeries       []ticket.SeriesRow     `json:"by_series"`
+	Justified      ticket.JustifiedRate   `json:"justified"`
+	TimeToDecision durationView           `json:"time_to_decision"`
+	Claimed        []ticket.CurrencyTotal `json:"claimed"`
+	Granted        []ticket.CurrencyTotal `json:"granted"`
+}
+
+func (h *handler) complaintReport(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	q, err := newQuery(r, complaintReportParams...)
+	if err != nil {
+		return err
+	}
+	p := ticketkit.ComplaintReportParams{
+		Statuses: q.list("status"), Reasons: q.reasons(), CustomerID: q.single("customer_id"),
+		IssuedFrom: q.time("issued_from"), IssuedTo: q.time("issued_to"),
+	}
+	if err := q.err(); err != nil {
+		return err
+	}
+	// The Desk's report reads the store with these values as they are:
+	// refuse here what no store can hold (NUL bytes, bad UTF-8, years
+	// out of range, overlong lists).
+	if err := ticket.Validate(p); err != nil {
+		return complaintError(err, journalNames)
+	}
+	rep, err := h.desk.ComplaintReport(r.Context(), actor, p)
+	if err != nil {
+		return complaintError(err, journalNames)
+	}
+	writeJSON(w, http.StatusOK, complaintReportView{
+		Complaints: rep.Complaints, ByReason: orEmpty(rep.ByReason), ByChannel: orEmpty(rep.ByChannel),
+		ByProduct: orEmpty(rep.ByProduct), BySeries: orEmpty(rep.BySeries), Justified: rep.Justified,
+		TimeToDecision: viewDuration(rep.TimeToDecision), Claimed: orEmpty(rep.Claimed), Granted: orEmpty(rep.Granted),
+	})
+	return nil
+}
+
+// orEmpty returns s, or an empty slice for nil, so that JSON lists are
+// [] rather than null.
+func orEmpty[S ~[]E, E any](s S) S {
+	if s == nil {
+		return S{}
+	}
+	return s
+}
