@@ -11,7 +11,8 @@
 //
 // The text is set in the PDF core font Helvetica with the Windows-1252
 // encoding, which covers English, French and the other Western European
-// languages; a character outside it prints as a substitute.
+// languages; a character outside it (such as Polish or Chinese letters)
+// prints as a dot.
 package pdf
 
 import (

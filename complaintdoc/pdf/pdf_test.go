@@ -93,6 +93,16 @@ func TestWrite_EveryKind(t *testing.T) {
 	}
 }
 
+// The core font's Windows-1252 has French letters but not Polish ones,
+// which print as dots (see the package documentation).
+func TestWrite_CharactersOutsideWindows1252(t *testing.T) {
+	t.Parallel()
+	c := complaint()
+	c.Customer.Name = "Łódź Œuvre"
+	got, _ := text(t, complaintdoc.KindAcknowledgement, c, "fr")
+	require.Contains(t, got, ".ód. Œuvre")
+}
+
 func TestWrite_SameBytesTwice(t *testing.T) {
 	t.Parallel()
 	r, err := complaintdoc.New(complaintdoc.Config{})
