@@ -10,6 +10,7 @@ require (
 	github.com/shopspring/decimal v1.6.0
 	github.com/stretchr/testify v1.12.1
 	github.com/ticketkit/ticketkit v0.0.0-00010101000000-000000000000
+	golang.org/x/image v0.40.0
 )
 
 require (

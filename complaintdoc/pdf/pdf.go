@@ -9,10 +9,11 @@
 //	doc, err := r.Build(complaintdoc.KindComplaint, c, "fr")
 //	err = pdf.Write(w, doc, pdf.Config{})
 //
-// The text is set in the PDF core font Helvetica with the Windows-1252
-// encoding, which covers English, French and the other Western European
-// languages; a character outside it (such as Polish or Chinese letters)
-// prints as a dot.
+// By default the text is set in the PDF core font Helvetica with the
+// Windows-1252 encoding, which covers English, French and the other
+// Western European languages; a character outside it (such as Polish or
+// Chinese letters) prints as a dot. A host printing other scripts hands in
+// a TrueType font (Config.Font), which is embedded, subset, in each file.
 package pdf
 
 import (
@@ -23,6 +24,7 @@ import (
 	"strings"
 
 	"codeberg.org/go-pdf/fpdf"
+	"golang.org/x/image/font/sfnt"
 
 	"github.com/ticketkit/ticketkit/complaintdoc"
 )
@@ -30,12 +32,41 @@ import (
 // PageSizeDefault is the page size of Config.PageSize when none is given.
 const PageSizeDefault = "A4"
 
-// Config configures [Write]. The zero value prints on A4 pages.
+// Config configures [Write]. The zero value prints on A4 pages in
+// Helvetica.
 type Config struct {
 	// PageSize is "A4", "A5", "Letter" or "Legal". Default:
 	// [PageSizeDefault].
 	PageSize string
+	// Font, when set, is the text font instead of Helvetica.
+	Font *Font
 }
+
+// Font is a TrueType font for text beyond Windows-1252, such as the Go
+// fonts (golang.org/x/image/font/gofont) or DejaVu Sans.
+type Font struct {
+	// Regular is the font file (.ttf) of the body text.
+	Regular []byte
+	// Bold is the font file of captions and titles; nil means Regular.
+	Bold []byte
+}
+
+// check reports a font file that is not a TrueType font, before fpdf
+// would print its complaint to standard output and leave the font out.
+func (ft *Font) check() error {
+	for _, b := range [][]byte{ft.Regular, ft.Bold} {
+		if b == nil && len(ft.Regular) > 0 {
+			continue // Bold defaults to Regular
+		}
+		if _, err := sfnt.Parse(b); err != nil {
+			return fmt.Errorf("complaintdoc/pdf: font: %w", err)
+		}
+	}
+	return nil
+}
+
+// fontFamily is the name an embedded Config.Font is registered under.
+const fontFamily = "text"
 
 // WithDefaults returns c with its zero fields set to their defaults.
 func (c Config) WithDefaults() Config {
@@ -45,7 +76,7 @@ func (c Config) WithDefaults() Config {
 
 // Layout of the page, in millimetres and points.
 const (
-	font       = "Helvetica"
+	helvetica  = "Helvetica"
 	lineHeight = 5.0  // mm per line of body text
 	labelWidth = 55.0 // mm of the caption column of fields
 	bodySize   = 10.0 // pt
@@ -63,9 +94,21 @@ func Write(w io.Writer, doc *complaintdoc.Document, cfg Config) error {
 		return errors.New("complaintdoc/pdf: nil document")
 	}
 	cfg = cfg.WithDefaults()
-	p := &printer{f: fpdf.New("P", "mm", cfg.PageSize, "")}
+	p := &printer{f: fpdf.New("P", "mm", cfg.PageSize, ""), font: helvetica}
 	f := p.f
 	p.tr = f.UnicodeTranslatorFromDescriptor("")
+	if ft := cfg.Font; ft != nil {
+		if err := ft.check(); err != nil {
+			return err
+		}
+		f.AddUTF8FontFromBytes(fontFamily, "", ft.Regular)
+		bold := ft.Bold
+		if bold == nil {
+			bold = ft.Regular
+		}
+		f.AddUTF8FontFromBytes(fontFamily, "B", bold)
+		p.font, p.tr = fontFamily, func(s string) string { return s }
+	}
 	f.SetCompression(true)
 	f.SetCatalogSort(true)
 	if !doc.Date.IsZero() {
@@ -77,14 +120,15 @@ func Write(w io.Writer, doc *complaintdoc.Document, cfg Config) error {
 	f.AliasNbPages("{nb}")
 	f.SetFooterFunc(func() {
 		f.SetY(-12)
-		f.SetFont(font, "I", footSize)
+		f.SetFont(p.font, "", footSize)
 		f.CellFormat(0, lineHeight, p.tr(fmt.Sprintf("%s - %s %d/{nb}", doc.Title, doc.Label("page"), f.PageNo())), "", 0, "C", false, 0, "")
 	})
+	f.SetFont(p.font, "", bodySize)
 	f.AddPage()
-	if err := f.Error(); err != nil { // such as an unknown page size
+	if err := f.Error(); err != nil { // such as an unknown page size or a bad font
 		return fmt.Errorf("complaintdoc/pdf: %w", err)
 	}
-	f.SetFont(font, "B", titleSize)
+	f.SetFont(p.font, "B", titleSize)
 	f.MultiCell(0, 8, p.tr(doc.Title), "", "L", false)
 	for _, s := range doc.Sections {
 		p.section(s)
@@ -97,8 +141,9 @@ func Write(w io.Writer, doc *complaintdoc.Document, cfg Config) error {
 
 // printer writes one document.
 type printer struct {
-	f  *fpdf.Fpdf
-	tr func(string) string // UTF-8 to the core font's Windows-1252
+	f    *fpdf.Fpdf
+	font string              // the font family
+	tr   func(string) string // UTF-8 to the font's encoding
 }
 
 // width returns the width between the margins.
@@ -145,25 +190,25 @@ func (p *printer) section(s complaintdoc.Section) {
 	if s.Title != "" {
 		p.room(4 * lineHeight)
 		f.Ln(3)
-		f.SetFont(font, "B", headSize)
+		f.SetFont(p.font, "B", headSize)
 		f.CellFormat(width, 7, p.tr(s.Title), "B", 1, "L", false, 0, "")
 		f.Ln(1)
 	}
 	if s.Text != "" {
-		f.SetFont(font, "", bodySize)
+		f.SetFont(p.font, "", bodySize)
 		f.MultiCell(width, lineHeight, p.tr(s.Text), "", "L", false)
 	}
 	for _, fl := range s.Fields {
-		f.SetFont(font, "B", bodySize)
+		f.SetFont(p.font, "B", bodySize)
 		label := p.split(fl.Label, labelWidth)
-		f.SetFont(font, "", bodySize)
+		f.SetFont(p.font, "", bodySize)
 		value := p.split(fl.Value, width-labelWidth)
 		h := float64(max(len(label), len(value))) * lineHeight
 		p.room(h)
 		y := f.GetY()
-		f.SetFont(font, "B", bodySize)
+		f.SetFont(p.font, "B", bodySize)
 		p.lines(l, y, labelWidth, label)
-		f.SetFont(font, "", bodySize)
+		f.SetFont(p.font, "", bodySize)
 		p.lines(l+labelWidth, y, width-labelWidth, value)
 		f.SetXY(l, y+h)
 	}
@@ -180,7 +225,7 @@ func (p *printer) table(t *complaintdoc.Table, x, width float64) {
 	}
 	cw := width / float64(len(t.Columns))
 	row := func(cells []string, style string) {
-		p.f.SetFont(font, style, bodySize)
+		p.f.SetFont(p.font, style, bodySize)
 		split := make([][]string, len(cells))
 		n := 1
 		for i, c := range cells {

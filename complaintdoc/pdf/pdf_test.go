@@ -2,14 +2,19 @@ package pdf_test
 
 import (
 	"bytes"
+	"compress/zlib"
 	"io"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	pdfread "github.com/ledongthuc/pdf"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goregular"
 
 	"github.com/ticketkit/ticketkit/complaintdoc"
 	"github.com/ticketkit/ticketkit/complaintdoc/pdf"
@@ -51,11 +56,46 @@ func text(t *testing.T, kind complaintdoc.Kind, c *ticket.Complaint, locale stri
 
 	rd, err := pdfread.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 	require.NoError(t, err)
+	return readText(t, buf.Bytes()), rd.NumPage()
+}
+
+// streamRE matches a PDF stream's data.
+var streamRE = regexp.MustCompile(`(?s)\bstream\r?\n(.*?)endstream`)
+
+// contentStreams returns the inflated streams of the PDF file b.
+func contentStreams(t *testing.T, b []byte) string {
+	t.Helper()
+	var out strings.Builder
+	for _, m := range streamRE.FindAllSubmatch(b, -1) {
+		zr, err := zlib.NewReader(bytes.NewReader(m[1]))
+		if err != nil {
+			continue // not compressed
+		}
+		data, _ := io.ReadAll(zr) // a stream's trailing newline is no zlib data
+		out.Write(data)
+	}
+	return out.String()
+}
+
+// utf16be returns s in UTF-16BE.
+func utf16be(s string) []byte {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u>>8), byte(u))
+	}
+	return b
+}
+
+// readText returns the text of the PDF file b.
+func readText(t *testing.T, b []byte) string {
+	t.Helper()
+	rd, err := pdfread.NewReader(bytes.NewReader(b), int64(len(b)))
+	require.NoError(t, err)
 	plain, err := rd.GetPlainText()
 	require.NoError(t, err)
 	out, err := io.ReadAll(plain)
 	require.NoError(t, err)
-	return string(out), rd.NumPage()
+	return string(out)
 }
 
 func TestWrite_ReadBack(t *testing.T) {
@@ -101,6 +141,29 @@ func TestWrite_CharactersOutsideWindows1252(t *testing.T) {
 	c.Customer.Name = "Łódź Œuvre"
 	got, _ := text(t, complaintdoc.KindAcknowledgement, c, "fr")
 	require.Contains(t, got, ".ód. Œuvre")
+}
+
+// A host's TrueType font prints what Windows-1252 cannot.
+func TestWrite_TrueTypeFont(t *testing.T) {
+	t.Parallel()
+	c := complaint()
+	c.Customer.Name = "Łódź Œuvre Ωmega"
+	r, err := complaintdoc.New(complaintdoc.Config{})
+	require.NoError(t, err)
+	doc, err := r.Build(complaintdoc.KindComplaint, c, "fr")
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, pdf.Write(&buf, doc, pdf.Config{Font: &pdf.Font{Regular: goregular.TTF, Bold: gobold.TTF}}))
+	got := readText(t, buf.Bytes())
+	for _, want := range []string{"Réclamation CC-BU1-2026-0001", "1234.5678 EUR", "Fondée", "Page 2/2"} {
+		require.Contains(t, got, want)
+	}
+	// The reader decodes only the low byte of two-byte codes, so the name
+	// is looked for in the content streams, where an embedded TrueType
+	// font's text is UTF-16BE.
+	require.Contains(t, contentStreams(t, buf.Bytes()), string(utf16be("Łódź Œuvre Ωmega")))
+
+	require.Error(t, pdf.Write(io.Discard, doc, pdf.Config{Font: &pdf.Font{Regular: []byte("not a font")}}))
 }
 
 func TestWrite_SameBytesTwice(t *testing.T) {
