@@ -6,13 +6,16 @@ require (
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
 	github.com/emersion/go-smtp v0.25.1
+	github.com/ledongthuc/pdf v0.0.0-20260907135840-6c8c28e0e8a0
 	github.com/shopspring/decimal v1.6.0
 	github.com/stretchr/testify v1.12.1
 	github.com/ticketkit/ticketkit v0.0.0-00010101000000-000000000000
+	github.com/ticketkit/ticketkit/complaintdoc/pdf v0.0.0-00010101000000-000000000000
 	github.com/uptrace/bun v1.3.0
 )
 
 require (
+	codeberg.org/go-pdf/fpdf v0.12.0 // indirect
 	github.com/cention-sany/utf7 v0.0.0-20170124080048-26cad61bd60a // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/clipperhouse/displaywidth v0.10.0 // indirect
@@ -56,6 +59,7 @@ require (
 	github.com/vmihailenco/tagparser/v2 v2.0.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
+	golang.org/x/image v0.40.0 // indirect
 	golang.org/x/net v0.60.0 // indirect
 	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
@@ -68,5 +72,8 @@ require (
 )
 
 // The examples build against the library next to them; a copy outside
-// the repository drops this line and requires a released version.
-replace github.com/ticketkit/ticketkit => ../
+// the repository drops these lines and requires released versions.
+replace (
+	github.com/ticketkit/ticketkit => ../
+	github.com/ticketkit/ticketkit/complaintdoc/pdf => ../complaintdoc/pdf
+)

@@ -6,10 +6,13 @@
 // posted document, its history, a small report and the complaint journal.
 // Complaints are numbered per business unit (CC-BU1-2026-0001); the
 // reason code is chosen at the follow-up, and the review's findings are
-// recorded apart from the supervisor's approval.
+// recorded apart from the supervisor's approval. Last, the posted
+// complaint and its 8D report are printed as PDF, and the customer's
+// acknowledgement as HTML in French, beside the database file.
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -17,12 +20,15 @@ import (
 	"io"
 	"log"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/clock"
+	"github.com/ticketkit/ticketkit/complaintdoc"
+	"github.com/ticketkit/ticketkit/complaintdoc/pdf"
 	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/notify/notifytest"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
@@ -199,7 +205,64 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	for _, r := range rep.Claimed {
 		fmt.Fprintf(w, "   claimed %s %s\n", r.Total.StringFixed(2), r.Currency)
 	}
-	return journal(ctx, w, desk)
+	if err := journal(ctx, w, desk); err != nil {
+		return err
+	}
+	return printDocuments(ctx, w, desk, c, printDir(path))
+}
+
+// printDir returns where printDocuments writes its files: beside the
+// database file, or the working directory for an in-memory database.
+func printDir(dbPath string) string {
+	if dbPath == bunopen.Memory {
+		return "."
+	}
+	return filepath.Dir(dbPath)
+}
+
+// printDocuments prints the posted complaint for the file (PDF, English),
+// its 8D report (PDF) and the customer's acknowledgement (HTML, French,
+// from the complaint as the customer sees it) into dir.
+func printDocuments(ctx context.Context, w io.Writer, desk *ticketkit.Desk, c *ticket.Complaint, dir string) error {
+	fmt.Fprintln(w, "9. Print")
+	r, err := complaintdoc.New(complaintdoc.Config{Catalog: desk.ComplaintCatalog()})
+	if err != nil {
+		return err
+	}
+	customer := ticketkit.Actor{ID: "claire", Role: ticket.RoleCustomer, TenantID: "acme", CustomerID: "CUST-7"}
+	seen, err := desk.Complaint(ctx, customer, c.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range []struct {
+		kind   complaintdoc.Kind
+		c      *ticket.Complaint
+		locale string
+		file   string
+	}{
+		{complaintdoc.KindComplaint, c, "en", c.Number + ".pdf"},
+		{complaintdoc.KindReport8D, c, "en", c.Number + "-8d.pdf"},
+		{complaintdoc.KindAcknowledgement, seen, "fr", c.Number + "-ack.html"},
+	} {
+		doc, err := r.Build(p.kind, p.c, p.locale)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		if filepath.Ext(p.file) == ".pdf" {
+			err = pdf.Write(&buf, doc, pdf.Config{})
+		} else {
+			err = r.HTML(&buf, doc)
+		}
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, p.file), buf.Bytes(), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "   %s: %s (%s), %d sections\n", p.file, doc.Title, p.locale, len(doc.Sections))
+	}
+	return nil
 }
 
 // journal shows the complaint journal: filtered, newest first, one page

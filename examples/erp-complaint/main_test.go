@@ -3,15 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/ledongthuc/pdf"
 	"github.com/stretchr/testify/require"
 )
 
 func TestERPComplaintScenario(t *testing.T) {
 	var out bytes.Buffer
-	require.NoError(t, run(context.Background(), &out, filepath.Join(t.TempDir(), "erp.db")))
+	dir := t.TempDir()
+	require.NoError(t, run(context.Background(), &out, filepath.Join(dir, "erp.db")))
 	s := out.String()
 	for _, want := range []string{
 		"CC-BU1-2026-0001 registered, customer Bistro Lumière, contract CT-2026-3, 2 action(s) from the category, assignee clerk-1",
@@ -43,4 +47,43 @@ func TestERPComplaintScenario(t *testing.T) {
 	} {
 		require.Contains(t, s, want)
 	}
+	requirePrinted(t, dir)
+}
+
+// requirePrinted reads back the documents the scenario printed into dir:
+// the PDFs through an independent PDF reader, the acknowledgement as the
+// HTML the customer gets.
+func requirePrinted(t *testing.T, dir string) {
+	t.Helper()
+	for file, want := range map[string][]string{
+		"CC-BU1-2026-0001.pdf": {"Complaint CC-BU1-2026-0001", "Bistro Lumière", "Amount", "540.00 EUR", "Decision", "Justified",
+			"Credit note CN-CC-BU1-2026-0001", "Posted", "Seal defect in batch B-2611"},
+		"CC-BU1-2026-0001-8d.pdf": {"8D report CC-BU1-2026-0001", "D1 Team", "D4 Root cause analysis", "seal cracked",
+			"D3-D7 Actions", "Collect the kettles", "D8 Closure", "Approved"},
+	} {
+		text := pdfText(t, filepath.Join(dir, file))
+		for _, w := range want {
+			require.Contains(t, text, w, file)
+		}
+	}
+	ack, err := os.ReadFile(filepath.Join(dir, "CC-BU1-2026-0001-ack.html"))
+	require.NoError(t, err)
+	require.Contains(t, string(ack), "Accusé de réception de votre réclamation CC-BU1-2026-0001")
+	require.Contains(t, string(ack), "Bistro Lumière")
+	for _, internal := range []string{"Seal defect", "clerk-1", "540.00", "CT-2026-3", "seal cracked"} {
+		require.NotContains(t, string(ack), internal, "the acknowledgement is for the customer")
+	}
+}
+
+// pdfText returns the text of the PDF file at path.
+func pdfText(t *testing.T, path string) string {
+	t.Helper()
+	f, r, err := pdf.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	plain, err := r.GetPlainText()
+	require.NoError(t, err)
+	b, err := io.ReadAll(plain)
+	require.NoError(t, err)
+	return string(b)
 }
