@@ -44,7 +44,7 @@ func newComplaint(tenant string, issued time.Duration, mods ...func(*ticket.Comp
 			Amount: decimal.RequireFromString("1234567890.12"), Currency: "EUR",
 		},
 		Responsibility: ticket.Responsibility{BusinessUnit: "BU-1", Employee: "emp-1", Salesperson: "sales-1"},
-		Attachments:    []ticket.Attachment{{ID: "a1", Name: "photo.jpg", Key: "k1", Size: 3}},
+		Attachments:    []ticket.ComplaintAttachment{{Attachment: ticket.Attachment{ID: "a1", Name: "photo.jpg", Key: "k1", Size: 3}, Type: ticket.AttachPhoto, CustomerVisible: true}},
 		Comments:       []ticket.Comment{{Author: "agent-7", At: at(2 * time.Hour), Text: "Called"}},
 		Reviews: []ticket.Review{{
 			By: "sup-1", Role: ticket.RoleSupervisor, At: at(3 * time.Hour), Outcome: ticket.ReviewApproved,
