@@ -55,11 +55,12 @@ func TestDesk_AttachToComplaint(t *testing.T) {
 			desk, blobs := withBlobs(t, cd)
 			c := cd.open(t)
 
-			got, err := desk.AttachToComplaint(ctx, agent, ticketkit.ComplaintAttachParams{
+			first, err := desk.AttachToComplaint(ctx, agent, ticketkit.ComplaintAttachParams{
 				ComplaintID: c.ID, Type: ticket.AttachPhoto, CustomerVisible: true, Files: []ticketkit.AttachmentInput{file("damage.jpg")},
 			})
 			require.NoError(t, err)
-			got, err = desk.AttachToComplaint(ctx, agent, ticketkit.ComplaintAttachParams{
+			require.Len(t, first.Details.Attachments, 1)
+			got, err := desk.AttachToComplaint(ctx, agent, ticketkit.ComplaintAttachParams{
 				ComplaintID: c.ID, Type: ticket.AttachLabReport, Files: []ticketkit.AttachmentInput{file("lab.pdf")},
 			})
 			require.NoError(t, err)
