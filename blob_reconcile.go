@@ -66,10 +66,11 @@ type ReconcileBlobsResult struct {
 // store (storage.AttachmentRefChecker) which of the listed keys are
 // referenced, storage.MaxLimit keys at a time; it covers every tenant.
 // It starts no goroutine: the host runs it, for example daily, from one
-// process or several (a key deleted twice is no error). Content a host
-// stores itself in the Desk's blob store, such as the files of complaint
-// documents, falls under the same Grace rule: store it less than Grace
-// before the complaint that names it commits.
+// process or several (a key deleted twice is no error). Files attached
+// to complaint documents ([Desk.AttachToComplaint]) are kept like those
+// of messages; content a host stores itself in the Desk's blob store
+// falls under the same Grace rule: store it less than Grace before the
+// complaint that names it commits.
 //
 // A done ctx stops the run; the result says what was done until then.
 func (d *Desk) ReconcileBlobs(ctx context.Context, p ReconcileBlobsParams) (ReconcileBlobsResult, error) {

@@ -39,6 +39,26 @@ type ComplaintReport struct {
 // feeds them to the report functions of package ticket. Only staff may
 // read reports.
 func (d *Desk) ComplaintReport(ctx context.Context, actor ticket.Actor, p ComplaintReportParams) (*ComplaintReport, error) {
+	all, err := d.reportComplaints(ctx, actor, p)
+	if err != nil {
+		return nil, err
+	}
+	return &ComplaintReport{
+		Complaints:     len(all),
+		ByReason:       ticket.ComplaintsByReason(all),
+		ByChannel:      ticket.ComplaintsByChannel(all),
+		ByProduct:      ticket.ComplaintsByProduct(all),
+		BySeries:       ticket.ComplaintsBySeries(all),
+		Justified:      ticket.ComplaintsJustified(all),
+		TimeToDecision: ticket.TimeToDecision(all),
+		Claimed:        ticket.ClaimedAmounts(all),
+		Granted:        ticket.GrantedAmounts(all),
+	}, nil
+}
+
+// reportComplaints reads every complaint of the actor's tenant that p
+// selects, for a report only staff may read.
+func (d *Desk) reportComplaints(ctx context.Context, actor ticket.Actor, p ComplaintReportParams) ([]*ticket.Complaint, error) {
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
@@ -67,19 +87,8 @@ func (d *Desk) ComplaintReport(ctx context.Context, actor ticket.Actor, p Compla
 		}
 		all = append(all, page.Complaints...)
 		if page.Next == "" {
-			break
+			return all, nil
 		}
 		q.After = page.Next
 	}
-	return &ComplaintReport{
-		Complaints:     len(all),
-		ByReason:       ticket.ComplaintsByReason(all),
-		ByChannel:      ticket.ComplaintsByChannel(all),
-		ByProduct:      ticket.ComplaintsByProduct(all),
-		BySeries:       ticket.ComplaintsBySeries(all),
-		Justified:      ticket.ComplaintsJustified(all),
-		TimeToDecision: ticket.TimeToDecision(all),
-		Claimed:        ticket.ClaimedAmounts(all),
-		Granted:        ticket.GrantedAmounts(all),
-	}, nil
 }

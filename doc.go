@@ -129,6 +129,12 @@
 // follow-up; the employee in charge is the source of truth and the
 // ticket's assignee follows it. ComplaintConfig.Numbering numbers
 // complaints from gap-free series such as "CC-BU1-2026-0001".
+// [Desk.AttachToComplaint] attaches typed files to the document itself,
+// stored in Config.Blobs like message attachments, which customers open
+// ([Desk.OpenComplaintAttachment]) only when marked customer-visible.
+// [Desk.AddComplaintCost] records internal costs that customers never
+// see; [Desk.ComplaintCosts] and [Desk.ComplaintCostReport] total them
+// per currency and, through a host's rate source, in one currency.
 //
 // # Notifications
 //

@@ -48,8 +48,12 @@ type ComplaintDetails struct {
 	// Responsibility names who handles the complaint.
 	Responsibility Responsibility `json:"responsibility"`
 	// Attachments are files attached to the document itself, such as a
-	// photo of the damage or a delivery note.
-	Attachments []Attachment `json:"attachments,omitempty"`
+	// photo of the damage or a delivery note; customers see only those
+	// marked CustomerVisible.
+	Attachments []ComplaintAttachment `json:"attachments,omitempty"`
+	// Costs are the help desk's internal costs of the complaint; see
+	// [CostEntry]. Customers never see them.
+	Costs []CostEntry `json:"costs,omitempty"`
 	// Comments are remarks on the document; the conversation with the
 	// customer stays in the ticket's messages.
 	Comments []Comment `json:"comments,omitempty" validate:"dive"`
@@ -353,6 +357,7 @@ func (c *Complaint) Clone() *Complaint {
 	}
 	d.Lines = slices.Clone(c.Details.Lines)
 	d.Attachments = slices.Clone(c.Details.Attachments)
+	d.Costs = slices.Clone(c.Details.Costs)
 	d.Comments = slices.Clone(c.Details.Comments)
 	d.Reviews = slices.Clone(c.Details.Reviews)
 	if c.Details.ReviewResults != nil {

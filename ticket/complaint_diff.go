@@ -1,6 +1,7 @@
 package ticket
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -27,7 +28,7 @@ const (
 	FieldBusinessUnit   = "complaint.responsibility.business_unit" // FieldBusinessUnit: the business unit in charge.
 	FieldEmployee       = "complaint.responsibility.employee"      // FieldEmployee: the employee in charge.
 	FieldSalesperson    = "complaint.responsibility.salesperson"   // FieldSalesperson: the salesperson.
-	FieldAttachments    = "complaint.attachments"                  // FieldAttachments: the attachments, "photo.jpg (image/jpeg, 1024 bytes, sha256 …) [id key]" joined by ", ".
+	FieldAttachments    = "complaint.attachments"                  // FieldAttachments: the attachments, "photo.jpg (image/jpeg, 1024 bytes, sha256 …) [id key] photo, internal by u-1 at …" joined by ", ".
 	FieldDecision       = "complaint.decision"                     // FieldDecision: "justified" or "not justified".
 	FieldDecidedBy      = "complaint.decision.by"                  // FieldDecidedBy: who decided and when, "u-1 at 2006-01-02T15:04:05Z".
 	FieldDecisionNotes  = "complaint.decision.notes"               // FieldDecisionNotes: the decision's notes.
@@ -85,6 +86,7 @@ func ComplaintDiff(before, after *Complaint) []Event {
 	add(FieldPosted, postedText(b), postedText(a))
 	add(FieldReviews, reviewText(b.Reviews), reviewText(a.Reviews))
 	add(FieldReviewResults, reviewResultText(b.ReviewResults), reviewResultText(a.ReviewResults))
+	events = append(events, costDiff(b.Costs, a.Costs)...)
 	if len(b.Comments) != len(a.Comments) {
 		add(FieldComments, strconv.Itoa(len(b.Comments)), strconv.Itoa(len(a.Comments)))
 	}
@@ -157,11 +159,18 @@ func linesText(lines []ComplaintLine) string {
 }
 
 // attachmentsText renders attachments as "name (type, size bytes,
-// sha256 digest) [id key]".
-func attachmentsText(as []Attachment) string {
+// sha256 digest) [id key] kind, visibility by who at when", such as
+// "photo.jpg (image/jpeg, 1024 bytes, sha256 …) [a-1 k-1] photo,
+// internal by u-1 at 2026-06-04T10:00:00Z".
+func attachmentsText(as []ComplaintAttachment) string {
 	parts := make([]string, len(as))
 	for i, a := range as {
-		parts[i] = fmt.Sprintf("%s (%s, %d bytes, sha256 %s) [%s %s]", a.Name, a.ContentType, a.Size, a.SHA256, a.ID, a.Key)
+		kind := cmp.Or(a.Type, AttachOther)
+		parts[i] = fmt.Sprintf("%s (%s, %d bytes, sha256 %s) [%s %s] %s, %s", a.Name, a.ContentType, a.Size, a.SHA256, a.ID, a.Key,
+			kind, visibilityText(a.CustomerVisible))
+		if by := strings.TrimSpace(a.By + " at " + dateText(a.At, time.RFC3339)); by != "at" {
+			parts[i] += " by " + by
+		}
 	}
 	return strings.Join(parts, ", ")
 }

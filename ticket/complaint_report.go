@@ -215,7 +215,8 @@ func durationStatsOf(ds []time.Duration) DurationStats {
 type CurrencyTotal struct {
 	Currency string          `json:"currency"`
 	Total    decimal.Decimal `json:"total"`
-	// Count is how many complaints the total adds up.
+	// Count is how many complaints (cost entries, for [CostTotals]) the
+	// total adds up.
 	Count int `json:"count"`
 }
 
@@ -225,6 +226,9 @@ type CurrencyTotal struct {
 // different currencies are never added up.
 func ClaimedAmounts(cs []*Complaint) []CurrencyTotal {
 	return sumPerCurrency(cs, func(c *Complaint) (decimal.Decimal, string) {
+		if c == nil {
+			return decimal.Decimal{}, ""
+		}
 		return c.Details.Accounting.Amount, c.Details.Accounting.Currency
 	})
 }
@@ -233,6 +237,9 @@ func ClaimedAmounts(cs []*Complaint) []CurrencyTotal {
 // per currency, sorted by currency code.
 func GrantedAmounts(cs []*Complaint) []CurrencyTotal {
 	return sumPerCurrency(cs, func(c *Complaint) (decimal.Decimal, string) {
+		if c == nil {
+			return decimal.Decimal{}, ""
+		}
 		if d := c.Details.Decision; d != nil && d.Remedy.Kind.Monetary() {
 			return d.Remedy.Amount, d.Remedy.Currency
 		}
@@ -240,13 +247,13 @@ func GrantedAmounts(cs []*Complaint) []CurrencyTotal {
 	})
 }
 
-func sumPerCurrency(cs []*Complaint, amount func(*Complaint) (decimal.Decimal, string)) []CurrencyTotal {
+// sumPerCurrency sums the amounts of items per currency, sorted by
+// currency code, leaving out zero amounts and amounts without a
+// currency; Count is how many items each total adds up.
+func sumPerCurrency[T any](items []T, amount func(T) (decimal.Decimal, string)) []CurrencyTotal {
 	totals := make(map[string]*CurrencyTotal)
-	for _, c := range cs {
-		if c == nil {
-			continue
-		}
-		a, cur := amount(c)
+	for _, it := range items {
+		a, cur := amount(it)
 		if a.IsZero() || cur == "" {
 			continue
 		}

@@ -145,8 +145,10 @@ func TestValidateComplaint(t *testing.T) {
 			fields: []string{"complaint.reviews[0].role", "complaint.reviews[0].outcome"},
 		},
 		{
-			name:   "AttachmentWithoutKey",
-			change: func(c *ticket.Complaint) { c.Details.Attachments = []ticket.Attachment{{Name: "photo.jpg"}} },
+			name: "AttachmentWithoutKey",
+			change: func(c *ticket.Complaint) {
+				c.Details.Attachments = []ticket.ComplaintAttachment{{Attachment: ticket.Attachment{Name: "photo.jpg"}}}
+			},
 			fields: []string{"complaint.attachments[0].key"},
 		},
 		{

@@ -174,7 +174,11 @@ func checkDetails(v *ValidationError, d *ComplaintDetails, c *Complaint) {
 		if strings.TrimSpace(a.Key) == "" {
 			v.Add(at+"key", "required", "is required")
 		}
+		if a.Type != "" && !a.Type.Valid() {
+			v.Add(at+"type", "oneof", "must be one of: "+joinPlain(AttachmentTypes()))
+		}
 	}
+	checkCosts(v, p, d.Costs)
 	for i, r := range d.Reviews {
 		at := fmt.Sprintf("%sreviews[%d].", p, i)
 		if !r.Role.Valid() || !r.Role.Staff() {

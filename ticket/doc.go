@@ -76,7 +76,8 @@
 // or job) and its [ComplaintLine] products with serial and batch numbers,
 // [Accounting] (sales adjustment, company, counterparty, contract, a
 // decimal amount and an ISO 4217 currency; money is never a float),
-// [Responsibility], attachments, comments, [Review] approvals and
+// [Responsibility], typed [ComplaintAttachment] files (customer-visible
+// or internal), internal [CostEntry] costs, comments, [Review] approvals and
 // [ReviewResult] findings, the [ComplaintDecision] with its typed
 // [Remedy], the end date and the posting. The reason code may stay empty
 // until the follow-up; posting needs one. [SeriesNumberer] numbers
@@ -103,7 +104,9 @@
 // performs no I/O. Reports such as [ComplaintsByReason],
 // [ComplaintsBySeries], [ComplaintsJustified], [TimeToDecision] and
 // [ClaimedAmounts] are pure functions over a slice of complaints, so any
-// store can feed them.
+// store can feed them; so are the cost reports ([CostTotals],
+// [CostsByProduct], ...), and [ConvertTotals] converts totals into one
+// currency through a host's one-method [RateSource].
 //
 // # History
 //

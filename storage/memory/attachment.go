@@ -45,7 +45,9 @@ func (x *tx) AttachmentRefCheck(ctx context.Context, p storage.AttachmentRefChec
 		mark(m.Attachments)
 	}
 	for _, d := range x.db.complaints {
-		mark(d.Attachments)
+		for _, a := range d.Attachments {
+			mark([]ticket.Attachment{a.Attachment})
+		}
 	}
 	return out, nil
 }

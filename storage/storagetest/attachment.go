@@ -121,7 +121,7 @@ func (s suite) attachmentRef(t *testing.T) {
 		st, rc := s.refStore(t)
 		plain := newComplaint(tenantA, 0, func(c *ticket.Complaint) { c.Details.Attachments = nil })
 		c := newComplaint(tenantB, 0)
-		c.Details.Attachments = append(c.Details.Attachments, ticket.Attachment{ID: "a2", Name: "note.pdf", Key: "complaint-key-2"})
+		c.Details.Attachments = append(c.Details.Attachments, ticket.ComplaintAttachment{Attachment: ticket.Attachment{ID: "a2", Name: "note.pdf", Key: "complaint-key-2"}, Type: ticket.AttachOther})
 		mustCreateComplaint(t, st, plain, c)
 		inMessage := withAttachments(t, st, tenantA, attachments(1))[0]
 		got := check(t, rc, "complaint-key-2", "orphan", c.Details.Attachments[0].Key, inMessage)

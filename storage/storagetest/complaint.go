@@ -44,8 +44,15 @@ func newComplaint(tenant string, issued time.Duration, mods ...func(*ticket.Comp
 			Amount: decimal.RequireFromString("1234567890.12"), Currency: "EUR",
 		},
 		Responsibility: ticket.Responsibility{BusinessUnit: "BU-1", Employee: "emp-1", Salesperson: "sales-1"},
-		Attachments:    []ticket.Attachment{{ID: "a1", Name: "photo.jpg", Key: "k1", Size: 3}},
-		Comments:       []ticket.Comment{{Author: "agent-7", At: at(2 * time.Hour), Text: "Called"}},
+		Attachments: []ticket.ComplaintAttachment{{
+			Attachment: ticket.Attachment{ID: "a1", Name: "photo.jpg", Key: "k1", Size: 3},
+			Type:       ticket.AttachPhoto, CustomerVisible: true, By: "agent-7", At: at(90 * time.Minute),
+		}},
+		Costs: []ticket.CostEntry{
+			{ID: "cost-1", Kind: ticket.CostLabour, Amount: decimal.RequireFromString("45.50"), Currency: "EUR", By: "agent-7", At: at(2 * time.Hour), Note: "inspection"},
+			{ID: "cost-2", Kind: "travel", Amount: decimal.RequireFromString("123456789012.34"), Currency: "USD", By: "agent-7", At: at(2 * time.Hour)},
+		},
+		Comments: []ticket.Comment{{Author: "agent-7", At: at(2 * time.Hour), Text: "Called"}},
 		Reviews: []ticket.Review{{
 			By: "sup-1", Role: ticket.RoleSupervisor, At: at(3 * time.Hour), Outcome: ticket.ReviewApproved,
 		}},
