@@ -66,6 +66,7 @@ func TestComplaintDiffTracksEveryField(t *testing.T) {
 		d.Lines = []ticket.ComplaintLine{{}}
 		d.Attachments = []ticket.Attachment{{}}
 		d.Decision = &ticket.ComplaintDecision{Remedy: ticket.Remedy{Document: &ticket.RemedyDocument{}}}
+		d.Reversal = &ticket.ComplaintReversal{Document: &ticket.RemedyDocument{}}
 		return c
 	}
 	// roots are the values walked, by path prefix.
@@ -78,7 +79,7 @@ func TestComplaintDiffTracksEveryField(t *testing.T) {
 	var paths []string
 	for prefix, root := range roots(base()) {
 		leaves(t, prefix, root, func(p string, _ func()) {
-			if p != "action.ID" && p != "complaint.Decision.FollowUp" { // keys, not facts
+			if p != "action.ID" && p != "complaint.Decision.FollowUp" && p != "complaint.Reversal.IdempotencyKey" { // keys, not facts
 				paths = append(paths, p)
 			}
 		})
