@@ -123,7 +123,8 @@ func (d *Desk) reverseComplaint(ctx context.Context, host storage.Tx, actor tick
 			return fmt.Errorf("ticketkit: reverse complaint %s: %w", c.Number, err)
 		}
 		b.history(&c.Ticket, ticket.ComplaintDiff(before, c))
-		b.notice(notify.KindComplaintReversed, &c.Ticket, nil)
+		b.noticeComplaint(notify.KindComplaintReversed, c, nil)
+		b.runLater()
 		if _, err := b.write(ctx, tx, lockUntil); err != nil {
 			return err
 		}
