@@ -8,8 +8,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/clock"
 	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+	"github.com/ticketkit/ticketkit/workflow"
 )
 
 // Notifications of complaint events (issue 13, item 16), on every
@@ -82,6 +85,39 @@ func TestComplaintNotifications_OutboxHoldsEachEvent(t *testing.T) {
 			_, err = rd.rdesk.ReverseComplaint(ctx, agent, ticketkit.ReverseParams{ComplaintID: c.ID, Reason: "credit issued twice"})
 			require.NoError(t, err)
 			require.Equal(t, []string{"complaint.reversed DN-1 credit issued twice"}, complaintEvents(t, rd.store))
+		})
+	}
+}
+
+// TestComplaintNotifications_TemplateActionsAtOpening: a category's
+// template action with an owner, added when the complaint is opened,
+// is announced to that owner.
+func TestComplaintNotifications_TemplateActionsAtOpening(t *testing.T) {
+	spec := ticket.ComplaintCatalog().Spec()
+	for i := range spec.Categories {
+		for j := range spec.Categories[i].Actions {
+			spec.Categories[i].Actions[j].Owner = "qa-1"
+		}
+	}
+	cat, err := ticket.NewCatalog(spec)
+	require.NoError(t, err)
+	machine, err := workflow.DefaultComplaint(cat, workflow.ComplaintRules{})
+	require.NoError(t, err)
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			store := b.Open(t)
+			desk, err := ticketkit.New(ticketkit.Config{Store: store, Clock: clock.NewFake(t0), Complaints: &ticketkit.ComplaintConfig{Workflow: machine}})
+			require.NoError(t, err)
+			_, err = desk.OpenComplaint(context.Background(), agent, ticketkit.ComplaintParams{
+				Subject: "Leaking kettles", Category: ticket.CategoryDefect, Customer: ticket.Customer{ID: "C-1"},
+				RemedySought: ticket.RemedyCreditNote,
+			})
+			require.NoError(t, err)
+			require.Equal(t, []string{
+				"complaint.action_assigned qa-1 Inspect the returned goods",
+				"complaint.action_assigned qa-1 Check the batch for further defects",
+			}, complaintEvents(t, store))
 		})
 	}
 }

@@ -129,6 +129,11 @@
 // follow-up; the employee in charge is the source of truth and the
 // ticket's assignee follows it. ComplaintConfig.Numbering numbers
 // complaints from gap-free series such as "CC-BU1-2026-0001".
+// A posted complaint is never edited: [Desk.ReverseComplaint] posts the
+// reversing entry through ComplaintConfig.Reversals and links it to the
+// complaint, once. Decisions, postings, reversals and actions given to
+// an owner are announced as the notify.ComplaintKinds events, which
+// reach the action owner, the salesperson and the super users.
 //
 // # Notifications
 //
