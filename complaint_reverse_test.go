@@ -12,6 +12,7 @@ import (
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/notify"
+	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/ticket"
 	"github.com/ticketkit/ticketkit/workflow"
 )
@@ -233,6 +234,45 @@ func TestReverseComplaint_ConcurrentReversalsRunTheHandlerOnce(t *testing.T) {
 			require.Equal(t, int32(1), calls.Load(), "the reversal handler runs once")
 			require.Equal(t, int32(1), won.Load())
 			require.Equal(t, int32(reversers-1), refused.Load())
+		})
+	}
+}
+
+// TestReverseComplaint_StoreWritesTheLinkAlone calls the stores'
+// ComplaintReverse with a complaint changed beyond its reversal: only
+// the link and the update time are stored, at a new version, once.
+func TestReverseComplaint_StoreWritesTheLinkAlone(t *testing.T) {
+	ctx := context.Background()
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			rd := newReversalDesk(t, b)
+			unposted := rd.open(t)
+			c := rd.postedComplaint(t)
+			reverse := func(c *ticket.Complaint) error {
+				return rd.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+					return tx.(storage.ComplaintReverser).ComplaintReverse(ctx, c)
+				})
+			}
+			changed := c.Clone()
+			changed.Subject, changed.Details.Accounting.Company = "rewritten", "OTHER"
+			changed.UpdatedAt = t0.Add(time.Hour)
+			changed.Details.Reversal = &ticket.ComplaintReversal{By: "agent-1", At: t0.Add(time.Hour), Reason: "r"}
+			require.NoError(t, reverse(changed))
+			require.Equal(t, c.Version+1, changed.Version)
+
+			stored, err := rd.desk.Complaint(ctx, agent, c.ID)
+			require.NoError(t, err)
+			require.Equal(t, c.Subject, stored.Subject)
+			require.Equal(t, c.Details.Accounting.Company, stored.Details.Accounting.Company)
+			require.Equal(t, "r", stored.Details.Reversal.Reason)
+			require.Equal(t, changed.Version, stored.Version)
+			require.True(t, stored.UpdatedAt.Equal(t0.Add(time.Hour)))
+
+			again := stored.Clone()
+			require.ErrorIs(t, reverse(again), storage.ErrConflict, "reversed once")
+			unposted.Details.Reversal = changed.Details.Reversal
+			require.ErrorIs(t, reverse(unposted), storage.ErrConflict, "only a posted complaint")
 		})
 	}
 }

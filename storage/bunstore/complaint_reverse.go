@@ -12,8 +12,8 @@ var _ storage.ComplaintReverser = (*Store)(nil)
 
 // ComplaintReverse links the posted complaint c to its reversal: the
 // stored section, read in the transaction, gets c.Details.Reversal and
-// nothing else of c, and the ticket row is updated with its version
-// check.
+// the stored ticket row c.UpdatedAt, with its version check; nothing
+// else of c is written.
 func (s *Store) ComplaintReverse(ctx context.Context, c *ticket.Complaint) error {
 	const op = "reverse complaint"
 	if c == nil || c.Details.Reversal == nil {
@@ -45,9 +45,15 @@ func (s *Store) ComplaintReverse(ctx context.Context, c *ticket.Complaint) error
 		if err != nil {
 			return err
 		}
-		if err := s.TicketUpdate(ctx, &c.Ticket); err != nil {
+		t, err := s.TicketGet(ctx, storage.TicketGetParams{TenantID: c.TenantID, ID: c.ID})
+		if err != nil {
 			return err
 		}
+		t.UpdatedAt, t.Version = c.UpdatedAt, c.Version
+		if err := s.TicketUpdate(ctx, t); err != nil {
+			return err
+		}
+		c.Version, c.SLAVersion = t.Version, t.SLAVersion
 		_, err = s.db.NewUpdate().TableExpr("?", s.complaintsTable()).
 			Set("details = ?", details).
 			Where("tenant_id = ?", c.TenantID).

@@ -11,8 +11,8 @@ import (
 var _ storage.ComplaintReverser = (*Store)(nil)
 
 // ComplaintReverse links the posted complaint c to its reversal
-// (c.Details.Reversal) and stores its ticket row; nothing else of the
-// stored section changes.
+// (c.Details.Reversal) and c.UpdatedAt to its ticket row; nothing else
+// of the stored complaint changes.
 func (x *tx) ComplaintReverse(ctx context.Context, c *ticket.Complaint) error {
 	const op = "memory: reverse complaint"
 	if err := x.checkTicket(ctx, &c.Ticket); err != nil {
@@ -29,7 +29,7 @@ func (x *tx) ComplaintReverse(ctx context.Context, c *ticket.Complaint) error {
 	case c.Details.Reversal == nil:
 		return fmt.Errorf("%s %s: no reversal to store", op, c.ID)
 	}
-	if err := x.TicketUpdate(ctx, &c.Ticket); err != nil {
+	if err := x.touch(ctx, &old.Ticket, c); err != nil {
 		return err
 	}
 	prev := x.db.complaints[c.ID]
@@ -38,6 +38,17 @@ func (x *tx) ComplaintReverse(ctx context.Context, c *ticket.Complaint) error {
 	d.Reversal.At = utc(d.Reversal.At)
 	x.db.complaints[c.ID] = d
 	x.onUndo(func() { x.db.complaints[c.ID] = prev })
+	return nil
+}
+
+// touch stores the ticket stored, as it is but for c's UpdatedAt, at
+// c's version, and gives c the new version.
+func (x *tx) touch(ctx context.Context, stored *ticket.Ticket, c *ticket.Complaint) error {
+	stored.UpdatedAt, stored.Version = c.UpdatedAt, c.Version
+	if err := x.TicketUpdate(ctx, stored); err != nil {
+		return err
+	}
+	c.Version, c.SLAVersion = stored.Version, stored.SLAVersion
 	return nil
 }
 
