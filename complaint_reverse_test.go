@@ -95,6 +95,11 @@ func TestReverseComplaint_LinksTheReversingEntry(t *testing.T) {
 			require.True(t, rev.At.Equal(t0.Add(time.Hour)) || rev.At.After(t0.Add(time.Hour)), rev.At)
 			require.Equal(t, reqs[0].IdempotencyKey, rev.IdempotencyKey)
 
+			seen, err := rd.desk.Complaint(ctx, customer, c.ID)
+			require.NoError(t, err)
+			require.Equal(t, &ticket.ComplaintReversal{At: rev.At, Document: rev.Document}, seen.Details.Reversal,
+				"the customer sees the reversing entry, not who reversed or why")
+
 			// The original is as posted, but for the link.
 			require.True(t, stored.Details.Posted)
 			require.Equal(t, before.Status, stored.Status)
