@@ -3,6 +3,7 @@ package ticketkit_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -279,5 +280,48 @@ func TestReverseComplaint_StoreWritesTheLinkAlone(t *testing.T) {
 			unposted.Details.Reversal = changed.Details.Reversal
 			require.ErrorIs(t, reverse(unposted), storage.ErrConflict, "only a posted complaint")
 		})
+	}
+}
+
+// TestReverseComplaintTx reverses in the host's transaction: the handler
+// gets a transaction, a host rollback leaves the complaint unreversed
+// with nothing to announce, a commit keeps the reversal.
+func TestReverseComplaintTx(t *testing.T) {
+	for _, b := range backends() {
+		for _, commit := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/commit=%t", b.Name, commit), func(t *testing.T) {
+				t.Parallel()
+				ctx := t.Context()
+				rd := newReversalDesk(t, b)
+				c := rd.postedComplaint(t)
+				outboxKinds(t, rd.store)
+				var got []any
+				rd.reverse = func(_ context.Context, req ticket.ReversalRequest) (ticket.RemedyResult, error) {
+					got = append(got, req.Tx)
+					return ticket.RemedyResult{}, nil
+				}
+				err := hostTx(t, rd.store)(ctx, func(ctx context.Context, tx storage.Tx) error {
+					_, err := rd.rdesk.ReverseComplaintTx(ctx, tx, agent, ticketkit.ReverseParams{ComplaintID: c.ID, Reason: "r"})
+					require.NoError(t, err)
+					require.Len(t, got, 1)
+					require.NotNil(t, got[0], "the handler got the transaction")
+					if !commit {
+						return errHostRollback
+					}
+					return nil
+				})
+				stored, gerr := rd.desk.Complaint(ctx, agent, c.ID)
+				require.NoError(t, gerr)
+				if !commit {
+					require.ErrorIs(t, err, errHostRollback)
+					require.Nil(t, stored.Details.Reversal)
+					require.Empty(t, outboxKinds(t, rd.store))
+					return
+				}
+				require.NoError(t, err)
+				require.Equal(t, "r", stored.Details.Reversal.Reason)
+				require.Equal(t, map[string]int{string(notify.KindComplaintReversed): 1}, outboxKinds(t, rd.store))
+			})
+		}
 	}
 }
