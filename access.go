@@ -133,6 +133,9 @@ func (d *Desk) complaintView(a ticket.Actor, c *ticket.Complaint) *ticket.Compla
 		det.Decision.Notes, det.Decision.By, det.Decision.CreditRequired = "", "", false
 		det.Decision.Remedy.Notes = ""
 	}
+	if r := det.Reversal; r != nil { // the entry and its time, not who or why
+		r.By, r.Role, r.Reason, r.IdempotencyKey = "", "", "", ""
+	}
 	return out
 }
 

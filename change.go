@@ -173,4 +173,5 @@ func (b *batch) derive(before, after *ticket.Ticket, c *ticket.Catalog) {
 	for _, k := range b.extra {
 		b.notice(k, after, nil)
 	}
+	b.runLater()
 }

@@ -53,6 +53,12 @@ type ComplaintConfig struct {
 	// posted, inside the posting's transaction: an error rolls the
 	// posting back. Default: none, and posting records the decision only.
 	Remedies ticket.RemedyHandler
+	// Reversals posts the entry that reverses a posted complaint (see
+	// [Desk.ReverseComplaint]), inside the reversal's transaction: an
+	// error rolls the reversal back. Default: Remedies, when it also
+	// implements ticket.ReversalHandler; otherwise none, and a reversal
+	// records the reversal only.
+	Reversals ticket.ReversalHandler
 	// Numbering draws complaint numbers from numbering series, such as
 	// ticket.SeriesNumberer's "CC-BU1-2026-0001", gap-free from the
 	// store's counters like ticket numbers. Default: none, and

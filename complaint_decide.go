@@ -62,6 +62,7 @@ func (d *Desk) decideComplaint(ctx context.Context, host storage.Tx, actor ticke
 			return fmt.Errorf("ticketkit: tell the customer about %s: %w", c.Number, err)
 		}
 		b.message, b.touched = msg, true
+		b.noticeComplaint(notify.KindComplaintDecided, c, nil)
 		return nil
 	})
 }
@@ -155,6 +156,7 @@ func (d *Desk) complaintTransitionMutation(cs *complaints, actor ticket.Actor, p
 			}
 		}
 		if c.Details.Posted {
+			b.noticeComplaint(notify.KindComplaintPosted, c, nil)
 			return d.carryOutRemedy(ctx, tx, cs, c, actor)
 		}
 		return nil

@@ -94,6 +94,8 @@ func (d *Desk) openComplaint(ctx context.Context, host storage.Tx, actor ticket.
 		if err := cs.ComplaintCreate(ctx, c); err != nil {
 			return fmt.Errorf("ticketkit: create complaint: %w", err)
 		}
+		b.noticeAssignedActions(c, nil)
+		b.runLater()
 		_, err = b.write(ctx, tx, lockUntil)
 		return err
 	})

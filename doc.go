@@ -135,6 +135,11 @@
 // [Desk.AddComplaintCost] records internal costs that customers never
 // see; [Desk.ComplaintCosts] and [Desk.ComplaintCostReport] total them
 // per currency and, through a host's rate source, in one currency.
+// A posted complaint is never edited: [Desk.ReverseComplaint] posts the
+// reversing entry through ComplaintConfig.Reversals and links it to the
+// complaint, once. Decisions, postings, reversals and actions given to
+// an owner are announced as the notify.ComplaintKinds events, which
+// reach the action owner, the salesperson and the super users.
 //
 // # Notifications
 //

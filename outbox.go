@@ -26,6 +26,10 @@ type batch struct {
 	// touched forces a write when no tracked field changed, such as when
 	// a message was added.
 	touched bool
+	// later queues notifications a use case asks for that must see the
+	// change as stored, such as the complaint events (noticeComplaint);
+	// derive runs them last.
+	later []func()
 	// at is when the change happened, for its history lines and
 	// notifications; zero means the ticket's UpdatedAt. The escalation
 	// sweep sets it: a firing that changes only the SLA state leaves

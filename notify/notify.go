@@ -34,7 +34,8 @@ const (
 // Kinds returns every event kind.
 func Kinds() []Kind {
 	return []Kind{KindOpened, KindMessageAdded, KindStatusChanged, KindAssigned, KindEscalated, KindClosed,
-		KindSLAWarning, KindSLABreached}
+		KindSLAWarning, KindSLABreached, KindComplaintDecided, KindComplaintPosted, KindComplaintReversed,
+		KindComplaintActionAssigned}
 }
 
 // Event is a notification about a ticket. It carries a snapshot of the
@@ -63,6 +64,9 @@ type Event struct {
 	// SLA is the clock that warned or breached, for KindSLAWarning and
 	// KindSLABreached.
 	SLA *SLAAlert `json:"sla,omitempty"`
+	// Complaint is the complaint side of the complaint kinds (see
+	// [ComplaintKinds]); nil for the others.
+	Complaint *ComplaintFacts `json:"complaint,omitempty"`
 }
 
 // SLAAlert describes the SLA clock a KindSLAWarning or KindSLABreached

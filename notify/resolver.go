@@ -183,9 +183,11 @@ func (r *Resolver) audience(ctx context.Context, a Audience, e Event) ([]Recipie
 		return rs, nil
 	case AudienceEscalation:
 		return r.escalation(ctx, e)
-	default: // AudienceWatchers and unknown audiences reach no one yet
-		return nil, nil
 	}
+	if rs, ok, err := r.complaintAudience(ctx, a, e); ok {
+		return rs, err
+	}
+	return nil, nil // AudienceWatchers and unknown audiences reach no one yet
 }
 
 // escalation resolves the Notify list of e's escalation level.
@@ -199,14 +201,8 @@ func (r *Resolver) escalation(ctx context.Context, e Event) ([]Recipient, error)
 		var err error
 		if userID, ok := strings.CutPrefix(target, "user:"); ok {
 			rs, err = r.user(ctx, AudienceEscalation, e.TenantID, userID)
-		} else if rd, ok := r.Directory.(RoleDirectory); ok {
-			rs, err = rd.Role(ctx, e.TenantID, target)
-			for i := range rs {
-				rs[i].Audience = AudienceEscalation
-				if rs[i].Locale == "" {
-					rs[i].Locale = r.locale()
-				}
-			}
+		} else {
+			rs, err = r.role(ctx, AudienceEscalation, e.TenantID, target)
 		}
 		if err != nil {
 			return nil, err

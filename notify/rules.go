@@ -45,7 +45,8 @@ type RoleDirectory interface {
 
 // Audiences returns every audience.
 func Audiences() []Audience {
-	return []Audience{AudienceCustomer, AudienceDepartment, AudienceAssignee, AudienceOwner, AudienceWatchers, AudienceEscalation}
+	return []Audience{AudienceCustomer, AudienceDepartment, AudienceAssignee, AudienceOwner, AudienceWatchers, AudienceEscalation,
+		AudienceActionOwner, AudienceSalesperson, AudienceSuperUser}
 }
 
 // Valid reports whether a is one of [Audiences].
@@ -97,7 +98,14 @@ func MessageRule(k ticket.MessageKind) Kind {
 //   - closed: the customer;
 //   - assigned: the (new) assignee;
 //   - escalated: whom the level names, and the department;
-//   - SLA warning and SLA breached: the owner.
+//   - SLA warning and SLA breached: the owner;
+//   - complaint decided: the owner (the employee in charge) and the
+//     salesperson (the customer hears of the decision through the reply
+//     on the complaint's thread);
+//   - complaint posted: the owner and the salesperson;
+//   - complaint reversed: the owner, the salesperson and the super
+//     users;
+//   - complaint action assigned: the action's owner.
 //
 // Each call returns a new map the caller may change.
 func DefaultRules() Rules {
@@ -113,6 +121,10 @@ func DefaultRules() Rules {
 		KindEscalated:                       {AudienceEscalation, AudienceDepartment},
 		KindSLAWarning:                      {AudienceOwner},
 		KindSLABreached:                     {AudienceOwner},
+		KindComplaintDecided:                {AudienceOwner, AudienceSalesperson},
+		KindComplaintPosted:                 {AudienceOwner, AudienceSalesperson},
+		KindComplaintReversed:               {AudienceOwner, AudienceSalesperson, AudienceSuperUser},
+		KindComplaintActionAssigned:         {AudienceActionOwner},
 	}
 }
 

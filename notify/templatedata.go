@@ -166,6 +166,7 @@ func (d *TemplateData) hideStaff() {
 	if d.Event.Kind == KindAssigned {
 		d.From, d.To, d.Event.From, d.Event.To = "", "", "", ""
 	}
+	d.hideComplaintStaff()
 }
 
 // Date formats tm in the templates' time zone and the recipient's

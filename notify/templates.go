@@ -119,7 +119,8 @@ func DefaultTemplates() *Templates {
 }
 
 // loadTemplates reads root/<locale>/<name>[.<variant>].<part>.tmpl files,
-// where name is a kind without its "ticket." prefix or "layout" and part
+// where name is a kind without its "ticket." prefix, a complaint kind
+// with "complaint_" for "complaint." (see templateKind), or "layout", and part
 // is subject, text or html.
 func loadTemplates(fsys fs.FS, root string) (*Templates, error) {
 	t := &Templates{sets: make(map[templateKey]*templateSet), layouts: make(map[string]*templateSet), loc: time.UTC}
@@ -143,7 +144,7 @@ func loadTemplates(fsys fs.FS, root string) (*Templates, error) {
 			if len(parts) < 2 || len(parts) > 3 {
 				return nil, fmt.Errorf("notify: unexpected template file %s/%s", locale, f.Name())
 			}
-			key := templateKey{kind: Kind("ticket." + parts[0]), locale: normLocale(locale)}
+			key := templateKey{kind: templateKind(parts[0]), locale: normLocale(locale)}
 			if parts[0] == layoutName {
 				key.kind = layoutName
 			}

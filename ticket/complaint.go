@@ -75,6 +75,10 @@ type ComplaintDetails struct {
 	Posted bool `json:"posted,omitempty"`
 	// PostedAt is when the complaint was posted.
 	PostedAt time.Time `json:"posted_at,omitzero"`
+	// Reversal links a posted complaint to its reversal; nil until
+	// reversed. It is the only part of a posted complaint that is ever
+	// written, once (see [ComplaintReversal]).
+	Reversal *ComplaintReversal `json:"reversal,omitempty"`
 }
 
 // ComplaintLine is one product the complaint is about.
@@ -375,6 +379,7 @@ func (c *Complaint) Clone() *Complaint {
 		}
 		d.Decision = &dec
 	}
+	d.Reversal = c.Details.Reversal.clone()
 	return out
 }
 

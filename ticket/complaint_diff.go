@@ -84,6 +84,8 @@ func ComplaintDiff(before, after *Complaint) []Event {
 	add(FieldRemedyNotes, bd.Remedy.Notes, ad.Remedy.Notes)
 	add(FieldEndDate, dateText(b.EndDate, time.DateOnly), dateText(a.EndDate, time.DateOnly))
 	add(FieldPosted, postedText(b), postedText(a))
+	add(FieldReversal, reversalText(b.Reversal), reversalText(a.Reversal))
+	add(FieldReversedBy, reversedByText(b.Reversal), reversedByText(a.Reversal))
 	add(FieldReviews, reviewText(b.Reviews), reviewText(a.Reviews))
 	add(FieldReviewResults, reviewResultText(b.ReviewResults), reviewResultText(a.ReviewResults))
 	events = append(events, costDiff(b.Costs, a.Costs)...)

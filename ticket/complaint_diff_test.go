@@ -67,6 +67,7 @@ func TestComplaintDiffTracksEveryField(t *testing.T) {
 		d.Attachments = []ticket.ComplaintAttachment{{}}
 		d.Costs = []ticket.CostEntry{{ID: "c-1"}}
 		d.Decision = &ticket.ComplaintDecision{Remedy: ticket.Remedy{Document: &ticket.RemedyDocument{}}}
+		d.Reversal = &ticket.ComplaintReversal{Document: &ticket.RemedyDocument{}}
 		return c
 	}
 	// roots are the values walked, by path prefix.
@@ -79,7 +80,7 @@ func TestComplaintDiffTracksEveryField(t *testing.T) {
 	var paths []string
 	for prefix, root := range roots(base()) {
 		leaves(t, prefix, root, func(p string, _ func()) {
-			if p != "action.ID" && p != "complaint.Decision.FollowUp" && p != "complaint.Costs[0].ID" { // keys, not facts
+			if p != "action.ID" && p != "complaint.Decision.FollowUp" && p != "complaint.Costs[0].ID" && p != "complaint.Reversal.IdempotencyKey" { // keys, not facts
 				paths = append(paths, p)
 			}
 		})
