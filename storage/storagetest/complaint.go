@@ -245,6 +245,48 @@ func (s suite) complaint(t *testing.T) {
 		require.Equal(t, int64(2), got.Version, "nothing was written")
 	})
 
+	t.Run("ReverseLinksAPostedComplaintOnceAndWritesNothingElse", func(t *testing.T) {
+		t.Parallel()
+		if !s.declared.ComplaintReverser {
+			t.Log("not run: Features does not declare storage.ComplaintReverser")
+			return
+		}
+		st, cs := s.complaintStore(t)
+		rv := as[storage.ComplaintReverser](t, cs)
+		c := newComplaint(tenantA, 0)
+		mustCreateComplaint(t, st, c)
+		reversal := func(c *ticket.Complaint) *ticket.Complaint {
+			u := c.Clone()
+			u.Details.Reversal = &ticket.ComplaintReversal{Reason: "wrong amount", By: "sup-1", At: at(8 * time.Hour),
+				Document: &ticket.RemedyDocument{Kind: ticket.DocCreditNote, ID: "CN-9"}}
+			u.UpdatedAt = at(8 * time.Hour)
+			return u
+		}
+		require.ErrorIs(t, rv.ComplaintReverse(ctx, reversal(c)), storage.ErrConflict, "not posted")
+
+		c.Status = ticket.StatusPosted
+		c.Details.Posted, c.Details.PostedAt = true, at(6*time.Hour)
+		require.NoError(t, cs.ComplaintUpdate(ctx, c))
+		posted, err := get(t, cs, tenantA, c.ID)
+		require.NoError(t, err)
+
+		u := reversal(posted)
+		u.Details.Accounting.Amount = decimal.RequireFromString("1") // smuggled: must not be written
+		u.Subject = "smuggled"
+		require.NoError(t, rv.ComplaintReverse(ctx, u))
+		require.Equal(t, posted.Version+1, u.Version)
+		got, err := get(t, cs, tenantA, c.ID)
+		require.NoError(t, err)
+		require.NotNil(t, got.Details.Reversal)
+		require.Equal(t, "CN-9", got.Details.Reversal.Document.ID)
+		require.Equal(t, posted.Subject, got.Subject)
+		require.True(t, got.Details.Accounting.Amount.Equal(posted.Details.Accounting.Amount))
+		require.ErrorIs(t, rv.ComplaintReverse(ctx, reversal(got)), storage.ErrConflict, "already reversed")
+
+		unknown := reversal(newComplaint(tenantA, 0))
+		require.ErrorIs(t, rv.ComplaintReverse(ctx, unknown), storage.ErrNotFound)
+	})
+
 	t.Run("UpdateRollsBackWithTheTransaction", func(t *testing.T) {
 		t.Parallel()
 		st, cs := s.complaintStore(t)

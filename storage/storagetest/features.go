@@ -22,6 +22,8 @@ type Features struct {
 	Complaints bool
 	// ComplaintLocker: [storage.ComplaintLocker]; needs Complaints.
 	ComplaintLocker bool
+	// ComplaintReverser: [storage.ComplaintReverser]; needs Complaints.
+	ComplaintReverser bool
 	// Inbound: [storage.InboundStore].
 	Inbound bool
 	// AttachmentRefs: [storage.AttachmentRefChecker]. With Complaints,
@@ -52,6 +54,7 @@ func (f Features) capabilities() []capability {
 	return []capability{
 		{"ComplaintStore", f.Complaints, implements[storage.ComplaintStore]},
 		{"ComplaintLocker", f.ComplaintLocker, implements[storage.ComplaintLocker]},
+		{"ComplaintReverser", f.ComplaintReverser, implements[storage.ComplaintReverser]},
 		{"InboundStore", f.Inbound, implements[storage.InboundStore]},
 		{"AttachmentRefChecker", f.AttachmentRefs, implements[storage.AttachmentRefChecker]},
 		{"TicketSLAUpdater", f.SLAUpdater, implements[storage.TicketSLAUpdater]},
