@@ -25,6 +25,11 @@ const (
 	// the complaint routes change on a complaint (409), such as PATCH
 	// /tickets/{id} on a complaint's ticket.
 	codeComplaintRoute = "complaint_route"
+	// codeNotPosted: a reversal of a complaint that is not posted (409).
+	codeNotPosted = "complaint_not_posted"
+	// codeReversed: a second reversal of a complaint (409); a complaint
+	// is reversed once.
+	codeReversed = "complaint_reversed"
 )
 
 // complaintError maps what the complaint routes alone can meet: a desk
@@ -248,6 +253,26 @@ func (h *handler) postComplaint(w http.ResponseWriter, r *http.Request, actor ti
 		return err
 	}
 	c, err := h.desk.PostComplaint(r.Context(), actor, ticketkit.PostParams{
+		ComplaintID: r.PathValue("id"), Reason: req.Reason, Version: req.Version,
+	})
+	return writeComplaint(w, http.StatusOK, c, err)
+}
+
+// reverseRequest is the body of POST /complaints/{id}/reversal.
+type reverseRequest struct {
+	Reason  string `json:"reason"`
+	Version int64  `json:"version"`
+}
+
+func (h *handler) reverseComplaint(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	var req reverseRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := checkVersion(req.Version); err != nil {
+		return err
+	}
+	c, err := h.desk.ReverseComplaint(r.Context(), actor, ticketkit.ReverseParams{
 		ComplaintID: r.PathValue("id"), Reason: req.Reason, Version: req.Version,
 	})
 	return writeComplaint(w, http.StatusOK, c, err)

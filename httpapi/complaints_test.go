@@ -81,8 +81,9 @@ type apiComplaint struct {
 				Document *ticket.RemedyDocument `json:"document"`
 			} `json:"remedy"`
 		} `json:"decision"`
-		EndDate string `json:"end_date"`
-		Posted  bool   `json:"posted"`
+		EndDate  string                    `json:"end_date"`
+		Posted   bool                      `json:"posted"`
+		Reversal *ticket.ComplaintReversal `json:"reversal"`
 	} `json:"complaint"`
 }
 
@@ -171,6 +172,9 @@ func TestComplaintLifecycleOverTheWire(t *testing.T) {
 
 			c = ok[apiComplaint](s.server, 200, agent, "POST", id+"/transitions", fulfil)
 			require.Equal(t, ticket.StatusFulfilled, c.Status)
+			status, e, raw = s.call(agent, "POST", id+"/reversal", `{"reason":"too early"}`, "")
+			require.Equal(t, http.StatusConflict, status, raw)
+			require.Equal(t, "complaint_not_posted", e.Error.Code, raw)
 			c = ok[apiComplaint](s.server, 200, agent, "POST", id+"/posting", `{"reason":"credited"}`)
 			require.True(t, c.Details.Posted)
 			require.Equal(t, ticket.StatusPosted, c.Status)
@@ -213,6 +217,20 @@ func TestComplaintLifecycleOverTheWire(t *testing.T) {
 			status, e, raw = s.call(ada, "GET", "/reports/complaints", "", "")
 			require.Equal(t, http.StatusForbidden, status, raw)
 			require.Equal(t, "forbidden", e.Error.Code)
+
+			// Reversal: staff only, a reason required, once.
+			status, e, raw = s.call(ada, "POST", id+"/reversal", `{"reason":"mine"}`, "")
+			require.Equal(t, http.StatusForbidden, status, raw)
+			status, e, raw = s.call(agent, "POST", id+"/reversal", `{}`, "")
+			require.Equal(t, http.StatusBadRequest, status, raw)
+			require.Equal(t, "reason", e.Error.Fields[0].Field, raw)
+			c = ok[apiComplaint](s.server, 200, agent, "POST", id+"/reversal", `{"reason":"credited twice"}`)
+			require.NotNil(t, c.Details.Reversal)
+			require.Equal(t, "credited twice", c.Details.Reversal.Reason)
+			require.True(t, c.Details.Posted, "a reversed complaint stays posted")
+			status, e, raw = s.call(agent, "POST", id+"/reversal", `{"reason":"again"}`, "")
+			require.Equal(t, http.StatusConflict, status, raw)
+			require.Equal(t, "complaint_reversed", e.Error.Code, raw)
 		})
 	}
 }
@@ -432,6 +450,7 @@ func TestComplaintRoutesWithoutComplaints(t *testing.T) {
 		{"POST", "/complaints/x/comments", `{"text":"x"}`},
 		{"POST", "/complaints/x/transitions", `{"to":"planned"}`},
 		{"POST", "/complaints/x/posting", `{}`},
+		{"POST", "/complaints/x/reversal", `{"reason":"x"}`},
 		{"GET", "/reports/complaints", ""},
 	} {
 		w := e.get(agent, req.path)

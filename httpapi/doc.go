@@ -40,6 +40,7 @@
 //	POST  /complaints/{id}/comments                       add an internal comment (staff)
 //	POST  /complaints/{id}/transitions                    move it through the complaint workflow (staff)
 //	POST  /complaints/{id}/posting                        post it; the host's remedy handler runs (staff)
+//	POST  /complaints/{id}/reversal                       reverse a posted complaint, once; the host's reversal handler runs (staff)
 //	GET   /reports/complaints                             complaint statistics of a selection (staff)
 //	GET   /catalog                                        statuses, priorities, categories... with labels
 //	GET   /openapi.yaml                                   the OpenAPI 3.1 document (no authentication)
@@ -204,6 +205,8 @@
 //	409 version_conflict        the ticket changed since the "version" given
 //	409 transition_not_allowed  the workflow has no such move from the current status
 //	409 complaint_posted        the complaint is posted and can no longer be changed
+//	409 complaint_not_posted    a reversal of a complaint that is not posted
+//	409 complaint_reversed      a second reversal: a complaint is reversed once
 //	409 complaint_route         a ticket route was asked to change a complaint's status or
 //	                            its complaint fields: use the /complaints routes
 //	413 too_large               body, upload or file over its limit

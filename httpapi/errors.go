@@ -108,6 +108,10 @@ func (h *handler) classify(r *http.Request, err error) *apiError {
 	case errors.Is(err, ticketkit.ErrConflict):
 		return &apiError{status: http.StatusConflict, Code: codeConflict,
 			Message: "the ticket changed since the version given; read it again and retry"}
+	case errors.Is(err, ticketkit.ErrNotPosted):
+		return &apiError{status: http.StatusConflict, Code: codeNotPosted, Message: "only a posted complaint can be reversed"}
+	case errors.Is(err, ticketkit.ErrReversed):
+		return &apiError{status: http.StatusConflict, Code: codeReversed, Message: "the complaint is already reversed"}
 	case errors.Is(err, ticketkit.ErrPosted):
 		return &apiError{status: http.StatusConflict, Code: codePosted, Message: "the complaint is posted and can no longer be changed"}
 	case errors.Is(err, ticketkit.ErrComplaint):

@@ -210,6 +210,7 @@ func routes() []route {
 		{method: http.MethodPost, path: "/complaints/{id}/comments", serve: (*handler).commentComplaint},
 		{method: http.MethodPost, path: "/complaints/{id}/transitions", serve: (*handler).transitionComplaint},
 		{method: http.MethodPost, path: "/complaints/{id}/posting", serve: (*handler).postComplaint},
+		{method: http.MethodPost, path: "/complaints/{id}/reversal", serve: (*handler).reverseComplaint},
 		{method: http.MethodGet, path: "/reports/complaints", serve: (*handler).complaintReport},
 		{method: http.MethodGet, path: "/catalog", serve: (*handler).catalog},
 		{method: http.MethodGet, path: "/openapi.yaml", public: true, serve: (*handler).openAPI},
