@@ -87,6 +87,7 @@ func ComplaintDiff(before, after *Complaint) []Event {
 	add(FieldReviews, reviewText(b.Reviews), reviewText(a.Reviews))
 	add(FieldReviewResults, reviewResultText(b.ReviewResults), reviewResultText(a.ReviewResults))
 	events = append(events, costDiff(b.Costs, a.Costs)...)
+	events = append(events, qualityDiff(b, a)...)
 	if len(b.Comments) != len(a.Comments) {
 		add(FieldComments, strconv.Itoa(len(b.Comments)), strconv.Itoa(len(a.Comments)))
 	}
@@ -199,6 +200,9 @@ func actionText(a Action) string {
 	}
 	if a.Result != "" {
 		p = append(p, "result "+a.Result)
+	}
+	if q := qualityText(a); q != "" {
+		p = append(p, q)
 	}
 	return strings.Join(p, "; ")
 }
