@@ -137,6 +137,15 @@ func TestDesk_ComplaintQuality(t *testing.T) {
 			require.NoError(t, err)
 			require.Len(t, c.Details.Steps, 6)
 
+			// Reopening an action clears its check, which no longer holds.
+			c, err = cd.desk.PlanComplaint(ctx, agent, ticketkit.PlanParams{ComplaintID: c.ID, Change: []ticketkit.ActionChange{{ID: containment.ID, Done: new(true)}}})
+			require.NoError(t, err)
+			_, err = cd.desk.RecordEffectiveness(ctx, agent, ticketkit.EffectivenessParams{ComplaintID: c.ID, ActionID: containment.ID, Effective: true})
+			require.NoError(t, err)
+			c, err = cd.desk.PlanComplaint(ctx, agent, ticketkit.PlanParams{ComplaintID: c.ID, Change: []ticketkit.ActionChange{{ID: containment.ID, Done: new(false)}}})
+			require.NoError(t, err)
+			require.Equal(t, ticket.EffectivenessCheck{}, c.Actions[len(c.Actions)-2].Effectiveness)
+
 			// Customers see none of it and change none of it.
 			mine, err := cd.desk.Complaint(ctx, customer, c.ID)
 			require.NoError(t, err)
