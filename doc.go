@@ -135,6 +135,13 @@
 // [Desk.AddComplaintCost] records internal costs that customers never
 // see; [Desk.ComplaintCosts] and [Desk.ComplaintCostReport] total them
 // per currency and, through a host's rate source, in one currency.
+// The 8D structure is internal to the help desk: actions typed
+// containment, corrective or preventive ([Desk.PlanComplaint]) with an
+// effectiveness check ([Desk.RecordEffectiveness]), a root cause coded
+// from the catalog's cause and defect code groups ([Desk.SetRootCause];
+// [Desk.ComplaintReport] counts by both), and optional steps D1 to D8
+// that complete in order ([Desk.CompleteStep], refused with
+// [ErrStepOrder] naming the step).
 //
 // # Notifications
 //

@@ -41,7 +41,7 @@ const (
 	FieldReviews        = "complaint.reviews"                      // FieldReviews: the latest review, "approved by u-1 (supervisor)".
 	FieldReviewResults  = "complaint.review_results"               // FieldReviewResults: the latest review result, "by u-1: 2 findings".
 	FieldComments       = "complaint.comments"                     // FieldComments: how many comments there are.
-	FieldAction         = "complaint.action"                       // FieldAction: one action of the plan, "Title; owner u-1; due 2006-01-02T15:04:05Z; done; done at 2006-01-02T15:04:05Z; result ok".
+	FieldAction         = "complaint.action"                       // FieldAction: one action of the plan, "Title; owner u-1; due 2006-01-02T15:04:05Z; done; done at 2006-01-02T15:04:05Z; result ok; type corrective; effective per u-2 at 2006-01-02T15:04:05Z (notes)".
 )
 
 // ComplaintDiff compares two versions of a complaint: the events of
