@@ -112,7 +112,8 @@ func (d *Desk) view(a ticket.Actor, t *ticket.Ticket) *ticket.Ticket {
 // complaintView returns c as the actor may see it: for a customer, the
 // ticket part as view leaves it and the complaint section without the
 // help desk's assessment — severity, accounting, responsibility,
-// internal comments, reviews and review results, costs, attachments not
+// internal comments, reviews and review results, costs, the root cause
+// and 8D steps, attachments not
 // marked CustomerVisible, the decision's notes,
 // author and credit flag, and the remedy's internal notes. The decision itself and its
 // remedy (kind, amount, feedback, document) stay: they answer the
@@ -128,6 +129,7 @@ func (d *Desk) complaintView(a ticket.Actor, c *ticket.Complaint) *ticket.Compla
 	det.Accounting = ticket.Accounting{}
 	det.Responsibility = ticket.Responsibility{}
 	det.Comments, det.Reviews, det.ReviewResults, det.Costs = nil, nil, nil, nil
+	det.RootCause, det.Steps = nil, nil // the 8D is internal
 	det.Attachments = slices.DeleteFunc(det.Attachments, func(a ticket.ComplaintAttachment) bool { return !a.CustomerVisible })
 	if det.Decision != nil {
 		det.Decision.Notes, det.Decision.By, det.Decision.CreditRequired = "", "", false

@@ -97,6 +97,9 @@ type ActionInput struct {
 	Title string    `json:"title" validate:"required,max=500"`
 	Owner string    `json:"owner,omitempty" validate:"max=200"`
 	DueAt time.Time `json:"due_at,omitzero"`
+	// Type is the action's quality type (containment, corrective,
+	// preventive); empty for a plain action.
+	Type ticket.ActionType `json:"type,omitempty"`
 }
 
 // ActionChange changes an action of the plan; a nil field is left as it
@@ -107,6 +110,8 @@ type ActionChange struct {
 	DueAt  *time.Time `json:"due_at,omitempty"`
 	Done   *bool      `json:"done,omitempty"`
 	Result *string    `json:"result,omitempty" validate:"omitempty,max=4000"`
+	// Type changes the action's quality type.
+	Type *ticket.ActionType `json:"type,omitempty"`
 }
 
 // PlanParams changes a complaint's action plan.
@@ -132,7 +137,7 @@ func (d *Desk) planComplaint(ctx context.Context, host storage.Tx, actor ticket.
 	}
 	return d.changeComplaint(ctx, host, actor, p.ComplaintID, p.Version, func(_ context.Context, _ storage.Tx, c *ticket.Complaint, _ *batch) error {
 		for _, a := range p.Add {
-			c.Actions = append(c.Actions, ticket.Action{ID: newID(), Title: strings.TrimSpace(a.Title), Owner: a.Owner, DueAt: a.DueAt.UTC()})
+			c.Actions = append(c.Actions, ticket.Action{ID: newID(), Title: strings.TrimSpace(a.Title), Owner: a.Owner, DueAt: a.DueAt.UTC(), Type: a.Type})
 		}
 		v := &ticket.ValidationError{}
 		for i, ch := range p.Change {
@@ -147,8 +152,12 @@ func (d *Desk) planComplaint(ctx context.Context, host storage.Tx, actor ticket.
 			if ch.DueAt != nil {
 				a.DueAt = ch.DueAt.UTC()
 			}
+			if ch.Type != nil {
+				a.Type = *ch.Type
+			}
 			if ch.Done != nil && *ch.Done != a.Done {
-				a.Done, a.DoneAt = *ch.Done, time.Time{}
+				// A reopened action's effectiveness check no longer holds.
+				a.Done, a.DoneAt, a.Effectiveness = *ch.Done, time.Time{}, ticket.EffectivenessCheck{}
 				if a.Done {
 					a.DoneAt = c.UpdatedAt
 				}

@@ -28,6 +28,8 @@ type ComplaintReport struct {
 	ByChannel      []ticket.CountRow      `json:"by_channel"`
 	ByProduct      []ticket.CountRow      `json:"by_product"`
 	BySeries       []ticket.SeriesRow     `json:"by_series"`
+	ByCause        []ticket.CountRow      `json:"by_cause"`
+	ByDefect       []ticket.CountRow      `json:"by_defect"`
 	Justified      ticket.JustifiedRate   `json:"justified"`
 	TimeToDecision ticket.DurationStats   `json:"time_to_decision"`
 	Claimed        []ticket.CurrencyTotal `json:"claimed"`
@@ -49,6 +51,8 @@ func (d *Desk) ComplaintReport(ctx context.Context, actor ticket.Actor, p Compla
 		ByChannel:      ticket.ComplaintsByChannel(all),
 		ByProduct:      ticket.ComplaintsByProduct(all),
 		BySeries:       ticket.ComplaintsBySeries(all),
+		ByCause:        ticket.ComplaintsByCause(all),
+		ByDefect:       ticket.ComplaintsByDefect(all),
 		Justified:      ticket.ComplaintsJustified(all),
 		TimeToDecision: ticket.TimeToDecision(all),
 		Claimed:        ticket.ClaimedAmounts(all),

@@ -140,6 +140,13 @@
 // complaint, once. Decisions, postings, reversals and actions given to
 // an owner are announced as the notify.ComplaintKinds events, which
 // reach the action owner, the salesperson and the super users.
+// The 8D structure is internal to the help desk: actions typed
+// containment, corrective or preventive ([Desk.PlanComplaint]) with an
+// effectiveness check ([Desk.RecordEffectiveness]), a root cause coded
+// from the catalog's cause and defect code groups ([Desk.SetRootCause];
+// [Desk.ComplaintReport] counts by both), and optional steps D1 to D8
+// that complete in order ([Desk.CompleteStep], refused with
+// [ErrStepOrder] naming the step).
 //
 // # Notifications
 //

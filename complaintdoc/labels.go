@@ -41,6 +41,8 @@ var defaultLabels = map[string]ticket.Label{
 	"section.d3_d7":          fr("D3-D7 Actions", "D3-D7 Actions"),
 	"section.d4":             fr("D4 Root cause analysis", "D4 Analyse des causes"),
 	"section.d8":             fr("D8 Closure", "D8 Clôture"),
+	"section.root_cause":     fr("Root cause", "Cause racine"),
+	"section.steps":          fr("8D steps", "Étapes 8D"),
 
 	// Field captions.
 	"number":           fr("Number", "Numéro"),
@@ -88,6 +90,11 @@ var defaultLabels = map[string]ticket.Label{
 	"remedy_document":  fr("Remedy document", "Document de régularisation"),
 	"end_date":         fr("End date", "Date de fin"),
 	"posted_at":        fr("Posted", "Comptabilisée le"),
+	"cause":            fr("Cause code", "Code cause"),
+	"defect":           fr("Defect code", "Code défaut"),
+	"action_type":      fr("Type", "Type"),
+	"effectiveness":    fr("Effectiveness", "Efficacité"),
+	"step":             fr("Step", "Étape"),
 	"yes":              fr("Yes", "Oui"),
 	"no":               fr("No", "Non"),
 
@@ -120,6 +127,19 @@ var defaultLabels = map[string]ticket.Label{
 	"reference.contract":         fr("Contract", "Contrat"),
 	"reference.account":          fr("Account", "Compte"),
 	"reference.job":              fr("Job", "Ordre de travail"),
+	"action_type.containment":    fr("Containment", "Confinement"),
+	"action_type.corrective":     fr("Corrective", "Corrective"),
+	"action_type.preventive":     fr("Preventive", "Préventive"),
+	"effective.yes":              fr("Effective", "Efficace"),
+	"effective.no":               fr("Not effective", "Non efficace"),
+	"step.D1":                    fr("D1 Team", "D1 Équipe"),
+	"step.D2":                    fr("D2 Problem", "D2 Problème"),
+	"step.D3":                    fr("D3 Containment", "D3 Confinement"),
+	"step.D4":                    fr("D4 Root cause", "D4 Cause racine"),
+	"step.D5":                    fr("D5 Corrective actions", "D5 Actions correctives"),
+	"step.D6":                    fr("D6 Implementation", "D6 Mise en œuvre"),
+	"step.D7":                    fr("D7 Prevention", "D7 Prévention"),
+	"step.D8":                    fr("D8 Closure", "D8 Clôture"),
 }
 
 // DefaultLabels returns the captions the documents are printed with, in
@@ -130,8 +150,9 @@ var defaultLabels = map[string]ticket.Label{
 //   - the field keys of [Field.Key] (such as "customer" or "amount")
 //     and "yes" and "no";
 //   - "remedy.<kind>", "severity.<level>", "outcome.<outcome>",
-//     "document.<kind>", "role.<role>" and "reference.<kind>" for the
-//     values of the complaint's enums.
+//     "document.<kind>", "role.<role>", "reference.<kind>",
+//     "action_type.<type>", "effective.yes|no" and "step.<D1-D8>" for
+//     the values of the complaint's enums.
 //
 // A host changes or translates a caption through Config.Labels. Labels
 // of statuses, priorities, categories and reasons come from the catalog.

@@ -44,7 +44,9 @@ func (b *builder) report8D(c *ticket.Complaint) {
 	b.add(d2)
 	b.lines(c)
 	b.reviewResults(c, "d4")
-	b.actions(c, "d3_d7")
+	b.rootCause(c, "root_cause")
+	b.qualityActions(c, "d3_d7")
+	b.steps(c, "steps")
 	b.decision(c, "d8")
 	b.reviews(c, "reviews")
 }
@@ -157,13 +159,18 @@ func (b *builder) actions(c *ticket.Complaint, key string) {
 	s := b.section(key)
 	t := b.table(s, "action", "owner", "due_at", "done", "result")
 	for _, a := range c.Actions {
-		done := b.yesNo(a.Done)
-		if a.Done && !a.DoneAt.IsZero() {
-			done += " " + b.date(a.DoneAt)
-		}
-		t.Rows = append(t.Rows, []string{a.Title, a.Owner, b.date(a.DueAt), done, a.Result})
+		t.Rows = append(t.Rows, []string{a.Title, a.Owner, b.date(a.DueAt), b.doneText(a), a.Result})
 	}
 	b.add(s)
+}
+
+// doneText renders whether an action is done, and when.
+func (b *builder) doneText(a ticket.Action) string {
+	done := b.yesNo(a.Done)
+	if a.Done && !a.DoneAt.IsZero() {
+		done += " " + b.date(a.DoneAt)
+	}
+	return done
 }
 
 // decision writes the decision and its remedy, under the section key.

@@ -133,6 +133,10 @@ type CatalogSpec struct {
 	// not hold yet, so a host can create them on the fly (see
 	// [Catalog.WithReason]).
 	AllowNewReasons bool `json:"allow_new_reasons,omitempty"`
+	// CauseCodes and DefectCodes are the code groups a complaint's root
+	// cause is coded with (see [RootCause]).
+	CauseCodes  []CodeGroup `json:"cause_codes,omitempty"`
+	DefectCodes []CodeGroup `json:"defect_codes,omitempty"`
 }
 
 // Catalog is a validated, read-only set of statuses, priorities,

@@ -107,6 +107,8 @@ func (s CatalogSpec) problems() []string {
 			seen[ch] = true
 		}
 	}
+	checkCodeGroups(&p, "cause", s.CauseCodes)
+	checkCodeGroups(&p, "defect", s.DefectCodes)
 	return p
 }
 
@@ -164,6 +166,8 @@ func (s CatalogSpec) clone() CatalogSpec {
 		Fields:      slices.Clone(s.Fields),
 
 		AllowNewReasons: s.AllowNewReasons,
+		CauseCodes:      cloneCodeGroups(s.CauseCodes),
+		DefectCodes:     cloneCodeGroups(s.DefectCodes),
 	}
 	for i := range c.Statuses {
 		c.Statuses[i].Label = c.Statuses[i].Label.clone()

@@ -65,6 +65,12 @@ type ComplaintDetails struct {
 	// apart from the approvals in Reviews: what was examined and found,
 	// by whom and when. They are internal to the help desk.
 	ReviewResults []ReviewResult `json:"review_results,omitempty" validate:"max=200,dive"`
+	// RootCause is the analysed root cause (8D's D4); nil until set.
+	// Customers never see it.
+	RootCause *RootCause `json:"root_cause,omitempty"`
+	// Steps are the 8D steps completed so far, in order (see [Step]).
+	// Customers never see them.
+	Steps []StepRecord `json:"steps,omitempty"`
 	// Decision is the decision on the complaint; nil until decided.
 	Decision *ComplaintDecision `json:"decision,omitempty"`
 	// EndDate is when the remedy was carried out; the complaint workflow
@@ -364,6 +370,11 @@ func (c *Complaint) Clone() *Complaint {
 	d.Costs = slices.Clone(c.Details.Costs)
 	d.Comments = slices.Clone(c.Details.Comments)
 	d.Reviews = slices.Clone(c.Details.Reviews)
+	d.Steps = slices.Clone(c.Details.Steps)
+	if c.Details.RootCause != nil {
+		r := *c.Details.RootCause
+		d.RootCause = &r
+	}
 	if c.Details.ReviewResults != nil {
 		d.ReviewResults = make([]ReviewResult, len(c.Details.ReviewResults))
 		for i, r := range c.Details.ReviewResults {

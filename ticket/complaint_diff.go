@@ -41,7 +41,7 @@ const (
 	FieldReviews        = "complaint.reviews"                      // FieldReviews: the latest review, "approved by u-1 (supervisor)".
 	FieldReviewResults  = "complaint.review_results"               // FieldReviewResults: the latest review result, "by u-1: 2 findings".
 	FieldComments       = "complaint.comments"                     // FieldComments: how many comments there are.
-	FieldAction         = "complaint.action"                       // FieldAction: one action of the plan, "Title; owner u-1; due 2006-01-02T15:04:05Z; done; done at 2006-01-02T15:04:05Z; result ok".
+	FieldAction         = "complaint.action"                       // FieldAction: one action of the plan, "Title; owner u-1; due 2006-01-02T15:04:05Z; done; done at 2006-01-02T15:04:05Z; result ok; type corrective; effective per u-2 at 2006-01-02T15:04:05Z (notes)".
 )
 
 // ComplaintDiff compares two versions of a complaint: the events of
@@ -89,6 +89,7 @@ func ComplaintDiff(before, after *Complaint) []Event {
 	add(FieldReviews, reviewText(b.Reviews), reviewText(a.Reviews))
 	add(FieldReviewResults, reviewResultText(b.ReviewResults), reviewResultText(a.ReviewResults))
 	events = append(events, costDiff(b.Costs, a.Costs)...)
+	events = append(events, qualityDiff(b, a)...)
 	if len(b.Comments) != len(a.Comments) {
 		add(FieldComments, strconv.Itoa(len(b.Comments)), strconv.Itoa(len(a.Comments)))
 	}
@@ -201,6 +202,9 @@ func actionText(a Action) string {
 	}
 	if a.Result != "" {
 		p = append(p, "result "+a.Result)
+	}
+	if q := qualityText(a); q != "" {
+		p = append(p, q)
 	}
 	return strings.Join(p, "; ")
 }

@@ -66,6 +66,8 @@ func TestComplaintDiffTracksEveryField(t *testing.T) {
 		d.Lines = []ticket.ComplaintLine{{}}
 		d.Attachments = []ticket.ComplaintAttachment{{}}
 		d.Costs = []ticket.CostEntry{{ID: "c-1"}}
+		d.RootCause = &ticket.RootCause{}
+		d.Steps = []ticket.StepRecord{{}}
 		d.Decision = &ticket.ComplaintDecision{Remedy: ticket.Remedy{Document: &ticket.RemedyDocument{}}}
 		d.Reversal = &ticket.ComplaintReversal{Document: &ticket.RemedyDocument{}}
 		return c

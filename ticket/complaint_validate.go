@@ -98,6 +98,7 @@ func ValidateComplaint(c *Complaint, catalog *Catalog) error {
 	}
 	checkCatalog(v, c, catalog)
 	checkDetails(v, &c.Details, c)
+	checkQuality(v, c, catalog)
 	if len(v.Fields) == 0 {
 		return nil
 	}

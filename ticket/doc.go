@@ -78,7 +78,10 @@
 // decimal amount and an ISO 4217 currency; money is never a float),
 // [Responsibility], typed [ComplaintAttachment] files (customer-visible
 // or internal), internal [CostEntry] costs, comments, [Review] approvals and
-// [ReviewResult] findings, the [ComplaintDecision] with its typed
+// [ReviewResult] findings, the 8D quality structure ([RootCause] coded
+// from the catalog's cause and defect [CodeGroup]s, [StepRecord]s of
+// D1 to D8, and actions typed by [ActionType] with an
+// [EffectivenessCheck]), the [ComplaintDecision] with its typed
 // [Remedy], the end date and the posting. The reason code may stay empty
 // until the follow-up; posting needs one. [SeriesNumberer] numbers
 // complaints per document type, business unit or company. [ValidateComplaint] names every bad field, such as

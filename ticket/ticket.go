@@ -107,6 +107,12 @@ type Action struct {
 	Done   bool      `json:"done"`
 	DoneAt time.Time `json:"done_at,omitzero"`
 	Result string    `json:"result,omitempty"`
+	// Type is the action's quality type on a complaint (containment,
+	// corrective, preventive); empty for a plain action.
+	Type ActionType `json:"type,omitempty"`
+	// Effectiveness is the check of whether the done action worked;
+	// zero until checked.
+	Effectiveness EffectivenessCheck `json:"effectiveness,omitzero"`
 }
 
 // Reference returns the first reference of the given kind.

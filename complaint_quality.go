@@ -1,0 +1,176 @@
+package ticketkit
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+	"github.com/ticketkit/ticketkit/workflow"
+)
+
+// The 8D / quality structure of a complaint: its root cause, its 8D
+// steps and the effectiveness checks of its actions. The action types
+// (containment, corrective, preventive), owners and due dates are set
+// with [Desk.PlanComplaint]. Only staff change any of it, every change
+// has its history line, and customers never see it (complaintView).
+
+// RootCauseParams sets the root cause of a complaint.
+type RootCauseParams struct {
+	ComplaintID string `json:"complaint_id" validate:"required"`
+	// Cause is a cause code of the complaint catalog
+	// (ticket.Catalog.CauseCode); required.
+	Cause ticket.CodeRef `json:"cause"`
+	// Defect is a defect code of the complaint catalog
+	// (ticket.Catalog.DefectCode); optional.
+	Defect ticket.CodeRef `json:"defect,omitzero"`
+	// Text describes the cause.
+	Text string `json:"text,omitempty" validate:"max=4000"`
+}
+
+// SetRootCause sets (or replaces) the root cause of a complaint, by the
+// actor and now, with a history line (ticket.FieldRootCause). A code the
+// complaint catalog does not hold is a validation error naming "cause"
+// or "defect".
+func (d *Desk) SetRootCause(ctx context.Context, actor ticket.Actor, p RootCauseParams) (*ticket.Complaint, error) {
+	return d.setRootCause(ctx, nil, actor, p)
+}
+
+// SetRootCauseTx is [Desk.SetRootCause] in the host's transaction tx;
+// see [Desk.OpenTx] for what differs.
+func (d *Desk) SetRootCauseTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p RootCauseParams) (*ticket.Complaint, error) {
+	if err := checkTx(tx); err != nil {
+		return nil, err
+	}
+	return d.setRootCause(ctx, tx, actor, p)
+}
+
+// setRootCause is SetRootCause in the host's transaction host, or in the
+// Desk's own when host is nil.
+func (d *Desk) setRootCause(ctx context.Context, host storage.Tx, actor ticket.Actor, p RootCauseParams) (*ticket.Complaint, error) {
+	cs, err := d.complaintSetup()
+	if err != nil {
+		return nil, err
+	}
+	v := asValidation(ticket.Validate(p))
+	if _, ok := cs.catalog.CauseCode(p.Cause); !ok {
+		v.Add("cause", "oneof", fmt.Sprintf("%q is not a cause code of the complaint catalog", p.Cause.String()))
+	}
+	if _, ok := cs.catalog.DefectCode(p.Defect); !p.Defect.IsZero() && !ok {
+		v.Add("defect", "oneof", fmt.Sprintf("%q is not a defect code of the complaint catalog", p.Defect.String()))
+	}
+	if err := failed(v); err != nil {
+		return nil, err
+	}
+	return d.changeComplaint(ctx, host, actor, p.ComplaintID, 0, func(_ context.Context, _ storage.Tx, c *ticket.Complaint, _ *batch) error {
+		c.Details.RootCause = &ticket.RootCause{
+			Cause: p.Cause, Defect: p.Defect, Text: strings.TrimSpace(p.Text), By: actor.ID, At: c.UpdatedAt,
+		}
+		return nil
+	})
+}
+
+// StepParams completes an 8D step of a complaint.
+type StepParams struct {
+	ComplaintID string      `json:"complaint_id" validate:"required"`
+	Step        ticket.Step `json:"step" validate:"required"`
+	// Notes summarise the step's outcome.
+	Notes string `json:"notes,omitempty" validate:"max=4000"`
+}
+
+// CompleteStep records an 8D step of a complaint as complete, by the
+// actor and now, with a history line (ticket.FieldSteps). The 8D is
+// optional, but once used its steps complete in order:
+// [workflow.CheckStep] refuses a step whose predecessor is open, a step
+// completed already, D4 without a root cause and D6 before every
+// corrective action is done and checked effective, with a
+// *[workflow.StepError] (ErrStepOrder) naming the step.
+func (d *Desk) CompleteStep(ctx context.Context, actor ticket.Actor, p StepParams) (*ticket.Complaint, error) {
+	return d.completeStep(ctx, nil, actor, p)
+}
+
+// CompleteStepTx is [Desk.CompleteStep] in the host's transaction tx;
+// see [Desk.OpenTx] for what differs.
+func (d *Desk) CompleteStepTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p StepParams) (*ticket.Complaint, error) {
+	if err := checkTx(tx); err != nil {
+		return nil, err
+	}
+	return d.completeStep(ctx, tx, actor, p)
+}
+
+// completeStep is CompleteStep in the host's transaction host, or in the
+// Desk's own when host is nil.
+func (d *Desk) completeStep(ctx context.Context, host storage.Tx, actor ticket.Actor, p StepParams) (*ticket.Complaint, error) {
+	v := asValidation(ticket.Validate(p))
+	if p.Step != "" && !p.Step.Valid() {
+		v.Add("step", "oneof", fmt.Sprintf("must be one of %v", ticket.Steps()))
+	}
+	if err := failed(v); err != nil {
+		return nil, err
+	}
+	return d.changeComplaint(ctx, host, actor, p.ComplaintID, 0, func(_ context.Context, _ storage.Tx, c *ticket.Complaint, _ *batch) error {
+		if err := workflow.CheckStep(c, p.Step); err != nil { // on the complaint as locked
+			return fmt.Errorf("ticketkit: complaint %s: %w", c.Number, err)
+		}
+		c.Details.Steps = append(c.Details.Steps, ticket.StepRecord{
+			Step: p.Step, By: actor.ID, At: c.UpdatedAt, Notes: strings.TrimSpace(p.Notes),
+		})
+		return nil
+	})
+}
+
+// EffectivenessParams records whether a done action of a complaint's
+// plan worked.
+type EffectivenessParams struct {
+	ComplaintID string `json:"complaint_id" validate:"required"`
+	ActionID    string `json:"action_id" validate:"required"`
+	// Effective is the verdict; false asks for another action.
+	Effective bool `json:"effective"`
+	// Notes say how effectiveness was verified.
+	Notes string `json:"notes,omitempty" validate:"max=4000"`
+}
+
+// RecordEffectiveness records the effectiveness check of a done action
+// of a complaint's plan, by the actor and now, replacing an earlier
+// check, with the action's history line (ticket.FieldAction). An unknown
+// action gives ErrNotFound; an action not done yet is a validation error
+// naming "action_id". Reopening the action with [Desk.PlanComplaint]
+// clears its check.
+func (d *Desk) RecordEffectiveness(ctx context.Context, actor ticket.Actor, p EffectivenessParams) (*ticket.Complaint, error) {
+	return d.recordEffectiveness(ctx, nil, actor, p)
+}
+
+// RecordEffectivenessTx is [Desk.RecordEffectiveness] in the host's
+// transaction tx; see [Desk.OpenTx] for what differs.
+func (d *Desk) RecordEffectivenessTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p EffectivenessParams) (*ticket.Complaint, error) {
+	if err := checkTx(tx); err != nil {
+		return nil, err
+	}
+	return d.recordEffectiveness(ctx, tx, actor, p)
+}
+
+// recordEffectiveness is RecordEffectiveness in the host's transaction
+// host, or in the Desk's own when host is nil.
+func (d *Desk) recordEffectiveness(ctx context.Context, host storage.Tx, actor ticket.Actor, p EffectivenessParams) (*ticket.Complaint, error) {
+	if err := failed(asValidation(ticket.Validate(p))); err != nil {
+		return nil, err
+	}
+	return d.changeComplaint(ctx, host, actor, p.ComplaintID, 0, func(_ context.Context, _ storage.Tx, c *ticket.Complaint, _ *batch) error {
+		i := slices.IndexFunc(c.Actions, func(a ticket.Action) bool { return a.ID == p.ActionID })
+		if i < 0 {
+			return fmt.Errorf("ticketkit: complaint %s: action %q: %w", c.Number, p.ActionID, ErrNotFound)
+		}
+		a := &c.Actions[i]
+		if !a.Done {
+			v := &ticket.ValidationError{}
+			v.Add("action_id", "action_open", fmt.Sprintf("action %q is not done yet: its effectiveness cannot be checked", a.Title))
+			return v
+		}
+		a.Effectiveness = ticket.EffectivenessCheck{
+			By: actor.ID, At: c.UpdatedAt, Effective: p.Effective, Notes: strings.TrimSpace(p.Notes),
+		}
+		return nil
+	})
+}
