@@ -32,6 +32,10 @@ func newComplaintDesk(t *testing.T, b backend, rules workflow.ComplaintRules) *c
 	t.Helper()
 	cd := &complaintDesk{store: b.Open(t), clock: clock.NewFake(t0)}
 	sources := ticket.SourceResolverFunc(func(_ context.Context, ref ticket.Reference) (ticket.SourceDocument, error) {
+		if ref.Kind == ticket.RefReturn && (ref.ID == "RMA-7" || ref.ID == "RMA-OTHER") { // returns (RMA): RMA-OTHER is another customer's
+			return ticket.SourceDocument{Ref: ticket.Reference{Kind: ref.Kind, ID: ref.ID, Label: "Return " + ref.ID},
+				Customer: ticket.Customer{ID: map[bool]string{true: "C-1", false: "C-2"}[ref.ID == "RMA-7"]}}, nil
+		}
 		if ref.ID != "INV-1" {
 			return ticket.SourceDocument{}, ticket.ErrSourceNotFound
 		}

@@ -104,8 +104,8 @@ func cloneLines(lines []ComplaintLine) []ComplaintLine {
 }
 
 // HideInternal removes from d what customers never see of lines and
-// claims: each line's internal note and the internal notes of its
-// remedies, and the links to supplier or carrier claims (back-charges)
+// claims: each line's internal note, who decided on it and the internal
+// notes of its remedies, and the links to supplier or carrier claims (back-charges)
 // raised from the complaint. d must not share lines with a stored
 // complaint (use a [Complaint.Clone]).
 func (d *ComplaintDetails) HideInternal() {
@@ -113,6 +113,7 @@ func (d *ComplaintDetails) HideInternal() {
 		l := &d.Lines[i]
 		l.Note = ""
 		if l.Decision != nil {
+			l.Decision.By = ""
 			for j := range l.Decision.Remedies {
 				l.Decision.Remedies[j].Notes = ""
 			}
