@@ -135,6 +135,13 @@
 // [Desk.AddComplaintCost] records internal costs that customers never
 // see; [Desk.ComplaintCosts] and [Desk.ComplaintCostReport] total them
 // per currency and, through a host's rate source, in one currency.
+// [Desk.DecideComplaintLine] decides each line with partial and multiple
+// remedies (40 % credit on one line, 3 pieces replaced on another), which
+// the remedy handler gets as RemedyRequest.LineRemedies when posting;
+// [Desk.LinkComplaintLineReturn] links a line to the host's return (RMA)
+// through the source resolver. The counterparty may be a customer, a
+// supplier or a carrier, and [Desk.RaiseComplaintClaim] raises a linked
+// supplier or carrier claim (back-charge) that customers never see.
 //
 // # Notifications
 //
