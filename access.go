@@ -115,7 +115,9 @@ func (d *Desk) view(a ticket.Actor, t *ticket.Ticket) *ticket.Ticket {
 // internal comments, reviews and review results, costs, the root cause
 // and 8D steps, attachments not
 // marked CustomerVisible, the decision's notes,
-// author and credit flag, and the remedy's internal notes. The decision itself and its
+// author and credit flag, the remedy's internal notes, the lines'
+// internal notes and the claims raised against suppliers or carriers
+// (back-charges). The decision itself and its
 // remedy (kind, amount, feedback, document) stay: they answer the
 // customer.
 func (d *Desk) complaintView(a ticket.Actor, c *ticket.Complaint) *ticket.Complaint {
@@ -130,6 +132,7 @@ func (d *Desk) complaintView(a ticket.Actor, c *ticket.Complaint) *ticket.Compla
 	det.Responsibility = ticket.Responsibility{}
 	det.Comments, det.Reviews, det.ReviewResults, det.Costs = nil, nil, nil, nil
 	det.RootCause, det.Steps = nil, nil // the 8D is internal
+	det.HideInternal()                  // line notes, line remedy notes, back-charge claims
 	det.Attachments = slices.DeleteFunc(det.Attachments, func(a ticket.ComplaintAttachment) bool { return !a.CustomerVisible })
 	if det.Decision != nil {
 		det.Decision.Notes, det.Decision.By, det.Decision.CreditRequired = "", "", false

@@ -244,7 +244,7 @@ func (d *Desk) carryOutRemedy(ctx context.Context, tx storage.Tx, cs *complaints
 		return err
 	}
 	res, err := h.HandleRemedy(ctx, ticket.RemedyRequest{
-		Complaint: c.Clone(), Remedy: c.Details.Decision.Remedy, Actor: actor, At: c.UpdatedAt,
+		Complaint: c.Clone(), Remedy: c.Details.Decision.Remedy, LineRemedies: c.LineRemedies(), Actor: actor, At: c.UpdatedAt,
 		IdempotencyKey: postingKey(c), Tx: tx,
 	})
 	if err != nil {

@@ -42,6 +42,9 @@ type ComplaintParams struct {
 	IssuedAt     time.Time         `json:"issued_at,omitzero"`
 	RemedySought ticket.RemedyKind `json:"remedy_sought"`
 	Severity     ticket.Severity   `json:"severity,omitempty"`
+	// CounterpartyRole says who Customer is: a customer (the default),
+	// a supplier or a carrier. See also Desk.RaiseComplaintClaim.
+	CounterpartyRole ticket.CounterpartyRole `json:"counterparty_role,omitempty"`
 	// Source is the host document the complaint is about. With
 	// Config.Complaints.Sources set, the document is resolved and fills
 	// customer, contacts, accounting company, counterparty, contract,
@@ -142,7 +145,8 @@ func (d *Desk) newComplaint(ctx context.Context, cs *complaints, actor ticket.Ac
 		Ticket: *core,
 		Details: ticket.ComplaintDetails{
 			IssuedAt: p.IssuedAt, RemedySought: p.RemedySought, Severity: p.Severity, Lines: slices.Clone(p.Lines),
-			Accounting: p.Accounting, Responsibility: p.Responsibility,
+			CounterpartyRole: p.CounterpartyRole,
+			Accounting:       p.Accounting, Responsibility: p.Responsibility,
 		},
 	}
 	if p.Assignee != "" && p.Responsibility.Employee != "" && p.Assignee != p.Responsibility.Employee {
@@ -182,19 +186,14 @@ func (d *Desk) newComplaint(ctx context.Context, cs *complaints, actor ticket.Ac
 // resolver, or only keeps the reference without one. An unknown
 // document is a validation problem of "complaint.source".
 func (d *Desk) applySource(ctx context.Context, cs *complaints, c *ticket.Complaint, ref ticket.Reference, v *ticket.ValidationError) error {
-	if cs.cfg.Sources == nil {
-		return c.ApplySource(ticket.SourceDocument{Ref: ref})
-	}
-	doc, err := cs.cfg.Sources.ResolveSource(ctx, ref)
+	doc, resolved, err := d.resolveDocument(ctx, cs, ref, "complaint.source", v)
 	switch {
-	case errors.Is(err, ticket.ErrSourceNotFound):
-		v.Add("complaint.source", "not_found", fmt.Sprintf("%s %s is not known", ref.Kind, ref.ID))
-		return nil
 	case err != nil:
-		return fmt.Errorf("ticketkit: resolve %s %s: %w", ref.Kind, ref.ID, err)
-	}
-	if doc.Ref.ID == "" {
-		doc.Ref = ref
+		return err
+	case !resolved && cs.cfg.Sources == nil:
+		return c.ApplySource(doc)
+	case !resolved:
+		return nil
 	}
 	doc.Customer = d.normalizeCustomer(doc.Customer, "complaint.source.customer", v)
 	return c.ApplySource(doc)

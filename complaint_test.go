@@ -32,6 +32,11 @@ func newComplaintDesk(t *testing.T, b backend, rules workflow.ComplaintRules) *c
 	t.Helper()
 	cd := &complaintDesk{store: b.Open(t), clock: clock.NewFake(t0)}
 	sources := ticket.SourceResolverFunc(func(_ context.Context, ref ticket.Reference) (ticket.SourceDocument, error) {
+		// Returns (RMA): RMA-7 is customer C-1's, RMA-OTHER another's.
+		if owner, ok := map[string]string{"RMA-7": "C-1", "RMA-OTHER": "C-2"}[ref.ID]; ok && ref.Kind == ticket.RefReturn {
+			return ticket.SourceDocument{Ref: ticket.Reference{Kind: ref.Kind, ID: ref.ID, Label: "Return " + ref.ID},
+				Customer: ticket.Customer{ID: owner}}, nil
+		}
 		if ref.ID != "INV-1" {
 			return ticket.SourceDocument{}, ticket.ErrSourceNotFound
 		}

@@ -147,6 +147,13 @@
 // [Desk.ComplaintReport] counts by both), and optional steps D1 to D8
 // that complete in order ([Desk.CompleteStep], refused with
 // [ErrStepOrder] naming the step).
+// [Desk.DecideComplaintLine] decides each line with partial and multiple
+// remedies (40 % credit on one line, 3 pieces replaced on another), which
+// the remedy handler gets as RemedyRequest.LineRemedies when posting;
+// [Desk.LinkComplaintLineReturn] links a line to the host's return (RMA)
+// through the source resolver. The counterparty may be a customer, a
+// supplier or a carrier, and [Desk.RaiseComplaintClaim] raises a linked
+// supplier or carrier claim (back-charge) that customers never see.
 //
 // # Notifications
 //

@@ -28,6 +28,17 @@ type Complaint struct {
 
 // ComplaintDetails is the part of a [Complaint] that tickets do not have.
 type ComplaintDetails struct {
+	// CounterpartyRole is who the counterparty (the ticket's Customer)
+	// is: a customer, a supplier or a carrier; empty means a customer.
+	// A supplier or carrier complaint is a claim, such as a back-charge
+	// raised from a customer complaint (see ClaimOf).
+	CounterpartyRole CounterpartyRole `json:"counterparty_role,omitempty"`
+	// ClaimOf links a supplier or carrier claim to the customer
+	// complaint it was raised from; nil otherwise.
+	ClaimOf *ClaimLink `json:"claim_of,omitempty"`
+	// Claims link a customer complaint to the supplier and carrier
+	// claims raised from it; customers never see them.
+	Claims []ClaimLink `json:"claims,omitempty"`
 	// IssuedAt is the date of issue: when the customer raised the
 	// complaint, which may be before it was registered (CreatedAt).
 	IssuedAt time.Time `json:"issued_at"`
@@ -101,6 +112,14 @@ type ComplaintLine struct {
 	Quantity decimal.Decimal `json:"quantity,omitzero"`
 	// Unit is the unit of Quantity, such as "pcs" or "kg".
 	Unit string `json:"unit,omitempty" validate:"max=20"`
+	// Return is the host's return (RMA) document of the line, linked
+	// with Desk.LinkComplaintLineReturn; nil until linked.
+	Return *Reference `json:"return,omitempty"`
+	// Decision is the decision on the line and its remedies; nil until
+	// decided (see [LineDecision]).
+	Decision *LineDecision `json:"decision,omitempty"`
+	// Note is an internal note on the line; customers never see it.
+	Note string `json:"note,omitempty" validate:"max=4000"`
 }
 
 // Accounting is the accounting side of a complaint. Amounts are decimals,
@@ -365,7 +384,12 @@ func (c *Complaint) Clone() *Complaint {
 		s := *c.Details.Source
 		d.Source = &s
 	}
-	d.Lines = slices.Clone(c.Details.Lines)
+	d.Lines = cloneLines(c.Details.Lines)
+	d.Claims = slices.Clone(c.Details.Claims)
+	if c.Details.ClaimOf != nil {
+		of := *c.Details.ClaimOf
+		d.ClaimOf = &of
+	}
 	d.Attachments = slices.Clone(c.Details.Attachments)
 	d.Costs = slices.Clone(c.Details.Costs)
 	d.Comments = slices.Clone(c.Details.Comments)

@@ -90,6 +90,7 @@ func ComplaintDiff(before, after *Complaint) []Event {
 	add(FieldReviewResults, reviewResultText(b.ReviewResults), reviewResultText(a.ReviewResults))
 	events = append(events, costDiff(b.Costs, a.Costs)...)
 	events = append(events, qualityDiff(b, a)...)
+	events = append(events, linesAndClaimsDiff(b, a)...)
 	if len(b.Comments) != len(a.Comments) {
 		add(FieldComments, strconv.Itoa(len(b.Comments)), strconv.Itoa(len(a.Comments)))
 	}

@@ -63,7 +63,9 @@ func TestComplaintDiffTracksEveryField(t *testing.T) {
 		c.Actions = []ticket.Action{{ID: "a-1"}}
 		d := &c.Details
 		d.Source = &ticket.Reference{}
-		d.Lines = []ticket.ComplaintLine{{}}
+		d.Lines = []ticket.ComplaintLine{{Return: &ticket.Reference{}, Decision: &ticket.LineDecision{Remedies: []ticket.LineRemedy{{}}}}}
+		d.ClaimOf = &ticket.ClaimLink{}
+		d.Claims = []ticket.ClaimLink{{}}
 		d.Attachments = []ticket.ComplaintAttachment{{}}
 		d.Costs = []ticket.CostEntry{{ID: "c-1"}}
 		d.RootCause = &ticket.RootCause{}

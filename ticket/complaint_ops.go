@@ -197,6 +197,11 @@ type RemedyRequest struct {
 	Complaint *Complaint
 	// Remedy is the outcome to carry out.
 	Remedy Remedy
+	// LineRemedies are the remedies decided line by line (see
+	// [LineDecision]), such as a credit of 40 % on one line and the
+	// replacement of 3 pieces on another, as [Complaint.LineRemedies]
+	// returns them; nil when no line has one.
+	LineRemedies []LineRemedyItem
 	// Actor is who triggered it, at At.
 	Actor Actor
 	At    time.Time

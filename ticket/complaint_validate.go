@@ -163,9 +163,7 @@ func checkDetails(v *ValidationError, d *ComplaintDetails, c *Complaint) {
 	if s := d.Source; s != nil && s.Kind.Valid() && !isSourceKind(s.Kind) {
 		v.Add(p+"source.kind", "source_kind", "must be one of: "+joinPlain(SourceKinds()))
 	}
-	for i, l := range d.Lines {
-		checkQuantity(v, fmt.Sprintf("%slines[%d].quantity", p, i), l.Quantity)
-	}
+	checkLinesAndClaims(v, p, d)
 	checkAccounting(v, &d.Accounting)
 	for i, a := range d.Attachments {
 		at := fmt.Sprintf("%sattachments[%d].", p, i)

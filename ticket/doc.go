@@ -76,7 +76,10 @@
 // or job) and its [ComplaintLine] products with serial and batch numbers,
 // [Accounting] (sales adjustment, company, counterparty, contract, a
 // decimal amount and an ISO 4217 currency; money is never a float),
-// [Responsibility], typed [ComplaintAttachment] files (customer-visible
+// [Responsibility], per-line [LineDecision]s with [LineRemedy] parts and
+// return (RMA) references, the [CounterpartyRole] and [ClaimLink]s between
+// a customer complaint and its supplier or carrier claims,
+// typed [ComplaintAttachment] files (customer-visible
 // or internal), internal [CostEntry] costs, comments, [Review] approvals and
 // [ReviewResult] findings, the 8D quality structure ([RootCause] coded
 // from the catalog's cause and defect [CodeGroup]s, [StepRecord]s of

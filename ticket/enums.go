@@ -36,11 +36,12 @@ const (
 	RefContract    RefKind = "contract"    // RefContract: a contract.
 	RefAccount     RefKind = "account"     // RefAccount: a customer account.
 	RefJob         RefKind = "job"         // RefJob: a work order or job.
+	RefReturn      RefKind = "return"      // RefReturn: a return or RMA document.
 )
 
 // RefKinds returns every known reference kind.
 func RefKinds() []RefKind {
-	return []RefKind{RefOrder, RefTransaction, RefInvoice, RefProduct, RefSerial, RefContract, RefAccount, RefJob}
+	return []RefKind{RefOrder, RefTransaction, RefInvoice, RefProduct, RefSerial, RefContract, RefAccount, RefJob, RefReturn}
 }
 
 // Valid reports whether k is one of [RefKinds].

@@ -60,7 +60,7 @@ func TestValidate(t *testing.T) {
 		{"SliceElement", func(s *sampleInput) {
 			s.References = append(s.References, ticket.Reference{Kind: "ticket", ID: ""})
 		}, []ticket.FieldError{
-			{Field: "references[1].kind", Rule: "refkind", Message: "must be one of: order transaction invoice product serial contract account job"},
+			{Field: "references[1].kind", Rule: "refkind", Message: "must be one of: order transaction invoice product serial contract account job return"},
 			{Field: "references[1].id", Rule: "required", Message: "is required"},
 		}},
 		{"SliceLength", func(s *sampleInput) {

@@ -37,8 +37,14 @@ func newComplaint(tenant string, issued time.Duration, mods ...func(*ticket.Comp
 		Severity:     ticket.SeverityHigh,
 		Source:       &ticket.Reference{Kind: ticket.RefInvoice, ID: "INV-7", Label: "March"},
 		Lines: []ticket.ComplaintLine{
-			{Product: "KET-1", Description: "Kettle", Serial: "SN-1", Batch: "B-9", Quantity: decimal.RequireFromString("2.5"), Unit: "pcs"},
+			{Product: "KET-1", Description: "Kettle", Serial: "SN-1", Batch: "B-9", Quantity: decimal.RequireFromString("2.5"), Unit: "pcs",
+				Return: &ticket.Reference{Kind: ticket.RefReturn, ID: "RMA-7"}, Note: "internal",
+				Decision: &ticket.LineDecision{Justified: true, By: "agent-7", At: at(2 * time.Hour), Remedies: []ticket.LineRemedy{
+					{Kind: ticket.RemedyCreditNote, Percent: decimal.RequireFromString("40")},
+					{Kind: ticket.RemedyReplacement, Quantity: decimal.RequireFromString("1.5"), Notes: "spare"},
+				}}},
 		},
+		Claims: []ticket.ClaimLink{{ID: "claim-1", Number: "CC-2", Role: ticket.CounterpartyCarrier}},
 		Accounting: ticket.Accounting{
 			SalesAdjustment: true, Company: "ACME-FR", Counterparty: "cust-1", Contract: "CT-5",
 			Amount: decimal.RequireFromString("1234567890.12"), Currency: "EUR",
