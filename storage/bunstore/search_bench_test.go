@@ -151,13 +151,16 @@ func reportPercentiles(b *testing.B, lat []time.Duration) {
 	if len(lat) == 0 {
 		return
 	}
+	b.ReportMetric(float64(percentile(lat, 0.50))/float64(time.Millisecond), "p50-ms")
+	b.ReportMetric(float64(percentile(lat, 0.95))/float64(time.Millisecond), "p95-ms")
+}
+
+// percentile returns the q quantile of lat by nearest rank, sorting lat
+// in place; lat must not be empty.
+func percentile(lat []time.Duration, q float64) time.Duration {
 	slices.Sort(lat)
-	at := func(q float64) float64 {
-		i := int(q*float64(len(lat))+0.999999) - 1 // nearest rank
-		return float64(lat[max(i, 0)]) / float64(time.Millisecond)
-	}
-	b.ReportMetric(at(0.50), "p50-ms")
-	b.ReportMetric(at(0.95), "p95-ms")
+	i := int(q*float64(len(lat))+0.999999) - 1 // nearest rank
+	return lat[max(i, 0)]
 }
 
 // openBenchDB opens the database of spec, sqlite:PATH or postgres:DSN.
