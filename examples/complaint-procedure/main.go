@@ -8,6 +8,11 @@
 // complaint was justified and, since a credit is required, gets a
 // follow-up task added for the salesperson; closing before that review,
 // or without a reason, is refused; then the complaint is closed (posted).
+// Before it is fulfilled, the supervisor runs the 8D: typed containment,
+// corrective and preventive actions, the corrective one checked effective,
+// the root cause coded from the catalog's cause and defect codes, and
+// steps D1 to D8 completed in order (D4 asked for before D3 is refused).
+// Last, the 8D report is printed as PDF into the -out directory.
 //
 // Run it with:
 //
@@ -54,8 +59,9 @@ const categoryService = "service-job"
 
 func main() {
 	path := flag.String("db", bunopen.Memory, `SQLite database file, or ":memory:"`)
+	out := flag.String("out", ".", "directory the 8D report is printed into")
 	flag.Parse()
-	if err := run(context.Background(), os.Stdout, *path); err != nil {
+	if err := run(context.Background(), os.Stdout, *path, *out); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -95,7 +101,9 @@ var jobs = ticket.SourceResolverFunc(func(_ context.Context, ref ticket.Referenc
 // declined are the template actions the user answers "no" for.
 var declined = map[string]bool{"Lend the customer a heater": true}
 
-func run(ctx context.Context, w io.Writer, path string) error {
+// run plays the procedure on the SQLite database at path and prints the
+// 8D report into outDir.
+func run(ctx context.Context, w io.Writer, path, outDir string) error {
 	store, closeDB, err := bunopen.SQLiteStore(ctx, path, bunstore.Config{})
 	if err != nil {
 		return err
@@ -203,13 +211,17 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	}
 	fmt.Fprintf(w, "   %s: %q done: %s; %d open\n", sales.ID, credit.Title, actionResult(c, credit.ID), c.OpenActions())
 
-	fmt.Fprintln(w, "6. The complaint is fulfilled")
+	if c, err = eightD(ctx, w, d, clk, c); err != nil {
+		return err
+	}
+
+	fmt.Fprintln(w, "7. The complaint is fulfilled")
 	if c, err = d.ComplaintTransition(ctx, super, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusFulfilled}); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "   %s %s\n", c.Number, c.Status)
 
-	fmt.Fprintln(w, "7. Closing")
+	fmt.Fprintln(w, "8. Closing")
 	const reason = "Credit note CN-2026-0118 over 180.00 EUR issued; boiler works"
 	_, err = d.PostComplaint(ctx, desk, ticketkit.PostParams{ComplaintID: c.ID, Reason: reason})
 	fmt.Fprintf(w, "   before the review, refused: %s\n", refusal(err))
@@ -229,7 +241,7 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	fmt.Fprintf(w, "   %s %s at %s, reason %q\n", c.Number, c.Status, c.Details.PostedAt.Format(time.RFC3339), c.ClosureReason)
 	_, err = d.PlanComplaint(ctx, tech, ticketkit.PlanParams{ComplaintID: c.ID, Add: []ticketkit.ActionInput{{Title: "one more"}}})
 	fmt.Fprintf(w, "   a later change is refused (posted: %t)\n", errors.Is(err, ticketkit.ErrPosted))
-	return nil
+	return print8D(w, d, c, outDir)
 }
 
 // actionID returns the ID of c's action with the given title.
