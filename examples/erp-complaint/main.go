@@ -1,9 +1,13 @@
 // Command erp-complaint walks an ERP team through a complaint document on
 // an embedded SQLite database: a complaint opened from an invoice through
 // a host source resolver, an action plan, a justified decision with a
-// credit note, fulfilment, posting (the host's remedy handler issues the
-// credit note inside the posting's transaction), a refused edit of the
-// posted document, its history, a small report and the complaint journal.
+// credit note, a decision per line with partial remedies (a credit of
+// 40 % and 3 kettles replaced; the cups' line rejected), internal costs
+// and their totals, fulfilment, posting (the host's remedy handler issues
+// the credit note, line remedies included, inside the posting's
+// transaction), a refused edit of the posted document and the posting's
+// reversal through the host's reversal handler (a debit note), its
+// history, a small report and the complaint journal.
 // Complaints are numbered per business unit (CC-BU1-2026-0001); the
 // reason code is chosen at the follow-up, and the review's findings are
 // recorded apart from the supervisor's approval. Last, the posted
@@ -62,6 +66,7 @@ var invoices = ticket.SourceResolverFunc(func(_ context.Context, ref ticket.Refe
 		Company:  "ACME-FR", Contract: "CT-2026-3", Currency: "EUR", Salesperson: "sales-ana",
 		Lines: []ticket.ComplaintLine{
 			{Product: "KET-200", Description: "Kettle 2 l", Batch: "B-2611", Quantity: decimal.NewFromInt(12), Unit: "pcs"},
+			{Product: "CUP-06", Description: "Tea cups, set of 6", Quantity: decimal.NewFromInt(4), Unit: "sets"},
 		},
 	}, nil
 })
@@ -79,9 +84,17 @@ func run(ctx context.Context, w io.Writer, path string) error {
 		r := req.Remedy
 		fmt.Fprintf(w, "   ERP: credit note CN-%s for %s over %s %s (contract %s)\n",
 			req.Complaint.Number, req.Complaint.Customer.Name, r.Amount.StringFixed(2), r.Currency, req.Complaint.Details.Accounting.Contract)
+		for _, l := range req.LineRemedies {
+			fmt.Fprintf(w, "   ERP: line %d %s batch %s: %s\n", l.Line, l.Product, l.Batch, lineRemedy(l.Remedy, l.Unit))
+		}
 		// A real ERP call passes req.IdempotencyKey on, so that a retried
 		// posting finds this credit note instead of issuing another.
 		return ticket.RemedyResult{Document: &ticket.RemedyDocument{Kind: ticket.DocCreditNote, ID: "CN-" + req.Complaint.Number, Label: "credit note"}}, nil
+	})
+	// The ERP cancels a posted credit note with a debit note.
+	reversals := ticket.ReversalHandlerFunc(func(_ context.Context, req ticket.ReversalRequest) (ticket.RemedyResult, error) {
+		fmt.Fprintf(w, "   ERP: debit note DN-%s cancels %s %s: %s\n", req.Complaint.Number, req.Original.Kind, req.Original.ID, req.Reason)
+		return ticket.RemedyResult{Document: &ticket.RemedyDocument{Kind: "debit_note", ID: "DN-" + req.Complaint.Number, Label: "debit note"}}, nil
 	})
 	series, err := ticket.NewSeriesNumberer(ticket.SeriesFormat{Prefix: "CC", By: ticket.SeriesByBusinessUnit})
 	if err != nil {
@@ -89,7 +102,7 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	}
 	desk, err := ticketkit.New(ticketkit.Config{Store: store, Clock: clk, Notifier: mailbox, Complaints: &ticketkit.ComplaintConfig{
 		Rules: workflow.ComplaintRules{ClosureReason: true, SupervisorReview: true}, Sources: invoices, Remedies: remedies,
-		Numbering: series,
+		Reversals: reversals, Numbering: series,
 	}})
 	if err != nil {
 		return err
@@ -137,6 +150,15 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	for _, a := range c.Actions {
 		fmt.Fprintf(w, "   action %q owner %s\n", a.Title, a.Owner)
 	}
+	if c, err = decideLines(ctx, w, desk, c); err != nil {
+		return err
+	}
+	if err = addCosts(ctx, w, desk, c); err != nil {
+		return err
+	}
+	if c, err = desk.Complaint(ctx, clerk, c.ID); err != nil {
+		return err
+	}
 
 	fmt.Fprintln(w, "3. Fulfil: refused while actions are open and without a reason code, then done")
 	_, err = desk.ComplaintTransition(ctx, clerk, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusFulfilled, EndDate: clk.Now()})
@@ -175,9 +197,18 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	}
 	fmt.Fprintf(w, "   %s %s, remedy document %s\n", c.Number, c.Status, c.Details.Decision.Remedy.Document.ID)
 
-	fmt.Fprintln(w, "5. Edit the posted document")
+	fmt.Fprintln(w, "5. Edit the posted document, then reverse it")
 	_, err = desk.UpdateComplaint(ctx, clerk, ticketkit.ComplaintUpdateParams{ComplaintID: c.ID, Subject: new("changed")})
 	fmt.Fprintf(w, "   refused: %v (posted: %t)\n", err, errors.Is(err, ticketkit.ErrPosted))
+	fmt.Fprintln(w, "   the posting is reversed instead:")
+	clk.Advance(time.Hour)
+	if c, err = desk.ReverseComplaint(ctx, boss, ticketkit.ReverseParams{ComplaintID: c.ID, Reason: "credit note sent to the wrong company"}); err != nil {
+		return err
+	}
+	rv := c.Details.Reversal
+	fmt.Fprintf(w, "   %s still %s, reversed by %s with %s %s: %q\n", c.Number, c.Status, rv.By, rv.Document.Kind, rv.Document.ID, rv.Reason)
+	_, err = desk.ReverseComplaint(ctx, boss, ticketkit.ReverseParams{ComplaintID: c.ID, Reason: "again"})
+	fmt.Fprintf(w, "   reversing again is refused (reversed: %t)\n", errors.Is(err, ticketkit.ErrReversed))
 
 	fmt.Fprintln(w, "6. The document")
 	printComplaint(w, c)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ledongthuc/pdf"
@@ -35,6 +36,21 @@ func TestERPComplaintScenario(t *testing.T) {
 		"complaints 2, justified 1 of 1 decided",
 		"series KET-200 batch B-2611: 2",
 		"claimed 540.00 EUR",
+		// Per-line decisions: the kettles settled in parts, the cups
+		// rejected with feedback; the partial remedies reach the remedy
+		// handler with the line's product and batch.
+		"line 0 KET-200: justified true, credit_note 40 %, replacement 3 pcs\n" +
+			`   line 1 CUP-06: justified false, feedback "The cups arrived intact according to the delivery note"` + "\n",
+		"ERP: line 0 KET-200 batch B-2611: credit_note 40 %\n" +
+			"   ERP: line 0 KET-200 batch B-2611: replacement 3 pcs\n",
+		// Internal costs and their total.
+		"cost freight 38.50 EUR (pick-up of 12 kettles)\n   cost labour 64.00 EUR (2 h testing)\n   costs total 102.50 EUR over 2 entries\n",
+		// The posting is reversed once through the reversal handler, and
+		// the complaint stays posted.
+		"ERP: debit note DN-CC-BU1-2026-0001 cancels credit_note CN-CC-BU1-2026-0001: credit note sent to the wrong company",
+		`CC-BU1-2026-0001 still posted, reversed by boss-1 with debit_note DN-CC-BU1-2026-0001: "credit note sent to the wrong company"`,
+		"reversing again is refused (reversed: true)",
+		`complaint.reversal           "" → "credit note sent to the wrong company [debit_note:DN-CC-BU1-2026-0001 (debit note)]"`,
 		// The journal: newest first, one complaint a page; open work; a
 		// business unit over an amount; a customer's own complaints
 		// without the help desk's responsibility.
@@ -47,6 +63,7 @@ func TestERPComplaintScenario(t *testing.T) {
 	} {
 		require.Contains(t, s, want)
 	}
+	require.Equal(t, 1, strings.Count(s, "ERP: debit note"), "the reversal handler runs once")
 	requirePrinted(t, dir)
 }
 
@@ -57,7 +74,7 @@ func requirePrinted(t *testing.T, dir string) {
 	t.Helper()
 	for file, want := range map[string][]string{
 		"CC-BU1-2026-0001.pdf": {"Complaint CC-BU1-2026-0001", "Bistro Lumière", "Amount", "540.00 EUR", "Decision", "Justified",
-			"Credit note CN-CC-BU1-2026-0001", "Posted", "Seal defect in batch B-2611"},
+			"Credit note CN-CC-BU1-2026-0001", "Posted", "Seal defect in batch B-2611", "CUP-06 Tea cups, set of 6"},
 		"CC-BU1-2026-0001-8d.pdf": {"8D report CC-BU1-2026-0001", "D1 Team", "D4 Root cause analysis", "seal cracked",
 			"D3-D7 Actions", "Collect the kettles", "D8 Closure", "Approved"},
 	} {
@@ -70,7 +87,7 @@ func requirePrinted(t *testing.T, dir string) {
 	require.NoError(t, err)
 	require.Contains(t, string(ack), "Accusé de réception de votre réclamation CC-BU1-2026-0001")
 	require.Contains(t, string(ack), "Bistro Lumière")
-	for _, internal := range []string{"Seal defect", "clerk-1", "540.00", "CT-2026-3", "seal cracked"} {
+	for _, internal := range []string{"Seal defect", "clerk-1", "540.00", "CT-2026-3", "seal cracked", "the 3 that leaked", "38.50", "pick-up"} {
 		require.NotContains(t, string(ack), internal, "the acknowledgement is for the customer")
 	}
 }
