@@ -339,7 +339,11 @@ func printComplaint(w io.Writer, c *ticket.Complaint) {
 	fmt.Fprintf(w, "   %s %q status %s, reason %s, severity %s\n", c.Number, c.Subject, c.Status, c.Reason, d.Severity)
 	fmt.Fprintf(w, "   customer %s [%s], source %s %s, issued %s\n", c.Customer.Name, c.Customer.ID, d.Source.Kind, d.Source.ID, d.IssuedAt.Format(time.DateOnly))
 	for _, l := range d.Lines {
-		fmt.Fprintf(w, "   line %s %s batch %s qty %s %s\n", l.Product, l.Description, l.Batch, l.Quantity, l.Unit)
+		batch := ""
+		if l.Batch != "" {
+			batch = " batch " + l.Batch
+		}
+		fmt.Fprintf(w, "   line %s %s%s qty %s %s\n", l.Product, l.Description, batch, l.Quantity, l.Unit)
 	}
 	a := d.Accounting
 	fmt.Fprintf(w, "   accounting: company %s, counterparty %s, contract %s, claimed %s %s\n", a.Company, a.Counterparty, a.Contract, a.Amount.StringFixed(2), a.Currency)

@@ -30,7 +30,7 @@ func TestERPComplaintScenario(t *testing.T) {
 		"ERP: credit note CN-CC-BU1-2026-0001 for Bistro Lumière over 540.00 EUR (contract CT-2026-3)",
 		"CC-BU1-2026-0001 posted, remedy document CN-CC-BU1-2026-0001",
 		"cannot be changed (posted: true)",
-		"line KET-200 Kettle 2 l batch B-2611 qty 12 pcs",
+		"line KET-200 Kettle 2 l batch B-2611 qty 12 pcs\n   line CUP-06 Tea cups, set of 6 qty 4 sets\n",
 		"complaint.posted             \"\" → \"2026-11-03T09:00:00Z\"",
 		"mail to achats@bistro.example: [CC-BU1-2026-0001] New reply: Kettles leak after a week",
 		"complaints 2, justified 1 of 1 decided",
