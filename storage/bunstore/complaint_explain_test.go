@@ -89,6 +89,7 @@ func TestComplaintListExplain(t *testing.T) {
 				{name: "Salesperson", f: storage.ComplaintFilter{Salespersons: []string{"sales-07"}}, index: "complaints_salesperson_idx"},
 				{name: "Source", f: storage.ComplaintFilter{SourceKind: ticket.RefInvoice, SourceID: "INV-42"}, index: "complaints_source_idx"},
 				{name: "AmountRange", f: storage.ComplaintFilter{AmountFrom: &lo, AmountTo: &hi}, index: "complaints_amount_idx"},
+				{name: "AmountRangeStatus", f: storage.ComplaintFilter{AmountFrom: &lo, AmountTo: &hi, Statuses: []string{ticket.StatusPlanned}}},
 				{name: "Issued", f: storage.ComplaintFilter{IssuedFrom: from, IssuedTo: from.AddDate(0, 1, 0)}},
 				{name: "Status", f: storage.ComplaintFilter{Statuses: []string{ticket.StatusPlanned}}},
 				{name: "Priority", f: storage.ComplaintFilter{Priorities: []string{"high"}}},
@@ -107,6 +108,14 @@ func TestComplaintListExplain(t *testing.T) {
 							_, err := st.ComplaintList(ctx, p)
 							require.NoError(t, err)
 						})
+						if tt.f.AmountFrom != nil {
+							// Keys first, and the tickets joined only for a
+							// filter on them: at a million rows the join alone
+							// turns a 5 ms walk of the date index into a
+							// 12 ms read and sort of the amount band.
+							require.Contains(t, query, "c.ticket_id IN (SELECT c.ticket_id", "query: %s", query)
+							require.Equal(t, len(tt.f.Statuses) > 0, strings.Contains(query, `JOIN "ticketkit_tickets" AS t`), "query: %s", query)
+						}
 						if b.Name == "postgres" {
 							plan := explainPostgres(t, db, query)
 							require.NotContains(t, plan, "Seq Scan", "query: %s", query)
