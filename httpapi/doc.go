@@ -44,6 +44,9 @@
 //	POST  /complaints/{id}/root-cause                     set or replace the root cause, catalog codes (staff)
 //	POST  /complaints/{id}/steps                          complete an 8D step, in order (staff)
 //	POST  /complaints/{id}/actions/{action}/effectiveness record the effectiveness check of a done action (staff)
+//	POST  /complaints/{id}/costs                          record an internal cost (staff; customers never see costs)
+//	GET   /complaints/{id}/costs                          the internal costs and their totals per currency (staff)
+//	DELETE /complaints/{id}/costs/{cost}                  remove a cost entry recorded in error (staff)
 //	GET   /reports/complaints                             complaint statistics of a selection (staff)
 //	GET   /catalog                                        statuses, priorities, categories... with labels
 //	GET   /openapi.yaml                                   the OpenAPI 3.1 document (no authentication)
