@@ -47,6 +47,9 @@
 //	POST  /complaints/{id}/costs                          record an internal cost (staff; customers never see costs)
 //	GET   /complaints/{id}/costs                          the internal costs and their totals per currency (staff)
 //	DELETE /complaints/{id}/costs/{cost}                  remove a cost entry recorded in error (staff)
+//	POST  /complaints/{id}/lines/{line}/decision          decide one line, by index from 0 (staff)
+//	POST  /complaints/{id}/lines/{line}/return            link one line to the host's return (RMA) document (staff)
+//	POST  /complaints/{id}/claims                         raise a supplier or carrier claim, a new complaint (staff, 201)
 //	GET   /reports/complaints                             complaint statistics of a selection (staff)
 //	GET   /catalog                                        statuses, priorities, categories... with labels
 //	GET   /openapi.yaml                                   the OpenAPI 3.1 document (no authentication)
