@@ -50,6 +50,9 @@
 //	POST  /complaints/{id}/lines/{line}/decision          decide one line, by index from 0 (staff)
 //	POST  /complaints/{id}/lines/{line}/return            link one line to the host's return (RMA) document (staff)
 //	POST  /complaints/{id}/claims                         raise a supplier or carrier claim, a new complaint (staff, 201)
+//	POST  /complaints/{id}/attachments                    attach files to the document, multipart as messages (staff)
+//	GET   /complaints/{id}/attachments/{aid}              download one (customers: their own, customer-visible only)
+//	DELETE /complaints/{id}/attachments/{aid}             remove one (staff)
 //	GET   /reports/complaints                             complaint statistics of a selection (staff)
 //	GET   /catalog                                        statuses, priorities, categories... with labels
 //	GET   /openapi.yaml                                   the OpenAPI 3.1 document (no authentication)
