@@ -61,3 +61,39 @@ func (h *handler) complaintCosts(w http.ResponseWriter, r *http.Request, actor t
 	writeJSON(w, http.StatusOK, complaintCostsView{Entries: orEmpty(costs.Entries), Totals: orEmpty(costs.Totals)})
 	return nil
 }
+
+// costReportView is the body of GET /reports/complaint-costs: the
+// Desk's CostReport without conversion (the API has no exchange rates).
+type costReportView struct {
+	Complaints int                    `json:"complaints"`
+	Totals     []ticket.CurrencyTotal `json:"totals"`
+	ByProduct  []ticket.CostRow       `json:"by_product"`
+	ByCustomer []ticket.CostRow       `json:"by_customer"`
+	ByReason   []ticket.CostRow       `json:"by_reason"`
+}
+
+// costRows returns the rows without their conversion.
+func costRows(rows []ticketkit.CostReportRow) []ticket.CostRow {
+	out := make([]ticket.CostRow, 0, len(rows))
+	for _, r := range rows {
+		r.Totals = orEmpty(r.Totals)
+		out = append(out, r.CostRow)
+	}
+	return out
+}
+
+func (h *handler) complaintCostReport(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	p, err := reportSelection(r)
+	if err != nil {
+		return err
+	}
+	rep, err := h.desk.ComplaintCostReport(r.Context(), actor, ticketkit.CostReportParams{ComplaintReportParams: p})
+	if err != nil {
+		return complaintError(err, journalNames)
+	}
+	writeJSON(w, http.StatusOK, costReportView{
+		Complaints: rep.Complaints, Totals: orEmpty(rep.Totals), ByProduct: costRows(rep.ByProduct),
+		ByCustomer: costRows(rep.ByCustomer), ByReason: costRows(rep.ByReason),
+	})
+	return nil
+}

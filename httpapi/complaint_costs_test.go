@@ -39,6 +39,20 @@ func TestComplaintCostsOverTheWire(t *testing.T) {
 			require.Equal(t, "EUR", costs.Totals[0].Currency)
 			require.Equal(t, "20", costs.Totals[0].Total.String())
 
+			rep := ok[struct {
+				Complaints int                    `json:"complaints"`
+				Totals     []ticket.CurrencyTotal `json:"totals"`
+				ByReason   []ticket.CostRow       `json:"by_reason"`
+			}](s.server, 200, agent, "GET", "/reports/complaint-costs?reason=CR02", "")
+			require.Equal(t, 1, rep.Complaints)
+			require.Len(t, rep.Totals, 1)
+			require.Equal(t, "20", rep.Totals[0].Total.String())
+			require.Len(t, rep.ByReason, 1)
+			require.Equal(t, "CR02", rep.ByReason[0].Key)
+			status, _, raw := s.call(ada, "GET", "/reports/complaint-costs", "", "")
+			require.Contains(t, []int{http.StatusForbidden, http.StatusNotFound}, status, raw)
+			require.NotContains(t, raw, "20")
+
 			// The customer: refused, and the complaint shows no cost.
 			status, e, raw := s.call(ada, "GET", id+"/costs", "", "")
 			require.Contains(t, []int{http.StatusForbidden, http.StatusNotFound}, status, raw)
@@ -92,6 +106,9 @@ func TestComplaintCostsHostileInputOverTheWire(t *testing.T) {
 				{"ListUnknownParameter", "GET", id + "/costs?currency=USD", "", 400, "currency"},
 				{"RemoveCostNUL", "DELETE", id + "/costs/%00", "", 400, "cost"},
 				{"RemoveCostBadUTF8", "DELETE", id + "/costs/%FF", "", 400, "cost"},
+				{"ReportStatusNUL", "GET", "/reports/complaint-costs?status=%00", "", 400, "status[0]"},
+				{"ReportYear0", "GET", "/reports/complaint-costs?issued_to=0000-01-01T00:00:00Z", "", 400, "issued_to"},
+				{"ReportUnknownParameter", "GET", "/reports/complaint-costs?currency=EUR", "", 400, "currency"},
 			}
 			for _, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {

@@ -54,6 +54,7 @@
 //	GET   /complaints/{id}/attachments/{aid}              download one (customers: their own, customer-visible only)
 //	DELETE /complaints/{id}/attachments/{aid}             remove one (staff)
 //	GET   /reports/complaints                             complaint statistics of a selection (staff)
+//	GET   /reports/complaint-costs                        internal costs of a selection, per product, customer, reason (staff)
 //	GET   /catalog                                        statuses, priorities, categories... with labels
 //	GET   /openapi.yaml                                   the OpenAPI 3.1 document (no authentication)
 //

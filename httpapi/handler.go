@@ -224,6 +224,7 @@ func routes() []route {
 		{method: http.MethodGet, path: "/complaints/{id}/attachments/{aid}", serve: (*handler).downloadComplaintAttachment},
 		{method: http.MethodDelete, path: "/complaints/{id}/attachments/{aid}", serve: (*handler).removeComplaintAttachment},
 		{method: http.MethodGet, path: "/reports/complaints", serve: (*handler).complaintReport},
+		{method: http.MethodGet, path: "/reports/complaint-costs", serve: (*handler).complaintCostReport},
 		{method: http.MethodGet, path: "/catalog", serve: (*handler).catalog},
 		{method: http.MethodGet, path: "/openapi.yaml", public: true, serve: (*handler).openAPI},
 	}
