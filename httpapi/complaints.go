@@ -384,23 +384,33 @@ type complaintReportView struct {
 	Granted        []ticket.CurrencyTotal `json:"granted"`
 }
 
-func (h *handler) complaintReport(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+// reportSelection parses the query of a complaint report: the
+// parameters complaintReportParams names.
+func reportSelection(r *http.Request) (ticketkit.ComplaintReportParams, error) {
 	q, err := newQuery(r, complaintReportParams...)
 	if err != nil {
-		return err
+		return ticketkit.ComplaintReportParams{}, err
 	}
 	p := ticketkit.ComplaintReportParams{
 		Statuses: q.list("status"), Reasons: q.reasons(), CustomerID: q.single("customer_id"),
 		IssuedFrom: q.time("issued_from"), IssuedTo: q.time("issued_to"),
 	}
 	if err := q.err(); err != nil {
-		return err
+		return p, err
 	}
-	// The Desk's report reads the store with these values as they are:
+	// The Desk's reports read the store with these values as they are:
 	// refuse here what no store can hold (NUL bytes, bad UTF-8, years
 	// out of range, overlong lists).
 	if err := ticket.Validate(p); err != nil {
-		return complaintError(err, journalNames)
+		return p, complaintError(err, journalNames)
+	}
+	return p, nil
+}
+
+func (h *handler) complaintReport(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
+	p, err := reportSelection(r)
+	if err != nil {
+		return err
 	}
 	rep, err := h.desk.ComplaintReport(r.Context(), actor, p)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/blob"
 	"github.com/ticketkit/ticketkit/httpapi"
 	"github.com/ticketkit/ticketkit/internal/dbtest"
 	"github.com/ticketkit/ticketkit/storage"
@@ -39,7 +40,7 @@ func newComplaintServer(t *testing.T, store dbtest.Store) *complaintServer {
 		return ticket.RemedyResult{Document: &ticket.RemedyDocument{Kind: ticket.DocCreditNote, ID: fmt.Sprintf("CN-%d", n)}}, nil
 	})
 	desk, err := ticketkit.New(ticketkit.Config{
-		Store: store.Open(t), Catalog: testCatalog(t),
+		Store: store.Open(t), Catalog: testCatalog(t), Blobs: blob.NewMemory(blob.Config{}),
 		Complaints: &ticketkit.ComplaintConfig{Remedies: handler},
 	})
 	require.NoError(t, err)

@@ -41,7 +41,20 @@
 //	POST  /complaints/{id}/transitions                    move it through the complaint workflow (staff)
 //	POST  /complaints/{id}/posting                        post it; the host's remedy handler runs (staff)
 //	POST  /complaints/{id}/reversal                       reverse a posted complaint, once; the host's reversal handler runs (staff)
+//	POST  /complaints/{id}/root-cause                     set or replace the root cause, catalog codes (staff)
+//	POST  /complaints/{id}/steps                          complete an 8D step, in order (staff)
+//	POST  /complaints/{id}/actions/{action}/effectiveness record the effectiveness check of a done action (staff)
+//	POST  /complaints/{id}/costs                          record an internal cost (staff; customers never see costs)
+//	GET   /complaints/{id}/costs                          the internal costs and their totals per currency (staff)
+//	DELETE /complaints/{id}/costs/{cost}                  remove a cost entry recorded in error (staff)
+//	POST  /complaints/{id}/lines/{line}/decision          decide one line, by index from 0 (staff)
+//	POST  /complaints/{id}/lines/{line}/return            link one line to the host's return (RMA) document (staff)
+//	POST  /complaints/{id}/claims                         raise a supplier or carrier claim, a new complaint (staff, 201)
+//	POST  /complaints/{id}/attachments                    attach files to the document, multipart as messages (staff)
+//	GET   /complaints/{id}/attachments/{aid}              download one (customers: their own, customer-visible only)
+//	DELETE /complaints/{id}/attachments/{aid}             remove one (staff)
 //	GET   /reports/complaints                             complaint statistics of a selection (staff)
+//	GET   /reports/complaint-costs                        internal costs of a selection, per product, customer, reason (staff)
 //	GET   /catalog                                        statuses, priorities, categories... with labels
 //	GET   /openapi.yaml                                   the OpenAPI 3.1 document (no authentication)
 //
@@ -207,6 +220,7 @@
 //	409 complaint_posted        the complaint is posted and can no longer be changed
 //	409 complaint_not_posted    a reversal of a complaint that is not posted
 //	409 complaint_reversed      a second reversal: a complaint is reversed once
+//	409 step_order              an 8D step cannot be completed yet; the message says what is missing
 //	409 complaint_route         a ticket route was asked to change a complaint's status or
 //	                            its complaint fields: use the /complaints routes
 //	413 too_large               body, upload or file over its limit

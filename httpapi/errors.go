@@ -117,6 +117,8 @@ func (h *handler) classify(r *http.Request, err error) *apiError {
 	case errors.Is(err, ticketkit.ErrComplaint):
 		return &apiError{status: http.StatusConflict, Code: codeComplaintRoute,
 			Message: "this ticket is a complaint document: change it with the /complaints routes"}
+	case errors.Is(err, ticketkit.ErrStepOrder):
+		return stepOrderError(err)
 	case errors.Is(err, ticketkit.ErrForbidden):
 		return &apiError{status: http.StatusForbidden, Code: codeForbidden, Message: "your role may not do this"}
 	case errors.Is(err, ticketkit.ErrNoBlobStore):
@@ -244,4 +246,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(true)
 	_ = enc.Encode(v) // the client went away; nothing left to tell it
+}
+
+// stepOrderError answers an 8D step the complaint is not ready for
+// (409), with the workflow's readable reason when it gives one.
+func stepOrderError(err error) *apiError {
+	msg := "the 8D step cannot be completed yet"
+	if se, ok := errors.AsType[*workflow.StepError](err); ok {
+		msg = "8D step " + string(se.Step) + " cannot be completed: " + se.Reason
+	}
+	return &apiError{status: http.StatusConflict, Code: codeStepOrder, Message: msg}
 }

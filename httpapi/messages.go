@@ -128,7 +128,7 @@ func (h *handler) addMessage(w http.ResponseWriter, r *http.Request, actor ticke
 				_ = c.Close()
 			}
 		}()
-		req, files, closers, err = readForm(form)
+		files, closers, err = readForm(form, map[string]*string{"kind": &req.Kind, "body": &req.Body, "type": &req.Type})
 		if err != nil {
 			return err
 		}
@@ -175,27 +175,19 @@ func (h *handler) parseForm(w http.ResponseWriter, r *http.Request) (*multipart.
 	return form, nil
 }
 
-// readForm turns a message form into a request and its attachments: the
-// text fields kind, body and type, and the files of the field
-// "attachments", in order. It returns the opened files to close.
-func readForm(form *multipart.Form) (messageRequest, []ticketkit.AttachmentInput, []io.Closer, error) {
+// readForm reads a form's text fields into fields, by name, and the
+// files of the field "attachments", in order; any other field is
+// invalid. It returns the opened files to close.
+func readForm(form *multipart.Form, fields map[string]*string) ([]ticketkit.AttachmentInput, []io.Closer, error) {
 	var (
-		req    messageRequest
 		bad    []fieldError
 		files  []ticketkit.AttachmentInput
 		opened []io.Closer
 	)
 	for _, name := range sortedKeys(form.Value) {
 		vs := form.Value[name]
-		var dst *string
-		switch name {
-		case "kind":
-			dst = &req.Kind
-		case "body":
-			dst = &req.Body
-		case "type":
-			dst = &req.Type
-		default:
+		dst, ok := fields[name]
+		if !ok {
 			bad = append(bad, fieldError{Field: name, Code: "unknown_field", Message: "is not a known field"})
 			continue
 		}
@@ -210,12 +202,12 @@ func readForm(form *multipart.Form) (messageRequest, []ticketkit.AttachmentInput
 		}
 	}
 	if len(bad) > 0 {
-		return req, nil, nil, invalid(bad...)
+		return nil, nil, invalid(bad...)
 	}
 	for _, fh := range form.File["attachments"] {
 		f, err := fh.Open()
 		if err != nil {
-			return req, nil, opened, err
+			return nil, opened, err
 		}
 		opened = append(opened, f)
 		files = append(files, ticketkit.AttachmentInput{
@@ -224,7 +216,7 @@ func readForm(form *multipart.Form) (messageRequest, []ticketkit.AttachmentInput
 			Content:     f,
 		})
 	}
-	return req, files, opened, nil
+	return files, opened, nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -263,6 +255,13 @@ func (h *handler) downloadAttachment(w http.ResponseWriter, r *http.Request, act
 		}
 		return err
 	}
+	h.serveAttachment(w, r, att, content)
+	return nil
+}
+
+// serveAttachment answers an attachment's content as a download, and
+// closes it.
+func (h *handler) serveAttachment(w http.ResponseWriter, r *http.Request, att ticket.Attachment, content io.ReadCloser) {
 	defer func() { _ = content.Close() }()
 	hdr := w.Header()
 	hdr.Set("Content-Type", cleanContentType(att.ContentType))
@@ -275,13 +274,12 @@ func (h *handler) downloadAttachment(w http.ResponseWriter, r *http.Request, act
 	hdr.Set("Content-Length", strconv.FormatInt(att.Size, 10))
 	w.WriteHeader(http.StatusOK)
 	if r.Method == http.MethodHead {
-		return nil
+		return
 	}
 	if _, err := io.Copy(w, content); err != nil {
 		// The status is sent; all that is left is to note it.
-		h.log.WarnContext(r.Context(), "httpapi: attachment download cut short", "attachment", attachmentID, "err", err)
+		h.log.WarnContext(r.Context(), "httpapi: attachment download cut short", "attachment", att.ID, "err", err)
 	}
-	return nil
 }
 
 // findAttachment checks that the ticket has a message the actor may read
