@@ -67,7 +67,7 @@ type ReconcileBlobsResult struct {
 // referenced, storage.MaxLimit keys at a time; it covers every tenant.
 // It starts no goroutine: the host runs it, for example daily, from one
 // process or several (a key deleted twice is no error). Files attached
-// to complaint documents ([Desk.AttachToComplaint]) are kept like those
+// to complaint documents ([Desk.ComplaintAttach]) are kept like those
 // of messages; content a host stores itself in the Desk's blob store
 // falls under the same Grace rule: store it less than Grace before the
 // complaint that names it commits.

@@ -15,7 +15,7 @@ var (
 	// ErrComplaint: a generic ticket method was asked to change what
 	// only the complaint methods may change on a complaint, such as its
 	// status or its fields ([Desk.ComplaintTransition],
-	// [Desk.UpdateComplaint]).
+	// [Desk.ComplaintUpdate]).
 	ErrComplaint = errors.New("ticketkit: ticket is a complaint")
 	// ErrPosted: the complaint is posted, and a posted complaint is
 	// immutable; see [ticket.ErrPosted].
@@ -46,7 +46,7 @@ type ComplaintConfig struct {
 	// supervisor's review before closing. Ignored when Workflow is set.
 	Rules workflow.ComplaintRules
 	// Sources finds the host document (invoice, order, job) a complaint
-	// is opened from; see ComplaintParams.Source. Default: none, and the
+	// is opened from; see ComplaintOpenParams.Source. Default: none, and the
 	// complaint only keeps the reference.
 	Sources ticket.SourceResolver
 	// Remedies carries out the decided remedy when a complaint is
@@ -54,7 +54,7 @@ type ComplaintConfig struct {
 	// posting back. Default: none, and posting records the decision only.
 	Remedies ticket.RemedyHandler
 	// Reversals posts the entry that reverses a posted complaint (see
-	// [Desk.ReverseComplaint]), inside the reversal's transaction: an
+	// [Desk.ComplaintReverse]), inside the reversal's transaction: an
 	// error rolls the reversal back. Default: Remedies, when it also
 	// implements ticket.ReversalHandler; otherwise none, and a reversal
 	// records the reversal only.
@@ -137,10 +137,10 @@ func complaintTx(tx storage.Tx) (storage.ComplaintStore, error) {
 	return cs, nil
 }
 
-// Complaint returns a complaint by its ticket ID. A customer sees only
+// ComplaintGet returns a complaint by its ticket ID. A customer sees only
 // their own complaints, without the help desk's assessment (see
 // complaintView); a plain ticket gives ErrNotFound.
-func (d *Desk) Complaint(ctx context.Context, actor ticket.Actor, id string) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintGet(ctx context.Context, actor ticket.Actor, id string) (*ticket.Complaint, error) {
 	c, err := d.loadComplaint(ctx, actor, id)
 	if err != nil {
 		return nil, err

@@ -23,7 +23,7 @@ type ComplaintAttachParams struct {
 	Files           []AttachmentInput `json:"files" validate:"required,min=1,dive"`
 }
 
-// AttachToComplaint attaches files to a complaint document, such as a
+// ComplaintAttach attaches files to a complaint document, such as a
 // photo of the damage, the delivery note or a lab report, with a history
 // line (ticket.FieldAttachments). The content goes to the Desk's blob
 // store first, as a message's attachments do ([Desk.Reply]), and is
@@ -32,20 +32,20 @@ type ComplaintAttachParams struct {
 // (customers attach theirs to messages); a posted complaint is
 // immutable (ErrPosted). Config.MaxAttachments and the blob size limit
 // apply to each call.
-func (d *Desk) AttachToComplaint(ctx context.Context, actor ticket.Actor, p ComplaintAttachParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintAttach(ctx context.Context, actor ticket.Actor, p ComplaintAttachParams) (*ticket.Complaint, error) {
 	return d.attachToComplaint(ctx, nil, actor, p)
 }
 
-// AttachToComplaintTx is [Desk.AttachToComplaint] in the host's
+// ComplaintAttachTx is [Desk.ComplaintAttach] in the host's
 // transaction tx; see [Desk.OpenTx] and [Desk.ReplyTx] for what differs.
-func (d *Desk) AttachToComplaintTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintAttachParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintAttachTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintAttachParams) (*ticket.Complaint, error) {
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
 	return d.attachToComplaint(ctx, tx, actor, p)
 }
 
-// attachToComplaint is AttachToComplaint in the host's transaction host,
+// attachToComplaint is ComplaintAttach in the host's transaction host,
 // or in the Desk's own when host is nil.
 func (d *Desk) attachToComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintAttachParams) (*ticket.Complaint, error) {
 	if err := checkActor(actor); err != nil {
@@ -91,12 +91,12 @@ type ComplaintAttachmentParams struct {
 	AttachmentID string `json:"attachment_id" validate:"required"`
 }
 
-// RemoveComplaintAttachment removes an attachment from a complaint
+// ComplaintAttachmentRemove removes an attachment from a complaint
 // document, with a history line, and deletes its content from the blob
 // store after the commit (what it cannot delete, ReconcileBlobs does
 // later). An unknown attachment gives ErrNotFound; otherwise it behaves
-// as [Desk.AttachToComplaint].
-func (d *Desk) RemoveComplaintAttachment(ctx context.Context, actor ticket.Actor, p ComplaintAttachmentParams) (*ticket.Complaint, error) {
+// as [Desk.ComplaintAttach].
+func (d *Desk) ComplaintAttachmentRemove(ctx context.Context, actor ticket.Actor, p ComplaintAttachmentParams) (*ticket.Complaint, error) {
 	c, gone, err := d.removeComplaintAttachment(ctx, nil, actor, p)
 	if err != nil {
 		return nil, err
@@ -105,11 +105,11 @@ func (d *Desk) RemoveComplaintAttachment(ctx context.Context, actor ticket.Actor
 	return c, nil
 }
 
-// RemoveComplaintAttachmentTx is [Desk.RemoveComplaintAttachment] in the
+// ComplaintAttachmentRemoveTx is [Desk.ComplaintAttachmentRemove] in the
 // host's transaction tx; see [Desk.OpenTx] for what differs. It deletes
 // no content, since tx may yet roll back: ReconcileBlobs deletes it once
 // no complaint or message names it.
-func (d *Desk) RemoveComplaintAttachmentTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintAttachmentParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintAttachmentRemoveTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintAttachmentParams) (*ticket.Complaint, error) {
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -140,18 +140,18 @@ func (d *Desk) removeComplaintAttachment(ctx context.Context, host storage.Tx, a
 	return c, gone, err
 }
 
-// OpenComplaintAttachment returns an attachment of a complaint document
+// ComplaintAttachmentOpen returns an attachment of a complaint document
 // the actor may read, and its content; the caller closes the reader.
 // Customers may open only the customer-visible attachments of their own
 // complaints: any other gives ErrNotFound, as an unknown one does.
-func (d *Desk) OpenComplaintAttachment(ctx context.Context, actor ticket.Actor, p ComplaintAttachmentParams) (ticket.ComplaintAttachment, io.ReadCloser, error) {
+func (d *Desk) ComplaintAttachmentOpen(ctx context.Context, actor ticket.Actor, p ComplaintAttachmentParams) (ticket.ComplaintAttachment, io.ReadCloser, error) {
 	if d.blobs == nil {
 		return ticket.ComplaintAttachment{}, nil, ErrNoBlobStore
 	}
 	if err := failed(asValidation(ticket.Validate(p))); err != nil {
 		return ticket.ComplaintAttachment{}, nil, err
 	}
-	c, err := d.Complaint(ctx, actor, p.ComplaintID) // complaintView hides internal files
+	c, err := d.ComplaintGet(ctx, actor, p.ComplaintID) // complaintView hides internal files
 	if err != nil {
 		return ticket.ComplaintAttachment{}, nil, err
 	}

@@ -36,7 +36,7 @@ func file(name string) ticketkit.AttachmentInput {
 // its content.
 func readAttachment(t *testing.T, desk *ticketkit.Desk, actor ticket.Actor, complaintID, id string) (string, error) {
 	t.Helper()
-	_, r, err := desk.OpenComplaintAttachment(context.Background(), actor, ticketkit.ComplaintAttachmentParams{ComplaintID: complaintID, AttachmentID: id})
+	_, r, err := desk.ComplaintAttachmentOpen(context.Background(), actor, ticketkit.ComplaintAttachmentParams{ComplaintID: complaintID, AttachmentID: id})
 	if err != nil {
 		return "", err
 	}
@@ -55,12 +55,12 @@ func TestDesk_AttachToComplaint(t *testing.T) {
 			desk, blobs := withBlobs(t, cd)
 			c := cd.open(t)
 
-			first, err := desk.AttachToComplaint(ctx, agent, ticketkit.ComplaintAttachParams{
+			first, err := desk.ComplaintAttach(ctx, agent, ticketkit.ComplaintAttachParams{
 				ComplaintID: c.ID, Type: ticket.AttachPhoto, CustomerVisible: true, Files: []ticketkit.AttachmentInput{file("damage.jpg")},
 			})
 			require.NoError(t, err)
 			require.Len(t, first.Details.Attachments, 1)
-			got, err := desk.AttachToComplaint(ctx, agent, ticketkit.ComplaintAttachParams{
+			got, err := desk.ComplaintAttach(ctx, agent, ticketkit.ComplaintAttachParams{
 				ComplaintID: c.ID, Type: ticket.AttachLabReport, Files: []ticketkit.AttachmentInput{file("lab.pdf")},
 			})
 			require.NoError(t, err)
@@ -73,7 +73,7 @@ func TestDesk_AttachToComplaint(t *testing.T) {
 			require.Equal(t, agent.ID, lab.By)
 			require.Equal(t, 2, blobs.Len())
 
-			stored, err := cd.desk.Complaint(ctx, agent, c.ID)
+			stored, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
 			require.NoError(t, err)
 			require.Equal(t, got.Details.Attachments, stored.Details.Attachments, "stored as returned")
 			require.Contains(t, historyFields(t, cd, c.ID), ticket.FieldAttachments)
@@ -85,7 +85,7 @@ func TestDesk_AttachToComplaint(t *testing.T) {
 			})
 
 			t.Run("CustomersSeeAndOpenOnlyVisibleFiles", func(t *testing.T) {
-				mine, err := desk.Complaint(ctx, customer, c.ID)
+				mine, err := desk.ComplaintGet(ctx, customer, c.ID)
 				require.NoError(t, err)
 				require.Len(t, mine.Details.Attachments, 1)
 				require.Equal(t, photo.ID, mine.Details.Attachments[0].ID)
@@ -98,7 +98,7 @@ func TestDesk_AttachToComplaint(t *testing.T) {
 				stranger.CustomerID = "C-9"
 				_, err = readAttachment(t, desk, stranger, c.ID, photo.ID)
 				require.ErrorIs(t, err, ticketkit.ErrNotFound)
-				_, err = desk.AttachToComplaint(ctx, customer, ticketkit.ComplaintAttachParams{ComplaintID: c.ID, Files: []ticketkit.AttachmentInput{file("x")}})
+				_, err = desk.ComplaintAttach(ctx, customer, ticketkit.ComplaintAttachParams{ComplaintID: c.ID, Files: []ticketkit.AttachmentInput{file("x")}})
 				require.ErrorIs(t, err, ticketkit.ErrForbidden)
 			})
 
@@ -122,14 +122,14 @@ func TestDesk_RemoveComplaintAttachment(t *testing.T) {
 			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 			desk, blobs := withBlobs(t, cd)
 			c := cd.open(t)
-			c, err := desk.AttachToComplaint(ctx, agent, ticketkit.ComplaintAttachParams{
+			c, err := desk.ComplaintAttach(ctx, agent, ticketkit.ComplaintAttachParams{
 				ComplaintID: c.ID, Type: ticket.AttachDeliveryNote, Files: []ticketkit.AttachmentInput{file("dn.pdf"), file("dn2.pdf")},
 			})
 			require.NoError(t, err)
 			require.Equal(t, 2, blobs.Len())
 
 			gone := c.Details.Attachments[0]
-			c, err = desk.RemoveComplaintAttachment(ctx, agent, ticketkit.ComplaintAttachmentParams{ComplaintID: c.ID, AttachmentID: gone.ID})
+			c, err = desk.ComplaintAttachmentRemove(ctx, agent, ticketkit.ComplaintAttachmentParams{ComplaintID: c.ID, AttachmentID: gone.ID})
 			require.NoError(t, err)
 			require.Len(t, c.Details.Attachments, 1)
 			require.Equal(t, 1, blobs.Len(), "the removed file's content is deleted after the commit")
@@ -142,7 +142,7 @@ func TestDesk_RemoveComplaintAttachment(t *testing.T) {
 			require.Contains(t, last.Old, "dn.pdf")
 			require.NotContains(t, last.New, "dn.pdf")
 
-			_, err = desk.RemoveComplaintAttachment(ctx, agent, ticketkit.ComplaintAttachmentParams{ComplaintID: c.ID, AttachmentID: gone.ID})
+			_, err = desk.ComplaintAttachmentRemove(ctx, agent, ticketkit.ComplaintAttachmentParams{ComplaintID: c.ID, AttachmentID: gone.ID})
 			require.ErrorIs(t, err, ticketkit.ErrNotFound)
 
 			// In the host's transaction, nothing is deleted: the host may
@@ -150,7 +150,7 @@ func TestDesk_RemoveComplaintAttachment(t *testing.T) {
 			rollback := errors.New("host rolls back")
 			keep := c.Details.Attachments[0]
 			err = cd.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-				_, err := desk.RemoveComplaintAttachmentTx(ctx, tx, agent, ticketkit.ComplaintAttachmentParams{ComplaintID: c.ID, AttachmentID: keep.ID})
+				_, err := desk.ComplaintAttachmentRemoveTx(ctx, tx, agent, ticketkit.ComplaintAttachmentParams{ComplaintID: c.ID, AttachmentID: keep.ID})
 				require.NoError(t, err)
 				return rollback
 			})
@@ -171,26 +171,26 @@ func TestDesk_AttachToComplaint_Failures(t *testing.T) {
 			desk, blobs := withBlobs(t, cd)
 			c := cd.open(t)
 
-			_, err := desk.AttachToComplaint(ctx, agent, ticketkit.ComplaintAttachParams{ComplaintID: c.ID, Type: "selfie", Files: []ticketkit.AttachmentInput{file("a")}})
+			_, err := desk.ComplaintAttach(ctx, agent, ticketkit.ComplaintAttachParams{ComplaintID: c.ID, Type: "selfie", Files: []ticketkit.AttachmentInput{file("a")}})
 			var v *ticket.ValidationError
 			require.ErrorAs(t, err, &v)
 			require.Equal(t, []string{"type"}, fieldNames(v))
-			_, err = desk.AttachToComplaint(ctx, agent, ticketkit.ComplaintAttachParams{ComplaintID: c.ID})
+			_, err = desk.ComplaintAttach(ctx, agent, ticketkit.ComplaintAttachParams{ComplaintID: c.ID})
 			require.ErrorAs(t, err, &v)
 
 			// A failed change leaves no content behind.
-			_, err = desk.AttachToComplaint(ctx, agent, ticketkit.ComplaintAttachParams{ComplaintID: "no-such-complaint", Files: []ticketkit.AttachmentInput{file("a")}})
+			_, err = desk.ComplaintAttach(ctx, agent, ticketkit.ComplaintAttachParams{ComplaintID: "no-such-complaint", Files: []ticketkit.AttachmentInput{file("a")}})
 			require.ErrorIs(t, err, ticketkit.ErrNotFound)
 			require.Zero(t, blobs.Len())
 
 			p := cd.toFulfilled(t, c)
-			_, err = cd.desk.PostComplaint(ctx, agent, ticketkit.PostParams{ComplaintID: p.ID})
+			_, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: p.ID})
 			require.NoError(t, err)
-			_, err = desk.AttachToComplaint(ctx, agent, ticketkit.ComplaintAttachParams{ComplaintID: p.ID, Files: []ticketkit.AttachmentInput{file("late.jpg")}})
+			_, err = desk.ComplaintAttach(ctx, agent, ticketkit.ComplaintAttachParams{ComplaintID: p.ID, Files: []ticketkit.AttachmentInput{file("late.jpg")}})
 			require.ErrorIs(t, err, ticketkit.ErrPosted)
 			require.Zero(t, blobs.Len())
 
-			_, err = cd.desk.AttachToComplaint(ctx, agent, ticketkit.ComplaintAttachParams{ComplaintID: c.ID, Files: []ticketkit.AttachmentInput{file("a")}})
+			_, err = cd.desk.ComplaintAttach(ctx, agent, ticketkit.ComplaintAttachParams{ComplaintID: c.ID, Files: []ticketkit.AttachmentInput{file("a")}})
 			require.ErrorIs(t, err, ticketkit.ErrNoBlobStore)
 		})
 	}

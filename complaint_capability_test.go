@@ -45,15 +45,15 @@ func TestComplaints_DecoratedTxWithoutTheCapabilityIsAnError(t *testing.T) {
 			require.NoError(t, err)
 			_, err = desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusInProgress})
 			require.NoError(t, err, "a plain ticket's kind is on its row: no complaint read")
-			params := ticketkit.ComplaintParams{
+			params := ticketkit.ComplaintOpenParams{
 				Subject: "x", Reason: "CR02", RemedySought: ticket.RemedyRefund, Customer: ticket.Customer{ID: "C-1"},
 			}
-			require.NotPanics(t, func() { _, err = desk.OpenComplaint(ctx, agent, params) })
+			require.NotPanics(t, func() { _, err = desk.ComplaintOpen(ctx, agent, params) })
 			require.ErrorIs(t, err, ticketkit.ErrComplaintsUnsupported)
 
 			whole, err := ticketkit.New(ticketkit.Config{Store: st, Complaints: &ticketkit.ComplaintConfig{}})
 			require.NoError(t, err)
-			c, err := whole.OpenComplaint(ctx, agent, params)
+			c, err := whole.ComplaintOpen(ctx, agent, params)
 			require.NoError(t, err)
 			require.NotPanics(t, func() {
 				_, err = desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: c.ID, To: ticket.StatusPlanned})

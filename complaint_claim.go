@@ -8,9 +8,9 @@ import (
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
-// ClaimParams raises a supplier or carrier claim (a back-charge) from a
+// ComplaintClaimParams raises a supplier or carrier claim (a back-charge) from a
 // customer complaint.
-type ClaimParams struct {
+type ComplaintClaimParams struct {
 	// ComplaintID is the customer complaint the claim is raised from.
 	ComplaintID string `json:"complaint_id" validate:"required"`
 	// Role is the claim's counterparty role: ticket.CounterpartySupplier
@@ -36,10 +36,10 @@ type ClaimParams struct {
 	Version int64 `json:"version,omitempty"`
 }
 
-// RaiseComplaintClaim opens a supplier or carrier claim (back-charge)
+// ComplaintClaimRaise opens a supplier or carrier claim (back-charge)
 // from a customer complaint, in one transaction: a new complaint
 // document whose counterparty role is p.Role, numbered and stored as
-// [Desk.OpenComplaint] does, linked both ways — the claim's
+// [Desk.ComplaintOpen] does, linked both ways — the claim's
 // Details.ClaimOf names the customer complaint, whose Details.Claims
 // gets the claim, each with its history line — and the claim's "opened"
 // notification. The employee and business unit in charge are the
@@ -47,27 +47,27 @@ type ClaimParams struct {
 // claims on their complaint (see complaintView). Only staff raise
 // claims; a claim cannot raise another, a posted complaint cannot
 // change (ErrPosted), and problems with the claim are named as by
-// OpenComplaint ("customer" is the counterparty), except "role" and
+// ComplaintOpen ("customer" is the counterparty), except "role" and
 // "lines[N]".
-func (d *Desk) RaiseComplaintClaim(ctx context.Context, actor ticket.Actor, p ClaimParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintClaimRaise(ctx context.Context, actor ticket.Actor, p ComplaintClaimParams) (*ticket.Complaint, error) {
 	return d.raiseComplaintClaim(ctx, nil, actor, p)
 }
 
-// RaiseComplaintClaimTx is [Desk.RaiseComplaintClaim] in the host's
+// ComplaintClaimRaiseTx is [Desk.ComplaintClaimRaise] in the host's
 // transaction tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) RaiseComplaintClaimTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ClaimParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintClaimRaiseTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintClaimParams) (*ticket.Complaint, error) {
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
 	return d.raiseComplaintClaim(ctx, tx, actor, p)
 }
 
-// raiseComplaintClaim is RaiseComplaintClaim in the host's transaction
+// raiseComplaintClaim is ComplaintClaimRaise in the host's transaction
 // host, or in the Desk's own when host is nil. The claim is created
 // inside the change of the customer complaint; its history lines are
 // written apart so that the customer complaint's notifications do not
 // list them.
-func (d *Desk) raiseComplaintClaim(ctx context.Context, host storage.Tx, actor ticket.Actor, p ClaimParams) (*ticket.Complaint, error) {
+func (d *Desk) raiseComplaintClaim(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintClaimParams) (*ticket.Complaint, error) {
 	v := asValidation(ticket.Validate(p))
 	if !p.Role.Claim() {
 		v.Add("role", "oneof", "must be one of: supplier carrier")
@@ -113,8 +113,8 @@ func (d *Desk) raiseComplaintClaim(ctx context.Context, host storage.Tx, actor t
 
 // newClaim builds and validates the claim p raises from the customer
 // complaint c.
-func (d *Desk) newClaim(ctx context.Context, actor ticket.Actor, c *ticket.Complaint, p ClaimParams) (*ticket.Complaint, error) {
-	cp := ComplaintParams{
+func (d *Desk) newClaim(ctx context.Context, actor ticket.Actor, c *ticket.Complaint, p ComplaintClaimParams) (*ticket.Complaint, error) {
+	cp := ComplaintOpenParams{
 		Subject: p.Subject, Description: p.Description, Channel: c.Channel, Customer: p.Counterparty,
 		Reason: p.Reason, RemedySought: p.RemedySought, CounterpartyRole: p.Role, Accounting: p.Accounting,
 		Responsibility: ticket.Responsibility{BusinessUnit: c.Details.Responsibility.BusinessUnit, Employee: c.Details.Responsibility.Employee},

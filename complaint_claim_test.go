@@ -15,8 +15,8 @@ import (
 )
 
 // supplierClaim is a back-charge of 80 EUR to supplier SUP-1.
-func supplierClaim(id string) ticketkit.ClaimParams {
-	return ticketkit.ClaimParams{
+func supplierClaim(id string) ticketkit.ComplaintClaimParams {
+	return ticketkit.ComplaintClaimParams{
 		ComplaintID: id, Role: ticket.CounterpartySupplier,
 		Counterparty: ticket.Customer{ID: "SUP-1", Name: "Kettle Parts Ltd"},
 		Accounting: ticket.Accounting{SalesAdjustment: true, Company: "ACME-FR", Counterparty: "SUP-1",
@@ -34,7 +34,7 @@ func TestDesk_RaiseComplaintClaim(t *testing.T) {
 				t.Parallel()
 				cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 				c := cd.open(t)
-				claim, err := cd.desk.RaiseComplaintClaim(ctx, agent, supplierClaim(c.ID))
+				claim, err := cd.desk.ComplaintClaimRaise(ctx, agent, supplierClaim(c.ID))
 				require.NoError(t, err)
 				require.NotEqual(t, c.Number, claim.Number)
 				require.Equal(t, ticket.CounterpartySupplier, claim.Details.CounterpartyRole)
@@ -45,10 +45,10 @@ func TestDesk_RaiseComplaintClaim(t *testing.T) {
 				require.Equal(t, c.Subject, claim.Subject)
 				require.Equal(t, "80.00", claim.Details.Accounting.Amount.StringFixed(2))
 
-				stored, err := cd.desk.Complaint(ctx, agent, claim.ID)
+				stored, err := cd.desk.ComplaintGet(ctx, agent, claim.ID)
 				require.NoError(t, err)
 				require.Equal(t, claim.Details.ClaimOf, stored.Details.ClaimOf)
-				got, err := cd.desk.Complaint(ctx, agent, c.ID)
+				got, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
 				require.NoError(t, err)
 				require.Equal(t, []ticket.ClaimLink{{ID: claim.ID, Number: claim.Number, Role: ticket.CounterpartySupplier}}, got.Details.Claims)
 				require.Equal(t, c.Version+1, got.Version)
@@ -67,12 +67,12 @@ func TestDesk_RaiseComplaintClaim(t *testing.T) {
 				t.Parallel()
 				cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 				c := cd.open(t)
-				claim, err := cd.desk.RaiseComplaintClaim(ctx, agent, supplierClaim(c.ID))
+				claim, err := cd.desk.ComplaintClaimRaise(ctx, agent, supplierClaim(c.ID))
 				require.NoError(t, err)
-				mine, err := cd.desk.Complaint(ctx, customer, c.ID)
+				mine, err := cd.desk.ComplaintGet(ctx, customer, c.ID)
 				require.NoError(t, err)
 				require.Empty(t, mine.Details.Claims)
-				_, err = cd.desk.Complaint(ctx, customer, claim.ID)
+				_, err = cd.desk.ComplaintGet(ctx, customer, claim.ID)
 				require.Error(t, err, "the claim is the supplier's, not the customer's")
 				hist, err := cd.desk.History(ctx, customer, c.ID)
 				require.NoError(t, err)
@@ -87,14 +87,14 @@ func TestDesk_RaiseComplaintClaim(t *testing.T) {
 				var claim *ticket.Complaint
 				err := cd.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 					var err error
-					claim, err = cd.desk.RaiseComplaintClaimTx(ctx, tx, agent, supplierClaim(c.ID))
+					claim, err = cd.desk.ComplaintClaimRaiseTx(ctx, tx, agent, supplierClaim(c.ID))
 					require.NoError(t, err)
 					return boom
 				})
 				require.ErrorIs(t, err, boom)
-				_, err = cd.desk.Complaint(ctx, agent, claim.ID)
+				_, err = cd.desk.ComplaintGet(ctx, agent, claim.ID)
 				require.ErrorIs(t, err, ticketkit.ErrNotFound, "the claim rolled back with the host")
-				got, err := cd.desk.Complaint(ctx, agent, c.ID)
+				got, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
 				require.NoError(t, err)
 				require.Empty(t, got.Details.Claims)
 			})
@@ -105,19 +105,19 @@ func TestDesk_RaiseComplaintClaim(t *testing.T) {
 				c := cd.open(t)
 				p := supplierClaim(c.ID)
 				p.Role = ticket.CounterpartyCustomer
-				_, err := cd.desk.RaiseComplaintClaim(ctx, agent, p)
+				_, err := cd.desk.ComplaintClaimRaise(ctx, agent, p)
 				require.Equal(t, []string{"role"}, validationFields(t, err))
 				p = supplierClaim(c.ID)
 				p.Lines = []int{3}
-				_, err = cd.desk.RaiseComplaintClaim(ctx, agent, p)
+				_, err = cd.desk.ComplaintClaimRaise(ctx, agent, p)
 				require.Equal(t, []string{"lines[0]"}, validationFields(t, err))
-				claim, err := cd.desk.RaiseComplaintClaim(ctx, agent, supplierClaim(c.ID))
+				claim, err := cd.desk.ComplaintClaimRaise(ctx, agent, supplierClaim(c.ID))
 				require.NoError(t, err)
-				_, err = cd.desk.RaiseComplaintClaim(ctx, agent, supplierClaim(claim.ID))
+				_, err = cd.desk.ComplaintClaimRaise(ctx, agent, supplierClaim(claim.ID))
 				require.Equal(t, []string{"complaint_id"}, validationFields(t, err), "a claim raises no claim")
-				_, err = cd.desk.RaiseComplaintClaim(ctx, customer, supplierClaim(c.ID))
+				_, err = cd.desk.ComplaintClaimRaise(ctx, customer, supplierClaim(c.ID))
 				require.ErrorIs(t, err, ticketkit.ErrForbidden)
-				got, err := cd.desk.Complaint(ctx, agent, c.ID)
+				got, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
 				require.NoError(t, err)
 				require.Len(t, got.Details.Claims, 1, "refused claims left no link")
 			})
@@ -125,17 +125,17 @@ func TestDesk_RaiseComplaintClaim(t *testing.T) {
 			t.Run("CarrierComplaintOpenedDirectly", func(t *testing.T) {
 				t.Parallel()
 				cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-				p := ticketkit.ComplaintParams{
+				p := ticketkit.ComplaintOpenParams{
 					Subject: "Pallet crushed in transit", Reason: "CR02", RemedySought: ticket.RemedyRefund,
 					Customer: ticket.Customer{ID: "CAR-1", Name: "Fast Freight"}, CounterpartyRole: ticket.CounterpartyCarrier,
 				}
-				c, err := cd.desk.OpenComplaint(ctx, agent, p)
+				c, err := cd.desk.ComplaintOpen(ctx, agent, p)
 				require.NoError(t, err)
-				got, err := cd.desk.Complaint(ctx, agent, c.ID)
+				got, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
 				require.NoError(t, err)
 				require.Equal(t, ticket.CounterpartyCarrier, got.Details.CounterpartyRole)
 				p.CounterpartyRole = "bank"
-				_, err = cd.desk.OpenComplaint(ctx, agent, p)
+				_, err = cd.desk.ComplaintOpen(ctx, agent, p)
 				require.Equal(t, []string{"complaint.counterparty_role"}, validationFields(t, err))
 			})
 		})

@@ -12,9 +12,9 @@ import (
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
-// CostParams is an internal cost to record on a complaint; see
+// ComplaintCostAddParams is an internal cost to record on a complaint; see
 // [ticket.CostEntry].
-type CostParams struct {
+type ComplaintCostAddParams struct {
 	ComplaintID string `json:"complaint_id" validate:"required"`
 	// Kind is one of ticket.CostKinds or a kind of the host's own.
 	Kind ticket.CostKind `json:"kind"`
@@ -25,28 +25,28 @@ type CostParams struct {
 	Note     string          `json:"note,omitempty"`
 }
 
-// AddComplaintCost records an internal cost on a complaint, by the
+// ComplaintCostAdd records an internal cost on a complaint, by the
 // actor at the Desk's clock time, with a history line
 // (ticket.FieldCosts). Only staff may record costs, and customers never
 // see them (see complaintView). A posted complaint is immutable: its
 // costs cannot change (ErrPosted). A bad kind, amount or currency is a
 // *ValidationError naming the params field.
-func (d *Desk) AddComplaintCost(ctx context.Context, actor ticket.Actor, p CostParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintCostAdd(ctx context.Context, actor ticket.Actor, p ComplaintCostAddParams) (*ticket.Complaint, error) {
 	return d.addComplaintCost(ctx, nil, actor, p)
 }
 
-// AddComplaintCostTx is [Desk.AddComplaintCost] in the host's
+// ComplaintCostAddTx is [Desk.ComplaintCostAdd] in the host's
 // transaction tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) AddComplaintCostTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p CostParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintCostAddTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintCostAddParams) (*ticket.Complaint, error) {
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
 	return d.addComplaintCost(ctx, tx, actor, p)
 }
 
-// addComplaintCost is AddComplaintCost in the host's transaction host,
+// addComplaintCost is ComplaintCostAdd in the host's transaction host,
 // or in the Desk's own when host is nil.
-func (d *Desk) addComplaintCost(ctx context.Context, host storage.Tx, actor ticket.Actor, p CostParams) (*ticket.Complaint, error) {
+func (d *Desk) addComplaintCost(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintCostAddParams) (*ticket.Complaint, error) {
 	v := asValidation(ticket.Validate(p))
 	// Checked as the entry it becomes: ID, by and at are ours.
 	probe := ticket.CostEntry{ID: "-", Kind: p.Kind, Amount: p.Amount, Currency: p.Currency, By: "-", At: time.Unix(1, 0), Note: p.Note}
@@ -64,33 +64,33 @@ func (d *Desk) addComplaintCost(ctx context.Context, host storage.Tx, actor tick
 	})
 }
 
-// RemoveCostParams names a cost entry to remove from a complaint.
-type RemoveCostParams struct {
+// ComplaintCostRemoveParams names a cost entry to remove from a complaint.
+type ComplaintCostRemoveParams struct {
 	ComplaintID string `json:"complaint_id" validate:"required"`
 	// CostID is the ticket.CostEntry's ID.
 	CostID string `json:"cost_id" validate:"required"`
 }
 
-// RemoveComplaintCost removes a cost entry recorded in error from a
+// ComplaintCostRemove removes a cost entry recorded in error from a
 // complaint, with a history line (ticket.FieldCosts, the entry as Old).
 // An unknown entry gives ErrNotFound; otherwise it behaves as
-// [Desk.AddComplaintCost].
-func (d *Desk) RemoveComplaintCost(ctx context.Context, actor ticket.Actor, p RemoveCostParams) (*ticket.Complaint, error) {
+// [Desk.ComplaintCostAdd].
+func (d *Desk) ComplaintCostRemove(ctx context.Context, actor ticket.Actor, p ComplaintCostRemoveParams) (*ticket.Complaint, error) {
 	return d.removeComplaintCost(ctx, nil, actor, p)
 }
 
-// RemoveComplaintCostTx is [Desk.RemoveComplaintCost] in the host's
+// ComplaintCostRemoveTx is [Desk.ComplaintCostRemove] in the host's
 // transaction tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) RemoveComplaintCostTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p RemoveCostParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintCostRemoveTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintCostRemoveParams) (*ticket.Complaint, error) {
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
 	return d.removeComplaintCost(ctx, tx, actor, p)
 }
 
-// removeComplaintCost is RemoveComplaintCost in the host's transaction
+// removeComplaintCost is ComplaintCostRemove in the host's transaction
 // host, or in the Desk's own when host is nil.
-func (d *Desk) removeComplaintCost(ctx context.Context, host storage.Tx, actor ticket.Actor, p RemoveCostParams) (*ticket.Complaint, error) {
+func (d *Desk) removeComplaintCost(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintCostRemoveParams) (*ticket.Complaint, error) {
 	if err := failed(asValidation(ticket.Validate(p))); err != nil {
 		return nil, err
 	}
@@ -135,15 +135,15 @@ func (d *Desk) convert(c Conversion, totals []ticket.CurrencyTotal) (*decimal.De
 	return &sum, nil
 }
 
-// ComplaintCostsParams selects a complaint's costs.
-type ComplaintCostsParams struct {
+// ComplaintCostListParams selects a complaint's costs.
+type ComplaintCostListParams struct {
 	ComplaintID string `json:"complaint_id" validate:"required"`
 	// Convert, when its Currency is set, adds the total in that currency.
 	Convert Conversion `json:"convert,omitzero"`
 }
 
-// ComplaintCosts is the costs of one complaint.
-type ComplaintCosts struct {
+// ComplaintCostList is the costs of one complaint.
+type ComplaintCostList struct {
 	Entries []ticket.CostEntry `json:"entries"`
 	// Totals are the costs per currency, sorted by currency code.
 	Totals []ticket.CurrencyTotal `json:"totals"`
@@ -152,10 +152,10 @@ type ComplaintCosts struct {
 	Converted *decimal.Decimal `json:"converted,omitempty"`
 }
 
-// ComplaintCosts returns the internal costs of a complaint with their
+// ComplaintCostList returns the internal costs of a complaint with their
 // totals per currency and, when p.Convert asks, in one currency. Only
 // staff may read costs.
-func (d *Desk) ComplaintCosts(ctx context.Context, actor ticket.Actor, p ComplaintCostsParams) (*ComplaintCosts, error) {
+func (d *Desk) ComplaintCostList(ctx context.Context, actor ticket.Actor, p ComplaintCostListParams) (*ComplaintCostList, error) {
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
@@ -169,36 +169,36 @@ func (d *Desk) ComplaintCosts(ctx context.Context, actor ticket.Actor, p Complai
 	if err != nil {
 		return nil, err
 	}
-	out := &ComplaintCosts{Entries: c.Details.Costs, Totals: ticket.CostTotals(c.Details.Costs)}
+	out := &ComplaintCostList{Entries: c.Details.Costs, Totals: ticket.CostTotals(c.Details.Costs)}
 	if out.Converted, err = d.convert(p.Convert, out.Totals); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// CostReportParams selects the complaints a cost report covers, as
+// ComplaintCostReportParams selects the complaints a cost report covers, as
 // [ComplaintReportParams] does, and the currency to convert into.
-type CostReportParams struct {
+type ComplaintCostReportParams struct {
 	ComplaintReportParams
 	Convert Conversion `json:"convert,omitzero"`
 }
 
-// CostReport is the internal costs of a selection of complaints; see
+// ComplaintCostReport is the internal costs of a selection of complaints; see
 // ticket.CostsByProduct for how each row adds up. Converted fields are
 // nil unless a Conversion was asked for.
-type CostReport struct {
+type ComplaintCostReport struct {
 	// Complaints is how many complaints the selection holds, with or
 	// without costs.
-	Complaints int                    `json:"complaints"`
-	Totals     []ticket.CurrencyTotal `json:"totals"`
-	Converted  *decimal.Decimal       `json:"converted,omitempty"`
-	ByProduct  []CostReportRow        `json:"by_product"`
-	ByCustomer []CostReportRow        `json:"by_customer"`
-	ByReason   []CostReportRow        `json:"by_reason"`
+	Complaints int                      `json:"complaints"`
+	Totals     []ticket.CurrencyTotal   `json:"totals"`
+	Converted  *decimal.Decimal         `json:"converted,omitempty"`
+	ByProduct  []ComplaintCostReportRow `json:"by_product"`
+	ByCustomer []ComplaintCostReportRow `json:"by_customer"`
+	ByReason   []ComplaintCostReportRow `json:"by_reason"`
 }
 
-// CostReportRow is a row of a [CostReport], with its total converted.
-type CostReportRow struct {
+// ComplaintCostReportRow is a row of a [ComplaintCostReport], with its total converted.
+type ComplaintCostReportRow struct {
 	ticket.CostRow
 	Converted *decimal.Decimal `json:"converted,omitempty"`
 }
@@ -207,7 +207,7 @@ type CostReportRow struct {
 // selects, in total and per product (reference), customer and reason,
 // over the same selection as [Desk.ComplaintReport]. Only staff may read
 // it.
-func (d *Desk) ComplaintCostReport(ctx context.Context, actor ticket.Actor, p CostReportParams) (*CostReport, error) {
+func (d *Desk) ComplaintCostReport(ctx context.Context, actor ticket.Actor, p ComplaintCostReportParams) (*ComplaintCostReport, error) {
 	all, err := d.reportComplaints(ctx, actor, p.ComplaintReportParams)
 	if err != nil {
 		return nil, err
@@ -216,12 +216,12 @@ func (d *Desk) ComplaintCostReport(ctx context.Context, actor ticket.Actor, p Co
 	for _, c := range all {
 		entries = append(entries, c.Details.Costs...)
 	}
-	r := &CostReport{Complaints: len(all), Totals: ticket.CostTotals(entries)}
+	r := &ComplaintCostReport{Complaints: len(all), Totals: ticket.CostTotals(entries)}
 	if r.Converted, err = d.convert(p.Convert, r.Totals); err != nil {
 		return nil, err
 	}
-	rows := func(in []ticket.CostRow) ([]CostReportRow, error) {
-		out := make([]CostReportRow, len(in))
+	rows := func(in []ticket.CostRow) ([]ComplaintCostReportRow, error) {
+		out := make([]ComplaintCostReportRow, len(in))
 		for i, row := range in {
 			out[i].CostRow = row
 			if out[i].Converted, err = d.convert(p.Convert, row.Totals); err != nil {

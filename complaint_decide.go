@@ -11,8 +11,8 @@ import (
 	"github.com/ticketkit/ticketkit/workflow"
 )
 
-// DecideParams is the decision on a complaint.
-type DecideParams struct {
+// ComplaintDecideParams is the decision on a complaint.
+type ComplaintDecideParams struct {
 	ComplaintID string `json:"complaint_id" validate:"required"`
 	Justified   bool   `json:"justified"`
 	Notes       string `json:"notes,omitempty" validate:"max=4000"`
@@ -25,7 +25,7 @@ type DecideParams struct {
 	Version        int64 `json:"version,omitempty"`
 }
 
-// DecideComplaint records the decision on a complaint (see
+// ComplaintDecide records the decision on a complaint (see
 // ticket.Complaint.Decide for the rules; problems are named under
 // "complaint.decision."). When a credit is required, a follow-up action
 // is added for the salesperson; deciding again replaces the previous
@@ -33,13 +33,13 @@ type DecideParams struct {
 // outbox: the decision is posted as a reply on the complaint's thread,
 // which notifies the customer as any reply does. A complaint in a
 // terminal status cannot be decided.
-func (d *Desk) DecideComplaint(ctx context.Context, actor ticket.Actor, p DecideParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintDecide(ctx context.Context, actor ticket.Actor, p ComplaintDecideParams) (*ticket.Complaint, error) {
 	return d.decideComplaint(ctx, nil, actor, p)
 }
 
-// decideComplaint is DecideComplaint in the host's transaction host, or
+// decideComplaint is ComplaintDecide in the host's transaction host, or
 // in the Desk's own when host is nil.
-func (d *Desk) decideComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p DecideParams) (*ticket.Complaint, error) {
+func (d *Desk) decideComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintDecideParams) (*ticket.Complaint, error) {
 	if err := failed(asValidation(ticket.Validate(p))); err != nil {
 		return nil, err
 	}
@@ -103,7 +103,7 @@ type ComplaintTransitionParams struct {
 // fulfilling is blocked while actions are open or without a decision or
 // end date, closing may need a reason and a supervisor's review, and a
 // posted complaint never moves (ErrPosted). Entering the posted status
-// posts the complaint as [Desk.PostComplaint] does. A refusal is a
+// posts the complaint as [Desk.ComplaintPost] does. A refusal is a
 // *TransitionError wrapping ErrForbidden, ErrNoTransition, ErrGuard or
 // ErrPosted.
 func (d *Desk) ComplaintTransition(ctx context.Context, actor ticket.Actor, p ComplaintTransitionParams) (*ticket.Complaint, error) {
@@ -163,15 +163,15 @@ func (d *Desk) complaintTransitionMutation(cs *complaints, actor ticket.Actor, p
 	}
 }
 
-// PostParams asks to post a complaint.
-type PostParams struct {
+// ComplaintPostParams asks to post a complaint.
+type ComplaintPostParams struct {
 	ComplaintID string `json:"complaint_id" validate:"required"`
 	// Reason is the closure reason.
 	Reason  string `json:"reason,omitempty" validate:"max=2000"`
 	Version int64  `json:"version,omitempty"`
 }
 
-// PostComplaint posts a fulfilled complaint: the workflow moves it to
+// ComplaintPost posts a fulfilled complaint: the workflow moves it to
 // the posted status (no open actions, a decision, and the configured
 // closure reason and supervisor review), and the configured
 // ticket.RemedyHandler carries out the decided remedy INSIDE the
@@ -210,17 +210,17 @@ type PostParams struct {
 // rows it writes there (with the Bun store, through
 // bunstore.TxDB(req.Tx)) commit with the posting or roll back with it.
 // A host whose own transaction must hold the posting, its ERP rows and
-// the handler's together posts with [Desk.PostComplaintTx] on it: the
+// the handler's together posts with [Desk.ComplaintPostTx] on it: the
 // handler then writes in the host's transaction, the host commits (or
 // rolls back) all of it, and the complaint's lock is held until the
 // host's transaction ends.
-func (d *Desk) PostComplaint(ctx context.Context, actor ticket.Actor, p PostParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintPost(ctx context.Context, actor ticket.Actor, p ComplaintPostParams) (*ticket.Complaint, error) {
 	return d.postComplaint(ctx, nil, actor, p)
 }
 
-// postComplaint is PostComplaint in the host's transaction host, or in
+// postComplaint is ComplaintPost in the host's transaction host, or in
 // the Desk's own when host is nil.
-func (d *Desk) postComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p PostParams) (*ticket.Complaint, error) {
+func (d *Desk) postComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintPostParams) (*ticket.Complaint, error) {
 	cs, err := d.complaintSetup()
 	if err != nil {
 		return nil, err

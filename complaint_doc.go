@@ -37,7 +37,7 @@ func (d *Desk) loadDoc(ctx context.Context, tx storage.Tx, actor ticket.Actor, i
 	}
 	get := cs.ComplaintGet
 	if l, ok := cs.(storage.ComplaintLocker); ok {
-		get = l.ComplaintLock // see Desk.PostComplaint: the handler runs once
+		get = l.ComplaintLock // see Desk.ComplaintPost: the handler runs once
 	}
 	c, err := get(ctx, storage.TicketGetParams{TenantID: actor.TenantID, ID: id})
 	if err != nil {
@@ -123,7 +123,7 @@ func (doc *document) checkPlainChange(before *ticket.Ticket) error {
 		case e.Field == ticket.FieldStatus:
 			return fmt.Errorf("ticketkit: ticket %s: move it with Desk.ComplaintTransition: %w", doc.t.Number, ErrComplaint)
 		default:
-			return fmt.Errorf("ticketkit: ticket %s: change its %s with Desk.UpdateComplaint or Desk.PlanComplaint: %w", doc.t.Number, e.Field, ErrComplaint)
+			return fmt.Errorf("ticketkit: ticket %s: change its %s with Desk.ComplaintUpdate or Desk.ComplaintPlan: %w", doc.t.Number, e.Field, ErrComplaint)
 		}
 	}
 	return nil

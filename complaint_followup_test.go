@@ -14,14 +14,14 @@ import (
 
 // TestComplaint_ReasonAtFollowUp: a complaint is logged without a reason
 // code, planned and decided without one, refused at fulfilment by the
-// reason_code_set guard, and fulfilled once UpdateComplaint gave it one
+// reason_code_set guard, and fulfilled once ComplaintUpdate gave it one
 // (with its history line); a reason once set cannot be cleared.
 func TestComplaint_ReasonAtFollowUp(t *testing.T) {
 	ctx := context.Background()
 	for _, b := range backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c, err := cd.desk.OpenComplaint(ctx, agent, ticketkit.ComplaintParams{
+			c, err := cd.desk.ComplaintOpen(ctx, agent, ticketkit.ComplaintOpenParams{
 				Subject: "Leaking kettles", Category: ticket.CategoryDefect, RemedySought: ticket.RemedyCreditNote, Source: invoice,
 			})
 			require.NoError(t, err, "a complaint is logged without a reason")
@@ -33,17 +33,17 @@ func TestComplaint_ReasonAtFollowUp(t *testing.T) {
 			c.Reason = "" // toFulfilled's last step is refused: reach it by hand
 			_, err = cd.desk.ComplaintTransition(ctx, agent, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusPlanned})
 			require.NoError(t, err, "planned without a reason")
-			_, err = cd.desk.DecideComplaint(ctx, agent, ticketkit.DecideParams{
+			_, err = cd.desk.ComplaintDecide(ctx, agent, ticketkit.ComplaintDecideParams{
 				ComplaintID: c.ID, Justified: true, Remedy: ticket.Remedy{Kind: ticket.RemedyReplacement},
 			})
 			require.NoError(t, err)
-			c, err = cd.desk.Complaint(ctx, agent, c.ID)
+			c, err = cd.desk.ComplaintGet(ctx, agent, c.ID)
 			require.NoError(t, err)
 			var done []ticketkit.ActionChange
 			for _, a := range c.Actions {
 				done = append(done, ticketkit.ActionChange{ID: a.ID, Done: new(true)})
 			}
-			_, err = cd.desk.PlanComplaint(ctx, agent, ticketkit.PlanParams{ComplaintID: c.ID, Change: done})
+			_, err = cd.desk.ComplaintPlan(ctx, agent, ticketkit.ComplaintPlanParams{ComplaintID: c.ID, Change: done})
 			require.NoError(t, err)
 
 			fulfil := ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusFulfilled, EndDate: t0}
@@ -52,7 +52,7 @@ func TestComplaint_ReasonAtFollowUp(t *testing.T) {
 			require.True(t, errors.As(err, &te), "%v", err)
 			require.Equal(t, workflow.GuardReasonCodeSet, te.Guard)
 
-			c, err = cd.desk.UpdateComplaint(ctx, agent, ticketkit.ComplaintUpdateParams{ComplaintID: c.ID, Reason: new("CR03")})
+			c, err = cd.desk.ComplaintUpdate(ctx, agent, ticketkit.ComplaintUpdateParams{ComplaintID: c.ID, Reason: new("CR03")})
 			require.NoError(t, err)
 			require.Equal(t, "CR03", c.Reason)
 			require.Contains(t, historyFields(t, cd, c.ID), ticket.FieldReason)
@@ -60,7 +60,7 @@ func TestComplaint_ReasonAtFollowUp(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, ticket.StatusFulfilled, c.Status)
 
-			_, err = cd.desk.UpdateComplaint(ctx, agent, ticketkit.ComplaintUpdateParams{ComplaintID: c.ID, Reason: new(" ")})
+			_, err = cd.desk.ComplaintUpdate(ctx, agent, ticketkit.ComplaintUpdateParams{ComplaintID: c.ID, Reason: new(" ")})
 			require.Equal(t, []string{"reason"}, validationFields(t, err), "a reason once set cannot be cleared")
 		})
 	}
@@ -77,7 +77,7 @@ func TestComplaint_ReviewResults(t *testing.T) {
 			cd := newComplaintDesk(t, b, workflow.ComplaintRules{SupervisorReview: true})
 			c := cd.toFulfilled(t, cd.open(t))
 			sup := ticketkit.Actor{ID: "sup-1", Role: ticket.RoleSupervisor, TenantID: agent.TenantID}
-			c, err := cd.desk.RecordReviewResult(ctx, sup, ticketkit.ReviewResultParams{
+			c, err := cd.desk.ComplaintReviewResultAdd(ctx, sup, ticketkit.ComplaintReviewResultParams{
 				ComplaintID: c.ID, Text: "Returned kettles examined", Findings: []string{" seal cracked ", "batch B-7 only"},
 			})
 			require.NoError(t, err)
@@ -90,10 +90,10 @@ func TestComplaint_ReviewResults(t *testing.T) {
 			require.Empty(t, c.Details.Reviews, "a review result is not an approval")
 			require.Contains(t, historyFields(t, cd, c.ID), ticket.FieldReviewResults)
 
-			stored, err := cd.desk.Complaint(ctx, agent, c.ID)
+			stored, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
 			require.NoError(t, err)
 			require.Equal(t, c.Details.ReviewResults, stored.Details.ReviewResults)
-			mine, err := cd.desk.Complaint(ctx, customer, c.ID)
+			mine, err := cd.desk.ComplaintGet(ctx, customer, c.ID)
 			require.NoError(t, err)
 			require.Empty(t, mine.Details.ReviewResults)
 
@@ -102,9 +102,9 @@ func TestComplaint_ReviewResults(t *testing.T) {
 			require.True(t, errors.As(err, &te), "%v", err)
 			require.Equal(t, workflow.GuardSupervisorReview, te.Guard, "the approval is still required")
 
-			_, err = cd.desk.RecordReviewResult(ctx, sup, ticketkit.ReviewResultParams{ComplaintID: c.ID})
+			_, err = cd.desk.ComplaintReviewResultAdd(ctx, sup, ticketkit.ComplaintReviewResultParams{ComplaintID: c.ID})
 			require.Equal(t, []string{"text"}, validationFields(t, err))
-			_, err = cd.desk.RecordReviewResult(ctx, customer, ticketkit.ReviewResultParams{ComplaintID: c.ID, Text: "x"})
+			_, err = cd.desk.ComplaintReviewResultAdd(ctx, customer, ticketkit.ComplaintReviewResultParams{ComplaintID: c.ID, Text: "x"})
 			require.ErrorIs(t, err, ticketkit.ErrForbidden)
 		})
 	}
@@ -125,22 +125,22 @@ func TestComplaint_EmployeeInChargeIsTheAssignee(t *testing.T) {
 				require.NoError(t, err)
 				return numbers(res.Tickets)
 			}
-			open := func(p ticketkit.ComplaintParams) (*ticket.Complaint, error) {
+			open := func(p ticketkit.ComplaintOpenParams) (*ticket.Complaint, error) {
 				p.Subject, p.Reason, p.Category, p.RemedySought, p.Source = "Leaking kettles", "CR02", ticket.CategoryDefect, ticket.RemedyCreditNote, invoice
-				return cd.desk.OpenComplaint(ctx, agent, p)
+				return cd.desk.ComplaintOpen(ctx, agent, p)
 			}
-			c, err := open(ticketkit.ComplaintParams{Responsibility: ticket.Responsibility{Employee: "emp-7"}})
+			c, err := open(ticketkit.ComplaintOpenParams{Responsibility: ticket.Responsibility{Employee: "emp-7"}})
 			require.NoError(t, err)
 			require.Equal(t, "emp-7", c.Assignee)
 			require.Equal(t, []string{c.Number}, assigned("emp-7"))
 
-			c2, err := open(ticketkit.ComplaintParams{Assignee: "emp-3"})
+			c2, err := open(ticketkit.ComplaintOpenParams{Assignee: "emp-3"})
 			require.NoError(t, err)
 			require.Equal(t, "emp-3", c2.Details.Responsibility.Employee, "the assignee fills the employee in charge")
-			_, err = open(ticketkit.ComplaintParams{Assignee: "emp-3", Responsibility: ticket.Responsibility{Employee: "emp-4"}})
+			_, err = open(ticketkit.ComplaintOpenParams{Assignee: "emp-3", Responsibility: ticket.Responsibility{Employee: "emp-4"}})
 			require.Equal(t, []string{"assignee"}, validationFields(t, err))
 
-			c, err = cd.desk.UpdateComplaint(ctx, agent, ticketkit.ComplaintUpdateParams{
+			c, err = cd.desk.ComplaintUpdate(ctx, agent, ticketkit.ComplaintUpdateParams{
 				ComplaintID: c.ID, Responsibility: &ticket.Responsibility{BusinessUnit: "BU1", Employee: "emp-8"},
 			})
 			require.NoError(t, err)
@@ -151,7 +151,7 @@ func TestComplaint_EmployeeInChargeIsTheAssignee(t *testing.T) {
 
 			_, err = cd.desk.Assign(ctx, agent, ticketkit.AssignParams{TicketID: c.ID, Assignee: new("emp-9")})
 			require.NoError(t, err)
-			c, err = cd.desk.Complaint(ctx, agent, c.ID)
+			c, err = cd.desk.ComplaintGet(ctx, agent, c.ID)
 			require.NoError(t, err)
 			require.Equal(t, "emp-9", c.Details.Responsibility.Employee, "a generic assignment moves the employee in charge")
 			require.Equal(t, "BU1", c.Details.Responsibility.BusinessUnit)

@@ -25,7 +25,7 @@ func TestDesk_ComplaintJournal(t *testing.T) {
 			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 			var all []*ticket.Complaint
 			for i := range 5 {
-				p := ticketkit.ComplaintParams{
+				p := ticketkit.ComplaintOpenParams{
 					Subject: "Leaking kettles", Reason: "CR02", Category: ticket.CategoryDefect,
 					RemedySought: ticket.RemedyCreditNote, IssuedAt: t0.Add(time.Duration(i-10) * time.Hour),
 					Severity:       ticket.SeverityHigh,
@@ -38,7 +38,7 @@ func TestDesk_ComplaintJournal(t *testing.T) {
 					p.Accounting.Company, p.Accounting.Counterparty, p.Accounting.Currency = "ACME-FR", "C-2", "EUR"
 					p.Responsibility.BusinessUnit = "BU2"
 				}
-				c, err := cd.desk.OpenComplaint(ctx, agent, p)
+				c, err := cd.desk.ComplaintOpen(ctx, agent, p)
 				require.NoError(t, err)
 				all = append(all, c)
 			}

@@ -10,9 +10,9 @@ import (
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
-// LineDecisionParams is the decision on one line of a complaint; see
+// ComplaintLineDecideParams is the decision on one line of a complaint; see
 // [ticket.LineDecision].
-type LineDecisionParams struct {
+type ComplaintLineDecideParams struct {
 	ComplaintID string `json:"complaint_id" validate:"required"`
 	// Line is the line's index in the complaint's Lines, from 0.
 	Line int `json:"line" validate:"min=0"`
@@ -30,7 +30,7 @@ type LineDecisionParams struct {
 	Version int64   `json:"version,omitempty"`
 }
 
-// DecideComplaintLine records the decision on one line of a complaint,
+// ComplaintLineDecide records the decision on one line of a complaint,
 // by the actor at the Desk's clock time, replacing an earlier decision
 // on that line, with a history line (ticket.FieldLineDecision). The
 // line remedies reach the remedy handler when the complaint is posted
@@ -39,22 +39,22 @@ type LineDecisionParams struct {
 // "complaint.lines[N].decision."; an unknown line is a problem of
 // "line". Only staff decide, and customers never see a line's internal
 // notes (see complaintView). A posted complaint is immutable (ErrPosted).
-func (d *Desk) DecideComplaintLine(ctx context.Context, actor ticket.Actor, p LineDecisionParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintLineDecide(ctx context.Context, actor ticket.Actor, p ComplaintLineDecideParams) (*ticket.Complaint, error) {
 	return d.decideComplaintLine(ctx, nil, actor, p)
 }
 
-// DecideComplaintLineTx is [Desk.DecideComplaintLine] in the host's
+// ComplaintLineDecideTx is [Desk.ComplaintLineDecide] in the host's
 // transaction tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) DecideComplaintLineTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p LineDecisionParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintLineDecideTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintLineDecideParams) (*ticket.Complaint, error) {
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
 	return d.decideComplaintLine(ctx, tx, actor, p)
 }
 
-// decideComplaintLine is DecideComplaintLine in the host's transaction
+// decideComplaintLine is ComplaintLineDecide in the host's transaction
 // host, or in the Desk's own when host is nil.
-func (d *Desk) decideComplaintLine(ctx context.Context, host storage.Tx, actor ticket.Actor, p LineDecisionParams) (*ticket.Complaint, error) {
+func (d *Desk) decideComplaintLine(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintLineDecideParams) (*ticket.Complaint, error) {
 	if err := failed(asValidation(ticket.Validate(p))); err != nil {
 		return nil, err
 	}
@@ -73,9 +73,9 @@ func (d *Desk) decideComplaintLine(ctx context.Context, host storage.Tx, actor t
 	})
 }
 
-// LineReturnParams links one line of a complaint to the host's return
+// ComplaintLineReturnParams links one line of a complaint to the host's return
 // (RMA) document.
-type LineReturnParams struct {
+type ComplaintLineReturnParams struct {
 	ComplaintID string `json:"complaint_id" validate:"required"`
 	// Line is the line's index in the complaint's Lines, from 0.
 	Line int `json:"line" validate:"min=0"`
@@ -85,31 +85,31 @@ type LineReturnParams struct {
 	Version int64            `json:"version,omitempty"`
 }
 
-// LinkComplaintLineReturn links one line of a complaint to the host's
+// ComplaintLineReturnLink links one line of a complaint to the host's
 // return (RMA) document, with a history line (ticket.FieldLineReturn).
 // With Config.Complaints.Sources set, the document is resolved through
 // the same resolver as the source invoice: an unknown document is a
 // problem of "return", and so is one made out to another counterparty
 // than the complaint's. Otherwise only the reference is kept. Only staff
 // link returns; a posted complaint is immutable (ErrPosted).
-func (d *Desk) LinkComplaintLineReturn(ctx context.Context, actor ticket.Actor, p LineReturnParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintLineReturnLink(ctx context.Context, actor ticket.Actor, p ComplaintLineReturnParams) (*ticket.Complaint, error) {
 	return d.linkComplaintLineReturn(ctx, nil, actor, p)
 }
 
-// LinkComplaintLineReturnTx is [Desk.LinkComplaintLineReturn] in the
+// ComplaintLineReturnLinkTx is [Desk.ComplaintLineReturnLink] in the
 // host's transaction tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) LinkComplaintLineReturnTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p LineReturnParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintLineReturnLinkTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintLineReturnParams) (*ticket.Complaint, error) {
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
 	return d.linkComplaintLineReturn(ctx, tx, actor, p)
 }
 
-// linkComplaintLineReturn is LinkComplaintLineReturn in the host's
+// linkComplaintLineReturn is ComplaintLineReturnLink in the host's
 // transaction host, or in the Desk's own when host is nil. The document
 // is resolved before the transaction: the resolver may call the host's
 // ERP.
-func (d *Desk) linkComplaintLineReturn(ctx context.Context, host storage.Tx, actor ticket.Actor, p LineReturnParams) (*ticket.Complaint, error) {
+func (d *Desk) linkComplaintLineReturn(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintLineReturnParams) (*ticket.Complaint, error) {
 	if err := failed(asValidation(ticket.Validate(p))); err != nil {
 		return nil, err
 	}

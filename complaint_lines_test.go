@@ -17,7 +17,7 @@ import (
 // 10 kettles and 5 lids.
 func openWithLines(t *testing.T, cd *complaintDesk) *ticket.Complaint {
 	t.Helper()
-	c, err := cd.desk.OpenComplaint(context.Background(), agent, ticketkit.ComplaintParams{
+	c, err := cd.desk.ComplaintOpen(context.Background(), agent, ticketkit.ComplaintOpenParams{
 		Subject: "Damaged delivery", Reason: "CR02", Category: ticket.CategoryDefect, RemedySought: ticket.RemedyCreditNote,
 		Customer: ticket.Customer{ID: "C-1", Name: "Kettle Shop"},
 		Lines: []ticket.ComplaintLine{
@@ -39,30 +39,30 @@ func TestDesk_ComplaintLines(t *testing.T) {
 				t.Parallel()
 				cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 				c := openWithLines(t, cd)
-				c, err := cd.desk.DecideComplaintLine(ctx, agent, ticketkit.LineDecisionParams{
+				c, err := cd.desk.ComplaintLineDecide(ctx, agent, ticketkit.ComplaintLineDecideParams{
 					ComplaintID: c.ID, Line: 0, Justified: true, Note: new("dented, checked by QA"),
 					Remedies: []ticket.LineRemedy{{Kind: ticket.RemedyCreditNote, Percent: decimal.RequireFromString("40"), Notes: "goodwill"}},
 				})
 				require.NoError(t, err)
-				c, err = cd.desk.DecideComplaintLine(ctx, agent, ticketkit.LineDecisionParams{
+				c, err = cd.desk.ComplaintLineDecide(ctx, agent, ticketkit.ComplaintLineDecideParams{
 					ComplaintID: c.ID, Line: 1, Justified: true, Version: c.Version,
 					Remedies: []ticket.LineRemedy{{Kind: ticket.RemedyReplacement, Quantity: decimal.NewFromInt(3)}},
 				})
 				require.NoError(t, err)
-				c, err = cd.desk.LinkComplaintLineReturn(ctx, agent, ticketkit.LineReturnParams{
+				c, err = cd.desk.ComplaintLineReturnLink(ctx, agent, ticketkit.ComplaintLineReturnParams{
 					ComplaintID: c.ID, Line: 1, Return: ticket.Reference{Kind: ticket.RefReturn, ID: "RMA-7"},
 				})
 				require.NoError(t, err)
 				require.Equal(t, "Return RMA-7", c.Details.Lines[1].Return.Label, "resolved through the source resolver")
 				c, err = cd.desk.ComplaintTransition(ctx, agent, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusPlanned})
 				require.NoError(t, err)
-				_, err = cd.desk.DecideComplaint(ctx, agent, ticketkit.DecideParams{ComplaintID: c.ID, Justified: true,
+				_, err = cd.desk.ComplaintDecide(ctx, agent, ticketkit.ComplaintDecideParams{ComplaintID: c.ID, Justified: true,
 					Remedy: ticket.Remedy{Kind: ticket.RemedyReplacement}})
 				require.NoError(t, err)
-				c, err = cd.desk.Complaint(ctx, agent, c.ID)
+				c, err = cd.desk.ComplaintGet(ctx, agent, c.ID)
 				require.NoError(t, err)
 				c = cd.toFulfilledFromPlanned(t, c)
-				_, err = cd.desk.PostComplaint(ctx, agent, ticketkit.PostParams{ComplaintID: c.ID})
+				_, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
 				require.NoError(t, err)
 
 				require.Len(t, cd.posted, 1)
@@ -90,7 +90,7 @@ func TestDesk_ComplaintLines(t *testing.T) {
 					"complaint.lines.return line 2 LID-1: return:RMA-7 (Return RMA-7)",
 				}, lines)
 
-				_, err = cd.desk.DecideComplaintLine(ctx, agent, ticketkit.LineDecisionParams{ComplaintID: c.ID, Line: 0, Feedback: "x"})
+				_, err = cd.desk.ComplaintLineDecide(ctx, agent, ticketkit.ComplaintLineDecideParams{ComplaintID: c.ID, Line: 0, Feedback: "x"})
 				require.ErrorIs(t, err, ticket.ErrPosted)
 			})
 
@@ -98,7 +98,7 @@ func TestDesk_ComplaintLines(t *testing.T) {
 				t.Parallel()
 				cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 				c := openWithLines(t, cd)
-				_, err := cd.desk.DecideComplaintLine(ctx, agent, ticketkit.LineDecisionParams{
+				_, err := cd.desk.ComplaintLineDecide(ctx, agent, ticketkit.ComplaintLineDecideParams{
 					ComplaintID: c.ID, Line: 1, Justified: true, Remedies: []ticket.LineRemedy{
 						{Kind: ticket.RemedyCreditNote, Percent: decimal.RequireFromString("140")},
 						{Kind: ticket.RemedyReplacement, Quantity: decimal.NewFromInt(6)},
@@ -107,23 +107,23 @@ func TestDesk_ComplaintLines(t *testing.T) {
 				require.ElementsMatch(t, []string{
 					"complaint.lines[1].decision.remedies[0].percent", "complaint.lines[1].decision.remedies",
 				}, validationFields(t, err))
-				_, err = cd.desk.DecideComplaintLine(ctx, agent, ticketkit.LineDecisionParams{ComplaintID: c.ID, Line: 2, Feedback: "x"})
+				_, err = cd.desk.ComplaintLineDecide(ctx, agent, ticketkit.ComplaintLineDecideParams{ComplaintID: c.ID, Line: 2, Feedback: "x"})
 				require.Equal(t, []string{"line"}, validationFields(t, err))
-				_, err = cd.desk.OpenComplaint(ctx, agent, ticketkit.ComplaintParams{
+				_, err = cd.desk.ComplaintOpen(ctx, agent, ticketkit.ComplaintOpenParams{
 					Subject: "x", Reason: "CR02", RemedySought: ticket.RemedyRefund, Customer: ticket.Customer{ID: "C-1"},
 					Lines: []ticket.ComplaintLine{{Product: "A"}, {Product: "B"}, {Product: "C", Quantity: decimal.RequireFromString("1.00001")}},
 				})
 				require.Contains(t, validationFields(t, err), "complaint.lines[2].quantity")
 
-				_, err = cd.desk.LinkComplaintLineReturn(ctx, agent, ticketkit.LineReturnParams{
+				_, err = cd.desk.ComplaintLineReturnLink(ctx, agent, ticketkit.ComplaintLineReturnParams{
 					ComplaintID: c.ID, Line: 0, Return: ticket.Reference{Kind: ticket.RefReturn, ID: "RMA-404"},
 				})
 				require.Equal(t, []string{"return"}, validationFields(t, err), "an unknown return")
-				_, err = cd.desk.LinkComplaintLineReturn(ctx, agent, ticketkit.LineReturnParams{
+				_, err = cd.desk.ComplaintLineReturnLink(ctx, agent, ticketkit.ComplaintLineReturnParams{
 					ComplaintID: c.ID, Line: 0, Return: ticket.Reference{Kind: ticket.RefReturn, ID: "RMA-OTHER"},
 				})
 				require.Equal(t, []string{"return"}, validationFields(t, err), "another customer's return")
-				got, err := cd.desk.Complaint(ctx, agent, c.ID)
+				got, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
 				require.NoError(t, err)
 				require.Equal(t, c.Version, got.Version, "nothing was stored")
 			})
@@ -132,19 +132,19 @@ func TestDesk_ComplaintLines(t *testing.T) {
 				t.Parallel()
 				cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 				c := openWithLines(t, cd)
-				_, err := cd.desk.DecideComplaintLine(ctx, agent, ticketkit.LineDecisionParams{
+				_, err := cd.desk.ComplaintLineDecide(ctx, agent, ticketkit.ComplaintLineDecideParams{
 					ComplaintID: c.ID, Line: 0, Justified: true, Note: new("supplier fault"),
 					Remedies: []ticket.LineRemedy{{Kind: ticket.RemedyRefund, Amount: decimal.RequireFromString("12.50"), Currency: "EUR", Notes: "internal"}},
 				})
 				require.NoError(t, err)
-				mine, err := cd.desk.Complaint(ctx, customer, c.ID)
+				mine, err := cd.desk.ComplaintGet(ctx, customer, c.ID)
 				require.NoError(t, err)
 				l := mine.Details.Lines[0]
 				require.Empty(t, l.Note)
 				require.Empty(t, l.Decision.By)
 				require.Empty(t, l.Decision.Remedies[0].Notes)
 				require.Equal(t, "12.50 EUR", l.Decision.Remedies[0].Amount.StringFixed(2)+" "+l.Decision.Remedies[0].Currency)
-				staff, err := cd.desk.Complaint(ctx, agent, c.ID)
+				staff, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
 				require.NoError(t, err)
 				require.Equal(t, "supplier fault", staff.Details.Lines[0].Note)
 				require.Equal(t, "internal", staff.Details.Lines[0].Decision.Remedies[0].Notes)
@@ -155,18 +155,18 @@ func TestDesk_ComplaintLines(t *testing.T) {
 				cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 				c := openWithLines(t, cd)
 				err := cd.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-					if _, err := cd.desk.DecideComplaintLineTx(ctx, tx, agent, ticketkit.LineDecisionParams{
+					if _, err := cd.desk.ComplaintLineDecideTx(ctx, tx, agent, ticketkit.ComplaintLineDecideParams{
 						ComplaintID: c.ID, Line: 0, Feedback: "wear and tear",
 					}); err != nil {
 						return err
 					}
-					_, err := cd.desk.LinkComplaintLineReturnTx(ctx, tx, agent, ticketkit.LineReturnParams{
+					_, err := cd.desk.ComplaintLineReturnLinkTx(ctx, tx, agent, ticketkit.ComplaintLineReturnParams{
 						ComplaintID: c.ID, Line: 0, Return: ticket.Reference{Kind: ticket.RefReturn, ID: "RMA-7"},
 					})
 					return err
 				})
 				require.NoError(t, err)
-				got, err := cd.desk.Complaint(ctx, agent, c.ID)
+				got, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
 				require.NoError(t, err)
 				require.False(t, got.Details.Lines[0].Decision.Justified)
 				require.Equal(t, "RMA-7", got.Details.Lines[0].Return.ID)

@@ -57,17 +57,17 @@ func TestComplaintNotifications_OutboxHoldsEachEvent(t *testing.T) {
 			c := rd.open(t)
 			complaintEvents(t, rd.store) // drain the opening's
 
-			c, err := rd.desk.PlanComplaint(ctx, agent, ticketkit.PlanParams{ComplaintID: c.ID,
+			c, err := rd.desk.ComplaintPlan(ctx, agent, ticketkit.ComplaintPlanParams{ComplaintID: c.ID,
 				Add: []ticketkit.ActionInput{{Title: "Inspect", Owner: "qa-1"}, {Title: "Unowned"}}})
 			require.NoError(t, err)
 			require.Equal(t, []string{"complaint.action_assigned qa-1 Inspect"}, complaintEvents(t, rd.store))
 
 			added := c.Actions[len(c.Actions)-2]
-			c, err = rd.desk.PlanComplaint(ctx, agent, ticketkit.PlanParams{ComplaintID: c.ID,
+			c, err = rd.desk.ComplaintPlan(ctx, agent, ticketkit.ComplaintPlanParams{ComplaintID: c.ID,
 				Change: []ticketkit.ActionChange{{ID: added.ID, Owner: new("qa-2")}}})
 			require.NoError(t, err)
 			require.Equal(t, []string{"complaint.action_assigned qa-2 Inspect"}, complaintEvents(t, rd.store), "handed to another owner")
-			c, err = rd.desk.PlanComplaint(ctx, agent, ticketkit.PlanParams{ComplaintID: c.ID,
+			c, err = rd.desk.ComplaintPlan(ctx, agent, ticketkit.ComplaintPlanParams{ComplaintID: c.ID,
 				Change: []ticketkit.ActionChange{{ID: added.ID, Result: new("started")}}})
 			require.NoError(t, err)
 			require.Empty(t, complaintEvents(t, rd.store), "the same owner is not told again")
@@ -78,11 +78,11 @@ func TestComplaintNotifications_OutboxHoldsEachEvent(t *testing.T) {
 				"complaint.action_assigned sales-1 " + c.Actions[len(c.Actions)-1].Title,
 			}, complaintEvents(t, rd.store))
 
-			_, err = rd.desk.PostComplaint(ctx, agent, ticketkit.PostParams{ComplaintID: c.ID})
+			_, err = rd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
 			require.NoError(t, err)
 			require.Equal(t, []string{"complaint.posted CN-1"}, complaintEvents(t, rd.store))
 
-			_, err = rd.rdesk.ReverseComplaint(ctx, agent, ticketkit.ReverseParams{ComplaintID: c.ID, Reason: "credit issued twice"})
+			_, err = rd.rdesk.ComplaintReverse(ctx, agent, ticketkit.ComplaintReverseParams{ComplaintID: c.ID, Reason: "credit issued twice"})
 			require.NoError(t, err)
 			require.Equal(t, []string{"complaint.reversed DN-1 credit issued twice"}, complaintEvents(t, rd.store))
 		})
@@ -109,7 +109,7 @@ func TestComplaintNotifications_TemplateActionsAtOpening(t *testing.T) {
 			store := b.Open(t)
 			desk, err := ticketkit.New(ticketkit.Config{Store: store, Clock: clock.NewFake(t0), Complaints: &ticketkit.ComplaintConfig{Workflow: machine}})
 			require.NoError(t, err)
-			_, err = desk.OpenComplaint(context.Background(), agent, ticketkit.ComplaintParams{
+			_, err = desk.ComplaintOpen(context.Background(), agent, ticketkit.ComplaintOpenParams{
 				Subject: "Leaking kettles", Category: ticket.CategoryDefect, Customer: ticket.Customer{ID: "C-1"},
 				RemedySought: ticket.RemedyCreditNote,
 			})

@@ -29,7 +29,7 @@ func TestOpenComplaint_NumberingSeries(t *testing.T) {
 			}})
 			require.NoError(t, err)
 			open := func(unit string) (*ticket.Complaint, error) {
-				return desk.OpenComplaint(ctx, agent, ticketkit.ComplaintParams{
+				return desk.ComplaintOpen(ctx, agent, ticketkit.ComplaintOpenParams{
 					Subject: "Leaking kettles", Reason: "CR02", Category: ticket.CategoryDefect, RemedySought: ticket.RemedyReplacement,
 					Customer: ticket.Customer{ID: "C-1", Name: "Kettle Shop"}, Responsibility: ticket.Responsibility{BusinessUnit: unit},
 				})

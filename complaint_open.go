@@ -12,9 +12,9 @@ import (
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
-// ComplaintParams is what a complaint is opened with. Codes refer to the
+// ComplaintOpenParams is what a complaint is opened with. Codes refer to the
 // desk's complaint catalog ([Desk.ComplaintCatalog]).
-type ComplaintParams struct {
+type ComplaintOpenParams struct {
 	// Subject is the working name.
 	Subject     string `json:"subject" validate:"max=200,singleline"`
 	Description string `json:"description,omitempty" validate:"max=20000"`
@@ -35,7 +35,7 @@ type ComplaintParams struct {
 	Assignee string   `json:"assignee,omitempty" validate:"max=200"`
 	Tags     []string `json:"tags,omitempty" validate:"max=50,dive,required,max=50"`
 	// Reason is a reason code, such as "CR02". It may be left empty and
-	// set later with UpdateComplaint; the workflow requires it before
+	// set later with ComplaintUpdate; the workflow requires it before
 	// fulfilling (workflow.ComplaintRules.ReasonCodeFrom).
 	Reason string `json:"reason,omitempty"`
 	// IssuedAt is the date of issue; zero means now.
@@ -43,7 +43,7 @@ type ComplaintParams struct {
 	RemedySought ticket.RemedyKind `json:"remedy_sought"`
 	Severity     ticket.Severity   `json:"severity,omitempty"`
 	// CounterpartyRole says who Customer is: a customer (the default),
-	// a supplier or a carrier. See also Desk.RaiseComplaintClaim.
+	// a supplier or a carrier. See also Desk.ComplaintClaimRaise.
 	CounterpartyRole ticket.CounterpartyRole `json:"counterparty_role,omitempty"`
 	// Source is the host document the complaint is about. With
 	// Config.Complaints.Sources set, the document is resolved and fills
@@ -56,18 +56,18 @@ type ComplaintParams struct {
 	Responsibility ticket.Responsibility  `json:"responsibility"`
 }
 
-// OpenComplaint opens a complaint document: it resolves the source
+// ComplaintOpen opens a complaint document: it resolves the source
 // document, adds the category's template actions, validates the whole
 // document (ticket.ValidateComplaint), draws its number and stores the
 // ticket, its complaint section, the first history line and the "opened"
 // notification in one transaction. Only staff may open complaints.
-func (d *Desk) OpenComplaint(ctx context.Context, actor ticket.Actor, p ComplaintParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintOpen(ctx context.Context, actor ticket.Actor, p ComplaintOpenParams) (*ticket.Complaint, error) {
 	return d.openComplaint(ctx, nil, actor, p)
 }
 
-// openComplaint is OpenComplaint in the host's transaction host, or in
+// openComplaint is ComplaintOpen in the host's transaction host, or in
 // the Desk's own when host is nil.
-func (d *Desk) openComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintParams) (*ticket.Complaint, error) {
+func (d *Desk) openComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintOpenParams) (*ticket.Complaint, error) {
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func (d *Desk) createComplaint(ctx context.Context, tx storage.Tx, cs *complaint
 
 // newComplaint builds and validates the complaint p describes; v holds
 // the problems found so far.
-func (d *Desk) newComplaint(ctx context.Context, cs *complaints, actor ticket.Actor, p ComplaintParams, now time.Time, v *ticket.ValidationError) (*ticket.Complaint, error) {
+func (d *Desk) newComplaint(ctx context.Context, cs *complaints, actor ticket.Actor, p ComplaintOpenParams, now time.Time, v *ticket.ValidationError) (*ticket.Complaint, error) {
 	if p.IssuedAt.IsZero() {
 		p.IssuedAt = now
 	}

@@ -36,18 +36,18 @@ type ComplaintUpdateParams struct {
 	Version int64      `json:"version,omitempty"`
 }
 
-// UpdateComplaint changes a complaint's fields, validates the result,
+// ComplaintUpdate changes a complaint's fields, validates the result,
 // stores it at a new Version and records one history line per changed
 // field (every field of the complaint has one; see ticket.ComplaintDiff).
 // A call that changes nothing is a no-op: nothing is stored or
 // recorded, and the complaint comes back at the Version it had, so a
 // caller tells a no-op by comparing the returned Version with the one it
 // read (or sent as p.Version). A posted complaint gives ErrPosted.
-func (d *Desk) UpdateComplaint(ctx context.Context, actor ticket.Actor, p ComplaintUpdateParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintUpdate(ctx context.Context, actor ticket.Actor, p ComplaintUpdateParams) (*ticket.Complaint, error) {
 	return d.updateComplaint(ctx, nil, actor, p)
 }
 
-// updateComplaint is UpdateComplaint in the host's transaction host, or in the Desk's own
+// updateComplaint is ComplaintUpdate in the host's transaction host, or in the Desk's own
 // when host is nil.
 func (d *Desk) updateComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintUpdateParams) (*ticket.Complaint, error) {
 	if err := failed(asValidation(ticket.Validate(p))); err != nil {
@@ -114,24 +114,24 @@ type ActionChange struct {
 	Type *ticket.ActionType `json:"type,omitempty"`
 }
 
-// PlanParams changes a complaint's action plan.
-type PlanParams struct {
+// ComplaintPlanParams changes a complaint's action plan.
+type ComplaintPlanParams struct {
 	ComplaintID string         `json:"complaint_id" validate:"required"`
 	Add         []ActionInput  `json:"add,omitempty" validate:"max=100,dive"`
 	Change      []ActionChange `json:"change,omitempty" validate:"max=100,dive"`
 	Version     int64          `json:"version,omitempty"`
 }
 
-// PlanComplaint adds actions to a complaint's action plan and changes
+// ComplaintPlan adds actions to a complaint's action plan and changes
 // existing ones (owner, due date, done, result). An unknown action ID is
 // a validation error naming "change[i].id".
-func (d *Desk) PlanComplaint(ctx context.Context, actor ticket.Actor, p PlanParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintPlan(ctx context.Context, actor ticket.Actor, p ComplaintPlanParams) (*ticket.Complaint, error) {
 	return d.planComplaint(ctx, nil, actor, p)
 }
 
-// planComplaint is PlanComplaint in the host's transaction host, or in the Desk's own
+// planComplaint is ComplaintPlan in the host's transaction host, or in the Desk's own
 // when host is nil.
-func (d *Desk) planComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p PlanParams) (*ticket.Complaint, error) {
+func (d *Desk) planComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintPlanParams) (*ticket.Complaint, error) {
 	if err := failed(asValidation(ticket.Validate(p))); err != nil {
 		return nil, err
 	}
@@ -167,22 +167,22 @@ func (d *Desk) planComplaint(ctx context.Context, host storage.Tx, actor ticket.
 	})
 }
 
-// CommentParams is a remark on a complaint document.
-type CommentParams struct {
+// ComplaintCommentParams is a remark on a complaint document.
+type ComplaintCommentParams struct {
 	ComplaintID string `json:"complaint_id" validate:"required"`
 	Text        string `json:"text" validate:"required,max=4000"`
 }
 
-// CommentComplaint adds a comment by the actor to a complaint. Comments
+// ComplaintComment adds a comment by the actor to a complaint. Comments
 // are internal remarks on the document; the conversation with the
 // customer stays in the ticket's messages.
-func (d *Desk) CommentComplaint(ctx context.Context, actor ticket.Actor, p CommentParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintComment(ctx context.Context, actor ticket.Actor, p ComplaintCommentParams) (*ticket.Complaint, error) {
 	return d.commentComplaint(ctx, nil, actor, p)
 }
 
-// commentComplaint is CommentComplaint in the host's transaction host, or in the Desk's own
+// commentComplaint is ComplaintComment in the host's transaction host, or in the Desk's own
 // when host is nil.
-func (d *Desk) commentComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p CommentParams) (*ticket.Complaint, error) {
+func (d *Desk) commentComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintCommentParams) (*ticket.Complaint, error) {
 	if err := failed(asValidation(ticket.Validate(p))); err != nil {
 		return nil, err
 	}
@@ -192,24 +192,24 @@ func (d *Desk) commentComplaint(ctx context.Context, host storage.Tx, actor tick
 	})
 }
 
-// ReviewParams is the result of a review of a complaint.
-type ReviewParams struct {
+// ComplaintReviewParams is the result of a review of a complaint.
+type ComplaintReviewParams struct {
 	ComplaintID string               `json:"complaint_id" validate:"required"`
 	Outcome     ticket.ReviewOutcome `json:"outcome" validate:"required"`
 	Notes       string               `json:"notes,omitempty" validate:"max=4000"`
 }
 
-// ReviewComplaint records the actor's review of a complaint, in the
+// ComplaintReview records the actor's review of a complaint, in the
 // actor's role. A supervisor's approving review is what the
 // supervisor_review rule (workflow.ComplaintRules.SupervisorReview)
 // waits for before a complaint is closed.
-func (d *Desk) ReviewComplaint(ctx context.Context, actor ticket.Actor, p ReviewParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintReview(ctx context.Context, actor ticket.Actor, p ComplaintReviewParams) (*ticket.Complaint, error) {
 	return d.reviewComplaint(ctx, nil, actor, p)
 }
 
-// reviewComplaint is ReviewComplaint in the host's transaction host, or in the Desk's own
+// reviewComplaint is ComplaintReview in the host's transaction host, or in the Desk's own
 // when host is nil.
-func (d *Desk) reviewComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p ReviewParams) (*ticket.Complaint, error) {
+func (d *Desk) reviewComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintReviewParams) (*ticket.Complaint, error) {
 	if err := failed(asValidation(ticket.Validate(p))); err != nil {
 		return nil, err
 	}
@@ -221,8 +221,8 @@ func (d *Desk) reviewComplaint(ctx context.Context, host storage.Tx, actor ticke
 	})
 }
 
-// ReviewResultParams is the result of a review of a complaint.
-type ReviewResultParams struct {
+// ComplaintReviewResultParams is the result of a review of a complaint.
+type ComplaintReviewResultParams struct {
 	ComplaintID string `json:"complaint_id" validate:"required"`
 	// Text is the review's free text; required without Findings.
 	Text string `json:"text,omitempty" validate:"max=4000"`
@@ -230,18 +230,18 @@ type ReviewResultParams struct {
 	Findings []string `json:"findings,omitempty" validate:"max=50,dive,required,max=500"`
 }
 
-// RecordReviewResult adds the actor's review result (free text and
+// ComplaintReviewResultAdd adds the actor's review result (free text and
 // findings) to a complaint, as a record of its own: it approves nothing,
-// unlike ReviewComplaint, whose outcome the supervisor_review rule
+// unlike ComplaintReview, whose outcome the supervisor_review rule
 // reads. Review results are internal to the help desk; only staff
 // record them.
-func (d *Desk) RecordReviewResult(ctx context.Context, actor ticket.Actor, p ReviewResultParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintReviewResultAdd(ctx context.Context, actor ticket.Actor, p ComplaintReviewResultParams) (*ticket.Complaint, error) {
 	return d.recordReviewResult(ctx, nil, actor, p)
 }
 
-// recordReviewResult is RecordReviewResult in the host's transaction
+// recordReviewResult is ComplaintReviewResultAdd in the host's transaction
 // host, or in the Desk's own when host is nil.
-func (d *Desk) recordReviewResult(ctx context.Context, host storage.Tx, actor ticket.Actor, p ReviewResultParams) (*ticket.Complaint, error) {
+func (d *Desk) recordReviewResult(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintReviewResultParams) (*ticket.Complaint, error) {
 	v := asValidation(ticket.Validate(p))
 	if strings.TrimSpace(p.Text) == "" && len(p.Findings) == 0 {
 		v.Add("text", "required", "is required without findings")

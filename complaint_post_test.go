@@ -44,7 +44,7 @@ func TestPostComplaint_ConcurrentPostingsRunTheHandlerOnce(t *testing.T) {
 			for range posters {
 				wg.Go(func() {
 					<-start
-					_, err := cd.desk.PostComplaint(ctx, agent, ticketkit.PostParams{ComplaintID: c.ID})
+					_, err := cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
 					switch {
 					case err == nil:
 						posted.Add(1)
@@ -60,7 +60,7 @@ func TestPostComplaint_ConcurrentPostingsRunTheHandlerOnce(t *testing.T) {
 			require.Equal(t, int32(1), calls.Load(), "the remedy handler runs once")
 			require.Equal(t, int32(1), posted.Load())
 			require.Equal(t, int32(posters-1), refused.Load())
-			got, err := cd.desk.Complaint(ctx, agent, c.ID)
+			got, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
 			require.NoError(t, err)
 			require.True(t, got.Details.Posted)
 			require.Equal(t, "CN-1", got.Details.Decision.Remedy.Document.ID)
@@ -82,10 +82,10 @@ func TestPostComplaint_KeepsTheDocumentKindsERPsReturn(t *testing.T) {
 					return ticket.RemedyResult{Document: &ticket.RemedyDocument{Kind: kind, ID: "D-1", Label: "from the ERP"}}, nil
 				}
 				c := cd.toFulfilled(t, cd.open(t))
-				got, err := cd.desk.PostComplaint(ctx, agent, ticketkit.PostParams{ComplaintID: c.ID})
+				got, err := cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
 				require.NoError(t, err, kind)
 				require.True(t, got.Details.Posted)
-				stored, err := cd.desk.Complaint(ctx, agent, c.ID)
+				stored, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
 				require.NoError(t, err)
 				require.Equal(t, &ticket.RemedyDocument{Kind: kind, ID: "D-1", Label: "from the ERP"}, stored.Details.Decision.Remedy.Document)
 			}
@@ -108,25 +108,25 @@ func TestPostComplaint_RetryPassesTheSameIdempotencyKey(t *testing.T) {
 				return ticket.RemedyResult{Document: doc}, nil
 			}
 			c := cd.toFulfilled(t, cd.open(t))
-			_, err := cd.desk.PostComplaint(ctx, agent, ticketkit.PostParams{ComplaintID: c.ID})
+			_, err := cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
 			var ve *ticketkit.ValidationError
 			require.ErrorAs(t, err, &ve)
 			require.Equal(t, "complaint.decision.remedy.document.kind", ve.Fields[0].Field)
-			got, err := cd.desk.Complaint(ctx, agent, c.ID)
+			got, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
 			require.NoError(t, err)
 			require.False(t, got.Details.Posted, "the posting rolled back")
 
 			// A new decision is another posting: another key.
-			_, err = cd.desk.PostComplaint(ctx, agent, ticketkit.PostParams{ComplaintID: c.ID})
+			_, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
 			require.Error(t, err)
 			cd.clock.Advance(time.Minute)
-			_, err = cd.desk.DecideComplaint(ctx, agent, ticketkit.DecideParams{
+			_, err = cd.desk.ComplaintDecide(ctx, agent, ticketkit.ComplaintDecideParams{
 				ComplaintID: c.ID, Justified: true,
 				Remedy: ticket.Remedy{Kind: ticket.RemedyCreditNote, Amount: decimal.RequireFromString("90.00"), Currency: "EUR"},
 			})
 			require.NoError(t, err)
 			doc = &ticket.RemedyDocument{Kind: ticket.DocCreditNote, ID: "CN-1"}
-			_, err = cd.desk.PostComplaint(ctx, agent, ticketkit.PostParams{ComplaintID: c.ID})
+			_, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
 			require.NoError(t, err)
 			require.Len(t, keys, 3)
 			require.NotEmpty(t, keys[0])

@@ -84,7 +84,7 @@ func TestPostComplaintInTwoProcesses(t *testing.T) {
 			}
 			require.Equal(t, 1, calls, "the remedy handler ran once over both processes")
 			require.Equal(t, []int{1, 1}, []int{posted, refused})
-			got, err := cd.desk.Complaint(ctx, agent, c.ID)
+			got, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
 			require.NoError(t, err)
 			require.True(t, got.Details.Posted)
 		})
@@ -115,7 +115,7 @@ func TestHelperPostProcess(t *testing.T) {
 	startAt, err := strconv.ParseInt(os.Getenv(postHelperStart), 10, 64)
 	require.NoError(t, err)
 	time.Sleep(time.Until(time.Unix(0, startAt)))
-	_, err = cd.desk.PostComplaint(context.Background(), agent, ticketkit.PostParams{ComplaintID: os.Getenv(postHelperComplaint)})
+	_, err = cd.desk.ComplaintPost(context.Background(), agent, ticketkit.ComplaintPostParams{ComplaintID: os.Getenv(postHelperComplaint)})
 	result := "posted"
 	switch {
 	case errors.Is(err, ticketkit.ErrPosted):

@@ -14,11 +14,11 @@ import (
 // The 8D / quality structure of a complaint: its root cause, its 8D
 // steps and the effectiveness checks of its actions. The action types
 // (containment, corrective, preventive), owners and due dates are set
-// with [Desk.PlanComplaint]. Only staff change any of it, every change
+// with [Desk.ComplaintPlan]. Only staff change any of it, every change
 // has its history line, and customers never see it (complaintView).
 
-// RootCauseParams sets the root cause of a complaint.
-type RootCauseParams struct {
+// ComplaintRootCauseParams sets the root cause of a complaint.
+type ComplaintRootCauseParams struct {
 	ComplaintID string `json:"complaint_id" validate:"required"`
 	// Cause is a cause code of the complaint catalog
 	// (ticket.Catalog.CauseCode); required.
@@ -30,26 +30,26 @@ type RootCauseParams struct {
 	Text string `json:"text,omitempty" validate:"max=4000"`
 }
 
-// SetRootCause sets (or replaces) the root cause of a complaint, by the
+// ComplaintRootCauseSet sets (or replaces) the root cause of a complaint, by the
 // actor and now, with a history line (ticket.FieldRootCause). A code the
 // complaint catalog does not hold is a validation error naming "cause"
 // or "defect".
-func (d *Desk) SetRootCause(ctx context.Context, actor ticket.Actor, p RootCauseParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintRootCauseSet(ctx context.Context, actor ticket.Actor, p ComplaintRootCauseParams) (*ticket.Complaint, error) {
 	return d.setRootCause(ctx, nil, actor, p)
 }
 
-// SetRootCauseTx is [Desk.SetRootCause] in the host's transaction tx;
+// ComplaintRootCauseSetTx is [Desk.ComplaintRootCauseSet] in the host's transaction tx;
 // see [Desk.OpenTx] for what differs.
-func (d *Desk) SetRootCauseTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p RootCauseParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintRootCauseSetTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintRootCauseParams) (*ticket.Complaint, error) {
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
 	return d.setRootCause(ctx, tx, actor, p)
 }
 
-// setRootCause is SetRootCause in the host's transaction host, or in the
+// setRootCause is ComplaintRootCauseSet in the host's transaction host, or in the
 // Desk's own when host is nil.
-func (d *Desk) setRootCause(ctx context.Context, host storage.Tx, actor ticket.Actor, p RootCauseParams) (*ticket.Complaint, error) {
+func (d *Desk) setRootCause(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintRootCauseParams) (*ticket.Complaint, error) {
 	cs, err := d.complaintSetup()
 	if err != nil {
 		return nil, err
@@ -72,37 +72,37 @@ func (d *Desk) setRootCause(ctx context.Context, host storage.Tx, actor ticket.A
 	})
 }
 
-// StepParams completes an 8D step of a complaint.
-type StepParams struct {
+// ComplaintStepParams completes an 8D step of a complaint.
+type ComplaintStepParams struct {
 	ComplaintID string      `json:"complaint_id" validate:"required"`
 	Step        ticket.Step `json:"step" validate:"required"`
 	// Notes summarise the step's outcome.
 	Notes string `json:"notes,omitempty" validate:"max=4000"`
 }
 
-// CompleteStep records an 8D step of a complaint as complete, by the
+// ComplaintStepComplete records an 8D step of a complaint as complete, by the
 // actor and now, with a history line (ticket.FieldSteps). The 8D is
 // optional, but once used its steps complete in order:
 // [workflow.CheckStep] refuses a step whose predecessor is open, a step
 // completed already, D4 without a root cause and D6 before every
 // corrective action is done and checked effective, with a
 // *[workflow.StepError] (ErrStepOrder) naming the step.
-func (d *Desk) CompleteStep(ctx context.Context, actor ticket.Actor, p StepParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintStepComplete(ctx context.Context, actor ticket.Actor, p ComplaintStepParams) (*ticket.Complaint, error) {
 	return d.completeStep(ctx, nil, actor, p)
 }
 
-// CompleteStepTx is [Desk.CompleteStep] in the host's transaction tx;
+// ComplaintStepCompleteTx is [Desk.ComplaintStepComplete] in the host's transaction tx;
 // see [Desk.OpenTx] for what differs.
-func (d *Desk) CompleteStepTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p StepParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintStepCompleteTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintStepParams) (*ticket.Complaint, error) {
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
 	return d.completeStep(ctx, tx, actor, p)
 }
 
-// completeStep is CompleteStep in the host's transaction host, or in the
+// completeStep is ComplaintStepComplete in the host's transaction host, or in the
 // Desk's own when host is nil.
-func (d *Desk) completeStep(ctx context.Context, host storage.Tx, actor ticket.Actor, p StepParams) (*ticket.Complaint, error) {
+func (d *Desk) completeStep(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintStepParams) (*ticket.Complaint, error) {
 	v := asValidation(ticket.Validate(p))
 	if p.Step != "" && !p.Step.Valid() {
 		v.Add("step", "oneof", fmt.Sprintf("must be one of %v", ticket.Steps()))
@@ -121,9 +121,9 @@ func (d *Desk) completeStep(ctx context.Context, host storage.Tx, actor ticket.A
 	})
 }
 
-// EffectivenessParams records whether a done action of a complaint's
+// ComplaintEffectivenessParams records whether a done action of a complaint's
 // plan worked.
-type EffectivenessParams struct {
+type ComplaintEffectivenessParams struct {
 	ComplaintID string `json:"complaint_id" validate:"required"`
 	ActionID    string `json:"action_id" validate:"required"`
 	// Effective is the verdict; false asks for another action.
@@ -132,28 +132,28 @@ type EffectivenessParams struct {
 	Notes string `json:"notes,omitempty" validate:"max=4000"`
 }
 
-// RecordEffectiveness records the effectiveness check of a done action
+// ComplaintEffectivenessRecord records the effectiveness check of a done action
 // of a complaint's plan, by the actor and now, replacing an earlier
 // check, with the action's history line (ticket.FieldAction). An unknown
 // action gives ErrNotFound; an action not done yet is a validation error
-// naming "action_id". Reopening the action with [Desk.PlanComplaint]
+// naming "action_id". Reopening the action with [Desk.ComplaintPlan]
 // clears its check.
-func (d *Desk) RecordEffectiveness(ctx context.Context, actor ticket.Actor, p EffectivenessParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintEffectivenessRecord(ctx context.Context, actor ticket.Actor, p ComplaintEffectivenessParams) (*ticket.Complaint, error) {
 	return d.recordEffectiveness(ctx, nil, actor, p)
 }
 
-// RecordEffectivenessTx is [Desk.RecordEffectiveness] in the host's
+// ComplaintEffectivenessRecordTx is [Desk.ComplaintEffectivenessRecord] in the host's
 // transaction tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) RecordEffectivenessTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p EffectivenessParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintEffectivenessRecordTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintEffectivenessParams) (*ticket.Complaint, error) {
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
 	return d.recordEffectiveness(ctx, tx, actor, p)
 }
 
-// recordEffectiveness is RecordEffectiveness in the host's transaction
+// recordEffectiveness is ComplaintEffectivenessRecord in the host's transaction
 // host, or in the Desk's own when host is nil.
-func (d *Desk) recordEffectiveness(ctx context.Context, host storage.Tx, actor ticket.Actor, p EffectivenessParams) (*ticket.Complaint, error) {
+func (d *Desk) recordEffectiveness(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintEffectivenessParams) (*ticket.Complaint, error) {
 	if err := failed(asValidation(ticket.Validate(p))); err != nil {
 		return nil, err
 	}

@@ -40,7 +40,7 @@ func TestDesk_ComplaintQuality(t *testing.T) {
 			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 			c := cd.open(t)
 			step := func(s ticket.Step) (*ticket.Complaint, error) {
-				return cd.desk.CompleteStep(ctx, agent, ticketkit.StepParams{ComplaintID: c.ID, Step: s, Notes: "notes " + string(s)})
+				return cd.desk.ComplaintStepComplete(ctx, agent, ticketkit.ComplaintStepParams{ComplaintID: c.ID, Step: s, Notes: "notes " + string(s)})
 			}
 			refused := func(t *testing.T, err error, s ticket.Step, reason string) {
 				t.Helper()
@@ -52,7 +52,7 @@ func TestDesk_ComplaintQuality(t *testing.T) {
 			}
 
 			// Typed actions with owners and due dates, in the plan.
-			c, err := cd.desk.PlanComplaint(ctx, agent, ticketkit.PlanParams{ComplaintID: c.ID, Add: []ticketkit.ActionInput{
+			c, err := cd.desk.ComplaintPlan(ctx, agent, ticketkit.ComplaintPlanParams{ComplaintID: c.ID, Add: []ticketkit.ActionInput{
 				{Title: "Block batch B-7", Owner: "qa-1", DueAt: t0.Add(24 * time.Hour), Type: ticket.ActionContainment},
 				{Title: "Replace the worn jig", Owner: "eng-1", Type: ticket.ActionCorrective},
 			}})
@@ -61,7 +61,7 @@ func TestDesk_ComplaintQuality(t *testing.T) {
 			require.Equal(t, ticket.ActionContainment, containment.Type)
 			require.Equal(t, "qa-1", containment.Owner)
 			require.Contains(t, lastEvent(t, cd, c.ID, ticket.FieldAction).New, "type corrective")
-			_, err = cd.desk.PlanComplaint(ctx, agent, ticketkit.PlanParams{ComplaintID: c.ID, Add: []ticketkit.ActionInput{{Title: "x", Type: "curative"}}})
+			_, err = cd.desk.ComplaintPlan(ctx, agent, ticketkit.ComplaintPlanParams{ComplaintID: c.ID, Add: []ticketkit.ActionInput{{Title: "x", Type: "curative"}}})
 			var v *ticket.ValidationError
 			require.ErrorAs(t, err, &v)
 
@@ -83,11 +83,11 @@ func TestDesk_ComplaintQuality(t *testing.T) {
 			require.Equal(t, []string{"step"}, fieldNames(v))
 
 			// The root cause, from the catalog's code groups.
-			_, err = cd.desk.SetRootCause(ctx, agent, ticketkit.RootCauseParams{ComplaintID: c.ID,
+			_, err = cd.desk.ComplaintRootCauseSet(ctx, agent, ticketkit.ComplaintRootCauseParams{ComplaintID: c.ID,
 				Cause: ticket.CodeRef{Group: "MAN", Code: "M99"}, Defect: ticket.CodeRef{Group: "MAN", Code: "M01"}})
 			require.ErrorAs(t, err, &v)
 			require.ElementsMatch(t, []string{"cause", "defect"}, fieldNames(v))
-			c, err = cd.desk.SetRootCause(ctx, agent, ticketkit.RootCauseParams{ComplaintID: c.ID,
+			c, err = cd.desk.ComplaintRootCauseSet(ctx, agent, ticketkit.ComplaintRootCauseParams{ComplaintID: c.ID,
 				Cause: ticket.CodeRef{Group: "MAN", Code: "M01"}, Defect: ticket.CodeRef{Group: "FUN", Code: "F01"}, Text: " worn jig "})
 			require.NoError(t, err)
 			require.Equal(t, &ticket.RootCause{Cause: ticket.CodeRef{Group: "MAN", Code: "M01"}, Defect: ticket.CodeRef{Group: "FUN", Code: "F01"},
@@ -102,19 +102,19 @@ func TestDesk_ComplaintQuality(t *testing.T) {
 			// D6 waits for the corrective action to be done and effective.
 			_, err = step(ticket.StepD6)
 			refused(t, err, ticket.StepD6, `"Replace the worn jig" must be done`)
-			_, err = cd.desk.RecordEffectiveness(ctx, agent, ticketkit.EffectivenessParams{ComplaintID: c.ID, ActionID: corrective.ID, Effective: true})
+			_, err = cd.desk.ComplaintEffectivenessRecord(ctx, agent, ticketkit.ComplaintEffectivenessParams{ComplaintID: c.ID, ActionID: corrective.ID, Effective: true})
 			require.ErrorAs(t, err, &v)
 			require.Equal(t, []string{"action_id"}, fieldNames(v))
-			_, err = cd.desk.RecordEffectiveness(ctx, agent, ticketkit.EffectivenessParams{ComplaintID: c.ID, ActionID: "nope", Effective: true})
+			_, err = cd.desk.ComplaintEffectivenessRecord(ctx, agent, ticketkit.ComplaintEffectivenessParams{ComplaintID: c.ID, ActionID: "nope", Effective: true})
 			require.ErrorIs(t, err, ticketkit.ErrNotFound)
-			_, err = cd.desk.PlanComplaint(ctx, agent, ticketkit.PlanParams{ComplaintID: c.ID, Change: []ticketkit.ActionChange{{ID: corrective.ID, Done: new(true)}}})
+			_, err = cd.desk.ComplaintPlan(ctx, agent, ticketkit.ComplaintPlanParams{ComplaintID: c.ID, Change: []ticketkit.ActionChange{{ID: corrective.ID, Done: new(true)}}})
 			require.NoError(t, err)
-			_, err = cd.desk.RecordEffectiveness(ctx, agent, ticketkit.EffectivenessParams{ComplaintID: c.ID, ActionID: corrective.ID, Notes: "leaks again"})
+			_, err = cd.desk.ComplaintEffectivenessRecord(ctx, agent, ticketkit.ComplaintEffectivenessParams{ComplaintID: c.ID, ActionID: corrective.ID, Notes: "leaks again"})
 			require.NoError(t, err)
 			require.Contains(t, lastEvent(t, cd, c.ID, ticket.FieldAction).New, "not effective per agent-1 at 2026-03-02T09:00:00Z (leaks again)")
 			_, err = step(ticket.StepD6)
 			refused(t, err, ticket.StepD6, "checked effective")
-			c, err = cd.desk.RecordEffectiveness(ctx, agent, ticketkit.EffectivenessParams{ComplaintID: c.ID, ActionID: corrective.ID, Effective: true, Notes: "tested 50 pcs"})
+			c, err = cd.desk.ComplaintEffectivenessRecord(ctx, agent, ticketkit.ComplaintEffectivenessParams{ComplaintID: c.ID, ActionID: corrective.ID, Effective: true, Notes: "tested 50 pcs"})
 			require.NoError(t, err)
 			got := c.Actions[len(c.Actions)-1].Effectiveness
 			require.True(t, got.Effective)
@@ -123,43 +123,43 @@ func TestDesk_ComplaintQuality(t *testing.T) {
 			// In the host's transaction: a rollback leaves no step behind.
 			rollback := errors.New("host rolls back")
 			err = cd.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-				_, err := cd.desk.CompleteStepTx(ctx, tx, agent, ticketkit.StepParams{ComplaintID: c.ID, Step: ticket.StepD6})
+				_, err := cd.desk.ComplaintStepCompleteTx(ctx, tx, agent, ticketkit.ComplaintStepParams{ComplaintID: c.ID, Step: ticket.StepD6})
 				require.NoError(t, err)
 				return rollback
 			})
 			require.ErrorIs(t, err, rollback)
 			err = cd.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-				_, err := cd.desk.CompleteStepTx(ctx, tx, agent, ticketkit.StepParams{ComplaintID: c.ID, Step: ticket.StepD6})
+				_, err := cd.desk.ComplaintStepCompleteTx(ctx, tx, agent, ticketkit.ComplaintStepParams{ComplaintID: c.ID, Step: ticket.StepD6})
 				return err
 			})
 			require.NoError(t, err)
-			c, err = cd.desk.Complaint(ctx, agent, c.ID)
+			c, err = cd.desk.ComplaintGet(ctx, agent, c.ID)
 			require.NoError(t, err)
 			require.Len(t, c.Details.Steps, 6)
 
 			// Reopening an action clears its check, which no longer holds.
-			c, err = cd.desk.PlanComplaint(ctx, agent, ticketkit.PlanParams{ComplaintID: c.ID, Change: []ticketkit.ActionChange{{ID: containment.ID, Done: new(true)}}})
+			c, err = cd.desk.ComplaintPlan(ctx, agent, ticketkit.ComplaintPlanParams{ComplaintID: c.ID, Change: []ticketkit.ActionChange{{ID: containment.ID, Done: new(true)}}})
 			require.NoError(t, err)
-			_, err = cd.desk.RecordEffectiveness(ctx, agent, ticketkit.EffectivenessParams{ComplaintID: c.ID, ActionID: containment.ID, Effective: true})
+			_, err = cd.desk.ComplaintEffectivenessRecord(ctx, agent, ticketkit.ComplaintEffectivenessParams{ComplaintID: c.ID, ActionID: containment.ID, Effective: true})
 			require.NoError(t, err)
-			c, err = cd.desk.PlanComplaint(ctx, agent, ticketkit.PlanParams{ComplaintID: c.ID, Change: []ticketkit.ActionChange{{ID: containment.ID, Done: new(false)}}})
+			c, err = cd.desk.ComplaintPlan(ctx, agent, ticketkit.ComplaintPlanParams{ComplaintID: c.ID, Change: []ticketkit.ActionChange{{ID: containment.ID, Done: new(false)}}})
 			require.NoError(t, err)
 			require.Equal(t, ticket.EffectivenessCheck{}, c.Actions[len(c.Actions)-2].Effectiveness)
 
 			// Customers see none of it and change none of it.
-			mine, err := cd.desk.Complaint(ctx, customer, c.ID)
+			mine, err := cd.desk.ComplaintGet(ctx, customer, c.ID)
 			require.NoError(t, err)
 			require.Nil(t, mine.Details.RootCause)
 			require.Empty(t, mine.Details.Steps)
 			require.Empty(t, mine.Actions)
-			_, err = cd.desk.CompleteStep(ctx, customer, ticketkit.StepParams{ComplaintID: c.ID, Step: ticket.StepD7})
+			_, err = cd.desk.ComplaintStepComplete(ctx, customer, ticketkit.ComplaintStepParams{ComplaintID: c.ID, Step: ticket.StepD7})
 			require.ErrorIs(t, err, ticketkit.ErrForbidden)
-			_, err = cd.desk.SetRootCause(ctx, customer, ticketkit.RootCauseParams{ComplaintID: c.ID, Cause: ticket.CodeRef{Group: "MAN", Code: "M01"}})
+			_, err = cd.desk.ComplaintRootCauseSet(ctx, customer, ticketkit.ComplaintRootCauseParams{ComplaintID: c.ID, Cause: ticket.CodeRef{Group: "MAN", Code: "M01"}})
 			require.ErrorIs(t, err, ticketkit.ErrForbidden)
 
 			// Reports by cause and defect code.
 			other := cd.open(t)
-			_, err = cd.desk.SetRootCause(ctx, agent, ticketkit.RootCauseParams{ComplaintID: other.ID, Cause: ticket.CodeRef{Group: "LOG", Code: "T01"}})
+			_, err = cd.desk.ComplaintRootCauseSet(ctx, agent, ticketkit.ComplaintRootCauseParams{ComplaintID: other.ID, Cause: ticket.CodeRef{Group: "LOG", Code: "T01"}})
 			require.NoError(t, err)
 			cd.open(t) // without a root cause: in no row
 			r, err := cd.desk.ComplaintReport(ctx, agent, ticketkit.ComplaintReportParams{})

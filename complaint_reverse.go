@@ -11,7 +11,7 @@ import (
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
-// Errors of [Desk.ReverseComplaint].
+// Errors of [Desk.ComplaintReverse].
 var (
 	// ErrNotPosted: only a posted complaint can be reversed.
 	ErrNotPosted = errors.New("ticketkit: complaint is not posted")
@@ -20,8 +20,8 @@ var (
 	ErrReversed = errors.New("ticketkit: complaint is already reversed")
 )
 
-// ReverseParams asks to reverse a posted complaint.
-type ReverseParams struct {
+// ComplaintReverseParams asks to reverse a posted complaint.
+type ComplaintReverseParams struct {
 	ComplaintID string `json:"complaint_id" validate:"required"`
 	// Reason says why the posting is reversed; it is required and kept
 	// in the reversal, its history line and its notification.
@@ -29,7 +29,7 @@ type ReverseParams struct {
 	Version int64  `json:"version,omitempty"`
 }
 
-// ReverseComplaint reverses a posted complaint. A posted complaint is
+// ComplaintReverse reverses a posted complaint. A posted complaint is
 // never edited: the configured reversal handler (ComplaintConfig.Reversals)
 // posts the reversing entry in the host's ERP, such as a debit note
 // cancelling the posting's credit note, INSIDE the reversal's store
@@ -47,33 +47,33 @@ type ReverseParams struct {
 // # What a reversal handler may assume
 //
 // What a remedy handler may assume of a posting (see
-// [Desk.PostComplaint]) holds for a reversal: the complaint is locked
+// [Desk.ComplaintPost]) holds for a reversal: the complaint is locked
 // (storage.ComplaintLocker) before it is read, so the handler runs at
 // most once at a time per complaint, and a concurrent reversal waits,
 // then fails with ErrReversed without calling it; once a reversal has
 // committed the handler is never called for that complaint again; a
 // reversal rolled back after the handler returned is retried with the
 // same ReversalRequest.IdempotencyKey, which is one per complaint.
-func (d *Desk) ReverseComplaint(ctx context.Context, actor ticket.Actor, p ReverseParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintReverse(ctx context.Context, actor ticket.Actor, p ComplaintReverseParams) (*ticket.Complaint, error) {
 	return d.reverseComplaint(ctx, nil, actor, p)
 }
 
-// ReverseComplaintTx is [Desk.ReverseComplaint] in the host's transaction
+// ComplaintReverseTx is [Desk.ComplaintReverse] in the host's transaction
 // tx; see [Desk.OpenTx] for what differs. The reversal handler runs in
 // tx (ReversalRequest.Tx), and the complaint's lock is held until the
 // host's transaction ends.
-func (d *Desk) ReverseComplaintTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ReverseParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintReverseTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintReverseParams) (*ticket.Complaint, error) {
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
 	return d.reverseComplaint(ctx, tx, actor, p)
 }
 
-// reverseComplaint is ReverseComplaint in the host's transaction host,
+// reverseComplaint is ComplaintReverse in the host's transaction host,
 // or in the Desk's own when host is nil. It does not take the changeDoc
 // path, which refuses every change of a posted complaint: it stores the
 // link alone, through storage.ComplaintReverser.
-func (d *Desk) reverseComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p ReverseParams) (*ticket.Complaint, error) {
+func (d *Desk) reverseComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintReverseParams) (*ticket.Complaint, error) {
 	cs, err := d.complaintSetup()
 	if err != nil {
 		return nil, err

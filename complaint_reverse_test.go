@@ -52,7 +52,7 @@ func newReversalDesk(t *testing.T, b backend) *reversalDesk {
 func (rd *reversalDesk) postedComplaint(t *testing.T) *ticket.Complaint {
 	t.Helper()
 	c := rd.toFulfilled(t, rd.open(t))
-	c, err := rd.desk.PostComplaint(context.Background(), agent, ticketkit.PostParams{ComplaintID: c.ID})
+	c, err := rd.desk.ComplaintPost(context.Background(), agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
 	require.NoError(t, err)
 	return c
 }
@@ -68,7 +68,7 @@ func TestReverseComplaint_LinksTheReversingEntry(t *testing.T) {
 			t.Parallel()
 			rd := newReversalDesk(t, b)
 			c := rd.postedComplaint(t)
-			before, err := rd.desk.Complaint(ctx, agent, c.ID)
+			before, err := rd.desk.ComplaintGet(ctx, agent, c.ID)
 			require.NoError(t, err)
 			outboxKinds(t, rd.store) // drain the posting's notifications
 			var reqs []ticket.ReversalRequest
@@ -77,7 +77,7 @@ func TestReverseComplaint_LinksTheReversingEntry(t *testing.T) {
 				return ticket.RemedyResult{Document: &ticket.RemedyDocument{Kind: "debit_note", ID: "DN-1"}}, nil
 			}
 			rd.clock.Advance(time.Hour)
-			got, err := rd.rdesk.ReverseComplaint(ctx, agent, ticketkit.ReverseParams{ComplaintID: c.ID, Reason: "credit issued twice"})
+			got, err := rd.rdesk.ComplaintReverse(ctx, agent, ticketkit.ComplaintReverseParams{ComplaintID: c.ID, Reason: "credit issued twice"})
 			require.NoError(t, err)
 			require.Len(t, reqs, 1)
 			require.Equal(t, "CN-1", reqs[0].Original.ID)
@@ -85,7 +85,7 @@ func TestReverseComplaint_LinksTheReversingEntry(t *testing.T) {
 			require.NotEmpty(t, reqs[0].IdempotencyKey)
 			require.NotNil(t, reqs[0].Tx)
 
-			stored, err := rd.desk.Complaint(ctx, agent, c.ID)
+			stored, err := rd.desk.ComplaintGet(ctx, agent, c.ID)
 			require.NoError(t, err)
 			require.Equal(t, got.Version, stored.Version)
 			rev := stored.Details.Reversal
@@ -96,7 +96,7 @@ func TestReverseComplaint_LinksTheReversingEntry(t *testing.T) {
 			require.True(t, rev.At.Equal(t0.Add(time.Hour)) || rev.At.After(t0.Add(time.Hour)), rev.At)
 			require.Equal(t, reqs[0].IdempotencyKey, rev.IdempotencyKey)
 
-			seen, err := rd.desk.Complaint(ctx, customer, c.ID)
+			seen, err := rd.desk.ComplaintGet(ctx, customer, c.ID)
 			require.NoError(t, err)
 			require.Equal(t, &ticket.ComplaintReversal{At: rev.At, Document: rev.Document}, seen.Details.Reversal,
 				"the customer sees the reversing entry, not who reversed or why")
@@ -107,7 +107,7 @@ func TestReverseComplaint_LinksTheReversingEntry(t *testing.T) {
 			require.Equal(t, before.Details.Decision.Remedy.Document, stored.Details.Decision.Remedy.Document)
 			stored.Details.Reversal = nil
 			require.Equal(t, before.Details, stored.Details)
-			_, err = rd.desk.UpdateComplaint(ctx, agent, ticketkit.ComplaintUpdateParams{ComplaintID: c.ID, Subject: new("edited")})
+			_, err = rd.desk.ComplaintUpdate(ctx, agent, ticketkit.ComplaintUpdateParams{ComplaintID: c.ID, Subject: new("edited")})
 			require.ErrorIs(t, err, ticketkit.ErrPosted, "a reversed complaint stays immutable")
 
 			hist, err := rd.desk.History(ctx, agent, c.ID)
@@ -142,21 +142,21 @@ func TestReverseComplaint_Refusals(t *testing.T) {
 				return ticket.RemedyResult{}, nil
 			}
 			open := rd.toFulfilled(t, rd.open(t))
-			_, err := rd.rdesk.ReverseComplaint(ctx, agent, ticketkit.ReverseParams{ComplaintID: open.ID, Reason: "r"})
+			_, err := rd.rdesk.ComplaintReverse(ctx, agent, ticketkit.ComplaintReverseParams{ComplaintID: open.ID, Reason: "r"})
 			require.ErrorIs(t, err, ticketkit.ErrNotPosted)
 
 			c := rd.postedComplaint(t)
-			_, err = rd.rdesk.ReverseComplaint(ctx, agent, ticketkit.ReverseParams{ComplaintID: c.ID})
+			_, err = rd.rdesk.ComplaintReverse(ctx, agent, ticketkit.ComplaintReverseParams{ComplaintID: c.ID})
 			var ve *ticketkit.ValidationError
 			require.ErrorAs(t, err, &ve)
 			require.Equal(t, "reason", ve.Fields[0].Field)
-			_, err = rd.rdesk.ReverseComplaint(ctx, customer, ticketkit.ReverseParams{ComplaintID: c.ID, Reason: "r"})
+			_, err = rd.rdesk.ComplaintReverse(ctx, customer, ticketkit.ComplaintReverseParams{ComplaintID: c.ID, Reason: "r"})
 			require.ErrorIs(t, err, ticketkit.ErrForbidden)
 			require.Zero(t, calls.Load())
 
-			_, err = rd.rdesk.ReverseComplaint(ctx, agent, ticketkit.ReverseParams{ComplaintID: c.ID, Reason: "r"})
+			_, err = rd.rdesk.ComplaintReverse(ctx, agent, ticketkit.ComplaintReverseParams{ComplaintID: c.ID, Reason: "r"})
 			require.NoError(t, err)
-			_, err = rd.rdesk.ReverseComplaint(ctx, agent, ticketkit.ReverseParams{ComplaintID: c.ID, Reason: "again"})
+			_, err = rd.rdesk.ComplaintReverse(ctx, agent, ticketkit.ComplaintReverseParams{ComplaintID: c.ID, Reason: "again"})
 			require.ErrorIs(t, err, ticketkit.ErrReversed)
 			require.Equal(t, int32(1), calls.Load())
 		})
@@ -180,9 +180,9 @@ func TestReverseComplaint_HandlerFailureRollsBack(t *testing.T) {
 				keys = append(keys, req.IdempotencyKey)
 				return ticket.RemedyResult{}, boom
 			}
-			_, err := rd.rdesk.ReverseComplaint(ctx, agent, ticketkit.ReverseParams{ComplaintID: c.ID, Reason: "r"})
+			_, err := rd.rdesk.ComplaintReverse(ctx, agent, ticketkit.ComplaintReverseParams{ComplaintID: c.ID, Reason: "r"})
 			require.ErrorIs(t, err, boom)
-			stored, err := rd.desk.Complaint(ctx, agent, c.ID)
+			stored, err := rd.desk.ComplaintGet(ctx, agent, c.ID)
 			require.NoError(t, err)
 			require.Nil(t, stored.Details.Reversal)
 			require.Equal(t, c.Version, stored.Version)
@@ -193,7 +193,7 @@ func TestReverseComplaint_HandlerFailureRollsBack(t *testing.T) {
 				keys = append(keys, req.IdempotencyKey)
 				return ticket.RemedyResult{}, nil
 			}
-			_, err = rd.rdesk.ReverseComplaint(ctx, agent, ticketkit.ReverseParams{ComplaintID: c.ID, Reason: "r"})
+			_, err = rd.rdesk.ComplaintReverse(ctx, agent, ticketkit.ComplaintReverseParams{ComplaintID: c.ID, Reason: "r"})
 			require.NoError(t, err)
 			require.Len(t, keys, 2)
 			require.Equal(t, keys[0], keys[1])
@@ -224,7 +224,7 @@ func TestReverseComplaint_ConcurrentReversalsRunTheHandlerOnce(t *testing.T) {
 			for range reversers {
 				wg.Go(func() {
 					<-start
-					_, err := rd.rdesk.ReverseComplaint(ctx, agent, ticketkit.ReverseParams{ComplaintID: c.ID, Reason: "r"})
+					_, err := rd.rdesk.ComplaintReverse(ctx, agent, ticketkit.ComplaintReverseParams{ComplaintID: c.ID, Reason: "r"})
 					switch {
 					case err == nil:
 						won.Add(1)
@@ -267,7 +267,7 @@ func TestReverseComplaint_StoreWritesTheLinkAlone(t *testing.T) {
 			require.NoError(t, reverse(changed))
 			require.Equal(t, c.Version+1, changed.Version)
 
-			stored, err := rd.desk.Complaint(ctx, agent, c.ID)
+			stored, err := rd.desk.ComplaintGet(ctx, agent, c.ID)
 			require.NoError(t, err)
 			require.Equal(t, c.Subject, stored.Subject)
 			require.Equal(t, c.Details.Accounting.Company, stored.Details.Accounting.Company)
@@ -301,7 +301,7 @@ func TestReverseComplaintTx(t *testing.T) {
 					return ticket.RemedyResult{}, nil
 				}
 				err := hostTx(t, rd.store)(ctx, func(ctx context.Context, tx storage.Tx) error {
-					_, err := rd.rdesk.ReverseComplaintTx(ctx, tx, agent, ticketkit.ReverseParams{ComplaintID: c.ID, Reason: "r"})
+					_, err := rd.rdesk.ComplaintReverseTx(ctx, tx, agent, ticketkit.ComplaintReverseParams{ComplaintID: c.ID, Reason: "r"})
 					require.NoError(t, err)
 					require.Len(t, got, 1)
 					require.NotNil(t, got[0], "the handler got the transaction")
@@ -310,7 +310,7 @@ func TestReverseComplaintTx(t *testing.T) {
 					}
 					return nil
 				})
-				stored, gerr := rd.desk.Complaint(ctx, agent, c.ID)
+				stored, gerr := rd.desk.ComplaintGet(ctx, agent, c.ID)
 				require.NoError(t, gerr)
 				if !commit {
 					require.ErrorIs(t, err, errHostRollback)

@@ -53,15 +53,15 @@ func TestComplaint_CustomersDoNotSeeRemedyNotes(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 			c := cd.open(t)
-			_, err := cd.desk.DecideComplaint(ctx, agent, ticketkit.DecideParams{
+			_, err := cd.desk.ComplaintDecide(ctx, agent, ticketkit.ComplaintDecideParams{
 				ComplaintID: c.ID, Justified: true,
 				Remedy: ticket.Remedy{Kind: ticket.RemedyReplacement, Notes: "swap from returns stock, margin too thin for credit"},
 			})
 			require.NoError(t, err)
-			staff, err := cd.desk.Complaint(ctx, agent, c.ID)
+			staff, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
 			require.NoError(t, err)
 			require.NotEmpty(t, staff.Details.Decision.Remedy.Notes)
-			mine, err := cd.desk.Complaint(ctx, customer, c.ID)
+			mine, err := cd.desk.ComplaintGet(ctx, customer, c.ID)
 			require.NoError(t, err)
 			require.Equal(t, ticket.RemedyReplacement, mine.Details.Decision.Remedy.Kind)
 			require.Empty(t, mine.Details.Decision.Remedy.Notes)

@@ -73,7 +73,7 @@ var invoice = &ticket.Reference{Kind: ticket.RefInvoice, ID: "INV-1"}
 // open opens a defect complaint from INV-1.
 func (cd *complaintDesk) open(t *testing.T) *ticket.Complaint {
 	t.Helper()
-	c, err := cd.desk.OpenComplaint(context.Background(), agent, ticketkit.ComplaintParams{
+	c, err := cd.desk.ComplaintOpen(context.Background(), agent, ticketkit.ComplaintOpenParams{
 		Subject: "Leaking kettles", Reason: "CR02", Category: ticket.CategoryDefect,
 		RemedySought: ticket.RemedyCreditNote, Source: invoice,
 		Accounting: ticket.Accounting{SalesAdjustment: true, Amount: decimal.RequireFromString("120.00")},
@@ -89,7 +89,7 @@ func (cd *complaintDesk) toFulfilled(t *testing.T, c *ticket.Complaint) *ticket.
 	ctx := context.Background()
 	c, err := cd.desk.ComplaintTransition(ctx, agent, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusPlanned})
 	require.NoError(t, err)
-	c, err = cd.desk.DecideComplaint(ctx, agent, ticketkit.DecideParams{
+	c, err = cd.desk.ComplaintDecide(ctx, agent, ticketkit.ComplaintDecideParams{
 		ComplaintID: c.ID, Justified: true, CreditRequired: true,
 		Remedy: ticket.Remedy{Kind: ticket.RemedyCreditNote, Amount: decimal.RequireFromString("99.90"), Currency: "EUR"},
 	})
@@ -98,7 +98,7 @@ func (cd *complaintDesk) toFulfilled(t *testing.T, c *ticket.Complaint) *ticket.
 	for _, a := range c.Actions {
 		done = append(done, ticketkit.ActionChange{ID: a.ID, Done: new(true), Result: new("ok")})
 	}
-	c, err = cd.desk.PlanComplaint(ctx, agent, ticketkit.PlanParams{ComplaintID: c.ID, Change: done})
+	c, err = cd.desk.ComplaintPlan(ctx, agent, ticketkit.ComplaintPlanParams{ComplaintID: c.ID, Change: done})
 	require.NoError(t, err)
 	c, err = cd.desk.ComplaintTransition(ctx, agent, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusFulfilled, EndDate: t0})
 	require.NoError(t, err)
@@ -120,7 +120,7 @@ func TestComplaintLifecycle(t *testing.T) {
 
 			c, err := cd.desk.ComplaintTransition(ctx, agent, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusPlanned})
 			require.NoError(t, err)
-			c, err = cd.desk.DecideComplaint(ctx, agent, ticketkit.DecideParams{
+			c, err = cd.desk.ComplaintDecide(ctx, agent, ticketkit.ComplaintDecideParams{
 				ComplaintID: c.ID, Justified: true, CreditRequired: true,
 				Remedy: ticket.Remedy{Kind: ticket.RemedyCreditNote, Amount: decimal.RequireFromString("99.90"), Currency: "EUR"},
 			})
@@ -135,7 +135,7 @@ func TestComplaintLifecycle(t *testing.T) {
 			c = cd.toFulfilledFromPlanned(t, c)
 			require.Equal(t, ticket.StatusFulfilled, c.Status)
 
-			c, err = cd.desk.PostComplaint(ctx, agent, ticketkit.PostParams{ComplaintID: c.ID})
+			c, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
 			require.NoError(t, err)
 			require.True(t, c.Details.Posted)
 			require.Equal(t, "CN-1", c.Details.Decision.Remedy.Document.ID)
@@ -143,16 +143,16 @@ func TestComplaintLifecycle(t *testing.T) {
 			require.Equal(t, "99.9", cd.posted[0].Remedy.Amount.String())
 
 			// A posted complaint is immutable, through every path.
-			_, err = cd.desk.UpdateComplaint(ctx, agent, ticketkit.ComplaintUpdateParams{ComplaintID: c.ID, Subject: new("x")})
+			_, err = cd.desk.ComplaintUpdate(ctx, agent, ticketkit.ComplaintUpdateParams{ComplaintID: c.ID, Subject: new("x")})
 			require.ErrorIs(t, err, ticketkit.ErrPosted)
-			_, err = cd.desk.CommentComplaint(ctx, agent, ticketkit.CommentParams{ComplaintID: c.ID, Text: "late"})
+			_, err = cd.desk.ComplaintComment(ctx, agent, ticketkit.ComplaintCommentParams{ComplaintID: c.ID, Text: "late"})
 			require.ErrorIs(t, err, ticketkit.ErrPosted)
 			_, err = cd.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: c.ID, To: ticket.StatusPlanned})
 			require.ErrorIs(t, err, ticketkit.ErrPosted)
 			_, err = cd.desk.Assign(ctx, agent, ticketkit.AssignParams{TicketID: c.ID, Assignee: new("agent-2")})
 			require.ErrorIs(t, err, ticketkit.ErrPosted)
 
-			got, err := cd.desk.Complaint(ctx, agent, c.ID)
+			got, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
 			require.NoError(t, err)
 			require.Equal(t, c.Version, got.Version)
 
@@ -189,7 +189,7 @@ func (cd *complaintDesk) toFulfilledFromPlanned(t *testing.T, c *ticket.Complain
 	for _, a := range c.Actions {
 		done = append(done, ticketkit.ActionChange{ID: a.ID, Done: new(true)})
 	}
-	c, err := cd.desk.PlanComplaint(context.Background(), agent, ticketkit.PlanParams{ComplaintID: c.ID, Change: done})
+	c, err := cd.desk.ComplaintPlan(context.Background(), agent, ticketkit.ComplaintPlanParams{ComplaintID: c.ID, Change: done})
 	require.NoError(t, err)
 	c, err = cd.desk.ComplaintTransition(context.Background(), agent, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusFulfilled, EndDate: t0})
 	require.NoError(t, err)
@@ -202,7 +202,7 @@ func TestComplaintRules(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Run("BadInputIsRefused", func(t *testing.T) {
 				cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-				_, err := cd.desk.OpenComplaint(ctx, agent, ticketkit.ComplaintParams{
+				_, err := cd.desk.ComplaintOpen(ctx, agent, ticketkit.ComplaintOpenParams{
 					Subject: "x", Reason: "CR02", RemedySought: ticket.RemedyRefund, Customer: ticket.Customer{ID: "C-1"},
 					Accounting: ticket.Accounting{Amount: decimal.RequireFromString("-1"), Currency: "EUX"},
 				})
@@ -210,19 +210,19 @@ func TestComplaintRules(t *testing.T) {
 				require.ErrorAs(t, err, &ve)
 				require.Contains(t, err.Error(), "complaint.accounting.amount")
 				require.Contains(t, err.Error(), "complaint.accounting.currency")
-				_, err = cd.desk.OpenComplaint(ctx, agent, ticketkit.ComplaintParams{
+				_, err = cd.desk.ComplaintOpen(ctx, agent, ticketkit.ComplaintOpenParams{
 					Subject: "x", Reason: "CR02", RemedySought: ticket.RemedyRefund, Source: &ticket.Reference{Kind: ticket.RefInvoice, ID: "INV-404"},
 				})
 				require.ErrorContains(t, err, "complaint.source")
-				_, err = cd.desk.OpenComplaint(ctx, customer, ticketkit.ComplaintParams{Subject: "x"})
+				_, err = cd.desk.ComplaintOpen(ctx, customer, ticketkit.ComplaintOpenParams{Subject: "x"})
 				require.ErrorIs(t, err, ticketkit.ErrForbidden)
 
 				c := cd.open(t)
-				_, err = cd.desk.DecideComplaint(ctx, agent, ticketkit.DecideParams{
+				_, err = cd.desk.ComplaintDecide(ctx, agent, ticketkit.ComplaintDecideParams{
 					ComplaintID: c.ID, Justified: false, Remedy: ticket.Remedy{Kind: ticket.RemedyRejection},
 				})
 				require.ErrorContains(t, err, "complaint.decision.remedy.feedback")
-				_, err = cd.desk.PlanComplaint(ctx, agent, ticketkit.PlanParams{ComplaintID: c.ID, Change: []ticketkit.ActionChange{{ID: "nope", Done: new(true)}}})
+				_, err = cd.desk.ComplaintPlan(ctx, agent, ticketkit.ComplaintPlanParams{ComplaintID: c.ID, Change: []ticketkit.ActionChange{{ID: "nope", Done: new(true)}}})
 				require.ErrorContains(t, err, "change[0].id")
 			})
 
@@ -244,9 +244,9 @@ func TestComplaintRules(t *testing.T) {
 				// Plain tickets are not complaints.
 				plain, err := cd.desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "plain"})
 				require.NoError(t, err)
-				_, err = cd.desk.Complaint(ctx, agent, plain.ID)
+				_, err = cd.desk.ComplaintGet(ctx, agent, plain.ID)
 				require.ErrorIs(t, err, ticketkit.ErrNotFound)
-				_, err = cd.desk.CommentComplaint(ctx, agent, ticketkit.CommentParams{ComplaintID: plain.ID, Text: "x"})
+				_, err = cd.desk.ComplaintComment(ctx, agent, ticketkit.ComplaintCommentParams{ComplaintID: plain.ID, Text: "x"})
 				require.ErrorIs(t, err, ticketkit.ErrNotFound)
 				_, err = cd.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: plain.ID, To: ticket.StatusInProgress})
 				require.NoError(t, err)
@@ -255,14 +255,14 @@ func TestComplaintRules(t *testing.T) {
 			t.Run("ClosingNeedsReasonAndSupervisorReview", func(t *testing.T) {
 				cd := newComplaintDesk(t, b, workflow.ComplaintRules{ClosureReason: true, SupervisorReview: true})
 				c := cd.toFulfilled(t, cd.open(t))
-				_, err := cd.desk.PostComplaint(ctx, agent, ticketkit.PostParams{ComplaintID: c.ID})
+				_, err := cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
 				require.ErrorIs(t, err, ticketkit.ErrGuard)
 				require.ErrorContains(t, err, "reason")
-				_, err = cd.desk.PostComplaint(ctx, agent, ticketkit.PostParams{ComplaintID: c.ID, Reason: "credited"})
+				_, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID, Reason: "credited"})
 				require.ErrorContains(t, err, "supervisor")
-				_, err = cd.desk.ReviewComplaint(ctx, super, ticketkit.ReviewParams{ComplaintID: c.ID, Outcome: ticket.ReviewApproved})
+				_, err = cd.desk.ComplaintReview(ctx, super, ticketkit.ComplaintReviewParams{ComplaintID: c.ID, Outcome: ticket.ReviewApproved})
 				require.NoError(t, err)
-				c, err = cd.desk.PostComplaint(ctx, agent, ticketkit.PostParams{ComplaintID: c.ID, Reason: "credited"})
+				c, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID, Reason: "credited"})
 				require.NoError(t, err)
 				require.Equal(t, ticket.StatusPosted, c.Status)
 				require.Equal(t, "credited", c.ClosureReason)
@@ -274,9 +274,9 @@ func TestComplaintRules(t *testing.T) {
 				before, err := cd.desk.History(ctx, agent, c.ID)
 				require.NoError(t, err)
 				cd.fail = errors.New("ERP is down")
-				_, err = cd.desk.PostComplaint(ctx, agent, ticketkit.PostParams{ComplaintID: c.ID})
+				_, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
 				require.ErrorContains(t, err, "ERP is down")
-				got, err := cd.desk.Complaint(ctx, agent, c.ID)
+				got, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
 				require.NoError(t, err)
 				require.False(t, got.Details.Posted)
 				require.Equal(t, ticket.StatusFulfilled, got.Status)
@@ -285,7 +285,7 @@ func TestComplaintRules(t *testing.T) {
 				require.NoError(t, err)
 				require.Len(t, after, len(before))
 				cd.fail = nil
-				got, err = cd.desk.PostComplaint(ctx, agent, ticketkit.PostParams{ComplaintID: c.ID})
+				got, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
 				require.NoError(t, err)
 				require.True(t, got.Details.Posted)
 			})
@@ -293,11 +293,11 @@ func TestComplaintRules(t *testing.T) {
 			t.Run("TenantsAndCustomersAreIsolated", func(t *testing.T) {
 				cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 				c := cd.open(t)
-				_, err := cd.desk.Complaint(ctx, otherOrg, c.ID)
+				_, err := cd.desk.ComplaintGet(ctx, otherOrg, c.ID)
 				require.ErrorIs(t, err, ticketkit.ErrNotFound)
-				_, err = cd.desk.Complaint(ctx, stranger, c.ID)
+				_, err = cd.desk.ComplaintGet(ctx, stranger, c.ID)
 				require.ErrorIs(t, err, ticketkit.ErrNotFound)
-				_, err = cd.desk.Complaint(ctx, customer, c.ID)
+				_, err = cd.desk.ComplaintGet(ctx, customer, c.ID)
 				require.NoError(t, err)
 				rep, err := cd.desk.ComplaintReport(ctx, otherOrg, ticketkit.ComplaintReportParams{})
 				require.NoError(t, err)
@@ -316,16 +316,16 @@ func TestCustomersSeeTheirComplaintWithoutTheAssessment(t *testing.T) {
 	ctx := context.Background()
 	cd := newComplaintDesk(t, backends()[0], workflow.ComplaintRules{})
 	c := cd.toFulfilled(t, cd.open(t))
-	_, err := cd.desk.CommentComplaint(ctx, agent, ticketkit.CommentParams{ComplaintID: c.ID, Text: "Supplier batch B-7 again"})
+	_, err := cd.desk.ComplaintComment(ctx, agent, ticketkit.ComplaintCommentParams{ComplaintID: c.ID, Text: "Supplier batch B-7 again"})
 	require.NoError(t, err)
 
-	staff, err := cd.desk.Complaint(ctx, agent, c.ID)
+	staff, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
 	require.NoError(t, err)
 	require.NotEmpty(t, staff.Details.Comments)
 	require.True(t, staff.Details.Accounting.SalesAdjustment)
 	require.NotEmpty(t, staff.Details.Decision.By)
 
-	mine, err := cd.desk.Complaint(ctx, customer, c.ID)
+	mine, err := cd.desk.ComplaintGet(ctx, customer, c.ID)
 	require.NoError(t, err)
 	require.Empty(t, mine.Details.Comments)
 	require.Empty(t, mine.Details.Reviews)
@@ -339,7 +339,7 @@ func TestCustomersSeeTheirComplaintWithoutTheAssessment(t *testing.T) {
 	require.Empty(t, mine.Actions, "the ticket part is a customer's view too")
 	require.Equal(t, staff.Details.Lines, mine.Details.Lines)
 
-	again, err := cd.desk.Complaint(ctx, agent, c.ID)
+	again, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
 	require.NoError(t, err)
 	require.Equal(t, staff.Details.Comments, again.Details.Comments, "the stored complaint is whole")
 }
@@ -347,7 +347,7 @@ func TestCustomersSeeTheirComplaintWithoutTheAssessment(t *testing.T) {
 func TestComplaintsNeedConfig(t *testing.T) {
 	desk, err := ticketkit.New(ticketkit.Config{Store: backends()[0].Open(t)})
 	require.NoError(t, err)
-	_, err = desk.OpenComplaint(context.Background(), agent, ticketkit.ComplaintParams{})
+	_, err = desk.ComplaintOpen(context.Background(), agent, ticketkit.ComplaintOpenParams{})
 	require.ErrorIs(t, err, ticketkit.ErrComplaintsOff)
 	_ = time.Second
 }

@@ -7,36 +7,36 @@ import (
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
-// OpenComplaintTx is [Desk.OpenComplaint] in the host's transaction tx;
+// ComplaintOpenTx is [Desk.ComplaintOpen] in the host's transaction tx;
 // see [Desk.OpenTx] for what differs.
-func (d *Desk) OpenComplaintTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintOpenTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintOpenParams) (*ticket.Complaint, error) {
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
 	return d.openComplaint(ctx, tx, actor, p)
 }
 
-// UpdateComplaintTx is [Desk.UpdateComplaint] in the host's transaction
+// ComplaintUpdateTx is [Desk.ComplaintUpdate] in the host's transaction
 // tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) UpdateComplaintTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintUpdateParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintUpdateTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintUpdateParams) (*ticket.Complaint, error) {
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
 	return d.updateComplaint(ctx, tx, actor, p)
 }
 
-// PlanComplaintTx is [Desk.PlanComplaint] in the host's transaction tx;
+// ComplaintPlanTx is [Desk.ComplaintPlan] in the host's transaction tx;
 // see [Desk.OpenTx] for what differs.
-func (d *Desk) PlanComplaintTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p PlanParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintPlanTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintPlanParams) (*ticket.Complaint, error) {
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
 	return d.planComplaint(ctx, tx, actor, p)
 }
 
-// DecideComplaintTx is [Desk.DecideComplaint] in the host's transaction
+// ComplaintDecideTx is [Desk.ComplaintDecide] in the host's transaction
 // tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) DecideComplaintTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p DecideParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintDecideTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintDecideParams) (*ticket.Complaint, error) {
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -45,7 +45,7 @@ func (d *Desk) DecideComplaintTx(ctx context.Context, tx storage.Tx, actor ticke
 
 // ComplaintTransitionTx is [Desk.ComplaintTransition] in the host's
 // transaction tx; see [Desk.OpenTx] for what differs. Entering the
-// posted status posts the complaint as [Desk.PostComplaintTx] does.
+// posted status posts the complaint as [Desk.ComplaintPostTx] does.
 func (d *Desk) ComplaintTransitionTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintTransitionParams) (*ticket.Complaint, error) {
 	if err := checkTx(tx); err != nil {
 		return nil, err
@@ -53,40 +53,40 @@ func (d *Desk) ComplaintTransitionTx(ctx context.Context, tx storage.Tx, actor t
 	return d.complaintTransition(ctx, tx, actor, p)
 }
 
-// PostComplaintTx is [Desk.PostComplaint] in the host's transaction tx;
+// ComplaintPostTx is [Desk.ComplaintPost] in the host's transaction tx;
 // see [Desk.OpenTx] for what differs. The remedy handler runs in tx
 // (RemedyRequest.Tx), so that the host's credit note, its other rows and
 // the posting commit or roll back together, when the host ends tx; a
 // retry after a rollback calls the handler again with the same
 // RemedyRequest.IdempotencyKey.
-func (d *Desk) PostComplaintTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p PostParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintPostTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintPostParams) (*ticket.Complaint, error) {
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
 	return d.postComplaint(ctx, tx, actor, p)
 }
 
-// CommentComplaintTx is [Desk.CommentComplaint] in the host's
+// ComplaintCommentTx is [Desk.ComplaintComment] in the host's
 // transaction tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) CommentComplaintTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p CommentParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintCommentTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintCommentParams) (*ticket.Complaint, error) {
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
 	return d.commentComplaint(ctx, tx, actor, p)
 }
 
-// ReviewComplaintTx is [Desk.ReviewComplaint] in the host's transaction
+// ComplaintReviewTx is [Desk.ComplaintReview] in the host's transaction
 // tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) ReviewComplaintTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ReviewParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintReviewTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintReviewParams) (*ticket.Complaint, error) {
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
 	return d.reviewComplaint(ctx, tx, actor, p)
 }
 
-// RecordReviewResultTx is [Desk.RecordReviewResult] in the host's
+// ComplaintReviewResultAddTx is [Desk.ComplaintReviewResultAdd] in the host's
 // transaction tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) RecordReviewResultTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ReviewResultParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintReviewResultAddTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintReviewResultParams) (*ticket.Complaint, error) {
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/ticketkit/ticketkit/workflow"
 )
 
-// UpdateComplaint and DecideComplaint keep every change with its
+// ComplaintUpdate and ComplaintDecide keep every change with its
 // history (issue 13, defects 1 and 4), on every backend.
 
 // historyFields returns the fields of a complaint's history.
@@ -37,9 +37,9 @@ func TestUpdateComplaint_SavesEveryFieldWithItsHistory(t *testing.T) {
 			update := func(p ticketkit.ComplaintUpdateParams) *ticket.Complaint {
 				t.Helper()
 				p.ComplaintID = c.ID
-				got, err := cd.desk.UpdateComplaint(ctx, agent, p)
+				got, err := cd.desk.ComplaintUpdate(ctx, agent, p)
 				require.NoError(t, err)
-				stored, err := cd.desk.Complaint(ctx, agent, c.ID)
+				stored, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
 				require.NoError(t, err)
 				require.Equal(t, got.Version, stored.Version)
 				require.Empty(t, ticket.ComplaintDiff(got, stored), "what is returned is what is stored")
@@ -114,7 +114,7 @@ func TestDecideComplaint_AgainReplacesTheCreditFollowUp(t *testing.T) {
 			c, err := cd.desk.ComplaintTransition(ctx, agent, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusPlanned})
 			require.NoError(t, err)
 			for _, amount := range []string{"99.90", "80.00", "80.00"} {
-				c, err = cd.desk.DecideComplaint(ctx, agent, ticketkit.DecideParams{
+				c, err = cd.desk.ComplaintDecide(ctx, agent, ticketkit.ComplaintDecideParams{
 					ComplaintID: c.ID, Justified: true, CreditRequired: true,
 					Remedy: ticket.Remedy{Kind: ticket.RemedyCreditNote, Amount: decimal.RequireFromString(amount), Currency: "EUR"},
 				})

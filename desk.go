@@ -103,7 +103,7 @@ type Config struct {
 	// posted there. Default 0: customer messages change no status.
 	ReopenWithin time.Duration
 	// Complaints, when set, turns on complaint documents: see
-	// [ComplaintConfig] and [Desk.OpenComplaint]. The store must
+	// [ComplaintConfig] and [Desk.ComplaintOpen]. The store must
 	// implement storage.ComplaintStore. Default: none; the complaint
 	// methods return ErrComplaintsOff.
 	Complaints *ComplaintConfig

@@ -60,8 +60,16 @@
 // run again on the fresh ticket when another write wins, after a short
 // wait with jitter, until it succeeds or its context ends.
 //
+// Method names follow the storage contract's: a ticket's use cases are
+// plain verbs ([Desk.Open], [Desk.Reply], [Desk.Transition]), the
+// complaint document's start with Complaint, then the part and the verb
+// ([Desk.ComplaintDecide], [Desk.ComplaintCostAdd],
+// [Desk.ComplaintLineDecide]), so that each family sorts together. Each
+// takes a parameter struct named after it ([OpenParams],
+// [ComplaintDecideParams]) or after what it carries ([MessageParams]).
+//
 // Each use case that changes data has a ...Tx variant ([Desk.OpenTx],
-// [Desk.TransitionTx], [Desk.PostComplaintTx], ...) that runs it in a
+// [Desk.TransitionTx], [Desk.ComplaintPostTx], ...) that runs it in a
 // transaction the host began, so that the change commits or rolls back
 // with the host's own rows (River's InsertTx): the host passes a
 // storage.Tx of its transaction, such as bunstore.Store.WithTx of its
@@ -117,7 +125,7 @@
 //
 // # Complaints
 //
-// With Config.Complaints set, [Desk.OpenComplaint] and its siblings
+// With Config.Complaints set, [Desk.ComplaintOpen] and its siblings
 // handle complaint documents (see package ticket's "Complaints"): action
 // plans, decisions and remedies, the complaint workflow, posting through
 // the host's remedy handler in the same transaction, and reports.
@@ -129,30 +137,30 @@
 // follow-up; the employee in charge is the source of truth and the
 // ticket's assignee follows it. ComplaintConfig.Numbering numbers
 // complaints from gap-free series such as "CC-BU1-2026-0001".
-// [Desk.AttachToComplaint] attaches typed files to the document itself,
+// [Desk.ComplaintAttach] attaches typed files to the document itself,
 // stored in Config.Blobs like message attachments, which customers open
-// ([Desk.OpenComplaintAttachment]) only when marked customer-visible.
-// [Desk.AddComplaintCost] records internal costs that customers never
-// see; [Desk.ComplaintCosts] and [Desk.ComplaintCostReport] total them
+// ([Desk.ComplaintAttachmentOpen]) only when marked customer-visible.
+// [Desk.ComplaintCostAdd] records internal costs that customers never
+// see; [Desk.ComplaintCostList] and [Desk.ComplaintCostReport] total them
 // per currency and, through a host's rate source, in one currency.
-// A posted complaint is never edited: [Desk.ReverseComplaint] posts the
+// A posted complaint is never edited: [Desk.ComplaintReverse] posts the
 // reversing entry through ComplaintConfig.Reversals and links it to the
 // complaint, once. Decisions, postings, reversals and actions given to
 // an owner are announced as the notify.ComplaintKinds events, which
 // reach the action owner, the salesperson and the super users.
 // The 8D structure is internal to the help desk: actions typed
-// containment, corrective or preventive ([Desk.PlanComplaint]) with an
-// effectiveness check ([Desk.RecordEffectiveness]), a root cause coded
-// from the catalog's cause and defect code groups ([Desk.SetRootCause];
+// containment, corrective or preventive ([Desk.ComplaintPlan]) with an
+// effectiveness check ([Desk.ComplaintEffectivenessRecord]), a root cause coded
+// from the catalog's cause and defect code groups ([Desk.ComplaintRootCauseSet];
 // [Desk.ComplaintReport] counts by both), and optional steps D1 to D8
-// that complete in order ([Desk.CompleteStep], refused with
+// that complete in order ([Desk.ComplaintStepComplete], refused with
 // [ErrStepOrder] naming the step).
-// [Desk.DecideComplaintLine] decides each line with partial and multiple
+// [Desk.ComplaintLineDecide] decides each line with partial and multiple
 // remedies (40 % credit on one line, 3 pieces replaced on another), which
 // the remedy handler gets as RemedyRequest.LineRemedies when posting;
-// [Desk.LinkComplaintLineReturn] links a line to the host's return (RMA)
+// [Desk.ComplaintLineReturnLink] links a line to the host's return (RMA)
 // through the source resolver. The counterparty may be a customer, a
-// supplier or a carrier, and [Desk.RaiseComplaintClaim] raises a linked
+// supplier or a carrier, and [Desk.ComplaintClaimRaise] raises a linked
 // supplier or carrier claim (back-charge) that customers never see.
 //
 // # Notifications

@@ -27,7 +27,7 @@ var (
 	// ErrReopenWindow: the ticket was closed too long ago to reopen.
 	ErrReopenWindow = workflow.ErrReopenWindow
 	// ErrStepOrder: an 8D step cannot be completed yet (see
-	// [Desk.CompleteStep]); the error is a *[workflow.StepError].
+	// [Desk.ComplaintStepComplete]); the error is a *[workflow.StepError].
 	ErrStepOrder = workflow.ErrStepOrder
 	// ErrInvalidActor: the host passed an actor without an ID, a tenant
 	// or a valid role (or a customer without a customer ID). It is a

@@ -190,7 +190,7 @@ func TestDesk_ComplaintWithNULIDIsAValidationError(t *testing.T) {
 			t.Parallel()
 			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 			c := cd.open(t)
-			_, err := cd.desk.Complaint(context.Background(), agent, c.ID+"\x00")
+			_, err := cd.desk.ComplaintGet(context.Background(), agent, c.ID+"\x00")
 			require.Equal(t, []string{"id"}, validationFields(t, err))
 		})
 	}

@@ -338,35 +338,35 @@ func TestBlackboxCustomerComplaints(t *testing.T) {
 	for _, b := range backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			_, err := cd.desk.OpenComplaint(ctx, bbAda, ticketkit.ComplaintParams{
+			_, err := cd.desk.ComplaintOpen(ctx, bbAda, ticketkit.ComplaintOpenParams{
 				Subject: "phish", RemedySought: ticket.RemedyReplacement, Source: invoice,
 				Customer: ticket.Customer{Email: "victim@example.com"},
 			})
 			require.ErrorIs(t, err, ticketkit.ErrForbidden)
 
-			c, err := cd.desk.OpenComplaint(ctx, agent, ticketkit.ComplaintParams{
+			c, err := cd.desk.ComplaintOpen(ctx, agent, ticketkit.ComplaintOpenParams{
 				Subject: "Leaking kettles", Reason: "CR02", Category: ticket.CategoryDefect,
 				RemedySought: ticket.RemedyCreditNote, Customer: ticket.Customer{ID: "C-ADA", Email: "ada@example.com"},
 				Responsibility: ticket.Responsibility{Employee: bbAgent.ID},
 			})
 			require.NoError(t, err)
-			_, err = cd.desk.UpdateComplaint(ctx, bbAda, ticketkit.ComplaintUpdateParams{ComplaintID: c.ID,
+			_, err = cd.desk.ComplaintUpdate(ctx, bbAda, ticketkit.ComplaintUpdateParams{ComplaintID: c.ID,
 				Contacts: []ticket.Contact{{Name: "V", Email: "victim@example.com"}}})
 			require.Error(t, err)
-			_, err = cd.desk.CommentComplaint(ctx, bbAda, ticketkit.CommentParams{ComplaintID: c.ID, Text: "x"})
+			_, err = cd.desk.ComplaintComment(ctx, bbAda, ticketkit.ComplaintCommentParams{ComplaintID: c.ID, Text: "x"})
 			require.Error(t, err)
 			c, err = cd.desk.ComplaintTransition(ctx, agent, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusPlanned})
 			require.NoError(t, err)
-			_, err = cd.desk.DecideComplaint(ctx, bbBoss, ticketkit.DecideParams{
+			_, err = cd.desk.ComplaintDecide(ctx, bbBoss, ticketkit.ComplaintDecideParams{
 				ComplaintID: c.ID, Justified: true, Notes: "DECISION-INTERNAL",
 				Remedy: ticket.Remedy{Kind: ticket.RemedyReplacement, Feedback: "we replace it", Notes: "REMEDY-INTERNAL"},
 			})
 			require.NoError(t, err)
-			_, err = cd.desk.CommentComplaint(ctx, bbBoss, ticketkit.CommentParams{ComplaintID: c.ID, Text: "COMMENT-INTERNAL"})
+			_, err = cd.desk.ComplaintComment(ctx, bbBoss, ticketkit.ComplaintCommentParams{ComplaintID: c.ID, Text: "COMMENT-INTERNAL"})
 			require.NoError(t, err)
 
 			var seen []any
-			got, err := cd.desk.Complaint(ctx, bbAda, c.ID)
+			got, err := cd.desk.ComplaintGet(ctx, bbAda, c.ID)
 			require.NoError(t, err)
 			require.Contains(t, mustJSON(t, got), "we replace it", "the customer's feedback stays visible")
 			seen = append(seen, got)
@@ -390,7 +390,7 @@ func TestBlackboxCustomerComplaints(t *testing.T) {
 			_, err = cd.desk.ComplaintJournal(ctx, bbAda, ticketkit.ComplaintJournalParams{Employees: []string{bbAgent.ID}})
 			bbRequireForbidden(t, err, "employees")
 			// C-1's complaint, asked for by Ada: the journal keeps her to her own.
-			_, err = cd.desk.OpenComplaint(ctx, agent, ticketkit.ComplaintParams{Subject: "C-1's", Reason: "CR02",
+			_, err = cd.desk.ComplaintOpen(ctx, agent, ticketkit.ComplaintOpenParams{Subject: "C-1's", Reason: "CR02",
 				RemedySought: ticket.RemedyReplacement, Customer: ticket.Customer{ID: "C-1"}})
 			require.NoError(t, err)
 			other, err := cd.desk.ComplaintJournal(ctx, bbAda, ticketkit.ComplaintJournalParams{CustomerID: "C-1"})

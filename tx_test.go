@@ -198,7 +198,7 @@ func TestDesk_TxVariantsRefuseANilTx(t *testing.T) {
 	require.NoError(t, err)
 	_, err = desk.OpenTx(t.Context(), nil, agent, ticketkit.OpenParams{Subject: "x"})
 	require.ErrorIs(t, err, ticketkit.ErrNoTx)
-	_, err = desk.PostComplaintTx(t.Context(), nil, agent, ticketkit.PostParams{ComplaintID: "x"})
+	_, err = desk.ComplaintPostTx(t.Context(), nil, agent, ticketkit.ComplaintPostParams{ComplaintID: "x"})
 	require.ErrorIs(t, err, ticketkit.ErrNoTx)
 }
 
@@ -263,28 +263,28 @@ func TestDesk_PostComplaintTx(t *testing.T) {
 				}
 				var id string
 				err := hostTx(t, cd.store)(ctx, func(ctx context.Context, tx storage.Tx) error {
-					c, err := cd.desk.OpenComplaintTx(ctx, tx, agent, complaintParams())
+					c, err := cd.desk.ComplaintOpenTx(ctx, tx, agent, complaintParams())
 					require.NoError(t, err)
 					id = c.ID
 					_, err = cd.desk.TransitionTx(ctx, tx, agent, ticketkit.TransitionParams{TicketID: id, To: ticket.StatusPlanned})
 					require.NoError(t, err, "routed to the complaint workflow, read in the host's transaction")
-					c, err = cd.desk.DecideComplaintTx(ctx, tx, agent, creditDecision(id))
+					c, err = cd.desk.ComplaintDecideTx(ctx, tx, agent, creditDecision(id))
 					require.NoError(t, err)
 					var done []ticketkit.ActionChange
 					for _, a := range c.Actions {
 						done = append(done, ticketkit.ActionChange{ID: a.ID, Done: new(true)})
 					}
-					_, err = cd.desk.PlanComplaintTx(ctx, tx, agent, ticketkit.PlanParams{ComplaintID: id, Change: done})
+					_, err = cd.desk.ComplaintPlanTx(ctx, tx, agent, ticketkit.ComplaintPlanParams{ComplaintID: id, Change: done})
 					require.NoError(t, err)
-					_, err = cd.desk.UpdateComplaintTx(ctx, tx, agent, ticketkit.ComplaintUpdateParams{ComplaintID: id, Subject: new("Leaking kettles, batch B-7")})
+					_, err = cd.desk.ComplaintUpdateTx(ctx, tx, agent, ticketkit.ComplaintUpdateParams{ComplaintID: id, Subject: new("Leaking kettles, batch B-7")})
 					require.NoError(t, err)
-					_, err = cd.desk.CommentComplaintTx(ctx, tx, agent, ticketkit.CommentParams{ComplaintID: id, Text: "checked"})
+					_, err = cd.desk.ComplaintCommentTx(ctx, tx, agent, ticketkit.ComplaintCommentParams{ComplaintID: id, Text: "checked"})
 					require.NoError(t, err)
-					_, err = cd.desk.ReviewComplaintTx(ctx, tx, agent, ticketkit.ReviewParams{ComplaintID: id, Outcome: ticket.ReviewApproved})
+					_, err = cd.desk.ComplaintReviewTx(ctx, tx, agent, ticketkit.ComplaintReviewParams{ComplaintID: id, Outcome: ticket.ReviewApproved})
 					require.NoError(t, err)
 					_, err = cd.desk.ComplaintTransitionTx(ctx, tx, agent, ticketkit.ComplaintTransitionParams{ComplaintID: id, To: ticket.StatusFulfilled, EndDate: t0})
 					require.NoError(t, err)
-					c, err = cd.desk.PostComplaintTx(ctx, tx, agent, ticketkit.PostParams{ComplaintID: id})
+					c, err = cd.desk.ComplaintPostTx(ctx, tx, agent, ticketkit.ComplaintPostParams{ComplaintID: id})
 					require.NoError(t, err)
 					require.True(t, c.Details.Posted)
 					require.Len(t, txs, 1)
@@ -296,7 +296,7 @@ func TestDesk_PostComplaintTx(t *testing.T) {
 				})
 				if !commit {
 					require.ErrorIs(t, err, errHostRollback)
-					_, err = cd.desk.Complaint(ctx, agent, id)
+					_, err = cd.desk.ComplaintGet(ctx, agent, id)
 					require.ErrorIs(t, err, ticketkit.ErrNotFound)
 					require.LessOrEqual(t, countCreditNotes(t, cd.store), int64(0), "the credit note rolled back with the posting")
 					res, _ := deliverLater(t, cd.store, nil)
@@ -304,7 +304,7 @@ func TestDesk_PostComplaintTx(t *testing.T) {
 					return
 				}
 				require.NoError(t, err)
-				c, err := cd.desk.Complaint(ctx, agent, id)
+				c, err := cd.desk.ComplaintGet(ctx, agent, id)
 				require.NoError(t, err)
 				require.True(t, c.Details.Posted)
 				require.Equal(t, "CN-1", c.Details.Decision.Remedy.Document.ID)
@@ -340,13 +340,13 @@ func TestDesk_PostComplaintHandlerWritesInThePosting(t *testing.T) {
 			var txs []any
 			boom := errors.New("ERP refused after writing")
 			cd.handle = writeCreditNote(t, boom, &txs)
-			_, err = cd.desk.PostComplaint(ctx, agent, ticketkit.PostParams{ComplaintID: c.ID})
+			_, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
 			require.ErrorIs(t, err, boom)
 			require.Len(t, txs, 1)
 			require.Zero(t, countCreditNotes(t, cd.store), "written in the posting's transaction, rolled back with it")
 
 			cd.handle = writeCreditNote(t, nil, &txs)
-			c, err = cd.desk.PostComplaint(ctx, agent, ticketkit.PostParams{ComplaintID: c.ID})
+			c, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
 			require.NoError(t, err)
 			require.True(t, c.Details.Posted)
 			require.Equal(t, int64(1), countCreditNotes(t, cd.store))
@@ -360,8 +360,8 @@ var workflowRulesNone = workflow.ComplaintRules{}
 
 // complaintParams is a defect complaint from INV-1, as complaintDesk.open
 // opens it.
-func complaintParams() ticketkit.ComplaintParams {
-	return ticketkit.ComplaintParams{
+func complaintParams() ticketkit.ComplaintOpenParams {
+	return ticketkit.ComplaintOpenParams{
 		Subject: "Leaking kettles", Reason: "CR02", Category: ticket.CategoryDefect,
 		RemedySought: ticket.RemedyCreditNote, Source: invoice,
 		Accounting: ticket.Accounting{SalesAdjustment: true, Amount: decimal.RequireFromString("120.00")},
@@ -369,8 +369,8 @@ func complaintParams() ticketkit.ComplaintParams {
 }
 
 // creditDecision decides complaint id justified, with a credit note.
-func creditDecision(id string) ticketkit.DecideParams {
-	return ticketkit.DecideParams{
+func creditDecision(id string) ticketkit.ComplaintDecideParams {
+	return ticketkit.ComplaintDecideParams{
 		ComplaintID: id, Justified: true,
 		Remedy: ticket.Remedy{Kind: ticket.RemedyCreditNote, Amount: decimal.RequireFromString("99.90"), Currency: "EUR"},
 	}

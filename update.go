@@ -184,7 +184,7 @@ func (d *Desk) update(ctx context.Context, host storage.Tx, actor ticket.Actor, 
 	}
 	t, _, err := d.change(ctx, host, actor, p.TicketID, p.Version, func(_ context.Context, _ storage.Tx, t *ticket.Ticket, _ *batch) error {
 		if d.complaints != nil && t.Kind == ticket.KindComplaint { // its fields follow the complaint rules and catalog
-			return fmt.Errorf("ticketkit: ticket %s: edit it with Desk.UpdateComplaint or Desk.PlanComplaint: %w", t.Number, ErrComplaint)
+			return fmt.Errorf("ticketkit: ticket %s: edit it with Desk.ComplaintUpdate or Desk.ComplaintPlan: %w", t.Number, ErrComplaint)
 		}
 		setIf(&t.Subject, p.Subject, strings.TrimSpace)
 		setIf(&t.Description, p.Description, nil)

@@ -39,7 +39,7 @@ func (h *handler) attachComplaint(w http.ResponseWriter, r *http.Request, actor 
 			return invalid(fieldError{Field: "customer_visible", Code: "boolean", Message: "must be true or false"})
 		}
 	}
-	c, err := h.desk.AttachToComplaint(r.Context(), actor, p)
+	c, err := h.desk.ComplaintAttach(r.Context(), actor, p)
 	if err != nil {
 		return complaintError(err, map[string]string{"files": "attachments"})
 	}
@@ -53,7 +53,7 @@ func complaintAttachment(r *http.Request) ticketkit.ComplaintAttachmentParams {
 }
 
 func (h *handler) removeComplaintAttachment(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
-	c, err := h.desk.RemoveComplaintAttachment(r.Context(), actor, complaintAttachment(r))
+	c, err := h.desk.ComplaintAttachmentRemove(r.Context(), actor, complaintAttachment(r))
 	if err != nil {
 		return complaintAttachmentError(err)
 	}
@@ -62,7 +62,7 @@ func (h *handler) removeComplaintAttachment(w http.ResponseWriter, r *http.Reque
 }
 
 func (h *handler) downloadComplaintAttachment(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
-	att, content, err := h.desk.OpenComplaintAttachment(r.Context(), actor, complaintAttachment(r))
+	att, content, err := h.desk.ComplaintAttachmentOpen(r.Context(), actor, complaintAttachment(r))
 	if err != nil {
 		return complaintAttachmentError(err)
 	}

@@ -22,14 +22,14 @@ func (h *handler) addComplaintCost(w http.ResponseWriter, r *http.Request, actor
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	c, err := h.desk.AddComplaintCost(r.Context(), actor, ticketkit.CostParams{
+	c, err := h.desk.ComplaintCostAdd(r.Context(), actor, ticketkit.ComplaintCostAddParams{
 		ComplaintID: r.PathValue("id"), Kind: req.Kind, Amount: req.Amount, Currency: req.Currency, Note: req.Note,
 	})
 	return writeComplaint(w, http.StatusOK, c, err)
 }
 
 func (h *handler) removeComplaintCost(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
-	c, err := h.desk.RemoveComplaintCost(r.Context(), actor, ticketkit.RemoveCostParams{
+	c, err := h.desk.ComplaintCostRemove(r.Context(), actor, ticketkit.ComplaintCostRemoveParams{
 		ComplaintID: r.PathValue("id"), CostID: r.PathValue("cost"),
 	})
 	if err != nil {
@@ -54,7 +54,7 @@ func (h *handler) complaintCosts(w http.ResponseWriter, r *http.Request, actor t
 	if err := q.err(); err != nil {
 		return err
 	}
-	costs, err := h.desk.ComplaintCosts(r.Context(), actor, ticketkit.ComplaintCostsParams{ComplaintID: r.PathValue("id")})
+	costs, err := h.desk.ComplaintCostList(r.Context(), actor, ticketkit.ComplaintCostListParams{ComplaintID: r.PathValue("id")})
 	if err != nil {
 		return complaintError(err, nil)
 	}
@@ -63,7 +63,7 @@ func (h *handler) complaintCosts(w http.ResponseWriter, r *http.Request, actor t
 }
 
 // costReportView is the body of GET /reports/complaint-costs: the
-// Desk's CostReport without conversion (the API has no exchange rates).
+// Desk's ComplaintCostReport without conversion (the API has no exchange rates).
 type costReportView struct {
 	Complaints int                    `json:"complaints"`
 	Totals     []ticket.CurrencyTotal `json:"totals"`
@@ -73,7 +73,7 @@ type costReportView struct {
 }
 
 // costRows returns the rows without their conversion.
-func costRows(rows []ticketkit.CostReportRow) []ticket.CostRow {
+func costRows(rows []ticketkit.ComplaintCostReportRow) []ticket.CostRow {
 	out := make([]ticket.CostRow, 0, len(rows))
 	for _, r := range rows {
 		r.Totals = orEmpty(r.Totals)
@@ -87,7 +87,7 @@ func (h *handler) complaintCostReport(w http.ResponseWriter, r *http.Request, ac
 	if err != nil {
 		return err
 	}
-	rep, err := h.desk.ComplaintCostReport(r.Context(), actor, ticketkit.CostReportParams{ComplaintReportParams: p})
+	rep, err := h.desk.ComplaintCostReport(r.Context(), actor, ticketkit.ComplaintCostReportParams{ComplaintReportParams: p})
 	if err != nil {
 		return complaintError(err, journalNames)
 	}

@@ -41,7 +41,7 @@ func (h *handler) decideComplaintLine(w http.ResponseWriter, r *http.Request, ac
 	if err := checkVersion(req.Version); err != nil {
 		return err
 	}
-	c, err := h.desk.DecideComplaintLine(r.Context(), actor, ticketkit.LineDecisionParams{
+	c, err := h.desk.ComplaintLineDecide(r.Context(), actor, ticketkit.ComplaintLineDecideParams{
 		ComplaintID: r.PathValue("id"), Line: line, Justified: req.Justified, Remedies: req.Remedies,
 		Feedback: req.Feedback, Note: req.Note, Version: req.Version,
 	})
@@ -67,7 +67,7 @@ func (h *handler) linkComplaintLineReturn(w http.ResponseWriter, r *http.Request
 	if err := checkVersion(req.Version); err != nil {
 		return err
 	}
-	c, err := h.desk.LinkComplaintLineReturn(r.Context(), actor, ticketkit.LineReturnParams{
+	c, err := h.desk.ComplaintLineReturnLink(r.Context(), actor, ticketkit.ComplaintLineReturnParams{
 		ComplaintID: r.PathValue("id"), Line: line, Return: req.Return, Version: req.Version,
 	})
 	return writeComplaint(w, http.StatusOK, c, err)
@@ -94,7 +94,7 @@ func (h *handler) raiseComplaintClaim(w http.ResponseWriter, r *http.Request, ac
 	if err := checkVersion(req.Version); err != nil {
 		return err
 	}
-	c, err := h.desk.RaiseComplaintClaim(r.Context(), actor, ticketkit.ClaimParams{
+	c, err := h.desk.ComplaintClaimRaise(r.Context(), actor, ticketkit.ComplaintClaimParams{
 		ComplaintID: r.PathValue("id"), Role: req.Role, Counterparty: req.Counterparty, Subject: req.Subject,
 		Description: req.Description, Reason: req.Reason, Lines: req.Lines, RemedySought: req.RemedySought,
 		Accounting: req.Accounting, Version: req.Version,

@@ -26,7 +26,7 @@ func (h *handler) setRootCause(w http.ResponseWriter, r *http.Request, actor tic
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	c, err := h.desk.SetRootCause(r.Context(), actor, ticketkit.RootCauseParams{
+	c, err := h.desk.ComplaintRootCauseSet(r.Context(), actor, ticketkit.ComplaintRootCauseParams{
 		ComplaintID: r.PathValue("id"), Cause: req.Cause, Defect: req.Defect, Text: req.Text,
 	})
 	return writeComplaint(w, http.StatusOK, c, err)
@@ -43,7 +43,7 @@ func (h *handler) completeStep(w http.ResponseWriter, r *http.Request, actor tic
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	c, err := h.desk.CompleteStep(r.Context(), actor, ticketkit.StepParams{
+	c, err := h.desk.ComplaintStepComplete(r.Context(), actor, ticketkit.ComplaintStepParams{
 		ComplaintID: r.PathValue("id"), Step: req.Step, Notes: req.Notes,
 	})
 	return writeComplaint(w, http.StatusOK, c, err)
@@ -61,7 +61,7 @@ func (h *handler) recordEffectiveness(w http.ResponseWriter, r *http.Request, ac
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	c, err := h.desk.RecordEffectiveness(r.Context(), actor, ticketkit.EffectivenessParams{
+	c, err := h.desk.ComplaintEffectivenessRecord(r.Context(), actor, ticketkit.ComplaintEffectivenessParams{
 		ComplaintID: r.PathValue("id"), ActionID: r.PathValue("action"), Effective: req.Effective, Notes: req.Notes,
 	})
 	if err != nil {

@@ -55,11 +55,11 @@ func writeComplaint(w http.ResponseWriter, status int, c *ticket.Complaint, err 
 }
 
 func (h *handler) openComplaint(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
-	var req ticketkit.ComplaintParams
+	var req ticketkit.ComplaintOpenParams
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	c, err := h.desk.OpenComplaint(r.Context(), actor, req)
+	c, err := h.desk.ComplaintOpen(r.Context(), actor, req)
 	if err == nil {
 		w.Header().Set("Location", "complaints/"+url.PathEscape(c.ID))
 	}
@@ -67,7 +67,7 @@ func (h *handler) openComplaint(w http.ResponseWriter, r *http.Request, actor ti
 }
 
 func (h *handler) getComplaint(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
-	c, err := h.desk.Complaint(r.Context(), actor, r.PathValue("id"))
+	c, err := h.desk.ComplaintGet(r.Context(), actor, r.PathValue("id"))
 	return writeComplaint(w, http.StatusOK, c, err)
 }
 
@@ -96,7 +96,7 @@ func (h *handler) updateComplaint(w http.ResponseWriter, r *http.Request, actor 
 	if err := checkVersion(req.Version); err != nil {
 		return err
 	}
-	c, err := h.desk.UpdateComplaint(r.Context(), actor, ticketkit.ComplaintUpdateParams{
+	c, err := h.desk.ComplaintUpdate(r.Context(), actor, ticketkit.ComplaintUpdateParams{
 		ComplaintID: r.PathValue("id"), Subject: req.Subject, Description: req.Description,
 		Priority: req.Priority, Category: req.Category, Reason: req.Reason, Severity: req.Severity,
 		RemedySought: req.RemedySought, Contacts: req.Contacts, Accounting: req.Accounting,
@@ -120,7 +120,7 @@ func (h *handler) planComplaint(w http.ResponseWriter, r *http.Request, actor ti
 	if err := checkVersion(req.Version); err != nil {
 		return err
 	}
-	c, err := h.desk.PlanComplaint(r.Context(), actor, ticketkit.PlanParams{
+	c, err := h.desk.ComplaintPlan(r.Context(), actor, ticketkit.ComplaintPlanParams{
 		ComplaintID: r.PathValue("id"), Add: req.Add, Change: req.Change, Version: req.Version,
 	})
 	return writeComplaint(w, http.StatusOK, c, err)
@@ -155,7 +155,7 @@ func (h *handler) decideComplaint(w http.ResponseWriter, r *http.Request, actor 
 		return err
 	}
 	rm := req.Remedy
-	c, err := h.desk.DecideComplaint(r.Context(), actor, ticketkit.DecideParams{
+	c, err := h.desk.ComplaintDecide(r.Context(), actor, ticketkit.ComplaintDecideParams{
 		ComplaintID: r.PathValue("id"), Justified: req.Justified, Notes: req.Notes, CreditRequired: req.CreditRequired,
 		Remedy:  ticket.Remedy{Kind: rm.Kind, Amount: rm.Amount, Currency: rm.Currency, Feedback: rm.Feedback, Notes: rm.Notes},
 		Version: req.Version,
@@ -178,7 +178,7 @@ func (h *handler) reviewComplaint(w http.ResponseWriter, r *http.Request, actor 
 		// The Desk would name the field by where it is stored.
 		return invalid(fieldError{Field: "outcome", Code: "oneof", Message: "must be approved or changes_requested"})
 	}
-	c, err := h.desk.ReviewComplaint(r.Context(), actor, ticketkit.ReviewParams{
+	c, err := h.desk.ComplaintReview(r.Context(), actor, ticketkit.ComplaintReviewParams{
 		ComplaintID: r.PathValue("id"), Outcome: req.Outcome, Notes: req.Notes,
 	})
 	return writeComplaint(w, http.StatusOK, c, err)
@@ -195,7 +195,7 @@ func (h *handler) recordReviewResult(w http.ResponseWriter, r *http.Request, act
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	c, err := h.desk.RecordReviewResult(r.Context(), actor, ticketkit.ReviewResultParams{
+	c, err := h.desk.ComplaintReviewResultAdd(r.Context(), actor, ticketkit.ComplaintReviewResultParams{
 		ComplaintID: r.PathValue("id"), Text: req.Text, Findings: req.Findings,
 	})
 	return writeComplaint(w, http.StatusOK, c, err)
@@ -211,7 +211,7 @@ func (h *handler) commentComplaint(w http.ResponseWriter, r *http.Request, actor
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	c, err := h.desk.CommentComplaint(r.Context(), actor, ticketkit.CommentParams{ComplaintID: r.PathValue("id"), Text: req.Text})
+	c, err := h.desk.ComplaintComment(r.Context(), actor, ticketkit.ComplaintCommentParams{ComplaintID: r.PathValue("id"), Text: req.Text})
 	return writeComplaint(w, http.StatusOK, c, err)
 }
 
@@ -252,7 +252,7 @@ func (h *handler) postComplaint(w http.ResponseWriter, r *http.Request, actor ti
 	if err := checkVersion(req.Version); err != nil {
 		return err
 	}
-	c, err := h.desk.PostComplaint(r.Context(), actor, ticketkit.PostParams{
+	c, err := h.desk.ComplaintPost(r.Context(), actor, ticketkit.ComplaintPostParams{
 		ComplaintID: r.PathValue("id"), Reason: req.Reason, Version: req.Version,
 	})
 	return writeComplaint(w, http.StatusOK, c, err)
@@ -272,7 +272,7 @@ func (h *handler) reverseComplaint(w http.ResponseWriter, r *http.Request, actor
 	if err := checkVersion(req.Version); err != nil {
 		return err
 	}
-	c, err := h.desk.ReverseComplaint(r.Context(), actor, ticketkit.ReverseParams{
+	c, err := h.desk.ComplaintReverse(r.Context(), actor, ticketkit.ComplaintReverseParams{
 		ComplaintID: r.PathValue("id"), Reason: req.Reason, Version: req.Version,
 	})
 	return writeComplaint(w, http.StatusOK, c, err)

@@ -120,10 +120,10 @@
 // "complaint" with the date of issue, source document, lines, accounting
 // (amounts are exact decimal strings such as "120.50"), responsibility,
 // comments, reviews, review results, decision and posting. Each route
-// calls the Desk method of the same name (OpenComplaint, Complaint,
-// ComplaintJournal, UpdateComplaint, PlanComplaint, DecideComplaint,
-// ReviewComplaint, RecordReviewResult, CommentComplaint,
-// ComplaintTransition, PostComplaint, ComplaintReport) with the path's id
+// calls the Desk method of the same name (ComplaintOpen, ComplaintGet,
+// ComplaintJournal, ComplaintUpdate, ComplaintPlan, ComplaintDecide,
+// ComplaintReview, ComplaintReviewResultAdd, ComplaintComment,
+// ComplaintTransition, ComplaintPost, ComplaintReport) with the path's id
 // and the body's members; the OpenAPI document lists them. Without
 // complaints every /complaints route answers 404. Only staff change
 // complaints; a customer reads their own, without the severity,

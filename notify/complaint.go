@@ -11,12 +11,12 @@ import (
 // kinds a change of a complaint derives (a posting is also a
 // KindStatusChanged), each with [Event].Complaint set.
 const (
-	// KindComplaintDecided: a complaint was decided (Desk.DecideComplaint).
+	// KindComplaintDecided: a complaint was decided (Desk.ComplaintDecide).
 	KindComplaintDecided Kind = "complaint.decided"
 	// KindComplaintPosted: a complaint was posted, its remedy carried out.
 	KindComplaintPosted Kind = "complaint.posted"
 	// KindComplaintReversed: a posted complaint was reversed
-	// (Desk.ReverseComplaint).
+	// (Desk.ComplaintReverse).
 	KindComplaintReversed Kind = "complaint.reversed"
 	// KindComplaintActionAssigned: an action of a complaint's plan got a
 	// new owner (ComplaintFacts.Action), including an action added with

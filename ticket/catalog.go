@@ -339,6 +339,12 @@ const (
 )
 
 // Default category codes of [DefaultCatalog].
+//
+// CategoryComplaint files a plain ticket under "complaint": a customer's
+// grievance the help desk answers like any other ticket. It is not the
+// complaint document ([Complaint], [KindComplaint]), which has its own
+// catalog ([ComplaintCatalog]), workflow and use cases; a shop that
+// needs no document keeps using the category.
 const (
 	CategoryQuestion  = "question"
 	CategoryProblem   = "problem"

@@ -113,7 +113,7 @@ type ComplaintLine struct {
 	// Unit is the unit of Quantity, such as "pcs" or "kg".
 	Unit string `json:"unit,omitempty" validate:"max=20"`
 	// Return is the host's return (RMA) document of the line, linked
-	// with Desk.LinkComplaintLineReturn; nil until linked.
+	// with Desk.ComplaintLineReturnLink; nil until linked.
 	Return *Reference `json:"return,omitempty"`
 	// Decision is the decision on the line and its remedies; nil until
 	// decided (see [LineDecision]).

@@ -53,7 +53,7 @@ func leaves(t *testing.T, path string, v reflect.Value, visit func(path string, 
 
 // TestComplaintDiffTracksEveryField changes each leaf field of the
 // complaint section and of an action, one at a time, and requires a
-// history line for it: UpdateComplaint and PlanComplaint store only what
+// history line for it: ComplaintUpdate and ComplaintPlan store only what
 // ComplaintDiff reports, so an untracked field would be lost silently.
 // A field added to ComplaintDetails later is covered by this test.
 func TestComplaintDiffTracksEveryField(t *testing.T) {

@@ -236,7 +236,7 @@ type RemedyResult struct {
 // rejection feedback. The host implements it.
 type RemedyHandler interface {
 	// HandleRemedy carries out req.Remedy. See ticketkit's
-	// Desk.PostComplaint for what a handler may assume: it runs inside
+	// Desk.ComplaintPost for what a handler may assume: it runs inside
 	// the posting's transaction, at most once at a time per complaint,
 	// and a retried posting passes the same IdempotencyKey.
 	HandleRemedy(ctx context.Context, req RemedyRequest) (RemedyResult, error)

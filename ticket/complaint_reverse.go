@@ -83,7 +83,7 @@ type ReversalRequest struct {
 // ComplaintReversal.Document.
 type ReversalHandler interface {
 	// HandleReversal reverses req.Complaint's posting. See ticketkit's
-	// Desk.ReverseComplaint for what a handler may assume: it runs
+	// Desk.ComplaintReverse for what a handler may assume: it runs
 	// inside the reversal's transaction, at most once at a time per
 	// complaint, and a retry passes the same IdempotencyKey.
 	HandleReversal(ctx context.Context, req ReversalRequest) (RemedyResult, error)

@@ -385,7 +385,7 @@ func complaintGuards() map[string]ComplaintGuard {
 		},
 		GuardReasonCodeSet: func(_ context.Context, in ComplaintGuardInput) error {
 			if strings.TrimSpace(in.Complaint.Reason) == "" {
-				return errors.New("a complaint reason code is required: set it with UpdateComplaint")
+				return errors.New("a complaint reason code is required: set it with ComplaintUpdate")
 			}
 			return nil
 		},

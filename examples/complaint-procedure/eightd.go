@@ -30,7 +30,7 @@ func eightD(ctx context.Context, w io.Writer, d *ticketkit.Desk, clk *clock.Fake
 		prevent  = "Add the electrode to the service checklist"
 		checkout = "two weeks without a failure on the revisited boilers"
 	)
-	c, err := d.PlanComplaint(ctx, super, ticketkit.PlanParams{ComplaintID: c.ID, Add: []ticketkit.ActionInput{
+	c, err := d.ComplaintPlan(ctx, super, ticketkit.ComplaintPlanParams{ComplaintID: c.ID, Add: []ticketkit.ActionInput{
 		{Title: contain, Owner: tech.ID, DueAt: clk.Now().Add(24 * time.Hour), Type: ticket.ActionContainment},
 		{Title: correct, Owner: super.ID, DueAt: clk.Now().Add(7 * 24 * time.Hour), Type: ticket.ActionCorrective},
 		{Title: prevent, Owner: super.ID, DueAt: clk.Now().Add(14 * 24 * time.Hour), Type: ticket.ActionPreventive},
@@ -39,14 +39,14 @@ func eightD(ctx context.Context, w io.Writer, d *ticketkit.Desk, clk *clock.Fake
 		return nil, err
 	}
 	clk.Advance(time.Hour)
-	if c, err = d.PlanComplaint(ctx, super, ticketkit.PlanParams{ComplaintID: c.ID, Change: []ticketkit.ActionChange{
+	if c, err = d.ComplaintPlan(ctx, super, ticketkit.ComplaintPlanParams{ComplaintID: c.ID, Change: []ticketkit.ActionChange{
 		{ID: actionID(c, contain), Done: new(true), Result: new("3 boilers checked, 1 electrode replaced")},
 		{ID: actionID(c, correct), Done: new(true), Result: new("service instruction SI-12 updated")},
 		{ID: actionID(c, prevent), Done: new(true), Result: new("checklist v7 issued")},
 	}}); err != nil {
 		return nil, err
 	}
-	if c, err = d.RecordEffectiveness(ctx, super, ticketkit.EffectivenessParams{
+	if c, err = d.ComplaintEffectivenessRecord(ctx, super, ticketkit.ComplaintEffectivenessParams{
 		ComplaintID: c.ID, ActionID: actionID(c, correct), Effective: true, Notes: checkout,
 	}); err != nil {
 		return nil, err
@@ -62,7 +62,7 @@ func eightD(ctx context.Context, w io.Writer, d *ticketkit.Desk, clk *clock.Fake
 		fmt.Fprintf(w, "   %-11s %s (%s)\n", a.Type, a.Title, check)
 	}
 
-	if c, err = d.SetRootCause(ctx, super, ticketkit.RootCauseParams{
+	if c, err = d.ComplaintRootCauseSet(ctx, super, ticketkit.ComplaintRootCauseParams{
 		ComplaintID: c.ID, Cause: ticket.CodeRef{Group: "MAN", Code: "M02"}, Defect: ticket.CodeRef{Group: "FUN", Code: "F01"},
 		Text: "The worn ignition electrode was not replaced at the service",
 	}); err != nil {
@@ -84,7 +84,7 @@ func eightD(ctx context.Context, w io.Writer, d *ticketkit.Desk, clk *clock.Fake
 		ticket.StepD8: "team thanked; complaint closed with a credit",
 	}
 	complete := func(s ticket.Step) error {
-		next, err := d.CompleteStep(ctx, super, ticketkit.StepParams{ComplaintID: c.ID, Step: s, Notes: notes[s]})
+		next, err := d.ComplaintStepComplete(ctx, super, ticketkit.ComplaintStepParams{ComplaintID: c.ID, Step: s, Notes: notes[s]})
 		if err == nil {
 			c = next
 		}

@@ -147,7 +147,7 @@ func run(ctx context.Context, w io.Writer, path, outDir string) error {
 	}
 
 	fmt.Fprintln(w, "2. Service job JOB-4711 is marked a complaint")
-	c, err := d.OpenComplaint(ctx, desk, ticketkit.ComplaintParams{
+	c, err := d.ComplaintOpen(ctx, desk, ticketkit.ComplaintOpenParams{
 		Subject: "Boiler fails again two days after the service", Reason: "CR03", Category: categoryService,
 		Channel: ticket.ChannelPhone, RemedySought: ticket.RemedyCreditNote, Severity: ticket.SeverityMedium,
 		Source:         &ticket.Reference{Kind: ticket.RefJob, ID: "JOB-4711"},
@@ -166,13 +166,13 @@ func run(ctx context.Context, w io.Writer, path, outDir string) error {
 		return err
 	}
 	clk.Advance(2 * time.Hour)
-	if c, err = d.PlanComplaint(ctx, desk, ticketkit.PlanParams{ComplaintID: c.ID, Change: []ticketkit.ActionChange{
+	if c, err = d.ComplaintPlan(ctx, desk, ticketkit.ComplaintPlanParams{ComplaintID: c.ID, Change: []ticketkit.ActionChange{
 		{ID: actionID(c, "Call the customer back"), Done: new(true), Result: new("visit agreed for tomorrow")},
 	}}); err != nil {
 		return err
 	}
 	clk.Advance(22 * time.Hour)
-	if c, err = d.UpdateComplaint(ctx, tech, ticketkit.ComplaintUpdateParams{ComplaintID: c.ID, EndDate: new(clk.Now())}); err != nil {
+	if c, err = d.ComplaintUpdate(ctx, tech, ticketkit.ComplaintUpdateParams{ComplaintID: c.ID, EndDate: new(clk.Now())}); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "   %s %s: the technician reports the job solved (end date %s)\n",
@@ -183,7 +183,7 @@ func run(ctx context.Context, w io.Writer, path, outDir string) error {
 	_, err = d.ComplaintTransition(ctx, super, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusFulfilled})
 	fmt.Fprintf(w, "   refused: %s\n", refusal(err))
 	clk.Advance(3 * time.Hour)
-	if c, err = d.PlanComplaint(ctx, tech, ticketkit.PlanParams{ComplaintID: c.ID, Change: []ticketkit.ActionChange{
+	if c, err = d.ComplaintPlan(ctx, tech, ticketkit.ComplaintPlanParams{ComplaintID: c.ID, Change: []ticketkit.ActionChange{
 		{ID: actionID(c, "Revisit the site and re-test the boiler"), Done: new(true), Result: new("ignition electrode replaced")},
 	}}); err != nil {
 		return err
@@ -192,7 +192,7 @@ func run(ctx context.Context, w io.Writer, path, outDir string) error {
 
 	fmt.Fprintln(w, "5. The super user decides: justified, a credit is required")
 	clk.Advance(time.Hour)
-	if c, err = d.DecideComplaint(ctx, super, ticketkit.DecideParams{
+	if c, err = d.ComplaintDecide(ctx, super, ticketkit.ComplaintDecideParams{
 		ComplaintID: c.ID, Justified: true, Notes: "The electrode should have been replaced at the service",
 		Remedy:         ticket.Remedy{Kind: ticket.RemedyCreditNote, Amount: decimal.RequireFromString("180.00"), Currency: "EUR"},
 		CreditRequired: true,
@@ -204,7 +204,7 @@ func run(ctx context.Context, w io.Writer, path, outDir string) error {
 	fmt.Fprintf(w, "   follow-up for the salesperson %s: %q\n", credit.Owner, credit.Title)
 	printActions(w, c)
 	clk.Advance(time.Hour)
-	if c, err = d.PlanComplaint(ctx, sales, ticketkit.PlanParams{ComplaintID: c.ID, Change: []ticketkit.ActionChange{
+	if c, err = d.ComplaintPlan(ctx, sales, ticketkit.ComplaintPlanParams{ComplaintID: c.ID, Change: []ticketkit.ActionChange{
 		{ID: credit.ID, Done: new(true), Result: new("credit note CN-2026-0118 issued")},
 	}}); err != nil {
 		return err
@@ -223,23 +223,23 @@ func run(ctx context.Context, w io.Writer, path, outDir string) error {
 
 	fmt.Fprintln(w, "8. Closing")
 	const reason = "Credit note CN-2026-0118 over 180.00 EUR issued; boiler works"
-	_, err = d.PostComplaint(ctx, desk, ticketkit.PostParams{ComplaintID: c.ID, Reason: reason})
+	_, err = d.ComplaintPost(ctx, desk, ticketkit.ComplaintPostParams{ComplaintID: c.ID, Reason: reason})
 	fmt.Fprintf(w, "   before the review, refused: %s\n", refusal(err))
-	if c, err = d.ReviewComplaint(ctx, super, ticketkit.ReviewParams{
+	if c, err = d.ComplaintReview(ctx, super, ticketkit.ComplaintReviewParams{
 		ComplaintID: c.ID, Outcome: ticket.ReviewApproved, Notes: "actions done, credit issued",
 	}); err != nil {
 		return err
 	}
 	r, _ := c.LatestReview(ticket.RoleSupervisor)
 	fmt.Fprintf(w, "   reviewed by %s (%s): %s\n", r.By, r.Role, r.Outcome)
-	_, err = d.PostComplaint(ctx, desk, ticketkit.PostParams{ComplaintID: c.ID})
+	_, err = d.ComplaintPost(ctx, desk, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
 	fmt.Fprintf(w, "   without a reason, refused: %s\n", refusal(err))
 	clk.Advance(time.Hour)
-	if c, err = d.PostComplaint(ctx, desk, ticketkit.PostParams{ComplaintID: c.ID, Reason: reason}); err != nil {
+	if c, err = d.ComplaintPost(ctx, desk, ticketkit.ComplaintPostParams{ComplaintID: c.ID, Reason: reason}); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "   %s %s at %s, reason %q\n", c.Number, c.Status, c.Details.PostedAt.Format(time.RFC3339), c.ClosureReason)
-	_, err = d.PlanComplaint(ctx, tech, ticketkit.PlanParams{ComplaintID: c.ID, Add: []ticketkit.ActionInput{{Title: "one more"}}})
+	_, err = d.ComplaintPlan(ctx, tech, ticketkit.ComplaintPlanParams{ComplaintID: c.ID, Add: []ticketkit.ActionInput{{Title: "one more"}}})
 	fmt.Fprintf(w, "   a later change is refused (posted: %t)\n", errors.Is(err, ticketkit.ErrPosted))
 	return print8D(w, d, c, outDir)
 }

@@ -17,7 +17,7 @@ import (
 // 3 of the 12 kettles replaced; the cups are not, with feedback for the
 // customer.
 func decideLines(ctx context.Context, w io.Writer, desk *ticketkit.Desk, c *ticket.Complaint) (*ticket.Complaint, error) {
-	c, err := desk.DecideComplaintLine(ctx, clerk, ticketkit.LineDecisionParams{
+	c, err := desk.ComplaintLineDecide(ctx, clerk, ticketkit.ComplaintLineDecideParams{
 		ComplaintID: c.ID, Line: 0, Justified: true, Remedies: []ticket.LineRemedy{
 			{Kind: ticket.RemedyCreditNote, Percent: decimal.NewFromInt(40)},
 			{Kind: ticket.RemedyReplacement, Quantity: decimal.NewFromInt(3), Notes: "the 3 that leaked"},
@@ -26,7 +26,7 @@ func decideLines(ctx context.Context, w io.Writer, desk *ticketkit.Desk, c *tick
 	if err != nil {
 		return nil, err
 	}
-	if c, err = desk.DecideComplaintLine(ctx, clerk, ticketkit.LineDecisionParams{
+	if c, err = desk.ComplaintLineDecide(ctx, clerk, ticketkit.ComplaintLineDecideParams{
 		ComplaintID: c.ID, Line: 1, Justified: false, Feedback: "The cups arrived intact according to the delivery note",
 	}); err != nil {
 		return nil, err
@@ -60,15 +60,15 @@ func lineRemedy(r ticket.LineRemedy, unit string) string {
 // addCosts records the help desk's internal costs of the complaint and
 // prints them with their totals per currency.
 func addCosts(ctx context.Context, w io.Writer, desk *ticketkit.Desk, c *ticket.Complaint) error {
-	for _, p := range []ticketkit.CostParams{
+	for _, p := range []ticketkit.ComplaintCostAddParams{
 		{ComplaintID: c.ID, Kind: ticket.CostFreight, Amount: decimal.RequireFromString("38.50"), Currency: "EUR", Note: "pick-up of 12 kettles"},
 		{ComplaintID: c.ID, Kind: ticket.CostLabour, Amount: decimal.RequireFromString("64.00"), Currency: "EUR", Note: "2 h testing"},
 	} {
-		if _, err := desk.AddComplaintCost(ctx, clerk, p); err != nil {
+		if _, err := desk.ComplaintCostAdd(ctx, clerk, p); err != nil {
 			return err
 		}
 	}
-	costs, err := desk.ComplaintCosts(ctx, clerk, ticketkit.ComplaintCostsParams{ComplaintID: c.ID})
+	costs, err := desk.ComplaintCostList(ctx, clerk, ticketkit.ComplaintCostListParams{ComplaintID: c.ID})
 	if err != nil {
 		return err
 	}

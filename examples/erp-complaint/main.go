@@ -109,7 +109,7 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	}
 
 	fmt.Fprintln(w, "1. A complaint from invoice INV-2026-0042, logged without a reason code")
-	c, err := desk.OpenComplaint(ctx, clerk, ticketkit.ComplaintParams{
+	c, err := desk.ComplaintOpen(ctx, clerk, ticketkit.ComplaintOpenParams{
 		Subject: "Kettles leak after a week", Category: ticket.CategoryDefect, Channel: ticket.ChannelPhone,
 		RemedySought: ticket.RemedyCreditNote, Severity: ticket.SeverityHigh,
 		Source:         &ticket.Reference{Kind: ticket.RefInvoice, ID: "INV-2026-0042"},
@@ -121,7 +121,7 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	}
 	fmt.Fprintf(w, "   %s %s, customer %s, contract %s, %d action(s) from the category, assignee %s\n",
 		c.Number, c.Status, c.Customer.Name, c.Details.Accounting.Contract, len(c.Actions), c.Assignee)
-	other, err := desk.OpenComplaint(ctx, clerk, ticketkit.ComplaintParams{
+	other, err := desk.ComplaintOpen(ctx, clerk, ticketkit.ComplaintOpenParams{
 		Subject: "One kettle lid missing", Reason: "CR01", Category: ticket.CategoryDefect, RemedySought: ticket.RemedyReplacement,
 		Source:         &ticket.Reference{Kind: ticket.RefInvoice, ID: "INV-2026-0042"},
 		Responsibility: ticket.Responsibility{BusinessUnit: "BU2", Employee: "clerk-2"},
@@ -135,13 +135,13 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	if c, err = desk.ComplaintTransition(ctx, clerk, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusPlanned}); err != nil {
 		return err
 	}
-	if c, err = desk.PlanComplaint(ctx, clerk, ticketkit.PlanParams{ComplaintID: c.ID, Add: []ticketkit.ActionInput{
+	if c, err = desk.ComplaintPlan(ctx, clerk, ticketkit.ComplaintPlanParams{ComplaintID: c.ID, Add: []ticketkit.ActionInput{
 		{Title: "Collect the kettles", Owner: "logistics", DueAt: clk.Now().Add(72 * time.Hour)},
 	}}); err != nil {
 		return err
 	}
 	clk.Advance(24 * time.Hour)
-	if c, err = desk.DecideComplaint(ctx, clerk, ticketkit.DecideParams{
+	if c, err = desk.ComplaintDecide(ctx, clerk, ticketkit.ComplaintDecideParams{
 		ComplaintID: c.ID, Justified: true, Notes: "Seal defect in batch B-2611", CreditRequired: true,
 		Remedy: ticket.Remedy{Kind: ticket.RemedyCreditNote, Amount: decimal.RequireFromString("540.00"), Currency: "EUR"},
 	}); err != nil {
@@ -156,7 +156,7 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	if err = addCosts(ctx, w, desk, c); err != nil {
 		return err
 	}
-	if c, err = desk.Complaint(ctx, clerk, c.ID); err != nil {
+	if c, err = desk.ComplaintGet(ctx, clerk, c.ID); err != nil {
 		return err
 	}
 
@@ -167,12 +167,12 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	for _, a := range c.Actions {
 		done = append(done, ticketkit.ActionChange{ID: a.ID, Done: new(true), Result: new("done")})
 	}
-	if c, err = desk.PlanComplaint(ctx, clerk, ticketkit.PlanParams{ComplaintID: c.ID, Change: done}); err != nil {
+	if c, err = desk.ComplaintPlan(ctx, clerk, ticketkit.ComplaintPlanParams{ComplaintID: c.ID, Change: done}); err != nil {
 		return err
 	}
 	_, err = desk.ComplaintTransition(ctx, clerk, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusFulfilled, EndDate: clk.Now()})
 	fmt.Fprintf(w, "   refused: %v\n", err)
-	if c, err = desk.UpdateComplaint(ctx, clerk, ticketkit.ComplaintUpdateParams{ComplaintID: c.ID, Reason: new("CR02")}); err != nil {
+	if c, err = desk.ComplaintUpdate(ctx, clerk, ticketkit.ComplaintUpdateParams{ComplaintID: c.ID, Reason: new("CR02")}); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "   reason code %s chosen at the follow-up\n", c.Reason)
@@ -182,32 +182,32 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	fmt.Fprintf(w, "   %s %s\n", c.Number, c.Status)
 
 	fmt.Fprintln(w, "4. Post after the review's findings and the supervisor's approval")
-	if c, err = desk.RecordReviewResult(ctx, boss, ticketkit.ReviewResultParams{
+	if c, err = desk.ComplaintReviewResultAdd(ctx, boss, ticketkit.ComplaintReviewResultParams{
 		ComplaintID: c.ID, Text: "Returned kettles examined", Findings: []string{"seal cracked", "batch B-2611 only"},
 	}); err != nil {
 		return err
 	}
 	r := c.Details.ReviewResults[0]
 	fmt.Fprintf(w, "   review result by %s: %q, findings %q\n", r.By, r.Text, r.Findings)
-	if _, err = desk.ReviewComplaint(ctx, boss, ticketkit.ReviewParams{ComplaintID: c.ID, Outcome: ticket.ReviewApproved}); err != nil {
+	if _, err = desk.ComplaintReview(ctx, boss, ticketkit.ComplaintReviewParams{ComplaintID: c.ID, Outcome: ticket.ReviewApproved}); err != nil {
 		return err
 	}
-	if c, err = desk.PostComplaint(ctx, clerk, ticketkit.PostParams{ComplaintID: c.ID, Reason: "credit note issued"}); err != nil {
+	if c, err = desk.ComplaintPost(ctx, clerk, ticketkit.ComplaintPostParams{ComplaintID: c.ID, Reason: "credit note issued"}); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "   %s %s, remedy document %s\n", c.Number, c.Status, c.Details.Decision.Remedy.Document.ID)
 
 	fmt.Fprintln(w, "5. Edit the posted document, then reverse it")
-	_, err = desk.UpdateComplaint(ctx, clerk, ticketkit.ComplaintUpdateParams{ComplaintID: c.ID, Subject: new("changed")})
+	_, err = desk.ComplaintUpdate(ctx, clerk, ticketkit.ComplaintUpdateParams{ComplaintID: c.ID, Subject: new("changed")})
 	fmt.Fprintf(w, "   refused: %v (posted: %t)\n", err, errors.Is(err, ticketkit.ErrPosted))
 	fmt.Fprintln(w, "   the posting is reversed instead:")
 	clk.Advance(time.Hour)
-	if c, err = desk.ReverseComplaint(ctx, boss, ticketkit.ReverseParams{ComplaintID: c.ID, Reason: "credit note sent to the wrong company"}); err != nil {
+	if c, err = desk.ComplaintReverse(ctx, boss, ticketkit.ComplaintReverseParams{ComplaintID: c.ID, Reason: "credit note sent to the wrong company"}); err != nil {
 		return err
 	}
 	rv := c.Details.Reversal
 	fmt.Fprintf(w, "   %s still %s, reversed by %s with %s %s: %q\n", c.Number, c.Status, rv.By, rv.Document.Kind, rv.Document.ID, rv.Reason)
-	_, err = desk.ReverseComplaint(ctx, boss, ticketkit.ReverseParams{ComplaintID: c.ID, Reason: "again"})
+	_, err = desk.ComplaintReverse(ctx, boss, ticketkit.ComplaintReverseParams{ComplaintID: c.ID, Reason: "again"})
 	fmt.Fprintf(w, "   reversing again is refused (reversed: %t)\n", errors.Is(err, ticketkit.ErrReversed))
 
 	fmt.Fprintln(w, "6. The document")
@@ -261,7 +261,7 @@ func printDocuments(ctx context.Context, w io.Writer, desk *ticketkit.Desk, c *t
 		return err
 	}
 	customer := ticketkit.Actor{ID: "claire", Role: ticket.RoleCustomer, TenantID: "acme", CustomerID: "CUST-7"}
-	seen, err := desk.Complaint(ctx, customer, c.ID)
+	seen, err := desk.ComplaintGet(ctx, customer, c.ID)
 	if err != nil {
 		return err
 	}
