@@ -9,8 +9,8 @@ require (
 	github.com/ledongthuc/pdf v0.0.0-20260907135840-6c8c28e0e8a0
 	github.com/shopspring/decimal v1.6.0
 	github.com/stretchr/testify v1.12.1
-	github.com/ticketkit/ticketkit v0.0.0-00010101000000-000000000000
-	github.com/ticketkit/ticketkit/complaintdoc/pdf v0.0.0-00010101000000-000000000000
+	github.com/ticketkit/ticketkit v0.1.0
+	github.com/ticketkit/ticketkit/complaintdoc/pdf v0.1.0
 	github.com/uptrace/bun v1.3.0
 )
 

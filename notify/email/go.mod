@@ -7,7 +7,7 @@ require (
 	github.com/emersion/go-smtp v0.25.1
 	github.com/jhillyerd/enmime/v2 v2.3.0
 	github.com/stretchr/testify v1.12.1
-	github.com/ticketkit/ticketkit v0.0.0-00010101000000-000000000000
+	github.com/ticketkit/ticketkit v0.1.0
 	github.com/wneessen/go-mail v0.8.1
 	go.uber.org/goleak v1.3.0
 )
