@@ -50,7 +50,9 @@ type ComplaintOpenParams struct {
 	// customer, contacts, accounting company, counterparty, contract,
 	// currency, salesperson and lines (see ticket.Complaint.ApplySource);
 	// otherwise only the reference is kept.
-	Source         *ticket.Reference      `json:"source,omitempty"`
+	Source *ticket.Reference `json:"source,omitempty"`
+	// Lines are the products complained about; the Desk numbers them
+	// from 1 (ticket.ComplaintLine.No), and a number given is refused.
 	Lines          []ticket.ComplaintLine `json:"lines,omitempty"`
 	Accounting     ticket.Accounting      `json:"accounting"`
 	Responsibility ticket.Responsibility  `json:"responsibility"`
@@ -149,6 +151,12 @@ func (d *Desk) newComplaint(ctx context.Context, cs *complaints, actor ticket.Ac
 			Accounting:       p.Accounting, Responsibility: p.Responsibility,
 		},
 	}
+	for i, l := range p.Lines {
+		if l.No != 0 {
+			v.Add(fmt.Sprintf("lines[%d].no", i), "excluded", "is given by the desk")
+		}
+	}
+	c.Details.NumberLines() // 1, 2, 3 …; a source document's lines are numbered alike
 	if p.Assignee != "" && p.Responsibility.Employee != "" && p.Assignee != p.Responsibility.Employee {
 		v.Add("assignee", "employee_in_charge", "must be the employee in charge (responsibility.employee) when both are set")
 	}
