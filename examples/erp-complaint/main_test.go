@@ -83,7 +83,9 @@ func requirePrinted(t *testing.T, dir string) {
 	t.Helper()
 	for file, want := range map[string][]string{
 		"CC-BU1-2026-0001.pdf": {"Complaint CC-BU1-2026-0001", "Bistro Lumière", "Amount", "540.00 EUR", "Decision", "Justified",
-			"Credit note CN-CC-BU1-2026-0001", "Posted", "Seal defect in batch B-2611", "CUP-06 Tea cups, set of 6"},
+			"Credit note CN-CC-BU1-2026-0001", "Posted", "Seal defect in batch B-2611", "CUP-06 Tea cups, set of 6",
+			"Decisions per line", "1 KET-200", "The cups arrived intact", "the 3 that leaked",
+			"Reversal", "debit_note DN-CC-BU1-2026-0001", "credit note sent to the wrong company"},
 		"CC-BU1-2026-0001-8d.pdf": {"8D report CC-BU1-2026-0001", "D1 Team", "D4 Root cause analysis", "seal cracked",
 			"D3-D7 Actions", "Collect the kettles", "D8 Closure", "Approved"},
 	} {
@@ -98,7 +100,12 @@ func requirePrinted(t *testing.T, dir string) {
 	require.NoError(t, err)
 	require.Contains(t, string(ack), "Accusé de réception de votre réclamation CC-BU1-2026-0001")
 	require.Contains(t, string(ack), "Bistro Lumière")
-	for _, internal := range []string{"Seal defect", "clerk-1", "540.00", "CT-2026-3", "seal cracked", "the 3 that leaked", "38.50", "pick-up"} {
+	require.Contains(t, string(ack), "Décisions par ligne", "the customer's decision per line")
+	require.Contains(t, string(ack), "The cups arrived intact according to the delivery note")
+	require.Contains(t, string(ack), "Extourne")
+	require.Contains(t, string(ack), "DN-CC-BU1-2026-0001")
+	for _, internal := range []string{"Seal defect", "clerk-1", "540.00", "CT-2026-3", "seal cracked", "the 3 that leaked", "38.50", "pick-up",
+		"wrong company", "boss-1"} {
 		require.NotContains(t, string(ack), internal, "the acknowledgement is for the customer")
 	}
 }
