@@ -156,7 +156,6 @@ func (d *Desk) newComplaint(ctx context.Context, cs *complaints, actor ticket.Ac
 			v.Add(fmt.Sprintf("lines[%d].no", i), "excluded", "is given by the desk")
 		}
 	}
-	c.Details.NumberLines() // 1, 2, 3 …; a source document's lines are numbered alike
 	if p.Assignee != "" && p.Responsibility.Employee != "" && p.Assignee != p.Responsibility.Employee {
 		v.Add("assignee", "employee_in_charge", "must be the employee in charge (responsibility.employee) when both are set")
 	}
@@ -166,6 +165,8 @@ func (d *Desk) newComplaint(ctx context.Context, cs *complaints, actor ticket.Ac
 			return nil, err
 		}
 	}
+	// Lines are numbered 1, 2, 3 …, after a source document replaced them.
+	c.Details.NumberLines()
 	if cat.Code != "" { // a category of the catalog: add its template actions
 		c.Category = ""
 		if _, err := c.SetCategory(cat, now, newID, d.confirmActions(ctx, c)); err != nil {

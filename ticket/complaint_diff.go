@@ -48,7 +48,10 @@ const (
 // [Diff] on the ticket core, then one per complaint field whose text
 // form changed, in the order of the constants above (one
 // [FieldAction] event per action added, removed or changed, by action
-// ID). Comments and reviews are append-only: a new one is recorded.
+// ID, and lines by number: one [FieldLines] event per line added or
+// removed, one per changed field of a kept line, such as
+// [FieldLineQuantity]). Comments and reviews are append-only: a new one
+// is recorded.
 // Both must be non-nil.
 func ComplaintDiff(before, after *Complaint) []Event {
 	events := Diff(&before.Ticket, &after.Ticket)
