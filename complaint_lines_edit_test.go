@@ -230,6 +230,11 @@ func TestDesk_ComplaintLineEdit(t *testing.T) {
 				c, err = cd.desk.ComplaintLineRemove(ctx, agent, ticketkit.ComplaintLineRemoveParams{ComplaintID: c.ID, Line: 2, DropDecision: true})
 				require.NoError(t, err)
 				require.Equal(t, []string{"1 KET-1"}, lineNos(c))
+				hist = lineHistory(t, cd, c.ID)
+				require.Equal(t, []string{
+					"complaint.lines line 2 LID-1: LID-1 serial S-9 5 pcs -> ",
+					"complaint.lines.decision line 2 LID-1: justified: replacement 2 by agent-1 at 2026-03-02T09:00:00Z -> ",
+				}, hist[len(hist)-2:], "the removed line's decision is on record")
 			})
 
 			t.Run("ALineWithAReturnIsNeverRemoved", func(t *testing.T) {

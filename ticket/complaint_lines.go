@@ -237,8 +237,10 @@ const (
 
 // lineDiff returns the history lines of the lines added, removed and
 // changed from before to after, matching lines by number: the lines of
-// after in order, then those removed. A line without a number counts as
-// numbered by its position, as NumberLines would number it.
+// after in order, then those removed, each with its decision, return
+// and note as Old, so that nothing leaves the document unrecorded. A
+// line without a number counts as numbered by its position, as
+// NumberLines would number it.
 func lineDiff(before, after []ComplaintLine) []Event {
 	var events []Event
 	old := make(map[int]ComplaintLine, len(before))
@@ -255,22 +257,31 @@ func lineDiff(before, after []ComplaintLine) []Event {
 		} else {
 			events = append(events, lineFieldsDiff(label, b, a)...)
 		}
-		if old, new := lineDecisionText(b.Decision), lineDecisionText(a.Decision); old != new {
-			events = append(events, Event{Field: FieldLineDecision, Old: prefixed(label, old), New: prefixed(label, new)})
-		}
-		if old, new := sourceText(b.Return), sourceText(a.Return); old != new {
-			events = append(events, Event{Field: FieldLineReturn, Old: prefixed(label, old), New: prefixed(label, new)})
-		}
-		if b.Note != a.Note {
-			events = append(events, Event{Field: FieldLineNote, Old: prefixed(label, b.Note), New: prefixed(label, a.Note)})
-		}
+		events = append(events, lineStateDiff(label, b, a)...)
 	}
 	for i, b := range before { // removed, in their order
 		no := lineNo(i, b)
 		if _, gone := old[no]; gone {
 			label := "line " + strconv.Itoa(no) + " " + b.Product + ": "
 			events = append(events, Event{Field: FieldLines, Old: label + lineText(b)})
+			events = append(events, lineStateDiff(label, b, ComplaintLine{})...)
 		}
+	}
+	return events
+}
+
+// lineStateDiff returns the history lines of a line's decision, return
+// and note that changed from b to a, each value under label.
+func lineStateDiff(label string, b, a ComplaintLine) []Event {
+	var events []Event
+	if old, new := lineDecisionText(b.Decision), lineDecisionText(a.Decision); old != new {
+		events = append(events, Event{Field: FieldLineDecision, Old: prefixed(label, old), New: prefixed(label, new)})
+	}
+	if old, new := sourceText(b.Return), sourceText(a.Return); old != new {
+		events = append(events, Event{Field: FieldLineReturn, Old: prefixed(label, old), New: prefixed(label, new)})
+	}
+	if b.Note != a.Note {
+		events = append(events, Event{Field: FieldLineNote, Old: prefixed(label, b.Note), New: prefixed(label, a.Note)})
 	}
 	return events
 }
