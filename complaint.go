@@ -170,5 +170,6 @@ func (d *Desk) loadComplaint(ctx context.Context, actor ticket.Actor, id string)
 	if !canSee(actor, &c.Ticket) {
 		return nil, fmt.Errorf("ticketkit: complaint %q: %w", id, ErrNotFound)
 	}
+	c.Details.NumberLines() // lines stored before lines had numbers
 	return c, nil
 }

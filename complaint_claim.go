@@ -23,8 +23,9 @@ type ComplaintClaimParams struct {
 	Description string `json:"description,omitempty" validate:"max=20000"`
 	// Reason defaults to the customer complaint's reason code.
 	Reason string `json:"reason,omitempty"`
-	// Lines are the indexes of the customer complaint's lines the claim
-	// is about; nil takes them all. Products, serials, batches and
+	// Lines are the numbers (ticket.ComplaintLine.No) of the customer
+	// complaint's lines the claim is about; nil takes them all. The
+	// claim numbers its own lines from 1. Products, serials, batches and
 	// quantities are copied, not the decisions, returns or notes.
 	Lines []int `json:"lines,omitempty" validate:"max=1000"`
 	// RemedySought defaults to ticket.RemedyCreditNote.
@@ -129,15 +130,17 @@ func (d *Desk) newClaim(ctx context.Context, actor ticket.Actor, c *ticket.Compl
 		cp.RemedySought = ticket.RemedyCreditNote
 	}
 	v := asValidation(ticket.Validate(cp))
-	idx := p.Lines
-	if idx == nil {
-		for i := range c.Details.Lines {
-			idx = append(idx, i)
+	c.Details.NumberLines()
+	nos := p.Lines
+	if nos == nil {
+		for _, l := range c.Details.Lines {
+			nos = append(nos, l.No)
 		}
 	}
-	for n, i := range idx {
-		if i < 0 || i >= len(c.Details.Lines) {
-			v.Add(fmt.Sprintf("lines[%d]", n), "range", fmt.Sprintf("complaint %s has %d lines; line %d is not one of them", c.Number, len(c.Details.Lines), i))
+	for n, no := range nos {
+		i := c.Details.LineIndex(no)
+		if i < 0 {
+			v.Add(fmt.Sprintf("lines[%d]", n), "not_found", fmt.Sprintf("complaint %s has no line %d", c.Number, no))
 			continue
 		}
 		l := c.Details.Lines[i]

@@ -46,6 +46,7 @@ func (d *Desk) loadDoc(ctx context.Context, tx storage.Tx, actor ticket.Actor, i
 	if !canSee(actor, &c.Ticket) { // as read under the lock
 		return nil, fmt.Errorf("ticketkit: ticket %q: %w", id, ErrNotFound)
 	}
+	c.Details.NumberLines() // lines stored before lines had numbers get them, and keep them at this write
 	return &document{t: &c.Ticket, c: c}, nil
 }
 

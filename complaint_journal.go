@@ -101,6 +101,7 @@ func (d *Desk) ComplaintJournal(ctx context.Context, actor ticket.Actor, p Compl
 	}
 	page := &ComplaintJournalPage{Complaints: make([]*ticket.Complaint, 0, len(res.Complaints)), Next: res.Next}
 	for _, c := range res.Complaints {
+		c.Details.NumberLines() // lines stored before lines had numbers
 		page.Complaints = append(page.Complaints, d.complaintView(actor, c))
 	}
 	return page, nil

@@ -14,8 +14,8 @@ import (
 // [ticket.LineDecision].
 type ComplaintLineDecideParams struct {
 	ComplaintID string `json:"complaint_id" validate:"required"`
-	// Line is the line's index in the complaint's Lines, from 0.
-	Line int `json:"line" validate:"min=0"`
+	// Line is the line's number (ticket.ComplaintLine.No).
+	Line int `json:"line" validate:"min=1"`
 	// Justified says whether the complaint about the line is justified.
 	Justified bool `json:"justified"`
 	// Remedies settle a justified line, each for a part of it, such as
@@ -36,8 +36,8 @@ type ComplaintLineDecideParams struct {
 // line remedies reach the remedy handler when the complaint is posted
 // (ticket.RemedyRequest.LineRemedies), with the complaint's own
 // decision: decide the complaint too. Problems are named under
-// "complaint.lines[N].decision."; an unknown line is a problem of
-// "line". Only staff decide, and customers never see a line's internal
+// "complaint.lines[N].decision." (N the line's position); an unknown
+// line number is a problem of "line". Only staff decide, and customers never see a line's internal
 // notes (see complaintView). A posted complaint is immutable (ErrPosted).
 func (d *Desk) ComplaintLineDecide(ctx context.Context, actor ticket.Actor, p ComplaintLineDecideParams) (*ticket.Complaint, error) {
 	return d.decideComplaintLine(ctx, nil, actor, p)
@@ -58,11 +58,7 @@ func (d *Desk) decideComplaintLine(ctx context.Context, host storage.Tx, actor t
 	if err := failed(asValidation(ticket.Validate(p))); err != nil {
 		return nil, err
 	}
-	return d.changeComplaint(ctx, host, actor, p.ComplaintID, p.Version, func(_ context.Context, _ storage.Tx, c *ticket.Complaint, _ *batch) error {
-		l, err := complaintLine(c, p.Line)
-		if err != nil {
-			return err
-		}
+	return d.changeLine(ctx, host, actor, p.ComplaintID, p.Line, p.Version, func(c *ticket.Complaint, l *ticket.ComplaintLine) error {
 		l.Decision = &ticket.LineDecision{
 			Justified: p.Justified, Remedies: p.Remedies, Feedback: strings.TrimSpace(p.Feedback), By: actor.ID, At: c.UpdatedAt,
 		}
@@ -77,8 +73,8 @@ func (d *Desk) decideComplaintLine(ctx context.Context, host storage.Tx, actor t
 // (RMA) document.
 type ComplaintLineReturnParams struct {
 	ComplaintID string `json:"complaint_id" validate:"required"`
-	// Line is the line's index in the complaint's Lines, from 0.
-	Line int `json:"line" validate:"min=0"`
+	// Line is the line's number (ticket.ComplaintLine.No).
+	Line int `json:"line" validate:"min=1"`
 	// Return is the return document; its kind is usually
 	// ticket.RefReturn.
 	Return  ticket.Reference `json:"return"`
@@ -125,11 +121,7 @@ func (d *Desk) linkComplaintLineReturn(ctx context.Context, host storage.Tx, act
 	if err := failed(v); err != nil {
 		return nil, err
 	}
-	return d.changeComplaint(ctx, host, actor, p.ComplaintID, p.Version, func(_ context.Context, _ storage.Tx, c *ticket.Complaint, _ *batch) error {
-		l, err := complaintLine(c, p.Line)
-		if err != nil {
-			return err
-		}
+	return d.changeLine(ctx, host, actor, p.ComplaintID, p.Line, p.Version, func(c *ticket.Complaint, l *ticket.ComplaintLine) error {
 		if id := doc.Customer.ID; id != "" && c.Customer.ID != "" && id != c.Customer.ID {
 			return ticket.NewValidationError(ticket.FieldError{Field: "return", Rule: "counterparty",
 				Message: fmt.Sprintf("%s %s is made out to %s, not to the complaint's counterparty %s", doc.Ref.Kind, doc.Ref.ID, id, c.Customer.ID)})
@@ -162,11 +154,29 @@ func (d *Desk) resolveDocument(ctx context.Context, cs *complaints, ref ticket.R
 	return doc, true, nil
 }
 
-// complaintLine returns line i of c, or a problem of "line".
-func complaintLine(c *ticket.Complaint, i int) (*ticket.ComplaintLine, error) {
-	if i < 0 || i >= len(c.Details.Lines) {
-		return nil, ticket.NewValidationError(ticket.FieldError{Field: "line", Rule: "range",
-			Message: fmt.Sprintf("complaint %s has %d lines; line %d is not one of them", c.Number, len(c.Details.Lines), i)})
+// changeLine is the path of the methods on one line of a complaint:
+// changeComplaint, with mutate given the line of the complaint numbered
+// no (a problem of "line" when there is none).
+func (d *Desk) changeLine(ctx context.Context, host storage.Tx, actor ticket.Actor, id string, no int, version int64, mutate func(c *ticket.Complaint, l *ticket.ComplaintLine) error) (*ticket.Complaint, error) {
+	return d.changeComplaint(ctx, host, actor, id, version, func(_ context.Context, _ storage.Tx, c *ticket.Complaint, _ *batch) error {
+		l, err := complaintLine(c, no)
+		if err != nil {
+			return err
+		}
+		return mutate(c, l)
+	})
+}
+
+// complaintLine returns the line of c numbered no, or a problem of
+// "line". It numbers lines stored without numbers first (see
+// ticket.ComplaintDetails.NumberLines), so that they are stored with
+// them.
+func complaintLine(c *ticket.Complaint, no int) (*ticket.ComplaintLine, error) {
+	c.Details.NumberLines()
+	i := c.Details.LineIndex(no)
+	if i < 0 {
+		return nil, ticket.NewValidationError(ticket.FieldError{Field: "line", Rule: "not_found",
+			Message: fmt.Sprintf("complaint %s has no line %d (removed, or never added)", c.Number, no)})
 	}
 	return &c.Details.Lines[i], nil
 }

@@ -40,17 +40,17 @@ func TestDesk_ComplaintLines(t *testing.T) {
 				cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 				c := openWithLines(t, cd)
 				c, err := cd.desk.ComplaintLineDecide(ctx, agent, ticketkit.ComplaintLineDecideParams{
-					ComplaintID: c.ID, Line: 0, Justified: true, Note: new("dented, checked by QA"),
+					ComplaintID: c.ID, Line: 1, Justified: true, Note: new("dented, checked by QA"),
 					Remedies: []ticket.LineRemedy{{Kind: ticket.RemedyCreditNote, Percent: decimal.RequireFromString("40"), Notes: "goodwill"}},
 				})
 				require.NoError(t, err)
 				c, err = cd.desk.ComplaintLineDecide(ctx, agent, ticketkit.ComplaintLineDecideParams{
-					ComplaintID: c.ID, Line: 1, Justified: true, Version: c.Version,
+					ComplaintID: c.ID, Line: 2, Justified: true, Version: c.Version,
 					Remedies: []ticket.LineRemedy{{Kind: ticket.RemedyReplacement, Quantity: decimal.NewFromInt(3)}},
 				})
 				require.NoError(t, err)
 				c, err = cd.desk.ComplaintLineReturnLink(ctx, agent, ticketkit.ComplaintLineReturnParams{
-					ComplaintID: c.ID, Line: 1, Return: ticket.Reference{Kind: ticket.RefReturn, ID: "RMA-7"},
+					ComplaintID: c.ID, Line: 2, Return: ticket.Reference{Kind: ticket.RefReturn, ID: "RMA-7"},
 				})
 				require.NoError(t, err)
 				require.Equal(t, "Return RMA-7", c.Details.Lines[1].Return.Label, "resolved through the source resolver")
@@ -70,7 +70,7 @@ func TestDesk_ComplaintLines(t *testing.T) {
 				require.Len(t, items, 2)
 				require.Equal(t, "KET-1", items[0].Product)
 				require.Equal(t, "40", items[0].Remedy.Percent.String())
-				require.Equal(t, 1, items[1].Line)
+				require.Equal(t, 2, items[1].Line, "the line's number")
 				require.Equal(t, ticket.RemedyReplacement, items[1].Remedy.Kind)
 				require.Equal(t, "3", items[1].Remedy.Quantity.String())
 				require.Equal(t, "RMA-7", items[1].Return.ID)
@@ -90,7 +90,7 @@ func TestDesk_ComplaintLines(t *testing.T) {
 					"complaint.lines.return line 2 LID-1: return:RMA-7 (Return RMA-7)",
 				}, lines)
 
-				_, err = cd.desk.ComplaintLineDecide(ctx, agent, ticketkit.ComplaintLineDecideParams{ComplaintID: c.ID, Line: 0, Feedback: "x"})
+				_, err = cd.desk.ComplaintLineDecide(ctx, agent, ticketkit.ComplaintLineDecideParams{ComplaintID: c.ID, Line: 1, Feedback: "x"})
 				require.ErrorIs(t, err, ticket.ErrPosted)
 			})
 
@@ -99,7 +99,7 @@ func TestDesk_ComplaintLines(t *testing.T) {
 				cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 				c := openWithLines(t, cd)
 				_, err := cd.desk.ComplaintLineDecide(ctx, agent, ticketkit.ComplaintLineDecideParams{
-					ComplaintID: c.ID, Line: 1, Justified: true, Remedies: []ticket.LineRemedy{
+					ComplaintID: c.ID, Line: 2, Justified: true, Remedies: []ticket.LineRemedy{
 						{Kind: ticket.RemedyCreditNote, Percent: decimal.RequireFromString("140")},
 						{Kind: ticket.RemedyReplacement, Quantity: decimal.NewFromInt(6)},
 					},
@@ -107,7 +107,7 @@ func TestDesk_ComplaintLines(t *testing.T) {
 				require.ElementsMatch(t, []string{
 					"complaint.lines[1].decision.remedies[0].percent", "complaint.lines[1].decision.remedies",
 				}, validationFields(t, err))
-				_, err = cd.desk.ComplaintLineDecide(ctx, agent, ticketkit.ComplaintLineDecideParams{ComplaintID: c.ID, Line: 2, Feedback: "x"})
+				_, err = cd.desk.ComplaintLineDecide(ctx, agent, ticketkit.ComplaintLineDecideParams{ComplaintID: c.ID, Line: 3, Feedback: "x"})
 				require.Equal(t, []string{"line"}, validationFields(t, err))
 				_, err = cd.desk.ComplaintOpen(ctx, agent, ticketkit.ComplaintOpenParams{
 					Subject: "x", Reason: "CR02", RemedySought: ticket.RemedyRefund, Customer: ticket.Customer{ID: "C-1"},
@@ -116,11 +116,11 @@ func TestDesk_ComplaintLines(t *testing.T) {
 				require.Contains(t, validationFields(t, err), "complaint.lines[2].quantity")
 
 				_, err = cd.desk.ComplaintLineReturnLink(ctx, agent, ticketkit.ComplaintLineReturnParams{
-					ComplaintID: c.ID, Line: 0, Return: ticket.Reference{Kind: ticket.RefReturn, ID: "RMA-404"},
+					ComplaintID: c.ID, Line: 1, Return: ticket.Reference{Kind: ticket.RefReturn, ID: "RMA-404"},
 				})
 				require.Equal(t, []string{"return"}, validationFields(t, err), "an unknown return")
 				_, err = cd.desk.ComplaintLineReturnLink(ctx, agent, ticketkit.ComplaintLineReturnParams{
-					ComplaintID: c.ID, Line: 0, Return: ticket.Reference{Kind: ticket.RefReturn, ID: "RMA-OTHER"},
+					ComplaintID: c.ID, Line: 1, Return: ticket.Reference{Kind: ticket.RefReturn, ID: "RMA-OTHER"},
 				})
 				require.Equal(t, []string{"return"}, validationFields(t, err), "another customer's return")
 				got, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
@@ -133,7 +133,7 @@ func TestDesk_ComplaintLines(t *testing.T) {
 				cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 				c := openWithLines(t, cd)
 				_, err := cd.desk.ComplaintLineDecide(ctx, agent, ticketkit.ComplaintLineDecideParams{
-					ComplaintID: c.ID, Line: 0, Justified: true, Note: new("supplier fault"),
+					ComplaintID: c.ID, Line: 1, Justified: true, Note: new("supplier fault"),
 					Remedies: []ticket.LineRemedy{{Kind: ticket.RemedyRefund, Amount: decimal.RequireFromString("12.50"), Currency: "EUR", Notes: "internal"}},
 				})
 				require.NoError(t, err)
@@ -156,12 +156,12 @@ func TestDesk_ComplaintLines(t *testing.T) {
 				c := openWithLines(t, cd)
 				err := cd.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 					if _, err := cd.desk.ComplaintLineDecideTx(ctx, tx, agent, ticketkit.ComplaintLineDecideParams{
-						ComplaintID: c.ID, Line: 0, Feedback: "wear and tear",
+						ComplaintID: c.ID, Line: 1, Feedback: "wear and tear",
 					}); err != nil {
 						return err
 					}
 					_, err := cd.desk.ComplaintLineReturnLinkTx(ctx, tx, agent, ticketkit.ComplaintLineReturnParams{
-						ComplaintID: c.ID, Line: 0, Return: ticket.Reference{Kind: ticket.RefReturn, ID: "RMA-7"},
+						ComplaintID: c.ID, Line: 1, Return: ticket.Reference{Kind: ticket.RefReturn, ID: "RMA-7"},
 					})
 					return err
 				})

@@ -50,7 +50,9 @@ type ComplaintOpenParams struct {
 	// customer, contacts, accounting company, counterparty, contract,
 	// currency, salesperson and lines (see ticket.Complaint.ApplySource);
 	// otherwise only the reference is kept.
-	Source         *ticket.Reference      `json:"source,omitempty"`
+	Source *ticket.Reference `json:"source,omitempty"`
+	// Lines are the products complained about; the Desk numbers them
+	// from 1 (ticket.ComplaintLine.No), and a number given is refused.
 	Lines          []ticket.ComplaintLine `json:"lines,omitempty"`
 	Accounting     ticket.Accounting      `json:"accounting"`
 	Responsibility ticket.Responsibility  `json:"responsibility"`
@@ -149,6 +151,11 @@ func (d *Desk) newComplaint(ctx context.Context, cs *complaints, actor ticket.Ac
 			Accounting:       p.Accounting, Responsibility: p.Responsibility,
 		},
 	}
+	for i, l := range p.Lines {
+		if l.No != 0 {
+			v.Add(fmt.Sprintf("lines[%d].no", i), "excluded", "is given by the desk")
+		}
+	}
 	if p.Assignee != "" && p.Responsibility.Employee != "" && p.Assignee != p.Responsibility.Employee {
 		v.Add("assignee", "employee_in_charge", "must be the employee in charge (responsibility.employee) when both are set")
 	}
@@ -158,6 +165,8 @@ func (d *Desk) newComplaint(ctx context.Context, cs *complaints, actor ticket.Ac
 			return nil, err
 		}
 	}
+	// Lines are numbered 1, 2, 3 …, after a source document replaced them.
+	c.Details.NumberLines()
 	if cat.Code != "" { // a category of the catalog: add its template actions
 		c.Category = ""
 		if _, err := c.SetCategory(cat, now, newID, d.confirmActions(ctx, c)); err != nil {

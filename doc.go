@@ -159,7 +159,10 @@
 // remedies (40 % credit on one line, 3 pieces replaced on another), which
 // the remedy handler gets as RemedyRequest.LineRemedies when posting;
 // [Desk.ComplaintLineReturnLink] links a line to the host's return (RMA)
-// through the source resolver. The counterparty may be a customer, a
+// through the source resolver. Lines are addressed by their number
+// (ticket.ComplaintLine.No, never given twice in a complaint), and
+// [Desk.ComplaintLineAdd], [Desk.ComplaintLineUpdate] and
+// [Desk.ComplaintLineRemove] change them after opening. The counterparty may be a customer, a
 // supplier or a carrier, and [Desk.ComplaintClaimRaise] raises a linked
 // supplier or carrier claim (back-charge) that customers never see.
 //

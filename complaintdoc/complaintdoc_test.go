@@ -187,3 +187,87 @@ func TestAmount(t *testing.T) {
 	}
 	require.Equal(t, "7.00", complaintdoc.Amount(decimal.NewFromInt(7), ""))
 }
+
+// decidedAndReversed returns sample with a decision on each line and
+// the posting reversed, with internal notes and names a customer must
+// never see.
+func decidedAndReversed() *ticket.Complaint {
+	c := sample()
+	at := c.Details.PostedAt
+	d := &c.Details
+	d.Lines[0].No = 1
+	d.Lines[0].Note = "INTERNAL-LINE-NOTE"
+	d.Lines[0].Return = &ticket.Reference{Kind: ticket.RefReturn, ID: "RMA-7"}
+	d.Lines[0].Decision = &ticket.LineDecision{Justified: true, By: "qa-lea", At: at, Feedback: "Seals replaced at our cost.",
+		Remedies: []ticket.LineRemedy{
+			{Kind: ticket.RemedyCreditNote, Percent: decimal.NewFromInt(40), Notes: "INTERNAL-REMEDY-LINE-NOTE"},
+			{Kind: ticket.RemedyReplacement, Quantity: decimal.NewFromInt(3)},
+		}}
+	d.Lines = append(d.Lines, ticket.ComplaintLine{No: 3, Product: "CUP-06", Quantity: decimal.NewFromInt(4), Unit: "sets",
+		Decision: &ticket.LineDecision{Justified: false, By: "qa-lea", At: at, Feedback: "The cups arrived intact."}})
+	d.Reversal = &ticket.ComplaintReversal{By: "boss-1", Role: ticket.RoleSupervisor, At: at.Add(2 * time.Hour),
+		Reason: "INTERNAL-REVERSAL-REASON", Document: &ticket.RemedyDocument{Kind: "debit_note", ID: "DN-0001"}, IdempotencyKey: "k"}
+	return c
+}
+
+func TestBuild_LineDecisionsAndReversal(t *testing.T) {
+	t.Parallel()
+	r, err := complaintdoc.New(complaintdoc.Config{})
+	require.NoError(t, err)
+	c := decidedAndReversed()
+
+	doc, html := render(t, r, complaintdoc.KindComplaint, c, "en")
+	require.Equal(t, []string{"No.", "Product", "Serial", "Batch", "Quantity"}, doc.Section("lines").Table.Columns)
+	require.Equal(t, []string{"3", "CUP-06", "", "", "4 sets"}, doc.Section("lines").Table.Rows[1], "by the line's number")
+	ld := doc.Section("line_decisions")
+	require.NotNil(t, ld)
+	require.Equal(t, "Decisions per line", ld.Title)
+	require.Equal(t, [][]string{
+		{"1 KET-200", "Yes", "Credit note 40 %\nReplacement 3 pcs", "Seals replaced at our cost.", "Return RMA-7", "qa-lea", "2026-11-05",
+			"INTERNAL-LINE-NOTE\nCredit note: INTERNAL-REMEDY-LINE-NOTE"},
+		{"3 CUP-06", "No", "", "The cups arrived intact.", "", "qa-lea", "2026-11-05", ""},
+	}, ld.Table.Rows)
+	require.Equal(t, "2026-11-05 11:00", doc.Field("reversed_at"))
+	require.Equal(t, "boss-1 (Supervisor)", doc.Field("reversed_by"))
+	require.Equal(t, "debit_note DN-0001", doc.Field("reversal_document"), "a host's own document kind prints as it is")
+	require.Equal(t, "INTERNAL-REVERSAL-REASON", doc.Field("reversal_reason"))
+	for _, want := range []string{"Reversal", "Reversing entry", "Reason for the reversal", "Decisions per line"} {
+		require.Contains(t, html, want)
+	}
+
+	fr, html := render(t, r, complaintdoc.KindComplaint, c, "fr")
+	require.Equal(t, "Décisions par ligne", fr.Section("line_decisions").Title)
+	require.Equal(t, "Avoir 40 %\nRemplacement 3 pcs", fr.Section("line_decisions").Table.Rows[0][2])
+	require.Equal(t, "boss-1 (Superviseur)", fr.Field("reversed_by"))
+	for _, want := range []string{"Extourne", "Extournée le", "Pièce d&#39;extourne", "Motif de l&#39;extourne", "Ligne", "N°", "Retour"} {
+		require.Contains(t, html, want)
+	}
+
+	d8, _ := render(t, r, complaintdoc.KindReport8D, c, "en")
+	require.NotNil(t, d8.Section("line_decisions"), "the 8D's closure lists the decisions per line")
+	require.Nil(t, d8.Section("reversal"), "the reversal is accounting, not quality")
+
+	for _, locale := range []string{"en", "fr"} {
+		ack, html := render(t, r, complaintdoc.KindAcknowledgement, c, locale)
+		rows := ack.Section("line_decisions").Table.Rows
+		require.Len(t, rows, 2)
+		require.Len(t, rows[0], 4, "line, justified, remedies, feedback: nothing internal")
+		require.Contains(t, html, "Seals replaced at our cost.")
+		require.Contains(t, html, "The cups arrived intact.")
+		require.Contains(t, html, "DN-0001")
+		require.NotEmpty(t, ack.Field("reversed_at"))
+		for _, internal := range []string{"INTERNAL-LINE-NOTE", "INTERNAL-REMEDY-LINE-NOTE", "INTERNAL-REVERSAL-REASON", "qa-lea", "boss-1", "RMA-7"} {
+			require.NotContains(t, html, internal, locale)
+		}
+	}
+	ack, _ := render(t, r, complaintdoc.KindAcknowledgement, c, "fr")
+	require.Equal(t, "Fondée", ack.Section("line_decisions").Table.Columns[1])
+	require.Equal(t, "Oui", ack.Section("line_decisions").Table.Rows[0][1])
+
+	c = sample() // nothing decided per line, nothing reversed: no sections
+	for _, kind := range complaintdoc.Kinds() {
+		doc, _ := render(t, r, kind, c, "en")
+		require.Nil(t, doc.Section("line_decisions"), kind)
+		require.Nil(t, doc.Section("reversal"), kind)
+	}
+}

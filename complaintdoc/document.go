@@ -18,17 +18,23 @@ type Kind string
 // Kinds of documents.
 const (
 	// KindComplaint is the complaint document for staff: every field of
-	// the complaint, internal ones included.
+	// the complaint, internal ones included, with the decision on each
+	// line (remedies, return, who decided, internal notes) and the
+	// reversal of the posting (when, by whom, the reversing entry, why).
 	KindComplaint Kind = "complaint"
 	// KindAcknowledgement is the acknowledgement sent to the customer:
 	// only what the customer told and may see (number, dates, subject,
 	// description, products, remedy sought, source document, status),
+	// the decision on each line as the customer is told it (justified,
+	// remedies, feedback) and a reversal's time and reversing entry;
 	// never the help desk's assessment, accounting, responsibility,
-	// action plan, reviews or internal notes.
+	// action plan, reviews, who decided or reversed, why it was
+	// reversed, or internal notes.
 	KindAcknowledgement Kind = "acknowledgement"
 	// KindReport8D is an 8D-style quality report for staff: the team
 	// (D1), the problem (D2), the action plan (D3-D7), the review
-	// results (D4) and the decision and reviews (D8).
+	// results (D4) and the decision, the decisions per line and the
+	// reviews (D8).
 	KindReport8D Kind = "report_8d"
 )
 

@@ -1,6 +1,7 @@
 package complaintdoc
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/ticketkit/ticketkit/ticket"
@@ -16,6 +17,8 @@ func (b *builder) complaint(c *ticket.Complaint) {
 	b.responsibility(c, "responsibility")
 	b.actions(c, "actions")
 	b.decision(c, "decision")
+	b.lineDecisions(c, "line_decisions", true)
+	b.reversal(c, "reversal", true)
 	b.reviews(c, "reviews")
 	b.reviewResults(c, "review_results")
 	b.comments(c)
@@ -29,6 +32,8 @@ func (b *builder) acknowledgement(c *ticket.Complaint) {
 	b.customer(c, false)
 	b.description(c)
 	b.lines(c)
+	b.lineDecisions(c, "line_decisions", false)
+	b.reversal(c, "reversal", false)
 }
 
 // report8D writes the 8D-style report.
@@ -48,6 +53,7 @@ func (b *builder) report8D(c *ticket.Complaint) {
 	b.qualityActions(c, "d3_d7")
 	b.steps(c, "steps")
 	b.decision(c, "d8")
+	b.lineDecisions(c, "line_decisions", true)
 	b.reviews(c, "reviews")
 }
 
@@ -119,13 +125,17 @@ func (b *builder) description(c *ticket.Complaint) {
 // lines writes the products complained about.
 func (b *builder) lines(c *ticket.Complaint) {
 	s := b.section("lines")
-	t := b.table(s, "product", "serial", "batch", "quantity")
-	for _, l := range c.Details.Lines {
+	t := b.table(s, "line_no", "product", "serial", "batch", "quantity")
+	for i, l := range c.Details.Lines {
 		product := l.Product
 		if l.Description != "" {
 			product += " " + l.Description
 		}
-		t.Rows = append(t.Rows, []string{product, l.Serial, l.Batch, quantity(l)})
+		no := l.No
+		if no == 0 {
+			no = i + 1
+		}
+		t.Rows = append(t.Rows, []string{strconv.Itoa(no), product, l.Serial, l.Batch, quantity(l)})
 	}
 	b.add(s)
 }
@@ -190,11 +200,7 @@ func (b *builder) decision(c *ticket.Complaint, key string) {
 	b.field(s, "by", d.By)
 	b.field(s, "at", b.date(d.At))
 	if doc := d.Remedy.Document; doc != nil {
-		v := b.enum("document", string(doc.Kind)) + " " + doc.ID
-		if doc.Label != "" {
-			v += " (" + doc.Label + ")"
-		}
-		b.field(s, "remedy_document", v)
+		b.field(s, "remedy_document", b.document(doc))
 	}
 	b.add(s)
 }

@@ -54,12 +54,12 @@ func TestComplaintLinesAndClaimsOverTheWire(t *testing.T) {
 			require.Len(t, c.Details.Lines, 2)
 			id := "/complaints/" + c.ID
 
-			c = ok[linesView](s.server, 200, agent, "POST", id+"/lines/1/decision",
+			c = ok[linesView](s.server, 200, agent, "POST", id+"/lines/2/decision",
 				`{"justified":true,"remedies":[{"kind":"credit_note","percent":"40"}],"note":"internal-line-note"}`)
 			require.NotNil(t, c.Details.Lines[1].Decision)
 			require.True(t, c.Details.Lines[1].Decision.Justified)
 			require.Nil(t, c.Details.Lines[0].Decision)
-			c = ok[linesView](s.server, 200, agent, "POST", id+"/lines/0/return", `{"return":{"kind":"return","id":"RMA-7"}}`)
+			c = ok[linesView](s.server, 200, agent, "POST", id+"/lines/1/return", `{"return":{"kind":"return","id":"RMA-7"}}`)
 			require.NotNil(t, c.Details.Lines[0].Return)
 			require.Equal(t, "RMA-7", c.Details.Lines[0].Return.ID)
 
@@ -68,7 +68,7 @@ func TestComplaintLinesAndClaimsOverTheWire(t *testing.T) {
 			require.Contains(t, e.fieldNames(), "line")
 
 			claim := ok[linesView](s.server, 201, agent, "POST", id+"/claims",
-				`{"role":"supplier","counterparty":{"id":"SUP-9"},"lines":[0],"accounting":{"company":"ACME-FR","counterparty":"SUP-9","amount":"30.00","currency":"EUR"}}`)
+				`{"role":"supplier","counterparty":{"id":"SUP-9"},"lines":[1],"accounting":{"company":"ACME-FR","counterparty":"SUP-9","amount":"30.00","currency":"EUR"}}`)
 			require.NotEqual(t, c.ID, claim.ID)
 			require.Equal(t, "supplier", claim.Details.CounterpartyRole)
 			require.NotNil(t, claim.Details.ClaimOf)
@@ -81,8 +81,8 @@ func TestComplaintLinesAndClaimsOverTheWire(t *testing.T) {
 			require.Equal(t, http.StatusBadRequest, status, raw, "a claim cannot raise another")
 
 			for _, r := range []struct{ path, body string }{
-				{id + "/lines/0/decision", `{"justified":true}`},
-				{id + "/lines/0/return", `{"return":{"kind":"return","id":"RMA-8"}}`},
+				{id + "/lines/1/decision", `{"justified":true}`},
+				{id + "/lines/1/return", `{"return":{"kind":"return","id":"RMA-8"}}`},
 				{id + "/claims", `{"role":"supplier","counterparty":{"id":"SUP-1"}}`},
 			} {
 				status, e, raw := s.call(ada, "POST", r.path, r.body, "")
@@ -112,16 +112,17 @@ func TestComplaintLinesHostileInputOverTheWire(t *testing.T) {
 			}{
 				{"LineNotNumber", id + "/lines/x/decision", `{"justified":true}`, 400, "line"},
 				{"LineNegative", id + "/lines/-1/decision", `{"justified":true}`, 400, "line"},
+				{"LineZero", id + "/lines/0/decision", `{"justified":true}`, 400, "line"},
 				{"LineHuge", id + "/lines/99999999999999999999/return", `{"return":{"kind":"return","id":"R"}}`, 400, "line"},
 				{"LineNUL", id + "/lines/%00/return", `{"return":{"kind":"return","id":"R"}}`, 400, "line"},
-				{"DecisionPathNUL", "/complaints/%00/lines/0/decision", `{"justified":true}`, 400, "id"},
-				{"DecisionUnknownComplaint", "/complaints/nope/lines/0/decision", `{"justified":true}`, 404, ""},
-				{"DecisionUnknownMember", id + "/lines/0/decision", `{"justified":true,"by":"x"}`, 400, "by"},
-				{"DecisionPercentExponent", id + "/lines/0/decision", `{"justified":true,"remedies":[{"kind":"credit_note","percent":"1e999999"}]}`, 400, ""},
-				{"DecisionNoteNUL", id + "/lines/0/decision", `{"justified":true,"note":"\u0000"}`, 400, ""},
-				{"DecisionVersionNegative", id + "/lines/0/decision", `{"justified":true,"version":-1}`, 400, "version"},
-				{"ReturnIDNUL", id + "/lines/0/return", `{"return":{"kind":"return","id":"\u0000"}}`, 400, ""},
-				{"ReturnNotJSON", id + "/lines/0/return", `{`, 400, ""},
+				{"DecisionPathNUL", "/complaints/%00/lines/1/decision", `{"justified":true}`, 400, "id"},
+				{"DecisionUnknownComplaint", "/complaints/nope/lines/1/decision", `{"justified":true}`, 404, ""},
+				{"DecisionUnknownMember", id + "/lines/1/decision", `{"justified":true,"by":"x"}`, 400, "by"},
+				{"DecisionPercentExponent", id + "/lines/1/decision", `{"justified":true,"remedies":[{"kind":"credit_note","percent":"1e999999"}]}`, 400, ""},
+				{"DecisionNoteNUL", id + "/lines/1/decision", `{"justified":true,"note":"\u0000"}`, 400, ""},
+				{"DecisionVersionNegative", id + "/lines/1/decision", `{"justified":true,"version":-1}`, 400, "version"},
+				{"ReturnIDNUL", id + "/lines/1/return", `{"return":{"kind":"return","id":"\u0000"}}`, 400, ""},
+				{"ReturnNotJSON", id + "/lines/1/return", `{`, 400, ""},
 				{"ClaimBadRole", id + "/claims", `{"role":"customer","counterparty":{"id":"S"}}`, 400, "role"},
 				{"ClaimLineOut", id + "/claims", `{"role":"supplier","counterparty":{"id":"S"},"lines":[7]}`, 400, ""},
 				{"ClaimSubjectNUL", id + "/claims", `{"role":"supplier","counterparty":{"id":"S"},"subject":"a\u0000"}`, 400, "subject"},

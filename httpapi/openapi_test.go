@@ -188,6 +188,7 @@ func TestErrorCodesAreDocumented(t *testing.T) {
 	}
 	require.NoError(t, yaml.Unmarshal(openAPIDocument, &raw))
 	codes := []string{codeMalformed, codeValidation, codeUnauthenticated, codeForbidden, codeNotFound,
-		codeMethodNotAllowed, codeConflict, codeTransition, codeTooLarge, codeUnsupportedMedia, codeInternal, codeNoAttachments, codePosted, codeComplaintRoute, codeNotPosted, codeReversed, codeStepOrder}
+		codeMethodNotAllowed, codeConflict, codeTransition, codeTooLarge, codeUnsupportedMedia, codeInternal, codeNoAttachments, codePosted, codeComplaintRoute, codeNotPosted, codeReversed, codeStepOrder,
+		codeLineDecided, codeLineReturned}
 	require.ElementsMatch(t, codes, raw.Components.Schemas.Error.Properties.Error.Properties.Code.Enum)
 }

@@ -51,8 +51,12 @@ type ComplaintDetails struct {
 	// invoice, order or job it was created from.
 	Source *Reference `json:"source,omitempty"`
 	// Lines are the products, quantities and serial or batch numbers the
-	// complaint is about, usually copied from the source document.
+	// complaint is about, usually copied from the source document. Each
+	// has its number (ComplaintLine.No); see [ComplaintDetails.NumberLines].
 	Lines []ComplaintLine `json:"lines,omitempty" validate:"dive"`
+	// LineSeq is the highest line number the complaint has given, so
+	// that the number of a removed line is never given again.
+	LineSeq int `json:"line_seq,omitempty"`
 	// Accounting says whether a sales adjustment is required, and for how
 	// much.
 	Accounting Accounting `json:"accounting"`
@@ -100,6 +104,12 @@ type ComplaintDetails struct {
 
 // ComplaintLine is one product the complaint is about.
 type ComplaintLine struct {
+	// No is the line's number in the complaint, its position as an ERP
+	// prints it: given by the Desk from 1 when the complaint is opened
+	// and when lines are added, kept when lines before it are removed,
+	// and never given again within the complaint. Line methods address
+	// lines by it (Desk.ComplaintLineUpdate and the others).
+	No int `json:"no,omitempty"`
 	// Product is the host's product code or SKU.
 	Product string `json:"product" validate:"required,max=200"`
 	// Description is the product's name as printed on the source document.

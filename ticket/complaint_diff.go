@@ -19,7 +19,7 @@ const (
 	FieldRemedySought   = "complaint.remedy_sought"                // FieldRemedySought: the remedy kind the customer asks for.
 	FieldSeverity       = "complaint.severity"                     // FieldSeverity: the severity assessment.
 	FieldSource         = "complaint.source"                       // FieldSource: the source document, "invoice:INV-1 (Label)".
-	FieldLines          = "complaint.lines"                        // FieldLines: the lines, "KET-1 serial S-1 batch B-7 3 pcs (Kettle)" joined by "; ".
+	FieldLines          = "complaint.lines"                        // FieldLines: a line added or removed, "line 3 KET-1: KET-1 serial S-1 batch B-7 3 pcs (Kettle)"; see FieldLineQuantity for the others.
 	FieldSalesAdjust    = "complaint.accounting.required"          // FieldSalesAdjust: "yes" when a sales adjustment is required.
 	FieldCompany        = "complaint.accounting.company"           // FieldCompany: the accounting company.
 	FieldCounterparty   = "complaint.accounting.counterparty"      // FieldCounterparty: the accounting counterparty.
@@ -48,7 +48,10 @@ const (
 // [Diff] on the ticket core, then one per complaint field whose text
 // form changed, in the order of the constants above (one
 // [FieldAction] event per action added, removed or changed, by action
-// ID). Comments and reviews are append-only: a new one is recorded.
+// ID, and lines by number: one [FieldLines] event per line added or
+// removed, one per changed field of a kept line, such as
+// [FieldLineQuantity]). Comments and reviews are append-only: a new one
+// is recorded.
 // Both must be non-nil.
 func ComplaintDiff(before, after *Complaint) []Event {
 	events := Diff(&before.Ticket, &after.Ticket)
@@ -65,7 +68,6 @@ func ComplaintDiff(before, after *Complaint) []Event {
 	add(FieldRemedySought, string(b.RemedySought), string(a.RemedySought))
 	add(FieldSeverity, string(b.Severity), string(a.Severity))
 	add(FieldSource, sourceText(b.Source), sourceText(a.Source))
-	add(FieldLines, linesText(b.Lines), linesText(a.Lines))
 	add(FieldSalesAdjust, yes(ba.SalesAdjustment), yes(aa.SalesAdjustment))
 	add(FieldCompany, ba.Company, aa.Company)
 	add(FieldCounterparty, ba.Counterparty, aa.Counterparty)
@@ -141,25 +143,23 @@ func refText(kind, id, label string) string {
 	return s
 }
 
-func linesText(lines []ComplaintLine) string {
-	parts := make([]string, len(lines))
-	for i, l := range lines {
-		p := []string{l.Product}
-		if l.Serial != "" {
-			p = append(p, "serial "+l.Serial)
-		}
-		if l.Batch != "" {
-			p = append(p, "batch "+l.Batch)
-		}
-		if !l.Quantity.IsZero() || l.Unit != "" {
-			p = append(p, strings.TrimSpace(l.Quantity.String()+" "+l.Unit))
-		}
-		if l.Description != "" {
-			p = append(p, "("+l.Description+")")
-		}
-		parts[i] = strings.Join(p, " ")
+// lineText renders a line's data, "KET-1 serial S-1 batch B-7 3 pcs
+// (Kettle)".
+func lineText(l ComplaintLine) string {
+	p := []string{l.Product}
+	if l.Serial != "" {
+		p = append(p, "serial "+l.Serial)
 	}
-	return strings.Join(parts, "; ")
+	if l.Batch != "" {
+		p = append(p, "batch "+l.Batch)
+	}
+	if q := quantityText(l); q != "" {
+		p = append(p, q)
+	}
+	if l.Description != "" {
+		p = append(p, "("+l.Description+")")
+	}
+	return strings.Join(p, " ")
 }
 
 // attachmentsText renders attachments as "name (type, size bytes,

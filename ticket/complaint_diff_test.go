@@ -14,7 +14,8 @@ import (
 
 // appendOnly are the complaint fields the Desk only ever adds to: a new
 // comment or review is what ComplaintDiff records (tested apart).
-var appendOnly = map[string]bool{"Comments": true, "Reviews": true, "ReviewResults": true}
+var appendOnly = map[string]bool{"Comments": true, "Reviews": true, "ReviewResults": true,
+	"LineSeq": true} // LineSeq: bookkeeping that moves only with a line added, which is recorded
 
 // leaves calls visit with the path of each exported leaf field under v
 // (slices and pointers must hold one element) and a function that
@@ -44,7 +45,7 @@ func leaves(t *testing.T, path string, v reflect.Value, visit func(path string, 
 		visit(path, func() { v.SetString(v.String() + "x") })
 	case reflect.Bool:
 		visit(path, func() { v.SetBool(!v.Bool()) })
-	case reflect.Int64:
+	case reflect.Int64, reflect.Int:
 		visit(path, func() { v.SetInt(v.Int() + 1) })
 	default:
 		t.Fatalf("%s: no way to change a %s", path, v.Kind())
@@ -63,7 +64,7 @@ func TestComplaintDiffTracksEveryField(t *testing.T) {
 		c.Actions = []ticket.Action{{ID: "a-1"}}
 		d := &c.Details
 		d.Source = &ticket.Reference{}
-		d.Lines = []ticket.ComplaintLine{{Return: &ticket.Reference{}, Decision: &ticket.LineDecision{Remedies: []ticket.LineRemedy{{}}}}}
+		d.Lines = []ticket.ComplaintLine{{No: 1, Return: &ticket.Reference{}, Decision: &ticket.LineDecision{Remedies: []ticket.LineRemedy{{}}}}}
 		d.ClaimOf = &ticket.ClaimLink{}
 		d.Claims = []ticket.ClaimLink{{}}
 		d.Attachments = []ticket.ComplaintAttachment{{}}

@@ -53,7 +53,7 @@ type LineRemedy struct {
 // LineRemedyItem is one remedy of one line, as a [RemedyHandler] gets it
 // in [RemedyRequest].LineRemedies.
 type LineRemedyItem struct {
-	// Line is the line's index in the complaint's Lines.
+	// Line is the line's number ([ComplaintLine.No]).
 	Line int `json:"line"`
 	// Product, Serial, Batch and Unit are the line's.
 	Product string `json:"product"`
@@ -75,7 +75,7 @@ func (c *Complaint) LineRemedies() []LineRemedyItem {
 			continue
 		}
 		for _, r := range l.Decision.Remedies {
-			item := LineRemedyItem{Line: i, Product: l.Product, Serial: l.Serial, Batch: l.Batch, Unit: l.Unit, Remedy: r}
+			item := LineRemedyItem{Line: lineNo(i, l), Product: l.Product, Serial: l.Serial, Batch: l.Batch, Unit: l.Unit, Remedy: r}
 			if l.Return != nil {
 				ret := *l.Return
 				item.Return = &ret
@@ -125,12 +125,26 @@ func (d *ComplaintDetails) HideInternal() {
 // checkLines checks the lines of a complaint under prefix p, naming each
 // problem's field, such as "complaint.lines[2].quantity".
 func checkLines(v *ValidationError, p string, lines []ComplaintLine) {
+	seen := make(map[int]bool, len(lines))
 	for i, l := range lines {
 		at := fmt.Sprintf("%slines[%d].", p, i)
-		checkQuantity(v, at+"quantity", l.Quantity)
-		if d := l.Decision; d != nil {
-			checkLineDecision(v, at+"decision.", l, d)
+		switch {
+		case l.No < 0:
+			v.Add(at+"no", "min", "must not be negative")
+		case l.No > 0 && seen[l.No]:
+			v.Add(at+"no", "unique", fmt.Sprintf("line number %d is given twice", l.No))
 		}
+		seen[l.No] = true
+		checkLine(v, at, l)
+	}
+}
+
+// checkLine checks the quantity and decision of line l under at, with
+// a trailing dot or empty.
+func checkLine(v *ValidationError, at string, l ComplaintLine) {
+	checkQuantity(v, at+"quantity", l.Quantity)
+	if d := l.Decision; d != nil {
+		checkLineDecision(v, at+"decision.", l, d)
 	}
 }
 
@@ -200,37 +214,111 @@ func checkLineMoney(v *ValidationError, ra string, r LineRemedy) {
 // by u-1 at 2026-06-04T10:00:00Z" or "line 2 KET-1: not justified by …; feedback: …", one event per line whose decision
 // changed, as [ComplaintDiff] records it. FieldLineReturn is the same
 // for a line's return document, "line 2 KET-1: return:RMA-7", and
-// FieldLineNote for its internal note.
+// FieldLineNote for its internal note. The line is named by its number
+// ([ComplaintLine.No]) and product.
 const (
 	FieldLineDecision = "complaint.lines.decision"
 	FieldLineReturn   = "complaint.lines.return"
 	FieldLineNote     = "complaint.lines.note"
 )
 
-// lineDiff returns the history lines of the line decisions and return
-// links that changed from before to after, by line position.
+// History fields of a line's own data, one event per changed field of a
+// line that was kept, such as "line 2 KET-1: 10 pcs" to "line 2 KET-1:
+// 12 pcs" for a new quantity. A line added or removed is one
+// [FieldLines] event, "line 3 KET-9: KET-9 serial S-1 batch B-7 2 pcs
+// (Kettle)", with an empty Old or New.
+const (
+	FieldLineProduct     = "complaint.lines.product"     // FieldLineProduct: the product code.
+	FieldLineDescription = "complaint.lines.description" // FieldLineDescription: the product's name.
+	FieldLineSerial      = "complaint.lines.serial"      // FieldLineSerial: the serial number.
+	FieldLineBatch       = "complaint.lines.batch"       // FieldLineBatch: the batch or lot number.
+	FieldLineQuantity    = "complaint.lines.quantity"    // FieldLineQuantity: the quantity and its unit, "12 pcs".
+)
+
+// lineDiff returns the history lines of the lines added, removed and
+// changed from before to after, matching lines by number: the lines of
+// after in order, then those removed, each with its decision, return
+// and note as Old, so that nothing leaves the document unrecorded. A
+// line without a number counts as numbered by its position, as
+// NumberLines would number it.
 func lineDiff(before, after []ComplaintLine) []Event {
 	var events []Event
-	for i := range max(len(before), len(after)) {
-		var b, a ComplaintLine
-		if i < len(before) {
-			b = before[i]
+	old := make(map[int]ComplaintLine, len(before))
+	for i, l := range before {
+		old[lineNo(i, l)] = l
+	}
+	for i, a := range after {
+		no := lineNo(i, a)
+		b, kept := old[no]
+		delete(old, no)
+		label := "line " + strconv.Itoa(no) + " " + cmp.Or(a.Product, b.Product) + ": "
+		if !kept {
+			events = append(events, Event{Field: FieldLines, New: label + lineText(a)})
+		} else {
+			events = append(events, lineFieldsDiff(label, b, a)...)
 		}
-		if i < len(after) {
-			a = after[i]
-		}
-		label := "line " + strconv.Itoa(i+1) + " " + cmp.Or(a.Product, b.Product) + ": "
-		if old, new := lineDecisionText(b.Decision), lineDecisionText(a.Decision); old != new {
-			events = append(events, Event{Field: FieldLineDecision, Old: prefixed(label, old), New: prefixed(label, new)})
-		}
-		if old, new := sourceText(b.Return), sourceText(a.Return); old != new {
-			events = append(events, Event{Field: FieldLineReturn, Old: prefixed(label, old), New: prefixed(label, new)})
-		}
-		if b.Note != a.Note {
-			events = append(events, Event{Field: FieldLineNote, Old: prefixed(label, b.Note), New: prefixed(label, a.Note)})
+		events = append(events, lineStateDiff(label, b, a)...)
+	}
+	for i, b := range before { // removed, in their order
+		no := lineNo(i, b)
+		if _, gone := old[no]; gone {
+			label := "line " + strconv.Itoa(no) + " " + b.Product + ": "
+			events = append(events, Event{Field: FieldLines, Old: label + lineText(b)})
+			events = append(events, lineStateDiff(label, b, ComplaintLine{})...)
 		}
 	}
 	return events
+}
+
+// lineStateDiff returns the history lines of a line's decision, return
+// and note that changed from b to a, each value under label.
+func lineStateDiff(label string, b, a ComplaintLine) []Event {
+	var events []Event
+	if old, new := lineDecisionText(b.Decision), lineDecisionText(a.Decision); old != new {
+		events = append(events, Event{Field: FieldLineDecision, Old: prefixed(label, old), New: prefixed(label, new)})
+	}
+	if old, new := sourceText(b.Return), sourceText(a.Return); old != new {
+		events = append(events, Event{Field: FieldLineReturn, Old: prefixed(label, old), New: prefixed(label, new)})
+	}
+	if b.Note != a.Note {
+		events = append(events, Event{Field: FieldLineNote, Old: prefixed(label, b.Note), New: prefixed(label, a.Note)})
+	}
+	return events
+}
+
+// lineNo returns the number of l, the line at index i: its No, or i+1
+// for a line without one.
+func lineNo(i int, l ComplaintLine) int {
+	if l.No != 0 {
+		return l.No
+	}
+	return i + 1
+}
+
+// lineFieldsDiff returns the history lines of the line data that
+// changed from b to a, each value under label.
+func lineFieldsDiff(label string, b, a ComplaintLine) []Event {
+	var events []Event
+	add := func(field, old, new string) {
+		if old != new {
+			events = append(events, Event{Field: field, Old: prefixed(label, old), New: prefixed(label, new)})
+		}
+	}
+	add(FieldLineProduct, b.Product, a.Product)
+	add(FieldLineDescription, b.Description, a.Description)
+	add(FieldLineSerial, b.Serial, a.Serial)
+	add(FieldLineBatch, b.Batch, a.Batch)
+	add(FieldLineQuantity, quantityText(b), quantityText(a))
+	return events
+}
+
+// quantityText renders a line's quantity and unit, "12 pcs", "" for
+// neither.
+func quantityText(l ComplaintLine) string {
+	if l.Quantity.IsZero() && l.Unit == "" {
+		return ""
+	}
+	return strings.TrimSpace(l.Quantity.String() + " " + l.Unit)
 }
 
 // prefixed returns label+s, or "" for an empty s.

@@ -131,7 +131,8 @@ type SourceDocument struct {
 // document names a contract), the customer and contacts, the accounting
 // company, counterparty, contract and currency, the salesperson and the
 // lines. Fields c already has are kept, except Source and Lines, which
-// the document replaces. A posted complaint gives an error wrapping
+// the document replaces; the lines get the complaint's next numbers
+// ([ComplaintDetails.NumberLines]), whatever the document numbered them. A posted complaint gives an error wrapping
 // [ErrPosted].
 func (c *Complaint) ApplySource(doc SourceDocument) error {
 	if err := c.CheckEditable(); err != nil {
@@ -141,6 +142,10 @@ func (c *Complaint) ApplySource(doc SourceDocument) error {
 	ref := doc.Ref
 	d.Source = &ref
 	d.Lines = slices.Clone(doc.Lines)
+	for i := range d.Lines { // numbered by the complaint, not the document
+		d.Lines[i].No = 0
+	}
+	d.NumberLines()
 	addRef := func(r Reference) {
 		if !slices.ContainsFunc(c.References, func(x Reference) bool { return x.Kind == r.Kind && x.ID == r.ID }) {
 			c.References = append(c.References, r)

@@ -188,3 +188,67 @@ func TestWrite_Errors(t *testing.T) {
 	require.NoError(t, err)
 	require.Error(t, pdf.Write(io.Discard, doc, pdf.Config{PageSize: "B17"}))
 }
+
+// decided returns complaint() with a decision on its line and a
+// second, rejected line, and the posting reversed, with internal notes
+// a customer must never see.
+func decided() *ticket.Complaint {
+	c := complaint()
+	at := c.UpdatedAt
+	d := &c.Details
+	d.Lines[0].No = 1
+	d.Lines[0].Note = "NOTE-INTERNE-LIGNE"
+	d.Lines[0].Decision = &ticket.LineDecision{Justified: true, By: "qa-lea", At: at, Feedback: "Joints remplacés.",
+		Remedies: []ticket.LineRemedy{
+			{Kind: ticket.RemedyCreditNote, Percent: decimal.NewFromInt(40), Notes: "NOTE-INTERNE-SOLUTION"},
+			{Kind: ticket.RemedyReplacement, Quantity: decimal.NewFromInt(3)},
+		}}
+	d.Lines = append(d.Lines, ticket.ComplaintLine{No: 3, Product: "CUP-06", Quantity: decimal.NewFromInt(4), Unit: "sets",
+		Decision: &ticket.LineDecision{By: "qa-lea", At: at, Feedback: "Tasses intactes."}})
+	d.Posted, d.PostedAt = true, at
+	d.Reversal = &ticket.ComplaintReversal{By: "boss-1", Role: ticket.RoleSupervisor, At: at.Add(time.Hour),
+		Reason: "MOTIF-INTERNE", Document: &ticket.RemedyDocument{Kind: "debit_note", ID: "DN-0001"}}
+	return c
+}
+
+// TestWrite_LineDecisionsAndReversal prints the decisions per line and
+// the reversal in every kind and language they belong to, and reads
+// them back from the PDF: whole for staff, without internal data for
+// the customer.
+func TestWrite_LineDecisionsAndReversal(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		kind        complaintdoc.Kind
+		locale      string
+		want, never []string
+	}{
+		{complaintdoc.KindComplaint, "en", []string{"Decisions per line", "1 KET-200", "Credit note 40 %", "Replacement 3 pcs",
+			"3 CUP-06", "Joints remplacés.", "NOTE-INTERNE-LIGNE", "NOTE-INTERNE-SOLUTION", "Reversal", "Reversed", "2026-11-02 11:00",
+			"Reversing entry", "debit_note DN-0001", "boss-1 (Supervisor)", "Reason for the reversal", "MOTIF-INTERNE"}, nil},
+		{complaintdoc.KindComplaint, "fr", []string{"Décisions par ligne", "Avoir 40 %", "Remplacement 3 pcs", "Extourne",
+			"Extournée le", "Pièce d'extourne", "Motif de l'extourne", "MOTIF-INTERNE", "boss-1 (Superviseur)"}, nil},
+		{complaintdoc.KindReport8D, "fr", []string{"Décisions par ligne", "Avoir 40 %", "NOTE-INTERNE-SOLUTION"}, []string{"Extourne"}},
+		{complaintdoc.KindAcknowledgement, "fr", []string{"Décisions par ligne", "1 KET-200", "Avoir 40 %", "Remplacement 3 pcs",
+			"Joints remplacés.", "Tasses intactes.", "Extourne", "Extournée le", "DN-0001"},
+			[]string{"NOTE-INTERNE", "MOTIF-INTERNE", "qa-lea", "boss-1", "Motif de l'extourne"}},
+		{complaintdoc.KindAcknowledgement, "en", []string{"Decisions per line", "Credit note 40 %", "Reversal", "DN-0001"},
+			[]string{"NOTE-INTERNE", "MOTIF-INTERNE", "qa-lea", "boss-1"}},
+	} {
+		t.Run(string(tc.kind)+"_"+tc.locale, func(t *testing.T) {
+			t.Parallel()
+			// Narrow cells wrap, even inside words: compare without
+			// white space.
+			got, _ := text(t, tc.kind, decided(), tc.locale)
+			got = squeeze(got)
+			for _, want := range tc.want {
+				require.Contains(t, got, squeeze(want))
+			}
+			for _, never := range tc.never {
+				require.NotContains(t, got, squeeze(never))
+			}
+		})
+	}
+}
+
+// squeeze returns s without white space.
+func squeeze(s string) string { return strings.Join(strings.Fields(s), "") }

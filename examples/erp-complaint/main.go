@@ -1,6 +1,7 @@
 // Command erp-complaint walks an ERP team through a complaint document on
 // an embedded SQLite database: a complaint opened from an invoice through
-// a host source resolver, an action plan, a justified decision with a
+// a host source resolver, lines added and corrected by their numbers
+// at the follow-up, an action plan, a justified decision with a
 // credit note, a decision per line with partial remedies (a credit of
 // 40 % and 3 kettles replaced; the cups' line rejected), internal costs
 // and their totals, fulfilment, posting (the host's remedy handler issues
@@ -130,6 +131,10 @@ func run(ctx context.Context, w io.Writer, path string) error {
 		return err
 	}
 	fmt.Fprintf(w, "   %s %s in business unit %s\n", other.Number, other.Status, other.Details.Responsibility.BusinessUnit)
+	fmt.Fprintln(w, "   at the follow-up call: a line added, a quantity corrected")
+	if c, err = correctLines(ctx, w, desk, c); err != nil {
+		return err
+	}
 
 	fmt.Fprintln(w, "2. Plan and decide: justified, credit note, credit required")
 	if c, err = desk.ComplaintTransition(ctx, clerk, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusPlanned}); err != nil {
@@ -153,6 +158,7 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	if c, err = decideLines(ctx, w, desk, c); err != nil {
 		return err
 	}
+	refuseDecidedChange(ctx, w, desk, c)
 	if err = addCosts(ctx, w, desk, c); err != nil {
 		return err
 	}
