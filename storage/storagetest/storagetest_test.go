@@ -45,7 +45,7 @@ var adapters = map[string]func() storage.Store{
 // features are what every adapter declares: the memory store's
 // capabilities, all of them.
 var features = storagetest.Features{
-	Complaints: true, ComplaintLocker: true, ComplaintReverser: true, Inbound: true,
+	Complaints: true, ComplaintLocker: true, ComplaintReverser: true, ComplaintOverdue: true, Inbound: true,
 	AttachmentRefs: true, SLAUpdater: true, BatchUpdater: true,
 }
 
