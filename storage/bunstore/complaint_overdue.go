@@ -39,6 +39,19 @@ func (r *complaintRow) marks() (storage.ActionMarks, error) {
 	return m, nil
 }
 
+// toOverdue joins a ticket and its complaint row, with the row's marks.
+func toOverdue(t *ticket.Ticket, r *complaintRow) (*storage.OverdueComplaint, error) {
+	c, err := toComplaint(t, r)
+	if err != nil {
+		return nil, err
+	}
+	m, err := r.marks()
+	if err != nil {
+		return nil, err
+	}
+	return &storage.OverdueComplaint{Complaint: c, Marks: m}, nil
+}
+
 // keepOverdue sets the overdue columns of r, the new row of c, keeping
 // the marks of old, its stored row, that still hold.
 func (r *complaintRow) keepOverdue(c *ticket.Complaint, old *complaintRow) error {
@@ -104,15 +117,11 @@ func (s *Store) ComplaintClaimOverdue(ctx context.Context, p storage.ComplaintCl
 			if err != nil {
 				return err
 			}
-			c, err := toComplaint(t, r)
+			oc, err := toOverdue(t, r)
 			if err != nil {
 				return err
 			}
-			m, err := r.marks()
-			if err != nil {
-				return err
-			}
-			out = append(out, &storage.OverdueComplaint{Complaint: c, Marks: m})
+			out = append(out, oc)
 			s.remember(t.TenantID, t.ID)
 		}
 		return nil
@@ -138,18 +147,14 @@ func (s *Store) ComplaintOverdueMark(ctx context.Context, p storage.ComplaintOve
 		if err != nil {
 			return err
 		}
-		c, err := toComplaint(t, r)
-		if err != nil {
-			return err
-		}
-		m, err := r.marks()
+		oc, err := toOverdue(t, r)
 		if err != nil {
 			return err
 		}
 		for _, a := range p.Actions {
-			m[a.ID] = utc(a.DueAt)
+			oc.Marks[a.ID] = utc(a.DueAt)
 		}
-		if err := r.setOverdue(c, m); err != nil {
+		if err := r.setOverdue(oc.Complaint, oc.Marks); err != nil {
 			return err
 		}
 		_, err = s.db.NewUpdate().TableExpr("?", s.complaintsTable()).

@@ -55,6 +55,13 @@ func (s suite) complaintOverdue(t *testing.T) {
 			return as[storage.ComplaintStore](t, tx).ComplaintUpdate(ctx, c)
 		}))
 	}
+	oneComplaint := func(t *testing.T) (storage.Store, *ticket.Complaint) {
+		t.Helper()
+		st, _ := s.complaintStore(t)
+		c := newComplaint(tenantA, 0)
+		mustCreateComplaint(t, st, c)
+		return st, c
+	}
 	get := func(t *testing.T, st storage.Store, c *ticket.Complaint) *ticket.Complaint {
 		t.Helper()
 		got, err := as[storage.ComplaintStore](t, st).ComplaintGet(ctx, storage.TicketGetParams{TenantID: c.TenantID, ID: c.ID})
@@ -92,9 +99,7 @@ func (s suite) complaintOverdue(t *testing.T) {
 
 	t.Run("NewDueDateReArms", func(t *testing.T) {
 		t.Parallel()
-		st, _ := s.complaintStore(t)
-		c := newComplaint(tenantA, 0)
-		mustCreateComplaint(t, st, c)
+		st, c := oneComplaint(t)
 		mark(t, st, c, c.Actions[1])
 		require.Empty(t, claim(t, st, openDue, 10))
 
@@ -143,9 +148,7 @@ func (s suite) complaintOverdue(t *testing.T) {
 
 	t.Run("MarkRollsBackWithItsTransaction", func(t *testing.T) {
 		t.Parallel()
-		st, _ := s.complaintStore(t)
-		c := newComplaint(tenantA, 0)
-		mustCreateComplaint(t, st, c)
+		st, c := oneComplaint(t)
 		err := st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 			err := as[storage.ComplaintOverdueStore](t, tx).ComplaintOverdueMark(ctx, storage.ComplaintOverdueMarkParams{
 				TenantID: c.TenantID, ComplaintID: c.ID, Actions: c.Actions[1:],
@@ -159,9 +162,7 @@ func (s suite) complaintOverdue(t *testing.T) {
 
 	t.Run("MarkOfUnknownComplaintReturnsErrNotFound", func(t *testing.T) {
 		t.Parallel()
-		st, _ := s.complaintStore(t)
-		c := newComplaint(tenantA, 0)
-		mustCreateComplaint(t, st, c)
+		st, c := oneComplaint(t)
 		ov := as[storage.ComplaintOverdueStore](t, st)
 		err := ov.ComplaintOverdueMark(ctx, storage.ComplaintOverdueMarkParams{TenantID: tenantA, ComplaintID: "nope"})
 		require.ErrorIs(t, err, storage.ErrNotFound)
@@ -172,9 +173,7 @@ func (s suite) complaintOverdue(t *testing.T) {
 
 	t.Run("ConcurrentClaimsNeverShareAComplaint", func(t *testing.T) {
 		t.Parallel()
-		st, _ := s.complaintStore(t)
-		c := newComplaint(tenantA, 0)
-		mustCreateComplaint(t, st, c)
+		st, c := oneComplaint(t)
 		second := make(chan []*storage.OverdueComplaint, 1)
 		require.NoError(t, st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 			ov := as[storage.ComplaintOverdueStore](t, tx)
