@@ -294,6 +294,12 @@ func TestComplaintActionOverdue_NotifiesOncePerDueDate(t *testing.T) {
 			got, err := od.desk.ComplaintGet(context.Background(), agent, c.ID)
 			require.NoError(t, err)
 			require.Equal(t, c.Version, got.Version, "a notice is no edit")
+			theirs, err := od.desk.History(context.Background(), customer, c.ID)
+			require.NoError(t, err)
+			require.NotEmpty(t, theirs)
+			for _, e := range theirs {
+				require.NotEqual(t, ticketkit.FieldActionOverdue, e.Field, "the customer does not see the help desk's overdue actions")
+			}
 
 			// A new due date re-arms the action; the stale read still saves.
 			credit := actionByTitle(t, c, "Credit check")
