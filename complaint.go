@@ -68,6 +68,14 @@ type ComplaintConfig struct {
 	// a category given to a complaint; actions it declines are not
 	// added. Default: all are added.
 	ConfirmActions func(ctx context.Context, c *ticket.Complaint, tmpl ticket.ActionTemplate) bool
+	// Deadlines make the actions of complaint plans fall due a given
+	// amount of business time after they are added, counted on a
+	// business-hours calendar, such as containment within 24 business
+	// hours; see [ActionDeadlines]. The escalation sweep announces
+	// actions left open past their due date ([Desk.RunEscalations]).
+	// Default: none; actions are due when the caller says, and template
+	// actions their DueIn of wall time after they are added.
+	Deadlines ActionDeadlines
 }
 
 // complaints is the complaint setup of a Desk.
@@ -75,12 +83,16 @@ type complaints struct {
 	cfg     ComplaintConfig
 	machine *workflow.ComplaintMachine
 	catalog *ticket.Catalog
+	// calendar counts the business time of action deadlines.
+	calendar *workflow.Calendar
 }
 
 // WithDefaults returns a copy of c with its zero Workflow set to
-// workflow.DefaultComplaint(nil, Rules). [Config.WithDefaults] calls it
-// for Config.Complaints.
+// workflow.DefaultComplaint(nil, Rules) and Deadlines' defaults (see
+// [ActionDeadlines.WithDefaults]). [Config.WithDefaults] calls it for
+// Config.Complaints.
 func (c ComplaintConfig) WithDefaults() ComplaintConfig {
+	c.Deadlines = c.Deadlines.WithDefaults()
 	if c.Workflow == nil {
 		// The default definition on the default catalog always builds
 		// (its tests say so); should it not, Config.validate reports why.
@@ -95,7 +107,8 @@ func (c ComplaintConfig) WithDefaults() ComplaintConfig {
 // checked; nil leaves them off.
 func (d *Desk) initComplaints(cfg *ComplaintConfig) {
 	if cfg != nil {
-		d.complaints = &complaints{cfg: *cfg, machine: cfg.Workflow, catalog: cfg.Workflow.Machine().Catalog()}
+		d.complaints = &complaints{cfg: *cfg, machine: cfg.Workflow, catalog: cfg.Workflow.Machine().Catalog(),
+			calendar: cfg.Deadlines.calendar(d.sla)}
 	}
 }
 

@@ -162,10 +162,11 @@ func (cs *complaints) mutate(ctx context.Context, tx storage.Tx, doc *document, 
 	if doc.c == nil {
 		return fmt.Errorf("ticketkit: ticket %s is not a complaint: %w", doc.t.Number, ErrNotFound)
 	}
-	owners := actionOwners(doc.c)
+	owners, types := actionOwners(doc.c), actionTypes(doc.c)
 	if err := mutate(ctx, tx, doc.c, b); err != nil {
 		return err
 	}
+	cs.applyDeadlines(doc.c, types, doc.c.UpdatedAt)
 	b.noticeAssignedActions(doc.c, owners)
 	return ticket.ValidateComplaint(doc.c, cs.catalog)
 }

@@ -169,7 +169,7 @@ func (d *Desk) newComplaint(ctx context.Context, cs *complaints, actor ticket.Ac
 	c.Details.NumberLines()
 	if cat.Code != "" { // a category of the catalog: add its template actions
 		c.Category = ""
-		if _, err := c.SetCategory(cat, now, newID, d.confirmActions(ctx, c)); err != nil {
+		if err := d.setCategory(ctx, c, cat, now); err != nil {
 			return nil, err
 		}
 	}

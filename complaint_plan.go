@@ -85,8 +85,7 @@ func (d *Desk) updateComplaint(ctx context.Context, host storage.Tx, actor ticke
 				c.Category = *p.Category // reported by the validation
 				return nil
 			}
-			_, err := c.SetCategory(cat, c.UpdatedAt, newID, d.confirmActions(ctx, c))
-			return err
+			return d.setCategory(ctx, c, cat, c.UpdatedAt)
 		}
 		return nil
 	})

@@ -212,6 +212,7 @@ func (c Config) validate() error {
 			_, err := workflow.DefaultComplaint(nil, c.Complaints.Rules)
 			errs = append(errs, fmt.Errorf("Config.Complaints.Workflow is required: the default complaint workflow does not build: %w", err))
 		}
+		errs = append(errs, c.Complaints.Deadlines.validate(c.SLA))
 	}
 	if _, ok := c.Catalog.Status(c.WakeStatus); c.WakeStatus != "" && !ok {
 		errs = append(errs, fmt.Errorf("Config.WakeStatus %q is not in the catalog", c.WakeStatus))

@@ -148,6 +148,10 @@
 // complaint, once. Decisions, postings, reversals and actions given to
 // an owner are announced as the notify.ComplaintKinds events, which
 // reach the action owner, the salesperson and the super users.
+// ComplaintConfig.Deadlines ([ActionDeadlines]) makes actions due in
+// business hours on a calendar (containment within 24 business hours),
+// and [Desk.RunEscalations] announces each action left open past its due
+// date once per due date (notify.KindComplaintActionOverdue).
 // The 8D structure is internal to the help desk: actions typed
 // containment, corrective or preventive ([Desk.ComplaintPlan]) with an
 // effectiveness check ([Desk.ComplaintEffectivenessRecord]), a root cause coded

@@ -35,6 +35,11 @@ type EscalationResult struct {
 	// AutoClosed counts resolved tickets closed after
 	// Config.AutoCloseAfter.
 	AutoClosed int
+	// Complaints is the number of complaints with actions announced as
+	// overdue, OverdueActions the number of those actions (one
+	// notify.KindComplaintActionOverdue each).
+	Complaints     int
+	OverdueActions int
 }
 
 func (r *EscalationResult) add(o EscalationResult) {
@@ -44,6 +49,8 @@ func (r *EscalationResult) add(o EscalationResult) {
 	r.Escalations += o.Escalations
 	r.Reminders += o.Reminders
 	r.AutoClosed += o.AutoClosed
+	r.Complaints += o.Complaints
+	r.OverdueActions += o.OverdueActions
 }
 
 // AutoCloseReason is the closure reason of tickets the escalation sweep
@@ -74,13 +81,30 @@ const AutoCloseReason = "closed automatically after resolution"
 // it at that version. Levels that reassign, raise the priority or move
 // the status change the ticket as any edit does.
 //
-// Without Config.SLA, RunEscalations does nothing.
+// With Config.Complaints, the sweep then announces the actions of
+// complaint plans left open past their due date: a history line and a
+// [notify.KindComplaintActionOverdue] event per action, once per action
+// and due date, whatever the number of sweeps and processes (see
+// [storage.ComplaintOverdueStore], which the store needs for it; a store
+// without it announces none).
+//
+// Without Config.SLA and Config.Complaints, RunEscalations does nothing.
 func (d *Desk) RunEscalations(ctx context.Context) (EscalationResult, error) {
+	now := d.now()
+	total, err := d.sweepTickets(ctx, now)
+	if err != nil {
+		return total, err
+	}
+	return total, d.sweepOverdue(ctx, now, &total)
+}
+
+// sweepTickets runs the SLA part of an escalation sweep at now: see
+// [Desk.RunEscalations]. Without Config.SLA it does nothing.
+func (d *Desk) sweepTickets(ctx context.Context, now time.Time) (EscalationResult, error) {
 	var total EscalationResult
 	if d.sla == nil {
 		return total, nil
 	}
-	now := d.now()
 	handled := make(map[string]bool)
 	for conflicts := 0; ; {
 		var res EscalationResult

@@ -13,7 +13,8 @@ import (
 // EscalationWorkerConfig configures an [EscalationWorker]. Desk is
 // required.
 type EscalationWorkerConfig struct {
-	// Desk runs the sweeps; it needs Config.SLA, and a store on the
+	// Desk runs the sweeps; it needs Config.SLA or Config.Complaints
+	// (whose overdue actions the sweeps announce), and a store on the
 	// database itself, not one inside a host's transaction
 	// (storage.HostTxStore), which a loop would outlive.
 	Desk *Desk
@@ -53,8 +54,8 @@ func (c EscalationWorkerConfig) validate() error {
 	switch {
 	case c.Desk == nil:
 		errs = append(errs, errors.New("EscalationWorkerConfig.Desk is required"))
-	case c.Desk.sla == nil:
-		errs = append(errs, errors.New("EscalationWorkerConfig.Desk has no Config.SLA"))
+	case c.Desk.sla == nil && c.Desk.complaints == nil:
+		errs = append(errs, errors.New("EscalationWorkerConfig.Desk has no Config.SLA nor Config.Complaints"))
 	case storage.InHostTx(c.Desk.store):
 		errs = append(errs, fmt.Errorf("EscalationWorkerConfig.Desk: %w", errInHostTx))
 	}

@@ -22,12 +22,18 @@ const (
 	// new owner (ComplaintFacts.Action), including an action added with
 	// one.
 	KindComplaintActionAssigned Kind = "complaint.action_assigned"
+	// KindComplaintActionOverdue: an open action of a complaint's plan
+	// (ComplaintFacts.Action) passed its due date. The escalation sweep
+	// (Desk.RunEscalations) sends it once per action and due date: a new
+	// due date re-arms it, a done action never gets one.
+	KindComplaintActionOverdue Kind = "complaint.action_overdue"
 )
 
 // ComplaintKinds returns the kinds of complaint events; [Kinds] lists
 // them too.
 func ComplaintKinds() []Kind {
-	return []Kind{KindComplaintDecided, KindComplaintPosted, KindComplaintReversed, KindComplaintActionAssigned}
+	return []Kind{KindComplaintDecided, KindComplaintPosted, KindComplaintReversed, KindComplaintActionAssigned,
+		KindComplaintActionOverdue}
 }
 
 // complaintKindPrefix is the prefix of complaint kinds; their template
@@ -38,8 +44,8 @@ const complaintKindPrefix = "complaint."
 // none of them.
 const (
 	// AudienceActionOwner is the owner of the action a
-	// [KindComplaintActionAssigned] event is about, looked up in the
-	// [Directory].
+	// [KindComplaintActionAssigned] or [KindComplaintActionOverdue] event
+	// is about, looked up in the [Directory].
 	AudienceActionOwner Audience = "action_owner"
 	// AudienceSalesperson is the complaint's salesperson
 	// (ComplaintFacts.Salesperson), looked up in the [Directory].
@@ -65,7 +71,8 @@ type ComplaintFacts struct {
 	Document *ticket.RemedyDocument `json:"document,omitempty"`
 	// Reason is the reason of a reversal.
 	Reason string `json:"reason,omitempty"`
-	// Action is the action of a [KindComplaintActionAssigned] event.
+	// Action is the action of a [KindComplaintActionAssigned] or
+	// [KindComplaintActionOverdue] event.
 	Action *ticket.Action `json:"action,omitempty"`
 }
 

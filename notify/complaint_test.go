@@ -36,6 +36,8 @@ func TestComplaintTemplatesRenderInEnglishAndFrench(t *testing.T) {
 			map[string][]string{"en": {"Complaint reversed", "reversed by debit_note DN-1", "Reason: credit issued twice"}, "fr": {"Réclamation extournée", "par le document debit_note DN-1", "Motif : credit issued twice"}}},
 		{notify.KindComplaintActionAssigned, notify.ComplaintFacts{Action: action},
 			map[string][]string{"en": {"action assigned to you", `"Inspect batch B-7"`, "was assigned to you"}, "fr": {"Action de réclamation", "« Inspect batch B-7 »", "vous a été attribuée"}}},
+		{notify.KindComplaintActionOverdue, notify.ComplaintFacts{Action: action},
+			map[string][]string{"en": {"Complaint action overdue", `"Inspect batch B-7"`, "and is not done", "Owner: agent-7"}, "fr": {"Action de réclamation en retard", "« Inspect batch B-7 »", "n'est pas terminée", "Responsable : agent-7"}}},
 	}
 	templates := notify.DefaultTemplates()
 	for _, tt := range tests {
@@ -74,6 +76,8 @@ func TestComplaintAudiences(t *testing.T) {
 	require.Equal(t, []string{"action_owner:qa-1@acme.example"},
 		addresses(event(notify.KindComplaintActionAssigned, agent9, facts)))
 	require.Empty(t, addresses(event(notify.KindComplaintActionAssigned, agent9)), "no facts, no action owner")
+	require.Equal(t, []string{"action_owner:qa-1@acme.example", "super_user:boss@acme.example"},
+		addresses(event(notify.KindComplaintActionOverdue, agent9, facts)))
 }
 
 // TestComplaintFactsAreHiddenFromTheCustomer: a host rule sending a

@@ -35,7 +35,7 @@ const (
 func Kinds() []Kind {
 	return []Kind{KindOpened, KindMessageAdded, KindStatusChanged, KindAssigned, KindEscalated, KindClosed,
 		KindSLAWarning, KindSLABreached, KindComplaintDecided, KindComplaintPosted, KindComplaintReversed,
-		KindComplaintActionAssigned}
+		KindComplaintActionAssigned, KindComplaintActionOverdue}
 }
 
 // Event is a notification about a ticket. It carries a snapshot of the

@@ -105,7 +105,8 @@ func MessageRule(k ticket.MessageKind) Kind {
 //   - complaint posted: the owner and the salesperson;
 //   - complaint reversed: the owner, the salesperson and the super
 //     users;
-//   - complaint action assigned: the action's owner.
+//   - complaint action assigned: the action's owner;
+//   - complaint action overdue: the action's owner and the super users.
 //
 // Each call returns a new map the caller may change.
 func DefaultRules() Rules {
@@ -125,6 +126,7 @@ func DefaultRules() Rules {
 		KindComplaintPosted:                 {AudienceOwner, AudienceSalesperson},
 		KindComplaintReversed:               {AudienceOwner, AudienceSalesperson, AudienceSuperUser},
 		KindComplaintActionAssigned:         {AudienceActionOwner},
+		KindComplaintActionOverdue:          {AudienceActionOwner, AudienceSuperUser},
 	}
 }
 

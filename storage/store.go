@@ -19,7 +19,8 @@
 // The [Store] contract stays small; a store offers more through optional
 // interfaces, each implemented by the Store and by the [Tx] its RunInTx
 // hands out: [ComplaintStore] and [ComplaintLocker] (complaint
-// documents), [InboundStore] (mail intake), [AttachmentRefChecker] (blob
+// documents), [ComplaintOverdueStore] ("action overdue" notices),
+// [InboundStore] (mail intake), [AttachmentRefChecker] (blob
 // reconciliation), [TicketSLAUpdater] and [TicketBatchUpdater] (faster
 // escalation sweeps) and [HostTxStore] (running in the host's
 // transaction).

@@ -43,6 +43,10 @@ type complaintRow struct {
 	SourceKind   string `bun:"source_kind"`
 	SourceID     string `bun:"source_id"`
 	Details      string `bun:"details"`
+	// The overdue sweep's columns (migration
+	// 20260603000010_complaint_action_overdue, complaint_overdue.go).
+	NextActionDueAt time.Time `bun:"next_action_due_at,nullzero"`
+	ActionMarks     string    `bun:"action_marks"`
 }
 
 // complaintsTable returns the prefixed name of the complaints table.
@@ -88,6 +92,9 @@ func toComplaintRow(c *ticket.Complaint) (*complaintRow, error) {
 		dec.At = utc(dec.At)
 		d.Decision = &dec
 		r.RemedyKind = string(dec.Remedy.Kind)
+	}
+	if err := r.setOverdue(c, nil); err != nil {
+		return nil, err
 	}
 	var err error
 	r.Details, err = marshal("complaint", d)
@@ -251,12 +258,17 @@ func (s *Store) ComplaintUpdate(ctx context.Context, c *ticket.Complaint) error 
 		return err
 	}
 	return s.atomic(ctx, func(s *Store) error {
-		old, err := s.complaintRow(ctx, op+" "+c.ID, c.TenantID, c.ID, false)
+		// Locked first on PostgreSQL: the marks kept below are the ones
+		// an overdue sweep holding the row committed.
+		old, err := s.complaintRow(ctx, op+" "+c.ID, c.TenantID, c.ID, s.dialect == DialectPostgres)
 		if err != nil {
 			return err
 		}
 		if old.Posted {
 			return fmt.Errorf("bunstore: %s %s: %w", op, c.ID, ticket.ErrPosted)
+		}
+		if err := r.keepOverdue(c, old); err != nil {
+			return err
 		}
 		if err := s.TicketUpdate(ctx, &c.Ticket); err != nil {
 			return err

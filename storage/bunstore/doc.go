@@ -45,6 +45,14 @@
 // [Store.TicketUpdateBatch] writes the tickets an escalation level did
 // change the same way.
 //
+// The overdue actions of complaints are found the same way: every
+// complaint write keeps, on the complaint's row, the earliest due date of
+// its open actions whose "action overdue" notice was not sent for that
+// date (next_action_due_at, under a partial index) and the marks of those
+// sent (action_marks); [Store.ComplaintClaimOverdue] reads that index
+// with FOR UPDATE SKIP LOCKED on PostgreSQL, and
+// [Store.ComplaintOverdueMark] writes only those two columns.
+//
 // Every value from the caller, filter text included, is passed to Bun as
 // the argument of a ? placeholder, never spliced into SQL by the store;
 // Bun then writes it into the statement as a quoted literal (see

@@ -25,7 +25,7 @@ func newStore(t testing.TB, db bun.IDB, cfg bunstore.Config) *bunstore.Store {
 // features are the optional capabilities the Bun store declares: all of
 // them, on both dialects.
 var features = storagetest.Features{
-	Complaints: true, ComplaintLocker: true, ComplaintReverser: true, Inbound: true,
+	Complaints: true, ComplaintLocker: true, ComplaintReverser: true, ComplaintOverdue: true, Inbound: true,
 	AttachmentRefs: true, SLAUpdater: true, BatchUpdater: true,
 }
 

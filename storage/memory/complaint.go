@@ -112,6 +112,7 @@ func (x *tx) ComplaintUpdate(ctx context.Context, c *ticket.Complaint) error {
 	prev := x.db.complaints[c.ID]
 	x.db.complaints[c.ID] = storedDetails(c)
 	x.onUndo(func() { x.db.complaints[c.ID] = prev })
+	x.keepMarks(c.ID)
 	return nil
 }
 

@@ -14,7 +14,7 @@ import (
 // features are the optional capabilities the memory store declares: all
 // of them.
 var features = storagetest.Features{
-	Complaints: true, ComplaintLocker: true, ComplaintReverser: true, Inbound: true,
+	Complaints: true, ComplaintLocker: true, ComplaintReverser: true, ComplaintOverdue: true, Inbound: true,
 	AttachmentRefs: true, SLAUpdater: true, BatchUpdater: true,
 }
 

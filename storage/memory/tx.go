@@ -35,6 +35,9 @@ type db struct {
 	complaints map[string]*ticket.ComplaintDetails
 	// inbound holds ingested message keys (inbound.go); made on first use.
 	inbound map[key]storage.Inbound
+	// marks holds the overdue marks of complaints' actions by ticket ID
+	// (complaint_overdue.go); made on first use.
+	marks map[string]storage.ActionMarks
 }
 
 func newDB() db {

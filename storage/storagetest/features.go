@@ -24,6 +24,9 @@ type Features struct {
 	ComplaintLocker bool
 	// ComplaintReverser: [storage.ComplaintReverser]; needs Complaints.
 	ComplaintReverser bool
+	// ComplaintOverdue: [storage.ComplaintOverdueStore]; needs
+	// Complaints.
+	ComplaintOverdue bool
 	// Inbound: [storage.InboundStore].
 	Inbound bool
 	// AttachmentRefs: [storage.AttachmentRefChecker]. With Complaints,
@@ -55,6 +58,7 @@ func (f Features) capabilities() []capability {
 		{"ComplaintStore", f.Complaints, implements[storage.ComplaintStore]},
 		{"ComplaintLocker", f.ComplaintLocker, implements[storage.ComplaintLocker]},
 		{"ComplaintReverser", f.ComplaintReverser, implements[storage.ComplaintReverser]},
+		{"ComplaintOverdueStore", f.ComplaintOverdue, implements[storage.ComplaintOverdueStore]},
 		{"InboundStore", f.Inbound, implements[storage.InboundStore]},
 		{"AttachmentRefChecker", f.AttachmentRefs, implements[storage.AttachmentRefChecker]},
 		{"TicketSLAUpdater", f.SLAUpdater, implements[storage.TicketSLAUpdater]},

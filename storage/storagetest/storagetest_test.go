@@ -40,12 +40,13 @@ var adapters = map[string]func() storage.Store{
 	"CommitsFailedTx":         func() storage.Store { return commitsFailedTx{memory.New()} },
 	"ClaimIgnoresMaxAttempts": func() storage.Store { return ignoresMaxAttempts{memory.New()} },
 	"HidesCapabilitiesInTx":   func() storage.Store { return hidesInTx{memory.New()} },
+	"ForgetsOverdueMarks":     func() storage.Store { return forgetsMarks{memory.New()} },
 }
 
 // features are what every adapter declares: the memory store's
 // capabilities, all of them.
 var features = storagetest.Features{
-	Complaints: true, ComplaintLocker: true, ComplaintReverser: true, Inbound: true,
+	Complaints: true, ComplaintLocker: true, ComplaintReverser: true, ComplaintOverdue: true, Inbound: true,
 	AttachmentRefs: true, SLAUpdater: true, BatchUpdater: true,
 }
 
@@ -58,6 +59,27 @@ func (s hidesInTx) RunInTx(ctx context.Context, fn func(ctx context.Context, tx 
 	return s.Store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		return fn(ctx, struct{ storage.Tx }{tx})
 	})
+}
+
+// forgetsMarks hands out transactions whose ComplaintOverdueMark writes
+// nothing, so that an overdue action is claimed again and again.
+type forgetsMarks struct{ *memory.Store }
+
+func (s forgetsMarks) RunInTx(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) error {
+	return s.Store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		return fn(ctx, forgetfulTx{Tx: tx, ComplaintStore: tx.(storage.ComplaintStore), ComplaintOverdueStore: tx.(storage.ComplaintOverdueStore)})
+	})
+}
+
+// forgetfulTx is the Tx of forgetsMarks.
+type forgetfulTx struct {
+	storage.Tx
+	storage.ComplaintStore
+	storage.ComplaintOverdueStore
+}
+
+func (forgetfulTx) ComplaintOverdueMark(context.Context, storage.ComplaintOverdueMarkParams) error {
+	return nil
 }
 
 // ignoresMaxAttempts claims entries however many attempts they had.
@@ -166,6 +188,8 @@ func TestSuiteCatchesBrokenAdapters(t *testing.T) {
 		{"HidesCapabilitiesInTx", "Features/ComplaintStore"},
 		{"HidesCapabilitiesInTx", "Features/InboundStore"},
 		{"HidesCapabilitiesInTx", "Features/TicketSLAUpdater"},
+		{"HidesCapabilitiesInTx", "Features/ComplaintOverdueStore"},
+		{"ForgetsOverdueMarks", "ComplaintOverdue/ClaimsOpenActionsDueOnceMarked"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.adapter+"/"+strings.ReplaceAll(tt.subtest, "/", "_"), func(t *testing.T) {
@@ -204,15 +228,15 @@ func runChild(t *testing.T, adapter, subtest string) (string, error) {
 func TestRunReportsUndeclaredCapabilities(t *testing.T) {
 	t.Parallel()
 	cmd := exec.CommandContext(t.Context(), os.Args[0],
-		"-test.run=^TestSuiteCatchesBrokenAdapters$/^(Features|Complaint|Inbound|SLAUpdater|BatchUpdater|AttachmentRef)$", "-test.v", "-test.count=1")
+		"-test.run=^TestSuiteCatchesBrokenAdapters$/^(Features|Complaint|ComplaintOverdue|Inbound|SLAUpdater|BatchUpdater|AttachmentRef)$", "-test.v", "-test.count=1")
 	cmd.Env = append(os.Environ(), adapterEnv+"=healthy", undeclaredEnv+"=1")
 	b, err := cmd.CombinedOutput()
 	out := string(b)
 	require.NoError(t, err, out)
-	for _, c := range []string{"ComplaintStore", "ComplaintLocker", "InboundStore", "AttachmentRefChecker", "TicketSLAUpdater", "TicketBatchUpdater"} {
+	for _, c := range []string{"ComplaintStore", "ComplaintLocker", "ComplaintOverdueStore", "InboundStore", "AttachmentRefChecker", "TicketSLAUpdater", "TicketBatchUpdater"} {
 		require.Contains(t, out, "implements storage."+c+", which Features does not declare", out)
 	}
-	for _, c := range []string{"ComplaintStore", "InboundStore", "AttachmentRefChecker", "TicketSLAUpdater", "TicketBatchUpdater"} {
+	for _, c := range []string{"ComplaintStore", "ComplaintOverdueStore", "InboundStore", "AttachmentRefChecker", "TicketSLAUpdater", "TicketBatchUpdater"} {
 		require.Contains(t, out, "not run: Features does not declare storage."+c, out) // ComplaintLocker's test is in Complaint's group
 	}
 	require.NotContains(t, out, "--- SKIP", out)
