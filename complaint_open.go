@@ -48,8 +48,9 @@ type ComplaintOpenParams struct {
 	// Source is the host document the complaint is about. With
 	// Config.Complaints.Sources set, the document is resolved and fills
 	// customer, contacts, accounting company, counterparty, contract,
-	// currency, salesperson and lines (see ticket.Complaint.ApplySource);
-	// otherwise only the reference is kept.
+	// currency, salesperson and, when Lines is empty, lines (see
+	// ticket.Complaint.ApplySource); otherwise only the reference is
+	// kept. Lines given are always kept.
 	Source *ticket.Reference `json:"source,omitempty"`
 	// Lines are the products complained about; the Desk numbers them
 	// from 1 (ticket.ComplaintLine.No), and a number given is refused.

@@ -130,10 +130,13 @@ type SourceDocument struct {
 // reference (also added to References, with a contract reference when the
 // document names a contract), the customer and contacts, the accounting
 // company, counterparty, contract and currency, the salesperson and the
-// lines. Fields c already has are kept, except Source and Lines, which
-// the document replaces; the lines get the complaint's next numbers
-// ([ComplaintDetails.NumberLines]), whatever the document numbered them. A posted complaint gives an error wrapping
-// [ErrPosted].
+// lines. Fields c already has are kept, except Source, which the
+// document replaces. Lines c already has are kept too: a complaint about
+// two lines of a ten-line invoice stays about those two, and the lines a
+// caller gave are never dropped for a document that has none. Without
+// lines of its own, c takes the document's, numbered by the complaint
+// ([ComplaintDetails.NumberLines]) whatever the document numbered them.
+// A posted complaint gives an error wrapping [ErrPosted].
 func (c *Complaint) ApplySource(doc SourceDocument) error {
 	if err := c.CheckEditable(); err != nil {
 		return err
@@ -141,11 +144,13 @@ func (c *Complaint) ApplySource(doc SourceDocument) error {
 	d := &c.Details
 	ref := doc.Ref
 	d.Source = &ref
-	d.Lines = slices.Clone(doc.Lines)
-	for i := range d.Lines { // numbered by the complaint, not the document
-		d.Lines[i].No = 0
+	if len(d.Lines) == 0 {
+		d.Lines = slices.Clone(doc.Lines)
+		for i := range d.Lines { // numbered by the complaint, not the document
+			d.Lines[i].No = 0
+		}
+		d.NumberLines()
 	}
-	d.NumberLines()
 	addRef := func(r Reference) {
 		if !slices.ContainsFunc(c.References, func(x Reference) bool { return x.Kind == r.Kind && x.ID == r.ID }) {
 			c.References = append(c.References, r)

@@ -461,6 +461,13 @@ func TestApplySource(t *testing.T) {
 	require.Len(t, c.References, 2, "references are not repeated")
 
 	require.ErrorIs(t, posted(c).ApplySource(doc), ticket.ErrPosted)
+
+	mine := &ticket.Complaint{}
+	mine.Details.Lines = []ticket.ComplaintLine{{No: 1, Product: "CUP-9"}}
+	require.NoError(t, mine.ApplySource(doc))
+	require.Equal(t, []ticket.ComplaintLine{{No: 1, Product: "CUP-9"}}, mine.Details.Lines, "lines given are kept")
+	require.NoError(t, mine.ApplySource(ticket.SourceDocument{Ref: doc.Ref}))
+	require.Len(t, mine.Details.Lines, 1, "a document without lines drops none")
 }
 
 func TestRemedyHandlerFunc(t *testing.T) {
