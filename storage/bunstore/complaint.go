@@ -300,14 +300,13 @@ func (s *Store) ComplaintList(ctx context.Context, p storage.ComplaintListParams
 		return nil, translate(op, err)
 	}
 	// keysFirst selects the page's keys in a subquery and the rows by
-	// them. For an amount range PostgreSQL then walks the date index with
-	// the amount as a filter, where the one-statement shape reads every
-	// row of the band from the amount index and sorts them; for a text
-	// it walks the date index that includes the subject, index only, where
-	// the one-statement shape fetches every row it checks (BENCHMARKS.md,
-	// "Complaint journal at a million documents"). The tickets are joined
-	// only for a text on SQLite. A complaint row whose ticket is gone is
-	// skipped below.
+	// them: for an amount range or a text PostgreSQL then walks the date
+	// index that includes the amount and the subject, index only, with
+	// them as a filter, where the one-statement shape reads every row of
+	// the amount band from the amount index and sorts them, or fetches
+	// every row it checks for a text (BENCHMARKS.md, "Complaint journal at
+	// a million documents"). The tickets are joined only for a text on
+	// SQLite. A complaint row whose ticket is gone is skipped below.
 	f := &p.ComplaintFilter
 	readsTickets := text != "" && s.dialect == DialectSQLite
 	keysFirst := f.AmountFrom != nil || f.AmountTo != nil || (text != "" && !readsTickets)

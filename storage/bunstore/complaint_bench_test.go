@@ -115,7 +115,12 @@ func BenchmarkComplaintList(b *testing.B) {
 		}},
 		{"amount_range", func(int) ticketkit.ComplaintJournalParams {
 			return ticketkit.ComplaintJournalParams{AmountFrom: &lo, AmountTo: &hi}
-		}, func(int) (string, []any) { return "c.amount BETWEEN ? AND ?", []any{lo, hi} }},
+		}, func(i int) (string, []any) {
+			// Keys first, as for the text: the plain statement reads the
+			// whole band from the amount index and sorts it (BENCHMARKS.md).
+			return "c.ticket_id IN (SELECT k.ticket_id FROM ticketkit_complaints AS k WHERE k.tenant_id = ? AND k.amount BETWEEN ? AND ? ORDER BY k.issued_at DESC, k.ticket_id DESC LIMIT 50)",
+				[]any{fmt.Sprintf("bench-%d", i%4), lo, hi}
+		}},
 		{"issued_month", func(i int) ticketkit.ComplaintJournalParams {
 			start := from.AddDate(0, i%12, 0)
 			return ticketkit.ComplaintJournalParams{IssuedFrom: start, IssuedTo: start.AddDate(0, 1, 0)}

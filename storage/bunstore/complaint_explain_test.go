@@ -99,7 +99,7 @@ func TestComplaintListExplain(t *testing.T) {
 				// A common term: at 3,000 rows the trigram index may still
 				// win; at a million the date index with the subject
 				// (BENCHMARKS.md).
-				{name: "TextCommon", f: storage.ComplaintFilter{Text: "pallet 7"}, index: "complaints_issued_subject_idx", alt: "complaints_subject_trgm_idx"},
+				{name: "TextCommon", f: storage.ComplaintFilter{Text: "pallet 7"}, index: "complaints_issued_cover_idx", alt: "complaints_subject_trgm_idx"},
 				{name: "StatusUnitIssued", f: storage.ComplaintFilter{
 					Statuses: []string{ticket.StatusPosted}, BusinessUnits: []string{"BU-1"}, IssuedFrom: from, IssuedTo: from.AddDate(0, 3, 0),
 				}},

@@ -22,7 +22,7 @@ DROP INDEX IF EXISTS {{.Prefix}}complaints_customer_idx;
 
 --bun:split
 
-DROP INDEX IF EXISTS {{.Prefix}}complaints_issued_subject_idx;
+DROP INDEX IF EXISTS {{.Prefix}}complaints_issued_cover_idx;
 
 --bun:split
 

@@ -94,8 +94,9 @@ CREATE INDEX IF NOT EXISTS {{.Prefix}}complaints_customer_idx ON {{.Prefix}}comp
 
 --bun:split
 
--- The date index with the subject (SQLite has no INCLUDE): a search
--- walks it in page order and checks each subject without reading the
--- table. SQLite has no trigram index on complaints: a narrow term is
--- found through the tickets' FTS5 table (see filterText).
-CREATE INDEX IF NOT EXISTS {{.Prefix}}complaints_issued_subject_idx ON {{.Prefix}}complaints (tenant_id, issued_at, ticket_id, subject_lower);
+-- The date index with the subject and the amount (SQLite has no
+-- INCLUDE): an amount range walks it in page order and checks each
+-- amount without reading the table. SQLite has no trigram index on
+-- complaints: a text is found through the tickets' FTS5 table (see
+-- filterText).
+CREATE INDEX IF NOT EXISTS {{.Prefix}}complaints_issued_cover_idx ON {{.Prefix}}complaints (tenant_id, issued_at, ticket_id, subject_lower, amount);
