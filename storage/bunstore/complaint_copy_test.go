@@ -141,6 +141,21 @@ func TestComplaintCopiesFollowTheTicket(t *testing.T) {
 				require.NoError(t, tx.Rollback())
 				require.Equal(t, []string{c.ID}, list(db, storage.ComplaintFilter{Statuses: []string{"pending"}}))
 
+				if dialectOf(db) == bunstore.DialectPostgres {
+					// A session whose search path does not hold the store's
+					// schema: the trigger still finds its tables.
+					var schema string
+					require.NoError(t, db.NewRaw("SELECT current_schema()").Scan(ctx, &schema))
+					require.NoError(t, db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+						if _, err := tx.ExecContext(ctx, "SET LOCAL search_path = pg_catalog"); err != nil {
+							return err
+						}
+						_, err := tx.NewRaw("UPDATE ?.ticketkit_tickets SET customer_id = 'cust-elsewhere' WHERE id = ?", bun.Ident(schema), c.ID).Exec(ctx)
+						return err
+					}))
+					require.Equal(t, []string{c.ID}, list(db, storage.ComplaintFilter{CustomerID: "cust-elsewhere"}))
+				}
+
 				// A write of the copy itself keeps the ticket's value.
 				_, err = db.NewRaw("UPDATE ticketkit_complaints SET status = 'forged', customer_id = 'cust-forged' WHERE ticket_id = ?", c.ID).Exec(ctx)
 				require.NoError(t, err)

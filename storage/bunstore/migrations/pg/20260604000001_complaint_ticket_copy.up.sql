@@ -21,7 +21,11 @@ ALTER TABLE {{.Prefix}}complaints
 
 --bun:split
 
-CREATE OR REPLACE FUNCTION {{.Prefix}}complaints_copy_ticket() RETURNS trigger LANGUAGE plpgsql AS $$
+-- SET search_path FROM CURRENT: the function finds the tables of the
+-- schema it was migrated in, whatever the search path of the session
+-- that writes a ticket.
+CREATE OR REPLACE FUNCTION {{.Prefix}}complaints_copy_ticket() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
 BEGIN
     IF TG_TABLE_NAME = '{{.Prefix}}complaints' THEN
         SELECT t.status, t.priority, t.customer_id, t.subject_lower, t.reason
