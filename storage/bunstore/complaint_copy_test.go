@@ -156,6 +156,15 @@ func TestComplaintCopiesFollowTheTicket(t *testing.T) {
 					require.Equal(t, []string{c.ID}, list(db, storage.ComplaintFilter{CustomerID: "cust-elsewhere"}))
 				}
 
+				// A complaint row whose ticket is not there (a host's
+				// load in another order) is stored as given.
+				_, err = db.NewRaw(`INSERT INTO ticketkit_complaints (ticket_id, tenant_id, issued_at, details, status)
+					VALUES ('orphan', 'acme', ?, '{}', 'given')`, time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)).Exec(ctx)
+				require.NoError(t, err)
+				var status string
+				require.NoError(t, db.NewRaw("SELECT status FROM ticketkit_complaints WHERE ticket_id = 'orphan'").Scan(ctx, &status))
+				require.Equal(t, "given", status)
+
 				// A write of the copy itself keeps the ticket's value.
 				_, err = db.NewRaw("UPDATE ticketkit_complaints SET status = 'forged', customer_id = 'cust-forged' WHERE ticket_id = ?", c.ID).Exec(ctx)
 				require.NoError(t, err)

@@ -26,11 +26,20 @@ ALTER TABLE {{.Prefix}}complaints
 -- that writes a ticket.
 CREATE OR REPLACE FUNCTION {{.Prefix}}complaints_copy_ticket() RETURNS trigger LANGUAGE plpgsql
 SET search_path FROM CURRENT AS $$
+DECLARE
+    t record;
 BEGIN
     IF TG_TABLE_NAME = '{{.Prefix}}complaints' THEN
-        SELECT t.status, t.priority, t.customer_id, t.subject_lower, t.reason
-            INTO NEW.status, NEW.priority, NEW.customer_id, NEW.subject_lower, NEW.reason
-            FROM {{.Prefix}}tickets AS t WHERE t.id = NEW.ticket_id AND t.tenant_id = NEW.tenant_id;
+        -- A complaint row without its ticket keeps what it was given.
+        SELECT tk.status, tk.priority, tk.customer_id, tk.subject_lower, tk.reason INTO t
+            FROM {{.Prefix}}tickets AS tk WHERE tk.id = NEW.ticket_id AND tk.tenant_id = NEW.tenant_id;
+        IF FOUND THEN
+            NEW.status := t.status;
+            NEW.priority := t.priority;
+            NEW.customer_id := t.customer_id;
+            NEW.subject_lower := t.subject_lower;
+            NEW.reason := t.reason;
+        END IF;
         RETURN NEW;
     END IF;
     UPDATE {{.Prefix}}complaints SET status = NEW.status, priority = NEW.priority,
