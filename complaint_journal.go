@@ -17,8 +17,9 @@ import (
 //
 // Severity, accounting and responsibility are internal to the help
 // desk: a customer filtering by them gets a *ValidationError naming the
-// field ("forbidden"), and a customer's journal holds only their own
-// complaints.
+// field ("forbidden"). A customer's journal holds only their own
+// complaints; a customer setting CustomerID is refused the same way, as
+// by [Desk.Search].
 type ComplaintJournalParams struct {
 	Statuses []string `json:"statuses,omitempty"`
 	// StatusCategories selects statuses by category, such as every open
@@ -29,7 +30,8 @@ type ComplaintJournalParams struct {
 	Reasons    []string          `json:"reasons,omitempty"`
 	Priorities []string          `json:"priorities,omitempty"`
 	Severities []ticket.Severity `json:"severities,omitempty"`
-	// CustomerID selects one customer's complaints (staff only).
+	// CustomerID selects one customer's complaints (staff only;
+	// customers always see only their own).
 	CustomerID string `json:"customer_id,omitempty" validate:"max=200"`
 	// Counterparty is the accounting counterparty.
 	Counterparty  string   `json:"counterparty,omitempty" validate:"max=200"`
@@ -133,19 +135,13 @@ func (d *Desk) journalQuery(cs *complaints, actor ticket.Actor, p ComplaintJourn
 	customerID := strings.TrimSpace(p.CustomerID)
 	if actor.Role == ticket.RoleCustomer {
 		customerID = actor.CustomerID
-		for _, f := range []struct {
-			name string
-			set  bool
-		}{
-			{"severities", len(p.Severities) > 0}, {"counterparty", p.Counterparty != ""},
-			{"business_units", len(p.BusinessUnits) > 0}, {"employees", len(p.Employees) > 0},
-			{"salespersons", len(p.Salespersons) > 0}, {"amount_from", p.AmountFrom != nil},
-			{"amount_to", p.AmountTo != nil}, {"currency", p.Currency != ""},
-		} {
-			if f.set {
-				v.Add(f.name, "forbidden", "is internal to the help desk")
-			}
-		}
+		refuseFilters(v, "may not be used by a customer", customerIDFilter(p.CustomerID))
+		refuseFilters(v, "is internal to the help desk",
+			staffFilter{"severities", len(p.Severities) > 0}, staffFilter{"counterparty", p.Counterparty != ""},
+			staffFilter{"business_units", len(p.BusinessUnits) > 0}, staffFilter{"employees", len(p.Employees) > 0},
+			staffFilter{"salespersons", len(p.Salespersons) > 0}, staffFilter{"amount_from", p.AmountFrom != nil},
+			staffFilter{"amount_to", p.AmountTo != nil}, staffFilter{"currency", p.Currency != ""},
+		)
 	}
 	if err := failed(v); err != nil {
 		return q, false, err

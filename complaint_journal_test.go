@@ -89,9 +89,9 @@ func TestDesk_ComplaintJournal(t *testing.T) {
 			}
 			require.Equal(t, pick(4, 3, 2, 1, 0), got)
 
-			mine, err := cd.desk.ComplaintJournal(ctx, customer, ticketkit.ComplaintJournalParams{CustomerID: "C-2"})
+			mine, err := cd.desk.ComplaintJournal(ctx, customer, ticketkit.ComplaintJournalParams{})
 			require.NoError(t, err)
-			require.Equal(t, pick(0, 2, 4), ids(mine.Complaints), "a customer sees their own complaints only, whatever they ask")
+			require.Equal(t, pick(0, 2, 4), ids(mine.Complaints), "a customer sees their own complaints only")
 			for _, c := range mine.Complaints {
 				require.Empty(t, c.Details.Severity)
 				require.Empty(t, c.Details.Responsibility)
@@ -107,6 +107,50 @@ func TestDesk_ComplaintJournal(t *testing.T) {
 			require.ElementsMatch(t, []string{"statuses[0]", "reasons[0]", "severities[0]", "amount_to"}, validationFields(t, err))
 			_, err = cd.desk.ComplaintJournal(ctx, agent, ticketkit.ComplaintJournalParams{After: "junk"})
 			require.Equal(t, []string{"after"}, validationFields(t, err))
+		})
+	}
+}
+
+// TestDesk_ComplaintJournalRefusesACustomersCustomerID checks that a
+// customer asking the journal for a customer ID, another customer's or
+// their own, is refused as Search refuses it (a *ValidationError, rule
+// "forbidden" on customer_id) rather than silently answered with their
+// own complaints, on every backend, while staff filter by it.
+func TestDesk_ComplaintJournalRefusesACustomersCustomerID(t *testing.T) {
+	ctx := context.Background()
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
+			other := ticketkit.ComplaintOpenParams{Subject: "Other shop's", Reason: "CR02", RemedySought: ticket.RemedyCreditNote,
+				Customer: ticket.Customer{ID: "C-2", Name: "Other shop"}}
+			oc, err := cd.desk.ComplaintOpen(ctx, agent, other)
+			require.NoError(t, err)
+			own := other
+			own.Subject, own.Customer = "Mine", ticket.Customer{ID: customer.CustomerID, Name: "Kettle Shop"}
+			_, err = cd.desk.ComplaintOpen(ctx, agent, own)
+			require.NoError(t, err)
+
+			for _, id := range []string{"C-2", customer.CustomerID, " C-2 "} {
+				page, err := cd.desk.ComplaintJournal(ctx, customer, ticketkit.ComplaintJournalParams{CustomerID: id})
+				require.Nil(t, page)
+				var verr *ticketkit.ValidationError
+				require.ErrorAs(t, err, &verr, "customer_id %q", id)
+				require.Len(t, verr.Fields, 1)
+				require.Equal(t, "customer_id", verr.Fields[0].Field)
+				require.Equal(t, "forbidden", verr.Fields[0].Rule)
+			}
+			// Refused with the other internal filters, each named.
+			_, err = cd.desk.ComplaintJournal(ctx, customer, ticketkit.ComplaintJournalParams{CustomerID: "C-2", Counterparty: "C-2"})
+			require.ElementsMatch(t, []string{"customer_id", "counterparty"}, validationFields(t, err))
+			// Search refuses it the same way.
+			_, err = cd.desk.Search(ctx, customer, ticketkit.SearchParams{CustomerID: "C-2"})
+			require.Equal(t, []string{"customer_id"}, validationFields(t, err))
+
+			page, err := cd.desk.ComplaintJournal(ctx, agent, ticketkit.ComplaintJournalParams{CustomerID: "C-2"})
+			require.NoError(t, err)
+			require.Len(t, page.Complaints, 1)
+			require.Equal(t, oc.ID, page.Complaints[0].ID)
 		})
 	}
 }

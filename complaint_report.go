@@ -10,8 +10,14 @@ import (
 )
 
 // ComplaintReportParams selects the complaints a report covers. Empty
-// fields do not filter.
+// fields do not filter; list fields match any of their values and hold
+// at most [ticket.MaxItems] codes of the desk's complaint catalog. Bad
+// input is checked as [Desk.ComplaintJournal] checks the same fields:
+// unknown codes, an oversize list or ID, and a date range whose end is
+// not after its start are a *ValidationError naming every bad field.
 type ComplaintReportParams struct {
+	// Reasons are reason codes; "" selects the complaints logged without
+	// a reason.
 	Reasons    []string `json:"reasons,omitempty"`
 	Statuses   []string `json:"statuses,omitempty"`
 	CustomerID string   `json:"customer_id,omitempty"`
@@ -61,24 +67,27 @@ func (d *Desk) ComplaintReport(ctx context.Context, actor ticket.Actor, p Compla
 }
 
 // reportComplaints reads every complaint of the actor's tenant that p
-// selects, for a report only staff may read.
+// selects, for a report only staff may read. p is checked as the
+// journal's parameters of the same names (journalQuery).
 func (d *Desk) reportComplaints(ctx context.Context, actor ticket.Actor, p ComplaintReportParams) ([]*ticket.Complaint, error) {
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
-	if _, err := d.complaintSetup(); err != nil {
+	setup, err := d.complaintSetup()
+	if err != nil {
 		return nil, err
 	}
 	if err := requireStaff(actor, "read complaint reports"); err != nil {
 		return nil, err
 	}
-	q := storage.ComplaintListParams{
-		ComplaintFilter: storage.ComplaintFilter{
-			TenantID: actor.TenantID, Reasons: p.Reasons, Statuses: p.Statuses,
-			CustomerID: p.CustomerID, IssuedFrom: p.IssuedFrom, IssuedTo: p.IssuedTo,
-		},
-		Limit: storage.MaxLimit,
+	q, empty, err := d.journalQuery(setup, actor, ComplaintJournalParams{
+		Reasons: p.Reasons, Statuses: p.Statuses, CustomerID: p.CustomerID,
+		IssuedFrom: p.IssuedFrom, IssuedTo: p.IssuedTo,
+	})
+	if err != nil || empty {
+		return nil, err
 	}
+	q.Limit = storage.MaxLimit
 	cs, err := complaintTx(d.store)
 	if err != nil {
 		return nil, err

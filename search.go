@@ -175,19 +175,36 @@ func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.Ticket
 // refuseStaffFilters reports the filters of p a customer may not use
 // (see SearchParams).
 func refuseStaffFilters(v *ticket.ValidationError, p SearchParams) {
-	staffOnly := []struct {
-		field string
-		set   bool
-	}{
-		{"departments", len(p.Departments) > 0},
-		{"assignees", len(p.Assignees) > 0},
-		{"customer_id", p.CustomerID != ""},
-		{"customer_mobile", p.CustomerMobile != ""},
-		{"customer_email", p.CustomerEmail != ""},
-	}
-	for _, f := range staffOnly {
+	refuseFilters(v, "may not be used by a customer",
+		staffFilter{"departments", len(p.Departments) > 0},
+		staffFilter{"assignees", len(p.Assignees) > 0},
+		customerIDFilter(p.CustomerID),
+		staffFilter{"customer_mobile", p.CustomerMobile != ""},
+		staffFilter{"customer_email", p.CustomerEmail != ""},
+	)
+}
+
+// staffFilter is a filter only staff may use, by its field name, and
+// whether a customer's request sets it.
+type staffFilter struct {
+	field string
+	set   bool
+}
+
+// customerIDFilter is the customer_id filter of a search or a complaint
+// journal: staff only, since a customer's list always holds their own
+// tickets, so that a customer asking for another customer's ID is told
+// so rather than answered with their own.
+func customerIDFilter(id string) staffFilter {
+	return staffFilter{"customer_id", id != ""}
+}
+
+// refuseFilters reports each set filter of fs as "forbidden", with
+// message, for a customer's request.
+func refuseFilters(v *ticket.ValidationError, message string, fs ...staffFilter) {
+	for _, f := range fs {
 		if f.set {
-			v.Add(f.field, "forbidden", "may not be used by a customer")
+			v.Add(f.field, "forbidden", message)
 		}
 	}
 }

@@ -140,9 +140,9 @@
 // source_kind, source_id, amount_from and amount_to (plain decimals, no
 // exponent) with currency, issued_from and issued_to ([from, to)) and q,
 // ordered by date of issue (desc for the newest first), with limit and
-// cursor as GET /tickets. Customers may not filter by severity,
-// counterparty, business unit, employee, salesperson, amount or
-// currency (400, field code "forbidden").
+// cursor as GET /tickets. Customers may not filter by customer_id,
+// severity, counterparty, business unit, employee, salesperson, amount
+// or currency (400, field code "forbidden").
 //
 // # Limits
 //

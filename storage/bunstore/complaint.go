@@ -42,6 +42,13 @@ type complaintRow struct {
 	Salesperson  string `bun:"salesperson"`
 	SourceKind   string `bun:"source_kind"`
 	SourceID     string `bun:"source_id"`
+	// Copies of the ticket's columns the journal filters on (migration
+	// 20260604000001_complaint_ticket_copy), and Reason above: triggers
+	// set them from the ticket row, so the store only reads them.
+	Status       string `bun:"status,scanonly"`
+	Priority     string `bun:"priority,scanonly"`
+	CustomerID   string `bun:"customer_id,scanonly"`
+	SubjectLower string `bun:"subject_lower,scanonly"`
 	Details      string `bun:"details"`
 	// The overdue sweep's columns (migration
 	// 20260603000010_complaint_action_overdue, complaint_overdue.go).
@@ -286,11 +293,13 @@ func (s *Store) ComplaintUpdate(ctx context.Context, c *ticket.Complaint) error 
 // ComplaintList returns one page of a tenant's complaints by date of
 // issue and ticket ID, with keyset pagination on (issued_at, ticket_id):
 // one query for the page's sections, one for their tickets. Every filter
-// value is bound through a placeholder; the filters on the complaint
-// section read its copied columns, each indexed with the tenant and the
-// date of issue, and status, priority, customer and text filters the
-// tickets table's columns and indexes (Text as TicketList's, see
-// filterText).
+// value is bound through a placeholder. Every filter reads a column of
+// the complaints table, indexed with the tenant and the date of issue:
+// the section's values and the copies of the ticket's status, priority,
+// customer and lower-cased subject, which triggers keep equal to the
+// ticket row (migration 20260604000001_complaint_ticket_copy). Text is
+// matched as TicketList's (see filterText); on SQLite it reads the
+// tickets, whose FTS5 table narrows a term.
 func (s *Store) ComplaintList(ctx context.Context, p storage.ComplaintListParams) (*storage.ComplaintListResult, error) {
 	const op = "list complaints"
 	if p.TenantID == "" {
@@ -303,15 +312,16 @@ func (s *Store) ComplaintList(ctx context.Context, p storage.ComplaintListParams
 		return nil, translate(op, err)
 	}
 	// keysFirst selects the page's keys in a subquery and the rows by
-	// them: for an amount range PostgreSQL then walks the date index with
-	// the amount as a filter, where the one-statement shape reads every
-	// row of the band from the amount index and sorts them (BENCHMARKS.md,
-	// "Complaint journal at a million documents"). The subquery joins the
-	// tickets only when a filter reads them: the join alone brings the
-	// sort back. A complaint row whose ticket is gone is skipped below.
+	// them: for an amount range or a text PostgreSQL then walks the date
+	// index that includes the amount and the subject, index only, with
+	// them as a filter, where the one-statement shape reads every row of
+	// the amount band from the amount index and sorts them, or fetches
+	// every row it checks for a text (BENCHMARKS.md, "Complaint journal at
+	// a million documents"). The tickets are joined only for a text on
+	// SQLite. A complaint row whose ticket is gone is skipped below.
 	f := &p.ComplaintFilter
-	keysFirst := f.AmountFrom != nil || f.AmountTo != nil
-	readsTickets := len(f.Statuses) > 0 || len(f.Priorities) > 0 || f.CustomerID != "" || text != ""
+	readsTickets := text != "" && s.dialect == DialectSQLite
+	keysFirst := f.AmountFrom != nil || f.AmountTo != nil || (text != "" && !readsTickets)
 	cols := "c.*"
 	if keysFirst {
 		cols = "c.ticket_id"
@@ -319,7 +329,7 @@ func (s *Store) ComplaintList(ctx context.Context, p storage.ComplaintListParams
 	q := s.db.NewSelect().ModelTableExpr("? AS c", s.complaintsTable()).
 		ColumnExpr(cols).
 		Where("c.tenant_id = ?", p.TenantID)
-	if !keysFirst || readsTickets {
+	if readsTickets {
 		q = q.Join("JOIN ? AS t ON t.id = c.ticket_id AND t.tenant_id = c.tenant_id", s.tables.tickets)
 	}
 	q = s.filterComplaints(q, f, text, narrow)
@@ -392,8 +402,9 @@ func (s *Store) ComplaintList(ctx context.Context, p storage.ComplaintListParams
 }
 
 // filterComplaints adds the set fields of f but the tenant to q, which
-// reads the complaints as c joined to their tickets as t. text is f.Text
-// lower-cased and narrow textNarrows' answer for it.
+// reads the complaints as c, joined to their tickets as t when text is
+// set on SQLite. text is f.Text lower-cased and narrow textNarrows'
+// answer for it.
 func (s *Store) filterComplaints(q *bun.SelectQuery, f *storage.ComplaintFilter, text string, narrow bool) *bun.SelectQuery {
 	in := func(col string, values []string) {
 		if len(values) > 0 {
@@ -406,8 +417,8 @@ func (s *Store) filterComplaints(q *bun.SelectQuery, f *storage.ComplaintFilter,
 		}
 	}
 	in("c.reason", f.Reasons)
-	in("t.status", f.Statuses)
-	in("t.priority", f.Priorities)
+	in("c.status", f.Statuses)
+	in("c.priority", f.Priorities)
 	if len(f.Severities) > 0 {
 		sev := make([]string, len(f.Severities))
 		for i, v := range f.Severities {
@@ -415,7 +426,7 @@ func (s *Store) filterComplaints(q *bun.SelectQuery, f *storage.ComplaintFilter,
 		}
 		in("c.severity", sev)
 	}
-	eq("t.customer_id", f.CustomerID)
+	eq("c.customer_id", f.CustomerID)
 	eq("c.counterparty", f.Counterparty)
 	in("c.business_unit", f.BusinessUnits)
 	in("c.employee", f.Employees)
@@ -446,7 +457,11 @@ func (s *Store) filterComplaints(q *bun.SelectQuery, f *storage.ComplaintFilter,
 		q = q.Where("c.issued_at < ?", utc(f.IssuedTo))
 	}
 	if text != "" {
-		q = s.filterText(q, text, narrow)
+		alias := "c"
+		if s.dialect == DialectSQLite {
+			alias = "t"
+		}
+		q = s.filterText(q, alias, text, narrow)
 	}
 	return q
 }

@@ -36,7 +36,8 @@ const (
 // of the store), bunstore's ComplaintList with the parameters the Desk
 // handed it, and a floor: one hand-written statement joining complaints
 // to tickets, with the same filter, order and page size, read with
-// database/sql. Before timing, every sample is checked to give the same
+// database/sql (filters on the ticket's status, customer and subject
+// read the complaints table's copies of them, as the store does). Before timing, every sample is checked to give the same
 // complaints in the same order all three ways. Over a database without
 // them it first seeds the complaints, set-based (one INSERT ... SELECT
 // FROM generate_series per table), in tenants bench-0 to bench-3:
@@ -85,10 +86,10 @@ func BenchmarkComplaintList(b *testing.B) {
 			func(int) (string, []any) { return "TRUE", nil }},
 		{"status", func(i int) ticketkit.ComplaintJournalParams {
 			return ticketkit.ComplaintJournalParams{Statuses: []string{benchStatuses[i%len(benchStatuses)]}}
-		}, func(i int) (string, []any) { return "t.status = ?", []any{benchStatuses[i%len(benchStatuses)]} }},
+		}, func(i int) (string, []any) { return "c.status = ?", []any{benchStatuses[i%len(benchStatuses)]} }},
 		{"status_category_open", func(int) ticketkit.ComplaintJournalParams {
 			return ticketkit.ComplaintJournalParams{StatusCategories: []ticket.StatusCategory{ticket.CategoryNew, ticket.CategoryOpen}}
-		}, func(int) (string, []any) { return "t.status IN (?)", []any{bun.List(open)} }},
+		}, func(int) (string, []any) { return "c.status IN (?)", []any{bun.List(open)} }},
 		{"reason", func(i int) ticketkit.ComplaintJournalParams {
 			return ticketkit.ComplaintJournalParams{Reasons: []string{fmt.Sprintf("CR0%d", 1+i%4)}}
 		}, func(i int) (string, []any) { return "c.reason = ?", []any{fmt.Sprintf("CR0%d", 1+i%4)} }},
@@ -114,7 +115,12 @@ func BenchmarkComplaintList(b *testing.B) {
 		}},
 		{"amount_range", func(int) ticketkit.ComplaintJournalParams {
 			return ticketkit.ComplaintJournalParams{AmountFrom: &lo, AmountTo: &hi}
-		}, func(int) (string, []any) { return "c.amount BETWEEN ? AND ?", []any{lo, hi} }},
+		}, func(i int) (string, []any) {
+			// Keys first, as for the text: the plain statement reads the
+			// whole band from the amount index and sorts it (BENCHMARKS.md).
+			return "c.ticket_id IN (SELECT k.ticket_id FROM ticketkit_complaints AS k WHERE k.tenant_id = ? AND k.amount BETWEEN ? AND ? ORDER BY k.issued_at DESC, k.ticket_id DESC LIMIT 50)",
+				[]any{fmt.Sprintf("bench-%d", i%4), lo, hi}
+		}},
 		{"issued_month", func(i int) ticketkit.ComplaintJournalParams {
 			start := from.AddDate(0, i%12, 0)
 			return ticketkit.ComplaintJournalParams{IssuedFrom: start, IssuedTo: start.AddDate(0, 1, 0)}
@@ -125,9 +131,19 @@ func BenchmarkComplaintList(b *testing.B) {
 		{"text", func(i int) ticketkit.ComplaintJournalParams {
 			return ticketkit.ComplaintJournalParams{Text: fmt.Sprintf("pallet %d", i%97)}
 		}, func(i int) (string, []any) {
-			return "t.subject_lower LIKE ?", []any{fmt.Sprintf("%%pallet %d%%", i%97)}
+			// Keys first, as a walk of the date index with the subject,
+			// index only: 6.5 ms against 12 ms for the plain statement
+			// (BENCHMARKS.md).
+			return "c.ticket_id IN (SELECT k.ticket_id FROM ticketkit_complaints AS k WHERE k.tenant_id = ? AND k.subject_lower LIKE ? ORDER BY k.issued_at DESC, k.ticket_id DESC LIMIT 50)",
+				[]any{fmt.Sprintf("bench-%d", i%4), fmt.Sprintf("%%pallet %d%%", i%97)}
 		}},
-		{"customer_view", nil, func(i int) (string, []any) { return "t.customer_id = ?", []any{fmt.Sprintf("cus-%d", i%5000)} }},
+		// A rare term: one invoice number, one complaint.
+		{"text_rare", func(i int) ticketkit.ComplaintJournalParams {
+			return ticketkit.ComplaintJournalParams{Text: fmt.Sprintf("Invoice %d:", i)}
+		}, func(i int) (string, []any) {
+			return "c.subject_lower LIKE ?", []any{fmt.Sprintf("%%invoice %d:%%", i)}
+		}},
+		{"customer_view", nil, func(i int) (string, []any) { return "c.customer_id = ?", []any{fmt.Sprintf("cus-%d", i%5000)} }},
 		{"status_unit_month", func(i int) ticketkit.ComplaintJournalParams {
 			start := from.AddDate(0, i%12, 0)
 			return ticketkit.ComplaintJournalParams{
@@ -136,7 +152,7 @@ func BenchmarkComplaintList(b *testing.B) {
 			}
 		}, func(i int) (string, []any) {
 			start := from.AddDate(0, i%12, 0)
-			return "t.status IN (?) AND c.business_unit = ? AND c.issued_at >= ? AND c.issued_at < ?",
+			return "c.status IN (?) AND c.business_unit = ? AND c.issued_at >= ? AND c.issued_at < ?",
 				[]any{bun.List(open), fmt.Sprintf("BU%d", i%6), start, start.AddDate(0, 3, 0)}
 		}},
 	} {
@@ -309,12 +325,12 @@ func seedComplaints(b *testing.B, db *bun.DB, n int) {
 	start := time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC)
 	err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		_, err := tx.NewRaw(`INSERT INTO ticketkit_tickets (id, tenant_id, number, subject, subject_lower, status, priority,
-		category, channel, customer_id, customer, contacts, refs, tags, fields, actions, reason, created_at, updated_at, version)
+		category, channel, customer_id, customer, contacts, refs, tags, fields, actions, reason, created_at, updated_at, version, kind)
 	SELECT 'cbench-' || g, 'bench-' || (g % 4), 'CC-B-' || g,
 		'Invoice ' || g || ': damaged pallet ' || (g % 97), 'invoice ' || g || ': damaged pallet ' || (g % 97),
 		(?::text[])[1 + g % 7], (ARRAY['low','normal','normal','high'])[1 + g % 4], 'defect', 'email',
 		'cus-' || (g % 5000), '{}', '[]', '[]', '[]', '{}', '[]', 'CR0' || (1 + g % 4),
-		?::timestamptz + g * ? * interval '1 second', ?::timestamptz + g * ? * interval '1 second', 1
+		?::timestamptz + g * ? * interval '1 second', ?::timestamptz + g * ? * interval '1 second', 1, 'complaint'
 	FROM generate_series(0, ? - 1) AS g`, bun.Safe("ARRAY['"+strings.Join(benchStatuses, "','")+"']"), start, step, start, step, n).Exec(ctx)
 		if err != nil {
 			return err
@@ -331,7 +347,10 @@ func seedComplaints(b *testing.B, db *bun.DB, n int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := db.ExecContext(ctx, "ANALYZE"); err != nil {
+	// VACUUM as autovacuum would after such a load: it sets the
+	// visibility map that index-only scans (the text filter's walk of the
+	// date index) need.
+	if _, err := db.ExecContext(ctx, "VACUUM (ANALYZE) ticketkit_complaints, ticketkit_tickets"); err != nil {
 		b.Fatal(err)
 	}
 }

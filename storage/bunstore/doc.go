@@ -82,6 +82,19 @@
 // but should the FTS5 table ever drift, INSERT INTO
 // <prefix>tickets_fts(<prefix>tickets_fts) VALUES ('rebuild') rebuilds it.
 //
+// # Complaint journal
+//
+// The complaints table keeps copies of the values of its ticket the
+// journal filters on (status, priority, customer ID, lower-cased subject,
+// reason), each with an index in page order, so that a filter on them
+// reads no ticket. Triggers keep them equal to the ticket row in the
+// transaction that writes it, whatever writes it: the store's single and
+// batch updates, the escalation sweep, a host's own transaction or SQL;
+// a write of a copy itself is overwritten with the ticket's value. A
+// load that disables triggers (pg_restore --disable-triggers,
+// session_replication_role = replica) must refill them as the migration
+// complaint_ticket_copy does.
+//
 // # PostgreSQL sessions
 //
 // Bun does not send values as bind parameters: it writes them into the

@@ -154,7 +154,7 @@ func (s *Store) filterTickets(q *bun.SelectQuery, f *storage.TicketFilter, narro
 		q = q.Where("t.created_at < ?", utc(f.CreatedTo))
 	}
 	if f.Text != "" {
-		q = s.filterText(q, strings.ToLower(f.Text), narrow)
+		q = s.filterText(q, "t", strings.ToLower(f.Text), narrow)
 	}
 	return q
 }
@@ -189,8 +189,9 @@ func (s *Store) textNarrows(ctx context.Context, text string) (bool, error) {
 	return n < ftsNarrowMax, err
 }
 
-// filterText adds the Text filter: subject_lower holds text, a
-// lower-cased term, as a literal substring.
+// filterText adds the Text filter: the subject_lower column of the
+// table aliased alias (t, the tickets, or c, the complaints' copy) holds
+// text, a lower-cased term, as a literal substring.
 //
 // On PostgreSQL a term of minTrigramText characters or more becomes
 // subject_lower LIKE '%term%' with '%', '_' and '\' escaped, which the
@@ -201,18 +202,19 @@ func (s *Store) textNarrows(ctx context.Context, text string) (bool, error) {
 // one FTS5 string; the exact match stays with instr(), since the
 // tokenizer folds case by its own rules. Other terms use strpos or instr
 // alone, reading the tenant's tickets in page order.
-func (s *Store) filterText(q *bun.SelectQuery, text string, narrow bool) *bun.SelectQuery {
+func (s *Store) filterText(q *bun.SelectQuery, alias, text string, narrow bool) *bun.SelectQuery {
+	subject := bun.Safe(alias + ".subject_lower") // alias is ours, never input
 	if s.dialect != DialectSQLite {
 		if utf8.RuneCountInString(text) >= minTrigramText {
-			return q.Where(`t.subject_lower LIKE ? ESCAPE '\'`, "%"+likeEscaper.Replace(text)+"%")
+			return q.Where(`? LIKE ? ESCAPE '\'`, subject, "%"+likeEscaper.Replace(text)+"%")
 		}
-		return q.Where("strpos(t.subject_lower, ?) > 0", text)
+		return q.Where("strpos(?, ?) > 0", subject, text)
 	}
 	if narrow {
 		fts := bun.Ident(s.prefix + "tickets_fts")
-		q = q.Where("t.rowid IN (SELECT rowid FROM ? WHERE ? MATCH ?)", fts, fts, ftsString(text))
+		q = q.Where("?.rowid IN (SELECT rowid FROM ? WHERE ? MATCH ?)", bun.Safe(alias), fts, fts, ftsString(text))
 	}
-	return q.Where("instr(t.subject_lower, ?) > 0", text)
+	return q.Where("instr(?, ?) > 0", subject, text)
 }
 
 // likeEscaper escapes the wildcards of a LIKE pattern and the escape

@@ -435,6 +435,11 @@ func (s suite) complaint(t *testing.T) {
 		s.complaintJournal(t)
 	})
 
+	t.Run("JournalReadsTheTicketsCurrentValues", func(t *testing.T) {
+		t.Parallel()
+		s.complaintTicketValues(t)
+	})
+
 	t.Run("TenantsAreIsolated", func(t *testing.T) {
 		t.Parallel()
 		st, cs := s.complaintStore(t)
