@@ -63,4 +63,3 @@ func TestDesk_ComplaintOpen_SourceKeepsGivenLines(t *testing.T) {
 		})
 	}
 }
-
