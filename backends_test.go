@@ -1,7 +1,6 @@
 package ticketkit_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -22,21 +21,43 @@ type backend = dbtest.Store
 // PostgreSQL.
 func backends() []backend { return dbtest.Stores() }
 
-// TestConcurrentOpensNumberGapFree opens tickets from 16 goroutines at
-// once through the Desk and checks that the numbers are exactly 1..N.
-// The full-size run (16 × 2000, and two OS processes) lives in
-// storage/bunstore: go test ./storage/bunstore -long.
-func TestConcurrentOpensNumberGapFree(t *testing.T) {
-	const workers = 16
-	perWorker := 100
-	if testing.Short() {
-		perWorker = 20
+// memoryBackend is the memory store, for behaviours that do not depend
+// on the database.
+func memoryBackend() backend { return backends()[0] }
+
+// onEveryBackend runs body on every backend, each in a parallel subtest
+// named after it; see dbtest.EachStore for what body may not do.
+func onEveryBackend(t *testing.T, body func(t *testing.T, b backend)) {
+	t.Helper()
+	dbtest.EachStore(t, body)
+}
+
+// TestDesk_Concurrency races the Desk's use cases against themselves on
+// every backend.
+func TestDesk_Concurrency(t *testing.T) {
+	t.Parallel()
+
+	setup := func(t *testing.T, b backend) *ticketkit.Desk {
+		t.Helper()
+		desk, err := ticketkit.New(ticketkit.Config{Store: b.Open(t)})
+		require.NoError(t, err)
+		return desk
 	}
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			desk, err := ticketkit.New(ticketkit.Config{Store: b.Open(t)})
-			require.NoError(t, err)
-			ctx := context.Background()
+
+	// OpensNumberGapFree opens tickets from 16 goroutines at once
+	// through the Desk and checks that the numbers are exactly 1..N.
+	// The full-size run (16 × 2000, and two OS processes) lives in
+	// storage/bunstore: go test ./storage/bunstore -long.
+	t.Run("OpensNumberGapFree", func(t *testing.T) {
+		t.Parallel()
+		const workers = 16
+		perWorker := 100
+		if testing.Short() {
+			perWorker = 20
+		}
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			desk := setup(t, b)
+			ctx := t.Context()
 			seen := make([]atomic.Int32, workers*perWorker+1)
 			var wg sync.WaitGroup
 			errs := make(chan error, workers)
@@ -66,17 +87,15 @@ func TestConcurrentOpensNumberGapFree(t *testing.T) {
 				require.Equal(t, int32(1), seen[seq].Load(), "number %d", seq)
 			}
 		})
-	}
-}
+	})
 
-// TestConcurrentTransitionsOfOneVersionExactlyOneWins races agents who
-// all read the same version of a ticket.
-func TestConcurrentTransitionsOfOneVersionExactlyOneWins(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			desk, err := ticketkit.New(ticketkit.Config{Store: b.Open(t)})
-			require.NoError(t, err)
-			ctx := context.Background()
+	// TransitionsOfOneVersionExactlyOneWins races agents who all read
+	// the same version of a ticket.
+	t.Run("TransitionsOfOneVersionExactlyOneWins", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			desk := setup(t, b)
+			ctx := t.Context()
 			tk, err := desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "race"})
 			require.NoError(t, err)
 
@@ -110,50 +129,49 @@ func TestConcurrentTransitionsOfOneVersionExactlyOneWins(t *testing.T) {
 			require.NoError(t, err)
 			require.Len(t, history, 2, "created + the one winning status change")
 		})
-	}
+	})
 }
 
-// TestDeskScenarioOnEveryBackend plays open, reply, note, transition and
-// search on each store, so that the Desk's behaviour does not depend on
-// the database.
-func TestDeskScenarioOnEveryBackend(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			desk, err := ticketkit.New(ticketkit.Config{Store: b.Open(t), Customers: customerDirectory})
-			require.NoError(t, err)
-			ctx := context.Background()
-			tk, err := desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Kettle 100% dead"})
-			require.NoError(t, err)
-			_, err = desk.Reply(ctx, agent, ticketkit.MessageParams{TicketID: tk.ID, Body: "On it"})
-			require.NoError(t, err)
-			_, err = desk.AddNote(ctx, agent, ticketkit.MessageParams{TicketID: tk.ID, Body: "secret"})
-			require.NoError(t, err)
-			_, err = desk.Transition(ctx, customer, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusClosed, Reason: "x"})
-			require.ErrorIs(t, err, ticketkit.ErrForbidden)
-			_, err = desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusClosed, Reason: "fixed"})
-			require.NoError(t, err)
+// TestDesk_Scenario plays open, reply, note, transition and search on
+// each store, so that the Desk's behaviour does not depend on the
+// database.
+func TestDesk_Scenario(t *testing.T) {
+	t.Parallel()
+	onEveryBackend(t, func(t *testing.T, b backend) {
+		desk, err := ticketkit.New(ticketkit.Config{Store: b.Open(t), Customers: customerDirectory})
+		require.NoError(t, err)
+		ctx := t.Context()
+		tk, err := desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Kettle 100% dead"})
+		require.NoError(t, err)
+		_, err = desk.Reply(ctx, agent, ticketkit.MessageParams{TicketID: tk.ID, Body: "On it"})
+		require.NoError(t, err)
+		_, err = desk.AddNote(ctx, agent, ticketkit.MessageParams{TicketID: tk.ID, Body: "secret"})
+		require.NoError(t, err)
+		_, err = desk.Transition(ctx, customer, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusClosed, Reason: "x"})
+		require.ErrorIs(t, err, ticketkit.ErrForbidden)
+		_, err = desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusClosed, Reason: "fixed"})
+		require.NoError(t, err)
 
-			mine, err := desk.Messages(ctx, customer, ticketkit.MessageListParams{TicketID: tk.ID})
+		mine, err := desk.Messages(ctx, customer, ticketkit.MessageListParams{TicketID: tk.ID})
+		require.NoError(t, err)
+		require.Equal(t, []ticket.MessageKind{ticket.MessageReply}, kinds(mine.Messages))
+		for _, p := range []ticketkit.SearchParams{
+			{CustomerEmail: "jane@EXAMPLE.com"},
+			{CustomerMobile: "+33612345678"},
+			{Text: "100%"},
+			{StatusCategories: []ticket.StatusCategory{ticket.CategoryClosed}},
+		} {
+			res, err := desk.Search(ctx, agent, p)
 			require.NoError(t, err)
-			require.Equal(t, []ticket.MessageKind{ticket.MessageReply}, kinds(mine.Messages))
-			for _, p := range []ticketkit.SearchParams{
-				{CustomerEmail: "jane@EXAMPLE.com"},
-				{CustomerMobile: "+33612345678"},
-				{Text: "100%"},
-				{StatusCategories: []ticket.StatusCategory{ticket.CategoryClosed}},
-			} {
-				res, err := desk.Search(ctx, agent, p)
-				require.NoError(t, err)
-				require.Equal(t, []string{tk.Number}, numbers(res.Tickets), "%+v", p)
-			}
-			res, err := desk.Search(ctx, stranger, ticketkit.SearchParams{})
-			require.NoError(t, err)
-			require.Empty(t, res.Tickets)
-			history, err := desk.History(ctx, agent, tk.ID)
-			require.NoError(t, err)
-			require.Equal(t, []string{ticket.FieldCreated, ticket.FieldStatus, ticket.FieldClosureReason}, fieldsOf(history))
-		})
-	}
+			require.Equal(t, []string{tk.Number}, numbers(res.Tickets), "%+v", p)
+		}
+		res, err := desk.Search(ctx, stranger, ticketkit.SearchParams{})
+		require.NoError(t, err)
+		require.Empty(t, res.Tickets)
+		history, err := desk.History(ctx, agent, tk.ID)
+		require.NoError(t, err)
+		require.Equal(t, []string{ticket.FieldCreated, ticket.FieldStatus, ticket.FieldClosureReason}, fieldsOf(history))
+	})
 }
 
 func fieldsOf(events []*ticket.Event) []string {

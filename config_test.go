@@ -54,38 +54,6 @@ func TestConfig_WithDefaults(t *testing.T) {
 		[]any{set.InlineTimeout, set.MaxAttachments, set.StaffLabel, set.WakeStatus}, "set fields are kept")
 }
 
-func TestNew_ReportsEveryBadField(t *testing.T) {
-	t.Parallel()
-	other, err := workflow.Default(customCatalog(t))
-	require.NoError(t, err)
-	_, err = ticketkit.New(ticketkit.Config{
-		Catalog:           ticket.DefaultCatalog(),
-		Workflow:          other,
-		InlineTimeout:     -1,
-		MaxAttachmentSize: -1,
-		MaxAttachments:    -1,
-		ReopenWithin:      -1,
-		AutoCloseAfter:    time.Hour,
-		WakeStatus:        "nope",
-		Store:             struct{ storage.Store }{memory.New()},
-		Complaints:        &ticketkit.ComplaintConfig{},
-	})
-	require.ErrorContains(t, err, "ticketkit: invalid Config: ")
-	require.ErrorIs(t, err, ticketkit.ErrComplaintsUnsupported)
-	for _, want := range []string{
-		"Config.Complaints needs a Config.Store that implements storage.ComplaintStore",
-		"Config.Workflow must be built on a catalog equal to Config.Catalog",
-		"Config.InlineTimeout must not be negative",
-		"Config.MaxAttachmentSize must not be negative",
-		"Config.MaxAttachments must not be negative",
-		"Config.ReopenWithin must not be negative",
-		"Config.AutoCloseAfter needs Config.SLA",
-		`Config.WakeStatus "nope" is not in the catalog`,
-	} {
-		require.ErrorContains(t, err, want)
-	}
-}
-
 // policies is a one-policy SLA.
 var policies = []workflow.Policy{{Name: "standard", Targets: workflow.Targets{Resolution: workflow.Duration(4 * time.Hour)}}}
 
@@ -98,38 +66,6 @@ func customCatalog(t *testing.T) *ticket.Catalog {
 	c, err := ticket.NewCatalog(spec)
 	require.NoError(t, err)
 	return c
-}
-
-// TestNew_SeparateDefaultCatalogs builds the workflow, the SLA and the
-// Desk each on its own ticket.DefaultCatalog(): they fit together, and a
-// ticket goes through them on every backend.
-func TestNew_SeparateDefaultCatalogs(t *testing.T) {
-	t.Parallel()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
-			m, err := workflow.Default(ticket.DefaultCatalog())
-			require.NoError(t, err)
-			sla, err := workflow.NewSLA(workflow.SLAConfig{Policies: policies}, ticket.DefaultCatalog())
-			require.NoError(t, err)
-			desk, err := ticketkit.New(ticketkit.Config{Store: b.Open(t), Catalog: ticket.DefaultCatalog(), Workflow: m, SLA: sla})
-			require.NoError(t, err)
-			tk, err := desk.Open(t.Context(), agent, ticketkit.OpenParams{Subject: "Kettle"})
-			require.NoError(t, err)
-			require.NotNil(t, tk.SLA, "the SLA runs")
-			tk, err = desk.Transition(t.Context(), agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusInProgress})
-			require.NoError(t, err)
-			require.Equal(t, ticket.StatusInProgress, tk.Status)
-		})
-	}
-}
-
-func TestNew_CatalogOfAnotherContentIsRefused(t *testing.T) {
-	t.Parallel()
-	sla, err := workflow.NewSLA(workflow.SLAConfig{Policies: policies}, customCatalog(t))
-	require.NoError(t, err)
-	_, err = ticketkit.New(ticketkit.Config{Store: memory.New(), Catalog: ticket.DefaultCatalog(), SLA: sla})
-	require.ErrorContains(t, err, "Config.SLA must be built on a catalog equal to Config.Catalog")
 }
 
 func TestDispatcherConfig_WithDefaults(t *testing.T) {
@@ -189,4 +125,82 @@ func TestNewEscalationWorker_ReportsEveryBadField(t *testing.T) {
 	_, err = ticketkit.NewEscalationWorker(ticketkit.EscalationWorkerConfig{Desk: plain, Interval: -1})
 	require.ErrorContains(t, err, "EscalationWorkerConfig.Desk has no Config.SLA")
 	require.ErrorContains(t, err, "EscalationWorkerConfig.Interval must not be negative")
+}
+
+// TestNew checks the Config a Desk is built from.
+func TestNew(t *testing.T) {
+	t.Parallel()
+
+	t.Run("RequiresStore", func(t *testing.T) {
+		t.Parallel()
+		_, err := ticketkit.New(ticketkit.Config{})
+		require.ErrorContains(t, err, "Store")
+	})
+
+	t.Run("ReportsEveryBadField", func(t *testing.T) {
+		t.Parallel()
+		other, err := workflow.Default(customCatalog(t))
+		require.NoError(t, err)
+		_, err = ticketkit.New(ticketkit.Config{
+			Catalog:           ticket.DefaultCatalog(),
+			Workflow:          other,
+			InlineTimeout:     -1,
+			MaxAttachmentSize: -1,
+			MaxAttachments:    -1,
+			ReopenWithin:      -1,
+			AutoCloseAfter:    time.Hour,
+			WakeStatus:        "nope",
+			Store:             struct{ storage.Store }{memory.New()},
+			Complaints:        &ticketkit.ComplaintConfig{},
+		})
+		require.ErrorContains(t, err, "ticketkit: invalid Config: ")
+		require.ErrorIs(t, err, ticketkit.ErrComplaintsUnsupported)
+		for _, want := range []string{
+			"Config.Complaints needs a Config.Store that implements storage.ComplaintStore",
+			"Config.Workflow must be built on a catalog equal to Config.Catalog",
+			"Config.InlineTimeout must not be negative",
+			"Config.MaxAttachmentSize must not be negative",
+			"Config.MaxAttachments must not be negative",
+			"Config.ReopenWithin must not be negative",
+			"Config.AutoCloseAfter needs Config.SLA",
+			`Config.WakeStatus "nope" is not in the catalog`,
+		} {
+			require.ErrorContains(t, err, want)
+		}
+	})
+
+	t.Run("RejectsNegativeInlineTimeout", func(t *testing.T) {
+		t.Parallel()
+		_, err := ticketkit.New(ticketkit.Config{Store: memory.New(), InlineTimeout: -time.Second})
+		require.ErrorContains(t, err, "InlineTimeout")
+	})
+
+	// SeparateDefaultCatalogs builds the workflow, the SLA and the
+	// Desk each on its own ticket.DefaultCatalog(): they fit together, and a
+	// ticket goes through them on every backend.
+	t.Run("SeparateDefaultCatalogs", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			m, err := workflow.Default(ticket.DefaultCatalog())
+			require.NoError(t, err)
+			sla, err := workflow.NewSLA(workflow.SLAConfig{Policies: policies}, ticket.DefaultCatalog())
+			require.NoError(t, err)
+			desk, err := ticketkit.New(ticketkit.Config{Store: b.Open(t), Catalog: ticket.DefaultCatalog(), Workflow: m, SLA: sla})
+			require.NoError(t, err)
+			tk, err := desk.Open(t.Context(), agent, ticketkit.OpenParams{Subject: "Kettle"})
+			require.NoError(t, err)
+			require.NotNil(t, tk.SLA, "the SLA runs")
+			tk, err = desk.Transition(t.Context(), agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusInProgress})
+			require.NoError(t, err)
+			require.Equal(t, ticket.StatusInProgress, tk.Status)
+		})
+	})
+
+	t.Run("CatalogOfAnotherContentIsRefused", func(t *testing.T) {
+		t.Parallel()
+		sla, err := workflow.NewSLA(workflow.SLAConfig{Policies: policies}, customCatalog(t))
+		require.NoError(t, err)
+		_, err = ticketkit.New(ticketkit.Config{Store: memory.New(), Catalog: ticket.DefaultCatalog(), SLA: sla})
+		require.ErrorContains(t, err, "Config.SLA must be built on a catalog equal to Config.Catalog")
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/notify/notifytest"
 	"github.com/ticketkit/ticketkit/ticket"
+	"github.com/ticketkit/ticketkit/workflow"
 )
 
 // Staff of the view tests, with IDs no other text contains: Ann is in
@@ -39,16 +41,87 @@ func requireNoStaffID(t *testing.T, what string, v any) {
 	}
 }
 
-// TestDesk_CustomerViewsNameNoStaff checks that what a customer reads —
-// tickets, messages, history and the mails the templates write for them
-// — carries no staff user ID, that staff are shown by the host's display
-// name or the staff label, and that staff views keep the IDs.
-func TestDesk_CustomerViewsNameNoStaff(t *testing.T) {
+// TestDesk_CustomerViews checks what customers read of a ticket.
+func TestDesk_CustomerViews(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
+
+	// SeeNoInternals: every ticket the Desk returns to a customer leaves
+	// out the assignee, the creator, tags, the action plan, the SLA
+	// state and internal custom fields; staff still see them all.
+	t.Run("SeeNoInternals", func(t *testing.T) {
+		t.Parallel()
+		ctx := t.Context()
+		spec := ticket.DefaultCatalogSpec()
+		spec.Fields = []ticket.FieldDef{
+			{Key: "store", Label: ticket.Label{Text: "Store"}, Type: ticket.FieldText},
+			{Key: "margin", Label: ticket.Label{Text: "Margin"}, Type: ticket.FieldNumber, Internal: true},
+		}
+		catalog, err := ticket.NewCatalog(spec)
+		require.NoError(t, err)
+		sla, err := workflow.NewSLA(workflow.SLAConfig{Policies: []workflow.Policy{{
+			Name: "std", Targets: workflow.Targets{Resolution: workflow.Duration(8 * time.Hour)},
+		}}}, catalog)
+		require.NoError(t, err)
+		desk, err := ticketkit.New(ticketkit.Config{Store: memoryBackend().Open(t), Catalog: catalog, SLA: sla})
+		require.NoError(t, err)
+		tk, err := desk.Open(ctx, agent, ticketkit.OpenParams{
+			Subject: "Kettle leaks", Customer: ticket.Customer{ID: customer.CustomerID, Email: "ann@example.com"},
+			Assignee: "agent-7", Tags: []string{"vip"}, Fields: map[string]string{"store": "Lyon", "margin": "12.5"},
+		})
+		require.NoError(t, err)
+		require.NotEmpty(t, tk.SLA.Policy)
+
+		requireRedacted := func(t *testing.T, got *ticket.Ticket) {
+			t.Helper()
+			require.Equal(t, tk.ID, got.ID)
+			require.Equal(t, "Kettle leaks", got.Subject)
+			require.Empty(t, got.Assignee)
+			require.Empty(t, got.CreatedBy)
+			require.Empty(t, got.Tags)
+			require.Empty(t, got.Actions)
+			require.True(t, got.SLA.IsZero())
+			require.Equal(t, map[string]string{"store": "Lyon"}, got.Fields)
+			require.Equal(t, tk.Version, got.Version)
+		}
+		got, err := desk.Get(ctx, customer, tk.ID)
+		require.NoError(t, err)
+		requireRedacted(t, got)
+		got, err = desk.GetByNumber(ctx, customer, tk.Number)
+		require.NoError(t, err)
+		requireRedacted(t, got)
+		page, err := desk.Search(ctx, customer, ticketkit.SearchParams{})
+		require.NoError(t, err)
+		require.Len(t, page.Tickets, 1)
+		requireRedacted(t, page.Tickets[0])
+
+		mine, err := desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Second kettle"})
+		require.NoError(t, err)
+		require.True(t, mine.SLA.IsZero(), "the customer's own new ticket comes back redacted too")
+
+		staff, err := desk.Get(ctx, agent, tk.ID)
+		require.NoError(t, err)
+		require.Equal(t, "agent-7", staff.Assignee)
+		require.Equal(t, []string{"vip"}, staff.Tags)
+		require.Equal(t, "12.5", staff.Fields["margin"])
+		require.False(t, staff.SLA.IsZero(), "redacting a customer's copy leaves the stored ticket whole")
+
+		// A customer's change works on the stored ticket, not on the copy.
+		_, err = desk.Reply(ctx, customer, ticketkit.MessageParams{TicketID: tk.ID, Body: "Any news?"})
+		require.NoError(t, err)
+		staff, err = desk.Get(ctx, agent, tk.ID)
+		require.NoError(t, err)
+		require.Equal(t, "agent-7", staff.Assignee)
+		require.Equal(t, "12.5", staff.Fields["margin"])
+	})
+
+	// NameNoStaff: what a customer reads (tickets, messages, history and
+	// the mails the templates write for them) carries no staff user ID;
+	// staff are shown by the host's display name or the staff label, and
+	// staff views keep the IDs.
+	t.Run("NameNoStaff", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
 			catalog := fieldCatalog(t)
 			mail := notifytest.NewMailbox(&notify.Resolver{Catalog: catalog, Directory: staffDirectory}, notify.DefaultTemplates(), catalog)
 			desk, err := ticketkit.New(ticketkit.Config{
@@ -128,17 +201,14 @@ func TestDesk_CustomerViewsNameNoStaff(t *testing.T) {
 			require.Equal(t, raj.ID, stored.Assignee)
 			require.Equal(t, ann.ID, stored.CreatedBy)
 		})
-	}
-}
+	})
 
-// TestDesk_CustomerViewsStaffLabel checks that without a staff directory
-// customers see Config.StaffLabel for every staff author.
-func TestDesk_CustomerViewsStaffLabel(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
+	// ShowTheStaffLabel: without a staff directory customers see
+	// Config.StaffLabel for every staff author.
+	t.Run("ShowTheStaffLabel", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
 			desk, err := ticketkit.New(ticketkit.Config{Store: b.Open(t), StaffLabel: "Kettle Co."})
 			require.NoError(t, err)
 			tk, err := desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Kettle"})
@@ -155,5 +225,51 @@ func TestDesk_CustomerViewsStaffLabel(t *testing.T) {
 			require.Equal(t, customer.ID, history[0].ActorID, "the customer's own actions keep their ID")
 			require.Empty(t, history[0].ActorName)
 		})
+	})
+}
+
+// TestDesk_Visibility checks that a ticket does not exist for another
+// customer nor for another tenant's staff, through every use case that
+// names it or lists tickets.
+func TestDesk_Visibility(t *testing.T) {
+	t.Parallel()
+
+	setup := setupCustomerTicket
+
+	for name, a := range map[string]ticketkit.Actor{"OtherCustomerSeesNothing": stranger, "OtherTenantSeesNothing": otherOrg} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			desk, bundle := setup(t)
+			ctx, tk := t.Context(), bundle.tk
+			_, err := desk.Get(ctx, a, tk.ID)
+			require.ErrorIs(t, err, ticketkit.ErrNotFound, name)
+			_, err = desk.GetByNumber(ctx, a, tk.Number)
+			require.ErrorIs(t, err, ticketkit.ErrNotFound, name)
+			_, err = desk.History(ctx, a, tk.ID)
+			require.ErrorIs(t, err, ticketkit.ErrNotFound, name)
+			_, err = desk.Reply(ctx, a, ticketkit.MessageParams{TicketID: tk.ID, Body: "hi"})
+			require.ErrorIs(t, err, ticketkit.ErrNotFound, name)
+			res, err := desk.Search(ctx, a, ticketkit.SearchParams{})
+			require.NoError(t, err)
+			require.Empty(t, res.Tickets, name)
+			page, err := desk.Messages(ctx, a, ticketkit.MessageListParams{})
+			require.NoError(t, err)
+			require.Empty(t, page.Messages, name)
+		})
 	}
+
+	t.Run("OtherTenantCannotTransition", func(t *testing.T) {
+		t.Parallel()
+		desk, bundle := setup(t)
+		_, err := desk.Transition(t.Context(), otherOrg, ticketkit.TransitionParams{TicketID: bundle.tk.ID, To: ticket.StatusInProgress})
+		require.ErrorIs(t, err, ticketkit.ErrNotFound)
+	})
+
+	t.Run("TheOwnerSeesIt", func(t *testing.T) {
+		t.Parallel()
+		desk, bundle := setup(t)
+		got, err := desk.Get(t.Context(), customer, bundle.tk.ID)
+		require.NoError(t, err)
+		require.Equal(t, bundle.tk.Number, got.Number)
+	})
 }

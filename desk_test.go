@@ -14,7 +14,6 @@ import (
 	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/notify/notifytest"
 	"github.com/ticketkit/ticketkit/storage"
-	"github.com/ticketkit/ticketkit/storage/memory"
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
@@ -27,48 +26,70 @@ var (
 	otherOrg = ticketkit.Actor{ID: "agent-9", Role: ticket.RoleAgent, TenantID: "globex"}
 )
 
-// fixture is a desk on a memory store with a fake clock and a recorder.
-type fixture struct {
-	desk  *ticketkit.Desk
+// deskBundle is what a Desk test's setup returns beside the Desk: its
+// store, fake clock, recording notifier and blob store.
+type deskBundle struct {
 	store storage.Store
 	clock *clock.Fake
 	rec   *notifytest.Recorder
 	blobs *blob.Memory
 }
 
-func newFixture(t *testing.T, mods ...func(*ticketkit.Config)) *fixture {
+// setupDesk returns a Desk on a fresh store of b with a fake clock at
+// t0, a recording notifier and a blob store that keeps files up to
+// 1 KiB; mods change its Config.
+func setupDesk(t *testing.T, b backend, mods ...func(*ticketkit.Config)) (*ticketkit.Desk, *deskBundle) {
 	t.Helper()
-	f := &fixture{
-		store: memory.New(),
+	bundle := &deskBundle{
+		store: b.Open(t),
 		clock: clock.NewFake(t0),
 		rec:   notifytest.NewRecorder(),
 		blobs: blob.NewMemory(blob.Config{MaxSize: 1024}),
 	}
-	cfg := ticketkit.Config{Store: f.store, Clock: f.clock, Notifier: f.rec, Blobs: f.blobs}
+	cfg := ticketkit.Config{Store: bundle.store, Clock: bundle.clock, Notifier: bundle.rec, Blobs: bundle.blobs}
 	for _, m := range mods {
 		m(&cfg)
 	}
 	desk, err := ticketkit.New(cfg)
 	require.NoError(t, err)
-	f.desk = desk
-	return f
+	return desk, bundle
 }
 
-func (f *fixture) open(t *testing.T, a ticketkit.Actor, p ticketkit.OpenParams) *ticket.Ticket {
+// mustOpen opens a ticket, with subject "Kettle broken" unless p has one.
+func mustOpen(t *testing.T, desk *ticketkit.Desk, a ticketkit.Actor, p ticketkit.OpenParams) *ticket.Ticket {
 	t.Helper()
 	if p.Subject == "" {
 		p.Subject = "Kettle broken"
 	}
-	tk, err := f.desk.Open(context.Background(), a, p)
+	tk, err := desk.Open(t.Context(), a, p)
 	require.NoError(t, err)
 	return tk
 }
 
-func (f *fixture) move(t *testing.T, a ticketkit.Actor, id, to, reason string) *ticket.Ticket {
+// mustMove moves ticket id to status to.
+func mustMove(t *testing.T, desk *ticketkit.Desk, a ticketkit.Actor, id, to, reason string) *ticket.Ticket {
 	t.Helper()
-	tk, err := f.desk.Transition(context.Background(), a, ticketkit.TransitionParams{TicketID: id, To: to, Reason: reason})
+	tk, err := desk.Transition(t.Context(), a, ticketkit.TransitionParams{TicketID: id, To: to, Reason: reason})
 	require.NoError(t, err)
 	return tk
+}
+
+// fixture is a desk on a memory store with a fake clock and a recorder,
+// for the tests that have not taken the setup shape yet.
+type fixture struct {
+	desk *ticketkit.Desk
+	*deskBundle
+}
+
+func newFixture(t *testing.T, mods ...func(*ticketkit.Config)) *fixture {
+	t.Helper()
+	desk, bundle := setupDesk(t, memoryBackend(), mods...)
+	return &fixture{desk: desk, deskBundle: bundle}
+}
+
+func (f *fixture) open(t *testing.T, a ticketkit.Actor, p ticketkit.OpenParams) *ticket.Ticket {
+	t.Helper()
+	return mustOpen(t, f.desk, a, p)
 }
 
 func validationFields(t *testing.T, err error) []string {
@@ -80,335 +101,6 @@ func validationFields(t *testing.T, err error) []string {
 		names[i] = fe.Field
 	}
 	return names
-}
-
-func TestNewRequiresStore(t *testing.T) {
-	t.Parallel()
-	_, err := ticketkit.New(ticketkit.Config{})
-	require.ErrorContains(t, err, "Store")
-}
-
-func TestOpenNumbersAndDefaults(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	ctx := context.Background()
-	a := f.open(t, agent, ticketkit.OpenParams{Category: ticket.CategoryQuestion})
-	b := f.open(t, agent, ticketkit.OpenParams{Subject: "Second"})
-
-	require.Equal(t, "TK-2026-000001", a.Number)
-	require.Equal(t, "TK-2026-000002", b.Number)
-	require.Equal(t, ticket.StatusOpen, a.Status)
-	require.Equal(t, ticket.PriorityNormal, a.Priority)
-	require.Equal(t, int64(1), a.Version)
-	require.True(t, a.CreatedAt.Equal(t0))
-	require.Equal(t, "agent-1", a.CreatedBy)
-
-	got, err := f.desk.GetByNumber(ctx, agent, "tk-2026-000001")
-	require.NoError(t, err)
-	require.Equal(t, a.ID, got.ID)
-
-	history, err := f.desk.History(ctx, agent, a.ID)
-	require.NoError(t, err)
-	require.Len(t, history, 1)
-	require.Equal(t, ticket.FieldCreated, history[0].Field)
-	require.Equal(t, a.Number, history[0].New)
-
-	require.Equal(t, []notify.Kind{notify.KindOpened, notify.KindOpened}, f.rec.Kinds())
-	require.Equal(t, a.Number, f.rec.Events()[0].Ticket.Number)
-}
-
-func TestOpenRejectsBadInputNamingEveryField(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	_, err := f.desk.Open(context.Background(), agent, ticketkit.OpenParams{
-		Priority:   "extreme",
-		Category:   "gossip",
-		Channel:    "pigeon",
-		Customer:   ticket.Customer{Email: "not-an-email", Mobile: "call me"},
-		References: []ticket.Reference{{Kind: "spaceship", ID: ""}},
-		Fields:     map[string]string{"colour": "red"},
-	})
-	fields := validationFields(t, err)
-	for _, want := range []string{"subject", "priority", "category", "channel", "customer.email", "customer.mobile", "references[0].kind", "references[0].id", "fields.colour"} {
-		require.Contains(t, fields, want)
-	}
-	require.Zero(t, f.rec.Len(), "nothing is notified for rejected input")
-	res, err := f.desk.Search(context.Background(), agent, ticketkit.SearchParams{})
-	require.NoError(t, err)
-	require.Empty(t, res.Tickets, "nothing is stored for rejected input")
-}
-
-func TestBadActorIsRejected(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	_, err := f.desk.Open(context.Background(), ticketkit.Actor{Role: "king"}, ticketkit.OpenParams{Subject: "x"})
-	require.ElementsMatch(t, []string{"actor.id", "actor.tenant_id", "actor.role"}, validationFields(t, err))
-	require.ErrorIs(t, err, ticketkit.ErrInvalidActor)
-	_, err = f.desk.Open(context.Background(), ticketkit.Actor{ID: "u", Role: ticket.RoleCustomer, TenantID: "acme"}, ticketkit.OpenParams{Subject: "x"})
-	require.Equal(t, []string{"actor.customer_id"}, validationFields(t, err))
-}
-
-func TestCustomerOpensOwnTicket(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	tk := f.open(t, customer, ticketkit.OpenParams{Customer: ticket.Customer{ID: "C-somebody-else", Name: "Jane"}})
-	require.Equal(t, "C-1", tk.Customer.ID, "a customer always opens for themselves")
-	require.Equal(t, ticket.ChannelPortal, tk.Channel)
-
-	_, err := f.desk.Open(context.Background(), customer, ticketkit.OpenParams{Subject: "x", Assignee: "agent-1"})
-	require.Contains(t, validationFields(t, err), "assignee")
-}
-
-func TestVisibilityAcrossCustomersAndTenants(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	ctx := context.Background()
-	tk := f.open(t, customer, ticketkit.OpenParams{})
-
-	for name, a := range map[string]ticketkit.Actor{"other customer": stranger, "other tenant": otherOrg} {
-		_, err := f.desk.Get(ctx, a, tk.ID)
-		require.ErrorIs(t, err, ticketkit.ErrNotFound, name)
-		_, err = f.desk.GetByNumber(ctx, a, tk.Number)
-		require.ErrorIs(t, err, ticketkit.ErrNotFound, name)
-		_, err = f.desk.History(ctx, a, tk.ID)
-		require.ErrorIs(t, err, ticketkit.ErrNotFound, name)
-		_, err = f.desk.Reply(ctx, a, ticketkit.MessageParams{TicketID: tk.ID, Body: "hi"})
-		require.ErrorIs(t, err, ticketkit.ErrNotFound, name)
-		res, err := f.desk.Search(ctx, a, ticketkit.SearchParams{})
-		require.NoError(t, err)
-		require.Empty(t, res.Tickets, name)
-		page, err := f.desk.Messages(ctx, a, ticketkit.MessageListParams{})
-		require.NoError(t, err)
-		require.Empty(t, page.Messages, name)
-	}
-	_, err := f.desk.Transition(ctx, otherOrg, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusInProgress})
-	require.ErrorIs(t, err, ticketkit.ErrNotFound)
-
-	got, err := f.desk.Get(ctx, customer, tk.ID)
-	require.NoError(t, err)
-	require.Equal(t, tk.Number, got.Number)
-}
-
-func TestUnknownIDsAndNumbers(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	ctx := context.Background()
-	_, err := f.desk.Get(ctx, agent, "no-such-id")
-	require.ErrorIs(t, err, ticketkit.ErrNotFound)
-	_, err = f.desk.GetByNumber(ctx, agent, "TK-2026-999999")
-	require.ErrorIs(t, err, ticketkit.ErrNotFound)
-	_, err = f.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: "no-such-id", To: ticket.StatusClosed, Reason: "x"})
-	require.ErrorIs(t, err, ticketkit.ErrNotFound)
-	_, err = f.desk.Reply(ctx, agent, ticketkit.MessageParams{TicketID: "no-such-id", Body: "x"})
-	require.ErrorIs(t, err, ticketkit.ErrNotFound)
-}
-
-func TestTransitionRules(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	ctx := context.Background()
-	tk := f.open(t, customer, ticketkit.OpenParams{})
-
-	_, err := f.desk.Transition(ctx, customer, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusClosed, Reason: "done"})
-	require.ErrorIs(t, err, ticketkit.ErrForbidden, "a customer may not change status")
-	var te *ticketkit.TransitionError
-	require.ErrorAs(t, err, &te)
-	require.Equal(t, ticket.RoleCustomer, te.Role)
-
-	_, err = f.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusClosed})
-	require.ErrorIs(t, err, ticketkit.ErrGuard, "closing requires a reason")
-	require.ErrorAs(t, err, &te)
-	require.Equal(t, "reason_required", te.Guard)
-
-	_, err = f.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: "nirvana"})
-	require.Equal(t, []string{"to"}, validationFields(t, err))
-
-	f.rec.Reset()
-	f.clock.Advance(time.Hour)
-	closed := f.move(t, agent, tk.ID, ticket.StatusClosed, "Duplicate of TK-1")
-	require.Equal(t, ticket.StatusClosed, closed.Status)
-	require.Equal(t, "Duplicate of TK-1", closed.ClosureReason)
-	require.True(t, closed.ClosedAt.Equal(t0.Add(time.Hour)))
-	require.Equal(t, int64(2), closed.Version)
-	require.Equal(t, []notify.Kind{notify.KindStatusChanged, notify.KindClosed}, f.rec.Kinds())
-
-	history, err := f.desk.History(ctx, agent, tk.ID)
-	require.NoError(t, err)
-	fields := map[string]ticket.Event{}
-	for _, e := range history {
-		fields[e.Field] = *e
-	}
-	require.Equal(t, ticket.StatusOpen, fields[ticket.FieldStatus].Old)
-	require.Equal(t, ticket.StatusClosed, fields[ticket.FieldStatus].New)
-	require.Equal(t, "agent-1", fields[ticket.FieldStatus].ActorID)
-	require.Equal(t, "Duplicate of TK-1", fields[ticket.FieldClosureReason].New)
-
-	_, err = f.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusInProgress})
-	require.NoError(t, err, "the default workflow reopens within 14 days")
-	f.move(t, agent, tk.ID, ticket.StatusClosed, "again")
-	f.clock.Advance(15 * 24 * time.Hour)
-	_, err = f.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusInProgress})
-	require.ErrorIs(t, err, ticketkit.ErrReopenWindow)
-}
-
-func TestStaleVersionConflicts(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	ctx := context.Background()
-	tk := f.open(t, agent, ticketkit.OpenParams{})
-	_, err := f.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusInProgress, Version: tk.Version})
-	require.NoError(t, err)
-	_, err = f.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusWaiting, Version: tk.Version})
-	require.ErrorIs(t, err, ticketkit.ErrConflict)
-	got, err := f.desk.Get(ctx, agent, tk.ID)
-	require.NoError(t, err)
-	require.Equal(t, ticket.StatusInProgress, got.Status, "the stale change wrote nothing")
-}
-
-func TestAssignAndUpdateRecordEveryFieldOnce(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t, func(c *ticketkit.Config) {
-		spec := ticket.DefaultCatalogSpec()
-		spec.Departments = []ticket.Department{{Code: "repairs", Label: ticket.Label{Text: "Repairs"}}, {Code: "billing", Label: ticket.Label{Text: "Billing"}}}
-		spec.Categories[2].Actions = []ticket.ActionTemplate{{Title: "Call the customer", DueIn: "24h"}}
-		cat, err := ticket.NewCatalog(spec)
-		require.NoError(t, err)
-		c.Catalog = cat
-	})
-	ctx := context.Background()
-	tk := f.open(t, agent, ticketkit.OpenParams{Customer: ticket.Customer{ID: "C-1", Name: "Jane"}})
-
-	dept, who := "repairs", "agent-2"
-	_, err := f.desk.Assign(ctx, customer, ticketkit.AssignParams{TicketID: tk.ID, Assignee: &who})
-	require.ErrorIs(t, err, ticketkit.ErrForbidden)
-	bad := "nowhere"
-	_, err = f.desk.Assign(ctx, agent, ticketkit.AssignParams{TicketID: tk.ID, Department: &bad})
-	require.Equal(t, []string{"department"}, validationFields(t, err))
-
-	f.rec.Reset()
-	tk, err = f.desk.Assign(ctx, agent, ticketkit.AssignParams{TicketID: tk.ID, Department: &dept, Assignee: &who})
-	require.NoError(t, err)
-	require.Equal(t, "repairs", tk.Department)
-	require.Equal(t, []notify.Kind{notify.KindAssigned}, f.rec.Kinds())
-
-	prio, cat := ticket.PriorityUrgent, ticket.CategoryComplaint
-	tk, err = f.desk.Update(ctx, agent, ticketkit.UpdateParams{
-		TicketID:   tk.ID,
-		Priority:   &prio,
-		Category:   &cat,
-		Customer:   &ticket.Customer{ID: "C-9", Name: "Acme Ltd"},
-		References: []ticket.Reference{{Kind: ticket.RefContract, ID: "K-77", Label: "Service contract"}},
-	})
-	require.NoError(t, err)
-	require.Len(t, tk.Actions, 1, "the complaint category adds its action")
-	require.True(t, tk.Actions[0].DueAt.Equal(t0.Add(24*time.Hour)))
-
-	history, err := f.desk.History(ctx, agent, tk.ID)
-	require.NoError(t, err)
-	count := map[string]int{}
-	for _, e := range history {
-		count[e.Field]++
-	}
-	for _, field := range []string{ticket.FieldDepartment, ticket.FieldAssignee, ticket.FieldPriority, ticket.FieldCategory, ticket.FieldCustomer, ticket.FieldContract} {
-		require.Equal(t, 1, count[field], field)
-	}
-
-	_, err = f.desk.Update(ctx, customer, ticketkit.UpdateParams{TicketID: tk.ID, Priority: &prio})
-	require.ErrorIs(t, err, ticketkit.ErrForbidden)
-
-	same, err := f.desk.Update(ctx, agent, ticketkit.UpdateParams{TicketID: tk.ID, Priority: &prio})
-	require.NoError(t, err)
-	require.Equal(t, tk.Version, same.Version, "a change that changes nothing writes nothing")
-}
-
-func TestMessagesNotesAndAttachments(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	ctx := context.Background()
-	tk := f.open(t, customer, ticketkit.OpenParams{})
-
-	_, err := f.desk.Reply(ctx, customer, ticketkit.MessageParams{TicketID: tk.ID, Body: "Here is the receipt",
-		Attachments: []ticketkit.AttachmentInput{
-			{Name: "receipt.pdf", ContentType: "application/pdf", Content: stringsReader("%PDF-1.7")},
-			{Name: "photo.jpg", Content: stringsReader("jpeg")},
-		}})
-	require.NoError(t, err)
-	f.clock.Advance(time.Minute)
-	_, err = f.desk.AddNote(ctx, agent, ticketkit.MessageParams{TicketID: tk.ID, Body: "internal: known issue"})
-	require.NoError(t, err)
-	f.clock.Advance(time.Minute)
-	_, err = f.desk.Reply(ctx, agent, ticketkit.MessageParams{TicketID: tk.ID, Body: "We will replace it"})
-	require.NoError(t, err)
-	_, err = f.desk.AddNote(ctx, customer, ticketkit.MessageParams{TicketID: tk.ID, Body: "sneaky"})
-	require.ErrorIs(t, err, ticketkit.ErrForbidden)
-
-	staff, err := f.desk.Messages(ctx, agent, ticketkit.MessageListParams{TicketID: tk.ID})
-	require.NoError(t, err)
-	require.Equal(t, []ticket.MessageKind{ticket.MessageCustomer, ticket.MessageNote, ticket.MessageReply}, kinds(staff.Messages))
-
-	mine, err := f.desk.Messages(ctx, customer, ticketkit.MessageListParams{TicketID: tk.ID})
-	require.NoError(t, err)
-	require.Equal(t, []ticket.MessageKind{ticket.MessageCustomer, ticket.MessageReply}, kinds(mine.Messages), "customers never see notes")
-	notesOnly, err := f.desk.Messages(ctx, customer, ticketkit.MessageListParams{Kinds: []ticket.MessageKind{ticket.MessageNote}})
-	require.NoError(t, err)
-	require.Empty(t, notesOnly.Messages)
-
-	att := staff.Messages[0].Attachments[0]
-	require.Equal(t, int64(8), att.Size)
-	meta, r, err := f.desk.OpenAttachment(ctx, customer, tk.ID, att.ID)
-	require.NoError(t, err)
-	body := readAll(t, r)
-	require.Equal(t, "%PDF-1.7", body)
-	require.Equal(t, "receipt.pdf", meta.Name)
-	_, _, err = f.desk.OpenAttachment(ctx, stranger, tk.ID, att.ID)
-	require.ErrorIs(t, err, ticketkit.ErrNotFound)
-
-	got, err := f.desk.Get(ctx, agent, tk.ID)
-	require.NoError(t, err)
-	require.Equal(t, int64(4), got.Version, "each message bumps the ticket")
-	require.True(t, got.UpdatedAt.Equal(t0.Add(2*time.Minute)))
-}
-
-func TestOversizeAttachmentIsRejectedAndNothingKept(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	ctx := context.Background()
-	tk := f.open(t, agent, ticketkit.OpenParams{})
-	big := make([]byte, 2048)
-	_, err := f.desk.Reply(ctx, agent, ticketkit.MessageParams{TicketID: tk.ID, Body: "two files",
-		Attachments: []ticketkit.AttachmentInput{
-			{Name: "small.txt", Content: stringsReader("ok")},
-			{Name: "big.bin", Content: bytesReader(big)},
-		}})
-	require.Equal(t, []string{"attachments[1].content"}, validationFields(t, err))
-	require.Zero(t, f.blobs.Len(), "the first file was removed again")
-	page, err := f.desk.Messages(ctx, agent, ticketkit.MessageListParams{TicketID: tk.ID})
-	require.NoError(t, err)
-	require.Empty(t, page.Messages)
-}
-
-func TestConcurrentRepliesAreNeverLost(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	ctx := context.Background()
-	tk := f.open(t, agent, ticketkit.OpenParams{})
-	const n = 20
-	errs := make(chan error, n)
-	for range n {
-		go func() {
-			_, err := f.desk.Reply(ctx, agent, ticketkit.MessageParams{TicketID: tk.ID, Body: "hello"})
-			errs <- err
-		}()
-	}
-	for range n {
-		require.NoError(t, <-errs)
-	}
-	got, err := f.desk.Get(ctx, agent, tk.ID)
-	require.NoError(t, err)
-	require.Equal(t, int64(1+n), got.Version)
-	page, err := f.desk.Messages(ctx, agent, ticketkit.MessageListParams{TicketID: tk.ID})
-	require.NoError(t, err)
-	require.Len(t, page.Messages, n)
 }
 
 // failingOutbox is a store whose outbox writes fail, to show that a
@@ -425,46 +117,514 @@ func (failingOutboxTx) OutboxCreate(context.Context, []*storage.OutboxEntry) err
 	return errors.New("disk full")
 }
 
-func TestRolledBackChangeNotifiesNoOne(t *testing.T) {
+func TestDesk_Open(t *testing.T) {
 	t.Parallel()
-	mem := memory.New()
-	rec := notifytest.NewRecorder()
-	desk, err := ticketkit.New(ticketkit.Config{Store: failingOutbox{mem}, Notifier: rec})
-	require.NoError(t, err)
-	_, err = desk.Open(context.Background(), agent, ticketkit.OpenParams{Subject: "lost?"})
-	require.ErrorContains(t, err, "disk full")
-	require.Zero(t, rec.Len())
-	res, err := mem.TicketList(context.Background(), storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: "acme"}})
-	require.NoError(t, err)
-	require.Empty(t, res.Tickets)
-	n, err := mem.SequenceNext(context.Background(), storage.SequenceNextParams{TenantID: "acme", Scope: "TK-2026"})
-	require.NoError(t, err)
-	require.Equal(t, int64(1), n, "the number drawn by the failed open was rolled back")
+
+	setup := setupMemoryDesk
+
+	t.Run("NumbersAndDefaults", func(t *testing.T) {
+		t.Parallel()
+		desk, bundle := setup(t)
+		a := mustOpen(t, desk, agent, ticketkit.OpenParams{Category: ticket.CategoryQuestion})
+		b := mustOpen(t, desk, agent, ticketkit.OpenParams{Subject: "Second"})
+
+		require.Equal(t, "TK-2026-000001", a.Number)
+		require.Equal(t, "TK-2026-000002", b.Number)
+		require.Equal(t, ticket.StatusOpen, a.Status)
+		require.Equal(t, ticket.PriorityNormal, a.Priority)
+		require.Equal(t, int64(1), a.Version)
+		require.True(t, a.CreatedAt.Equal(t0))
+		require.Equal(t, "agent-1", a.CreatedBy)
+
+		require.Equal(t, []notify.Kind{notify.KindOpened, notify.KindOpened}, bundle.rec.Kinds())
+		require.Equal(t, a.Number, bundle.rec.Events()[0].Ticket.Number)
+	})
+
+	t.Run("RejectsBadInputNamingEveryField", func(t *testing.T) {
+		t.Parallel()
+		desk, bundle := setup(t)
+		_, err := desk.Open(t.Context(), agent, ticketkit.OpenParams{
+			Priority:   "extreme",
+			Category:   "gossip",
+			Channel:    "pigeon",
+			Customer:   ticket.Customer{Email: "not-an-email", Mobile: "call me"},
+			References: []ticket.Reference{{Kind: "spaceship", ID: ""}},
+			Fields:     map[string]string{"colour": "red"},
+		})
+		fields := validationFields(t, err)
+		for _, want := range []string{"subject", "priority", "category", "channel", "customer.email", "customer.mobile", "references[0].kind", "references[0].id", "fields.colour"} {
+			require.Contains(t, fields, want)
+		}
+		require.Zero(t, bundle.rec.Len(), "nothing is notified for rejected input")
+		res, err := desk.Search(t.Context(), agent, ticketkit.SearchParams{})
+		require.NoError(t, err)
+		require.Empty(t, res.Tickets, "nothing is stored for rejected input")
+	})
+
+	t.Run("RejectsABadActor", func(t *testing.T) {
+		t.Parallel()
+		desk, _ := setup(t)
+		_, err := desk.Open(t.Context(), ticketkit.Actor{Role: "king"}, ticketkit.OpenParams{Subject: "x"})
+		require.ElementsMatch(t, []string{"actor.id", "actor.tenant_id", "actor.role"}, validationFields(t, err))
+		require.ErrorIs(t, err, ticketkit.ErrInvalidActor)
+		_, err = desk.Open(t.Context(), ticketkit.Actor{ID: "u", Role: ticket.RoleCustomer, TenantID: "acme"}, ticketkit.OpenParams{Subject: "x"})
+		require.Equal(t, []string{"actor.customer_id"}, validationFields(t, err))
+	})
+
+	t.Run("CustomerOpensOwnTicket", func(t *testing.T) {
+		t.Parallel()
+		desk, _ := setup(t)
+		tk := mustOpen(t, desk, customer, ticketkit.OpenParams{Customer: ticket.Customer{ID: "C-somebody-else", Name: "Jane"}})
+		require.Equal(t, "C-1", tk.Customer.ID, "a customer always opens for themselves")
+		require.Equal(t, ticket.ChannelPortal, tk.Channel)
+
+		_, err := desk.Open(t.Context(), customer, ticketkit.OpenParams{Subject: "x", Assignee: "agent-1"})
+		require.Contains(t, validationFields(t, err), "assignee")
+	})
+
+	// WithFirstMessage: a ticket opened with a message and attachments
+	// gets them in the transaction that opens it, the "opened"
+	// notification carries the message, and a refused open leaves no
+	// file behind.
+	t.Run("WithFirstMessage", func(t *testing.T) {
+		t.Parallel()
+		desk, bundle := setup(t)
+		ctx := t.Context()
+		tk := mustOpen(t, desk, customer, ticketkit.OpenParams{
+			Subject: "Kettle leaks", Description: "See the photo.",
+			Attachments: []ticketkit.AttachmentInput{{Name: "leak.jpg", ContentType: "image/jpeg", Content: stringsReader("jpeg")}},
+		})
+		page, err := desk.Messages(ctx, customer, ticketkit.MessageListParams{TicketID: tk.ID})
+		require.NoError(t, err)
+		require.Len(t, page.Messages, 1)
+		first := page.Messages[0]
+		require.Equal(t, ticket.MessageCustomer, first.Kind)
+		require.Equal(t, "See the photo.", first.Body, "attachments without a message carry the description")
+		require.Len(t, first.Attachments, 1)
+		require.Equal(t, "leak.jpg", first.Attachments[0].Name)
+		opened := bundle.rec.OfKind(notify.KindOpened)
+		require.Len(t, opened, 1)
+		require.NotNil(t, opened[0].Message)
+		require.Equal(t, first.ID, opened[0].Message.ID)
+		require.Empty(t, bundle.rec.OfKind(notify.KindMessageAdded), "one notification for the new ticket")
+
+		staff := mustOpen(t, desk, agent, ticketkit.OpenParams{Subject: "Call logged", Message: "Customer phoned about the kettle."})
+		page, err = desk.Messages(ctx, agent, ticketkit.MessageListParams{TicketID: staff.ID})
+		require.NoError(t, err)
+		require.Len(t, page.Messages, 1)
+		require.Equal(t, ticket.MessageReply, page.Messages[0].Kind)
+
+		stored := bundle.blobs.Len()
+		_, err = desk.Open(ctx, customer, ticketkit.OpenParams{
+			Subject: "Bad", Category: "no-such-category",
+			Attachments: []ticketkit.AttachmentInput{{Name: "a.txt", Content: stringsReader("a")}},
+		})
+		var v *ticket.ValidationError
+		require.ErrorAs(t, err, &v)
+		require.Equal(t, stored, bundle.blobs.Len(), "a refused open stores no file")
+
+		plain := mustOpen(t, desk, customer, ticketkit.OpenParams{Subject: "No message"})
+		page, err = desk.Messages(ctx, customer, ticketkit.MessageListParams{TicketID: plain.ID})
+		require.NoError(t, err)
+		require.Empty(t, page.Messages)
+	})
+
+	t.Run("RolledBackOpenNotifiesNoOne", func(t *testing.T) {
+		t.Parallel()
+		desk, bundle := setup(t, func(c *ticketkit.Config) { c.Store = failingOutbox{c.Store} })
+		ctx := t.Context()
+		_, err := desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "lost?"})
+		require.ErrorContains(t, err, "disk full")
+		require.Zero(t, bundle.rec.Len())
+		res, err := bundle.store.TicketList(ctx, storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: "acme"}})
+		require.NoError(t, err)
+		require.Empty(t, res.Tickets)
+		n, err := bundle.store.SequenceNext(ctx, storage.SequenceNextParams{TenantID: "acme", Scope: "TK-2026"})
+		require.NoError(t, err)
+		require.Equal(t, int64(1), n, "the number drawn by the failed open was rolled back")
+	})
+
+	t.Run("FailedDeliveryStaysInOutboxUntilDelivered", func(t *testing.T) {
+		t.Parallel()
+		down := true
+		rec := notifytest.NewRecorder()
+		flaky := notify.NotifierFunc(func(ctx context.Context, e notify.Event) error {
+			if down {
+				return errors.New("smtp down")
+			}
+			return rec.Notify(ctx, e)
+		})
+		desk, bundle := setup(t, func(c *ticketkit.Config) { c.Notifier = flaky })
+		ctx := t.Context()
+		tk := mustOpen(t, desk, agent, ticketkit.OpenParams{})
+		require.Zero(t, rec.Len())
+
+		down = false
+		disp, err := ticketkit.NewDispatcher(ticketkit.DispatcherConfig{Store: bundle.store, Notifier: flaky, Clock: bundle.clock})
+		require.NoError(t, err)
+		res, err := disp.RunOnce(ctx)
+		require.NoError(t, err)
+		require.Equal(t, ticketkit.DispatchResult{Claimed: 1, Delivered: 1}, res)
+		require.Equal(t, tk.Number, rec.Events()[0].Ticket.Number)
+		res, err = disp.RunOnce(ctx)
+		require.NoError(t, err)
+		require.Zero(t, res.Claimed, "delivered entries are not delivered again")
+	})
+
+	// The customer-contact behaviours: a customer cannot make the desk
+	// mail an address the host did not supply. Without Config.Customers a
+	// typed address is refused; with it the host's data replaces what the
+	// customer typed.
+	phishing := ticketkit.OpenParams{
+		Subject:  "Your account is locked: log in at evil.example",
+		Customer: ticket.Customer{Name: "Victim", Email: "victim@example.org", Mobile: "+33 6 99 99 99 99"},
+		Contacts: []ticket.Contact{{Name: "Other", Email: "other@example.org", Phone: "+33 6 11 11 11 11"}},
+	}
+	withDirectory := func(c *ticketkit.Config) { c.Customers = customerDirectory }
+
+	t.Run("CustomerWithoutDirectoryTypedAddressesAreRefused", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			s := newContactDesk(t, b)
+			_, err := s.desk.Open(t.Context(), customer, phishing)
+			requireRefused(t, err, "customer.email", "customer.mobile", "contacts[0].email", "contacts[0].phone")
+			res, err := s.desk.Search(t.Context(), agent, ticketkit.SearchParams{})
+			require.NoError(t, err)
+			require.Empty(t, res.Tickets, "a refused open stores nothing")
+			require.Empty(t, s.mail.Mails())
+		})
+	})
+
+	t.Run("CustomerWithoutDirectoryANameIsKeptAndNobodyIsMailed", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			s := newContactDesk(t, b)
+			tk, err := s.desk.Open(t.Context(), customer, ticketkit.OpenParams{
+				Subject: "Kettle", Customer: ticket.Customer{ID: "C-2", Name: "Jane"},
+				Contacts: []ticket.Contact{{Name: "Bob", Role: "technician"}},
+			})
+			require.NoError(t, err)
+			require.Equal(t, ticket.Customer{ID: customer.CustomerID, Name: "Jane"}, tk.Customer)
+			require.Equal(t, ticket.ChannelPortal, tk.Channel)
+			require.Empty(t, s.mail.Mails())
+		})
+	})
+
+	t.Run("CustomerDirectoryReplacesWhatTheCustomerTyped", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			s := newContactDesk(t, b, withDirectory)
+			p := phishing
+			p.Contacts = nil
+			tk, err := s.desk.Open(t.Context(), customer, p)
+			require.NoError(t, err)
+			stored, err := s.desk.Get(t.Context(), agent, tk.ID)
+			require.NoError(t, err)
+			require.Equal(t, ticket.Customer{ID: "C-1", Name: "Jane Roe", Email: "jane@example.com", Mobile: "+33612345678"}, stored.Customer)
+			require.Empty(t, s.mail.To("victim@example.org"))
+			acks := s.mail.To("jane@example.com")
+			require.Len(t, acks, 1, "the acknowledgement goes to the host's address")
+			require.Equal(t, notify.KindOpened, acks[0].Event.Kind)
+		})
+	})
+
+	t.Run("CustomerUnknownToTheDirectoryGetsNoContactData", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			s := newContactDesk(t, b, withDirectory)
+			tk, err := s.desk.Open(t.Context(), stranger, phishing)
+			requireRefused(t, err, "contacts[0].email", "contacts[0].phone")
+			require.Nil(t, tk)
+			p := phishing
+			p.Contacts = nil
+			tk, err = s.desk.Open(t.Context(), stranger, p)
+			require.NoError(t, err)
+			require.Equal(t, ticket.Customer{ID: stranger.CustomerID}, tk.Customer)
+			require.Empty(t, s.mail.Mails())
+		})
+	})
+
+	t.Run("CustomerDirectoryErrorFailsTheOpen", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			down := errors.New("crm down")
+			s := newContactDesk(t, b, func(c *ticketkit.Config) {
+				c.Customers = ticketkit.CustomerDirectoryFunc(func(context.Context, string, string) (ticket.Customer, error) {
+					return ticket.Customer{}, down
+				})
+			})
+			_, err := s.desk.Open(t.Context(), customer, ticketkit.OpenParams{Subject: "Kettle"})
+			require.ErrorIs(t, err, down)
+		})
+	})
+
+	t.Run("CustomerVouchedHostDataIsKept", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			s := newContactDesk(t, b, withDirectory)
+			p := ticketkit.OpenParams{
+				Subject: "Mail from anna", Department: "service", Vouched: true,
+				Customer: ticket.Customer{Name: "Anna", Email: "anna@example.com"},
+				Contacts: []ticket.Contact{{Name: "Bob", Email: "bob@example.com"}},
+			}
+			tk, err := s.desk.Open(t.Context(), customer, p)
+			require.NoError(t, err)
+			stored, err := s.desk.Get(t.Context(), agent, tk.ID)
+			require.NoError(t, err)
+			require.Equal(t, ticket.Customer{ID: customer.CustomerID, Name: "Anna", Email: "anna@example.com"}, stored.Customer)
+			require.Equal(t, "service", stored.Department)
+			require.Equal(t, p.Contacts, stored.Contacts)
+			require.Len(t, s.mail.To("anna@example.com"), 1)
+
+			p.Priority, p.Tags = ticket.PriorityUrgent, []string{"vip"}
+			_, err = s.desk.Open(t.Context(), customer, p)
+			requireRefused(t, err, "priority", "tags")
+		})
+	})
+
+	t.Run("StaffSetTheCustomerAsTheyLike", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			s := newContactDesk(t, b)
+			p := phishing
+			p.Customer.Email = "ann@example.com"
+			p.Fields = map[string]string{"margin": "1"}
+			tk, err := s.desk.Open(t.Context(), agent, p)
+			require.NoError(t, err)
+			require.Equal(t, "ann@example.com", tk.Customer.Email)
+			require.Len(t, s.mail.To("ann@example.com"), 1)
+		})
+	})
+
+	// CustomerStaffFieldsAreRefusedByName: the one rule for the
+	// staff-owned properties of a ticket a customer opens: each is
+	// refused by name, and an internal field marked Required does not
+	// make the customer's open fail.
+	t.Run("CustomerStaffFieldsAreRefusedByName", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
+			s := newContactDesk(t, b)
+			_, err := s.desk.Open(ctx, customer, ticketkit.OpenParams{
+				Subject: "Kettle", Priority: ticket.PriorityUrgent, Department: "service", Assignee: "agent-7",
+				Tags: []string{"vip"}, Fields: map[string]string{"store": "Lyon", "margin": "12.5"},
+			})
+			requireRefused(t, err, "priority", "department", "assignee", "tags", "fields.margin")
+
+			tk, err := s.desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Kettle", Fields: map[string]string{"store": "Lyon"}})
+			require.NoError(t, err, "the internal required field is for staff to fill")
+			stored, err := s.desk.Get(ctx, agent, tk.ID)
+			require.NoError(t, err)
+			require.Equal(t, s.desk.Catalog().DefaultPriority().Code, stored.Priority)
+			require.Equal(t, map[string]string{"store": "Lyon"}, stored.Fields)
+			require.Empty(t, stored.Tags)
+
+			_, err = s.desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Kettle", Fields: map[string]string{"store": "Lyon", "colour": "red"}})
+			var v *ticket.ValidationError
+			require.ErrorAs(t, err, &v)
+			require.Equal(t, []string{"fields.colour"}, fieldNames(v), "unknown fields are still reported")
+
+			_, err = s.desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "Kettle"})
+			require.ErrorAs(t, err, &v)
+			require.Equal(t, []string{"fields.margin"}, fieldNames(v), "staff still fill the required internal field")
+
+			staff, err := s.desk.Open(ctx, agent, ticketkit.OpenParams{
+				Subject: "Kettle", Priority: ticket.PriorityUrgent, Assignee: "agent-7",
+				Tags: []string{"vip"}, Fields: map[string]string{"margin": "12.5"}, Customer: ticket.Customer{ID: "C-1"},
+			})
+			require.NoError(t, err)
+			require.Equal(t, ticket.PriorityUrgent, staff.Priority)
+		})
+	})
 }
 
-func TestFailedDeliveryStaysInOutboxUntilDelivered(t *testing.T) {
-	t.Parallel()
-	down := true
-	rec := notifytest.NewRecorder()
-	flaky := notify.NotifierFunc(func(ctx context.Context, e notify.Event) error {
-		if down {
-			return errors.New("smtp down")
-		}
-		return rec.Notify(ctx, e)
-	})
-	f := newFixture(t, func(c *ticketkit.Config) { c.Notifier = flaky })
-	ctx := context.Background()
-	tk := f.open(t, agent, ticketkit.OpenParams{})
-	require.Zero(t, rec.Len())
+// ticketBundle is a deskBundle with a ticket opened on it.
+type ticketBundle struct {
+	*deskBundle
+	tk *ticket.Ticket
+}
 
-	down = false
-	disp, err := ticketkit.NewDispatcher(ticketkit.DispatcherConfig{Store: f.store, Notifier: flaky, Clock: f.clock})
-	require.NoError(t, err)
-	res, err := disp.RunOnce(ctx)
-	require.NoError(t, err)
-	require.Equal(t, ticketkit.DispatchResult{Claimed: 1, Delivered: 1}, res)
-	require.Equal(t, tk.Number, rec.Events()[0].Ticket.Number)
-	res, err = disp.RunOnce(ctx)
-	require.NoError(t, err)
-	require.Zero(t, res.Claimed, "delivered entries are not delivered again")
+// setupTicket returns a Desk on the memory store, as setupDesk does,
+// with one ticket that a of p opened.
+func setupTicket(t *testing.T, a ticketkit.Actor, p ticketkit.OpenParams, mods ...func(*ticketkit.Config)) (*ticketkit.Desk, *ticketBundle) {
+	t.Helper()
+	desk, bundle := setupDesk(t, memoryBackend(), mods...)
+	return desk, &ticketBundle{deskBundle: bundle, tk: mustOpen(t, desk, a, p)}
+}
+
+// setupMemoryDesk is setupDesk on the memory store.
+func setupMemoryDesk(t *testing.T, mods ...func(*ticketkit.Config)) (*ticketkit.Desk, *deskBundle) {
+	t.Helper()
+	return setupDesk(t, memoryBackend(), mods...)
+}
+
+// setupAgentTicket returns a Desk on the memory store with a ticket an
+// agent opened.
+func setupAgentTicket(t *testing.T) (*ticketkit.Desk, *ticketBundle) {
+	t.Helper()
+	return setupTicket(t, agent, ticketkit.OpenParams{})
+}
+
+// setupCustomerTicket returns a Desk on the memory store with a ticket
+// customer C-1 opened.
+func setupCustomerTicket(t *testing.T) (*ticketkit.Desk, *ticketBundle) {
+	t.Helper()
+	return setupTicket(t, customer, ticketkit.OpenParams{})
+}
+
+func TestDesk_Get(t *testing.T) {
+	t.Parallel()
+
+	setup := setupMemoryDesk
+
+	t.Run("UnknownIDIsNotFound", func(t *testing.T) {
+		t.Parallel()
+		desk, _ := setup(t)
+		_, err := desk.Get(t.Context(), agent, "no-such-id")
+		require.ErrorIs(t, err, ticketkit.ErrNotFound)
+	})
+}
+
+func TestDesk_GetByNumber(t *testing.T) {
+	t.Parallel()
+
+	setup := setupMemoryDesk
+
+	t.Run("IgnoresCase", func(t *testing.T) {
+		t.Parallel()
+		desk, _ := setup(t)
+		a := mustOpen(t, desk, agent, ticketkit.OpenParams{})
+		got, err := desk.GetByNumber(t.Context(), agent, "tk-2026-000001")
+		require.NoError(t, err)
+		require.Equal(t, a.ID, got.ID)
+	})
+
+	t.Run("UnknownNumberIsNotFound", func(t *testing.T) {
+		t.Parallel()
+		desk, _ := setup(t)
+		_, err := desk.GetByNumber(t.Context(), agent, "TK-2026-999999")
+		require.ErrorIs(t, err, ticketkit.ErrNotFound)
+	})
+}
+
+func TestDesk_History(t *testing.T) {
+	t.Parallel()
+
+	setup := setupAgentTicket
+
+	t.Run("StartsWithTheCreation", func(t *testing.T) {
+		t.Parallel()
+		desk, bundle := setup(t)
+		history, err := desk.History(t.Context(), agent, bundle.tk.ID)
+		require.NoError(t, err)
+		require.Len(t, history, 1)
+		require.Equal(t, ticket.FieldCreated, history[0].Field)
+		require.Equal(t, bundle.tk.Number, history[0].New)
+	})
+}
+
+// withDepartments gives a Desk the departments repairs and billing, and
+// the complaint category the action "Call the customer", due in 24 h.
+func withDepartments(t *testing.T) func(*ticketkit.Config) {
+	return func(c *ticketkit.Config) {
+		spec := ticket.DefaultCatalogSpec()
+		spec.Departments = []ticket.Department{{Code: "repairs", Label: ticket.Label{Text: "Repairs"}}, {Code: "billing", Label: ticket.Label{Text: "Billing"}}}
+		spec.Categories[2].Actions = []ticket.ActionTemplate{{Title: "Call the customer", DueIn: "24h"}}
+		cat, err := ticket.NewCatalog(spec)
+		require.NoError(t, err)
+		c.Catalog = cat
+	}
+}
+
+// setupJanesTicket returns a Desk on the memory store whose catalog has
+// departments (withDepartments), with a ticket an agent opened for
+// customer C-1.
+func setupJanesTicket(t *testing.T) (*ticketkit.Desk, *ticketBundle) {
+	t.Helper()
+	return setupTicket(t, agent, ticketkit.OpenParams{Customer: ticket.Customer{ID: "C-1", Name: "Jane"}}, withDepartments(t))
+}
+
+func TestDesk_Assign(t *testing.T) {
+	t.Parallel()
+
+	setup := setupJanesTicket
+	dept, who := "repairs", "agent-2"
+
+	t.Run("CustomerIsForbidden", func(t *testing.T) {
+		t.Parallel()
+		desk, bundle := setup(t)
+		_, err := desk.Assign(t.Context(), customer, ticketkit.AssignParams{TicketID: bundle.tk.ID, Assignee: &who})
+		require.ErrorIs(t, err, ticketkit.ErrForbidden)
+	})
+
+	t.Run("UnknownDepartmentNamesTheField", func(t *testing.T) {
+		t.Parallel()
+		desk, bundle := setup(t)
+		bad := "nowhere"
+		_, err := desk.Assign(t.Context(), agent, ticketkit.AssignParams{TicketID: bundle.tk.ID, Department: &bad})
+		require.Equal(t, []string{"department"}, validationFields(t, err))
+	})
+
+	t.Run("SetsDepartmentAndAssigneeAndNotifies", func(t *testing.T) {
+		t.Parallel()
+		desk, bundle := setup(t)
+		bundle.rec.Reset()
+		tk, err := desk.Assign(t.Context(), agent, ticketkit.AssignParams{TicketID: bundle.tk.ID, Department: &dept, Assignee: &who})
+		require.NoError(t, err)
+		require.Equal(t, "repairs", tk.Department)
+		require.Equal(t, []notify.Kind{notify.KindAssigned}, bundle.rec.Kinds())
+	})
+}
+
+func TestDesk_Update(t *testing.T) {
+	t.Parallel()
+
+	setup := setupJanesTicket
+	prio, cat := ticket.PriorityUrgent, ticket.CategoryComplaint
+
+	t.Run("RecordsEveryChangedFieldOnce", func(t *testing.T) {
+		t.Parallel()
+		desk, bundle := setup(t)
+		ctx := t.Context()
+		dept, who := "repairs", "agent-2"
+		tk, err := desk.Assign(ctx, agent, ticketkit.AssignParams{TicketID: bundle.tk.ID, Department: &dept, Assignee: &who})
+		require.NoError(t, err)
+		tk, err = desk.Update(ctx, agent, ticketkit.UpdateParams{
+			TicketID:   tk.ID,
+			Priority:   &prio,
+			Category:   &cat,
+			Customer:   &ticket.Customer{ID: "C-9", Name: "Acme Ltd"},
+			References: []ticket.Reference{{Kind: ticket.RefContract, ID: "K-77", Label: "Service contract"}},
+		})
+		require.NoError(t, err)
+		require.Len(t, tk.Actions, 1, "the complaint category adds its action")
+		require.True(t, tk.Actions[0].DueAt.Equal(t0.Add(24*time.Hour)))
+
+		history, err := desk.History(ctx, agent, tk.ID)
+		require.NoError(t, err)
+		count := map[string]int{}
+		for _, e := range history {
+			count[e.Field]++
+		}
+		for _, field := range []string{ticket.FieldDepartment, ticket.FieldAssignee, ticket.FieldPriority, ticket.FieldCategory, ticket.FieldCustomer, ticket.FieldContract} {
+			require.Equal(t, 1, count[field], field)
+		}
+	})
+
+	t.Run("CustomerIsForbidden", func(t *testing.T) {
+		t.Parallel()
+		desk, bundle := setup(t)
+		_, err := desk.Update(t.Context(), customer, ticketkit.UpdateParams{TicketID: bundle.tk.ID, Priority: &prio})
+		require.ErrorIs(t, err, ticketkit.ErrForbidden)
+	})
+
+	t.Run("AChangeThatChangesNothingWritesNothing", func(t *testing.T) {
+		t.Parallel()
+		desk, bundle := setup(t)
+		tk, err := desk.Update(t.Context(), agent, ticketkit.UpdateParams{TicketID: bundle.tk.ID, Priority: &prio})
+		require.NoError(t, err)
+		same, err := desk.Update(t.Context(), agent, ticketkit.UpdateParams{TicketID: tk.ID, Priority: &prio})
+		require.NoError(t, err)
+		require.Equal(t, tk.Version, same.Version, "a change that changes nothing writes nothing")
+	})
 }

@@ -43,75 +43,126 @@ func hostTx(t *testing.T, store storage.Store) hostRunner {
 	}
 }
 
-// TestDesk_OpenTx runs every ticket use case's ...Tx variant in a host
-// transaction, on a Desk with an inline notifier over a store that owns
-// its transactions: nothing is delivered inline; a host rollback leaves
+// runTicketTxUseCases runs every ticket use case's ...Tx variant in a
+// host transaction, on a Desk with an inline notifier over a store of b
+// that owns its transactions, and commits or rolls the host's
+// transaction back: nothing is delivered inline; a host rollback leaves
 // nothing stored nor announced; after a commit a Dispatcher delivers
 // each notification exactly once.
-func TestDesk_OpenTx(t *testing.T) {
-	for _, b := range backends() {
-		for _, commit := range []bool{false, true} {
-			name := b.Name + "/a host rollback announces nothing"
-			if commit {
-				name = b.Name + "/a commit is delivered by a Dispatcher exactly once"
-			}
-			t.Run(name, func(t *testing.T) {
-				t.Parallel()
-				ctx := t.Context()
-				store := b.Open(t)
-				rec := notifytest.NewRecorder()
-				desk, err := ticketkit.New(ticketkit.Config{Store: store, Notifier: rec})
-				require.NoError(t, err)
+func runTicketTxUseCases(t *testing.T, b backend, commit bool) {
+	ctx := t.Context()
+	store := b.Open(t)
+	rec := notifytest.NewRecorder()
+	desk, err := ticketkit.New(ticketkit.Config{Store: store, Notifier: rec})
+	require.NoError(t, err)
 
-				var tk *ticket.Ticket
-				err = hostTx(t, store)(ctx, func(ctx context.Context, tx storage.Tx) error {
-					var err error
-					tk, err = desk.OpenTx(ctx, tx, agent, ticketkit.OpenParams{Subject: "in the host's transaction", Customer: ticket.Customer{ID: "C-1"}})
-					require.NoError(t, err)
-					_, err = desk.ReplyTx(ctx, tx, agent, ticketkit.MessageParams{TicketID: tk.ID, Body: "on it"})
-					require.NoError(t, err)
-					_, err = desk.AddNoteTx(ctx, tx, agent, ticketkit.MessageParams{TicketID: tk.ID, Body: "internal"})
-					require.NoError(t, err)
-					_, err = desk.AssignTx(ctx, tx, agent, ticketkit.AssignParams{TicketID: tk.ID, Assignee: new("agent-2")})
-					require.NoError(t, err)
-					_, err = desk.UpdateTx(ctx, tx, agent, ticketkit.UpdateParams{TicketID: tk.ID, Subject: new("renamed")})
-					require.NoError(t, err)
-					got, err := desk.TransitionTx(ctx, tx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusClosed, Reason: "fixed"})
-					require.NoError(t, err)
-					require.Equal(t, ticket.StatusClosed, got.Status)
-					require.Equal(t, "renamed", got.Subject)
-					require.Zero(t, rec.Len(), "nothing announced inside the host's transaction")
-					if !commit {
-						return errHostRollback
-					}
-					return nil
-				})
-				require.Zero(t, rec.Len(), "nothing delivered inline after the host's transaction either")
-				if !commit {
-					require.ErrorIs(t, err, errHostRollback)
-					_, err = desk.Get(ctx, agent, tk.ID)
-					require.ErrorIs(t, err, ticketkit.ErrNotFound, "the ticket rolled back with the host")
-					res, _ := deliverLater(t, store, nil)
-					require.Zero(t, res.Claimed, "nothing to announce")
-					return
-				}
-				require.NoError(t, err)
-				got, err := desk.Get(ctx, agent, tk.ID)
-				require.NoError(t, err)
-				require.Equal(t, ticket.StatusClosed, got.Status)
-				res, led := deliverLater(t, store, nil)
-				// opened, two messages added (reply and note), assigned,
-				// status changed, closed; a subject change notifies no one.
-				require.Equal(t, ticketkit.DispatchResult{Claimed: 6, Delivered: 6}, res, "written unclaimed: delivered at once")
-				for id, n := range led.delivered {
-					require.Equal(t, 1, n, "event %s", id)
-					require.Equal(t, tk.ID, led.tickets[id])
-				}
-				res, _ = deliverLater(t, store, nil)
-				require.Zero(t, res.Claimed, "delivered exactly once")
-			})
+	var tk *ticket.Ticket
+	err = hostTx(t, store)(ctx, func(ctx context.Context, tx storage.Tx) error {
+		var err error
+		tk, err = desk.OpenTx(ctx, tx, agent, ticketkit.OpenParams{Subject: "in the host's transaction", Customer: ticket.Customer{ID: "C-1"}})
+		require.NoError(t, err)
+		_, err = desk.ReplyTx(ctx, tx, agent, ticketkit.MessageParams{TicketID: tk.ID, Body: "on it"})
+		require.NoError(t, err)
+		_, err = desk.AddNoteTx(ctx, tx, agent, ticketkit.MessageParams{TicketID: tk.ID, Body: "internal"})
+		require.NoError(t, err)
+		_, err = desk.AssignTx(ctx, tx, agent, ticketkit.AssignParams{TicketID: tk.ID, Assignee: new("agent-2")})
+		require.NoError(t, err)
+		_, err = desk.UpdateTx(ctx, tx, agent, ticketkit.UpdateParams{TicketID: tk.ID, Subject: new("renamed")})
+		require.NoError(t, err)
+		got, err := desk.TransitionTx(ctx, tx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusClosed, Reason: "fixed"})
+		require.NoError(t, err)
+		require.Equal(t, ticket.StatusClosed, got.Status)
+		require.Equal(t, "renamed", got.Subject)
+		require.Zero(t, rec.Len(), "nothing announced inside the host's transaction")
+		if !commit {
+			return errHostRollback
 		}
+		return nil
+	})
+	require.Zero(t, rec.Len(), "nothing delivered inline after the host's transaction either")
+	if !commit {
+		require.ErrorIs(t, err, errHostRollback)
+		_, err = desk.Get(ctx, agent, tk.ID)
+		require.ErrorIs(t, err, ticketkit.ErrNotFound, "the ticket rolled back with the host")
+		res, _ := deliverLater(t, store, nil)
+		require.Zero(t, res.Claimed, "nothing to announce")
+		return
 	}
+	require.NoError(t, err)
+	got, err := desk.Get(ctx, agent, tk.ID)
+	require.NoError(t, err)
+	require.Equal(t, ticket.StatusClosed, got.Status)
+	// opened, two messages added (reply and note), assigned,
+	// status changed, closed; a subject change notifies no one.
+	requireDeliveredOnce(t, store, tk.ID, 6)
+}
+
+func TestDesk_OpenTx(t *testing.T) {
+	t.Parallel()
+
+	setup := func(t *testing.T, b dbtest.Backend) (*ticketkit.Desk, *bunTxBundle) {
+		t.Helper()
+		db := b.Open(t)
+		store, err := bunstore.New(db, bunstore.Config{})
+		require.NoError(t, err)
+		require.NoError(t, store.Migrate(t.Context()))
+		desk, err := ticketkit.New(ticketkit.Config{Store: store})
+		require.NoError(t, err)
+		return desk, &bunTxBundle{db: db, store: store}
+	}
+
+	t.Run("HostRollbackAnnouncesNothing", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) { runTicketTxUseCases(t, b, false) })
+	})
+
+	t.Run("CommitIsDeliveredByADispatcherExactlyOnce", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) { runTicketTxUseCases(t, b, true) })
+	})
+
+	// FailureLeavesTheHostTxAsItWas: over the Bun store's handle a Tx
+	// use case runs in a savepoint, so one that fails after writing
+	// (here the inbound claim it was given is unknown, after the ticket
+	// and its number were written) leaves nothing in the host's
+	// transaction, which commits its own work.
+	t.Run("FailureLeavesTheHostTxAsItWas", func(t *testing.T) {
+		t.Parallel()
+		dbtest.EachBackend(t, func(t *testing.T, b dbtest.Backend) {
+			desk, bundle := setup(t, b)
+			ctx := t.Context()
+			var kept *ticket.Ticket
+			require.NoError(t, bundle.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+				h := bundle.store.WithTx(tx)
+				_, err := desk.OpenTx(ctx, h, agent, ticketkit.OpenParams{
+					Subject: "claim unknown", Inbound: &ticketkit.InboundClaim{Key: "no-such-mail", At: t0},
+				})
+				require.ErrorIs(t, err, ticketkit.ErrNotFound)
+				kept, err = desk.OpenTx(ctx, h, agent, ticketkit.OpenParams{Subject: "kept"})
+				return err
+			}))
+			res, err := desk.Search(ctx, agent, ticketkit.SearchParams{})
+			require.NoError(t, err)
+			require.Equal(t, []string{kept.Number}, numbers(res.Tickets), "the failed open left no ticket")
+			require.Regexp(t, `-000001$`, kept.Number, "nor drew a number")
+		})
+	})
+
+	t.Run("TxVariantsRefuseANilTx", func(t *testing.T) {
+		t.Parallel()
+		desk, err := ticketkit.New(ticketkit.Config{Store: memoryBackend().Open(t)})
+		require.NoError(t, err)
+		_, err = desk.OpenTx(t.Context(), nil, agent, ticketkit.OpenParams{Subject: "x"})
+		require.ErrorIs(t, err, ticketkit.ErrNoTx)
+		_, err = desk.ComplaintPostTx(t.Context(), nil, agent, ticketkit.ComplaintPostParams{ComplaintID: "x"})
+		require.ErrorIs(t, err, ticketkit.ErrNoTx)
+	})
+}
+
+// bunTxBundle is a migrated Bun store and the database under it.
+type bunTxBundle struct {
+	db    *bun.DB
+	store *bunstore.Store
 }
 
 // raceOnce is a host's transaction in which the first ticket update
@@ -130,13 +181,15 @@ func (r *raceOnce) TicketUpdate(ctx context.Context, t *ticket.Ticket) error {
 	return r.Tx.TicketUpdate(ctx, t)
 }
 
-// TestDesk_TxLostRaceIsConflict: inside the host's transaction a change
-// that lost a race is not run again, even without a version: it fails
-// with ErrConflict for the host to retry its transaction.
-func TestDesk_TxLostRaceIsConflict(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
+func TestDesk_ReplyTx(t *testing.T) {
+	t.Parallel()
+
+	// LostRaceIsConflict: inside the host's transaction a change that
+	// lost a race is not run again, even without a version: it fails
+	// with ErrConflict for the host to retry its transaction.
+	t.Run("LostRaceIsConflict", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
 			store := b.Open(t)
 			desk, err := ticketkit.New(ticketkit.Config{Store: store})
@@ -154,52 +207,7 @@ func TestDesk_TxLostRaceIsConflict(t *testing.T) {
 			})
 			require.ErrorIs(t, err, errHostRollback)
 		})
-	}
-}
-
-// TestDesk_OpenTxFailureLeavesTheHostTxAsItWas: over the Bun store's
-// handle a Tx use case runs in a savepoint, so one that fails after
-// writing (here the inbound claim it was given is unknown, after the
-// ticket and its number were written) leaves nothing in the host's
-// transaction, which commits its own work.
-func TestDesk_OpenTxFailureLeavesTheHostTxAsItWas(t *testing.T) {
-	for _, b := range dbtest.Backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
-			ctx := t.Context()
-			db := b.Open(t)
-			store, err := bunstore.New(db, bunstore.Config{})
-			require.NoError(t, err)
-			require.NoError(t, store.Migrate(ctx))
-			desk, err := ticketkit.New(ticketkit.Config{Store: store})
-			require.NoError(t, err)
-
-			var kept *ticket.Ticket
-			require.NoError(t, db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-				h := store.WithTx(tx)
-				_, err := desk.OpenTx(ctx, h, agent, ticketkit.OpenParams{
-					Subject: "claim unknown", Inbound: &ticketkit.InboundClaim{Key: "no-such-mail", At: t0},
-				})
-				require.ErrorIs(t, err, ticketkit.ErrNotFound)
-				kept, err = desk.OpenTx(ctx, h, agent, ticketkit.OpenParams{Subject: "kept"})
-				return err
-			}))
-			res, err := desk.Search(ctx, agent, ticketkit.SearchParams{})
-			require.NoError(t, err)
-			require.Equal(t, []string{kept.Number}, numbers(res.Tickets), "the failed open left no ticket")
-			require.Regexp(t, `-000001$`, kept.Number, "nor drew a number")
-		})
-	}
-}
-
-func TestDesk_TxVariantsRefuseANilTx(t *testing.T) {
-	t.Parallel()
-	desk, err := ticketkit.New(ticketkit.Config{Store: backends()[0].Open(t)})
-	require.NoError(t, err)
-	_, err = desk.OpenTx(t.Context(), nil, agent, ticketkit.OpenParams{Subject: "x"})
-	require.ErrorIs(t, err, ticketkit.ErrNoTx)
-	_, err = desk.ComplaintPostTx(t.Context(), nil, agent, ticketkit.ComplaintPostParams{ComplaintID: "x"})
-	require.ErrorIs(t, err, ticketkit.ErrNoTx)
+	})
 }
 
 // creditNotes is the host's own table, written by its remedy handler.
@@ -238,120 +246,123 @@ func countCreditNotes(t *testing.T, store storage.Store) int64 {
 	return n
 }
 
-// TestDesk_PostComplaintTx runs a complaint's whole life in the host's
+// runComplaintTxUseCases runs a complaint's whole life in the host's
 // transaction with the complaint ...Tx variants (and TransitionTx, which
-// routes a complaint through the host's transaction too). The remedy
+// routes a complaint through the host's transaction too), on a store of
+// b, and commits or rolls the host's transaction back. The remedy
 // handler gets the transaction and writes the host's credit note in it:
 // a host rollback leaves neither the complaint nor the credit note nor
 // anything to announce; a commit keeps both and a Dispatcher delivers.
-func TestDesk_PostComplaintTx(t *testing.T) {
-	for _, b := range backends() {
-		for _, commit := range []bool{false, true} {
-			name := b.Name + "/rollback"
-			if commit {
-				name = b.Name + "/commit"
-			}
-			t.Run(name, func(t *testing.T) {
-				t.Parallel()
-				ctx := t.Context()
-				cd := newComplaintDesk(t, b, workflowRulesNone)
-				var txs []any
-				cd.handle = writeCreditNote(t, nil, &txs)
-				if db, err := bunstore.TxDB(cd.store); err == nil {
-					_, err = db.ExecContext(ctx, "CREATE TABLE "+creditNotes+" (key TEXT PRIMARY KEY)")
-					require.NoError(t, err)
-				}
-				var id string
-				err := hostTx(t, cd.store)(ctx, func(ctx context.Context, tx storage.Tx) error {
-					c, err := cd.desk.ComplaintOpenTx(ctx, tx, agent, complaintParams())
-					require.NoError(t, err)
-					id = c.ID
-					_, err = cd.desk.TransitionTx(ctx, tx, agent, ticketkit.TransitionParams{TicketID: id, To: ticket.StatusPlanned})
-					require.NoError(t, err, "routed to the complaint workflow, read in the host's transaction")
-					c, err = cd.desk.ComplaintDecideTx(ctx, tx, agent, creditDecision(id))
-					require.NoError(t, err)
-					var done []ticketkit.ActionChange
-					for _, a := range c.Actions {
-						done = append(done, ticketkit.ActionChange{ID: a.ID, Done: new(true)})
-					}
-					_, err = cd.desk.ComplaintPlanTx(ctx, tx, agent, ticketkit.ComplaintPlanParams{ComplaintID: id, Change: done})
-					require.NoError(t, err)
-					_, err = cd.desk.ComplaintUpdateTx(ctx, tx, agent, ticketkit.ComplaintUpdateParams{ComplaintID: id, Subject: new("Leaking kettles, batch B-7")})
-					require.NoError(t, err)
-					_, err = cd.desk.ComplaintCommentTx(ctx, tx, agent, ticketkit.ComplaintCommentParams{ComplaintID: id, Text: "checked"})
-					require.NoError(t, err)
-					_, err = cd.desk.ComplaintReviewTx(ctx, tx, agent, ticketkit.ComplaintReviewParams{ComplaintID: id, Outcome: ticket.ReviewApproved})
-					require.NoError(t, err)
-					_, err = cd.desk.ComplaintTransitionTx(ctx, tx, agent, ticketkit.ComplaintTransitionParams{ComplaintID: id, To: ticket.StatusFulfilled, EndDate: t0})
-					require.NoError(t, err)
-					c, err = cd.desk.ComplaintPostTx(ctx, tx, agent, ticketkit.ComplaintPostParams{ComplaintID: id})
-					require.NoError(t, err)
-					require.True(t, c.Details.Posted)
-					require.Len(t, txs, 1)
-					require.NotNil(t, txs[0], "the handler got the transaction")
-					if !commit {
-						return errHostRollback
-					}
-					return nil
-				})
-				if !commit {
-					require.ErrorIs(t, err, errHostRollback)
-					_, err = cd.desk.ComplaintGet(ctx, agent, id)
-					require.ErrorIs(t, err, ticketkit.ErrNotFound)
-					require.LessOrEqual(t, countCreditNotes(t, cd.store), int64(0), "the credit note rolled back with the posting")
-					res, _ := deliverLater(t, cd.store, nil)
-					require.Zero(t, res.Claimed)
-					return
-				}
-				require.NoError(t, err)
-				c, err := cd.desk.ComplaintGet(ctx, agent, id)
-				require.NoError(t, err)
-				require.True(t, c.Details.Posted)
-				require.Equal(t, "CN-1", c.Details.Decision.Remedy.Document.ID)
-				if n := countCreditNotes(t, cd.store); n >= 0 {
-					require.Equal(t, int64(1), n, "the credit note committed with the posting")
-				}
-				res, led := deliverLater(t, cd.store, nil)
-				require.NotZero(t, res.Delivered)
-				require.Equal(t, ticketkit.DispatchResult{Claimed: res.Delivered, Delivered: res.Delivered}, res)
-				for id, n := range led.delivered {
-					require.Equal(t, 1, n, "event %s", id)
-				}
-			})
-		}
+func runComplaintTxUseCases(t *testing.T, b backend, commit bool) {
+	ctx := t.Context()
+	cd := newComplaintDesk(t, b, workflowRulesNone)
+	var txs []any
+	cd.handle = writeCreditNote(t, nil, &txs)
+	if db, err := bunstore.TxDB(cd.store); err == nil {
+		_, err = db.ExecContext(ctx, "CREATE TABLE "+creditNotes+" (key TEXT PRIMARY KEY)")
+		require.NoError(t, err)
 	}
+	var id string
+	err := hostTx(t, cd.store)(ctx, func(ctx context.Context, tx storage.Tx) error {
+		c, err := cd.desk.ComplaintOpenTx(ctx, tx, agent, complaintParams())
+		require.NoError(t, err)
+		id = c.ID
+		_, err = cd.desk.TransitionTx(ctx, tx, agent, ticketkit.TransitionParams{TicketID: id, To: ticket.StatusPlanned})
+		require.NoError(t, err, "routed to the complaint workflow, read in the host's transaction")
+		c, err = cd.desk.ComplaintDecideTx(ctx, tx, agent, creditDecision(id))
+		require.NoError(t, err)
+		var done []ticketkit.ActionChange
+		for _, a := range c.Actions {
+			done = append(done, ticketkit.ActionChange{ID: a.ID, Done: new(true)})
+		}
+		_, err = cd.desk.ComplaintPlanTx(ctx, tx, agent, ticketkit.ComplaintPlanParams{ComplaintID: id, Change: done})
+		require.NoError(t, err)
+		_, err = cd.desk.ComplaintUpdateTx(ctx, tx, agent, ticketkit.ComplaintUpdateParams{ComplaintID: id, Subject: new("Leaking kettles, batch B-7")})
+		require.NoError(t, err)
+		_, err = cd.desk.ComplaintCommentTx(ctx, tx, agent, ticketkit.ComplaintCommentParams{ComplaintID: id, Text: "checked"})
+		require.NoError(t, err)
+		_, err = cd.desk.ComplaintReviewTx(ctx, tx, agent, ticketkit.ComplaintReviewParams{ComplaintID: id, Outcome: ticket.ReviewApproved})
+		require.NoError(t, err)
+		_, err = cd.desk.ComplaintTransitionTx(ctx, tx, agent, ticketkit.ComplaintTransitionParams{ComplaintID: id, To: ticket.StatusFulfilled, EndDate: t0})
+		require.NoError(t, err)
+		c, err = cd.desk.ComplaintPostTx(ctx, tx, agent, ticketkit.ComplaintPostParams{ComplaintID: id})
+		require.NoError(t, err)
+		require.True(t, c.Details.Posted)
+		require.Len(t, txs, 1)
+		require.NotNil(t, txs[0], "the handler got the transaction")
+		if !commit {
+			return errHostRollback
+		}
+		return nil
+	})
+	if !commit {
+		require.ErrorIs(t, err, errHostRollback)
+		_, err = cd.desk.ComplaintGet(ctx, agent, id)
+		require.ErrorIs(t, err, ticketkit.ErrNotFound)
+		require.LessOrEqual(t, countCreditNotes(t, cd.store), int64(0), "the credit note rolled back with the posting")
+		res, _ := deliverLater(t, cd.store, nil)
+		require.Zero(t, res.Claimed)
+		return
+	}
+	require.NoError(t, err)
+	c, err := cd.desk.ComplaintGet(ctx, agent, id)
+	require.NoError(t, err)
+	require.True(t, c.Details.Posted)
+	require.Equal(t, "CN-1", c.Details.Decision.Remedy.Document.ID)
+	if n := countCreditNotes(t, cd.store); n >= 0 {
+		require.Equal(t, int64(1), n, "the credit note committed with the posting")
+	}
+	res, led := deliverLater(t, cd.store, nil)
+	require.NotZero(t, res.Delivered)
+	require.Equal(t, ticketkit.DispatchResult{Claimed: res.Delivered, Delivered: res.Delivered}, res)
+	for id, n := range led.delivered {
+		require.Equal(t, 1, n, "event %s", id)
+	}
+}
+
+func TestDesk_PostComplaintTx(t *testing.T) {
+	t.Parallel()
+
+	t.Run("HostRollbackLeavesNoComplaintNorCreditNote", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) { runComplaintTxUseCases(t, b, false) })
+	})
+
+	t.Run("CommitKeepsBothAndIsDelivered", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) { runComplaintTxUseCases(t, b, true) })
+	})
 }
 
 // TestDesk_PostComplaintHandlerWritesInThePosting: with the Desk's own
 // transaction too, the remedy handler gets it: a credit note it wrote
 // rolls back when the posting fails after it.
 func TestDesk_PostComplaintHandlerWritesInThePosting(t *testing.T) {
-	for _, b := range dbtest.Stores()[1:] { // the Bun stores, where the host has tables
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
-			ctx := t.Context()
-			cd := newComplaintDesk(t, b, workflowRulesNone)
-			db, err := bunstore.TxDB(cd.store)
-			require.NoError(t, err)
-			_, err = db.ExecContext(ctx, "CREATE TABLE "+creditNotes+" (key TEXT PRIMARY KEY)")
-			require.NoError(t, err)
-			c := cd.toFulfilled(t, cd.open(t))
+	t.Parallel()
+	// The Bun stores, where the host has tables.
+	dbtest.RunStores(t, dbtest.Stores()[1:], func(t *testing.T, b backend) {
+		ctx := t.Context()
+		cd := newComplaintDesk(t, b, workflowRulesNone)
+		db, err := bunstore.TxDB(cd.store)
+		require.NoError(t, err)
+		_, err = db.ExecContext(ctx, "CREATE TABLE "+creditNotes+" (key TEXT PRIMARY KEY)")
+		require.NoError(t, err)
+		c := cd.toFulfilled(t, cd.open(t))
 
-			var txs []any
-			boom := errors.New("ERP refused after writing")
-			cd.handle = writeCreditNote(t, boom, &txs)
-			_, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
-			require.ErrorIs(t, err, boom)
-			require.Len(t, txs, 1)
-			require.Zero(t, countCreditNotes(t, cd.store), "written in the posting's transaction, rolled back with it")
+		var txs []any
+		boom := errors.New("ERP refused after writing")
+		cd.handle = writeCreditNote(t, boom, &txs)
+		_, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
+		require.ErrorIs(t, err, boom)
+		require.Len(t, txs, 1)
+		require.Zero(t, countCreditNotes(t, cd.store), "written in the posting's transaction, rolled back with it")
 
-			cd.handle = writeCreditNote(t, nil, &txs)
-			c, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
-			require.NoError(t, err)
-			require.True(t, c.Details.Posted)
-			require.Equal(t, int64(1), countCreditNotes(t, cd.store))
-		})
-	}
+		cd.handle = writeCreditNote(t, nil, &txs)
+		c, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
+		require.NoError(t, err)
+		require.True(t, c.Details.Posted)
+		require.Equal(t, int64(1), countCreditNotes(t, cd.store))
+	})
 }
 
 // workflowRulesNone is the default complaint workflow, without extra

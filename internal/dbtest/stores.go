@@ -37,3 +37,60 @@ func Stores() []Store {
 	}
 	return out
 }
+
+// PostgresMaxParallel is how many PostgreSQL databases the subtests of
+// [EachStore], [RunStores] and [EachBackend] hold at once in one test
+// binary. With [PostgresMaxOpenConns] connections each that is at most
+// 32 connections, far below PostgreSQL's default max_connections of 100
+// however large go test's -parallel is, and it leaves room for the test
+// binaries of other packages that run at the same time.
+const PostgresMaxParallel = 4
+
+// postgresSlots are the [PostgresMaxParallel] slots.
+var postgresSlots = make(chan struct{}, PostgresMaxParallel)
+
+// EachStore runs body once per store of [Stores]; see [RunStores].
+func EachStore(t *testing.T, body func(t *testing.T, s Store)) {
+	t.Helper()
+	RunStores(t, Stores(), body)
+}
+
+// RunStores runs body once per store of stores, each in a subtest
+// named after the store ("memory", "sqlite", "postgres") that runs in
+// parallel with the others (t.Parallel). Each body opens its own store
+// with s.Open, so a PostgreSQL body works in a schema of its own. A
+// PostgreSQL body first waits for one of [PostgresMaxParallel] slots and
+// holds it until its cleanup has closed its pool.
+//
+// The body must not call RunStores, [EachStore] or [EachBackend] itself
+// nor start parallel subtests: they would wait for slots their parent
+// holds.
+func RunStores(t *testing.T, stores []Store, body func(t *testing.T, s Store)) {
+	t.Helper()
+	for _, s := range stores {
+		runParallel(t, s.Name, func(t *testing.T) { body(t, s) })
+	}
+}
+
+// EachBackend runs body once per database of [Backends], for tests that
+// build their store themselves, as [RunStores] does.
+func EachBackend(t *testing.T, body func(t *testing.T, b Backend)) {
+	t.Helper()
+	for _, b := range Backends() {
+		runParallel(t, b.Name, func(t *testing.T) { body(t, b) })
+	}
+}
+
+// runParallel runs body in a parallel subtest called name, holding a
+// PostgreSQL slot when name is "postgres".
+func runParallel(t *testing.T, name string, body func(t *testing.T)) {
+	t.Helper()
+	t.Run(name, func(t *testing.T) {
+		t.Parallel()
+		if name == "postgres" {
+			postgresSlots <- struct{}{}
+			t.Cleanup(func() { <-postgresSlots }) // runs after the cleanups body registers
+		}
+		body(t)
+	})
+}
