@@ -275,4 +275,7 @@ func TestOpenAPIIsServedWithoutAuthentication(t *testing.T) {
 	require.Equal(t, "application/yaml", w.Header().Get("Content-Type"))
 	require.True(t, bytes.HasPrefix(w.Body.Bytes(), []byte("openapi: 3.1")))
 	require.Equal(t, httpapi.OpenAPI(), w.Body.Bytes())
+	// The one error it documents: a query string over the limit.
+	w = e.do(request{method: http.MethodGet, path: "/openapi.yaml?q=" + strings.Repeat("x", httpapi.DefaultMaxQuerySize)})
+	requireError(t, w, http.StatusBadRequest, "malformed_request")
 }
