@@ -57,6 +57,7 @@ func (s *server) call(as actorT, method, path, body, contentType string) (int, a
 	require.NoError(s.t, err)
 	var e apiError
 	if res.StatusCode >= 400 {
+		require.Equal(s.t, httpapi.ProblemContentType, res.Header.Get("Content-Type"), string(raw))
 		require.NoError(s.t, json.Unmarshal(raw, &e), string(raw))
 	}
 	return res.StatusCode, e, string(raw)

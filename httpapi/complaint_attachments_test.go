@@ -64,7 +64,7 @@ func TestComplaintAttachmentsOverTheWire(t *testing.T) {
 			status, e, raw := s.call(ada, "GET", id+"/attachments/"+lab.ID, "", "")
 			require.Equal(t, http.StatusNotFound, status, raw)
 			require.NotContains(t, raw, "internal finding")
-			require.Equal(t, "not_found", e.Error.Code)
+			require.Equal(t, "not_found", e.Code)
 
 			status, _, raw = s.attach(ada, id+"/attachments", nil, file{name: "x.txt", contentType: "text/plain", content: []byte("x")})
 			require.Contains(t, []int{http.StatusForbidden, http.StatusNotFound}, status, raw)
@@ -116,7 +116,7 @@ func TestComplaintAttachmentsHostileInputOverTheWire(t *testing.T) {
 			}
 			status, e, raw := s.call(agent, "POST", id+"/attachments", `{"type":"photo"}`, "")
 			require.Equal(t, http.StatusUnsupportedMediaType, status, raw)
-			require.Equal(t, "unsupported_media_type", e.Error.Code)
+			require.Equal(t, "unsupported_media_type", e.Code)
 			for _, p := range []string{id + "/attachments/%00", id + "/attachments/%FF", "/complaints/%00/attachments/a"} {
 				status, _, raw := s.call(agent, "GET", p, "", "")
 				require.Equal(t, http.StatusBadRequest, status, p+" "+raw)

@@ -59,7 +59,7 @@ func TestComplaintCostsOverTheWire(t *testing.T) {
 			require.NotContains(t, raw, "return-label-XYZ")
 			status, e, raw = s.call(ada, "POST", id+"/costs", `{"kind":"scrap","amount":"1","currency":"EUR"}`, "")
 			require.Contains(t, []int{http.StatusForbidden, http.StatusNotFound}, status, raw)
-			require.NotEmpty(t, e.Error.Code)
+			require.NotEmpty(t, e.Code)
 			_, _, raw = s.call(ada, "GET", id, "", "")
 			require.NotContains(t, raw, "return-label-XYZ")
 			require.NotContains(t, raw, `"costs"`)
@@ -69,7 +69,7 @@ func TestComplaintCostsOverTheWire(t *testing.T) {
 			// Removing: an unknown entry is 404, a known one goes.
 			status, e, raw = s.call(agent, "DELETE", id+"/costs/nope", "", "")
 			require.Equal(t, http.StatusNotFound, status, raw)
-			require.Equal(t, "not_found", e.Error.Code)
+			require.Equal(t, "not_found", e.Code)
 			ok[apiComplaint](s.server, 200, agent, "DELETE", id+"/costs/"+costs.Entries[0].ID, "")
 			costs = ok[apiCosts](s.server, 200, agent, "GET", id+"/costs", "")
 			require.Len(t, costs.Entries, 1)

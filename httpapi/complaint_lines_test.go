@@ -87,7 +87,7 @@ func TestComplaintLinesAndClaimsOverTheWire(t *testing.T) {
 			} {
 				status, e, raw := s.call(ada, "POST", r.path, r.body, "")
 				require.Contains(t, []int{http.StatusForbidden, http.StatusNotFound}, status, raw)
-				require.NotEmpty(t, e.Error.Code, raw)
+				require.NotEmpty(t, e.Code, raw)
 			}
 			_, _, raw = s.call(ada, "GET", id, "", "")
 			require.NotContains(t, raw, claim.ID, "customers never see claims")

@@ -40,8 +40,8 @@ func TestComplaintQualityOverTheWire(t *testing.T) {
 				t.Helper()
 				status, e, raw := s.call(agent, "POST", id+"/steps", body, "")
 				require.Equal(t, http.StatusConflict, status, raw)
-				require.Equal(t, "step_order", e.Error.Code)
-				require.Contains(t, e.Error.Message, want)
+				require.Equal(t, "step_order", e.Code)
+				require.Contains(t, e.Detail, want)
 			}
 			q := ok[qualityView](s.server, 200, agent, "POST", id+"/steps", `{"step":"D1","notes":"team of three"}`)
 			require.Len(t, q.Details.Steps, 1)
@@ -74,7 +74,7 @@ func TestComplaintQualityOverTheWire(t *testing.T) {
 			require.Equal(t, []string{"action"}, e.fieldNames())
 			status, e, raw = s.call(agent, "POST", id+"/actions/nope/effectiveness", `{"effective":true}`, "")
 			require.Equal(t, http.StatusNotFound, status, raw)
-			require.Equal(t, "not_found", e.Error.Code)
+			require.Equal(t, "not_found", e.Code)
 			ok[qualityView](s.server, 200, agent, "POST", id+"/plan", fmt.Sprintf(`{"change":[{"id":%q,"done":true,"result":"fixed"}]}`, act))
 			q = ok[qualityView](s.server, 200, agent, "POST", eff, `{"effective":true,"notes":"no return in 30 days"}`)
 			require.True(t, q.Actions[0].Effectiveness.Effective)
@@ -88,7 +88,7 @@ func TestComplaintQualityOverTheWire(t *testing.T) {
 			} {
 				status, e, raw := s.call(ada, "POST", r.path, r.body, "")
 				require.Contains(t, []int{http.StatusForbidden, http.StatusNotFound}, status, raw)
-				require.NotEmpty(t, e.Error.Code, raw)
+				require.NotEmpty(t, e.Code, raw)
 				require.NotContains(t, raw, "M01", r.path)
 				require.NotContains(t, raw, "press misaligned", r.path)
 			}

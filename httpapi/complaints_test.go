@@ -130,7 +130,7 @@ func TestComplaintLifecycleOverTheWire(t *testing.T) {
 			// Customers may not open complaints.
 			status, e, raw := s.call(ada, http.MethodPost, "/complaints", `{"subject":"x","remedy_sought":"refund","customer":{"id":"C-ADA"}}`, "")
 			require.Equal(t, http.StatusForbidden, status, raw)
-			require.Equal(t, "forbidden", e.Error.Code)
+			require.Equal(t, "forbidden", e.Code)
 
 			c = ok[apiComplaint](s.server, 200, agent, "POST", id+"/transitions", `{"to":"planned"}`)
 			require.Equal(t, ticket.StatusPlanned, c.Status)
@@ -166,7 +166,7 @@ func TestComplaintLifecycleOverTheWire(t *testing.T) {
 			// A stale version is a conflict, and changes nothing.
 			status, e, raw = s.call(agent, "PATCH", id, fmt.Sprintf(`{"severity":"low","version":%d}`, c.Version-1), "")
 			require.Equal(t, http.StatusConflict, status, raw)
-			require.Equal(t, "version_conflict", e.Error.Code)
+			require.Equal(t, "version_conflict", e.Code)
 			c = ok[apiComplaint](s.server, 200, agent, "PATCH", id, fmt.Sprintf(`{"responsibility":{"business_unit":"BU2","employee":"agent-2"},"version":%d}`, c.Version))
 			require.Equal(t, "BU2", c.Details.Responsibility.BusinessUnit)
 			require.Equal(t, "agent-2", c.Assignee, "the assignee follows the employee in charge")
@@ -175,7 +175,7 @@ func TestComplaintLifecycleOverTheWire(t *testing.T) {
 			require.Equal(t, ticket.StatusFulfilled, c.Status)
 			status, e, raw = s.call(agent, "POST", id+"/reversal", `{"reason":"too early"}`, "")
 			require.Equal(t, http.StatusConflict, status, raw)
-			require.Equal(t, "complaint_not_posted", e.Error.Code, raw)
+			require.Equal(t, "complaint_not_posted", e.Code, raw)
 			c = ok[apiComplaint](s.server, 200, agent, "POST", id+"/posting", `{"reason":"credited"}`)
 			require.True(t, c.Details.Posted)
 			require.Equal(t, ticket.StatusPosted, c.Status)
@@ -191,7 +191,7 @@ func TestComplaintLifecycleOverTheWire(t *testing.T) {
 			} {
 				status, e, raw := s.call(agent, req.method, req.path, req.body, "")
 				require.Equal(t, http.StatusConflict, status, raw)
-				require.Equal(t, req.code, e.Error.Code, raw)
+				require.Equal(t, req.code, e.Code, raw)
 			}
 			require.Equal(t, int32(1), s.remedies.Load())
 
@@ -217,21 +217,21 @@ func TestComplaintLifecycleOverTheWire(t *testing.T) {
 			require.Equal(t, "99.9", rep.Granted[0].Total)
 			status, e, raw = s.call(ada, "GET", "/reports/complaints", "", "")
 			require.Equal(t, http.StatusForbidden, status, raw)
-			require.Equal(t, "forbidden", e.Error.Code)
+			require.Equal(t, "forbidden", e.Code)
 
 			// Reversal: staff only, a reason required, once.
 			status, e, raw = s.call(ada, "POST", id+"/reversal", `{"reason":"mine"}`, "")
 			require.Equal(t, http.StatusForbidden, status, raw)
 			status, e, raw = s.call(agent, "POST", id+"/reversal", `{}`, "")
 			require.Equal(t, http.StatusBadRequest, status, raw)
-			require.Equal(t, "reason", e.Error.Fields[0].Field, raw)
+			require.Equal(t, "reason", e.Errors[0].Field, raw)
 			c = ok[apiComplaint](s.server, 200, agent, "POST", id+"/reversal", `{"reason":"credited twice"}`)
 			require.NotNil(t, c.Details.Reversal)
 			require.Equal(t, "credited twice", c.Details.Reversal.Reason)
 			require.True(t, c.Details.Posted, "a reversed complaint stays posted")
 			status, e, raw = s.call(agent, "POST", id+"/reversal", `{"reason":"again"}`, "")
 			require.Equal(t, http.StatusConflict, status, raw)
-			require.Equal(t, "complaint_reversed", e.Error.Code, raw)
+			require.Equal(t, "complaint_reversed", e.Code, raw)
 		})
 	}
 }
@@ -313,15 +313,15 @@ func TestComplaintJournalOverTheWire(t *testing.T) {
 			}
 			status, e, raw := s.call(ada, "GET", "/complaints/"+b1.ID, "", "")
 			require.Equal(t, http.StatusNotFound, status, raw)
-			require.Equal(t, "not_found", e.Error.Code)
+			require.Equal(t, "not_found", e.Code)
 			status, _, raw = s.call(outsider, "GET", "/complaints/"+a1.ID, "", "")
 			require.Equal(t, http.StatusNotFound, status, raw, "another tenant's complaint")
 			for _, hidden := range []string{"severity=high", "business_unit=BU1", "employee=agent-1", "salesperson=sales-1",
 				"counterparty=CP-C-ADA", "amount_from=1", "currency=EUR", "customer_id=C-BOB", "customer_id=C-ADA"} {
 				status, e, raw := s.call(ada, "GET", "/complaints?"+hidden, "", "")
 				require.Equal(t, http.StatusBadRequest, status, raw)
-				require.Equal(t, "forbidden", e.Error.Fields[0].Code, raw)
-				require.Equal(t, strings.SplitN(hidden, "=", 2)[0], e.Error.Fields[0].Field, raw)
+				require.Equal(t, "forbidden", e.Errors[0].Rule, raw)
+				require.Equal(t, strings.SplitN(hidden, "=", 2)[0], e.Errors[0].Field, raw)
 			}
 			// Customers change nothing.
 			status, _, raw = s.call(ada, "POST", "/complaints/"+a1.ID+"/comments", `{"text":"hello"}`, "")
@@ -421,7 +421,7 @@ func TestComplaintHostileInputOverTheWire(t *testing.T) {
 			} {
 				status, e, raw := s.call(agent, req.method, req.path, req.body, "")
 				require.Equal(t, http.StatusConflict, status, raw)
-				require.Equal(t, "complaint_route", e.Error.Code, raw)
+				require.Equal(t, "complaint_route", e.Code, raw)
 			}
 
 			// Nothing refused was stored.
@@ -459,6 +459,6 @@ func TestComplaintRoutesWithoutComplaints(t *testing.T) {
 			w = e.send(agent, req.method, req.path, req.body)
 		}
 		got := requireError(t, w, http.StatusNotFound, "not_found")
-		require.Equal(t, "complaint not found", got.Error.Message, "%s %s", req.method, req.path)
+		require.Equal(t, "complaint not found", got.Detail, "%s %s", req.method, req.path)
 	}
 }

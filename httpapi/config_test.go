@@ -20,6 +20,7 @@ func TestConfig_WithDefaults(t *testing.T) {
 		{"MaxQuerySize", got.MaxQuerySize, httpapi.DefaultMaxQuerySize},
 		{"CORS.AllowedHeaders", got.CORS.AllowedHeaders, httpapi.DefaultCORSAllowedHeaders()},
 		{"CORS.MaxAge", got.CORS.MaxAge, httpapi.DefaultCORSMaxAge},
+		{"Challenge", got.Challenge, httpapi.DefaultChallenge},
 		{"Logger", got.Logger != nil, true},
 		{"CORS.AllowedOrigins", got.CORS.AllowedOrigins, []string(nil)},
 		{"AllowSameSite", got.AllowSameSite, false},
@@ -36,6 +37,7 @@ func TestNew_ReportsEveryBadField(t *testing.T) {
 		MaxBodySize: -1, MaxUploadSize: -1, MaxQuerySize: -1,
 		TrustedOrigins: []string{"not an origin"},
 		CORS:           httpapi.CORS{MaxAge: -1},
+		Challenge:      "Bearer\x00",
 	})
 	require.ErrorContains(t, err, "httpapi: invalid Config: ")
 	for _, want := range []string{
@@ -46,6 +48,7 @@ func TestNew_ReportsEveryBadField(t *testing.T) {
 		"Config.MaxQuerySize must not be negative",
 		"Config.TrustedOrigins: ",
 		"Config.CORS.MaxAge must not be negative",
+		"Config.Challenge must not hold control characters",
 	} {
 		require.ErrorContains(t, err, want)
 	}

@@ -62,7 +62,7 @@ func TestOpenTicketCustomerContact(t *testing.T) {
 		w := e.send(ada, http.MethodPost, "/tickets", phishing)
 		got := requireError(t, w, http.StatusBadRequest, "validation_failed")
 		require.Equal(t, []string{"customer.email"}, got.fieldNames())
-		require.Equal(t, "forbidden", got.Error.Fields[0].Code)
+		require.Equal(t, "forbidden", got.Errors[0].Rule)
 		require.Empty(t, e.rec.Events(), "nothing was opened, nobody is told")
 	})
 

@@ -198,19 +198,28 @@
 //
 // # Errors
 //
-// Every error has one shape:
+// Every error is an RFC 9457 problem document, media type
+// application/problem+json ([ProblemContentType]):
 //
-//	{"error": {"code": "validation_failed", "message": "the request has invalid fields",
-//	           "fields": [{"field": "customer.email", "code": "email", "message": "must be a valid email address"}]}}
+//	{"type": "https://github.com/ticketkit/ticketkit/blob/main/httpapi/problems.md#validation_failed",
+//	 "title": "The request has invalid fields", "status": 400,
+//	 "detail": "the request has invalid fields", "code": "validation_failed",
+//	 "errors": [{"field": "customer.email", "rule": "email", "message": "must be a valid email address"}]}
 //
-// "fields" lists at most 20 fields; "more", when present, counts the
-// others.
+// "type" is [ProblemTypeBase] followed by the code, the entry of the
+// catalogue httpapi/problems.md that explains it; "title" is the same for
+// every problem of a type and "detail" tells what went wrong with this
+// request. The extension member "code" repeats the code for clients to
+// switch on; "errors" lists at most 20 invalid fields, each with the rule
+// that failed, and "more", when present, counts the others. A 401 answer
+// carries WWW-Authenticate (Config.Challenge); a 429 or 503 answer
+// carries Retry-After.
 //
-// The codes and statuses are:
+// The codes and statuses of the catalogue are:
 //
 //	400 malformed_request       the JSON, query string or form cannot be parsed
-//	400 validation_failed       "fields" names each bad field (also unknown members
-//	                            and parameters, code unknown_field / unknown_parameter)
+//	400 validation_failed       "errors" names each bad field (also unknown members
+//	                            and parameters, rule unknown_field / unknown_parameter)
 //	401 unauthenticated         Config.Authenticate returned an error
 //	403 forbidden               the actor's role may not do this (a customer changing a status),
 //	                            or a browser sent an unsafe request from an untrusted origin
@@ -223,9 +232,11 @@
 //	409 complaint_posted        the complaint is posted and can no longer be changed
 //	409 complaint_not_posted    a reversal of a complaint that is not posted
 //	409 complaint_reversed      a second reversal: a complaint is reversed once
-//	409 step_order              an 8D step cannot be completed yet; the message says what is missing
+//	409 step_order              an 8D step cannot be completed yet; "detail" says what is missing
 //	409 complaint_route         a ticket route was asked to change a complaint's status or
 //	                            its complaint fields: use the /complaints routes
+//	409 line_decided            the line change would drop the line's decision (send drop_decision)
+//	409 line_returned           a line linked to a return document is never removed
 //	413 too_large               body, upload or file over its limit
 //	415 unsupported_media_type  wrong Content-Type
 //	500 internal                anything else; the cause goes to Config.Logger

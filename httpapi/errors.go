@@ -1,22 +1,28 @@
 package httpapi
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/workflow"
 )
 
-// Error codes of the error document's "code" member. They are part of the
-// API: clients may switch on them.
+// Error codes: the "code" extension member of a problem document and the
+// last segment of its "type" URI (see [ProblemTypeBase]). They are part
+// of the API: clients may switch on them. problemTypes gives each its
+// status and title; the catalogue is "Errors" in the package
+// documentation and problems.md.
 const (
 	codeMalformed        = "malformed_request"       // 400: unparsable JSON, query or form.
-	codeValidation       = "validation_failed"       // 400: fields listed in "fields".
+	codeValidation       = "validation_failed"       // 400: fields listed in "errors".
 	codeUnauthenticated  = "unauthenticated"         // 401: Authenticate refused the request.
 	codeForbidden        = "forbidden"               // 403: the actor's role may not do this.
 	codeNotFound         = "not_found"               // 404: no such ticket, message, attachment or route.
@@ -29,31 +35,96 @@ const (
 	codeNoAttachments    = "attachments_unsupported" // 501: the Desk has no blob store.
 )
 
-// apiError is an error answered with a given status and error document.
-// Endpoints return it for problems they find themselves.
-type apiError struct {
-	status  int
-	Code    string       `json:"code"`
-	Message string       `json:"message"`
-	Fields  []fieldError `json:"fields,omitempty"`
-	// More counts the invalid fields left out of Fields: at most
-	// ticket.MaxFieldErrors are listed.
-	More int `json:"more,omitempty"`
+// ProblemTypeBase is the start of the "type" URI of every problem
+// document the handler answers: the type of a problem is ProblemTypeBase
+// followed by its code, such as
+// https://github.com/ticketkit/ticketkit/blob/main/httpapi/problems.md#validation_failed,
+// the catalogue entry that describes it.
+const ProblemTypeBase = "https://github.com/ticketkit/ticketkit/blob/main/httpapi/problems.md#"
+
+// ProblemContentType is the media type of error responses (RFC 9457).
+const ProblemContentType = "application/problem+json"
+
+// problemType is an entry of the error catalogue.
+type problemType struct {
+	status int
+	title  string
 }
 
-// fieldError is one invalid field of a request.
+// problemTypes is the error catalogue: every code the handler answers,
+// with its status and the constant, human-readable "title" of its
+// problem documents. problems.md and the package documentation list the
+// same (a test checks).
+var problemTypes = map[string]problemType{
+	codeMalformed:        {http.StatusBadRequest, "The request cannot be parsed"},
+	codeValidation:       {http.StatusBadRequest, "The request has invalid fields"},
+	codeUnauthenticated:  {http.StatusUnauthorized, "Authentication required"},
+	codeForbidden:        {http.StatusForbidden, "Not allowed"},
+	codeNotFound:         {http.StatusNotFound, "Not found"},
+	codeMethodNotAllowed: {http.StatusMethodNotAllowed, "Method not allowed"},
+	codeConflict:         {http.StatusConflict, "Version conflict"},
+	codeTransition:       {http.StatusConflict, "Transition not allowed"},
+	codePosted:           {http.StatusConflict, "Complaint posted"},
+	codeNotPosted:        {http.StatusConflict, "Complaint not posted"},
+	codeReversed:         {http.StatusConflict, "Complaint already reversed"},
+	codeStepOrder:        {http.StatusConflict, "8D step out of order"},
+	codeComplaintRoute:   {http.StatusConflict, "Use the complaint routes"},
+	codeLineDecided:      {http.StatusConflict, "Complaint line decided"},
+	codeLineReturned:     {http.StatusConflict, "Complaint line returned"},
+	codeTooLarge:         {http.StatusRequestEntityTooLarge, "Too large"},
+	codeUnsupportedMedia: {http.StatusUnsupportedMediaType, "Unsupported media type"},
+	codeInternal:         {http.StatusInternalServerError, "Internal server error"},
+	codeNoAttachments:    {http.StatusNotImplemented, "Attachments not supported"},
+}
+
+// apiError is an error answered with a given status and problem
+// document. Endpoints return it for problems they find themselves.
+type apiError struct {
+	status int
+	// Code is the catalogue code (see problemTypes).
+	Code string
+	// Message is the problem's "detail": what went wrong with this
+	// request.
+	Message string
+	// Fields are the invalid fields, the "errors" member.
+	Fields []fieldError
+	// More counts the invalid fields left out of Fields: at most
+	// ticket.MaxFieldErrors are listed.
+	More int
+	// retryAfter is the wait a 429 or 503 answer asks for in
+	// Retry-After; zero means defaultRetryAfter.
+	retryAfter time.Duration
+}
+
+// fieldError is one invalid field of a request: an entry of a problem
+// document's "errors" member.
 type fieldError struct {
-	Field   string `json:"field"`
-	Code    string `json:"code"`
+	// Field is the member or parameter, as a JSON path.
+	Field string `json:"field"`
+	// Code is the rule that failed, such as required or unknown_field.
+	Code string `json:"rule"`
+	// Message says what is wrong in words.
 	Message string `json:"message"`
 }
 
 func (e *apiError) Error() string { return "httpapi: " + e.Code + ": " + e.Message }
 
-// errorDocument is the body of every error response.
-type errorDocument struct {
-	Error *apiError `json:"error"`
+// problem is the body of every error response: an RFC 9457 problem
+// document whose extension members "code", "errors" and "more" carry
+// the catalogue code and the invalid fields.
+type problem struct {
+	Type   string       `json:"type"`
+	Title  string       `json:"title"`
+	Status int          `json:"status"`
+	Detail string       `json:"detail"`
+	Code   string       `json:"code"`
+	Errors []fieldError `json:"errors,omitempty"`
+	More   int          `json:"more,omitempty"`
 }
+
+// defaultRetryAfter is the wait a 429 or 503 answer asks for when its
+// error gives none.
+const defaultRetryAfter = time.Second
 
 // invalid returns a 400 validation error listing fields.
 func invalid(fields ...fieldError) *apiError {
@@ -204,20 +275,34 @@ func renameFields(err error, names map[string]string) error {
 	return out
 }
 
-// writeError writes the error document.
+// writeError writes the problem document of e, with the headers its
+// status calls for: WWW-Authenticate on 401, Retry-After on 429 and 503.
 func (h *handler) writeError(w http.ResponseWriter, e *apiError) {
-	if e.status == 0 {
-		e.status = http.StatusInternalServerError
+	pt, ok := problemTypes[e.Code]
+	if !ok {
+		e.Code, pt = codeInternal, problemTypes[codeInternal]
 	}
+	status := cmp.Or(e.status, pt.status)
 	// Field names and messages can echo what a client sent (an unknown
 	// member, a custom field key, a form field): clip them, so that
 	// bad input gets a small answer whatever its size.
-	e.Message = clipText(e.Message)
-	for i := range e.Fields {
-		e.Fields[i].Field = clipText(e.Fields[i].Field)
-		e.Fields[i].Message = clipText(e.Fields[i].Message)
+	doc := problem{
+		Type: ProblemTypeBase + e.Code, Title: pt.title, Status: status,
+		Detail: clipText(e.Message), Code: e.Code, More: e.More,
 	}
-	writeJSON(w, e.status, errorDocument{Error: e})
+	for _, f := range e.Fields {
+		f.Field, f.Message = clipText(f.Field), clipText(f.Message)
+		doc.Errors = append(doc.Errors, f)
+	}
+	hdr := w.Header()
+	switch status {
+	case http.StatusUnauthorized:
+		hdr.Set("WWW-Authenticate", h.challenge)
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		wait := cmp.Or(e.retryAfter, defaultRetryAfter)
+		hdr.Set("Retry-After", strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
+	}
+	writeBody(w, status, ProblemContentType, doc)
 }
 
 // maxErrorText is the longest field name or message, in bytes, an error
@@ -239,8 +324,13 @@ func clipText(s string) string {
 
 // writeJSON writes v as the JSON response body with status.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	writeBody(w, status, "application/json; charset=utf-8", v)
+}
+
+// writeBody writes v as JSON with status and contentType.
+func writeBody(w http.ResponseWriter, status int, contentType string, v any) {
 	hdr := w.Header()
-	hdr.Set("Content-Type", "application/json; charset=utf-8")
+	hdr.Set("Content-Type", contentType)
 	hdr.Del("Content-Length")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)

@@ -2,8 +2,12 @@ package httpapi_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -130,9 +134,9 @@ func TestHostileInput(t *testing.T) {
 			}
 			got := requireError(t, w, http.StatusBadRequest, "validation_failed")
 			var codes []string
-			for _, f := range got.Error.Fields {
+			for _, f := range got.Errors {
 				if f.Field == tc.field {
-					codes = append(codes, f.Code)
+					codes = append(codes, f.Rule)
 				}
 			}
 			require.Contains(t, codes, tc.code, "%s: %s", tc.field, w.Body.String())
@@ -157,7 +161,7 @@ func TestInternalErrorsStayInside(t *testing.T) {
 		})
 		w := e.do(request{method: http.MethodGet, path: "/tickets"})
 		got := requireError(t, w, http.StatusInternalServerError, "internal")
-		require.Equal(t, "internal server error", got.Error.Message)
+		require.Equal(t, "internal server error", got.Detail)
 		require.NotContains(t, w.Body.String(), "tenant")
 		require.True(t, e.logged("Authenticate returned an invalid actor"), e.logs.String())
 	})
@@ -186,15 +190,73 @@ func TestInternalErrorsStayInside(t *testing.T) {
 	})
 }
 
+// TestProblemDocuments checks the RFC 9457 shape of error answers: the
+// members a generic problem client reads, the extension members, and the
+// headers a status calls for.
+func TestProblemDocuments(t *testing.T) {
+	t.Parallel()
+
+	t.Run("ValidationListsFieldsAsAnExtension", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t)
+		w := e.do(request{as: &agent, method: http.MethodPost, path: "/tickets",
+			body: strings.NewReader(`{"subject":"x","customer":{"email":"not an email"},"colour":"red"}`), contentType: "application/json"})
+		got := requireError(t, w, http.StatusBadRequest, "validation_failed")
+		require.Equal(t, "The request has invalid fields", got.Title)
+		rules := map[string]string{}
+		for _, f := range got.Errors {
+			require.NotEmpty(t, f.Message, f.Field)
+			rules[f.Field] = f.Rule
+		}
+		require.Equal(t, "unknown_field", rules["colour"], w.Body.String())
+		var doc map[string]any
+		require.NoError(t, json.Unmarshal(w.Body.Bytes(), &doc))
+		require.NotContains(t, doc, "error", "no envelope of the old format")
+		require.NotContains(t, doc, "fields", "the field list is the member errors")
+		require.ElementsMatch(t, []string{"type", "title", "status", "detail", "code", "errors"}, slices.Collect(maps.Keys(doc)))
+	})
+
+	t.Run("UnauthenticatedCarriesTheDefaultChallenge", func(t *testing.T) {
+		t.Parallel()
+		w := newEnv(t).do(request{method: http.MethodGet, path: "/tickets"})
+		requireError(t, w, http.StatusUnauthorized, "unauthenticated")
+		require.Equal(t, httpapi.DefaultChallenge, w.Header().Get("WWW-Authenticate"))
+	})
+
+	t.Run("UnauthenticatedCarriesTheHostsChallenge", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t, func(o *options) { o.api.Challenge = `Basic realm="shop", charset="UTF-8"` })
+		w := e.do(request{method: http.MethodPost, path: "/tickets", body: strings.NewReader(`{}`), contentType: "application/json"})
+		requireError(t, w, http.StatusUnauthorized, "unauthenticated")
+		require.Equal(t, `Basic realm="shop", charset="UTF-8"`, w.Header().Get("WWW-Authenticate"))
+	})
+
+	t.Run("OnlyUnauthenticatedCarriesAChallenge", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t)
+		for _, w := range []*httptest.ResponseRecorder{
+			e.do(request{as: &agent, method: http.MethodGet, path: "/tickets/none"}),
+			e.do(request{as: &agent, method: http.MethodGet, path: "/tickets?limit=-1"}),
+			e.do(request{method: http.MethodGet, path: "/nothing/here"}),
+		} {
+			require.GreaterOrEqual(t, w.Code, 400)
+			require.Equal(t, httpapi.ProblemContentType, w.Header().Get("Content-Type"))
+			require.Empty(t, w.Header().Get("WWW-Authenticate"), w.Body.String())
+			require.Empty(t, w.Header().Get("Retry-After"), w.Body.String())
+		}
+	})
+}
+
 func TestNewValidatesConfig(t *testing.T) {
 	t.Parallel()
 	desk := newEnv(t).desk
 	auth := func(*http.Request) (ticketkit.Actor, error) { return agent, nil }
 	for name, cfg := range map[string]httpapi.Config{
-		"NoDesk":         {Authenticate: auth},
-		"NoAuthenticate": {Desk: desk},
-		"NegativeBody":   {Desk: desk, Authenticate: auth, MaxBodySize: -1},
-		"NegativeUpload": {Desk: desk, Authenticate: auth, MaxUploadSize: -1},
+		"NoDesk":                 {Authenticate: auth},
+		"NoAuthenticate":         {Desk: desk},
+		"NegativeBody":           {Desk: desk, Authenticate: auth, MaxBodySize: -1},
+		"NegativeUpload":         {Desk: desk, Authenticate: auth, MaxUploadSize: -1},
+		"ChallengeSplitsHeaders": {Desk: desk, Authenticate: auth, Challenge: "Bearer\r\nSet-Cookie: a=b"},
 	} {
 		h, err := httpapi.New(cfg)
 		require.Error(t, err, name)
@@ -213,4 +275,7 @@ func TestOpenAPIIsServedWithoutAuthentication(t *testing.T) {
 	require.Equal(t, "application/yaml", w.Header().Get("Content-Type"))
 	require.True(t, bytes.HasPrefix(w.Body.Bytes(), []byte("openapi: 3.1")))
 	require.Equal(t, httpapi.OpenAPI(), w.Body.Bytes())
+	// The one error it documents: a query string over the limit.
+	w = e.do(request{method: http.MethodGet, path: "/openapi.yaml?q=" + strings.Repeat("x", httpapi.DefaultMaxQuerySize)})
+	requireError(t, w, http.StatusBadRequest, "malformed_request")
 }

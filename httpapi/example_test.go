@@ -73,13 +73,13 @@ func Example() {
 
 	id := t["id"].(string)
 	status, e := call("token-ada", http.MethodPost, "/api/tickets/"+id+"/transitions", `{"to": "closed", "reason": "never mind"}`)
-	fmt.Println(status, e["error"].(map[string]any)["code"])
+	fmt.Println(status, e["code"])
 
 	status, t = call("token-agent", http.MethodPost, "/api/tickets/"+id+"/transitions", `{"to": "in_progress", "version": 1}`)
 	fmt.Println(status, t["status"], t["version"])
 
 	status, e = call("stolen", http.MethodGet, "/api/tickets/"+id, "")
-	fmt.Println(status, e["error"].(map[string]any)["code"])
+	fmt.Println(status, e["code"])
 	// Output:
 	// 201 TK-2026-000001 open portal
 	// 403 forbidden

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/ticketkit/ticketkit"
 )
@@ -25,6 +26,10 @@ const (
 	DefaultMaxQuerySize = 8 << 10
 )
 
+// DefaultChallenge is the WWW-Authenticate header of 401 answers when
+// Config.Challenge is empty: a bearer token in the realm "ticketkit".
+const DefaultChallenge = `Bearer realm="ticketkit"`
+
 // Config configures the handler [New] returns. Desk and Authenticate are
 // required; every other zero value means the documented default.
 type Config struct {
@@ -38,6 +43,10 @@ type Config struct {
 	// token or API key here. The actor's TenantID scopes every call.
 	// Required.
 	Authenticate func(*http.Request) (ticketkit.Actor, error)
+	// Challenge is the WWW-Authenticate header of every 401 answer: the
+	// scheme Authenticate expects and its parameters (RFC 9110, section
+	// 11.6.1), such as `Basic realm="shop"`. Default [DefaultChallenge].
+	Challenge string
 	// MaxBodySize limits JSON request bodies in bytes; larger bodies are
 	// answered with 413. Default [DefaultMaxBodySize].
 	MaxBodySize int64
@@ -73,13 +82,14 @@ type Config struct {
 }
 
 // WithDefaults returns a copy of c with every zero field set to its
-// documented default: the three size limits, CORS.AllowedHeaders,
+// documented default: the three size limits, Challenge, CORS.AllowedHeaders,
 // CORS.MaxAge and Logger. Desk and Authenticate have none. [New] calls
 // it.
 func (c Config) WithDefaults() Config {
 	c.MaxBodySize = cmp.Or(c.MaxBodySize, DefaultMaxBodySize)
 	c.MaxUploadSize = cmp.Or(c.MaxUploadSize, DefaultMaxUploadSize)
 	c.MaxQuerySize = cmp.Or(c.MaxQuerySize, DefaultMaxQuerySize)
+	c.Challenge = cmp.Or(c.Challenge, DefaultChallenge)
 	if len(c.CORS.AllowedHeaders) == 0 {
 		c.CORS.AllowedHeaders = DefaultCORSAllowedHeaders()
 	}
@@ -110,6 +120,9 @@ func (c Config) validate() error {
 			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
 		}
 	}
+	if strings.ContainsFunc(c.Challenge, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		errs = append(errs, errors.New("Config.Challenge must not hold control characters"))
+	}
 	_, err := newOrigins(c)
 	return errors.Join(append(errs, err)...)
 }
@@ -131,6 +144,7 @@ func New(cfg Config) (http.Handler, error) {
 		maxBody:   cfg.MaxBodySize,
 		maxUpload: cfg.MaxUploadSize,
 		maxQuery:  cfg.MaxQuerySize,
+		challenge: cfg.Challenge,
 		origins:   origins,
 		log:       cfg.Logger,
 		first:     http.NewServeMux(),
@@ -155,6 +169,7 @@ type handler struct {
 	auth      func(*http.Request) (ticketkit.Actor, error)
 	maxBody   int64
 	maxUpload int64
+	challenge string // WWW-Authenticate of 401 answers
 	maxQuery  int
 	origins   *origins
 	log       *slog.Logger

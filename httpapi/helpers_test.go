@@ -202,7 +202,11 @@ func (e *env) open(as ticketkit.Actor, body map[string]any) apiTicket {
 // decode decodes a JSON response body.
 func decode[T any](t *testing.T, w *httptest.ResponseRecorder) T {
 	t.Helper()
-	require.Equal(t, "application/json; charset=utf-8", w.Header().Get("Content-Type"), w.Body.String())
+	want := "application/json; charset=utf-8"
+	if w.Code >= 400 {
+		want = httpapi.ProblemContentType
+	}
+	require.Equal(t, want, w.Header().Get("Content-Type"), w.Body.String())
 	var v T
 	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &v), w.Body.String())
 	return v
@@ -237,36 +241,42 @@ type apiMessage struct {
 	} `json:"attachments"`
 }
 
+// apiError is a problem document (RFC 9457) as the API answers it.
 type apiError struct {
-	Error struct {
-		Code    string `json:"code"`
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+	Code   string `json:"code"`
+	Errors []struct {
+		Field   string `json:"field"`
+		Rule    string `json:"rule"`
 		Message string `json:"message"`
-		Fields  []struct {
-			Field   string `json:"field"`
-			Code    string `json:"code"`
-			Message string `json:"message"`
-		} `json:"fields"`
-		More int `json:"more"`
-	} `json:"error"`
+	} `json:"errors"`
+	More int `json:"more"`
 }
 
-// fieldNames lists the fields of an error document.
+// fieldNames lists the fields of a problem document.
 func (a apiError) fieldNames() []string {
 	var out []string
-	for _, f := range a.Error.Fields {
+	for _, f := range a.Errors {
 		out = append(out, f.Field)
 	}
 	return out
 }
 
-// requireError checks a response is the error document with status and
-// code, and returns it.
+// requireError checks a response is a problem document with status and
+// code, whose type, title and status follow the catalogue, and returns
+// it.
 func requireError(t *testing.T, w *httptest.ResponseRecorder, status int, code string) apiError {
 	t.Helper()
 	require.Equal(t, status, w.Code, w.Body.String())
 	e := decode[apiError](t, w)
-	require.Equal(t, code, e.Error.Code, w.Body.String())
-	require.NotEmpty(t, e.Error.Message)
+	require.Equal(t, code, e.Code, w.Body.String())
+	require.Equal(t, httpapi.ProblemTypeBase+code, e.Type, w.Body.String())
+	require.Equal(t, status, e.Status, w.Body.String())
+	require.NotEmpty(t, e.Title)
+	require.NotEmpty(t, e.Detail)
 	return e
 }
 

@@ -32,7 +32,7 @@ func TestBadInputAnswersAreSmall(t *testing.T) {
 		t.Parallel()
 		w := e.get(agent, hugeStatusQuery(1<<20))
 		got := requireError(t, w, http.StatusBadRequest, "malformed_request")
-		require.Contains(t, got.Error.Message, "query string")
+		require.Contains(t, got.Detail, "query string")
 		require.Less(t, w.Body.Len(), maxAnswer)
 	})
 	t.Run("LongListWithinTheQueryLimit", func(t *testing.T) {
@@ -40,16 +40,16 @@ func TestBadInputAnswersAreSmall(t *testing.T) {
 		w := e.get(agent, hugeStatusQuery(httpapi.DefaultMaxQuerySize-100))
 		got := requireError(t, w, http.StatusBadRequest, "validation_failed")
 		require.Equal(t, []string{"status"}, got.fieldNames(), "one error for the list, none per item")
-		require.Equal(t, "max", got.Error.Fields[0].Code)
+		require.Equal(t, "max", got.Errors[0].Rule)
 		require.Less(t, w.Body.Len(), maxAnswer)
 	})
 	t.Run("ManyBadCodes", func(t *testing.T) {
 		t.Parallel()
 		w := e.get(agent, "/tickets?status="+strings.Repeat("nope,", ticket.MaxItems))
 		got := requireError(t, w, http.StatusBadRequest, "validation_failed")
-		require.Len(t, got.Error.Fields, ticket.MaxFieldErrors)
-		require.Equal(t, "status[0]", got.Error.Fields[0].Field)
-		require.Equal(t, ticket.MaxItems-ticket.MaxFieldErrors, got.Error.More)
+		require.Len(t, got.Errors, ticket.MaxFieldErrors)
+		require.Equal(t, "status[0]", got.Errors[0].Field)
+		require.Equal(t, ticket.MaxItems-ticket.MaxFieldErrors, got.More)
 		require.Less(t, w.Body.Len(), maxAnswer)
 	})
 	t.Run("ManyUnknownParameters", func(t *testing.T) {
@@ -60,8 +60,8 @@ func TestBadInputAnswersAreSmall(t *testing.T) {
 		}
 		w := big.get(agent, "/tickets?"+q.String()[1:])
 		got := requireError(t, w, http.StatusBadRequest, "validation_failed")
-		require.Len(t, got.Error.Fields, ticket.MaxFieldErrors)
-		require.Positive(t, got.Error.More)
+		require.Len(t, got.Errors, ticket.MaxFieldErrors)
+		require.Positive(t, got.More)
 		require.Less(t, w.Body.Len(), maxAnswer)
 	})
 	t.Run("ManyTagsInABody", func(t *testing.T) {

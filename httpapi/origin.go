@@ -113,7 +113,7 @@ func (o *origins) serve(h *handler, w http.ResponseWriter, r *http.Request) (ans
 			w.WriteHeader(http.StatusNoContent)
 			return true
 		}
-		hdr.Set("Access-Control-Expose-Headers", "Location, Content-Disposition")
+		hdr.Set("Access-Control-Expose-Headers", "Location, Content-Disposition, Retry-After, WWW-Authenticate")
 	} else if preflight {
 		h.writeError(w, &apiError{status: http.StatusForbidden, Code: codeForbidden, Message: "this origin may not call the API"})
 		return true

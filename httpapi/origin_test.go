@@ -84,7 +84,7 @@ func TestCrossSiteRequestsAreRefused(t *testing.T) {
 		} {
 			w := e.post(from, path, f.contentType, f.body)
 			got := requireError(t, w, http.StatusForbidden, "forbidden")
-			require.Contains(t, got.Error.Message, "cross-origin", "%s from %s", f.name, name)
+			require.Contains(t, got.Detail, "cross-origin", "%s from %s", f.name, name)
 		}
 	}
 	w := e.post(crossSite, "/tickets", "application/json", `{"subject":"forged"}`)

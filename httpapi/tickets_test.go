@@ -98,7 +98,7 @@ func TestGetTicket(t *testing.T) {
 			w := e.get(actors[tc.as], tc.path)
 			if tc.status != http.StatusOK {
 				got := requireError(t, w, tc.status, "not_found")
-				require.NotContains(t, got.Error.Message, tk.ID, "the message tells nothing about the ticket")
+				require.NotContains(t, got.Detail, tk.ID, "the message tells nothing about the ticket")
 				return
 			}
 			require.Equal(t, http.StatusOK, w.Code, w.Body.String())

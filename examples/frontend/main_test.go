@@ -78,11 +78,11 @@ func TestServerServesPageAndRefusesUnknownUsers(t *testing.T) {
 		for _, user := range []string{"", "admin:mallory", "customer:nobody", "Agent:ann", "agent:ann,customer:jane"} {
 			res, body := get(t, srv.URL+"/api/tickets", user)
 			require.Equal(t, http.StatusUnauthorized, res.StatusCode, "X-Demo-User %q", user)
-			var doc struct {
-				Error struct{ Code string } `json:"error"`
-			}
+			require.Equal(t, "application/problem+json", res.Header.Get("Content-Type"))
+			var doc struct{ Code, Type string }
 			require.NoError(t, json.Unmarshal([]byte(body), &doc))
-			require.Equal(t, "unauthenticated", doc.Error.Code)
+			require.Equal(t, "unauthenticated", doc.Code)
+			require.True(t, strings.HasSuffix(doc.Type, "#unauthenticated"), doc.Type)
 		}
 		res, body := get(t, srv.URL+"/api/tickets", "customer:jane")
 		require.Equal(t, http.StatusOK, res.StatusCode, body)
@@ -227,6 +227,7 @@ func TestBrowserCustomerAndAgent(t *testing.T) {
 		waitFor(`!document.querySelector("#flash").hidden`),
 	)
 	t.Logf("closing without a reason is refused with: %s", agent.text("#flash"))
+	require.Contains(t, agent.text("#flash"), "reason: ", "the page shows the field the problem document names")
 	require.Equal(t, "Open", agent.text("#ticket-status"))
 	agent.do("close with a reason",
 		chromedp.SetValue(chromedp.CSS("#status-to"), "closed"),

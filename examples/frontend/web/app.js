@@ -36,24 +36,27 @@
 
   // ---- API ---------------------------------------------------------------
 
-  // ApiError is a failed API call with the server's error document.
+  // ApiError is a failed API call with the server's problem document
+  // (RFC 9457): detail says what went wrong, code is the catalogue code
+  // and errors lists the invalid fields.
   class ApiError extends Error {
     constructor(status, doc) {
-      const e = (doc && doc.error) || {};
-      let msg = e.message || ('HTTP ' + status);
-      if (Array.isArray(e.fields) && e.fields.length) {
-        msg += ': ' + e.fields.map((f) => f.field + ': ' + f.message).join('; ');
+      const p = doc || {};
+      let msg = p.detail || p.title || ('HTTP ' + status);
+      if (Array.isArray(p.errors) && p.errors.length) {
+        msg += ': ' + p.errors.map((f) => f.field + ': ' + f.message).join('; ');
       }
       super(msg);
       this.status = status;
-      this.code = e.code || '';
+      this.code = p.code || '';
+      this.type = p.type || '';
     }
   }
 
   // api calls the JSON API as the picked user. body is a FormData
   // (multipart upload), a plain object (sent as JSON) or undefined.
   async function api(method, path, body) {
-    const headers = {Accept: 'application/json'};
+    const headers = {Accept: 'application/json, application/problem+json'};
     if (state.user) headers[USER_HEADER] = state.user.key;
     const opts = {method, headers};
     if (body instanceof FormData) {
