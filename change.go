@@ -168,7 +168,8 @@ func (b *batch) derive(before, after *ticket.Ticket, c *ticket.Catalog) {
 	}
 	if b.message != nil {
 		m := b.message.Clone()
-		b.notice(notify.KindMessageAdded, after, func(e *notify.Event) { e.Message = m })
+		mute := b.muteCustomer
+		b.notice(notify.KindMessageAdded, after, func(e *notify.Event) { e.Message = m; e.CustomerMuted = mute })
 	}
 	for _, k := range b.extra {
 		b.notice(k, after, nil)

@@ -53,6 +53,11 @@ type Event struct {
 	Ticket *ticket.Ticket `json:"ticket"`
 	// Message is the added message, for KindMessageAdded.
 	Message *ticket.Message `json:"message,omitempty"`
+	// CustomerMuted, on a KindMessageAdded event, says that the message's
+	// author chose not to tell the customer of it: a [Resolver] sends it
+	// to no customer whatever its rules say; staff audiences are
+	// unchanged.
+	CustomerMuted bool `json:"customer_muted,omitempty"`
 	// Changes are the history lines of the change, if any.
 	Changes []*ticket.Event `json:"changes,omitempty"`
 	// From and To are the old and new status for KindStatusChanged and

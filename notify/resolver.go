@@ -167,6 +167,9 @@ func (r *Resolver) audience(ctx context.Context, a Audience, e Event) ([]Recipie
 		if e.Message != nil && e.Message.Kind.Internal() {
 			return nil, nil // internal notes never reach the customer
 		}
+		if e.CustomerMuted {
+			return nil, nil // its author kept it from the customer
+		}
 		return []Recipient{r.customer(ctx, t)}, nil
 	case AudienceDepartment:
 		return r.department(t), nil
