@@ -166,6 +166,10 @@ func (b *batch) derive(before, after *ticket.Ticket, c *ticket.Catalog) {
 		from, to := before.Assignee, after.Assignee
 		b.notice(notify.KindAssigned, after, func(e *notify.Event) { e.From, e.To = from, to })
 	}
+	if before.Department != after.Department {
+		from, to := before.Department, after.Department
+		b.notice(notify.KindRouted, after, func(e *notify.Event) { e.From, e.To = from, to })
+	}
 	if b.message != nil {
 		m := b.message.Clone()
 		mute := b.muteCustomer

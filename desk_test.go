@@ -289,7 +289,7 @@ func TestAssignAndUpdateRecordEveryFieldOnce(t *testing.T) {
 	tk, err = f.desk.Assign(ctx, agent, ticketkit.AssignParams{TicketID: tk.ID, Department: &dept, Assignee: &who})
 	require.NoError(t, err)
 	require.Equal(t, "repairs", tk.Department)
-	require.Equal(t, []notify.Kind{notify.KindAssigned}, f.rec.Kinds())
+	require.Equal(t, []notify.Kind{notify.KindAssigned, notify.KindRouted}, f.rec.Kinds(), "a new department is told apart from a new assignee")
 
 	prio, cat := ticket.PriorityUrgent, ticket.CategoryComplaint
 	tk, err = f.desk.Update(ctx, agent, ticketkit.UpdateParams{
