@@ -11,7 +11,9 @@ import (
 // route sets field (workflow.RouteDepartment or workflow.RouteAssignee)
 // of t to to if the workflow's routing rules let actor, applies the
 // rule's effects and queues the kinds they emit. Setting a field to the
-// value it has is no routing and always passes. A refusal is a
+// value it has is no routing and always passes; a complaint's routing is
+// free, as its own workflow has no routing rules and the ticket
+// workflow's speak of other statuses. A refusal is a
 // *TransitionError whose Route is set (ErrNoRoute, ErrForbidden or
 // ErrGuard), and leaves the change to be rolled back.
 func (d *Desk) route(ctx context.Context, t *ticket.Ticket, actor ticket.Actor, field, to string, b *batch) error {
@@ -20,6 +22,10 @@ func (d *Desk) route(ctx context.Context, t *ticket.Ticket, actor ticket.Actor, 
 		cur = t.Department
 	}
 	if to == cur {
+		return nil
+	}
+	if d.complaints != nil && t.Kind == ticket.KindComplaint {
+		setRoute(t, field, to)
 		return nil
 	}
 	dec, err := d.workflow.Route(ctx, workflow.RouteRequest{Ticket: t, Actor: actor, Field: field, To: to, Now: t.UpdatedAt})
@@ -37,5 +43,15 @@ func (b *batch) emit(effects []workflow.Effect) {
 		for _, k := range e.Emit {
 			b.extra = append(b.extra, notify.Kind(k))
 		}
+	}
+}
+
+// setRoute sets field (workflow.RouteDepartment or workflow.RouteAssignee)
+// of t to to.
+func setRoute(t *ticket.Ticket, field, to string) {
+	if field == workflow.RouteDepartment {
+		t.Department = to
+	} else {
+		t.Assignee = to
 	}
 }

@@ -247,3 +247,31 @@ func TestRoutingTellsDepartments(t *testing.T) {
 		}
 	}
 }
+
+// TestComplaintRoutingIsFree checks that the ticket workflow's routing
+// rules, written for ticket statuses, do not lock complaints (whose own
+// workflow has no routing rules) while they still govern plain tickets
+// on the same Desk.
+func TestComplaintRoutingIsFree(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			c := routeCatalog(t)
+			desk, err := ticketkit.New(ticketkit.Config{Store: b.Open(t), Catalog: c, Workflow: routeMachine(t, c), Clock: clock.NewFake(t0),
+				Complaints: &ticketkit.ComplaintConfig{}})
+			require.NoError(t, err)
+			cp, err := desk.ComplaintOpen(ctx, agent, ticketkit.ComplaintOpenParams{Subject: "Leaking kettles", Reason: "CR02",
+				Category: ticket.CategoryDefect, RemedySought: ticket.RemedyCreditNote, Customer: ticket.Customer{ID: "C-1", Name: "Kettle Shop"}})
+			require.NoError(t, err)
+			got, err := desk.Assign(ctx, agent, ticketkit.AssignParams{TicketID: cp.ID, Department: new("care")})
+			require.NoError(t, err)
+			require.Equal(t, "care", got.Department)
+
+			tk, err := desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "Blender"})
+			require.NoError(t, err)
+			_, err = desk.Assign(ctx, agent, ticketkit.AssignParams{TicketID: tk.ID, Department: new("care")})
+			require.ErrorIs(t, err, ticketkit.ErrNoRoute, "plain tickets still follow the rules")
+		})
+	}
+}
