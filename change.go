@@ -166,9 +166,14 @@ func (b *batch) derive(before, after *ticket.Ticket, c *ticket.Catalog) {
 		from, to := before.Assignee, after.Assignee
 		b.notice(notify.KindAssigned, after, func(e *notify.Event) { e.From, e.To = from, to })
 	}
+	if before.Department != after.Department {
+		from, to := before.Department, after.Department
+		b.notice(notify.KindRouted, after, func(e *notify.Event) { e.From, e.To = from, to })
+	}
 	if b.message != nil {
 		m := b.message.Clone()
-		b.notice(notify.KindMessageAdded, after, func(e *notify.Event) { e.Message = m })
+		mute := b.muteCustomer
+		b.notice(notify.KindMessageAdded, after, func(e *notify.Event) { e.Message = m; e.CustomerMuted = mute })
 	}
 	for _, k := range b.extra {
 		b.notice(k, after, nil)

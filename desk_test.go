@@ -87,6 +87,14 @@ func newFixture(t *testing.T, mods ...func(*ticketkit.Config)) *fixture {
 	return &fixture{desk: desk, deskBundle: bundle}
 }
 
+// move transitions ticket id to status to as a, with reason.
+func (f *fixture) move(t *testing.T, a ticketkit.Actor, id, to, reason string) *ticket.Ticket {
+	t.Helper()
+	tk, err := f.desk.Transition(t.Context(), a, ticketkit.TransitionParams{TicketID: id, To: to, Reason: reason})
+	require.NoError(t, err)
+	return tk
+}
+
 func (f *fixture) open(t *testing.T, a ticketkit.Actor, p ticketkit.OpenParams) *ticket.Ticket {
 	t.Helper()
 	return mustOpen(t, f.desk, a, p)
@@ -572,7 +580,7 @@ func TestDesk_Assign(t *testing.T) {
 		tk, err := desk.Assign(t.Context(), agent, ticketkit.AssignParams{TicketID: bundle.tk.ID, Department: &dept, Assignee: &who})
 		require.NoError(t, err)
 		require.Equal(t, "repairs", tk.Department)
-		require.Equal(t, []notify.Kind{notify.KindAssigned}, bundle.rec.Kinds())
+		require.Equal(t, []notify.Kind{notify.KindAssigned, notify.KindRouted}, bundle.rec.Kinds(), "a new department is told apart from a new assignee")
 	})
 }
 

@@ -26,6 +26,11 @@ var (
 	ErrGuard = workflow.ErrGuard
 	// ErrReopenWindow: the ticket was closed too long ago to reopen.
 	ErrReopenWindow = workflow.ErrReopenWindow
+	// ErrNoRoute: the workflow's routing rules let no ticket in its
+	// status go to the requested department or assignee (see
+	// [workflow.RoutingRule]); the error is a *[TransitionError] whose
+	// Route is set.
+	ErrNoRoute = workflow.ErrNoRoute
 	// ErrStepOrder: an 8D step cannot be completed yet (see
 	// [Desk.ComplaintStepComplete]); the error is a *[workflow.StepError].
 	ErrStepOrder = workflow.ErrStepOrder

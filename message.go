@@ -36,6 +36,18 @@ type MessageParams struct {
 	// added, completed in the same transaction with the ticket that
 	// takes it (see InboundClaim).
 	Inbound *InboundClaim `json:"-"`
+	// NotifyCustomer, when set to false, keeps this one message from the
+	// customer: its notification carries notify.Event.CustomerMuted and
+	// reaches no customer, whatever the notification rules say, while
+	// staff are told as usual. Nil (or true) leaves it to the rules, the
+	// organisation-wide switch. Only staff may set it to false.
+	NotifyCustomer *bool `json:"notify_customer,omitempty"`
+}
+
+// mutesCustomer reports whether p asks that the customer not be told of
+// its message.
+func (p MessageParams) mutesCustomer() bool {
+	return p.NotifyCustomer != nil && !*p.NotifyCustomer
 }
 
 // Reply adds a message to a ticket's thread that its customer can read: a
@@ -107,6 +119,9 @@ func (d *Desk) addMessage(ctx context.Context, host storage.Tx, actor ticket.Act
 		}
 	}
 	d.checkFileCount(v, len(p.Attachments))
+	if p.mutesCustomer() && !actor.Role.Staff() {
+		v.Add("notify_customer", "staff", "only staff may keep a message from the customer")
+	}
 	if err := failed(v); err != nil {
 		return nil, err
 	}
@@ -134,10 +149,11 @@ func (d *Desk) addMessage(ctx context.Context, host storage.Tx, actor ticket.Act
 		b.touched = true
 		if on != t { // a follow-up ticket took the message
 			m := msg.Clone()
-			b.notice(notify.KindMessageAdded, on, func(e *notify.Event) { e.Message = m })
+			b.notice(notify.KindMessageAdded, on, func(e *notify.Event) { e.Message = m; e.CustomerMuted = p.mutesCustomer() })
 			return nil
 		}
 		b.message = msg
+		b.muteCustomer = p.mutesCustomer()
 		return nil
 	})
 	if err != nil {

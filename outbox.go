@@ -20,6 +20,9 @@ type batch struct {
 	notices []notify.Event
 	// message is the message a use case added, if any.
 	message *ticket.Message
+	// muteCustomer keeps message from the customer (see
+	// MessageParams.NotifyCustomer).
+	muteCustomer bool
 	// extra lists notification kinds the use case asks for besides the
 	// ones derived from the change.
 	extra []notify.Kind

@@ -52,14 +52,23 @@ type SLAReport struct {
 	ticket.SLAStats
 	GroupBy string               `json:"group_by,omitempty"`
 	Groups  []ticket.SLAStatsRow `json:"groups,omitempty"`
+	// FromHistory counts the tickets whose figures were computed from
+	// their history and thread because no SLA state kept them: the Desk
+	// has no Config.SLA, or had none while they lived. They count in
+	// every figure like the others, with wall-clock paused time and no
+	// breaches, since no target applied to them.
+	FromHistory int `json:"from_history"`
 }
 
 // SLAReport returns the time to first response, the resolution time, the
 // reopen rate and the breaches of the tenant's tickets matching p, from
-// the metrics each ticket's SLA state keeps. It pages through the
-// matching tickets with the store's TicketList, so it works on every
-// backend; narrow it by creation time for large tenants. Only staff may
-// read reports.
+// the metrics each ticket's SLA state keeps or, for a ticket no SLA state
+// kept them for (no Config.SLA), from its history and thread (two more
+// store reads per such ticket). Every matching ticket counts, with or
+// without an SLA; SLAReport.FromHistory says how many were computed from
+// history. It pages through the matching tickets with the store's
+// TicketList, so it works on every backend; narrow it by creation time
+// for large tenants. Only staff may read reports.
 func (d *Desk) SLAReport(ctx context.Context, actor ticket.Actor, p SLAReportParams) (*SLAReport, error) {
 	if err := checkActor(actor); err != nil {
 		return nil, err
@@ -87,7 +96,17 @@ func (d *Desk) SLAReport(ctx context.Context, actor ticket.Actor, p SLAReportPar
 		empty = page.Next == ""
 		q.After = page.Next
 	}
-	r := &SLAReport{SLAStats: ticket.SLAStatsOf(all), GroupBy: p.GroupBy}
+	r := &SLAReport{GroupBy: p.GroupBy}
+	for i, t := range all {
+		var computed bool
+		if all[i], computed, err = d.withHistoryMetrics(ctx, t); err != nil {
+			return nil, err
+		}
+		if computed {
+			r.FromHistory++
+		}
+	}
+	r.SLAStats = ticket.SLAStatsOf(all)
 	if p.GroupBy != "" {
 		r.Groups = ticket.SLAStatsBy(all, slaGroupKey(p.GroupBy))
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -17,15 +16,7 @@ func TestSLAReport(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			s := newSLADesk(t, b.Open(t))
 			ctx := context.Background()
-			open := func(subject string) string {
-				tk, err := s.desk.Open(ctx, customer, ticketkit.OpenParams{Subject: subject})
-				require.NoError(t, err)
-				return tk.ID
-			}
-			reply := func(id string) {
-				_, err := s.desk.Reply(ctx, agent, ticketkit.MessageParams{TicketID: id, Body: "On it"})
-				require.NoError(t, err)
-			}
+			open, reply := s.opener(t), s.replier(t)
 			a, bb := open("A"), open("B")
 			open("C")
 			s.at(1)
@@ -46,11 +37,7 @@ func TestSLAReport(t *testing.T) {
 			r, err := s.desk.SLAReport(ctx, agent, ticketkit.SLAReportParams{GroupBy: "status"})
 			require.NoError(t, err)
 			require.Equal(t, 3, r.Tickets)
-			require.Equal(t, ticket.DurationStats{Count: 2, Min: time.Hour, Max: 90 * time.Minute, Mean: 75 * time.Minute, Median: 75 * time.Minute}, r.FirstResponse)
-			require.Equal(t, ticket.DurationStats{Count: 2, Min: 3 * time.Hour, Max: 7 * time.Hour, Mean: 5 * time.Hour, Median: 5 * time.Hour}, r.Resolution)
-			require.Equal(t, 2, r.Resolved)
-			require.Equal(t, 1, r.Reopened)
-			require.InDelta(t, 0.5, r.ReopenRate, 1e-9)
+			requireABFigures(t, r.SLAStats)
 			require.Equal(t, 1, r.Breached)
 			require.Equal(t, []ticket.CountRow{{Key: "first_response", Count: 1}}, r.BreachedBy)
 			require.Len(t, r.Groups, 2)

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/ticket"
 	"github.com/ticketkit/ticketkit/workflow"
@@ -69,11 +68,7 @@ func (d *Desk) transition(ctx context.Context, host storage.Tx, actor ticket.Act
 				return err
 			}
 		}
-		for _, e := range dec.Effects {
-			for _, k := range e.Emit {
-				b.extra = append(b.extra, notify.Kind(k))
-			}
-		}
+		b.emit(dec.Effects)
 		return nil
 	})
 	if err != nil {
@@ -92,7 +87,13 @@ type AssignParams struct {
 }
 
 // Assign routes a ticket to a department and/or assignee. Only staff may
-// assign. [Desk.AssignTx] runs it in the host's transaction.
+// assign, and the workflow's routing rules (see [workflow.RoutingRule])
+// decide who may route a ticket where, in which status, behind which
+// guards: a refusal is a *TransitionError whose Route names the field
+// and whose Rule names the rule, wrapping ErrNoRoute, ErrForbidden or
+// ErrGuard. The department is routed first, then the assignee; a
+// workflow without routing rules allows every change. [Desk.AssignTx]
+// runs it in the host's transaction.
 func (d *Desk) Assign(ctx context.Context, actor ticket.Actor, p AssignParams) (*ticket.Ticket, error) {
 	return d.assign(ctx, nil, actor, p)
 }
@@ -110,12 +111,14 @@ func (d *Desk) assign(ctx context.Context, host storage.Tx, actor ticket.Actor, 
 	if err := failed(v); err != nil {
 		return nil, err
 	}
-	t, _, err := d.change(ctx, host, actor, p.TicketID, p.Version, func(_ context.Context, _ storage.Tx, t *ticket.Ticket, _ *batch) error {
+	t, _, err := d.change(ctx, host, actor, p.TicketID, p.Version, func(ctx context.Context, _ storage.Tx, t *ticket.Ticket, b *batch) error {
 		if p.Department != nil {
-			t.Department = *p.Department
+			if err := d.route(ctx, t, actor, workflow.RouteDepartment, *p.Department, b); err != nil {
+				return err
+			}
 		}
 		if p.Assignee != nil {
-			t.Assignee = *p.Assignee
+			return d.route(ctx, t, actor, workflow.RouteAssignee, *p.Assignee, b)
 		}
 		return nil
 	})
@@ -145,11 +148,17 @@ type UpdateParams struct {
 	SetContacts   bool `json:"set_contacts,omitempty"`
 	SetReferences bool `json:"set_references,omitempty"`
 	SetTags       bool `json:"set_tags,omitempty"`
+
+	// Department routes the ticket as Desk.Assign does, under the
+	// workflow's routing rules; "" clears it.
+	Department *string `json:"department,omitempty"`
 }
 
 // Update changes a ticket's fields and records one history line per
 // changed field. Only staff may update; a new category adds its
-// checklist actions. [Desk.UpdateTx] runs it in the host's transaction.
+// checklist actions; a new department is routed as [Desk.Assign] routes
+// it, under the workflow's routing rules. [Desk.UpdateTx] runs it in the
+// host's transaction.
 func (d *Desk) Update(ctx context.Context, actor ticket.Actor, p UpdateParams) (*ticket.Ticket, error) {
 	return d.update(ctx, nil, actor, p)
 }
@@ -174,6 +183,9 @@ func (d *Desk) update(ctx context.Context, host storage.Tx, actor ticket.Actor, 
 	if p.Reason != nil {
 		refs.Reason = *p.Reason
 	}
+	if p.Department != nil {
+		refs.Department = *p.Department
+	}
 	v.Fields = append(v.Fields, d.catalog.CheckRefs(refs)...)
 	if p.Customer != nil {
 		c := d.normalizeCustomer(*p.Customer, "customer", v)
@@ -182,7 +194,7 @@ func (d *Desk) update(ctx context.Context, host storage.Tx, actor ticket.Actor, 
 	if err := failed(v); err != nil {
 		return nil, err
 	}
-	t, _, err := d.change(ctx, host, actor, p.TicketID, p.Version, func(_ context.Context, _ storage.Tx, t *ticket.Ticket, _ *batch) error {
+	t, _, err := d.change(ctx, host, actor, p.TicketID, p.Version, func(ctx context.Context, _ storage.Tx, t *ticket.Ticket, b *batch) error {
 		if d.complaints != nil && t.Kind == ticket.KindComplaint { // its fields follow the complaint rules and catalog
 			return fmt.Errorf("ticketkit: ticket %s: edit it with Desk.ComplaintUpdate or Desk.ComplaintPlan: %w", t.Number, ErrComplaint)
 		}
@@ -195,6 +207,11 @@ func (d *Desk) update(ctx context.Context, host storage.Tx, actor ticket.Actor, 
 		}
 		if p.Customer != nil {
 			t.Customer = *p.Customer
+		}
+		if p.Department != nil {
+			if err := d.route(ctx, t, actor, workflow.RouteDepartment, *p.Department, b); err != nil {
+				return err
+			}
 		}
 		if p.Category != nil && *p.Category != t.Category {
 			t.Category = *p.Category

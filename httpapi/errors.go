@@ -207,7 +207,8 @@ func (h *handler) classify(r *http.Request, err error) *apiError {
 // transitionError maps a refused status change: a role that may not
 // make it is 403, a failed guard names the field that satisfies it
 // (400), and a move the workflow does not have from the current status
-// is 409.
+// is 409. A refused routing (Desk.Assign, a department change) maps the
+// same way, a failed guard naming the routed field.
 func transitionError(te *ticketkit.TransitionError) *apiError {
 	msg := te.Reason
 	if msg == "" {
@@ -218,7 +219,10 @@ func transitionError(te *ticketkit.TransitionError) *apiError {
 		return &apiError{status: http.StatusForbidden, Code: codeForbidden, Message: msg}
 	case errors.Is(te, ticketkit.ErrGuard):
 		field := "to"
-		if te.Guard == workflow.GuardReasonRequired {
+		switch {
+		case te.Route != nil:
+			field = te.Route.Field
+		case te.Guard == workflow.GuardReasonRequired:
 			field = "reason"
 		}
 		return invalid(fieldError{Field: field, Code: te.Guard, Message: msg})

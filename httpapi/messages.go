@@ -98,6 +98,10 @@ type messageRequest struct {
 	Kind string `json:"kind"`
 	Body string `json:"body"`
 	Type string `json:"type"`
+	// NotifyCustomer false keeps this message from the customer (see
+	// ticketkit.MessageParams.NotifyCustomer); absent leaves it to the
+	// notification rules.
+	NotifyCustomer *bool `json:"notify_customer"`
 }
 
 // Message kinds a client asks for in messageRequest.Kind.
@@ -128,14 +132,20 @@ func (h *handler) addMessage(w http.ResponseWriter, r *http.Request, actor ticke
 				_ = c.Close()
 			}
 		}()
-		files, closers, err = readForm(form, map[string]*string{"kind": &req.Kind, "body": &req.Body, "type": &req.Type})
+		var notifyCustomer string
+		files, closers, err = readForm(form, map[string]*string{"kind": &req.Kind, "body": &req.Body, "type": &req.Type,
+			"notify_customer": &notifyCustomer})
 		if err != nil {
+			return err
+		}
+		if req.NotifyCustomer, err = formBool("notify_customer", notifyCustomer); err != nil {
 			return err
 		}
 	default:
 		return unsupportedMedia("application/json", "multipart/form-data")
 	}
-	p := ticketkit.MessageParams{TicketID: r.PathValue("id"), Body: req.Body, Type: req.Type, Attachments: files}
+	p := ticketkit.MessageParams{TicketID: r.PathValue("id"), Body: req.Body, Type: req.Type, Attachments: files,
+		NotifyCustomer: req.NotifyCustomer}
 	var (
 		m   *ticket.Message
 		err error
@@ -153,6 +163,19 @@ func (h *handler) addMessage(w http.ResponseWriter, r *http.Request, actor ticke
 	}
 	writeJSON(w, http.StatusCreated, viewMessage(m))
 	return nil
+}
+
+// formBool reads the boolean form field name: "" (not given) is nil,
+// "true" or "false" its value, anything else a validation error.
+func formBool(name, v string) (*bool, error) {
+	switch v {
+	case "":
+		return nil, nil
+	case "true", "false":
+		b := v == "true"
+		return &b, nil
+	}
+	return nil, invalid(fieldError{Field: name, Code: "boolean", Message: "must be true or false"})
 }
 
 // parseForm reads a multipart/form-data body of at most the upload

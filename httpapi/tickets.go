@@ -205,6 +205,7 @@ type updateRequest struct {
 	Description *string             `json:"description"`
 	Priority    *string             `json:"priority"`
 	Category    *string             `json:"category"`
+	Department  *string             `json:"department"`
 	Channel     *ticket.Channel     `json:"channel"`
 	Customer    *ticket.Customer    `json:"customer"`
 	Contacts    *[]ticket.Contact   `json:"contacts"`
@@ -225,7 +226,7 @@ func (h *handler) updateTicket(w http.ResponseWriter, r *http.Request, actor tic
 	}
 	p := ticketkit.UpdateParams{
 		TicketID: r.PathValue("id"), Subject: req.Subject, Description: req.Description,
-		Priority: req.Priority, Category: req.Category, Channel: req.Channel, Customer: req.Customer,
+		Priority: req.Priority, Category: req.Category, Department: req.Department, Channel: req.Channel, Customer: req.Customer,
 		Fields: req.Fields, Reason: req.Reason, Version: req.Version,
 	}
 	if req.Contacts != nil {

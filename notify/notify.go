@@ -25,6 +25,7 @@ const (
 	KindMessageAdded  Kind = "ticket.message_added"  // KindMessageAdded: a message, reply or note was added.
 	KindStatusChanged Kind = "ticket.status_changed" // KindStatusChanged: the status changed (also sent along KindClosed).
 	KindAssigned      Kind = "ticket.assigned"       // KindAssigned: the department or assignee changed.
+	KindRouted        Kind = "ticket.routed"         // KindRouted: the department changed (also sent along KindAssigned).
 	KindEscalated     Kind = "ticket.escalated"      // KindEscalated: an escalation level fired.
 	KindClosed        Kind = "ticket.closed"         // KindClosed: the ticket entered a closed status.
 	KindSLAWarning    Kind = "ticket.sla_warning"    // KindSLAWarning: an SLA clock reached a warning percentage of its target.
@@ -33,7 +34,7 @@ const (
 
 // Kinds returns every event kind.
 func Kinds() []Kind {
-	return []Kind{KindOpened, KindMessageAdded, KindStatusChanged, KindAssigned, KindEscalated, KindClosed,
+	return []Kind{KindOpened, KindMessageAdded, KindStatusChanged, KindAssigned, KindRouted, KindEscalated, KindClosed,
 		KindSLAWarning, KindSLABreached, KindComplaintDecided, KindComplaintPosted, KindComplaintReversed,
 		KindComplaintActionAssigned, KindComplaintActionOverdue}
 }
@@ -53,10 +54,16 @@ type Event struct {
 	Ticket *ticket.Ticket `json:"ticket"`
 	// Message is the added message, for KindMessageAdded.
 	Message *ticket.Message `json:"message,omitempty"`
+	// CustomerMuted, on a KindMessageAdded event, says that the message's
+	// author chose not to tell the customer of it: a [Resolver] sends it
+	// to no customer whatever its rules say; staff audiences are
+	// unchanged.
+	CustomerMuted bool `json:"customer_muted,omitempty"`
 	// Changes are the history lines of the change, if any.
 	Changes []*ticket.Event `json:"changes,omitempty"`
 	// From and To are the old and new status for KindStatusChanged and
-	// KindClosed, or the old and new assignee for KindAssigned.
+	// KindClosed, the old and new assignee for KindAssigned, or the old
+	// and new department code for KindRouted.
 	From string `json:"from,omitempty"`
 	To   string `json:"to,omitempty"`
 	// Escalation is the level that fired, for KindEscalated.

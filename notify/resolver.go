@@ -167,9 +167,17 @@ func (r *Resolver) audience(ctx context.Context, a Audience, e Event) ([]Recipie
 		if e.Message != nil && e.Message.Kind.Internal() {
 			return nil, nil // internal notes never reach the customer
 		}
+		if e.CustomerMuted {
+			return nil, nil // its author kept it from the customer
+		}
 		return []Recipient{r.customer(ctx, t)}, nil
 	case AudienceDepartment:
 		return r.department(t), nil
+	case AudiencePreviousDepartment:
+		if e.Kind != KindRouted || e.From == t.Department {
+			return nil, nil
+		}
+		return r.departmentOf(a, e.From), nil
 	case AudienceAssignee:
 		return r.user(ctx, a, t.TenantID, t.Assignee)
 	case AudienceOwner:
@@ -229,15 +237,21 @@ func (r *Resolver) customer(ctx context.Context, t *ticket.Ticket) Recipient {
 }
 
 func (r *Resolver) department(t *ticket.Ticket) []Recipient {
-	if r.Catalog == nil || t.Department == "" {
+	return r.departmentOf(AudienceDepartment, t.Department)
+}
+
+// departmentOf returns the mailbox of the department code as audience a,
+// or nothing when the catalog has no address for it.
+func (r *Resolver) departmentOf(a Audience, code string) []Recipient {
+	if r.Catalog == nil || code == "" {
 		return nil
 	}
-	d, ok := r.Catalog.Department(t.Department)
+	d, ok := r.Catalog.Department(code)
 	if !ok || d.Email == "" {
 		return nil
 	}
 	return []Recipient{{
-		Audience: AudienceDepartment,
+		Audience: a,
 		Address:  d.Email,
 		Name:     d.Label.In(r.locale()),
 		Locale:   r.locale(),

@@ -34,6 +34,11 @@ const (
 	// [Directory], role names through a Directory that also implements
 	// [RoleDirectory].
 	AudienceEscalation Audience = "escalation"
+	// AudiencePreviousDepartment is the department a [KindRouted] event
+	// took the ticket from (Event.From), at the Email of its catalog
+	// entry. No default rule names it: add it to tell a department that
+	// a ticket left it, as [Rules.TellPreviousDepartment] does.
+	AudiencePreviousDepartment Audience = "previous_department"
 )
 
 // RoleDirectory is implemented by a [Directory] that can also list the
@@ -46,7 +51,7 @@ type RoleDirectory interface {
 // Audiences returns every audience.
 func Audiences() []Audience {
 	return []Audience{AudienceCustomer, AudienceDepartment, AudienceAssignee, AudienceOwner, AudienceWatchers, AudienceEscalation,
-		AudienceActionOwner, AudienceSalesperson, AudienceSuperUser}
+		AudienceActionOwner, AudienceSalesperson, AudienceSuperUser, AudiencePreviousDepartment}
 }
 
 // Valid reports whether a is one of [Audiences].
@@ -97,6 +102,9 @@ func MessageRule(k ticket.MessageKind) Kind {
 //   - status changed: the customer;
 //   - closed: the customer;
 //   - assigned: the (new) assignee;
+//   - routed (the department changed, by Desk.Assign, a transition's
+//     or an escalation level's effect): the receiving department; the
+//     previous one too after [Rules.TellPreviousDepartment];
 //   - escalated: whom the level names, and the department;
 //   - SLA warning and SLA breached: the owner;
 //   - complaint decided: the owner (the employee in charge) and the
@@ -119,6 +127,7 @@ func DefaultRules() Rules {
 		KindStatusChanged:                   {AudienceCustomer},
 		KindClosed:                          {AudienceCustomer},
 		KindAssigned:                        {AudienceAssignee},
+		KindRouted:                          {AudienceDepartment},
 		KindEscalated:                       {AudienceEscalation, AudienceDepartment},
 		KindSLAWarning:                      {AudienceOwner},
 		KindSLABreached:                     {AudienceOwner},
@@ -149,6 +158,20 @@ func (r Rules) Without(audiences ...Audience) Rules {
 	c := r.Clone()
 	for k, v := range c {
 		c[k] = slices.DeleteFunc(v, func(a Audience) bool { return slices.Contains(audiences, a) })
+	}
+	return c
+}
+
+// TellPreviousDepartment returns a copy of r in which a [KindRouted]
+// event also reaches the department the ticket left
+// ([AudiencePreviousDepartment]).
+func (r Rules) TellPreviousDepartment() Rules {
+	c := r.Clone()
+	if c == nil {
+		c = Rules{}
+	}
+	if !slices.Contains(c[KindRouted], AudiencePreviousDepartment) {
+		c[KindRouted] = append(c[KindRouted], AudiencePreviousDepartment)
 	}
 	return c
 }

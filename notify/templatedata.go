@@ -67,8 +67,10 @@ type TemplateData struct {
 	Category   string
 	Department string
 	// From and To are the labels of the old and new status of a
-	// [KindStatusChanged] or [KindClosed] event, and the old and new
-	// assignee IDs of a [KindAssigned] event (empty for the customer).
+	// [KindStatusChanged] or [KindClosed] event, the old and new
+	// assignee IDs of a [KindAssigned] event (empty for the customer),
+	// and the labels of the old and new department of a [KindRouted]
+	// event.
 	From string
 	To   string
 
@@ -137,7 +139,19 @@ func newTemplateData(e Event, r Recipient, c *ticket.Catalog, locale, variant st
 	if e.Kind == KindStatusChanged || e.Kind == KindClosed {
 		d.From, d.To = statusLabel(e.From), statusLabel(e.To)
 	}
+	if e.Kind == KindRouted {
+		d.From, d.To = departmentLabel(c, locale, e.From), departmentLabel(c, locale, e.To)
+	}
 	return d
+}
+
+// departmentLabel returns the label of department code in locale, or the
+// code when c does not know it.
+func departmentLabel(c *ticket.Catalog, locale, code string) string {
+	if x, ok := c.Department(code); ok {
+		return x.Label.In(locale)
+	}
+	return code
 }
 
 // hideStaff removes from d, written for the customer, every host user

@@ -44,6 +44,10 @@ type Definition struct {
 	// Reopen is the only way out of a terminal status; nil means closed
 	// tickets stay closed.
 	Reopen *ReopenRule `json:"reopen,omitempty"`
+	// Routing governs department and assignee changes (Desk.Assign and
+	// Desk.Update) as Transitions govern status changes; none means
+	// staff route tickets freely. See [RoutingRule].
+	Routing []RoutingRule `json:"routing,omitempty"`
 }
 
 // Transition is one named, allowed status change.
@@ -212,6 +216,12 @@ func (d Definition) Clone() Definition {
 		r := *d.Reopen
 		r.Roles = slices.Clone(d.Reopen.Roles)
 		c.Reopen = &r
+	}
+	if d.Routing != nil {
+		c.Routing = make([]RoutingRule, len(d.Routing))
+		for i, r := range d.Routing {
+			c.Routing[i] = r.Clone()
+		}
 	}
 	return c
 }

@@ -46,6 +46,27 @@
 // ClosureReason and the transition's effects. [Machine.Available] lists
 // what an actor may do now, for menus and buttons.
 //
+// # Routing
+//
+// A definition's Routing lists [RoutingRule] values that govern
+// allocation as transitions govern status changes: which department (or
+// assignee) a ticket may be routed to, from which statuses, by whom,
+// behind which guards, with which effects. A field no rule names is free,
+// as before; once a rule names it, [Machine.Route] allows a change only
+// through a rule and otherwise refuses with a *[TransitionError] whose
+// Route is set, wrapping [ErrNoRoute], [ErrForbidden] or [ErrGuard] and
+// naming the rule. "No department before verification" reads:
+//
+//	routing:
+//	  - name: allocate
+//	    field: department
+//	    statuses: [verified, in_progress, waiting, escalated]
+//	    roles: [agent, supervisor, system]
+//
+// The root Desk asks Route in Desk.Assign and in a department change of
+// Desk.Update; effects of transitions and escalation levels that set a
+// department are the workflow's own decisions and are not asked again.
+//
 // # Guards
 //
 // Guards are checks run before a transition. The built-in ones are

@@ -23,26 +23,41 @@ var (
 	ErrReopenWindow = errors.New("workflow: reopen window has passed")
 )
 
-// TransitionError explains why [Machine.Decide] refused a status change.
+// TransitionError explains why [Machine.Decide] refused a status change,
+// or why [Machine.Route] refused a routing (then Route is set and From
+// and To are both the ticket's status).
 type TransitionError struct {
 	// From and To are the current and requested status codes.
 	From, To string
+	// Route is the refused routing; nil for a status change.
+	Route *Route
+	// Rule names the routing rule that refused, for a routing refused
+	// by role or guard.
+	Rule string
 	// Role is the role of the actor who asked.
 	Role ticket.Role
 	// Guard names the guard that failed, for ErrGuard.
 	Guard string
 	// Reason says why, in words a user can read.
 	Reason string
-	// Err is ErrNoTransition, ErrForbidden, ErrGuard or ErrReopenWindow.
+	// Err is ErrNoTransition, ErrForbidden, ErrGuard or ErrReopenWindow,
+	// or for a routing ErrNoRoute, ErrForbidden or ErrGuard.
 	Err error
 }
 
-// Error returns a one-line message naming the statuses, the role and the
-// reason.
+// Error returns a one-line message naming the statuses (or the routing
+// and its rule), the role and the reason.
 func (e *TransitionError) Error() string {
 	var b strings.Builder
-	b.WriteString("workflow: cannot move ticket from ")
-	fmt.Fprintf(&b, "%q to %q", e.From, e.To)
+	if r := e.Route; r != nil {
+		fmt.Fprintf(&b, "workflow: cannot route ticket to %s %q", r.Field, r.To)
+		if e.Rule != "" {
+			fmt.Fprintf(&b, " (routing rule %q)", e.Rule)
+		}
+	} else {
+		b.WriteString("workflow: cannot move ticket from ")
+		fmt.Fprintf(&b, "%q to %q", e.From, e.To)
+	}
 	if e.Role != "" {
 		fmt.Fprintf(&b, " as %s", e.Role)
 	}

@@ -22,8 +22,12 @@ type GuardInput struct {
 	Ticket *ticket.Ticket
 	// Actor is who asks for the transition.
 	Actor ticket.Actor
-	// To is the requested status code.
+	// To is the requested status code; for a routing, the ticket's
+	// current status.
 	To string
+	// Route is the requested routing when the guard runs for a
+	// [RoutingRule]; nil for a transition.
+	Route *Route
 	// Reason is the reason the actor gave, possibly empty.
 	Reason string
 	// Now is the time of the request.

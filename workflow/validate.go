@@ -19,22 +19,12 @@ func validate(d Definition, c *ticket.Catalog, guards map[string]Guard) []string
 		v.addf("no transitions")
 	}
 	for i, t := range d.Transitions {
-		where := fmt.Sprintf("transition %d", i+1)
-		if strings.TrimSpace(t.Name) == "" {
-			v.addf("%s: empty name", where)
-		} else {
-			where = fmt.Sprintf("transition %q", t.Name)
-			if first, dup := names[t.Name]; dup {
-				v.addf("%s: duplicate name (transitions %d and %d)", where, first, i+1)
-			} else {
-				names[t.Name] = i + 1
-			}
-		}
-		v.transition(where, t)
+		v.transition(v.named("transition", i, t.Name, names), t)
 	}
 	if r := d.Reopen; r != nil {
 		v.reopen(*r)
 	}
+	v.routing(d.Routing)
 	v.reachable(d)
 	return v.problems
 }
@@ -43,6 +33,24 @@ type validator struct {
 	catalog  *ticket.Catalog
 	guards   map[string]Guard
 	problems []string
+}
+
+// named returns how problems name the i-th (from 0) item of kind, such
+// as "transition", called name, and reports an empty name or one that
+// seen already holds; seen maps names to their 1-based positions.
+func (v *validator) named(kind string, i int, name string, seen map[string]int) string {
+	if strings.TrimSpace(name) == "" {
+		where := fmt.Sprintf("%s %d", kind, i+1)
+		v.addf("%s: empty name", where)
+		return where
+	}
+	where := fmt.Sprintf("%s %q", kind, name)
+	if first, dup := seen[name]; dup {
+		v.addf("%s: duplicate name (%ss %d and %d)", where, kind, first, i+1)
+	} else {
+		seen[name] = i + 1
+	}
+	return where
 }
 
 func (v *validator) addf(format string, args ...any) {

@@ -2,8 +2,9 @@
 // hand, by the mail gateway and from the customer portal; statuses and
 // priorities from a translated catalog (Ouvert, Attente réponse, En
 // cours, Fermé; Basse, Normale, Haute, Urgente); an agent's comment
-// mailed to the customer with the CRM's own French template, a switch
-// that turns those mails off, the customer's answer from the portal with
+// mailed to the customer with the CRM's own French template, a
+// "notify the customer?" switch per comment, a switch that turns those
+// mails off for the organisation, the customer's answer from the portal with
 // an attachment, the history of every change of status, priority,
 // account, contract, category and assignee, and a report of the
 // products and serial numbers with the most tickets.
@@ -181,6 +182,16 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	for _, m := range mailbox.To(marie.Email) {
 		fmt.Fprintf(w, "   mail à %s : %s\n%s\n", m.To.Address, m.Subject, indent(m.Text))
 	}
+
+	// The switch per comment: Luc keeps this one from Marie while the
+	// organisation's comment mails are on.
+	fmt.Fprintln(w, "2 bis. Luc commente sans prévenir Marie (case « notifier le client » décochée)")
+	mailbox.Reset()
+	if _, err := desk.Reply(ctx, agent, ticketkit.MessageParams{TicketID: first.ID, Body: "Diagnostic à confirmer avec le fabricant.",
+		NotifyCustomer: new(false)}); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "   mails à Marie pour ce commentaire : %d\n", len(mailbox.To(marie.Email)))
 
 	fmt.Fprintln(w, "3. Marie répond depuis le portail, avec une photo")
 	clk.Advance(time.Hour)

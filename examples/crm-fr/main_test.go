@@ -19,6 +19,7 @@ func TestCRMScenario(t *testing.T) {
 		"TK-2026-000003 Thermostat sans affichage        via portal statut Ouvert, priorité Normale",
 		"mail à marie@dupont.example : [TK-2026-000001] Nouveau commentaire : La chaudière ne démarre plus",
 		"Votre ticket TK-2026-000001 est au statut « Ouvert ».",
+		"mails à Marie pour ce commentaire : 0",
 		"mails envoyés : 0",
 		`luc   status    "open" -> "in_progress"`,
 		`luc   priority  "normal" -> "high"`,

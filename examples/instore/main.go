@@ -2,9 +2,12 @@
 // programme. A store clerk opens a ticket about a loyalty customer's
 // purchase transaction, with priority, details and the customer's name,
 // email and mobile; the customer gets the ticket number at once. The
-// ticket is first verified by a host check (does the transaction exist,
-// and is it this customer's?) and only then allocated to a department by
-// the store's routing rules, which tells the department. Escalation
+// store's workflow (YAML, see storeWorkflow) verifies the ticket through
+// its "verify" transition, guarded by the host's authenticity check (does
+// the transaction exist, and is it this customer's?), and its routing
+// rule lets no department take a ticket before that: allocating an
+// unverified ticket is refused by the workflow, not by host code. The
+// department is told when a ticket is routed to it. Escalation
 // levels fire when nobody handles it in time. When it is closed the
 // customer is told, and asked to collect the product when it was in for
 // service. Agents search by status, priority, department, creation date,
@@ -54,8 +57,10 @@ var (
 // customer. The host check looks tickets up here.
 var purchases = map[string]string{"POS-88-1203": "L-4411", "POS-88-1290": "L-5000"}
 
-// verify is the host's authenticity check of a ticket.
-func verify(t *ticket.Ticket) error {
+// authentic is the host's authenticity check of a ticket, the guard of
+// the workflow's "verify" transition.
+func authentic(_ context.Context, in workflow.GuardInput) error {
+	t := in.Ticket
 	for _, r := range t.References {
 		if r.Kind == ticket.RefTransaction {
 			if owner, ok := purchases[r.ID]; ok && owner == t.Customer.ID {
@@ -81,9 +86,41 @@ func route(t *ticket.Ticket) string {
 	}
 }
 
-// storeCatalog has the store's three priorities and its departments.
+// storeWorkflow is the store's workflow as data: a ticket is verified
+// (the "authentic" guard) before anything else, and the routing rule
+// "allocate" gives a department only to a verified ticket.
+const storeWorkflow = `
+name: instore
+transitions:
+  - {name: verify, from: [open], to: verified, roles: [agent, supervisor], guards: [authentic]}
+  - {name: start, from: [verified, waiting, escalated, resolved], to: in_progress, roles: [agent, supervisor, system]}
+  - {name: wait, from: [verified, in_progress, escalated], to: waiting, roles: [agent, supervisor, system]}
+  - {name: escalate, from: [verified, in_progress, waiting], to: escalated, roles: [agent, supervisor, system]}
+  - {name: resolve, from: [verified, in_progress, waiting, escalated], to: resolved, roles: [agent, supervisor, system]}
+  - {name: close, from: ["*"], to: closed, roles: [agent, supervisor, system], guards: [reason_required]}
+reopen: {to: in_progress, within: 336h, roles: [agent, supervisor, system]}
+routing:
+  - name: allocate
+    field: department
+    statuses: [verified, in_progress, waiting, escalated]
+    roles: [agent, supervisor, system]
+`
+
+// storeMachine loads storeWorkflow on the store's catalog with the
+// host's guard.
+func storeMachine(c *ticket.Catalog) (*workflow.Machine, error) {
+	def, err := workflow.ParseYAML([]byte(storeWorkflow))
+	if err != nil {
+		return nil, err
+	}
+	return workflow.New(workflow.Config{Definition: def, Catalog: c, Guards: map[string]workflow.Guard{"authentic": authentic}})
+}
+
+// storeCatalog has the store's "verified" status, three priorities and
+// its departments.
 func storeCatalog() (*ticket.Catalog, error) {
 	spec := ticket.DefaultCatalogSpec()
+	spec.Statuses = append(spec.Statuses, ticket.Status{Code: "verified", Label: ticket.Label{Text: "Verified"}, Category: ticket.CategoryOpen})
 	spec.Priorities = []ticket.Priority{
 		{Code: "low", Label: ticket.Label{Text: "Low"}},
 		{Code: "medium", Label: ticket.Label{Text: "Medium"}, Default: true},
@@ -132,7 +169,7 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	if err != nil {
 		return err
 	}
-	machine, err := workflow.Default(catalog)
+	machine, err := storeMachine(catalog)
 	if err != nil {
 		return err
 	}
@@ -140,17 +177,10 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	if err != nil {
 		return err
 	}
-	// The store's rules: the department hears of a ticket when it is
-	// allocated to it, since tickets are verified before allocation.
-	rules := func(string) notify.Rules {
-		r := notify.DefaultRules()
-		r[notify.KindAssigned] = []notify.Audience{notify.AudienceDepartment, notify.AudienceAssignee}
-		return r
-	}
 	staff := notify.DirectoryFunc(func(_ context.Context, _, userID string) (notify.Recipient, error) {
 		return notify.Recipient{Address: userID + "@store.example", UserID: userID}, nil
 	})
-	mailbox := notifytest.NewMailbox(&notify.Resolver{Catalog: catalog, Directory: staff, Rules: rules}, nil, nil)
+	mailbox := notifytest.NewMailbox(&notify.Resolver{Catalog: catalog, Directory: staff}, nil, nil)
 	mailbox.OnMail = func(m notifytest.Mail) { fmt.Fprintf(w, "   mail to %-24s %s\n", m.To.Address, m.Subject) }
 	paris, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
@@ -195,14 +225,25 @@ func run(ctx context.Context, w io.Writer, path string) error {
 		return err
 	}
 
-	fmt.Fprintln(w, "2. The host verifies each ticket, then routes it")
+	fmt.Fprintln(w, "2. The workflow verifies each ticket before it is routed")
+	early := route(blender)
+	_, err = desk.Assign(ctx, clerk, ticketkit.AssignParams{TicketID: blender.ID, Department: &early})
+	var refused *ticketkit.TransitionError
+	if !errors.As(err, &refused) || !errors.Is(err, ticketkit.ErrNoRoute) {
+		return fmt.Errorf("allocating an unverified ticket: want a refusal, got %v", err)
+	}
+	fmt.Fprintf(w, "   %s refused before verification: %s\n", blender.Number, refused.Reason)
 	for _, t := range []*ticket.Ticket{blender, bogus, coat} {
-		if err := verify(t); err != nil {
-			fmt.Fprintf(w, "   %s not verified (%v): closed\n", t.Number, err)
-			if _, err := desk.Transition(ctx, clerk, ticketkit.TransitionParams{TicketID: t.ID, To: ticket.StatusClosed, Reason: "Not verified: " + err.Error()}); err != nil {
+		_, err := desk.Transition(ctx, clerk, ticketkit.TransitionParams{TicketID: t.ID, To: "verified"})
+		if errors.As(err, &refused) && errors.Is(err, ticketkit.ErrGuard) {
+			fmt.Fprintf(w, "   %s not verified (%s): closed\n", t.Number, refused.Reason)
+			if _, err := desk.Transition(ctx, clerk, ticketkit.TransitionParams{TicketID: t.ID, To: ticket.StatusClosed, Reason: "Not verified: " + refused.Reason}); err != nil {
 				return err
 			}
 			continue
+		}
+		if err != nil {
+			return err
 		}
 		dept := route(t)
 		fmt.Fprintf(w, "   %s verified, allocated to %s\n", t.Number, dept)
@@ -247,7 +288,7 @@ func run(ctx context.Context, w io.Writer, path string) error {
 		p    ticketkit.SearchParams
 	}{
 		{"closed", ticketkit.SearchParams{Statuses: []string{ticket.StatusClosed}}},
-		{"open or in progress", ticketkit.SearchParams{Statuses: []string{ticket.StatusOpen, ticket.StatusInProgress, ticket.StatusEscalated}}},
+		{"open or in progress", ticketkit.SearchParams{Statuses: []string{ticket.StatusOpen, "verified", ticket.StatusInProgress, ticket.StatusEscalated}}},
 		{"priority high", ticketkit.SearchParams{Priorities: []string{"high"}}},
 		{"department workshop", ticketkit.SearchParams{Departments: []string{"workshop"}}},
 		{"opened 21 Nov", ticketkit.SearchParams{CreatedFrom: time.Date(2026, 11, 21, 0, 0, 0, 0, paris), CreatedTo: time.Date(2026, 11, 22, 0, 0, 0, 0, paris)}},

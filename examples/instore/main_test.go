@@ -17,9 +17,12 @@ func TestInStoreScenario(t *testing.T) {
 	for _, want := range []string{
 		// The number reaches the customer at once...
 		"mail to ada@example.com          [TK-2026-000001] We received your request: Blender motor stops after a minute",
-		// ...the department only once the ticket is verified and routed.
+		// ...the department only once the ticket is verified and routed:
+		// the workflow refuses to allocate it before.
+		`TK-2026-000001 refused before verification: no routing rule lets a ticket in status "open" go to department "workshop"`,
 		"TK-2026-000001 verified, allocated to workshop",
-		"mail to workshop@store.example   [TK-2026-000001] Assigned to you: Blender motor stops after a minute",
+		"mail to workshop@store.example   [TK-2026-000001] Routed to Service workshop: Blender motor stops after a minute",
+		"mail to care@store.example       [TK-2026-000003] Routed to Customer care: Coat seam torn after a week",
 		"TK-2026-000002 not verified (transaction POS-88-1290 is not a purchase of loyalty customer L-4411): closed",
 		"TK-2026-000003 verified, allocated to care",
 		// Two escalation levels, each once, each to its own target.
@@ -41,5 +44,7 @@ func TestInStoreScenario(t *testing.T) {
 		require.Contains(t, s, want)
 	}
 	require.NotContains(t, s, "workshop@store.example   [TK-2026-000002]", "an unverified ticket reaches no department")
+	require.NotContains(t, s, "care@store.example       [TK-2026-000002]", "an unverified ticket reaches no department")
+	require.Equal(t, 1, strings.Count(s, "Routed to Service workshop"), "the department is told once, when the ticket reaches it")
 	require.Equal(t, 1, strings.Count(s, "manager@store.example"), "level 1 fires once")
 }
