@@ -2,7 +2,9 @@ package ticketkit
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"time"
 
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/ticket"
@@ -20,9 +22,9 @@ func (d *Desk) customerWritesAgain(ctx context.Context, tx storage.Tx, t *ticket
 		return t, nil
 	}
 	now := t.UpdatedAt
-	since := t.SLA.ResolvedAt
-	if since.IsZero() {
-		since = t.ClosedAt
+	since, err := d.finishedSince(ctx, tx, t)
+	if err != nil {
+		return nil, err
 	}
 	if !since.IsZero() && !now.After(since.Add(d.reopen)) &&
 		d.moveTo(ctx, t, ticket.SystemActor(t.TenantID), d.reopenStatus(), "", now) {
@@ -52,6 +54,33 @@ func (d *Desk) customerWritesAgain(ctx context.Context, tx storage.Tx, t *ticket
 	b.history(f, []ticket.Event{{Field: ticket.FieldFollowUpOf, New: t.Number}})
 	b.history(t, []ticket.Event{{Field: ticket.FieldFollowUp, New: f.Number}})
 	return f, nil
+}
+
+// finishedSince returns when t entered its resolved or closed status:
+// its SLA state's ResolvedAt, else its ClosedAt, else (a ticket resolved
+// while no SLA kept its clocks) the time of the last history line that
+// moved it into its status. Zero means unknown, and the window counts as
+// passed.
+func (d *Desk) finishedSince(ctx context.Context, tx storage.Tx, t *ticket.Ticket) (time.Time, error) {
+	if !t.SLA.ResolvedAt.IsZero() {
+		return t.SLA.ResolvedAt, nil
+	}
+	if !t.ClosedAt.IsZero() {
+		return t.ClosedAt, nil
+	}
+	events, err := tx.EventList(ctx, storage.EventListParams{TenantID: t.TenantID, TicketID: t.ID})
+	if err != nil {
+		return time.Time{}, fmt.Errorf("ticketkit: reopen policy: history of %s: %w", t.Number, err)
+	}
+	for _, e := range slices.Backward(events) {
+		if e.Field == ticket.FieldStatus {
+			if e.New == t.Status {
+				return e.At, nil
+			}
+			break
+		}
+	}
+	return time.Time{}, nil
 }
 
 // reopenStatus returns the status a customer's message reopens a ticket
