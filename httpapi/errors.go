@@ -105,6 +105,8 @@ func (h *handler) classify(r *http.Request, err error) *apiError {
 		return validationError(validation)
 	case errors.Is(err, ticketkit.ErrNotFound):
 		return notFound("ticket")
+	case errors.Is(err, ticketkit.ErrConflict) && ifMatchVersion(r):
+		return preconditionFailed()
 	case errors.Is(err, ticketkit.ErrConflict):
 		return &apiError{status: http.StatusConflict, Code: codeConflict,
 			Message: "the ticket changed since the version given; read it again and retry"}
@@ -242,6 +244,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	hdr := w.Header()
 	hdr.Set("Content-Type", "application/json; charset=utf-8")
 	hdr.Del("Content-Length")
+	if tag := etagOf(v); tag != "" {
+		hdr.Set("ETag", tag)
+	}
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(true)

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/clock"
 )
 
 // Default limits of [Config].
@@ -23,6 +25,10 @@ const (
 	// Config.MaxQuerySize is zero: 8 KiB, room for a hundred codes per
 	// list filter.
 	DefaultMaxQuerySize = 8 << 10
+	// DefaultIdempotencyTTL is how long the answer to a request sent
+	// with an Idempotency-Key is kept when Config.IdempotencyTTL is zero:
+	// 24 hours.
+	DefaultIdempotencyTTL = 24 * time.Hour
 )
 
 // Config configures the handler [New] returns. Desk and Authenticate are
@@ -70,11 +76,23 @@ type Config struct {
 	// Logger receives the causes of 500 responses and of rejected
 	// authentications. Default: discard.
 	Logger *slog.Logger
+	// RequireIfMatch answers 428 Precondition Required to a PATCH of a
+	// ticket or complaint and to a status change (POST
+	// .../transitions) sent without If-Match, so that no client changes
+	// what it has not read. Default: If-Match is optional.
+	RequireIfMatch bool
+	// IdempotencyTTL is how long the answer to a POST sent with an
+	// Idempotency-Key is kept for its retries; after it the key may be
+	// used again. Default [DefaultIdempotencyTTL].
+	IdempotencyTTL time.Duration
+	// Clock tells the time idempotency keys expire by. Default:
+	// clock.System().
+	Clock clock.Clock
 }
 
 // WithDefaults returns a copy of c with every zero field set to its
 // documented default: the three size limits, CORS.AllowedHeaders,
-// CORS.MaxAge and Logger. Desk and Authenticate have none. [New] calls
+// CORS.MaxAge, Logger, IdempotencyTTL and Clock. Desk and Authenticate have none. [New] calls
 // it.
 func (c Config) WithDefaults() Config {
 	c.MaxBodySize = cmp.Or(c.MaxBodySize, DefaultMaxBodySize)
@@ -85,6 +103,8 @@ func (c Config) WithDefaults() Config {
 	}
 	c.CORS.MaxAge = cmp.Or(c.CORS.MaxAge, DefaultCORSMaxAge)
 	c.Logger = cmp.Or(c.Logger, slog.New(slog.DiscardHandler))
+	c.IdempotencyTTL = cmp.Or(c.IdempotencyTTL, DefaultIdempotencyTTL)
+	c.Clock = cmp.Or(c.Clock, clock.System())
 	return c
 }
 
@@ -105,6 +125,7 @@ func (c Config) validate() error {
 		{"Config.MaxBodySize", c.MaxBodySize < 0},
 		{"Config.MaxUploadSize", c.MaxUploadSize < 0},
 		{"Config.MaxQuerySize", c.MaxQuerySize < 0},
+		{"Config.IdempotencyTTL", c.IdempotencyTTL < 0},
 	} {
 		if f.negative {
 			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
@@ -126,15 +147,18 @@ func New(cfg Config) (http.Handler, error) {
 	}
 	origins, _ := newOrigins(cfg)
 	h := &handler{
-		desk:      cfg.Desk,
-		auth:      cfg.Authenticate,
-		maxBody:   cfg.MaxBodySize,
-		maxUpload: cfg.MaxUploadSize,
-		maxQuery:  cfg.MaxQuerySize,
-		origins:   origins,
-		log:       cfg.Logger,
-		first:     http.NewServeMux(),
-		rest:      http.NewServeMux(),
+		desk:           cfg.Desk,
+		auth:           cfg.Authenticate,
+		maxBody:        cfg.MaxBodySize,
+		maxUpload:      cfg.MaxUploadSize,
+		maxQuery:       cfg.MaxQuerySize,
+		origins:        origins,
+		log:            cfg.Logger,
+		requireIfMatch: cfg.RequireIfMatch,
+		idemTTL:        cfg.IdempotencyTTL,
+		clock:          cfg.Clock,
+		first:          http.NewServeMux(),
+		rest:           http.NewServeMux(),
 	}
 	for _, rt := range routes() {
 		mux := h.rest
@@ -158,8 +182,13 @@ type handler struct {
 	maxQuery  int
 	origins   *origins
 	log       *slog.Logger
-	first     *http.ServeMux
-	rest      *http.ServeMux
+	// requireIfMatch, idemTTL and clock are Config.RequireIfMatch,
+	// IdempotencyTTL and Clock.
+	requireIfMatch bool
+	idemTTL        time.Duration
+	clock          clock.Clock
+	first          *http.ServeMux
+	rest           *http.ServeMux
 }
 
 // endpoint serves one route for an authenticated actor (the zero Actor
@@ -282,6 +311,10 @@ func (h *handler) wrap(rt route) http.Handler {
 				return
 			}
 			actor = a
+		}
+		if r.Method == http.MethodPost && len(r.Header.Values(idempotencyHeader)) > 0 {
+			h.serveIdempotent(w, r, rt, actor)
+			return
 		}
 		if err := rt.serve(h, w, r, actor); err != nil {
 			h.fail(w, r, err)
