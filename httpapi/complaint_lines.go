@@ -219,6 +219,9 @@ func (h *handler) removeComplaintLine(w http.ResponseWriter, r *http.Request, ac
 	if err := q.err(); err != nil {
 		return err
 	}
+	if p.Version, err = h.expectVersion(r, actor, p.Version); err != nil {
+		return err
+	}
 	c, err := call(r, actor, p, h.desk.ComplaintLineRemove, h.desk.ComplaintLineRemoveTx)
 	return writeLines(w, c, err)
 }

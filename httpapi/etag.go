@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
@@ -159,4 +161,39 @@ func preconditionFailed() *apiError {
 func ifMatchVersion(r *http.Request) bool {
 	tags := entityTags(r.Header.Values("If-Match"))
 	return len(tags) > 0 && !(len(tags) == 1 && tags[0] == "*")
+}
+
+// checkedVersion returns the version If-Match names for a request to a
+// checked route (see serveInTx), after making sure the actor sees the
+// resource: a 412 must not tell a customer that another's ticket exists.
+func (h *handler) checkedVersion(r *http.Request, actor ticketkit.Actor) (int64, error) {
+	if _, err := h.desk.Get(r.Context(), actor, r.PathValue("id")); err != nil {
+		return 0, err
+	}
+	return h.expectVersion(r, actor, 0)
+}
+
+// versionIs reads, in tx, the version of the ticket or complaint the path
+// names, locking a complaint where the store can, and answers 412 unless
+// it is from or to.
+func versionIs(ctx context.Context, tx storage.Tx, r *http.Request, actor ticketkit.Actor, from, to int64) error {
+	p := storage.TicketGetParams{TenantID: actor.TenantID, ID: r.PathValue("id")}
+	var version int64
+	if l, ok := tx.(storage.ComplaintLocker); ok && strings.HasPrefix(r.URL.Path, "/complaints/") {
+		c, err := l.ComplaintLock(ctx, p)
+		if err != nil {
+			return err
+		}
+		version = c.Version
+	} else {
+		t, err := tx.TicketGet(ctx, p)
+		if err != nil {
+			return err
+		}
+		version = t.Version
+	}
+	if version != from && version != to {
+		return preconditionFailed()
+	}
+	return nil
 }

@@ -207,7 +207,11 @@ type route struct {
 	// first routes win over the routes of the same shape with a
 	// wildcard where they have a literal segment.
 	first bool
-	serve endpoint
+	// checked routes change a ticket or complaint through a use case
+	// that takes no version: a request with If-Match runs in a
+	// transaction that checks the version (see serveInTx).
+	checked bool
+	serve   endpoint
 }
 
 func (rt route) pattern() string { return rt.method + " " + rt.path }
@@ -224,7 +228,7 @@ func routes() []route {
 		{method: http.MethodPost, path: "/tickets/{id}/transitions", serve: (*handler).transitionTicket},
 		{method: http.MethodPost, path: "/tickets/{id}/assignment", serve: (*handler).assignTicket},
 		{method: http.MethodGet, path: "/tickets/{id}/messages", serve: (*handler).listMessages},
-		{method: http.MethodPost, path: "/tickets/{id}/messages", serve: (*handler).addMessage},
+		{method: http.MethodPost, path: "/tickets/{id}/messages", checked: true, serve: (*handler).addMessage},
 		{method: http.MethodGet, path: "/tickets/{id}/messages/{mid}/attachments/{aid}", serve: (*handler).downloadAttachment},
 		{method: http.MethodGet, path: "/tickets/{id}/history", serve: (*handler).history},
 		{method: http.MethodGet, path: "/reports/sla", serve: (*handler).slaReport},
@@ -234,27 +238,27 @@ func routes() []route {
 		{method: http.MethodPatch, path: "/complaints/{id}", serve: (*handler).updateComplaint},
 		{method: http.MethodPost, path: "/complaints/{id}/plan", serve: (*handler).planComplaint},
 		{method: http.MethodPost, path: "/complaints/{id}/decision", serve: (*handler).decideComplaint},
-		{method: http.MethodPost, path: "/complaints/{id}/reviews", serve: (*handler).reviewComplaint},
-		{method: http.MethodPost, path: "/complaints/{id}/review-results", serve: (*handler).recordReviewResult},
-		{method: http.MethodPost, path: "/complaints/{id}/comments", serve: (*handler).commentComplaint},
+		{method: http.MethodPost, path: "/complaints/{id}/reviews", checked: true, serve: (*handler).reviewComplaint},
+		{method: http.MethodPost, path: "/complaints/{id}/review-results", checked: true, serve: (*handler).recordReviewResult},
+		{method: http.MethodPost, path: "/complaints/{id}/comments", checked: true, serve: (*handler).commentComplaint},
 		{method: http.MethodPost, path: "/complaints/{id}/transitions", serve: (*handler).transitionComplaint},
 		{method: http.MethodPost, path: "/complaints/{id}/posting", serve: (*handler).postComplaint},
 		{method: http.MethodPost, path: "/complaints/{id}/reversal", serve: (*handler).reverseComplaint},
-		{method: http.MethodPost, path: "/complaints/{id}/root-cause", serve: (*handler).setRootCause},
-		{method: http.MethodPost, path: "/complaints/{id}/steps", serve: (*handler).completeStep},
-		{method: http.MethodPost, path: "/complaints/{id}/actions/{action}/effectiveness", serve: (*handler).recordEffectiveness},
-		{method: http.MethodPost, path: "/complaints/{id}/costs", serve: (*handler).addComplaintCost},
+		{method: http.MethodPost, path: "/complaints/{id}/root-cause", checked: true, serve: (*handler).setRootCause},
+		{method: http.MethodPost, path: "/complaints/{id}/steps", checked: true, serve: (*handler).completeStep},
+		{method: http.MethodPost, path: "/complaints/{id}/actions/{action}/effectiveness", checked: true, serve: (*handler).recordEffectiveness},
+		{method: http.MethodPost, path: "/complaints/{id}/costs", checked: true, serve: (*handler).addComplaintCost},
 		{method: http.MethodGet, path: "/complaints/{id}/costs", serve: (*handler).complaintCosts},
-		{method: http.MethodDelete, path: "/complaints/{id}/costs/{cost}", serve: (*handler).removeComplaintCost},
+		{method: http.MethodDelete, path: "/complaints/{id}/costs/{cost}", checked: true, serve: (*handler).removeComplaintCost},
 		{method: http.MethodPost, path: "/complaints/{id}/lines", serve: (*handler).addComplaintLines},
 		{method: http.MethodPatch, path: "/complaints/{id}/lines/{line}", serve: (*handler).updateComplaintLine},
 		{method: http.MethodDelete, path: "/complaints/{id}/lines/{line}", serve: (*handler).removeComplaintLine},
 		{method: http.MethodPost, path: "/complaints/{id}/lines/{line}/decision", serve: (*handler).decideComplaintLine},
 		{method: http.MethodPost, path: "/complaints/{id}/lines/{line}/return", serve: (*handler).linkComplaintLineReturn},
 		{method: http.MethodPost, path: "/complaints/{id}/claims", serve: (*handler).raiseComplaintClaim},
-		{method: http.MethodPost, path: "/complaints/{id}/attachments", serve: (*handler).attachComplaint},
+		{method: http.MethodPost, path: "/complaints/{id}/attachments", checked: true, serve: (*handler).attachComplaint},
 		{method: http.MethodGet, path: "/complaints/{id}/attachments/{aid}", serve: (*handler).downloadComplaintAttachment},
-		{method: http.MethodDelete, path: "/complaints/{id}/attachments/{aid}", serve: (*handler).removeComplaintAttachment},
+		{method: http.MethodDelete, path: "/complaints/{id}/attachments/{aid}", checked: true, serve: (*handler).removeComplaintAttachment},
 		{method: http.MethodGet, path: "/reports/complaints", serve: (*handler).complaintReport},
 		{method: http.MethodGet, path: "/reports/complaint-costs", serve: (*handler).complaintCostReport},
 		{method: http.MethodGet, path: "/catalog", serve: (*handler).catalog},
@@ -312,8 +316,9 @@ func (h *handler) wrap(rt route) http.Handler {
 			}
 			actor = a
 		}
-		if r.Method == http.MethodPost && len(r.Header.Values(idempotencyHeader)) > 0 {
-			h.serveIdempotent(w, r, rt, actor)
+		idem := r.Method == http.MethodPost && len(r.Header.Values(idempotencyHeader)) > 0
+		if checked := rt.checked && ifMatchVersion(r); idem || checked {
+			h.serveInTx(w, r, rt, actor, idem, checked)
 			return
 		}
 		if err := rt.serve(h, w, r, actor); err != nil {

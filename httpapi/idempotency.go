@@ -175,61 +175,96 @@ func (h *handler) readIdempotentBody(w http.ResponseWriter, r *http.Request) ([]
 	return body, hashParts([]byte(r.URL.Path), []byte(mediaType), hashed), nil
 }
 
-// serveIdempotent serves a POST sent with an Idempotency-Key: the first
-// request with a key runs rt in one transaction with the record of its
-// key and answer; a later one with the same key, actor and route gets
-// that answer again (with Idempotent-Replayed: true), or 422 when its
-// body or path differ, or 409 while the first has not finished. Only
-// successful answers are kept: a request that failed changed nothing
-// and may be sent again with its key. A Desk whose store keeps no keys
-// answers 501, rather than run the request without the guarantee asked
-// for.
-func (h *handler) serveIdempotent(w http.ResponseWriter, r *http.Request, rt route, actor ticketkit.Actor) {
-	key, err := idempotencyKey(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
+// serveInTx serves a request in one transaction of the Desk's store,
+// its answer recorded and written after the commit: a POST sent with an
+// Idempotency-Key (idem), or a request with If-Match to a route whose
+// use case takes no version (rt.checked).
+//
+// With idem, the first request with a key runs rt in one transaction
+// with the record of its key and answer; a later one with the same key,
+// actor and route gets that answer again (with Idempotent-Replayed:
+// true), or 422 when its body or path differ, or 409 while the first has
+// not finished. Only successful answers are kept: a request that failed
+// changed nothing and may be sent again with its key. A Desk whose store
+// keeps no keys answers 501, rather than run the request without the
+// guarantee asked for.
+//
+// With rt.checked, the version of the ticket or complaint is read in the
+// transaction before rt runs (under the complaint's lock where the store
+// has one) and must be the one If-Match names; afterwards it must be that
+// version or the next, the one rt wrote on top of it, else the change is
+// rolled back with 412. A writer that slipped in between makes rt write
+// on top of its version, which the second read sees.
+func (h *handler) serveInTx(w http.ResponseWriter, r *http.Request, rt route, actor ticketkit.Actor, idem, checked bool) {
 	store := h.desk.Store()
-	if _, ok := store.(storage.IdempotencyStore); !ok {
-		h.writeError(w, unsupportedIdempotency())
-		return
+	var (
+		claim   storage.IdempotencyClaimParams
+		body    []byte
+		reqHash string
+	)
+	if idem {
+		key, err := idempotencyKey(r)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if _, ok := store.(storage.IdempotencyStore); !ok {
+			h.writeError(w, unsupportedIdempotency())
+			return
+		}
+		body, reqHash, err = h.readIdempotentBody(w, r)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		now := h.clock.Now()
+		claim = storage.IdempotencyClaimParams{
+			TenantID: actor.TenantID,
+			// The key is scoped by actor and route: the same key sent by
+			// two users, or to two routes, names two requests.
+			Key:         hashParts([]byte(actor.ID), []byte(actor.Role), []byte(actor.CustomerID), []byte(rt.pattern()), []byte(key)),
+			RequestHash: reqHash,
+			At:          now,
+			ExpiresAt:   now.Add(h.idemTTL),
+		}
 	}
-	body, reqHash, err := h.readIdempotentBody(w, r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	now := h.clock.Now()
-	claim := storage.IdempotencyClaimParams{
-		TenantID: actor.TenantID,
-		// The key is scoped by actor and route: the same key sent by two
-		// users, or to two routes, names two requests.
-		Key:         hashParts([]byte(actor.ID), []byte(actor.Role), []byte(actor.CustomerID), []byte(rt.pattern()), []byte(key)),
-		RequestHash: reqHash,
-		At:          now,
-		ExpiresAt:   now.Add(h.idemTTL),
+	var expected int64
+	if checked {
+		var err error
+		if expected, err = h.checkedVersion(r, actor); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 	}
 	var (
 		rec   *recorder
 		found *storage.Idempotency
 	)
-	err = store.RunInTx(r.Context(), func(ctx context.Context, tx storage.Tx) error {
+	err := store.RunInTx(r.Context(), func(ctx context.Context, tx storage.Tx) error {
 		is, ok := tx.(storage.IdempotencyStore)
-		if !ok {
-			return unsupportedIdempotency()
+		if idem {
+			if !ok {
+				return unsupportedIdempotency()
+			}
+			res, err := is.IdempotencyClaim(ctx, claim)
+			if err != nil {
+				return err
+			}
+			if !res.Claimed {
+				found = &res.Record
+				return nil
+			}
 		}
-		res, err := is.IdempotencyClaim(ctx, claim)
-		if err != nil {
-			return err
-		}
-		if !res.Claimed {
-			found = &res.Record
-			return nil
+		if checked {
+			if err := versionIs(ctx, tx, r, actor, expected, expected); err != nil {
+				return err
+			}
 		}
 		rec = &recorder{header: http.Header{}}
 		r2 := r.WithContext(context.WithValue(ctx, txKey{}, tx))
-		r2.Body = io.NopCloser(bytes.NewReader(body))
+		if idem {
+			r2.Body = io.NopCloser(bytes.NewReader(body))
+		}
 		if err := rt.serve(h, rec, r2, actor); err != nil {
 			return err
 		}
@@ -238,6 +273,14 @@ func (h *handler) serveIdempotent(w http.ResponseWriter, r *http.Request, rt rou
 		}
 		if rec.status >= http.StatusBadRequest {
 			return errAnswered
+		}
+		if checked {
+			if err := versionIs(ctx, tx, r, actor, expected, expected+1); err != nil {
+				return err
+			}
+		}
+		if !idem {
+			return nil
 		}
 		answer, err := json.Marshal(storedAnswer{Status: rec.status, Header: rec.header, Body: rec.body.Bytes()})
 		if err != nil {
@@ -255,7 +298,7 @@ func (h *handler) serveIdempotent(w http.ResponseWriter, r *http.Request, rt rou
 	case found != nil:
 		h.replayFound(w, r, found, reqHash)
 	default:
-		if afterIdempotentCommit != nil {
+		if idem && afterIdempotentCommit != nil {
 			afterIdempotentCommit()
 		}
 		replay(w, storedAnswer{Status: rec.status, Header: rec.header, Body: rec.body.Bytes()})

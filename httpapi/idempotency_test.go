@@ -398,3 +398,77 @@ func TestIdempotencyKeyRefused(t *testing.T) {
 	require.Equal(t, 0, plain.ticketCount())
 	require.Equal(t, http.StatusCreated, plain.send(agent, http.MethodPost, "/tickets", openBody).status)
 }
+
+// TestIfMatchOnRoutesWithoutVersion covers the changes whose use case
+// takes no version (a message, a complaint comment or cost): If-Match is
+// checked in the change's transaction, a stale tag changes nothing, and
+// of concurrent changes with one tag exactly one wins.
+func TestIfMatchOnRoutesWithoutVersion(t *testing.T) {
+	t.Parallel()
+	for _, store := range dbtest.Stores() {
+		t.Run(store.Name, func(t *testing.T) {
+			t.Parallel()
+			s := newRetryServer(t, store.Open(t), nil)
+			opened := s.send(agent, http.MethodPost, "/tickets", openBody)
+			require.Equal(t, http.StatusCreated, opened.status)
+			var tk apiTicket
+			require.NoError(t, json.Unmarshal([]byte(opened.body), &tk))
+			msgs := "/tickets/" + tk.ID + "/messages"
+			note := `{"kind":"note","body":"Called"}`
+			tag1 := opened.header.Get("ETag")
+
+			ok1 := s.send(agent, http.MethodPost, msgs, note, "If-Match", tag1)
+			require.Equal(t, http.StatusCreated, ok1.status, ok1.body)
+			stale := s.send(agent, http.MethodPost, msgs, note, "If-Match", tag1)
+			require.Equal(t, http.StatusPreconditionFailed, stale.status, stale.body)
+			require.Equal(t, "precondition_failed", stale.code())
+			// A customer gets 404 for a ticket not theirs, never 412.
+			require.Equal(t, http.StatusNotFound, s.send(bob, http.MethodPost, msgs, `{"body":"hi"}`, "If-Match", tag1).status)
+
+			tag2 := s.send(agent, http.MethodGet, "/tickets/"+tk.ID, "").header.Get("ETag")
+			const n = 5
+			statuses := make([]int, n)
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Go(func() {
+					res, err := sendTo(s.url, agent, http.MethodPost, msgs, note, "If-Match", tag2)
+					assert.NoError(t, err)
+					statuses[i] = res.status
+				})
+			}
+			wg.Wait()
+			won := 0
+			for _, st := range statuses {
+				if st == http.StatusCreated {
+					won++
+				} else {
+					require.Contains(t, []int{http.StatusPreconditionFailed}, st, "%v", statuses)
+				}
+			}
+			require.Equal(t, 1, won, "%v", statuses)
+			page, err := s.desk.Messages(context.Background(), agent, ticketkit.MessageListParams{TicketID: tk.ID})
+			require.NoError(t, err)
+			require.Len(t, page.Messages, 2, "the first note and one of the concurrent ones")
+
+			if _, ok := s.desk.Store().(storage.ComplaintStore); !ok {
+				return
+			}
+			c := s.send(agent, http.MethodPost, "/complaints", `{"subject":"Broken","category":"defect","remedy_sought":"credit_note","customer":{"id":"C-ADA"}}`)
+			require.Equal(t, http.StatusCreated, c.status, c.body)
+			var cp apiComplaint
+			require.NoError(t, json.Unmarshal([]byte(c.body), &cp))
+			comments := "/complaints/" + cp.ID + "/comments"
+			first := s.send(agent, http.MethodPost, comments, `{"text":"Checked the lid"}`, "If-Match", c.header.Get("ETag"))
+			require.Equal(t, http.StatusOK, first.status, first.body)
+			require.NotEqual(t, c.header.Get("ETag"), first.header.Get("ETag"))
+			again := s.send(agent, http.MethodPost, comments, `{"text":"Stale"}`, "If-Match", c.header.Get("ETag"))
+			require.Equal(t, http.StatusPreconditionFailed, again.status, again.body)
+			cost := s.send(agent, http.MethodPost, "/complaints/"+cp.ID+"/costs",
+				`{"kind":"shipping","amount":"12.50","currency":"EUR"}`, "If-Match", c.header.Get("ETag"))
+			require.Equal(t, http.StatusPreconditionFailed, cost.status, cost.body)
+			got := s.send(agent, http.MethodGet, "/complaints/"+cp.ID, "")
+			require.Equal(t, first.header.Get("ETag"), got.header.Get("ETag"), "nothing changed")
+			require.NotContains(t, got.body, "Stale")
+		})
+	}
+}
