@@ -59,6 +59,18 @@ func newRetryServer(t *testing.T, store storage.Store, mod func(*httpapi.Config)
 	return &retryServer{t: t, url: srv.URL, desk: desk, clock: clk}
 }
 
+// onEveryStore runs test with a retry server on each store, in
+// parallel.
+func onEveryStore(t *testing.T, test func(t *testing.T, s *retryServer)) {
+	t.Parallel()
+	for _, store := range dbtest.Stores() {
+		t.Run(store.Name, func(t *testing.T) {
+			t.Parallel()
+			test(t, newRetryServer(t, store.Open(t), nil))
+		})
+	}
+}
+
 // reply is an answer of the API.
 type reply struct {
 	status int
@@ -121,104 +133,104 @@ func (s *retryServer) ticketCount() int {
 
 const openBody = `{"subject":"Blender jar cracked","customer":{"id":"C-ADA","name":"Ada"}}`
 
-func TestETagAndIfMatch(t *testing.T) {
-	t.Parallel()
-	for _, store := range dbtest.Stores() {
-		t.Run(store.Name, func(t *testing.T) {
-			t.Parallel()
-			s := newRetryServer(t, store.Open(t), nil)
-			opened := s.send(agent, http.MethodPost, "/tickets", openBody)
-			require.Equal(t, http.StatusCreated, opened.status, opened.body)
-			var tk apiTicket
-			require.NoError(t, json.Unmarshal([]byte(opened.body), &tk))
-			tag1 := opened.header.Get("ETag")
-			require.Equal(t, fmt.Sprintf(`"%s.1"`, tk.ID), tag1, "a strong tag of id and version")
-			path := "/tickets/" + tk.ID
+// openTicket opens a ticket and returns it with the answer.
+func (s *retryServer) openTicket() (apiTicket, reply) {
+	s.t.Helper()
+	opened := s.send(agent, http.MethodPost, "/tickets", openBody)
+	require.Equal(s.t, http.StatusCreated, opened.status, opened.body)
+	var tk apiTicket
+	require.NoError(s.t, json.Unmarshal([]byte(opened.body), &tk))
+	return tk, opened
+}
 
-			got := s.send(agent, http.MethodGet, path, "")
-			require.Equal(t, tag1, got.header.Get("ETag"))
-			notModified := s.send(agent, http.MethodGet, path, "", "If-None-Match", `"other.1", `+tag1)
-			require.Equal(t, http.StatusNotModified, notModified.status)
-			require.Empty(t, notModified.body)
-			require.Equal(t, tag1, notModified.header.Get("ETag"))
-			require.Equal(t, http.StatusOK, s.send(agent, http.MethodGet, path, "", "If-None-Match", `"x.1"`).status)
-
-			changed := s.send(agent, http.MethodPatch, path, `{"subject":"Jar cracked"}`, "If-Match", tag1)
-			require.Equal(t, http.StatusOK, changed.status, changed.body)
-			tag2 := changed.header.Get("ETag")
-			require.Equal(t, fmt.Sprintf(`"%s.2"`, tk.ID), tag2)
-
-			for name, ifMatch := range map[string]string{
-				"stale tag":             tag1,
-				"weak tag":              "W/" + tag2,
-				"another ticket's tag":  `"0196aaaa.2"`,
-				"garbage":               "nonsense",
-				"tag and stale version": tag2,
-			} {
-				body := `{"subject":"Stale write"}`
-				if name == "tag and stale version" {
-					body = `{"subject":"Stale write","version":1}`
-				}
-				stale := s.send(agent, http.MethodPatch, path, body, "If-Match", ifMatch)
-				require.Equal(t, http.StatusPreconditionFailed, stale.status, name+": "+stale.body)
-				require.Equal(t, "precondition_failed", stale.code(), name)
-			}
-			for name, req := range map[string][2]string{
-				"transition": {"/transitions", `{"to":"in_progress"}`},
-				"assignment": {"/assignment", `{"assignee":"agent-1"}`},
-			} {
-				stale := s.send(agent, http.MethodPost, path+req[0], req[1], "If-Match", tag1)
-				require.Equal(t, http.StatusPreconditionFailed, stale.status, name+": "+stale.body)
-			}
-			after := s.send(agent, http.MethodGet, path, "")
-			require.Equal(t, tag2, after.header.Get("ETag"), "nothing changed")
-			require.Contains(t, after.body, `"subject":"Jar cracked"`)
-			require.Contains(t, after.body, `"status":"open"`)
-
-			star := s.send(agent, http.MethodPatch, path, `{"subject":"Any version"}`, "If-Match", "*")
-			require.Equal(t, http.StatusOK, star.status, star.body)
-			require.Equal(t, http.StatusNotFound, s.send(agent, http.MethodPatch, "/tickets/nope", `{"subject":"x"}`, "If-Match", "*").status)
-			several := s.send(agent, http.MethodPatch, path, `{"subject":"One of several"}`, "If-Match", tag1+", "+star.header.Get("ETag"))
-			require.Equal(t, http.StatusOK, several.status, several.body)
+// oneWins sends n requests at once as agent and requires that exactly
+// one is answered win and the others 412.
+func (s *retryServer) oneWins(n, win int, method, path, ifMatch string, body func(i int) string) {
+	s.t.Helper()
+	statuses := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			res, err := sendTo(s.url, agent, method, path, body(i), "If-Match", ifMatch)
+			assert.NoError(s.t, err)
+			statuses[i] = res.status
 		})
 	}
+	wg.Wait()
+	won := 0
+	for _, st := range statuses {
+		if st == win {
+			won++
+		} else {
+			require.Equal(s.t, http.StatusPreconditionFailed, st, "%v", statuses)
+		}
+	}
+	require.Equal(s.t, 1, won, "%v", statuses)
+}
+
+func TestETagAndIfMatch(t *testing.T) {
+	onEveryStore(t, func(t *testing.T, s *retryServer) {
+		tk, opened := s.openTicket()
+		tag1 := opened.header.Get("ETag")
+		require.Equal(t, fmt.Sprintf(`"%s.1"`, tk.ID), tag1, "a strong tag of id and version")
+		path := "/tickets/" + tk.ID
+
+		got := s.send(agent, http.MethodGet, path, "")
+		require.Equal(t, tag1, got.header.Get("ETag"))
+		notModified := s.send(agent, http.MethodGet, path, "", "If-None-Match", `"other.1", `+tag1)
+		require.Equal(t, http.StatusNotModified, notModified.status)
+		require.Empty(t, notModified.body)
+		require.Equal(t, tag1, notModified.header.Get("ETag"))
+		require.Equal(t, http.StatusOK, s.send(agent, http.MethodGet, path, "", "If-None-Match", `"x.1"`).status)
+
+		changed := s.send(agent, http.MethodPatch, path, `{"subject":"Jar cracked"}`, "If-Match", tag1)
+		require.Equal(t, http.StatusOK, changed.status, changed.body)
+		tag2 := changed.header.Get("ETag")
+		require.Equal(t, fmt.Sprintf(`"%s.2"`, tk.ID), tag2)
+
+		for name, ifMatch := range map[string]string{
+			"stale tag":             tag1,
+			"weak tag":              "W/" + tag2,
+			"another ticket's tag":  `"0196aaaa.2"`,
+			"garbage":               "nonsense",
+			"tag and stale version": tag2,
+		} {
+			body := `{"subject":"Stale write"}`
+			if name == "tag and stale version" {
+				body = `{"subject":"Stale write","version":1}`
+			}
+			stale := s.send(agent, http.MethodPatch, path, body, "If-Match", ifMatch)
+			require.Equal(t, http.StatusPreconditionFailed, stale.status, name+": "+stale.body)
+			require.Equal(t, "precondition_failed", stale.code(), name)
+		}
+		for name, req := range map[string][2]string{
+			"transition": {"/transitions", `{"to":"in_progress"}`},
+			"assignment": {"/assignment", `{"assignee":"agent-1"}`},
+		} {
+			stale := s.send(agent, http.MethodPost, path+req[0], req[1], "If-Match", tag1)
+			require.Equal(t, http.StatusPreconditionFailed, stale.status, name+": "+stale.body)
+		}
+		after := s.send(agent, http.MethodGet, path, "")
+		require.Equal(t, tag2, after.header.Get("ETag"), "nothing changed")
+		require.Contains(t, after.body, `"subject":"Jar cracked"`)
+		require.Contains(t, after.body, `"status":"open"`)
+
+		star := s.send(agent, http.MethodPatch, path, `{"subject":"Any version"}`, "If-Match", "*")
+		require.Equal(t, http.StatusOK, star.status, star.body)
+		require.Equal(t, http.StatusNotFound, s.send(agent, http.MethodPatch, "/tickets/nope", `{"subject":"x"}`, "If-Match", "*").status)
+		several := s.send(agent, http.MethodPatch, path, `{"subject":"One of several"}`, "If-Match", tag1+", "+star.header.Get("ETag"))
+		require.Equal(t, http.StatusOK, several.status, several.body)
+	})
 }
 
 // TestIfMatchIsAtomic sends many changes with the same If-Match at once:
 // exactly one wins, the others are answered 412.
 func TestIfMatchIsAtomic(t *testing.T) {
-	t.Parallel()
-	for _, store := range dbtest.Stores() {
-		t.Run(store.Name, func(t *testing.T) {
-			t.Parallel()
-			s := newRetryServer(t, store.Open(t), nil)
-			opened := s.send(agent, http.MethodPost, "/tickets", openBody)
-			require.Equal(t, http.StatusCreated, opened.status)
-			var tk apiTicket
-			require.NoError(t, json.Unmarshal([]byte(opened.body), &tk))
-			const n = 6
-			statuses := make([]int, n)
-			var wg sync.WaitGroup
-			for i := range n {
-				wg.Go(func() {
-					res, err := sendTo(s.url, agent, http.MethodPatch, "/tickets/"+tk.ID,
-						fmt.Sprintf(`{"subject":"writer %d"}`, i), "If-Match", opened.header.Get("ETag"))
-					assert.NoError(t, err)
-					statuses[i] = res.status
-				})
-			}
-			wg.Wait()
-			won := 0
-			for _, st := range statuses {
-				if st == http.StatusOK {
-					won++
-				} else {
-					require.Equal(t, http.StatusPreconditionFailed, st)
-				}
-			}
-			require.Equal(t, 1, won, "%v", statuses)
-		})
-	}
+	onEveryStore(t, func(t *testing.T, s *retryServer) {
+		tk, opened := s.openTicket()
+		s.oneWins(6, http.StatusOK, http.MethodPatch, "/tickets/"+tk.ID, opened.header.Get("ETag"),
+			func(i int) string { return fmt.Sprintf(`{"subject":"writer %d"}`, i) })
+	})
 }
 
 func TestComplaintETagAndIfMatch(t *testing.T) {
@@ -244,10 +256,7 @@ func TestComplaintETagAndIfMatch(t *testing.T) {
 func TestRequireIfMatch(t *testing.T) {
 	t.Parallel()
 	s := newRetryServer(t, memory.New(), func(c *httpapi.Config) { c.RequireIfMatch = true })
-	opened := s.send(agent, http.MethodPost, "/tickets", openBody)
-	require.Equal(t, http.StatusCreated, opened.status, "opening needs no tag")
-	var tk apiTicket
-	require.NoError(t, json.Unmarshal([]byte(opened.body), &tk))
+	tk, _ := s.openTicket() // opening needs no tag
 	path := "/tickets/" + tk.ID
 	for name, req := range map[string][3]string{
 		"patch":      {http.MethodPatch, path, `{"subject":"x"}`},
@@ -267,110 +276,100 @@ func TestRequireIfMatch(t *testing.T) {
 }
 
 func TestIdempotencyKey(t *testing.T) {
-	t.Parallel()
-	for _, store := range dbtest.Stores() {
-		t.Run(store.Name, func(t *testing.T) {
-			t.Parallel()
-			s := newRetryServer(t, store.Open(t), nil)
+	onEveryStore(t, func(t *testing.T, s *retryServer) {
 
-			first := s.send(agent, http.MethodPost, "/tickets", openBody, "Idempotency-Key", "k-1")
-			require.Equal(t, http.StatusCreated, first.status, first.body)
-			again := s.send(agent, http.MethodPost, "/tickets", openBody, "Idempotency-Key", `"k-1"`)
-			require.Equal(t, http.StatusCreated, again.status, again.body)
-			require.Equal(t, first.body, again.body, "the first answer again")
-			require.Equal(t, first.header.Get("Location"), again.header.Get("Location"))
-			require.Equal(t, first.header.Get("ETag"), again.header.Get("ETag"))
-			require.Equal(t, "true", again.header.Get("Idempotent-Replayed"))
-			require.Empty(t, first.header.Get("Idempotent-Replayed"))
-			require.Equal(t, 1, s.ticketCount())
+		first := s.send(agent, http.MethodPost, "/tickets", openBody, "Idempotency-Key", "k-1")
+		require.Equal(t, http.StatusCreated, first.status, first.body)
+		again := s.send(agent, http.MethodPost, "/tickets", openBody, "Idempotency-Key", `"k-1"`)
+		require.Equal(t, http.StatusCreated, again.status, again.body)
+		require.Equal(t, first.body, again.body, "the first answer again")
+		require.Equal(t, first.header.Get("Location"), again.header.Get("Location"))
+		require.Equal(t, first.header.Get("ETag"), again.header.Get("ETag"))
+		require.Equal(t, "true", again.header.Get("Idempotent-Replayed"))
+		require.Empty(t, first.header.Get("Idempotent-Replayed"))
+		require.Equal(t, 1, s.ticketCount())
 
-			other := s.send(agent, http.MethodPost, "/tickets", `{"subject":"Another","customer":{"id":"C-ADA"}}`, "Idempotency-Key", "k-1")
-			require.Equal(t, http.StatusUnprocessableEntity, other.status, other.body)
-			require.Equal(t, "idempotency_key_reused", other.code())
-			require.Equal(t, 1, s.ticketCount())
+		other := s.send(agent, http.MethodPost, "/tickets", `{"subject":"Another","customer":{"id":"C-ADA"}}`, "Idempotency-Key", "k-1")
+		require.Equal(t, http.StatusUnprocessableEntity, other.status, other.body)
+		require.Equal(t, "idempotency_key_reused", other.code())
+		require.Equal(t, 1, s.ticketCount())
 
-			// The key is scoped by actor: another user's k-1 is a new request.
-			bobs := s.send(supervisor, http.MethodPost, "/tickets", openBody, "Idempotency-Key", "k-1")
-			require.Equal(t, http.StatusCreated, bobs.status, bobs.body)
-			require.NotEqual(t, first.body, bobs.body)
-			require.Equal(t, 2, s.ticketCount())
+		// The key is scoped by actor: another user's k-1 is a new request.
+		bobs := s.send(supervisor, http.MethodPost, "/tickets", openBody, "Idempotency-Key", "k-1")
+		require.Equal(t, http.StatusCreated, bobs.status, bobs.body)
+		require.NotEqual(t, first.body, bobs.body)
+		require.Equal(t, 2, s.ticketCount())
 
-			// A failed request stores nothing: the fixed retry runs.
-			bad := s.send(agent, http.MethodPost, "/tickets", `{"subject":""}`, "Idempotency-Key", "k-2")
-			require.Equal(t, http.StatusBadRequest, bad.status, bad.body)
-			fixed := s.send(agent, http.MethodPost, "/tickets", `{"subject":"Fixed","customer":{"id":"C-ADA"}}`, "Idempotency-Key", "k-2")
-			require.Equal(t, http.StatusCreated, fixed.status, fixed.body)
-			require.Equal(t, 3, s.ticketCount())
+		// A failed request stores nothing: the fixed retry runs.
+		bad := s.send(agent, http.MethodPost, "/tickets", `{"subject":""}`, "Idempotency-Key", "k-2")
+		require.Equal(t, http.StatusBadRequest, bad.status, bad.body)
+		fixed := s.send(agent, http.MethodPost, "/tickets", `{"subject":"Fixed","customer":{"id":"C-ADA"}}`, "Idempotency-Key", "k-2")
+		require.Equal(t, http.StatusCreated, fixed.status, fixed.body)
+		require.Equal(t, 3, s.ticketCount())
 
-			// After the TTL the key opens a new ticket.
-			s.clock.Advance(time.Hour + time.Second)
-			expired := s.send(agent, http.MethodPost, "/tickets", openBody, "Idempotency-Key", "k-1")
-			require.Equal(t, http.StatusCreated, expired.status, expired.body)
-			require.NotEqual(t, first.body, expired.body)
-			require.Empty(t, expired.header.Get("Idempotent-Replayed"))
-			require.Equal(t, 4, s.ticketCount())
-			n, err := s.desk.Store().(storage.IdempotencyStore).IdempotencyPurge(context.Background(),
-				storage.IdempotencyPurgeParams{Before: s.clock.Now()})
-			require.NoError(t, err)
-			require.EqualValues(t, 2, n, "k-1 of the supervisor and k-2 expired; the new k-1 lives")
+		// After the TTL the key opens a new ticket.
+		s.clock.Advance(time.Hour + time.Second)
+		expired := s.send(agent, http.MethodPost, "/tickets", openBody, "Idempotency-Key", "k-1")
+		require.Equal(t, http.StatusCreated, expired.status, expired.body)
+		require.NotEqual(t, first.body, expired.body)
+		require.Empty(t, expired.header.Get("Idempotent-Replayed"))
+		require.Equal(t, 4, s.ticketCount())
+		n, err := s.desk.Store().(storage.IdempotencyStore).IdempotencyPurge(context.Background(),
+			storage.IdempotencyPurgeParams{Before: s.clock.Now()})
+		require.NoError(t, err)
+		require.EqualValues(t, 2, n, "k-1 of the supervisor and k-2 expired; the new k-1 lives")
 
-			// A message, a complaint and a status change replay too.
-			var tk apiTicket
-			require.NoError(t, json.Unmarshal([]byte(fixed.body), &tk))
-			for _, req := range [][2]string{
-				{"/tickets/" + tk.ID + "/messages", `{"kind":"note","body":"Called the customer"}`},
-				{"/tickets/" + tk.ID + "/transitions", `{"to":"in_progress"}`},
-				{"/complaints", `{"subject":"Broken","category":"defect","remedy_sought":"credit_note","customer":{"id":"C-ADA"}}`},
-			} {
-				one := s.send(agent, http.MethodPost, req[0], req[1], "Idempotency-Key", "route-"+req[0])
-				require.Less(t, one.status, 300, req[0]+": "+one.body)
-				two := s.send(agent, http.MethodPost, req[0], req[1], "Idempotency-Key", "route-"+req[0])
-				require.Equal(t, one.status, two.status, req[0])
-				require.Equal(t, one.body, two.body, req[0])
-				require.Equal(t, "true", two.header.Get("Idempotent-Replayed"), req[0])
-			}
-			history, err := s.desk.Messages(context.Background(), agent, ticketkit.MessageListParams{TicketID: tk.ID})
-			require.NoError(t, err)
-			require.Len(t, history.Messages, 1, "one note")
-		})
-	}
+		// A message, a complaint and a status change replay too.
+		var tk apiTicket
+		require.NoError(t, json.Unmarshal([]byte(fixed.body), &tk))
+		for _, req := range [][2]string{
+			{"/tickets/" + tk.ID + "/messages", `{"kind":"note","body":"Called the customer"}`},
+			{"/tickets/" + tk.ID + "/transitions", `{"to":"in_progress"}`},
+			{"/complaints", `{"subject":"Broken","category":"defect","remedy_sought":"credit_note","customer":{"id":"C-ADA"}}`},
+		} {
+			one := s.send(agent, http.MethodPost, req[0], req[1], "Idempotency-Key", "route-"+req[0])
+			require.Less(t, one.status, 300, req[0]+": "+one.body)
+			two := s.send(agent, http.MethodPost, req[0], req[1], "Idempotency-Key", "route-"+req[0])
+			require.Equal(t, one.status, two.status, req[0])
+			require.Equal(t, one.body, two.body, req[0])
+			require.Equal(t, "true", two.header.Get("Idempotent-Replayed"), req[0])
+		}
+		history, err := s.desk.Messages(context.Background(), agent, ticketkit.MessageListParams{TicketID: tk.ID})
+		require.NoError(t, err)
+		require.Len(t, history.Messages, 1, "one note")
+	})
 }
 
 func TestIdempotencyKeyConcurrentDuplicates(t *testing.T) {
-	t.Parallel()
-	for _, store := range dbtest.Stores() {
-		t.Run(store.Name, func(t *testing.T) {
-			t.Parallel()
-			s := newRetryServer(t, store.Open(t), nil)
-			const n = 6
-			replies := make([]reply, n)
-			var wg sync.WaitGroup
-			for i := range n {
-				wg.Go(func() {
-					res, err := sendTo(s.url, agent, http.MethodPost, "/tickets", openBody, "Idempotency-Key", "same")
-					assert.NoError(t, err)
-					replies[i] = res
-				})
-			}
-			wg.Wait()
-			require.Equal(t, 1, s.ticketCount())
-			var created string
-			for _, r := range replies {
-				switch r.status {
-				case http.StatusCreated:
-					if created == "" {
-						created = r.body
-					}
-					require.Equal(t, created, r.body, "every answer is the one ticket")
-				case http.StatusConflict:
-					require.Equal(t, "idempotency_key_in_progress", r.code())
-				default:
-					t.Fatalf("unexpected answer %d: %s", r.status, r.body)
+	onEveryStore(t, func(t *testing.T, s *retryServer) {
+		const n = 6
+		replies := make([]reply, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				res, err := sendTo(s.url, agent, http.MethodPost, "/tickets", openBody, "Idempotency-Key", "same")
+				assert.NoError(t, err)
+				replies[i] = res
+			})
+		}
+		wg.Wait()
+		require.Equal(t, 1, s.ticketCount())
+		var created string
+		for _, r := range replies {
+			switch r.status {
+			case http.StatusCreated:
+				if created == "" {
+					created = r.body
 				}
+				require.Equal(t, created, r.body, "every answer is the one ticket")
+			case http.StatusConflict:
+				require.Equal(t, "idempotency_key_in_progress", r.code())
+			default:
+				t.Fatalf("unexpected answer %d: %s", r.status, r.body)
 			}
-			require.NotEmpty(t, created)
-		})
-	}
+		}
+		require.NotEmpty(t, created)
+	})
 }
 
 func TestIdempotencyKeyRefused(t *testing.T) {
@@ -404,71 +403,44 @@ func TestIdempotencyKeyRefused(t *testing.T) {
 // checked in the change's transaction, a stale tag changes nothing, and
 // of concurrent changes with one tag exactly one wins.
 func TestIfMatchOnRoutesWithoutVersion(t *testing.T) {
-	t.Parallel()
-	for _, store := range dbtest.Stores() {
-		t.Run(store.Name, func(t *testing.T) {
-			t.Parallel()
-			s := newRetryServer(t, store.Open(t), nil)
-			opened := s.send(agent, http.MethodPost, "/tickets", openBody)
-			require.Equal(t, http.StatusCreated, opened.status)
-			var tk apiTicket
-			require.NoError(t, json.Unmarshal([]byte(opened.body), &tk))
-			msgs := "/tickets/" + tk.ID + "/messages"
-			note := `{"kind":"note","body":"Called"}`
-			tag1 := opened.header.Get("ETag")
+	onEveryStore(t, func(t *testing.T, s *retryServer) {
+		tk, opened := s.openTicket()
+		msgs := "/tickets/" + tk.ID + "/messages"
+		note := `{"kind":"note","body":"Called"}`
+		tag1 := opened.header.Get("ETag")
 
-			ok1 := s.send(agent, http.MethodPost, msgs, note, "If-Match", tag1)
-			require.Equal(t, http.StatusCreated, ok1.status, ok1.body)
-			stale := s.send(agent, http.MethodPost, msgs, note, "If-Match", tag1)
-			require.Equal(t, http.StatusPreconditionFailed, stale.status, stale.body)
-			require.Equal(t, "precondition_failed", stale.code())
-			// A customer gets 404 for a ticket not theirs, never 412.
-			require.Equal(t, http.StatusNotFound, s.send(bob, http.MethodPost, msgs, `{"body":"hi"}`, "If-Match", tag1).status)
+		ok1 := s.send(agent, http.MethodPost, msgs, note, "If-Match", tag1)
+		require.Equal(t, http.StatusCreated, ok1.status, ok1.body)
+		stale := s.send(agent, http.MethodPost, msgs, note, "If-Match", tag1)
+		require.Equal(t, http.StatusPreconditionFailed, stale.status, stale.body)
+		require.Equal(t, "precondition_failed", stale.code())
+		// A customer gets 404 for a ticket not theirs, never 412.
+		require.Equal(t, http.StatusNotFound, s.send(bob, http.MethodPost, msgs, `{"body":"hi"}`, "If-Match", tag1).status)
 
-			tag2 := s.send(agent, http.MethodGet, "/tickets/"+tk.ID, "").header.Get("ETag")
-			const n = 5
-			statuses := make([]int, n)
-			var wg sync.WaitGroup
-			for i := range n {
-				wg.Go(func() {
-					res, err := sendTo(s.url, agent, http.MethodPost, msgs, note, "If-Match", tag2)
-					assert.NoError(t, err)
-					statuses[i] = res.status
-				})
-			}
-			wg.Wait()
-			won := 0
-			for _, st := range statuses {
-				if st == http.StatusCreated {
-					won++
-				} else {
-					require.Contains(t, []int{http.StatusPreconditionFailed}, st, "%v", statuses)
-				}
-			}
-			require.Equal(t, 1, won, "%v", statuses)
-			page, err := s.desk.Messages(context.Background(), agent, ticketkit.MessageListParams{TicketID: tk.ID})
-			require.NoError(t, err)
-			require.Len(t, page.Messages, 2, "the first note and one of the concurrent ones")
+		tag2 := s.send(agent, http.MethodGet, "/tickets/"+tk.ID, "").header.Get("ETag")
+		s.oneWins(5, http.StatusCreated, http.MethodPost, msgs, tag2, func(int) string { return note })
+		page, err := s.desk.Messages(context.Background(), agent, ticketkit.MessageListParams{TicketID: tk.ID})
+		require.NoError(t, err)
+		require.Len(t, page.Messages, 2, "the first note and one of the concurrent ones")
 
-			if _, ok := s.desk.Store().(storage.ComplaintStore); !ok {
-				return
-			}
-			c := s.send(agent, http.MethodPost, "/complaints", `{"subject":"Broken","category":"defect","remedy_sought":"credit_note","customer":{"id":"C-ADA"}}`)
-			require.Equal(t, http.StatusCreated, c.status, c.body)
-			var cp apiComplaint
-			require.NoError(t, json.Unmarshal([]byte(c.body), &cp))
-			comments := "/complaints/" + cp.ID + "/comments"
-			first := s.send(agent, http.MethodPost, comments, `{"text":"Checked the lid"}`, "If-Match", c.header.Get("ETag"))
-			require.Equal(t, http.StatusOK, first.status, first.body)
-			require.NotEqual(t, c.header.Get("ETag"), first.header.Get("ETag"))
-			again := s.send(agent, http.MethodPost, comments, `{"text":"Stale"}`, "If-Match", c.header.Get("ETag"))
-			require.Equal(t, http.StatusPreconditionFailed, again.status, again.body)
-			cost := s.send(agent, http.MethodPost, "/complaints/"+cp.ID+"/costs",
-				`{"kind":"shipping","amount":"12.50","currency":"EUR"}`, "If-Match", c.header.Get("ETag"))
-			require.Equal(t, http.StatusPreconditionFailed, cost.status, cost.body)
-			got := s.send(agent, http.MethodGet, "/complaints/"+cp.ID, "")
-			require.Equal(t, first.header.Get("ETag"), got.header.Get("ETag"), "nothing changed")
-			require.NotContains(t, got.body, "Stale")
-		})
-	}
+		if _, ok := s.desk.Store().(storage.ComplaintStore); !ok {
+			return
+		}
+		c := s.send(agent, http.MethodPost, "/complaints", `{"subject":"Broken","category":"defect","remedy_sought":"credit_note","customer":{"id":"C-ADA"}}`)
+		require.Equal(t, http.StatusCreated, c.status, c.body)
+		var cp apiComplaint
+		require.NoError(t, json.Unmarshal([]byte(c.body), &cp))
+		comments := "/complaints/" + cp.ID + "/comments"
+		first := s.send(agent, http.MethodPost, comments, `{"text":"Checked the lid"}`, "If-Match", c.header.Get("ETag"))
+		require.Equal(t, http.StatusOK, first.status, first.body)
+		require.NotEqual(t, c.header.Get("ETag"), first.header.Get("ETag"))
+		again := s.send(agent, http.MethodPost, comments, `{"text":"Stale"}`, "If-Match", c.header.Get("ETag"))
+		require.Equal(t, http.StatusPreconditionFailed, again.status, again.body)
+		cost := s.send(agent, http.MethodPost, "/complaints/"+cp.ID+"/costs",
+			`{"kind":"shipping","amount":"12.50","currency":"EUR"}`, "If-Match", c.header.Get("ETag"))
+		require.Equal(t, http.StatusPreconditionFailed, cost.status, cost.body)
+		got := s.send(agent, http.MethodGet, "/complaints/"+cp.ID, "")
+		require.Equal(t, first.header.Get("ETag"), got.header.Get("ETag"), "nothing changed")
+		require.NotContains(t, got.body, "Stale")
+	})
 }
