@@ -94,9 +94,9 @@ func writeEntity(w http.ResponseWriter, r *http.Request, status int, v any) {
 // combined with If-Match. A tag of If-Match gives its version; "*"
 // gives none (the Desk answers 404 for a resource that does not exist).
 // Tags of another resource, weak tags (If-Match compares strongly) and a
-// body version other than the tag's are answered 412 at once. Several
-// tags of the resource are resolved against its current version, which
-// the Desk then checks again as it writes. With Config.RequireIfMatch a
+// body version other than the tag's are answered 412 at once. Of several
+// tags of the resource, the one of its current version is handed on,
+// which the Desk then checks again as it writes. With Config.RequireIfMatch a
 // PATCH or a status change without If-Match is answered 428.
 func (h *handler) expectVersion(r *http.Request, actor ticketkit.Actor, body int64) (int64, error) {
 	if err := checkVersion(body); err != nil {
@@ -135,14 +135,22 @@ func (h *handler) expectVersion(r *http.Request, actor ticketkit.Actor, body int
 			version = v
 		}
 	default:
-		t, err := h.desk.Get(r.Context(), actor, r.PathValue("id"))
-		if err != nil {
-			return 0, err
+		// Several tags: hand the Desk the current version when it is one
+		// of them, else any of them, which the Desk refuses (412), or
+		// answers 404 for a resource the actor may not see. The read
+		// goes to the store, in the request's transaction if it has
+		// one: the Desk's own would wait for that transaction's lock.
+		var src storage.Tx = h.desk.Store()
+		if tx := requestTx(r.Context()); tx != nil {
+			src = tx
 		}
-		if !versions[t.Version] {
-			return 0, preconditionFailed()
+		for v := range versions {
+			version = v
 		}
-		version = t.Version
+		t, err := src.TicketGet(r.Context(), storage.TicketGetParams{TenantID: actor.TenantID, ID: r.PathValue("id")})
+		if err == nil && versions[t.Version] {
+			version = t.Version
+		}
 	}
 	if body != 0 && body != version {
 		return 0, preconditionFailed()

@@ -444,3 +444,54 @@ func TestIfMatchOnRoutesWithoutVersion(t *testing.T) {
 		require.NotContains(t, got.body, "Stale")
 	})
 }
+
+// TestIdempotencyKeyWithFilesAndTags retries a multipart message (each
+// attempt with a boundary of its own, as clients make them) and a change
+// with several If-Match tags, both with an Idempotency-Key: the retry
+// replays the first answer, and the change in the key's transaction
+// reads the current version there instead of waiting for the store.
+func TestIdempotencyKeyWithFilesAndTags(t *testing.T) {
+	onEveryStore(t, func(t *testing.T, s *retryServer) {
+		tk, opened := s.openTicket()
+		multipartBody := func(boundary string) string {
+			return "--" + boundary + "\r\n" +
+				`Content-Disposition: form-data; name="body"` + "\r\n\r\nPhoto attached\r\n" +
+				"--" + boundary + "\r\n" +
+				`Content-Disposition: form-data; name="attachments"; filename="jar.txt"` + "\r\n" +
+				"Content-Type: text/plain\r\n\r\ncrack\r\n" +
+				"--" + boundary + "--\r\n"
+		}
+		post := func(boundary string) reply {
+			req, err := http.NewRequest(http.MethodPost, s.url+"/tickets/"+tk.ID+"/messages", strings.NewReader(multipartBody(boundary)))
+			require.NoError(t, err)
+			req.Header.Set("Content-Type", "multipart/form-data; boundary="+boundary)
+			req.Header.Set("Idempotency-Key", "photo-1")
+			for k, v := range map[string]string{"X-Actor": ada.ID, "X-Role": string(ada.Role), "X-Tenant": ada.TenantID, "X-Customer": ada.CustomerID} {
+				req.Header.Set(k, v)
+			}
+			res, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			defer res.Body.Close()
+			raw, err := io.ReadAll(res.Body)
+			require.NoError(t, err)
+			return reply{status: res.StatusCode, header: res.Header, body: string(raw)}
+		}
+		first := post("first-boundary")
+		require.Equal(t, http.StatusCreated, first.status, first.body)
+		retry := post("another-boundary")
+		require.Equal(t, http.StatusCreated, retry.status, retry.body)
+		require.Equal(t, first.body, retry.body)
+		require.Equal(t, "true", retry.header.Get("Idempotent-Replayed"))
+		page, err := s.desk.Messages(context.Background(), agent, ticketkit.MessageListParams{TicketID: tk.ID})
+		require.NoError(t, err)
+		require.Len(t, page.Messages, 1)
+
+		current := s.send(agent, http.MethodGet, "/tickets/"+tk.ID, "").header.Get("ETag")
+		moved := s.send(agent, http.MethodPost, "/tickets/"+tk.ID+"/transitions", `{"to":"in_progress"}`,
+			"Idempotency-Key", "move-1", "If-Match", opened.header.Get("ETag")+", "+current)
+		require.Equal(t, http.StatusOK, moved.status, moved.body)
+		stale := s.send(agent, http.MethodPost, "/tickets/"+tk.ID+"/transitions", `{"to":"waiting"}`,
+			"Idempotency-Key", "move-2", "If-Match", opened.header.Get("ETag")+", "+current)
+		require.Equal(t, http.StatusPreconditionFailed, stale.status, stale.body)
+	})
+}
