@@ -74,8 +74,8 @@ type IdempotencyClaimParams struct {
 	TenantID    string
 	Key         string
 	RequestHash string
-	// At is the time of the claim; ExpiresAt, after At, when the record
-	// expires.
+	// At is the time of the claim; ExpiresAt, not before At, when the
+	// record expires.
 	At        time.Time
 	ExpiresAt time.Time
 }
@@ -94,7 +94,7 @@ type IdempotencyCompleteParams struct {
 	TenantID string
 	Key      string
 	At       time.Time
-	// Status is the answer's status code, from 100 to 599.
+	// Status is the answer's status code, more than 0.
 	Status   int
 	Response []byte
 }

@@ -51,8 +51,8 @@ func (s *Store) IdempotencyClaim(ctx context.Context, p storage.IdempotencyClaim
 		return nil, err
 	}
 	at, expires := utc(p.At), utc(p.ExpiresAt)
-	if !expires.After(at) {
-		return nil, fmt.Errorf("bunstore: %s: ExpiresAt must be after At", op)
+	if expires.Before(at) {
+		return nil, fmt.Errorf("bunstore: %s: ExpiresAt is before At", op)
 	}
 	res, err := s.db.NewRaw(`INSERT INTO ? AS i (tenant_id, key, request_hash, status, response, at, expires_at)
 VALUES (?, ?, ?, 0, ?, ?, ?)
@@ -91,8 +91,8 @@ func (s *Store) IdempotencyComplete(ctx context.Context, p storage.IdempotencyCo
 	if err := checkIdempotency(op, p.TenantID, p.Key); err != nil {
 		return err
 	}
-	if p.Status < 100 || p.Status > 599 {
-		return fmt.Errorf("bunstore: %s: status %d is not an HTTP status", op, p.Status)
+	if p.Status <= 0 {
+		return fmt.Errorf("bunstore: %s: status %d is not an answer's status", op, p.Status)
 	}
 	response := p.Response
 	if response == nil {

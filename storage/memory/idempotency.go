@@ -58,8 +58,8 @@ func (x *tx) IdempotencyClaim(ctx context.Context, p storage.IdempotencyClaimPar
 	if err := checkIdempotencyKey(op, p.Key); err != nil {
 		return nil, err
 	}
-	if !p.ExpiresAt.After(p.At) {
-		return nil, fmt.Errorf("memory: %s: ExpiresAt must be after At", op)
+	if p.ExpiresAt.Before(p.At) {
+		return nil, fmt.Errorf("memory: %s: ExpiresAt is before At", op)
 	}
 	if x.db.idem == nil {
 		x.db.idem = map[key]storage.Idempotency{}
@@ -92,8 +92,8 @@ func (x *tx) IdempotencyComplete(ctx context.Context, p storage.IdempotencyCompl
 	if err := checkIdempotencyKey(op, p.Key); err != nil {
 		return err
 	}
-	if p.Status < 100 || p.Status > 599 {
-		return fmt.Errorf("memory: %s: status %d is not an HTTP status", op, p.Status)
+	if p.Status <= 0 {
+		return fmt.Errorf("memory: %s: status %d is not an answer's status", op, p.Status)
 	}
 	k := key{p.TenantID, p.Key}
 	old, ok := x.db.idem[k]

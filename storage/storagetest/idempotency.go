@@ -96,7 +96,7 @@ func (s suite) idempotency(t *testing.T) {
 			"no tenant":          func(p *storage.IdempotencyClaimParams) { p.TenantID = "" },
 			"no key":             func(p *storage.IdempotencyClaimParams) { p.Key = "" },
 			"long key":           func(p *storage.IdempotencyClaimParams) { p.Key = strings.Repeat("k", storage.MaxIdempotencyKey+1) },
-			"expires before now": func(p *storage.IdempotencyClaimParams) { p.ExpiresAt = p.At },
+			"expires before now": func(p *storage.IdempotencyClaimParams) { p.ExpiresAt = p.At.Add(-time.Second) },
 		} {
 			p := claim
 			mod(&p)
