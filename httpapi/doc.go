@@ -189,7 +189,8 @@
 // other origin it is refused with 403 and no CORS headers, and the
 // browser blocks the call. Responses to allowed origins carry
 // Access-Control-Allow-Origin (and -Credentials when configured) and
-// expose Location and Content-Disposition. There is no wildcard.
+// expose Location, Content-Disposition, ETag and Idempotent-Replayed.
+// There is no wildcard.
 //
 // GET /catalog returns the desk's statuses, priorities, categories,
 // departments, reason codes and custom fields, each with its label in
