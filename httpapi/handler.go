@@ -92,8 +92,8 @@ type Config struct {
 
 // WithDefaults returns a copy of c with every zero field set to its
 // documented default: the three size limits, CORS.AllowedHeaders,
-// CORS.MaxAge, Logger, IdempotencyTTL and Clock. Desk and Authenticate have none. [New] calls
-// it.
+// CORS.MaxAge, Logger, IdempotencyTTL and Clock. Desk and Authenticate
+// have none. [New] calls it.
 func (c Config) WithDefaults() Config {
 	c.MaxBodySize = cmp.Or(c.MaxBodySize, DefaultMaxBodySize)
 	c.MaxUploadSize = cmp.Or(c.MaxUploadSize, DefaultMaxUploadSize)
@@ -147,18 +147,19 @@ func New(cfg Config) (http.Handler, error) {
 	}
 	origins, _ := newOrigins(cfg)
 	h := &handler{
-		desk:           cfg.Desk,
-		auth:           cfg.Authenticate,
-		maxBody:        cfg.MaxBodySize,
-		maxUpload:      cfg.MaxUploadSize,
-		maxQuery:       cfg.MaxQuerySize,
-		origins:        origins,
-		log:            cfg.Logger,
+		desk:      cfg.Desk,
+		auth:      cfg.Authenticate,
+		maxBody:   cfg.MaxBodySize,
+		maxUpload: cfg.MaxUploadSize,
+		maxQuery:  cfg.MaxQuerySize,
+		origins:   origins,
+		log:       cfg.Logger,
+		first:     http.NewServeMux(),
+		rest:      http.NewServeMux(),
+
 		requireIfMatch: cfg.RequireIfMatch,
 		idemTTL:        cfg.IdempotencyTTL,
 		clock:          cfg.Clock,
-		first:          http.NewServeMux(),
-		rest:           http.NewServeMux(),
 	}
 	for _, rt := range routes() {
 		mux := h.rest
@@ -182,13 +183,14 @@ type handler struct {
 	maxQuery  int
 	origins   *origins
 	log       *slog.Logger
+	first     *http.ServeMux
+	rest      *http.ServeMux
+
 	// requireIfMatch, idemTTL and clock are Config.RequireIfMatch,
 	// IdempotencyTTL and Clock.
 	requireIfMatch bool
 	idemTTL        time.Duration
 	clock          clock.Clock
-	first          *http.ServeMux
-	rest           *http.ServeMux
 }
 
 // endpoint serves one route for an authenticated actor (the zero Actor
@@ -207,11 +209,12 @@ type route struct {
 	// first routes win over the routes of the same shape with a
 	// wildcard where they have a literal segment.
 	first bool
+	serve endpoint
+
 	// checked routes change a ticket or complaint through a use case
 	// that takes no version: a request with If-Match runs in a
 	// transaction that checks the version (see serveInTx).
 	checked bool
-	serve   endpoint
 }
 
 func (rt route) pattern() string { return rt.method + " " + rt.path }
