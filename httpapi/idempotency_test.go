@@ -270,6 +270,14 @@ func TestRequireIfMatch(t *testing.T) {
 		"other changes need no tag")
 	res := s.send(agent, http.MethodPatch, path, `{"subject":"x"}`, "If-Match", "*")
 	require.Equal(t, http.StatusOK, res.status, res.body)
+	c := s.send(agent, http.MethodPost, "/complaints", `{"subject":"Broken","category":"defect","remedy_sought":"credit_note","customer":{"id":"C-ADA"}}`)
+	require.Equal(t, http.StatusCreated, c.status, c.body)
+	var cp apiComplaint
+	require.NoError(t, json.Unmarshal([]byte(c.body), &cp))
+	for _, req := range [][3]string{{http.MethodPatch, "", `{"subject":"x"}`}, {http.MethodPost, "/transitions", `{"to":"planned"}`}} {
+		res := s.send(agent, req[0], "/complaints/"+cp.ID+req[1], req[2])
+		require.Equal(t, http.StatusPreconditionRequired, res.status, res.body)
+	}
 
 	_, err := httpapi.New(httpapi.Config{Desk: s.desk, Authenticate: headerAuth, IdempotencyTTL: -time.Second})
 	require.ErrorContains(t, err, "Config.IdempotencyTTL")
