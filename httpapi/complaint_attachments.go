@@ -39,7 +39,7 @@ func (h *handler) attachComplaint(w http.ResponseWriter, r *http.Request, actor 
 			return invalid(fieldError{Field: "customer_visible", Code: "boolean", Message: "must be true or false"})
 		}
 	}
-	c, err := h.desk.ComplaintAttach(r.Context(), actor, p)
+	c, err := call(r, actor, p, h.desk.ComplaintAttach, h.desk.ComplaintAttachTx)
 	if err != nil {
 		return complaintError(err, map[string]string{"files": "attachments"})
 	}
@@ -53,7 +53,7 @@ func complaintAttachment(r *http.Request) ticketkit.ComplaintAttachmentParams {
 }
 
 func (h *handler) removeComplaintAttachment(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
-	c, err := h.desk.ComplaintAttachmentRemove(r.Context(), actor, complaintAttachment(r))
+	c, err := call(r, actor, complaintAttachment(r), h.desk.ComplaintAttachmentRemove, h.desk.ComplaintAttachmentRemoveTx)
 	if err != nil {
 		return complaintAttachmentError(err)
 	}

@@ -22,16 +22,16 @@ func (h *handler) addComplaintCost(w http.ResponseWriter, r *http.Request, actor
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	c, err := h.desk.ComplaintCostAdd(r.Context(), actor, ticketkit.ComplaintCostAddParams{
+	c, err := call(r, actor, ticketkit.ComplaintCostAddParams{
 		ComplaintID: r.PathValue("id"), Kind: req.Kind, Amount: req.Amount, Currency: req.Currency, Note: req.Note,
-	})
+	}, h.desk.ComplaintCostAdd, h.desk.ComplaintCostAddTx)
 	return writeComplaint(w, http.StatusOK, c, err)
 }
 
 func (h *handler) removeComplaintCost(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
-	c, err := h.desk.ComplaintCostRemove(r.Context(), actor, ticketkit.ComplaintCostRemoveParams{
+	c, err := call(r, actor, ticketkit.ComplaintCostRemoveParams{
 		ComplaintID: r.PathValue("id"), CostID: r.PathValue("cost"),
-	})
+	}, h.desk.ComplaintCostRemove, h.desk.ComplaintCostRemoveTx)
 	if err != nil {
 		return complaintError(err, map[string]string{"cost_id": "cost"})
 	}

@@ -41,13 +41,15 @@ func (h *handler) decideComplaintLine(w http.ResponseWriter, r *http.Request, ac
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if err := checkVersion(req.Version); err != nil {
+	version, err := h.expectVersion(r, actor, req.Version)
+	if err != nil {
 		return err
 	}
-	c, err := h.desk.ComplaintLineDecide(r.Context(), actor, ticketkit.ComplaintLineDecideParams{
+	req.Version = version
+	c, err := call(r, actor, ticketkit.ComplaintLineDecideParams{
 		ComplaintID: r.PathValue("id"), Line: line, Justified: req.Justified, Remedies: req.Remedies,
 		Feedback: req.Feedback, Note: req.Note, Version: req.Version,
-	})
+	}, h.desk.ComplaintLineDecide, h.desk.ComplaintLineDecideTx)
 	return writeComplaint(w, http.StatusOK, c, err)
 }
 
@@ -67,12 +69,14 @@ func (h *handler) linkComplaintLineReturn(w http.ResponseWriter, r *http.Request
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if err := checkVersion(req.Version); err != nil {
+	version, err := h.expectVersion(r, actor, req.Version)
+	if err != nil {
 		return err
 	}
-	c, err := h.desk.ComplaintLineReturnLink(r.Context(), actor, ticketkit.ComplaintLineReturnParams{
+	req.Version = version
+	c, err := call(r, actor, ticketkit.ComplaintLineReturnParams{
 		ComplaintID: r.PathValue("id"), Line: line, Return: req.Return, Version: req.Version,
-	})
+	}, h.desk.ComplaintLineReturnLink, h.desk.ComplaintLineReturnLinkTx)
 	return writeComplaint(w, http.StatusOK, c, err)
 }
 
@@ -94,14 +98,16 @@ func (h *handler) raiseComplaintClaim(w http.ResponseWriter, r *http.Request, ac
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if err := checkVersion(req.Version); err != nil {
+	version, err := h.expectVersion(r, actor, req.Version)
+	if err != nil {
 		return err
 	}
-	c, err := h.desk.ComplaintClaimRaise(r.Context(), actor, ticketkit.ComplaintClaimParams{
+	req.Version = version
+	c, err := call(r, actor, ticketkit.ComplaintClaimParams{
 		ComplaintID: r.PathValue("id"), Role: req.Role, Counterparty: req.Counterparty, Subject: req.Subject,
 		Description: req.Description, Reason: req.Reason, Lines: req.Lines, RemedySought: req.RemedySought,
 		Accounting: req.Accounting, Version: req.Version,
-	})
+	}, h.desk.ComplaintClaimRaise, h.desk.ComplaintClaimRaiseTx)
 	if err == nil {
 		// Relative to /complaints/{id}/claims: the claim is a complaint.
 		w.Header().Set("Location", "../"+url.PathEscape(c.ID))
@@ -150,12 +156,14 @@ func (h *handler) addComplaintLines(w http.ResponseWriter, r *http.Request, acto
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if err := checkVersion(req.Version); err != nil {
+	version, err := h.expectVersion(r, actor, req.Version)
+	if err != nil {
 		return err
 	}
-	c, err := h.desk.ComplaintLineAdd(r.Context(), actor, ticketkit.ComplaintLineAddParams{
+	req.Version = version
+	c, err := call(r, actor, ticketkit.ComplaintLineAddParams{
 		ComplaintID: r.PathValue("id"), Lines: req.Lines, Version: req.Version,
-	})
+	}, h.desk.ComplaintLineAdd, h.desk.ComplaintLineAddTx)
 	return writeLines(w, c, err)
 }
 
@@ -182,14 +190,16 @@ func (h *handler) updateComplaintLine(w http.ResponseWriter, r *http.Request, ac
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if err := checkVersion(req.Version); err != nil {
+	version, err := h.expectVersion(r, actor, req.Version)
+	if err != nil {
 		return err
 	}
-	c, err := h.desk.ComplaintLineUpdate(r.Context(), actor, ticketkit.ComplaintLineUpdateParams{
+	req.Version = version
+	c, err := call(r, actor, ticketkit.ComplaintLineUpdateParams{
 		ComplaintID: r.PathValue("id"), Line: line, Product: req.Product, Description: req.Description,
 		Serial: req.Serial, Batch: req.Batch, Quantity: req.Quantity, Unit: req.Unit, Note: req.Note,
 		DropDecision: req.DropDecision, Version: req.Version,
-	})
+	}, h.desk.ComplaintLineUpdate, h.desk.ComplaintLineUpdateTx)
 	return writeLines(w, c, err)
 }
 
@@ -209,6 +219,9 @@ func (h *handler) removeComplaintLine(w http.ResponseWriter, r *http.Request, ac
 	if err := q.err(); err != nil {
 		return err
 	}
-	c, err := h.desk.ComplaintLineRemove(r.Context(), actor, p)
+	if p.Version, err = h.expectVersion(r, actor, p.Version); err != nil {
+		return err
+	}
+	c, err := call(r, actor, p, h.desk.ComplaintLineRemove, h.desk.ComplaintLineRemoveTx)
 	return writeLines(w, c, err)
 }

@@ -26,9 +26,9 @@ func (h *handler) setRootCause(w http.ResponseWriter, r *http.Request, actor tic
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	c, err := h.desk.ComplaintRootCauseSet(r.Context(), actor, ticketkit.ComplaintRootCauseParams{
+	c, err := call(r, actor, ticketkit.ComplaintRootCauseParams{
 		ComplaintID: r.PathValue("id"), Cause: req.Cause, Defect: req.Defect, Text: req.Text,
-	})
+	}, h.desk.ComplaintRootCauseSet, h.desk.ComplaintRootCauseSetTx)
 	return writeComplaint(w, http.StatusOK, c, err)
 }
 
@@ -43,9 +43,9 @@ func (h *handler) completeStep(w http.ResponseWriter, r *http.Request, actor tic
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	c, err := h.desk.ComplaintStepComplete(r.Context(), actor, ticketkit.ComplaintStepParams{
+	c, err := call(r, actor, ticketkit.ComplaintStepParams{
 		ComplaintID: r.PathValue("id"), Step: req.Step, Notes: req.Notes,
-	})
+	}, h.desk.ComplaintStepComplete, h.desk.ComplaintStepCompleteTx)
 	return writeComplaint(w, http.StatusOK, c, err)
 }
 
@@ -61,9 +61,9 @@ func (h *handler) recordEffectiveness(w http.ResponseWriter, r *http.Request, ac
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	c, err := h.desk.ComplaintEffectivenessRecord(r.Context(), actor, ticketkit.ComplaintEffectivenessParams{
+	c, err := call(r, actor, ticketkit.ComplaintEffectivenessParams{
 		ComplaintID: r.PathValue("id"), ActionID: r.PathValue("action"), Effective: req.Effective, Notes: req.Notes,
-	})
+	}, h.desk.ComplaintEffectivenessRecord, h.desk.ComplaintEffectivenessRecordTx)
 	if err != nil {
 		return complaintError(err, map[string]string{"action_id": "action"})
 	}

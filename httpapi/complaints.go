@@ -59,7 +59,7 @@ func (h *handler) openComplaint(w http.ResponseWriter, r *http.Request, actor ti
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	c, err := h.desk.ComplaintOpen(r.Context(), actor, req)
+	c, err := call(r, actor, req, h.desk.ComplaintOpen, h.desk.ComplaintOpenTx)
 	if err == nil {
 		w.Header().Set("Location", "complaints/"+url.PathEscape(c.ID))
 	}
@@ -68,7 +68,11 @@ func (h *handler) openComplaint(w http.ResponseWriter, r *http.Request, actor ti
 
 func (h *handler) getComplaint(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
 	c, err := h.desk.ComplaintGet(r.Context(), actor, r.PathValue("id"))
-	return writeComplaint(w, http.StatusOK, c, err)
+	if err != nil {
+		return complaintError(err, nil)
+	}
+	writeEntity(w, r, http.StatusOK, c)
+	return nil
 }
 
 // complaintUpdateRequest is the body of PATCH /complaints/{id}: a member
@@ -93,15 +97,17 @@ func (h *handler) updateComplaint(w http.ResponseWriter, r *http.Request, actor 
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if err := checkVersion(req.Version); err != nil {
+	version, err := h.expectVersion(r, actor, req.Version)
+	if err != nil {
 		return err
 	}
-	c, err := h.desk.ComplaintUpdate(r.Context(), actor, ticketkit.ComplaintUpdateParams{
+	req.Version = version
+	c, err := call(r, actor, ticketkit.ComplaintUpdateParams{
 		ComplaintID: r.PathValue("id"), Subject: req.Subject, Description: req.Description,
 		Priority: req.Priority, Category: req.Category, Reason: req.Reason, Severity: req.Severity,
 		RemedySought: req.RemedySought, Contacts: req.Contacts, Accounting: req.Accounting,
 		Responsibility: req.Responsibility, EndDate: req.EndDate, Version: req.Version,
-	})
+	}, h.desk.ComplaintUpdate, h.desk.ComplaintUpdateTx)
 	return writeComplaint(w, http.StatusOK, c, err)
 }
 
@@ -117,12 +123,14 @@ func (h *handler) planComplaint(w http.ResponseWriter, r *http.Request, actor ti
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if err := checkVersion(req.Version); err != nil {
+	version, err := h.expectVersion(r, actor, req.Version)
+	if err != nil {
 		return err
 	}
-	c, err := h.desk.ComplaintPlan(r.Context(), actor, ticketkit.ComplaintPlanParams{
+	req.Version = version
+	c, err := call(r, actor, ticketkit.ComplaintPlanParams{
 		ComplaintID: r.PathValue("id"), Add: req.Add, Change: req.Change, Version: req.Version,
-	})
+	}, h.desk.ComplaintPlan, h.desk.ComplaintPlanTx)
 	return writeComplaint(w, http.StatusOK, c, err)
 }
 
@@ -151,15 +159,17 @@ func (h *handler) decideComplaint(w http.ResponseWriter, r *http.Request, actor 
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if err := checkVersion(req.Version); err != nil {
+	version, err := h.expectVersion(r, actor, req.Version)
+	if err != nil {
 		return err
 	}
+	req.Version = version
 	rm := req.Remedy
-	c, err := h.desk.ComplaintDecide(r.Context(), actor, ticketkit.ComplaintDecideParams{
+	c, err := call(r, actor, ticketkit.ComplaintDecideParams{
 		ComplaintID: r.PathValue("id"), Justified: req.Justified, Notes: req.Notes, CreditRequired: req.CreditRequired,
 		Remedy:  ticket.Remedy{Kind: rm.Kind, Amount: rm.Amount, Currency: rm.Currency, Feedback: rm.Feedback, Notes: rm.Notes},
 		Version: req.Version,
-	})
+	}, h.desk.ComplaintDecide, h.desk.ComplaintDecideTx)
 	return writeComplaint(w, http.StatusOK, c, err)
 }
 
@@ -178,9 +188,9 @@ func (h *handler) reviewComplaint(w http.ResponseWriter, r *http.Request, actor 
 		// The Desk would name the field by where it is stored.
 		return invalid(fieldError{Field: "outcome", Code: "oneof", Message: "must be approved or changes_requested"})
 	}
-	c, err := h.desk.ComplaintReview(r.Context(), actor, ticketkit.ComplaintReviewParams{
+	c, err := call(r, actor, ticketkit.ComplaintReviewParams{
 		ComplaintID: r.PathValue("id"), Outcome: req.Outcome, Notes: req.Notes,
-	})
+	}, h.desk.ComplaintReview, h.desk.ComplaintReviewTx)
 	return writeComplaint(w, http.StatusOK, c, err)
 }
 
@@ -195,9 +205,9 @@ func (h *handler) recordReviewResult(w http.ResponseWriter, r *http.Request, act
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	c, err := h.desk.ComplaintReviewResultAdd(r.Context(), actor, ticketkit.ComplaintReviewResultParams{
+	c, err := call(r, actor, ticketkit.ComplaintReviewResultParams{
 		ComplaintID: r.PathValue("id"), Text: req.Text, Findings: req.Findings,
-	})
+	}, h.desk.ComplaintReviewResultAdd, h.desk.ComplaintReviewResultAddTx)
 	return writeComplaint(w, http.StatusOK, c, err)
 }
 
@@ -211,7 +221,7 @@ func (h *handler) commentComplaint(w http.ResponseWriter, r *http.Request, actor
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	c, err := h.desk.ComplaintComment(r.Context(), actor, ticketkit.ComplaintCommentParams{ComplaintID: r.PathValue("id"), Text: req.Text})
+	c, err := call(r, actor, ticketkit.ComplaintCommentParams{ComplaintID: r.PathValue("id"), Text: req.Text}, h.desk.ComplaintComment, h.desk.ComplaintCommentTx)
 	return writeComplaint(w, http.StatusOK, c, err)
 }
 
@@ -229,12 +239,14 @@ func (h *handler) transitionComplaint(w http.ResponseWriter, r *http.Request, ac
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if err := checkVersion(req.Version); err != nil {
+	version, err := h.expectVersion(r, actor, req.Version)
+	if err != nil {
 		return err
 	}
-	c, err := h.desk.ComplaintTransition(r.Context(), actor, ticketkit.ComplaintTransitionParams{
+	req.Version = version
+	c, err := call(r, actor, ticketkit.ComplaintTransitionParams{
 		ComplaintID: r.PathValue("id"), To: req.To, Reason: req.Reason, EndDate: req.EndDate, Version: req.Version,
-	})
+	}, h.desk.ComplaintTransition, h.desk.ComplaintTransitionTx)
 	return writeComplaint(w, http.StatusOK, c, err)
 }
 
@@ -249,12 +261,14 @@ func (h *handler) postComplaint(w http.ResponseWriter, r *http.Request, actor ti
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if err := checkVersion(req.Version); err != nil {
+	version, err := h.expectVersion(r, actor, req.Version)
+	if err != nil {
 		return err
 	}
-	c, err := h.desk.ComplaintPost(r.Context(), actor, ticketkit.ComplaintPostParams{
+	req.Version = version
+	c, err := call(r, actor, ticketkit.ComplaintPostParams{
 		ComplaintID: r.PathValue("id"), Reason: req.Reason, Version: req.Version,
-	})
+	}, h.desk.ComplaintPost, h.desk.ComplaintPostTx)
 	return writeComplaint(w, http.StatusOK, c, err)
 }
 
@@ -269,12 +283,14 @@ func (h *handler) reverseComplaint(w http.ResponseWriter, r *http.Request, actor
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if err := checkVersion(req.Version); err != nil {
+	version, err := h.expectVersion(r, actor, req.Version)
+	if err != nil {
 		return err
 	}
-	c, err := h.desk.ComplaintReverse(r.Context(), actor, ticketkit.ComplaintReverseParams{
+	req.Version = version
+	c, err := call(r, actor, ticketkit.ComplaintReverseParams{
 		ComplaintID: r.PathValue("id"), Reason: req.Reason, Version: req.Version,
-	})
+	}, h.desk.ComplaintReverse, h.desk.ComplaintReverseTx)
 	return writeComplaint(w, http.StatusOK, c, err)
 }
 

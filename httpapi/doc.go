@@ -189,12 +189,42 @@
 // other origin it is refused with 403 and no CORS headers, and the
 // browser blocks the call. Responses to allowed origins carry
 // Access-Control-Allow-Origin (and -Credentials when configured) and
-// expose Location and Content-Disposition. There is no wildcard.
+// expose Location, Content-Disposition, ETag and Idempotent-Replayed.
+// There is no wildcard.
 //
 // GET /catalog returns the desk's statuses, priorities, categories,
 // departments, reason codes and custom fields, each with its label in
 // the locale asked for with ?locale= or Accept-Language (falling back from
 // fr-CA to fr to the catalog's own text) and the icon and colour to show.
+//
+// # Safe retries
+//
+// Every answer holding a ticket or complaint carries a strong ETag,
+// "<id>.<version>". A change sent with If-Match is made only if the
+// resource is still at that tag's version, checked atomically with the
+// write (the version is handed to the Desk, or, for changes whose use
+// case takes no version such as a message or a comment, checked in the
+// change's transaction); otherwise it is answered 412 and nothing
+// changes. If-Match: * accepts any version; weak tags never match. With
+// Config.RequireIfMatch a PATCH or status change without If-Match is
+// answered 428. A GET of a ticket or complaint with If-None-Match naming
+// the current tag is answered 304.
+//
+// Every POST takes an Idempotency-Key (1 to 255 printable ASCII
+// characters, quoted or not). The request then runs through the Desk's
+// ...Tx variant in one transaction of the store that also claims the
+// key and stores the answer (storage.IdempotencyStore): a retry with the
+// same key, actor and route gets the first answer again, marked
+// Idempotent-Replayed: true, even when the server died between the
+// commit and the answer. The same key with another body or path is
+// answered 422; a duplicate sent while the first runs waits for it (409
+// if the store shows it unfinished). Failed requests are not kept, and
+// keys expire after Config.IdempotencyTTL (24 hours by default); the
+// host deletes expired keys with IdempotencyPurge. A store without the
+// capability answers 501 rather than run the request unguarded. Such a
+// change runs in a transaction the Desk does not own, so it is not
+// delivered inline: its notifications wait for a Dispatcher, and a lost
+// version race is answered 409 instead of being run again.
 //
 // # Errors
 //
@@ -228,6 +258,7 @@
 //	                            route (every /complaints route without complaints)
 //	405 method_not_allowed      the path exists with other methods (see Allow)
 //	409 version_conflict        the ticket changed since the "version" given
+//	409 idempotency_key_in_progress  the first request with this Idempotency-Key has not finished
 //	409 transition_not_allowed  the workflow has no such move from the current status
 //	409 complaint_posted        the complaint is posted and can no longer be changed
 //	409 complaint_not_posted    a reversal of a complaint that is not posted
@@ -237,8 +268,12 @@
 //	                            its complaint fields: use the /complaints routes
 //	409 line_decided            the line change would drop the line's decision (send drop_decision)
 //	409 line_returned           a line linked to a return document is never removed
+//	412 precondition_failed     If-Match names no current ETag; nothing was changed
 //	413 too_large               body, upload or file over its limit
 //	415 unsupported_media_type  wrong Content-Type
+//	422 idempotency_key_reused  the Idempotency-Key was used for another request
+//	428 precondition_required   Config.RequireIfMatch and no If-Match
 //	500 internal                anything else; the cause goes to Config.Logger
 //	501 attachments_unsupported the Desk has no blob store
+//	501 idempotency_unsupported the store keeps no idempotency keys
 package httpapi

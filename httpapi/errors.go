@@ -56,25 +56,30 @@ type problemType struct {
 // problem documents. problems.md and the package documentation list the
 // same (a test checks).
 var problemTypes = map[string]problemType{
-	codeMalformed:        {http.StatusBadRequest, "The request cannot be parsed"},
-	codeValidation:       {http.StatusBadRequest, "The request has invalid fields"},
-	codeUnauthenticated:  {http.StatusUnauthorized, "Authentication required"},
-	codeForbidden:        {http.StatusForbidden, "Not allowed"},
-	codeNotFound:         {http.StatusNotFound, "Not found"},
-	codeMethodNotAllowed: {http.StatusMethodNotAllowed, "Method not allowed"},
-	codeConflict:         {http.StatusConflict, "Version conflict"},
-	codeTransition:       {http.StatusConflict, "Transition not allowed"},
-	codePosted:           {http.StatusConflict, "Complaint posted"},
-	codeNotPosted:        {http.StatusConflict, "Complaint not posted"},
-	codeReversed:         {http.StatusConflict, "Complaint already reversed"},
-	codeStepOrder:        {http.StatusConflict, "8D step out of order"},
-	codeComplaintRoute:   {http.StatusConflict, "Use the complaint routes"},
-	codeLineDecided:      {http.StatusConflict, "Complaint line decided"},
-	codeLineReturned:     {http.StatusConflict, "Complaint line returned"},
-	codeTooLarge:         {http.StatusRequestEntityTooLarge, "Too large"},
-	codeUnsupportedMedia: {http.StatusUnsupportedMediaType, "Unsupported media type"},
-	codeInternal:         {http.StatusInternalServerError, "Internal server error"},
-	codeNoAttachments:    {http.StatusNotImplemented, "Attachments not supported"},
+	codeMalformed:              {http.StatusBadRequest, "The request cannot be parsed"},
+	codeValidation:             {http.StatusBadRequest, "The request has invalid fields"},
+	codeUnauthenticated:        {http.StatusUnauthorized, "Authentication required"},
+	codeForbidden:              {http.StatusForbidden, "Not allowed"},
+	codeNotFound:               {http.StatusNotFound, "Not found"},
+	codeMethodNotAllowed:       {http.StatusMethodNotAllowed, "Method not allowed"},
+	codeConflict:               {http.StatusConflict, "Version conflict"},
+	codeTransition:             {http.StatusConflict, "Transition not allowed"},
+	codePosted:                 {http.StatusConflict, "Complaint posted"},
+	codeNotPosted:              {http.StatusConflict, "Complaint not posted"},
+	codeReversed:               {http.StatusConflict, "Complaint already reversed"},
+	codeStepOrder:              {http.StatusConflict, "8D step out of order"},
+	codeComplaintRoute:         {http.StatusConflict, "Use the complaint routes"},
+	codeLineDecided:            {http.StatusConflict, "Complaint line decided"},
+	codeLineReturned:           {http.StatusConflict, "Complaint line returned"},
+	codePreconditionFailed:     {http.StatusPreconditionFailed, "Precondition failed"},
+	codePreconditionRequired:   {http.StatusPreconditionRequired, "Precondition required"},
+	codeIdempotencyReused:      {http.StatusUnprocessableEntity, "Idempotency key reused"},
+	codeIdempotencyInProgress:  {http.StatusConflict, "Idempotency key in progress"},
+	codeIdempotencyUnsupported: {http.StatusNotImplemented, "Idempotency keys not supported"},
+	codeTooLarge:               {http.StatusRequestEntityTooLarge, "Too large"},
+	codeUnsupportedMedia:       {http.StatusUnsupportedMediaType, "Unsupported media type"},
+	codeInternal:               {http.StatusInternalServerError, "Internal server error"},
+	codeNoAttachments:          {http.StatusNotImplemented, "Attachments not supported"},
 }
 
 // apiError is an error answered with a given status and problem
@@ -176,6 +181,8 @@ func (h *handler) classify(r *http.Request, err error) *apiError {
 		return validationError(validation)
 	case errors.Is(err, ticketkit.ErrNotFound):
 		return notFound("ticket")
+	case errors.Is(err, ticketkit.ErrConflict) && ifMatchVersion(r):
+		return preconditionFailed()
 	case errors.Is(err, ticketkit.ErrConflict):
 		return &apiError{status: http.StatusConflict, Code: codeConflict,
 			Message: "the ticket changed since the version given; read it again and retry"}
@@ -336,6 +343,9 @@ func writeBody(w http.ResponseWriter, status int, contentType string, v any) {
 	hdr := w.Header()
 	hdr.Set("Content-Type", contentType)
 	hdr.Del("Content-Length")
+	if tag := etagOf(v); tag != "" {
+		hdr.Set("ETag", tag)
+	}
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(true)

@@ -7,8 +7,10 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/clock"
 )
 
 // Default limits of [Config].
@@ -24,6 +26,10 @@ const (
 	// Config.MaxQuerySize is zero: 8 KiB, room for a hundred codes per
 	// list filter.
 	DefaultMaxQuerySize = 8 << 10
+	// DefaultIdempotencyTTL is how long the answer to a request sent
+	// with an Idempotency-Key is kept when Config.IdempotencyTTL is zero:
+	// 24 hours.
+	DefaultIdempotencyTTL = 24 * time.Hour
 )
 
 // DefaultChallenge is the WWW-Authenticate header of 401 answers when
@@ -79,12 +85,24 @@ type Config struct {
 	// Logger receives the causes of 500 responses and of rejected
 	// authentications. Default: discard.
 	Logger *slog.Logger
+	// RequireIfMatch answers 428 Precondition Required to a PATCH of a
+	// ticket or complaint and to a status change (POST
+	// .../transitions) sent without If-Match, so that no client changes
+	// what it has not read. Default: If-Match is optional.
+	RequireIfMatch bool
+	// IdempotencyTTL is how long the answer to a POST sent with an
+	// Idempotency-Key is kept for its retries; after it the key may be
+	// used again. Default [DefaultIdempotencyTTL].
+	IdempotencyTTL time.Duration
+	// Clock tells the time idempotency keys expire by. Default:
+	// clock.System().
+	Clock clock.Clock
 }
 
 // WithDefaults returns a copy of c with every zero field set to its
 // documented default: the three size limits, Challenge, CORS.AllowedHeaders,
-// CORS.MaxAge and Logger. Desk and Authenticate have none. [New] calls
-// it.
+// CORS.MaxAge, Logger, IdempotencyTTL and Clock. Desk and Authenticate
+// have none. [New] calls it.
 func (c Config) WithDefaults() Config {
 	c.MaxBodySize = cmp.Or(c.MaxBodySize, DefaultMaxBodySize)
 	c.MaxUploadSize = cmp.Or(c.MaxUploadSize, DefaultMaxUploadSize)
@@ -95,6 +113,8 @@ func (c Config) WithDefaults() Config {
 	}
 	c.CORS.MaxAge = cmp.Or(c.CORS.MaxAge, DefaultCORSMaxAge)
 	c.Logger = cmp.Or(c.Logger, slog.New(slog.DiscardHandler))
+	c.IdempotencyTTL = cmp.Or(c.IdempotencyTTL, DefaultIdempotencyTTL)
+	c.Clock = cmp.Or(c.Clock, clock.System())
 	return c
 }
 
@@ -115,6 +135,7 @@ func (c Config) validate() error {
 		{"Config.MaxBodySize", c.MaxBodySize < 0},
 		{"Config.MaxUploadSize", c.MaxUploadSize < 0},
 		{"Config.MaxQuerySize", c.MaxQuerySize < 0},
+		{"Config.IdempotencyTTL", c.IdempotencyTTL < 0},
 	} {
 		if f.negative {
 			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
@@ -149,6 +170,10 @@ func New(cfg Config) (http.Handler, error) {
 		log:       cfg.Logger,
 		first:     http.NewServeMux(),
 		rest:      http.NewServeMux(),
+
+		requireIfMatch: cfg.RequireIfMatch,
+		idemTTL:        cfg.IdempotencyTTL,
+		clock:          cfg.Clock,
 	}
 	for _, rt := range routes() {
 		mux := h.rest
@@ -175,6 +200,12 @@ type handler struct {
 	log       *slog.Logger
 	first     *http.ServeMux
 	rest      *http.ServeMux
+
+	// requireIfMatch, idemTTL and clock are Config.RequireIfMatch,
+	// IdempotencyTTL and Clock.
+	requireIfMatch bool
+	idemTTL        time.Duration
+	clock          clock.Clock
 }
 
 // endpoint serves one route for an authenticated actor (the zero Actor
@@ -194,6 +225,11 @@ type route struct {
 	// wildcard where they have a literal segment.
 	first bool
 	serve endpoint
+
+	// checked routes change a ticket or complaint through a use case
+	// that takes no version: a request with If-Match runs in a
+	// transaction that checks the version (see serveInTx).
+	checked bool
 }
 
 func (rt route) pattern() string { return rt.method + " " + rt.path }
@@ -210,7 +246,7 @@ func routes() []route {
 		{method: http.MethodPost, path: "/tickets/{id}/transitions", serve: (*handler).transitionTicket},
 		{method: http.MethodPost, path: "/tickets/{id}/assignment", serve: (*handler).assignTicket},
 		{method: http.MethodGet, path: "/tickets/{id}/messages", serve: (*handler).listMessages},
-		{method: http.MethodPost, path: "/tickets/{id}/messages", serve: (*handler).addMessage},
+		{method: http.MethodPost, path: "/tickets/{id}/messages", checked: true, serve: (*handler).addMessage},
 		{method: http.MethodGet, path: "/tickets/{id}/messages/{mid}/attachments/{aid}", serve: (*handler).downloadAttachment},
 		{method: http.MethodGet, path: "/tickets/{id}/history", serve: (*handler).history},
 		{method: http.MethodGet, path: "/reports/sla", serve: (*handler).slaReport},
@@ -220,27 +256,27 @@ func routes() []route {
 		{method: http.MethodPatch, path: "/complaints/{id}", serve: (*handler).updateComplaint},
 		{method: http.MethodPost, path: "/complaints/{id}/plan", serve: (*handler).planComplaint},
 		{method: http.MethodPost, path: "/complaints/{id}/decision", serve: (*handler).decideComplaint},
-		{method: http.MethodPost, path: "/complaints/{id}/reviews", serve: (*handler).reviewComplaint},
-		{method: http.MethodPost, path: "/complaints/{id}/review-results", serve: (*handler).recordReviewResult},
-		{method: http.MethodPost, path: "/complaints/{id}/comments", serve: (*handler).commentComplaint},
+		{method: http.MethodPost, path: "/complaints/{id}/reviews", checked: true, serve: (*handler).reviewComplaint},
+		{method: http.MethodPost, path: "/complaints/{id}/review-results", checked: true, serve: (*handler).recordReviewResult},
+		{method: http.MethodPost, path: "/complaints/{id}/comments", checked: true, serve: (*handler).commentComplaint},
 		{method: http.MethodPost, path: "/complaints/{id}/transitions", serve: (*handler).transitionComplaint},
 		{method: http.MethodPost, path: "/complaints/{id}/posting", serve: (*handler).postComplaint},
 		{method: http.MethodPost, path: "/complaints/{id}/reversal", serve: (*handler).reverseComplaint},
-		{method: http.MethodPost, path: "/complaints/{id}/root-cause", serve: (*handler).setRootCause},
-		{method: http.MethodPost, path: "/complaints/{id}/steps", serve: (*handler).completeStep},
-		{method: http.MethodPost, path: "/complaints/{id}/actions/{action}/effectiveness", serve: (*handler).recordEffectiveness},
-		{method: http.MethodPost, path: "/complaints/{id}/costs", serve: (*handler).addComplaintCost},
+		{method: http.MethodPost, path: "/complaints/{id}/root-cause", checked: true, serve: (*handler).setRootCause},
+		{method: http.MethodPost, path: "/complaints/{id}/steps", checked: true, serve: (*handler).completeStep},
+		{method: http.MethodPost, path: "/complaints/{id}/actions/{action}/effectiveness", checked: true, serve: (*handler).recordEffectiveness},
+		{method: http.MethodPost, path: "/complaints/{id}/costs", checked: true, serve: (*handler).addComplaintCost},
 		{method: http.MethodGet, path: "/complaints/{id}/costs", serve: (*handler).complaintCosts},
-		{method: http.MethodDelete, path: "/complaints/{id}/costs/{cost}", serve: (*handler).removeComplaintCost},
+		{method: http.MethodDelete, path: "/complaints/{id}/costs/{cost}", checked: true, serve: (*handler).removeComplaintCost},
 		{method: http.MethodPost, path: "/complaints/{id}/lines", serve: (*handler).addComplaintLines},
 		{method: http.MethodPatch, path: "/complaints/{id}/lines/{line}", serve: (*handler).updateComplaintLine},
 		{method: http.MethodDelete, path: "/complaints/{id}/lines/{line}", serve: (*handler).removeComplaintLine},
 		{method: http.MethodPost, path: "/complaints/{id}/lines/{line}/decision", serve: (*handler).decideComplaintLine},
 		{method: http.MethodPost, path: "/complaints/{id}/lines/{line}/return", serve: (*handler).linkComplaintLineReturn},
 		{method: http.MethodPost, path: "/complaints/{id}/claims", serve: (*handler).raiseComplaintClaim},
-		{method: http.MethodPost, path: "/complaints/{id}/attachments", serve: (*handler).attachComplaint},
+		{method: http.MethodPost, path: "/complaints/{id}/attachments", checked: true, serve: (*handler).attachComplaint},
 		{method: http.MethodGet, path: "/complaints/{id}/attachments/{aid}", serve: (*handler).downloadComplaintAttachment},
-		{method: http.MethodDelete, path: "/complaints/{id}/attachments/{aid}", serve: (*handler).removeComplaintAttachment},
+		{method: http.MethodDelete, path: "/complaints/{id}/attachments/{aid}", checked: true, serve: (*handler).removeComplaintAttachment},
 		{method: http.MethodGet, path: "/reports/complaints", serve: (*handler).complaintReport},
 		{method: http.MethodGet, path: "/reports/complaint-costs", serve: (*handler).complaintCostReport},
 		{method: http.MethodGet, path: "/catalog", serve: (*handler).catalog},
@@ -297,6 +333,11 @@ func (h *handler) wrap(rt route) http.Handler {
 				return
 			}
 			actor = a
+		}
+		idem := r.Method == http.MethodPost && len(r.Header.Values(idempotencyHeader)) > 0
+		if checked := rt.checked && ifMatchVersion(r); idem || checked {
+			h.serveInTx(w, r, rt, actor, idem, checked)
+			return
 		}
 		if err := rt.serve(h, w, r, actor); err != nil {
 			h.fail(w, r, err)

@@ -152,9 +152,9 @@ func (h *handler) addMessage(w http.ResponseWriter, r *http.Request, actor ticke
 	)
 	switch req.Kind {
 	case "", kindReply:
-		m, err = h.desk.Reply(r.Context(), actor, p)
+		m, err = call(r, actor, p, h.desk.Reply, h.desk.ReplyTx)
 	case kindNote:
-		m, err = h.desk.AddNote(r.Context(), actor, p)
+		m, err = call(r, actor, p, h.desk.AddNote, h.desk.AddNoteTx)
 	default:
 		return invalid(fieldError{Field: "kind", Code: "oneof", Message: "must be reply or note"})
 	}

@@ -88,6 +88,23 @@ func TestOpenAPIUnsafeMethodsDocumentForbidden(t *testing.T) {
 	}
 }
 
+// TestOpenAPIPostsTakeIdempotencyKeys checks that every POST documents
+// the Idempotency-Key header and its 422 answer.
+func TestOpenAPIPostsTakeIdempotencyKeys(t *testing.T) {
+	t.Parallel()
+	doc := parseOpenAPI(t)
+	for path, item := range doc.Paths {
+		op, ok := item["post"].(map[string]any)
+		if !ok {
+			continue
+		}
+		params, _ := op["parameters"].([]any)
+		require.Contains(t, params, map[string]any{"$ref": "#/components/parameters/IdempotencyKey"}, "POST %s", path)
+		responses, _ := op["responses"].(map[string]any)
+		require.Contains(t, responses, "422", "POST %s", path)
+	}
+}
+
 // TestOpenAPIPathParameters checks that each {wildcard} of a path is a
 // documented path parameter of every operation on it.
 func TestOpenAPIPathParameters(t *testing.T) {

@@ -19,7 +19,9 @@ const (
 
 // DefaultCORSAllowedHeaders are the request headers a page of an allowed
 // origin may send when CORS.AllowedHeaders is empty.
-func DefaultCORSAllowedHeaders() []string { return []string{"Content-Type", "Authorization"} }
+func DefaultCORSAllowedHeaders() []string {
+	return []string{"Content-Type", "Authorization", "If-Match", "If-None-Match", "Idempotency-Key"}
+}
 
 // CORS configures Cross-Origin Resource Sharing: which other origins'
 // pages may call the API from script and read its answers. The zero value
@@ -113,7 +115,7 @@ func (o *origins) serve(h *handler, w http.ResponseWriter, r *http.Request) (ans
 			w.WriteHeader(http.StatusNoContent)
 			return true
 		}
-		hdr.Set("Access-Control-Expose-Headers", "Location, Content-Disposition, Retry-After, WWW-Authenticate")
+		hdr.Set("Access-Control-Expose-Headers", "Location, Content-Disposition, Retry-After, WWW-Authenticate, ETag, Idempotent-Replayed")
 	} else if preflight {
 		h.writeError(w, &apiError{status: http.StatusForbidden, Code: codeForbidden, Message: "this origin may not call the API"})
 		return true

@@ -154,7 +154,7 @@ func TestCORS(t *testing.T) {
 	require.Equal(t, "https://portal.example", hdr.Get("Access-Control-Allow-Origin"))
 	require.Equal(t, "true", hdr.Get("Access-Control-Allow-Credentials"))
 	require.Equal(t, "POST, GET, PATCH, DELETE", hdr.Get("Access-Control-Allow-Methods"))
-	require.Equal(t, "Content-Type, Authorization", hdr.Get("Access-Control-Allow-Headers"))
+	require.Equal(t, "Content-Type, Authorization, If-Match, If-None-Match, Idempotency-Key", hdr.Get("Access-Control-Allow-Headers"))
 	require.Equal(t, "3600", hdr.Get("Access-Control-Max-Age"))
 	require.Equal(t, "Origin", hdr.Get("Vary"))
 
@@ -170,6 +170,8 @@ func TestCORS(t *testing.T) {
 	require.Equal(t, "https://portal.example", w.Header().Get("Access-Control-Allow-Origin"))
 	require.Equal(t, "true", w.Header().Get("Access-Control-Allow-Credentials"))
 	require.Contains(t, w.Header().Get("Access-Control-Expose-Headers"), "Location")
+	require.Contains(t, w.Header().Get("Access-Control-Expose-Headers"), "ETag", "a script reads the tag it sends back in If-Match")
+	require.Contains(t, w.Header().Get("Access-Control-Expose-Headers"), "Idempotent-Replayed")
 }
 
 func TestCrossOriginConfigIsChecked(t *testing.T) {

@@ -39,12 +39,12 @@ func (h *handler) openTicket(w http.ResponseWriter, r *http.Request, actor ticke
 		// customer does not get to choose it.
 		return invalid(fieldError{Field: "tier", Code: "forbidden", Message: "may not be set by a customer"})
 	}
-	t, err := h.desk.Open(r.Context(), actor, ticketkit.OpenParams{
+	t, err := call(r, actor, ticketkit.OpenParams{
 		Subject: req.Subject, Description: req.Description,
 		Priority: req.Priority, Category: req.Category, Department: req.Department, Channel: req.Channel,
 		Customer: req.Customer, Contacts: req.Contacts, References: req.References,
 		Assignee: req.Assignee, Tags: req.Tags, Fields: req.Fields, Reason: req.Reason, Tier: req.Tier,
-	})
+	}, h.desk.Open, h.desk.OpenTx)
 	if err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func (h *handler) getTicket(w http.ResponseWriter, r *http.Request, actor ticket
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, t)
+	writeEntity(w, r, http.StatusOK, t)
 	return nil
 }
 
@@ -67,7 +67,7 @@ func (h *handler) getTicketByNumber(w http.ResponseWriter, r *http.Request, acto
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, t)
+	writeEntity(w, r, http.StatusOK, t)
 	return nil
 }
 
@@ -156,12 +156,14 @@ func (h *handler) transitionTicket(w http.ResponseWriter, r *http.Request, actor
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if err := checkVersion(req.Version); err != nil {
+	version, err := h.expectVersion(r, actor, req.Version)
+	if err != nil {
 		return err
 	}
-	t, err := h.desk.Transition(r.Context(), actor, ticketkit.TransitionParams{
+	req.Version = version
+	t, err := call(r, actor, ticketkit.TransitionParams{
 		TicketID: r.PathValue("id"), To: req.To, Reason: req.Reason, Version: req.Version, PendingUntil: req.PendingUntil,
-	})
+	}, h.desk.Transition, h.desk.TransitionTx)
 	if err != nil {
 		return err
 	}
@@ -181,15 +183,17 @@ func (h *handler) assignTicket(w http.ResponseWriter, r *http.Request, actor tic
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if err := checkVersion(req.Version); err != nil {
+	version, err := h.expectVersion(r, actor, req.Version)
+	if err != nil {
 		return err
 	}
+	req.Version = version
 	if req.Department == nil && req.Assignee == nil {
 		return invalid(fieldError{Field: "assignee", Code: "required", Message: "give an assignee, a department or both"})
 	}
-	t, err := h.desk.Assign(r.Context(), actor, ticketkit.AssignParams{
+	t, err := call(r, actor, ticketkit.AssignParams{
 		TicketID: r.PathValue("id"), Department: req.Department, Assignee: req.Assignee, Version: req.Version,
-	})
+	}, h.desk.Assign, h.desk.AssignTx)
 	if err != nil {
 		return err
 	}
@@ -221,9 +225,11 @@ func (h *handler) updateTicket(w http.ResponseWriter, r *http.Request, actor tic
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if err := checkVersion(req.Version); err != nil {
+	version, err := h.expectVersion(r, actor, req.Version)
+	if err != nil {
 		return err
 	}
+	req.Version = version
 	p := ticketkit.UpdateParams{
 		TicketID: r.PathValue("id"), Subject: req.Subject, Description: req.Description,
 		Priority: req.Priority, Category: req.Category, Department: req.Department, Channel: req.Channel, Customer: req.Customer,
@@ -238,7 +244,7 @@ func (h *handler) updateTicket(w http.ResponseWriter, r *http.Request, actor tic
 	if req.Tags != nil {
 		p.Tags, p.SetTags = *req.Tags, true
 	}
-	t, err := h.desk.Update(r.Context(), actor, p)
+	t, err := call(r, actor, p, h.desk.Update, h.desk.UpdateTx)
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,8 @@
 // documents), [ComplaintOverdueStore] ("action overdue" notices),
 // [InboundStore] (mail intake), [AttachmentRefChecker] (blob
 // reconciliation), [TicketSLAUpdater] and [TicketBatchUpdater] (faster
-// escalation sweeps) and [HostTxStore] (running in the host's
+// escalation sweeps), [IdempotencyStore] (answers of requests sent with
+// an idempotency key) and [HostTxStore] (running in the host's
 // transaction).
 //
 // Callers find them with a checked type assertion, never one that can

@@ -17,7 +17,7 @@ import (
 
 // baseTables are the tables of the migrations, without prefix.
 var baseTables = []string{
-	"attachment_refs", "complaints", "counters", "events", "inbound", "messages",
+	"attachment_refs", "complaints", "counters", "events", "idempotency", "inbound", "messages",
 	"migration_locks", "migrations", "outbox", "ticket_sla", "tickets",
 }
 

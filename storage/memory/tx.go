@@ -38,6 +38,9 @@ type db struct {
 	// marks holds the overdue marks of complaints' actions by ticket ID
 	// (complaint_overdue.go); made on first use.
 	marks map[string]storage.ActionMarks
+	// idem holds the idempotency records (idempotency.go); made on first
+	// use.
+	idem map[key]storage.Idempotency
 }
 
 func newDB() db {

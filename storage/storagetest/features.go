@@ -36,6 +36,8 @@ type Features struct {
 	SLAUpdater bool
 	// BatchUpdater: [storage.TicketBatchUpdater].
 	BatchUpdater bool
+	// Idempotency: [storage.IdempotencyStore].
+	Idempotency bool
 }
 
 // capability is one optional interface of a store: its name, whether the
@@ -63,6 +65,7 @@ func (f Features) capabilities() []capability {
 		{"AttachmentRefChecker", f.AttachmentRefs, implements[storage.AttachmentRefChecker]},
 		{"TicketSLAUpdater", f.SLAUpdater, implements[storage.TicketSLAUpdater]},
 		{"TicketBatchUpdater", f.BatchUpdater, implements[storage.TicketBatchUpdater]},
+		{"IdempotencyStore", f.Idempotency, implements[storage.IdempotencyStore]},
 	}
 }
 

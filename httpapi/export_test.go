@@ -1,0 +1,7 @@
+package httpapi
+
+// SetAfterIdempotentCommit makes the handlers of this process call f
+// after the transaction of a request with an Idempotency-Key committed
+// and before its answer is written: the process tests kill the server
+// there. Test binaries only.
+func SetAfterIdempotentCommit(f func()) { afterIdempotentCommit = f }
