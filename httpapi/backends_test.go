@@ -80,7 +80,7 @@ func TestHostileInputOverTheWire(t *testing.T) {
 			t.Parallel()
 			s := newServer(t, store)
 			status, _, body := s.call(agent, http.MethodPost, "/tickets",
-				`{"subject":"Kettle","department":"service","customer":{"id":"C-ADA"},"assignee":"agent-1"}`, "")
+				`{"subject":"Kettle","department":"service","channel":"manual","customer":{"id":"C-ADA"},"assignee":"agent-1"}`, "")
 			require.Equal(t, http.StatusCreated, status, body)
 			var tk apiTicket
 			require.NoError(t, json.Unmarshal([]byte(body), &tk))
@@ -133,6 +133,9 @@ func TestHostileInputOverTheWire(t *testing.T) {
 				{"CustomerFiltersByAssignee", ada, "GET", "/tickets?assignee=agent-1", "", "", 400, "assignee"},
 				{"CustomerFiltersByDepartment", ada, "GET", "/tickets?department=service", "", "", 400, "department"},
 				{"CustomerFiltersByCustomer", ada, "GET", "/tickets?customer_id=C-BOB", "", "", 400, "customer_id"},
+				{"CustomerClaimsManualChannel", ada, "POST", "/tickets", `{"subject":"a","channel":"manual"}`, "", 400, "channel"},
+				{"QueryChannelUnknown", agent, "GET", "/tickets?channel=manual,fax", "", "", 400, "channel[1]"},
+				{"QueryChannelNUL", agent, "GET", "/tickets?channel=%00", "", "", 400, "channel[0]"},
 			}
 			for _, c := range cases {
 				t.Run(c.name, func(t *testing.T) {
@@ -145,7 +148,7 @@ func TestHostileInputOverTheWire(t *testing.T) {
 			}
 
 			// What customers may filter by still works, on their own tickets.
-			status, _, body = s.call(ada, http.MethodGet, "/tickets?status=open&category=&q=kettle", "", "")
+			status, _, body = s.call(ada, http.MethodGet, "/tickets?status=open&category=&q=kettle&channel=manual", "", "")
 			require.Equal(t, http.StatusOK, status, body)
 			require.Equal(t, 1, strings.Count(body, `"number"`), body)
 			require.NotContains(t, body, "agent-1", "the assignee stays hidden")

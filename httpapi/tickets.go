@@ -78,13 +78,13 @@ var searchParams = append(slices.Clone(filterParams), "sort", "desc", "limit", "
 var searchNames = map[string]string{
 	"statuses": "status", "status_categories": "status_category", "priorities": "priority",
 	"categories": "category", "departments": "department", "assignees": "assignee",
-	"text": "q", "after": "cursor",
+	"channels": "channel", "text": "q", "after": "cursor",
 }
 
 // filterParams names the query parameters that select tickets, shared by
 // GET /tickets and GET /reports/sla.
 var filterParams = []string{
-	"status", "status_category", "priority", "category", "department", "assignee",
+	"status", "status_category", "priority", "category", "department", "assignee", "channel",
 	"created_from", "created_to", "customer_id", "customer_mobile", "customer_email",
 	"number", "q",
 }
@@ -95,6 +95,10 @@ func searchFilter(q *query) ticketkit.SearchParams {
 	for _, c := range q.list("status_category") {
 		cats = append(cats, ticket.StatusCategory(c))
 	}
+	var channels []ticket.Channel
+	for _, c := range q.list("channel") {
+		channels = append(channels, ticket.Channel(c))
+	}
 	return ticketkit.SearchParams{
 		Statuses:         q.list("status"),
 		StatusCategories: cats,
@@ -102,6 +106,7 @@ func searchFilter(q *query) ticketkit.SearchParams {
 		Categories:       q.list("category"),
 		Departments:      q.list("department"),
 		Assignees:        q.list("assignee"),
+		Channels:         channels,
 		CreatedFrom:      q.time("created_from"),
 		CreatedTo:        q.time("created_to"),
 		CustomerID:       q.single("customer_id"),

@@ -66,6 +66,10 @@ type TemplateData struct {
 	Priority   string
 	Category   string
 	Department string
+	// Channel is the label of the channel the ticket arrived through,
+	// such as "Saisie manuelle" for ticket.ChannelManual in French (see
+	// ticket.Channel.Label); empty when the ticket names none.
+	Channel string
 	// From and To are the labels of the old and new status of a
 	// [KindStatusChanged] or [KindClosed] event, and the old and new
 	// assignee IDs of a [KindAssigned] event (empty for the customer).
@@ -96,6 +100,7 @@ func newTemplateData(e Event, r Recipient, c *ticket.Catalog, locale, variant st
 		Priority:     t.Priority,
 		Category:     t.Category,
 		Department:   t.Department,
+		Channel:      t.Channel.Label().In(locale),
 		From:         e.From,
 		To:           e.To,
 		loc:          loc,
