@@ -23,10 +23,7 @@ func TestDesk_ChannelManual(t *testing.T) {
 	for _, b := range backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
-			catalog := ticket.DefaultCatalog()
-			mail := notifytest.NewMailbox(&notify.Resolver{Catalog: catalog, DefaultLocale: "fr"}, notify.DefaultTemplates(), catalog)
-			desk, err := ticketkit.New(ticketkit.Config{Store: b.Open(t), Catalog: catalog, Notifier: mail})
-			require.NoError(t, err)
+			desk, mail := mailDesk(t, b, notify.Resolver{DefaultLocale: "fr"}, nil)
 
 			jane := ticket.Customer{ID: customer.CustomerID, Name: "Jane", Email: "jane@example.com"}
 			manual, err := desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "Saisie au guichet", Channel: ticket.ChannelManual, Customer: jane})
@@ -95,4 +92,21 @@ func TestDesk_ChannelManual(t *testing.T) {
 			})
 		})
 	}
+}
+
+// mailDesk returns a desk on b with the default catalog whose
+// notifications a Mailbox renders for the recipients r resolves (r gets
+// the catalog); mod, if set, changes the desk's Config.
+func mailDesk(t *testing.T, b backend, r notify.Resolver, mod func(*ticketkit.Config)) (*ticketkit.Desk, *notifytest.Mailbox) {
+	t.Helper()
+	catalog := ticket.DefaultCatalog()
+	r.Catalog = catalog
+	mail := notifytest.NewMailbox(&r, notify.DefaultTemplates(), catalog)
+	cfg := ticketkit.Config{Store: b.Open(t), Catalog: catalog, Notifier: mail}
+	if mod != nil {
+		mod(&cfg)
+	}
+	desk, err := ticketkit.New(cfg)
+	require.NoError(t, err)
+	return desk, mail
 }

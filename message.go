@@ -36,6 +36,12 @@ type MessageParams struct {
 	// added, completed in the same transaction with the ticket that
 	// takes it (see InboundClaim).
 	Inbound *InboundClaim `json:"-"`
+	// CopyContacts, on a staff reply, asks that the ticket's contacts be
+	// mailed too: the notification rules decide who
+	// (notify.AudienceContacts, in the default rules of a reply). Only
+	// staff replies may set it; a customer's message or an internal note
+	// that sets it is refused ("copy_contacts": rule "forbidden").
+	CopyContacts bool `json:"copy_contacts,omitempty"`
 }
 
 // Reply adds a message to a ticket's thread that its customer can read: a
@@ -107,6 +113,9 @@ func (d *Desk) addMessage(ctx context.Context, host storage.Tx, actor ticket.Act
 		}
 	}
 	d.checkFileCount(v, len(p.Attachments))
+	if p.CopyContacts && kind != ticket.MessageReply {
+		v.Add("copy_contacts", forbidden, "only a staff reply may copy the ticket's contacts")
+	}
 	if err := failed(v); err != nil {
 		return nil, err
 	}
@@ -138,6 +147,9 @@ func (d *Desk) addMessage(ctx context.Context, host storage.Tx, actor ticket.Act
 			return nil
 		}
 		b.message = msg
+		if p.CopyContacts {
+			b.later = append(b.later, func() { b.copyContacts(msg.ID) })
+		}
 		return nil
 	})
 	if err != nil {
@@ -286,5 +298,15 @@ func (d *Desk) OpenAttachment(ctx context.Context, actor ticket.Actor, ticketID,
 			return ticket.Attachment{}, nil, fmt.Errorf("ticketkit: attachment %q: %w", attachmentID, ErrNotFound)
 		}
 		p.After = page.Next
+	}
+}
+
+// copyContacts marks the notification of message id as copied to the
+// ticket's contacts (MessageParams.CopyContacts).
+func (b *batch) copyContacts(id string) {
+	for i := range b.notices {
+		if e := &b.notices[i]; e.Kind == notify.KindMessageAdded && e.Message != nil && e.Message.ID == id {
+			e.CopyContacts = true
+		}
 	}
 }

@@ -90,6 +90,9 @@ func TestHostileInputOverTheWire(t *testing.T) {
 			nulForm, nulFormType := multipartBody(t, map[string]string{"body": "hi\x00"})
 			nulFormBytes, err := io.ReadAll(nulForm)
 			require.NoError(t, err)
+			badBoolForm, badBoolFormType := multipartBody(t, map[string]string{"body": "hi", "copy_contacts": "yes"})
+			badBoolFormBytes, err := io.ReadAll(badBoolForm)
+			require.NoError(t, err)
 
 			cases := []struct {
 				name         string
@@ -133,6 +136,9 @@ func TestHostileInputOverTheWire(t *testing.T) {
 				{"CustomerFiltersByAssignee", ada, "GET", "/tickets?assignee=agent-1", "", "", 400, "assignee"},
 				{"CustomerFiltersByDepartment", ada, "GET", "/tickets?department=service", "", "", 400, "department"},
 				{"CustomerFiltersByCustomer", ada, "GET", "/tickets?customer_id=C-BOB", "", "", 400, "customer_id"},
+				{"CustomerCopiesContacts", ada, "POST", id + "/messages", `{"body":"x","copy_contacts":true}`, "", 400, "copy_contacts"},
+				{"NoteCopiesContacts", agent, "POST", id + "/messages", `{"kind":"note","body":"x","copy_contacts":true}`, "", 400, "copy_contacts"},
+				{"MultipartCopyContactsNotBool", agent, "POST", id + "/messages", string(badBoolFormBytes), badBoolFormType, 400, "copy_contacts"},
 				{"CustomerClaimsManualChannel", ada, "POST", "/tickets", `{"subject":"a","channel":"manual"}`, "", 400, "channel"},
 				{"QueryChannelUnknown", agent, "GET", "/tickets?channel=manual,fax", "", "", 400, "channel[1]"},
 				{"QueryChannelNUL", agent, "GET", "/tickets?channel=%00", "", "", 400, "channel[0]"},
@@ -160,6 +166,15 @@ func TestHostileInputOverTheWire(t *testing.T) {
 			status, _, body = s.call(agent, http.MethodGet, id+"/messages", "", "")
 			require.Equal(t, http.StatusOK, status)
 			require.False(t, bytes.Contains([]byte(body), []byte(`"body"`)), body)
+
+			// A staff reply may copy the contacts, as JSON or as a form.
+			status, _, body = s.call(agent, http.MethodPost, id+"/messages", `{"body":"copied","copy_contacts":true}`, "")
+			require.Equal(t, http.StatusCreated, status, body)
+			form, formType := multipartBody(t, map[string]string{"body": "copied too", "copy_contacts": "true"})
+			formBytes, err := io.ReadAll(form)
+			require.NoError(t, err)
+			status, _, body = s.call(agent, http.MethodPost, id+"/messages", string(formBytes), formType)
+			require.Equal(t, http.StatusCreated, status, body)
 		})
 	}
 }

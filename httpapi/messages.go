@@ -98,6 +98,9 @@ type messageRequest struct {
 	Kind string `json:"kind"`
 	Body string `json:"body"`
 	Type string `json:"type"`
+	// CopyContacts asks that a staff reply also be mailed to the ticket's
+	// contacts (ticketkit.MessageParams.CopyContacts).
+	CopyContacts bool `json:"copy_contacts"`
 }
 
 // Message kinds a client asks for in messageRequest.Kind.
@@ -128,14 +131,18 @@ func (h *handler) addMessage(w http.ResponseWriter, r *http.Request, actor ticke
 				_ = c.Close()
 			}
 		}()
-		files, closers, err = readForm(form, map[string]*string{"kind": &req.Kind, "body": &req.Body, "type": &req.Type})
+		var copyContacts string
+		files, closers, err = readForm(form, map[string]*string{"kind": &req.Kind, "body": &req.Body, "type": &req.Type, "copy_contacts": &copyContacts})
 		if err != nil {
+			return err
+		}
+		if req.CopyContacts, err = formBool("copy_contacts", copyContacts); err != nil {
 			return err
 		}
 	default:
 		return unsupportedMedia("application/json", "multipart/form-data")
 	}
-	p := ticketkit.MessageParams{TicketID: r.PathValue("id"), Body: req.Body, Type: req.Type, Attachments: files}
+	p := ticketkit.MessageParams{TicketID: r.PathValue("id"), Body: req.Body, Type: req.Type, Attachments: files, CopyContacts: req.CopyContacts}
 	var (
 		m   *ticket.Message
 		err error
@@ -178,6 +185,18 @@ func (h *handler) parseForm(w http.ResponseWriter, r *http.Request) (*multipart.
 // readForm reads a form's text fields into fields, by name, and the
 // files of the field "attachments", in order; any other field is
 // invalid. It returns the opened files to close.
+// formBool reads a boolean form field: "true" or "false", empty for
+// false.
+func formBool(name, v string) (bool, error) {
+	switch v {
+	case "", "false":
+		return false, nil
+	case "true":
+		return true, nil
+	}
+	return false, invalid(fieldError{Field: name, Code: "bool", Message: `must be "true" or "false"`})
+}
+
 func readForm(form *multipart.Form, fields map[string]*string) ([]ticketkit.AttachmentInput, []io.Closer, error) {
 	var (
 		bad    []fieldError

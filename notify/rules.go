@@ -34,6 +34,11 @@ const (
 	// [Directory], role names through a Directory that also implements
 	// [RoleDirectory].
 	AudienceEscalation Audience = "escalation"
+	// AudienceContacts is the ticket's contacts that have an email
+	// address (Ticket.Contacts), copied on a message only when its author
+	// chose so (Event.CopyContacts); never on an internal note. They read
+	// what the customer reads.
+	AudienceContacts Audience = "contacts"
 )
 
 // RoleDirectory is implemented by a [Directory] that can also list the
@@ -46,7 +51,7 @@ type RoleDirectory interface {
 // Audiences returns every audience.
 func Audiences() []Audience {
 	return []Audience{AudienceCustomer, AudienceDepartment, AudienceAssignee, AudienceOwner, AudienceWatchers, AudienceEscalation,
-		AudienceActionOwner, AudienceSalesperson, AudienceSuperUser}
+		AudienceActionOwner, AudienceSalesperson, AudienceSuperUser, AudienceContacts}
 }
 
 // Valid reports whether a is one of [Audiences].
@@ -92,7 +97,9 @@ func MessageRule(k ticket.MessageKind) Kind {
 //   - opened: the customer and the department;
 //   - a customer message: the owner (the assignee, or the department
 //     while the ticket is unassigned);
-//   - an agent reply or a system message: the customer;
+//   - an agent reply: the customer, and the ticket's contacts when the
+//     agent copies them (Event.CopyContacts);
+//   - a system message: the customer;
 //   - an internal note: the owner, never the customer;
 //   - status changed: the customer;
 //   - closed: the customer;
@@ -113,7 +120,7 @@ func DefaultRules() Rules {
 	return Rules{
 		KindOpened:                          {AudienceCustomer, AudienceDepartment},
 		MessageRule(ticket.MessageCustomer): {AudienceOwner},
-		MessageRule(ticket.MessageReply):    {AudienceCustomer},
+		MessageRule(ticket.MessageReply):    {AudienceCustomer, AudienceContacts},
 		MessageRule(ticket.MessageSystem):   {AudienceCustomer},
 		MessageRule(ticket.MessageNote):     {AudienceOwner},
 		KindStatusChanged:                   {AudienceCustomer},

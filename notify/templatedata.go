@@ -28,8 +28,8 @@ type TemplateData struct {
 	Message *ticket.Message
 	// Recipient is who the message is written for.
 	Recipient Recipient
-	// ForCustomer reports whether Recipient is the customer rather than
-	// staff or a department.
+	// ForCustomer reports whether Recipient is the customer, or one of
+	// the customer's contacts, rather than staff or a department.
 	ForCustomer bool
 	// Internal reports whether Message is an internal note.
 	Internal bool
@@ -86,7 +86,7 @@ func newTemplateData(e Event, r Recipient, c *ticket.Catalog, locale, variant st
 		Ticket:       t,
 		Message:      e.Message,
 		Recipient:    r,
-		ForCustomer:  r.Audience == AudienceCustomer,
+		ForCustomer:  r.Audience == AudienceCustomer || r.Audience == AudienceContacts,
 		Internal:     e.Message != nil && e.Message.Kind.Internal(),
 		Locale:       locale,
 		Variant:      variant,
