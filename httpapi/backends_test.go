@@ -43,10 +43,7 @@ func (s *server) call(as actorT, method, path, body, contentType string) (int, a
 	s.t.Helper()
 	req, err := http.NewRequest(method, s.url+path, strings.NewReader(body))
 	require.NoError(s.t, err)
-	req.Header.Set("X-Actor", as.ID)
-	req.Header.Set("X-Role", string(as.Role))
-	req.Header.Set("X-Tenant", as.TenantID)
-	req.Header.Set("X-Customer", as.CustomerID)
+	setActor(req, as)
 	if body != "" {
 		req.Header.Set("Content-Type", cmpOr(contentType, "application/json"))
 	}
@@ -60,6 +57,14 @@ func (s *server) call(as actorT, method, path, body, contentType string) (int, a
 		require.NoError(s.t, json.Unmarshal(raw, &e), string(raw))
 	}
 	return res.StatusCode, e, string(raw)
+}
+
+// setActor sets the headers headerAuth reads the actor from.
+func setActor(req *http.Request, as actorT) {
+	req.Header.Set("X-Actor", as.ID)
+	req.Header.Set("X-Role", string(as.Role))
+	req.Header.Set("X-Tenant", as.TenantID)
+	req.Header.Set("X-Customer", as.CustomerID)
 }
 
 func cmpOr(a, b string) string {

@@ -45,10 +45,7 @@ func TestCatalogListDisplay(t *testing.T) {
 			require.NoError(t, err)
 			for _, as := range []actorT{agent, ada} {
 				req := httptest.NewRequest(http.MethodGet, "/catalog", nil)
-				req.Header.Set("X-Actor", as.ID)
-				req.Header.Set("X-Role", string(as.Role))
-				req.Header.Set("X-Tenant", as.TenantID)
-				req.Header.Set("X-Customer", as.CustomerID)
+				setActor(req, as)
 				w := httptest.NewRecorder()
 				api.ServeHTTP(w, req)
 				require.Equal(t, http.StatusOK, w.Code, w.Body.String())

@@ -49,7 +49,7 @@ func (h *handler) openTicket(w http.ResponseWriter, r *http.Request, actor ticke
 		return err
 	}
 	w.Header().Set("Location", "tickets/"+url.PathEscape(t.ID))
-	writeJSON(w, http.StatusCreated, t)
+	writeJSON(w, http.StatusCreated, h.viewTicket(w, r, t))
 	return nil
 }
 
@@ -58,7 +58,7 @@ func (h *handler) getTicket(w http.ResponseWriter, r *http.Request, actor ticket
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, t)
+	writeJSON(w, http.StatusOK, h.viewTicket(w, r, t))
 	return nil
 }
 
@@ -67,7 +67,7 @@ func (h *handler) getTicketByNumber(w http.ResponseWriter, r *http.Request, acto
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, t)
+	writeJSON(w, http.StatusOK, h.viewTicket(w, r, t))
 	return nil
 }
 
@@ -119,8 +119,8 @@ func searchFilter(q *query) ticketkit.SearchParams {
 
 // ticketPage is the body of GET /tickets.
 type ticketPage struct {
-	Tickets    []*ticket.Ticket `json:"tickets"`
-	NextCursor string           `json:"next_cursor,omitempty"`
+	Tickets    []ticketView `json:"tickets"`
+	NextCursor string       `json:"next_cursor,omitempty"`
 }
 
 func (h *handler) searchTickets(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
@@ -140,11 +140,7 @@ func (h *handler) searchTickets(w http.ResponseWriter, r *http.Request, actor ti
 	if err != nil {
 		return renameFields(err, searchNames)
 	}
-	page := ticketPage{Tickets: res.Tickets, NextCursor: res.Next}
-	if page.Tickets == nil {
-		page.Tickets = []*ticket.Ticket{}
-	}
-	writeJSON(w, http.StatusOK, page)
+	writeJSON(w, http.StatusOK, ticketPage{Tickets: h.viewTickets(w, r, res.Tickets), NextCursor: res.Next})
 	return nil
 }
 
@@ -170,7 +166,7 @@ func (h *handler) transitionTicket(w http.ResponseWriter, r *http.Request, actor
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, t)
+	writeJSON(w, http.StatusOK, h.viewTicket(w, r, t))
 	return nil
 }
 
@@ -198,7 +194,7 @@ func (h *handler) assignTicket(w http.ResponseWriter, r *http.Request, actor tic
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, t)
+	writeJSON(w, http.StatusOK, h.viewTicket(w, r, t))
 	return nil
 }
 
@@ -246,7 +242,7 @@ func (h *handler) updateTicket(w http.ResponseWriter, r *http.Request, actor tic
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, t)
+	writeJSON(w, http.StatusOK, h.viewTicket(w, r, t))
 	return nil
 }
 
@@ -261,7 +257,7 @@ func checkVersion(v int64) error {
 
 // historyPage is the body of GET /tickets/{id}/history.
 type historyPage struct {
-	Events []*ticket.Event `json:"events"`
+	Events []historyEvent `json:"events"`
 }
 
 func (h *handler) history(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
@@ -269,10 +265,7 @@ func (h *handler) history(w http.ResponseWriter, r *http.Request, actor ticketki
 	if err != nil {
 		return err
 	}
-	if events == nil {
-		events = []*ticket.Event{}
-	}
-	writeJSON(w, http.StatusOK, historyPage{Events: events})
+	writeJSON(w, http.StatusOK, historyPage{Events: h.viewHistory(w, r, events)})
 	return nil
 }
 

@@ -218,7 +218,13 @@ func run(ctx context.Context, w io.Writer, path string) error {
 		return err
 	}
 	for _, e := range history {
-		fmt.Fprintf(w, "   %-5s %-9s %q -> %q\n", e.ActorID, e.Field, e.Old, e.New)
+		// Next to the codes, their French labels, as the CRM shows them.
+		var labels string
+		if newLabel, ok := catalog.CodeLabel(e.Field, e.New, "fr"); ok {
+			oldLabel, _ := catalog.CodeLabel(e.Field, e.Old, "fr")
+			labels = fmt.Sprintf(" (%s → %s)", oldLabel, newLabel)
+		}
+		fmt.Fprintf(w, "   %-5s %-9s %q -> %q%s\n", e.ActorID, e.Field, e.Old, e.New, labels)
 	}
 
 	fmt.Fprintln(w, "6. Produits et numéros de série avec le plus de tickets")
