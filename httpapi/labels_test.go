@@ -43,6 +43,9 @@ func TestLabelsNextToCodes(t *testing.T) {
 				Department: "service", DepartmentLabel: "After-sales service", Channel: "manual", ChannelLabel: "Manual entry"}, tk)
 			status, _, body = s.call(agent, http.MethodPost, "/tickets/"+tk.ID+"/transitions", `{"to":"in_progress"}`, "")
 			require.Equal(t, http.StatusOK, status, body)
+			status, _, body = s.call(agent, http.MethodPost, "/tickets/"+tk.ID+"/messages", `{"body":"On it.","type":"problem"}`, "")
+			require.Equal(t, http.StatusCreated, status, body)
+			require.Contains(t, body, `"type_label":"Problem"`)
 
 			for _, tc := range []struct {
 				lang string
@@ -84,6 +87,17 @@ func TestLabelsNextToCodes(t *testing.T) {
 						}
 					}
 					require.Equal(t, []string{"open", tc.old, "in_progress", tc.new}, line, "%s as %s", tc.lang, as.Role)
+
+					var msgs struct {
+						Messages []struct {
+							Type      string `json:"type"`
+							TypeLabel string `json:"type_label"`
+						} `json:"messages"`
+					}
+					decodeBody(t, s.getLang(t, as, "/tickets/"+tk.ID+"/messages", tc.lang), &msgs)
+					require.Len(t, msgs.Messages, 1)
+					require.Equal(t, "problem", msgs.Messages[0].Type)
+					require.Equal(t, "Problem", msgs.Messages[0].TypeLabel, "the catalog has no French label: its text")
 				}
 			}
 		})
