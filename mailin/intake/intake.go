@@ -106,7 +106,9 @@ type CustomerResolver func(ctx context.Context, tenantID string, from mailin.Add
 // empty means the name the mail gave. The addresses a customer copies
 // are typed by the sender: vouch only for those the host knows, such as
 // the people of the customer's account. Staff may then copy those
-// contacts on a reply (ticketkit.MessageParams.CopyContacts).
+// contacts on a reply (ticketkit.MessageParams.CopyContacts), and a
+// contact's own mail threads onto the ticket like the customer's. Only
+// the first mail's Cc is looked at: later mails add no contact.
 type CcResolver func(ctx context.Context, tenantID string, customer ticket.Customer, cc mailin.Address) (ticket.Contact, bool, error)
 
 // Config configures an [Intake].
