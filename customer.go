@@ -44,7 +44,8 @@ const forbidden = "forbidden"
 //
 //   - staff-owned properties are refused in v, each under its own name:
 //     priority, department, assignee, tags and internal custom fields
-//     ("fields.<key>");
+//     ("fields.<key>"), and a staff-only channel such as
+//     [ticket.ChannelManual] ("channel");
 //   - the customer's contact data comes from the host: with
 //     Config.Customers its answer replaces p.Customer's name, email and
 //     mobile; without it a customer.email or customer.mobile is refused;
@@ -66,6 +67,9 @@ func (d *Desk) customerOpen(ctx context.Context, actor ticket.Actor, p OpenParam
 	}
 	if p.Assignee != "" {
 		refuse("assignee")
+	}
+	if p.Channel.StaffOnly() {
+		refuse("channel")
 	}
 	if len(p.Tags) > 0 {
 		refuse("tags")

@@ -42,6 +42,12 @@ type MessageParams struct {
 	// staff are told as usual. Nil (or true) leaves it to the rules, the
 	// organisation-wide switch. Only staff may set it to false.
 	NotifyCustomer *bool `json:"notify_customer,omitempty"`
+	// CopyContacts, on a staff reply, asks that the ticket's contacts be
+	// mailed too: the notification rules decide who
+	// (notify.AudienceContacts, in the default rules of a reply). Only
+	// staff replies may set it; a customer's message or an internal note
+	// that sets it is refused ("copy_contacts": rule "forbidden").
+	CopyContacts bool `json:"copy_contacts,omitempty"`
 }
 
 // mutesCustomer reports whether p asks that the customer not be told of
@@ -122,6 +128,9 @@ func (d *Desk) addMessage(ctx context.Context, host storage.Tx, actor ticket.Act
 	if p.mutesCustomer() && !actor.Role.Staff() {
 		v.Add("notify_customer", "staff", "only staff may keep a message from the customer")
 	}
+	if p.CopyContacts && kind != ticket.MessageReply {
+		v.Add("copy_contacts", forbidden, "only a staff reply may copy the ticket's contacts")
+	}
 	if err := failed(v); err != nil {
 		return nil, err
 	}
@@ -154,6 +163,9 @@ func (d *Desk) addMessage(ctx context.Context, host storage.Tx, actor ticket.Act
 		}
 		b.message = msg
 		b.muteCustomer = p.mutesCustomer()
+		if p.CopyContacts {
+			b.later = append(b.later, func() { b.copyContacts(msg.ID) })
+		}
 		return nil
 	})
 	if err != nil {
@@ -302,5 +314,15 @@ func (d *Desk) OpenAttachment(ctx context.Context, actor ticket.Actor, ticketID,
 			return ticket.Attachment{}, nil, fmt.Errorf("ticketkit: attachment %q: %w", attachmentID, ErrNotFound)
 		}
 		p.After = page.Next
+	}
+}
+
+// copyContacts marks the notification of message id as copied to the
+// ticket's contacts (MessageParams.CopyContacts).
+func (b *batch) copyContacts(id string) {
+	for i := range b.notices {
+		if e := &b.notices[i]; e.Kind == notify.KindMessageAdded && e.Message != nil && e.Message.ID == id {
+			e.CopyContacts = true
+		}
 	}
 }

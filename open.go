@@ -32,8 +32,11 @@ type OpenParams struct {
 	Category string `json:"category,omitempty"`
 	// Department defaults to the category's department. Customers may
 	// not set it.
-	Department string         `json:"department,omitempty"`
-	Channel    ticket.Channel `json:"channel,omitempty" validate:"omitempty,channel"`
+	Department string `json:"department,omitempty"`
+	// Channel is how the ticket arrived; a customer's ticket defaults
+	// to the portal and may not claim a staff-only channel such as
+	// ticket.ChannelManual ("channel": rule "forbidden").
+	Channel ticket.Channel `json:"channel,omitempty" validate:"omitempty,channel"`
 	// Customer is the party the ticket is about, and who gets its mail.
 	// For a customer actor, Customer.ID is always the actor's CustomerID
 	// and the contact data comes from the host, never from what the

@@ -22,7 +22,7 @@ import (
 //
 // Customers always see only their own tickets, and may filter them only
 // by what they can see of a ticket: Statuses, StatusCategories,
-// Priorities, Categories, CreatedFrom and CreatedTo, Number and Text
+// Priorities, Categories, Channels, CreatedFrom and CreatedTo, Number and Text
 // (sorting and paging as they like). Departments, Assignees and the
 // customer filters (CustomerID, CustomerMobile, CustomerEmail) are the
 // help desk's: a customer setting one is refused with a
@@ -39,6 +39,9 @@ type SearchParams struct {
 	Departments []string `json:"departments,omitempty"`
 	// Assignees selects by assignee (staff only).
 	Assignees []string `json:"assignees,omitempty"`
+	// Channels selects by the channel the ticket arrived through, such
+	// as ticket.ChannelManual for the tickets staff entered by hand.
+	Channels []ticket.Channel `json:"channels,omitempty"`
 	// CreatedFrom and CreatedTo bound the creation time to
 	// [CreatedFrom, CreatedTo).
 	CreatedFrom time.Time `json:"created_from,omitzero"`
@@ -119,6 +122,7 @@ func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.Ticket
 		return d.knownCode(func(k *ticket.Catalog) bool { _, ok := k.Department(c); return ok })
 	})
 	checkCodes(v, "status_categories", p.StatusCategories, ticket.StatusCategory.Valid)
+	checkCodes(v, "channels", p.Channels, ticket.Channel.Valid)
 	if p.Sort != "" && !slices.Contains(storage.SortFields(), p.Sort) {
 		v.Add("sort", "oneof", fmt.Sprintf("must be one of %v", storage.SortFields()))
 	}
@@ -154,6 +158,7 @@ func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.Ticket
 			Categories:     p.Categories,
 			Departments:    p.Departments,
 			Assignees:      p.Assignees,
+			Channels:       channelCodes(p.Channels),
 			CreatedFrom:    p.CreatedFrom.UTC(),
 			CreatedTo:      p.CreatedTo.UTC(),
 			CustomerMobile: mobile,
@@ -170,6 +175,18 @@ func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.Ticket
 		q.PriorityOrder = d.priorityOrder()
 	}
 	return q, false, nil
+}
+
+// channelCodes returns cs as the store's plain codes; nil for none.
+func channelCodes(cs []ticket.Channel) []string {
+	if len(cs) == 0 {
+		return nil
+	}
+	codes := make([]string, len(cs))
+	for i, c := range cs {
+		codes[i] = string(c)
+	}
+	return codes
 }
 
 // refuseStaffFilters reports the filters of p a customer may not use

@@ -43,10 +43,7 @@ func (s *server) call(as actorT, method, path, body, contentType string) (int, a
 	s.t.Helper()
 	req, err := http.NewRequest(method, s.url+path, strings.NewReader(body))
 	require.NoError(s.t, err)
-	req.Header.Set("X-Actor", as.ID)
-	req.Header.Set("X-Role", string(as.Role))
-	req.Header.Set("X-Tenant", as.TenantID)
-	req.Header.Set("X-Customer", as.CustomerID)
+	setActor(req, as)
 	if body != "" {
 		req.Header.Set("Content-Type", cmpOr(contentType, "application/json"))
 	}
@@ -61,6 +58,14 @@ func (s *server) call(as actorT, method, path, body, contentType string) (int, a
 		require.NoError(s.t, json.Unmarshal(raw, &e), string(raw))
 	}
 	return res.StatusCode, e, string(raw)
+}
+
+// setActor sets the headers headerAuth reads the actor from.
+func setActor(req *http.Request, as actorT) {
+	req.Header.Set("X-Actor", as.ID)
+	req.Header.Set("X-Role", string(as.Role))
+	req.Header.Set("X-Tenant", as.TenantID)
+	req.Header.Set("X-Customer", as.CustomerID)
 }
 
 func cmpOr(a, b string) string {
@@ -81,7 +86,7 @@ func TestHostileInputOverTheWire(t *testing.T) {
 			t.Parallel()
 			s := newServer(t, store)
 			status, _, body := s.call(agent, http.MethodPost, "/tickets",
-				`{"subject":"Kettle","department":"service","customer":{"id":"C-ADA"},"assignee":"agent-1"}`, "")
+				`{"subject":"Kettle","department":"service","channel":"manual","customer":{"id":"C-ADA"},"assignee":"agent-1"}`, "")
 			require.Equal(t, http.StatusCreated, status, body)
 			var tk apiTicket
 			require.NoError(t, json.Unmarshal([]byte(body), &tk))
@@ -90,6 +95,9 @@ func TestHostileInputOverTheWire(t *testing.T) {
 			year0Cursor := url.QueryEscape(storage.Cursor{Sort: storage.SortCreatedAt, Time: time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), ID: tk.ID}.Encode())
 			nulForm, nulFormType := multipartBody(t, map[string]string{"body": "hi\x00"})
 			nulFormBytes, err := io.ReadAll(nulForm)
+			require.NoError(t, err)
+			badBoolForm, badBoolFormType := multipartBody(t, map[string]string{"body": "hi", "copy_contacts": "yes"})
+			badBoolFormBytes, err := io.ReadAll(badBoolForm)
 			require.NoError(t, err)
 
 			cases := []struct {
@@ -134,6 +142,12 @@ func TestHostileInputOverTheWire(t *testing.T) {
 				{"CustomerFiltersByAssignee", ada, "GET", "/tickets?assignee=agent-1", "", "", 400, "assignee"},
 				{"CustomerFiltersByDepartment", ada, "GET", "/tickets?department=service", "", "", 400, "department"},
 				{"CustomerFiltersByCustomer", ada, "GET", "/tickets?customer_id=C-BOB", "", "", 400, "customer_id"},
+				{"CustomerCopiesContacts", ada, "POST", id + "/messages", `{"body":"x","copy_contacts":true}`, "", 400, "copy_contacts"},
+				{"NoteCopiesContacts", agent, "POST", id + "/messages", `{"kind":"note","body":"x","copy_contacts":true}`, "", 400, "copy_contacts"},
+				{"MultipartCopyContactsNotBool", agent, "POST", id + "/messages", string(badBoolFormBytes), badBoolFormType, 400, "copy_contacts"},
+				{"CustomerClaimsManualChannel", ada, "POST", "/tickets", `{"subject":"a","channel":"manual"}`, "", 400, "channel"},
+				{"QueryChannelUnknown", agent, "GET", "/tickets?channel=manual,fax", "", "", 400, "channel[1]"},
+				{"QueryChannelNUL", agent, "GET", "/tickets?channel=%00", "", "", 400, "channel[0]"},
 			}
 			for _, c := range cases {
 				t.Run(c.name, func(t *testing.T) {
@@ -146,7 +160,7 @@ func TestHostileInputOverTheWire(t *testing.T) {
 			}
 
 			// What customers may filter by still works, on their own tickets.
-			status, _, body = s.call(ada, http.MethodGet, "/tickets?status=open&category=&q=kettle", "", "")
+			status, _, body = s.call(ada, http.MethodGet, "/tickets?status=open&category=&q=kettle&channel=manual", "", "")
 			require.Equal(t, http.StatusOK, status, body)
 			require.Equal(t, 1, strings.Count(body, `"number"`), body)
 			require.NotContains(t, body, "agent-1", "the assignee stays hidden")
@@ -158,6 +172,15 @@ func TestHostileInputOverTheWire(t *testing.T) {
 			status, _, body = s.call(agent, http.MethodGet, id+"/messages", "", "")
 			require.Equal(t, http.StatusOK, status)
 			require.False(t, bytes.Contains([]byte(body), []byte(`"body"`)), body)
+
+			// A staff reply may copy the contacts, as JSON or as a form.
+			status, _, body = s.call(agent, http.MethodPost, id+"/messages", `{"body":"copied","copy_contacts":true}`, "")
+			require.Equal(t, http.StatusCreated, status, body)
+			form, formType := multipartBody(t, map[string]string{"body": "copied too", "copy_contacts": "true"})
+			formBytes, err := io.ReadAll(form)
+			require.NoError(t, err)
+			status, _, body = s.call(agent, http.MethodPost, id+"/messages", string(formBytes), formType)
+			require.Equal(t, http.StatusCreated, status, body)
 		})
 	}
 }

@@ -28,7 +28,9 @@ func displayOf(l ticket.Label, locale string) display {
 type catalogView struct {
 	// Locale is the locale the labels are in; empty for the catalog's
 	// own texts.
-	Locale      string           `json:"locale"`
+	Locale string `json:"locale"`
+	// ListDisplay says how lists show each set's labels.
+	ListDisplay ticket.Display   `json:"list_display"`
 	Statuses    []statusView     `json:"statuses"`
 	Priorities  []priorityView   `json:"priorities"`
 	Categories  []categoryView   `json:"categories"`
@@ -113,6 +115,7 @@ func (h *handler) catalog(w http.ResponseWriter, r *http.Request, actor ticketki
 func viewCatalog(c *ticket.Catalog, locale string, customer bool) catalogView {
 	v := catalogView{
 		Locale:      locale,
+		ListDisplay: c.Display(),
 		Statuses:    []statusView{},
 		Priorities:  []priorityView{},
 		Categories:  []categoryView{},

@@ -195,7 +195,15 @@
 // GET /catalog returns the desk's statuses, priorities, categories,
 // departments, reason codes and custom fields, each with its label in
 // the locale asked for with ?locale= or Accept-Language (falling back from
-// fr-CA to fr to the catalog's own text) and the icon and colour to show.
+// fr-CA to fr to the catalog's own text) and the icon and colour to show;
+// list_display says whether lists show each set's labels as text, image
+// or both.
+//
+// Tickets carry next to each code its label in the language
+// Accept-Language asks for (status_label next to status, and likewise
+// for priority, category, department and channel), history lines
+// old_label and new_label, and messages type_label, so that no client
+// shows a raw code.
 //
 // # Safe retries
 //

@@ -54,6 +54,8 @@ func etagOf(v any) string {
 		if x != nil {
 			return etag(x.ID, x.Version)
 		}
+	case ticketView:
+		return etagOf(x.Ticket)
 	}
 	return ""
 }

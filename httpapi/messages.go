@@ -18,10 +18,13 @@ import (
 // messageView is the JSON form of a message. It leaves out the tenant
 // and the blob keys of attachments, which are the store's business.
 type messageView struct {
-	ID          string           `json:"id"`
-	TicketID    string           `json:"ticket_id"`
-	Kind        string           `json:"kind"`
-	Type        string           `json:"type,omitempty"`
+	ID       string `json:"id"`
+	TicketID string `json:"ticket_id"`
+	Kind     string `json:"kind"`
+	Type     string `json:"type,omitempty"`
+	// TypeLabel is the label of Type, a catalog category (message type)
+	// code, in the reader's language.
+	TypeLabel   string           `json:"type_label,omitempty"`
 	AuthorID    string           `json:"author_id,omitempty"`
 	AuthorRole  string           `json:"author_role,omitempty"`
 	AuthorName  string           `json:"author_name,omitempty"`
@@ -39,12 +42,15 @@ type attachmentView struct {
 	SHA256      string `json:"sha256,omitempty"`
 }
 
-func viewMessage(m *ticket.Message) messageView {
+// viewMessage returns m as the API writes it, its type's label in
+// locale (see readerLocale).
+func viewMessage(m *ticket.Message, c *ticket.Catalog, locale string) messageView {
 	v := messageView{
 		ID: m.ID, TicketID: m.TicketID, Kind: string(m.Kind), Type: m.Type,
 		AuthorID: m.AuthorID, AuthorRole: string(m.AuthorRole), AuthorName: m.AuthorName, Body: m.Body,
 		Attachments: make([]attachmentView, len(m.Attachments)), CreatedAt: m.CreatedAt,
 	}
+	v.TypeLabel, _ = c.CodeLabel(ticket.FieldCategory, m.Type, locale)
 	for i, a := range m.Attachments {
 		v.Attachments[i] = attachmentView{ID: a.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256}
 	}
@@ -83,8 +89,9 @@ func (h *handler) listMessages(w http.ResponseWriter, r *http.Request, actor tic
 		return renameFields(err, messageNames)
 	}
 	page := messagePage{Messages: make([]messageView, len(res.Messages)), NextCursor: res.Next}
+	c, locale := h.desk.Catalog(), h.readerLocale(w, r)
 	for i, m := range res.Messages {
-		page.Messages[i] = viewMessage(m)
+		page.Messages[i] = viewMessage(m, c, locale)
 	}
 	writeJSON(w, http.StatusOK, page)
 	return nil
@@ -102,6 +109,9 @@ type messageRequest struct {
 	// ticketkit.MessageParams.NotifyCustomer); absent leaves it to the
 	// notification rules.
 	NotifyCustomer *bool `json:"notify_customer"`
+	// CopyContacts asks that a staff reply also be mailed to the ticket's
+	// contacts (ticketkit.MessageParams.CopyContacts).
+	CopyContacts bool `json:"copy_contacts"`
 }
 
 // Message kinds a client asks for in messageRequest.Kind.
@@ -132,12 +142,17 @@ func (h *handler) addMessage(w http.ResponseWriter, r *http.Request, actor ticke
 				_ = c.Close()
 			}
 		}()
-		var notifyCustomer string
+		var notifyCustomer, copyContacts string
 		files, closers, err = readForm(form, map[string]*string{"kind": &req.Kind, "body": &req.Body, "type": &req.Type,
-			"notify_customer": &notifyCustomer})
+			"notify_customer": &notifyCustomer, "copy_contacts": &copyContacts})
 		if err != nil {
 			return err
 		}
+		cc, err := formBool("copy_contacts", copyContacts)
+		if err != nil {
+			return err
+		}
+		req.CopyContacts = cc != nil && *cc
 		if req.NotifyCustomer, err = formBool("notify_customer", notifyCustomer); err != nil {
 			return err
 		}
@@ -145,7 +160,7 @@ func (h *handler) addMessage(w http.ResponseWriter, r *http.Request, actor ticke
 		return unsupportedMedia("application/json", "multipart/form-data")
 	}
 	p := ticketkit.MessageParams{TicketID: r.PathValue("id"), Body: req.Body, Type: req.Type, Attachments: files,
-		NotifyCustomer: req.NotifyCustomer}
+		NotifyCustomer: req.NotifyCustomer, CopyContacts: req.CopyContacts}
 	var (
 		m   *ticket.Message
 		err error
@@ -161,7 +176,7 @@ func (h *handler) addMessage(w http.ResponseWriter, r *http.Request, actor ticke
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, viewMessage(m))
+	writeJSON(w, http.StatusCreated, viewMessage(m, h.desk.Catalog(), h.readerLocale(w, r)))
 	return nil
 }
 

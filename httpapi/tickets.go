@@ -49,7 +49,7 @@ func (h *handler) openTicket(w http.ResponseWriter, r *http.Request, actor ticke
 		return err
 	}
 	w.Header().Set("Location", "tickets/"+url.PathEscape(t.ID))
-	writeJSON(w, http.StatusCreated, t)
+	writeJSON(w, http.StatusCreated, h.viewTicket(w, r, t))
 	return nil
 }
 
@@ -58,7 +58,7 @@ func (h *handler) getTicket(w http.ResponseWriter, r *http.Request, actor ticket
 	if err != nil {
 		return err
 	}
-	writeEntity(w, r, http.StatusOK, t)
+	writeEntity(w, r, http.StatusOK, h.viewTicket(w, r, t))
 	return nil
 }
 
@@ -67,7 +67,7 @@ func (h *handler) getTicketByNumber(w http.ResponseWriter, r *http.Request, acto
 	if err != nil {
 		return err
 	}
-	writeEntity(w, r, http.StatusOK, t)
+	writeEntity(w, r, http.StatusOK, h.viewTicket(w, r, t))
 	return nil
 }
 
@@ -78,13 +78,13 @@ var searchParams = append(slices.Clone(filterParams), "sort", "desc", "limit", "
 var searchNames = map[string]string{
 	"statuses": "status", "status_categories": "status_category", "priorities": "priority",
 	"categories": "category", "departments": "department", "assignees": "assignee",
-	"text": "q", "after": "cursor",
+	"channels": "channel", "text": "q", "after": "cursor",
 }
 
 // filterParams names the query parameters that select tickets, shared by
 // GET /tickets and GET /reports/sla.
 var filterParams = []string{
-	"status", "status_category", "priority", "category", "department", "assignee",
+	"status", "status_category", "priority", "category", "department", "assignee", "channel",
 	"created_from", "created_to", "customer_id", "customer_mobile", "customer_email",
 	"number", "q",
 }
@@ -95,6 +95,10 @@ func searchFilter(q *query) ticketkit.SearchParams {
 	for _, c := range q.list("status_category") {
 		cats = append(cats, ticket.StatusCategory(c))
 	}
+	var channels []ticket.Channel
+	for _, c := range q.list("channel") {
+		channels = append(channels, ticket.Channel(c))
+	}
 	return ticketkit.SearchParams{
 		Statuses:         q.list("status"),
 		StatusCategories: cats,
@@ -102,6 +106,7 @@ func searchFilter(q *query) ticketkit.SearchParams {
 		Categories:       q.list("category"),
 		Departments:      q.list("department"),
 		Assignees:        q.list("assignee"),
+		Channels:         channels,
 		CreatedFrom:      q.time("created_from"),
 		CreatedTo:        q.time("created_to"),
 		CustomerID:       q.single("customer_id"),
@@ -114,8 +119,8 @@ func searchFilter(q *query) ticketkit.SearchParams {
 
 // ticketPage is the body of GET /tickets.
 type ticketPage struct {
-	Tickets    []*ticket.Ticket `json:"tickets"`
-	NextCursor string           `json:"next_cursor,omitempty"`
+	Tickets    []ticketView `json:"tickets"`
+	NextCursor string       `json:"next_cursor,omitempty"`
 }
 
 func (h *handler) searchTickets(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
@@ -135,11 +140,7 @@ func (h *handler) searchTickets(w http.ResponseWriter, r *http.Request, actor ti
 	if err != nil {
 		return renameFields(err, searchNames)
 	}
-	page := ticketPage{Tickets: res.Tickets, NextCursor: res.Next}
-	if page.Tickets == nil {
-		page.Tickets = []*ticket.Ticket{}
-	}
-	writeJSON(w, http.StatusOK, page)
+	writeJSON(w, http.StatusOK, ticketPage{Tickets: h.viewTickets(w, r, res.Tickets), NextCursor: res.Next})
 	return nil
 }
 
@@ -167,7 +168,7 @@ func (h *handler) transitionTicket(w http.ResponseWriter, r *http.Request, actor
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, t)
+	writeJSON(w, http.StatusOK, h.viewTicket(w, r, t))
 	return nil
 }
 
@@ -197,7 +198,7 @@ func (h *handler) assignTicket(w http.ResponseWriter, r *http.Request, actor tic
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, t)
+	writeJSON(w, http.StatusOK, h.viewTicket(w, r, t))
 	return nil
 }
 
@@ -248,7 +249,7 @@ func (h *handler) updateTicket(w http.ResponseWriter, r *http.Request, actor tic
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, t)
+	writeJSON(w, http.StatusOK, h.viewTicket(w, r, t))
 	return nil
 }
 
@@ -263,7 +264,7 @@ func checkVersion(v int64) error {
 
 // historyPage is the body of GET /tickets/{id}/history.
 type historyPage struct {
-	Events []*ticket.Event `json:"events"`
+	Events []historyEvent `json:"events"`
 }
 
 func (h *handler) history(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
@@ -271,10 +272,7 @@ func (h *handler) history(w http.ResponseWriter, r *http.Request, actor ticketki
 	if err != nil {
 		return err
 	}
-	if events == nil {
-		events = []*ticket.Event{}
-	}
-	writeJSON(w, http.StatusOK, historyPage{Events: events})
+	writeJSON(w, http.StatusOK, historyPage{Events: h.viewHistory(w, r, events)})
 	return nil
 }
 

@@ -113,7 +113,7 @@ func TestSearchTickets(t *testing.T) {
 	seed := []map[string]any{
 		{"subject": "Where is my order?", "priority": "low", "department": "sales",
 			"customer": map[string]any{"id": "C-ADA", "email": "ada@example.com", "mobile": "+33612345678"}},
-		{"subject": "Refund not received", "priority": "urgent", "department": "sales",
+		{"subject": "Refund not received", "priority": "urgent", "department": "sales", "channel": "manual",
 			"customer": map[string]any{"id": "C-ADA", "email": "ADA@example.com"}},
 		{"subject": "Wrong size", "priority": "high", "department": "service", "category": "problem",
 			"customer": map[string]any{"id": "C-BOB", "email": "bob@example.com"}},
@@ -143,6 +143,9 @@ func TestSearchTickets(t *testing.T) {
 		{"PrioritiesRepeatedAndCommas", agent, "priority=low&priority=urgent,normal", []string{"Where is my order?", "Refund not received", "Order never came"}},
 		{"Department", agent, "department=service", []string{"Wrong size", "Broken zip"}},
 		{"Category", agent, "category=problem", []string{"Wrong size"}},
+		{"Channel", agent, "channel=manual", []string{"Refund not received"}},
+		{"Channels", agent, "channel=manual,web", []string{"Refund not received"}},
+		{"CustomerChannel", ada, "channel=manual", []string{"Refund not received"}},
 		{"Assignee", agent, "assignee=agent-7", []string{"Broken zip"}},
 		{"CreatedRange", agent, "created_from=" + url.QueryEscape(start.Add(24*time.Hour).Format(time.RFC3339)) +
 			"&created_to=" + url.QueryEscape(start.Add(72*time.Hour).Format(time.RFC3339)), []string{"Refund not received", "Wrong size"}},

@@ -74,6 +74,9 @@ type Event struct {
 	// Complaint is the complaint side of the complaint kinds (see
 	// [ComplaintKinds]); nil for the others.
 	Complaint *ComplaintFacts `json:"complaint,omitempty"`
+	// CopyContacts, for KindMessageAdded, reports that the message's
+	// author chose to copy the ticket's contacts ([AudienceContacts]).
+	CopyContacts bool `json:"copy_contacts,omitempty"`
 }
 
 // SLAAlert describes the SLA clock a KindSLAWarning or KindSLABreached

@@ -50,7 +50,9 @@ func (f PreferencesFunc) Wants(ctx context.Context, r Recipient, e Event) bool {
 //
 // Whatever the rules say, the Resolver:
 //
-//   - never sends an internal note to the customer;
+//   - never sends an internal note to the customer or the contacts, and
+//     reaches the contacts only on a message whose author copied them
+//     (Event.CopyContacts);
 //   - never notifies the actor of the change (a staff recipient whose
 //     UserID is the actor's ID, or the customer when the actor is a
 //     customer), so agents do not get their own replies. The one
@@ -171,6 +173,8 @@ func (r *Resolver) audience(ctx context.Context, a Audience, e Event) ([]Recipie
 			return nil, nil // its author kept it from the customer
 		}
 		return []Recipient{r.customer(ctx, t)}, nil
+	case AudienceContacts:
+		return r.contacts(ctx, e), nil
 	case AudienceDepartment:
 		return r.department(t), nil
 	case AudiencePreviousDepartment:
@@ -234,6 +238,28 @@ func (r *Resolver) customer(ctx context.Context, t *ticket.Ticket) Recipient {
 		Name:     t.Customer.Name,
 		Locale:   locale,
 	}
+}
+
+// contacts returns the contacts of e's ticket that have an address, in
+// the customer's locale, when e's author copied them on a message that
+// is not internal. The Desk only stores a contact address from staff or
+// from host code that vouches for it, never one a customer typed.
+func (r *Resolver) contacts(ctx context.Context, e Event) []Recipient {
+	if !e.CopyContacts || e.Message == nil || e.Message.Kind.Internal() {
+		return nil
+	}
+	var out []Recipient
+	locale := ""
+	for _, c := range e.Ticket.Contacts {
+		if strings.TrimSpace(c.Email) == "" {
+			continue
+		}
+		if locale == "" {
+			locale = r.customer(ctx, e.Ticket).Locale
+		}
+		out = append(out, Recipient{Audience: AudienceContacts, Address: c.Email, Name: c.Name, Locale: locale})
+	}
+	return out
 }
 
 func (r *Resolver) department(t *ticket.Ticket) []Recipient {

@@ -55,6 +55,34 @@ func TestResolverRecipients(t *testing.T) {
 			want:  []string{toCustomer},
 		},
 		{
+			name:  "CopiedReplyReachesTheContactsWithAnAddress",
+			event: event(notify.KindMessageAdded, agent9, withMessage(ticket.MessageReply, "On its way."), withContacts, copied),
+			want:  []string{toCustomer, "contacts:paul@example.com"},
+		},
+		{
+			name:  "ReplyNotCopiedReachesNoContact",
+			event: event(notify.KindMessageAdded, agent9, withMessage(ticket.MessageReply, "On its way."), withContacts),
+			want:  []string{toCustomer},
+		},
+		{
+			name:  "CopiedNoteReachesNoContact",
+			event: event(notify.KindMessageAdded, agent7, assignedTo("agent-9"), withMessage(ticket.MessageNote, "Refund approved."), withContacts, copied),
+			change: func(r *notify.Resolver) {
+				r.Rules = func(string) notify.Rules {
+					return notify.Rules{notify.MessageRule(ticket.MessageNote): {notify.AudienceOwner, notify.AudienceContacts}}
+				}
+			},
+			want: []string{toOwnerBob},
+		},
+		{
+			name:  "CopiedReplyWithoutTheRuleReachesNoContact",
+			event: event(notify.KindMessageAdded, agent9, withMessage(ticket.MessageReply, "On its way."), withContacts, copied),
+			change: func(r *notify.Resolver) {
+				r.Rules = func(string) notify.Rules { return notify.DefaultRules().Without(notify.AudienceContacts) }
+			},
+			want: []string{toCustomer},
+		},
+		{
 			name:  "SystemMessageReachesCustomer",
 			event: event(notify.KindMessageAdded, system, withMessage(ticket.MessageSystem, "Reminder.")),
 			want:  []string{toCustomer},
@@ -420,3 +448,14 @@ func TestEscalationReachesTheLevelsTargets(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, rs, "no level, no targets; the department has no address here")
 }
+
+// withContacts gives the ticket a contact with an address, one without,
+// and one at the customer's own address.
+func withContacts(e *notify.Event) {
+	e.Ticket.Contacts = []ticket.Contact{
+		{Name: "Paul", Email: "paul@example.com"}, {Name: "Nora", Phone: "+33612345678"}, {Name: "Marie", Email: "MARIE@example.com"},
+	}
+}
+
+// copied marks the event's message as copied to the contacts.
+func copied(e *notify.Event) { e.CopyContacts = true }

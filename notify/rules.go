@@ -39,6 +39,11 @@ const (
 	// entry. No default rule names it: add it to tell a department that
 	// a ticket left it, as [Rules.TellPreviousDepartment] does.
 	AudiencePreviousDepartment Audience = "previous_department"
+	// AudienceContacts is the ticket's contacts that have an email
+	// address (Ticket.Contacts), copied on a message only when its author
+	// chose so (Event.CopyContacts); never on an internal note. They read
+	// what the customer reads.
+	AudienceContacts Audience = "contacts"
 )
 
 // RoleDirectory is implemented by a [Directory] that can also list the
@@ -51,7 +56,8 @@ type RoleDirectory interface {
 // Audiences returns every audience.
 func Audiences() []Audience {
 	return []Audience{AudienceCustomer, AudienceDepartment, AudienceAssignee, AudienceOwner, AudienceWatchers, AudienceEscalation,
-		AudienceActionOwner, AudienceSalesperson, AudienceSuperUser, AudiencePreviousDepartment}
+		AudienceActionOwner, AudienceSalesperson, AudienceSuperUser, AudiencePreviousDepartment,
+		AudienceContacts}
 }
 
 // Valid reports whether a is one of [Audiences].
@@ -97,7 +103,9 @@ func MessageRule(k ticket.MessageKind) Kind {
 //   - opened: the customer and the department;
 //   - a customer message: the owner (the assignee, or the department
 //     while the ticket is unassigned);
-//   - an agent reply or a system message: the customer;
+//   - an agent reply: the customer, and the ticket's contacts when the
+//     agent copies them (Event.CopyContacts);
+//   - a system message: the customer;
 //   - an internal note: the owner, never the customer;
 //   - status changed: the customer;
 //   - closed: the customer;
@@ -121,7 +129,7 @@ func DefaultRules() Rules {
 	return Rules{
 		KindOpened:                          {AudienceCustomer, AudienceDepartment},
 		MessageRule(ticket.MessageCustomer): {AudienceOwner},
-		MessageRule(ticket.MessageReply):    {AudienceCustomer},
+		MessageRule(ticket.MessageReply):    {AudienceCustomer, AudienceContacts},
 		MessageRule(ticket.MessageSystem):   {AudienceCustomer},
 		MessageRule(ticket.MessageNote):     {AudienceOwner},
 		KindStatusChanged:                   {AudienceCustomer},

@@ -28,8 +28,8 @@ type TemplateData struct {
 	Message *ticket.Message
 	// Recipient is who the message is written for.
 	Recipient Recipient
-	// ForCustomer reports whether Recipient is the customer rather than
-	// staff or a department.
+	// ForCustomer reports whether Recipient is the customer, or one of
+	// the customer's contacts, rather than staff or a department.
 	ForCustomer bool
 	// Internal reports whether Message is an internal note.
 	Internal bool
@@ -66,6 +66,10 @@ type TemplateData struct {
 	Priority   string
 	Category   string
 	Department string
+	// Channel is the label of the channel the ticket arrived through,
+	// such as "Saisie manuelle" for ticket.ChannelManual in French (see
+	// ticket.Channel.Label); empty when the ticket names none.
+	Channel string
 	// From and To are the labels of the old and new status of a
 	// [KindStatusChanged] or [KindClosed] event, the old and new
 	// assignee IDs of a [KindAssigned] event (empty for the customer),
@@ -84,7 +88,7 @@ func newTemplateData(e Event, r Recipient, c *ticket.Catalog, locale, variant st
 		Ticket:       t,
 		Message:      e.Message,
 		Recipient:    r,
-		ForCustomer:  r.Audience == AudienceCustomer,
+		ForCustomer:  r.Audience == AudienceCustomer || r.Audience == AudienceContacts,
 		Internal:     e.Message != nil && e.Message.Kind.Internal(),
 		Locale:       locale,
 		Variant:      variant,
@@ -98,6 +102,7 @@ func newTemplateData(e Event, r Recipient, c *ticket.Catalog, locale, variant st
 		Priority:     t.Priority,
 		Category:     t.Category,
 		Department:   t.Department,
+		Channel:      t.Channel.Label().In(locale),
 		From:         e.From,
 		To:           e.To,
 		loc:          loc,

@@ -348,6 +348,32 @@ func TestRenderDetails(t *testing.T) {
 		require.NoError(t, err)
 		require.Contains(t, got.Text, "March 5, 2026 at 15:30 CET")
 	})
+	t.Run("ChannelLabelInTheReadersLanguage", func(t *testing.T) {
+		t.Parallel()
+		e := event(notify.KindOpened, agent7, func(e *notify.Event) { e.Ticket.Channel = ticket.ChannelManual })
+		for _, tc := range []struct{ locale, text, html string }{
+			{"en", "Channel:       Manual entry\n", `<th align="left">Channel</th><td>Manual entry</td>`},
+			{"fr", "Canal :                  Saisie manuelle\n", `<th align="left">Canal</th><td>Saisie manuelle</td>`},
+			{"fr-CA", "Canal :                  Saisie manuelle\n", `<th align="left">Canal</th><td>Saisie manuelle</td>`},
+		} {
+			for _, to := range []notify.Recipient{inLocale(toMarie, tc.locale), inLocale(toAlice, tc.locale)} {
+				got, err := notify.DefaultTemplates().Render(e, to, testCatalog())
+				require.NoError(t, err)
+				require.Contains(t, got.Text, tc.text, "%s %s", tc.locale, to.Audience)
+				require.Contains(t, got.HTML, tc.html, "%s %s", tc.locale, to.Audience)
+				require.NotContains(t, got.Text, "manual", "no raw code")
+			}
+		}
+		// Even without a catalog, the channel is shown by its label.
+		got, err := notify.DefaultTemplates().Render(e, toMarie, nil)
+		require.NoError(t, err)
+		require.Contains(t, got.Text, "Channel:       Manual entry\n")
+		// A ticket without a channel shows no channel line.
+		e.Ticket.Channel = ""
+		got, err = notify.DefaultTemplates().Render(e, toMarie, testCatalog())
+		require.NoError(t, err)
+		require.NotContains(t, got.Text, "Channel")
+	})
 	t.Run("NoOrderNoCustomerName", func(t *testing.T) {
 		t.Parallel()
 		e := event(notify.KindOpened, agent7, func(e *notify.Event) {

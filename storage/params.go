@@ -55,6 +55,8 @@ type TicketFilter struct {
 	Categories  []string
 	Departments []string
 	Assignees   []string
+	// Channels matches the ticket's channel (ticket.Channel codes).
+	Channels []string
 	// CreatedFrom and CreatedTo bound the creation time to
 	// [CreatedFrom, CreatedTo).
 	CreatedFrom time.Time

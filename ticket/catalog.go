@@ -137,6 +137,9 @@ type CatalogSpec struct {
 	// cause is coded with (see [RootCause]).
 	CauseCodes  []CodeGroup `json:"cause_codes,omitempty"`
 	DefectCodes []CodeGroup `json:"defect_codes,omitempty"`
+	// Display says how lists show the statuses, priorities and
+	// categories: as text (the default), image or both.
+	Display Display `json:"display,omitzero"`
 }
 
 // Catalog is a validated, read-only set of statuses, priorities,

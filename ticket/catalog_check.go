@@ -109,6 +109,7 @@ func (s CatalogSpec) problems() []string {
 	}
 	checkCodeGroups(&p, "cause", s.CauseCodes)
 	checkCodeGroups(&p, "defect", s.DefectCodes)
+	s.checkDisplay(&p)
 	return p
 }
 
@@ -168,6 +169,7 @@ func (s CatalogSpec) clone() CatalogSpec {
 		AllowNewReasons: s.AllowNewReasons,
 		CauseCodes:      cloneCodeGroups(s.CauseCodes),
 		DefectCodes:     cloneCodeGroups(s.DefectCodes),
+		Display:         s.Display,
 	}
 	for i := range c.Statuses {
 		c.Statuses[i].Label = c.Statuses[i].Label.clone()

@@ -13,11 +13,12 @@ const (
 	ChannelPortal  Channel = "portal"   // ChannelPortal: the customer's self-service portal.
 	ChannelPhone   Channel = "phone"    // ChannelPhone: a phone call taken by an agent.
 	ChannelAPI     Channel = "api"      // ChannelAPI: another system through an API.
+	ChannelManual  Channel = "manual"   // ChannelManual: entered by staff by hand; a customer may not claim it.
 )
 
 // Channels returns every known channel.
 func Channels() []Channel {
-	return []Channel{ChannelInStore, ChannelWeb, ChannelEmail, ChannelPortal, ChannelPhone, ChannelAPI}
+	return []Channel{ChannelInStore, ChannelWeb, ChannelEmail, ChannelPortal, ChannelPhone, ChannelAPI, ChannelManual}
 }
 
 // Valid reports whether c is one of [Channels].

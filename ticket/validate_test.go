@@ -53,7 +53,7 @@ func TestValidate(t *testing.T) {
 		{"NestedMobileTooLong", func(s *sampleInput) { s.Customer.Mobile = strings.Repeat("1", 33) },
 			[]ticket.FieldError{{Field: "customer.mobile", Rule: "max", Message: "must be at most 32 characters"}}},
 		{"Channel", func(s *sampleInput) { s.Channel = "fax" }, []ticket.FieldError{{
-			Field: "channel", Rule: "channel", Message: "must be one of: in_store web email portal phone api",
+			Field: "channel", Rule: "channel", Message: "must be one of: in_store web email portal phone api manual",
 		}}},
 		{"OneOf", func(s *sampleInput) { s.Priority = "urgent" },
 			[]ticket.FieldError{{Field: "priority", Rule: "oneof", Message: "must be one of: low normal high"}}},

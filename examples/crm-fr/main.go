@@ -7,7 +7,10 @@
 // mails off for the organisation, the customer's answer from the portal with
 // an attachment, the history of every change of status, priority,
 // account, contract, category and assignee, and a report of the
-// products and serial numbers with the most tickets.
+// products and serial numbers with the most tickets. Tickets carry their
+// channel as the CRM knows it (saisie manuelle, e-mail, espace client):
+// the mails show it in French, and the tickets are searched and counted
+// by channel.
 //
 // It runs on an embedded SQLite database, in memory unless -db names a
 // file:
@@ -146,7 +149,7 @@ func run(ctx context.Context, w io.Writer, path string) error {
 		product string
 		serial  string
 	}{
-		{agent, ticket.ChannelPhone, "La chaudière ne démarre plus", "CHAUD-200", "SN-B17-0042"},
+		{agent, ticket.ChannelManual, "La chaudière ne démarre plus", "CHAUD-200", "SN-B17-0042"},
 		{mailGW, ticket.ChannelEmail, "Bruit anormal de la chaudière", "CHAUD-200", "SN-B17-0057"},
 		{portal, ticket.ChannelPortal, "Thermostat sans affichage", "THERM-10", "SN-T3-0001"},
 	}
@@ -167,11 +170,20 @@ func run(ctx context.Context, w io.Writer, path string) error {
 		}
 		status, _ := catalog.Status(t.Status)
 		priority, _ := catalog.Priority(t.Priority)
-		fmt.Fprintf(w, "   %s %-32s via %-6s statut %s, priorité %s\n", t.Number, t.Subject, t.Channel, label(status.Label), label(priority.Label))
+		fmt.Fprintf(w, "   %s %-32s via %-15s statut %s, priorité %s\n", t.Number, t.Subject, label(t.Channel.Label()), label(status.Label), label(priority.Label))
 		if first == nil {
 			first = t
 		}
 	}
+	// The acknowledgement names the channel in Marie's language.
+	for _, m := range mailbox.To(marie.Email) {
+		if m.Event.Ticket.ID == first.ID {
+			fmt.Fprintf(w, "   accusé de réception de %s : %s\n", first.Number, lineWith(m.Text, "Canal"))
+		}
+	}
+	// Only staff enter a ticket by hand: the portal may not claim it.
+	_, err = desk.Open(ctx, portal, ticketkit.OpenParams{Subject: "Saisie", Channel: ticket.ChannelManual})
+	fmt.Fprintf(w, "   le portail déclare une saisie manuelle : %v\n", err)
 	mailbox.Reset()
 
 	fmt.Fprintln(w, "2. Luc commente ; Marie reçoit le modèle de mail du CRM")
@@ -217,7 +229,13 @@ func run(ctx context.Context, w io.Writer, path string) error {
 		return err
 	}
 	for _, e := range history {
-		fmt.Fprintf(w, "   %-5s %-9s %q -> %q\n", e.ActorID, e.Field, e.Old, e.New)
+		// Next to the codes, their French labels, as the CRM shows them.
+		var labels string
+		if newLabel, ok := catalog.CodeLabel(e.Field, e.New, "fr"); ok {
+			oldLabel, _ := catalog.CodeLabel(e.Field, e.Old, "fr")
+			labels = fmt.Sprintf(" (%s → %s)", oldLabel, newLabel)
+		}
+		fmt.Fprintf(w, "   %-5s %-9s %q -> %q%s\n", e.ActorID, e.Field, e.Old, e.New, labels)
 	}
 
 	fmt.Fprintln(w, "6. Produits et numéros de série avec le plus de tickets")
@@ -232,7 +250,34 @@ func run(ctx context.Context, w io.Writer, path string) error {
 		}
 		fmt.Fprintln(w)
 	}
+
+	fmt.Fprintln(w, "7. Tickets par canal")
+	manual, err := desk.Search(ctx, agent, ticketkit.SearchParams{Channels: []ticket.Channel{ticket.ChannelManual}})
+	if err != nil {
+		return err
+	}
+	for _, t := range manual.Tickets {
+		fmt.Fprintf(w, "   saisis à la main : %s %s\n", t.Number, t.Subject)
+	}
+	report, err := desk.SLAReport(ctx, agent, ticketkit.SLAReportParams{GroupBy: "channel"})
+	if err != nil {
+		return err
+	}
+	for _, g := range report.Groups {
+		fmt.Fprintf(w, "   %-15s %d ticket(s)\n", label(ticket.Channel(g.Key).Label()), g.Tickets)
+	}
 	return nil
+}
+
+// lineWith returns the first line of text that starts with prefix, its
+// runs of spaces made one.
+func lineWith(text, prefix string) string {
+	for line := range strings.SplitSeq(text, "\n") {
+		if strings.HasPrefix(line, prefix) {
+			return strings.Join(strings.Fields(line), " ")
+		}
+	}
+	return ""
 }
 
 // changeEverything makes the changes whose history the CRM shows.

@@ -69,6 +69,10 @@ func TestServerServesPageAndRefusesUnknownUsers(t *testing.T) {
 			require.Contains(t, body, tc.contains, tc.path)
 			require.NotContains(t, body, "://", "%s loads nothing from another origin", tc.path)
 		}
+		res, svg := get(t, srv.URL+"/icons/urgent.svg", "")
+		require.Equal(t, http.StatusOK, res.StatusCode)
+		require.Contains(t, res.Header.Get("Content-Type"), "image/svg+xml")
+		require.Contains(t, svg, "<svg")
 		_, js := get(t, srv.URL+"/app.js", "")
 		require.NotRegexp(t, `\.innerHTML\s*=|outerHTML\s*=|insertAdjacentHTML|document\.write`, js,
 			"user text reaches the page through textContent only")
@@ -207,6 +211,14 @@ func TestBrowserCustomerAndAgent(t *testing.T) {
 		waitFor(textHas("#thread", question)),
 	)
 	require.Equal(t, subject, agent.text("#ticket-subject"))
+	// The catalog shows priorities as icon and text, statuses as text.
+	row := fmt.Sprintf(`document.querySelector('#ticket-list tr[data-number=%s]')`, jsString(number))
+	require.True(t, agent.eval(row+`.querySelector('td:nth-child(5) .badge img.icon[src="/icons/normal.svg"][alt="Normal"]') !== null`),
+		"the priority shows its icon")
+	require.True(t, agent.eval(row+`.querySelector('td:nth-child(5) .badge').textContent === "Normal"`), "and its label")
+	require.True(t, agent.eval(row+`.querySelector('td:nth-child(4) .badge img') === null`), "the status shows text only")
+	require.True(t, agent.eval(`document.querySelector('#ticket-list tr img.icon').complete && document.querySelector('#ticket-list tr img.icon').naturalWidth > 0`),
+		"the icon loads")
 	require.Contains(t, agent.text("#thread"), "receipt.txt", "the agent sees the customer's attachment")
 
 	// 4. The agent answers, adds an internal note and closes the ticket:

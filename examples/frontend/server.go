@@ -17,7 +17,8 @@ import (
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
-// web holds the single-page app: index.html, app.js and style.css.
+// web holds the single-page app: index.html, app.js, style.css and the
+// priority icons (icons/<code>.svg).
 //
 //go:embed web
 var web embed.FS
@@ -128,8 +129,13 @@ func (a *app) init(store *bunstore.Store, logger *slog.Logger) error {
 	// wait in the outbox. Attachments live in memory, so they are lost
 	// when the server stops even with a database file.
 	users := demoUsers()
+	catalog, err := demoCatalog()
+	if err != nil {
+		return err
+	}
 	desk, err := ticketkit.New(ticketkit.Config{
 		Store:     store,
+		Catalog:   catalog,
 		Blobs:     blob.NewMemory(blob.Config{}),
 		Logger:    logger,
 		Customers: demoCustomers(users),
@@ -156,14 +162,34 @@ func (a *app) init(store *bunstore.Store, logger *slog.Logger) error {
 		w.Header().Set("Cache-Control", "no-store")
 		_ = json.NewEncoder(w).Encode(users)
 	})
-	for pattern, name := range map[string]string{
+	files := map[string]string{
 		"GET /{$}":       "index.html",
 		"GET /app.js":    "app.js",
 		"GET /style.css": "style.css",
-	} {
+	}
+	icons, err := fs.Glob(site, "icons/*.svg")
+	if err != nil {
+		return err
+	}
+	for _, name := range icons {
+		files["GET /"+name] = name
+	}
+	for pattern, name := range files {
 		a.mux.Handle(pattern, page(site, name))
 	}
 	return nil
+}
+
+// demoCatalog is the default catalog whose lists show priorities as an
+// icon next to their label (ticket.DisplayBoth), and statuses and
+// categories as text: the page reads the setting from GET /api/catalog.
+func demoCatalog() (*ticket.Catalog, error) {
+	spec := ticket.DefaultCatalogSpec()
+	spec.Display.Priorities = ticket.DisplayBoth
+	for i := range spec.Priorities {
+		spec.Priorities[i].Label.Icon = "/icons/" + spec.Priorities[i].Code + ".svg"
+	}
+	return ticket.NewCatalog(spec)
 }
 
 // page serves one file of the app with headers that keep the page to its

@@ -1,8 +1,12 @@
 // Command mail-intake is a mailbox that feeds a help desk: an SMTP server
 // on localhost hands every message it accepts to mailin/intake, which
-// opens a ticket, threads a reply onto its ticket, records automatic
+// opens a ticket whose thread starts with the whole first mail (text and
+// attachments), threads a reply onto its ticket, records automatic
 // replies without answering them and ignores a message delivered twice.
-// It keeps its data in an embedded SQLite database.
+// The people a customer copies (Cc) whom the shop's accounts know become
+// the ticket's contacts, whom an agent may copy on a reply; anyone else
+// a customer copies is never mailed. It keeps its data in an embedded
+// SQLite database.
 //
 //	go run ./examples/mail-intake -addr 127.0.0.1:2525
 //
@@ -31,9 +35,12 @@ import (
 	"github.com/ticketkit/ticketkit/blob"
 	"github.com/ticketkit/ticketkit/mailin"
 	"github.com/ticketkit/ticketkit/mailin/intake"
+	"github.com/ticketkit/ticketkit/notify"
+	"github.com/ticketkit/ticketkit/notify/notifytest"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
 	"github.com/ticketkit/ticketkit/storage/bunstore/bunopen"
+	"github.com/ticketkit/ticketkit/ticket"
 )
 
 // threadDomain is the Domain of the shop's notify/email Sender.
@@ -62,10 +69,27 @@ func main() {
 	}
 }
 
+// accountPeople are the people the shop's customer accounts list, by
+// address: a customer copying one of them on a new ticket makes them a
+// contact of the ticket.
+var accountPeople = map[string]ticket.Contact{
+	"leo@example.com": {Name: "Léo Martin", Role: "household"},
+}
+
+// vouchCc is the intake's CcContacts: it vouches only for the people the
+// accounts know.
+func vouchCc(_ context.Context, _ string, _ ticket.Customer, cc mailin.Address) (ticket.Contact, bool, error) {
+	c, ok := accountPeople[strings.ToLower(cc.Address)]
+	return c, ok, nil
+}
+
 // mailbox is the desk behind the SMTP server.
 type mailbox struct {
-	Desk   *ticketkit.Desk
-	Store  storage.Store
+	Desk  *ticketkit.Desk
+	Store storage.Store
+	// Sent holds the notifications the desk writes, as a notify/email
+	// Sender would send them.
+	Sent   *notifytest.Mailbox
 	intake *intake.Intake
 	log    io.Writer
 	close  func() error
@@ -78,7 +102,8 @@ func newMailbox(ctx context.Context, path string, logw io.Writer) (*mailbox, err
 	if err != nil {
 		return nil, err
 	}
-	desk, err := ticketkit.New(ticketkit.Config{Store: store, Blobs: blob.NewMemory(blob.Config{})})
+	sent := notifytest.NewMailbox(&notify.Resolver{}, notify.DefaultTemplates(), nil)
+	desk, err := ticketkit.New(ticketkit.Config{Store: store, Blobs: blob.NewMemory(blob.Config{}), Notifier: sent})
 	if err != nil {
 		_ = closeDB()
 		return nil, err
@@ -90,13 +115,14 @@ func newMailbox(ctx context.Context, path string, logw io.Writer) (*mailbox, err
 	}
 	in, err := intake.New(intake.Config{
 		Desk: desk, Parser: parser, Inbound: store, Domain: threadDomain,
-		Routes: mailin.Routes{"support@shop.example": {TenantID: "shop"}},
+		Routes:     mailin.Routes{"support@shop.example": {TenantID: "shop"}},
+		CcContacts: vouchCc,
 	})
 	if err != nil {
 		_ = closeDB()
 		return nil, err
 	}
-	return &mailbox{Desk: desk, Store: store, intake: in, log: logw, close: closeDB}, nil
+	return &mailbox{Desk: desk, Store: store, Sent: sent, intake: in, log: logw, close: closeDB}, nil
 }
 
 // Close closes the database.

@@ -53,6 +53,7 @@ func TestMailboxOverSMTP(t *testing.T) {
 
 	first := `From: Ada Martin <ada@example.com>
 To: support@shop.example
+Cc: Leo <leo@example.com>, stranger@elsewhere.example
 Subject: My blender stopped working
 Message-ID: <first@example.com>
 Date: Mon, 23 Nov 2026 09:00:00 +0000
@@ -69,6 +70,8 @@ It stops after a minute. Order SO-1001.
 	require.Equal(t, "My blender stopped working", tk.Subject)
 	require.Equal(t, ticket.ChannelEmail, tk.Channel)
 	require.Equal(t, "ada@example.com", tk.Customer.Email)
+	require.Equal(t, []ticket.Contact{{Name: "Léo Martin", Email: "leo@example.com", Role: "household"}}, tk.Contacts,
+		"the Cc the accounts know is a contact; the stranger is not")
 
 	// The same message again (a retrying MTA): accepted, nothing changes.
 	require.NoError(t, send(addr, "ada@example.com", "support@shop.example", first))
@@ -114,10 +117,22 @@ I am away until Monday.
 	for _, msg := range msgs.Messages {
 		thread = append(thread, string(msg.Kind)+": "+strings.TrimSpace(msg.Body))
 	}
-	require.Contains(t, thread, "customer: Yes, the light is on.")
-	require.Len(t, thread, 2, "the reply and the recorded auto-reply: %q", thread)
-	require.Contains(t, thread[1], "I am away until Monday.")
-	require.True(t, strings.HasPrefix(thread[1], "note: "), "an auto-reply is an internal note: %q", thread[1])
+	require.Len(t, thread, 3, "the first mail, the reply and the recorded auto-reply: %q", thread)
+	require.Equal(t, "customer: It stops after a minute. Order SO-1001.", thread[0], "the thread starts with the first mail")
+	require.Equal(t, "customer: Yes, the light is on.", thread[1])
+	require.Contains(t, thread[2], "I am away until Monday.")
+	require.True(t, strings.HasPrefix(thread[2], "note: "), "an auto-reply is an internal note: %q", thread[2])
+
+	// The agent copies the contacts on a reply: Ada and Léo get it; the
+	// stranger Ada copied never does.
+	m.Sent.Reset()
+	_, err = m.Desk.Reply(ctx, agent, ticketkit.MessageParams{TicketID: tk.ID, Body: "A new blender is on its way.", CopyContacts: true})
+	require.NoError(t, err)
+	var to []string
+	for _, sent := range m.Sent.Mails() {
+		to = append(to, sent.To.Address)
+	}
+	require.Equal(t, []string{"ada@example.com", "leo@example.com"}, to)
 
 	out := logw.String()
 	require.Contains(t, out, "opened    "+tk.Number+" first@example.com (normal)")

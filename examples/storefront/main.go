@@ -72,6 +72,9 @@ func storeCatalog() (*ticket.Catalog, error) {
 	for i := range spec.Categories {
 		spec.Categories[i].Department = "store"
 	}
+	// Lists show priorities as images, and statuses and message types
+	// as text: the catalog says so, and every list honours it.
+	spec.Display = ticket.Display{Statuses: ticket.DisplayText, Priorities: ticket.DisplayImage, Categories: ticket.DisplayText}
 	return ticket.NewCatalog(spec)
 }
 
@@ -194,11 +197,27 @@ func run(ctx context.Context, w io.Writer, path string) error {
 		}
 	}
 
-	fmt.Fprintln(w, "6. The storefront shows priorities as text or as images")
+	display := catalog.Display()
+	fmt.Fprintf(w, "6. The catalog shows statuses as %s, priorities as %s, message types as %s\n",
+		display.Statuses, display.Priorities, display.Categories)
 	for _, p := range catalog.Priorities() {
 		fmt.Fprintf(w, "   %-6s text %-6q image %s\n", p.Code, p.Label.Text, p.Label.Icon)
 	}
 	return nil
+}
+
+// shown is how a list shows label under the catalog's display d: its
+// text, its image or both (an image is written [img name]).
+func shown(d ticket.ListDisplay, l ticket.Label) string {
+	img := "[img " + l.Icon + "]"
+	switch {
+	case l.Icon == "" || d == ticket.DisplayText:
+		return l.Text
+	case d == ticket.DisplayImage:
+		return img
+	default:
+		return img + " " + l.Text
+	}
 }
 
 // listAll prints every page of the tickets created in November 2026,
@@ -216,9 +235,13 @@ func listAll(ctx context.Context, w io.Writer, desk *ticketkit.Desk, catalog *ti
 			return err
 		}
 		fmt.Fprintf(w, " | page %d:", page)
+		d := catalog.Display()
 		for _, t := range res.Tickets {
+			category, _ := catalog.Category(t.Category)
 			status, _ := catalog.Status(t.Status)
-			fmt.Fprintf(w, " %s (%s, %s, %s)", t.Number, t.Category, status.Label.Text, t.Priority)
+			priority, _ := catalog.Priority(t.Priority)
+			fmt.Fprintf(w, " %s (%s, %s, %s)", t.Number,
+				shown(d.Categories, category.Label), shown(d.Statuses, status.Label), shown(d.Priorities, priority.Label))
 		}
 		if res.Next == "" {
 			fmt.Fprintln(w)

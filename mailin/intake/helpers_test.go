@@ -158,3 +158,13 @@ func fixture(t testing.TB, name string) string {
 	require.NoError(t, err)
 	return string(b)
 }
+
+// requireOnlyTheFirstMail fails unless the thread of ticket id holds only
+// the mail that opened it: one customer message with that body.
+func (e *env) requireOnlyTheFirstMail(t testing.TB, id, body, why string) {
+	t.Helper()
+	msgs := e.messages(t, id)
+	require.Len(t, msgs, 1, why)
+	require.Equal(t, ticket.MessageCustomer, msgs[0].Kind, why)
+	require.Equal(t, body, msgs[0].Body, why)
+}

@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -153,9 +154,10 @@ func (i *Intake) category(code string) ticket.StatusCategory {
 }
 
 // open opens a ticket for a person's message. The ticket's description
-// is the text; when the mail has attachments, or text longer than a
-// description holds, the whole mail is also the ticket's first message,
-// stored in the transaction that opens the ticket. Should the
+// is the text, and the whole mail, with its attachments, is the ticket's
+// first customer message, stored in the transaction that opens the
+// ticket, so that the thread starts with it. The Cc'd addresses that
+// Config.CcContacts vouches for become the ticket's contacts. Should the
 // attachments be refused, the ticket is opened without them and an
 // internal note says why: a person's mail always opens its ticket.
 func (i *Intake) open(ctx context.Context, in mailin.Inbound, route mailin.RouteMatch, res *Result, inbound *ticketkit.InboundClaim) error {
@@ -177,8 +179,9 @@ func (i *Intake) open(ctx context.Context, in mailin.Inbound, route mailin.Route
 		Inbound:     inbound,
 		Vouched:     true, // the sender's address and the route's department
 	}
-	if len(in.Parts) > 0 || len(in.Text) > maxDescription {
-		p.Message, p.Attachments = body(in, false), attachments(in)
+	p.Message, p.Attachments = body(in, false), attachments(in)
+	if p.Contacts, err = i.ccContacts(ctx, route, cust, in); err != nil {
+		return err
 	}
 	t, err := i.cfg.Desk.Open(ctx, actor, p)
 	var refused error
@@ -196,6 +199,41 @@ func (i *Intake) open(ctx context.Context, in mailin.Inbound, route mailin.Route
 			ticketkit.MessageParams{TicketID: t.ID, Body: truncate(note, maxBody)})
 	}
 	return nil
+}
+
+// maxContacts is how many contacts a ticket holds (OpenParams.Contacts).
+const maxContacts = 20
+
+// ccContacts returns the contacts Config.CcContacts vouches for among the
+// Cc'd addresses of in, the first mail of customer's new ticket.
+func (i *Intake) ccContacts(ctx context.Context, route mailin.RouteMatch, customer ticket.Customer, in mailin.Inbound) ([]ticket.Contact, error) {
+	if i.cfg.CcContacts == nil {
+		return nil, nil
+	}
+	var out []ticket.Contact
+	seen := map[string]bool{}
+	for _, cc := range in.Cc {
+		key := strings.ToLower(strings.TrimSpace(cc.Address))
+		if key == "" || seen[key] || len(out) == maxContacts ||
+			mailin.SameAddress(cc.Address, in.From.Address) || mailin.SameAddress(cc.Address, customer.Email) {
+			continue
+		}
+		seen[key] = true
+		if _, own := i.cfg.Routes.Match(mailin.Inbound{To: []mailin.Address{cc}}); own {
+			continue // one of the desk's mailboxes
+		}
+		c, ok, err := i.cfg.CcContacts(ctx, route.TenantID, customer, cc)
+		if err != nil {
+			return nil, fmt.Errorf("intake: vouch for cc %s: %w", cc.Address, err)
+		}
+		if !ok {
+			continue
+		}
+		c.Email = cmp.Or(c.Email, cc.Address)
+		c.Name = cmp.Or(c.Name, truncate(cc.Name, 200), cc.Address)
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 // customer returns the customer of a new ticket from the sender.

@@ -99,6 +99,18 @@ const DefaultPolicy = PolicyRecord
 // Customer.ID is required.
 type CustomerResolver func(ctx context.Context, tenantID string, from mailin.Address) (ticket.Customer, error)
 
+// CcResolver vouches for an address the first mail of a new ticket was
+// copied to (its Cc): it returns the contact to record on the ticket,
+// and false for an address the host does not vouch for, which is then
+// left out. A contact's Email empty means the Cc'd address; its Name
+// empty means the name the mail gave. The addresses a customer copies
+// are typed by the sender: vouch only for those the host knows, such as
+// the people of the customer's account. Staff may then copy those
+// contacts on a reply (ticketkit.MessageParams.CopyContacts), and a
+// contact's own mail threads onto the ticket like the customer's. Only
+// the first mail's Cc is looked at: later mails add no contact.
+type CcResolver func(ctx context.Context, tenantID string, customer ticket.Customer, cc mailin.Address) (ticket.Contact, bool, error)
+
 // Config configures an [Intake].
 type Config struct {
 	// Desk receives the tickets and messages. Required. Its Numberer
@@ -130,6 +142,12 @@ type Config struct {
 	// sender's address is reused, and otherwise a customer with ID
 	// "email:{address}" is made from the sender's name and address.
 	Customers CustomerResolver
+	// CcContacts, when set, turns the Cc'd addresses of a new ticket's
+	// first mail that it vouches for into the ticket's contacts. The
+	// sender, the desk's own mailboxes (Routes) and repeated addresses
+	// are never asked about; at most 20 contacts are kept. Nil records
+	// no Cc'd address: nobody a sender copied is ever mailed.
+	CcContacts CcResolver
 	// ClaimTimeout is how long a claimed message that was never
 	// completed blocks redeliveries (see the package documentation).
 	// Default DefaultClaimTimeout.

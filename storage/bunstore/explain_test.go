@@ -71,6 +71,7 @@ func explainTickets(t *testing.T, st *bunstore.Store, n int) {
 	priorities := []string{"low", "normal", "normal", "normal", "high", "urgent"}
 	categories := []string{"question", "question", "problem", "problem", "complaint"}
 	departments := []string{"support", "support", "billing", "logistics", "returns", "sales"}
+	channels := []ticket.Channel{ticket.ChannelEmail, ticket.ChannelEmail, ticket.ChannelWeb, ticket.ChannelPhone, ticket.ChannelPortal, ticket.ChannelManual}
 	start := time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC)
 	step := 3 * 365 * 24 * time.Hour / time.Duration(n)
 	err := st.RunInTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
@@ -87,7 +88,7 @@ func explainTickets(t *testing.T, st *bunstore.Store, n int) {
 				Category:    categories[(i*11)%len(categories)],
 				Department:  departments[(i*13)%len(departments)],
 				Assignee:    fmt.Sprintf("agent-%02d", (i*17)%25),
-				Channel:     ticket.ChannelEmail,
+				Channel:     channels[(i*19)%len(channels)],
 				Customer:    ticket.Customer{ID: fmt.Sprintf("cus-%d", c), Email: fmt.Sprintf("Cust%d@Example.com", c), Mobile: fmt.Sprintf("+3361%07d", c)},
 				CreatedAt:   at,
 				UpdatedAt:   at,
@@ -157,6 +158,7 @@ func TestTicketListExplain(t *testing.T) {
 				{name: "Category", f: storage.TicketFilter{Categories: []string{"complaint"}}},
 				{name: "Department", f: storage.TicketFilter{Departments: []string{"returns"}}},
 				{name: "Assignee", f: storage.TicketFilter{Assignees: []string{"agent-07"}}},
+				{name: "Channel", f: storage.TicketFilter{Channels: []string{"manual"}}, index: "tickets_channel_idx"},
 				{name: "CreatedRange", f: storage.TicketFilter{CreatedFrom: from, CreatedTo: to}, index: "tickets_created_idx"},
 				{name: "CustomerID", f: storage.TicketFilter{CustomerID: "cus-42"}, index: "tickets_customer_idx"},
 				{name: "CustomerMobile", f: storage.TicketFilter{CustomerMobile: "+33610000042"}, index: "tickets_mobile_idx"},

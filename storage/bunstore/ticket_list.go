@@ -126,6 +126,7 @@ func (s *Store) filterTickets(q *bun.SelectQuery, f *storage.TicketFilter, narro
 		{"t.category", f.Categories},
 		{"t.department", f.Departments},
 		{"t.assignee", f.Assignees},
+		{"t.channel", f.Channels},
 	} {
 		switch len(in.values) {
 		case 0:

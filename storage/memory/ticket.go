@@ -218,6 +218,7 @@ func matchTicket(t *ticket.Ticket, f *storage.TicketFilter) bool {
 		!in(f.Categories, t.Category),
 		!in(f.Departments, t.Department),
 		!in(f.Assignees, t.Assignee),
+		!in(f.Channels, string(t.Channel)),
 		!f.CreatedFrom.IsZero() && t.CreatedAt.Before(f.CreatedFrom),
 		!f.CreatedTo.IsZero() && !t.CreatedAt.Before(f.CreatedTo),
 		f.CustomerMobile != "" && t.Customer.Mobile != f.CustomerMobile,

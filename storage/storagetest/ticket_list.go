@@ -20,7 +20,8 @@ type filterCase struct {
 
 // filterFixture stores six tickets of tenant A with mixed attributes, and
 // a copy of each in tenant B, so that a store ignoring the tenant returns
-// too much for every filter. It returns the tenant A tickets.
+// too much for every filter. It returns the tenant A tickets. Their
+// channels are email, manual and phone in turn (#0 email, #1 manual, ...).
 //
 //	#  status   priority  category   department  assignee  customer  email             mobile        created  subject
 //	0  new      low       billing    sales       alice     cust-1    Ann@Example.com   +33600000001  +0h      Printer is broken
@@ -51,6 +52,7 @@ func filterFixture(t *testing.T, st storage.Store) []*ticket.Ticket {
 				tk.Customer.ID, tk.Customer.Email, tk.Customer.Mobile = r.customer, r.email, r.mobile
 				tk.CreatedAt = at(time.Duration(i) * time.Hour)
 				tk.UpdatedAt = tk.CreatedAt.Add(time.Minute)
+				tk.Channel = []ticket.Channel{ticket.ChannelEmail, ticket.ChannelManual, ticket.ChannelPhone}[i%3]
 			})
 			all = append(all, tk)
 			if tenant == tenantA {
@@ -106,6 +108,12 @@ func (s suite) ticketList(t *testing.T) {
 		{"FiltersByAssignee", []filterCase{
 			{storage.TicketFilter{Assignees: []string{"alice"}}, []int{0, 3}},
 			{storage.TicketFilter{Assignees: []string{"bob", "carol"}}, []int{1, 4, 5}},
+		}},
+		{"FiltersByChannel", []filterCase{
+			{storage.TicketFilter{Channels: []string{"manual"}}, []int{1, 4}},
+			{storage.TicketFilter{Channels: []string{"email", "phone"}}, []int{0, 2, 3, 5}},
+			{storage.TicketFilter{Channels: []string{"web"}}, nil},
+			{storage.TicketFilter{Channels: []string{"manual"}, Statuses: []string{"closed"}}, []int{4}},
 		}},
 		{"FiltersByCustomerID", []filterCase{
 			{storage.TicketFilter{CustomerID: "cust-1"}, []int{0, 2}},

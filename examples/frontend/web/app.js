@@ -125,9 +125,17 @@
   }
 
   // badge shows a status or priority label, in the catalog's colour when
-  // it is a plain hex colour.
+  // it is a plain hex colour, as the catalog's list_display says for its
+  // set: the text, the icon (the label as its alternative text) or both.
   function badge(kind, code) {
-    const b = el('span', {className: 'badge', dataset: {code: code || ''}}, label(kind, code));
+    const b = el('span', {className: 'badge', dataset: {code: code || ''}});
+    const entry = state.catalog && state.catalog[kind].get(code);
+    const display = (state.catalog && state.catalog.list.list_display && state.catalog.list.list_display[kind]) || 'text';
+    const icon = entry && /^\/icons\/[a-z0-9_-]+\.svg$/.test(entry.icon || '') ? entry.icon : '';
+    if (icon && display !== 'text') {
+      b.append(el('img', {className: 'icon', src: icon, alt: label(kind, code), title: label(kind, code)}));
+    }
+    if (!icon || display !== 'image') b.append(label(kind, code));
     paint(b, kind, code);
     return b;
   }

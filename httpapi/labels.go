@@ -1,0 +1,68 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// ticketView is a ticket as the API writes it: its codes, and next to
+// them their labels in the reader's language (status_label next to
+// status, and so on), so that no client shows a raw code.
+type ticketView struct {
+	*ticket.Ticket
+	ticket.TicketLabels
+}
+
+// historyEvent is a history line as the API writes it: for a coded
+// field (status, priority, category, department, channel) the labels of
+// the old and new codes in the reader's language next to them.
+type historyEvent struct {
+	*ticket.Event
+	OldLabel string `json:"old_label,omitempty"`
+	NewLabel string `json:"new_label,omitempty"`
+}
+
+// readerLocale returns the locale of the labels of a response to r:
+// the preferred language of its Accept-Language header that the
+// catalog, or the built-in channel labels, are translated to; empty for
+// the catalog's own texts. The response varies by that header.
+func (h *handler) readerLocale(w http.ResponseWriter, r *http.Request) string {
+	w.Header().Add("Vary", "Accept-Language")
+	have := translated(h.desk.Catalog())
+	for _, c := range ticket.Channels() {
+		for loc := range c.Label().Translations {
+			have[loc] = loc
+		}
+	}
+	return negotiate(r.Header.Get("Accept-Language"), have)
+}
+
+// viewTicket returns t with its labels in the reader's locale.
+func (h *handler) viewTicket(w http.ResponseWriter, r *http.Request, t *ticket.Ticket) ticketView {
+	return ticketView{Ticket: t, TicketLabels: h.desk.Catalog().TicketLabels(t, h.readerLocale(w, r))}
+}
+
+// viewTickets returns ts with their labels in the reader's locale;
+// never nil.
+func (h *handler) viewTickets(w http.ResponseWriter, r *http.Request, ts []*ticket.Ticket) []ticketView {
+	c, locale := h.desk.Catalog(), h.readerLocale(w, r)
+	out := make([]ticketView, len(ts))
+	for i, t := range ts {
+		out[i] = ticketView{Ticket: t, TicketLabels: c.TicketLabels(t, locale)}
+	}
+	return out
+}
+
+// viewHistory returns es with the labels of coded fields in the
+// reader's locale; never nil.
+func (h *handler) viewHistory(w http.ResponseWriter, r *http.Request, es []*ticket.Event) []historyEvent {
+	c, locale := h.desk.Catalog(), h.readerLocale(w, r)
+	out := make([]historyEvent, len(es))
+	for i, e := range es {
+		out[i].Event = e
+		out[i].OldLabel, _ = c.CodeLabel(e.Field, e.Old, locale)
+		out[i].NewLabel, _ = c.CodeLabel(e.Field, e.New, locale)
+	}
+	return out
+}
