@@ -363,16 +363,3 @@ func TestDesk_ComplaintGet(t *testing.T) {
 		require.Equal(t, staff.Details.Comments, again.Details.Comments, "the stored complaint is whole")
 	})
 }
-
-// TestDesk_ComplaintOpen opens complaints.
-func TestDesk_ComplaintOpen(t *testing.T) {
-	t.Parallel()
-
-	t.Run("ComplaintsOffWithoutConfig", func(t *testing.T) {
-		t.Parallel()
-		desk, err := ticketkit.New(ticketkit.Config{Store: memoryBackend().Open(t)})
-		require.NoError(t, err)
-		_, err = desk.ComplaintOpen(t.Context(), agent, ticketkit.ComplaintOpenParams{})
-		require.ErrorIs(t, err, ticketkit.ErrComplaintsOff)
-	})
-}
