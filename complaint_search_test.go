@@ -1,7 +1,6 @@
 package ticketkit_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -14,13 +13,17 @@ import (
 // Complaints in Search and in the customer view (issue 13, defects 5
 // and 6), on every backend.
 
-// TestSearch_FindsComplaintsByTheirCodesAndCategories searches by
-// status category, complaint status, priority and category: complaints
-// are found with tickets, and their codes are not refused.
-func TestSearch_FindsComplaintsByTheirCodesAndCategories(t *testing.T) {
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
+// TestDesk_ComplaintSearch finds complaints with Search.
+func TestDesk_ComplaintSearch(t *testing.T) {
+	t.Parallel()
+
+	// FindsComplaintsByTheirCodesAndCategories searches by
+	// status category, complaint status, priority and category: complaints
+	// are found with tickets, and their codes are not refused.
+	t.Run("FindsComplaintsByTheirCodesAndCategories", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
 			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 			c := cd.open(t)
 			plain, err := cd.desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "plain"})
@@ -42,29 +45,5 @@ func TestSearch_FindsComplaintsByTheirCodesAndCategories(t *testing.T) {
 			_, err = cd.desk.Search(ctx, agent, ticketkit.SearchParams{Statuses: []string{"nope"}})
 			require.ErrorContains(t, err, "statuses[0]", "unknown codes are still refused")
 		})
-	}
-}
-
-// TestComplaint_CustomersDoNotSeeRemedyNotes: the remedy's internal
-// notes are stripped from a customer's view, kept for staff.
-func TestComplaint_CustomersDoNotSeeRemedyNotes(t *testing.T) {
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := cd.open(t)
-			_, err := cd.desk.ComplaintDecide(ctx, agent, ticketkit.ComplaintDecideParams{
-				ComplaintID: c.ID, Justified: true,
-				Remedy: ticket.Remedy{Kind: ticket.RemedyReplacement, Notes: "swap from returns stock, margin too thin for credit"},
-			})
-			require.NoError(t, err)
-			staff, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
-			require.NoError(t, err)
-			require.NotEmpty(t, staff.Details.Decision.Remedy.Notes)
-			mine, err := cd.desk.ComplaintGet(ctx, customer, c.ID)
-			require.NoError(t, err)
-			require.Equal(t, ticket.RemedyReplacement, mine.Details.Decision.Remedy.Kind)
-			require.Empty(t, mine.Details.Decision.Remedy.Notes)
-		})
-	}
+	})
 }

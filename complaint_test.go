@@ -362,4 +362,27 @@ func TestDesk_ComplaintGet(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, staff.Details.Comments, again.Details.Comments, "the stored complaint is whole")
 	})
+
+	// CustomersDoNotSeeRemedyNotes: the remedy's internal
+	// notes are stripped from a customer's view, kept for staff.
+	t.Run("CustomersDoNotSeeRemedyNotes", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
+			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
+			c := cd.open(t)
+			_, err := cd.desk.ComplaintDecide(ctx, agent, ticketkit.ComplaintDecideParams{
+				ComplaintID: c.ID, Justified: true,
+				Remedy: ticket.Remedy{Kind: ticket.RemedyReplacement, Notes: "swap from returns stock, margin too thin for credit"},
+			})
+			require.NoError(t, err)
+			staff, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
+			require.NoError(t, err)
+			require.NotEmpty(t, staff.Details.Decision.Remedy.Notes)
+			mine, err := cd.desk.ComplaintGet(ctx, customer, c.ID)
+			require.NoError(t, err)
+			require.Equal(t, ticket.RemedyReplacement, mine.Details.Decision.Remedy.Kind)
+			require.Empty(t, mine.Details.Decision.Remedy.Notes)
+		})
+	})
 }
