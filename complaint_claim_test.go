@@ -32,8 +32,7 @@ func TestDesk_ComplaintClaimRaise(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := cd.open(t)
+			cd, c := setupComplaint(t, b)
 			claim, err := cd.desk.ComplaintClaimRaise(ctx, agent, supplierClaim(c.ID))
 			require.NoError(t, err)
 			require.NotEqual(t, c.Number, claim.Number)
@@ -68,8 +67,7 @@ func TestDesk_ComplaintClaimRaise(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := cd.open(t)
+			cd, c := setupComplaint(t, b)
 			claim, err := cd.desk.ComplaintClaimRaise(ctx, agent, supplierClaim(c.ID))
 			require.NoError(t, err)
 			mine, err := cd.desk.ComplaintGet(ctx, customer, c.ID)
@@ -87,8 +85,7 @@ func TestDesk_ComplaintClaimRaise(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := cd.open(t)
+			cd, c := setupComplaint(t, b)
 			boom := errors.New("host rolls back")
 			var claim *ticket.Complaint
 			err := cd.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
@@ -110,8 +107,7 @@ func TestDesk_ComplaintClaimRaise(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := cd.open(t)
+			cd, c := setupComplaint(t, b)
 			p := supplierClaim(c.ID)
 			p.Role = ticket.CounterpartyCustomer
 			_, err := cd.desk.ComplaintClaimRaise(ctx, agent, p)

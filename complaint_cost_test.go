@@ -47,18 +47,11 @@ func requireTotals(t *testing.T, want []string, got []ticket.CurrencyTotal) {
 // complaint (ComplaintCostAdd, ComplaintCostList, ComplaintCostRemove).
 func TestDesk_ComplaintCosts(t *testing.T) {
 	t.Parallel()
-
-	// setup returns a complaint desk on b and a complaint opened on it.
-	setup := func(t *testing.T, b backend) (*complaintDesk, *ticket.Complaint) {
-		t.Helper()
-		cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-		return cd, cd.open(t)
-	}
 	t.Run("AddedAndRemovedWithHistoryAndExactTotals", func(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd, c := setup(t, b)
+			cd, c := setupComplaint(t, b)
 			addCost(t, cd, c.ID, ticket.CostLabour, "45.50", "EUR")
 			got := addCost(t, cd, c.ID, ticket.CostFreight, "20.00", "USD")
 			got = addCost(t, cd, got.ID, "travel", "10.25", "EUR") // a host kind
@@ -105,7 +98,7 @@ func TestDesk_ComplaintCosts(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd, c := setup(t, b)
+			cd, c := setupComplaint(t, b)
 			addCost(t, cd, c.ID, ticket.CostScrap, "5.00", "EUR")
 			mine, err := cd.desk.ComplaintGet(ctx, customer, c.ID)
 			require.NoError(t, err)
@@ -131,7 +124,7 @@ func TestDesk_ComplaintCosts(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd, c := setup(t, b)
+			cd, c := setupComplaint(t, b)
 			addCost(t, cd, c.ID, ticket.CostLabour, "45.50", "EUR")
 			_, err := cd.desk.ComplaintCostAdd(ctx, agent, ticketkit.ComplaintCostAddParams{
 				ComplaintID: c.ID, Kind: "Labour!", Amount: decimal.RequireFromString("-1"), Currency: "EURO",
@@ -155,7 +148,7 @@ func TestDesk_ComplaintCosts(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd, _ := setup(t, b)
+			cd, _ := setupComplaint(t, b)
 			other := cd.open(t)
 			rollback := errors.New("host rolls back")
 			err := cd.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
@@ -178,7 +171,7 @@ func TestDesk_ComplaintCosts(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd, _ := setup(t, b)
+			cd, _ := setupComplaint(t, b)
 			p := cd.toFulfilled(t, cd.open(t))
 			p = addCost(t, cd, p.ID, ticket.CostLabour, "1.00", "EUR")
 			_, err := cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: p.ID})

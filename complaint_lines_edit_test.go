@@ -59,8 +59,7 @@ func TestDesk_ComplaintLineEdit(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := openWithLines(t, cd)
+			cd, c := setupComplaintWithLines(t, b)
 			require.Equal(t, []string{"1 KET-1", "2 LID-1"}, lineNos(c))
 			require.Equal(t, 2, c.Details.LineSeq)
 
@@ -147,8 +146,7 @@ func TestDesk_ComplaintLineEdit(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := openWithLines(t, cd)
+			cd, c := setupComplaintWithLines(t, b)
 			c, err := cd.desk.ComplaintLineAdd(ctx, agent, ticketkit.ComplaintLineAddParams{ComplaintID: c.ID,
 				Lines: []ticket.ComplaintLine{{Product: "CUP-1", Quantity: decimal.NewFromInt(1)}}})
 			require.NoError(t, err)
@@ -181,8 +179,7 @@ func TestDesk_ComplaintLineEdit(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := openWithLines(t, cd)
+			cd, c := setupComplaintWithLines(t, b)
 			stale := c.Version
 			_, err := cd.desk.ComplaintLineUpdate(ctx, agent, ticketkit.ComplaintLineUpdateParams{ComplaintID: c.ID, Line: 1, Serial: new("S-1"), Version: stale})
 			require.NoError(t, err)
@@ -252,8 +249,7 @@ func TestDesk_ComplaintLineEdit(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := openWithLines(t, cd)
+			cd, c := setupComplaintWithLines(t, b)
 			c, err := cd.desk.ComplaintLineReturnLink(ctx, agent, ticketkit.ComplaintLineReturnParams{
 				ComplaintID: c.ID, Line: 2, Return: ticket.Reference{Kind: ticket.RefReturn, ID: "RMA-7"}})
 			require.NoError(t, err)
@@ -270,8 +266,7 @@ func TestDesk_ComplaintLineEdit(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := openWithLines(t, cd)
+			cd, c := setupComplaintWithLines(t, b)
 			_, err := cd.desk.ComplaintLineAdd(ctx, agent, ticketkit.ComplaintLineAddParams{ComplaintID: c.ID, Lines: []ticket.ComplaintLine{
 				{Product: "A"}, {Product: "  "}, {Product: "C", Quantity: decimal.RequireFromString("-1")},
 				{Product: "D", No: 9, Return: &ticket.Reference{Kind: ticket.RefReturn, ID: "R"}, Decision: &ticket.LineDecision{}},
@@ -309,8 +304,7 @@ func TestDesk_ComplaintLineEdit(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := openWithLines(t, cd)
+			cd, c := setupComplaintWithLines(t, b)
 			batch := make([]ticket.ComplaintLine, ticket.MaxItems)
 			for i := range batch {
 				batch[i] = ticket.ComplaintLine{Product: "P"}
@@ -329,8 +323,7 @@ func TestDesk_ComplaintLineEdit(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := openWithLines(t, cd)
+			cd, c := setupComplaintWithLines(t, b)
 			_, err := cd.desk.ComplaintLineAdd(ctx, customer, ticketkit.ComplaintLineAddParams{ComplaintID: c.ID, Lines: []ticket.ComplaintLine{{Product: "X"}}})
 			require.ErrorIs(t, err, ticketkit.ErrForbidden)
 			_, err = cd.desk.ComplaintLineUpdate(ctx, customer, ticketkit.ComplaintLineUpdateParams{ComplaintID: c.ID, Line: 1, Batch: new("x")})
@@ -361,8 +354,7 @@ func TestDesk_ComplaintLineEdit(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := openWithLines(t, cd)
+			cd, c := setupComplaintWithLines(t, b)
 			run := func(fail error) error {
 				return cd.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 					if _, err := cd.desk.ComplaintLineAddTx(ctx, tx, agent, ticketkit.ComplaintLineAddParams{ComplaintID: c.ID,
@@ -398,8 +390,7 @@ func TestDesk_ComplaintLineEdit(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := openWithLines(t, cd)
+			cd, c := setupComplaintWithLines(t, b)
 			// Store the lines as they were stored before lines had
 			// numbers: no "no", no "line_seq".
 			legacy := c.Clone()

@@ -29,6 +29,14 @@ func openWithLines(t *testing.T, cd *complaintDesk) *ticket.Complaint {
 	return c
 }
 
+// setupComplaintWithLines returns a complaint desk on b without
+// complaint rules and a complaint opened on it by openWithLines.
+func setupComplaintWithLines(t *testing.T, b backend) (*complaintDesk, *ticket.Complaint) {
+	t.Helper()
+	cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
+	return cd, openWithLines(t, cd)
+}
+
 // TestDesk_ComplaintLineDecide decides the lines of a complaint one by one
 // (and links their returns, ComplaintLineReturnLink).
 func TestDesk_ComplaintLineDecide(t *testing.T) {
@@ -38,8 +46,7 @@ func TestDesk_ComplaintLineDecide(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := openWithLines(t, cd)
+			cd, c := setupComplaintWithLines(t, b)
 			c, err := cd.desk.ComplaintLineDecide(ctx, agent, ticketkit.ComplaintLineDecideParams{
 				ComplaintID: c.ID, Line: 1, Justified: true, Note: new("dented, checked by QA"),
 				Remedies: []ticket.LineRemedy{{Kind: ticket.RemedyCreditNote, Percent: decimal.RequireFromString("40"), Notes: "goodwill"}},
@@ -100,8 +107,7 @@ func TestDesk_ComplaintLineDecide(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := openWithLines(t, cd)
+			cd, c := setupComplaintWithLines(t, b)
 			_, err := cd.desk.ComplaintLineDecide(ctx, agent, ticketkit.ComplaintLineDecideParams{
 				ComplaintID: c.ID, Line: 2, Justified: true, Remedies: []ticket.LineRemedy{
 					{Kind: ticket.RemedyCreditNote, Percent: decimal.RequireFromString("140")},
@@ -137,8 +143,7 @@ func TestDesk_ComplaintLineDecide(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := openWithLines(t, cd)
+			cd, c := setupComplaintWithLines(t, b)
 			_, err := cd.desk.ComplaintLineDecide(ctx, agent, ticketkit.ComplaintLineDecideParams{
 				ComplaintID: c.ID, Line: 1, Justified: true, Note: new("supplier fault"),
 				Remedies: []ticket.LineRemedy{{Kind: ticket.RemedyRefund, Amount: decimal.RequireFromString("12.50"), Currency: "EUR", Notes: "internal"}},
@@ -162,8 +167,7 @@ func TestDesk_ComplaintLineDecide(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := openWithLines(t, cd)
+			cd, c := setupComplaintWithLines(t, b)
 			err := cd.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 				if _, err := cd.desk.ComplaintLineDecideTx(ctx, tx, agent, ticketkit.ComplaintLineDecideParams{
 					ComplaintID: c.ID, Line: 1, Feedback: "wear and tear",

@@ -36,8 +36,7 @@ func TestDesk_ComplaintQuality(t *testing.T) {
 	t.Parallel()
 	onEveryBackend(t, func(t *testing.T, b backend) {
 		ctx := t.Context()
-		cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-		c := cd.open(t)
+		cd, c := setupComplaint(t, b)
 		step := func(s ticket.Step) (*ticket.Complaint, error) {
 			return cd.desk.ComplaintStepComplete(ctx, agent, ticketkit.ComplaintStepParams{ComplaintID: c.ID, Step: s, Notes: "notes " + string(s)})
 		}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/ticket"
-	"github.com/ticketkit/ticketkit/workflow"
 )
 
 // Complaints in Search and in the customer view (issue 13, defects 5
@@ -24,8 +23,7 @@ func TestDesk_ComplaintSearch(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := cd.open(t)
+			cd, c := setupComplaint(t, b)
 			plain, err := cd.desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "plain"})
 			require.NoError(t, err)
 			for _, tc := range []struct {

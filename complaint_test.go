@@ -67,6 +67,15 @@ func newComplaintDesk(t *testing.T, b backend, rules workflow.ComplaintRules) *c
 	return cd
 }
 
+// setupComplaint is the setup of most complaint tests: a complaint desk
+// on b without complaint rules and a defect complaint opened on it from
+// INV-1 (complaintDesk.open).
+func setupComplaint(t *testing.T, b backend) (*complaintDesk, *ticket.Complaint) {
+	t.Helper()
+	cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
+	return cd, cd.open(t)
+}
+
 var invoice = &ticket.Reference{Kind: ticket.RefInvoice, ID: "INV-1"}
 
 // open opens a defect complaint from INV-1.
@@ -108,8 +117,7 @@ func TestDesk_ComplaintLifecycle(t *testing.T) {
 	t.Parallel()
 	onEveryBackend(t, func(t *testing.T, b backend) {
 		ctx := t.Context()
-		cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-		c := cd.open(t)
+		cd, c := setupComplaint(t, b)
 		require.Equal(t, ticket.StatusRegistered, c.Status)
 		require.Equal(t, "C-1", c.Customer.ID, "filled from the invoice")
 		require.Equal(t, "CT-9", c.Details.Accounting.Contract)
@@ -230,8 +238,7 @@ func TestDesk_ComplaintRules(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := cd.open(t)
+			cd, c := setupComplaint(t, b)
 			_, err := cd.desk.Update(ctx, agent, ticketkit.UpdateParams{TicketID: c.ID, Subject: new("renamed")})
 			require.ErrorIs(t, err, ticketkit.ErrComplaint)
 			// Transition is routed through the complaint workflow.
@@ -306,8 +313,7 @@ func TestDesk_ComplaintRules(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := cd.open(t)
+			cd, c := setupComplaint(t, b)
 			_, err := cd.desk.ComplaintGet(ctx, otherOrg, c.ID)
 			require.ErrorIs(t, err, ticketkit.ErrNotFound)
 			_, err = cd.desk.ComplaintGet(ctx, stranger, c.ID)
@@ -369,8 +375,7 @@ func TestDesk_ComplaintGet(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := cd.open(t)
+			cd, c := setupComplaint(t, b)
 			_, err := cd.desk.ComplaintDecide(ctx, agent, ticketkit.ComplaintDecideParams{
 				ComplaintID: c.ID, Justified: true,
 				Remedy: ticket.Remedy{Kind: ticket.RemedyReplacement, Notes: "swap from returns stock, margin too thin for credit"},

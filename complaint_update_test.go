@@ -9,7 +9,6 @@ import (
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/ticket"
-	"github.com/ticketkit/ticketkit/workflow"
 )
 
 // ComplaintUpdate and ComplaintDecide keep every change with its
@@ -35,8 +34,7 @@ func TestDesk_ComplaintUpdate(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := cd.open(t)
+			cd, c := setupComplaint(t, b)
 			update := func(p ticketkit.ComplaintUpdateParams) *ticket.Complaint {
 				t.Helper()
 				p.ComplaintID = c.ID
@@ -116,8 +114,7 @@ func TestDesk_ComplaintDecide(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
 			ctx := t.Context()
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := cd.open(t)
+			cd, c := setupComplaint(t, b)
 			c, err := cd.desk.ComplaintTransition(ctx, agent, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusPlanned})
 			require.NoError(t, err)
 			for _, amount := range []string{"99.90", "80.00", "80.00"} {
