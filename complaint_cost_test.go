@@ -186,6 +186,8 @@ func TestDesk_ComplaintCosts(t *testing.T) {
 	})
 }
 
+// TestDesk_ComplaintCostReport totals the costs of complaints by
+// customer, product and reason, converted on request.
 func TestDesk_ComplaintCostReport(t *testing.T) {
 	t.Parallel()
 	onEveryBackend(t, func(t *testing.T, b backend) {

@@ -52,6 +52,8 @@ func decideLine(t *testing.T, cd *complaintDesk, c *ticket.Complaint, no int) *t
 	return c
 }
 
+// TestDesk_ComplaintLineEdit adds, changes and removes the lines of a
+// complaint (ComplaintLineAdd, ComplaintLineUpdate, ComplaintLineRemove).
 func TestDesk_ComplaintLineEdit(t *testing.T) {
 	t.Parallel()
 

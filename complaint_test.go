@@ -113,6 +113,8 @@ func (cd *complaintDesk) toFulfilled(t *testing.T, c *ticket.Complaint) *ticket.
 	return c
 }
 
+// TestDesk_ComplaintLifecycle takes a complaint from its opening to its
+// posting and reads it back through history, messages and the report.
 func TestDesk_ComplaintLifecycle(t *testing.T) {
 	t.Parallel()
 	onEveryBackend(t, func(t *testing.T, b backend) {
@@ -202,8 +204,11 @@ func (cd *complaintDesk) toFulfilledFromPlanned(t *testing.T, c *ticket.Complain
 	return c
 }
 
+// TestDesk_ComplaintRules checks the rules every complaint use case
+// keeps: bad input, the generic methods, closing, posting, tenants.
 func TestDesk_ComplaintRules(t *testing.T) {
 	t.Parallel()
+
 	t.Run("BadInputIsRefused", func(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
