@@ -36,7 +36,7 @@ func file(name string) ticketkit.AttachmentInput {
 // its content.
 func readAttachment(t *testing.T, desk *ticketkit.Desk, actor ticket.Actor, complaintID, id string) (string, error) {
 	t.Helper()
-	_, r, err := desk.ComplaintAttachmentOpen(context.Background(), actor, ticketkit.ComplaintAttachmentParams{ComplaintID: complaintID, AttachmentID: id})
+	_, r, err := desk.ComplaintAttachmentOpen(t.Context(), actor, ticketkit.ComplaintAttachmentParams{ComplaintID: complaintID, AttachmentID: id})
 	if err != nil {
 		return "", err
 	}
@@ -46,11 +46,14 @@ func readAttachment(t *testing.T, desk *ticketkit.Desk, actor ticket.Actor, comp
 	return string(b), nil
 }
 
-func TestDesk_AttachToComplaint(t *testing.T) {
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
+// TestDesk_ComplaintAttach attaches files to a complaint.
+func TestDesk_ComplaintAttach(t *testing.T) {
+	t.Parallel()
+
+	t.Run("StoresTypedFilesThatOnlyTheRightPeopleOpen", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
 			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 			desk, blobs := withBlobs(t, cd)
 			c := cd.open(t)
@@ -78,13 +81,13 @@ func TestDesk_AttachToComplaint(t *testing.T) {
 			require.Equal(t, got.Details.Attachments, stored.Details.Attachments, "stored as returned")
 			require.Contains(t, historyFields(t, cd, c.ID), ticket.FieldAttachments)
 
-			t.Run("StaffOpenEveryFile", func(t *testing.T) {
+			{ // Staff open every file.
 				text, err := readAttachment(t, desk, agent, c.ID, lab.ID)
 				require.NoError(t, err)
 				require.Equal(t, "content of lab.pdf", text)
-			})
+			}
 
-			t.Run("CustomersSeeAndOpenOnlyVisibleFiles", func(t *testing.T) {
+			{ // Customers see and open only the files visible to them.
 				mine, err := desk.ComplaintGet(ctx, customer, c.ID)
 				require.NoError(t, err)
 				require.Len(t, mine.Details.Attachments, 1)
@@ -100,25 +103,60 @@ func TestDesk_AttachToComplaint(t *testing.T) {
 				require.ErrorIs(t, err, ticketkit.ErrNotFound)
 				_, err = desk.ComplaintAttach(ctx, customer, ticketkit.ComplaintAttachParams{ComplaintID: c.ID, Files: []ticketkit.AttachmentInput{file("x")}})
 				require.ErrorIs(t, err, ticketkit.ErrForbidden)
-			})
+			}
 
-			t.Run("ReconcileKeepsTheDocumentsFiles", func(t *testing.T) {
+			{ // Reconciling the blob store keeps the document's files.
 				cd.clock.Advance(48 * time.Hour)
 				res, err := desk.ReconcileBlobs(ctx, ticketkit.ReconcileBlobsParams{Grace: time.Hour})
 				require.NoError(t, err)
 				require.Zero(t, res.Deleted)
 				_, err = readAttachment(t, desk, agent, c.ID, photo.ID)
 				require.NoError(t, err)
-			})
+			}
 		})
-	}
+	})
+
+	t.Run("FailuresLeaveNoContentBehind", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
+			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
+			desk, blobs := withBlobs(t, cd)
+			c := cd.open(t)
+
+			_, err := desk.ComplaintAttach(ctx, agent, ticketkit.ComplaintAttachParams{ComplaintID: c.ID, Type: "selfie", Files: []ticketkit.AttachmentInput{file("a")}})
+			var v *ticket.ValidationError
+			require.ErrorAs(t, err, &v)
+			require.Equal(t, []string{"type"}, fieldNames(v))
+			_, err = desk.ComplaintAttach(ctx, agent, ticketkit.ComplaintAttachParams{ComplaintID: c.ID})
+			require.ErrorAs(t, err, &v)
+
+			// A failed change leaves no content behind.
+			_, err = desk.ComplaintAttach(ctx, agent, ticketkit.ComplaintAttachParams{ComplaintID: "no-such-complaint", Files: []ticketkit.AttachmentInput{file("a")}})
+			require.ErrorIs(t, err, ticketkit.ErrNotFound)
+			require.Zero(t, blobs.Len())
+
+			p := cd.toFulfilled(t, c)
+			_, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: p.ID})
+			require.NoError(t, err)
+			_, err = desk.ComplaintAttach(ctx, agent, ticketkit.ComplaintAttachParams{ComplaintID: p.ID, Files: []ticketkit.AttachmentInput{file("late.jpg")}})
+			require.ErrorIs(t, err, ticketkit.ErrPosted)
+			require.Zero(t, blobs.Len())
+
+			_, err = cd.desk.ComplaintAttach(ctx, agent, ticketkit.ComplaintAttachParams{ComplaintID: c.ID, Files: []ticketkit.AttachmentInput{file("a")}})
+			require.ErrorIs(t, err, ticketkit.ErrNoBlobStore)
+		})
+	})
 }
 
-func TestDesk_RemoveComplaintAttachment(t *testing.T) {
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
+// TestDesk_ComplaintAttachmentRemove removes a complaint's attachment.
+func TestDesk_ComplaintAttachmentRemove(t *testing.T) {
+	t.Parallel()
+
+	t.Run("DeletesTheContentOnlyAfterTheCommit", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
 			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 			desk, blobs := withBlobs(t, cd)
 			c := cd.open(t)
@@ -159,39 +197,5 @@ func TestDesk_RemoveComplaintAttachment(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, "content of dn2.pdf", text)
 		})
-	}
-}
-
-func TestDesk_AttachToComplaint_Failures(t *testing.T) {
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			desk, blobs := withBlobs(t, cd)
-			c := cd.open(t)
-
-			_, err := desk.ComplaintAttach(ctx, agent, ticketkit.ComplaintAttachParams{ComplaintID: c.ID, Type: "selfie", Files: []ticketkit.AttachmentInput{file("a")}})
-			var v *ticket.ValidationError
-			require.ErrorAs(t, err, &v)
-			require.Equal(t, []string{"type"}, fieldNames(v))
-			_, err = desk.ComplaintAttach(ctx, agent, ticketkit.ComplaintAttachParams{ComplaintID: c.ID})
-			require.ErrorAs(t, err, &v)
-
-			// A failed change leaves no content behind.
-			_, err = desk.ComplaintAttach(ctx, agent, ticketkit.ComplaintAttachParams{ComplaintID: "no-such-complaint", Files: []ticketkit.AttachmentInput{file("a")}})
-			require.ErrorIs(t, err, ticketkit.ErrNotFound)
-			require.Zero(t, blobs.Len())
-
-			p := cd.toFulfilled(t, c)
-			_, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: p.ID})
-			require.NoError(t, err)
-			_, err = desk.ComplaintAttach(ctx, agent, ticketkit.ComplaintAttachParams{ComplaintID: p.ID, Files: []ticketkit.AttachmentInput{file("late.jpg")}})
-			require.ErrorIs(t, err, ticketkit.ErrPosted)
-			require.Zero(t, blobs.Len())
-
-			_, err = cd.desk.ComplaintAttach(ctx, agent, ticketkit.ComplaintAttachParams{ComplaintID: c.ID, Files: []ticketkit.AttachmentInput{file("a")}})
-			require.ErrorIs(t, err, ticketkit.ErrNoBlobStore)
-		})
-	}
+	})
 }

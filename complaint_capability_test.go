@@ -29,13 +29,17 @@ func (s txHidingStore) RunInTx(ctx context.Context, fn func(ctx context.Context,
 	})
 }
 
-// TestComplaints_DecoratedTxWithoutTheCapabilityIsAnError: the Desk
-// answers ErrComplaintsUnsupported where it used to panic on an
-// unchecked type assertion.
-func TestComplaints_DecoratedTxWithoutTheCapabilityIsAnError(t *testing.T) {
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
+// TestDesk_ComplaintCapability runs complaints only on stores, and transactions, that keep them.
+func TestDesk_ComplaintCapability(t *testing.T) {
+	t.Parallel()
+
+	// DecoratedTxWithoutItIsAnError: the Desk
+	// answers ErrComplaintsUnsupported where it used to panic on an
+	// unchecked type assertion.
+	t.Run("DecoratedTxWithoutItIsAnError", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
 			st := b.Open(t)
 			cs, ok := st.(storage.ComplaintStore)
 			require.True(t, ok)
@@ -65,5 +69,5 @@ func TestComplaints_DecoratedTxWithoutTheCapabilityIsAnError(t *testing.T) {
 			_, err = ticketkit.New(ticketkit.Config{Store: struct{ storage.Store }{st}, Complaints: &ticketkit.ComplaintConfig{}})
 			require.ErrorIs(t, err, ticketkit.ErrComplaintsUnsupported, "New checks the store")
 		})
-	}
+	})
 }

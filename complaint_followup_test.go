@@ -1,7 +1,6 @@
 package ticketkit_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 
@@ -12,14 +11,19 @@ import (
 	"github.com/ticketkit/ticketkit/workflow"
 )
 
-// TestComplaint_ReasonAtFollowUp: a complaint is logged without a reason
-// code, planned and decided without one, refused at fulfilment by the
-// reason_code_set guard, and fulfilled once ComplaintUpdate gave it one
-// (with its history line); a reason once set cannot be cleared.
-func TestComplaint_ReasonAtFollowUp(t *testing.T) {
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
+// TestDesk_ComplaintFollowUp follows a complaint up: its reason code and
+// the employee in charge.
+func TestDesk_ComplaintFollowUp(t *testing.T) {
+	t.Parallel()
+
+	// ReasonAtFollowUp: a complaint is logged without a reason
+	// code, planned and decided without one, refused at fulfilment by the
+	// reason_code_set guard, and fulfilled once ComplaintUpdate gave it one
+	// (with its history line); a reason once set cannot be cleared.
+	t.Run("ReasonAtFollowUp", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
 			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 			c, err := cd.desk.ComplaintOpen(ctx, agent, ticketkit.ComplaintOpenParams{
 				Subject: "Leaking kettles", Category: ticket.CategoryDefect, RemedySought: ticket.RemedyCreditNote, Source: invoice,
@@ -63,61 +67,16 @@ func TestComplaint_ReasonAtFollowUp(t *testing.T) {
 			_, err = cd.desk.ComplaintUpdate(ctx, agent, ticketkit.ComplaintUpdateParams{ComplaintID: c.ID, Reason: new(" ")})
 			require.Equal(t, []string{"reason"}, validationFields(t, err), "a reason once set cannot be cleared")
 		})
-	}
-}
+	})
 
-// TestComplaint_ReviewResults: a review result is a record of its own,
-// with text, findings, reviewer and time and a history line; it does
-// not approve the complaint for the supervisor_review rule, and
-// customers do not see it.
-func TestComplaint_ReviewResults(t *testing.T) {
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{SupervisorReview: true})
-			c := cd.toFulfilled(t, cd.open(t))
-			sup := ticketkit.Actor{ID: "sup-1", Role: ticket.RoleSupervisor, TenantID: agent.TenantID}
-			c, err := cd.desk.ComplaintReviewResultAdd(ctx, sup, ticketkit.ComplaintReviewResultParams{
-				ComplaintID: c.ID, Text: "Returned kettles examined", Findings: []string{" seal cracked ", "batch B-7 only"},
-			})
-			require.NoError(t, err)
-			require.Len(t, c.Details.ReviewResults, 1)
-			r := c.Details.ReviewResults[0]
-			require.NotEmpty(t, r.ID)
-			require.Equal(t, "sup-1", r.By)
-			require.Equal(t, t0, r.At.UTC())
-			require.Equal(t, []string{"seal cracked", "batch B-7 only"}, r.Findings)
-			require.Empty(t, c.Details.Reviews, "a review result is not an approval")
-			require.Contains(t, historyFields(t, cd, c.ID), ticket.FieldReviewResults)
-
-			stored, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
-			require.NoError(t, err)
-			require.Equal(t, c.Details.ReviewResults, stored.Details.ReviewResults)
-			mine, err := cd.desk.ComplaintGet(ctx, customer, c.ID)
-			require.NoError(t, err)
-			require.Empty(t, mine.Details.ReviewResults)
-
-			_, err = cd.desk.ComplaintTransition(ctx, agent, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusPosted})
-			var te *workflow.TransitionError
-			require.True(t, errors.As(err, &te), "%v", err)
-			require.Equal(t, workflow.GuardSupervisorReview, te.Guard, "the approval is still required")
-
-			_, err = cd.desk.ComplaintReviewResultAdd(ctx, sup, ticketkit.ComplaintReviewResultParams{ComplaintID: c.ID})
-			require.Equal(t, []string{"text"}, validationFields(t, err))
-			_, err = cd.desk.ComplaintReviewResultAdd(ctx, customer, ticketkit.ComplaintReviewResultParams{ComplaintID: c.ID, Text: "x"})
-			require.ErrorIs(t, err, ticketkit.ErrForbidden)
-		})
-	}
-}
-
-// TestComplaint_EmployeeInChargeIsTheAssignee: the employee in charge is
-// the source of truth and the assignee follows it, whichever side
-// changes, so that Search by assignee finds the complaints in an
-// employee's charge.
-func TestComplaint_EmployeeInChargeIsTheAssignee(t *testing.T) {
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
+	// EmployeeInChargeIsTheAssignee: the employee in charge is
+	// the source of truth and the assignee follows it, whichever side
+	// changes, so that Search by assignee finds the complaints in an
+	// employee's charge.
+	t.Run("EmployeeInChargeIsTheAssignee", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
 			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 			assigned := func(who string) []string {
 				t.Helper()
@@ -159,5 +118,53 @@ func TestComplaint_EmployeeInChargeIsTheAssignee(t *testing.T) {
 			require.NoError(t, err)
 			require.Len(t, page.Complaints, 1)
 		})
-	}
+	})
+}
+
+// TestDesk_ComplaintReviewResultAdd records review results.
+func TestDesk_ComplaintReviewResultAdd(t *testing.T) {
+	t.Parallel()
+
+	// ARecordOfItsOwnThatApprovesNothing: a review result is a record of
+	// its own, with text, findings, reviewer and time and a history line; it does
+	// not approve the complaint for the supervisor_review rule, and
+	// customers do not see it.
+	t.Run("ARecordOfItsOwnThatApprovesNothing", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
+			cd := newComplaintDesk(t, b, workflow.ComplaintRules{SupervisorReview: true})
+			c := cd.toFulfilled(t, cd.open(t))
+			sup := ticketkit.Actor{ID: "sup-1", Role: ticket.RoleSupervisor, TenantID: agent.TenantID}
+			c, err := cd.desk.ComplaintReviewResultAdd(ctx, sup, ticketkit.ComplaintReviewResultParams{
+				ComplaintID: c.ID, Text: "Returned kettles examined", Findings: []string{" seal cracked ", "batch B-7 only"},
+			})
+			require.NoError(t, err)
+			require.Len(t, c.Details.ReviewResults, 1)
+			r := c.Details.ReviewResults[0]
+			require.NotEmpty(t, r.ID)
+			require.Equal(t, "sup-1", r.By)
+			require.Equal(t, t0, r.At.UTC())
+			require.Equal(t, []string{"seal cracked", "batch B-7 only"}, r.Findings)
+			require.Empty(t, c.Details.Reviews, "a review result is not an approval")
+			require.Contains(t, historyFields(t, cd, c.ID), ticket.FieldReviewResults)
+
+			stored, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
+			require.NoError(t, err)
+			require.Equal(t, c.Details.ReviewResults, stored.Details.ReviewResults)
+			mine, err := cd.desk.ComplaintGet(ctx, customer, c.ID)
+			require.NoError(t, err)
+			require.Empty(t, mine.Details.ReviewResults)
+
+			_, err = cd.desk.ComplaintTransition(ctx, agent, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusPosted})
+			var te *workflow.TransitionError
+			require.True(t, errors.As(err, &te), "%v", err)
+			require.Equal(t, workflow.GuardSupervisorReview, te.Guard, "the approval is still required")
+
+			_, err = cd.desk.ComplaintReviewResultAdd(ctx, sup, ticketkit.ComplaintReviewResultParams{ComplaintID: c.ID})
+			require.Equal(t, []string{"text"}, validationFields(t, err))
+			_, err = cd.desk.ComplaintReviewResultAdd(ctx, customer, ticketkit.ComplaintReviewResultParams{ComplaintID: c.ID, Text: "x"})
+			require.ErrorIs(t, err, ticketkit.ErrForbidden)
+		})
+	})
 }

@@ -1,7 +1,6 @@
 package ticketkit_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -13,15 +12,18 @@ import (
 	"github.com/ticketkit/ticketkit/workflow"
 )
 
-// TestDesk_ComplaintJournal lists complaints through the Desk on every
-// backend: filters reach the store, status categories become the
-// complaint catalog's codes, pages follow each other newest first, and
-// a customer sees only their own complaints, without the help desk's
-// assessment, and may not filter by it.
+// TestDesk_ComplaintJournal lists complaints through the Desk.
 func TestDesk_ComplaintJournal(t *testing.T) {
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
+	t.Parallel()
+
+	// FiltersPagesAndTheCustomersView: filters reach the store, status categories become the
+	// complaint catalog's codes, pages follow each other newest first, and
+	// a customer sees only their own complaints, without the help desk's
+	// assessment, and may not filter by it.
+	t.Run("FiltersPagesAndTheCustomersView", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
 			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 			var all []*ticket.Complaint
 			for i := range 5 {
@@ -108,19 +110,17 @@ func TestDesk_ComplaintJournal(t *testing.T) {
 			_, err = cd.desk.ComplaintJournal(ctx, agent, ticketkit.ComplaintJournalParams{After: "junk"})
 			require.Equal(t, []string{"after"}, validationFields(t, err))
 		})
-	}
-}
+	})
 
-// TestDesk_ComplaintJournalRefusesACustomersCustomerID checks that a
-// customer asking the journal for a customer ID, another customer's or
-// their own, is refused as Search refuses it (a *ValidationError, rule
-// "forbidden" on customer_id) rather than silently answered with their
-// own complaints, on every backend, while staff filter by it.
-func TestDesk_ComplaintJournalRefusesACustomersCustomerID(t *testing.T) {
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
+	// RefusesACustomersCustomerID checks that a
+	// customer asking the journal for a customer ID, another customer's or
+	// their own, is refused as Search refuses it (a *ValidationError, rule
+	// "forbidden" on customer_id) rather than silently answered with their
+	// own complaints, on every backend, while staff filter by it.
+	t.Run("RefusesACustomersCustomerID", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
 			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 			other := ticketkit.ComplaintOpenParams{Subject: "Other shop's", Reason: "CR02", RemedySought: ticket.RemedyCreditNote,
 				Customer: ticket.Customer{ID: "C-2", Name: "Other shop"}}
@@ -152,5 +152,5 @@ func TestDesk_ComplaintJournalRefusesACustomersCustomerID(t *testing.T) {
 			require.Len(t, page.Complaints, 1)
 			require.Equal(t, oc.ID, page.Complaints[0].ID)
 		})
-	}
+	})
 }

@@ -31,16 +31,18 @@ func (c *statementCounter) count(fn func()) int64 {
 	return c.n.Load() - before
 }
 
-// TestComplaints_PlainTicketChangesCostNoExtraStatement: with complaints
-// on, a change of a plain ticket runs as many statements as without
-// them (issue 14, item 2: a plain Transition went from 7 to 11, a probe
-// transaction and a complaint SELECT before the ticket's), since the
-// ticket row says what kind of ticket it is.
-func TestComplaints_PlainTicketChangesCostNoExtraStatement(t *testing.T) {
+// TestDesk_ComplaintKind keeps a ticket's kind on its row.
+func TestDesk_ComplaintKind(t *testing.T) {
 	t.Parallel()
-	for _, b := range dbtest.Backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
+
+	// PlainTicketChangesCostNoExtraStatement: with complaints
+	// on, a change of a plain ticket runs as many statements as without
+	// them (issue 14, item 2: a plain Transition went from 7 to 11, a probe
+	// transaction and a complaint SELECT before the ticket's), since the
+	// ticket row says what kind of ticket it is.
+	t.Run("PlainTicketChangesCostNoExtraStatement", func(t *testing.T) {
+		t.Parallel()
+		dbtest.EachBackend(t, func(t *testing.T, b dbtest.Backend) {
 			ctx := t.Context()
 			counter := &statementCounter{}
 			st, err := bunstore.New(b.Open(t).WithQueryHook(counter), bunstore.Config{})
@@ -77,5 +79,5 @@ func TestComplaints_PlainTicketChangesCostNoExtraStatement(t *testing.T) {
 				require.Equal(t, off, on, "%s of a plain ticket: statements without complaints, with complaints", name)
 			}
 		})
-	}
+	})
 }

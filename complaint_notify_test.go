@@ -1,7 +1,6 @@
 package ticketkit_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -44,15 +43,18 @@ func complaintEvents(t *testing.T, st storage.Store) []string {
 	return out
 }
 
-// TestComplaintNotifications_OutboxHoldsEachEvent takes a complaint from
-// its plan to its reversal: each step puts its complaint event, with the
-// facts its recipients are resolved from, in the outbox of its
-// transaction, and steps that assign nobody put none.
-func TestComplaintNotifications_OutboxHoldsEachEvent(t *testing.T) {
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
+// TestDesk_ComplaintNotifications puts the complaint events in the outbox of their transaction.
+func TestDesk_ComplaintNotifications(t *testing.T) {
+	t.Parallel()
+
+	// OutboxHoldsEachEvent takes a complaint from
+	// its plan to its reversal: each step puts its complaint event, with the
+	// facts its recipients are resolved from, in the outbox of its
+	// transaction, and steps that assign nobody put none.
+	t.Run("OutboxHoldsEachEvent", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
 			rd := newReversalDesk(t, b)
 			c := rd.open(t)
 			complaintEvents(t, rd.store) // drain the opening's
@@ -86,30 +88,28 @@ func TestComplaintNotifications_OutboxHoldsEachEvent(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, []string{"complaint.reversed DN-1 credit issued twice"}, complaintEvents(t, rd.store))
 		})
-	}
-}
+	})
 
-// TestComplaintNotifications_TemplateActionsAtOpening: a category's
-// template action with an owner, added when the complaint is opened,
-// is announced to that owner.
-func TestComplaintNotifications_TemplateActionsAtOpening(t *testing.T) {
-	spec := ticket.ComplaintCatalog().Spec()
-	for i := range spec.Categories {
-		for j := range spec.Categories[i].Actions {
-			spec.Categories[i].Actions[j].Owner = "qa-1"
+	// TemplateActionsAtOpening: a category's
+	// template action with an owner, added when the complaint is opened,
+	// is announced to that owner.
+	t.Run("TemplateActionsAtOpening", func(t *testing.T) {
+		t.Parallel()
+		spec := ticket.ComplaintCatalog().Spec()
+		for i := range spec.Categories {
+			for j := range spec.Categories[i].Actions {
+				spec.Categories[i].Actions[j].Owner = "qa-1"
+			}
 		}
-	}
-	cat, err := ticket.NewCatalog(spec)
-	require.NoError(t, err)
-	machine, err := workflow.DefaultComplaint(cat, workflow.ComplaintRules{})
-	require.NoError(t, err)
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
+		cat, err := ticket.NewCatalog(spec)
+		require.NoError(t, err)
+		machine, err := workflow.DefaultComplaint(cat, workflow.ComplaintRules{})
+		require.NoError(t, err)
+		onEveryBackend(t, func(t *testing.T, b backend) {
 			store := b.Open(t)
 			desk, err := ticketkit.New(ticketkit.Config{Store: store, Clock: clock.NewFake(t0), Complaints: &ticketkit.ComplaintConfig{Workflow: machine}})
 			require.NoError(t, err)
-			_, err = desk.ComplaintOpen(context.Background(), agent, ticketkit.ComplaintOpenParams{
+			_, err = desk.ComplaintOpen(t.Context(), agent, ticketkit.ComplaintOpenParams{
 				Subject: "Leaking kettles", Category: ticket.CategoryDefect, Customer: ticket.Customer{ID: "C-1"},
 				RemedySought: ticket.RemedyCreditNote,
 			})
@@ -119,5 +119,5 @@ func TestComplaintNotifications_TemplateActionsAtOpening(t *testing.T) {
 				"complaint.action_assigned qa-1 Check the batch for further defects",
 			}, complaintEvents(t, store))
 		})
-	}
+	})
 }

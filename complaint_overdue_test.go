@@ -90,7 +90,7 @@ func newOverdueDesk(t testing.TB, store storage.Store, mods ...func(*ticketkit.C
 // actions).
 func (od *overdueDesk) open(t testing.TB, category string) *ticket.Complaint {
 	t.Helper()
-	c, err := od.desk.ComplaintOpen(context.Background(), agent, ticketkit.ComplaintOpenParams{
+	c, err := od.desk.ComplaintOpen(t.Context(), agent, ticketkit.ComplaintOpenParams{
 		Subject: "Leaking kettles", Category: cmpOr(category, ticket.CategoryComplaint), Customer: ticket.Customer{ID: "C-1"},
 		RemedySought: ticket.RemedyCreditNote,
 	})
@@ -102,7 +102,7 @@ func (od *overdueDesk) open(t testing.TB, category string) *ticket.Complaint {
 func (od *overdueDesk) plan(t testing.TB, c *ticket.Complaint, p ticketkit.ComplaintPlanParams) *ticket.Complaint {
 	t.Helper()
 	p.ComplaintID = c.ID
-	c, err := od.desk.ComplaintPlan(context.Background(), agent, p)
+	c, err := od.desk.ComplaintPlan(t.Context(), agent, p)
 	require.NoError(t, err)
 	return c
 }
@@ -111,7 +111,7 @@ func (od *overdueDesk) plan(t testing.TB, c *ticket.Complaint, p ticketkit.Compl
 // announced as overdue.
 func (od *overdueDesk) sweep(t testing.TB) int {
 	t.Helper()
-	res, err := od.desk.RunEscalations(context.Background())
+	res, err := od.desk.RunEscalations(t.Context())
 	require.NoError(t, err)
 	require.Zero(t, res.Tickets, "no SLA: no ticket is swept")
 	return res.OverdueActions
@@ -130,7 +130,7 @@ func (od *overdueDesk) mails() []string {
 // overdueLines returns c's "action overdue" history lines.
 func (od *overdueDesk) overdueLines(t testing.TB, c *ticket.Complaint) []string {
 	t.Helper()
-	events, err := od.desk.History(context.Background(), agent, c.ID)
+	events, err := od.desk.History(t.Context(), agent, c.ID)
 	require.NoError(t, err)
 	var out []string
 	for _, e := range events {
@@ -160,14 +160,18 @@ func cmpOr(s, def string) string {
 	return s
 }
 
-// TestComplaintActionDeadlines_BusinessHours: deadlines count business
-// hours across the weekend, for typed actions and template actions; an
-// explicit due date wins, a cleared one stays cleared, and a type given
-// later counts from then.
-func TestComplaintActionDeadlines_BusinessHours(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
+// TestDesk_ComplaintActionDeadlines: the due dates ComplaintOpen and
+// ComplaintPlan give actions from ComplaintConfig.Deadlines.
+func TestDesk_ComplaintActionDeadlines(t *testing.T) {
+	t.Parallel()
+
+	// BusinessHours: deadlines count business hours across the weekend,
+	// for typed actions and template actions; an explicit due date wins,
+	// a cleared one stays cleared, and a type given later counts from
+	// then.
+	t.Run("BusinessHours", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
 			od := newOverdueDesk(t, b.Open(t))
 			c := od.open(t, ticket.CategoryDefect)
 			// Friday 16:00 + 48 business hours: 1 on Friday, 8 a day to
@@ -202,63 +206,75 @@ func TestComplaintActionDeadlines_BusinessHours(t *testing.T) {
 			require.Equal(t, time.Date(2026, 6, 11, 10, 0, 0, 0, time.UTC), actionByTitle(t, c, "Plain").DueAt)
 			require.True(t, actionByTitle(t, c, "Block batch B-7").DueAt.IsZero(), "a cleared due date stays cleared")
 
-			got, err := od.desk.ComplaintGet(context.Background(), agent, c.ID)
+			got, err := od.desk.ComplaintGet(t.Context(), agent, c.ID)
 			require.NoError(t, err)
 			require.Equal(t, time.Date(2026, 6, 11, 10, 0, 0, 0, time.UTC), actionByTitle(t, got, "Plain").DueAt, "stored")
 		})
-	}
+	})
+
+	// ConfigIsValidated: each bad field of ComplaintConfig.Deadlines is
+	// reported by name, all at once.
+	t.Run("ConfigIsValidated", func(t *testing.T) {
+		t.Parallel()
+		store := memory.New()
+		_, err := ticketkit.New(ticketkit.Config{Store: store, Complaints: &ticketkit.ComplaintConfig{Deadlines: ticketkit.ActionDeadlines{
+			Calendar: overdueCalendar(t), CalendarName: "office",
+			ByType: map[ticket.ActionType]time.Duration{ticket.ActionCorrective: 0, "bogus": time.Hour, ticket.ActionPreventive: -time.Hour},
+		}}})
+		require.ErrorContains(t, err, "Config.Complaints.Deadlines: set Calendar or CalendarName, not both")
+		require.ErrorContains(t, err, "Config.Complaints.Deadlines.ByType[corrective] must be positive")
+		require.ErrorContains(t, err, "Config.Complaints.Deadlines.ByType[preventive] must be positive")
+		require.ErrorContains(t, err, `Config.Complaints.Deadlines.ByType: "bogus" is not an action type`)
+
+		_, err = ticketkit.New(ticketkit.Config{Store: store, Complaints: &ticketkit.ComplaintConfig{Deadlines: ticketkit.ActionDeadlines{CalendarName: "office"}}})
+		require.ErrorContains(t, err, `Config.Complaints.Deadlines.CalendarName "office" needs Config.SLA`)
+
+		sla, err := workflow.NewSLA(workflow.SLAConfig{
+			Calendars: []workflow.CalendarSpec{{Name: "office", Week: map[string][]workflow.Window{"mon": {{Start: "09:00", End: "17:00"}}}}},
+			Policies:  []workflow.Policy{{Name: "std", Calendar: "office", Targets: workflow.Targets{Resolution: workflow.Duration(8 * time.Hour)}}},
+		}, nil)
+		require.NoError(t, err)
+		_, err = ticketkit.New(ticketkit.Config{Store: store, SLA: sla, Complaints: &ticketkit.ComplaintConfig{Deadlines: ticketkit.ActionDeadlines{CalendarName: "nope"}}})
+		require.ErrorContains(t, err, `Config.Complaints.Deadlines.CalendarName "nope" is not a calendar of Config.SLA`)
+
+		// The SLA's calendar: Monday 09:00-17:00 only. A containment added
+		// on Friday 16:00 with 4 business hours is due on Monday 13:00.
+		clk := clock.NewFake(friday16)
+		desk, err := ticketkit.New(ticketkit.Config{Store: store, SLA: sla, Clock: clk, Complaints: &ticketkit.ComplaintConfig{Deadlines: ticketkit.ActionDeadlines{
+			CalendarName: "office", ByType: map[ticket.ActionType]time.Duration{ticket.ActionContainment: 4 * time.Hour},
+		}}})
+		require.NoError(t, err)
+		od := &overdueDesk{desk: desk, store: store, clock: clk}
+		c := od.plan(t, od.open(t, ""), ticketkit.ComplaintPlanParams{Add: []ticketkit.ActionInput{{Title: "Block", Type: ticket.ActionContainment}}})
+		require.Equal(t, time.Date(2026, 6, 8, 13, 0, 0, 0, time.UTC), actionByTitle(t, c, "Block").DueAt)
+
+		// An escalation worker runs on a Desk with complaints and no SLA.
+		_, err = ticketkit.NewEscalationWorker(ticketkit.EscalationWorkerConfig{Desk: newOverdueDesk(t, memory.New()).desk})
+		require.NoError(t, err)
+	})
 }
 
-// TestComplaintActionDeadlines_ConfigIsValidated: each bad field of
-// ComplaintConfig.Deadlines is reported by name, all at once.
-func TestComplaintActionDeadlines_ConfigIsValidated(t *testing.T) {
+// overdueHidingStore keeps complaints and overdue marks, but its RunInTx
+// hands out a Tx without either, as a decorator that does not forward
+// optional capabilities does.
+type overdueHidingStore struct {
+	txHidingStore
+	storage.ComplaintOverdueStore
+}
+
+// TestDesk_ComplaintActionOverdue: the "action overdue" notices the
+// escalation sweep (Desk.RunEscalations) sends.
+func TestDesk_ComplaintActionOverdue(t *testing.T) {
 	t.Parallel()
-	store := memory.New()
-	_, err := ticketkit.New(ticketkit.Config{Store: store, Complaints: &ticketkit.ComplaintConfig{Deadlines: ticketkit.ActionDeadlines{
-		Calendar: overdueCalendar(t), CalendarName: "office",
-		ByType: map[ticket.ActionType]time.Duration{ticket.ActionCorrective: 0, "bogus": time.Hour, ticket.ActionPreventive: -time.Hour},
-	}}})
-	require.ErrorContains(t, err, "Config.Complaints.Deadlines: set Calendar or CalendarName, not both")
-	require.ErrorContains(t, err, "Config.Complaints.Deadlines.ByType[corrective] must be positive")
-	require.ErrorContains(t, err, "Config.Complaints.Deadlines.ByType[preventive] must be positive")
-	require.ErrorContains(t, err, `Config.Complaints.Deadlines.ByType: "bogus" is not an action type`)
 
-	_, err = ticketkit.New(ticketkit.Config{Store: store, Complaints: &ticketkit.ComplaintConfig{Deadlines: ticketkit.ActionDeadlines{CalendarName: "office"}}})
-	require.ErrorContains(t, err, `Config.Complaints.Deadlines.CalendarName "office" needs Config.SLA`)
-
-	sla, err := workflow.NewSLA(workflow.SLAConfig{
-		Calendars: []workflow.CalendarSpec{{Name: "office", Week: map[string][]workflow.Window{"mon": {{Start: "09:00", End: "17:00"}}}}},
-		Policies:  []workflow.Policy{{Name: "std", Calendar: "office", Targets: workflow.Targets{Resolution: workflow.Duration(8 * time.Hour)}}},
-	}, nil)
-	require.NoError(t, err)
-	_, err = ticketkit.New(ticketkit.Config{Store: store, SLA: sla, Complaints: &ticketkit.ComplaintConfig{Deadlines: ticketkit.ActionDeadlines{CalendarName: "nope"}}})
-	require.ErrorContains(t, err, `Config.Complaints.Deadlines.CalendarName "nope" is not a calendar of Config.SLA`)
-
-	// The SLA's calendar: Monday 09:00-17:00 only. A containment added
-	// on Friday 16:00 with 4 business hours is due on Monday 13:00.
-	clk := clock.NewFake(friday16)
-	desk, err := ticketkit.New(ticketkit.Config{Store: store, SLA: sla, Clock: clk, Complaints: &ticketkit.ComplaintConfig{Deadlines: ticketkit.ActionDeadlines{
-		CalendarName: "office", ByType: map[ticket.ActionType]time.Duration{ticket.ActionContainment: 4 * time.Hour},
-	}}})
-	require.NoError(t, err)
-	od := &overdueDesk{desk: desk, store: store, clock: clk}
-	c := od.plan(t, od.open(t, ""), ticketkit.ComplaintPlanParams{Add: []ticketkit.ActionInput{{Title: "Block", Type: ticket.ActionContainment}}})
-	require.Equal(t, time.Date(2026, 6, 8, 13, 0, 0, 0, time.UTC), actionByTitle(t, c, "Block").DueAt)
-
-	// An escalation worker runs on a Desk with complaints and no SLA.
-	_, err = ticketkit.NewEscalationWorker(ticketkit.EscalationWorkerConfig{Desk: newOverdueDesk(t, memory.New()).desk})
-	require.NoError(t, err)
-}
-
-// TestComplaintActionOverdue_NotifiesOncePerDueDate: an open action past
-// its due date is announced once, to its owner (in their language) and
-// the super users, with a history line, however many sweeps run; a done
-// action never is; a new due date re-arms it. The sweep runs without
-// Config.SLA and leaves the complaint's version as it was.
-func TestComplaintActionOverdue_NotifiesOncePerDueDate(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
+	// NotifiesOncePerDueDate: an open action past its due date is
+	// announced once, to its owner (in their language) and the super
+	// users, with a history line, however many sweeps run; a done action
+	// never is; a new due date re-arms it. The sweep runs without
+	// Config.SLA and leaves the complaint's version as it was.
+	t.Run("NotifiesOncePerDueDate", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
 			od := newOverdueDesk(t, b.Open(t))
 			c := od.open(t, "")
 			c = od.plan(t, c, ticketkit.ComplaintPlanParams{Add: []ticketkit.ActionInput{
@@ -291,10 +307,10 @@ func TestComplaintActionOverdue_NotifiesOncePerDueDate(t *testing.T) {
 				"Credit check (" + actionByTitle(t, c, "Credit check").ID + "): due 2026-06-09T09:00:00Z, not done",
 			}, slices.Sorted(slices.Values(od.overdueLines(t, c))))
 
-			got, err := od.desk.ComplaintGet(context.Background(), agent, c.ID)
+			got, err := od.desk.ComplaintGet(t.Context(), agent, c.ID)
 			require.NoError(t, err)
 			require.Equal(t, c.Version, got.Version, "a notice is no edit")
-			theirs, err := od.desk.History(context.Background(), customer, c.ID)
+			theirs, err := od.desk.History(t.Context(), customer, c.ID)
 			require.NoError(t, err)
 			require.NotEmpty(t, theirs)
 			for _, e := range theirs {
@@ -323,46 +339,44 @@ func TestComplaintActionOverdue_NotifiesOncePerDueDate(t *testing.T) {
 			require.Zero(t, od.sweep(t))
 			require.Len(t, od.overdueLines(t, c), 3)
 		})
-	}
-}
+	})
 
-// TestComplaintActionOverdue_FrenchTemplateAndFacts renders the overdue
-// notice the owner reads in French, with the action's facts.
-func TestComplaintActionOverdue_FrenchTemplateAndFacts(t *testing.T) {
-	t.Parallel()
-	od := newOverdueDesk(t, memory.New())
-	c := od.plan(t, od.open(t, ""), ticketkit.ComplaintPlanParams{Add: []ticketkit.ActionInput{
-		{Title: "Block batch B-7", Owner: "qa-1", Type: ticket.ActionContainment},
-	}})
-	od.mails()
-	od.clock.Set(time.Date(2026, 6, 10, 16, 0, 0, 0, time.UTC))
-	require.Equal(t, 1, od.sweep(t))
-	fr := od.mail.To("qa-1@acme.example")
-	require.Len(t, fr, 1)
-	m := fr[0]
-	require.Equal(t, notify.KindComplaintActionOverdue, m.Event.Kind)
-	require.Equal(t, notify.AudienceActionOwner, m.To.Audience)
-	require.Equal(t, c.Actions[0].ID, m.Event.Complaint.Action.ID)
-	require.Contains(t, m.Text, "L'action « Block batch B-7 » de la réclamation "+c.Number)
-	require.Contains(t, m.Text, "n'est pas terminée")
-	require.Contains(t, m.HTML, "Block batch B-7")
-	boss := od.mail.To("boss@acme.example")
-	require.Len(t, boss, 1)
-	require.Equal(t, notify.AudienceSuperUser, boss[0].To.Audience)
-	require.Contains(t, boss[0].Text, `The action "Block batch B-7" of complaint `+c.Number)
-	require.Contains(t, boss[0].Text, "Owner: qa-1")
-}
+	// FrenchTemplateAndFacts renders the overdue notice the owner reads
+	// in French, with the action's facts.
+	t.Run("FrenchTemplateAndFacts", func(t *testing.T) {
+		t.Parallel()
+		od := newOverdueDesk(t, memory.New())
+		c := od.plan(t, od.open(t, ""), ticketkit.ComplaintPlanParams{Add: []ticketkit.ActionInput{
+			{Title: "Block batch B-7", Owner: "qa-1", Type: ticket.ActionContainment},
+		}})
+		od.mails()
+		od.clock.Set(time.Date(2026, 6, 10, 16, 0, 0, 0, time.UTC))
+		require.Equal(t, 1, od.sweep(t))
+		fr := od.mail.To("qa-1@acme.example")
+		require.Len(t, fr, 1)
+		m := fr[0]
+		require.Equal(t, notify.KindComplaintActionOverdue, m.Event.Kind)
+		require.Equal(t, notify.AudienceActionOwner, m.To.Audience)
+		require.Equal(t, c.Actions[0].ID, m.Event.Complaint.Action.ID)
+		require.Contains(t, m.Text, "L'action « Block batch B-7 » de la réclamation "+c.Number)
+		require.Contains(t, m.Text, "n'est pas terminée")
+		require.Contains(t, m.HTML, "Block batch B-7")
+		boss := od.mail.To("boss@acme.example")
+		require.Len(t, boss, 1)
+		require.Equal(t, notify.AudienceSuperUser, boss[0].To.Audience)
+		require.Contains(t, boss[0].Text, `The action "Block batch B-7" of complaint `+c.Number)
+		require.Contains(t, boss[0].Text, "Owner: qa-1")
+	})
 
-// TestComplaintActionOverdue_HostRollbackAnnouncesNothing: a due date
-// changed in a host transaction that rolls back leaves the action as it
-// was, marked; a sweep inside a host transaction that rolls back
-// announces nothing and marks nothing, so that the next sweep announces
-// the action once.
-func TestComplaintActionOverdue_HostRollbackAnnouncesNothing(t *testing.T) {
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
+	// HostRollbackAnnouncesNothing: a due date changed in a host
+	// transaction that rolls back leaves the action as it was, marked; a
+	// sweep inside a host transaction that rolls back announces nothing
+	// and marks nothing, so that the next sweep announces the action
+	// once.
+	t.Run("HostRollbackAnnouncesNothing", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
 			od := newOverdueDesk(t, b.Open(t))
 			c := od.plan(t, od.open(t, ""), ticketkit.ComplaintPlanParams{Add: []ticketkit.ActionInput{
 				{Title: "Block batch B-7", Owner: "qa-1", Type: ticket.ActionContainment},
@@ -404,40 +418,32 @@ func TestComplaintActionOverdue_HostRollbackAnnouncesNothing(t *testing.T) {
 			require.Equal(t, 1, od.sweep(t), "and the mark")
 			require.Len(t, od.mails(), 2)
 		})
-	}
-}
+	})
 
-// overdueHidingStore keeps complaints and overdue marks, but its RunInTx
-// hands out a Tx without either, as a decorator that does not forward
-// optional capabilities does.
-type overdueHidingStore struct {
-	txHidingStore
-	storage.ComplaintOverdueStore
-}
+	// StoreWithoutTheCapability: a store without overdue marks announces
+	// no overdue action and fails no sweep; a store whose transactions
+	// lose the capability is an error wrapping storage.ErrUnsupported,
+	// not a panic.
+	t.Run("StoreWithoutTheCapability", func(t *testing.T) {
+		t.Parallel()
+		ctx := t.Context()
+		st := memory.New()
+		od := newOverdueDesk(t, st)
+		od.plan(t, od.open(t, ""), ticketkit.ComplaintPlanParams{Add: []ticketkit.ActionInput{{Title: "Block", Type: ticket.ActionContainment}}})
+		od.clock.Set(time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC))
 
-// TestComplaintActionOverdue_StoreWithoutTheCapability: a store without
-// overdue marks announces no overdue action and fails no sweep; a store
-// whose transactions lose the capability is an error wrapping
-// storage.ErrUnsupported, not a panic.
-func TestComplaintActionOverdue_StoreWithoutTheCapability(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	st := memory.New()
-	od := newOverdueDesk(t, st)
-	od.plan(t, od.open(t, ""), ticketkit.ComplaintPlanParams{Add: []ticketkit.ActionInput{{Title: "Block", Type: ticket.ActionContainment}}})
-	od.clock.Set(time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC))
+		without := newOverdueDesk(t, txHidingStore{Store: st, ComplaintStore: st})
+		without.clock.Set(od.clock.Now())
+		res, err := without.desk.RunEscalations(ctx)
+		require.NoError(t, err)
+		require.Zero(t, res.OverdueActions)
 
-	without := newOverdueDesk(t, txHidingStore{Store: st, ComplaintStore: st})
-	without.clock.Set(od.clock.Now())
-	res, err := without.desk.RunEscalations(ctx)
-	require.NoError(t, err)
-	require.Zero(t, res.OverdueActions)
+		hiding := newOverdueDesk(t, overdueHidingStore{txHidingStore{Store: st, ComplaintStore: st}, st})
+		hiding.clock.Set(od.clock.Now())
+		require.NotPanics(t, func() { _, err = hiding.desk.RunEscalations(ctx) })
+		require.ErrorIs(t, err, storage.ErrComplaintOverdueUnsupported)
+		require.ErrorIs(t, err, storage.ErrUnsupported)
 
-	hiding := newOverdueDesk(t, overdueHidingStore{txHidingStore{Store: st, ComplaintStore: st}, st})
-	hiding.clock.Set(od.clock.Now())
-	require.NotPanics(t, func() { _, err = hiding.desk.RunEscalations(ctx) })
-	require.ErrorIs(t, err, storage.ErrComplaintOverdueUnsupported)
-	require.ErrorIs(t, err, storage.ErrUnsupported)
-
-	require.Equal(t, 1, od.sweep(t), "the store itself still has the action to announce")
+		require.Equal(t, 1, od.sweep(t), "the store itself still has the action to announce")
+	})
 }

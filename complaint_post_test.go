@@ -19,15 +19,19 @@ import (
 // Posting a complaint through the host's remedy handler (issue 13,
 // defects 2 and 3), on every backend.
 
-// TestPostComplaint_ConcurrentPostingsRunTheHandlerOnce races postings
-// of one complaint: the handler runs once, one posting wins and the
-// others get ErrPosted (on PostgreSQL it ran once per posting before
-// the complaint was locked).
-func TestPostComplaint_ConcurrentPostingsRunTheHandlerOnce(t *testing.T) {
-	const posters = 6
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
+// TestDesk_ComplaintPost posts complaints through the host's remedy handler.
+func TestDesk_ComplaintPost(t *testing.T) {
+	t.Parallel()
+
+	// ConcurrentPostingsRunTheHandlerOnce races postings
+	// of one complaint: the handler runs once, one posting wins and the
+	// others get ErrPosted (on PostgreSQL it ran once per posting before
+	// the complaint was locked).
+	t.Run("ConcurrentPostingsRunTheHandlerOnce", func(t *testing.T) {
+		t.Parallel()
+		const posters = 6
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
 			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 			var calls atomic.Int32
 			cd.handle = func(context.Context, ticket.RemedyRequest) (ticket.RemedyResult, error) {
@@ -65,17 +69,16 @@ func TestPostComplaint_ConcurrentPostingsRunTheHandlerOnce(t *testing.T) {
 			require.True(t, got.Details.Posted)
 			require.Equal(t, "CN-1", got.Details.Decision.Remedy.Document.ID)
 		})
-	}
-}
+	})
 
-// TestPostComplaint_KeepsTheDocumentKindsERPsReturn posts with a handler
-// returning each named document kind and a host-defined one: the
-// posting succeeds and keeps the document (a credit_note used to fail
-// after the handler had run).
-func TestPostComplaint_KeepsTheDocumentKindsERPsReturn(t *testing.T) {
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
+	// KeepsTheDocumentKindsERPsReturn posts with a handler
+	// returning each named document kind and a host-defined one: the
+	// posting succeeds and keeps the document (a credit_note used to fail
+	// after the handler had run).
+	t.Run("KeepsTheDocumentKindsERPsReturn", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
 			for _, kind := range []ticket.DocumentKind{ticket.DocCreditNote, ticket.DocReturn, ticket.DocReplacementOrder, ticket.DocRepairOrder, "debit_memo"} {
 				cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 				cd.handle = func(context.Context, ticket.RemedyRequest) (ticket.RemedyResult, error) {
@@ -90,16 +93,15 @@ func TestPostComplaint_KeepsTheDocumentKindsERPsReturn(t *testing.T) {
 				require.Equal(t, &ticket.RemedyDocument{Kind: kind, ID: "D-1", Label: "from the ERP"}, stored.Details.Decision.Remedy.Document)
 			}
 		})
-	}
-}
+	})
 
-// TestPostComplaint_RetryPassesTheSameIdempotencyKey: a posting rolled
-// back after the handler ran (its document is malformed) is retried
-// with the same key; a new decision gets a new one.
-func TestPostComplaint_RetryPassesTheSameIdempotencyKey(t *testing.T) {
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
+	// RetryPassesTheSameIdempotencyKey: a posting rolled
+	// back after the handler ran (its document is malformed) is retried
+	// with the same key; a new decision gets a new one.
+	t.Run("RetryPassesTheSameIdempotencyKey", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
 			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
 			var keys []string
 			doc := &ticket.RemedyDocument{Kind: "Credit Note!", ID: "CN-1"} // malformed first
@@ -133,5 +135,5 @@ func TestPostComplaint_RetryPassesTheSameIdempotencyKey(t *testing.T) {
 			require.Equal(t, keys[0], keys[1], "a retried posting of one decision has one key")
 			require.NotEqual(t, keys[1], keys[2], "a new decision has a new key")
 		})
-	}
+	})
 }

@@ -52,20 +52,23 @@ func newReversalDesk(t *testing.T, b backend) *reversalDesk {
 func (rd *reversalDesk) postedComplaint(t *testing.T) *ticket.Complaint {
 	t.Helper()
 	c := rd.toFulfilled(t, rd.open(t))
-	c, err := rd.desk.ComplaintPost(context.Background(), agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
+	c, err := rd.desk.ComplaintPost(t.Context(), agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
 	require.NoError(t, err)
 	return c
 }
 
-// TestReverseComplaint_LinksTheReversingEntry reverses a posted
-// complaint: the handler gets the original document, the reason and a
-// key; the complaint stays posted with its decision as it was, linked to
-// the reversing entry, with a history line and a notification.
-func TestReverseComplaint_LinksTheReversingEntry(t *testing.T) {
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
+// TestDesk_ComplaintReverse reverses posted complaints through the host's reversal handler.
+func TestDesk_ComplaintReverse(t *testing.T) {
+	t.Parallel()
+
+	// LinksTheReversingEntry reverses a posted
+	// complaint: the handler gets the original document, the reason and a
+	// key; the complaint stays posted with its decision as it was, linked to
+	// the reversing entry, with a history line and a notification.
+	t.Run("LinksTheReversingEntry", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
 			rd := newReversalDesk(t, b)
 			c := rd.postedComplaint(t)
 			before, err := rd.desk.ComplaintGet(ctx, agent, c.ID)
@@ -124,17 +127,15 @@ func TestReverseComplaint_LinksTheReversingEntry(t *testing.T) {
 			}, lines)
 			require.Equal(t, map[string]int{string(notify.KindComplaintReversed): 1}, outboxKinds(t, rd.store))
 		})
-	}
-}
+	})
 
-// TestReverseComplaint_Refusals: an unposted complaint, one already
-// reversed, a missing reason and a customer are refused, without
-// calling the handler.
-func TestReverseComplaint_Refusals(t *testing.T) {
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
+	// Refusals: an unposted complaint, one already
+	// reversed, a missing reason and a customer are refused, without
+	// calling the handler.
+	t.Run("Refusals", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
 			rd := newReversalDesk(t, b)
 			var calls atomic.Int32
 			rd.reverse = func(context.Context, ticket.ReversalRequest) (ticket.RemedyResult, error) {
@@ -160,18 +161,16 @@ func TestReverseComplaint_Refusals(t *testing.T) {
 			require.ErrorIs(t, err, ticketkit.ErrReversed)
 			require.Equal(t, int32(1), calls.Load())
 		})
-	}
-}
+	})
 
-// TestReverseComplaint_HandlerFailureRollsBack: a failing handler leaves
-// the complaint unreversed, with no history line or notification, and a
-// retry passes the same idempotency key.
-func TestReverseComplaint_HandlerFailureRollsBack(t *testing.T) {
-	ctx := context.Background()
-	boom := errors.New("ERP down")
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
+	// HandlerFailureRollsBack: a failing handler leaves
+	// the complaint unreversed, with no history line or notification, and a
+	// retry passes the same idempotency key.
+	t.Run("HandlerFailureRollsBack", func(t *testing.T) {
+		t.Parallel()
+		boom := errors.New("ERP down")
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
 			rd := newReversalDesk(t, b)
 			c := rd.postedComplaint(t)
 			outboxKinds(t, rd.store)
@@ -198,18 +197,16 @@ func TestReverseComplaint_HandlerFailureRollsBack(t *testing.T) {
 			require.Len(t, keys, 2)
 			require.Equal(t, keys[0], keys[1])
 		})
-	}
-}
+	})
 
-// TestReverseComplaint_ConcurrentReversalsRunTheHandlerOnce races
-// reversals of one complaint: the handler runs once, one wins and the
-// others get ErrReversed.
-func TestReverseComplaint_ConcurrentReversalsRunTheHandlerOnce(t *testing.T) {
-	const reversers = 6
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
+	// ConcurrentReversalsRunTheHandlerOnce races
+	// reversals of one complaint: the handler runs once, one wins and the
+	// others get ErrReversed.
+	t.Run("ConcurrentReversalsRunTheHandlerOnce", func(t *testing.T) {
+		t.Parallel()
+		const reversers = 6
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
 			rd := newReversalDesk(t, b)
 			c := rd.postedComplaint(t)
 			var calls atomic.Int32
@@ -241,17 +238,15 @@ func TestReverseComplaint_ConcurrentReversalsRunTheHandlerOnce(t *testing.T) {
 			require.Equal(t, int32(1), won.Load())
 			require.Equal(t, int32(reversers-1), refused.Load())
 		})
-	}
-}
+	})
 
-// TestReverseComplaint_StoreWritesTheLinkAlone calls the stores'
-// ComplaintReverse with a complaint changed beyond its reversal: only
-// the link and the update time are stored, at a new version, once.
-func TestReverseComplaint_StoreWritesTheLinkAlone(t *testing.T) {
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
+	// StoreWritesTheLinkAlone calls the stores'
+	// ComplaintReverse with a complaint changed beyond its reversal: only
+	// the link and the update time are stored, at a new version, once.
+	t.Run("StoreWritesTheLinkAlone", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
 			rd := newReversalDesk(t, b)
 			unposted := rd.open(t)
 			c := rd.postedComplaint(t)
@@ -280,17 +275,18 @@ func TestReverseComplaint_StoreWritesTheLinkAlone(t *testing.T) {
 			unposted.Details.Reversal = changed.Details.Reversal
 			require.ErrorIs(t, reverse(unposted), storage.ErrConflict, "only a posted complaint")
 		})
-	}
+	})
 }
 
-// TestReverseComplaintTx reverses in the host's transaction: the handler
+// TestDesk_ComplaintReverseTx reverses in the host's transaction: the handler
 // gets a transaction, a host rollback leaves the complaint unreversed
 // with nothing to announce, a commit keeps the reversal.
-func TestReverseComplaintTx(t *testing.T) {
-	for _, b := range backends() {
-		for _, commit := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%s/commit=%t", b.Name, commit), func(t *testing.T) {
-				t.Parallel()
+func TestDesk_ComplaintReverseTx(t *testing.T) {
+	t.Parallel()
+	for _, commit := range []bool{false, true} {
+		t.Run(fmt.Sprintf("commit=%t", commit), func(t *testing.T) {
+			t.Parallel()
+			onEveryBackend(t, func(t *testing.T, b backend) {
 				ctx := t.Context()
 				rd := newReversalDesk(t, b)
 				c := rd.postedComplaint(t)
@@ -322,6 +318,6 @@ func TestReverseComplaintTx(t *testing.T) {
 				require.Equal(t, "r", stored.Details.Reversal.Reason)
 				require.Equal(t, map[string]int{string(notify.KindComplaintReversed): 1}, outboxKinds(t, rd.store))
 			})
-		}
+		})
 	}
 }

@@ -1,28 +1,29 @@
 package ticketkit_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/ticket"
-	"github.com/ticketkit/ticketkit/workflow"
 )
 
 // Complaints in Search and in the customer view (issue 13, defects 5
 // and 6), on every backend.
 
-// TestSearch_FindsComplaintsByTheirCodesAndCategories searches by
-// status category, complaint status, priority and category: complaints
-// are found with tickets, and their codes are not refused.
-func TestSearch_FindsComplaintsByTheirCodesAndCategories(t *testing.T) {
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := cd.open(t)
+// TestDesk_ComplaintSearch finds complaints with Search.
+func TestDesk_ComplaintSearch(t *testing.T) {
+	t.Parallel()
+
+	// FindsComplaintsByTheirCodesAndCategories searches by
+	// status category, complaint status, priority and category: complaints
+	// are found with tickets, and their codes are not refused.
+	t.Run("FindsComplaintsByTheirCodesAndCategories", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
+			cd, c := setupComplaint(t, b)
 			plain, err := cd.desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "plain"})
 			require.NoError(t, err)
 			for _, tc := range []struct {
@@ -42,29 +43,5 @@ func TestSearch_FindsComplaintsByTheirCodesAndCategories(t *testing.T) {
 			_, err = cd.desk.Search(ctx, agent, ticketkit.SearchParams{Statuses: []string{"nope"}})
 			require.ErrorContains(t, err, "statuses[0]", "unknown codes are still refused")
 		})
-	}
-}
-
-// TestComplaint_CustomersDoNotSeeRemedyNotes: the remedy's internal
-// notes are stripped from a customer's view, kept for staff.
-func TestComplaint_CustomersDoNotSeeRemedyNotes(t *testing.T) {
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := cd.open(t)
-			_, err := cd.desk.ComplaintDecide(ctx, agent, ticketkit.ComplaintDecideParams{
-				ComplaintID: c.ID, Justified: true,
-				Remedy: ticket.Remedy{Kind: ticket.RemedyReplacement, Notes: "swap from returns stock, margin too thin for credit"},
-			})
-			require.NoError(t, err)
-			staff, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
-			require.NoError(t, err)
-			require.NotEmpty(t, staff.Details.Decision.Remedy.Notes)
-			mine, err := cd.desk.ComplaintGet(ctx, customer, c.ID)
-			require.NoError(t, err)
-			require.Equal(t, ticket.RemedyReplacement, mine.Details.Decision.Remedy.Kind)
-			require.Empty(t, mine.Details.Decision.Remedy.Notes)
-		})
-	}
+	})
 }

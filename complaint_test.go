@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
@@ -68,12 +67,21 @@ func newComplaintDesk(t *testing.T, b backend, rules workflow.ComplaintRules) *c
 	return cd
 }
 
+// setupComplaint is the setup of most complaint tests: a complaint desk
+// on b without complaint rules and a defect complaint opened on it from
+// INV-1 (complaintDesk.open).
+func setupComplaint(t *testing.T, b backend) (*complaintDesk, *ticket.Complaint) {
+	t.Helper()
+	cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
+	return cd, cd.open(t)
+}
+
 var invoice = &ticket.Reference{Kind: ticket.RefInvoice, ID: "INV-1"}
 
 // open opens a defect complaint from INV-1.
 func (cd *complaintDesk) open(t *testing.T) *ticket.Complaint {
 	t.Helper()
-	c, err := cd.desk.ComplaintOpen(context.Background(), agent, ticketkit.ComplaintOpenParams{
+	c, err := cd.desk.ComplaintOpen(t.Context(), agent, ticketkit.ComplaintOpenParams{
 		Subject: "Leaking kettles", Reason: "CR02", Category: ticket.CategoryDefect,
 		RemedySought: ticket.RemedyCreditNote, Source: invoice,
 		Accounting: ticket.Accounting{SalesAdjustment: true, Amount: decimal.RequireFromString("120.00")},
@@ -86,7 +94,7 @@ func (cd *complaintDesk) open(t *testing.T) *ticket.Complaint {
 // every action and fulfils c.
 func (cd *complaintDesk) toFulfilled(t *testing.T, c *ticket.Complaint) *ticket.Complaint {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	c, err := cd.desk.ComplaintTransition(ctx, agent, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusPlanned})
 	require.NoError(t, err)
 	c, err = cd.desk.ComplaintDecide(ctx, agent, ticketkit.ComplaintDecideParams{
@@ -105,80 +113,80 @@ func (cd *complaintDesk) toFulfilled(t *testing.T, c *ticket.Complaint) *ticket.
 	return c
 }
 
-func TestComplaintLifecycle(t *testing.T) {
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := cd.open(t)
-			require.Equal(t, ticket.StatusRegistered, c.Status)
-			require.Equal(t, "C-1", c.Customer.ID, "filled from the invoice")
-			require.Equal(t, "CT-9", c.Details.Accounting.Contract)
-			require.Equal(t, "INV-1", c.Details.Source.ID)
-			require.Len(t, c.Details.Lines, 1)
-			require.Len(t, c.Actions, 1, "the host declined one template action")
+// TestDesk_ComplaintLifecycle takes a complaint from its opening to its
+// posting and reads it back through history, messages and the report.
+func TestDesk_ComplaintLifecycle(t *testing.T) {
+	t.Parallel()
+	onEveryBackend(t, func(t *testing.T, b backend) {
+		ctx := t.Context()
+		cd, c := setupComplaint(t, b)
+		require.Equal(t, ticket.StatusRegistered, c.Status)
+		require.Equal(t, "C-1", c.Customer.ID, "filled from the invoice")
+		require.Equal(t, "CT-9", c.Details.Accounting.Contract)
+		require.Equal(t, "INV-1", c.Details.Source.ID)
+		require.Len(t, c.Details.Lines, 1)
+		require.Len(t, c.Actions, 1, "the host declined one template action")
 
-			c, err := cd.desk.ComplaintTransition(ctx, agent, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusPlanned})
-			require.NoError(t, err)
-			c, err = cd.desk.ComplaintDecide(ctx, agent, ticketkit.ComplaintDecideParams{
-				ComplaintID: c.ID, Justified: true, CreditRequired: true,
-				Remedy: ticket.Remedy{Kind: ticket.RemedyCreditNote, Amount: decimal.RequireFromString("99.90"), Currency: "EUR"},
-			})
-			require.NoError(t, err)
-			require.Len(t, c.Actions, 2)
-			require.Equal(t, "sales-1", c.Actions[1].Owner, "credit follow-up for the salesperson")
-
-			// Fulfilling is blocked while actions are open.
-			_, err = cd.desk.ComplaintTransition(ctx, agent, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusFulfilled, EndDate: t0})
-			require.ErrorIs(t, err, ticketkit.ErrGuard)
-
-			c = cd.toFulfilledFromPlanned(t, c)
-			require.Equal(t, ticket.StatusFulfilled, c.Status)
-
-			c, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
-			require.NoError(t, err)
-			require.True(t, c.Details.Posted)
-			require.Equal(t, "CN-1", c.Details.Decision.Remedy.Document.ID)
-			require.Len(t, cd.posted, 1)
-			require.Equal(t, "99.9", cd.posted[0].Remedy.Amount.String())
-
-			// A posted complaint is immutable, through every path.
-			_, err = cd.desk.ComplaintUpdate(ctx, agent, ticketkit.ComplaintUpdateParams{ComplaintID: c.ID, Subject: new("x")})
-			require.ErrorIs(t, err, ticketkit.ErrPosted)
-			_, err = cd.desk.ComplaintComment(ctx, agent, ticketkit.ComplaintCommentParams{ComplaintID: c.ID, Text: "late"})
-			require.ErrorIs(t, err, ticketkit.ErrPosted)
-			_, err = cd.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: c.ID, To: ticket.StatusPlanned})
-			require.ErrorIs(t, err, ticketkit.ErrPosted)
-			_, err = cd.desk.Assign(ctx, agent, ticketkit.AssignParams{TicketID: c.ID, Assignee: new("agent-2")})
-			require.ErrorIs(t, err, ticketkit.ErrPosted)
-
-			got, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
-			require.NoError(t, err)
-			require.Equal(t, c.Version, got.Version)
-
-			hist, err := cd.desk.History(ctx, agent, c.ID)
-			require.NoError(t, err)
-			fields := map[string]bool{}
-			for _, e := range hist {
-				fields[e.Field] = true
-			}
-			for _, f := range []string{ticket.FieldCreated, ticket.FieldStatus, ticket.FieldDecision, ticket.FieldRemedy, ticket.FieldEndDate, ticket.FieldPosted, ticket.FieldActions} {
-				require.True(t, fields[f], "history has %s", f)
-			}
-
-			msgs, err := cd.desk.Messages(ctx, customer, ticketkit.MessageListParams{TicketID: c.ID})
-			require.NoError(t, err)
-			require.Len(t, msgs.Messages, 1)
-			require.Contains(t, msgs.Messages[0].Body, "credit note of 99.90 EUR", "the customer is told the decision")
-
-			rep, err := cd.desk.ComplaintReport(ctx, agent, ticketkit.ComplaintReportParams{})
-			require.NoError(t, err)
-			require.Equal(t, 1, rep.Complaints)
-			require.Equal(t, []ticket.CountRow{{Key: "CR02", Count: 1}}, rep.ByReason)
-			require.Equal(t, 1, rep.Justified.Justified)
-			require.Equal(t, "120", rep.Claimed[0].Total.String())
+		c, err := cd.desk.ComplaintTransition(ctx, agent, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusPlanned})
+		require.NoError(t, err)
+		c, err = cd.desk.ComplaintDecide(ctx, agent, ticketkit.ComplaintDecideParams{
+			ComplaintID: c.ID, Justified: true, CreditRequired: true,
+			Remedy: ticket.Remedy{Kind: ticket.RemedyCreditNote, Amount: decimal.RequireFromString("99.90"), Currency: "EUR"},
 		})
-	}
+		require.NoError(t, err)
+		require.Len(t, c.Actions, 2)
+		require.Equal(t, "sales-1", c.Actions[1].Owner, "credit follow-up for the salesperson")
+
+		// Fulfilling is blocked while actions are open.
+		_, err = cd.desk.ComplaintTransition(ctx, agent, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusFulfilled, EndDate: t0})
+		require.ErrorIs(t, err, ticketkit.ErrGuard)
+
+		c = cd.toFulfilledFromPlanned(t, c)
+		require.Equal(t, ticket.StatusFulfilled, c.Status)
+
+		c, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
+		require.NoError(t, err)
+		require.True(t, c.Details.Posted)
+		require.Equal(t, "CN-1", c.Details.Decision.Remedy.Document.ID)
+		require.Len(t, cd.posted, 1)
+		require.Equal(t, "99.9", cd.posted[0].Remedy.Amount.String())
+
+		// A posted complaint is immutable, through every path.
+		_, err = cd.desk.ComplaintUpdate(ctx, agent, ticketkit.ComplaintUpdateParams{ComplaintID: c.ID, Subject: new("x")})
+		require.ErrorIs(t, err, ticketkit.ErrPosted)
+		_, err = cd.desk.ComplaintComment(ctx, agent, ticketkit.ComplaintCommentParams{ComplaintID: c.ID, Text: "late"})
+		require.ErrorIs(t, err, ticketkit.ErrPosted)
+		_, err = cd.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: c.ID, To: ticket.StatusPlanned})
+		require.ErrorIs(t, err, ticketkit.ErrPosted)
+		_, err = cd.desk.Assign(ctx, agent, ticketkit.AssignParams{TicketID: c.ID, Assignee: new("agent-2")})
+		require.ErrorIs(t, err, ticketkit.ErrPosted)
+
+		got, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
+		require.NoError(t, err)
+		require.Equal(t, c.Version, got.Version)
+
+		hist, err := cd.desk.History(ctx, agent, c.ID)
+		require.NoError(t, err)
+		fields := map[string]bool{}
+		for _, e := range hist {
+			fields[e.Field] = true
+		}
+		for _, f := range []string{ticket.FieldCreated, ticket.FieldStatus, ticket.FieldDecision, ticket.FieldRemedy, ticket.FieldEndDate, ticket.FieldPosted, ticket.FieldActions} {
+			require.True(t, fields[f], "history has %s", f)
+		}
+
+		msgs, err := cd.desk.Messages(ctx, customer, ticketkit.MessageListParams{TicketID: c.ID})
+		require.NoError(t, err)
+		require.Len(t, msgs.Messages, 1)
+		require.Contains(t, msgs.Messages[0].Body, "credit note of 99.90 EUR", "the customer is told the decision")
+
+		rep, err := cd.desk.ComplaintReport(ctx, agent, ticketkit.ComplaintReportParams{})
+		require.NoError(t, err)
+		require.Equal(t, 1, rep.Complaints)
+		require.Equal(t, []ticket.CountRow{{Key: "CR02", Count: 1}}, rep.ByReason)
+		require.Equal(t, 1, rep.Justified.Justified)
+		require.Equal(t, "120", rep.Claimed[0].Total.String())
+	})
 }
 
 // toFulfilledFromPlanned closes every action of a decided, planned c
@@ -189,165 +197,202 @@ func (cd *complaintDesk) toFulfilledFromPlanned(t *testing.T, c *ticket.Complain
 	for _, a := range c.Actions {
 		done = append(done, ticketkit.ActionChange{ID: a.ID, Done: new(true)})
 	}
-	c, err := cd.desk.ComplaintPlan(context.Background(), agent, ticketkit.ComplaintPlanParams{ComplaintID: c.ID, Change: done})
+	c, err := cd.desk.ComplaintPlan(t.Context(), agent, ticketkit.ComplaintPlanParams{ComplaintID: c.ID, Change: done})
 	require.NoError(t, err)
-	c, err = cd.desk.ComplaintTransition(context.Background(), agent, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusFulfilled, EndDate: t0})
+	c, err = cd.desk.ComplaintTransition(t.Context(), agent, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusFulfilled, EndDate: t0})
 	require.NoError(t, err)
 	return c
 }
 
-func TestComplaintRules(t *testing.T) {
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Run("BadInputIsRefused", func(t *testing.T) {
-				cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-				_, err := cd.desk.ComplaintOpen(ctx, agent, ticketkit.ComplaintOpenParams{
-					Subject: "x", Reason: "CR02", RemedySought: ticket.RemedyRefund, Customer: ticket.Customer{ID: "C-1"},
-					Accounting: ticket.Accounting{Amount: decimal.RequireFromString("-1"), Currency: "EUX"},
-				})
-				var ve *ticketkit.ValidationError
-				require.ErrorAs(t, err, &ve)
-				require.Contains(t, err.Error(), "complaint.accounting.amount")
-				require.Contains(t, err.Error(), "complaint.accounting.currency")
-				_, err = cd.desk.ComplaintOpen(ctx, agent, ticketkit.ComplaintOpenParams{
-					Subject: "x", Reason: "CR02", RemedySought: ticket.RemedyRefund, Source: &ticket.Reference{Kind: ticket.RefInvoice, ID: "INV-404"},
-				})
-				require.ErrorContains(t, err, "complaint.source")
-				_, err = cd.desk.ComplaintOpen(ctx, customer, ticketkit.ComplaintOpenParams{Subject: "x"})
-				require.ErrorIs(t, err, ticketkit.ErrForbidden)
+// TestDesk_ComplaintRules checks the rules every complaint use case
+// keeps: bad input, the generic methods, closing, posting, tenants.
+func TestDesk_ComplaintRules(t *testing.T) {
+	t.Parallel()
 
-				c := cd.open(t)
-				_, err = cd.desk.ComplaintDecide(ctx, agent, ticketkit.ComplaintDecideParams{
-					ComplaintID: c.ID, Justified: false, Remedy: ticket.Remedy{Kind: ticket.RemedyRejection},
-				})
-				require.ErrorContains(t, err, "complaint.decision.remedy.feedback")
-				_, err = cd.desk.ComplaintPlan(ctx, agent, ticketkit.ComplaintPlanParams{ComplaintID: c.ID, Change: []ticketkit.ActionChange{{ID: "nope", Done: new(true)}}})
-				require.ErrorContains(t, err, "change[0].id")
+	t.Run("BadInputIsRefused", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
+			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
+			_, err := cd.desk.ComplaintOpen(ctx, agent, ticketkit.ComplaintOpenParams{
+				Subject: "x", Reason: "CR02", RemedySought: ticket.RemedyRefund, Customer: ticket.Customer{ID: "C-1"},
+				Accounting: ticket.Accounting{Amount: decimal.RequireFromString("-1"), Currency: "EUX"},
 			})
+			var ve *ticketkit.ValidationError
+			require.ErrorAs(t, err, &ve)
+			require.Contains(t, err.Error(), "complaint.accounting.amount")
+			require.Contains(t, err.Error(), "complaint.accounting.currency")
+			_, err = cd.desk.ComplaintOpen(ctx, agent, ticketkit.ComplaintOpenParams{
+				Subject: "x", Reason: "CR02", RemedySought: ticket.RemedyRefund, Source: &ticket.Reference{Kind: ticket.RefInvoice, ID: "INV-404"},
+			})
+			require.ErrorContains(t, err, "complaint.source")
+			_, err = cd.desk.ComplaintOpen(ctx, customer, ticketkit.ComplaintOpenParams{Subject: "x"})
+			require.ErrorIs(t, err, ticketkit.ErrForbidden)
 
-			t.Run("GenericMethodsDoNotBypassComplaintRules", func(t *testing.T) {
-				cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-				c := cd.open(t)
-				_, err := cd.desk.Update(ctx, agent, ticketkit.UpdateParams{TicketID: c.ID, Subject: new("renamed")})
-				require.ErrorIs(t, err, ticketkit.ErrComplaint)
-				// Transition is routed through the complaint workflow.
-				tk, err := cd.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: c.ID, To: ticket.StatusPlanned})
-				require.NoError(t, err)
-				require.Equal(t, ticket.StatusPlanned, tk.Status)
-				_, err = cd.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: c.ID, To: ticket.StatusFulfilled})
-				require.ErrorIs(t, err, ticketkit.ErrGuard, "fulfil needs closed actions, a decision and an end date")
-				// Assigning stays a plain operation.
-				tk, err = cd.desk.Assign(ctx, agent, ticketkit.AssignParams{TicketID: c.ID, Assignee: new("agent-2")})
-				require.NoError(t, err)
-				require.Equal(t, "agent-2", tk.Assignee)
-				// Plain tickets are not complaints.
-				plain, err := cd.desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "plain"})
-				require.NoError(t, err)
-				_, err = cd.desk.ComplaintGet(ctx, agent, plain.ID)
-				require.ErrorIs(t, err, ticketkit.ErrNotFound)
-				_, err = cd.desk.ComplaintComment(ctx, agent, ticketkit.ComplaintCommentParams{ComplaintID: plain.ID, Text: "x"})
-				require.ErrorIs(t, err, ticketkit.ErrNotFound)
-				_, err = cd.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: plain.ID, To: ticket.StatusInProgress})
-				require.NoError(t, err)
+			c := cd.open(t)
+			_, err = cd.desk.ComplaintDecide(ctx, agent, ticketkit.ComplaintDecideParams{
+				ComplaintID: c.ID, Justified: false, Remedy: ticket.Remedy{Kind: ticket.RemedyRejection},
 			})
-
-			t.Run("ClosingNeedsReasonAndSupervisorReview", func(t *testing.T) {
-				cd := newComplaintDesk(t, b, workflow.ComplaintRules{ClosureReason: true, SupervisorReview: true})
-				c := cd.toFulfilled(t, cd.open(t))
-				_, err := cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
-				require.ErrorIs(t, err, ticketkit.ErrGuard)
-				require.ErrorContains(t, err, "reason")
-				_, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID, Reason: "credited"})
-				require.ErrorContains(t, err, "supervisor")
-				_, err = cd.desk.ComplaintReview(ctx, super, ticketkit.ComplaintReviewParams{ComplaintID: c.ID, Outcome: ticket.ReviewApproved})
-				require.NoError(t, err)
-				c, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID, Reason: "credited"})
-				require.NoError(t, err)
-				require.Equal(t, ticket.StatusPosted, c.Status)
-				require.Equal(t, "credited", c.ClosureReason)
-			})
-
-			t.Run("RemedyHandlerErrorRollsBackThePosting", func(t *testing.T) {
-				cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-				c := cd.toFulfilled(t, cd.open(t))
-				before, err := cd.desk.History(ctx, agent, c.ID)
-				require.NoError(t, err)
-				cd.fail = errors.New("ERP is down")
-				_, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
-				require.ErrorContains(t, err, "ERP is down")
-				got, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
-				require.NoError(t, err)
-				require.False(t, got.Details.Posted)
-				require.Equal(t, ticket.StatusFulfilled, got.Status)
-				require.Equal(t, c.Version, got.Version)
-				after, err := cd.desk.History(ctx, agent, c.ID)
-				require.NoError(t, err)
-				require.Len(t, after, len(before))
-				cd.fail = nil
-				got, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
-				require.NoError(t, err)
-				require.True(t, got.Details.Posted)
-			})
-
-			t.Run("TenantsAndCustomersAreIsolated", func(t *testing.T) {
-				cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-				c := cd.open(t)
-				_, err := cd.desk.ComplaintGet(ctx, otherOrg, c.ID)
-				require.ErrorIs(t, err, ticketkit.ErrNotFound)
-				_, err = cd.desk.ComplaintGet(ctx, stranger, c.ID)
-				require.ErrorIs(t, err, ticketkit.ErrNotFound)
-				_, err = cd.desk.ComplaintGet(ctx, customer, c.ID)
-				require.NoError(t, err)
-				rep, err := cd.desk.ComplaintReport(ctx, otherOrg, ticketkit.ComplaintReportParams{})
-				require.NoError(t, err)
-				require.Zero(t, rep.Complaints)
-			})
+			require.ErrorContains(t, err, "complaint.decision.remedy.feedback")
+			_, err = cd.desk.ComplaintPlan(ctx, agent, ticketkit.ComplaintPlanParams{ComplaintID: c.ID, Change: []ticketkit.ActionChange{{ID: "nope", Done: new(true)}}})
+			require.ErrorContains(t, err, "change[0].id")
 		})
-	}
+	})
+
+	t.Run("GenericMethodsDoNotBypassComplaintRules", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
+			cd, c := setupComplaint(t, b)
+			_, err := cd.desk.Update(ctx, agent, ticketkit.UpdateParams{TicketID: c.ID, Subject: new("renamed")})
+			require.ErrorIs(t, err, ticketkit.ErrComplaint)
+			// Transition is routed through the complaint workflow.
+			tk, err := cd.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: c.ID, To: ticket.StatusPlanned})
+			require.NoError(t, err)
+			require.Equal(t, ticket.StatusPlanned, tk.Status)
+			_, err = cd.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: c.ID, To: ticket.StatusFulfilled})
+			require.ErrorIs(t, err, ticketkit.ErrGuard, "fulfil needs closed actions, a decision and an end date")
+			// Assigning stays a plain operation.
+			tk, err = cd.desk.Assign(ctx, agent, ticketkit.AssignParams{TicketID: c.ID, Assignee: new("agent-2")})
+			require.NoError(t, err)
+			require.Equal(t, "agent-2", tk.Assignee)
+			// Plain tickets are not complaints.
+			plain, err := cd.desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "plain"})
+			require.NoError(t, err)
+			_, err = cd.desk.ComplaintGet(ctx, agent, plain.ID)
+			require.ErrorIs(t, err, ticketkit.ErrNotFound)
+			_, err = cd.desk.ComplaintComment(ctx, agent, ticketkit.ComplaintCommentParams{ComplaintID: plain.ID, Text: "x"})
+			require.ErrorIs(t, err, ticketkit.ErrNotFound)
+			_, err = cd.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: plain.ID, To: ticket.StatusInProgress})
+			require.NoError(t, err)
+		})
+	})
+
+	t.Run("ClosingNeedsReasonAndSupervisorReview", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
+			cd := newComplaintDesk(t, b, workflow.ComplaintRules{ClosureReason: true, SupervisorReview: true})
+			c := cd.toFulfilled(t, cd.open(t))
+			_, err := cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
+			require.ErrorIs(t, err, ticketkit.ErrGuard)
+			require.ErrorContains(t, err, "reason")
+			_, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID, Reason: "credited"})
+			require.ErrorContains(t, err, "supervisor")
+			_, err = cd.desk.ComplaintReview(ctx, super, ticketkit.ComplaintReviewParams{ComplaintID: c.ID, Outcome: ticket.ReviewApproved})
+			require.NoError(t, err)
+			c, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID, Reason: "credited"})
+			require.NoError(t, err)
+			require.Equal(t, ticket.StatusPosted, c.Status)
+			require.Equal(t, "credited", c.ClosureReason)
+		})
+	})
+
+	t.Run("RemedyHandlerErrorRollsBackThePosting", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
+			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
+			c := cd.toFulfilled(t, cd.open(t))
+			before, err := cd.desk.History(ctx, agent, c.ID)
+			require.NoError(t, err)
+			cd.fail = errors.New("ERP is down")
+			_, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
+			require.ErrorContains(t, err, "ERP is down")
+			got, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
+			require.NoError(t, err)
+			require.False(t, got.Details.Posted)
+			require.Equal(t, ticket.StatusFulfilled, got.Status)
+			require.Equal(t, c.Version, got.Version)
+			after, err := cd.desk.History(ctx, agent, c.ID)
+			require.NoError(t, err)
+			require.Len(t, after, len(before))
+			cd.fail = nil
+			got, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
+			require.NoError(t, err)
+			require.True(t, got.Details.Posted)
+		})
+	})
+
+	t.Run("TenantsAndCustomersAreIsolated", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
+			cd, c := setupComplaint(t, b)
+			_, err := cd.desk.ComplaintGet(ctx, otherOrg, c.ID)
+			require.ErrorIs(t, err, ticketkit.ErrNotFound)
+			_, err = cd.desk.ComplaintGet(ctx, stranger, c.ID)
+			require.ErrorIs(t, err, ticketkit.ErrNotFound)
+			_, err = cd.desk.ComplaintGet(ctx, customer, c.ID)
+			require.NoError(t, err)
+			rep, err := cd.desk.ComplaintReport(ctx, otherOrg, ticketkit.ComplaintReportParams{})
+			require.NoError(t, err)
+			require.Zero(t, rep.Complaints)
+		})
+	})
 }
 
-// TestCustomersSeeTheirComplaintWithoutTheAssessment checks that a
-// customer reading their complaint gets the decision and its remedy but
-// not the help desk's assessment (severity, accounting, responsibility,
-// comments, reviews, the decision's notes and author), and that staff
-// still see everything.
-func TestCustomersSeeTheirComplaintWithoutTheAssessment(t *testing.T) {
-	ctx := context.Background()
-	cd := newComplaintDesk(t, backends()[0], workflow.ComplaintRules{})
-	c := cd.toFulfilled(t, cd.open(t))
-	_, err := cd.desk.ComplaintComment(ctx, agent, ticketkit.ComplaintCommentParams{ComplaintID: c.ID, Text: "Supplier batch B-7 again"})
-	require.NoError(t, err)
+// TestDesk_ComplaintGet reads a complaint.
+func TestDesk_ComplaintGet(t *testing.T) {
+	t.Parallel()
 
-	staff, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
-	require.NoError(t, err)
-	require.NotEmpty(t, staff.Details.Comments)
-	require.True(t, staff.Details.Accounting.SalesAdjustment)
-	require.NotEmpty(t, staff.Details.Decision.By)
+	// CustomersSeeTheirComplaintWithoutTheAssessment checks that a
+	// customer reading their complaint gets the decision and its remedy but
+	// not the help desk's assessment (severity, accounting, responsibility,
+	// comments, reviews, the decision's notes and author), and that staff
+	// still see everything.
+	t.Run("CustomersSeeTheirComplaintWithoutTheAssessment", func(t *testing.T) {
+		t.Parallel()
+		cd := newComplaintDesk(t, memoryBackend(), workflow.ComplaintRules{})
+		c := cd.toFulfilled(t, cd.open(t))
+		ctx := t.Context()
+		_, err := cd.desk.ComplaintComment(ctx, agent, ticketkit.ComplaintCommentParams{ComplaintID: c.ID, Text: "Supplier batch B-7 again"})
+		require.NoError(t, err)
 
-	mine, err := cd.desk.ComplaintGet(ctx, customer, c.ID)
-	require.NoError(t, err)
-	require.Empty(t, mine.Details.Comments)
-	require.Empty(t, mine.Details.Reviews)
-	require.Equal(t, ticket.Accounting{}, mine.Details.Accounting)
-	require.Equal(t, ticket.Responsibility{}, mine.Details.Responsibility)
-	require.Empty(t, mine.Details.Severity)
-	require.NotNil(t, mine.Details.Decision)
-	require.True(t, mine.Details.Decision.Justified)
-	require.Equal(t, ticket.RemedyCreditNote, mine.Details.Decision.Remedy.Kind)
-	require.Empty(t, mine.Details.Decision.By)
-	require.Empty(t, mine.Actions, "the ticket part is a customer's view too")
-	require.Equal(t, staff.Details.Lines, mine.Details.Lines)
+		staff, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
+		require.NoError(t, err)
+		require.NotEmpty(t, staff.Details.Comments)
+		require.True(t, staff.Details.Accounting.SalesAdjustment)
+		require.NotEmpty(t, staff.Details.Decision.By)
 
-	again, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
-	require.NoError(t, err)
-	require.Equal(t, staff.Details.Comments, again.Details.Comments, "the stored complaint is whole")
-}
+		mine, err := cd.desk.ComplaintGet(ctx, customer, c.ID)
+		require.NoError(t, err)
+		require.Empty(t, mine.Details.Comments)
+		require.Empty(t, mine.Details.Reviews)
+		require.Equal(t, ticket.Accounting{}, mine.Details.Accounting)
+		require.Equal(t, ticket.Responsibility{}, mine.Details.Responsibility)
+		require.Empty(t, mine.Details.Severity)
+		require.NotNil(t, mine.Details.Decision)
+		require.True(t, mine.Details.Decision.Justified)
+		require.Equal(t, ticket.RemedyCreditNote, mine.Details.Decision.Remedy.Kind)
+		require.Empty(t, mine.Details.Decision.By)
+		require.Empty(t, mine.Actions, "the ticket part is a customer's view too")
+		require.Equal(t, staff.Details.Lines, mine.Details.Lines)
 
-func TestComplaintsNeedConfig(t *testing.T) {
-	desk, err := ticketkit.New(ticketkit.Config{Store: backends()[0].Open(t)})
-	require.NoError(t, err)
-	_, err = desk.ComplaintOpen(context.Background(), agent, ticketkit.ComplaintOpenParams{})
-	require.ErrorIs(t, err, ticketkit.ErrComplaintsOff)
-	_ = time.Second
+		again, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
+		require.NoError(t, err)
+		require.Equal(t, staff.Details.Comments, again.Details.Comments, "the stored complaint is whole")
+	})
+
+	// CustomersDoNotSeeRemedyNotes: the remedy's internal
+	// notes are stripped from a customer's view, kept for staff.
+	t.Run("CustomersDoNotSeeRemedyNotes", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
+			cd, c := setupComplaint(t, b)
+			_, err := cd.desk.ComplaintDecide(ctx, agent, ticketkit.ComplaintDecideParams{
+				ComplaintID: c.ID, Justified: true,
+				Remedy: ticket.Remedy{Kind: ticket.RemedyReplacement, Notes: "swap from returns stock, margin too thin for credit"},
+			})
+			require.NoError(t, err)
+			staff, err := cd.desk.ComplaintGet(ctx, agent, c.ID)
+			require.NoError(t, err)
+			require.NotEmpty(t, staff.Details.Decision.Remedy.Notes)
+			mine, err := cd.desk.ComplaintGet(ctx, customer, c.ID)
+			require.NoError(t, err)
+			require.Equal(t, ticket.RemedyReplacement, mine.Details.Decision.Remedy.Kind)
+			require.Empty(t, mine.Details.Decision.Remedy.Notes)
+		})
+	})
 }

@@ -1,7 +1,6 @@
 package ticketkit_test
 
 import (
-	"context"
 	"slices"
 	"testing"
 
@@ -10,7 +9,6 @@ import (
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/ticket"
-	"github.com/ticketkit/ticketkit/workflow"
 )
 
 // ComplaintUpdate and ComplaintDecide keep every change with its
@@ -19,21 +17,24 @@ import (
 // historyFields returns the fields of a complaint's history.
 func historyFields(t *testing.T, cd *complaintDesk, id string) []string {
 	t.Helper()
-	hist, err := cd.desk.History(context.Background(), agent, id)
+	hist, err := cd.desk.History(t.Context(), agent, id)
 	require.NoError(t, err)
 	return fieldsOf(hist)
 }
 
-// TestUpdateComplaint_SavesEveryFieldWithItsHistory changes fields that
-// used to be dropped silently (responsibility, accounting parties, the
-// remedy sought) alone and with a tracked field: each is stored at a
-// new version with its history line, and a no-op keeps the version.
-func TestUpdateComplaint_SavesEveryFieldWithItsHistory(t *testing.T) {
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := cd.open(t)
+// TestDesk_ComplaintUpdate changes a complaint's fields.
+func TestDesk_ComplaintUpdate(t *testing.T) {
+	t.Parallel()
+
+	// SavesEveryFieldWithItsHistory changes fields that
+	// used to be dropped silently (responsibility, accounting parties, the
+	// remedy sought) alone and with a tracked field: each is stored at a
+	// new version with its history line, and a no-op keeps the version.
+	t.Run("SavesEveryFieldWithItsHistory", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
+			cd, c := setupComplaint(t, b)
 			update := func(p ticketkit.ComplaintUpdateParams) *ticket.Complaint {
 				t.Helper()
 				p.ComplaintID = c.ID
@@ -99,18 +100,21 @@ func TestUpdateComplaint_SavesEveryFieldWithItsHistory(t *testing.T) {
 			require.Equal(t, c.Version, got.Version, "a no-op keeps the version")
 			require.Equal(t, before, historyFields(t, cd, c.ID))
 		})
-	}
+	})
 }
 
-// TestDecideComplaint_AgainReplacesTheCreditFollowUp decides three times
-// with a credit required: one credit task remains, for the last amount,
-// and it does not block fulfilment once done.
-func TestDecideComplaint_AgainReplacesTheCreditFollowUp(t *testing.T) {
-	ctx := context.Background()
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			cd := newComplaintDesk(t, b, workflow.ComplaintRules{})
-			c := cd.open(t)
+// TestDesk_ComplaintDecide decides a complaint.
+func TestDesk_ComplaintDecide(t *testing.T) {
+	t.Parallel()
+
+	// AgainReplacesTheCreditFollowUp decides three times
+	// with a credit required: one credit task remains, for the last amount,
+	// and it does not block fulfilment once done.
+	t.Run("AgainReplacesTheCreditFollowUp", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			ctx := t.Context()
+			cd, c := setupComplaint(t, b)
 			c, err := cd.desk.ComplaintTransition(ctx, agent, ticketkit.ComplaintTransitionParams{ComplaintID: c.ID, To: ticket.StatusPlanned})
 			require.NoError(t, err)
 			for _, amount := range []string{"99.90", "80.00", "80.00"} {
@@ -131,5 +135,5 @@ func TestDecideComplaint_AgainReplacesTheCreditFollowUp(t *testing.T) {
 			c = cd.toFulfilledFromPlanned(t, c)
 			require.Equal(t, ticket.StatusFulfilled, c.Status, "no stale task blocks fulfilment")
 		})
-	}
+	})
 }
