@@ -321,6 +321,11 @@ func TestOpenFollowsRoutingRules(t *testing.T) {
 			require.Equal(t, ticket.StatusOpen, te.From, name)
 			require.Empty(t, r.box.Mails(), "%s: a refused ticket tells no one", name)
 		}
+		// A mail intake's vouched department is routed by the customer
+		// it opens for: refused alike.
+		_, err := r.desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Blender", Department: "care", Vouched: true,
+			Customer: ticket.Customer{ID: customer.CustomerID, Email: "ada@example.com"}})
+		require.ErrorIs(t, err, ticketkit.ErrNoRoute)
 		res, err := r.desk.Search(ctx, agent, ticketkit.SearchParams{})
 		require.NoError(t, err)
 		require.Empty(t, res.Tickets, "a refused ticket is not stored")
