@@ -92,6 +92,15 @@ type OpenParams struct {
 // notification in one transaction. The ticket gets the catalog's initial
 // status; its category's checklist actions are added. [Desk.OpenTx] opens
 // it in the host's transaction.
+//
+// A ticket opened with a department (given, or its category's) or an
+// assignee is routed there by actor in the initial status: the
+// workflow's routing rules (see [workflow.RoutingRule]) must allow it,
+// as for [Desk.Assign], and their effects apply. A refusal is a
+// *TransitionError whose Route names the field, wrapping ErrNoRoute,
+// ErrForbidden or ErrGuard; nothing is stored. A mail intake opening a
+// ticket for a route's department needs a rule that lets a customer
+// route there, or a route without a department.
 func (d *Desk) Open(ctx context.Context, actor ticket.Actor, p OpenParams) (*ticket.Ticket, error) {
 	return d.open(ctx, nil, actor, p)
 }
@@ -107,15 +116,21 @@ func (d *Desk) open(ctx context.Context, host storage.Tx, actor ticket.Actor, p 
 	if err != nil {
 		return nil, err
 	}
+	b := &batch{actor: actor}
+	if err := d.routeOpen(ctx, t, actor, b); err != nil {
+		return nil, err
+	}
 	first, err := d.firstMessage(ctx, actor, t, p)
 	if err != nil {
 		return nil, err
 	}
-	b := &batch{actor: actor}
 	err = d.inTx(ctx, host, func(ctx context.Context, tx storage.Tx, lockUntil time.Time) error {
 		b.events, b.notices = nil, nil
 		if err := d.create(ctx, tx, t, b, first); err != nil {
 			return err
+		}
+		for _, k := range b.extra {
+			b.notice(k, t, nil)
 		}
 		if err := completeInbound(ctx, tx, t.TenantID, t.ID, p.Inbound); err != nil {
 			return err

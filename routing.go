@@ -37,6 +37,24 @@ func (d *Desk) route(ctx context.Context, t *ticket.Ticket, actor ticket.Actor, 
 	return nil
 }
 
+// routeOpen checks the department and then the assignee the new ticket
+// t is opened with against the routing rules, as routings by actor from
+// no value in t's initial status, and applies the rules' effects to t;
+// the kinds they emit are left in b.extra. A refusal is route's.
+func (d *Desk) routeOpen(ctx context.Context, t *ticket.Ticket, actor ticket.Actor, b *batch) error {
+	for _, field := range workflow.RouteFields() {
+		to := t.Assignee
+		if field == workflow.RouteDepartment {
+			to = t.Department
+		}
+		setRoute(t, field, "")
+		if err := d.route(ctx, t, actor, field, to, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // emit queues the notification kinds effects name in their Emit lists.
 func (b *batch) emit(effects []workflow.Effect) {
 	for _, e := range effects {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -58,16 +59,18 @@ func routeMachine(t testing.TB, c *ticket.Catalog) *workflow.Machine {
 		Roles:    []ticket.Role{ticket.RoleAgent, ticket.RoleSupervisor, ticket.RoleSystem},
 		Guards:   []string{"authentic"},
 	}}
-	m, err := workflow.New(workflow.Config{Definition: def, Catalog: c, Guards: map[string]workflow.Guard{
-		"authentic": func(_ context.Context, in workflow.GuardInput) error {
-			if _, ok := in.Ticket.Reference(ticket.RefTransaction); !ok {
-				return errors.New("no purchase transaction")
-			}
-			return nil
-		},
-	}})
+	m, err := workflow.New(workflow.Config{Definition: def, Catalog: c, Guards: map[string]workflow.Guard{"authentic": authentic}})
 	require.NoError(t, err)
 	return m
+}
+
+// authentic is the host's "authentic" guard: the ticket names a
+// purchase transaction.
+func authentic(_ context.Context, in workflow.GuardInput) error {
+	if _, ok := in.Ticket.Reference(ticket.RefTransaction); !ok {
+		return errors.New("no purchase transaction")
+	}
+	return nil
 }
 
 // routeDesk is a Desk on routeCatalog and routeMachine with a mailbox
@@ -94,92 +97,99 @@ func newRouteDesk(t testing.TB, store storage.Store, rules notify.Rules) *routeD
 	return &routeDesk{slaDesk: &slaDesk{desk: desk, store: store, clock: clk}, box: box}
 }
 
+// eachRouteDesk runs f in parallel on a routeDesk with the default
+// notification rules on each backend.
+func eachRouteDesk(t *testing.T, f func(t *testing.T, r *routeDesk)) {
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			f(t, newRouteDesk(t, b.Open(t), notify.DefaultRules()))
+		})
+	}
+}
+
 // TestAssignFollowsRoutingRules checks that Assign, Update and their Tx
 // variants refuse a department the workflow's routing rules do not
 // allow, with a *TransitionError naming the rule, and keep nothing of the
 // refused change; then allow it once the ticket is verified.
 func TestAssignFollowsRoutingRules(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
-			ctx := t.Context()
-			r := newRouteDesk(t, b.Open(t), notify.DefaultRules())
-			runTx := hostTx(t, r.store)
-			care := "care"
-			open := func(refs ...ticket.Reference) *ticket.Ticket {
-				tk, err := r.desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "Blender", References: refs,
-					Customer: ticket.Customer{ID: "C-1", Email: "ada@example.com"}})
-				require.NoError(t, err)
-				return tk
-			}
-			good := open(ticket.Reference{Kind: ticket.RefTransaction, ID: "POS-1"})
-			bogus := open()
+	eachRouteDesk(t, func(t *testing.T, r *routeDesk) {
+		ctx := t.Context()
+		runTx := hostTx(t, r.store)
+		care := "care"
+		open := func(refs ...ticket.Reference) *ticket.Ticket {
+			tk, err := r.desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "Blender", References: refs,
+				Customer: ticket.Customer{ID: "C-1", Email: "ada@example.com"}})
+			require.NoError(t, err)
+			return tk
+		}
+		good := open(ticket.Reference{Kind: ticket.RefTransaction, ID: "POS-1"})
+		bogus := open()
 
-			paths := map[string]func(id string) error{
-				"Assign": func(id string) error {
-					_, err := r.desk.Assign(ctx, agent, ticketkit.AssignParams{TicketID: id, Department: &care})
+		paths := map[string]func(id string) error{
+			"Assign": func(id string) error {
+				_, err := r.desk.Assign(ctx, agent, ticketkit.AssignParams{TicketID: id, Department: &care})
+				return err
+			},
+			"Update": func(id string) error {
+				_, err := r.desk.Update(ctx, agent, ticketkit.UpdateParams{TicketID: id, Department: &care, Subject: new("renamed")})
+				return err
+			},
+			"AssignTx": func(id string) error {
+				return runTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+					_, err := r.desk.AssignTx(ctx, tx, agent, ticketkit.AssignParams{TicketID: id, Department: &care, Assignee: new("tech-1")})
 					return err
-				},
-				"Update": func(id string) error {
-					_, err := r.desk.Update(ctx, agent, ticketkit.UpdateParams{TicketID: id, Department: &care, Subject: new("renamed")})
+				})
+			},
+			"UpdateTx": func(id string) error {
+				return runTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+					_, err := r.desk.UpdateTx(ctx, tx, agent, ticketkit.UpdateParams{TicketID: id, Department: &care})
 					return err
-				},
-				"AssignTx": func(id string) error {
-					return runTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-						_, err := r.desk.AssignTx(ctx, tx, agent, ticketkit.AssignParams{TicketID: id, Department: &care, Assignee: new("tech-1")})
-						return err
-					})
-				},
-				"UpdateTx": func(id string) error {
-					return runTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-						_, err := r.desk.UpdateTx(ctx, tx, agent, ticketkit.UpdateParams{TicketID: id, Department: &care})
-						return err
-					})
-				},
-			}
-			names := []string{"Assign", "Update", "AssignTx", "UpdateTx"}
-			refused := func(id string, sentinel error, guard string) {
-				t.Helper()
-				for _, name := range names {
-					r.box.Reset()
-					err := paths[name](id)
-					require.ErrorIs(t, err, sentinel, name)
-					var te *ticketkit.TransitionError
-					require.ErrorAs(t, err, &te, name)
-					require.Equal(t, &workflow.Route{Field: workflow.RouteDepartment, To: "care"}, te.Route, name)
-					require.Equal(t, guard, te.Guard, name)
-					if sentinel != ticketkit.ErrNoRoute {
-						require.Equal(t, "allocate", te.Rule, name)
-					}
-					got, err := r.desk.Get(ctx, agent, id)
-					require.NoError(t, err)
-					require.Empty(t, got.Department, "%s: the refused change is not kept", name)
-					require.Empty(t, got.Assignee, name)
-					require.Equal(t, "Blender", got.Subject, name)
-					require.Empty(t, r.box.Mails(), "%s: a refused routing tells no one", name)
+				})
+			},
+		}
+		names := []string{"Assign", "Update", "AssignTx", "UpdateTx"}
+		refused := func(id string, sentinel error, guard string) {
+			t.Helper()
+			for _, name := range names {
+				r.box.Reset()
+				err := paths[name](id)
+				require.ErrorIs(t, err, sentinel, name)
+				var te *ticketkit.TransitionError
+				require.ErrorAs(t, err, &te, name)
+				require.Equal(t, &workflow.Route{Field: workflow.RouteDepartment, To: "care"}, te.Route, name)
+				require.Equal(t, guard, te.Guard, name)
+				if sentinel != ticketkit.ErrNoRoute {
+					require.Equal(t, "allocate", te.Rule, name)
 				}
+				got, err := r.desk.Get(ctx, agent, id)
+				require.NoError(t, err)
+				require.Empty(t, got.Department, "%s: the refused change is not kept", name)
+				require.Empty(t, got.Assignee, name)
+				require.Equal(t, "Blender", got.Subject, name)
+				require.Empty(t, r.box.Mails(), "%s: a refused routing tells no one", name)
 			}
+		}
 
-			// Not verified yet: no department in status open.
-			refused(good.ID, ticketkit.ErrNoRoute, "")
-			// In progress, but the purchase is not found.
-			_, err := r.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: bogus.ID, To: ticket.StatusInProgress})
-			require.NoError(t, err)
-			refused(bogus.ID, ticketkit.ErrGuard, "authentic")
+		// Not verified yet: no department in status open.
+		refused(good.ID, ticketkit.ErrNoRoute, "")
+		// In progress, but the purchase is not found.
+		_, err := r.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: bogus.ID, To: ticket.StatusInProgress})
+		require.NoError(t, err)
+		refused(bogus.ID, ticketkit.ErrGuard, "authentic")
 
-			_, err = r.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: good.ID, To: ticket.StatusInProgress})
-			require.NoError(t, err)
-			got, err := r.desk.Assign(ctx, agent, ticketkit.AssignParams{TicketID: good.ID, Department: &care})
-			require.NoError(t, err)
-			require.Equal(t, "care", got.Department)
-			got, err = r.desk.Update(ctx, agent, ticketkit.UpdateParams{TicketID: good.ID, Department: new("front")})
-			require.NoError(t, err)
-			require.Equal(t, "front", got.Department)
-			got, err = r.desk.Assign(ctx, agent, ticketkit.AssignParams{TicketID: bogus.ID, Assignee: new("tech-1")})
-			require.NoError(t, err, "no rule governs the assignee: it stays free")
-			require.Equal(t, "tech-1", got.Assignee)
-		})
-	}
+		_, err = r.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: good.ID, To: ticket.StatusInProgress})
+		require.NoError(t, err)
+		got, err := r.desk.Assign(ctx, agent, ticketkit.AssignParams{TicketID: good.ID, Department: &care})
+		require.NoError(t, err)
+		require.Equal(t, "care", got.Department)
+		got, err = r.desk.Update(ctx, agent, ticketkit.UpdateParams{TicketID: good.ID, Department: new("front")})
+		require.NoError(t, err)
+		require.Equal(t, "front", got.Department)
+		got, err = r.desk.Assign(ctx, agent, ticketkit.AssignParams{TicketID: bogus.ID, Assignee: new("tech-1")})
+		require.NoError(t, err, "no rule governs the assignee: it stays free")
+		require.Equal(t, "tech-1", got.Assignee)
+	})
 }
 
 // TestRoutingTellsDepartments checks the recipients of every routing:
@@ -199,10 +209,12 @@ func TestRoutingTellsDepartments(t *testing.T) {
 				t.Parallel()
 				ctx := t.Context()
 				r := newRouteDesk(t, b.Open(t), rules)
-				tk, err := r.desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "Blender", Department: "front",
+				tk, err := r.desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "Blender",
 					References: []ticket.Reference{{Kind: ticket.RefTransaction, ID: "POS-1"}}})
 				require.NoError(t, err)
 				_, err = r.desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusInProgress})
+				require.NoError(t, err)
+				_, err = r.desk.Assign(ctx, agent, ticketkit.AssignParams{TicketID: tk.ID, Department: new("front")})
 				require.NoError(t, err)
 
 				routed := func(step, to, from string) {
@@ -272,6 +284,110 @@ func TestComplaintRoutingIsFree(t *testing.T) {
 			require.NoError(t, err)
 			_, err = desk.Assign(ctx, agent, ticketkit.AssignParams{TicketID: tk.ID, Department: new("care")})
 			require.ErrorIs(t, err, ticketkit.ErrNoRoute, "plain tickets still follow the rules")
+		})
+	}
+}
+
+// TestOpenFollowsRoutingRules checks that a ticket opened straight into
+// a department is routed there under the workflow's routing rules, in
+// its initial status and by the opening actor: Open and OpenTx refuse
+// what Assign would, store nothing and tell no one, and a rule that
+// allows routing at open applies its guards and effects.
+func TestOpenFollowsRoutingRules(t *testing.T) {
+	eachRouteDesk(t, func(t *testing.T, r *routeDesk) {
+		ctx := t.Context()
+		runTx := hostTx(t, r.store)
+		pos := []ticket.Reference{{Kind: ticket.RefTransaction, ID: "POS-1"}}
+		opens := map[string]func(p ticketkit.OpenParams) error{
+			"Open": func(p ticketkit.OpenParams) error {
+				_, err := r.desk.Open(ctx, agent, p)
+				return err
+			},
+			"OpenTx": func(p ticketkit.OpenParams) error {
+				return runTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+					_, err := r.desk.OpenTx(ctx, tx, agent, p)
+					return err
+				})
+			},
+		}
+		for _, name := range []string{"Open", "OpenTx"} {
+			r.box.Reset()
+			err := opens[name](ticketkit.OpenParams{Subject: "Blender", Department: "care", Assignee: "tech-1", References: pos,
+				Customer: ticket.Customer{ID: "C-1", Email: "ada@example.com"}})
+			require.ErrorIs(t, err, ticketkit.ErrNoRoute, name)
+			var te *ticketkit.TransitionError
+			require.ErrorAs(t, err, &te, name)
+			require.Equal(t, &workflow.Route{Field: workflow.RouteDepartment, To: "care"}, te.Route, name)
+			require.Equal(t, ticket.StatusOpen, te.From, name)
+			require.Empty(t, r.box.Mails(), "%s: a refused ticket tells no one", name)
+		}
+		// A mail intake's vouched department is routed by the customer
+		// it opens for: refused alike.
+		_, err := r.desk.Open(ctx, customer, ticketkit.OpenParams{Subject: "Blender", Department: "care", Vouched: true,
+			Customer: ticket.Customer{ID: customer.CustomerID, Email: "ada@example.com"}})
+		require.ErrorIs(t, err, ticketkit.ErrNoRoute)
+		res, err := r.desk.Search(ctx, agent, ticketkit.SearchParams{})
+		require.NoError(t, err)
+		require.Empty(t, res.Tickets, "a refused ticket is not stored")
+
+		tk, err := r.desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "Blender", Assignee: "tech-1", References: pos})
+		require.NoError(t, err, "no rule governs the assignee: it stays free at open")
+		require.Equal(t, "tech-1", tk.Assignee)
+		require.Empty(t, tk.Department)
+	})
+}
+
+// TestOpenRoutingRuleAllows checks a rule that lets agents open tickets
+// straight into the front desk: its guard runs on the new ticket, its
+// effects apply and the kinds it emits are raised with "opened"; another
+// department, or another role, is still refused.
+func TestOpenRoutingRuleAllows(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			c := routeCatalog(t)
+			def := workflow.DefaultDefinition()
+			def.Routing = []workflow.RoutingRule{{
+				Name: "counter", Field: workflow.RouteDepartment, To: []string{"front"},
+				Statuses: []string{ticket.StatusOpen}, Roles: []ticket.Role{ticket.RoleAgent}, Guards: []string{"authentic"},
+				Effects: []workflow.Effect{{Set: map[string]string{workflow.SetAssignee: workflow.ActorValue}, Emit: []string{"counter_opened"}}},
+			}}
+			m, err := workflow.New(workflow.Config{Definition: def, Catalog: c, Guards: map[string]workflow.Guard{"authentic": authentic}})
+			require.NoError(t, err)
+			var mu sync.Mutex
+			var kinds []notify.Kind
+			n := notify.NotifierFunc(func(_ context.Context, e notify.Event) error {
+				mu.Lock()
+				defer mu.Unlock()
+				kinds = append(kinds, e.Kind)
+				return nil
+			})
+			desk, err := ticketkit.New(ticketkit.Config{Store: b.Open(t), Catalog: c, Workflow: m, Notifier: n, Clock: clock.NewFake(t0)})
+			require.NoError(t, err)
+			pos := []ticket.Reference{{Kind: ticket.RefTransaction, ID: "POS-1"}}
+
+			tk, err := desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "Kettle", Department: "front", References: pos})
+			require.NoError(t, err)
+			require.Equal(t, "front", tk.Department)
+			require.Equal(t, agent.ID, tk.Assignee, "the rule's effect applies")
+			mu.Lock()
+			require.ElementsMatch(t, []notify.Kind{notify.KindOpened, "counter_opened"}, kinds)
+			mu.Unlock()
+			got, err := desk.Get(ctx, agent, tk.ID)
+			require.NoError(t, err)
+			require.Equal(t, agent.ID, got.Assignee, "the effect is stored")
+
+			_, err = desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "Kettle", Department: "front"})
+			var te *ticketkit.TransitionError
+			require.ErrorIs(t, err, ticketkit.ErrGuard)
+			require.ErrorAs(t, err, &te)
+			require.Equal(t, "authentic", te.Guard)
+			require.Equal(t, "counter", te.Rule)
+			_, err = desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "Kettle", Department: "care", References: pos})
+			require.ErrorIs(t, err, ticketkit.ErrNoRoute)
+			_, err = desk.Open(ctx, ticket.SystemActor(agent.TenantID), ticketkit.OpenParams{Subject: "Kettle", Department: "front", References: pos})
+			require.ErrorIs(t, err, ticketkit.ErrForbidden)
 		})
 	}
 }

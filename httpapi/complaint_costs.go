@@ -25,7 +25,7 @@ func (h *handler) addComplaintCost(w http.ResponseWriter, r *http.Request, actor
 	c, err := call(r, actor, ticketkit.ComplaintCostAddParams{
 		ComplaintID: r.PathValue("id"), Kind: req.Kind, Amount: req.Amount, Currency: req.Currency, Note: req.Note,
 	}, h.desk.ComplaintCostAdd, h.desk.ComplaintCostAddTx)
-	return writeComplaint(w, http.StatusOK, c, err)
+	return h.writeComplaint(w, r, http.StatusOK, c, err)
 }
 
 func (h *handler) removeComplaintCost(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {

@@ -50,7 +50,7 @@ func (h *handler) decideComplaintLine(w http.ResponseWriter, r *http.Request, ac
 		ComplaintID: r.PathValue("id"), Line: line, Justified: req.Justified, Remedies: req.Remedies,
 		Feedback: req.Feedback, Note: req.Note, Version: req.Version,
 	}, h.desk.ComplaintLineDecide, h.desk.ComplaintLineDecideTx)
-	return writeComplaint(w, http.StatusOK, c, err)
+	return h.writeComplaint(w, r, http.StatusOK, c, err)
 }
 
 // lineReturnRequest is the body of POST
@@ -77,7 +77,7 @@ func (h *handler) linkComplaintLineReturn(w http.ResponseWriter, r *http.Request
 	c, err := call(r, actor, ticketkit.ComplaintLineReturnParams{
 		ComplaintID: r.PathValue("id"), Line: line, Return: req.Return, Version: req.Version,
 	}, h.desk.ComplaintLineReturnLink, h.desk.ComplaintLineReturnLinkTx)
-	return writeComplaint(w, http.StatusOK, c, err)
+	return h.writeComplaint(w, r, http.StatusOK, c, err)
 }
 
 // claimRequest is the body of POST /complaints/{id}/claims.
@@ -112,7 +112,7 @@ func (h *handler) raiseComplaintClaim(w http.ResponseWriter, r *http.Request, ac
 		// Relative to /complaints/{id}/claims: the claim is a complaint.
 		w.Header().Set("Location", "../"+url.PathEscape(c.ID))
 	}
-	return writeComplaint(w, http.StatusCreated, c, err)
+	return h.writeComplaint(w, r, http.StatusCreated, c, err)
 }
 
 // Error codes of the line routes (409).

@@ -29,7 +29,7 @@ func (h *handler) setRootCause(w http.ResponseWriter, r *http.Request, actor tic
 	c, err := call(r, actor, ticketkit.ComplaintRootCauseParams{
 		ComplaintID: r.PathValue("id"), Cause: req.Cause, Defect: req.Defect, Text: req.Text,
 	}, h.desk.ComplaintRootCauseSet, h.desk.ComplaintRootCauseSetTx)
-	return writeComplaint(w, http.StatusOK, c, err)
+	return h.writeComplaint(w, r, http.StatusOK, c, err)
 }
 
 // stepRequest is the body of POST /complaints/{id}/steps.
@@ -46,7 +46,7 @@ func (h *handler) completeStep(w http.ResponseWriter, r *http.Request, actor tic
 	c, err := call(r, actor, ticketkit.ComplaintStepParams{
 		ComplaintID: r.PathValue("id"), Step: req.Step, Notes: req.Notes,
 	}, h.desk.ComplaintStepComplete, h.desk.ComplaintStepCompleteTx)
-	return writeComplaint(w, http.StatusOK, c, err)
+	return h.writeComplaint(w, r, http.StatusOK, c, err)
 }
 
 // effectivenessRequest is the body of POST

@@ -45,12 +45,13 @@ func complaintError(err error, names map[string]string) error {
 	return renameFields(err, renamed)
 }
 
-// writeComplaint answers a complaint, or err mapped by complaintError.
-func writeComplaint(w http.ResponseWriter, status int, c *ticket.Complaint, err error) error {
+// writeComplaint answers a complaint with its labels in the reader's
+// locale, or err mapped by complaintError.
+func (h *handler) writeComplaint(w http.ResponseWriter, r *http.Request, status int, c *ticket.Complaint, err error) error {
 	if err != nil {
 		return complaintError(err, nil)
 	}
-	writeJSON(w, status, c)
+	writeJSON(w, status, h.viewComplaints(w, r, c)[0])
 	return nil
 }
 
@@ -63,7 +64,7 @@ func (h *handler) openComplaint(w http.ResponseWriter, r *http.Request, actor ti
 	if err == nil {
 		w.Header().Set("Location", "complaints/"+url.PathEscape(c.ID))
 	}
-	return writeComplaint(w, http.StatusCreated, c, err)
+	return h.writeComplaint(w, r, http.StatusCreated, c, err)
 }
 
 func (h *handler) getComplaint(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
@@ -71,7 +72,7 @@ func (h *handler) getComplaint(w http.ResponseWriter, r *http.Request, actor tic
 	if err != nil {
 		return complaintError(err, nil)
 	}
-	writeEntity(w, r, http.StatusOK, c)
+	writeEntity(w, r, http.StatusOK, h.viewComplaints(w, r, c)[0])
 	return nil
 }
 
@@ -108,7 +109,7 @@ func (h *handler) updateComplaint(w http.ResponseWriter, r *http.Request, actor 
 		RemedySought: req.RemedySought, Contacts: req.Contacts, Accounting: req.Accounting,
 		Responsibility: req.Responsibility, EndDate: req.EndDate, Version: req.Version,
 	}, h.desk.ComplaintUpdate, h.desk.ComplaintUpdateTx)
-	return writeComplaint(w, http.StatusOK, c, err)
+	return h.writeComplaint(w, r, http.StatusOK, c, err)
 }
 
 // planRequest is the body of POST /complaints/{id}/plan.
@@ -131,7 +132,7 @@ func (h *handler) planComplaint(w http.ResponseWriter, r *http.Request, actor ti
 	c, err := call(r, actor, ticketkit.ComplaintPlanParams{
 		ComplaintID: r.PathValue("id"), Add: req.Add, Change: req.Change, Version: req.Version,
 	}, h.desk.ComplaintPlan, h.desk.ComplaintPlanTx)
-	return writeComplaint(w, http.StatusOK, c, err)
+	return h.writeComplaint(w, r, http.StatusOK, c, err)
 }
 
 // remedyRequest is the remedy of a decision as a client gives it: the
@@ -170,7 +171,7 @@ func (h *handler) decideComplaint(w http.ResponseWriter, r *http.Request, actor 
 		Remedy:  ticket.Remedy{Kind: rm.Kind, Amount: rm.Amount, Currency: rm.Currency, Feedback: rm.Feedback, Notes: rm.Notes},
 		Version: req.Version,
 	}, h.desk.ComplaintDecide, h.desk.ComplaintDecideTx)
-	return writeComplaint(w, http.StatusOK, c, err)
+	return h.writeComplaint(w, r, http.StatusOK, c, err)
 }
 
 // reviewRequest is the body of POST /complaints/{id}/reviews.
@@ -191,7 +192,7 @@ func (h *handler) reviewComplaint(w http.ResponseWriter, r *http.Request, actor 
 	c, err := call(r, actor, ticketkit.ComplaintReviewParams{
 		ComplaintID: r.PathValue("id"), Outcome: req.Outcome, Notes: req.Notes,
 	}, h.desk.ComplaintReview, h.desk.ComplaintReviewTx)
-	return writeComplaint(w, http.StatusOK, c, err)
+	return h.writeComplaint(w, r, http.StatusOK, c, err)
 }
 
 // reviewResultRequest is the body of POST /complaints/{id}/review-results.
@@ -208,7 +209,7 @@ func (h *handler) recordReviewResult(w http.ResponseWriter, r *http.Request, act
 	c, err := call(r, actor, ticketkit.ComplaintReviewResultParams{
 		ComplaintID: r.PathValue("id"), Text: req.Text, Findings: req.Findings,
 	}, h.desk.ComplaintReviewResultAdd, h.desk.ComplaintReviewResultAddTx)
-	return writeComplaint(w, http.StatusOK, c, err)
+	return h.writeComplaint(w, r, http.StatusOK, c, err)
 }
 
 // commentRequest is the body of POST /complaints/{id}/comments.
@@ -222,7 +223,7 @@ func (h *handler) commentComplaint(w http.ResponseWriter, r *http.Request, actor
 		return err
 	}
 	c, err := call(r, actor, ticketkit.ComplaintCommentParams{ComplaintID: r.PathValue("id"), Text: req.Text}, h.desk.ComplaintComment, h.desk.ComplaintCommentTx)
-	return writeComplaint(w, http.StatusOK, c, err)
+	return h.writeComplaint(w, r, http.StatusOK, c, err)
 }
 
 // complaintTransitionRequest is the body of POST
@@ -247,7 +248,7 @@ func (h *handler) transitionComplaint(w http.ResponseWriter, r *http.Request, ac
 	c, err := call(r, actor, ticketkit.ComplaintTransitionParams{
 		ComplaintID: r.PathValue("id"), To: req.To, Reason: req.Reason, EndDate: req.EndDate, Version: req.Version,
 	}, h.desk.ComplaintTransition, h.desk.ComplaintTransitionTx)
-	return writeComplaint(w, http.StatusOK, c, err)
+	return h.writeComplaint(w, r, http.StatusOK, c, err)
 }
 
 // postRequest is the body of POST /complaints/{id}/posting.
@@ -269,7 +270,7 @@ func (h *handler) postComplaint(w http.ResponseWriter, r *http.Request, actor ti
 	c, err := call(r, actor, ticketkit.ComplaintPostParams{
 		ComplaintID: r.PathValue("id"), Reason: req.Reason, Version: req.Version,
 	}, h.desk.ComplaintPost, h.desk.ComplaintPostTx)
-	return writeComplaint(w, http.StatusOK, c, err)
+	return h.writeComplaint(w, r, http.StatusOK, c, err)
 }
 
 // reverseRequest is the body of POST /complaints/{id}/reversal.
@@ -291,7 +292,7 @@ func (h *handler) reverseComplaint(w http.ResponseWriter, r *http.Request, actor
 	c, err := call(r, actor, ticketkit.ComplaintReverseParams{
 		ComplaintID: r.PathValue("id"), Reason: req.Reason, Version: req.Version,
 	}, h.desk.ComplaintReverse, h.desk.ComplaintReverseTx)
-	return writeComplaint(w, http.StatusOK, c, err)
+	return h.writeComplaint(w, r, http.StatusOK, c, err)
 }
 
 // journalParams names the query parameters of GET /complaints.
@@ -311,8 +312,8 @@ var journalNames = map[string]string{
 
 // complaintPage is the body of GET /complaints.
 type complaintPage struct {
-	Complaints []*ticket.Complaint `json:"complaints"`
-	NextCursor string              `json:"next_cursor,omitempty"`
+	Complaints []complaintView `json:"complaints"`
+	NextCursor string          `json:"next_cursor,omitempty"`
 }
 
 func (h *handler) complaintJournal(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
@@ -344,10 +345,7 @@ func (h *handler) complaintJournal(w http.ResponseWriter, r *http.Request, actor
 	if err != nil {
 		return complaintError(err, journalNames)
 	}
-	out := complaintPage{Complaints: page.Complaints, NextCursor: page.Next}
-	if out.Complaints == nil {
-		out.Complaints = []*ticket.Complaint{}
-	}
+	out := complaintPage{Complaints: h.viewComplaints(w, r, page.Complaints...), NextCursor: page.Next}
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }

@@ -203,7 +203,8 @@
 // Accept-Language asks for (status_label next to status, and likewise
 // for priority, category, department and channel), history lines
 // old_label and new_label, and messages type_label, so that no client
-// shows a raw code.
+// shows a raw code. Complaints carry the same labels, from the complaint
+// catalog, and reason_label next to their reason.
 //
 // # Safe retries
 //

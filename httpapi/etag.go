@@ -56,6 +56,8 @@ func etagOf(v any) string {
 		}
 	case ticketView:
 		return etagOf(x.Ticket)
+	case complaintView:
+		return etagOf(x.Complaint)
 	}
 	return ""
 }

@@ -23,13 +23,27 @@ type historyEvent struct {
 	NewLabel string `json:"new_label,omitempty"`
 }
 
+// complaintView is a complaint as the API writes it: the labels of its
+// ticket codes in the reader's language (see ticketView), from the
+// complaint catalog, and reason_label next to its reason code.
+type complaintView struct {
+	*ticket.Complaint
+	ticket.TicketLabels
+	ReasonLabel string `json:"reason_label,omitempty"`
+}
+
 // readerLocale returns the locale of the labels of a response to r:
 // the preferred language of its Accept-Language header that the
 // catalog, or the built-in channel labels, are translated to; empty for
 // the catalog's own texts. The response varies by that header.
 func (h *handler) readerLocale(w http.ResponseWriter, r *http.Request) string {
+	return readerLocaleIn(w, r, h.desk.Catalog())
+}
+
+// readerLocaleIn is readerLocale for the labels of catalog c.
+func readerLocaleIn(w http.ResponseWriter, r *http.Request, c *ticket.Catalog) string {
 	w.Header().Add("Vary", "Accept-Language")
-	have := translated(h.desk.Catalog())
+	have := translated(c)
 	for _, c := range ticket.Channels() {
 		for loc := range c.Label().Translations {
 			have[loc] = loc
@@ -63,6 +77,31 @@ func (h *handler) viewHistory(w http.ResponseWriter, r *http.Request, es []*tick
 		out[i].Event = e
 		out[i].OldLabel, _ = c.CodeLabel(e.Field, e.Old, locale)
 		out[i].NewLabel, _ = c.CodeLabel(e.Field, e.New, locale)
+	}
+	return out
+}
+
+// complaintCatalog returns the catalog of the desk's complaints, the
+// ticket catalog when complaints have none.
+func (h *handler) complaintCatalog() *ticket.Catalog {
+	if c := h.desk.ComplaintCatalog(); c != nil {
+		return c
+	}
+	return h.desk.Catalog()
+}
+
+// viewComplaints returns cs with their labels in the reader's locale,
+// computed from what each complaint shows the actor (a customer's view
+// has no label of a field it hides); never nil.
+func (h *handler) viewComplaints(w http.ResponseWriter, r *http.Request, cs ...*ticket.Complaint) []complaintView {
+	c := h.complaintCatalog()
+	locale := readerLocaleIn(w, r, c)
+	out := make([]complaintView, len(cs))
+	for i, x := range cs {
+		out[i] = complaintView{Complaint: x, TicketLabels: c.TicketLabels(&x.Ticket, locale)}
+		if rc, ok := c.Reason(x.Reason); ok && x.Reason != "" {
+			out[i].ReasonLabel = rc.Label.In(locale)
+		}
 	}
 	return out
 }

@@ -20,7 +20,8 @@ import (
 // TestRoutingRefusals checks that a routing the workflow refuses answers
 // as a refused transition does, over POST /tickets/{id}/assignment and
 // PATCH /tickets/{id}: 409 without a rule, 403 for a role, 400 naming
-// the department for a failed guard.
+// the department for a failed guard; POST /tickets with a department
+// is refused alike.
 func TestRoutingRefusals(t *testing.T) {
 	t.Parallel()
 	c := testCatalog(t)
@@ -58,4 +59,17 @@ func TestRoutingRefusals(t *testing.T) {
 	w = e.get(agent, "/tickets/"+tk.ID)
 	require.Equal(t, http.StatusOK, w.Code)
 	require.Empty(t, decode[apiTicket](t, w).Department, "nothing was routed")
+
+	// A ticket opened straight into a department is routed there in its
+	// initial status by the opener: the same refusals, and nothing stored.
+	w = e.send(agent, http.MethodPost, "/tickets", map[string]any{"subject": "Toaster", "department": "service"})
+	requireError(t, w, http.StatusConflict, "transition_not_allowed")
+	w = e.send(agent, http.MethodPost, "/tickets", map[string]any{"subject": "Toaster", "department": "sales"})
+	requireError(t, w, http.StatusForbidden, "forbidden")
+	res, err := desk.Search(t.Context(), agent, ticketkit.SearchParams{})
+	require.NoError(t, err)
+	require.Len(t, res.Tickets, 1, "a refused ticket is not stored")
+	w = e.send(supervisor, http.MethodPost, "/tickets", map[string]any{"subject": "Toaster", "department": "sales"})
+	require.Equal(t, http.StatusCreated, w.Code, w.Body.String())
+	require.Equal(t, "sales", decode[apiTicket](t, w).Department)
 }

@@ -63,8 +63,9 @@
 //	    statuses: [verified, in_progress, waiting, escalated]
 //	    roles: [agent, supervisor, system]
 //
-// The root Desk asks Route in Desk.Assign and in a department change of
-// Desk.Update; effects of transitions and escalation levels that set a
+// The root Desk asks Route in Desk.Assign, in a department change of
+// Desk.Update, and in Desk.Open for the department and assignee a ticket
+// is opened with (a routing from no value in the initial status); effects of transitions and escalation levels that set a
 // department are the workflow's own decisions and are not asked again.
 //
 // # Guards

@@ -32,6 +32,13 @@ func RouteFields() []string { return []string{RouteDepartment, RouteAssignee} }
 // that allows it. "No department before verification" is a department
 // rule whose Statuses leave out the statuses before verification, or
 // whose Guards name the host's check.
+//
+// The Desk checks the rules when a ticket is opened with a department or
+// an assignee (a routing from no value, in the initial status, by the
+// opening actor) and on every change by Desk.Assign and Desk.Update. A
+// department or assignee set by an [Effect] (of a transition, an SLA
+// level's escalation or a routing rule) is the workflow's own decision
+// and is not checked against the rules again.
 type RoutingRule struct {
 	// Name identifies the rule in refusals, such as "allocate"; unique
 	// among the routing rules.

@@ -233,6 +233,14 @@ func run(ctx context.Context, w io.Writer, path string) error {
 		return fmt.Errorf("allocating an unverified ticket: want a refusal, got %v", err)
 	}
 	fmt.Fprintf(w, "   %s refused before verification: %s\n", blender.Number, refused.Reason)
+	_, err = desk.Open(ctx, clerk, ticketkit.OpenParams{
+		Subject: "Kettle lid broken", Category: ticket.CategoryProblem, Department: "workshop",
+		Channel: ticket.ChannelInStore, Customer: bob,
+	})
+	if !errors.As(err, &refused) || !errors.Is(err, ticketkit.ErrNoRoute) {
+		return fmt.Errorf("opening a ticket straight into a department: want a refusal, got %v", err)
+	}
+	fmt.Fprintf(w, "   a ticket opened straight into the workshop is refused: %s\n", refused.Reason)
 	for _, t := range []*ticket.Ticket{blender, bogus, coat} {
 		_, err := desk.Transition(ctx, clerk, ticketkit.TransitionParams{TicketID: t.ID, To: "verified"})
 		if errors.As(err, &refused) && errors.Is(err, ticketkit.ErrGuard) {

@@ -20,6 +20,8 @@ func TestInStoreScenario(t *testing.T) {
 		// ...the department only once the ticket is verified and routed:
 		// the workflow refuses to allocate it before.
 		`TK-2026-000001 refused before verification: no routing rule lets a ticket in status "open" go to department "workshop"`,
+		// Opening a ticket straight into a department is no way around it.
+		`a ticket opened straight into the workshop is refused: no routing rule lets a ticket in status "open" go to department "workshop"`,
 		"TK-2026-000001 verified, allocated to workshop",
 		"mail to workshop@store.example   [TK-2026-000001] Routed to Service workshop: Blender motor stops after a minute",
 		"mail to care@store.example       [TK-2026-000003] Routed to Customer care: Coat seam torn after a week",
