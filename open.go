@@ -98,9 +98,9 @@ type OpenParams struct {
 // workflow's routing rules (see [workflow.RoutingRule]) must allow it,
 // as for [Desk.Assign], and their effects apply. A refusal is a
 // *TransitionError whose Route names the field, wrapping ErrNoRoute,
-// ErrForbidden or ErrGuard; nothing is stored. A mail intake opening a
-// ticket for a route's department needs a rule that lets a customer
-// route there, or a route without a department.
+// ErrForbidden or ErrGuard; nothing is stored. The mail intake
+// (package mailin/intake) opens a ticket whose route's department is
+// refused without the department, with an internal note saying why.
 func (d *Desk) Open(ctx context.Context, actor ticket.Actor, p OpenParams) (*ticket.Ticket, error) {
 	return d.open(ctx, nil, actor, p)
 }

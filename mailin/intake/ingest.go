@@ -159,7 +159,9 @@ func (i *Intake) category(code string) ticket.StatusCategory {
 // ticket, so that the thread starts with it. The Cc'd addresses that
 // Config.CcContacts vouches for become the ticket's contacts. Should the
 // attachments be refused, the ticket is opened without them and an
-// internal note says why: a person's mail always opens its ticket.
+// internal note says why; should the workflow's routing rules refuse
+// the route's department, the ticket is opened without one and a note
+// says why: a person's mail always opens its ticket.
 func (i *Intake) open(ctx context.Context, in mailin.Inbound, route mailin.RouteMatch, res *Result, inbound *ticketkit.InboundClaim) error {
 	cust, err := i.customer(ctx, route.TenantID, in.From)
 	if err != nil {
@@ -184,21 +186,33 @@ func (i *Intake) open(ctx context.Context, in mailin.Inbound, route mailin.Route
 		return err
 	}
 	t, err := i.cfg.Desk.Open(ctx, actor, p)
-	var refused error
-	if err != nil && len(p.Attachments) > 0 && ctx.Err() == nil {
-		refused, p.Attachments = err, nil
+	var notes []string
+	if err != nil && p.Department != "" && routingRefused(err) && ctx.Err() == nil {
+		notes = append(notes, fmt.Sprintf("The mail route's department %q was refused by the workflow: %v", p.Department, err))
+		p.Department = ""
+		t, err = i.cfg.Desk.Open(ctx, actor, p)
+	}
+	if err != nil && len(p.Attachments) > 0 && !routingRefused(err) && ctx.Err() == nil {
+		notes = append(notes, fmt.Sprintf("The email's attachments could not be stored: %v", err))
+		p.Attachments = nil
 		t, err = i.cfg.Desk.Open(ctx, actor, p)
 	}
 	if err != nil {
 		return fmt.Errorf("intake: open ticket: %w", err)
 	}
 	res.Outcome, res.TicketID, res.Number = Opened, t.ID, t.Number
-	if refused != nil {
-		note := fmt.Sprintf("The email's attachments could not be stored: %v", refused)
+	for _, note := range notes {
 		_, _ = i.cfg.Desk.AddNote(context.WithoutCancel(ctx), ticket.SystemActor(route.TenantID),
 			ticketkit.MessageParams{TicketID: t.ID, Body: truncate(note, maxBody)})
 	}
 	return nil
+}
+
+// routingRefused reports whether err is the workflow refusing the
+// department or assignee a ticket was to be opened with.
+func routingRefused(err error) bool {
+	var te *ticketkit.TransitionError
+	return errors.As(err, &te) && te.Route != nil
 }
 
 // maxContacts is how many contacts a ticket holds (OpenParams.Contacts).
