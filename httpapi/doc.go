@@ -97,6 +97,17 @@
 // "type"} as JSON, or the same fields as multipart/form-data with any
 // number of files in the field "attachments", limited together to
 // Config.MaxUploadSize and each to the Desk's MaxAttachmentSize.
+// POST /tickets also takes multipart/form-data, as a storefront's
+// "describe the problem and attach photos" form sends it: the text
+// members of the JSON body (subject, description, priority, category,
+// department, channel, assignee, reason, tier) as fields of the same
+// names, the members that are objects or lists (customer, contacts,
+// references, tags, fields) each as one field holding their JSON, such
+// as references=[{"kind":"order","id":"SO-1"}], the first message's body
+// in "message" and its files in "attachments". The ticket, its first
+// message and the files are stored in one transaction, with the limits
+// of messages; unknown fields are refused, and a customer is refused the
+// staff-only members as in JSON.
 // Attachments are downloaded with their Content-Type, as attachments
 // (Content-Disposition), with X-Content-Type-Options: nosniff and a
 // sandboxing Content-Security-Policy, so that no upload runs in the

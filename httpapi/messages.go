@@ -121,50 +121,29 @@ const (
 )
 
 func (h *handler) addMessage(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
-	var (
-		req   messageRequest
-		files []ticketkit.AttachmentInput
-	)
-	switch mediaType(r) {
-	case "application/json":
-		if err := h.decodeJSON(w, r, &req); err != nil {
-			return err
-		}
-	case "multipart/form-data":
-		form, err := h.parseForm(w, r)
-		if err != nil {
-			return err
-		}
-		defer func() { _ = form.RemoveAll() }()
-		var closers []io.Closer
-		defer func() {
-			for _, c := range closers {
-				_ = c.Close()
-			}
-		}()
+	var req messageRequest
+	files, done, err := h.decodeUpload(w, r, &req, func() ([]ticketkit.AttachmentInput, func(), error) {
 		var notifyCustomer, copyContacts string
-		files, closers, err = readForm(form, map[string]*string{"kind": &req.Kind, "body": &req.Body, "type": &req.Type,
+		files, done, err := h.readUpload(w, r, map[string]*string{"kind": &req.Kind, "body": &req.Body, "type": &req.Type,
 			"notify_customer": &notifyCustomer, "copy_contacts": &copyContacts})
 		if err != nil {
-			return err
+			return files, done, err
 		}
 		cc, err := formBool("copy_contacts", copyContacts)
 		if err != nil {
-			return err
+			return files, done, err
 		}
 		req.CopyContacts = cc != nil && *cc
-		if req.NotifyCustomer, err = formBool("notify_customer", notifyCustomer); err != nil {
-			return err
-		}
-	default:
-		return unsupportedMedia("application/json", "multipart/form-data")
+		req.NotifyCustomer, err = formBool("notify_customer", notifyCustomer)
+		return files, done, err
+	})
+	defer done()
+	if err != nil {
+		return err
 	}
 	p := ticketkit.MessageParams{TicketID: r.PathValue("id"), Body: req.Body, Type: req.Type, Attachments: files,
 		NotifyCustomer: req.NotifyCustomer, CopyContacts: req.CopyContacts}
-	var (
-		m   *ticket.Message
-		err error
-	)
+	var m *ticket.Message
 	switch req.Kind {
 	case "", kindReply:
 		m, err = call(r, actor, p, h.desk.Reply, h.desk.ReplyTx)
@@ -211,6 +190,38 @@ func (h *handler) parseForm(w http.ResponseWriter, r *http.Request) (*multipart.
 		return nil, malformed("malformed multipart/form-data body")
 	}
 	return form, nil
+}
+
+// decodeUpload reads the body of a request that takes JSON or files:
+// JSON into dst, or multipart/form-data with form. It returns the files,
+// open until done is called; done is never nil.
+func (h *handler) decodeUpload(w http.ResponseWriter, r *http.Request, dst any,
+	form func() (files []ticketkit.AttachmentInput, done func(), err error),
+) (files []ticketkit.AttachmentInput, done func(), err error) {
+	switch mediaType(r) {
+	case "application/json":
+		return nil, func() {}, h.decodeJSON(w, r, dst)
+	case "multipart/form-data":
+		return form()
+	}
+	return nil, func() {}, unsupportedMedia("application/json", "multipart/form-data")
+}
+
+// readUpload reads a multipart/form-data request with parseForm and
+// readForm: its text fields into fields and its files, which stay open
+// until done is called; done is never nil.
+func (h *handler) readUpload(w http.ResponseWriter, r *http.Request, fields map[string]*string) (files []ticketkit.AttachmentInput, done func(), err error) {
+	form, err := h.parseForm(w, r)
+	if err != nil {
+		return nil, func() {}, err
+	}
+	files, closers, err := readForm(form, fields)
+	return files, func() {
+		for _, c := range closers {
+			_ = c.Close()
+		}
+		_ = form.RemoveAll()
+	}, err
 }
 
 // readForm reads a form's text fields into fields, by name, and the

@@ -30,8 +30,15 @@ type openRequest struct {
 }
 
 func (h *handler) openTicket(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
-	var req openRequest
-	if err := h.decodeJSON(w, r, &req); err != nil {
+	var (
+		req     openRequest
+		message string
+	)
+	files, done, err := h.decodeUpload(w, r, &req, func() ([]ticketkit.AttachmentInput, func(), error) {
+		return h.readOpenForm(w, r, &req, &message)
+	})
+	defer done()
+	if err != nil {
 		return err
 	}
 	if actor.Role == ticket.RoleCustomer && req.Tier != "" {
@@ -44,6 +51,7 @@ func (h *handler) openTicket(w http.ResponseWriter, r *http.Request, actor ticke
 		Priority: req.Priority, Category: req.Category, Department: req.Department, Channel: req.Channel,
 		Customer: req.Customer, Contacts: req.Contacts, References: req.References,
 		Assignee: req.Assignee, Tags: req.Tags, Fields: req.Fields, Reason: req.Reason, Tier: req.Tier,
+		Message: message, Attachments: files,
 	}, h.desk.Open, h.desk.OpenTx)
 	if err != nil {
 		return err
