@@ -174,8 +174,9 @@
 //	RateLimit-Policy: "actor";q=50;w=5
 //	RateLimit: "actor";r=49;t=1
 //
-// the quota q per window of w seconds, and the r requests left, the
-// quota being whole again in t seconds. [NewActorRateLimiter] returns a
+// the quota q per window of w seconds, and the r requests left for the
+// next t seconds; a refused request's Retry-After takes precedence.
+// [NewActorRateLimiter] returns a
 // ready limiter: a token bucket per tenant and actor (and per client
 // address), bounded to a fixed number of keys.
 //

@@ -59,8 +59,10 @@ type RateLimitDecision struct {
 	// Remaining is the number of requests left of the quota after this
 	// one (the "r" parameter of RateLimit).
 	Remaining int64
-	// Reset is the time until the quota is whole again (the "t"
-	// parameter, in whole seconds rounded up).
+	// Reset is the time within which the client can use no more than
+	// Remaining requests (the "t" parameter, the draft's effective window,
+	// in whole seconds rounded up; left out when zero). On a refused
+	// request it should not end before RetryAfter.
 	Reset time.Duration
 }
 
@@ -79,7 +81,11 @@ func (h *handler) limit(w http.ResponseWriter, r *http.Request, actor ticketkit.
 		}
 		hdr := w.Header()
 		hdr.Set("RateLimit-Policy", policy)
-		hdr.Set("RateLimit", strconv.Quote(d.Policy)+";r="+strconv.FormatInt(max(d.Remaining, 0), 10)+";t="+seconds(max(d.Reset, 0)))
+		limit := strconv.Quote(d.Policy) + ";r=" + strconv.FormatInt(max(d.Remaining, 0), 10)
+		if d.Reset > 0 {
+			limit += ";t=" + seconds(d.Reset)
+		}
+		hdr.Set("RateLimit", limit)
 	}
 	if !d.Limited {
 		return false

@@ -28,7 +28,7 @@ const (
 	DefaultRateLimitBurst = 50
 	// DefaultRateLimitMaxKeys is the number of actors and client
 	// addresses whose counts are kept when ActorRateLimitConfig.MaxKeys
-	// is zero: about 2 MB.
+	// is zero: about 2.5 MB (some 250 bytes a key).
 	DefaultRateLimitMaxKeys = 10_000
 )
 
@@ -98,7 +98,10 @@ func (c ActorRateLimitConfig) validate() error {
 //	cfg.RateLimit, err = httpapi.NewActorRateLimiter(httpapi.ActorRateLimitConfig{})
 //
 // Every answer carries the RateLimit-Policy and RateLimit headers of the
-// policy [ActorRatePolicy]. The counts live in the process: several
+// policy [ActorRatePolicy]: the quota q is Burst and the window w the
+// time an empty bucket takes to fill (Burst/Rate), the available quota r
+// the whole tokens left and the effective window t the time until the
+// next token. The counts live in the process: several
 // servers behind a load balancer each count on their own. It is safe for
 // concurrent use.
 type ActorRateLimiter struct {
@@ -150,7 +153,9 @@ func (l *ActorRateLimiter) Limit(r *http.Request, actor ticketkit.Actor) RateLim
 		Quota:     int64(l.cfg.Burst),
 		Window:    l.full,
 		Remaining: int64(tokens),
-		Reset:     l.wait(float64(l.cfg.Burst) - tokens),
+		// Until the bucket gains its next whole token, no more than
+		// Remaining requests get through.
+		Reset: l.wait(math.Floor(tokens) + 1 - tokens),
 	}
 	if !allowed {
 		d.Limited = true

@@ -72,6 +72,22 @@ func TestActorRateLimiter_ForgetsFullBuckets(t *testing.T) {
 	require.EqualValues(t, 1, d.Remaining, "a starts with a full bucket")
 }
 
+func TestActorRateLimiter_Decision(t *testing.T) {
+	t.Parallel()
+	l, clk := newTestLimiter(t, ActorRateLimitConfig{Rate: 2, Burst: 3})
+	r := httptest.NewRequest("GET", "/tickets", nil)
+	a := ticketkit.Actor{ID: "a", TenantID: "shop"}
+	want := RateLimitDecision{Policy: ActorRatePolicy, Quota: 3, Window: 1500 * time.Millisecond, Remaining: 2, Reset: 500 * time.Millisecond}
+	require.Equal(t, want, l.Limit(r, a))
+	clk.Advance(250 * time.Millisecond) // 2.5 tokens, 1.5 after the request
+	want.Remaining, want.Reset = 1, 250*time.Millisecond
+	require.Equal(t, want, l.Limit(r, a))
+	want.Remaining, want.Reset = 0, 250*time.Millisecond // 0.5 tokens
+	require.Equal(t, want, l.Limit(r, a))
+	want.Limited, want.RetryAfter = true, 250*time.Millisecond
+	require.Equal(t, want, l.Limit(r, a), "a refused request takes no token")
+}
+
 func TestActorRateLimiter_Keys(t *testing.T) {
 	t.Parallel()
 	r := httptest.NewRequest("GET", "/tickets", nil)
@@ -150,4 +166,31 @@ func TestOpenAPIDocumentsRateLimits(t *testing.T) {
 		}
 	}
 	require.Positive(t, checked)
+}
+
+// BenchmarkActorRateLimiter measures one Limit call: the same actor, and
+// a new actor each time at MaxKeys (one bucket forgotten per call).
+func BenchmarkActorRateLimiter(b *testing.B) {
+	r := httptest.NewRequest("GET", "/tickets", nil)
+	b.Run("SameActor", func(b *testing.B) {
+		l, err := NewActorRateLimiter(ActorRateLimitConfig{Rate: 1e9, Burst: 1 << 30})
+		require.NoError(b, err)
+		a := ticketkit.Actor{ID: "agent-1", TenantID: "shop"}
+		for b.Loop() {
+			l.Limit(r, a)
+		}
+	})
+	b.Run("NewActorAtMaxKeys", func(b *testing.B) {
+		l, err := NewActorRateLimiter(ActorRateLimitConfig{Rate: 0.001, Burst: 5, MaxKeys: 1000})
+		require.NoError(b, err)
+		ids := make([]string, 4096)
+		for i := range ids {
+			ids[i] = "flood-" + strconv.Itoa(i)
+		}
+		i := 0
+		for b.Loop() {
+			l.Limit(r, ticketkit.Actor{ID: ids[i%len(ids)], TenantID: "shop"})
+			i++
+		}
+	})
 }

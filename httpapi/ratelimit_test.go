@@ -39,13 +39,13 @@ func TestRateLimit_OverTheLimitIs429(t *testing.T) {
 
 	w = e.get(agent, "/tickets")
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
-	require.Equal(t, `"actor";r=0;t=2`, w.Header().Get("RateLimit"))
+	require.Equal(t, `"actor";r=0;t=1`, w.Header().Get("RateLimit"))
 
 	w = e.get(agent, "/tickets")
 	requireError(t, w, http.StatusTooManyRequests, "rate_limited")
 	require.Equal(t, "1", w.Header().Get("Retry-After"))
 	require.Equal(t, `"actor";q=2;w=2`, w.Header().Get("RateLimit-Policy"))
-	require.Equal(t, `"actor";r=0;t=2`, w.Header().Get("RateLimit"))
+	require.Equal(t, `"actor";r=0;t=1`, w.Header().Get("RateLimit"), "the effective window ends with Retry-After")
 	require.Equal(t, "no-store", w.Header().Get("Cache-Control"))
 
 	// Buckets are per tenant and actor: another actor of the tenant, and
@@ -59,7 +59,7 @@ func TestRateLimit_OverTheLimitIs429(t *testing.T) {
 	clk.Advance(time.Second)
 	w = e.get(agent, "/tickets")
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
-	require.Equal(t, `"actor";r=0;t=2`, w.Header().Get("RateLimit"))
+	require.Equal(t, `"actor";r=0;t=1`, w.Header().Get("RateLimit"))
 }
 
 func TestRateLimit_ALimitedRequestChangesNothing(t *testing.T) {
@@ -178,7 +178,7 @@ func TestRateLimit_HeadersNeedAValidPolicyName(t *testing.T) {
 		require.Equal(t, want, w.Header().Get("RateLimit-Policy"), "%q", name)
 		require.Empty(t, w.Header().Get("X-Evil"))
 		if want != "" {
-			require.Equal(t, `"per-tenant:v1.2";r=0;t=0`, w.Header().Get("RateLimit"), "negative counts are sent as zero")
+			require.Equal(t, `"per-tenant:v1.2";r=0`, w.Header().Get("RateLimit"), "a negative count is sent as zero, a negative reset not at all")
 		}
 	}
 }
