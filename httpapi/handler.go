@@ -100,7 +100,10 @@ type Config struct {
 	// RateLimit, when set, is asked about every request to a route after
 	// Authenticate (see [RateLimiter]); a request it refuses is answered
 	// with 429 Too Many Requests and Retry-After, and its decision's
-	// RateLimit-Policy and RateLimit headers go on every answer.
+	// RateLimit-Policy and RateLimit headers go on the answer, whatever
+	// its status. Requests refused before any route (CORS preflights,
+	// cross-origin refusals, over-long queries, unknown routes) do not
+	// reach it.
 	// [NewActorRateLimiter] returns a ready one. Default: no limit.
 	RateLimit RateLimiter
 }
