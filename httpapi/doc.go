@@ -170,6 +170,55 @@
 // addresses such as ada@example.com (code email), so that nothing a
 // client sends can break the headers of a mail.
 //
+// # Rate limits
+//
+// Config.RateLimit, a [RateLimiter], is asked about every request to a
+// route after Authenticate, with the actor it returned, so that limits
+// can be kept per actor or tenant; requests without an actor (a refused
+// authentication, GET /openapi.yaml) come with the zero Actor, so that
+// failed sign-ins can be limited per client address. A refused request
+// gets 429 rate_limited with Retry-After, before the Desk is called:
+// nothing is read or changed. When the decision names a policy, every
+// answer carries the headers of the IETF draft "RateLimit header fields
+// for HTTP" (draft-ietf-httpapi-ratelimit-headers-11), such as
+//
+//	RateLimit-Policy: "actor";q=50;w=5
+//	RateLimit: "actor";r=49;t=1
+//
+// the quota q per window of w seconds, and the r requests left for the
+// next t seconds; a refused request's Retry-After takes precedence.
+// [NewActorRateLimiter] returns a
+// ready limiter: a token bucket per tenant and actor (and per client
+// address), bounded to a fixed number of keys.
+//
+// # Serving
+//
+// The handler sets no timeouts of its own: the host's http.Server does.
+// Without them a client that sends its headers or body one byte a minute
+// holds a connection and a goroutine for ever. Use settings like
+//
+//	srv := &http.Server{
+//		Handler:           handler,
+//		ReadHeaderTimeout: 10 * time.Second, // slow-header (Slowloris) clients
+//		ReadTimeout:       5 * time.Minute,  // the whole request, body included
+//		WriteTimeout:      6 * time.Minute,  // from the end of the headers to the end of the answer
+//		IdleTimeout:       2 * time.Minute,  // keep-alive connections between requests
+//		MaxHeaderBytes:    64 << 10,         // larger headers get 431
+//	}
+//
+// ReadHeaderTimeout is the one never to leave out: it can be short
+// because headers are small. ReadTimeout covers the body as well, so it
+// must let the slowest client you serve send Config.MaxUploadSize (25
+// MiB by default, about 3.5 minutes at 1 Mbit/s): raise it with the
+// upload size, or lower MaxUploadSize to keep it short. WriteTimeout
+// starts when the headers are read, so it covers reading the body too
+// and must be longer than ReadTimeout; it also bounds the time the Desk
+// takes and an attachment download. IdleTimeout frees idle keep-alive
+// connections. MaxHeaderBytes bounds the memory one request's headers
+// take: the default of 1 MiB is generous for an API whose largest
+// header is a bearer token. Behind a reverse proxy, set the proxy's
+// timeouts and body limits to match.
+//
 // # Cross-origin requests and cookies
 //
 // A browser attaches cookies to requests that pages of other sites make
@@ -293,6 +342,7 @@
 //	415 unsupported_media_type  wrong Content-Type
 //	422 idempotency_key_reused  the Idempotency-Key was used for another request
 //	428 precondition_required   Config.RequireIfMatch and no If-Match
+//	429 rate_limited            Config.RateLimit refused the request; wait Retry-After
 //	500 internal                anything else; the cause goes to Config.Logger
 //	501 attachments_unsupported the Desk has no blob store
 //	501 idempotency_unsupported the store keeps no idempotency keys

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -31,6 +30,7 @@ const (
 	codeTransition       = "transition_not_allowed"  // 409: the workflow has no such move from the current status.
 	codeTooLarge         = "too_large"               // 413: body, upload or file over its limit.
 	codeUnsupportedMedia = "unsupported_media_type"  // 415: wrong Content-Type.
+	codeRateLimited      = "rate_limited"            // 429: Config.RateLimit refused the request.
 	codeInternal         = "internal"                // 500: anything else; the cause is logged.
 	codeNoAttachments    = "attachments_unsupported" // 501: the Desk has no blob store.
 )
@@ -75,6 +75,7 @@ var problemTypes = map[string]problemType{
 	codePreconditionRequired:   {http.StatusPreconditionRequired, "Precondition required"},
 	codeIdempotencyReused:      {http.StatusUnprocessableEntity, "Idempotency key reused"},
 	codeIdempotencyInProgress:  {http.StatusConflict, "Idempotency key in progress"},
+	codeRateLimited:            {http.StatusTooManyRequests, "Too many requests"},
 	codeIdempotencyUnsupported: {http.StatusNotImplemented, "Idempotency keys not supported"},
 	codeTooLarge:               {http.StatusRequestEntityTooLarge, "Too large"},
 	codeUnsupportedMedia:       {http.StatusUnsupportedMediaType, "Unsupported media type"},
@@ -310,8 +311,8 @@ func (h *handler) writeError(w http.ResponseWriter, e *apiError) {
 	case http.StatusUnauthorized:
 		hdr.Set("WWW-Authenticate", h.challenge)
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		wait := cmp.Or(e.retryAfter, defaultRetryAfter)
-		hdr.Set("Retry-After", strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
+		wait := cmp.Or(max(e.retryAfter, 0), defaultRetryAfter)
+		hdr.Set("Retry-After", seconds(wait))
 	}
 	writeBody(w, status, ProblemContentType, doc)
 }

@@ -97,6 +97,15 @@ type Config struct {
 	// Clock tells the time idempotency keys expire by. Default:
 	// clock.System().
 	Clock clock.Clock
+	// RateLimit, when set, is asked about every request to a route after
+	// Authenticate (see [RateLimiter]); a request it refuses is answered
+	// with 429 Too Many Requests and Retry-After, and its decision's
+	// RateLimit-Policy and RateLimit headers go on the answer, whatever
+	// its status. Requests refused before any route (CORS preflights,
+	// cross-origin refusals, over-long queries, unknown routes) do not
+	// reach it.
+	// [NewActorRateLimiter] returns a ready one. Default: no limit.
+	RateLimit RateLimiter
 }
 
 // WithDefaults returns a copy of c with every zero field set to its
@@ -174,6 +183,7 @@ func New(cfg Config) (http.Handler, error) {
 		requireIfMatch: cfg.RequireIfMatch,
 		idemTTL:        cfg.IdempotencyTTL,
 		clock:          cfg.Clock,
+		rateLimit:      cfg.RateLimit,
 	}
 	for _, rt := range routes() {
 		mux := h.rest
@@ -201,11 +211,12 @@ type handler struct {
 	first     *http.ServeMux
 	rest      *http.ServeMux
 
-	// requireIfMatch, idemTTL and clock are Config.RequireIfMatch,
-	// IdempotencyTTL and Clock.
+	// requireIfMatch, idemTTL, clock and rateLimit are
+	// Config.RequireIfMatch, IdempotencyTTL, Clock and RateLimit.
 	requireIfMatch bool
 	idemTTL        time.Duration
 	clock          clock.Clock
+	rateLimit      RateLimiter
 }
 
 // endpoint serves one route for an authenticated actor (the zero Actor
@@ -309,8 +320,8 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // wrap turns an endpoint into an http.Handler: it authenticates the
-// request, sets the headers every response carries, runs the endpoint
-// and answers its error.
+// request, asks the rate limiter, sets the headers every response
+// carries, runs the endpoint and answers its error.
 func (h *handler) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
@@ -329,10 +340,15 @@ func (h *handler) wrap(rt route) http.Handler {
 			a, err := h.auth(r)
 			if err != nil {
 				h.log.DebugContext(r.Context(), "httpapi: authentication failed", "method", r.Method, "path", r.URL.Path, "err", err)
-				h.writeError(w, &apiError{status: http.StatusUnauthorized, Code: codeUnauthenticated, Message: "authentication required"})
+				if !h.limit(w, r, ticketkit.Actor{}) {
+					h.writeError(w, &apiError{status: http.StatusUnauthorized, Code: codeUnauthenticated, Message: "authentication required"})
+				}
 				return
 			}
 			actor = a
+		}
+		if h.limit(w, r, actor) {
+			return
 		}
 		idem := r.Method == http.MethodPost && len(r.Header.Values(idempotencyHeader)) > 0
 		if checked := rt.checked && ifMatchVersion(r); idem || checked {

@@ -115,7 +115,7 @@ func (o *origins) serve(h *handler, w http.ResponseWriter, r *http.Request) (ans
 			w.WriteHeader(http.StatusNoContent)
 			return true
 		}
-		hdr.Set("Access-Control-Expose-Headers", "Location, Content-Disposition, Retry-After, WWW-Authenticate, ETag, Idempotent-Replayed")
+		hdr.Set("Access-Control-Expose-Headers", "Location, Content-Disposition, Retry-After, WWW-Authenticate, ETag, Idempotent-Replayed, RateLimit, RateLimit-Policy")
 	} else if preflight {
 		h.writeError(w, &apiError{status: http.StatusForbidden, Code: codeForbidden, Message: "this origin may not call the API"})
 		return true
