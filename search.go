@@ -22,8 +22,8 @@ import (
 //
 // Customers always see only their own tickets, and may filter them only
 // by what they can see of a ticket: Statuses, StatusCategories,
-// Priorities, Categories, Channels, CreatedFrom and CreatedTo, Number and Text
-// (sorting and paging as they like). Departments, Assignees and the
+// Priorities, Categories, Channels, References, CreatedFrom and
+// CreatedTo, Number and Text (sorting and paging as they like). Departments, Assignees and the
 // customer filters (CustomerID, CustomerMobile, CustomerEmail) are the
 // help desk's: a customer setting one is refused with a
 // *ValidationError naming the field (rule "forbidden"), so that no
@@ -58,6 +58,10 @@ type SearchParams struct {
 	Number string `json:"number,omitempty" validate:"max=64"`
 	// Text matches subjects containing it, ignoring case.
 	Text string `json:"text,omitempty" validate:"max=200"`
+	// References selects the tickets holding any of these references,
+	// such as every ticket about order SO-1: Kind and ID must both be
+	// equal (ID in its exact letter case); Label is not looked at.
+	References []ticket.Reference `json:"references,omitempty" validate:"max=100,dive"`
 	// Sort is one of storage.SortFields(); default created_at.
 	Sort storage.SortField `json:"sort,omitempty"`
 	Desc bool              `json:"desc,omitempty"`
@@ -165,6 +169,7 @@ func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.Ticket
 			CustomerEmail:  strings.TrimSpace(p.CustomerEmail),
 			Number:         number,
 			Text:           strings.TrimSpace(p.Text),
+			References:     p.References,
 		},
 		Sort:  p.Sort,
 		Desc:  p.Desc,

@@ -70,6 +70,9 @@ type TicketFilter struct {
 	Number string
 	// Text matches tickets whose subject contains it, ignoring case.
 	Text string
+	// References matches tickets holding any of these references, by
+	// Kind and ID exactly (Label is not looked at).
+	References []ticket.Reference
 }
 
 // SortField is a whitelisted field tickets can be sorted by.

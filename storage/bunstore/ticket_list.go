@@ -157,7 +157,26 @@ func (s *Store) filterTickets(q *bun.SelectQuery, f *storage.TicketFilter, narro
 	if f.Text != "" {
 		q = s.filterText(q, "t", strings.ToLower(f.Text), narrow)
 	}
+	if len(f.References) > 0 {
+		q = q.Where("t.id IN (?)", s.refTicketIDs(f.TenantID, f.References))
+	}
 	return q
+}
+
+// refTicketIDs returns the subquery of the IDs of the tenant's tickets
+// holding any of refs, read from the ticket_refs primary key (tenant_id,
+// kind, ref_id, ticket_id), which triggers keep in step with the tickets'
+// refs column (migration 20260606000001_ticket_refs).
+func (s *Store) refTicketIDs(tenantID string, refs []ticket.Reference) *bun.SelectQuery {
+	q := s.db.NewSelect().ColumnExpr("r.ticket_id").
+		ModelTableExpr("? AS r", bun.Ident(s.prefix+"ticket_refs")).
+		Where("r.tenant_id = ?", tenantID)
+	return q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+		for _, r := range refs {
+			q = q.WhereOr("r.kind = ? AND r.ref_id = ?", string(r.Kind), r.ID)
+		}
+		return q
+	})
 }
 
 // minTrigramText is the length, in characters, from which the Text

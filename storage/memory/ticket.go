@@ -224,10 +224,16 @@ func matchTicket(t *ticket.Ticket, f *storage.TicketFilter) bool {
 		f.CustomerMobile != "" && t.Customer.Mobile != f.CustomerMobile,
 		f.CustomerEmail != "" && !strings.EqualFold(t.Customer.Email, f.CustomerEmail),
 		f.Number != "" && t.Number != f.Number,
-		f.Text != "" && !strings.Contains(strings.ToLower(t.Subject), strings.ToLower(f.Text)):
+		f.Text != "" && !strings.Contains(strings.ToLower(t.Subject), strings.ToLower(f.Text)),
+		len(f.References) > 0 && !slices.ContainsFunc(t.References, func(r ticket.Reference) bool { return hasRef(f.References, r) }):
 		return false
 	}
 	return true
+}
+
+// hasRef reports whether refs holds r's kind and ID.
+func hasRef(refs []ticket.Reference, r ticket.Reference) bool {
+	return slices.ContainsFunc(refs, func(x ticket.Reference) bool { return x.Kind == r.Kind && x.ID == r.ID })
 }
 
 // TicketClaimDue returns the tickets of all tenants whose wake time has

@@ -1,0 +1,79 @@
+package httpapi_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ticketkit/ticketkit/internal/dbtest"
+)
+
+// TestSearchByReferenceOverTheWire lists the tickets about one order with
+// GET /tickets?ref=kind:id on every store: repeated parameters match
+// any, an ID keeps its colons and commas, a customer gets their own
+// tickets only, and malformed or hostile values are answered 400 naming
+// the parameter.
+func TestSearchByReferenceOverTheWire(t *testing.T) {
+	t.Parallel()
+	for _, store := range dbtest.Stores() {
+		t.Run(store.Name, func(t *testing.T) {
+			t.Parallel()
+			s := newServer(t, store)
+			open := func(customer, refs string) string {
+				t.Helper()
+				status, _, body := s.call(agent, http.MethodPost, "/tickets",
+					`{"subject":"Kettle","customer":{"id":"`+customer+`"},"references":[`+refs+`]}`, "")
+				require.Equal(t, http.StatusCreated, status, body)
+				var tk apiTicket
+				require.NoError(t, json.Unmarshal([]byte(body), &tk))
+				return tk.Number
+			}
+			mine := open("C-ADA", `{"kind":"order","id":"SO-1"}`)
+			theirs := open("C-BOB", `{"kind":"order","id":"SO-1"},{"kind":"serial","id":"urn:sn:1,2"}`)
+			other := open("C-ADA", `{"kind":"order","id":"SO-2"}`)
+			open("C-ADA", "")
+
+			list := func(as actorT, query string) []string {
+				t.Helper()
+				status, _, body := s.call(as, http.MethodGet, "/tickets?"+query, "", "")
+				require.Equal(t, http.StatusOK, status, body)
+				var page struct {
+					Tickets []apiTicket `json:"tickets"`
+				}
+				require.NoError(t, json.Unmarshal([]byte(body), &page))
+				var out []string
+				for _, tk := range page.Tickets {
+					out = append(out, tk.Number)
+				}
+				return out
+			}
+			require.ElementsMatch(t, []string{mine, theirs}, list(agent, "ref=order:SO-1"))
+			require.ElementsMatch(t, []string{mine, theirs, other}, list(agent, "ref=order:SO-1&ref=order:SO-2"))
+			require.Equal(t, []string{theirs}, list(agent, "ref="+url.QueryEscape("serial:urn:sn:1,2")))
+			require.Empty(t, list(agent, "ref="+url.QueryEscape("serial:urn:sn:1")))
+			require.Equal(t, []string{mine}, list(ada, "ref=order:SO-1"), "a customer sees their own tickets only")
+
+			many := strings.Repeat("ref=order:X&", 101)
+			for _, c := range []struct{ query, field, rule string }{
+				{"ref=SO-1", "ref[0]", "format"},
+				{"ref=order:SO-1&ref=", "ref[1]", "format"},
+				{"ref=parcel:P-1", "ref[0].kind", "refkind"},
+				{"ref=order:", "ref[0].id", "required"},
+				{"ref=order:SO%00", "ref[0].id", "nul"},
+				{"ref=order:%FF", "ref[0].id", "utf8"},
+				{"ref=order:" + strings.Repeat("x", 201), "ref[0].id", "max"},
+				{many, "ref", "max"},
+			} {
+				status, e, body := s.call(agent, http.MethodGet, "/tickets?"+c.query, "", "")
+				require.Equal(t, http.StatusBadRequest, status, "%s: %s", c.query[:min(len(c.query), 40)], body)
+				require.NotEmpty(t, e.Errors, body)
+				require.Equal(t, c.field, e.Errors[0].Field, body)
+				require.Equal(t, c.rule, e.Errors[0].Rule, body)
+			}
+		})
+	}
+}

@@ -1,0 +1,96 @@
+package ticketkit_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// TestDesk_SearchByReference finds the tickets about one order (or any
+// of several references) on every backend: staff see every customer's,
+// a customer only their own, and a reference changed by an update is
+// found under its new value only.
+func TestDesk_SearchByReference(t *testing.T) {
+	t.Parallel()
+	onEveryBackend(t, func(t *testing.T, b backend) {
+		ctx := t.Context()
+		desk, _ := setupDesk(t, b)
+		ref := func(k ticket.RefKind, id string) ticket.Reference { return ticket.Reference{Kind: k, ID: id} }
+		open := func(subject, customerID string, refs ...ticket.Reference) *ticket.Ticket {
+			return mustOpen(t, desk, agent, ticketkit.OpenParams{Subject: subject, Category: ticket.CategoryProblem,
+				Customer: ticket.Customer{ID: customerID}, References: refs})
+		}
+		mine := open("Order SO-1 late", customer.CustomerID, ref(ticket.RefOrder, "SO-1"), ref(ticket.RefProduct, "KETTLE-2"))
+		theirs := open("Order SO-1 again", "C-2", ref(ticket.RefOrder, "SO-1"))
+		serial := open("Serial with colons", customer.CustomerID, ref(ticket.RefSerial, "urn:sn:12:AB"))
+		open("Nothing to do with it", customer.CustomerID)
+
+		search := func(a ticketkit.Actor, refs ...ticket.Reference) []string {
+			t.Helper()
+			res, err := desk.Search(ctx, a, ticketkit.SearchParams{References: refs})
+			require.NoError(t, err)
+			return numbers(res.Tickets)
+		}
+		require.ElementsMatch(t, []string{mine.Number, theirs.Number}, search(agent, ref(ticket.RefOrder, "SO-1")))
+		require.Equal(t, []string{mine.Number}, search(customer, ref(ticket.RefOrder, "SO-1")), "a customer sees their own tickets only")
+		require.ElementsMatch(t, []string{mine.Number, serial.Number},
+			search(customer, ref(ticket.RefSerial, "urn:sn:12:AB"), ref(ticket.RefProduct, "KETTLE-2")))
+		require.Empty(t, search(agent, ref(ticket.RefInvoice, "SO-1")), "the kind must match too")
+		require.Empty(t, search(agent, ref(ticket.RefOrder, "so-1")), "the ID matches in its exact case")
+
+		_, err := desk.Update(ctx, agent, ticketkit.UpdateParams{TicketID: mine.ID, References: []ticket.Reference{ref(ticket.RefOrder, "SO-9")}, SetReferences: true})
+		require.NoError(t, err)
+		require.Equal(t, []string{theirs.Number}, search(agent, ref(ticket.RefOrder, "SO-1")))
+		require.Equal(t, []string{mine.Number}, search(customer, ref(ticket.RefOrder, "SO-9")))
+	})
+}
+
+// TestDesk_SearchReferenceHostileInput refuses a reference list that is
+// too long, an unknown kind, an empty or oversize ID and NUL bytes, each
+// as a *ValidationError naming the field, and treats SQL and LIKE
+// metacharacters as plain text.
+func TestDesk_SearchReferenceHostileInput(t *testing.T) {
+	t.Parallel()
+	onEveryBackend(t, func(t *testing.T, b backend) {
+		ctx := t.Context()
+		desk, _ := setupDesk(t, b)
+		many := make([]ticket.Reference, ticket.MaxItems+1)
+		for i := range many {
+			many[i] = ticket.Reference{Kind: ticket.RefOrder, ID: fmt.Sprintf("SO-%d", i)}
+		}
+		for _, c := range []struct {
+			refs        []ticket.Reference
+			field, rule string
+		}{
+			{many, "references", "max"},
+			{[]ticket.Reference{{Kind: "parcel", ID: "P-1"}}, "references[0].kind", "refkind"},
+			{[]ticket.Reference{{Kind: ticket.RefOrder}}, "references[0].id", "required"},
+			{[]ticket.Reference{{Kind: ticket.RefOrder, ID: "ok"}, {Kind: ticket.RefOrder, ID: "SO\x00-1"}}, "references[1].id", "nul"},
+			{[]ticket.Reference{{Kind: ticket.RefOrder, ID: strings.Repeat("x", 201)}}, "references[0].id", "max"},
+		} {
+			for _, a := range []ticketkit.Actor{agent, customer} {
+				res, err := desk.Search(ctx, a, ticketkit.SearchParams{References: c.refs})
+				require.Nil(t, res, c.field)
+				var v *ticketkit.ValidationError
+				require.ErrorAs(t, err, &v, c.field)
+				require.Len(t, v.Fields, 1, "%v", v.Fields)
+				require.Equal(t, c.field, v.Fields[0].Field)
+				require.Equal(t, c.rule, v.Fields[0].Rule)
+			}
+		}
+		quoted := ticket.Reference{Kind: ticket.RefOrder, ID: "x' OR '1'='1"}
+		mustOpen(t, desk, agent, ticketkit.OpenParams{Subject: "Quoted", Category: ticket.CategoryProblem,
+			Customer: ticket.Customer{ID: "C-1"}, References: []ticket.Reference{quoted}})
+		res, err := desk.Search(ctx, agent, ticketkit.SearchParams{References: []ticket.Reference{{Kind: ticket.RefOrder, ID: "%"}}})
+		require.NoError(t, err)
+		require.Empty(t, res.Tickets)
+		res, err = desk.Search(ctx, agent, ticketkit.SearchParams{References: []ticket.Reference{quoted}})
+		require.NoError(t, err)
+		require.Len(t, res.Tickets, 1)
+	})
+}

@@ -1,0 +1,134 @@
+package bunstore_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ticketkit/ticketkit/internal/dbtest"
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/storage/bunstore"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// listByRef returns the numbers of the tenant's tickets holding any of refs.
+func listByRef(t *testing.T, st storage.Store, tenant string, refs ...ticket.Reference) []string {
+	t.Helper()
+	res, err := st.TicketList(context.Background(), storage.TicketListParams{
+		TicketFilter: storage.TicketFilter{TenantID: tenant, References: refs}, Limit: storage.MaxLimit,
+	})
+	require.NoError(t, err)
+	var out []string
+	for _, tk := range res.Tickets {
+		out = append(out, tk.Number)
+	}
+	return out
+}
+
+// TestTicketRefsMigrationCopiesStoredReferences stores tickets with the
+// migrations before ticket_refs, then migrates: the references of those
+// tickets are found, once each and in their own tenant, and a ticket
+// without any is not.
+func TestTicketRefsMigrationCopiesStoredReferences(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, b := range dbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			db := b.Open(t)
+			m, _ := firstMigrations(t, db, "ticket_refs")
+			_, err := m.Migrate(ctx)
+			require.NoError(t, err)
+
+			old, err := bunstore.New(db, bunstore.Config{})
+			require.NoError(t, err)
+			a := sampleTicket("acme", "TK-1", "Two orders")
+			a.References = []ticket.Reference{{Kind: ticket.RefOrder, ID: "SO-1"}, {Kind: ticket.RefOrder, ID: "SO-2"}, {Kind: ticket.RefOrder, ID: "SO-1"}}
+			none := sampleTicket("acme", "TK-2", "No reference")
+			none.References = nil
+			other := sampleTicket("globex", "TK-1", "Other tenant")
+			other.References = []ticket.Reference{{Kind: ticket.RefOrder, ID: "SO-1"}}
+			for _, tk := range []*ticket.Ticket{a, none, other} {
+				require.NoError(t, old.TicketCreate(ctx, tk))
+			}
+
+			st := newStore(t, db, bunstore.Config{})
+			require.Equal(t, []string{"TK-1"}, listByRef(t, st, "acme", ticket.Reference{Kind: ticket.RefOrder, ID: "SO-1"}))
+			require.Equal(t, []string{"TK-1"}, listByRef(t, st, "acme", ticket.Reference{Kind: ticket.RefOrder, ID: "SO-2"}))
+			require.Equal(t, []string{"TK-1"}, listByRef(t, st, "globex", ticket.Reference{Kind: ticket.RefOrder, ID: "SO-1"}))
+			require.Equal(t, int64(3), count(t, db, "ticketkit_ticket_refs"))
+		})
+	}
+}
+
+// TestTicketListReferenceExplain checks that the References filter reads
+// the ticket_refs primary key, from the tenant, kind and ID, and then the
+// tickets by their primary key, on both dialects: no scan of either
+// table; the matching tickets are then sorted, which is cheap for the
+// few tickets of one order or serial. The references are set by a
+// host's own UPDATE of the refs column, which the triggers follow as
+// they follow the store's writes.
+func TestTicketListReferenceExplain(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, b := range dbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			db, rec, st := explainStore(t, b)
+			// Ticket TK-00000i refers to order SO-(i%1000) and product
+			// P-(i%50); 1000 and 50 are multiples of the four tenants, so
+			// an order's three tickets are all of one tenant.
+			set := `UPDATE ticketkit_tickets SET refs = jsonb_build_array(
+				jsonb_build_object('kind', 'order', 'id', 'SO-' || (substr(number, 4)::int % 1000)),
+				jsonb_build_object('kind', 'product', 'id', 'P-' || (substr(number, 4)::int % 50)))`
+			if b.Name != "postgres" {
+				set = `UPDATE ticketkit_tickets SET refs = json_array(
+					json_object('kind', 'order', 'id', 'SO-' || (CAST(substr(number, 4) AS INTEGER) % 1000)),
+					json_object('kind', 'product', 'id', 'P-' || (CAST(substr(number, 4) AS INTEGER) % 50)))`
+			}
+			_, err := db.ExecContext(ctx, set)
+			require.NoError(t, err)
+			_, err = db.ExecContext(ctx, "ANALYZE")
+			require.NoError(t, err)
+
+			order := func(id string) ticket.Reference { return ticket.Reference{Kind: ticket.RefOrder, ID: id} }
+			require.ElementsMatch(t, []string{"TK-000041", "TK-001041", "TK-002041"}, listByRef(t, st, "tenant-1", order("SO-41")))
+			require.ElementsMatch(t, []string{"TK-000041", "TK-001041", "TK-002041", "TK-000005", "TK-001005", "TK-002005"},
+				listByRef(t, st, "tenant-1", order("SO-41"), order("SO-5")))
+			require.Empty(t, listByRef(t, st, "tenant-2", order("SO-41")), "another tenant's order")
+
+			for _, refs := range [][]ticket.Reference{
+				{order("SO-41")},
+				{order("SO-41"), order("SO-5"), {Kind: ticket.RefProduct, ID: "P-9"}},
+			} {
+				t.Run(fmt.Sprint(len(refs)), func(t *testing.T) {
+					query := rec.capture(t, func() {
+						_, err := st.TicketList(ctx, storage.TicketListParams{
+							TicketFilter: storage.TicketFilter{TenantID: "tenant-1", References: refs}, Desc: true, Limit: 50,
+						})
+						require.NoError(t, err)
+					})
+					if b.Name == "postgres" {
+						plan := explainPostgres(t, db, query)
+						require.NotContains(t, plan, "Seq Scan", "query: %s", query)
+						require.Regexp(t, `(Index (Only )?Scan( Backward)? using|Bitmap Index Scan on) ticketkit_ticket_refs_pkey`, plan, "query: %s", query)
+						require.Regexp(t, `Index Cond: \(\(tenant_id = 'tenant-1'`, plan, "query: %s", query)
+						require.Contains(t, plan, "ticketkit_tickets_pkey", "query: %s", query)
+						t.Logf("%s\n%s", query, plan)
+						return
+					}
+					plan := explainSQLite(t, db, query)
+					for line := range strings.SplitSeq(plan, "\n") {
+						require.NotRegexp(t, `^SCAN (t|r)\b`, line, "query: %s\nplan:\n%s", query, plan)
+					}
+					require.Regexp(t, `SEARCH r USING (COVERING INDEX|PRIMARY KEY) \S* ?\(tenant_id=\? AND kind=\? AND ref_id=\?\)`, plan, "query: %s", query)
+					require.Regexp(t, `SEARCH t USING INDEX sqlite_autoindex_ticketkit_tickets_1 \(id=\?\)`, plan, "query: %s", query)
+					t.Logf("%s\n%s", query, plan)
+				})
+			}
+		})
+	}
+}
