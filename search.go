@@ -23,11 +23,12 @@ import (
 // Customers always see only their own tickets, and may filter them only
 // by what they can see of a ticket: Statuses, StatusCategories,
 // Priorities, Categories, Channels, References, CreatedFrom and
-// CreatedTo, Number and Text (sorting and paging as they like). Departments, Assignees and the
-// customer filters (CustomerID, CustomerMobile, CustomerEmail) are the
-// help desk's: a customer setting one is refused with a
-// *ValidationError naming the field (rule "forbidden"), so that no
-// filter reveals what the customer view hides, such as the assignee.
+// CreatedTo, Number and Text (sorting and paging as they like).
+// Departments, Assignees, Tags and the customer filters (CustomerID,
+// CustomerMobile, CustomerEmail) are the help desk's: a customer
+// setting one is refused with a *ValidationError naming the field (rule
+// "forbidden"), so that no filter reveals what the customer view hides,
+// such as the assignee or the tags.
 type SearchParams struct {
 	Statuses []string `json:"statuses,omitempty"`
 	// StatusCategories selects statuses by category, such as every open
@@ -62,6 +63,12 @@ type SearchParams struct {
 	// such as every ticket about order SO-1: Kind and ID must both be
 	// equal (ID in its exact letter case); Label is not looked at.
 	References []ticket.Reference `json:"references,omitempty" validate:"max=100,dive"`
+	// Tags selects the tickets holding any of these tags, each matched
+	// exactly (staff only: customers never see tags). Any rather than
+	// all, like every other list field; a ticket holding all of several
+	// tags is found by searching for the rarest and reading the others
+	// off the tickets.
+	Tags []string `json:"tags,omitempty" validate:"max=100,dive,required,max=50"`
 	// Sort is one of storage.SortFields(); default created_at.
 	Sort storage.SortField `json:"sort,omitempty"`
 	Desc bool              `json:"desc,omitempty"`
@@ -170,6 +177,7 @@ func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.Ticket
 			Number:         number,
 			Text:           strings.TrimSpace(p.Text),
 			References:     p.References,
+			Tags:           p.Tags,
 		},
 		Sort:  p.Sort,
 		Desc:  p.Desc,
@@ -200,6 +208,7 @@ func refuseStaffFilters(v *ticket.ValidationError, p SearchParams) {
 	refuseFilters(v, "may not be used by a customer",
 		staffFilter{"departments", len(p.Departments) > 0},
 		staffFilter{"assignees", len(p.Assignees) > 0},
+		staffFilter{"tags", len(p.Tags) > 0},
 		customerIDFilter(p.CustomerID),
 		staffFilter{"customer_mobile", p.CustomerMobile != ""},
 		staffFilter{"customer_email", p.CustomerEmail != ""},

@@ -50,47 +50,101 @@ func TestDesk_SearchByReference(t *testing.T) {
 	})
 }
 
-// TestDesk_SearchReferenceHostileInput refuses a reference list that is
-// too long, an unknown kind, an empty or oversize ID and NUL bytes, each
-// as a *ValidationError naming the field, and treats SQL and LIKE
+// TestDesk_SearchByTag finds the tickets holding any of a list of tags,
+// exactly, on every backend; a customer may not filter by tags, which
+// they never see.
+func TestDesk_SearchByTag(t *testing.T) {
+	t.Parallel()
+	onEveryBackend(t, func(t *testing.T, b backend) {
+		ctx := t.Context()
+		desk, _ := setupDesk(t, b)
+		open := func(tags ...string) *ticket.Ticket {
+			return mustOpen(t, desk, agent, ticketkit.OpenParams{Subject: "Tagged", Category: ticket.CategoryProblem,
+				Customer: ticket.Customer{ID: customer.CustomerID}, Tags: tags})
+		}
+		vip := open("vip", "late")
+		comma := open("a,b")
+		open("VIP")
+		search := func(tags ...string) []string {
+			t.Helper()
+			res, err := desk.Search(ctx, agent, ticketkit.SearchParams{Tags: tags})
+			require.NoError(t, err)
+			return numbers(res.Tickets)
+		}
+		require.Equal(t, []string{vip.Number}, search("vip"))
+		require.ElementsMatch(t, []string{vip.Number, comma.Number}, search("late", "a,b"))
+		require.Empty(t, search("a"))
+
+		_, err := desk.Update(ctx, agent, ticketkit.UpdateParams{TicketID: vip.ID, Tags: []string{"done"}, SetTags: true})
+		require.NoError(t, err)
+		require.Empty(t, search("vip"))
+		require.Equal(t, []string{vip.Number}, search("done"))
+
+		res, err := desk.Search(ctx, customer, ticketkit.SearchParams{Tags: []string{"done"}})
+		require.Nil(t, res)
+		var v *ticketkit.ValidationError
+		require.ErrorAs(t, err, &v)
+		require.Equal(t, []ticket.FieldError{{Field: "tags", Rule: "forbidden", Message: "may not be used by a customer"}}, v.Fields)
+	})
+}
+
+// TestDesk_SearchListHostileInput refuses reference and tag lists that
+// are too long, unknown kinds, empty or oversize values and NUL bytes,
+// each as a *ValidationError naming the field, and treats SQL and LIKE
 // metacharacters as plain text.
-func TestDesk_SearchReferenceHostileInput(t *testing.T) {
+func TestDesk_SearchListHostileInput(t *testing.T) {
 	t.Parallel()
 	onEveryBackend(t, func(t *testing.T, b backend) {
 		ctx := t.Context()
 		desk, _ := setupDesk(t, b)
 		many := make([]ticket.Reference, ticket.MaxItems+1)
+		manyTags := make([]string, ticket.MaxItems+1)
 		for i := range many {
 			many[i] = ticket.Reference{Kind: ticket.RefOrder, ID: fmt.Sprintf("SO-%d", i)}
+			manyTags[i] = fmt.Sprintf("t%d", i)
 		}
 		for _, c := range []struct {
-			refs        []ticket.Reference
+			p           ticketkit.SearchParams
 			field, rule string
 		}{
-			{many, "references", "max"},
-			{[]ticket.Reference{{Kind: "parcel", ID: "P-1"}}, "references[0].kind", "refkind"},
-			{[]ticket.Reference{{Kind: ticket.RefOrder}}, "references[0].id", "required"},
-			{[]ticket.Reference{{Kind: ticket.RefOrder, ID: "ok"}, {Kind: ticket.RefOrder, ID: "SO\x00-1"}}, "references[1].id", "nul"},
-			{[]ticket.Reference{{Kind: ticket.RefOrder, ID: strings.Repeat("x", 201)}}, "references[0].id", "max"},
+			{ticketkit.SearchParams{References: many}, "references", "max"},
+			{ticketkit.SearchParams{References: []ticket.Reference{{Kind: "parcel", ID: "P-1"}}}, "references[0].kind", "refkind"},
+			{ticketkit.SearchParams{References: []ticket.Reference{{Kind: ticket.RefOrder}}}, "references[0].id", "required"},
+			{ticketkit.SearchParams{References: []ticket.Reference{{Kind: ticket.RefOrder, ID: "ok"}, {Kind: ticket.RefOrder, ID: "SO\x00-1"}}}, "references[1].id", "nul"},
+			{ticketkit.SearchParams{References: []ticket.Reference{{Kind: ticket.RefOrder, ID: strings.Repeat("x", 201)}}}, "references[0].id", "max"},
+			{ticketkit.SearchParams{Tags: manyTags}, "tags", "max"},
+			{ticketkit.SearchParams{Tags: []string{"ok", "v\x00ip"}}, "tags[1]", "nul"},
+			{ticketkit.SearchParams{Tags: []string{""}}, "tags[0]", "required"},
+			{ticketkit.SearchParams{Tags: []string{strings.Repeat("x", 51)}}, "tags[0]", "max"},
 		} {
-			for _, a := range []ticketkit.Actor{agent, customer} {
-				res, err := desk.Search(ctx, a, ticketkit.SearchParams{References: c.refs})
-				require.Nil(t, res, c.field)
-				var v *ticketkit.ValidationError
+			res, err := desk.Search(ctx, agent, c.p)
+			require.Nil(t, res, c.field)
+			var v *ticketkit.ValidationError
+			require.ErrorAs(t, err, &v, c.field)
+			require.Len(t, v.Fields, 1, "%v", v.Fields)
+			require.Equal(t, c.field, v.Fields[0].Field)
+			require.Equal(t, c.rule, v.Fields[0].Rule)
+			if c.p.References != nil {
+				_, err := desk.Search(ctx, customer, c.p)
 				require.ErrorAs(t, err, &v, c.field)
-				require.Len(t, v.Fields, 1, "%v", v.Fields)
-				require.Equal(t, c.field, v.Fields[0].Field)
-				require.Equal(t, c.rule, v.Fields[0].Rule)
+				require.Equal(t, c.field, v.Fields[0].Field, "a customer is told the same")
 			}
 		}
 		quoted := ticket.Reference{Kind: ticket.RefOrder, ID: "x' OR '1'='1"}
 		mustOpen(t, desk, agent, ticketkit.OpenParams{Subject: "Quoted", Category: ticket.CategoryProblem,
-			Customer: ticket.Customer{ID: "C-1"}, References: []ticket.Reference{quoted}})
-		res, err := desk.Search(ctx, agent, ticketkit.SearchParams{References: []ticket.Reference{{Kind: ticket.RefOrder, ID: "%"}}})
-		require.NoError(t, err)
-		require.Empty(t, res.Tickets)
-		res, err = desk.Search(ctx, agent, ticketkit.SearchParams{References: []ticket.Reference{quoted}})
-		require.NoError(t, err)
-		require.Len(t, res.Tickets, 1)
+			Customer: ticket.Customer{ID: "C-1"}, References: []ticket.Reference{quoted}, Tags: []string{"x' OR '1'='1"}})
+		for _, c := range []struct {
+			p    ticketkit.SearchParams
+			want int
+		}{
+			{ticketkit.SearchParams{References: []ticket.Reference{{Kind: ticket.RefOrder, ID: "%"}}}, 0},
+			{ticketkit.SearchParams{Tags: []string{"%"}}, 0},
+			{ticketkit.SearchParams{Tags: []string{"x' OR '1'='1", "_"}}, 1},
+			{ticketkit.SearchParams{References: []ticket.Reference{quoted}}, 1},
+		} {
+			res, err := desk.Search(ctx, agent, c.p)
+			require.NoError(t, err)
+			require.Len(t, res.Tickets, c.want, "%+v", c.p)
+		}
 	})
 }

@@ -12,28 +12,31 @@ import (
 	"github.com/ticketkit/ticketkit/internal/dbtest"
 )
 
-// TestSearchByReferenceOverTheWire lists the tickets about one order with
-// GET /tickets?ref=kind:id on every store: repeated parameters match
-// any, an ID keeps its colons and commas, a customer gets their own
-// tickets only, and malformed or hostile values are answered 400 naming
-// the parameter.
-func TestSearchByReferenceOverTheWire(t *testing.T) {
+// TestSearchByReferenceAndTagOverTheWire lists the tickets about one
+// order with GET /tickets?ref=kind:id on every store: repeated
+// parameters match any, an ID keeps its colons and commas, a customer
+// gets their own tickets only, and malformed or hostile values are
+// answered 400 naming the parameter. GET /tickets?tag= does the same for
+// tags, staff only.
+func TestSearchByReferenceAndTagOverTheWire(t *testing.T) {
 	t.Parallel()
 	for _, store := range dbtest.Stores() {
 		t.Run(store.Name, func(t *testing.T) {
 			t.Parallel()
 			s := newServer(t, store)
-			open := func(customer, refs string) string {
+			open := func(customer, refs string, tags ...string) string {
 				t.Helper()
+				tagsJSON, err := json.Marshal(tags)
+				require.NoError(t, err)
 				status, _, body := s.call(agent, http.MethodPost, "/tickets",
-					`{"subject":"Kettle","customer":{"id":"`+customer+`"},"references":[`+refs+`]}`, "")
+					`{"subject":"Kettle","customer":{"id":"`+customer+`"},"references":[`+refs+`],"tags":`+string(tagsJSON)+`}`, "")
 				require.Equal(t, http.StatusCreated, status, body)
 				var tk apiTicket
 				require.NoError(t, json.Unmarshal([]byte(body), &tk))
 				return tk.Number
 			}
-			mine := open("C-ADA", `{"kind":"order","id":"SO-1"}`)
-			theirs := open("C-BOB", `{"kind":"order","id":"SO-1"},{"kind":"serial","id":"urn:sn:1,2"}`)
+			mine := open("C-ADA", `{"kind":"order","id":"SO-1"}`, "vip")
+			theirs := open("C-BOB", `{"kind":"order","id":"SO-1"},{"kind":"serial","id":"urn:sn:1,2"}`, "a,b")
 			other := open("C-ADA", `{"kind":"order","id":"SO-2"}`)
 			open("C-ADA", "")
 
@@ -56,19 +59,29 @@ func TestSearchByReferenceOverTheWire(t *testing.T) {
 			require.Equal(t, []string{theirs}, list(agent, "ref="+url.QueryEscape("serial:urn:sn:1,2")))
 			require.Empty(t, list(agent, "ref="+url.QueryEscape("serial:urn:sn:1")))
 			require.Equal(t, []string{mine}, list(ada, "ref=order:SO-1"), "a customer sees their own tickets only")
+			require.ElementsMatch(t, []string{mine, theirs}, list(agent, "tag=vip&tag="+url.QueryEscape("a,b")))
+			require.Empty(t, list(agent, "tag=a"), "a value is one tag, commas included")
+			require.Equal(t, []string{theirs}, list(agent, "tag="+url.QueryEscape("a,b")+"&ref=order:SO-1"))
 
-			many := strings.Repeat("ref=order:X&", 101)
-			for _, c := range []struct{ query, field, rule string }{
-				{"ref=SO-1", "ref[0]", "format"},
-				{"ref=order:SO-1&ref=", "ref[1]", "format"},
-				{"ref=parcel:P-1", "ref[0].kind", "refkind"},
-				{"ref=order:", "ref[0].id", "required"},
-				{"ref=order:SO%00", "ref[0].id", "nul"},
-				{"ref=order:%FF", "ref[0].id", "utf8"},
-				{"ref=order:" + strings.Repeat("x", 201), "ref[0].id", "max"},
-				{many, "ref", "max"},
+			for _, c := range []struct {
+				as                 actorT
+				query, field, rule string
+			}{
+				{agent, strings.Repeat("ref=order:X&", 101), "ref", "max"},
+				{agent, strings.Repeat("tag=x&", 101), "tag", "max"},
+				{agent, "tag=v%00", "tag[0]", "nul"},
+				{agent, "tag=" + strings.Repeat("x", 51), "tag[0]", "max"},
+				{ada, "tag=vip", "tag", "forbidden"},
+				{ada, "ref=order:SO%00", "ref[0].id", "nul"},
+				{agent, "ref=SO-1", "ref[0]", "format"},
+				{agent, "ref=order:SO-1&ref=", "ref[1]", "format"},
+				{agent, "ref=parcel:P-1", "ref[0].kind", "refkind"},
+				{agent, "ref=order:", "ref[0].id", "required"},
+				{agent, "ref=order:SO%00", "ref[0].id", "nul"},
+				{agent, "ref=order:%FF", "ref[0].id", "utf8"},
+				{agent, "ref=order:" + strings.Repeat("x", 201), "ref[0].id", "max"},
 			} {
-				status, e, body := s.call(agent, http.MethodGet, "/tickets?"+c.query, "", "")
+				status, e, body := s.call(c.as, http.MethodGet, "/tickets?"+c.query, "", "")
 				require.Equal(t, http.StatusBadRequest, status, "%s: %s", c.query[:min(len(c.query), 40)], body)
 				require.NotEmpty(t, e.Errors, body)
 				require.Equal(t, c.field, e.Errors[0].Field, body)

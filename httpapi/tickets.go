@@ -82,13 +82,14 @@ func (h *handler) getTicketByNumber(w http.ResponseWriter, r *http.Request, acto
 }
 
 // searchParams names the query parameters of GET /tickets.
-var searchParams = append(slices.Clone(filterParams), "ref", "sort", "desc", "limit", "cursor")
+var searchParams = append(slices.Clone(filterParams), "ref", "tag", "sort", "desc", "limit", "cursor")
 
 // searchNames maps the Desk's field names to the query parameters.
 var searchNames = map[string]string{
 	"statuses": "status", "status_categories": "status_category", "priorities": "priority",
 	"categories": "category", "departments": "department", "assignees": "assignee",
 	"channels": "channel", "text": "q", "after": "cursor", "references": "ref",
+	"tags": "tag",
 }
 
 // filterParams names the query parameters that select tickets, shared by
@@ -149,6 +150,22 @@ func (q *query) refs(name string) []ticket.Reference {
 	return out
 }
 
+// each returns the values of a repeatable parameter whose values may
+// hold commas, such as tags: each value is one item, unlike list. Empty
+// values are dropped; it stops one item past ticket.MaxItems.
+func (q *query) each(name string) []string {
+	var out []string
+	for _, v := range q.values[name] {
+		if len(out) > ticket.MaxItems {
+			break
+		}
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // ticketPage is the body of GET /tickets.
 type ticketPage struct {
 	Tickets    []ticketView `json:"tickets"`
@@ -162,6 +179,7 @@ func (h *handler) searchTickets(w http.ResponseWriter, r *http.Request, actor ti
 	}
 	p := searchFilter(q)
 	p.References = q.refs("ref")
+	p.Tags = q.each("tag")
 	p.Sort = storage.SortField(q.single("sort"))
 	p.Desc = q.bool("desc")
 	p.Limit = q.int("limit")

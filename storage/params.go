@@ -73,6 +73,8 @@ type TicketFilter struct {
 	// References matches tickets holding any of these references, by
 	// Kind and ID exactly (Label is not looked at).
 	References []ticket.Reference
+	// Tags matches tickets holding any of these tags, exactly.
+	Tags []string
 }
 
 // SortField is a whitelisted field tickets can be sorted by.

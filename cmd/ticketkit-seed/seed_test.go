@@ -153,7 +153,8 @@ func TestSeedKeepsSubjectSearch(t *testing.T) {
 				require.NoError(t, err)
 				require.Len(t, res.Tickets, int(want), term)
 			}
-			// The seeded tickets' references are found (ticket_refs).
+			// The seeded tickets' references and tags are found (ticket_refs,
+			// ticket_tags).
 			page, err := st.TicketList(ctx, storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: tenantID(0)}, Limit: 100})
 			require.NoError(t, err)
 			found := 0
@@ -165,6 +166,11 @@ func TestSeedKeepsSubjectSearch(t *testing.T) {
 				require.NoError(t, err)
 				require.Contains(t, ticketIDsOf(res.Tickets), tk.ID, "reference %+v", tk.References[0])
 				found++
+				if len(tk.Tags) > 0 {
+					res, err := st.TicketList(ctx, storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: tenantID(0), Tags: tk.Tags[:1]}, Limit: storage.MaxLimit})
+					require.NoError(t, err)
+					require.Contains(t, ticketIDsOf(res.Tickets), tk.ID, "tag %q", tk.Tags[0])
+				}
 			}
 			require.NotZero(t, found, "some seeded tickets have references")
 		})

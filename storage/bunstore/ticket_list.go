@@ -160,6 +160,12 @@ func (s *Store) filterTickets(q *bun.SelectQuery, f *storage.TicketFilter, narro
 	if len(f.References) > 0 {
 		q = q.Where("t.id IN (?)", s.refTicketIDs(f.TenantID, f.References))
 	}
+	if len(f.Tags) > 0 {
+		q = q.Where("t.id IN (?)", s.db.NewSelect().ColumnExpr("g.ticket_id").
+			ModelTableExpr("? AS g", bun.Ident(s.prefix+"ticket_tags")).
+			Where("g.tenant_id = ?", f.TenantID).
+			Where("g.tag IN (?)", bun.List(f.Tags)))
+	}
 	return q
 }
 

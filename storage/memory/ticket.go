@@ -225,7 +225,8 @@ func matchTicket(t *ticket.Ticket, f *storage.TicketFilter) bool {
 		f.CustomerEmail != "" && !strings.EqualFold(t.Customer.Email, f.CustomerEmail),
 		f.Number != "" && t.Number != f.Number,
 		f.Text != "" && !strings.Contains(strings.ToLower(t.Subject), strings.ToLower(f.Text)),
-		len(f.References) > 0 && !slices.ContainsFunc(t.References, func(r ticket.Reference) bool { return hasRef(f.References, r) }):
+		len(f.References) > 0 && !slices.ContainsFunc(t.References, func(r ticket.Reference) bool { return hasRef(f.References, r) }),
+		len(f.Tags) > 0 && !slices.ContainsFunc(t.Tags, func(tag string) bool { return slices.Contains(f.Tags, tag) }):
 		return false
 	}
 	return true
