@@ -23,7 +23,8 @@ import (
 // Customers always see only their own tickets, and may filter them only
 // by what they can see of a ticket: Statuses, StatusCategories,
 // Priorities, Categories, Channels, References, CreatedFrom and
-// CreatedTo, Number and Text (sorting and paging as they like).
+// CreatedTo, UpdatedSince, Number and Text (sorting and paging as they
+// like).
 // Departments, Assignees, Tags and the customer filters (CustomerID,
 // CustomerMobile, CustomerEmail) are the help desk's: a customer
 // setting one is refused with a *ValidationError naming the field (rule
@@ -69,6 +70,16 @@ type SearchParams struct {
 	// tags is found by searching for the rarest and reading the others
 	// off the tickets.
 	Tags []string `json:"tags,omitempty" validate:"max=100,dive,required,max=50"`
+	// UpdatedSince selects the tickets last changed at or after it, for
+	// incremental sync: page with Sort storage.SortUpdatedAt, ascending,
+	// following Next to the last page, and start the next sync from the
+	// newest UpdatedAt seen. A ticket changed while the pages are read
+	// moves to a later page, so it is read again rather than missed.
+	// Changes committed out of order can carry an UpdatedAt a little
+	// older than one already read (a long transaction), so a sync client
+	// starts from a few seconds before it and ignores the versions it
+	// already holds.
+	UpdatedSince time.Time `json:"updated_since,omitzero"`
 	// Sort is one of storage.SortFields(); default created_at.
 	Sort storage.SortField `json:"sort,omitempty"`
 	Desc bool              `json:"desc,omitempty"`
@@ -178,6 +189,7 @@ func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.Ticket
 			Text:           strings.TrimSpace(p.Text),
 			References:     p.References,
 			Tags:           p.Tags,
+			UpdatedSince:   p.UpdatedSince.UTC(),
 		},
 		Sort:  p.Sort,
 		Desc:  p.Desc,

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
@@ -85,6 +87,58 @@ func TestDesk_SearchByTag(t *testing.T) {
 		var v *ticketkit.ValidationError
 		require.ErrorAs(t, err, &v)
 		require.Equal(t, []ticket.FieldError{{Field: "tags", Rule: "forbidden", Message: "may not be used by a customer"}}, v.Fields)
+	})
+}
+
+// TestDesk_SearchUpdatedSince syncs incrementally on every backend:
+// the tickets changed at or after a time, oldest change first, read
+// page by page with the cursor; the next sync from the newest change
+// seen gets only what changed since. A customer may use it on their own
+// tickets; a time out of range is refused naming the field.
+func TestDesk_SearchUpdatedSince(t *testing.T) {
+	t.Parallel()
+	onEveryBackend(t, func(t *testing.T, b backend) {
+		ctx := t.Context()
+		desk, bundle := setupDesk(t, b)
+		var opened []*ticket.Ticket
+		for i := range 5 {
+			opened = append(opened, mustOpen(t, desk, agent, ticketkit.OpenParams{Subject: fmt.Sprintf("Sync %d", i),
+				Category: ticket.CategoryProblem, Customer: ticket.Customer{ID: customer.CustomerID}}))
+			bundle.clock.Advance(time.Hour)
+		}
+		sync := func(a ticketkit.Actor, since time.Time) (numbers []string, newest time.Time) {
+			t.Helper()
+			p := ticketkit.SearchParams{UpdatedSince: since, Sort: storage.SortUpdatedAt, Limit: 2}
+			for {
+				res, err := desk.Search(ctx, a, p)
+				require.NoError(t, err)
+				for _, tk := range res.Tickets {
+					numbers = append(numbers, tk.Number)
+					newest = tk.UpdatedAt
+				}
+				if res.Next == "" {
+					return numbers, newest
+				}
+				p.After = res.Next
+			}
+		}
+		got, newest := sync(agent, opened[2].UpdatedAt)
+		require.Equal(t, []string{opened[2].Number, opened[3].Number, opened[4].Number}, got)
+		require.Equal(t, opened[4].UpdatedAt, newest)
+
+		bundle.clock.Advance(time.Hour)
+		_, err := desk.Update(ctx, agent, ticketkit.UpdateParams{TicketID: opened[0].ID, Subject: new("Changed")})
+		require.NoError(t, err)
+		got, _ = sync(agent, newest.Add(time.Nanosecond))
+		require.Equal(t, []string{opened[0].Number}, got, "the next sync gets what changed since")
+		got, _ = sync(customer, newest.Add(time.Nanosecond))
+		require.Equal(t, []string{opened[0].Number}, got, "a customer syncs their own tickets")
+
+		res, err := desk.Search(ctx, agent, ticketkit.SearchParams{UpdatedSince: time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)})
+		require.Nil(t, res)
+		var v *ticketkit.ValidationError
+		require.ErrorAs(t, err, &v)
+		require.Equal(t, "updated_since", v.Fields[0].Field)
 	})
 }
 

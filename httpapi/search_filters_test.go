@@ -12,13 +12,13 @@ import (
 	"github.com/ticketkit/ticketkit/internal/dbtest"
 )
 
-// TestSearchByReferenceAndTagOverTheWire lists the tickets about one
-// order with GET /tickets?ref=kind:id on every store: repeated
+// TestSearchFiltersOverTheWire lists the tickets about one order with GET /tickets?ref=kind:id on every store: repeated
 // parameters match any, an ID keeps its colons and commas, a customer
 // gets their own tickets only, and malformed or hostile values are
 // answered 400 naming the parameter. GET /tickets?tag= does the same for
-// tags, staff only.
-func TestSearchByReferenceAndTagOverTheWire(t *testing.T) {
+// tags, staff only, and ?updated_since= lists the tickets changed since a
+// time, by updated_at.
+func TestSearchFiltersOverTheWire(t *testing.T) {
 	t.Parallel()
 	for _, store := range dbtest.Stores() {
 		t.Run(store.Name, func(t *testing.T) {
@@ -62,6 +62,20 @@ func TestSearchByReferenceAndTagOverTheWire(t *testing.T) {
 			require.ElementsMatch(t, []string{mine, theirs}, list(agent, "tag=vip&tag="+url.QueryEscape("a,b")))
 			require.Empty(t, list(agent, "tag=a"), "a value is one tag, commas included")
 			require.Equal(t, []string{theirs}, list(agent, "tag="+url.QueryEscape("a,b")+"&ref=order:SO-1"))
+			// Incremental sync: every ticket changed since a time, oldest
+			// change first (their creation, a moment apart).
+			status, _, body := s.call(agent, http.MethodGet, "/tickets?sort=updated_at&limit=1&ref=order:SO-1", "", "")
+			require.Equal(t, http.StatusOK, status, body)
+			var first struct {
+				Tickets []struct {
+					UpdatedAt string `json:"updated_at"`
+				} `json:"tickets"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(body), &first))
+			require.Len(t, first.Tickets, 1)
+			since := url.QueryEscape(first.Tickets[0].UpdatedAt)
+			require.Equal(t, []string{mine, theirs, other}, list(agent, "sort=updated_at&updated_since="+since+"&ref=order:SO-1&ref=order:SO-2"))
+			require.Equal(t, []string{mine, other}, list(ada, "sort=updated_at&updated_since="+since+"&ref=order:SO-1&ref=order:SO-2"))
 
 			for _, c := range []struct {
 				as                 actorT
@@ -80,6 +94,9 @@ func TestSearchByReferenceAndTagOverTheWire(t *testing.T) {
 				{agent, "ref=order:SO%00", "ref[0].id", "nul"},
 				{agent, "ref=order:%FF", "ref[0].id", "utf8"},
 				{agent, "ref=order:" + strings.Repeat("x", 201), "ref[0].id", "max"},
+				{agent, "updated_since=yesterday", "updated_since", "datetime"},
+				{agent, "updated_since=0000-01-01T00:00:00Z", "updated_since", "time_range"},
+				{agent, "updated_since=2026-01-01T00:00:00Z&updated_since=2026-01-02T00:00:00Z", "updated_since", "repeated"},
 			} {
 				status, e, body := s.call(c.as, http.MethodGet, "/tickets?"+c.query, "", "")
 				require.Equal(t, http.StatusBadRequest, status, "%s: %s", c.query[:min(len(c.query), 40)], body)

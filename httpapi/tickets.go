@@ -82,7 +82,7 @@ func (h *handler) getTicketByNumber(w http.ResponseWriter, r *http.Request, acto
 }
 
 // searchParams names the query parameters of GET /tickets.
-var searchParams = append(slices.Clone(filterParams), "ref", "tag", "sort", "desc", "limit", "cursor")
+var searchParams = append(slices.Clone(filterParams), "ref", "tag", "updated_since", "sort", "desc", "limit", "cursor")
 
 // searchNames maps the Desk's field names to the query parameters.
 var searchNames = map[string]string{
@@ -180,6 +180,7 @@ func (h *handler) searchTickets(w http.ResponseWriter, r *http.Request, actor ti
 	p := searchFilter(q)
 	p.References = q.refs("ref")
 	p.Tags = q.each("tag")
+	p.UpdatedSince = q.time("updated_since")
 	p.Sort = storage.SortField(q.single("sort"))
 	p.Desc = q.bool("desc")
 	p.Limit = q.int("limit")

@@ -75,6 +75,9 @@ type TicketFilter struct {
 	References []ticket.Reference
 	// Tags matches tickets holding any of these tags, exactly.
 	Tags []string
+	// UpdatedSince matches tickets last changed at or after it, for
+	// incremental sync (with SortUpdatedAt, ascending).
+	UpdatedSince time.Time
 }
 
 // SortField is a whitelisted field tickets can be sorted by.

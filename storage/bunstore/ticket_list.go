@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
@@ -154,6 +155,9 @@ func (s *Store) filterTickets(q *bun.SelectQuery, f *storage.TicketFilter, narro
 	if !f.CreatedTo.IsZero() {
 		q = q.Where("t.created_at < ?", utc(f.CreatedTo))
 	}
+	if !f.UpdatedSince.IsZero() {
+		q = q.Where("t.updated_at >= ?", ceilMicro(f.UpdatedSince))
+	}
 	if f.Text != "" {
 		q = s.filterText(q, "t", strings.ToLower(f.Text), narrow)
 	}
@@ -167,6 +171,18 @@ func (s *Store) filterTickets(q *bun.SelectQuery, f *storage.TicketFilter, narro
 			Where("g.tag IN (?)", bun.List(f.Tags)))
 	}
 	return q
+}
+
+// ceilMicro returns t in UTC rounded up to the microsecond, the
+// precision of stored times: for a lower bound, updated_at >= ceilMicro(t)
+// is updated_at >= t, where utc's truncation would take in the
+// microsecond before t.
+func ceilMicro(t time.Time) time.Time {
+	u := utc(t)
+	if u.Before(t) {
+		u = u.Add(time.Microsecond)
+	}
+	return u
 }
 
 // refTicketIDs returns the subquery of the IDs of the tenant's tickets

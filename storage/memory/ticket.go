@@ -221,6 +221,7 @@ func matchTicket(t *ticket.Ticket, f *storage.TicketFilter) bool {
 		!in(f.Channels, string(t.Channel)),
 		!f.CreatedFrom.IsZero() && t.CreatedAt.Before(f.CreatedFrom),
 		!f.CreatedTo.IsZero() && !t.CreatedAt.Before(f.CreatedTo),
+		!f.UpdatedSince.IsZero() && t.UpdatedAt.Before(f.UpdatedSince),
 		f.CustomerMobile != "" && t.Customer.Mobile != f.CustomerMobile,
 		f.CustomerEmail != "" && !strings.EqualFold(t.Customer.Email, f.CustomerEmail),
 		f.Number != "" && t.Number != f.Number,

@@ -99,6 +99,7 @@ func requireFilter(t *testing.T, st storage.Store, fixture []*ticket.Ticket, cas
 func (s suite) ticketList(t *testing.T) {
 	ctx := context.Background()
 	s.ticketListFields(t)
+	s.ticketListSync(t)
 
 	filterTests := []struct {
 		name  string
@@ -184,6 +185,13 @@ func (s suite) ticketList(t *testing.T) {
 			{storage.TicketFilter{Tags: []string{"%"}}, nil},
 			{storage.TicketFilter{Tags: []string{"coffee"}, References: []ticket.Reference{{Kind: ticket.RefProduct, ID: "P-9"}}}, []int{1, 5}},
 			{storage.TicketFilter{Tags: []string{"vip"}, Statuses: []string{"open"}}, []int{1}},
+		}},
+		{"FiltersByUpdatedSinceInclusive", []filterCase{
+			{storage.TicketFilter{UpdatedSince: at(2*time.Hour + time.Minute)}, []int{2, 3, 4, 5}},
+			{storage.TicketFilter{UpdatedSince: at(2*time.Hour + time.Minute + time.Microsecond)}, []int{3, 4, 5}},
+			{storage.TicketFilter{UpdatedSince: at(2*time.Hour + time.Minute + time.Nanosecond)}, []int{3, 4, 5}},
+			{storage.TicketFilter{UpdatedSince: at(6 * time.Hour)}, nil},
+			{storage.TicketFilter{UpdatedSince: at(time.Hour), Statuses: []string{"open"}}, []int{1, 2}},
 		}},
 		{"CombinedFiltersAreANDed", []filterCase{
 			{storage.TicketFilter{Statuses: []string{"open"}, Priorities: []string{"urgent"}}, []int{2}},

@@ -5,8 +5,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/uptrace/bun"
 
 	"github.com/ticketkit/ticketkit/internal/dbtest"
 	"github.com/ticketkit/ticketkit/storage"
@@ -30,6 +32,23 @@ func listBy(t *testing.T, st storage.Store, f storage.TicketFilter) []string {
 		out = append(out, tk.Number)
 	}
 	return out
+}
+
+// planOf returns the SELECT of the tickets that TicketList runs for p and
+// its plan on b (on PostgreSQL with sequential scans discouraged, which
+// it must not hold then).
+func planOf(t *testing.T, b dbtest.Backend, db *bun.DB, rec *queryRecorder, st *bunstore.Store, p storage.TicketListParams) (query, plan string) {
+	t.Helper()
+	query = rec.capture(t, func() {
+		_, err := st.TicketList(context.Background(), p)
+		require.NoError(t, err)
+	})
+	if b.Name != "postgres" {
+		return query, explainSQLite(t, db, query)
+	}
+	plan = explainPostgres(t, db, query)
+	require.NotContains(t, plan, "Seq Scan", "query: %s", query)
+	return query, plan
 }
 
 // TestTicketRefsMigrationCopiesStoredReferences stores tickets with the
@@ -133,20 +152,14 @@ func TestTicketListReferenceExplain(t *testing.T) {
 				t.Run(tt.name, func(t *testing.T) {
 					p := storage.TicketListParams{TicketFilter: tt.f, Desc: true, Limit: 50}
 					p.TenantID = "tenant-1"
-					query := rec.capture(t, func() {
-						_, err := st.TicketList(ctx, p)
-						require.NoError(t, err)
-					})
+					query, plan := planOf(t, b, db, rec, st, p)
 					if b.Name == "postgres" {
-						plan := explainPostgres(t, db, query)
-						require.NotContains(t, plan, "Seq Scan", "query: %s", query)
 						require.Regexp(t, `(Index (Only )?Scan( Backward)? using|Bitmap Index Scan on) ticketkit_`+tt.table+`_pkey`, plan, "query: %s", query)
 						require.Regexp(t, `Index Cond: \(\(tenant_id = 'tenant-1'`, plan, "query: %s", query)
 						require.Contains(t, plan, "ticketkit_tickets_pkey", "query: %s", query)
 						t.Logf("%s\n%s", query, plan)
 						return
 					}
-					plan := explainSQLite(t, db, query)
 					for line := range strings.SplitSeq(plan, "\n") {
 						require.NotRegexp(t, `^SCAN (t|`+tt.alias+`)\b`, line, "query: %s\nplan:\n%s", query, plan)
 					}
@@ -154,6 +167,43 @@ func TestTicketListReferenceExplain(t *testing.T) {
 					require.Regexp(t, `SEARCH t USING INDEX sqlite_autoindex_ticketkit_tickets_1 \(id=\?\)`, plan, "query: %s", query)
 					t.Logf("%s\n%s", query, plan)
 				})
+			}
+		})
+	}
+}
+
+// TestTicketListUpdatedSinceExplain checks that an incremental sync's
+// pages (UpdatedSince, sorted by updated_at ascending, with the cursor)
+// read the tenant's tickets through tickets_updated_idx, in page order:
+// no scan and, on SQLite, no sort.
+func TestTicketListUpdatedSinceExplain(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, b := range dbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			db, rec, st := explainStore(t, b)
+			_, err := db.ExecContext(ctx, "ANALYZE")
+			require.NoError(t, err)
+			p := storage.TicketListParams{
+				TicketFilter: storage.TicketFilter{TenantID: "tenant-1", UpdatedSince: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)},
+				Sort:         storage.SortUpdatedAt, Limit: 50,
+			}
+			first, err := st.TicketList(ctx, p)
+			require.NoError(t, err)
+			require.NotEmpty(t, first.Next)
+			for _, after := range []string{"", first.Next} {
+				p.After = after
+				query, plan := planOf(t, b, db, rec, st, p)
+				if b.Name == "postgres" {
+					require.Regexp(t, `Index Scan using ticketkit_tickets_updated_idx`, plan, "query: %s", query)
+					require.NotContains(t, plan, "Sort Key: t.updated_at", "the index gives the page's order; query: %s", query)
+					t.Logf("%s\n%s", query, plan)
+					continue
+				}
+				require.Regexp(t, `SEARCH t USING INDEX ticketkit_tickets_updated_idx \(tenant_id=\? AND updated_at>\?\)`, plan, "query: %s", query)
+				require.NotContains(t, plan, "TEMP B-TREE", "the index gives the page's order; query: %s", query)
+				t.Logf("%s\n%s", query, plan)
 			}
 		})
 	}
