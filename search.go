@@ -22,12 +22,14 @@ import (
 //
 // Customers always see only their own tickets, and may filter them only
 // by what they can see of a ticket: Statuses, StatusCategories,
-// Priorities, Categories, Channels, CreatedFrom and CreatedTo, Number and Text
-// (sorting and paging as they like). Departments, Assignees and the
-// customer filters (CustomerID, CustomerMobile, CustomerEmail) are the
-// help desk's: a customer setting one is refused with a
-// *ValidationError naming the field (rule "forbidden"), so that no
-// filter reveals what the customer view hides, such as the assignee.
+// Priorities, Categories, Channels, References, CreatedFrom and
+// CreatedTo, UpdatedSince, Number and Text (sorting and paging as they
+// like).
+// Departments, Assignees, Tags and the customer filters (CustomerID,
+// CustomerMobile, CustomerEmail) are the help desk's: a customer
+// setting one is refused with a *ValidationError naming the field (rule
+// "forbidden"), so that no filter reveals what the customer view hides,
+// such as the assignee or the tags.
 type SearchParams struct {
 	Statuses []string `json:"statuses,omitempty"`
 	// StatusCategories selects statuses by category, such as every open
@@ -58,6 +60,26 @@ type SearchParams struct {
 	Number string `json:"number,omitempty" validate:"max=64"`
 	// Text matches subjects containing it, ignoring case.
 	Text string `json:"text,omitempty" validate:"max=200"`
+	// References selects the tickets holding any of these references,
+	// such as every ticket about order SO-1: Kind and ID must both be
+	// equal (ID in its exact letter case); Label is not looked at.
+	References []ticket.Reference `json:"references,omitempty" validate:"max=100,dive"`
+	// Tags selects the tickets holding any of these tags, each matched
+	// exactly (staff only: customers never see tags). Any rather than
+	// all, like every other list field; a ticket holding all of several
+	// tags is found by searching for the rarest and reading the others
+	// off the tickets.
+	Tags []string `json:"tags,omitempty" validate:"max=100,dive,required,max=50"`
+	// UpdatedSince selects the tickets last changed at or after it, for
+	// incremental sync: page with Sort storage.SortUpdatedAt, ascending,
+	// following Next to the last page, and start the next sync from the
+	// newest UpdatedAt seen. A ticket changed while the pages are read
+	// moves to a later page, so it is read again rather than missed.
+	// Changes committed out of order can carry an UpdatedAt a little
+	// older than one already read (a long transaction), so a sync client
+	// starts from a few seconds before it and ignores the versions it
+	// already holds.
+	UpdatedSince time.Time `json:"updated_since,omitzero"`
 	// Sort is one of storage.SortFields(); default created_at.
 	Sort storage.SortField `json:"sort,omitempty"`
 	Desc bool              `json:"desc,omitempty"`
@@ -165,6 +187,9 @@ func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.Ticket
 			CustomerEmail:  strings.TrimSpace(p.CustomerEmail),
 			Number:         number,
 			Text:           strings.TrimSpace(p.Text),
+			References:     p.References,
+			Tags:           p.Tags,
+			UpdatedSince:   p.UpdatedSince.UTC(),
 		},
 		Sort:  p.Sort,
 		Desc:  p.Desc,
@@ -195,6 +220,7 @@ func refuseStaffFilters(v *ticket.ValidationError, p SearchParams) {
 	refuseFilters(v, "may not be used by a customer",
 		staffFilter{"departments", len(p.Departments) > 0},
 		staffFilter{"assignees", len(p.Assignees) > 0},
+		staffFilter{"tags", len(p.Tags) > 0},
 		customerIDFilter(p.CustomerID),
 		staffFilter{"customer_mobile", p.CustomerMobile != ""},
 		staffFilter{"customer_email", p.CustomerEmail != ""},

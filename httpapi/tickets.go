@@ -1,9 +1,11 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ticketkit/ticketkit"
@@ -80,13 +82,14 @@ func (h *handler) getTicketByNumber(w http.ResponseWriter, r *http.Request, acto
 }
 
 // searchParams names the query parameters of GET /tickets.
-var searchParams = append(slices.Clone(filterParams), "sort", "desc", "limit", "cursor")
+var searchParams = append(slices.Clone(filterParams), "ref", "tag", "updated_since", "sort", "desc", "limit", "cursor")
 
 // searchNames maps the Desk's field names to the query parameters.
 var searchNames = map[string]string{
 	"statuses": "status", "status_categories": "status_category", "priorities": "priority",
 	"categories": "category", "departments": "department", "assignees": "assignee",
-	"channels": "channel", "text": "q", "after": "cursor",
+	"channels": "channel", "text": "q", "after": "cursor", "references": "ref",
+	"tags": "tag",
 }
 
 // filterParams names the query parameters that select tickets, shared by
@@ -125,6 +128,44 @@ func searchFilter(q *query) ticketkit.SearchParams {
 	}
 }
 
+// refs reads a repeatable reference parameter: each value is one
+// reference, kind:id, such as ref=order:SO-1, split at the first colon
+// (no kind holds one), so that an ID may hold colons and commas
+// (ref=serial:urn:sn:7 is kind serial, ID urn:sn:7). A value without a
+// colon is reported as name[i]. Like list, it stops one item past
+// ticket.MaxItems: the Desk refuses the list for its length.
+func (q *query) refs(name string) []ticket.Reference {
+	var out []ticket.Reference
+	for i, v := range q.values[name] {
+		if len(out) > ticket.MaxItems {
+			break
+		}
+		kind, id, ok := strings.Cut(v, ":")
+		if !ok {
+			q.add(fmt.Sprintf("%s[%d]", name, i), "format", "must be kind:id, such as order:SO-1")
+			continue
+		}
+		out = append(out, ticket.Reference{Kind: ticket.RefKind(kind), ID: id})
+	}
+	return out
+}
+
+// each returns the values of a repeatable parameter whose values may
+// hold commas, such as tags: each value is one item, unlike list. Empty
+// values are dropped; it stops one item past ticket.MaxItems.
+func (q *query) each(name string) []string {
+	var out []string
+	for _, v := range q.values[name] {
+		if len(out) > ticket.MaxItems {
+			break
+		}
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // ticketPage is the body of GET /tickets.
 type ticketPage struct {
 	Tickets    []ticketView `json:"tickets"`
@@ -137,6 +178,9 @@ func (h *handler) searchTickets(w http.ResponseWriter, r *http.Request, actor ti
 		return err
 	}
 	p := searchFilter(q)
+	p.References = q.refs("ref")
+	p.Tags = q.each("tag")
+	p.UpdatedSince = q.time("updated_since")
 	p.Sort = storage.SortField(q.single("sort"))
 	p.Desc = q.bool("desc")
 	p.Limit = q.int("limit")

@@ -70,6 +70,14 @@ type TicketFilter struct {
 	Number string
 	// Text matches tickets whose subject contains it, ignoring case.
 	Text string
+	// References matches tickets holding any of these references, by
+	// Kind and ID exactly (Label is not looked at).
+	References []ticket.Reference
+	// Tags matches tickets holding any of these tags, exactly.
+	Tags []string
+	// UpdatedSince matches tickets last changed at or after it, for
+	// incremental sync (with SortUpdatedAt, ascending).
+	UpdatedSince time.Time
 }
 
 // SortField is a whitelisted field tickets can be sorted by.

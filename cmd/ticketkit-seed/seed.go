@@ -122,7 +122,9 @@ func writeCounters(ctx context.Context, st *bunstore.Store, counters map[[2]stri
 // date by triggers on the tickets table: they are dropped too, and the
 // statements returned create them again and then rebuild the search
 // table from the tickets table, all rows at once. (PostgreSQL's trigram
-// index is an ordinary index of the table.)
+// index is an ordinary index of the table.) The triggers that keep the
+// ticket_refs and ticket_tags tables (SearchParams.References and Tags)
+// stay: the seeded tickets' references and tags are written with them.
 func (s *seeder) dropIndexes(ctx context.Context, tx bun.Tx) ([]string, error) {
 	// The indexes are chosen before pg_get_indexdef runs: through the
 	// pg_indexes view PostgreSQL may describe the indexes of every
@@ -135,7 +137,7 @@ func (s *seeder) dropIndexes(ctx context.Context, tx bun.Tx) ([]string, error) {
 	sqlite := s.db.Dialect().Name().String() == bunstore.DialectSQLite
 	if sqlite {
 		q = "SELECT upper(type) AS kind, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = ? AND sql IS NOT NULL " +
-			"AND sql NOT LIKE 'CREATE UNIQUE INDEX %' ORDER BY type, name"
+			"AND sql NOT LIKE 'CREATE UNIQUE INDEX %' AND NOT (type = 'trigger' AND (name GLOB '*tickets_refs_*' OR name GLOB '*tickets_tags_*')) ORDER BY type, name"
 	}
 	var objects []struct {
 		Kind string `bun:"kind"`

@@ -153,6 +153,35 @@ func TestSeedKeepsSubjectSearch(t *testing.T) {
 				require.NoError(t, err)
 				require.Len(t, res.Tickets, int(want), term)
 			}
+			// The seeded tickets' references and tags are found (ticket_refs,
+			// ticket_tags).
+			page, err := st.TicketList(ctx, storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: tenantID(0)}, Limit: 100})
+			require.NoError(t, err)
+			found := 0
+			for _, tk := range page.Tickets {
+				if len(tk.References) == 0 {
+					continue
+				}
+				res, err := st.TicketList(ctx, storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: tenantID(0), References: tk.References[:1]}})
+				require.NoError(t, err)
+				require.Contains(t, ticketIDsOf(res.Tickets), tk.ID, "reference %+v", tk.References[0])
+				found++
+				if len(tk.Tags) > 0 {
+					res, err := st.TicketList(ctx, storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: tenantID(0), Tags: tk.Tags[:1]}, Limit: storage.MaxLimit})
+					require.NoError(t, err)
+					require.Contains(t, ticketIDsOf(res.Tickets), tk.ID, "tag %q", tk.Tags[0])
+				}
+			}
+			require.NotZero(t, found, "some seeded tickets have references")
 		})
 	}
+}
+
+// ticketIDsOf returns the IDs of tickets.
+func ticketIDsOf(tickets []*ticket.Ticket) []string {
+	ids := make([]string, len(tickets))
+	for i, t := range tickets {
+		ids[i] = t.ID
+	}
+	return ids
 }

@@ -103,6 +103,17 @@ func explainTickets(t *testing.T, st *bunstore.Store, n int) {
 	require.NoError(t, err)
 }
 
+// explainStore returns a store on b holding explainTickets' 3000
+// tickets, its database and the recorder of its SELECT statements.
+func explainStore(t *testing.T, b dbtest.Backend) (*bun.DB, *queryRecorder, *bunstore.Store) {
+	t.Helper()
+	rec := &queryRecorder{}
+	db := b.Open(t).WithQueryHook(rec)
+	st := newStore(t, db, bunstore.Config{})
+	explainTickets(t, st, 3000)
+	return db, rec, st
+}
+
 // TestTicketListExplain checks that every filter of TicketList, and
 // their usual combination, reads the tickets table through an index
 // that starts with the tenant: the query plan of the exact SQL TicketList
@@ -125,11 +136,7 @@ func TestTicketListExplain(t *testing.T) {
 	for _, b := range dbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
-			db := b.Open(t)
-			rec := &queryRecorder{}
-			db = db.WithQueryHook(rec)
-			st := newStore(t, db, bunstore.Config{})
-			explainTickets(t, st, 3000)
+			db, rec, st := explainStore(t, b)
 			_, err := db.ExecContext(ctx, "ANALYZE")
 			require.NoError(t, err)
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
@@ -154,10 +155,50 @@ func (s *Store) filterTickets(q *bun.SelectQuery, f *storage.TicketFilter, narro
 	if !f.CreatedTo.IsZero() {
 		q = q.Where("t.created_at < ?", utc(f.CreatedTo))
 	}
+	if !f.UpdatedSince.IsZero() {
+		q = q.Where("t.updated_at >= ?", ceilMicro(f.UpdatedSince))
+	}
 	if f.Text != "" {
 		q = s.filterText(q, "t", strings.ToLower(f.Text), narrow)
 	}
+	if len(f.References) > 0 {
+		q = q.Where("t.id IN (?)", s.refTicketIDs(f.TenantID, f.References))
+	}
+	if len(f.Tags) > 0 {
+		q = q.Where("t.id IN (?)", s.db.NewSelect().ColumnExpr("g.ticket_id").
+			ModelTableExpr("? AS g", bun.Ident(s.prefix+"ticket_tags")).
+			Where("g.tenant_id = ?", f.TenantID).
+			Where("g.tag IN (?)", bun.List(f.Tags)))
+	}
 	return q
+}
+
+// ceilMicro returns t in UTC rounded up to the microsecond, the
+// precision of stored times: for a lower bound, updated_at >= ceilMicro(t)
+// is updated_at >= t, where utc's truncation would take in the
+// microsecond before t.
+func ceilMicro(t time.Time) time.Time {
+	u := utc(t)
+	if u.Before(t) {
+		u = u.Add(time.Microsecond)
+	}
+	return u
+}
+
+// refTicketIDs returns the subquery of the IDs of the tenant's tickets
+// holding any of refs, read from the ticket_refs primary key (tenant_id,
+// kind, ref_id, ticket_id), which triggers keep in step with the tickets'
+// refs column (migration 20260606000001_ticket_refs).
+func (s *Store) refTicketIDs(tenantID string, refs []ticket.Reference) *bun.SelectQuery {
+	q := s.db.NewSelect().ColumnExpr("r.ticket_id").
+		ModelTableExpr("? AS r", bun.Ident(s.prefix+"ticket_refs")).
+		Where("r.tenant_id = ?", tenantID)
+	return q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+		for _, r := range refs {
+			q = q.WhereOr("r.kind = ? AND r.ref_id = ?", string(r.Kind), r.ID)
+		}
+		return q
+	})
 }
 
 // minTrigramText is the length, in characters, from which the Text

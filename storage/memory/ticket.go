@@ -221,13 +221,21 @@ func matchTicket(t *ticket.Ticket, f *storage.TicketFilter) bool {
 		!in(f.Channels, string(t.Channel)),
 		!f.CreatedFrom.IsZero() && t.CreatedAt.Before(f.CreatedFrom),
 		!f.CreatedTo.IsZero() && !t.CreatedAt.Before(f.CreatedTo),
+		!f.UpdatedSince.IsZero() && t.UpdatedAt.Before(f.UpdatedSince),
 		f.CustomerMobile != "" && t.Customer.Mobile != f.CustomerMobile,
 		f.CustomerEmail != "" && !strings.EqualFold(t.Customer.Email, f.CustomerEmail),
 		f.Number != "" && t.Number != f.Number,
-		f.Text != "" && !strings.Contains(strings.ToLower(t.Subject), strings.ToLower(f.Text)):
+		f.Text != "" && !strings.Contains(strings.ToLower(t.Subject), strings.ToLower(f.Text)),
+		len(f.References) > 0 && !slices.ContainsFunc(t.References, func(r ticket.Reference) bool { return hasRef(f.References, r) }),
+		len(f.Tags) > 0 && !slices.ContainsFunc(t.Tags, func(tag string) bool { return slices.Contains(f.Tags, tag) }):
 		return false
 	}
 	return true
+}
+
+// hasRef reports whether refs holds r's kind and ID.
+func hasRef(refs []ticket.Reference, r ticket.Reference) bool {
+	return slices.ContainsFunc(refs, func(x ticket.Reference) bool { return x.Kind == r.Kind && x.ID == r.ID })
 }
 
 // TicketClaimDue returns the tickets of all tenants whose wake time has

@@ -22,6 +22,7 @@ type filterCase struct {
 // a copy of each in tenant B, so that a store ignoring the tenant returns
 // too much for every filter. It returns the tenant A tickets. Their
 // channels are email, manual and phone in turn (#0 email, #1 manual, ...).
+// Their references and tags are in fixtureRefs and fixtureTags.
 //
 //	#  status   priority  category   department  assignee  customer  email             mobile        created  subject
 //	0  new      low       billing    sales       alice     cust-1    Ann@Example.com   +33600000001  +0h      Printer is broken
@@ -53,6 +54,7 @@ func filterFixture(t *testing.T, st storage.Store) []*ticket.Ticket {
 				tk.CreatedAt = at(time.Duration(i) * time.Hour)
 				tk.UpdatedAt = tk.CreatedAt.Add(time.Minute)
 				tk.Channel = []ticket.Channel{ticket.ChannelEmail, ticket.ChannelManual, ticket.ChannelPhone}[i%3]
+				tk.References, tk.Tags = fixtureRefs[i], fixtureTags[i]
 			})
 			all = append(all, tk)
 			if tenant == tenantA {
@@ -63,6 +65,22 @@ func filterFixture(t *testing.T, st storage.Store) []*ticket.Ticket {
 	createInTx(t, st, all)
 	return mine
 }
+
+// fixtureRefs are the references of filterFixture's tickets, by row: #1
+// names order SO-1 twice (with two labels), #3 an ID holding ':' and a
+// quote, #4 none.
+var fixtureRefs = [][]ticket.Reference{
+	{{Kind: ticket.RefOrder, ID: "SO-1"}},
+	{{Kind: ticket.RefOrder, ID: "SO-1", Label: "web"}, {Kind: ticket.RefProduct, ID: "P-9"}, {Kind: ticket.RefOrder, ID: "SO-1", Label: "again"}},
+	{{Kind: ticket.RefOrder, ID: "SO-2"}, {Kind: ticket.RefInvoice, ID: "SO-1"}},
+	{{Kind: ticket.RefSerial, ID: "urn:sn:7'A"}},
+	nil,
+	{{Kind: ticket.RefProduct, ID: "P-9"}},
+}
+
+// fixtureTags are the tags of filterFixture's tickets, by row: #2 has
+// another letter case, #3 a comma, #5 a repeat, #4 none.
+var fixtureTags = [][]string{{"vip"}, {"vip", "coffee"}, {"Coffee"}, {"a,b"}, nil, {"coffee", "coffee"}}
 
 // requireFilter lists tenant A's tickets matching each case in one page
 // and compares the set of IDs.
@@ -80,6 +98,8 @@ func requireFilter(t *testing.T, st storage.Store, fixture []*ticket.Ticket, cas
 
 func (s suite) ticketList(t *testing.T) {
 	ctx := context.Background()
+	s.ticketListFields(t)
+	s.ticketListSync(t)
 
 	filterTests := []struct {
 		name  string
@@ -144,6 +164,34 @@ func (s suite) ticketList(t *testing.T) {
 			{storage.TicketFilter{Text: "BROKEN SCR"}, []int{2}},
 			{storage.TicketFilter{Text: "order 42"}, []int{1}},
 			{storage.TicketFilter{Text: "coffee"}, nil},
+		}},
+		{"FiltersByReferenceKindAndIDMatchingAny", []filterCase{
+			{storage.TicketFilter{References: []ticket.Reference{{Kind: ticket.RefOrder, ID: "SO-1"}}}, []int{0, 1}},
+			{storage.TicketFilter{References: []ticket.Reference{{Kind: ticket.RefInvoice, ID: "SO-1"}}}, []int{2}},
+			{storage.TicketFilter{References: []ticket.Reference{{Kind: ticket.RefProduct, ID: "P-9"}, {Kind: ticket.RefOrder, ID: "SO-2"}}}, []int{1, 2, 5}},
+			{storage.TicketFilter{References: []ticket.Reference{{Kind: ticket.RefSerial, ID: "urn:sn:7'A"}}}, []int{3}},
+			{storage.TicketFilter{References: []ticket.Reference{{Kind: ticket.RefSerial, ID: "urn:sn:7"}}}, nil},
+			{storage.TicketFilter{References: []ticket.Reference{{Kind: ticket.RefOrder, ID: "so-1"}}}, nil},
+			{storage.TicketFilter{References: []ticket.Reference{{Kind: ticket.RefOrder, ID: "SO-%"}}}, nil},
+			{storage.TicketFilter{References: []ticket.Reference{{Kind: ticket.RefOrder, ID: "SO-1", Label: "ignored"}}, Statuses: []string{"new"}}, []int{0}},
+		}},
+		{"FiltersByTagMatchingAny", []filterCase{
+			{storage.TicketFilter{Tags: []string{"vip"}}, []int{0, 1}},
+			{storage.TicketFilter{Tags: []string{"coffee"}}, []int{1, 5}},
+			{storage.TicketFilter{Tags: []string{"Coffee"}}, []int{2}},
+			{storage.TicketFilter{Tags: []string{"vip", "a,b"}}, []int{0, 1, 3}},
+			{storage.TicketFilter{Tags: []string{"a"}}, nil},
+			{storage.TicketFilter{Tags: []string{"cof"}}, nil},
+			{storage.TicketFilter{Tags: []string{"%"}}, nil},
+			{storage.TicketFilter{Tags: []string{"coffee"}, References: []ticket.Reference{{Kind: ticket.RefProduct, ID: "P-9"}}}, []int{1, 5}},
+			{storage.TicketFilter{Tags: []string{"vip"}, Statuses: []string{"open"}}, []int{1}},
+		}},
+		{"FiltersByUpdatedSinceInclusive", []filterCase{
+			{storage.TicketFilter{UpdatedSince: at(2*time.Hour + time.Minute)}, []int{2, 3, 4, 5}},
+			{storage.TicketFilter{UpdatedSince: at(2*time.Hour + time.Minute + time.Microsecond)}, []int{3, 4, 5}},
+			{storage.TicketFilter{UpdatedSince: at(2*time.Hour + time.Minute + time.Nanosecond)}, []int{3, 4, 5}},
+			{storage.TicketFilter{UpdatedSince: at(6 * time.Hour)}, nil},
+			{storage.TicketFilter{UpdatedSince: at(time.Hour), Statuses: []string{"open"}}, []int{1, 2}},
 		}},
 		{"CombinedFiltersAreANDed", []filterCase{
 			{storage.TicketFilter{Statuses: []string{"open"}, Priorities: []string{"urgent"}}, []int{2}},
