@@ -38,14 +38,9 @@ func (h *handler) decideComplaintLine(w http.ResponseWriter, r *http.Request, ac
 		return err
 	}
 	var req lineDecisionRequest
-	if err := h.decodeJSON(w, r, &req); err != nil {
+	if err := h.decodeVersioned(w, r, actor, &req, &req.Version); err != nil {
 		return err
 	}
-	version, err := h.expectVersion(r, actor, req.Version)
-	if err != nil {
-		return err
-	}
-	req.Version = version
 	c, err := call(r, actor, ticketkit.ComplaintLineDecideParams{
 		ComplaintID: r.PathValue("id"), Line: line, Justified: req.Justified, Remedies: req.Remedies,
 		Feedback: req.Feedback, Note: req.Note, Version: req.Version,
@@ -66,14 +61,9 @@ func (h *handler) linkComplaintLineReturn(w http.ResponseWriter, r *http.Request
 		return err
 	}
 	var req lineReturnRequest
-	if err := h.decodeJSON(w, r, &req); err != nil {
+	if err := h.decodeVersioned(w, r, actor, &req, &req.Version); err != nil {
 		return err
 	}
-	version, err := h.expectVersion(r, actor, req.Version)
-	if err != nil {
-		return err
-	}
-	req.Version = version
 	c, err := call(r, actor, ticketkit.ComplaintLineReturnParams{
 		ComplaintID: r.PathValue("id"), Line: line, Return: req.Return, Version: req.Version,
 	}, h.desk.ComplaintLineReturnLink, h.desk.ComplaintLineReturnLinkTx)
@@ -95,14 +85,9 @@ type claimRequest struct {
 
 func (h *handler) raiseComplaintClaim(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
 	var req claimRequest
-	if err := h.decodeJSON(w, r, &req); err != nil {
+	if err := h.decodeVersioned(w, r, actor, &req, &req.Version); err != nil {
 		return err
 	}
-	version, err := h.expectVersion(r, actor, req.Version)
-	if err != nil {
-		return err
-	}
-	req.Version = version
 	c, err := call(r, actor, ticketkit.ComplaintClaimParams{
 		ComplaintID: r.PathValue("id"), Role: req.Role, Counterparty: req.Counterparty, Subject: req.Subject,
 		Description: req.Description, Reason: req.Reason, Lines: req.Lines, RemedySought: req.RemedySought,
@@ -153,14 +138,9 @@ type lineAddRequest struct {
 
 func (h *handler) addComplaintLines(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
 	var req lineAddRequest
-	if err := h.decodeJSON(w, r, &req); err != nil {
+	if err := h.decodeVersioned(w, r, actor, &req, &req.Version); err != nil {
 		return err
 	}
-	version, err := h.expectVersion(r, actor, req.Version)
-	if err != nil {
-		return err
-	}
-	req.Version = version
 	c, err := call(r, actor, ticketkit.ComplaintLineAddParams{
 		ComplaintID: r.PathValue("id"), Lines: req.Lines, Version: req.Version,
 	}, h.desk.ComplaintLineAdd, h.desk.ComplaintLineAddTx)
@@ -187,14 +167,9 @@ func (h *handler) updateComplaintLine(w http.ResponseWriter, r *http.Request, ac
 		return err
 	}
 	var req lineUpdateRequest
-	if err := h.decodeJSON(w, r, &req); err != nil {
+	if err := h.decodeVersioned(w, r, actor, &req, &req.Version); err != nil {
 		return err
 	}
-	version, err := h.expectVersion(r, actor, req.Version)
-	if err != nil {
-		return err
-	}
-	req.Version = version
 	c, err := call(r, actor, ticketkit.ComplaintLineUpdateParams{
 		ComplaintID: r.PathValue("id"), Line: line, Product: req.Product, Description: req.Description,
 		Serial: req.Serial, Batch: req.Batch, Quantity: req.Quantity, Unit: req.Unit, Note: req.Note,

@@ -95,14 +95,9 @@ type complaintUpdateRequest struct {
 
 func (h *handler) updateComplaint(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
 	var req complaintUpdateRequest
-	if err := h.decodeJSON(w, r, &req); err != nil {
+	if err := h.decodeVersioned(w, r, actor, &req, &req.Version); err != nil {
 		return err
 	}
-	version, err := h.expectVersion(r, actor, req.Version)
-	if err != nil {
-		return err
-	}
-	req.Version = version
 	c, err := call(r, actor, ticketkit.ComplaintUpdateParams{
 		ComplaintID: r.PathValue("id"), Subject: req.Subject, Description: req.Description,
 		Priority: req.Priority, Category: req.Category, Reason: req.Reason, Severity: req.Severity,
@@ -121,14 +116,9 @@ type planRequest struct {
 
 func (h *handler) planComplaint(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
 	var req planRequest
-	if err := h.decodeJSON(w, r, &req); err != nil {
+	if err := h.decodeVersioned(w, r, actor, &req, &req.Version); err != nil {
 		return err
 	}
-	version, err := h.expectVersion(r, actor, req.Version)
-	if err != nil {
-		return err
-	}
-	req.Version = version
 	c, err := call(r, actor, ticketkit.ComplaintPlanParams{
 		ComplaintID: r.PathValue("id"), Add: req.Add, Change: req.Change, Version: req.Version,
 	}, h.desk.ComplaintPlan, h.desk.ComplaintPlanTx)
@@ -157,14 +147,9 @@ type decideRequest struct {
 
 func (h *handler) decideComplaint(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
 	var req decideRequest
-	if err := h.decodeJSON(w, r, &req); err != nil {
+	if err := h.decodeVersioned(w, r, actor, &req, &req.Version); err != nil {
 		return err
 	}
-	version, err := h.expectVersion(r, actor, req.Version)
-	if err != nil {
-		return err
-	}
-	req.Version = version
 	rm := req.Remedy
 	c, err := call(r, actor, ticketkit.ComplaintDecideParams{
 		ComplaintID: r.PathValue("id"), Justified: req.Justified, Notes: req.Notes, CreditRequired: req.CreditRequired,
@@ -237,14 +222,9 @@ type complaintTransitionRequest struct {
 
 func (h *handler) transitionComplaint(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
 	var req complaintTransitionRequest
-	if err := h.decodeJSON(w, r, &req); err != nil {
+	if err := h.decodeVersioned(w, r, actor, &req, &req.Version); err != nil {
 		return err
 	}
-	version, err := h.expectVersion(r, actor, req.Version)
-	if err != nil {
-		return err
-	}
-	req.Version = version
 	c, err := call(r, actor, ticketkit.ComplaintTransitionParams{
 		ComplaintID: r.PathValue("id"), To: req.To, Reason: req.Reason, EndDate: req.EndDate, Version: req.Version,
 	}, h.desk.ComplaintTransition, h.desk.ComplaintTransitionTx)
@@ -259,14 +239,9 @@ type postRequest struct {
 
 func (h *handler) postComplaint(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
 	var req postRequest
-	if err := h.decodeJSON(w, r, &req); err != nil {
+	if err := h.decodeVersioned(w, r, actor, &req, &req.Version); err != nil {
 		return err
 	}
-	version, err := h.expectVersion(r, actor, req.Version)
-	if err != nil {
-		return err
-	}
-	req.Version = version
 	c, err := call(r, actor, ticketkit.ComplaintPostParams{
 		ComplaintID: r.PathValue("id"), Reason: req.Reason, Version: req.Version,
 	}, h.desk.ComplaintPost, h.desk.ComplaintPostTx)
@@ -281,14 +256,9 @@ type reverseRequest struct {
 
 func (h *handler) reverseComplaint(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
 	var req reverseRequest
-	if err := h.decodeJSON(w, r, &req); err != nil {
+	if err := h.decodeVersioned(w, r, actor, &req, &req.Version); err != nil {
 		return err
 	}
-	version, err := h.expectVersion(r, actor, req.Version)
-	if err != nil {
-		return err
-	}
-	req.Version = version
 	c, err := call(r, actor, ticketkit.ComplaintReverseParams{
 		ComplaintID: r.PathValue("id"), Reason: req.Reason, Version: req.Version,
 	}, h.desk.ComplaintReverse, h.desk.ComplaintReverseTx)

@@ -93,6 +93,21 @@ func writeEntity(w http.ResponseWriter, r *http.Request, status int, v any) {
 	writeJSON(w, status, v)
 }
 
+// decodeVersioned decodes the JSON body of a change into req and sets
+// *version, the body's "version" member, to the version the change must
+// find: the body's combined with If-Match (see expectVersion).
+func (h *handler) decodeVersioned(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor, req any, version *int64) error {
+	if err := h.decodeJSON(w, r, req); err != nil {
+		return err
+	}
+	v, err := h.expectVersion(r, actor, *version)
+	if err != nil {
+		return err
+	}
+	*version = v
+	return nil
+}
+
 // expectVersion returns the version a change of the ticket or complaint
 // named by the path's id must find: the body's "version" (0 for any)
 // combined with If-Match. A tag of If-Match gives its version; "*"

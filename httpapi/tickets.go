@@ -206,14 +206,9 @@ type transitionRequest struct {
 
 func (h *handler) transitionTicket(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
 	var req transitionRequest
-	if err := h.decodeJSON(w, r, &req); err != nil {
+	if err := h.decodeVersioned(w, r, actor, &req, &req.Version); err != nil {
 		return err
 	}
-	version, err := h.expectVersion(r, actor, req.Version)
-	if err != nil {
-		return err
-	}
-	req.Version = version
 	t, err := call(r, actor, ticketkit.TransitionParams{
 		TicketID: r.PathValue("id"), To: req.To, Reason: req.Reason, Version: req.Version, PendingUntil: req.PendingUntil,
 	}, h.desk.Transition, h.desk.TransitionTx)
@@ -233,14 +228,9 @@ type assignRequest struct {
 
 func (h *handler) assignTicket(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
 	var req assignRequest
-	if err := h.decodeJSON(w, r, &req); err != nil {
+	if err := h.decodeVersioned(w, r, actor, &req, &req.Version); err != nil {
 		return err
 	}
-	version, err := h.expectVersion(r, actor, req.Version)
-	if err != nil {
-		return err
-	}
-	req.Version = version
 	if req.Department == nil && req.Assignee == nil {
 		return invalid(fieldError{Field: "assignee", Code: "required", Message: "give an assignee, a department or both"})
 	}
@@ -275,14 +265,9 @@ type updateRequest struct {
 
 func (h *handler) updateTicket(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
 	var req updateRequest
-	if err := h.decodeJSON(w, r, &req); err != nil {
+	if err := h.decodeVersioned(w, r, actor, &req, &req.Version); err != nil {
 		return err
 	}
-	version, err := h.expectVersion(r, actor, req.Version)
-	if err != nil {
-		return err
-	}
-	req.Version = version
 	p := ticketkit.UpdateParams{
 		TicketID: r.PathValue("id"), Subject: req.Subject, Description: req.Description,
 		Priority: req.Priority, Category: req.Category, Department: req.Department, Channel: req.Channel, Customer: req.Customer,

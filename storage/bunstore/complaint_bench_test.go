@@ -17,6 +17,7 @@ import (
 	"github.com/uptrace/bun/dialect"
 
 	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/internal/testenv"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
 	"github.com/ticketkit/ticketkit/ticket"
@@ -51,7 +52,7 @@ const (
 func BenchmarkComplaintList(b *testing.B) {
 	spec := os.Getenv(benchEnv)
 	if spec == "" {
-		b.Skip("set " + benchEnv + "=postgres:DSN")
+		testenv.Unavailable(b, "set "+benchEnv+"=postgres:DSN")
 	}
 	ctx := context.Background()
 	db := openBenchDB(b, spec)
@@ -60,7 +61,7 @@ func BenchmarkComplaintList(b *testing.B) {
 		b.Fatal(err)
 	}
 	if db.Dialect().Name() != dialect.PG {
-		b.Skip("BenchmarkComplaintList seeds with PostgreSQL's generate_series")
+		b.Fatalf("%s: BenchmarkComplaintList needs PostgreSQL (it seeds with generate_series)", benchEnv)
 	}
 	if err := st.Migrate(ctx); err != nil {
 		b.Fatal(err)

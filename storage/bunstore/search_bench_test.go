@@ -11,6 +11,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/ticketkit/ticketkit/internal/testenv"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
 	"github.com/ticketkit/ticketkit/storage/bunstore/bunopen"
@@ -36,7 +37,7 @@ const benchEnv = "TICKETKIT_BENCH_DB"
 func BenchmarkSearch(b *testing.B) {
 	spec := os.Getenv(benchEnv)
 	if spec == "" {
-		b.Skip("set " + benchEnv + "=sqlite:PATH or postgres:DSN to a database seeded with cmd/ticketkit-seed")
+		testenv.Unavailable(b, "set "+benchEnv+"=sqlite:PATH or postgres:DSN to a database seeded with cmd/ticketkit-seed")
 	}
 	ctx := context.Background()
 	db := openBenchDB(b, spec)
