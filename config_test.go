@@ -196,6 +196,40 @@ func TestNew(t *testing.T) {
 		})
 	})
 
+	// OwnStatusesWithTheFreeWorkflow is a host that replaces the
+	// statuses: the default workflow does not fit, the error says what
+	// does, and the free preset runs a ticket through the new statuses on
+	// every backend.
+	t.Run("OwnStatusesWithTheFreeWorkflow", func(t *testing.T) {
+		t.Parallel()
+		spec := ticket.DefaultCatalogSpec()
+		spec.Statuses = []ticket.Status{
+			{Code: "new", Label: ticket.Label{Text: "New"}, Category: ticket.CategoryNew, Initial: true},
+			{Code: "picking", Label: ticket.Label{Text: "Picking"}, Category: ticket.CategoryOpen},
+			{Code: "done", Label: ticket.Label{Text: "Done"}, Category: ticket.CategoryClosed, Terminal: true},
+		}
+		c, err := ticket.NewCatalog(spec)
+		require.NoError(t, err)
+		_, err = ticketkit.New(ticketkit.Config{Store: memory.New(), Catalog: c})
+		require.ErrorContains(t, err, "workflow.Free(catalog)")
+		m, err := workflow.Free(c)
+		require.NoError(t, err)
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			desk, err := ticketkit.New(ticketkit.Config{Store: b.Open(t), Catalog: c, Workflow: m})
+			require.NoError(t, err)
+			tk, err := desk.Open(t.Context(), customer, ticketkit.OpenParams{Subject: "Kettle"})
+			require.NoError(t, err)
+			require.Equal(t, "new", tk.Status)
+			for _, to := range []string{"picking", "done", "picking"} {
+				tk, err = desk.Transition(t.Context(), agent, ticketkit.TransitionParams{TicketID: tk.ID, To: to})
+				require.NoError(t, err, to)
+				require.Equal(t, to, tk.Status)
+			}
+			_, err = desk.Transition(t.Context(), customer, ticketkit.TransitionParams{TicketID: tk.ID, To: "done"})
+			require.ErrorIs(t, err, workflow.ErrForbidden, "customers take no transition")
+		})
+	})
+
 	t.Run("CatalogOfAnotherContentIsRefused", func(t *testing.T) {
 		t.Parallel()
 		sla, err := workflow.NewSLA(workflow.SLAConfig{Policies: policies}, customCatalog(t))

@@ -29,7 +29,10 @@ type Config struct {
 	// Workflow decides which status changes are allowed. It must be
 	// built on Catalog or on an equal one (see [ticket.Catalog.Equal]):
 	// a workflow built on its own ticket.DefaultCatalog() fits a Desk
-	// whose Catalog is unset. Default: workflow.Default(Catalog).
+	// whose Catalog is unset. Default: workflow.Default(Catalog), which
+	// needs the default status codes; for a catalog of the host's own
+	// statuses without a workflow of its own, workflow.Free(Catalog) lets
+	// staff move tickets freely between them.
 	Workflow *workflow.Machine
 	// Notifier, when set, receives each notification right after its
 	// change commits (inline delivery), for the lowest latency: one
@@ -194,7 +197,7 @@ func (c Config) validate() error {
 	}
 	if c.Workflow == nil {
 		_, err := workflow.Default(c.Catalog)
-		errs = append(errs, fmt.Errorf("Config.Workflow is required: the default workflow does not fit Config.Catalog: %w", err))
+		errs = append(errs, fmt.Errorf("Config.Workflow is required: the default workflow does not fit Config.Catalog (workflow.Free(catalog) lets staff move freely between its statuses): %w", err))
 	} else if !c.Workflow.Catalog().Equal(c.Catalog) {
 		errs = append(errs, errors.New("Config.Workflow must be built on a catalog equal to Config.Catalog"))
 	}
