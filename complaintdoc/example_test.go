@@ -40,7 +40,7 @@ func ExampleRenderer_Build() {
 	// Output:
 	// Accusé de réception de votre réclamation CC-2026-0001
 	// Numéro: CC-2026-0001
-	// Statut: Registered
+	// Statut: Enregistrée
 	// Objet: Kettles leak
 	// Enregistrée le: 2026-11-02
 	// Solution demandée: Avoir

@@ -50,11 +50,12 @@ func TestLabelsNextToCodes(t *testing.T) {
 			for _, tc := range []struct {
 				lang string
 				want labelled
-				// old and new are the labels of the status line.
-				old, new string
+				// old and new are the labels of the status line, kind the
+				// message type's.
+				old, new, kind string
 			}{
-				{"en", labelled{StatusLabel: "In progress", PriorityLabel: "Normal", DepartmentLabel: "After-sales service", ChannelLabel: "Manual entry"}, "Open", "In progress"},
-				{"fr-FR,fr;q=0.9", labelled{StatusLabel: "En cours", PriorityLabel: "Normale", DepartmentLabel: "SAV", ChannelLabel: "Saisie manuelle"}, "Ouvert", "En cours"},
+				{"en", labelled{StatusLabel: "In progress", PriorityLabel: "Normal", DepartmentLabel: "After-sales service", ChannelLabel: "Manual entry"}, "Open", "In progress", "Problem"},
+				{"fr-FR,fr;q=0.9", labelled{StatusLabel: "En cours", PriorityLabel: "Normale", DepartmentLabel: "SAV", ChannelLabel: "Saisie manuelle"}, "Ouvert", "En cours", "Problème"},
 			} {
 				for _, as := range []actorT{agent, ada} {
 					var got labelled
@@ -97,7 +98,7 @@ func TestLabelsNextToCodes(t *testing.T) {
 					decodeBody(t, s.getLang(t, as, "/tickets/"+tk.ID+"/messages", tc.lang), &msgs)
 					require.Len(t, msgs.Messages, 1)
 					require.Equal(t, "problem", msgs.Messages[0].Type)
-					require.Equal(t, "Problem", msgs.Messages[0].TypeLabel, "the catalog has no French label: its text")
+					require.Equal(t, tc.kind, msgs.Messages[0].TypeLabel, tc.lang)
 				}
 			}
 		})

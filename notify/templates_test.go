@@ -442,3 +442,26 @@ func slaAlert(target string, percent int) func(*notify.Event) {
 		e.SLA = &notify.SLAAlert{Policy: "gold", Target: target, Percent: percent, Due: time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC)}
 	}
 }
+
+// TestRenderDefaultCatalogInFrench renders with the built-in catalog, as a
+// host that configured no labels of its own does: a French customer reads
+// French status and priority labels, not the English codes' text.
+func TestRenderDefaultCatalogInFrench(t *testing.T) {
+	t.Parallel()
+	e := event(notify.KindStatusChanged, agent9, statusChange(ticket.StatusInProgress, ticket.StatusWaiting))
+	for locale, want := range map[string][]string{
+		"fr":    {"de En cours à Attente réponse"},
+		"fr-BE": {"de En cours à Attente réponse"},
+		"en":    {"from In progress to Waiting on customer"},
+	} {
+		got, err := notify.DefaultTemplates().Render(e, inLocale(toMarie, locale), ticket.DefaultCatalog())
+		require.NoError(t, err)
+		for _, w := range want {
+			require.Contains(t, got.Text, w, locale)
+			require.Contains(t, got.HTML, w, locale)
+		}
+		if locale != "en" {
+			require.NotContains(t, got.Subject+got.Text+got.HTML, "Waiting on customer", locale)
+		}
+	}
+}

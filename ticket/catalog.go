@@ -355,33 +355,41 @@ const (
 )
 
 // DefaultCatalogSpec returns the data of [DefaultCatalog], for hosts that
-// start from it and add their own entries.
+// start from it and add their own entries. Its labels are in English
+// with French ("fr") and German ("de") translations, so that a desk
+// whose customers read French mails French labels out of the box.
 func DefaultCatalogSpec() CatalogSpec {
 	return CatalogSpec{
 		Statuses: []Status{
-			{Code: StatusOpen, Label: Label{Text: "Open"}, Category: CategoryNew, Initial: true},
-			{Code: StatusInProgress, Label: Label{Text: "In progress"}, Category: CategoryOpen},
-			{Code: StatusWaiting, Label: Label{Text: "Waiting on customer"}, Category: CategoryPending, PausesSLA: true},
-			{Code: StatusEscalated, Label: Label{Text: "Escalated"}, Category: CategoryOpen},
-			{Code: StatusResolved, Label: Label{Text: "Resolved"}, Category: CategoryResolved},
-			{Code: StatusClosed, Label: Label{Text: "Closed"}, Category: CategoryClosed, Terminal: true},
+			{Code: StatusOpen, Label: builtinLabel("Open", "Ouvert", "Offen"), Category: CategoryNew, Initial: true},
+			{Code: StatusInProgress, Label: builtinLabel("In progress", "En cours", "In Bearbeitung"), Category: CategoryOpen},
+			{Code: StatusWaiting, Label: builtinLabel("Waiting on customer", "Attente réponse", "Warten auf Kunde"), Category: CategoryPending, PausesSLA: true},
+			{Code: StatusEscalated, Label: builtinLabel("Escalated", "Escaladé", "Eskaliert"), Category: CategoryOpen},
+			{Code: StatusResolved, Label: builtinLabel("Resolved", "Résolu", "Gelöst"), Category: CategoryResolved},
+			{Code: StatusClosed, Label: builtinLabel("Closed", "Fermé", "Geschlossen"), Category: CategoryClosed, Terminal: true},
 		},
 		Priorities: []Priority{
-			{Code: PriorityLow, Label: Label{Text: "Low"}},
-			{Code: PriorityNormal, Label: Label{Text: "Normal"}, Default: true},
-			{Code: PriorityHigh, Label: Label{Text: "High"}},
-			{Code: PriorityUrgent, Label: Label{Text: "Urgent"}},
+			{Code: PriorityLow, Label: builtinLabel("Low", "Basse", "Niedrig")},
+			{Code: PriorityNormal, Label: builtinLabel("Normal", "Normale", "Normal"), Default: true},
+			{Code: PriorityHigh, Label: builtinLabel("High", "Haute", "Hoch")},
+			{Code: PriorityUrgent, Label: builtinLabel("Urgent", "Urgente", "Dringend")},
 		},
 		Categories: []Category{
-			{Code: CategoryQuestion, Label: Label{Text: "Question"}},
-			{Code: CategoryProblem, Label: Label{Text: "Problem"}},
-			{Code: CategoryComplaint, Label: Label{Text: "Complaint"}, Complaint: true},
+			{Code: CategoryQuestion, Label: builtinLabel("Question", "Question", "Frage")},
+			{Code: CategoryProblem, Label: builtinLabel("Problem", "Problème", "Problem")},
+			{Code: CategoryComplaint, Label: builtinLabel("Complaint", "Réclamation", "Reklamation"), Complaint: true},
 		},
 		Reasons: []ReasonCode{
-			{Code: "CR01", Label: Label{Text: "Late delivery"}},
-			{Code: "CR02", Label: Label{Text: "Product"}},
-			{Code: "CR03", Label: Label{Text: "Service"}},
-			{Code: "CR04", Label: Label{Text: "Accounts"}},
+			{Code: "CR01", Label: builtinLabel("Late delivery", "Retard de livraison", "Lieferverzug")},
+			{Code: "CR02", Label: builtinLabel("Product", "Produit", "Produkt")},
+			{Code: "CR03", Label: builtinLabel("Service", "Service", "Service")},
+			{Code: "CR04", Label: builtinLabel("Accounts", "Comptabilité", "Buchhaltung")},
 		},
 	}
+}
+
+// builtinLabel is a label of the built-in catalogs: English text with its
+// French and German translations.
+func builtinLabel(en, fr, de string) Label {
+	return Label{Text: en, Translations: map[string]string{"fr": fr, "de": de}}
 }

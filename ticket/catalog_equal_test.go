@@ -26,7 +26,7 @@ func TestCatalog_Equal(t *testing.T) {
 		{"Same", def, def, true},
 		{"TwoDefaults", ticket.DefaultCatalog(), ticket.DefaultCatalog(), true},
 		{"DefaultAndItsSpec", def, build(func(*ticket.CatalogSpec) {}), true},
-		{"EmptyTranslationsAreAbsent", def, build(func(s *ticket.CatalogSpec) {
+		{"EmptyTranslationsAreAbsent", build(func(s *ticket.CatalogSpec) { s.Statuses[0].Label.Translations = nil }), build(func(s *ticket.CatalogSpec) {
 			s.Statuses[0].Label.Translations = map[string]string{}
 			s.Departments = []ticket.Department{}
 		}), true},

@@ -18,7 +18,10 @@ func TestCatalogCodeLabel(t *testing.T) {
 		field, code, locale, want string
 		ok                        bool
 	}{
-		{ticket.FieldStatus, ticket.StatusInProgress, "fr", "In progress", true},
+		{ticket.FieldStatus, ticket.StatusInProgress, "fr", "En cours", true},
+		{ticket.FieldStatus, ticket.StatusWaiting, "fr-CA", "Attente réponse", true},
+		{ticket.FieldPriority, ticket.PriorityHigh, "de-AT", "Hoch", true},
+		{ticket.FieldStatus, ticket.StatusInProgress, "es", "In progress", true},
 		{ticket.FieldPriority, ticket.PriorityUrgent, "en", "Urgent", true},
 		{ticket.FieldCategory, ticket.CategoryComplaint, "", "Complaint", true},
 		{ticket.FieldDepartment, "service", "fr-CA", "SAV", true},
@@ -34,5 +37,5 @@ func TestCatalogCodeLabel(t *testing.T) {
 		require.Equal(t, tc.want, got, "%s %q", tc.field, tc.code)
 	}
 	tk := &ticket.Ticket{Status: ticket.StatusOpen, Priority: "gone", Department: "service", Channel: ticket.ChannelPhone}
-	require.Equal(t, ticket.TicketLabels{Status: "Open", Department: "SAV", Channel: "Téléphone"}, c.TicketLabels(tk, "fr"))
+	require.Equal(t, ticket.TicketLabels{Status: "Ouvert", Department: "SAV", Channel: "Téléphone"}, c.TicketLabels(tk, "fr"))
 }

@@ -47,17 +47,17 @@ func ComplaintCatalogSpec() CatalogSpec {
 	d := DefaultCatalogSpec()
 	return CatalogSpec{
 		Statuses: []Status{
-			{Code: StatusRegistered, Label: Label{Text: "Registered"}, Category: CategoryNew, Initial: true},
-			{Code: StatusPlanned, Label: Label{Text: "Planned"}, Category: CategoryOpen},
-			{Code: StatusFulfilled, Label: Label{Text: "Fulfilled"}, Category: CategoryResolved},
-			{Code: StatusPosted, Label: Label{Text: "Posted"}, Category: CategoryClosed, Terminal: true},
-			{Code: StatusRejected, Label: Label{Text: "Rejected"}, Category: CategoryClosed, Terminal: true},
+			{Code: StatusRegistered, Label: builtinLabel("Registered", "Enregistrée", "Erfasst"), Category: CategoryNew, Initial: true},
+			{Code: StatusPlanned, Label: builtinLabel("Planned", "Planifiée", "Geplant"), Category: CategoryOpen},
+			{Code: StatusFulfilled, Label: builtinLabel("Fulfilled", "Exécutée", "Erledigt"), Category: CategoryResolved},
+			{Code: StatusPosted, Label: builtinLabel("Posted", "Comptabilisée", "Verbucht"), Category: CategoryClosed, Terminal: true},
+			{Code: StatusRejected, Label: builtinLabel("Rejected", "Refusée", "Abgelehnt"), Category: CategoryClosed, Terminal: true},
 		},
 		Priorities: d.Priorities,
 		Categories: []Category{
-			{Code: CategoryComplaint, Label: Label{Text: "Complaint"}, Complaint: true},
+			{Code: CategoryComplaint, Label: builtinLabel("Complaint", "Réclamation", "Reklamation"), Complaint: true},
 			{
-				Code: CategoryDefect, Label: Label{Text: "Defective product"}, Complaint: true,
+				Code: CategoryDefect, Label: builtinLabel("Defective product", "Produit défectueux", "Defektes Produkt"), Complaint: true,
 				Actions: []ActionTemplate{
 					{Title: "Inspect the returned goods", DueIn: "48h"},
 					{Title: "Check the batch for further defects", DueIn: "120h"},
