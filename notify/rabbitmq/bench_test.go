@@ -1,0 +1,46 @@
+package rabbitmq_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/ticketkit/ticketkit/internal/bustest"
+	"github.com/ticketkit/ticketkit/notify"
+	"github.com/ticketkit/ticketkit/notify/rabbitmq"
+	"github.com/ticketkit/ticketkit/storage/memory"
+)
+
+// benchChunk is how many outbox entries each variant delivers per
+// iteration of BenchmarkDispatch.
+const benchChunk = 500
+
+// BenchmarkDispatch measures events/s delivered by two dispatchers
+// sharing one outbox (the memory store, so that the notifier's cost
+// shows) to RabbitMQ, each publish waiting for its confirm, against the
+// same dispatchers with a notifier that does nothing. The two run
+// round-robin in one loop, a chunk of 500 entries each in turn, so that
+// both share the machine's load; each is timed on its own. It reports
+// the events/s of both, their ratio, and the messages the queue holds
+// beyond one per event (expected 0).
+//
+//	go test -run '^$' -bench Dispatch -benchtime 20x ./notify/rabbitmq
+func BenchmarkDispatch(b *testing.B) {
+	bb := setup(b)
+	pub := bb.publisher(b, rabbitmq.Config{})
+	noop := notify.NotifierFunc(func(context.Context, notify.Event) error { return nil })
+	noopStore, rabbitStore := memory.New(), memory.New()
+	var noopTime, rabbitTime time.Duration
+	n := 0
+	for b.Loop() {
+		noopTime += bustest.DispatchAll(b, noopStore, "acme", benchChunk, noop)
+		rabbitTime += bustest.DispatchAll(b, rabbitStore, "acme", benchChunk, pub)
+		n += benchChunk
+	}
+	noopRate := float64(n) / noopTime.Seconds()
+	rabbitRate := float64(n) / rabbitTime.Seconds()
+	b.ReportMetric(noopRate, "noop-events/s")
+	b.ReportMetric(rabbitRate, "rabbitmq-events/s")
+	b.ReportMetric(rabbitRate/noopRate, "rabbitmq/noop")
+	b.ReportMetric(float64(bb.count(b)-n), "extra-msgs")
+}
