@@ -2,6 +2,7 @@ package cloudevents_test
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -155,4 +156,15 @@ func TestTopic(t *testing.T) {
 	}
 	_, err := cloudevents.Topic("x", notify.Event{Kind: notify.KindOpened})
 	require.ErrorIs(t, err, cloudevents.ErrInvalidEvent)
+}
+
+// SCHEMA.md documents the type of every kind.
+func TestSchemaDocumentsEveryType(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("SCHEMA.md")
+	require.NoError(t, err)
+	for _, k := range notify.Kinds() {
+		require.Contains(t, string(doc), "`"+cloudevents.Type(k)+"`", "SCHEMA.md lists %s", k)
+	}
+	require.Contains(t, string(doc), cloudevents.DataSchema)
 }

@@ -32,8 +32,14 @@ type bundle struct {
 }
 
 // setup connects to the test server and creates a stream of the test's
-// own, deleted when the test ends.
+// own in memory, deleted when the test ends.
 func setup(t testing.TB) bundle {
+	t.Helper()
+	return setupStream(t, jetstream.MemoryStorage)
+}
+
+// setupStream is setup with a stream of the given storage.
+func setupStream(t testing.TB, storage jetstream.StorageType) bundle {
 	t.Helper()
 	nc, err := natsgo.Connect(bustest.NATSURL(), natsgo.Timeout(3*time.Second))
 	require.NoError(t, err)
@@ -44,7 +50,7 @@ func setup(t testing.TB) bundle {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	cfg := tknats.StreamConfig(b.stream, b.prefix)
-	cfg.Storage = jetstream.MemoryStorage
+	cfg.Storage = storage
 	_, err = js.CreateStream(ctx, cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() {
