@@ -22,25 +22,34 @@ const benchChunk = 500
 // round-robin in one loop, a chunk of 500 entries each in turn, so that
 // both share the machine's load; each is timed on its own. It reports
 // the events/s of both, their ratio, and the messages the queue holds
-// beyond one per event (expected 0).
+// beyond one per event (expected 0). It does so for a durable queue,
+// where the broker confirms a persistent message once it is on disk, and
+// for a transient one, to show what that costs.
 //
 //	go test -run '^$' -bench Dispatch -benchtime 20x ./notify/rabbitmq
 func BenchmarkDispatch(b *testing.B) {
-	bb := setup(b)
-	pub := bb.publisher(b, rabbitmq.Config{})
-	noop := notify.NotifierFunc(func(context.Context, notify.Event) error { return nil })
-	noopStore, rabbitStore := memory.New(), memory.New()
-	var noopTime, rabbitTime time.Duration
-	n := 0
-	for b.Loop() {
-		noopTime += bustest.DispatchAll(b, noopStore, "acme", benchChunk, noop)
-		rabbitTime += bustest.DispatchAll(b, rabbitStore, "acme", benchChunk, pub)
-		n += benchChunk
+	for _, queue := range []struct {
+		name    string
+		durable bool
+	}{{"durable", true}, {"transient", false}} {
+		b.Run(queue.name, func(b *testing.B) {
+			bb := setupQueue(b, queue.durable)
+			pub := bb.publisher(b, rabbitmq.Config{})
+			noop := notify.NotifierFunc(func(context.Context, notify.Event) error { return nil })
+			noopStore, rabbitStore := memory.New(), memory.New()
+			var noopTime, rabbitTime time.Duration
+			n := 0
+			for b.Loop() {
+				noopTime += bustest.DispatchAll(b, noopStore, "acme", benchChunk, noop)
+				rabbitTime += bustest.DispatchAll(b, rabbitStore, "acme", benchChunk, pub)
+				n += benchChunk
+			}
+			noopRate := float64(n) / noopTime.Seconds()
+			rabbitRate := float64(n) / rabbitTime.Seconds()
+			b.ReportMetric(noopRate, "noop-events/s")
+			b.ReportMetric(rabbitRate, "rabbitmq-events/s")
+			b.ReportMetric(rabbitRate/noopRate, "rabbitmq/noop")
+			b.ReportMetric(float64(bb.count(b)-n), "extra-msgs")
+		})
 	}
-	noopRate := float64(n) / noopTime.Seconds()
-	rabbitRate := float64(n) / rabbitTime.Seconds()
-	b.ReportMetric(noopRate, "noop-events/s")
-	b.ReportMetric(rabbitRate, "rabbitmq-events/s")
-	b.ReportMetric(rabbitRate/noopRate, "rabbitmq/noop")
-	b.ReportMetric(float64(bb.count(b)-n), "extra-msgs")
 }

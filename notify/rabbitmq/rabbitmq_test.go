@@ -28,9 +28,15 @@ type bundle struct {
 	queue    string
 }
 
-// setup declares an exchange and a queue of the test's own, deleted when
-// the test ends.
+// setup declares an exchange and a durable queue of the test's own,
+// deleted when the test ends.
 func setup(t testing.TB) bundle {
+	t.Helper()
+	return setupQueue(t, true)
+}
+
+// setupQueue is setup with a durable or a transient queue.
+func setupQueue(t testing.TB, durable bool) bundle {
 	t.Helper()
 	conn, err := amqp.DialConfig(bustest.RabbitMQURL(), amqp.Config{Dial: amqp.DefaultDial(5 * time.Second)})
 	require.NoError(t, err)
@@ -39,7 +45,7 @@ func setup(t testing.TB) bundle {
 	require.NoError(t, err)
 	b := bundle{ch: ch, exchange: bustest.Name("tk"), queue: bustest.Name("tkq")}
 	require.NoError(t, ch.ExchangeDeclare(b.exchange, amqp.ExchangeTopic, true, false, false, false, nil))
-	_, err = ch.QueueDeclare(b.queue, true, false, false, false, nil)
+	_, err = ch.QueueDeclare(b.queue, durable, false, false, false, nil)
 	require.NoError(t, err)
 	require.NoError(t, ch.QueueBind(b.queue, "#", b.exchange, false, nil))
 	t.Cleanup(func() {
