@@ -62,15 +62,24 @@ var ErrInvalidEvent = errors.New("cloudevents: invalid event")
 //   - datacontenttype: [DataContentType]; dataschema: [DataSchema].
 //   - data: the [Data] of the event.
 type Event struct {
-	SpecVersion     string    `json:"specversion"`
-	ID              string    `json:"id"`
-	Source          string    `json:"source"`
-	Type            string    `json:"type"`
-	Subject         string    `json:"subject,omitempty"`
-	Time            time.Time `json:"time"`
-	DataContentType string    `json:"datacontenttype"`
-	DataSchema      string    `json:"dataschema"`
-	Data            Data      `json:"data"`
+	// SpecVersion is [SpecVersion].
+	SpecVersion string `json:"specversion"`
+	// ID is the notification's idempotency key.
+	ID string `json:"id"`
+	// Source is the source prefix, "/tenants/" and the tenant.
+	Source string `json:"source"`
+	// Type is [Type] of the notification's kind.
+	Type string `json:"type"`
+	// Subject is the ticket's number.
+	Subject string `json:"subject,omitempty"`
+	// Time is when the change happened, in UTC.
+	Time time.Time `json:"time"`
+	// DataContentType is [DataContentType].
+	DataContentType string `json:"datacontenttype"`
+	// DataSchema is [DataSchema].
+	DataSchema string `json:"dataschema"`
+	// Data describes the change and the ticket after it.
+	Data Data `json:"data"`
 }
 
 // Type returns the CloudEvents type of events of kind k:

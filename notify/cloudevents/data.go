@@ -50,15 +50,19 @@ type Complaint struct {
 
 // Action is an action of a complaint's plan.
 type Action struct {
-	ID    string `json:"id"`
+	// ID identifies the action within its complaint.
+	ID string `json:"id"`
+	// Title says what is to be done.
 	Title string `json:"title"`
 	// Type is "containment", "corrective" or "preventive"; empty for a
 	// plain action.
 	Type ticket.ActionType `json:"type,omitempty"`
 	// Owner is the host user ID of whoever carries the action out.
-	Owner string    `json:"owner,omitempty"`
+	Owner string `json:"owner,omitempty"`
+	// DueAt is when the action falls due, in UTC; zero if never.
 	DueAt time.Time `json:"due_at,omitzero"`
-	Done  bool      `json:"done"`
+	// Done reports whether the action is done.
+	Done bool `json:"done"`
 }
 
 // newData returns the data of e, whose webhook data is d.
