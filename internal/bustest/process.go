@@ -217,3 +217,94 @@ func DispatchAll(tb testing.TB, store storage.Store, tenant string, n int, notif
 	}
 	return took
 }
+
+// Settings of the fault test [RunFault].
+const (
+	// FaultEntries is how many outbox entries a fault test delivers.
+	FaultEntries = 600
+	// FaultKillAfter is how many the first dispatcher publishes before it
+	// is killed: the middle of its third batch of [FaultBatch].
+	FaultKillAfter = 250
+	// FaultRepublished is how many of those it published without marking
+	// them delivered: the second dispatcher publishes them again.
+	FaultRepublished = FaultKillAfter % FaultBatch
+)
+
+// RunFault is the body of the fault tests of the bus notifiers: it seeds
+// [FaultEntries] outbox entries in a SQLite file, has the helper test
+// helperTest (which calls [Helper] with the notifier under test,
+// configured from env) publish [FaultKillAfter] of them and kills it
+// there with SIGKILL, checks that published (what the broker holds)
+// then says so, and delivers the rest with a second dispatcher in this
+// process over n, checking that it published the unmarked entries
+// again. It returns the IDs of the events, for the caller to count what
+// the broker holds and what a consumer sees.
+func RunFault(t *testing.T, helperTest string, env []string, n notify.Notifier, published func() int) []string {
+	t.Helper()
+	ob := NewOutbox(t)
+	now := time.Now().UTC()
+	ids := SeedOutbox(t, ob.Store, "acme", FaultEntries, now)
+
+	KillMidBatch(t, helperTest, ob, now, FaultKillAfter, env...)
+	if got := published(); got != FaultKillAfter {
+		t.Fatalf("the broker holds %d messages after the kill, not the %d the helper published", got, FaultKillAfter)
+	}
+	var calls atomic.Int64
+	Finish(t, ob, now.Add(2*FaultLockFor), notify.NotifierFunc(func(ctx context.Context, e notify.Event) error {
+		calls.Add(1)
+		return n.Notify(ctx, e)
+	}))
+	if want := FaultEntries - FaultKillAfter + FaultRepublished; calls.Load() != int64(want) {
+		t.Fatalf("the second dispatcher published %d events, not %d (the unmarked ones again)", calls.Load(), want)
+	}
+	return ids
+}
+
+// BrokerFailures runs, as parallel subtests, what every bus notifier
+// promises when its broker fails it: newNotifier returns the notifier
+// under test with the given timeout, talking to a broker that is "down"
+// (nothing listens) or "silent" (it accepts connections, then answers
+// nothing). Down, the error is temporary and comes within the timeout;
+// silent, it is temporary and comes once the timeout has passed, and a
+// cancelled context ends the call at once with an error that matches
+// context.Canceled.
+func BrokerFailures(t *testing.T, newNotifier func(t *testing.T, broker string, timeout time.Duration) notify.Notifier) {
+	event := Events("acme")[0]
+	call := func(ctx context.Context, n notify.Notifier) (time.Duration, error) {
+		start := time.Now()
+		err := n.Notify(ctx, event)
+		return time.Since(start), err
+	}
+	t.Run("BrokerDownIsRetryableWithinTheTimeout", func(t *testing.T) {
+		t.Parallel()
+		took, err := call(t.Context(), newNotifier(t, "down", 300*time.Millisecond))
+		if err == nil || errors.Is(err, notify.ErrPermanent) {
+			t.Fatalf("want a temporary error, got %v", err)
+		}
+		if took > 2*time.Second {
+			t.Fatalf("took %v: it hangs", took)
+		}
+	})
+	t.Run("SilentBrokerIsRetryableAfterTheTimeout", func(t *testing.T) {
+		t.Parallel()
+		took, err := call(t.Context(), newNotifier(t, "silent", 300*time.Millisecond))
+		if err == nil || errors.Is(err, notify.ErrPermanent) || errors.Is(err, context.Canceled) {
+			t.Fatalf("want a temporary error, got %v", err)
+		}
+		if took < 250*time.Millisecond || took > 2*time.Second {
+			t.Fatalf("took %v, want about the timeout (%v)", took, err)
+		}
+	})
+	t.Run("ContextCancelIsHonoured", func(t *testing.T) {
+		t.Parallel()
+		ctx, cancel := context.WithCancel(t.Context())
+		time.AfterFunc(100*time.Millisecond, cancel)
+		took, err := call(ctx, newNotifier(t, "silent", time.Minute))
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("want context.Canceled, got %v", err)
+		}
+		if took < 90*time.Millisecond || took > 2*time.Second {
+			t.Fatalf("took %v, want about the 100ms until the cancel", took)
+		}
+	})
+}
