@@ -27,6 +27,7 @@ import (
 
 	"github.com/ticketkit/ticketkit/internal/testenv"
 	"github.com/ticketkit/ticketkit/notify"
+	"github.com/ticketkit/ticketkit/notify/cloudevents"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/ticket"
 )
@@ -187,4 +188,24 @@ func SeedOutbox(t testing.TB, store storage.Store, tenant string, n int, now tim
 		}
 	}
 	return ids
+}
+
+// CheckEvent fails t unless body is the CloudEvent of e, with source
+// prefix source, that cloudevents.New writes; it returns the event.
+func CheckEvent(t testing.TB, e notify.Event, source string, body []byte) cloudevents.Event {
+	t.Helper()
+	want, err := cloudevents.New(e, source)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := cloudevents.Unmarshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJSON, _ := json.Marshal(want)
+	gotJSON, _ := json.Marshal(got)
+	if string(wantJSON) != string(gotJSON) {
+		t.Fatalf("the consumer read\n%s\nnot\n%s", gotJSON, wantJSON)
+	}
+	return got
 }
