@@ -24,7 +24,8 @@ import (
 
 // Environment of a helper process started by [KillMidBatch].
 const (
-	helperEnv      = "TICKETKIT_BUS_HELPER"            // the SQLite file of the shared outbox
+	helperEnv      = "TICKETKIT_BUS_HELPER"            // the backend of the shared outbox: "sqlite" or "postgres"
+	helperTarget   = "TICKETKIT_BUS_HELPER_TARGET"     // its SQLite file or PostgreSQL schema (dbtest.Target)
 	helperNowEnv   = "TICKETKIT_BUS_HELPER_NOW"        // Unix nanoseconds of the helper's fake clock
 	helperAfterEnv = "TICKETKIT_BUS_HELPER_KILL_AFTER" // publishes after which the helper waits to be killed
 )
@@ -40,18 +41,22 @@ const (
 	killLine = "published; kill me"
 )
 
-// Outbox is an outbox in a SQLite file that several processes share.
+// Outbox is an outbox in a database that several processes share.
 type Outbox struct {
-	// File is the SQLite file.
-	File string
+	// Backend is "sqlite" or "postgres".
+	Backend string
+	// Target is where a helper process finds the database: the SQLite
+	// file or the PostgreSQL schema ([dbtest.Target]).
+	Target string
 	// Store is bunstore over it, migrated.
 	Store storage.Store
 }
 
-// NewOutbox returns an empty, migrated outbox in a SQLite file of t's.
-func NewOutbox(t testing.TB) Outbox {
+// NewOutbox returns an empty, migrated outbox in a new database of
+// backend b (a SQLite file, or a PostgreSQL schema of the test's own).
+func NewOutbox(t testing.TB, b dbtest.Backend) Outbox {
 	t.Helper()
-	db := dbtest.SQLite(t)
+	db := b.Open(t)
 	store, err := bunstore.New(db, bunstore.Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +64,7 @@ func NewOutbox(t testing.TB) Outbox {
 	if err := store.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	return Outbox{File: dbtest.SQLiteFile(t, db), Store: store}
+	return Outbox{Backend: b.Name, Target: dbtest.Target(t, b.Name, db), Store: store}
 }
 
 // KillMidBatch starts a copy of the test binary that runs only the test
@@ -72,7 +77,7 @@ func NewOutbox(t testing.TB) Outbox {
 func KillMidBatch(t *testing.T, helperTest string, ob Outbox, now time.Time, killAfter int, env ...string) {
 	t.Helper()
 	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^"+helperTest+"$", "-test.count=1", "-test.v")
-	cmd.Env = append(os.Environ(), helperEnv+"="+ob.File, helperNowEnv+"="+strconv.FormatInt(now.UnixNano(), 10),
+	cmd.Env = append(os.Environ(), helperEnv+"="+ob.Backend, helperTarget+"="+ob.Target, helperNowEnv+"="+strconv.FormatInt(now.UnixNano(), 10),
 		helperAfterEnv+"="+strconv.Itoa(killAfter))
 	cmd.Env = append(cmd.Env, env...)
 	stdout, err := cmd.StdoutPipe()
@@ -112,8 +117,8 @@ func KillMidBatch(t *testing.T, helperTest string, ob Outbox, now time.Time, kil
 // Call it first thing in the helper test; when it returns false, the
 // test returns (it was run directly).
 func Helper(t *testing.T, n notify.Notifier) bool {
-	file := os.Getenv(helperEnv)
-	if file == "" {
+	backend := os.Getenv(helperEnv)
+	if backend == "" {
 		return false
 	}
 	nanos, err := strconv.ParseInt(os.Getenv(helperNowEnv), 10, 64)
@@ -124,7 +129,7 @@ func Helper(t *testing.T, n notify.Notifier) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := dbtest.OpenSQLite(file)
+	db, err := dbtest.OpenTarget(backend, os.Getenv(helperTarget))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +240,7 @@ const (
 const hangAfter = 5 * time.Second
 
 // RunFault is the body of the fault tests of the bus notifiers: it seeds
-// [FaultEntries] outbox entries in a SQLite file, has the helper test
+// [FaultEntries] outbox entries in a new database of backend b, has the helper test
 // helperTest (which calls [Helper] with the notifier under test,
 // configured from env) publish [FaultKillAfter] of them and kills it
 // there with SIGKILL, checks that published (what the broker holds)
@@ -243,9 +248,9 @@ const hangAfter = 5 * time.Second
 // process over n, checking that it published the unmarked entries
 // again. It returns the IDs of the events, for the caller to count what
 // the broker holds and what a consumer sees.
-func RunFault(t *testing.T, helperTest string, env []string, n notify.Notifier, published func() int) []string {
+func RunFault(t *testing.T, b dbtest.Backend, helperTest string, env []string, n notify.Notifier, published func() int) []string {
 	t.Helper()
-	ob := NewOutbox(t)
+	ob := NewOutbox(t, b)
 	now := time.Now().UTC()
 	ids := SeedOutbox(t, ob.Store, "acme", FaultEntries, now)
 
