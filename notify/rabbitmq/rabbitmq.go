@@ -231,7 +231,7 @@ func (p *Publisher) publish(ctx context.Context, key string, msg amqp.Publishing
 	select {
 	case s = <-done:
 	case <-ctx.Done():
-		go func() { <-done; c.discard() }()
+		go func() { <-done; c.discard() }() // the write may end long after
 		return ctx.Err()
 	}
 	if s.err != nil {
@@ -373,8 +373,10 @@ func (p *Publisher) release(c *channel) {
 	}
 }
 
-// discard closes c.
-func (c *channel) discard() { _ = c.ch.Close() }
+// discard closes c, apart: closing waits for the broker's answer, which
+// a stalled broker never gives (the wait then ends when the connection
+// is found dead or closed).
+func (c *channel) discard() { go func() { _ = c.ch.Close() }() }
 
 // Close closes the Publisher's connection; later calls to Notify fail
 // with [ErrClosed]. Calls in flight end with an error.
