@@ -45,5 +45,7 @@ require (
 )
 
 // The adapter builds against the library next to it; hosts require both
-// modules at released versions, where this line has no effect.
+// modules at released versions, where this line has no effect. Before the
+// first tag of this module, raise the requirement above to the first
+// library release that has notify/cloudevents (v0.1.0 has not).
 replace github.com/ticketkit/ticketkit => ../../
