@@ -39,6 +39,8 @@ var heavyModules = []string{
 	"github.com/emersion/go-sasl",
 	"github.com/wneessen/go-mail",
 	"go.uber.org/goleak",
+	"github.com/nats-io/",  // notify/nats
+	"github.com/rabbitmq/", // notify/rabbitmq
 }
 
 // Packages that the library packages below must not compile: SQL
