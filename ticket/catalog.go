@@ -355,22 +355,25 @@ const (
 )
 
 // DefaultCatalogSpec returns the data of [DefaultCatalog], for hosts that
-// start from it and add their own entries.
+// start from it and add their own entries. Its statuses and priorities
+// carry a colour (dark enough for text on white, WCAG AA) and an icon
+// name from the icon set of package httpapi/ui (inbox, progress,
+// hourglass, escalate, check, lock; arrow-down, minus, arrow-up, alert).
 func DefaultCatalogSpec() CatalogSpec {
 	return CatalogSpec{
 		Statuses: []Status{
-			{Code: StatusOpen, Label: Label{Text: "Open"}, Category: CategoryNew, Initial: true},
-			{Code: StatusInProgress, Label: Label{Text: "In progress"}, Category: CategoryOpen},
-			{Code: StatusWaiting, Label: Label{Text: "Waiting on customer"}, Category: CategoryPending, PausesSLA: true},
-			{Code: StatusEscalated, Label: Label{Text: "Escalated"}, Category: CategoryOpen},
-			{Code: StatusResolved, Label: Label{Text: "Resolved"}, Category: CategoryResolved},
-			{Code: StatusClosed, Label: Label{Text: "Closed"}, Category: CategoryClosed, Terminal: true},
+			{Code: StatusOpen, Label: Label{Text: "Open", Color: "#1565c0", Icon: "inbox"}, Category: CategoryNew, Initial: true},
+			{Code: StatusInProgress, Label: Label{Text: "In progress", Color: "#6a1b9a", Icon: "progress"}, Category: CategoryOpen},
+			{Code: StatusWaiting, Label: Label{Text: "Waiting on customer", Color: "#8a5300", Icon: "hourglass"}, Category: CategoryPending, PausesSLA: true},
+			{Code: StatusEscalated, Label: Label{Text: "Escalated", Color: "#c62828", Icon: "escalate"}, Category: CategoryOpen},
+			{Code: StatusResolved, Label: Label{Text: "Resolved", Color: "#2e7d32", Icon: "check"}, Category: CategoryResolved},
+			{Code: StatusClosed, Label: Label{Text: "Closed", Color: "#546e7a", Icon: "lock"}, Category: CategoryClosed, Terminal: true},
 		},
 		Priorities: []Priority{
-			{Code: PriorityLow, Label: Label{Text: "Low"}},
-			{Code: PriorityNormal, Label: Label{Text: "Normal"}, Default: true},
-			{Code: PriorityHigh, Label: Label{Text: "High"}},
-			{Code: PriorityUrgent, Label: Label{Text: "Urgent"}},
+			{Code: PriorityLow, Label: Label{Text: "Low", Color: "#546e7a", Icon: "arrow-down"}},
+			{Code: PriorityNormal, Label: Label{Text: "Normal", Color: "#1565c0", Icon: "minus"}, Default: true},
+			{Code: PriorityHigh, Label: Label{Text: "High", Color: "#b45309", Icon: "arrow-up"}},
+			{Code: PriorityUrgent, Label: Label{Text: "Urgent", Color: "#c62828", Icon: "alert"}},
 		},
 		Categories: []Category{
 			{Code: CategoryQuestion, Label: Label{Text: "Question"}},
