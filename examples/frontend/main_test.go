@@ -205,9 +205,9 @@ func TestBrowserShopperAndAgent(t *testing.T) {
 	t.Logf("screenshots in %s", shots)
 	for _, sc := range []scenario{
 		{width: 1280, height: 900, lang: "en", keyboard: true, labels: map[string]string{
-			"open": "Open", "closed": "Closed", "breached": "SLA breached", "due": "Due ", "unread": "Unread"}},
+			"open": "Open", "closed": "Closed", "breached": "SLA breached", "due": "Due ", "unread": "Unread", "urgent": "Urgent"}},
 		{width: 390, height: 844, lang: "fr", labels: map[string]string{
-			"open": "Ouvert", "closed": "Fermé", "breached": "SLA dépassé", "due": "Échéance ", "unread": "Non lu"}},
+			"open": "Ouvert", "closed": "Fermé", "breached": "SLA dépassé", "due": "Échéance ", "unread": "Non lu", "urgent": "Urgente"}},
 	} {
 		t.Run(fmt.Sprintf("%dpx", sc.width), func(t *testing.T) {
 			dir := filepath.Join(shots, fmt.Sprintf("%dpx", sc.width))
@@ -246,6 +246,7 @@ func runScenario(t *testing.T, browser, axe, shots string, sc scenario) {
 	shopper := newTab(t, shopCtx, "shopper", sc, axe, shots)
 	agent := newTab(t, agentCtx, "agent", sc, axe, shots)
 	L := sc.labels
+	agent.axeCatches(srv.URL)
 
 	// Earlier tickets: one of Jane's, and eleven of Omar's whose first
 	// response is overdue (the SLA sweep marks them breached).
@@ -379,6 +380,23 @@ func runScenario(t *testing.T, browser, axe, shots string, sc scenario) {
 		waitFor(`document.body.dataset.busy === "0"`),
 		waitFor(fmt.Sprintf(`document.querySelector(%s) !== null`, jsString(agentCard))),
 	)
+
+	// The agent opens a ticket for Omar with a priority, which only
+	// staff may set.
+	agent.settles("open a ticket for a customer",
+		chromedp.Click(chromedp.CSS("#open-box summary")),
+		chromedp.SendKeys(chromedp.CSS("#open-customer-id"), "omar"),
+		chromedp.SendKeys(chromedp.CSS("#open-customer-name"), "Omar Haddad"),
+		chromedp.SendKeys(chromedp.CSS("#open-subject"), "Called about a missing parcel"),
+		chromedp.SetValue(chromedp.CSS("#open-priority"), "urgent"),
+		chromedp.Click(chromedp.CSS("#open-submit")),
+	)
+	require.False(t, agent.eval(`document.querySelector("#open-result").hidden`), agent.diagnose())
+	phoned := `#tickets li:first-child`
+	require.Contains(t, agent.text(phoned), "Called about a missing parcel")
+	require.Contains(t, agent.text(phoned+" .badge-priorities"), L["urgent"])
+	require.Contains(t, agent.text(phoned), "Omar Haddad")
+	agent.check("06b-agent-opened-for-customer")
 
 	// 3. The agent opens the ticket: it is no longer unread. When the
 	// shopper writes again, it is unread again.
@@ -602,6 +620,24 @@ func (b *tab) settles(what string, actions ...chromedp.Action[chromedp.Void]) {
 	before := b.str(`document.body.dataset.renders || "0"`)
 	b.do(what, actions...)
 	b.afterNavigation(fmt.Sprintf(`(document.body.dataset.renders || "0") !== %s && document.body.dataset.busy === "0"`, jsString(before)))
+}
+
+// axeCatches proves that the axe-core run of check can fail: on a page
+// of the demo's origin broken on purpose (an image without alternative
+// text, an unlabelled field), it reports them as critical.
+func (b *tab) axeCatches(base string) {
+	b.t.Helper()
+	b.do("open a page to break", chromedp.Navigate(base+"/"))
+	b.do("break it", chromedp.Evaluate[chromedp.Void](`(() => {
+		const img = document.createElement("img");
+		img.src = "data:image/gif;base64,R0lGODlhAQABAAAAACw=";
+		const input = document.createElement("input");
+		document.body.append(img, input);
+	})()`), chromedp.Evaluate[chromedp.Void](b.axe))
+	found, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`axe.run(document).then(r =>
+		r.violations.filter(v => v.impact === "critical").map(v => v.id).sort())`, chromedp.EvalAwaitPromise))
+	require.NoError(b.t, err)
+	require.Subset(b.t, found, []string{"image-alt", "label"}, "axe-core reports the broken page's violations")
 }
 
 // tabTo presses Tab until the element matching sel has the focus, as a
