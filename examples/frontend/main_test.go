@@ -15,11 +15,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -335,6 +337,15 @@ func runScenario(t *testing.T, browser, axe, shots string, sc scenario) {
 	// 2. The agent sees the ticket unread, with its SLA due time, next to
 	// Omar's breached tickets, and pages through the queue.
 	agent.signIn(srv.URL, "agent:ann")
+	if sc.keyboard {
+		agent.press("the first Tab", kb.Tab)
+		require.True(t, agent.eval(`document.activeElement === document.querySelector("a.skip")`), "the first Tab stop skips to the content")
+		require.True(t, agent.eval(`getComputedStyle(document.activeElement).left !== getComputedStyle(document.body).left &&
+			document.activeElement.getBoundingClientRect().left >= 0`), "and shows once focused")
+		agent.press("skip to the content", kb.Enter)
+		agent.wait("focus is on the content", `document.activeElement === document.querySelector("#main")`)
+		require.Equal(t, "", agent.str(`location.hash`), "the skip link leaves the page's route alone")
+	}
 	agentCard := fmt.Sprintf(`#tickets li[data-number=%q]`, number)
 	agent.wait("the new ticket is on the first page", fmt.Sprintf(`document.querySelector(%s) !== null`, jsString(agentCard)))
 	require.Equal(t, L["unread"], agent.text(agentCard+" .unread-dot"), "the new ticket is unread")
@@ -497,7 +508,7 @@ func runScenario(t *testing.T, browser, axe, shots string, sc scenario) {
 	for _, tab := range []*tab{shopper, agent} {
 		require.False(t, tab.eval(`window.pwned === 1 || document.querySelector("#ticket-subject img, .card-subject img") !== null`),
 			"%s: user text was inserted as HTML", tab.name)
-		require.Empty(t, tab.exceptions(), "%s: uncaught JavaScript exceptions", tab.name)
+		require.Empty(t, tab.exceptions(), "%s: uncaught JavaScript exceptions or Content-Security-Policy refusals", tab.name)
 	}
 }
 
@@ -545,7 +556,7 @@ type tab struct {
 	shots string
 
 	mu     sync.Mutex
-	thrown []string
+	thrown []string // uncaught exceptions and CSP refusals
 }
 
 // newTab starts the tab behind ctx at the scenario's size and records
@@ -554,7 +565,11 @@ func newTab(t *testing.T, ctx context.Context, name string, sc scenario, axe, sh
 	t.Helper()
 	b := &tab{t: t, ctx: ctx, name: name, sc: sc, axe: axe, shots: shots}
 	err := chromedp.Listen(ctx, func(ev any) {
-		if e, ok := ev.(*runtime.EventExceptionThrown); ok && e.ExceptionDetails != nil {
+		switch e := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			if e.ExceptionDetails == nil {
+				return
+			}
 			b.mu.Lock()
 			defer b.mu.Unlock()
 			text := e.ExceptionDetails.Text
@@ -562,6 +577,13 @@ func newTab(t *testing.T, ctx context.Context, name string, sc scenario, axe, sh
 				text += " " + e.ExceptionDetails.Exception.Description
 			}
 			b.thrown = append(b.thrown, text)
+		case *cdplog.EventEntryAdded:
+			// The browser logs each Content-Security-Policy refusal.
+			if e.Entry != nil && (e.Entry.Source == cdplog.EntrySourceSecurity || strings.Contains(e.Entry.Text, "Content Security Policy")) {
+				b.mu.Lock()
+				defer b.mu.Unlock()
+				b.thrown = append(b.thrown, "CSP: "+e.Entry.Text)
+			}
 		}
 	})
 	require.NoError(t, err, "start the %s tab", name)
@@ -622,9 +644,10 @@ func (b *tab) settles(what string, actions ...chromedp.Action[chromedp.Void]) {
 	b.afterNavigation(fmt.Sprintf(`(document.body.dataset.renders || "0") !== %s && document.body.dataset.busy === "0"`, jsString(before)))
 }
 
-// axeCatches proves that the axe-core run of check can fail: on a page
-// of the demo's origin broken on purpose (an image without alternative
-// text, an unlabelled field), it reports them as critical.
+// axeCatches proves that the checks can fail: on a page of the demo's
+// origin broken on purpose (an image without alternative text, an
+// unlabelled field, an inline script), axe-core reports the first two as
+// critical and the tab records the browser's CSP refusal of the third.
 func (b *tab) axeCatches(base string) {
 	b.t.Helper()
 	b.do("open a page to break", chromedp.Navigate(base+"/"))
@@ -638,6 +661,22 @@ func (b *tab) axeCatches(base string) {
 		r.violations.filter(v => v.impact === "critical").map(v => v.id).sort())`, chromedp.EvalAwaitPromise))
 	require.NoError(b.t, err)
 	require.Subset(b.t, found, []string{"image-alt", "label"}, "axe-core reports the broken page's violations")
+
+	// And that a Content-Security-Policy refusal is seen: inline script.
+	b.do("add an inline script", chromedp.Evaluate[chromedp.Void](`(() => {
+		const s = document.createElement("script");
+		s.textContent = "window.inlineRan = true";
+		document.body.append(s);
+	})()`))
+	deadline := time.Now().Add(5 * time.Second)
+	for !slices.ContainsFunc(b.exceptions(), func(e string) bool { return strings.HasPrefix(e, "CSP: ") }) {
+		require.True(b.t, time.Now().Before(deadline), "the browser's CSP refusal of an inline script is recorded")
+		time.Sleep(25 * time.Millisecond)
+	}
+	require.False(b.t, b.eval(`window.inlineRan === true`), "the policy blocks inline script")
+	b.mu.Lock()
+	b.thrown = nil
+	b.mu.Unlock()
 }
 
 // tabTo presses Tab until the element matching sel has the focus, as a

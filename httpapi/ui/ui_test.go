@@ -25,6 +25,10 @@ func viewers(r *http.Request) (ui.Viewer, error) {
 		return ui.Viewer{Role: ticket.RoleAgent, ID: "ann", Name: `Ann <script>alert(1)</script>`}, nil
 	case "customer":
 		return ui.Viewer{Role: ticket.RoleCustomer, ID: "jane", Name: "Jane"}, nil
+	case "nameless":
+		return ui.Viewer{Role: ticket.RoleAgent}, nil
+	case "roleless":
+		return ui.Viewer{ID: "x"}, nil
 	case "customer-fr":
 		return ui.Viewer{Role: ticket.RoleCustomer, ID: "jane", Name: "Jane", Language: "fr"}, nil
 	}
@@ -77,9 +81,11 @@ func TestHandler_Page(t *testing.T) {
 
 	t.Run("RefusesAnUnknownViewer", func(t *testing.T) {
 		t.Parallel()
-		a := do(t, h, http.MethodGet, "/support/", nil)
-		require.Equal(t, http.StatusUnauthorized, a.code)
-		require.NotContains(t, a.body, "<script")
+		for _, user := range []string{"", "mallory", "nameless", "roleless"} {
+			a := do(t, h, http.MethodGet, "/support/", map[string]string{"X-Test-User": user})
+			require.Equal(t, http.StatusUnauthorized, a.code, user)
+			require.NotContains(t, a.body, "<script", user)
+		}
 	})
 
 	t.Run("AgentGetsTheConsole", func(t *testing.T) {

@@ -505,6 +505,8 @@
 
   function init() {
     window.addEventListener('hashchange', () => run(route));
+    // The skip link moves the focus without touching the route (#/...).
+    document.querySelector('a.skip').addEventListener('click', (e) => { e.preventDefault(); $('main').focus(); });
     $('open-form').addEventListener('submit', (e) => { e.preventDefault(); run(openNew, $('open-form')); });
     $('filter-form').addEventListener('submit', (e) => { e.preventDefault(); run(newSearch, $('filter-form')); });
     $('filter-form').addEventListener('reset', () => setTimeout(() => run(newSearch, $('filter-form')), 0));
