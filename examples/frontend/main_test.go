@@ -376,7 +376,28 @@ func runScenario(t *testing.T, browser, axe, shots string, sc scenario) {
 	require.Equal(t, 1, agent.count("#tickets li"), "only the shopper's ticket has that order")
 	require.Contains(t, agent.text("#tickets"), number)
 	agent.check("06-agent-filtered")
+	agent.do("filter by department and assignee",
+		chromedp.Click(chromedp.CSS("#filter-reset")),
+		waitFor(`(document.querySelector("#tickets").dataset.query || "") === "sort=updated_at&desc=true&limit=10"`),
+		waitFor(`document.body.dataset.busy === "0"`),
+		chromedp.SetValue(chromedp.CSS("#f-department"), "support"),
+		chromedp.Click(chromedp.CSS("#filter-submit")),
+		waitFor(`(document.querySelector("#tickets").dataset.query || "").includes("department=support")`),
+		waitFor(`document.body.dataset.busy === "0"`),
+	)
+	require.Equal(t, 1, agent.count("#tickets li"), "only the shopper's problem is routed to support")
+	require.Contains(t, agent.text("#tickets"), number)
+	agent.do("and an assignee nobody is",
+		chromedp.SendKeys(chromedp.CSS("#f-assignee"), "raj"),
+		chromedp.Click(chromedp.CSS("#filter-submit")),
+		waitFor(`(document.querySelector("#tickets").dataset.query || "").includes("assignee=raj")`),
+		waitFor(`document.body.dataset.busy === "0"`),
+	)
+	require.Equal(t, 0, agent.count("#tickets li"))
 	agent.do("filter by a date range without tickets",
+		chromedp.Click(chromedp.CSS("#filter-reset")),
+		waitFor(`(document.querySelector("#tickets").dataset.query || "") === "sort=updated_at&desc=true&limit=10"`),
+		waitFor(`document.body.dataset.busy === "0"`),
 		chromedp.SetValue(chromedp.CSS("#f-from"), "2001-01-01"),
 		chromedp.SetValue(chromedp.CSS("#f-to"), "2001-01-31"),
 		chromedp.Click(chromedp.CSS("#filter-submit")),
