@@ -329,6 +329,10 @@ func runScenario(t *testing.T, browser, axe, shots string, sc scenario) {
 	require.Equal(t, order, shopper.text("#ticket-refs"))
 	require.Contains(t, shopper.text("#thread .attachments"), "kettle-photo.png")
 	require.Contains(t, shopper.text("#thread .attachments"), "receipt.txt")
+	got, err := chromedp.Run(shopCtx, chromedp.Evaluate[string](`fetch([...document.querySelectorAll("#thread .attachments a")]
+		.find(a => a.textContent === "receipt.txt").href).then(r => r.ok ? r.text() : "HTTP " + r.status)`, chromedp.EvalAwaitPromise))
+	require.NoError(t, err)
+	require.Equal(t, "Kettle K-200, 49.90 EUR\n", got, "the attachment link downloads the file with the session cookie")
 	require.Zero(t, shopper.count("#tickets .sla, #ticket-sla .sla"), "SLA times are the shop's, not shown to shoppers")
 	require.Contains(t, shopper.text("#others"), earlier.Number, "the shopper's other ticket is listed")
 	require.NotContains(t, shopper.text("#others"), number)
