@@ -32,15 +32,17 @@
 //
 // # Badges
 //
-// Statuses and priorities show as coloured badges with an icon, from
-// the catalog's Label.Color and Label.Icon. An icon is a name of the
-// built-in set (inbox, progress, hourglass, escalate, check, lock,
-// arrow-down, minus, arrow-up, alert; served below Prefix+"assets/icons/")
-// or an absolute path on the same origin ending in .svg or .png. A
-// catalog without colours or icons gets them by status category and
-// priority rank; ticket.DefaultCatalog has its own. The catalog's
-// list_display "text" leaves the icon out. SLA badges show a breach, or
-// the next due time (overdue once it passed).
+// Statuses and priorities show as coloured badges, from the catalog's
+// Label.Color (a hex colour), with the entry's Label.Icon when the
+// catalog's display for the set is "image" or "both" (the label is
+// always written too). An icon is a name of the built-in set (inbox,
+// progress, hourglass, escalate, check, lock, arrow-down, minus,
+// arrow-up, alert; served below Prefix+"assets/icons/") or an absolute
+// path on the same origin ending in .svg or .png. An entry without a
+// colour gets one by its status category or priority rank;
+// ticket.DefaultCatalog has colours and icons of its own. SLA badges
+// (console only) show a breach, or the next due time (overdue once it
+// passed).
 //
 // # Languages
 //

@@ -166,13 +166,11 @@
 
   // ---- catalog, badges ---------------------------------------------------
 
-  // The colours and icons a badge gets when the catalog gives none:
-  // statuses by their category, priorities by their rank.
-  const statusDefaults = {
-    new: ['#1565c0', 'inbox'], open: ['#6a1b9a', 'progress'], pending: ['#8a5300', 'hourglass'],
-    resolved: ['#2e7d32', 'check'], closed: ['#546e7a', 'lock'],
-  };
-  const priorityDefaults = [['#546e7a', 'arrow-down'], ['#1565c0', 'minus'], ['#b45309', 'arrow-up'], ['#c62828', 'alert']];
+  // The colour a badge gets when the catalog gives none: statuses by
+  // their category, priorities by their rank. (A catalog that lists a
+  // set with icons has one on every entry: ticket.NewCatalog checks.)
+  const statusDefaults = {new: '#1565c0', open: '#6a1b9a', pending: '#8a5300', resolved: '#2e7d32', closed: '#546e7a'};
+  const priorityDefaults = ['#546e7a', '#1565c0', '#b45309', '#c62828'];
 
   async function loadCatalog() {
     const c = await api('GET', '/catalog');
@@ -202,11 +200,10 @@
       const i = Math.min(3, Math.round((e.rank || 0) * 3 / Math.max(1, n - 1)));
       d = priorityDefaults[i];
     }
-    const color = /^#[0-9a-fA-F]{3,8}$/.test(e.color || '') ? e.color : (d ? d[0] : '');
+    const color = /^#[0-9a-fA-F]{3,8}$/.test(e.color || '') ? e.color : (d || '');
     let icon = '';
     if (/^[a-z0-9-]{1,40}$/.test(e.icon || '')) icon = cfg.icons + e.icon + '.svg';
     else if (/^\/[A-Za-z0-9/_.-]+\.(svg|png)$/.test(e.icon || '') && !(e.icon || '').includes('..')) icon = e.icon;
-    else if (d) icon = cfg.icons + d[1] + '.svg';
     return {color, icon};
   }
 
@@ -215,7 +212,7 @@
   function badge(kind, code) {
     const b = el('span', {className: 'badge badge-' + kind, dataset: {code: code || ''}});
     const {color, icon} = looks(kind, code);
-    const display = (state.catalog && state.catalog.raw.list_display && state.catalog.raw.list_display[kind]) || 'both';
+    const display = (state.catalog && state.catalog.raw.list_display && state.catalog.raw.list_display[kind]) || 'text';
     if (icon && display !== 'text') b.append(el('img', {className: 'icon', src: icon, alt: ''}));
     b.append(el('span', null, label(kind, code)));
     if (color) b.style.setProperty('--badge', color);
