@@ -204,6 +204,8 @@ func TestHandler_Language(t *testing.T) {
 		{"UnofferedFallsBack", enOnly, "customer", "fr", "en"},
 		{"UnknownFallsBack", both, "customer", "de, ja;q=0.5", "en"},
 		{"HostileHeader", both, "customer", strings.Repeat("x;q=abc,", 500) + "fr", "en"},
+		{"MalformedQIgnored", both, "customer", "fr;q=0.9x, en;q=0.5", "en"},
+		{"ZeroQRefuses", both, "customer", "fr;q=0", "en"},
 		{"ViewerWins", both, "customer-fr", "en", "fr"},
 		{"ViewerNotOffered", enOnly, "customer-fr", "", "en"},
 	} {
