@@ -501,6 +501,8 @@
   }
 
   function init() {
+    // On a phone the filters start folded, so the queue shows first.
+    if (window.matchMedia('(max-width: 40rem)').matches) $('filter-box').open = false;
     window.addEventListener('hashchange', () => run(route));
     // The skip link moves the focus without touching the route (#/...).
     document.querySelector('a.skip').addEventListener('click', (e) => { e.preventDefault(); $('main').focus(); });
