@@ -38,6 +38,54 @@ type testServer struct {
 	*httptest.Server
 	app   *app
 	clock *clock.Fake
+
+	mu       sync.Mutex
+	dropNext bool     // lose the answer to the next POST /api/tickets
+	openKeys []string // the Idempotency-Key of each POST /api/tickets
+}
+
+// ServeHTTP serves the app, recording the Idempotency-Key of each
+// POST /api/tickets; when armed, it lets the app carry out the next one
+// and then cuts its answer short, as a network failure would.
+func (s *testServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || r.URL.Path != "/api/tickets" {
+		s.app.ServeHTTP(w, r)
+		return
+	}
+	s.mu.Lock()
+	s.openKeys = append(s.openKeys, r.Header.Get("Idempotency-Key"))
+	drop := s.dropNext
+	s.dropNext = false
+	s.mu.Unlock()
+	if !drop {
+		s.app.ServeHTTP(w, r)
+		return
+	}
+	rec := httptest.NewRecorder()
+	s.app.ServeHTTP(rec, r)
+	// Start the answer, then cut it: a browser retries a request whose
+	// connection closed before any byte came back, but not this one.
+	conn, buf, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(err) // httptest's server always hijacks
+	}
+	_, _ = buf.WriteString("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n{\"id\":")
+	_ = buf.Flush()
+	_ = conn.Close()
+}
+
+// dropNextOpen arms ServeHTTP to lose the next answer to POST /api/tickets.
+func (s *testServer) dropNextOpen() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dropNext = true
+}
+
+// keys returns the Idempotency-Keys of the POST /api/tickets so far.
+func (s *testServer) keys() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.openKeys)
 }
 
 func newTestServer(t *testing.T) *testServer {
@@ -47,9 +95,10 @@ func newTestServer(t *testing.T) *testServer {
 	a, err := newApp(t.Context(), filepath.Join(t.TempDir(), "frontend.db"), logger, clk)
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, a.Close()) })
-	srv := httptest.NewServer(a) // cleanups run last-in first-out: the server stops first
-	t.Cleanup(srv.Close)
-	return &testServer{Server: srv, app: a, clock: clk}
+	ts := &testServer{app: a, clock: clk}
+	ts.Server = httptest.NewServer(ts) // cleanups run last-in first-out: the server stops first
+	t.Cleanup(ts.Close)
+	return ts
 }
 
 // client returns an HTTP client signed in as user (none when empty).
@@ -207,9 +256,11 @@ func TestBrowserShopperAndAgent(t *testing.T) {
 	t.Logf("screenshots in %s", shots)
 	for _, sc := range []scenario{
 		{width: 1280, height: 900, lang: "en", keyboard: true, labels: map[string]string{
-			"open": "Open", "closed": "Closed", "breached": "SLA breached", "due": "Due ", "unread": "Unread", "urgent": "Urgent"}},
+			"open": "Open", "closed": "Closed", "breached": "SLA breached", "due": "Due ", "unread": "Unread", "urgent": "Urgent",
+			"network": "The connection failed before the answer came. Try again: a ticket or message is never sent twice."}},
 		{width: 390, height: 844, lang: "fr", labels: map[string]string{
-			"open": "Ouvert", "closed": "Fermé", "breached": "SLA dépassé", "due": "Échéance ", "unread": "Non lu", "urgent": "Urgente"}},
+			"open": "Ouvert", "closed": "Fermé", "breached": "SLA dépassé", "due": "Échéance ", "unread": "Non lu", "urgent": "Urgente",
+			"network": "La connexion a échoué avant la réponse. Réessayez : un ticket ou un message n’est jamais envoyé deux fois."}},
 	} {
 		t.Run(fmt.Sprintf("%dpx", sc.width), func(t *testing.T) {
 			dir := filepath.Join(shots, fmt.Sprintf("%dpx", sc.width))
@@ -294,18 +345,30 @@ func runScenario(t *testing.T, browser, axe, shots string, sc scenario) {
 		"the server's field error shows next to the subject")
 	shopper.check("02-shopper-subject-required")
 	srv.clock.Advance(time.Minute)
-	shopper.do("open a ticket",
+	// The first answer is lost on the way back: the shopper sees an
+	// error and sends the form again, with the same Idempotency-Key, and
+	// gets the ticket the first request opened.
+	srv.dropNextOpen()
+	shopper.settles("open a ticket, losing the answer",
 		chromedp.SendKeys(chromedp.CSS("#open-subject"), subject),
 		chromedp.SendKeys(chromedp.CSS("#open-message"), question),
 		chromedp.SetValue(chromedp.CSS("#open-category"), "problem"),
 		chromedp.SetUploadFiles(chromedp.CSS("#open-files"), []string{photo, receipt}),
 		chromedp.Click(chromedp.CSS("#open-submit")),
-		waitFor(`!document.querySelector("#open-result").hidden`),
-		waitFor(`document.body.dataset.busy === "0"`),
 	)
+	require.Equal(t, L["network"], shopper.text("#flash"), "the lost answer is reported")
+	require.True(t, shopper.eval(`document.querySelector("#open-result").hidden`))
+	shopper.settles("send it again", chromedp.Click(chromedp.CSS("#open-submit")))
+	require.False(t, shopper.eval(`document.querySelector("#open-result").hidden`), shopper.diagnose())
+	keys := srv.keys()
+	require.Len(t, keys, 3, "the form without a subject, then twice the same ticket")
+	require.NotEmpty(t, keys[1])
+	require.Equal(t, keys[1], keys[2], "the retry reuses the key")
+	require.NotEqual(t, keys[0], keys[1], "a new ticket after an answered request gets a new key")
 	var number string
 	for _, n := range srv.tickets(t, "customer:jane") {
 		if n.Subject == subject {
+			require.Empty(t, number, "one ticket for the lost answer and its retry")
 			number = n.Number
 		}
 	}
@@ -457,11 +520,12 @@ func runScenario(t *testing.T, browser, axe, shots string, sc scenario) {
 	require.Equal(t, 1, agent.count(agentCard))
 	require.Equal(t, 0, agent.count(agentCard+" .unread-dot"), "read once opened")
 	srv.clock.Advance(time.Minute)
-	shopper.do("write again",
+	shopper.settles("write again, sending the form twice at once",
 		chromedp.SendKeys(chromedp.CSS("#reply-body"), thanks),
-		chromedp.Click(chromedp.CSS("#reply-send")),
-		waitFor(textHas("#thread", thanks)),
+		chromedp.Evaluate[chromedp.Void](`(f => { f.requestSubmit(); f.requestSubmit(); })(document.querySelector("#reply-form"))`),
 	)
+	shopper.wait("the message is in the thread", textHas("#thread", thanks))
+	require.Equal(t, 1, strings.Count(shopper.text("#thread"), thanks), "a double submit sends one message")
 	agent.do("reload the queue", chromedp.Reload(), waitFor(`document.body.dataset.ready === "true"`),
 		waitFor(fmt.Sprintf(`document.querySelector(%s) !== null`, jsString(agentCard))))
 	require.Equal(t, 1, agent.count(agentCard+" .unread-dot"), "unread again after the shopper wrote")

@@ -26,6 +26,12 @@
 // other tickets. Field errors of a problem document (RFC 9457) show next
 // to their fields.
 //
+// Opening a ticket and sending a message carry an Idempotency-Key that
+// a retry after a failed connection reuses, so a lost answer never
+// opens two tickets or sends a message twice (a desk whose store keeps
+// no keys is asked again without one); a form waits for its answer
+// before it can be sent again.
+//
 // Unread markers are kept in the agent's browser (localStorage, per
 // Viewer.ID): a ticket is unread until the agent opens it, and again
 // when it changes after that.

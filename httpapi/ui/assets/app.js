@@ -26,7 +26,9 @@
     transitions: [],
     cursors: [''], // cursor of each page seen; the last is the current page's
     page: 0,
-    query: '',
+    openKey: '', // Idempotency-Key of the ticket being opened
+    sendKey: '', // and of the message being sent
+    noIdempotency: false, // the desk's store keeps no keys
   };
 
   const $ = (id) => document.getElementById(id);
@@ -63,10 +65,18 @@
     }
   }
 
+  // newKey returns a fresh Idempotency-Key.
+  function newKey() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
   // api calls the JSON API with the host's cookies (same origin), asking
-  // for labels in the page's language.
-  async function api(method, path, payload) {
+  // for labels in the page's language. key, when given, is sent as the
+  // Idempotency-Key (unless the desk's store keeps none).
+  async function api(method, path, payload, key) {
     const headers = {Accept: 'application/json, application/problem+json', 'Accept-Language': cfg.lang};
+    if (key && !state.noIdempotency) headers['Idempotency-Key'] = key;
     const opts = {method, headers, credentials: 'same-origin'};
     if (payload instanceof FormData) {
       opts.body = payload;
@@ -78,6 +88,10 @@
     if (!res.ok) {
       let doc = null;
       try { doc = await res.json(); } catch (_) { /* not JSON */ }
+      if (key && doc && doc.code === 'idempotency_unsupported' && !state.noIdempotency) {
+        state.noIdempotency = true;
+        return api(method, path, payload);
+      }
       throw new ApiError(res.status, doc);
     }
     return res.status === 204 ? null : res.json();
@@ -95,6 +109,10 @@
   // run runs an action, showing a failure next to the form's fields
   // when the problem document names them, else above the page.
   async function run(action, form) {
+    // A form waits for its answer: a second submit meanwhile is dropped
+    // (its buttons stay enabled, so the keyboard focus stays put).
+    if (form && form.getAttribute('aria-busy') === 'true') return;
+    if (form) form.setAttribute('aria-busy', 'true');
     flash('');
     if (form) clearErrors(form);
     body.dataset.busy = String(Number(body.dataset.busy) + 1);
@@ -102,12 +120,14 @@
       await action();
     } catch (err) {
       if (form && err instanceof ApiError) showErrors(form, err);
+      else if (err instanceof TypeError) flash(T('network_error')); // fetch failed or was cut short
       else flash(err.message || String(err));
     } finally {
       // renders counts the finished actions, for scripts and tests
       // that wait for the page to settle after they act.
       body.dataset.renders = String(Number(body.dataset.renders || 0) + 1);
       body.dataset.busy = String(Number(body.dataset.busy) - 1);
+      if (form) form.removeAttribute('aria-busy');
     }
   }
 
@@ -432,7 +452,18 @@
       if (id || name) fd.append('customer', JSON.stringify({id, name}));
     }
     addFiles(fd, $('open-files'));
-    const t = await api('POST', '/tickets', fd);
+    // One key per ticket the shopper means to open: a retry after the
+    // network failed reuses it, so a lost answer never opens two
+    // tickets; any answer ends it.
+    state.openKey = state.openKey || newKey();
+    let t;
+    try {
+      t = await api('POST', '/tickets', fd, state.openKey);
+      state.openKey = '';
+    } catch (err) {
+      if (err instanceof ApiError) state.openKey = '';
+      throw err;
+    }
     $('open-form').reset();
     if (staff) $('open-priority').value = ((state.catalog.raw.priorities || []).find((p) => p.default) || {}).code || '';
     $('open-result').replaceChildren(T('opened', t.number), ' ', el('a', {href: '#/tickets/' + enc(t.id)}, T('view_ticket')));
@@ -447,7 +478,14 @@
     fd.append('kind', kind);
     fd.append('body', $('reply-body').value);
     addFiles(fd, $('reply-files'));
-    await api('POST', '/tickets/' + enc(t.id) + '/messages', fd);
+    state.sendKey = state.sendKey || newKey();
+    try {
+      await api('POST', '/tickets/' + enc(t.id) + '/messages', fd, state.sendKey);
+      state.sendKey = '';
+    } catch (err) {
+      if (err instanceof ApiError) state.sendKey = '';
+      throw err;
+    }
     $('reply-form').reset();
     await showTicket(t.id);
     announce(T(kind === 'note' ? 'note_added' : 'reply_sent'));
