@@ -254,7 +254,7 @@
     const open = !zero(s.resolved_at) ? [] : [s.first_response_at && !zero(s.first_response_at) ? null : s.first_response_due,
       s.next_response_due, s.resolution_due].filter((x) => !zero(x));
     if (s.paused || !open.length) return out;
-    const due = open.sort()[0];
+    const due = open.sort((a, b) => new Date(a) - new Date(b))[0];
     const late = new Date(due) < new Date();
     out.push(el('span', {className: 'badge sla ' + (late ? 'sla-breached' : 'sla-due'), dataset: {sla: late ? 'overdue' : 'due'}},
       T(late ? 'sla_overdue' : 'sla_due', fmt(due))));
@@ -406,7 +406,7 @@
     who = who || T('system');
     return el('li', {className: 'msg kind-' + m.kind, dataset: {kind: m.kind, id: m.id}},
       el('p', {className: 'msg-head'},
-        el('strong', null, T('kind_' + m.kind)), ' · ', who, ' · ', fmt(m.created_at)),
+        el('strong', null, state.t['kind_' + m.kind] || m.kind), ' · ', who, ' · ', fmt(m.created_at)),
       el('p', {className: 'body'}, m.body),
       (m.attachments || []).length ? el('ul', {className: 'attachments'},
         ...m.attachments.map((a) => el('li', null,
