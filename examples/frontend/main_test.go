@@ -256,10 +256,10 @@ func TestBrowserShopperAndAgent(t *testing.T) {
 	t.Logf("screenshots in %s", shots)
 	for _, sc := range []scenario{
 		{width: 1280, height: 900, lang: "en", keyboard: true, labels: map[string]string{
-			"open": "Open", "closed": "Closed", "breached": "SLA breached", "due": "Due ", "unread": "Unread", "urgent": "Urgent",
+			"open": "Open", "closed": "Closed", "breached": "SLA breached", "due": "Due ", "unread": "Unread", "urgent": "Urgent", "reason_required": "Give a reason for this change.", "required": "Required.",
 			"network": "The connection failed before the answer came. Try again: a ticket or message is never sent twice."}},
 		{width: 390, height: 844, lang: "fr", labels: map[string]string{
-			"open": "Ouvert", "closed": "Fermé", "breached": "SLA dépassé", "due": "Échéance ", "unread": "Non lu", "urgent": "Urgente",
+			"open": "Ouvert", "closed": "Fermé", "breached": "SLA dépassé", "due": "Échéance ", "unread": "Non lu", "urgent": "Urgente", "reason_required": "Indiquez un motif pour ce changement.", "required": "Obligatoire.",
 			"network": "La connexion a échoué avant la réponse. Réessayez : un ticket ou un message n’est jamais envoyé deux fois."}},
 	} {
 		t.Run(fmt.Sprintf("%dpx", sc.width), func(t *testing.T) {
@@ -343,6 +343,7 @@ func runScenario(t *testing.T, browser, axe, shots string, sc scenario) {
 	)
 	require.Equal(t, "true", shopper.str(`document.querySelector("#open-subject").getAttribute("aria-invalid")`),
 		"the server's field error shows next to the subject")
+	require.Equal(t, L["required"], shopper.text("#open-subject-error"))
 	shopper.check("02-shopper-subject-required")
 	srv.clock.Advance(time.Minute)
 	// The first answer is lost on the way back: the shopper sees an
@@ -571,7 +572,7 @@ func runScenario(t *testing.T, browser, axe, shots string, sc scenario) {
 		)
 	}
 	agent.wait("the reason is asked for next to its field", `(e => e !== null && !e.hidden)(document.querySelector("#status-reason-error"))`)
-	require.NotEmpty(t, agent.text("#status-reason-error"), "the field says what is wrong")
+	require.Equal(t, L["reason_required"], agent.text("#status-reason-error"), "the field says what is wrong, in the page's language")
 	require.Equal(t, "true", agent.str(`document.querySelector("#status-reason").getAttribute("aria-invalid")`))
 	require.Equal(t, "status-reason-error", agent.str(`document.querySelector("#status-reason").getAttribute("aria-describedby")`))
 	require.True(t, agent.eval(`document.querySelector("#flash").hidden`), "the error is at the field, not above the page")

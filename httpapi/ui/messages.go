@@ -2,7 +2,10 @@ package ui
 
 // messages holds the UI's strings by language: the page's static text
 // (index.html) and what app.js writes. Every language has the same keys
-// (a test checks it); {0} is replaced by an argument. Catalog labels
+// (a test checks it); {0} is replaced by an argument. rule_<rule> says a
+// problem document's field error of that rule (validation rules, and the
+// workflow's built-in guards) in the page's language; an error of
+// another rule shows the server's message. Catalog labels
 // (statuses, priorities, categories, departments) are not here: they
 // come from GET /catalog in the page's language.
 var messages = map[string]map[string]string{
@@ -81,6 +84,10 @@ var messages = map[string]map[string]string{
 		"rule_oneof":             "Not one of the allowed values.",
 		"rule_too_large":         "Too large.",
 		"rule_email":             "Not an email address.",
+		"rule_reason_required":   "Give a reason for this change.",
+		"rule_actions_done":      "Finish the open actions first.",
+		"rule_assigned":          "Assign the ticket first.",
+		"rule_customer_set":      "The ticket needs a customer first.",
 	},
 	"fr": {
 		"skip":                   "Aller au contenu",
@@ -157,5 +164,9 @@ var messages = map[string]map[string]string{
 		"rule_oneof":             "Valeur non autorisée.",
 		"rule_too_large":         "Trop volumineux.",
 		"rule_email":             "Adresse e-mail invalide.",
+		"rule_reason_required":   "Indiquez un motif pour ce changement.",
+		"rule_actions_done":      "Terminez d’abord les actions ouvertes.",
+		"rule_assigned":          "Attribuez d’abord le ticket.",
+		"rule_customer_set":      "Le ticket doit d’abord avoir un client.",
 	},
 }
