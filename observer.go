@@ -3,6 +3,7 @@ package ticketkit
 import (
 	"context"
 
+	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/ticket"
 )
@@ -52,8 +53,11 @@ type Observer interface {
 	// ([Dispatcher.RunOnce]); end gets the round's counts and error.
 	ObserveDispatch(ctx context.Context) (context.Context, func(res DispatchResult, err error))
 	// ObserveDelivery is called when a Dispatcher hands one outbox
-	// entry to its Notifier; end gets the outcome and the Notifier's
-	// error (nil when delivered).
+	// entry to its Notifier, and when the Desk hands one to
+	// Config.Notifier right after its change committed (e.Inline, inside
+	// the use case's observation; a failure there is left to a
+	// Dispatcher: outcome DeliveryRetry). end gets the outcome and the
+	// Notifier's error (nil when delivered).
 	ObserveDelivery(ctx context.Context, e DeliveryInfo) (context.Context, func(outcome DeliveryOutcome, err error))
 	// ObserveSweep is called when an escalation sweep starts
 	// ([Desk.RunEscalations], also from an EscalationWorker); end gets
@@ -100,6 +104,9 @@ type DeliveryInfo struct {
 	Kind string
 	// Attempt counts the entry's attempts, this one included.
 	Attempt int
+	// Inline says that the Desk delivers the entry right after its
+	// change committed, to Config.Notifier, rather than a Dispatcher.
+	Inline bool
 }
 
 // DeliveryOutcome is how one delivery of a [Dispatcher] ended.
@@ -146,6 +153,18 @@ func noteTicket(ctx context.Context, t *ticket.Ticket) {
 	if u, ok := ctx.Value(useCaseKey{}).(*UseCase); ok && t != nil {
 		u.TicketID, u.TicketNumber = t.ID, t.Number
 	}
+}
+
+// observeDelivery starts the observation of the inline delivery of e.
+func (d *Desk) observeDelivery(ctx context.Context, e notify.Event) (context.Context, func(DeliveryOutcome, error)) {
+	if d.obs == nil {
+		return ctx, endDeliveryNothing
+	}
+	info := DeliveryInfo{EntryID: e.ID, TenantID: e.TenantID, Kind: string(e.Kind), Attempt: 1, Inline: true}
+	if e.Ticket != nil {
+		info.TicketID = e.Ticket.ID
+	}
+	return d.obs.ObserveDelivery(ctx, info)
 }
 
 // runTx runs fn in a transaction of the Desk's store, observed.

@@ -19,9 +19,9 @@ const (
 	// MetricTxDuration is a histogram of the store transactions the Desk
 	// runs, in seconds, by AttrUseCase and AttrErrorType.
 	MetricTxDuration = "ticketkit.tx.duration"
-	// MetricDeliveries counts a Dispatcher's deliveries by AttrOutcome
-	// and AttrEventKind; those of outcome "dead" are the new dead
-	// letters.
+	// MetricDeliveries counts deliveries by AttrOutcome, AttrEventKind
+	// and AttrInline (the Desk's own right after a change, or a
+	// Dispatcher's); those of outcome "dead" are the new dead letters.
 	MetricDeliveries = "ticketkit.outbox.deliveries"
 	// MetricOutboxPending is a gauge of the outbox entries waiting for
 	// delivery (Config.Store).
@@ -61,6 +61,10 @@ const (
 	// AttrOutcome is how a delivery ended: delivered, retry, dead or
 	// released (see ticketkit.DeliveryOutcome).
 	AttrOutcome = attribute.Key("ticketkit.delivery.outcome")
+	// AttrInline says that a delivery is the Desk's own, right after
+	// the change committed (ticketkit.Config.Notifier), not a
+	// Dispatcher's.
+	AttrInline = attribute.Key("ticketkit.delivery.inline")
 	// AttrInHostTx says that a transaction is the host's.
 	AttrInHostTx = attribute.Key("ticketkit.tx.host")
 	// AttrClaimed, AttrDelivered, AttrRetried and AttrDead are a

@@ -104,7 +104,7 @@ func New(cfg Config) (*Observer, error) {
 		metric.WithDescription("Duration of the store transactions the Desk runs, by use case and error class."))
 	errs = append(errs, err)
 	o.deliveries, err = m.Int64Counter(MetricDeliveries, metric.WithUnit("{delivery}"),
-		metric.WithDescription("Deliveries of outbox entries by a Dispatcher, by outcome (delivered, retry, dead, released) and event kind."))
+		metric.WithDescription("Deliveries of outbox entries, by outcome (delivered, retry, dead, released), event kind and whether the Desk delivered inline."))
 	errs = append(errs, err)
 	o.sweepDuration, err = m.Float64Histogram(MetricSweepDuration, metric.WithUnit("s"), seconds,
 		metric.WithDescription("Duration of the escalation sweeps."))
@@ -206,12 +206,12 @@ func (o *Observer) ObserveDispatch(ctx context.Context) (context.Context, func(t
 }
 
 // ObserveDelivery starts the span of one delivery, "ticketkit.deliver",
-// a child of its round's, and counts it by outcome and event kind when
+// a child of its round's (or, inline, of its use case's), and counts it by outcome and event kind when
 // it ends.
 func (o *Observer) ObserveDelivery(ctx context.Context, e ticketkit.DeliveryInfo) (context.Context, func(ticketkit.DeliveryOutcome, error)) {
 	ctx, span := o.tracer.Start(ctx, "ticketkit.deliver", trace.WithAttributes(
 		AttrTenant.String(e.TenantID), AttrTicketID.String(e.TicketID), AttrEventKind.String(e.Kind),
-		AttrEntryID.String(e.EntryID), AttrAttempt.Int(e.Attempt)))
+		AttrEntryID.String(e.EntryID), AttrAttempt.Int(e.Attempt), AttrInline.Bool(e.Inline)))
 	return ctx, func(outcome ticketkit.DeliveryOutcome, err error) {
 		span.SetAttributes(AttrOutcome.String(string(outcome)))
 		if outcome != ticketkit.DeliveryDelivered && err == nil {
@@ -220,7 +220,7 @@ func (o *Observer) ObserveDelivery(ctx context.Context, e ticketkit.DeliveryInfo
 		o.fail(span, err, nil)
 		span.End()
 		o.deliveries.Add(context.WithoutCancel(ctx), 1, metric.WithAttributes(
-			AttrOutcome.String(string(outcome)), AttrEventKind.String(e.Kind)))
+			AttrOutcome.String(string(outcome)), AttrEventKind.String(e.Kind), AttrInline.Bool(e.Inline)))
 	}
 }
 

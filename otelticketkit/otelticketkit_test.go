@@ -321,9 +321,9 @@ func TestObserver_Dispatcher(t *testing.T) {
 
 	m := b.collect(t)
 	require.Equal(t, map[string]int64{
-		key(otelticketkit.AttrOutcome.String("delivered"), otelticketkit.AttrEventKind.String(string(notify.KindOpened))):   1,
-		key(otelticketkit.AttrOutcome.String("retry"), otelticketkit.AttrEventKind.String(string(notify.KindMessageAdded))): 1,
-		key(otelticketkit.AttrOutcome.String("dead"), otelticketkit.AttrEventKind.String(string(notify.KindAssigned))):      1,
+		key(otelticketkit.AttrOutcome.String("delivered"), otelticketkit.AttrEventKind.String(string(notify.KindOpened)), otelticketkit.AttrInline.Bool(false)):   1,
+		key(otelticketkit.AttrOutcome.String("retry"), otelticketkit.AttrEventKind.String(string(notify.KindMessageAdded)), otelticketkit.AttrInline.Bool(false)): 1,
+		key(otelticketkit.AttrOutcome.String("dead"), otelticketkit.AttrEventKind.String(string(notify.KindAssigned)), otelticketkit.AttrInline.Bool(false)):      1,
 	}, sums(t, m[otelticketkit.MetricDeliveries]))
 	requireNoPersonalData(t, b)
 }
@@ -542,4 +542,29 @@ func TestErrorClass(t *testing.T) {
 	} {
 		require.Equal(t, tt.want, otelticketkit.ErrorClass(tt.err), "%v", tt.err)
 	}
+}
+
+func TestObserver_InlineDelivery(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	desk, err := ticketkit.New(ticketkit.Config{
+		Store: b.store, Clock: b.clock, Observer: b.obs,
+		Notifier: notify.NotifierFunc(func(context.Context, notify.Event) error { return nil }),
+	})
+	require.NoError(t, err)
+	tk, err := desk.Open(t.Context(), agent, ticketkit.OpenParams{Subject: secretSubject})
+	require.NoError(t, err)
+
+	open := b.ended("ticketkit.Open")
+	require.Len(t, open, 1)
+	deliveries := b.ended("ticketkit.deliver")
+	require.Len(t, deliveries, 1)
+	require.Equal(t, open[0].SpanContext().SpanID(), deliveries[0].Parent().SpanID(), "inline delivery is part of the use case")
+	a := attrs(deliveries[0])
+	require.True(t, a[otelticketkit.AttrInline].AsBool())
+	require.Equal(t, tk.ID, a[otelticketkit.AttrTicketID].AsString())
+	require.Equal(t, map[string]int64{
+		key(otelticketkit.AttrOutcome.String("delivered"), otelticketkit.AttrEventKind.String(string(notify.KindOpened)), otelticketkit.AttrInline.Bool(true)): 1,
+	}, sums(t, b.collect(t)[otelticketkit.MetricDeliveries]))
+	requireNoPersonalData(t, b)
 }
