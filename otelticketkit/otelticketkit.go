@@ -74,17 +74,27 @@ var _ ticketkit.Observer = (*Observer)(nil)
 // not implement storage.OutboxStatsStore.
 var ErrNoOutboxStats = fmt.Errorf("otelticketkit: Config.Store does not implement storage.OutboxStatsStore: %w", storage.ErrUnsupported)
 
-// New returns an Observer that records with cfg's providers. With
-// Config.Store it registers the outbox gauges; [Observer.Close]
-// unregisters them.
+// WithDefaults returns a copy of c with every zero field set to its
+// documented default: the API's global providers and the system clock.
+// Store has none. [New] calls it.
+func (c Config) WithDefaults() Config {
+	c.TracerProvider = cmp.Or[trace.TracerProvider](c.TracerProvider, otel.GetTracerProvider())
+	c.MeterProvider = cmp.Or[metric.MeterProvider](c.MeterProvider, otel.GetMeterProvider())
+	c.Clock = cmp.Or(c.Clock, clock.System())
+	return c
+}
+
+// New fills cfg's defaults (see [Config.WithDefaults]) and returns an
+// Observer that records with its providers. With Config.Store it
+// registers the outbox gauges; [Observer.Close] unregisters them.
 func New(cfg Config) (*Observer, error) {
-	tp := cmp.Or[trace.TracerProvider](cfg.TracerProvider, otel.GetTracerProvider())
-	mp := cmp.Or[metric.MeterProvider](cfg.MeterProvider, otel.GetMeterProvider())
+	cfg = cfg.WithDefaults()
 	o := &Observer{
-		tracer:   tp.Tracer(ScopeName),
-		clock:    cmp.Or(cfg.Clock, clock.System()),
+		tracer:   cfg.TracerProvider.Tracer(ScopeName),
+		clock:    cfg.Clock,
 		messages: cfg.ErrorMessages,
 	}
+	mp := cfg.MeterProvider
 	var stats storage.OutboxStatsStore
 	if cfg.Store != nil {
 		s, ok := cfg.Store.(storage.OutboxStatsStore)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -567,4 +568,49 @@ func TestObserver_InlineDelivery(t *testing.T) {
 		key(otelticketkit.AttrOutcome.String("delivered"), otelticketkit.AttrEventKind.String(string(notify.KindOpened)), otelticketkit.AttrInline.Bool(true)): 1,
 	}, sums(t, b.collect(t)[otelticketkit.MetricDeliveries]))
 	requireNoPersonalData(t, b)
+}
+
+func TestConfig_WithDefaults(t *testing.T) {
+	t.Parallel()
+	c := otelticketkit.Config{}.WithDefaults()
+	require.NotNil(t, c.TracerProvider)
+	require.NotNil(t, c.MeterProvider)
+	require.NotNil(t, c.Clock)
+	fake := clock.NewFake(t0)
+	require.Same(t, fake, otelticketkit.Config{Clock: fake}.WithDefaults().Clock)
+	// The API's global providers record nothing until the host installs
+	// an SDK: an Observer on them works and costs little.
+	obs, err := otelticketkit.New(otelticketkit.Config{})
+	require.NoError(t, err)
+	desk, err := ticketkit.New(ticketkit.Config{Store: memory.New(), Observer: obs})
+	require.NoError(t, err)
+	_, err = desk.Open(t.Context(), agent, ticketkit.OpenParams{Subject: "Kettle broken"})
+	require.NoError(t, err)
+	require.NoError(t, obs.Close())
+}
+
+func TestObserver_Concurrent(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	const workers, each = 8, 10
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for range each {
+				if _, err := b.desk.Open(t.Context(), agent, ticketkit.OpenParams{Subject: "Kettle broken"}); err != nil {
+					t.Error(err)
+				}
+				var rm metricdata.ResourceMetrics // the gauges read the store meanwhile
+				if err := b.reader.Collect(t.Context(), &rm); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	require.Len(t, b.ended("ticketkit.Open"), workers*each)
+	m := b.collect(t)
+	require.Equal(t, map[string]uint64{key(otelticketkit.AttrUseCase.String("Open")): workers * each},
+		histogramCounts(t, m[otelticketkit.MetricUseCaseDuration]))
+	require.Equal(t, int64(workers*each), gauge[int64](t, m[otelticketkit.MetricOutboxPending]))
 }
