@@ -47,6 +47,9 @@
 //     neither do not compile them.
 //   - blob: attachment content; phone: mobile number normalization;
 //     clock: the time source, with a fake for tests.
+//   - otelticketkit: OpenTelemetry spans and metrics through [Observer]
+//     (a module of its own, so that hosts without OpenTelemetry do not
+//     download it).
 //
 // # Use cases
 //
