@@ -155,9 +155,11 @@ func TestDesk_Observer(t *testing.T) {
 			t.Run(m.Name, func(t *testing.T) {
 				rec.reset()
 				args := []reflect.Value{reflect.ValueOf(desk), reflect.ValueOf(t.Context())}
+				takesActor := false
 				for j := 2; j < m.Type.NumIn(); j++ {
 					switch in := m.Type.In(j); {
 					case in == reflect.TypeFor[ticket.Actor]():
+						takesActor = true
 						args = append(args, reflect.ValueOf(agent))
 					case in.Kind() == reflect.String:
 						args = append(args, reflect.ValueOf(tk.ID))
@@ -182,8 +184,14 @@ func TestDesk_Observer(t *testing.T) {
 				require.Len(t, seen, 1, "%s must report exactly one %s observation at the top; got %+v", m.Name, want, rec.all())
 				require.Equal(t, m.Name, seen[0].name)
 				require.Equal(t, 1, seen[0].ended, "%s must end its observation once", m.Name)
+				if takesActor && want == "usecase" {
+					require.Equal(t, agent.TenantID, seen[0].useCase.TenantID, "%s must name the actor's tenant", m.Name)
+				}
 				for _, o := range rec.all() {
 					require.Equal(t, 1, o.ended, "%s left a %s observation open", m.Name, o.kind)
+					if o.kind == "tx" || o.kind == "delivery" {
+						require.NotZero(t, o.parent, "%s ran a %s outside its observation", m.Name, o.kind)
+					}
 				}
 			})
 		}
