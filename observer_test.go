@@ -279,6 +279,42 @@ func TestDesk_Observer(t *testing.T) {
 		require.Equal(t, uc[0].id, txs[0].parent)
 	})
 
+	t.Run("OnEveryBackendTransactionsAndSavepointsAreObservedAndRollbacksReported", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			rec := &obsRecorder{}
+			desk, bundle := setupDesk(t, b, func(c *ticketkit.Config) { c.Observer = rec })
+			tk := mustOpen(t, desk, agent, ticketkit.OpenParams{})
+			boom := errors.New("host rolls back")
+			err := bundle.store.RunInTx(t.Context(), func(ctx context.Context, tx storage.Tx) error {
+				if _, err := desk.AssignTx(ctx, tx, agent, ticketkit.AssignParams{TicketID: tk.ID, Assignee: new("agent-2")}); err != nil {
+					return err
+				}
+				_, err := desk.TransitionTx(ctx, tx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusClosed})
+				require.Error(t, err)
+				return boom
+			})
+			require.ErrorIs(t, err, boom)
+			var got []string
+			for _, o := range rec.all() {
+				switch o.kind {
+				case "usecase":
+					got = append(got, fmt.Sprintf("%s %s %s err=%t", o.kind, o.name, o.useCase.TicketNumber, o.err != nil))
+				case "tx":
+					got = append(got, fmt.Sprintf("%s %s host=%t err=%t parent=%s", o.kind, o.name, o.tx.InHostTx, o.err != nil, rec.all()[o.parent-1].name))
+				}
+			}
+			require.Equal(t, []string{
+				"usecase Open " + tk.Number + " err=false",
+				"tx Open host=false err=false parent=Open",
+				"usecase AssignTx " + tk.Number + " err=false",
+				"tx AssignTx host=true err=false parent=AssignTx",
+				"usecase TransitionTx " + tk.Number + " err=true",
+				"tx TransitionTx host=true err=true parent=TransitionTx",
+			}, got)
+		})
+	})
+
 	t.Run("SweepReportsFiringsAndItsTransactions", func(t *testing.T) {
 		t.Parallel()
 		desk, rec, bundle := setupObserved(t)
