@@ -83,6 +83,7 @@ func load(ctx context.Context, tx storage.Tx, a ticket.Actor, id string) (*ticke
 	if !canSee(a, t) {
 		return nil, fmt.Errorf("ticketkit: ticket %q: %w", id, ErrNotFound)
 	}
+	noteTicket(ctx, t)
 	return t, nil
 }
 

@@ -128,6 +128,12 @@ type Config struct {
 	// not name (or for every staff user without Staff). Default
 	// [DefaultStaffLabel].
 	StaffLabel string
+
+	// Observer, when set, watches every use case, the store
+	// transactions the Desk runs and the escalation sweeps, for tracing
+	// and metrics (see [Observer]; otelticketkit implements it with
+	// OpenTelemetry). Default: none, at no cost.
+	Observer Observer
 }
 
 // Defaults of [Config], which [Config.WithDefaults] fills in.
@@ -261,6 +267,7 @@ type Desk struct {
 	customers  CustomerDirectory
 	staff      notify.Directory
 	staffLabel string
+	obs        Observer
 }
 
 // New fills cfg's defaults (see [Config.WithDefaults]), validates it,
@@ -289,6 +296,7 @@ func New(cfg Config) (*Desk, error) {
 		customers:  cfg.Customers,
 		staff:      cfg.Staff,
 		staffLabel: cfg.StaffLabel,
+		obs:        cfg.Observer,
 	}
 	// Inline delivery goes through notify.Recover, so that a Notifier's
 	// panic does not reach the caller; over a store inside a transaction

@@ -47,6 +47,9 @@
 //     neither do not compile them.
 //   - blob: attachment content; phone: mobile number normalization;
 //     clock: the time source, with a fake for tests.
+//   - otelticketkit: OpenTelemetry spans and metrics through [Observer]
+//     (a module of its own, so that hosts without OpenTelemetry do not
+//     download it).
 //
 // # Use cases
 //
@@ -187,4 +190,16 @@
 // the Dispatcher delivers once the host commits, and a host rollback
 // announces nothing. A notifier that panics costs the Dispatcher one dead
 // letter, never its loop.
+//
+// # Observability
+//
+// Config.Observer and DispatcherConfig.Observer take an [Observer]: a
+// small hook called around every use case of the Desk, every store
+// transaction it runs, every Dispatcher round and delivery and every
+// escalation sweep, with identifiers (tenant, ticket ID and number, event
+// kind), never personal data. The library depends on no telemetry
+// package; the module github.com/ticketkit/ticketkit/otelticketkit
+// implements the hook with OpenTelemetry spans and metrics, and
+// storage.OutboxStatsStore gives its outbox backlog gauges their data.
+// Without an Observer the hook costs nothing measurable.
 package ticketkit

@@ -63,7 +63,9 @@ func (p MessageParams) mutesCustomer() bool {
 // resolved or closed ticket, or be posted on a follow-up ticket: the
 // returned message's TicketID tells which. [Desk.ReplyTx] adds it in the
 // host's transaction.
-func (d *Desk) Reply(ctx context.Context, actor ticket.Actor, p MessageParams) (*ticket.Message, error) {
+func (d *Desk) Reply(ctx context.Context, actor ticket.Actor, p MessageParams) (_ *ticket.Message, err error) {
+	ctx, end := d.begin(ctx, "Reply", actor)
+	defer func() { end(err) }()
 	return d.addMessage(ctx, nil, actor, replyKind(actor), p)
 }
 
@@ -98,7 +100,9 @@ func replyKind(actor ticket.Actor) ticket.MessageKind {
 // AddNote adds an internal note to a ticket's thread. Customers never see
 // notes; only staff may write them. [Desk.AddNoteTx] adds it in the
 // host's transaction.
-func (d *Desk) AddNote(ctx context.Context, actor ticket.Actor, p MessageParams) (*ticket.Message, error) {
+func (d *Desk) AddNote(ctx context.Context, actor ticket.Actor, p MessageParams) (_ *ticket.Message, err error) {
+	ctx, end := d.begin(ctx, "AddNote", actor)
+	defer func() { end(err) }()
 	return d.addNote(ctx, nil, actor, p)
 }
 
@@ -242,7 +246,9 @@ type MessagePage struct {
 // Messages lists messages the actor may read: for customers, the
 // non-internal messages of their own tickets, with staff authors shown
 // by display name (Config.Staff), never by user ID.
-func (d *Desk) Messages(ctx context.Context, actor ticket.Actor, p MessageListParams) (*MessagePage, error) {
+func (d *Desk) Messages(ctx context.Context, actor ticket.Actor, p MessageListParams) (_ *MessagePage, err error) {
+	ctx, end := d.begin(ctx, "Messages", actor)
+	defer func() { end(err) }()
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
@@ -289,7 +295,9 @@ func visibleKinds(kinds []ticket.MessageKind) []ticket.MessageKind {
 
 // OpenAttachment returns an attachment of a ticket's message the actor may
 // read, and its content. The caller closes the reader.
-func (d *Desk) OpenAttachment(ctx context.Context, actor ticket.Actor, ticketID, attachmentID string) (ticket.Attachment, io.ReadCloser, error) {
+func (d *Desk) OpenAttachment(ctx context.Context, actor ticket.Actor, ticketID, attachmentID string) (_ ticket.Attachment, _ io.ReadCloser, err error) {
+	ctx, end := d.begin(ctx, "OpenAttachment", actor)
+	defer func() { end(err) }()
 	if d.blobs == nil {
 		return ticket.Attachment{}, nil, ErrNoBlobStore
 	}

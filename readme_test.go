@@ -16,6 +16,7 @@ var readmeExamples = []string{
 	"example_test.go",
 	"notify/email/example_desk_test.go",
 	"httpapi/ui/example_test.go",
+	"otelticketkit/example_test.go",
 }
 
 // The README's Go snippets are quoted from testable examples, so that

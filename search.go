@@ -99,7 +99,9 @@ type SearchResult struct {
 // Search lists the tickets the actor may see that match p, one page at a
 // time. Unknown codes, sort fields and cursors are reported as a
 // *ValidationError naming the field.
-func (d *Desk) Search(ctx context.Context, actor ticket.Actor, p SearchParams) (*SearchResult, error) {
+func (d *Desk) Search(ctx context.Context, actor ticket.Actor, p SearchParams) (_ *SearchResult, err error) {
+	ctx, end := d.begin(ctx, "Search", actor)
+	defer func() { end(err) }()
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
@@ -275,7 +277,9 @@ func wrapList(what string, err error) error {
 }
 
 // Get returns a ticket the actor may see by its ID.
-func (d *Desk) Get(ctx context.Context, actor ticket.Actor, id string) (*ticket.Ticket, error) {
+func (d *Desk) Get(ctx context.Context, actor ticket.Actor, id string) (_ *ticket.Ticket, err error) {
+	ctx, end := d.begin(ctx, "Get", actor)
+	defer func() { end(err) }()
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
@@ -288,7 +292,9 @@ func (d *Desk) Get(ctx context.Context, actor ticket.Actor, id string) (*ticket.
 
 // GetByNumber returns a ticket the actor may see by its human number, in
 // any letter case.
-func (d *Desk) GetByNumber(ctx context.Context, actor ticket.Actor, number string) (*ticket.Ticket, error) {
+func (d *Desk) GetByNumber(ctx context.Context, actor ticket.Actor, number string) (_ *ticket.Ticket, err error) {
+	ctx, end := d.begin(ctx, "GetByNumber", actor)
+	defer func() { end(err) }()
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
@@ -306,13 +312,16 @@ func (d *Desk) GetByNumber(ctx context.Context, actor ticket.Actor, number strin
 	if !canSee(actor, t) {
 		return nil, fmt.Errorf("ticketkit: ticket %q: %w", number, ErrNotFound)
 	}
+	noteTicket(ctx, t)
 	return d.view(actor, t), nil
 }
 
 // History returns a ticket's history, oldest first. Customers see the
 // creation and the changes of status, priority, category and subject,
 // with staff shown by display name (Config.Staff), never by user ID.
-func (d *Desk) History(ctx context.Context, actor ticket.Actor, ticketID string) ([]*ticket.Event, error) {
+func (d *Desk) History(ctx context.Context, actor ticket.Actor, ticketID string) (_ []*ticket.Event, err error) {
+	ctx, end := d.begin(ctx, "History", actor)
+	defer func() { end(err) }()
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}

@@ -36,7 +36,9 @@ type TransitionParams struct {
 // A refusal is a *TransitionError wrapping ErrForbidden, ErrNoTransition,
 // ErrGuard or ErrReopenWindow. [Desk.TransitionTx] runs it in the host's
 // transaction.
-func (d *Desk) Transition(ctx context.Context, actor ticket.Actor, p TransitionParams) (*ticket.Ticket, error) {
+func (d *Desk) Transition(ctx context.Context, actor ticket.Actor, p TransitionParams) (_ *ticket.Ticket, err error) {
+	ctx, end := d.begin(ctx, "Transition", actor)
+	defer func() { end(err) }()
 	return d.transition(ctx, nil, actor, p)
 }
 
@@ -94,7 +96,9 @@ type AssignParams struct {
 // ErrGuard. The department is routed first, then the assignee; a
 // workflow without routing rules allows every change. [Desk.AssignTx]
 // runs it in the host's transaction.
-func (d *Desk) Assign(ctx context.Context, actor ticket.Actor, p AssignParams) (*ticket.Ticket, error) {
+func (d *Desk) Assign(ctx context.Context, actor ticket.Actor, p AssignParams) (_ *ticket.Ticket, err error) {
+	ctx, end := d.begin(ctx, "Assign", actor)
+	defer func() { end(err) }()
 	return d.assign(ctx, nil, actor, p)
 }
 
@@ -159,7 +163,9 @@ type UpdateParams struct {
 // checklist actions; a new department is routed as [Desk.Assign] routes
 // it, under the workflow's routing rules. [Desk.UpdateTx] runs it in the
 // host's transaction.
-func (d *Desk) Update(ctx context.Context, actor ticket.Actor, p UpdateParams) (*ticket.Ticket, error) {
+func (d *Desk) Update(ctx context.Context, actor ticket.Actor, p UpdateParams) (_ *ticket.Ticket, err error) {
+	ctx, end := d.begin(ctx, "Update", actor)
+	defer func() { end(err) }()
 	return d.update(ctx, nil, actor, p)
 }
 

@@ -219,6 +219,32 @@
 // header is a bearer token. Behind a reverse proxy, set the proxy's
 // timeouts and body limits to match.
 //
+// # Tracing and metrics
+//
+// The handler routes with [http.ServeMux], which sets the matched
+// route's pattern, such as "GET /tickets/{id}", as the request's
+// Pattern; unknown paths and methods leave it empty. The handler hands
+// every request to its mux as it got it, so a middleware outside it that
+// reads the Pattern of the request it passed on, once the handler has
+// returned, sees the route: otelhttp.NewHandler (OpenTelemetry's net/http
+// instrumentation) then names its span "GET /tickets/{id}" and sets
+// http.route on the span and its metrics, instead of a path with ticket
+// IDs in it:
+//
+//	api, err := httpapi.New(httpapi.Config{Desk: desk, Authenticate: auth})
+//	srv := &http.Server{Handler: otelhttp.NewHandler(api, "ticketkit")}
+//
+// Below a prefix, put the middleware inside [http.StripPrefix], which
+// hands a copy of the request down, so that a middleware outside it
+// never sees the Pattern set on the copy (only the one of the host's
+// own mux, "/api/"):
+//
+//	mux.Handle("/api/", http.StripPrefix("/api", otelhttp.NewHandler(api, "ticketkit")))
+//
+// With module otelticketkit as the Desk's Config.Observer, the spans of
+// the Desk's use cases (ticketkit.Open, ticketkit.tx …) are children of
+// the HTTP request's span.
+//
 // # Cross-origin requests and cookies
 //
 // A browser attaches cookies to requests that pages of other sites make

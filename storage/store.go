@@ -23,7 +23,8 @@
 // [InboundStore] (mail intake), [AttachmentRefChecker] (blob
 // reconciliation), [TicketSLAUpdater] and [TicketBatchUpdater] (faster
 // escalation sweeps), [IdempotencyStore] (answers of requests sent with
-// an idempotency key) and [HostTxStore] (running in the host's
+// an idempotency key), [OutboxStatsStore] (outbox backlog and dead
+// letters, for metrics) and [HostTxStore] (running in the host's
 // transaction).
 //
 // Callers find them with a checked type assertion, never one that can
