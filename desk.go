@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -125,6 +126,20 @@ type Config struct {
 	// not name (or for every staff user without Staff). Default
 	// [DefaultStaffLabel].
 	StaffLabel string
+
+	// MergedStatus is the status a ticket merged into another one takes
+	// (see [Desk.Merge]); it must be of category closed. Default: the
+	// catalog's first status of category closed.
+	MergedStatus string
+	// MergeRoles are the roles that may merge and split tickets. Default
+	// [DefaultMergeRoles]: agents and supervisors (not customers, not
+	// the system actor).
+	MergeRoles []ticket.Role
+	// CloseParentsWithOpenChildren lets a parent ticket (see
+	// [Desk.Link], ticket.LinkParent) be resolved or closed while some
+	// of its children are open. Default false: such a transition is
+	// refused with ErrOpenChildren.
+	CloseParentsWithOpenChildren bool
 }
 
 // Defaults of [Config], which [Config.WithDefaults] fills in.
@@ -142,7 +157,7 @@ const (
 // else ticket.DefaultCatalog()), the default workflow on that catalog
 // (left nil when it does not fit the catalog, which [New] reports), the
 // clock, numberer, phone normalizer, logger, limits, WakeStatus,
-// StaffLabel, and Complaints' own defaults when Complaints is set (see
+// StaffLabel, MergedStatus, MergeRoles, and Complaints' own defaults when Complaints is set (see
 // [ComplaintConfig.WithDefaults]; the copy points to a new
 // ComplaintConfig). Store, Notifier, Blobs, SLA, Customers and Staff,
 // and Complaints itself, have no default. [New] calls it; hosts call it to see the
@@ -173,6 +188,17 @@ func (c Config) WithDefaults() Config {
 	if c.Complaints != nil {
 		complaints := c.Complaints.WithDefaults()
 		c.Complaints = &complaints
+	}
+	if c.MergedStatus == "" {
+		for _, s := range c.Catalog.Statuses() {
+			if s.Category == ticket.CategoryClosed {
+				c.MergedStatus = s.Code
+				break
+			}
+		}
+	}
+	if c.MergeRoles == nil {
+		c.MergeRoles = DefaultMergeRoles()
 	}
 	if c.WakeStatus == "" {
 		for _, s := range c.Catalog.Statuses() {
@@ -213,6 +239,14 @@ func (c Config) validate() error {
 			errs = append(errs, fmt.Errorf("Config.Complaints.Workflow is required: the default complaint workflow does not build: %w", err))
 		}
 		errs = append(errs, c.Complaints.Deadlines.validate(c.SLA))
+	}
+	if st, ok := c.Catalog.Status(c.MergedStatus); c.MergedStatus != "" && (!ok || st.Category != ticket.CategoryClosed) {
+		errs = append(errs, fmt.Errorf("Config.MergedStatus %q is not a status of category closed in the catalog", c.MergedStatus))
+	}
+	for _, r := range c.MergeRoles {
+		if !r.Valid() {
+			errs = append(errs, fmt.Errorf("Config.MergeRoles: unknown role %q", r))
+		}
 	}
 	if _, ok := c.Catalog.Status(c.WakeStatus); c.WakeStatus != "" && !ok {
 		errs = append(errs, fmt.Errorf("Config.WakeStatus %q is not in the catalog", c.WakeStatus))
@@ -258,6 +292,11 @@ type Desk struct {
 	customers  CustomerDirectory
 	staff      notify.Directory
 	staffLabel string
+	// mergedStatus, mergeRoles and closeOpenParents are
+	// Config.MergedStatus, MergeRoles and CloseParentsWithOpenChildren.
+	mergedStatus     string
+	mergeRoles       []ticket.Role
+	closeOpenParents bool
 }
 
 // New fills cfg's defaults (see [Config.WithDefaults]), validates it,
@@ -286,6 +325,10 @@ func New(cfg Config) (*Desk, error) {
 		customers:  cfg.Customers,
 		staff:      cfg.Staff,
 		staffLabel: cfg.StaffLabel,
+
+		mergedStatus:     cfg.MergedStatus,
+		mergeRoles:       slices.Clone(cfg.MergeRoles),
+		closeOpenParents: cfg.CloseParentsWithOpenChildren,
 	}
 	// Inline delivery goes through notify.Recover, so that a Notifier's
 	// panic does not reach the caller; over a store inside a transaction

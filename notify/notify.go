@@ -30,12 +30,19 @@ const (
 	KindClosed        Kind = "ticket.closed"         // KindClosed: the ticket entered a closed status.
 	KindSLAWarning    Kind = "ticket.sla_warning"    // KindSLAWarning: an SLA clock reached a warning percentage of its target.
 	KindSLABreached   Kind = "ticket.sla_breached"   // KindSLABreached: an SLA clock reached its target.
+	// KindMerged: tickets were merged (ticketkit's Desk.Merge). Event.From
+	// holds the numbers of the merged tickets, joined by ", ", and
+	// Event.To the number of the ticket they were merged into; the
+	// event's Ticket is that ticket, or for a customer of a merged ticket
+	// who is not the target's, one of that customer's merged tickets.
+	// Each customer involved gets one such event per merge.
+	KindMerged Kind = "ticket.merged"
 )
 
 // Kinds returns every event kind.
 func Kinds() []Kind {
 	return []Kind{KindOpened, KindMessageAdded, KindStatusChanged, KindAssigned, KindRouted, KindEscalated, KindClosed,
-		KindSLAWarning, KindSLABreached, KindComplaintDecided, KindComplaintPosted, KindComplaintReversed,
+		KindSLAWarning, KindSLABreached, KindMerged, KindComplaintDecided, KindComplaintPosted, KindComplaintReversed,
 		KindComplaintActionAssigned, KindComplaintActionOverdue}
 }
 

@@ -51,7 +51,7 @@ func (i *Intake) find(ctx context.Context, sys ticket.Actor, in mailin.Inbound, 
 		switch {
 		case err == nil:
 			if in.Class.Automated() || knows(t, in.From.Address) {
-				return t, mailin.ThreadByHeader, nil
+				return i.followMerged(ctx, sys, t), mailin.ThreadByHeader, nil
 			}
 			// A stranger: the subject is checked the same way next.
 		case !errors.Is(err, ticketkit.ErrNotFound):
@@ -69,7 +69,31 @@ func (i *Intake) find(ctx context.Context, sys ticket.Actor, in mailin.Inbound, 
 	if len(page.Tickets) == 0 || !knows(page.Tickets[0], in.From.Address) {
 		return nil, mailin.ThreadNew, nil
 	}
-	return page.Tickets[0], mailin.ThreadBySubject, nil
+	return i.followMerged(ctx, sys, page.Tickets[0]), mailin.ThreadBySubject, nil
+}
+
+// maxMergeHops is how many merges followMerged follows.
+const maxMergeHops = 8
+
+// followMerged returns the ticket t was merged into (ticketkit's
+// Desk.Merge), following merges of merged tickets too, or t when it
+// was not merged: mail about a merged ticket, by its thread headers or
+// its number, goes on the ticket that took its messages. The sender was
+// checked on t, the thread they wrote on; they are among the contacts
+// of the ticket it was merged into, which the merge gave t's customer
+// and contacts.
+func (i *Intake) followMerged(ctx context.Context, sys ticket.Actor, t *ticket.Ticket) *ticket.Ticket {
+	for range maxMergeHops {
+		if t.MergedInto == "" {
+			return t
+		}
+		next, err := i.cfg.Desk.Get(ctx, sys, t.MergedInto)
+		if err != nil {
+			return t
+		}
+		t = next
+	}
+	return t
 }
 
 // knows reports whether addr is the email of t's customer or of one of

@@ -38,6 +38,13 @@ type Features struct {
 	BatchUpdater bool
 	// Idempotency: [storage.IdempotencyStore].
 	Idempotency bool
+	// TicketLocker: [storage.TicketLocker].
+	TicketLocker bool
+	// MessageMover: [storage.MessageMover]; its tests also check that
+	// the store keeps Ticket.MergedInto.
+	MessageMover bool
+	// Links: [storage.LinkStore].
+	Links bool
 }
 
 // capability is one optional interface of a store: its name, whether the
@@ -66,6 +73,9 @@ func (f Features) capabilities() []capability {
 		{"TicketSLAUpdater", f.SLAUpdater, implements[storage.TicketSLAUpdater]},
 		{"TicketBatchUpdater", f.BatchUpdater, implements[storage.TicketBatchUpdater]},
 		{"IdempotencyStore", f.Idempotency, implements[storage.IdempotencyStore]},
+		{"TicketLocker", f.TicketLocker, implements[storage.TicketLocker]},
+		{"MessageMover", f.MessageMover, implements[storage.MessageMover]},
+		{"LinkStore", f.Links, implements[storage.LinkStore]},
 	}
 }
 
