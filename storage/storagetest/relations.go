@@ -3,6 +3,7 @@ package storagetest
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -195,6 +196,36 @@ func (s suite) links(t *testing.T) {
 		got, err := ls(st).LinkList(ctx, storage.LinkListParams{TenantID: tenantB, TicketID: a.ID})
 		require.NoError(t, err)
 		require.Empty(t, got)
+	})
+	t.Run("TicketListFiltersByLink", func(t *testing.T) {
+		t.Parallel()
+		st := s.store(t)
+		parent, c1, c2, rel, other := newTicket(tenantA), newTicket(tenantA), newTicket(tenantA), newTicket(tenantA), newTicket(tenantA)
+		grand := newTicket(tenantA)
+		bt := newTicket(tenantB)
+		mustCreate(t, st, parent, c1, c2, rel, other, grand, bt)
+		for _, l := range []*ticket.Link{
+			link(c1, ticket.LinkParent, parent, 0), link(c2, ticket.LinkParent, parent, 0),
+			link(parent, ticket.LinkParent, grand, 0), link(parent, ticket.LinkRelated, rel, 0),
+			link(bt, ticket.LinkParent, parent, 0),
+		} {
+			require.NoError(t, ls(st).LinkCreate(ctx, l))
+		}
+		list := func(f *storage.LinkFilter) []string {
+			t.Helper()
+			res, err := st.TicketList(ctx, storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: tenantA, Linked: f}, Limit: 50})
+			require.NoError(t, err)
+			ids := ticketIDs(res.Tickets)
+			slices.Sort(ids)
+			return ids
+		}
+		sorted := func(ids ...string) []string { slices.Sort(ids); return ids }
+		require.Equal(t, sorted(c1.ID, c2.ID), list(&storage.LinkFilter{TicketID: parent.ID, Types: []ticket.LinkType{ticket.LinkParent}, Outgoing: true}),
+			"the children, not the grandparent, not another tenant's")
+		require.Equal(t, sorted(c1.ID, c2.ID, grand.ID), list(&storage.LinkFilter{TicketID: parent.ID, Types: []ticket.LinkType{ticket.LinkParent}}))
+		require.Equal(t, sorted(c1.ID, c2.ID, grand.ID, rel.ID), list(&storage.LinkFilter{TicketID: parent.ID}))
+		require.Equal(t, []string{parent.ID}, list(&storage.LinkFilter{TicketID: rel.ID}))
+		require.Empty(t, list(&storage.LinkFilter{TicketID: other.ID}))
 	})
 	t.Run("RollsBackWithItsTransaction", func(t *testing.T) {
 		t.Parallel()
