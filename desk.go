@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"time"
 
@@ -131,10 +130,6 @@ type Config struct {
 	// (see [Desk.Merge]); it must be of category closed. Default: the
 	// catalog's first status of category closed.
 	MergedStatus string
-	// MergeRoles are the roles that may merge and split tickets. Default
-	// [DefaultMergeRoles]: agents and supervisors (not customers, not
-	// the system actor).
-	MergeRoles []ticket.Role
 	// CloseParentsWithOpenChildren lets a parent ticket (see
 	// [Desk.Link], ticket.LinkParent) be resolved or closed while some
 	// of its children are open. Default false: such a transition is
@@ -157,7 +152,7 @@ const (
 // else ticket.DefaultCatalog()), the default workflow on that catalog
 // (left nil when it does not fit the catalog, which [New] reports), the
 // clock, numberer, phone normalizer, logger, limits, WakeStatus,
-// StaffLabel, MergedStatus, MergeRoles, and Complaints' own defaults when Complaints is set (see
+// StaffLabel, MergedStatus, and Complaints' own defaults when Complaints is set (see
 // [ComplaintConfig.WithDefaults]; the copy points to a new
 // ComplaintConfig). Store, Notifier, Blobs, SLA, Customers and Staff,
 // and Complaints itself, have no default. [New] calls it; hosts call it to see the
@@ -196,9 +191,6 @@ func (c Config) WithDefaults() Config {
 				break
 			}
 		}
-	}
-	if c.MergeRoles == nil {
-		c.MergeRoles = DefaultMergeRoles()
 	}
 	if c.WakeStatus == "" {
 		for _, s := range c.Catalog.Statuses() {
@@ -242,11 +234,6 @@ func (c Config) validate() error {
 	}
 	if st, ok := c.Catalog.Status(c.MergedStatus); c.MergedStatus != "" && (!ok || st.Category != ticket.CategoryClosed) {
 		errs = append(errs, fmt.Errorf("Config.MergedStatus %q is not a status of category closed in the catalog", c.MergedStatus))
-	}
-	for _, r := range c.MergeRoles {
-		if !r.Valid() {
-			errs = append(errs, fmt.Errorf("Config.MergeRoles: unknown role %q", r))
-		}
 	}
 	if _, ok := c.Catalog.Status(c.WakeStatus); c.WakeStatus != "" && !ok {
 		errs = append(errs, fmt.Errorf("Config.WakeStatus %q is not in the catalog", c.WakeStatus))
@@ -292,10 +279,9 @@ type Desk struct {
 	customers  CustomerDirectory
 	staff      notify.Directory
 	staffLabel string
-	// mergedStatus, mergeRoles and closeOpenParents are
-	// Config.MergedStatus, MergeRoles and CloseParentsWithOpenChildren.
+	// mergedStatus and closeOpenParents are Config.MergedStatus and
+	// CloseParentsWithOpenChildren.
 	mergedStatus     string
-	mergeRoles       []ticket.Role
 	closeOpenParents bool
 }
 
@@ -327,7 +313,6 @@ func New(cfg Config) (*Desk, error) {
 		staffLabel: cfg.StaffLabel,
 
 		mergedStatus:     cfg.MergedStatus,
-		mergeRoles:       slices.Clone(cfg.MergeRoles),
 		closeOpenParents: cfg.CloseParentsWithOpenChildren,
 	}
 	// Inline delivery goes through notify.Recover, so that a Notifier's

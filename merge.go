@@ -68,8 +68,8 @@ type MergeResult struct {
 // and mail threading finds it.
 //
 // Merge refuses, with nothing changed: an actor whose role
-// Config.MergeRoles leaves out (ErrForbidden: customers and the system
-// actor by default); an unknown ticket, or one of another tenant
+// [MergeRoles] leaves out (ErrForbidden: customers and the system
+// actor); an unknown ticket, or one of another tenant
 // (ErrNotFound); complaints, tickets merged already, and a ticket
 // merged into itself (ErrCannotMerge with ErrComplaint or ErrMerged and
 // a *ValidationError naming target_id or source_ids[i]); a target no

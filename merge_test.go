@@ -142,6 +142,7 @@ func TestDesk_Merge(t *testing.T) {
 			own, err := desk.GetByNumber(ctx, john, source.Number)
 			require.NoError(t, err)
 			require.Equal(t, source.ID, own.ID, "a customer who may not see the target gets the merged ticket")
+			require.Empty(t, own.MergedInto, "nor learns its ID")
 
 			_, err = desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: source.ID, To: ticket.StatusInProgress})
 			require.ErrorIs(t, err, ticketkit.ErrMerged)
@@ -280,8 +281,10 @@ func TestDesk_Merge(t *testing.T) {
 				ps[i] = pair{mustOpen(t, desk, agent, ticketkit.OpenParams{Message: "a"}), mustOpen(t, desk, agent, ticketkit.OpenParams{Message: "b"})}
 			}
 			bundle.clock.Advance(time.Minute)
+			const replies = 2 // per ticket, while the merges run
 			var wg sync.WaitGroup
 			errs := make([][2]error, pairs)
+			replyErrs := make(chan error, pairs*2*replies)
 			for i, p := range ps {
 				for j, m := range []ticketkit.MergeParams{
 					{TargetID: p.a.ID, SourceIDs: []string{p.b.ID}},
@@ -289,8 +292,20 @@ func TestDesk_Merge(t *testing.T) {
 				} {
 					wg.Go(func() { _, errs[i][j] = desk.Merge(ctx, agent, m) })
 				}
+				for _, id := range []string{p.a.ID, p.b.ID} {
+					wg.Go(func() {
+						for range replies {
+							_, err := desk.Reply(ctx, agent, ticketkit.MessageParams{TicketID: id, Body: "meanwhile"})
+							replyErrs <- err
+						}
+					})
+				}
 			}
 			wg.Wait()
+			close(replyErrs)
+			for err := range replyErrs {
+				require.NoError(t, err)
+			}
 			for i, p := range ps {
 				ok := 0
 				for _, err := range errs[i] {
@@ -301,7 +316,9 @@ func TestDesk_Merge(t *testing.T) {
 					}
 				}
 				require.Equal(t, 1, ok, "pair %d: exactly one merge wins", i)
-				require.Len(t, append(threadIDs(t, desk, p.a.ID), threadIDs(t, desk, p.b.ID)...), 2, "pair %d: no message lost", i)
+				a, b := threadIDs(t, desk, p.a.ID), threadIDs(t, desk, p.b.ID)
+				require.Len(t, append(a, b...), 2+2*replies, "pair %d: no message lost", i)
+				require.True(t, len(a) == 0 || len(b) == 0, "pair %d: every message on the target", i)
 			}
 		})
 	})

@@ -59,13 +59,15 @@ const (
 	maxMergeHops = 8
 )
 
-// DefaultMergeRoles returns the default of Config.MergeRoles: agents and
-// supervisors.
-func DefaultMergeRoles() []ticket.Role { return []ticket.Role{ticket.RoleAgent, ticket.RoleSupervisor} }
+// MergeRoles returns the roles that may merge and split tickets: agents
+// and supervisors. Customers may not, nor the system actor: a merge
+// closes tickets and combines customers, which takes a person's
+// judgement.
+func MergeRoles() []ticket.Role { return []ticket.Role{ticket.RoleAgent, ticket.RoleSupervisor} }
 
-// mayMerge refuses an actor whose role Config.MergeRoles leaves out.
+// mayMerge refuses an actor whose role MergeRoles leaves out.
 func (d *Desk) mayMerge(a ticket.Actor, what string) error {
-	if !slices.Contains(d.mergeRoles, a.Role) {
+	if !slices.Contains(MergeRoles(), a.Role) {
 		return fmt.Errorf("ticketkit: %s may not %s: %w", a.Role, what, ErrForbidden)
 	}
 	return nil
