@@ -8,6 +8,7 @@ import (
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/ticket"
+	"github.com/ticketkit/ticketkit/workflow"
 )
 
 func TestDesk_Split(t *testing.T) {
@@ -210,4 +211,23 @@ func ticketIDsOf(ts []*ticket.Ticket) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// TestDesk_TransitionTagEffects: a transition's add_tags and remove_tags
+// effects change the ticket's tags, with a history line.
+func TestDesk_TransitionTagEffects(t *testing.T) {
+	t.Parallel()
+	def := workflow.DefaultDefinition()
+	for i := range def.Transitions {
+		if def.Transitions[i].To == ticket.StatusEscalated {
+			def.Transitions[i].Effects = append(def.Transitions[i].Effects, workflow.Effect{AddTags: []string{"hot"}, RemoveTags: []string{"cold"}})
+		}
+	}
+	m, err := workflow.New(workflow.Config{Definition: def})
+	require.NoError(t, err)
+	desk, _ := setupMemoryDesk(t, func(c *ticketkit.Config) { c.Workflow = m })
+	tk := mustOpen(t, desk, agent, ticketkit.OpenParams{Tags: []string{"cold", "vip"}})
+	got := mustMove(t, desk, agent, tk.ID, ticket.StatusEscalated, "")
+	require.Equal(t, []string{"vip", "hot"}, got.Tags)
+	require.Contains(t, historyLines(t, desk, tk.ID), "tags cold, vip→vip, hot")
 }
