@@ -58,9 +58,9 @@ type MergeResult struct {
 //     else by name), up to 20 contacts; the sources' tags and
 //     references join the target's too;
 //   - every customer involved gets one notify.KindMerged notification
-//     for the merge, naming their old numbers and the target's, and no
-//     other one: no "closed" notice for a source, no acknowledgement
-//     for a moved message.
+//     for the merge, naming their own merged numbers and the target's
+//     (never another customer's numbers), and no other one: no "closed"
+//     notice for a source, no acknowledgement for a moved message.
 //
 // A merged ticket's number still resolves: [Desk.GetByNumber] returns
 // the target, messages added to a merged ticket (a reply to an old
@@ -276,9 +276,10 @@ func customerKey(c ticket.Customer) string {
 }
 
 // mergeNotices queues one notify.KindMerged notification per customer:
-// the target's customer gets one on the target naming every source; the
-// customer of sources who is someone else gets one on the first of
-// their sources naming those sources.
+// the target's customer gets one on the target naming the sources that
+// were theirs (none, when all were someone else's); the customer of
+// sources who is someone else gets one on the first of their sources
+// naming those sources. No customer learns another's ticket numbers.
 func mergeNotices(b *batch, target *ticket.Ticket, sources []*ticket.Ticket) {
 	numbers := func(ts []*ticket.Ticket) string {
 		ns := make([]string, len(ts))
@@ -287,14 +288,15 @@ func mergeNotices(b *batch, target *ticket.Ticket, sources []*ticket.Ticket) {
 		}
 		return strings.Join(ns, ", ")
 	}
-	b.notice(notify.KindMerged, target, func(e *notify.Event) { e.From, e.To = numbers(sources), target.Number })
 	targetKey := customerKey(target.Customer)
+	var own []*ticket.Ticket
 	var order []string
 	groups := map[string][]*ticket.Ticket{}
 	for _, s := range sources {
 		k := customerKey(s.Customer)
 		if k == targetKey && k != "" {
-			continue // told on the target
+			own = append(own, s) // told on the target
+			continue
 		}
 		if k == "" {
 			k = "ticket:" + s.ID // no way to tell who it is: one each
@@ -304,6 +306,9 @@ func mergeNotices(b *batch, target *ticket.Ticket, sources []*ticket.Ticket) {
 		}
 		groups[k] = append(groups[k], s)
 	}
+	// Another customer's numbers are not the target's customer's
+	// business: From names only their own merged tickets, if any.
+	b.notice(notify.KindMerged, target, func(e *notify.Event) { e.From, e.To = numbers(own), target.Number })
 	for _, k := range order {
 		g := groups[k]
 		b.notice(notify.KindMerged, g[0], func(e *notify.Event) { e.From, e.To = numbers(g), target.Number })

@@ -107,8 +107,9 @@ func TestDesk_Merge(t *testing.T) {
 			notices := bundle.rec.Events()
 			require.Equal(t, target.ID, notices[0].Ticket.ID)
 			require.Equal(t, source.ID, notices[1].Ticket.ID)
+			require.Empty(t, notices[0].From, "the target's customer does not learn another customer's number")
+			require.Equal(t, source.Number, notices[1].From)
 			for _, e := range notices {
-				require.Equal(t, source.Number, e.From)
 				require.Equal(t, target.Number, e.To)
 			}
 		})
@@ -164,7 +165,7 @@ func TestDesk_Merge(t *testing.T) {
 		events := bundle.rec.Events()
 		require.Len(t, events, 2)
 		require.Equal(t, target.ID, events[0].Ticket.ID)
-		require.Equal(t, strings.Join([]string{s1.Number, s3.Number, s2.Number, s4.Number}, ", "), events[0].From)
+		require.Equal(t, s1.Number+", "+s2.Number, events[0].From, "Jane's own, not C-3's")
 		require.Equal(t, s3.ID, events[1].Ticket.ID)
 		require.Equal(t, s3.Number+", "+s4.Number, events[1].From)
 		tg, err := desk.Get(t.Context(), agent, target.ID)
