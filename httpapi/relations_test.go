@@ -34,6 +34,11 @@ func TestMerge(t *testing.T) {
 		require.Equal(t, 1, got.Moved)
 		require.Equal(t, "closed", got.Sources[0].Status)
 		require.Equal(t, `"`+target.ID+`.2"`, w.Header().Get("ETag"))
+		again := e.do(request{as: &agent, method: http.MethodPost, path: "/tickets/" + target.ID + "/merge",
+			body: jsonBody(t, map[string]any{"source_ids": []string{source.ID}}), contentType: "application/json",
+			header: http.Header{"If-Match": {`"` + target.ID + `.1"`}, "Idempotency-Key": {"merge-1"}}})
+		require.Equal(t, http.StatusOK, again.Code, "a retry with the key gets the first answer")
+		require.JSONEq(t, w.Body.String(), again.Body.String())
 
 		w = e.get(agent, "/tickets/by-number/"+source.Number)
 		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
