@@ -134,6 +134,15 @@ type Config struct {
 	// and metrics (see [Observer]; otelticketkit implements it with
 	// OpenTelemetry). Default: none, at no cost.
 	Observer Observer
+	// MergedStatus is the status a ticket merged into another one takes
+	// (see [Desk.Merge]); it must be of category closed. Default: the
+	// catalog's first status of category closed.
+	MergedStatus string
+	// CloseParentsWithOpenChildren lets a parent ticket (see
+	// [Desk.Link], ticket.LinkParent) be resolved or closed while some
+	// of its children are open. Default false: such a transition is
+	// refused with ErrOpenChildren.
+	CloseParentsWithOpenChildren bool
 }
 
 // Defaults of [Config], which [Config.WithDefaults] fills in.
@@ -151,7 +160,7 @@ const (
 // else ticket.DefaultCatalog()), the default workflow on that catalog
 // (left nil when it does not fit the catalog, which [New] reports), the
 // clock, numberer, phone normalizer, logger, limits, WakeStatus,
-// StaffLabel, and Complaints' own defaults when Complaints is set (see
+// StaffLabel, MergedStatus, and Complaints' own defaults when Complaints is set (see
 // [ComplaintConfig.WithDefaults]; the copy points to a new
 // ComplaintConfig). Store, Notifier, Blobs, SLA, Customers and Staff,
 // and Complaints itself, have no default. [New] calls it; hosts call it to see the
@@ -182,6 +191,14 @@ func (c Config) WithDefaults() Config {
 	if c.Complaints != nil {
 		complaints := c.Complaints.WithDefaults()
 		c.Complaints = &complaints
+	}
+	if c.MergedStatus == "" {
+		for _, s := range c.Catalog.Statuses() {
+			if s.Category == ticket.CategoryClosed {
+				c.MergedStatus = s.Code
+				break
+			}
+		}
 	}
 	if c.WakeStatus == "" {
 		for _, s := range c.Catalog.Statuses() {
@@ -222,6 +239,9 @@ func (c Config) validate() error {
 			errs = append(errs, fmt.Errorf("Config.Complaints.Workflow is required: the default complaint workflow does not build: %w", err))
 		}
 		errs = append(errs, c.Complaints.Deadlines.validate(c.SLA))
+	}
+	if st, ok := c.Catalog.Status(c.MergedStatus); c.MergedStatus != "" && (!ok || st.Category != ticket.CategoryClosed) {
+		errs = append(errs, fmt.Errorf("Config.MergedStatus %q is not a status of category closed in the catalog", c.MergedStatus))
 	}
 	if _, ok := c.Catalog.Status(c.WakeStatus); c.WakeStatus != "" && !ok {
 		errs = append(errs, fmt.Errorf("Config.WakeStatus %q is not in the catalog", c.WakeStatus))
@@ -268,6 +288,10 @@ type Desk struct {
 	staff      notify.Directory
 	staffLabel string
 	obs        Observer
+	// mergedStatus and closeOpenParents are Config.MergedStatus and
+	// CloseParentsWithOpenChildren.
+	mergedStatus     string
+	closeOpenParents bool
 }
 
 // New fills cfg's defaults (see [Config.WithDefaults]), validates it,
@@ -297,6 +321,9 @@ func New(cfg Config) (*Desk, error) {
 		staff:      cfg.Staff,
 		staffLabel: cfg.StaffLabel,
 		obs:        cfg.Observer,
+
+		mergedStatus:     cfg.MergedStatus,
+		closeOpenParents: cfg.CloseParentsWithOpenChildren,
 	}
 	// Inline delivery goes through notify.Recover, so that a Notifier's
 	// panic does not reach the caller; over a store inside a transaction

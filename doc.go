@@ -80,6 +80,26 @@
 // race again: it fails with [ErrConflict], and the host retries its
 // transaction. See [Desk.OpenTx].
 //
+// # Merge, split and links
+//
+// [Desk.Merge] merges duplicate tickets into a target in one
+// transaction: their messages move to it in time order, each merged
+// ticket is closed with [ticket.Ticket].MergedInto set, history lines on
+// both sides name the other number, customers and contacts are combined
+// and every customer involved gets one notify.KindMerged notification.
+// A merged number still resolves ([Desk.GetByNumber] returns the
+// target), and messages and mail sent to a merged ticket reach the
+// target. [Desk.Split] moves chosen messages into a new ticket linked to
+// its origin. [Desk.Link] relates tickets with typed links (parent and
+// child, related, duplicate of, caused by), listed by [Desk.Links] and
+// searched with [SearchParams].ParentID and LinkedTo; parent and
+// duplicate-of cycles are refused, and a parent is not resolved or
+// closed while a child is open unless Config.CloseParentsWithOpenChildren
+// says so. Links are internal: customers never see them. The store needs
+// the optional storage.MessageMover and storage.LinkStore; with
+// storage.TicketLocker, merges of crossing pairs wait for each other
+// instead of deadlocking.
+//
 // # Access
 //
 // Every call is scoped to the actor's tenant. Customers see only their own

@@ -34,8 +34,12 @@ type TransitionParams struct {
 // Transition moves a ticket to another status if the workflow allows the
 // actor to, applies the transition's effects, and records the change.
 // A refusal is a *TransitionError wrapping ErrForbidden, ErrNoTransition,
-// ErrGuard or ErrReopenWindow. [Desk.TransitionTx] runs it in the host's
-// transaction.
+// ErrGuard or ErrReopenWindow; a parent ticket (see [Desk.Link]) is not
+// resolved or closed while a child is open, unless
+// Config.CloseParentsWithOpenChildren is set (a *TransitionError
+// wrapping ErrOpenChildren, which wraps ErrGuard), and a merged ticket
+// keeps its status (ErrMerged). [Desk.TransitionTx] runs it in the
+// host's transaction.
 func (d *Desk) Transition(ctx context.Context, actor ticket.Actor, p TransitionParams) (_ *ticket.Ticket, err error) {
 	ctx, end := d.begin(ctx, "Transition", actor)
 	defer func() { end(err) }()
@@ -60,8 +64,14 @@ func (d *Desk) transition(ctx context.Context, host storage.Tx, actor ticket.Act
 			return ticket.NewValidationError(refs...)
 		}
 		t := doc.t
+		if t.MergedInto != "" {
+			return fmt.Errorf("ticketkit: ticket %s was merged into another ticket; its status stays: %w", t.Number, ErrMerged)
+		}
 		dec, err := d.workflow.Decide(ctx, workflow.Request{Ticket: t, Actor: actor, To: p.To, Reason: p.Reason, Now: t.UpdatedAt})
 		if err != nil {
+			return err
+		}
+		if err := d.checkChildren(ctx, tx, actor, t, dec.To); err != nil {
 			return err
 		}
 		dec.Apply(t, actor, t.UpdatedAt, newID)

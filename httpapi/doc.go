@@ -363,6 +363,11 @@
 //	                            its complaint fields: use the /complaints routes
 //	409 line_decided            the line change would drop the line's decision (send drop_decision)
 //	409 line_returned           a line linked to a return document is never removed
+//	409 merge_refused           a merge or split names a complaint, a merged ticket or the
+//	                            target among the sources; "errors" names the fields
+//	409 ticket_merged           the ticket was merged into another one (see merged_into)
+//	409 link_cycle              a parent or duplicate_of link would close a cycle
+//	409 open_children           a parent ticket cannot be resolved or closed while a child is open
 //	412 precondition_failed     If-Match names no current ETag; nothing was changed
 //	413 too_large               body, upload or file over its limit
 //	415 unsupported_media_type  wrong Content-Type
@@ -372,4 +377,5 @@
 //	500 internal                anything else; the cause goes to Config.Logger
 //	501 attachments_unsupported the Desk has no blob store
 //	501 idempotency_unsupported the store keeps no idempotency keys
+//	501 relations_unsupported   the store cannot merge, split or link tickets
 package httpapi

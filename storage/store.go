@@ -24,8 +24,9 @@
 // reconciliation), [TicketSLAUpdater] and [TicketBatchUpdater] (faster
 // escalation sweeps), [IdempotencyStore] (answers of requests sent with
 // an idempotency key), [OutboxStatsStore] (outbox backlog and dead
-// letters, for metrics) and [HostTxStore] (running in the host's
-// transaction).
+// letters, for metrics), [HostTxStore] (running in the host's
+// transaction), and for merges, splits and links [TicketLocker],
+// [MessageMover] and [LinkStore].
 //
 // Callers find them with a checked type assertion, never one that can
 // panic. Code that cannot work without a capability returns an error

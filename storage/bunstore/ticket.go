@@ -57,7 +57,14 @@ func (s *Store) TicketCreate(ctx context.Context, t *ticket.Ticket) error {
 	t.SLAVersion = 0
 	var sla int64
 	err = s.withSLA(ctx, t, func(s *Store) error {
-		if _, err := s.db.NewInsert().Model(r).ModelTableExpr("?", s.tables.tickets).Returning("NULL").Exec(ctx); err != nil {
+		q := s.db.NewInsert().Model(r).ModelTableExpr("?", s.tables.tickets).Returning("NULL")
+		if r.MergedInto == "" {
+			// The column's default: a ticket is merged by a later
+			// update, and the insert names only the columns every
+			// version of the schema since the first migration has.
+			q = q.ExcludeColumn("merged_into")
+		}
+		if _, err := q.Exec(ctx); err != nil {
 			return translate(fmt.Sprintf("%s %s (number %q)", op, t.ID, t.Number), err)
 		}
 		sla, _, err = s.writeSLA(ctx, op, t, true)

@@ -41,6 +41,9 @@ type db struct {
 	// idem holds the idempotency records (idempotency.go); made on first
 	// use.
 	idem map[key]storage.Idempotency
+	// links holds the typed links between tickets (relations.go), in
+	// insertion order.
+	links []*ticket.Link
 }
 
 func newDB() db {

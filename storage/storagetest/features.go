@@ -40,6 +40,13 @@ type Features struct {
 	Idempotency bool
 	// OutboxStats: [storage.OutboxStatsStore].
 	OutboxStats bool
+	// TicketLocker: [storage.TicketLocker].
+	TicketLocker bool
+	// MessageMover: [storage.MessageMover]; its tests also check that
+	// the store keeps Ticket.MergedInto.
+	MessageMover bool
+	// Links: [storage.LinkStore].
+	Links bool
 }
 
 // capability is one optional interface of a store: its name, whether the
@@ -69,6 +76,9 @@ func (f Features) capabilities() []capability {
 		{"TicketBatchUpdater", f.BatchUpdater, implements[storage.TicketBatchUpdater]},
 		{"IdempotencyStore", f.Idempotency, implements[storage.IdempotencyStore]},
 		{"OutboxStatsStore", f.OutboxStats, implements[storage.OutboxStatsStore]},
+		{"TicketLocker", f.TicketLocker, implements[storage.TicketLocker]},
+		{"MessageMover", f.MessageMover, implements[storage.MessageMover]},
+		{"LinkStore", f.Links, implements[storage.LinkStore]},
 	}
 }
 

@@ -76,6 +76,9 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store, features Featu
 	optional(t, "AttachmentRef", features.AttachmentRefs, "AttachmentRefChecker", s.attachmentRef)
 	optional(t, "Idempotency", features.Idempotency, "IdempotencyStore", s.idempotency)
 	optional(t, "OutboxStats", features.OutboxStats, "OutboxStatsStore", s.outboxStats)
+	optional(t, "TicketLocker", features.TicketLocker, "TicketLocker", s.ticketLocker)
+	optional(t, "MessageMover", features.MessageMover, "MessageMover", s.messageMover)
+	optional(t, "Links", features.Links, "LinkStore", s.links)
 }
 
 // suite holds the store factory and the declared features the groups
