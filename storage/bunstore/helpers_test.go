@@ -21,12 +21,15 @@ import (
 func dialectOf(db bun.IDB) string { return db.Dialect().Name().String() }
 
 // tableNames returns the sorted names of the tables of db's current
-// schema (PostgreSQL) or main database (SQLite).
+// schema (PostgreSQL), main database (SQLite) or database (MySQL).
 func tableNames(t testing.TB, db bun.IDB) []string {
 	t.Helper()
 	q := "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
-	if dialectOf(db) == "sqlite" {
+	switch dialectOf(db) {
+	case "sqlite":
 		q = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+	case "mysql":
+		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()"
 	}
 	var names []string
 	require.NoError(t, db.NewRaw(q).Scan(context.Background(), &names))
