@@ -18,9 +18,9 @@ import (
 // [Store.RunInTx] and every other method that runs a statement, by a
 // store on PostgreSQL whose session has standard_conforming_strings set
 // to anything but on, and by a store on MySQL or MariaDB whose session
-// has NO_BACKSLASH_ESCAPES in its sql_mode or a character_set_client
-// other than utf8mb4 (see runMySQL; [bunopen.MySQL] connects in
-// utf8mb4).
+// has NO_BACKSLASH_ESCAPES in its sql_mode, a character_set_client
+// other than utf8mb4, or UPDATE row counts of changed rather than matched
+// rows (see runMySQL; [bunopen.MySQL] connects as the store needs).
 //
 // Bun writes string values into the SQL text as '...' literals with
 // their quotes doubled, which is safe only when the server reads a
@@ -252,6 +252,46 @@ func (c *sessionCheck) runMySQL(ctx context.Context, conn bun.IConn) error {
 	if charset != "utf8mb4" {
 		return fmt.Errorf("%w: on MySQL, character_set_client is %q, not utf8mb4: Bun's string literals are UTF-8, and in some character sets a value could end its literal early", ErrUnsafeSession, charset)
 	}
+	matched, err := reportsMatchedRows(ctx, conn)
+	if err != nil {
+		return translate("check clientFoundRows", err)
+	}
+	if !matched {
+		return fmt.Errorf("%w: on MySQL, the connection counts the rows an UPDATE changed, not those it matched: set clientFoundRows=true in the DSN (bunopen.MySQL does), or updates that change nothing read as not found", ErrUnsafeSession)
+	}
 	c.ok.Store(true)
 	return nil
+}
+
+// reportsMatchedRows reports whether conn's UPDATE statements count the
+// rows they matched (the client flag CLIENT_FOUND_ROWS, the driver's
+// clientFoundRows), as PostgreSQL and SQLite do, rather than those they
+// changed: the store reads an UPDATE that sets a row to what it holds as
+// having found it. No SQL reads the flag, so it updates a row of a
+// temporary table to its own value and counts. A temporary table
+// belongs to one connection (the probe takes one of a pool for itself)
+// and does not end the host's transaction.
+func reportsMatchedRows(ctx context.Context, conn bun.IConn) (bool, error) {
+	if db, ok := conn.(*sql.DB); ok {
+		c, err := db.Conn(ctx)
+		if err != nil {
+			return false, err
+		}
+		defer c.Close()
+		conn = c
+	}
+	const table = "tk_found_rows_probe"
+	if _, err := conn.ExecContext(ctx, "CREATE TEMPORARY TABLE IF NOT EXISTS "+table+" (x INT NOT NULL)"); err != nil {
+		return false, err
+	}
+	defer func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), "DROP TEMPORARY TABLE IF EXISTS "+table) }()
+	if _, err := conn.ExecContext(ctx, "INSERT INTO "+table+" VALUES (1)"); err != nil {
+		return false, err
+	}
+	res, err := conn.ExecContext(ctx, "UPDATE "+table+" SET x = 1")
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
