@@ -50,7 +50,7 @@ func TestMySQLSessionCheck(t *testing.T) {
 		"NoBackslashEscapes": {func(c *mysql.Config) {
 			c.Params = map[string]string{"sql_mode": "'STRICT_TRANS_TABLES,NO_BACKSLASH_ESCAPES'"}
 		}, "NO_BACKSLASH_ESCAPES"},
-		"GBK": {func(c *mysql.Config) { c.Collation = "gbk_chinese_ci" }, "character_set_client"},
+		"GBK":         {func(c *mysql.Config) { c.Collation = "gbk_chinese_ci" }, "character_set_client"},
 		"ChangedRows": {func(c *mysql.Config) { c.ClientFoundRows = false }, "clientFoundRows"},
 	} {
 		t.Run(name, func(t *testing.T) {
