@@ -233,6 +233,7 @@
 //   - PostgreSQL: github.com/jackc/pgx/v5/stdlib with
 //     github.com/uptrace/bun/dialect/pgdialect. (Bun's pgdriver has no
 //     v1.3.0 release.)
+//
 //   - SQLite: modernc.org/sqlite (pure Go) with
 //     github.com/uptrace/bun/dialect/sqlitedialect. SQLite 3.35 or later
 //     is needed for RETURNING. Use WAL, a busy timeout and _txlock=immediate,
