@@ -133,7 +133,7 @@ func explainStore(t *testing.T, b dbtest.Backend) (*bun.DB, *queryRecorder, *bun
 func TestTicketListExplain(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for _, b := range dbtest.Backends() {
+	for _, b := range explainBackends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			db, rec, st := explainStore(t, b)

@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/migrate"
 
+	"github.com/ticketkit/ticketkit/internal/dbtest"
 	"github.com/ticketkit/ticketkit/internal/ids"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
@@ -125,4 +126,21 @@ func firstMigrations(t testing.TB, db *bun.DB, until string) (*migrate.Migrator,
 	m := migrate.NewMigrator(db, ms, migrate.WithTableName(table), migrate.WithLocksTableName(locks), migrate.WithMarkAppliedOnSuccess(true))
 	require.NoError(t, m.Init(context.Background()))
 	return m, list
+}
+
+// explainBackends are the backends whose query plans the EXPLAIN tests
+// check: SQLite and PostgreSQL. MySQL's plans are not checked yet (issue
+// 20 item 4: its search structure is still to be chosen), so its
+// backend is left out here rather than skipped in each test.
+func explainBackends() []dbtest.Backend { return backendsExcept("mysql") }
+
+// backendsExcept returns dbtest.Backends without the one called name.
+func backendsExcept(name string) []dbtest.Backend {
+	var out []dbtest.Backend
+	for _, b := range dbtest.Backends() {
+		if b.Name != name {
+			out = append(out, b)
+		}
+	}
+	return out
 }
