@@ -296,6 +296,13 @@
 //   - a taken key fails an INSERT with ER_DUP_ENTRY, which leaves a MySQL
 //     transaction usable, where PostgreSQL needs ON CONFLICT DO NOTHING.
 //
+// The database user needs, besides the usual rights on its database,
+// TRIGGER (the migrations create triggers; on MySQL 8 with binary
+// logging, also SUPER or log_bin_trust_function_creators=1) and CREATE
+// TEMPORARY TABLES: the session check counts the rows of an UPDATE of a
+// one-row temporary table to learn whether the connection reports
+// matched rows (clientFoundRows), which no SQL variable tells.
+//
 // The Text filter is subject_lower LIKE '%term%' ESCAPE '!' over the
 // tenant's tickets in page order: MySQL 8's ngram FULLTEXT parser has no
 // MariaDB counterpart, so no trigram index is shared by both yet. Host
