@@ -174,3 +174,42 @@ func slicesChunk[T any](s []T, n int) func(func([]T) bool) {
 		}
 	}
 }
+
+// explainMySQLPlan returns EXPLAIN's rows of query, one line per table:
+// "<table> key=<index> type=<access> extra=<Extra>".
+func explainMySQLPlan(t *testing.T, db bun.IDB, query string) string {
+	t.Helper()
+	var plan []map[string]any
+	require.NoError(t, db.NewRaw("EXPLAIN "+query).Scan(context.Background(), &plan))
+	var lines []string
+	for _, p := range plan {
+		lines = append(lines, fmt.Sprintf("%s key=%s type=%s extra=%s",
+			sqlText(p["table"]), sqlText(p["key"]), sqlText(p["type"]), sqlText(p["Extra"])))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// sqlText returns a value of a map scan as text.
+func sqlText(v any) string {
+	switch v := v.(type) {
+	case []byte:
+		return string(v)
+	case string:
+		return v
+	case nil:
+		return ""
+	case sql.NullString:
+		return v.String
+	case sql.NullInt64:
+		if !v.Valid {
+			return ""
+		}
+		return strconv.FormatInt(v.Int64, 10)
+	case sql.NullFloat64:
+		if !v.Valid {
+			return ""
+		}
+		return strconv.FormatFloat(v.Float64, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
+}

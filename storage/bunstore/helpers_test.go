@@ -129,9 +129,12 @@ func firstMigrations(t testing.TB, db *bun.DB, until string) (*migrate.Migrator,
 }
 
 // explainBackends are the backends whose query plans the EXPLAIN tests
-// check: SQLite and PostgreSQL. MySQL's plans are not checked yet (issue
-// 20 item 4: its search structure is still to be chosen), so its
-// backend is left out here rather than skipped in each test.
+// of complaints, references and incremental sync check: SQLite and
+// PostgreSQL. On MySQL only the TicketList filters (TestTicketListExplain)
+// and the claims (TestMySQLClaimsReadTheirIndexes) are checked so far, at
+// a few thousand rows (issue 20 item 4 asks for 1M and a search
+// structure), so its backend is left out here rather than skipped in
+// each test.
 func explainBackends() []dbtest.Backend { return backendsExcept("mysql") }
 
 // backendsExcept returns dbtest.Backends without the one called name.
