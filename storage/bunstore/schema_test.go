@@ -113,7 +113,9 @@ func TestUnicodeRoundTripsAndFiltersIgnoreOnlyCase(t *testing.T) {
 			body := "Grüße 👋🏽 aus Köln; emoji ZWJ 👩‍👩‍👧 and a lone backslash \\"
 			tk := sampleTicket("acme", "TK-1", subject)
 			tk.Customer.Email = "Ädä@Example.COM"
-			tk.Tags = []string{"🔥", "café"}
+			longRef := strings.Repeat("ü", 200) // ticketkit's longest reference ID: 400 bytes
+			tk.Tags = []string{"🔥", "café", strings.Repeat("🔥", 50)}
+			tk.References = []ticket.Reference{{Kind: ticket.RefOrder, ID: longRef}}
 			require.NoError(t, st.TicketCreate(ctx, tk))
 			other := sampleTicket("acme", "TK-2", "Naive cafe plain")
 			other.Customer.Email = "ada@example.com"
@@ -126,7 +128,8 @@ func TestUnicodeRoundTripsAndFiltersIgnoreOnlyCase(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, subject, got.Subject)
 			require.Equal(t, "Ädä@Example.COM", got.Customer.Email)
-			require.Equal(t, []string{"🔥", "café"}, got.Tags)
+			require.Equal(t, tk.Tags, got.Tags)
+			require.Equal(t, tk.References, got.References)
 			msgs, err := st.MessageList(ctx, storage.MessageListParams{TenantID: "acme", TicketID: tk.ID})
 			require.NoError(t, err)
 			require.Len(t, msgs.Messages, 1)
@@ -153,6 +156,8 @@ func TestUnicodeRoundTripsAndFiltersIgnoreOnlyCase(t *testing.T) {
 			require.Equal(t, []string{"TK-1"}, numbers(storage.TicketFilter{Text: `\ ' " %_!`}), "wildcards and quotes are literal")
 			require.Empty(t, numbers(storage.TicketFilter{Text: "%" + "_" + "x"}))
 			require.Equal(t, []string{"TK-1"}, numbers(storage.TicketFilter{Tags: []string{"🔥"}}))
+			require.Equal(t, []string{"TK-1"}, numbers(storage.TicketFilter{Tags: []string{strings.Repeat("🔥", 50)}}))
+			require.Equal(t, []string{"TK-1"}, numbers(storage.TicketFilter{References: []ticket.Reference{{Kind: ticket.RefOrder, ID: longRef}}}))
 		})
 	}
 }

@@ -18,7 +18,8 @@ import (
 // [Store.RunInTx] and every other method that runs a statement, by a
 // store on PostgreSQL whose session has standard_conforming_strings set
 // to anything but on, and by a store on MySQL or MariaDB whose session
-// has NO_BACKSLASH_ESCAPES in its sql_mode, a character_set_client
+// has NO_BACKSLASH_ESCAPES in its sql_mode or a sql_mode that is not
+// strict, a character_set_client
 // other than utf8mb4, or UPDATE row counts of changed rather than matched
 // rows (see runMySQL; [bunopen.MySQL] connects as the store needs).
 //
@@ -240,14 +241,20 @@ func (c failingConnector) Open(string) (driver.Conn, error)             { return
 // backslash can read as one character and a backslash, which then
 // escapes a quote and ends the literal early. So the session must
 // read statements as utf8mb4 (which also keeps emoji), and the
-// backslash must escape.
+// backslash must escape. The SQL mode must also be strict (MySQL's and
+// MariaDB's default), so that a value too long for its column fails the
+// statement rather than being stored cut.
 func (c *sessionCheck) runMySQL(ctx context.Context, conn bun.IConn) error {
 	var mode, charset string
 	if err := conn.QueryRowContext(ctx, mysqlSessionQuery).Scan(&mode, &charset); err != nil {
 		return translate("check sql_mode and character_set_client", err)
 	}
-	if slices.Contains(strings.Split(strings.ToUpper(mode), ","), "NO_BACKSLASH_ESCAPES") {
+	modes := strings.Split(strings.ToUpper(mode), ",")
+	if slices.Contains(modes, "NO_BACKSLASH_ESCAPES") {
 		return fmt.Errorf("%w: on MySQL, sql_mode holds NO_BACKSLASH_ESCAPES: Bun's string literals would store every backslash twice", ErrUnsafeSession)
+	}
+	if !slices.Contains(modes, "STRICT_TRANS_TABLES") && !slices.Contains(modes, "STRICT_ALL_TABLES") {
+		return fmt.Errorf("%w: on MySQL, sql_mode is not strict (STRICT_TRANS_TABLES): a value too long for its column would be cut instead of refused", ErrUnsafeSession)
 	}
 	if charset != "utf8mb4" {
 		return fmt.Errorf("%w: on MySQL, character_set_client is %q, not utf8mb4: Bun's string literals are UTF-8, and in some character sets a value could end its literal early", ErrUnsafeSession, charset)

@@ -50,6 +50,9 @@ func TestMySQLSessionCheck(t *testing.T) {
 		"NoBackslashEscapes": {func(c *mysql.Config) {
 			c.Params = map[string]string{"sql_mode": "'STRICT_TRANS_TABLES,NO_BACKSLASH_ESCAPES'"}
 		}, "NO_BACKSLASH_ESCAPES"},
+		"NotStrict": {func(c *mysql.Config) {
+			c.Params = map[string]string{"sql_mode": "'NO_ENGINE_SUBSTITUTION'"}
+		}, "strict"},
 		"GBK":         {func(c *mysql.Config) { c.Collation = "gbk_chinese_ci" }, "character_set_client"},
 		"ChangedRows": {func(c *mysql.Config) { c.ClientFoundRows = false }, "clientFoundRows"},
 	} {

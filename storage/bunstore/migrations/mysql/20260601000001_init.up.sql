@@ -11,7 +11,11 @@
 --     VARBINARY: equality and order are byte-wise, as in Go and in
 --     PostgreSQL's COLLATE "C", with no trailing-space padding (MySQL's
 --     and MariaDB's utf8mb4_bin pad, and they share no NO PAD binary
---     collation). They hold UTF-8 bytes; customer_email holds the
+--     collation). They hold UTF-8 bytes, up to 255 (IDs, codes) or,
+--     for texts ticketkit caps at 200 or 254 characters (reference and
+--     source IDs, responsibility names, emails), 4 bytes a character;
+--     a longer value fails the statement (strict mode) rather than
+--     being cut. customer_email holds the
 --     address lower-cased by the store, so a search matches it exactly,
 --     whatever the server's collation says about case or accents;
 --   * texts are utf8mb4 (emoji included) with utf8mb4_bin, so that the
@@ -55,7 +59,7 @@ CREATE TABLE IF NOT EXISTS {{.Prefix}}tickets (
     channel         VARBINARY(255) NOT NULL DEFAULT '',
     assignee        VARBINARY(255) NOT NULL DEFAULT '',
     customer_id     VARBINARY(255) NOT NULL DEFAULT '',
-    customer_email  VARBINARY(320) NOT NULL DEFAULT '',
+    customer_email  VARBINARY(1020) NOT NULL DEFAULT '',
     customer_mobile VARBINARY(64) NOT NULL DEFAULT '',
     customer        LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
     contacts        LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
@@ -164,12 +168,12 @@ CREATE TABLE IF NOT EXISTS {{.Prefix}}complaints (
     details     LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
     reason        VARBINARY(255) NOT NULL DEFAULT '',
     severity      VARBINARY(255) NOT NULL DEFAULT '',
-    counterparty  VARBINARY(255) NOT NULL DEFAULT '',
-    business_unit VARBINARY(255) NOT NULL DEFAULT '',
-    employee      VARBINARY(255) NOT NULL DEFAULT '',
-    salesperson   VARBINARY(255) NOT NULL DEFAULT '',
+    counterparty  VARBINARY(800) NOT NULL DEFAULT '',
+    business_unit VARBINARY(800) NOT NULL DEFAULT '',
+    employee      VARBINARY(800) NOT NULL DEFAULT '',
+    salesperson   VARBINARY(800) NOT NULL DEFAULT '',
     source_kind   VARBINARY(255) NOT NULL DEFAULT '',
-    source_id     VARBINARY(255) NOT NULL DEFAULT '',
+    source_id     VARBINARY(800) NOT NULL DEFAULT '',
     next_action_due_at DATETIME(6) NULL,
     action_marks  LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL DEFAULT (''),
     status        VARBINARY(255) NOT NULL DEFAULT '',
@@ -248,7 +252,7 @@ CREATE TABLE IF NOT EXISTS {{.Prefix}}idempotency (
 CREATE TABLE IF NOT EXISTS {{.Prefix}}ticket_refs (
     tenant_id VARBINARY(255) NOT NULL,
     kind      VARBINARY(255) NOT NULL,
-    ref_id    VARBINARY(255) NOT NULL,
+    ref_id    VARBINARY(800) NOT NULL,
     ticket_id VARBINARY(255) NOT NULL,
     PRIMARY KEY (tenant_id, kind, ref_id, ticket_id),
     INDEX {{.Prefix}}ticket_refs_ticket_idx (ticket_id)

@@ -16,22 +16,22 @@ ALTER TABLE {{.Prefix}}complaints ADD COLUMN severity VARBINARY(255) NOT NULL DE
 --bun:split
 
 --ticketkit:unless-column {{.Prefix}}complaints counterparty
-ALTER TABLE {{.Prefix}}complaints ADD COLUMN counterparty VARBINARY(255) NOT NULL DEFAULT '';
+ALTER TABLE {{.Prefix}}complaints ADD COLUMN counterparty VARBINARY(800) NOT NULL DEFAULT '';
 
 --bun:split
 
 --ticketkit:unless-column {{.Prefix}}complaints business_unit
-ALTER TABLE {{.Prefix}}complaints ADD COLUMN business_unit VARBINARY(255) NOT NULL DEFAULT '';
+ALTER TABLE {{.Prefix}}complaints ADD COLUMN business_unit VARBINARY(800) NOT NULL DEFAULT '';
 
 --bun:split
 
 --ticketkit:unless-column {{.Prefix}}complaints employee
-ALTER TABLE {{.Prefix}}complaints ADD COLUMN employee VARBINARY(255) NOT NULL DEFAULT '';
+ALTER TABLE {{.Prefix}}complaints ADD COLUMN employee VARBINARY(800) NOT NULL DEFAULT '';
 
 --bun:split
 
 --ticketkit:unless-column {{.Prefix}}complaints salesperson
-ALTER TABLE {{.Prefix}}complaints ADD COLUMN salesperson VARBINARY(255) NOT NULL DEFAULT '';
+ALTER TABLE {{.Prefix}}complaints ADD COLUMN salesperson VARBINARY(800) NOT NULL DEFAULT '';
 
 --bun:split
 
@@ -41,7 +41,7 @@ ALTER TABLE {{.Prefix}}complaints ADD COLUMN source_kind VARBINARY(255) NOT NULL
 --bun:split
 
 --ticketkit:unless-column {{.Prefix}}complaints source_id
-ALTER TABLE {{.Prefix}}complaints ADD COLUMN source_id VARBINARY(255) NOT NULL DEFAULT '';
+ALTER TABLE {{.Prefix}}complaints ADD COLUMN source_id VARBINARY(800) NOT NULL DEFAULT '';
 
 --bun:split
 

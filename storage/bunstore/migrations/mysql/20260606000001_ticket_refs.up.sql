@@ -10,7 +10,7 @@
 CREATE TABLE IF NOT EXISTS {{.Prefix}}ticket_refs (
     tenant_id VARBINARY(255) NOT NULL,
     kind      VARBINARY(255) NOT NULL,
-    ref_id    VARBINARY(255) NOT NULL,
+    ref_id    VARBINARY(800) NOT NULL,
     ticket_id VARBINARY(255) NOT NULL,
     PRIMARY KEY (tenant_id, kind, ref_id, ticket_id),
     INDEX {{.Prefix}}ticket_refs_ticket_idx (ticket_id)
