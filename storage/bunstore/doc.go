@@ -245,8 +245,8 @@
 //     github.com/go-sql-driver/mysql with
 //     github.com/uptrace/bun/dialect/mysqldialect. The connection needs
 //     parseTime=true (loc=UTC), a utf8mb4 character set, clientFoundRows=true
-//     and a sql_mode without NO_BACKSLASH_ESCAPES; the store checks the
-//     last three once (see [ErrUnsafeSession]). See "MySQL and MariaDB".
+//     and a strict sql_mode without NO_BACKSLASH_ESCAPES; the store
+//     checks all but the first once (see [ErrUnsafeSession]). See "MySQL and MariaDB".
 //
 // Package bunstore/bunopen opens each with these settings, for hosts
 // and examples that have no *bun.DB yet; only what imports it compiles

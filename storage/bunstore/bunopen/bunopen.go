@@ -106,8 +106,9 @@ func Postgres(ctx context.Context, dsn string) (*bun.DB, error) {
 // UPDATE reports the rows it matched rather than those it changed
 // (clientFoundRows, which bunstore needs on MySQL), and the session's
 // time_zone is UTC. Other parameters, such as TLS or
-// timeouts, pass through. The server's sql_mode must not contain
-// NO_BACKSLASH_ESCAPES (see [bunstore.ErrUnsafeSession]).
+// timeouts, pass through. The server's sql_mode must be strict and
+// must not contain NO_BACKSLASH_ESCAPES, as by default (see
+// [bunstore.ErrUnsafeSession]).
 func MySQL(ctx context.Context, dsn string) (*bun.DB, error) {
 	cfg, err := mysql.ParseDSN(strings.TrimPrefix(dsn, "mysql://"))
 	if err != nil {
