@@ -10,11 +10,11 @@
 //   - A host module that imports only the root package and storage/memory
 //     has 62 modules in go list -m all (issue 14 counted 69 before the
 //     examples, notify/email and complaintdoc/pdf became modules of their
-//     own), and go build downloads 11 of them. The others, pgx and
-//     modernc.org/sqlite among them, are in the graph because this
+//     own), and go build downloads 11 of them. The others, pgx,
+//     modernc.org/sqlite and go-sql-driver/mysql among them, are in the graph because this
 //     module's go.mod requires them: storage/bunstore/bunopen opens databases with those drivers,
-//     and bunstore's and the Desk's tests run on SQLite and PostgreSQL
-//     (internal/dbtest). Graph pruning keeps the host from downloading
+//     and bunstore's and the Desk's tests run on SQLite, PostgreSQL and
+//     MySQL/MariaDB (internal/dbtest). Graph pruning keeps the host from downloading
 //     more than their go.mod files to build; go mod tidy in the host fetches
 //     them whole, to record checksums for the tests of the packages it
 //     imports. Only a module of their own for bunstore, bunopen and the
@@ -49,6 +49,7 @@ var heavyModules = []string{
 var heavyPackages = []string{
 	"github.com/jackc/pgx/",
 	"modernc.org/sqlite",
+	"github.com/go-sql-driver/mysql",
 	"github.com/emersion/",
 	"github.com/wneessen/go-mail",
 	"github.com/chromedp/",

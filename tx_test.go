@@ -220,7 +220,7 @@ func writeCreditNote(t *testing.T, fail error, got *[]any) ticket.RemedyHandlerF
 	return func(ctx context.Context, req ticket.RemedyRequest) (ticket.RemedyResult, error) {
 		*got = append(*got, req.Tx)
 		if db, err := bunstore.TxDB(req.Tx); err == nil {
-			if _, err := db.ExecContext(ctx, "INSERT INTO "+creditNotes+" (key) VALUES (?)", req.IdempotencyKey); err != nil {
+			if _, err := db.ExecContext(ctx, "INSERT INTO "+creditNotes+" (note_key) VALUES (?)", req.IdempotencyKey); err != nil {
 				return ticket.RemedyResult{}, err
 			}
 		} else if _, mem := req.Tx.(storage.Tx); !mem {
@@ -259,7 +259,7 @@ func runComplaintTxUseCases(t *testing.T, b backend, commit bool) {
 	var txs []any
 	cd.handle = writeCreditNote(t, nil, &txs)
 	if db, err := bunstore.TxDB(cd.store); err == nil {
-		_, err = db.ExecContext(ctx, "CREATE TABLE "+creditNotes+" (key TEXT PRIMARY KEY)")
+		_, err = db.ExecContext(ctx, "CREATE TABLE "+creditNotes+" (note_key VARCHAR(255) PRIMARY KEY)")
 		require.NoError(t, err)
 	}
 	var id string
@@ -345,7 +345,7 @@ func TestDesk_PostComplaintHandlerWritesInThePosting(t *testing.T) {
 		cd := newComplaintDesk(t, b, workflowRulesNone)
 		db, err := bunstore.TxDB(cd.store)
 		require.NoError(t, err)
-		_, err = db.ExecContext(ctx, "CREATE TABLE "+creditNotes+" (key TEXT PRIMARY KEY)")
+		_, err = db.ExecContext(ctx, "CREATE TABLE "+creditNotes+" (note_key VARCHAR(255) PRIMARY KEY)")
 		require.NoError(t, err)
 		c := cd.toFulfilled(t, cd.open(t))
 

@@ -8,6 +8,11 @@
 //
 //	go run ./examples/postgres -dsn 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable'
 //
+// The same runs on MySQL 8 or MariaDB 10.11+ with a DSN in
+// go-sql-driver/mysql's form behind mysql:// (see bunopen.MySQL):
+//
+//	go run ./examples/postgres -dsn 'mysql://root@tcp(127.0.0.1:3306)/test'
+//
 // The DSN may also come from TICKETKIT_POSTGRES_DSN. ticketkit's tables
 // get the prefix "helpdesk_" so that they sit beside the host's.
 package main
@@ -20,6 +25,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"strings"
 
 	"github.com/uptrace/bun"
 
@@ -31,13 +37,17 @@ import (
 )
 
 func main() {
-	dsn := flag.String("dsn", os.Getenv("TICKETKIT_POSTGRES_DSN"), "PostgreSQL DSN")
+	dsn := flag.String("dsn", os.Getenv("TICKETKIT_POSTGRES_DSN"), "PostgreSQL DSN, or mysql://... for MySQL or MariaDB")
 	flag.Parse()
 	if *dsn == "" {
-		log.Fatal("give a PostgreSQL DSN with -dsn or TICKETKIT_POSTGRES_DSN")
+		log.Fatal("give a PostgreSQL or mysql:// DSN with -dsn or TICKETKIT_POSTGRES_DSN")
 	}
 	ctx := context.Background()
-	db, err := bunopen.Postgres(ctx, *dsn)
+	open := bunopen.Postgres
+	if strings.HasPrefix(*dsn, "mysql://") {
+		open = bunopen.MySQL
+	}
+	db, err := open(ctx, *dsn)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -95,3 +95,50 @@ func TestPostgresExampleCommitsAndRollsBackWithTheHost(t *testing.T) {
 	require.Less(t, strings.Index(s, "rolled back:"), strings.Index(s, "announced: "), "announced by the Dispatcher, after the host's transactions")
 	require.Contains(t, s, "dispatched: 1 notification(s)\ndispatched: 0 notification(s)\n", "exactly once")
 }
+
+// mysqlEnv names the variable that holds the MySQL/MariaDB DSN of the
+// tests, in go-sql-driver/mysql's form, such as
+// root@tcp(127.0.0.1:3306)/test.
+const mysqlEnv = "TICKETKIT_TEST_MYSQL"
+
+// TestMySQLExampleCommitsAndRollsBackWithTheHost runs the example on a
+// new MySQL or MariaDB database, dropped when the test ends: the same
+// outcome as on PostgreSQL.
+func TestMySQLExampleCommitsAndRollsBackWithTheHost(t *testing.T) {
+	dsn := os.Getenv(mysqlEnv)
+	if dsn == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("set " + mysqlEnv + " (CI=true: this test must run, not skip)")
+		}
+		t.Skip("set " + mysqlEnv + " to run the MySQL example")
+	}
+	admin, err := bunopen.MySQL(t.Context(), dsn)
+	require.NoError(t, err)
+	name := "example_my_" + strings.ToLower(rand.Text()[:12])
+	_, err = admin.ExecContext(t.Context(), "CREATE DATABASE "+name)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name)
+		require.NoError(t, err)
+		require.NoError(t, admin.Close())
+	})
+	// The DSN names a database after the last '/' (before any '?').
+	base, params, _ := strings.Cut(strings.TrimPrefix(dsn, "mysql://"), "?")
+	base = base[:strings.LastIndex(base, "/")+1] + name
+	if params != "" {
+		base += "?" + params
+	}
+	db, err := bunopen.MySQL(t.Context(), "mysql://"+base)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, db.Close()) })
+
+	var out bytes.Buffer
+	require.NoError(t, run(t.Context(), &out, db))
+	s := out.String()
+	require.Contains(t, s, "rolled back: return of SO-1002")
+	require.Contains(t, s, "stored: 1 return row(s), 1 ticket(s)")
+	require.Equal(t, 1, strings.Count(s, "announced: "), "only the committed ticket is announced:\n%s", s)
+	require.Contains(t, s, "dispatched: 1 notification(s)\ndispatched: 0 notification(s)\n", "exactly once")
+}

@@ -1,6 +1,6 @@
 // Package dbtest opens the databases ticketkit's tests run against: a
-// SQLite file or in-memory database, and a PostgreSQL schema of its own
-// per test.
+// SQLite file or in-memory database, a PostgreSQL schema of its own per
+// test, and a MySQL/MariaDB database of its own per test.
 //
 // # SQLite
 //
@@ -19,9 +19,17 @@
 // server crash, and commits no longer wait for the disk. Locking and
 // isolation are unchanged.
 //
+// # MySQL and MariaDB
+//
+// [MySQL] reads a DSN from TICKETKIT_TEST_MYSQL (the form of
+// [bunopen.MySQL], such as root@tcp(127.0.0.1:3306)/test) and skips or
+// fails like PostgreSQL. Each test gets a fresh database named
+// tk_<random>, created with latin1 defaults ([MySQLDatabaseDefaults]) so
+// that nothing passes by leaning on them, and dropped when the test ends.
+//
 // # Backends
 //
-// [Backends] lists both, for tests that run on every database:
+// [Backends] lists them all, for tests that run on every database:
 //
 //	for _, b := range dbtest.Backends() {
 //		t.Run(b.Name, func(t *testing.T) {
@@ -64,17 +72,19 @@ const PostgresMaxOpenConns = 8
 
 // Backend is a database tests can run against.
 type Backend struct {
-	// Name is "sqlite" or "postgres", usable as a subtest name.
+	// Name is "sqlite", "postgres" or "mysql", usable as a subtest name.
 	Name string
 	// Open returns a fresh, empty database closed when the test ends.
 	Open func(testing.TB) *bun.DB
 }
 
-// Backends returns the SQLite (file) and PostgreSQL backends.
+// Backends returns the SQLite (file), PostgreSQL and MySQL/MariaDB
+// backends.
 func Backends() []Backend {
 	return []Backend{
 		{Name: "sqlite", Open: SQLite},
 		{Name: "postgres", Open: Postgres},
+		{Name: "mysql", Open: MySQL},
 	}
 }
 

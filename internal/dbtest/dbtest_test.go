@@ -109,7 +109,7 @@ func TestBackends(t *testing.T) {
 		names = append(names, b.Name)
 		require.NotNil(t, b.Open)
 	}
-	require.Equal(t, []string{"sqlite", "postgres"}, names)
+	require.Equal(t, []string{"sqlite", "postgres", "mysql"}, names)
 }
 
 // fakeTB records how a helper gave up on a test.
@@ -168,4 +168,65 @@ func TestPostgresUnavailable(t *testing.T) {
 			require.NotContains(t, got, "secret", "the password is not shown")
 		})
 	}
+}
+
+func TestMySQLDatabasePerTest(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var names []string
+	for i := range 2 {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			db := dbtest.MySQL(t)
+			var name, charset string
+			require.NoError(t, db.NewRaw("SELECT DATABASE(), @@character_set_database").Scan(ctx, &name, &charset))
+			require.True(t, strings.HasPrefix(name, "tk_"), name)
+			require.Equal(t, "latin1", charset, "created with dbtest.MySQLDatabaseDefaults")
+			_, err := db.ExecContext(ctx, "CREATE TABLE x (n integer)")
+			require.NoError(t, err)
+			names = append(names, name)
+		})
+	}
+	if len(names) < 2 {
+		return // failed or skipped above
+	}
+	require.NotEqual(t, names[0], names[1])
+	admin, err := dbtest.OpenMySQL(os.Getenv(dbtest.MySQLEnv), "")
+	require.NoError(t, err)
+	defer admin.Close()
+	n, err := admin.NewSelect().TableExpr("information_schema.schemata").
+		Where("schema_name IN (?, ?)", names[0], names[1]).Count(ctx)
+	require.NoError(t, err)
+	require.Zero(t, n, "databases are dropped when their test ends")
+}
+
+// A recycled database comes back migrated and empty, and one whose
+// tables a test changed is dropped instead of recycled.
+func TestMySQLMigratedIsEmptyAndMigrated(t *testing.T) {
+	ctx := context.Background()
+	var first string
+	t.Run("Writes", func(t *testing.T) {
+		db := dbtest.MySQLMigrated(t)
+		require.NoError(t, db.NewRaw("SELECT DATABASE()").Scan(ctx, &first))
+		_, err := db.ExecContext(ctx, "INSERT INTO ticketkit_counters (tenant_id, scope, value) VALUES ('acme', 'TK', 7)")
+		require.NoError(t, err)
+	})
+	t.Run("FindsNothing", func(t *testing.T) {
+		db := dbtest.MySQLMigrated(t)
+		var name string
+		var rows, migrations int
+		require.NoError(t, db.NewRaw("SELECT DATABASE()").Scan(ctx, &name))
+		require.NoError(t, db.NewRaw("SELECT count(*) FROM ticketkit_counters").Scan(ctx, &rows))
+		require.NoError(t, db.NewRaw("SELECT count(*) FROM ticketkit_migrations").Scan(ctx, &migrations))
+		require.Equal(t, first, name, "recycled")
+		require.Zero(t, rows, "emptied")
+		require.Positive(t, migrations, "still migrated")
+		_, err := db.ExecContext(ctx, "CREATE TABLE extra (n integer)")
+		require.NoError(t, err)
+	})
+	t.Run("NotTheChangedOne", func(t *testing.T) {
+		db := dbtest.MySQLMigrated(t)
+		var name string
+		require.NoError(t, db.NewRaw("SELECT DATABASE()").Scan(ctx, &name))
+		require.NotEqual(t, first, name)
+	})
 }

@@ -58,6 +58,31 @@ func TestEachBackendNamesEveryBackend(t *testing.T) {
 	require.ElementsMatch(t, []string{
 		"sqlite=TestEachBackendNamesEveryBackend/Bodies/sqlite",
 		"postgres=TestEachBackendNamesEveryBackend/Bodies/postgres",
+		"mysql=TestEachBackendNamesEveryBackend/Bodies/mysql",
 	}, names)
 	require.Empty(t, postgresSlots)
+}
+
+// TestRunStoresHoldsAMySQLSlot: at most MySQLMaxParallel MySQL bodies
+// run at once, and every slot is given back.
+func TestRunStoresHoldsAMySQLSlot(t *testing.T) {
+	var stores []Store
+	for range 2 * MySQLMaxParallel {
+		stores = append(stores, Store{Name: "mysql"})
+	}
+	var mu sync.Mutex
+	var held []int
+	t.Run("Bodies", func(t *testing.T) {
+		RunStores(t, stores, func(t *testing.T, s Store) {
+			mu.Lock()
+			defer mu.Unlock()
+			held = append(held, len(mysqlSlots))
+		})
+	})
+	require.Empty(t, mysqlSlots, "every slot is given back")
+	require.Len(t, held, 2*MySQLMaxParallel, "every body ran")
+	for _, n := range held {
+		require.GreaterOrEqual(t, n, 1)
+		require.LessOrEqual(t, n, MySQLMaxParallel)
+	}
 }

@@ -11,7 +11,8 @@ import (
 
 // Store is a ticketkit store tests can run against.
 type Store struct {
-	// Name is "memory", "sqlite" or "postgres", usable as a subtest name.
+	// Name is "memory", "sqlite", "postgres" or "mysql", usable as a
+	// subtest name.
 	Name string
 	// Open returns a fresh, migrated store, closed when the test ends.
 	Open func(testing.TB) storage.Store
@@ -23,9 +24,13 @@ type Store struct {
 func Stores() []Store {
 	out := []Store{{Name: "memory", Open: func(testing.TB) storage.Store { return memory.New() }}}
 	for _, b := range Backends() {
+		open := b.Open
+		if b.Name == "mysql" {
+			open = MySQLMigrated // migrated already: Migrate finds nothing to do
+		}
 		out = append(out, Store{Name: b.Name, Open: func(t testing.TB) storage.Store {
 			t.Helper()
-			s, err := bunstore.New(b.Open(t), bunstore.Config{})
+			s, err := bunstore.New(open(t), bunstore.Config{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -82,14 +87,19 @@ func EachBackend(t *testing.T, body func(t *testing.T, b Backend)) {
 }
 
 // runParallel runs body in a parallel subtest called name, holding a
-// PostgreSQL slot when name is "postgres".
+// PostgreSQL slot when name is "postgres" and a MySQL slot when it is
+// "mysql".
 func runParallel(t *testing.T, name string, body func(t *testing.T)) {
 	t.Helper()
 	t.Run(name, func(t *testing.T) {
 		t.Parallel()
-		if name == "postgres" {
+		switch name {
+		case "postgres":
 			postgresSlots <- struct{}{}
 			t.Cleanup(func() { <-postgresSlots }) // runs after the cleanups body registers
+		case "mysql":
+			mysqlSlots <- struct{}{}
+			t.Cleanup(func() { <-mysqlSlots })
 		}
 		body(t)
 	})

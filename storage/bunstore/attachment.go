@@ -44,8 +44,8 @@ func attachmentRefRows(m *ticket.Message) []attachmentRefRow {
 // insertAttachmentRefs stores the reference rows of a message in one
 // statement.
 func (s *Store) insertAttachmentRefs(ctx context.Context, op string, rows []attachmentRefRow) error {
-	_, err := s.db.NewInsert().Model(&rows).ModelTableExpr("?", s.attachmentRefsTable()).
-		On("CONFLICT DO NOTHING").Returning("NULL").Exec(ctx)
+	_, err := s.doNothingOnConflict(s.db.NewInsert().Model(&rows).ModelTableExpr("?", s.attachmentRefsTable()),
+		"", "message_id").Returning("NULL").Exec(ctx)
 	return translate(op, err)
 }
 
@@ -99,6 +99,12 @@ func (s *Store) AttachmentRefCheck(ctx context.Context, p storage.AttachmentRefC
 // list, that attachments of complaint documents name. Its arguments are
 // the complaints table and the list.
 func (s *Store) complaintKeysQuery() string {
+	if s.dialect == DialectMySQL {
+		return `SELECT DISTINCT a.k FROM ? AS c,
+JSON_TABLE(IF(JSON_TYPE(JSON_EXTRACT(c.details, '$.attachments')) = 'ARRAY', JSON_EXTRACT(c.details, '$.attachments'), '[]'),
+	'$[*]' COLUMNS (k VARCHAR(1024) CHARACTER SET utf8mb4 PATH '$.key')) AS a
+WHERE a.k IN (?)`
+	}
 	if s.dialect == DialectPostgres {
 		return `SELECT DISTINCT a.value->>'key' FROM ? AS c
 CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(c.details->'attachments') = 'array'

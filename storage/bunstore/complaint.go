@@ -221,7 +221,7 @@ func (s *Store) complaintGet(ctx context.Context, op string, p storage.TicketGet
 				return translate(op, err)
 			}
 		}
-		r, err := s.complaintRow(ctx, op, p.TenantID, p.ID, lock && s.dialect == DialectPostgres)
+		r, err := s.complaintRow(ctx, op, p.TenantID, p.ID, lock && s.dialect != DialectSQLite)
 		if err != nil {
 			return err
 		}
@@ -267,7 +267,7 @@ func (s *Store) ComplaintUpdate(ctx context.Context, c *ticket.Complaint) error 
 	return s.atomic(ctx, func(s *Store) error {
 		// Locked first on PostgreSQL: the marks kept below are the ones
 		// an overdue sweep holding the row committed.
-		old, err := s.complaintRow(ctx, op+" "+c.ID, c.TenantID, c.ID, s.dialect == DialectPostgres)
+		old, err := s.complaintRow(ctx, op+" "+c.ID, c.TenantID, c.ID, s.dialect != DialectSQLite)
 		if err != nil {
 			return err
 		}
@@ -321,7 +321,8 @@ func (s *Store) ComplaintList(ctx context.Context, p storage.ComplaintListParams
 	// SQLite. A complaint row whose ticket is gone is skipped below.
 	f := &p.ComplaintFilter
 	readsTickets := text != "" && s.dialect == DialectSQLite
-	keysFirst := f.AmountFrom != nil || f.AmountTo != nil || (text != "" && !readsTickets)
+	// MySQL takes no LIMIT in an IN sub-select: one statement there.
+	keysFirst := s.dialect != DialectMySQL && (f.AmountFrom != nil || f.AmountTo != nil || (text != "" && !readsTickets))
 	cols := "c.*"
 	if keysFirst {
 		cols = "c.ticket_id"

@@ -19,14 +19,17 @@ import (
 // the ticket row.
 func copyMismatches(t testing.TB, db bun.IDB) []string {
 	t.Helper()
-	distinct := "IS DISTINCT FROM"
-	if dialectOf(db) == bunstore.DialectSQLite {
+	not, distinct := "", "IS DISTINCT FROM"
+	switch dialectOf(db) {
+	case bunstore.DialectSQLite:
 		distinct = "IS NOT"
+	case bunstore.DialectMySQL:
+		not, distinct = "NOT ", "<=>"
 	}
 	var ids []string
 	require.NoError(t, db.NewRaw(`SELECT c.ticket_id FROM ticketkit_complaints AS c
 		JOIN ticketkit_tickets AS t ON t.id = c.ticket_id AND t.tenant_id = c.tenant_id
-		WHERE (c.status, c.priority, c.customer_id, c.subject_lower, c.reason) `+distinct+`
+		WHERE `+not+`(c.status, c.priority, c.customer_id, c.subject_lower, c.reason) `+distinct+`
 			(t.status, t.priority, t.customer_id, t.subject_lower, t.reason)
 		ORDER BY c.ticket_id`).Scan(context.Background(), &ids))
 	return ids

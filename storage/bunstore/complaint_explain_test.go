@@ -10,7 +10,6 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ticketkit/ticketkit/internal/dbtest"
 	"github.com/ticketkit/ticketkit/internal/ids"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
@@ -62,7 +61,7 @@ func explainComplaints(t *testing.T, st *bunstore.Store, n int) {
 func TestComplaintListExplain(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for _, b := range dbtest.Backends() {
+	for _, b := range explainBackends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			rec := &queryRecorder{}

@@ -86,8 +86,11 @@ func (s *Store) ComplaintClaimOverdue(ctx context.Context, p storage.ComplaintCl
 			Where("c.next_action_due_at <= ?", utc(p.Now)).
 			OrderExpr("c.next_action_due_at ASC, c.ticket_id ASC").
 			Limit(int64(storage.ClampLimit(p.Limit)))
-		if s.dialect == DialectPostgres {
+		switch s.dialect {
+		case DialectPostgres:
 			q = q.For("UPDATE OF c SKIP LOCKED")
+		case DialectMySQL:
+			q = q.For("UPDATE SKIP LOCKED") // one table: the same rows
 		}
 		if err := q.Scan(ctx); err != nil {
 			return translate(op, err)
@@ -139,7 +142,7 @@ func (s *Store) ComplaintClaimOverdue(ctx context.Context, p storage.ComplaintCl
 func (s *Store) ComplaintOverdueMark(ctx context.Context, p storage.ComplaintOverdueMarkParams) error {
 	op := "mark overdue actions of " + p.ComplaintID
 	return s.atomic(ctx, func(s *Store) error {
-		r, err := s.complaintRow(ctx, op, p.TenantID, p.ComplaintID, s.dialect == DialectPostgres)
+		r, err := s.complaintRow(ctx, op, p.TenantID, p.ComplaintID, s.dialect != DialectSQLite)
 		if err != nil {
 			return err
 		}

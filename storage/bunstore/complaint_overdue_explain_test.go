@@ -9,7 +9,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/ticketkit/ticketkit/internal/dbtest"
 	"github.com/ticketkit/ticketkit/internal/ids"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
@@ -26,7 +25,7 @@ import (
 func TestComplaintClaimOverdueExplain(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for _, b := range dbtest.Backends() {
+	for _, b := range explainBackends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			rec := &queryRecorder{}

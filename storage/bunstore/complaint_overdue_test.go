@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/uptrace/bun"
 
 	"github.com/ticketkit/ticketkit/internal/dbtest"
 	"github.com/ticketkit/ticketkit/internal/ids"
@@ -48,7 +49,7 @@ func TestComplaintOverdueMigrationFindsExistingActions(t *testing.T) {
 
 			// Back to the schema before the migration.
 			for _, q := range []string{
-				"DROP INDEX ticketkit_complaints_action_due_idx",
+				"DROP INDEX ticketkit_complaints_action_due_idx" + onComplaints(db),
 				"ALTER TABLE ticketkit_complaints DROP COLUMN next_action_due_at",
 				"ALTER TABLE ticketkit_complaints DROP COLUMN action_marks",
 			} {
@@ -93,4 +94,12 @@ func TestComplaintOverdueMigrationFindsExistingActions(t *testing.T) {
 			require.Empty(t, claim(due.Add(1000*time.Hour)))
 		})
 	}
+}
+
+// onComplaints is what MySQL's DROP INDEX needs after the index name.
+func onComplaints(db bun.IDB) string {
+	if dialectOf(db) == bunstore.DialectMySQL {
+		return " ON ticketkit_complaints"
+	}
+	return ""
 }

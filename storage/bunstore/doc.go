@@ -1,5 +1,6 @@
 // Package bunstore is the SQL [storage.Store] of ticketkit: one
-// implementation on [Bun] for PostgreSQL and SQLite, with its migrations.
+// implementation on [Bun] for PostgreSQL, SQLite and MySQL/MariaDB, with
+// its migrations.
 //
 // # Usage
 //
@@ -232,19 +233,30 @@
 //   - PostgreSQL: github.com/jackc/pgx/v5/stdlib with
 //     github.com/uptrace/bun/dialect/pgdialect. (Bun's pgdriver has no
 //     v1.3.0 release.)
+//
 //   - SQLite: modernc.org/sqlite (pure Go) with
 //     github.com/uptrace/bun/dialect/sqlitedialect. SQLite 3.35 or later
 //     is needed for RETURNING. Use WAL, a busy timeout and _txlock=immediate,
 //     so that write transactions take the write lock at BEGIN and wait
 //     for it; an in-memory database needs SetMaxOpenConns(1).
 //
-// Package bunstore/bunopen opens either with these settings, for hosts
+//   - MySQL 8 and MariaDB 10.11+ (tested on MariaDB 10.11; MySQL 8 is
+//     targeted through the same statements but not tested here):
+//     github.com/go-sql-driver/mysql with
+//     github.com/uptrace/bun/dialect/mysqldialect. The connection needs
+//     parseTime=true (loc=UTC), a utf8mb4 character set, clientFoundRows=true
+//     and a strict sql_mode without NO_BACKSLASH_ESCAPES; the store
+//     checks all but the first once (see [ErrUnsafeSession]). See "MySQL and MariaDB".
+//
+// Package bunstore/bunopen opens each with these settings, for hosts
 // and examples that have no *bun.DB yet; only what imports it compiles
 // the drivers.
 //
 // Driver errors become the storage sentinels in one place, without
 // importing the drivers: errors with SQLState() (pgx) and Code()
-// (modernc) are recognised through small interfaces. A unique or primary
+// (modernc) are recognised through small interfaces, MySQL's by the
+// Number field of the driver's MySQLError (ER_DUP_ENTRY, deadlock and
+// lock wait timeout are conflicts). A unique or primary
 // key violation, a serialization failure, a deadlock or a busy SQLite
 // database wrap [storage.ErrConflict]; no rows wraps
 // [storage.ErrNotFound]. The driver's error stays in the chain for
@@ -254,6 +266,47 @@
 // store at a time ask for SQLite's write lock, because SQLite's busy
 // handler polls and can starve a writer past the busy timeout when many
 // goroutines write at once.
+//
+// # MySQL and MariaDB
+//
+// The mysql migrations create utf8mb4 tables whose collations are named
+// per column, so that nothing depends on the server's defaults: IDs and
+// codes (customer_email among them, lower-cased by the store) are
+// VARBINARY, compared byte by byte with no trailing-space padding, as in
+// Go and PostgreSQL's COLLATE "C"; texts are utf8mb4 with utf8mb4_bin;
+// JSON values are LONGTEXT, byte for byte what the store wrote; money is
+// DECIMAL(19,4) and times DATETIME(6) in UTC. MySQL has no partial
+// indexes: the outbox claim index leads with delivered_at and dead_at,
+// which a claim reads as NULL. The init migration creates the current
+// schema whole (each DDL statement commits and syncs on its own in MySQL,
+// so fewer statements migrate faster); the later versions keep their
+// numbers with guarded statements that find their work done.
+//
+// MySQL has no RETURNING on UPDATE (MariaDB has it on INSERT only) and no
+// LIMIT in an IN sub-select, so:
+//
+//   - [Store.SequenceNext] is one INSERT ... ON DUPLICATE KEY UPDATE
+//     value = LAST_INSERT_ID(value + 1), whose insert ID is the new value,
+//     holding the counter's row lock until the transaction ends;
+//   - [Store.OutboxClaim] selects the due IDs FOR UPDATE SKIP LOCKED
+//     (MySQL 8, MariaDB 10.6+), updates them by key and reads them back,
+//     in one transaction;
+//   - [Store.TicketClaimDue] uses FOR UPDATE SKIP LOCKED without OF
+//     (MariaDB has no OF), which also locks the joined ticket rows;
+//   - a taken key fails an INSERT with ER_DUP_ENTRY, which leaves a MySQL
+//     transaction usable, where PostgreSQL needs ON CONFLICT DO NOTHING.
+//
+// The database user needs, besides the usual rights on its database,
+// TRIGGER (the migrations create triggers; on MySQL 8 with binary
+// logging, also SUPER or log_bin_trust_function_creators=1) and CREATE
+// TEMPORARY TABLES: the session check counts the rows of an UPDATE of a
+// one-row temporary table to learn whether the connection reports
+// matched rows (clientFoundRows), which no SQL variable tells.
+//
+// The Text filter is subject_lower LIKE '%term%' ESCAPE '!' over the
+// tenant's tickets in page order: MySQL 8's ngram FULLTEXT parser has no
+// MariaDB counterpart, so no trigram index is shared by both yet. Host
+// transactions use SAVEPOINT as on PostgreSQL.
 //
 // [Bun]: https://bun.uptrace.dev
 package bunstore

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"reflect"
 
 	"github.com/ticketkit/ticketkit/storage"
 )
@@ -14,7 +15,10 @@ import (
 //
 //   - github.com/jackc/pgx/v5's *pgconn.PgError has SQLState() string;
 //   - modernc.org/sqlite's *sqlite.Error has Code() int (an extended
-//     result code).
+//     result code);
+//   - github.com/go-sql-driver/mysql's *mysql.MySQLError has no method
+//     for its error number, only a Number field of type uint16: it is
+//     read by reflection (see mysqlNumber).
 
 // sqlStateError is implemented by PostgreSQL driver errors.
 type sqlStateError interface {
@@ -44,7 +48,60 @@ const (
 	sqliteConstraintPrimaryKey = 1555
 )
 
+// MySQL and MariaDB error numbers.
+const (
+	mysqlDupEntry        = 1062 // ER_DUP_ENTRY
+	mysqlDupEntryWithKey = 1586 // ER_DUP_ENTRY_WITH_KEY_NAME
+	mysqlLockWaitTimeout = 1205 // ER_LOCK_WAIT_TIMEOUT
+	mysqlLockDeadlock    = 1213 // ER_LOCK_DEADLOCK
+	mysqlTableExists     = 1050 // ER_TABLE_EXISTS_ERROR
+)
+
 var errBusy = errors.New("database busy")
+
+// mysqlNumber returns the error number of the first MySQL driver error
+// in err's chain: a pointer to a struct named MySQLError with a Number
+// field of type uint16, as github.com/go-sql-driver/mysql has.
+func mysqlNumber(err error) (uint16, bool) {
+	for e := range walkErrors(err) {
+		v := reflect.ValueOf(e)
+		if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct || v.Elem().Type().Name() != "MySQLError" {
+			continue
+		}
+		f := v.Elem().FieldByName("Number")
+		if f.IsValid() && f.Kind() == reflect.Uint16 {
+			return uint16(f.Uint()), true
+		}
+	}
+	return 0, false
+}
+
+// walkErrors yields err and every error it wraps, depth first.
+func walkErrors(err error) func(yield func(error) bool) {
+	return func(yield func(error) bool) {
+		var walk func(error) bool
+		walk = func(e error) bool {
+			if e == nil {
+				return true
+			}
+			if !yield(e) {
+				return false
+			}
+			switch u := e.(type) {
+			case interface{ Unwrap() error }:
+				return walk(u.Unwrap())
+			case interface{ Unwrap() []error }:
+				for _, x := range u.Unwrap() {
+					if !walk(x) {
+						return false
+					}
+				}
+			}
+			return true
+		}
+		walk(err)
+	}
+}
 
 // translate wraps err with op and, where it has one, the storage
 // sentinel it stands for: sql.ErrNoRows gives ErrNotFound; a unique or
@@ -80,6 +137,13 @@ func sentinel(err error) error {
 		}
 		return nil
 	}
+	if n, ok := mysqlNumber(err); ok {
+		switch n {
+		case mysqlDupEntry, mysqlDupEntryWithKey, mysqlLockDeadlock, mysqlLockWaitTimeout:
+			return storage.ErrConflict
+		}
+		return nil
+	}
 	if se, ok := errors.AsType[sqliteCodeError](err); ok {
 		switch code := se.Code(); {
 		case code == sqliteConstraintUnique, code == sqliteConstraintPrimaryKey:
@@ -107,6 +171,9 @@ func isCatalogRace(err error) bool {
 		case pgDuplicateTable, pgDuplicateObject, pgUniqueViolation:
 			return true
 		}
+	}
+	if n, ok := mysqlNumber(err); ok && n == mysqlTableExists {
+		return true
 	}
 	return isConflict(err)
 }

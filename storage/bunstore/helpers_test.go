@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/migrate"
 
+	"github.com/ticketkit/ticketkit/internal/dbtest"
 	"github.com/ticketkit/ticketkit/internal/ids"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
@@ -21,12 +22,15 @@ import (
 func dialectOf(db bun.IDB) string { return db.Dialect().Name().String() }
 
 // tableNames returns the sorted names of the tables of db's current
-// schema (PostgreSQL) or main database (SQLite).
+// schema (PostgreSQL), main database (SQLite) or database (MySQL).
 func tableNames(t testing.TB, db bun.IDB) []string {
 	t.Helper()
 	q := "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
-	if dialectOf(db) == "sqlite" {
+	switch dialectOf(db) {
+	case "sqlite":
 		q = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+	case "mysql":
+		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()"
 	}
 	var names []string
 	require.NoError(t, db.NewRaw(q).Scan(context.Background(), &names))
@@ -122,4 +126,24 @@ func firstMigrations(t testing.TB, db *bun.DB, until string) (*migrate.Migrator,
 	m := migrate.NewMigrator(db, ms, migrate.WithTableName(table), migrate.WithLocksTableName(locks), migrate.WithMarkAppliedOnSuccess(true))
 	require.NoError(t, m.Init(context.Background()))
 	return m, list
+}
+
+// explainBackends are the backends whose query plans the EXPLAIN tests
+// of complaints, references and incremental sync check: SQLite and
+// PostgreSQL. On MySQL only the TicketList filters (TestTicketListExplain)
+// and the claims (TestMySQLClaimsReadTheirIndexes) are checked so far, at
+// a few thousand rows (issue 20 item 4 asks for 1M and a search
+// structure), so its backend is left out here rather than skipped in
+// each test.
+func explainBackends() []dbtest.Backend { return backendsExcept("mysql") }
+
+// backendsExcept returns dbtest.Backends without the one called name.
+func backendsExcept(name string) []dbtest.Backend {
+	var out []dbtest.Backend
+	for _, b := range dbtest.Backends() {
+		if b.Name != name {
+			out = append(out, b)
+		}
+	}
+	return out
 }

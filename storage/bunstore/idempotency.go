@@ -54,6 +54,9 @@ func (s *Store) IdempotencyClaim(ctx context.Context, p storage.IdempotencyClaim
 	if expires.Before(at) {
 		return nil, fmt.Errorf("bunstore: %s: ExpiresAt is before At", op)
 	}
+	if s.dialect == DialectMySQL {
+		return s.idempotencyClaimMySQL(ctx, p, at, expires)
+	}
 	res, err := s.db.NewRaw(`INSERT INTO ? AS i (tenant_id, key, request_hash, status, response, at, expires_at)
 VALUES (?, ?, ?, 0, ?, ?, ?)
 ON CONFLICT (tenant_id, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status = 0,
@@ -67,13 +70,19 @@ WHERE i.expires_at <= EXCLUDED.at`,
 	if err != nil {
 		return nil, translate(op, err)
 	}
-	if n == 1 {
+	return s.idempotencyClaimed(ctx, op, p, at, expires, n == 1)
+}
+
+// idempotencyClaimed returns the result of a claim that wrote the
+// record (claimed), or else the live record the key has.
+func (s *Store) idempotencyClaimed(ctx context.Context, op string, p storage.IdempotencyClaimParams, at, expires time.Time, claimed bool) (*storage.IdempotencyClaimResult, error) {
+	if claimed {
 		return &storage.IdempotencyClaimResult{Claimed: true, Record: storage.Idempotency{
 			TenantID: p.TenantID, Key: p.Key, RequestHash: p.RequestHash, At: at, ExpiresAt: expires,
 		}}, nil
 	}
 	var r idempotencyRow
-	err = s.db.NewSelect().Model(&r).ModelTableExpr("? AS i", s.idempotencyTable()).
+	err := s.db.NewSelect().Model(&r).ModelTableExpr("? AS i", s.idempotencyTable()).
 		Where("i.tenant_id = ?", p.TenantID).Where("i.key = ?", p.Key).Scan(ctx)
 	if err != nil {
 		return nil, translate(op, err)
@@ -82,6 +91,35 @@ WHERE i.expires_at <= EXCLUDED.at`,
 		TenantID: r.TenantID, Key: r.Key, RequestHash: r.RequestHash, Status: r.Status,
 		Response: r.Response, At: fromDB(r.At), ExpiresAt: fromDB(r.ExpiresAt),
 	}}, nil
+}
+
+// idempotencyClaimMySQL is IdempotencyClaim on MySQL: ON DUPLICATE KEY
+// UPDATE, each column replaced only when the stored record has expired.
+// MySQL assigns left to right, each assignment seeing the ones before,
+// so expires_at, which every condition reads, comes last. Which branch
+// ran comes back as the statement's insert ID through LAST_INSERT_ID(x):
+// 1 for a new or replaced record, 2 for a live one (the row count would
+// tell them apart only without the clientFoundRows setting the store
+// needs elsewhere).
+func (s *Store) idempotencyClaimMySQL(ctx context.Context, p storage.IdempotencyClaimParams, at, expires time.Time) (*storage.IdempotencyClaimResult, error) {
+	const op = "claim idempotency key"
+	res, err := s.db.NewRaw(`INSERT INTO ? (tenant_id, `+"`key`"+`, request_hash, status, response, at, expires_at)
+VALUES (?, ?, ?, LAST_INSERT_ID(1) * 0, ?, ?, ?)
+ON DUPLICATE KEY UPDATE
+    request_hash = IF(expires_at <= VALUES(at), VALUES(request_hash), request_hash),
+    status = IF(expires_at <= VALUES(at), LAST_INSERT_ID(1) * 0, status + LAST_INSERT_ID(2) * 0),
+    response = IF(expires_at <= VALUES(at), VALUES(response), response),
+    at = IF(expires_at <= VALUES(at), VALUES(at), at),
+    expires_at = IF(expires_at <= VALUES(at), VALUES(expires_at), expires_at)`,
+		s.idempotencyTable(), p.TenantID, p.Key, p.RequestHash, []byte{}, at, expires).Exec(ctx)
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	return s.idempotencyClaimed(ctx, op, p, at, expires, id == 1)
 }
 
 // IdempotencyComplete stores the answer of the pending record made at
@@ -110,7 +148,7 @@ func (s *Store) IdempotencyComplete(ctx context.Context, p storage.IdempotencyCo
 // serves.
 func (s *Store) IdempotencyPurge(ctx context.Context, p storage.IdempotencyPurgeParams) (int64, error) {
 	const op = "purge idempotency keys"
-	res, err := s.db.NewDelete().ModelTableExpr("? AS i", s.idempotencyTable()).
+	res, err := s.deleteAs(s.idempotencyTable(), "i").
 		Where("i.expires_at <= ?", utc(p.Before)).Exec(ctx)
 	if err != nil {
 		return 0, translate(op, err)

@@ -100,6 +100,14 @@ func (s *Store) SequenceAdvance(ctx context.Context, p storage.SequenceNextParam
 	if p.TenantID == "" {
 		return errNoTenant("advance sequence")
 	}
+	if s.dialect == DialectMySQL {
+		_, err := s.db.NewRaw(
+			"INSERT INTO ? (tenant_id, scope, value) VALUES (?, ?, ?) "+
+				"ON DUPLICATE KEY UPDATE value = GREATEST(value, VALUES(value))",
+			s.tables.counters, p.TenantID, p.Scope, value,
+		).Exec(ctx)
+		return translate("advance sequence", err)
+	}
 	_, err := s.db.NewRaw(
 		"INSERT INTO ? AS c (tenant_id, scope, value) VALUES (?, ?, ?) "+
 			"ON CONFLICT (tenant_id, scope) DO UPDATE SET value = CASE WHEN c.value > excluded.value THEN c.value ELSE excluded.value END",

@@ -45,15 +45,21 @@ func checkInbound(op, tenantID, key string) error {
 
 // InboundRecord stores a new inbound record. It is one INSERT ... ON
 // CONFLICT DO NOTHING, so a known key gives ErrConflict without aborting
-// a surrounding PostgreSQL transaction.
+// a surrounding PostgreSQL transaction. On MySQL, where a failed
+// statement leaves the transaction usable, it is a plain INSERT.
 func (s *Store) InboundRecord(ctx context.Context, p storage.InboundRecordParams) error {
 	const op = "record inbound message"
 	if err := checkInbound(op, p.TenantID, p.Key); err != nil {
 		return err
 	}
 	r := &inboundRow{TenantID: p.TenantID, Key: p.Key, TicketID: p.TicketID, At: p.At.UTC().Truncate(time.Microsecond)}
-	res, err := s.db.NewInsert().Model(r).ModelTableExpr("?", s.inboundTable()).
-		On("CONFLICT (tenant_id, key) DO NOTHING").Exec(ctx)
+	q := s.db.NewInsert().Model(r).ModelTableExpr("?", s.inboundTable())
+	if s.dialect != DialectMySQL {
+		// MySQL: a taken key fails the statement (ER_DUP_ENTRY, which
+		// translate makes ErrConflict) and leaves the transaction usable.
+		q = q.On("CONFLICT (tenant_id, key) DO NOTHING")
+	}
+	res, err := q.Exec(ctx)
 	if err != nil {
 		return translate(op, err)
 	}
@@ -99,7 +105,7 @@ func (s *Store) InboundDelete(ctx context.Context, p storage.InboundDeleteParams
 	if err := checkInbound(op, p.TenantID, p.Key); err != nil {
 		return err
 	}
-	res, err := s.db.NewDelete().ModelTableExpr("? AS i", s.inboundTable()).
+	res, err := s.deleteAs(s.inboundTable(), "i").
 		Where("i.tenant_id = ?", p.TenantID).Where("i.key = ?", p.Key).
 		Where("i.at = ?", p.At.UTC().Truncate(time.Microsecond)).Exec(ctx)
 	return s.oneRow(op, p.Key, res, err)

@@ -26,7 +26,7 @@ func (h *existenceChecks) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) co
 }
 
 func (h *existenceChecks) AfterQuery(_ context.Context, e *bun.QueryEvent) {
-	q := strings.ToLower(e.Query)
+	q := strings.ReplaceAll(strings.ToLower(e.Query), "`", `"`) // MySQL quotes with backticks
 	if strings.HasPrefix(q, "select") && strings.Contains(q, `from "ticketkit_tickets" as t `) &&
 		!strings.Contains(q, "ticket_sla") {
 		h.n.Add(1)

@@ -103,7 +103,7 @@ func TestTicketRefsMigrationCopiesStoredReferences(t *testing.T) {
 func TestTicketListReferenceExplain(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for _, b := range dbtest.Backends() {
+	for _, b := range explainBackends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			db, rec, st := explainStore(t, b)
@@ -179,7 +179,7 @@ func TestTicketListReferenceExplain(t *testing.T) {
 func TestTicketListUpdatedSinceExplain(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for _, b := range dbtest.Backends() {
+	for _, b := range explainBackends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			db, rec, st := explainStore(t, b)

@@ -21,7 +21,7 @@ import (
 // migrationFiles holds the SQL of the migrations, one folder per
 // dialect with the same file names in each.
 //
-//go:embed migrations/pg/*.sql migrations/sqlite/*.sql
+//go:embed migrations/pg/*.sql migrations/sqlite/*.sql migrations/mysql/*.sql
 var migrationFiles embed.FS
 
 // migrationFileRE is the shape of a migration file name:
@@ -49,8 +49,9 @@ func MigrationTables(prefix string) (migrations, locks string, err error) {
 	return prefix + "migrations", prefix + "migration_locks", nil
 }
 
-// Migrations returns ticketkit's migrations for a dialect ("pg" or
-// "sqlite", see [DialectPostgres] and [DialectSQLite]) and a table
+// Migrations returns ticketkit's migrations for a dialect ("pg", "sqlite"
+// or "mysql", see [DialectPostgres], [DialectSQLite] and [DialectMySQL];
+// the MySQL migrations serve MySQL 8 and MariaDB 10.11+) and a table
 // prefix (empty means DefaultTablePrefix), for a host that runs them with
 // its own bun/migrate Migrator. Each runs its statements in one
 // transaction and can run again after an interruption.
@@ -64,8 +65,8 @@ func Migrations(dialect, prefix string) (*migrate.Migrations, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bunstore: %w", err)
 	}
-	if dialect != DialectPostgres && dialect != DialectSQLite {
-		return nil, fmt.Errorf("bunstore: unsupported dialect %q: want %q or %q", dialect, DialectPostgres, DialectSQLite)
+	if err := checkDialect(dialect); err != nil {
+		return nil, err
 	}
 	dir := path.Join("migrations", dialect)
 	entries, err := fs.ReadDir(migrationFiles, dir)
@@ -158,6 +159,23 @@ const ifColumnMarker = "--ticketkit:if-column "
 //	ALTER TABLE {{.Prefix}}tickets ADD COLUMN kind text NOT NULL DEFAULT '';
 const unlessColumnMarker = "--ticketkit:unless-column "
 
+// ifIndexMarker and unlessIndexMarker start a statement that runs only
+// while an index of a table exists, or does not, for MySQL, whose CREATE
+// INDEX and DROP INDEX have no IF [NOT] EXISTS (MariaDB's have; MySQL
+// 8's do not):
+//
+//	--ticketkit:unless-index {{.Prefix}}tickets {{.Prefix}}tickets_channel_idx
+//	CREATE INDEX {{.Prefix}}tickets_channel_idx ON {{.Prefix}}tickets (...);
+const (
+	ifIndexMarker     = "--ticketkit:if-index "
+	unlessIndexMarker = "--ticketkit:unless-index "
+)
+
+// unlessTriggerMarker starts a statement that runs only while a trigger
+// of a table does not exist, for MySQL (only there: MySQL 8 has no
+// CREATE TRIGGER IF NOT EXISTS before 8.0.29).
+const unlessTriggerMarker = "--ticketkit:unless-trigger "
+
 // sqlMigration returns a migration function that runs the statements of
 // sql, separated by splitMarker lines, in one transaction. An empty sql
 // gives a nil function (nothing to run).
@@ -181,6 +199,7 @@ func sqlMigration(sql string) func(ctx context.Context, m *migrate.Migrator, _ *
 				if !run {
 					continue
 				}
+				stmt = stripGuard(stmt)
 				if _, err := tx.ExecContext(ctx, stmt); err != nil {
 					return err
 				}
@@ -190,28 +209,71 @@ func sqlMigration(sql string) func(ctx context.Context, m *migrate.Migrator, _ *
 	}
 }
 
+// stripGuard removes the guard marker line a statement starts with, if
+// any: MySQL reads "--" as a comment only when a space follows.
+func stripGuard(stmt string) string {
+	trimmed := strings.TrimLeft(stmt, "\n")
+	for _, m := range []string{ifColumnMarker, unlessColumnMarker, ifIndexMarker, unlessIndexMarker, unlessTriggerMarker} {
+		if strings.HasPrefix(trimmed, m) {
+			_, rest, _ := strings.Cut(trimmed, "\n")
+			return rest
+		}
+	}
+	return stmt
+}
+
 // columnGuard reports whether stmt is to run: always, unless its first
-// line is an ifColumnMarker naming a table and a column that does not
-// exist, or an unlessColumnMarker naming one that does.
+// line is a guard marker (ifColumnMarker, unlessColumnMarker,
+// ifIndexMarker, unlessIndexMarker, unlessTriggerMarker) naming a table
+// and a column, index or trigger
+// whose existence says otherwise.
 func columnGuard(ctx context.Context, tx bun.Tx, stmt string) (bool, error) {
 	line, _, _ := strings.Cut(strings.TrimLeft(stmt, "\n"), "\n")
-	rest, ok := strings.CutPrefix(line, ifColumnMarker)
-	want := true
-	if !ok {
-		rest, ok = strings.CutPrefix(line, unlessColumnMarker)
-		want = false
+	var rest string
+	var want, index, trigger, ok bool
+	for _, g := range []struct {
+		marker               string
+		want, index, trigger bool
+	}{
+		{ifColumnMarker, true, false, false},
+		{unlessColumnMarker, false, false, false},
+		{ifIndexMarker, true, true, false},
+		{unlessIndexMarker, false, true, false},
+		{unlessTriggerMarker, false, false, true},
+	} {
+		if rest, ok = strings.CutPrefix(line, g.marker); ok {
+			want, index, trigger = g.want, g.index, g.trigger
+			break
+		}
 	}
 	if !ok {
 		return true, nil
 	}
-	table, column, ok := strings.Cut(strings.TrimSpace(rest), " ")
+	table, name, ok := strings.Cut(strings.TrimSpace(rest), " ")
 	if !ok {
-		return false, fmt.Errorf("bunstore: migration guard %q: want a table and a column", line)
+		return false, fmt.Errorf("bunstore: migration guard %q: want a table and a column or index", line)
 	}
-	q := tx.NewSelect().TableExpr("information_schema.columns").
-		Where("table_schema = current_schema()").Where("table_name = ?", table).Where("column_name = ?", column)
-	if tx.Dialect().Name() == dialect.SQLite {
-		q = tx.NewSelect().TableExpr("pragma_table_info(?)", table).Where("name = ?", column)
+	var q *bun.SelectQuery
+	switch d := tx.Dialect().Name(); {
+	case trigger:
+		q = tx.NewSelect().TableExpr("information_schema.triggers").
+			Where("trigger_schema = DATABASE()").Where("event_object_table = ?", table).Where("trigger_name = ?", name)
+	case index && d == dialect.MySQL:
+		q = tx.NewSelect().TableExpr("information_schema.statistics").
+			Where("table_schema = DATABASE()").Where("table_name = ?", table).Where("index_name = ?", name)
+	case index && d == dialect.SQLite:
+		q = tx.NewSelect().TableExpr("pragma_index_list(?)", table).Where("name = ?", name)
+	case index:
+		q = tx.NewSelect().TableExpr("pg_indexes").
+			Where("schemaname = current_schema()").Where("tablename = ?", table).Where("indexname = ?", name)
+	case d == dialect.SQLite:
+		q = tx.NewSelect().TableExpr("pragma_table_info(?)", table).Where("name = ?", name)
+	case d == dialect.MySQL:
+		q = tx.NewSelect().TableExpr("information_schema.columns").
+			Where("table_schema = DATABASE()").Where("table_name = ?", table).Where("column_name = ?", name)
+	default:
+		q = tx.NewSelect().TableExpr("information_schema.columns").
+			Where("table_schema = current_schema()").Where("table_name = ?", table).Where("column_name = ?", name)
 	}
 	n, err := q.Count(ctx)
 	if err != nil {

@@ -2,6 +2,7 @@ package bunstore_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -142,9 +143,20 @@ type handOutbox struct {
 func openHandwritten(ctx context.Context, db *bun.DB, tenant string) error {
 	return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var n int64
-		err := tx.NewRaw("INSERT INTO ticketkit_counters AS c (tenant_id, scope, value) VALUES (?, ?, 1) "+
-			"ON CONFLICT (tenant_id, scope) DO UPDATE SET value = c.value + 1 RETURNING value",
-			tenant, "TK-2026").Scan(ctx, &n)
+		var err error
+		if dialectOf(db) == bunstore.DialectMySQL {
+			// MySQL's sequence idiom: the new value is the insert ID.
+			var res sql.Result
+			res, err = tx.NewRaw("INSERT INTO ticketkit_counters (tenant_id, scope, value) VALUES (?, ?, LAST_INSERT_ID(1)) "+
+				"ON DUPLICATE KEY UPDATE value = LAST_INSERT_ID(value + 1)", tenant, "TK-2026").Exec(ctx)
+			if err == nil {
+				n, err = res.LastInsertId()
+			}
+		} else {
+			err = tx.NewRaw("INSERT INTO ticketkit_counters AS c (tenant_id, scope, value) VALUES (?, ?, 1) "+
+				"ON CONFLICT (tenant_id, scope) DO UPDATE SET value = c.value + 1 RETURNING value",
+				tenant, "TK-2026").Scan(ctx, &n)
+		}
 		if err != nil {
 			return err
 		}

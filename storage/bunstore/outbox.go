@@ -44,7 +44,8 @@ func (s *Store) OutboxCreate(ctx context.Context, entries []*storage.OutboxEntry
 // over a sub-select of their IDs. On PostgreSQL the sub-select takes row
 // locks with FOR UPDATE SKIP LOCKED, so concurrent claimers pass over
 // each other's rows instead of waiting or claiming them twice; on
-// SQLite the single writer serializes claims.
+// SQLite the single writer serializes claims. MySQL has neither UPDATE
+// ... RETURNING nor a LIMIT in an IN sub-select: see claimRoundMySQL.
 //
 // The same UPDATE makes dead letters of the selected entries whose
 // attempts reached p.MaxAttempts instead of claiming them; when it
@@ -78,6 +79,9 @@ func (s *Store) claimRound(ctx context.Context, p storage.OutboxClaimParams, lim
 	maxAttempts := p.MaxAttempts
 	if maxAttempts == 0 {
 		maxAttempts = math.MaxInt32 // no limit: attempts is an integer column
+	}
+	if s.dialect == DialectMySQL {
+		return s.claimRoundMySQL(ctx, p, limit, maxAttempts)
 	}
 	due := s.db.NewSelect().ColumnExpr("id").TableExpr("?", s.tables.outbox).
 		Where("delivered_at IS NULL").
@@ -237,4 +241,58 @@ func (s *Store) OutboxStats(ctx context.Context, _ storage.OutboxStatsParams) (s
 		return storage.OutboxStats{}, translate("outbox stats", err)
 	}
 	return storage.OutboxStats{Pending: row.Pending, OldestPending: utc(row.Oldest), Dead: row.Dead}, nil
+}
+
+// claimRoundMySQL is claimRound on MySQL and MariaDB, in three
+// statements of one transaction (the caller's, or one of its own): a
+// SELECT of the due IDs with FOR UPDATE SKIP LOCKED (MySQL 8, MariaDB
+// 10.6+), the UPDATE of those rows by primary key, and a SELECT of them
+// as updated. MySQL assigns SET columns left to right, each seeing the
+// ones before, so attempts, which the other assignments test, comes
+// last.
+func (s *Store) claimRoundMySQL(ctx context.Context, p storage.OutboxClaimParams, limit, maxAttempts int) ([]*storage.OutboxEntry, int, error) {
+	const op = "claim outbox entries"
+	now := utc(p.Now)
+	var rows []outboxRow
+	err := s.atomic(ctx, func(s *Store) error {
+		var ids []string
+		err := s.db.NewSelect().ColumnExpr("id").TableExpr("?", s.tables.outbox).
+			Where("delivered_at IS NULL").
+			Where("dead_at IS NULL").
+			Where("next_attempt_at <= ?", now).
+			Where("(locked_until IS NULL OR locked_until <= ?)", now).
+			OrderExpr("next_attempt_at ASC, created_at ASC, id ASC").
+			Limit(int64(limit)).
+			For("UPDATE SKIP LOCKED").
+			Scan(ctx, &ids)
+		if err != nil || len(ids) == 0 {
+			return translate(op, err)
+		}
+		_, err = s.db.NewUpdate().ModelTableExpr("?", s.tables.outbox).
+			Set("locked_until = CASE WHEN attempts >= ? THEN NULL ELSE ? END", maxAttempts, utc(now.Add(p.LockFor))).
+			Set("dead_at = CASE WHEN attempts >= ? THEN ? END", maxAttempts, now).
+			Set("last_error = CASE WHEN attempts < ? THEN last_error WHEN last_error = '' THEN ? ELSE CONCAT(?, last_error) END",
+				maxAttempts, storage.OutboxExhausted, storage.OutboxExhausted+"; last error: ").
+			Set("attempts = CASE WHEN attempts >= ? THEN attempts ELSE attempts + 1 END", maxAttempts).
+			Where("id IN (?)", bun.List(ids)).
+			Exec(ctx)
+		if err != nil {
+			return translate(op, err)
+		}
+		err = s.db.NewSelect().Model(&rows).ModelTableExpr("? AS o", s.tables.outbox).
+			Where("o.id IN (?)", bun.List(ids)).
+			Scan(ctx)
+		return translate(op, err)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]*storage.OutboxEntry, 0, len(rows))
+	for i := range rows {
+		if !rows[i].DeadAt.IsZero() {
+			continue
+		}
+		out = append(out, toOutboxEntry(&rows[i]))
+	}
+	return out, len(rows) - len(out), nil
 }

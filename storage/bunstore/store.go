@@ -26,7 +26,17 @@ const DefaultTablePrefix = "ticketkit_"
 const (
 	DialectPostgres = "pg"     // DialectPostgres: PostgreSQL, with bun's pgdialect.
 	DialectSQLite   = "sqlite" // DialectSQLite: SQLite, with bun's sqlitedialect.
+	DialectMySQL    = "mysql"  // DialectMySQL: MySQL 8 or MariaDB 10.11+, with bun's mysqldialect.
 )
+
+// checkDialect reports an error unless dialect is one the store knows.
+func checkDialect(dialect string) error {
+	switch dialect {
+	case DialectPostgres, DialectSQLite, DialectMySQL:
+		return nil
+	}
+	return fmt.Errorf("bunstore: unsupported dialect %q: want %q, %q or %q", dialect, DialectPostgres, DialectSQLite, DialectMySQL)
+}
 
 // prefixRE is the shape of a valid table prefix: short enough that every
 // table and index name stays under PostgreSQL's 63-byte limit, and plain
@@ -60,7 +70,8 @@ func (c Config) validate() error {
 	return nil
 }
 
-// Store is a [storage.Store] on a Bun database: PostgreSQL or SQLite.
+// Store is a [storage.Store] on a Bun database: PostgreSQL, SQLite or
+// MySQL/MariaDB.
 // It is safe for concurrent use when the bun.IDB it was built over is (a
 // *bun.DB is; a bun.Tx or bun.Conn is not).
 type Store struct {
@@ -119,7 +130,7 @@ func newTables(prefix string) tables {
 // inside the host's transaction and commits or rolls back with it; see
 // the package documentation. A host that runs the Desk in its own
 // transactions builds one store over its *bun.DB and hands each
-// transaction to the Desk's ...Tx methods with [Store.WithTx]. The dialect must be PostgreSQL or SQLite.
+// transaction to the Desk's ...Tx methods with [Store.WithTx]. The dialect must be PostgreSQL, SQLite or MySQL (MySQL 8 or MariaDB 10.11+).
 // New does not touch the database: call [Store.Migrate] or fold
 // [Migrations] into the host's migrator to create the tables.
 func New(db bun.IDB, cfg Config) (*Store, error) {
@@ -132,10 +143,10 @@ func New(db bun.IDB, cfg Config) (*Store, error) {
 	}
 	prefix := cfg.TablePrefix
 	dialect := db.Dialect().Name().String()
-	if dialect != DialectPostgres && dialect != DialectSQLite {
-		return nil, fmt.Errorf("bunstore: unsupported dialect %q: want %q or %q", dialect, DialectPostgres, DialectSQLite)
+	if err := checkDialect(dialect); err != nil {
+		return nil, err
 	}
-	s := &Store{host: db, dialect: dialect, prefix: prefix, tables: newTables(prefix), logger: cfg.Logger, session: new(sessionCheck)}
+	s := &Store{host: db, dialect: dialect, prefix: prefix, tables: newTables(prefix), logger: cfg.Logger, session: &sessionCheck{dialect: dialect}}
 	s.db = newSessionDB(db, dialect, s.session)
 	s.columns = s.ticketColumns()
 	if _, ok := db.(*bun.DB); ok && dialect == DialectSQLite {
@@ -262,4 +273,30 @@ func (s *Store) runInSavepoint(ctx context.Context, tx bun.Tx, fn func(ctx conte
 	}
 	done = true
 	return nil
+}
+
+// doNothingOnConflict makes q, an INSERT, skip the rows whose key is
+// taken, so that the statement's row count tells how many it wrote:
+// ON CONFLICT (target) DO NOTHING on PostgreSQL and SQLite (any conflict
+// when target is empty), and on MySQL ON DUPLICATE KEY UPDATE of column
+// to itself, which counts as no row changed (INSERT IGNORE would also
+// turn other errors, such as a value too long, into warnings).
+func (s *Store) doNothingOnConflict(q *bun.InsertQuery, target, column string) *bun.InsertQuery {
+	if s.dialect == DialectMySQL {
+		return q.On("DUPLICATE KEY UPDATE").Set("? = ?", bun.Ident(column), bun.Ident(column))
+	}
+	if target == "" {
+		return q.On("CONFLICT DO NOTHING")
+	}
+	return q.On("CONFLICT (" + target + ") DO NOTHING")
+}
+
+// deleteAs returns a DELETE of table aliased alias. MariaDB (before 11.6)
+// takes no alias in a single-table DELETE, so on MySQL it is the
+// multi-table form DELETE FROM alias USING table AS alias.
+func (s *Store) deleteAs(table bun.Ident, alias string) *bun.DeleteQuery {
+	if s.dialect == DialectMySQL {
+		return s.db.NewDelete().ModelTableExpr("? USING ? AS ?", bun.Safe(alias), table, bun.Safe(alias))
+	}
+	return s.db.NewDelete().ModelTableExpr("? AS ?", table, bun.Safe(alias))
 }

@@ -17,7 +17,8 @@ import (
 // until the caller's transaction ends, so that concurrent sweepers pass
 // over each other's tickets instead of waiting for them or taking them
 // twice; a row another sweeper updated meanwhile is checked again
-// against the wake time. Every writer of a ticket writes its SLA row
+// against the wake time. On MySQL 8 and MariaDB 10.6+ it is FOR UPDATE
+// SKIP LOCKED, which locks the joined ticket rows as well. Every writer of a ticket writes its SLA row
 // first (see TicketUpdate), so a sweeper holding it owns the ticket. On
 // SQLite the single writer serializes the sweepers' transactions.
 func (s *Store) TicketClaimDue(ctx context.Context, p storage.TicketClaimDueParams) ([]*ticket.Ticket, error) {
@@ -34,8 +35,14 @@ func (s *Store) TicketClaimDue(ctx context.Context, p storage.TicketClaimDuePara
 		Where("s.next_check_at <= ?", utc(p.Now)).
 		OrderExpr("s.next_check_at ASC, s.ticket_id ASC").
 		Limit(int64(storage.ClampLimit(p.Limit)))
-	if s.db.Dialect().Name() == dialect.PG {
+	switch s.db.Dialect().Name() {
+	case dialect.PG:
 		q = q.For("UPDATE OF s SKIP LOCKED")
+	case dialect.MySQL:
+		// MariaDB has no FOR UPDATE OF: the ticket rows are locked too,
+		// which writers of a ticket, who lock its SLA row first, wait
+		// for anyway.
+		q = q.For("UPDATE SKIP LOCKED")
 	}
 	if err := q.Scan(ctx); err != nil {
 		return nil, translate(op, err)

@@ -246,14 +246,22 @@ func (s *Store) textNarrows(ctx context.Context, text string) (bool, error) {
 // narrowed to those the FTS5 trigram table finds for the term, quoted as
 // one FTS5 string; the exact match stays with instr(), since the
 // tokenizer folds case by its own rules. Other terms use strpos or instr
-// alone, reading the tenant's tickets in page order.
+// alone, reading the tenant's tickets in page order. On MySQL every term
+// becomes LIKE '%term%' (escaped with '!'), reading the tenant's tickets
+// in page order: MySQL 8 and MariaDB share no trigram index.
 func (s *Store) filterText(q *bun.SelectQuery, alias, text string, narrow bool) *bun.SelectQuery {
 	subject := bun.Safe(alias + ".subject_lower") // alias is ours, never input
-	if s.dialect != DialectSQLite {
+	switch s.dialect {
+	case DialectPostgres:
 		if utf8.RuneCountInString(text) >= minTrigramText {
 			return q.Where(`? LIKE ? ESCAPE '\'`, subject, "%"+likeEscaper.Replace(text)+"%")
 		}
 		return q.Where("strpos(?, ?) > 0", subject, text)
+	case DialectMySQL:
+		// '!' escapes, not '\', which MySQL's string literals would
+		// read as an escape of their own. subject_lower is utf8mb4_bin:
+		// LIKE compares characters exactly, as on PostgreSQL.
+		return q.Where(`? LIKE ? ESCAPE '!'`, subject, "%"+likeEscaperBang.Replace(text)+"%")
 	}
 	if narrow {
 		fts := bun.Ident(s.prefix + "tickets_fts")
@@ -261,6 +269,10 @@ func (s *Store) filterText(q *bun.SelectQuery, alias, text string, narrow bool) 
 	}
 	return q.Where("instr(?, ?) > 0", subject, text)
 }
+
+// likeEscaperBang escapes the wildcards of a LIKE pattern and the
+// escape character itself, for LIKE ... ESCAPE '!' (MySQL).
+var likeEscaperBang = strings.NewReplacer(`!`, `!!`, `%`, `!%`, `_`, `!_`)
 
 // likeEscaper escapes the wildcards of a LIKE pattern and the escape
 // character itself, for LIKE ... ESCAPE '\'.

@@ -69,6 +69,17 @@ func (s *Store) writeSLA(ctx context.Context, op string, t *ticket.Ticket, fresh
 	switch {
 	case fresh:
 		res, err = s.db.NewInsert().Model(r).ModelTableExpr("?", s.tables.sla).Returning("NULL").Exec(ctx)
+	case t.SLAVersion == 0 && s.dialect == DialectMySQL:
+		// As below; MySQL needs FROM DUAL for a WHERE without a table.
+		// A state stored meanwhile fails the statement (ER_DUP_ENTRY),
+		// which leaves the transaction usable: no row written.
+		res, err = s.db.NewRaw(`INSERT INTO ? (ticket_id, tenant_id, state, next_check_at, revision)
+			SELECT ?, ?, ?, ?, ? FROM DUAL WHERE EXISTS (SELECT 1 FROM ? AS t WHERE t.id = ? AND t.tenant_id = ?)`,
+			s.tables.sla, r.TicketID, r.TenantID, r.State, nullTime(r.NextCheckAt), r.Revision,
+			s.tables.tickets, r.TicketID, r.TenantID).Exec(ctx)
+		if n, ok := mysqlNumber(err); ok && (n == mysqlDupEntry || n == mysqlDupEntryWithKey) {
+			return next, false, nil
+		}
 	case t.SLAVersion == 0:
 		// The first state of a ticket stored without one: insert it if
 		// the ticket exists and nobody stored one meanwhile.
