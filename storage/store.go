@@ -23,8 +23,8 @@
 // [InboundStore] (mail intake), [AttachmentRefChecker] (blob
 // reconciliation), [TicketSLAUpdater] and [TicketBatchUpdater] (faster
 // escalation sweeps), [IdempotencyStore] (answers of requests sent with
-// an idempotency key) and [HostTxStore] (running in the host's
-// transaction).
+// an idempotency key), [ConfigStore] (tenants' configurations, versioned)
+// and [HostTxStore] (running in the host's transaction).
 //
 // Callers find them with a checked type assertion, never one that can
 // panic. Code that cannot work without a capability returns an error

@@ -26,7 +26,7 @@ func newStore(t testing.TB, db bun.IDB, cfg bunstore.Config) *bunstore.Store {
 // them, on both dialects.
 var features = storagetest.Features{
 	Complaints: true, ComplaintLocker: true, ComplaintReverser: true, ComplaintOverdue: true, Inbound: true,
-	AttachmentRefs: true, SLAUpdater: true, BatchUpdater: true, Idempotency: true,
+	AttachmentRefs: true, SLAUpdater: true, BatchUpdater: true, Idempotency: true, Config: true,
 }
 
 func TestConformance(t *testing.T) {

@@ -15,7 +15,7 @@ import (
 // of them.
 var features = storagetest.Features{
 	Complaints: true, ComplaintLocker: true, ComplaintReverser: true, ComplaintOverdue: true, Inbound: true,
-	AttachmentRefs: true, SLAUpdater: true, BatchUpdater: true, Idempotency: true,
+	AttachmentRefs: true, SLAUpdater: true, BatchUpdater: true, Idempotency: true, Config: true,
 }
 
 func TestConformance(t *testing.T) {

@@ -38,6 +38,8 @@ type Features struct {
 	BatchUpdater bool
 	// Idempotency: [storage.IdempotencyStore].
 	Idempotency bool
+	// Config: [storage.ConfigStore].
+	Config bool
 }
 
 // capability is one optional interface of a store: its name, whether the
@@ -66,6 +68,7 @@ func (f Features) capabilities() []capability {
 		{"TicketSLAUpdater", f.SLAUpdater, implements[storage.TicketSLAUpdater]},
 		{"TicketBatchUpdater", f.BatchUpdater, implements[storage.TicketBatchUpdater]},
 		{"IdempotencyStore", f.Idempotency, implements[storage.IdempotencyStore]},
+		{"ConfigStore", f.Config, implements[storage.ConfigStore]},
 	}
 }
 
