@@ -128,6 +128,15 @@ type Config struct {
 	// not name (or for every staff user without Staff). Default
 	// [DefaultStaffLabel].
 	StaffLabel string
+	// TenantConfigTTL bounds how stale a tenant's configuration may be
+	// in this process: a Desk over a store with storage.ConfigStore
+	// caches each tenant's configuration (see [TenantConfig]) and asks
+	// the store for the tenant's latest version again once this long
+	// (of Clock) has passed since it last asked. A change saved through
+	// another process, or through another Desk, is seen here within
+	// TenantConfigTTL of its commit; one saved through this Desk at
+	// once. Default [DefaultTenantConfigTTL]; negative is invalid.
+	TenantConfigTTL time.Duration
 }
 
 // Defaults of [Config], which [Config.WithDefaults] fills in.
@@ -173,6 +182,7 @@ func (c Config) WithDefaults() Config {
 	c.MaxAttachments = cmp.Or(c.MaxAttachments, DefaultMaxAttachments)
 	c.Logger = cmp.Or(c.Logger, slog.New(slog.DiscardHandler))
 	c.StaffLabel = cmp.Or(strings.TrimSpace(c.StaffLabel), DefaultStaffLabel)
+	c.TenantConfigTTL = cmp.Or(c.TenantConfigTTL, DefaultTenantConfigTTL)
 	if c.Complaints != nil {
 		complaints := c.Complaints.WithDefaults()
 		c.Complaints = &complaints
@@ -229,6 +239,7 @@ func (c Config) validate() error {
 		{"Config.MaxAttachments", c.MaxAttachments < 0},
 		{"Config.AutoCloseAfter", c.AutoCloseAfter < 0},
 		{"Config.ReopenWithin", c.ReopenWithin < 0},
+		{"Config.TenantConfigTTL", c.TenantConfigTTL < 0},
 	} {
 		if f.negative {
 			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
@@ -261,6 +272,14 @@ type Desk struct {
 	customers  CustomerDirectory
 	staff      notify.Directory
 	staffLabel string
+
+	// tenants caches the tenants' configurations (nil when the store has
+	// no storage.ConfigStore); base is the Desk a tenant's view was made
+	// from (nil on that Desk), configVersion the version of the view's
+	// configuration (0 on the Desk itself). See tenant_setup.go.
+	tenants       *tenantCache
+	base          *Desk
+	configVersion int64
 }
 
 // New fills cfg's defaults (see [Config.WithDefaults]), validates it,
@@ -298,6 +317,9 @@ func New(cfg Config) (*Desk, error) {
 		d.notifier = notify.Recover(cfg.Notifier)
 	}
 	d.initComplaints(cfg.Complaints)
+	if _, ok := cfg.Store.(storage.ConfigStore); ok {
+		d.tenants = &tenantCache{ttl: cfg.TenantConfigTTL, m: map[string]tenantEntry{}}
+	}
 	return d, nil
 }
 

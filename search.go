@@ -100,6 +100,10 @@ type SearchResult struct {
 // time. Unknown codes, sort fields and cursors are reported as a
 // *ValidationError naming the field.
 func (d *Desk) Search(ctx context.Context, actor ticket.Actor, p SearchParams) (*SearchResult, error) {
+	d, errTenant := d.forTenant(ctx, nil, actor.TenantID)
+	if errTenant != nil {
+		return nil, errTenant
+	}
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
@@ -276,6 +280,10 @@ func wrapList(what string, err error) error {
 
 // Get returns a ticket the actor may see by its ID.
 func (d *Desk) Get(ctx context.Context, actor ticket.Actor, id string) (*ticket.Ticket, error) {
+	d, errTenant := d.forTenant(ctx, nil, actor.TenantID)
+	if errTenant != nil {
+		return nil, errTenant
+	}
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
@@ -289,6 +297,10 @@ func (d *Desk) Get(ctx context.Context, actor ticket.Actor, id string) (*ticket.
 // GetByNumber returns a ticket the actor may see by its human number, in
 // any letter case.
 func (d *Desk) GetByNumber(ctx context.Context, actor ticket.Actor, number string) (*ticket.Ticket, error) {
+	d, errTenant := d.forTenant(ctx, nil, actor.TenantID)
+	if errTenant != nil {
+		return nil, errTenant
+	}
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
@@ -313,6 +325,10 @@ func (d *Desk) GetByNumber(ctx context.Context, actor ticket.Actor, number strin
 // creation and the changes of status, priority, category and subject,
 // with staff shown by display name (Config.Staff), never by user ID.
 func (d *Desk) History(ctx context.Context, actor ticket.Actor, ticketID string) ([]*ticket.Event, error) {
+	d, errTenant := d.forTenant(ctx, nil, actor.TenantID)
+	if errTenant != nil {
+		return nil, errTenant
+	}
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}

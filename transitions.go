@@ -27,6 +27,10 @@ type AvailableTransition struct {
 // gets those of the complaint workflow. It returns an empty list, not an
 // error, when there is nothing to offer.
 func (d *Desk) Transitions(ctx context.Context, actor ticket.Actor, ticketID string) ([]AvailableTransition, error) {
+	d, errTenant := d.forTenant(ctx, nil, actor.TenantID)
+	if errTenant != nil {
+		return nil, errTenant
+	}
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}

@@ -57,7 +57,13 @@ func (s *Store) TicketCreate(ctx context.Context, t *ticket.Ticket) error {
 	t.SLAVersion = 0
 	var sla int64
 	err = s.withSLA(ctx, t, func(s *Store) error {
-		if _, err := s.db.NewInsert().Model(r).ModelTableExpr("?", s.tables.tickets).Returning("NULL").Exec(ctx); err != nil {
+		q := s.db.NewInsert().Model(r).ModelTableExpr("?", s.tables.tickets).Returning("NULL")
+		if r.ConfigVersion == 0 {
+			// The column's default: a ticket under the host's default
+			// configuration is written as before that column existed.
+			q = q.ExcludeColumn("config_version")
+		}
+		if _, err := q.Exec(ctx); err != nil {
 			return translate(fmt.Sprintf("%s %s (number %q)", op, t.ID, t.Number), err)
 		}
 		sla, _, err = s.writeSLA(ctx, op, t, true)

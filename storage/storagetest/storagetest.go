@@ -152,6 +152,7 @@ func newTicket(tenant string, mods ...func(*ticket.Ticket)) *ticket.Ticket {
 		CreatedBy:     "agent-7",
 		CreatedAt:     base,
 		UpdatedAt:     at(time.Minute),
+		ConfigVersion: 3,
 	}
 	for _, m := range mods {
 		m(t)
