@@ -247,3 +247,17 @@ func checkLabels(v *ticket.ValidationError, spec ticket.CatalogSpec) {
 		check("fields", i, x.Label)
 	}
 }
+
+// TenantCatalog returns the catalog a tenant's tickets use: its own
+// configuration's (see [TenantConfig]) or, for a tenant without one, the
+// Desk's ([Desk.Catalog]). It reads the tenant's configuration as use
+// cases do, from the Desk's cache while it is fresh (see
+// Config.TenantConfigTTL), so hosts and httpapi can show labels of the
+// tenant's codes, pass it to a notify.Resolver or check codes.
+func (d *Desk) TenantCatalog(ctx context.Context, tenantID string) (*ticket.Catalog, error) {
+	view, err := d.forTenant(ctx, nil, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	return view.catalog, nil
+}
