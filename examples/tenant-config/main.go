@@ -58,8 +58,12 @@ func run(ctx context.Context, w io.Writer, store storage.Store) error {
 	if err != nil {
 		return err
 	}
-	staff := func(tenant string) ticket.Actor { return ticket.Actor{ID: tenant + "-agent", Role: ticket.RoleAgent, TenantID: tenant} }
-	admin := func(tenant string) ticket.Actor { return ticket.Actor{ID: tenant + "-admin", Role: ticket.RoleAdmin, TenantID: tenant} }
+	staff := func(tenant string) ticket.Actor {
+		return ticket.Actor{ID: tenant + "-agent", Role: ticket.RoleAgent, TenantID: tenant}
+	}
+	admin := func(tenant string) ticket.Actor {
+		return ticket.Actor{ID: tenant + "-admin", Role: ticket.RoleAdmin, TenantID: tenant}
+	}
 	open := func(tenant, subject string) (*ticket.Ticket, error) {
 		return desk.Open(ctx, staff(tenant), ticketkit.OpenParams{Subject: subject})
 	}
