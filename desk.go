@@ -323,10 +323,13 @@ func New(cfg Config) (*Desk, error) {
 	return d, nil
 }
 
-// Catalog returns the desk's catalog.
+// Catalog returns the desk's catalog: Config.Catalog, which tenants
+// without a configuration of their own use; see [Desk.TenantCatalog]
+// for a tenant's.
 func (d *Desk) Catalog() *ticket.Catalog { return d.catalog }
 
-// Workflow returns the desk's workflow.
+// Workflow returns the desk's workflow: Config.Workflow, which tenants
+// without a configuration of their own use.
 func (d *Desk) Workflow() *workflow.Machine { return d.workflow }
 
 // now returns the clock's time at the precision stores keep.

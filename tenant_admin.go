@@ -133,11 +133,16 @@ func (d *Desk) configureTenant(ctx context.Context, host storage.Tx, actor ticke
 		case err != nil:
 			return fmt.Errorf("ticketkit: read the tenant's configuration: %w", err)
 		default:
-			was, err := root.viewOf(current)
-			if err != nil {
-				return err
+			// Only the catalog of the current version matters here: a
+			// version whose workflow or SLA no longer builds can still be
+			// replaced.
+			var was TenantConfig
+			if err := json.Unmarshal(current.Data, &was); err != nil {
+				return fmt.Errorf("ticketkit: decode configuration %d: %w", current.Version, err)
 			}
-			old = was.catalog
+			if old, err = ticket.NewCatalog(was.Catalog); err != nil {
+				return fmt.Errorf("ticketkit: the catalog of configuration %d: %w", current.Version, err)
+			}
 		}
 		if p.Version != 0 && p.Version != current.Version {
 			return fmt.Errorf("ticketkit: the tenant's configuration is at version %d, not %d: %w", current.Version, p.Version, ErrConflict)

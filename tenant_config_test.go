@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -256,5 +257,43 @@ func TestDesk_ConfigureTenant(t *testing.T) {
 		again, err := json.Marshal(out)
 		require.NoError(t, err)
 		require.JSONEq(t, string(data), string(again))
+	})
+}
+
+// TestDesk_ConfigureTenantRace saves a tenant's configuration from
+// several goroutines at once on every backend: each save that succeeds
+// is one version, none is lost or doubled, and the others fail with
+// ErrConflict.
+func TestDesk_ConfigureTenantRace(t *testing.T) {
+	t.Parallel()
+	onEveryBackend(t, func(t *testing.T, b backend) {
+		desk, err := ticketkit.New(ticketkit.Config{Store: b.Open(t)})
+		require.NoError(t, err)
+		const admins = 6
+		errs := make(chan error, admins)
+		var wg sync.WaitGroup
+		for range admins {
+			wg.Go(func() {
+				_, err := desk.ConfigureTenant(t.Context(), tenantAdmin, ticketkit.ConfigureTenantParams{Config: ticketkit.TenantConfig{Catalog: withoutStatus(ticket.StatusEscalated)}})
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		won := 0
+		for err := range errs {
+			if err == nil {
+				won++
+				continue
+			}
+			require.ErrorIs(t, err, ticketkit.ErrConflict)
+		}
+		require.GreaterOrEqual(t, won, 1)
+		versions, err := desk.TenantConfigVersions(t.Context(), tenantAdmin, ticketkit.TenantConfigVersionsParams{})
+		require.NoError(t, err)
+		require.Len(t, versions, won)
+		for i, v := range versions {
+			require.Equal(t, int64(won-i), v.Version)
+		}
 	})
 }
