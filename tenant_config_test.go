@@ -263,15 +263,28 @@ func TestDesk_ConfigureTenant(t *testing.T) {
 // TestDesk_ConfigureTenantRace saves a tenant's configuration from
 // several goroutines at once on every backend: each save that succeeds
 // is one version, none is lost or doubled, and the others fail with
-// ErrConflict.
+// ErrConflict; agents open tickets all the while.
 func TestDesk_ConfigureTenantRace(t *testing.T) {
 	t.Parallel()
 	onEveryBackend(t, func(t *testing.T, b backend) {
 		desk, err := ticketkit.New(ticketkit.Config{Store: b.Open(t)})
 		require.NoError(t, err)
-		const admins = 6
-		errs := make(chan error, admins)
+		const admins, agents = 6, 2
+		errs := make(chan error, admins+agents)
+		opened := make(chan *ticket.Ticket, agents*10)
 		var wg sync.WaitGroup
+		for range agents { // tickets flow while the configuration changes
+			wg.Go(func() {
+				for range 10 {
+					tk, err := desk.Open(t.Context(), agent, ticketkit.OpenParams{Subject: "meanwhile"})
+					if err != nil {
+						errs <- err
+						return
+					}
+					opened <- tk
+				}
+			})
+		}
 		for range admins {
 			wg.Go(func() {
 				_, err := desk.ConfigureTenant(t.Context(), tenantAdmin, ticketkit.ConfigureTenantParams{Config: ticketkit.TenantConfig{Catalog: withoutStatus(ticket.StatusEscalated)}})
@@ -280,6 +293,7 @@ func TestDesk_ConfigureTenantRace(t *testing.T) {
 		}
 		wg.Wait()
 		close(errs)
+		close(opened)
 		won := 0
 		for err := range errs {
 			if err == nil {
@@ -295,5 +309,11 @@ func TestDesk_ConfigureTenantRace(t *testing.T) {
 		for i, v := range versions {
 			require.Equal(t, int64(won-i), v.Version)
 		}
+		n := 0
+		for tk := range opened {
+			require.LessOrEqual(t, tk.ConfigVersion, int64(won))
+			n++
+		}
+		require.Equal(t, agents*10, n)
 	})
 }
