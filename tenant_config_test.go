@@ -317,3 +317,34 @@ func TestDesk_ConfigureTenantRace(t *testing.T) {
 		require.Equal(t, agents*10, n)
 	})
 }
+
+// TestDesk_TenantCustomFields checks that a tenant's own custom fields
+// are accepted on its tickets, refused on another tenant's, and that a
+// field the tenant marks internal is kept from its customers.
+func TestDesk_TenantCustomFields(t *testing.T) {
+	t.Parallel()
+	onEveryBackend(t, func(t *testing.T, b backend) {
+		ctx := t.Context()
+		desk, err := ticketkit.New(ticketkit.Config{Store: b.Open(t)})
+		require.NoError(t, err)
+		spec := ticket.DefaultCatalogSpec()
+		spec.Fields = []ticket.FieldDef{
+			{Key: "store", Label: ticket.Label{Text: "Store"}, Type: ticket.FieldText},
+			{Key: "margin", Label: ticket.Label{Text: "Margin"}, Type: ticket.FieldNumber, Internal: true},
+		}
+		_, err = desk.ConfigureTenant(ctx, tenantAdmin, ticketkit.ConfigureTenantParams{Config: ticketkit.TenantConfig{Catalog: spec}})
+		require.NoError(t, err)
+		tk, err := desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "x", Customer: ticket.Customer{ID: customer.CustomerID},
+			Fields: map[string]string{"store": "Lyon", "margin": "12.5"}})
+		require.NoError(t, err)
+		require.Equal(t, map[string]string{"store": "Lyon", "margin": "12.5"}, tk.Fields)
+		seen, err := desk.Get(ctx, customer, tk.ID)
+		require.NoError(t, err)
+		require.Equal(t, map[string]string{"store": "Lyon"}, seen.Fields, "the tenant's internal field is hidden")
+
+		other := ticketkit.Actor{ID: "agent-9", Role: ticket.RoleAgent, TenantID: "globex"}
+		_, err = desk.Open(ctx, other, ticketkit.OpenParams{Subject: "y", Fields: map[string]string{"store": "Lyon"}})
+		require.Error(t, err, "globex's catalog has no such field")
+		require.Contains(t, invalidFields(t, err), "fields.store")
+	})
+}
