@@ -261,3 +261,16 @@ func (d *Desk) TenantCatalog(ctx context.Context, tenantID string) (*ticket.Cata
 	}
 	return view.catalog, nil
 }
+
+// TenantCatalogTx is [Desk.TenantCatalog] reading, when its cache needs
+// the store, through the host's transaction tx (see [Desk.OpenTx]).
+func (d *Desk) TenantCatalogTx(ctx context.Context, tx storage.Tx, tenantID string) (*ticket.Catalog, error) {
+	if err := checkTx(tx); err != nil {
+		return nil, err
+	}
+	view, err := d.forTenant(ctx, tx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	return view.catalog, nil
+}

@@ -37,7 +37,15 @@ type complaintView struct {
 // labels are a courtesy and must not fail an answer whose change
 // committed.
 func (h *handler) tenantCatalog(r *http.Request, tenantID string) *ticket.Catalog {
-	c, err := h.desk.TenantCatalog(r.Context(), tenantID)
+	var c *ticket.Catalog
+	var err error
+	if tx := requestTx(r.Context()); tx != nil {
+		// In the request's transaction: the Desk's own read would wait
+		// for the store's lock it holds.
+		c, err = h.desk.TenantCatalogTx(r.Context(), tx, tenantID)
+	} else {
+		c, err = h.desk.TenantCatalog(r.Context(), tenantID)
+	}
 	if err != nil {
 		h.log.WarnContext(r.Context(), "httpapi: read the tenant's catalog for labels", "tenant", tenantID, "err", err)
 		return h.desk.Catalog()
