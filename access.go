@@ -83,13 +83,15 @@ func load(ctx context.Context, tx storage.Tx, a ticket.Actor, id string) (*ticke
 	if !canSee(a, t) {
 		return nil, fmt.Errorf("ticketkit: ticket %q: %w", id, ErrNotFound)
 	}
+	noteTicket(ctx, t)
 	return t, nil
 }
 
 // view returns t as the actor may see it. Staff see the ticket as it is.
 // Customers get a copy without what is internal to the help desk: the
 // assignee and the creator (host user IDs), tags, the action plan, the
-// SLA state and the custom fields the catalog marks Internal. The Desk
+// SLA state, the ticket a merged ticket went into (MergedInto) and the
+// custom fields the catalog marks Internal. The Desk
 // applies it to every ticket it returns, never to one it stores.
 func (d *Desk) view(a ticket.Actor, t *ticket.Ticket) *ticket.Ticket {
 	if a.Role != ticket.RoleCustomer || t == nil {
@@ -97,6 +99,7 @@ func (d *Desk) view(a ticket.Actor, t *ticket.Ticket) *ticket.Ticket {
 	}
 	c := t.Clone()
 	c.Assignee, c.CreatedBy = "", ""
+	c.MergedInto = "" // another customer's ticket, maybe: GetByNumber follows it when it may
 	c.Tags, c.Actions = nil, nil
 	c.SLA, c.SLAVersion = ticket.SLAState{}, 0
 	// The ticket's tenant's catalog: use cases resolve (and cache) it

@@ -73,7 +73,9 @@ type ReconcileBlobsResult struct {
 // complaint that names it commits.
 //
 // A done ctx stops the run; the result says what was done until then.
-func (d *Desk) ReconcileBlobs(ctx context.Context, p ReconcileBlobsParams) (ReconcileBlobsResult, error) {
+func (d *Desk) ReconcileBlobs(ctx context.Context, p ReconcileBlobsParams) (_ ReconcileBlobsResult, err error) {
+	ctx, end := d.begin(ctx, "ReconcileBlobs", ticket.Actor{})
+	defer func() { end(err) }()
 	var res ReconcileBlobsResult
 	if d.blobs == nil {
 		return res, ErrNoBlobStore

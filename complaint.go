@@ -153,7 +153,9 @@ func complaintTx(tx storage.Tx) (storage.ComplaintStore, error) {
 // ComplaintGet returns a complaint by its ticket ID. A customer sees only
 // their own complaints, without the help desk's assessment (see
 // complaintView); a plain ticket gives ErrNotFound.
-func (d *Desk) ComplaintGet(ctx context.Context, actor ticket.Actor, id string) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintGet(ctx context.Context, actor ticket.Actor, id string) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintGet", actor)
+	defer func() { end(err) }()
 	c, err := d.loadComplaint(ctx, actor, id)
 	if err != nil {
 		return nil, err
@@ -183,6 +185,7 @@ func (d *Desk) loadComplaint(ctx context.Context, actor ticket.Actor, id string)
 	if !canSee(actor, &c.Ticket) {
 		return nil, fmt.Errorf("ticketkit: complaint %q: %w", id, ErrNotFound)
 	}
+	noteTicket(ctx, &c.Ticket)
 	c.Details.NumberLines() // lines stored before lines had numbers
 	return c, nil
 }

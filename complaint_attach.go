@@ -32,13 +32,17 @@ type ComplaintAttachParams struct {
 // (customers attach theirs to messages); a posted complaint is
 // immutable (ErrPosted). Config.MaxAttachments and the blob size limit
 // apply to each call.
-func (d *Desk) ComplaintAttach(ctx context.Context, actor ticket.Actor, p ComplaintAttachParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintAttach(ctx context.Context, actor ticket.Actor, p ComplaintAttachParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintAttach", actor)
+	defer func() { end(err) }()
 	return d.attachToComplaint(ctx, nil, actor, p)
 }
 
 // ComplaintAttachTx is [Desk.ComplaintAttach] in the host's
 // transaction tx; see [Desk.OpenTx] and [Desk.ReplyTx] for what differs.
-func (d *Desk) ComplaintAttachTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintAttachParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintAttachTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintAttachParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintAttachTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -96,7 +100,9 @@ type ComplaintAttachmentParams struct {
 // store after the commit (what it cannot delete, ReconcileBlobs does
 // later). An unknown attachment gives ErrNotFound; otherwise it behaves
 // as [Desk.ComplaintAttach].
-func (d *Desk) ComplaintAttachmentRemove(ctx context.Context, actor ticket.Actor, p ComplaintAttachmentParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintAttachmentRemove(ctx context.Context, actor ticket.Actor, p ComplaintAttachmentParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintAttachmentRemove", actor)
+	defer func() { end(err) }()
 	c, gone, err := d.removeComplaintAttachment(ctx, nil, actor, p)
 	if err != nil {
 		return nil, err
@@ -109,7 +115,9 @@ func (d *Desk) ComplaintAttachmentRemove(ctx context.Context, actor ticket.Actor
 // host's transaction tx; see [Desk.OpenTx] for what differs. It deletes
 // no content, since tx may yet roll back: ReconcileBlobs deletes it once
 // no complaint or message names it.
-func (d *Desk) ComplaintAttachmentRemoveTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintAttachmentParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintAttachmentRemoveTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintAttachmentParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintAttachmentRemoveTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -144,7 +152,9 @@ func (d *Desk) removeComplaintAttachment(ctx context.Context, host storage.Tx, a
 // the actor may read, and its content; the caller closes the reader.
 // Customers may open only the customer-visible attachments of their own
 // complaints: any other gives ErrNotFound, as an unknown one does.
-func (d *Desk) ComplaintAttachmentOpen(ctx context.Context, actor ticket.Actor, p ComplaintAttachmentParams) (ticket.ComplaintAttachment, io.ReadCloser, error) {
+func (d *Desk) ComplaintAttachmentOpen(ctx context.Context, actor ticket.Actor, p ComplaintAttachmentParams) (_ ticket.ComplaintAttachment, _ io.ReadCloser, err error) {
+	ctx, end := d.begin(ctx, "ComplaintAttachmentOpen", actor)
+	defer func() { end(err) }()
 	if d.blobs == nil {
 		return ticket.ComplaintAttachment{}, nil, ErrNoBlobStore
 	}

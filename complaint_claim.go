@@ -50,13 +50,17 @@ type ComplaintClaimParams struct {
 // change (ErrPosted), and problems with the claim are named as by
 // ComplaintOpen ("customer" is the counterparty), except "role" and
 // "lines[N]".
-func (d *Desk) ComplaintClaimRaise(ctx context.Context, actor ticket.Actor, p ComplaintClaimParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintClaimRaise(ctx context.Context, actor ticket.Actor, p ComplaintClaimParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintClaimRaise", actor)
+	defer func() { end(err) }()
 	return d.raiseComplaintClaim(ctx, nil, actor, p)
 }
 
 // ComplaintClaimRaiseTx is [Desk.ComplaintClaimRaise] in the host's
 // transaction tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) ComplaintClaimRaiseTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintClaimParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintClaimRaiseTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintClaimParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintClaimRaiseTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}

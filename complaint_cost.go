@@ -31,13 +31,17 @@ type ComplaintCostAddParams struct {
 // see them (see complaintView). A posted complaint is immutable: its
 // costs cannot change (ErrPosted). A bad kind, amount or currency is a
 // *ValidationError naming the params field.
-func (d *Desk) ComplaintCostAdd(ctx context.Context, actor ticket.Actor, p ComplaintCostAddParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintCostAdd(ctx context.Context, actor ticket.Actor, p ComplaintCostAddParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintCostAdd", actor)
+	defer func() { end(err) }()
 	return d.addComplaintCost(ctx, nil, actor, p)
 }
 
 // ComplaintCostAddTx is [Desk.ComplaintCostAdd] in the host's
 // transaction tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) ComplaintCostAddTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintCostAddParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintCostAddTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintCostAddParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintCostAddTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -75,13 +79,17 @@ type ComplaintCostRemoveParams struct {
 // complaint, with a history line (ticket.FieldCosts, the entry as Old).
 // An unknown entry gives ErrNotFound; otherwise it behaves as
 // [Desk.ComplaintCostAdd].
-func (d *Desk) ComplaintCostRemove(ctx context.Context, actor ticket.Actor, p ComplaintCostRemoveParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintCostRemove(ctx context.Context, actor ticket.Actor, p ComplaintCostRemoveParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintCostRemove", actor)
+	defer func() { end(err) }()
 	return d.removeComplaintCost(ctx, nil, actor, p)
 }
 
 // ComplaintCostRemoveTx is [Desk.ComplaintCostRemove] in the host's
 // transaction tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) ComplaintCostRemoveTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintCostRemoveParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintCostRemoveTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintCostRemoveParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintCostRemoveTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -155,7 +163,9 @@ type ComplaintCostList struct {
 // ComplaintCostList returns the internal costs of a complaint with their
 // totals per currency and, when p.Convert asks, in one currency. Only
 // staff may read costs.
-func (d *Desk) ComplaintCostList(ctx context.Context, actor ticket.Actor, p ComplaintCostListParams) (*ComplaintCostList, error) {
+func (d *Desk) ComplaintCostList(ctx context.Context, actor ticket.Actor, p ComplaintCostListParams) (_ *ComplaintCostList, err error) {
+	ctx, end := d.begin(ctx, "ComplaintCostList", actor)
+	defer func() { end(err) }()
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
@@ -207,7 +217,9 @@ type ComplaintCostReportRow struct {
 // selects, in total and per product (reference), customer and reason,
 // over the same selection as [Desk.ComplaintReport]. Only staff may read
 // it.
-func (d *Desk) ComplaintCostReport(ctx context.Context, actor ticket.Actor, p ComplaintCostReportParams) (*ComplaintCostReport, error) {
+func (d *Desk) ComplaintCostReport(ctx context.Context, actor ticket.Actor, p ComplaintCostReportParams) (_ *ComplaintCostReport, err error) {
+	ctx, end := d.begin(ctx, "ComplaintCostReport", actor)
+	defer func() { end(err) }()
 	all, err := d.reportComplaints(ctx, actor, p.ComplaintReportParams)
 	if err != nil {
 		return nil, err

@@ -33,7 +33,9 @@ type ComplaintDecideParams struct {
 // outbox: the decision is posted as a reply on the complaint's thread,
 // which notifies the customer as any reply does. A complaint in a
 // terminal status cannot be decided.
-func (d *Desk) ComplaintDecide(ctx context.Context, actor ticket.Actor, p ComplaintDecideParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintDecide(ctx context.Context, actor ticket.Actor, p ComplaintDecideParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintDecide", actor)
+	defer func() { end(err) }()
 	return d.decideComplaint(ctx, nil, actor, p)
 }
 
@@ -106,7 +108,9 @@ type ComplaintTransitionParams struct {
 // posts the complaint as [Desk.ComplaintPost] does. A refusal is a
 // *TransitionError wrapping ErrForbidden, ErrNoTransition, ErrGuard or
 // ErrPosted.
-func (d *Desk) ComplaintTransition(ctx context.Context, actor ticket.Actor, p ComplaintTransitionParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintTransition(ctx context.Context, actor ticket.Actor, p ComplaintTransitionParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintTransition", actor)
+	defer func() { end(err) }()
 	return d.complaintTransition(ctx, nil, actor, p)
 }
 
@@ -214,7 +218,9 @@ type ComplaintPostParams struct {
 // handler then writes in the host's transaction, the host commits (or
 // rolls back) all of it, and the complaint's lock is held until the
 // host's transaction ends.
-func (d *Desk) ComplaintPost(ctx context.Context, actor ticket.Actor, p ComplaintPostParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintPost(ctx context.Context, actor ticket.Actor, p ComplaintPostParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintPost", actor)
+	defer func() { end(err) }()
 	return d.postComplaint(ctx, nil, actor, p)
 }
 

@@ -78,7 +78,9 @@ type ComplaintJournalPage struct {
 // customer sees only their own complaints, as complaintView shows them.
 // Unknown codes, a bad range and a bad cursor are a *ValidationError
 // naming the field.
-func (d *Desk) ComplaintJournal(ctx context.Context, actor ticket.Actor, p ComplaintJournalParams) (*ComplaintJournalPage, error) {
+func (d *Desk) ComplaintJournal(ctx context.Context, actor ticket.Actor, p ComplaintJournalParams) (_ *ComplaintJournalPage, err error) {
+	ctx, end := d.begin(ctx, "ComplaintJournal", actor)
+	defer func() { end(err) }()
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}

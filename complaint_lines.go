@@ -39,13 +39,17 @@ type ComplaintLineDecideParams struct {
 // "complaint.lines[N].decision." (N the line's position); an unknown
 // line number is a problem of "line". Only staff decide, and customers never see a line's internal
 // notes (see complaintView). A posted complaint is immutable (ErrPosted).
-func (d *Desk) ComplaintLineDecide(ctx context.Context, actor ticket.Actor, p ComplaintLineDecideParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintLineDecide(ctx context.Context, actor ticket.Actor, p ComplaintLineDecideParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintLineDecide", actor)
+	defer func() { end(err) }()
 	return d.decideComplaintLine(ctx, nil, actor, p)
 }
 
 // ComplaintLineDecideTx is [Desk.ComplaintLineDecide] in the host's
 // transaction tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) ComplaintLineDecideTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintLineDecideParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintLineDecideTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintLineDecideParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintLineDecideTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -88,13 +92,17 @@ type ComplaintLineReturnParams struct {
 // problem of "return", and so is one made out to another counterparty
 // than the complaint's. Otherwise only the reference is kept. Only staff
 // link returns; a posted complaint is immutable (ErrPosted).
-func (d *Desk) ComplaintLineReturnLink(ctx context.Context, actor ticket.Actor, p ComplaintLineReturnParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintLineReturnLink(ctx context.Context, actor ticket.Actor, p ComplaintLineReturnParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintLineReturnLink", actor)
+	defer func() { end(err) }()
 	return d.linkComplaintLineReturn(ctx, nil, actor, p)
 }
 
 // ComplaintLineReturnLinkTx is [Desk.ComplaintLineReturnLink] in the
 // host's transaction tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) ComplaintLineReturnLinkTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintLineReturnParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintLineReturnLinkTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintLineReturnParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintLineReturnLinkTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}

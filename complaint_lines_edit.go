@@ -46,13 +46,17 @@ type ComplaintLineAddParams struct {
 // Version, when set, is the complaint's expected version (ErrConflict
 // otherwise). Only staff add lines; a posted complaint is immutable
 // (ErrPosted). It returns the complaint as stored.
-func (d *Desk) ComplaintLineAdd(ctx context.Context, actor ticket.Actor, p ComplaintLineAddParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintLineAdd(ctx context.Context, actor ticket.Actor, p ComplaintLineAddParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintLineAdd", actor)
+	defer func() { end(err) }()
 	return d.addComplaintLines(ctx, nil, actor, p)
 }
 
 // ComplaintLineAddTx is [Desk.ComplaintLineAdd] in the host's
 // transaction tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) ComplaintLineAddTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintLineAddParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintLineAddTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintLineAddParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintLineAddTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -138,13 +142,17 @@ type ComplaintLineUpdateParams struct {
 // the params' fields ("quantity", "product"); an unknown line is a
 // problem of "line". Only staff change lines; a posted complaint is
 // immutable (ErrPosted); Version as for [Desk.ComplaintLineAdd].
-func (d *Desk) ComplaintLineUpdate(ctx context.Context, actor ticket.Actor, p ComplaintLineUpdateParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintLineUpdate(ctx context.Context, actor ticket.Actor, p ComplaintLineUpdateParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintLineUpdate", actor)
+	defer func() { end(err) }()
 	return d.updateComplaintLine(ctx, nil, actor, p)
 }
 
 // ComplaintLineUpdateTx is [Desk.ComplaintLineUpdate] in the host's
 // transaction tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) ComplaintLineUpdateTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintLineUpdateParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintLineUpdateTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintLineUpdateParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintLineUpdateTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -209,13 +217,17 @@ type ComplaintLineRemoveParams struct {
 // line is a problem of "line". Only staff remove lines; a posted
 // complaint is immutable (ErrPosted); Version as for
 // [Desk.ComplaintLineAdd].
-func (d *Desk) ComplaintLineRemove(ctx context.Context, actor ticket.Actor, p ComplaintLineRemoveParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintLineRemove(ctx context.Context, actor ticket.Actor, p ComplaintLineRemoveParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintLineRemove", actor)
+	defer func() { end(err) }()
 	return d.removeComplaintLine(ctx, nil, actor, p)
 }
 
 // ComplaintLineRemoveTx is [Desk.ComplaintLineRemove] in the host's
 // transaction tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) ComplaintLineRemoveTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintLineRemoveParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintLineRemoveTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintLineRemoveParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintLineRemoveTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}

@@ -64,7 +64,9 @@ type ComplaintOpenParams struct {
 // document (ticket.ValidateComplaint), draws its number and stores the
 // ticket, its complaint section, the first history line and the "opened"
 // notification in one transaction. Only staff may open complaints.
-func (d *Desk) ComplaintOpen(ctx context.Context, actor ticket.Actor, p ComplaintOpenParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintOpen(ctx context.Context, actor ticket.Actor, p ComplaintOpenParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintOpen", actor)
+	defer func() { end(err) }()
 	return d.openComplaint(ctx, nil, actor, p)
 }
 

@@ -39,7 +39,7 @@ func (d *Desk) sweepOverdue(ctx context.Context, now time.Time, res *EscalationR
 		var found, fired int
 		var notices []notify.Event
 		var claimed, fresh []string
-		err := d.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		err := d.runTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 			found, fired, notices, claimed, fresh = 0, 0, nil, nil, nil
 			ov, ok := tx.(storage.ComplaintOverdueStore)
 			if !ok {

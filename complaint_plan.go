@@ -43,7 +43,9 @@ type ComplaintUpdateParams struct {
 // recorded, and the complaint comes back at the Version it had, so a
 // caller tells a no-op by comparing the returned Version with the one it
 // read (or sent as p.Version). A posted complaint gives ErrPosted.
-func (d *Desk) ComplaintUpdate(ctx context.Context, actor ticket.Actor, p ComplaintUpdateParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintUpdate(ctx context.Context, actor ticket.Actor, p ComplaintUpdateParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintUpdate", actor)
+	defer func() { end(err) }()
 	return d.updateComplaint(ctx, nil, actor, p)
 }
 
@@ -124,7 +126,9 @@ type ComplaintPlanParams struct {
 // ComplaintPlan adds actions to a complaint's action plan and changes
 // existing ones (owner, due date, done, result). An unknown action ID is
 // a validation error naming "change[i].id".
-func (d *Desk) ComplaintPlan(ctx context.Context, actor ticket.Actor, p ComplaintPlanParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintPlan(ctx context.Context, actor ticket.Actor, p ComplaintPlanParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintPlan", actor)
+	defer func() { end(err) }()
 	return d.planComplaint(ctx, nil, actor, p)
 }
 
@@ -175,7 +179,9 @@ type ComplaintCommentParams struct {
 // ComplaintComment adds a comment by the actor to a complaint. Comments
 // are internal remarks on the document; the conversation with the
 // customer stays in the ticket's messages.
-func (d *Desk) ComplaintComment(ctx context.Context, actor ticket.Actor, p ComplaintCommentParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintComment(ctx context.Context, actor ticket.Actor, p ComplaintCommentParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintComment", actor)
+	defer func() { end(err) }()
 	return d.commentComplaint(ctx, nil, actor, p)
 }
 
@@ -202,7 +208,9 @@ type ComplaintReviewParams struct {
 // actor's role. A supervisor's approving review is what the
 // supervisor_review rule (workflow.ComplaintRules.SupervisorReview)
 // waits for before a complaint is closed.
-func (d *Desk) ComplaintReview(ctx context.Context, actor ticket.Actor, p ComplaintReviewParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintReview(ctx context.Context, actor ticket.Actor, p ComplaintReviewParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintReview", actor)
+	defer func() { end(err) }()
 	return d.reviewComplaint(ctx, nil, actor, p)
 }
 
@@ -234,7 +242,9 @@ type ComplaintReviewResultParams struct {
 // unlike ComplaintReview, whose outcome the supervisor_review rule
 // reads. Review results are internal to the help desk; only staff
 // record them.
-func (d *Desk) ComplaintReviewResultAdd(ctx context.Context, actor ticket.Actor, p ComplaintReviewResultParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintReviewResultAdd(ctx context.Context, actor ticket.Actor, p ComplaintReviewResultParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintReviewResultAdd", actor)
+	defer func() { end(err) }()
 	return d.recordReviewResult(ctx, nil, actor, p)
 }
 

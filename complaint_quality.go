@@ -34,13 +34,17 @@ type ComplaintRootCauseParams struct {
 // actor and now, with a history line (ticket.FieldRootCause). A code the
 // complaint catalog does not hold is a validation error naming "cause"
 // or "defect".
-func (d *Desk) ComplaintRootCauseSet(ctx context.Context, actor ticket.Actor, p ComplaintRootCauseParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintRootCauseSet(ctx context.Context, actor ticket.Actor, p ComplaintRootCauseParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintRootCauseSet", actor)
+	defer func() { end(err) }()
 	return d.setRootCause(ctx, nil, actor, p)
 }
 
 // ComplaintRootCauseSetTx is [Desk.ComplaintRootCauseSet] in the host's transaction tx;
 // see [Desk.OpenTx] for what differs.
-func (d *Desk) ComplaintRootCauseSetTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintRootCauseParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintRootCauseSetTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintRootCauseParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintRootCauseSetTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -87,13 +91,17 @@ type ComplaintStepParams struct {
 // completed already, D4 without a root cause and D6 before every
 // corrective action is done and checked effective, with a
 // *[workflow.StepError] (ErrStepOrder) naming the step.
-func (d *Desk) ComplaintStepComplete(ctx context.Context, actor ticket.Actor, p ComplaintStepParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintStepComplete(ctx context.Context, actor ticket.Actor, p ComplaintStepParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintStepComplete", actor)
+	defer func() { end(err) }()
 	return d.completeStep(ctx, nil, actor, p)
 }
 
 // ComplaintStepCompleteTx is [Desk.ComplaintStepComplete] in the host's transaction tx;
 // see [Desk.OpenTx] for what differs.
-func (d *Desk) ComplaintStepCompleteTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintStepParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintStepCompleteTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintStepParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintStepCompleteTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -138,13 +146,17 @@ type ComplaintEffectivenessParams struct {
 // action gives ErrNotFound; an action not done yet is a validation error
 // naming "action_id". Reopening the action with [Desk.ComplaintPlan]
 // clears its check.
-func (d *Desk) ComplaintEffectivenessRecord(ctx context.Context, actor ticket.Actor, p ComplaintEffectivenessParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintEffectivenessRecord(ctx context.Context, actor ticket.Actor, p ComplaintEffectivenessParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintEffectivenessRecord", actor)
+	defer func() { end(err) }()
 	return d.recordEffectiveness(ctx, nil, actor, p)
 }
 
 // ComplaintEffectivenessRecordTx is [Desk.ComplaintEffectivenessRecord] in the host's
 // transaction tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) ComplaintEffectivenessRecordTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintEffectivenessParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintEffectivenessRecordTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintEffectivenessParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintEffectivenessRecordTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}

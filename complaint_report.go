@@ -46,7 +46,9 @@ type ComplaintReport struct {
 // storage.ComplaintStore.ComplaintList, so it works on every backend, and
 // feeds them to the report functions of package ticket. Only staff may
 // read reports.
-func (d *Desk) ComplaintReport(ctx context.Context, actor ticket.Actor, p ComplaintReportParams) (*ComplaintReport, error) {
+func (d *Desk) ComplaintReport(ctx context.Context, actor ticket.Actor, p ComplaintReportParams) (_ *ComplaintReport, err error) {
+	ctx, end := d.begin(ctx, "ComplaintReport", actor)
+	defer func() { end(err) }()
 	all, err := d.reportComplaints(ctx, actor, p)
 	if err != nil {
 		return nil, err

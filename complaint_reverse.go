@@ -54,7 +54,9 @@ type ComplaintReverseParams struct {
 // committed the handler is never called for that complaint again; a
 // reversal rolled back after the handler returned is retried with the
 // same ReversalRequest.IdempotencyKey, which is one per complaint.
-func (d *Desk) ComplaintReverse(ctx context.Context, actor ticket.Actor, p ComplaintReverseParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintReverse(ctx context.Context, actor ticket.Actor, p ComplaintReverseParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintReverse", actor)
+	defer func() { end(err) }()
 	return d.reverseComplaint(ctx, nil, actor, p)
 }
 
@@ -62,7 +64,9 @@ func (d *Desk) ComplaintReverse(ctx context.Context, actor ticket.Actor, p Compl
 // tx; see [Desk.OpenTx] for what differs. The reversal handler runs in
 // tx (ReversalRequest.Tx), and the complaint's lock is held until the
 // host's transaction ends.
-func (d *Desk) ComplaintReverseTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintReverseParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintReverseTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintReverseParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintReverseTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}

@@ -9,7 +9,9 @@ import (
 
 // ComplaintOpenTx is [Desk.ComplaintOpen] in the host's transaction tx;
 // see [Desk.OpenTx] for what differs.
-func (d *Desk) ComplaintOpenTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintOpenParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintOpenTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintOpenParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintOpenTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -18,7 +20,9 @@ func (d *Desk) ComplaintOpenTx(ctx context.Context, tx storage.Tx, actor ticket.
 
 // ComplaintUpdateTx is [Desk.ComplaintUpdate] in the host's transaction
 // tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) ComplaintUpdateTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintUpdateParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintUpdateTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintUpdateParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintUpdateTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -27,7 +31,9 @@ func (d *Desk) ComplaintUpdateTx(ctx context.Context, tx storage.Tx, actor ticke
 
 // ComplaintPlanTx is [Desk.ComplaintPlan] in the host's transaction tx;
 // see [Desk.OpenTx] for what differs.
-func (d *Desk) ComplaintPlanTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintPlanParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintPlanTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintPlanParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintPlanTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -36,7 +42,9 @@ func (d *Desk) ComplaintPlanTx(ctx context.Context, tx storage.Tx, actor ticket.
 
 // ComplaintDecideTx is [Desk.ComplaintDecide] in the host's transaction
 // tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) ComplaintDecideTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintDecideParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintDecideTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintDecideParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintDecideTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -46,7 +54,9 @@ func (d *Desk) ComplaintDecideTx(ctx context.Context, tx storage.Tx, actor ticke
 // ComplaintTransitionTx is [Desk.ComplaintTransition] in the host's
 // transaction tx; see [Desk.OpenTx] for what differs. Entering the
 // posted status posts the complaint as [Desk.ComplaintPostTx] does.
-func (d *Desk) ComplaintTransitionTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintTransitionParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintTransitionTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintTransitionParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintTransitionTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -59,7 +69,9 @@ func (d *Desk) ComplaintTransitionTx(ctx context.Context, tx storage.Tx, actor t
 // the posting commit or roll back together, when the host ends tx; a
 // retry after a rollback calls the handler again with the same
 // RemedyRequest.IdempotencyKey.
-func (d *Desk) ComplaintPostTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintPostParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintPostTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintPostParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintPostTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -68,7 +80,9 @@ func (d *Desk) ComplaintPostTx(ctx context.Context, tx storage.Tx, actor ticket.
 
 // ComplaintCommentTx is [Desk.ComplaintComment] in the host's
 // transaction tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) ComplaintCommentTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintCommentParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintCommentTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintCommentParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintCommentTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -77,7 +91,9 @@ func (d *Desk) ComplaintCommentTx(ctx context.Context, tx storage.Tx, actor tick
 
 // ComplaintReviewTx is [Desk.ComplaintReview] in the host's transaction
 // tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) ComplaintReviewTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintReviewParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintReviewTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintReviewParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintReviewTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -86,7 +102,9 @@ func (d *Desk) ComplaintReviewTx(ctx context.Context, tx storage.Tx, actor ticke
 
 // ComplaintReviewResultAddTx is [Desk.ComplaintReviewResultAdd] in the host's
 // transaction tx; see [Desk.OpenTx] for what differs.
-func (d *Desk) ComplaintReviewResultAddTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintReviewResultParams) (*ticket.Complaint, error) {
+func (d *Desk) ComplaintReviewResultAddTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ComplaintReviewResultParams) (_ *ticket.Complaint, err error) {
+	ctx, end := d.begin(ctx, "ComplaintReviewResultAddTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}

@@ -128,6 +128,21 @@ type Config struct {
 	// not name (or for every staff user without Staff). Default
 	// [DefaultStaffLabel].
 	StaffLabel string
+
+	// Observer, when set, watches every use case, the store
+	// transactions the Desk runs and the escalation sweeps, for tracing
+	// and metrics (see [Observer]; otelticketkit implements it with
+	// OpenTelemetry). Default: none, at no cost.
+	Observer Observer
+	// MergedStatus is the status a ticket merged into another one takes
+	// (see [Desk.Merge]); it must be of category closed. Default: the
+	// catalog's first status of category closed.
+	MergedStatus string
+	// CloseParentsWithOpenChildren lets a parent ticket (see
+	// [Desk.Link], ticket.LinkParent) be resolved or closed while some
+	// of its children are open. Default false: such a transition is
+	// refused with ErrOpenChildren.
+	CloseParentsWithOpenChildren bool
 	// TenantConfigTTL bounds how stale a tenant's configuration may be
 	// in this process: a Desk over a store with storage.ConfigStore
 	// caches each tenant's configuration (see [TenantConfig]) and asks
@@ -154,7 +169,7 @@ const (
 // else ticket.DefaultCatalog()), the default workflow on that catalog
 // (left nil when it does not fit the catalog, which [New] reports), the
 // clock, numberer, phone normalizer, logger, limits, WakeStatus,
-// StaffLabel, and Complaints' own defaults when Complaints is set (see
+// StaffLabel, MergedStatus, and Complaints' own defaults when Complaints is set (see
 // [ComplaintConfig.WithDefaults]; the copy points to a new
 // ComplaintConfig). Store, Notifier, Blobs, SLA, Customers and Staff,
 // and Complaints itself, have no default. [New] calls it; hosts call it to see the
@@ -186,6 +201,14 @@ func (c Config) WithDefaults() Config {
 	if c.Complaints != nil {
 		complaints := c.Complaints.WithDefaults()
 		c.Complaints = &complaints
+	}
+	if c.MergedStatus == "" {
+		for _, s := range c.Catalog.Statuses() {
+			if s.Category == ticket.CategoryClosed {
+				c.MergedStatus = s.Code
+				break
+			}
+		}
 	}
 	if c.WakeStatus == "" {
 		for _, s := range c.Catalog.Statuses() {
@@ -226,6 +249,9 @@ func (c Config) validate() error {
 			errs = append(errs, fmt.Errorf("Config.Complaints.Workflow is required: the default complaint workflow does not build: %w", err))
 		}
 		errs = append(errs, c.Complaints.Deadlines.validate(c.SLA))
+	}
+	if st, ok := c.Catalog.Status(c.MergedStatus); c.MergedStatus != "" && (!ok || st.Category != ticket.CategoryClosed) {
+		errs = append(errs, fmt.Errorf("Config.MergedStatus %q is not a status of category closed in the catalog", c.MergedStatus))
 	}
 	if _, ok := c.Catalog.Status(c.WakeStatus); c.WakeStatus != "" && !ok {
 		errs = append(errs, fmt.Errorf("Config.WakeStatus %q is not in the catalog", c.WakeStatus))
@@ -272,6 +298,11 @@ type Desk struct {
 	customers  CustomerDirectory
 	staff      notify.Directory
 	staffLabel string
+	obs        Observer
+	// mergedStatus and closeOpenParents are Config.MergedStatus and
+	// CloseParentsWithOpenChildren.
+	mergedStatus     string
+	closeOpenParents bool
 
 	// tenants caches the tenants' configurations (nil when the store has
 	// no storage.ConfigStore); base is the Desk a tenant's view was made
@@ -308,6 +339,10 @@ func New(cfg Config) (*Desk, error) {
 		customers:  cfg.Customers,
 		staff:      cfg.Staff,
 		staffLabel: cfg.StaffLabel,
+		obs:        cfg.Observer,
+
+		mergedStatus:     cfg.MergedStatus,
+		closeOpenParents: cfg.CloseParentsWithOpenChildren,
 	}
 	// Inline delivery goes through notify.Recover, so that a Notifier's
 	// panic does not reach the caller; over a store inside a transaction

@@ -55,6 +55,9 @@ type DispatcherConfig struct {
 	Clock clock.Clock
 	// Logger receives failures. Default: discard.
 	Logger *slog.Logger
+	// Observer, when set, watches each round (ObserveDispatch) and each
+	// delivery (ObserveDelivery); see [Observer]. Default: none.
+	Observer Observer
 }
 
 // ExponentialBackoff returns a backoff that waits base, 2×base, 4×base …
@@ -101,6 +104,7 @@ type Dispatcher struct {
 	backoff     func(int) time.Duration
 	clock       clock.Clock
 	log         *slog.Logger
+	obs         Observer
 
 	bg background
 }
@@ -187,6 +191,7 @@ func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 		backoff:     cfg.Backoff,
 		clock:       cfg.Clock,
 		log:         cfg.Logger,
+		obs:         cfg.Observer,
 	}, nil
 }
 
@@ -215,7 +220,17 @@ type DispatchResult struct {
 // round and ctx's error is returned. Entries whose claim ran out before
 // their turn (the batch took longer than LockFor) are left alone: they
 // are another dispatcher's now, or the next round's.
-func (d *Dispatcher) RunOnce(ctx context.Context) (DispatchResult, error) {
+func (d *Dispatcher) RunOnce(ctx context.Context) (res DispatchResult, err error) {
+	if d.obs != nil {
+		var end func(DispatchResult, error)
+		ctx, end = d.obs.ObserveDispatch(ctx)
+		defer func() { end(res, err) }()
+	}
+	return d.runOnce(ctx)
+}
+
+// runOnce is RunOnce, unobserved.
+func (d *Dispatcher) runOnce(ctx context.Context) (DispatchResult, error) {
 	var res DispatchResult
 	now := d.clock.Now()
 	held := now.Add(d.lockFor) // until when the claim is the round's
@@ -239,19 +254,24 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (DispatchResult, error) {
 				"left", len(entries)-i)
 			break
 		}
-		if err := d.deliverEntry(ctx, en); err != nil {
+		ectx, end := d.observeDelivery(ctx, en)
+		if err := d.deliverEntry(ectx, en); err != nil {
 			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+				end(DeliveryReleased, err)
 				d.release(ctx, entries[i:i+1], false, held)
 				d.release(ctx, entries[i+1:], true, held)
 				break
 			}
 			if d.fail(ctx, en, err) {
+				end(DeliveryDead, err)
 				res.Dead++
 			} else {
+				end(DeliveryRetry, err)
 				res.Retried++
 			}
 			continue
 		}
+		end(DeliveryDelivered, nil)
 		done = append(done, en.ID)
 	}
 	if len(done) > 0 {
@@ -265,6 +285,20 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (DispatchResult, error) {
 	}
 	return res, ctx.Err()
 }
+
+// observeDelivery starts the observation of the delivery of en.
+func (d *Dispatcher) observeDelivery(ctx context.Context, en *storage.OutboxEntry) (context.Context, func(DeliveryOutcome, error)) {
+	if d.obs == nil {
+		return ctx, endDeliveryNothing
+	}
+	return d.obs.ObserveDelivery(ctx, DeliveryInfo{
+		EntryID: en.ID, TenantID: en.TenantID, TicketID: en.TicketID, Kind: en.Kind, Attempt: en.Attempts,
+	})
+}
+
+// endDeliveryNothing is the end function of a delivery no Observer
+// watches.
+func endDeliveryNothing(DeliveryOutcome, error) {}
 
 // deliverEntry decodes an entry and hands it to the Notifier.
 func (d *Dispatcher) deliverEntry(ctx context.Context, en *storage.OutboxEntry) error {

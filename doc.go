@@ -47,6 +47,9 @@
 //     neither do not compile them.
 //   - blob: attachment content; phone: mobile number normalization;
 //     clock: the time source, with a fake for tests.
+//   - otelticketkit: OpenTelemetry spans and metrics through [Observer]
+//     (a module of its own, so that hosts without OpenTelemetry do not
+//     download it).
 //
 // # Use cases
 //
@@ -76,6 +79,26 @@
 // bun.Tx. Such a variant delivers nothing inline and does not run a lost
 // race again: it fails with [ErrConflict], and the host retries its
 // transaction. See [Desk.OpenTx].
+//
+// # Merge, split and links
+//
+// [Desk.Merge] merges duplicate tickets into a target in one
+// transaction: their messages move to it in time order, each merged
+// ticket is closed with [ticket.Ticket].MergedInto set, history lines on
+// both sides name the other number, customers and contacts are combined
+// and every customer involved gets one notify.KindMerged notification.
+// A merged number still resolves ([Desk.GetByNumber] returns the
+// target), and messages and mail sent to a merged ticket reach the
+// target. [Desk.Split] moves chosen messages into a new ticket linked to
+// its origin. [Desk.Link] relates tickets with typed links (parent and
+// child, related, duplicate of, caused by), listed by [Desk.Links] and
+// searched with [SearchParams].ParentID and LinkedTo; parent and
+// duplicate-of cycles are refused, and a parent is not resolved or
+// closed while a child is open unless Config.CloseParentsWithOpenChildren
+// says so. Links are internal: customers never see them. The store needs
+// the optional storage.MessageMover and storage.LinkStore; with
+// storage.TicketLocker, merges of crossing pairs wait for each other
+// instead of deadlocking.
 //
 // # Access
 //
@@ -202,4 +225,16 @@
 // the Dispatcher delivers once the host commits, and a host rollback
 // announces nothing. A notifier that panics costs the Dispatcher one dead
 // letter, never its loop.
+//
+// # Observability
+//
+// Config.Observer and DispatcherConfig.Observer take an [Observer]: a
+// small hook called around every use case of the Desk, every store
+// transaction it runs, every Dispatcher round and delivery and every
+// escalation sweep, with identifiers (tenant, ticket ID and number, event
+// kind), never personal data. The library depends on no telemetry
+// package; the module github.com/ticketkit/ticketkit/otelticketkit
+// implements the hook with OpenTelemetry spans and metrics, and
+// storage.OutboxStatsStore gives its outbox backlog gauges their data.
+// Without an Observer the hook costs nothing measurable.
 package ticketkit

@@ -89,7 +89,17 @@ const AutoCloseReason = "closed automatically after resolution"
 // without it announces none).
 //
 // Without Config.SLA and Config.Complaints, RunEscalations does nothing.
-func (d *Desk) RunEscalations(ctx context.Context) (EscalationResult, error) {
+func (d *Desk) RunEscalations(ctx context.Context) (total EscalationResult, err error) {
+	if d.obs != nil {
+		var end func(EscalationResult, error)
+		ctx, end = d.obs.ObserveSweep(ctx)
+		defer func() { end(total, err) }()
+	}
+	return d.runEscalations(ctx)
+}
+
+// runEscalations is RunEscalations, unobserved.
+func (d *Desk) runEscalations(ctx context.Context) (EscalationResult, error) {
 	now := d.now()
 	total, err := d.sweepTickets(ctx, now)
 	if err != nil {
@@ -110,7 +120,7 @@ func (d *Desk) sweepTickets(ctx context.Context, now time.Time) (EscalationResul
 		var res EscalationResult
 		var notices []notify.Event
 		var claimed, fresh []string
-		err := d.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		err := d.runTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 			res, notices, claimed, fresh = EscalationResult{}, nil, nil, nil
 			due, err := tx.TicketClaimDue(ctx, storage.TicketClaimDueParams{Now: now, Limit: escalationBatch})
 			if err != nil {

@@ -61,9 +61,13 @@ func (p MessageParams) mutesCustomer() bool {
 // actor is staff, a system entry for the system actor. Under the reopen
 // policy (Config.ReopenWithin) a customer's message may reopen a
 // resolved or closed ticket, or be posted on a follow-up ticket: the
-// returned message's TicketID tells which. [Desk.ReplyTx] adds it in the
-// host's transaction.
-func (d *Desk) Reply(ctx context.Context, actor ticket.Actor, p MessageParams) (*ticket.Message, error) {
+// returned message's TicketID tells which. A message to a merged ticket
+// is posted on the ticket it was merged into (see [Desk.Merge]); a
+// customer who may not see that one is refused with ErrMerged.
+// [Desk.ReplyTx] adds it in the host's transaction.
+func (d *Desk) Reply(ctx context.Context, actor ticket.Actor, p MessageParams) (_ *ticket.Message, err error) {
+	ctx, end := d.begin(ctx, "Reply", actor)
+	defer func() { end(err) }()
 	return d.addMessage(ctx, nil, actor, replyKind(actor), p)
 }
 
@@ -98,7 +102,9 @@ func replyKind(actor ticket.Actor) ticket.MessageKind {
 // AddNote adds an internal note to a ticket's thread. Customers never see
 // notes; only staff may write them. [Desk.AddNoteTx] adds it in the
 // host's transaction.
-func (d *Desk) AddNote(ctx context.Context, actor ticket.Actor, p MessageParams) (*ticket.Message, error) {
+func (d *Desk) AddNote(ctx context.Context, actor ticket.Actor, p MessageParams) (_ *ticket.Message, err error) {
+	ctx, end := d.begin(ctx, "AddNote", actor)
+	defer func() { end(err) }()
 	return d.addNote(ctx, nil, actor, p)
 }
 
@@ -143,7 +149,39 @@ func (d *Desk) addMessage(ctx context.Context, host storage.Tx, actor ticket.Act
 		return nil, err
 	}
 	var msg *ticket.Message
-	_, _, err = d.change(ctx, host, actor, p.TicketID, 0, func(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batch) error {
+	id := p.TicketID
+	for hop := 0; ; hop++ {
+		msg = nil
+		_, _, err = d.change(ctx, host, actor, id, 0, d.postMessage(actor, kind, p, atts, hop, &msg))
+		var redirect mergedRedirect
+		if !errors.As(err, &redirect) {
+			break
+		}
+		id = redirect.to
+	}
+	if err != nil {
+		d.deleteBlobs(ctx, atts)
+		return nil, err
+	}
+	return msg, nil
+}
+
+// postMessage returns the mutation that adds a message to a ticket, or
+// that asks (mergedRedirect) to add it to the ticket a merged one was
+// merged into, for at most maxMergeHops hops.
+func (d *Desk) postMessage(actor ticket.Actor, kind ticket.MessageKind, p MessageParams, atts []ticket.Attachment, hop int, out **ticket.Message) mutation {
+	return func(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batch) error {
+		if t.MergedInto != "" && hop < maxMergeHops {
+			if actor.Role == ticket.RoleCustomer {
+				// Someone else's ticket took it: the customer may not
+				// write there.
+				next, err := tx.TicketGet(ctx, storage.TicketGetParams{TenantID: t.TenantID, ID: t.MergedInto})
+				if err == nil && !canSee(actor, next) {
+					return fmt.Errorf("ticketkit: ticket %s was merged into a ticket the customer may not see: %w", t.Number, ErrMerged)
+				}
+			}
+			return mergedRedirect{to: t.MergedInto}
+		}
 		on := t
 		if kind == ticket.MessageCustomer {
 			var err error
@@ -151,7 +189,8 @@ func (d *Desk) addMessage(ctx context.Context, host storage.Tx, actor ticket.Act
 				return err
 			}
 		}
-		msg = newMessage(actor, on, kind, p.Body, slices.Clone(atts), t.UpdatedAt)
+		msg := newMessage(actor, on, kind, p.Body, slices.Clone(atts), t.UpdatedAt)
+		*out = msg
 		msg.Type = p.Type
 		if err := tx.MessageCreate(ctx, msg); err != nil {
 			return fmt.Errorf("ticketkit: add message to %s: %w", on.Number, err)
@@ -171,12 +210,7 @@ func (d *Desk) addMessage(ctx context.Context, host storage.Tx, actor ticket.Act
 			b.later = append(b.later, func() { b.copyContacts(msg.ID) })
 		}
 		return nil
-	})
-	if err != nil {
-		d.deleteBlobs(ctx, atts)
-		return nil, err
 	}
-	return msg, nil
 }
 
 // putAttachments stores attachment content before the message's
@@ -246,7 +280,9 @@ type MessagePage struct {
 // Messages lists messages the actor may read: for customers, the
 // non-internal messages of their own tickets, with staff authors shown
 // by display name (Config.Staff), never by user ID.
-func (d *Desk) Messages(ctx context.Context, actor ticket.Actor, p MessageListParams) (*MessagePage, error) {
+func (d *Desk) Messages(ctx context.Context, actor ticket.Actor, p MessageListParams) (_ *MessagePage, err error) {
+	ctx, end := d.begin(ctx, "Messages", actor)
+	defer func() { end(err) }()
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
@@ -293,7 +329,9 @@ func visibleKinds(kinds []ticket.MessageKind) []ticket.MessageKind {
 
 // OpenAttachment returns an attachment of a ticket's message the actor may
 // read, and its content. The caller closes the reader.
-func (d *Desk) OpenAttachment(ctx context.Context, actor ticket.Actor, ticketID, attachmentID string) (ticket.Attachment, io.ReadCloser, error) {
+func (d *Desk) OpenAttachment(ctx context.Context, actor ticket.Actor, ticketID, attachmentID string) (_ ticket.Attachment, _ io.ReadCloser, err error) {
+	ctx, end := d.begin(ctx, "OpenAttachment", actor)
+	defer func() { end(err) }()
 	if d.blobs == nil {
 		return ticket.Attachment{}, nil, ErrNoBlobStore
 	}

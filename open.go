@@ -101,7 +101,9 @@ type OpenParams struct {
 // ErrForbidden or ErrGuard; nothing is stored. The mail intake
 // (package mailin/intake) opens a ticket whose route's department is
 // refused without the department, with an internal note saying why.
-func (d *Desk) Open(ctx context.Context, actor ticket.Actor, p OpenParams) (*ticket.Ticket, error) {
+func (d *Desk) Open(ctx context.Context, actor ticket.Actor, p OpenParams) (_ *ticket.Ticket, err error) {
+	ctx, end := d.begin(ctx, "Open", actor)
+	defer func() { end(err) }()
 	return d.open(ctx, nil, actor, p)
 }
 
@@ -189,6 +191,7 @@ func (d *Desk) createNumbered(ctx context.Context, tx storage.Tx, t *ticket.Tick
 	if err := tx.TicketCreate(ctx, t); err != nil {
 		return fmt.Errorf("ticketkit: create ticket: %w", err)
 	}
+	noteTicket(ctx, t)
 	b.history(t, []ticket.Event{{Field: ticket.FieldCreated, New: t.Number}})
 	if first == nil {
 		b.notice(notify.KindOpened, t, nil)

@@ -158,11 +158,14 @@ func (d *Desk) deliver(ctx context.Context, notices []notify.Event) {
 			d.release(ctx, notices[i:], ctx.Err(), true)
 			break
 		}
-		err := d.notifier.Notify(ctx, e)
+		ectx, end := d.observeDelivery(ctx, e)
+		err := d.notifier.Notify(ectx, e)
 		if err == nil {
+			end(DeliveryDelivered, nil)
 			done = append(done, e.ID)
 			continue
 		}
+		end(DeliveryRetry, err)
 		d.release(ctx, notices[i:i+1], err, false)
 	}
 	if len(done) == 0 {

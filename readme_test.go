@@ -15,6 +15,8 @@ var readmeExamples = []string{
 	"example_tour_test.go",
 	"example_test.go",
 	"notify/email/example_desk_test.go",
+	"httpapi/ui/example_test.go",
+	"otelticketkit/example_test.go",
 }
 
 // The README's Go snippets are quoted from testable examples, so that

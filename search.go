@@ -25,7 +25,8 @@ import (
 // Priorities, Categories, Channels, References, CreatedFrom and
 // CreatedTo, UpdatedSince, Number and Text (sorting and paging as they
 // like).
-// Departments, Assignees, Tags and the customer filters (CustomerID,
+// Departments, Assignees, Tags, the link filters (ParentID, LinkedTo,
+// LinkTypes) and the customer filters (CustomerID,
 // CustomerMobile, CustomerEmail) are the help desk's: a customer
 // setting one is refused with a *ValidationError naming the field (rule
 // "forbidden"), so that no filter reveals what the customer view hides,
@@ -80,6 +81,14 @@ type SearchParams struct {
 	// starts from a few seconds before it and ignores the versions it
 	// already holds.
 	UpdatedSince time.Time `json:"updated_since,omitzero"`
+	// ParentID selects the children of a ticket: the tickets whose
+	// parent it is (see [Desk.Link]; staff only, as links are).
+	ParentID string `json:"parent_id,omitempty" validate:"max=200"`
+	// LinkedTo selects the tickets linked to a ticket in either
+	// direction, of the LinkTypes when set (staff only). It cannot be
+	// combined with ParentID.
+	LinkedTo  string            `json:"linked_to,omitempty" validate:"max=200"`
+	LinkTypes []ticket.LinkType `json:"link_types,omitempty" validate:"max=10"`
 	// Sort is one of storage.SortFields(); default created_at.
 	Sort storage.SortField `json:"sort,omitempty"`
 	Desc bool              `json:"desc,omitempty"`
@@ -99,7 +108,9 @@ type SearchResult struct {
 // Search lists the tickets the actor may see that match p, one page at a
 // time. Unknown codes, sort fields and cursors are reported as a
 // *ValidationError naming the field.
-func (d *Desk) Search(ctx context.Context, actor ticket.Actor, p SearchParams) (*SearchResult, error) {
+func (d *Desk) Search(ctx context.Context, actor ticket.Actor, p SearchParams) (_ *SearchResult, err error) {
+	ctx, end := d.begin(ctx, "Search", actor)
+	defer func() { end(err) }()
 	d, errTenant := d.forTenant(ctx, nil, actor.TenantID)
 	if errTenant != nil {
 		return nil, errTenant
@@ -113,6 +124,9 @@ func (d *Desk) Search(ctx context.Context, actor ticket.Actor, p SearchParams) (
 	}
 	if empty {
 		return &SearchResult{}, nil
+	}
+	if _, ok := d.store.(storage.LinkStore); q.Linked != nil && !ok {
+		return nil, fmt.Errorf("ticketkit: search by link: %T does not implement storage.LinkStore: %w", d.store, ErrRelationsUnsupported)
 	}
 	res, err := d.store.TicketList(ctx, q)
 	if err != nil {
@@ -149,6 +163,8 @@ func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.Ticket
 	})
 	checkCodes(v, "status_categories", p.StatusCategories, ticket.StatusCategory.Valid)
 	checkCodes(v, "channels", p.Channels, ticket.Channel.Valid)
+	checkCodes(v, "link_types", p.LinkTypes, ticket.LinkType.Valid)
+	linked := d.linkFilter(p, v)
 	if p.Sort != "" && !slices.Contains(storage.SortFields(), p.Sort) {
 		v.Add("sort", "oneof", fmt.Sprintf("must be one of %v", storage.SortFields()))
 	}
@@ -194,6 +210,7 @@ func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.Ticket
 			References:     p.References,
 			Tags:           p.Tags,
 			UpdatedSince:   p.UpdatedSince.UTC(),
+			Linked:         linked,
 		},
 		Sort:  p.Sort,
 		Desc:  p.Desc,
@@ -226,6 +243,9 @@ func refuseStaffFilters(v *ticket.ValidationError, p SearchParams) {
 		staffFilter{"assignees", len(p.Assignees) > 0},
 		staffFilter{"tags", len(p.Tags) > 0},
 		customerIDFilter(p.CustomerID),
+		staffFilter{"parent_id", p.ParentID != ""},
+		staffFilter{"linked_to", p.LinkedTo != ""},
+		staffFilter{"link_types", len(p.LinkTypes) > 0},
 		staffFilter{"customer_mobile", p.CustomerMobile != ""},
 		staffFilter{"customer_email", p.CustomerEmail != ""},
 	)
@@ -279,7 +299,9 @@ func wrapList(what string, err error) error {
 }
 
 // Get returns a ticket the actor may see by its ID.
-func (d *Desk) Get(ctx context.Context, actor ticket.Actor, id string) (*ticket.Ticket, error) {
+func (d *Desk) Get(ctx context.Context, actor ticket.Actor, id string) (_ *ticket.Ticket, err error) {
+	ctx, end := d.begin(ctx, "Get", actor)
+	defer func() { end(err) }()
 	d, errTenant := d.forTenant(ctx, nil, actor.TenantID)
 	if errTenant != nil {
 		return nil, errTenant
@@ -295,8 +317,14 @@ func (d *Desk) Get(ctx context.Context, actor ticket.Actor, id string) (*ticket.
 }
 
 // GetByNumber returns a ticket the actor may see by its human number, in
-// any letter case.
-func (d *Desk) GetByNumber(ctx context.Context, actor ticket.Actor, number string) (*ticket.Ticket, error) {
+// any letter case. The number of a merged ticket (see [Desk.Merge])
+// returns the ticket it was merged into, which the caller tells by its
+// Number (not the one asked for; the history of the ticket asked for,
+// [Desk.History] of its ID, says when it was merged, as its MergedInto
+// does). A customer who may not see that ticket gets the merged one.
+func (d *Desk) GetByNumber(ctx context.Context, actor ticket.Actor, number string) (_ *ticket.Ticket, err error) {
+	ctx, end := d.begin(ctx, "GetByNumber", actor)
+	defer func() { end(err) }()
 	d, errTenant := d.forTenant(ctx, nil, actor.TenantID)
 	if errTenant != nil {
 		return nil, errTenant
@@ -318,13 +346,35 @@ func (d *Desk) GetByNumber(ctx context.Context, actor ticket.Actor, number strin
 	if !canSee(actor, t) {
 		return nil, fmt.Errorf("ticketkit: ticket %q: %w", number, ErrNotFound)
 	}
+	t = d.followMerged(ctx, d.store, actor, t)
+	noteTicket(ctx, t)
 	return d.view(actor, t), nil
+}
+
+// followMerged returns the ticket that took t when t was merged (see
+// Desk.Merge), following up to maxMergeHops merges, as far as the actor
+// may see: a customer whose ticket was merged into someone else's gets
+// t itself, closed, its MergedInto set. A failed read stops there too.
+func (d *Desk) followMerged(ctx context.Context, tx storage.Tx, actor ticket.Actor, t *ticket.Ticket) *ticket.Ticket {
+	for range maxMergeHops {
+		if t.MergedInto == "" {
+			return t
+		}
+		next, err := tx.TicketGet(ctx, storage.TicketGetParams{TenantID: actor.TenantID, ID: t.MergedInto})
+		if err != nil || !canSee(actor, next) {
+			return t
+		}
+		t = next
+	}
+	return t
 }
 
 // History returns a ticket's history, oldest first. Customers see the
 // creation and the changes of status, priority, category and subject,
 // with staff shown by display name (Config.Staff), never by user ID.
-func (d *Desk) History(ctx context.Context, actor ticket.Actor, ticketID string) ([]*ticket.Event, error) {
+func (d *Desk) History(ctx context.Context, actor ticket.Actor, ticketID string) (_ []*ticket.Event, err error) {
+	ctx, end := d.begin(ctx, "History", actor)
+	defer func() { end(err) }()
 	d, errTenant := d.forTenant(ctx, nil, actor.TenantID)
 	if errTenant != nil {
 		return nil, errTenant
@@ -340,4 +390,25 @@ func (d *Desk) History(ctx context.Context, actor ticket.Actor, ticketID string)
 		return nil, fmt.Errorf("ticketkit: history of %q: %w", ticketID, err)
 	}
 	return d.eventsView(ctx, actor, events), nil
+}
+
+// linkFilter returns the store's link filter of p's ParentID, LinkedTo
+// and LinkTypes, nil when none is set, reporting their problems in v.
+func (d *Desk) linkFilter(p SearchParams, v *ticket.ValidationError) *storage.LinkFilter {
+	for _, f := range []struct{ name, id string }{{"parent_id", p.ParentID}, {"linked_to", p.LinkedTo}} {
+		if err := ticket.CheckText(f.name, f.id); err != nil {
+			v.Fields = append(v.Fields, asValidation(err).Fields...)
+		}
+	}
+	switch {
+	case p.ParentID != "" && (p.LinkedTo != "" || len(p.LinkTypes) > 0):
+		v.Add("parent_id", "excluded_with", "cannot be combined with linked_to or link_types")
+	case p.ParentID != "":
+		return &storage.LinkFilter{TicketID: p.ParentID, Types: []ticket.LinkType{ticket.LinkParent}, Outgoing: true}
+	case p.LinkedTo != "":
+		return &storage.LinkFilter{TicketID: p.LinkedTo, Types: p.LinkTypes}
+	case len(p.LinkTypes) > 0:
+		v.Add("link_types", "required_with", "needs linked_to")
+	}
+	return nil
 }

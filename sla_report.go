@@ -69,7 +69,9 @@ type SLAReport struct {
 // history. It pages through the matching tickets with the store's
 // TicketList, so it works on every backend; narrow it by creation time
 // for large tenants. Only staff may read reports.
-func (d *Desk) SLAReport(ctx context.Context, actor ticket.Actor, p SLAReportParams) (*SLAReport, error) {
+func (d *Desk) SLAReport(ctx context.Context, actor ticket.Actor, p SLAReportParams) (_ *SLAReport, err error) {
+	ctx, end := d.begin(ctx, "SLAReport", actor)
+	defer func() { end(err) }()
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}

@@ -78,7 +78,9 @@ type TenantConfigVersion struct {
 // The new version is used by this Desk at once and by every other Desk
 // on the store within their Config.TenantConfigTTL. Use cases that
 // started before the commit finish under the version they started with.
-func (d *Desk) ConfigureTenant(ctx context.Context, actor ticket.Actor, p ConfigureTenantParams) (*TenantConfigVersion, error) {
+func (d *Desk) ConfigureTenant(ctx context.Context, actor ticket.Actor, p ConfigureTenantParams) (_ *TenantConfigVersion, err error) {
+	ctx, end := d.begin(ctx, "ConfigureTenant", actor)
+	defer func() { end(err) }()
 	return d.configureTenant(ctx, nil, actor, p)
 }
 
@@ -86,7 +88,9 @@ func (d *Desk) ConfigureTenant(ctx context.Context, actor ticket.Actor, p Config
 // tx; see [Desk.OpenTx]. This Desk reads the tenant's configuration from
 // the store again on its next use case, so that it sees the new version
 // once the host commits, and the previous one after a rollback.
-func (d *Desk) ConfigureTenantTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ConfigureTenantParams) (*TenantConfigVersion, error) {
+func (d *Desk) ConfigureTenantTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p ConfigureTenantParams) (_ *TenantConfigVersion, err error) {
+	ctx, end := d.begin(ctx, "ConfigureTenantTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -362,7 +366,9 @@ func updateAll(ctx context.Context, tx storage.Tx, tickets []*ticket.Ticket) err
 // gets version 0, the Desk's own configuration (see
 // [TenantConfigVersion]). Staff and admins may read it; customers may
 // not. An unknown version is ErrNotFound.
-func (d *Desk) TenantConfig(ctx context.Context, actor ticket.Actor, version int64) (*TenantConfigVersion, error) {
+func (d *Desk) TenantConfig(ctx context.Context, actor ticket.Actor, version int64) (_ *TenantConfigVersion, err error) {
+	ctx, end := d.begin(ctx, "TenantConfig", actor)
+	defer func() { end(err) }()
 	root := d.root()
 	if err := checkActor(actor); err != nil {
 		return nil, err
@@ -408,7 +414,9 @@ type TenantConfigVersionsParams struct {
 // TenantConfigVersions lists the saved versions of the actor's tenant's
 // configuration, newest first, without their configurations: who saved
 // each and when. Staff and admins may list them; customers may not.
-func (d *Desk) TenantConfigVersions(ctx context.Context, actor ticket.Actor, p TenantConfigVersionsParams) ([]*TenantConfigVersion, error) {
+func (d *Desk) TenantConfigVersions(ctx context.Context, actor ticket.Actor, p TenantConfigVersionsParams) (_ []*TenantConfigVersion, err error) {
+	ctx, end := d.begin(ctx, "TenantConfigVersions", actor)
+	defer func() { end(err) }()
 	root := d.root()
 	if err := checkActor(actor); err != nil {
 		return nil, err

@@ -202,6 +202,17 @@ func (d *Desk) build(cfg TenantConfig, version int64) (*Desk, error) {
 			}
 		}
 	}
+	// A merged ticket takes Config.MergedStatus when the tenant's
+	// catalog has it, else the catalog's first status of category closed.
+	if _, ok := cat.Status(root.mergedStatus); !ok {
+		view.mergedStatus = ""
+		for _, s := range cat.Statuses() {
+			if s.Category == ticket.CategoryClosed {
+				view.mergedStatus = s.Code
+				break
+			}
+		}
+	}
 	return &view, nil
 }
 
@@ -254,7 +265,9 @@ func checkLabels(v *ticket.ValidationError, spec ticket.CatalogSpec) {
 // cases do, from the Desk's cache while it is fresh (see
 // Config.TenantConfigTTL), so hosts and httpapi can show labels of the
 // tenant's codes, pass it to a notify.Resolver or check codes.
-func (d *Desk) TenantCatalog(ctx context.Context, tenantID string) (*ticket.Catalog, error) {
+func (d *Desk) TenantCatalog(ctx context.Context, tenantID string) (_ *ticket.Catalog, err error) {
+	ctx, end := d.begin(ctx, "TenantCatalog", ticket.Actor{TenantID: tenantID})
+	defer func() { end(err) }()
 	view, err := d.forTenant(ctx, nil, tenantID)
 	if err != nil {
 		return nil, err
@@ -264,7 +277,9 @@ func (d *Desk) TenantCatalog(ctx context.Context, tenantID string) (*ticket.Cata
 
 // TenantCatalogTx is [Desk.TenantCatalog] reading, when its cache needs
 // the store, through the host's transaction tx (see [Desk.OpenTx]).
-func (d *Desk) TenantCatalogTx(ctx context.Context, tx storage.Tx, tenantID string) (*ticket.Catalog, error) {
+func (d *Desk) TenantCatalogTx(ctx context.Context, tx storage.Tx, tenantID string) (_ *ticket.Catalog, err error) {
+	ctx, end := d.begin(ctx, "TenantCatalogTx", ticket.Actor{TenantID: tenantID})
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}

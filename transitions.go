@@ -26,7 +26,9 @@ type AvailableTransition struct {
 // or the reopen move of a closed ticket within its window. A complaint
 // gets those of the complaint workflow. It returns an empty list, not an
 // error, when there is nothing to offer.
-func (d *Desk) Transitions(ctx context.Context, actor ticket.Actor, ticketID string) ([]AvailableTransition, error) {
+func (d *Desk) Transitions(ctx context.Context, actor ticket.Actor, ticketID string) (_ []AvailableTransition, err error) {
+	ctx, end := d.begin(ctx, "Transitions", actor)
+	defer func() { end(err) }()
 	d, errTenant := d.forTenant(ctx, nil, actor.TenantID)
 	if errTenant != nil {
 		return nil, errTenant

@@ -35,12 +35,14 @@ var ErrNoTx = errors.New("ticketkit: no transaction given to a ...Tx method")
 func (d *Desk) inTx(ctx context.Context, host storage.Tx, fn func(ctx context.Context, tx storage.Tx, lockUntil time.Time) error) error {
 	if host == nil {
 		lockUntil := d.lockUntil()
-		return d.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error { return fn(ctx, tx, lockUntil) })
+		return d.runTx(ctx, func(ctx context.Context, tx storage.Tx) error { return fn(ctx, tx, lockUntil) })
 	}
-	if s, ok := host.(storage.Store); ok {
-		return s.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error { return fn(ctx, tx, time.Time{}) })
-	}
-	return fn(ctx, host, time.Time{})
+	return d.inHostTx(ctx, func(ctx context.Context) error {
+		if s, ok := host.(storage.Store); ok {
+			return s.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error { return fn(ctx, tx, time.Time{}) })
+		}
+		return fn(ctx, host, time.Time{})
+	})
 }
 
 // afterCommit does the post-commit work of a use case that succeeded:
@@ -94,7 +96,9 @@ func checkTx(tx storage.Tx) error {
 // store's handle is), the use case runs in one, and a use case that
 // fails leaves the host's transaction as it was. Otherwise some of its
 // writes may remain: roll the transaction back on an error.
-func (d *Desk) OpenTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p OpenParams) (*ticket.Ticket, error) {
+func (d *Desk) OpenTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p OpenParams) (_ *ticket.Ticket, err error) {
+	ctx, end := d.begin(ctx, "OpenTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -103,7 +107,9 @@ func (d *Desk) OpenTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p 
 
 // TransitionTx is [Desk.Transition] in the host's transaction tx; see
 // [Desk.OpenTx] for what differs.
-func (d *Desk) TransitionTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p TransitionParams) (*ticket.Ticket, error) {
+func (d *Desk) TransitionTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p TransitionParams) (_ *ticket.Ticket, err error) {
+	ctx, end := d.begin(ctx, "TransitionTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -112,7 +118,9 @@ func (d *Desk) TransitionTx(ctx context.Context, tx storage.Tx, actor ticket.Act
 
 // AssignTx is [Desk.Assign] in the host's transaction tx; see
 // [Desk.OpenTx] for what differs.
-func (d *Desk) AssignTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p AssignParams) (*ticket.Ticket, error) {
+func (d *Desk) AssignTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p AssignParams) (_ *ticket.Ticket, err error) {
+	ctx, end := d.begin(ctx, "AssignTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -121,7 +129,9 @@ func (d *Desk) AssignTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, 
 
 // UpdateTx is [Desk.Update] in the host's transaction tx; see
 // [Desk.OpenTx] for what differs.
-func (d *Desk) UpdateTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p UpdateParams) (*ticket.Ticket, error) {
+func (d *Desk) UpdateTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p UpdateParams) (_ *ticket.Ticket, err error) {
+	ctx, end := d.begin(ctx, "UpdateTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -132,7 +142,9 @@ func (d *Desk) UpdateTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, 
 // [Desk.OpenTx] for what differs. Attachment content is stored before
 // the message, as with Reply: after a host rollback it is left for
 // [Desk.ReconcileBlobs].
-func (d *Desk) ReplyTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p MessageParams) (*ticket.Message, error) {
+func (d *Desk) ReplyTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p MessageParams) (_ *ticket.Message, err error) {
+	ctx, end := d.begin(ctx, "ReplyTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}
@@ -141,7 +153,9 @@ func (d *Desk) ReplyTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p
 
 // AddNoteTx is [Desk.AddNote] in the host's transaction tx; see
 // [Desk.OpenTx] and [Desk.ReplyTx] for what differs.
-func (d *Desk) AddNoteTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p MessageParams) (*ticket.Message, error) {
+func (d *Desk) AddNoteTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p MessageParams) (_ *ticket.Message, err error) {
+	ctx, end := d.begin(ctx, "AddNoteTx", actor)
+	defer func() { end(err) }()
 	if err := checkTx(tx); err != nil {
 		return nil, err
 	}

@@ -34,9 +34,15 @@ type TransitionParams struct {
 // Transition moves a ticket to another status if the workflow allows the
 // actor to, applies the transition's effects, and records the change.
 // A refusal is a *TransitionError wrapping ErrForbidden, ErrNoTransition,
-// ErrGuard or ErrReopenWindow. [Desk.TransitionTx] runs it in the host's
-// transaction.
-func (d *Desk) Transition(ctx context.Context, actor ticket.Actor, p TransitionParams) (*ticket.Ticket, error) {
+// ErrGuard or ErrReopenWindow; a parent ticket (see [Desk.Link]) is not
+// resolved or closed while a child is open, unless
+// Config.CloseParentsWithOpenChildren is set (a *TransitionError
+// wrapping ErrOpenChildren, which wraps ErrGuard), and a merged ticket
+// keeps its status (ErrMerged). [Desk.TransitionTx] runs it in the
+// host's transaction.
+func (d *Desk) Transition(ctx context.Context, actor ticket.Actor, p TransitionParams) (_ *ticket.Ticket, err error) {
+	ctx, end := d.begin(ctx, "Transition", actor)
+	defer func() { end(err) }()
 	return d.transition(ctx, nil, actor, p)
 }
 
@@ -62,8 +68,14 @@ func (d *Desk) transition(ctx context.Context, host storage.Tx, actor ticket.Act
 			return ticket.NewValidationError(refs...)
 		}
 		t := doc.t
+		if t.MergedInto != "" {
+			return fmt.Errorf("ticketkit: ticket %s was merged into another ticket; its status stays: %w", t.Number, ErrMerged)
+		}
 		dec, err := d.workflow.Decide(ctx, workflow.Request{Ticket: t, Actor: actor, To: p.To, Reason: p.Reason, Now: t.UpdatedAt})
 		if err != nil {
+			return err
+		}
+		if err := d.checkChildren(ctx, tx, actor, t, dec.To); err != nil {
 			return err
 		}
 		dec.Apply(t, actor, t.UpdatedAt, newID)
@@ -98,7 +110,9 @@ type AssignParams struct {
 // ErrGuard. The department is routed first, then the assignee; a
 // workflow without routing rules allows every change. [Desk.AssignTx]
 // runs it in the host's transaction.
-func (d *Desk) Assign(ctx context.Context, actor ticket.Actor, p AssignParams) (*ticket.Ticket, error) {
+func (d *Desk) Assign(ctx context.Context, actor ticket.Actor, p AssignParams) (_ *ticket.Ticket, err error) {
+	ctx, end := d.begin(ctx, "Assign", actor)
+	defer func() { end(err) }()
 	return d.assign(ctx, nil, actor, p)
 }
 
@@ -167,7 +181,9 @@ type UpdateParams struct {
 // checklist actions; a new department is routed as [Desk.Assign] routes
 // it, under the workflow's routing rules. [Desk.UpdateTx] runs it in the
 // host's transaction.
-func (d *Desk) Update(ctx context.Context, actor ticket.Actor, p UpdateParams) (*ticket.Ticket, error) {
+func (d *Desk) Update(ctx context.Context, actor ticket.Actor, p UpdateParams) (_ *ticket.Ticket, err error) {
+	ctx, end := d.begin(ctx, "Update", actor)
+	defer func() { end(err) }()
 	return d.update(ctx, nil, actor, p)
 }
 

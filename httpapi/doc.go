@@ -219,6 +219,32 @@
 // header is a bearer token. Behind a reverse proxy, set the proxy's
 // timeouts and body limits to match.
 //
+// # Tracing and metrics
+//
+// The handler routes with [http.ServeMux], which sets the matched
+// route's pattern, such as "GET /tickets/{id}", as the request's
+// Pattern; unknown paths and methods leave it empty. The handler hands
+// every request to its mux as it got it, so a middleware outside it that
+// reads the Pattern of the request it passed on, once the handler has
+// returned, sees the route: otelhttp.NewHandler (OpenTelemetry's net/http
+// instrumentation) then names its span "GET /tickets/{id}" and sets
+// http.route on the span and its metrics, instead of a path with ticket
+// IDs in it:
+//
+//	api, err := httpapi.New(httpapi.Config{Desk: desk, Authenticate: auth})
+//	srv := &http.Server{Handler: otelhttp.NewHandler(api, "ticketkit")}
+//
+// Below a prefix, put the middleware inside [http.StripPrefix], which
+// hands a copy of the request down, so that a middleware outside it
+// never sees the Pattern set on the copy (only the one of the host's
+// own mux, "/api/"):
+//
+//	mux.Handle("/api/", http.StripPrefix("/api", otelhttp.NewHandler(api, "ticketkit")))
+//
+// With module otelticketkit as the Desk's Config.Observer, the spans of
+// the Desk's use cases (ticketkit.Open, ticketkit.tx …) are children of
+// the HTTP request's span.
+//
 // # Cross-origin requests and cookies
 //
 // A browser attaches cookies to requests that pages of other sites make
@@ -337,6 +363,11 @@
 //	                            its complaint fields: use the /complaints routes
 //	409 line_decided            the line change would drop the line's decision (send drop_decision)
 //	409 line_returned           a line linked to a return document is never removed
+//	409 merge_refused           a merge or split names a complaint, a merged ticket or the
+//	                            target among the sources; "errors" names the fields
+//	409 ticket_merged           the ticket was merged into another one (see merged_into)
+//	409 link_cycle              a parent or duplicate_of link would close a cycle
+//	409 open_children           a parent ticket cannot be resolved or closed while a child is open
 //	412 precondition_failed     If-Match names no current ETag; nothing was changed
 //	413 too_large               body, upload or file over its limit
 //	415 unsupported_media_type  wrong Content-Type
@@ -346,4 +377,5 @@
 //	500 internal                anything else; the cause goes to Config.Logger
 //	501 attachments_unsupported the Desk has no blob store
 //	501 idempotency_unsupported the store keeps no idempotency keys
+//	501 relations_unsupported   the store cannot merge, split or link tickets
 package httpapi

@@ -81,6 +81,11 @@ var problemTypes = map[string]problemType{
 	codeUnsupportedMedia:       {http.StatusUnsupportedMediaType, "Unsupported media type"},
 	codeInternal:               {http.StatusInternalServerError, "Internal server error"},
 	codeNoAttachments:          {http.StatusNotImplemented, "Attachments not supported"},
+	codeMergeRefused:           {http.StatusConflict, "Tickets cannot be merged"},
+	codeTicketMerged:           {http.StatusConflict, "Ticket merged"},
+	codeLinkCycle:              {http.StatusConflict, "Link would close a cycle"},
+	codeOpenChildren:           {http.StatusConflict, "Open child tickets"},
+	codeRelationsUnsupported:   {http.StatusNotImplemented, "Ticket relations not supported"},
 }
 
 // apiError is an error answered with a given status and problem
@@ -171,6 +176,8 @@ func (h *handler) classify(r *http.Request, err error) *apiError {
 		return api
 	case errors.As(err, &maxBytes):
 		return tooLarge("the request body is too large")
+	case relationError(err) != nil:
+		return relationError(err)
 	case errors.As(err, &transition):
 		return transitionError(transition)
 	case errors.Is(err, ticketkit.ErrInvalidActor):

@@ -86,3 +86,37 @@ func Example() {
 	// 200 in_progress 2
 	// 401 unauthenticated
 }
+
+// An outer middleware, such as OpenTelemetry's otelhttp.NewHandler, reads
+// the matched route's pattern from the request it passed on once the API
+// has served it: a span or a metric is named after the route, not after
+// a path holding ticket IDs.
+func ExampleNew_routePattern() {
+	desk, err := ticketkit.New(ticketkit.Config{Store: memory.New()})
+	if err != nil {
+		panic(err)
+	}
+	api, err := httpapi.New(httpapi.Config{
+		Desk: desk,
+		Authenticate: func(*http.Request) (ticketkit.Actor, error) {
+			return ticketkit.Actor{ID: "u-agent", Role: ticket.RoleAgent, TenantID: "shop"}, nil
+		},
+	})
+	if err != nil {
+		panic(err)
+	}
+	// traced stands for otelhttp.NewHandler(api, "ticketkit"): it passes
+	// on a copy of the request with its span in the context.
+	traced := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(r.Context())
+		api.ServeHTTP(w, r)
+		fmt.Printf("span %q for %s %s\n", r.Pattern, r.Method, r.URL.Path)
+	})
+	for _, path := range []string{"/tickets/0190c2a4-7b1e-7000-8000-000000000001", "/tickets/by-number/TK-2026-00042", "/no-such-path"} {
+		traced.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, path, nil))
+	}
+	// Output:
+	// span "GET /tickets/{id}" for GET /tickets/0190c2a4-7b1e-7000-8000-000000000001
+	// span "GET /tickets/by-number/{number}" for GET /tickets/by-number/TK-2026-00042
+	// span "" for GET /no-such-path
+}

@@ -5,3 +5,13 @@ package httpapi
 // and before its answer is written: the process tests kill the server
 // there. Test binaries only.
 func SetAfterIdempotentCommit(f func()) { afterIdempotentCommit = f }
+
+// RoutePatterns returns the ServeMux patterns of every route, such as
+// "GET /tickets/{id}". Test binaries only.
+func RoutePatterns() []string {
+	var out []string
+	for _, rt := range routes() {
+		out = append(out, rt.pattern())
+	}
+	return out
+}

@@ -82,14 +82,15 @@ func (h *handler) getTicketByNumber(w http.ResponseWriter, r *http.Request, acto
 }
 
 // searchParams names the query parameters of GET /tickets.
-var searchParams = append(slices.Clone(filterParams), "ref", "tag", "updated_since", "sort", "desc", "limit", "cursor")
+var searchParams = append(slices.Clone(filterParams), "ref", "tag", "updated_since", "parent_id", "linked_to", "link_type",
+	"sort", "desc", "limit", "cursor")
 
 // searchNames maps the Desk's field names to the query parameters.
 var searchNames = map[string]string{
 	"statuses": "status", "status_categories": "status_category", "priorities": "priority",
 	"categories": "category", "departments": "department", "assignees": "assignee",
 	"channels": "channel", "text": "q", "after": "cursor", "references": "ref",
-	"tags": "tag",
+	"tags": "tag", "link_types": "link_type",
 }
 
 // filterParams names the query parameters that select tickets, shared by
@@ -181,6 +182,11 @@ func (h *handler) searchTickets(w http.ResponseWriter, r *http.Request, actor ti
 	p.References = q.refs("ref")
 	p.Tags = q.each("tag")
 	p.UpdatedSince = q.time("updated_since")
+	p.ParentID = q.single("parent_id")
+	p.LinkedTo = q.single("linked_to")
+	for _, t := range q.list("link_type") {
+		p.LinkTypes = append(p.LinkTypes, ticket.LinkType(t))
+	}
 	p.Sort = storage.SortField(q.single("sort"))
 	p.Desc = q.bool("desc")
 	p.Limit = q.int("limit")

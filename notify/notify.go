@@ -30,12 +30,21 @@ const (
 	KindClosed        Kind = "ticket.closed"         // KindClosed: the ticket entered a closed status.
 	KindSLAWarning    Kind = "ticket.sla_warning"    // KindSLAWarning: an SLA clock reached a warning percentage of its target.
 	KindSLABreached   Kind = "ticket.sla_breached"   // KindSLABreached: an SLA clock reached its target.
+	// KindMerged: tickets were merged (ticketkit's Desk.Merge). Event.To
+	// is the number of the ticket they were merged into, and Event.From
+	// the numbers of the recipient customer's own merged tickets, joined
+	// by ", " (empty for the target's customer when every merged ticket
+	// was someone else's); the event's Ticket is the target, or for a
+	// customer of merged tickets who is not the target's, the first of
+	// their merged tickets. Each customer involved gets one such event
+	// per merge.
+	KindMerged Kind = "ticket.merged"
 )
 
 // Kinds returns every event kind.
 func Kinds() []Kind {
 	return []Kind{KindOpened, KindMessageAdded, KindStatusChanged, KindAssigned, KindRouted, KindEscalated, KindClosed,
-		KindSLAWarning, KindSLABreached, KindComplaintDecided, KindComplaintPosted, KindComplaintReversed,
+		KindSLAWarning, KindSLABreached, KindMerged, KindComplaintDecided, KindComplaintPosted, KindComplaintReversed,
 		KindComplaintActionAssigned, KindComplaintActionOverdue}
 }
 

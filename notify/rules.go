@@ -115,6 +115,7 @@ func MessageRule(k ticket.MessageKind) Kind {
 //     previous one too after [Rules.TellPreviousDepartment];
 //   - escalated: whom the level names, and the department;
 //   - SLA warning and SLA breached: the owner;
+//   - merged: the customer (one event per customer and merge);
 //   - complaint decided: the owner (the employee in charge) and the
 //     salesperson (the customer hears of the decision through the reply
 //     on the complaint's thread);
@@ -139,6 +140,7 @@ func DefaultRules() Rules {
 		KindEscalated:                       {AudienceEscalation, AudienceDepartment},
 		KindSLAWarning:                      {AudienceOwner},
 		KindSLABreached:                     {AudienceOwner},
+		KindMerged:                          {AudienceCustomer},
 		KindComplaintDecided:                {AudienceOwner, AudienceSalesperson},
 		KindComplaintPosted:                 {AudienceOwner, AudienceSalesperson},
 		KindComplaintReversed:               {AudienceOwner, AudienceSalesperson, AudienceSuperUser},

@@ -78,6 +78,22 @@ type TicketFilter struct {
 	// UpdatedSince matches tickets last changed at or after it, for
 	// incremental sync (with SortUpdatedAt, ascending).
 	UpdatedSince time.Time
+	// Linked, when set, matches tickets linked to a ticket (see
+	// LinkStore); only a store that implements LinkStore is given it.
+	Linked *LinkFilter
+}
+
+// LinkFilter selects tickets by their links to one ticket.
+type LinkFilter struct {
+	// TicketID is the ticket at the other end of the links.
+	TicketID string
+	// Types, when set, selects links of these types only.
+	Types []ticket.LinkType
+	// Outgoing selects only tickets whose links go from them to
+	// TicketID, such as the children of a parent (LinkParent) or the
+	// duplicates of an original; otherwise links in either direction
+	// count.
+	Outgoing bool
 }
 
 // SortField is a whitelisted field tickets can be sorted by.

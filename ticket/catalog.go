@@ -357,22 +357,26 @@ const (
 // DefaultCatalogSpec returns the data of [DefaultCatalog], for hosts that
 // start from it and add their own entries. Its labels are in English
 // with French ("fr") and German ("de") translations, so that a desk
-// whose customers read French mails French labels out of the box.
+// whose customers read French mails French labels out of the box. Its
+// statuses and priorities carry a colour (dark enough for text on white,
+// WCAG AA) and an icon name from the icon set of package httpapi/ui
+// (inbox, progress, hourglass, escalate, check, lock; arrow-down, minus,
+// arrow-up, alert).
 func DefaultCatalogSpec() CatalogSpec {
 	return CatalogSpec{
 		Statuses: []Status{
-			{Code: StatusOpen, Label: builtinLabel("Open", "Ouvert", "Offen"), Category: CategoryNew, Initial: true},
-			{Code: StatusInProgress, Label: builtinLabel("In progress", "En cours", "In Bearbeitung"), Category: CategoryOpen},
-			{Code: StatusWaiting, Label: builtinLabel("Waiting on customer", "Attente réponse", "Warten auf Kunde"), Category: CategoryPending, PausesSLA: true},
-			{Code: StatusEscalated, Label: builtinLabel("Escalated", "Escaladé", "Eskaliert"), Category: CategoryOpen},
-			{Code: StatusResolved, Label: builtinLabel("Resolved", "Résolu", "Gelöst"), Category: CategoryResolved},
-			{Code: StatusClosed, Label: builtinLabel("Closed", "Fermé", "Geschlossen"), Category: CategoryClosed, Terminal: true},
+			{Code: StatusOpen, Label: builtinLabel("Open", "Ouvert", "Offen").shown("#1565c0", "inbox"), Category: CategoryNew, Initial: true},
+			{Code: StatusInProgress, Label: builtinLabel("In progress", "En cours", "In Bearbeitung").shown("#6a1b9a", "progress"), Category: CategoryOpen},
+			{Code: StatusWaiting, Label: builtinLabel("Waiting on customer", "Attente réponse", "Warten auf Kunde").shown("#8a5300", "hourglass"), Category: CategoryPending, PausesSLA: true},
+			{Code: StatusEscalated, Label: builtinLabel("Escalated", "Escaladé", "Eskaliert").shown("#c62828", "escalate"), Category: CategoryOpen},
+			{Code: StatusResolved, Label: builtinLabel("Resolved", "Résolu", "Gelöst").shown("#2e7d32", "check"), Category: CategoryResolved},
+			{Code: StatusClosed, Label: builtinLabel("Closed", "Fermé", "Geschlossen").shown("#546e7a", "lock"), Category: CategoryClosed, Terminal: true},
 		},
 		Priorities: []Priority{
-			{Code: PriorityLow, Label: builtinLabel("Low", "Basse", "Niedrig")},
-			{Code: PriorityNormal, Label: builtinLabel("Normal", "Normale", "Normal"), Default: true},
-			{Code: PriorityHigh, Label: builtinLabel("High", "Haute", "Hoch")},
-			{Code: PriorityUrgent, Label: builtinLabel("Urgent", "Urgente", "Dringend")},
+			{Code: PriorityLow, Label: builtinLabel("Low", "Basse", "Niedrig").shown("#546e7a", "arrow-down")},
+			{Code: PriorityNormal, Label: builtinLabel("Normal", "Normale", "Normal").shown("#1565c0", "minus"), Default: true},
+			{Code: PriorityHigh, Label: builtinLabel("High", "Haute", "Hoch").shown("#b45309", "arrow-up")},
+			{Code: PriorityUrgent, Label: builtinLabel("Urgent", "Urgente", "Dringend").shown("#c62828", "alert")},
 		},
 		Categories: []Category{
 			{Code: CategoryQuestion, Label: builtinLabel("Question", "Question", "Frage")},
@@ -392,4 +396,10 @@ func DefaultCatalogSpec() CatalogSpec {
 // French and German translations.
 func builtinLabel(en, fr, de string) Label {
 	return Label{Text: en, Translations: map[string]string{"fr": fr, "de": de}}
+}
+
+// shown returns l with a colour and an icon.
+func (l Label) shown(color, icon string) Label {
+	l.Color, l.Icon = color, icon
+	return l
 }

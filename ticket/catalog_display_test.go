@@ -19,6 +19,7 @@ func TestCatalogDisplay(t *testing.T) {
 		t.Parallel()
 		spec := ticket.DefaultCatalogSpec()
 		spec.Display = ticket.Display{Priorities: ticket.DisplayImage, Categories: ticket.DisplayBoth}
+		spec.Priorities[0].Label.Icon = "" // the default catalog gives every priority an icon
 		for i := range spec.Priorities[1:] {
 			spec.Priorities[i+1].Label.Icon = "prio-" + spec.Priorities[i+1].Code + ".svg"
 		}
@@ -45,6 +46,28 @@ func TestCatalogDisplay(t *testing.T) {
 		textOnly, err := ticket.NewCatalog(asText)
 		require.NoError(t, err)
 		require.False(t, c.Equal(textOnly), "the display is part of the catalog")
+	})
+	t.Run("DefaultStatusesAndPrioritiesHaveColoursAndIcons", func(t *testing.T) {
+		t.Parallel()
+		c := ticket.DefaultCatalog()
+		var labels []ticket.Label
+		for _, s := range c.Statuses() {
+			labels = append(labels, s.Label)
+		}
+		for _, p := range c.Priorities() {
+			labels = append(labels, p.Label)
+		}
+		colours := map[string]bool{}
+		for _, l := range labels {
+			require.Regexp(t, `^#[0-9a-f]{6}$`, l.Color, l.Text)
+			require.Regexp(t, `^[a-z0-9-]+$`, l.Icon, l.Text)
+			colours[l.Color] = true
+		}
+		require.Greater(t, len(colours), 4, "the badges tell statuses apart by colour")
+		spec := ticket.DefaultCatalogSpec()
+		spec.Display = ticket.Display{Statuses: ticket.DisplayImage, Priorities: ticket.DisplayImage}
+		_, err := ticket.NewCatalog(spec)
+		require.NoError(t, err, "statuses and priorities can be shown as icons alone")
 	})
 	t.Run("UnknownValue", func(t *testing.T) {
 		t.Parallel()

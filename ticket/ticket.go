@@ -49,6 +49,10 @@ type Ticket struct {
 	// FollowUpOf is the ID of the ticket this one follows up: a customer
 	// wrote again about a ticket closed too long ago to reopen.
 	FollowUpOf string `json:"follow_up_of,omitempty"`
+	// MergedInto is the ID of the ticket this one was merged into (see
+	// ticketkit's Desk.Merge); empty for a ticket that was not merged.
+	// A merged ticket is closed, and its messages are the target's.
+	MergedInto string `json:"merged_into,omitempty"`
 
 	CreatedBy string    `json:"created_by,omitempty"`
 	CreatedAt time.Time `json:"created_at"`

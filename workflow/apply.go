@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"slices"
 	"time"
 
 	"github.com/ticketkit/ticketkit/ticket"
@@ -14,7 +15,8 @@ import (
 //   - Then each effect, in order: Set changes the named fields ("$actor"
 //     is actor.ID, "" clears), and AddActions appends actions with an ID
 //     from newID, the template's title and owner ("$actor" is actor.ID) and
-//     DueAt = now + DueIn when DueIn is set.
+//     DueAt = now + DueIn when DueIn is set; AddTags adds the tags the
+//     ticket lacks and RemoveTags removes tags.
 //
 // Apply does not touch UpdatedAt or Version and emits nothing: the caller
 // records the change. newID may be nil when no effect adds actions.
@@ -63,5 +65,13 @@ func applyEffect(t *ticket.Ticket, e Effect, actor ticket.Actor, now time.Time, 
 			}
 		}
 		t.Actions = append(t.Actions, a)
+	}
+	for _, tag := range e.AddTags {
+		if !slices.Contains(t.Tags, tag) {
+			t.Tags = append(t.Tags, tag)
+		}
+	}
+	if len(e.RemoveTags) > 0 {
+		t.Tags = slices.DeleteFunc(slices.Clone(t.Tags), func(tag string) bool { return slices.Contains(e.RemoveTags, tag) })
 	}
 }

@@ -90,6 +90,10 @@ type Effect struct {
 	// Emit names extra notification kinds the host wants raised. The
 	// workflow only carries them; the host decides what they mean.
 	Emit []string `json:"emit,omitempty"`
+	// AddTags adds these tags to the ticket, those it lacks, in order;
+	// RemoveTags then removes these. A tag is 1 to 50 bytes of text.
+	AddTags    []string `json:"add_tags,omitempty"`
+	RemoveTags []string `json:"remove_tags,omitempty"`
 }
 
 // ReopenRule says who may reopen a ticket in a terminal status, into which
@@ -242,6 +246,8 @@ func (e Effect) Clone() Effect {
 		Set:        maps.Clone(e.Set),
 		AddActions: slices.Clone(e.AddActions),
 		Emit:       slices.Clone(e.Emit),
+		AddTags:    slices.Clone(e.AddTags),
+		RemoveTags: slices.Clone(e.RemoveTags),
 	}
 }
 

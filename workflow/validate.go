@@ -103,6 +103,10 @@ func (v *validator) roles(where string, roles []ticket.Role) {
 	}
 }
 
+// maxTagLen is the longest tag an effect may add or remove, in bytes, as
+// Desk.Update accepts.
+const maxTagLen = 50
+
 func (v *validator) effect(where string, e Effect) {
 	for _, key := range slices.Sorted(maps.Keys(e.Set)) {
 		val := e.Set[key]
@@ -126,6 +130,16 @@ func (v *validator) effect(where string, e Effect) {
 		}
 		if !ok && val != "" {
 			v.addf("%s: unknown %s %q", where, key, val)
+		}
+	}
+	for _, tags := range []struct {
+		name string
+		list []string
+	}{{"add_tags", e.AddTags}, {"remove_tags", e.RemoveTags}} {
+		for k, tag := range tags.list {
+			if strings.TrimSpace(tag) == "" || len(tag) > maxTagLen || ticket.CheckText(tags.name, tag) != nil {
+				v.addf("%s: %s %d: a tag is 1 to %d bytes of text", where, tags.name, k+1, maxTagLen)
+			}
 		}
 	}
 	for k, a := range e.AddActions {

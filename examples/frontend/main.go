@@ -5,25 +5,22 @@
 //	go run ./examples/frontend                      # http://127.0.0.1:8080
 //	go run ./examples/frontend -addr :9000 -db desk.db
 //
-// The server mounts the httpapi handler under /api/ and serves a single
-// page (index.html, app.js and style.css, embedded in the binary, plain
-// JavaScript with no build step and nothing loaded from elsewhere) at /.
-// The page has two views: customers open tickets, read their own tickets
-// and reply with an attachment; agents search tickets by status and text,
-// read the whole thread including internal notes, reply, add notes and
-// change the status, closing with a reason. Status, priority and category
-// labels come from GET /api/catalog.
+// It is a thin host: it mounts the httpapi handler under /api/ and the
+// agent console and customer portal of package httpapi/ui under
+// /support/, both behind one (demo) session cookie. Customers open
+// tickets with an order number and files, follow and answer them; agents
+// filter the queue, see unread tickets and SLA due times, reply, add
+// notes and change the status as the workflow allows. Labels come from
+// GET /api/catalog, in English or French (Accept-Language).
 //
 // # Authentication
 //
-// This is a demo: a picker at the top of the page chooses who you are,
-// and every API request carries that choice in the X-Demo-User header
-// ("customer:jane", "agent:ann"...). The server's Config.Authenticate
-// maps it to a ticketkit.Actor of tenant "demo" and answers anything else
-// with 401. Anyone can claim to be anyone. A real host plugs its own
-// authentication into Config.Authenticate instead (a session cookie, a
-// bearer token) and builds the Actor from its own user records; see
-// [demoAuthenticate].
+// This is a demo: the page at / signs you in as one of four demo users
+// by setting the demo_user cookie ("customer:jane", "agent:ann"...).
+// The API's Config.Authenticate and the UI's Config.Viewer both map the
+// cookie to the user and refuse anything else with 401. Anyone can claim
+// to be anyone. A real host reads its own session instead and builds the
+// Actor from its own user records; see [sessions].
 //
 // The database defaults to an in-memory SQLite database, so every run
 // starts empty; -db names a file to keep the tickets.
@@ -59,7 +56,7 @@ func main() {
 // until ctx is cancelled, then shuts it down gracefully.
 func serve(ctx context.Context, addr, path string) error {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	app, err := newApp(ctx, path, logger)
+	app, err := newApp(ctx, path, logger, nil)
 	if err != nil {
 		return err
 	}

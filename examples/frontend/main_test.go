@@ -2,49 +2,122 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/clock"
+	"github.com/ticketkit/ticketkit/ticket"
 )
 
-// newTestServer starts the demo server on 127.0.0.1:0 with its SQLite
-// database in a temporary directory.
-func newTestServer(t *testing.T) *httptest.Server {
-	t.Helper()
-	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelInfo}))
-	a, err := newApp(t.Context(), filepath.Join(t.TempDir(), "frontend.db"), logger)
-	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, a.Close()) })
-	srv := httptest.NewServer(a) // cleanups run last-in first-out: the server stops first
-	t.Cleanup(srv.Close)
-	return srv
+// testServer is the demo server on 127.0.0.1:0 with its SQLite database
+// in a temporary directory and a fake clock.
+type testServer struct {
+	*httptest.Server
+	app   *app
+	clock *clock.Fake
+
+	mu       sync.Mutex
+	dropNext bool     // lose the answer to the next POST /api/tickets
+	openKeys []string // the Idempotency-Key of each POST /api/tickets
 }
 
-// get sends a GET request as user (no X-Demo-User header when empty) and
-// returns the response with its body read.
-func get(t *testing.T, url, user string) (*http.Response, string) {
-	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
-	require.NoError(t, err)
-	if user != "" {
-		req.Header.Set(UserHeader, user)
+// ServeHTTP serves the app, recording the Idempotency-Key of each
+// POST /api/tickets; when armed, it lets the app carry out the next one
+// and then cuts its answer short, as a network failure would.
+func (s *testServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || r.URL.Path != "/api/tickets" {
+		s.app.ServeHTTP(w, r)
+		return
 	}
-	res, err := http.DefaultClient.Do(req)
+	s.mu.Lock()
+	s.openKeys = append(s.openKeys, r.Header.Get("Idempotency-Key"))
+	drop := s.dropNext
+	s.dropNext = false
+	s.mu.Unlock()
+	if !drop {
+		s.app.ServeHTTP(w, r)
+		return
+	}
+	rec := httptest.NewRecorder()
+	s.app.ServeHTTP(rec, r)
+	// Start the answer, then cut it: a browser retries a request whose
+	// connection closed before any byte came back, but not this one.
+	conn, buf, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(err) // httptest's server always hijacks
+	}
+	_, _ = buf.WriteString("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n{\"id\":")
+	_ = buf.Flush()
+	_ = conn.Close()
+}
+
+// dropNextOpen arms ServeHTTP to lose the next answer to POST /api/tickets.
+func (s *testServer) dropNextOpen() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dropNext = true
+}
+
+// keys returns the Idempotency-Keys of the POST /api/tickets so far.
+func (s *testServer) keys() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.openKeys)
+}
+
+func newTestServer(t *testing.T) *testServer {
+	t.Helper()
+	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	clk := clock.NewFake(time.Now().UTC().Truncate(time.Second))
+	a, err := newApp(t.Context(), filepath.Join(t.TempDir(), "frontend.db"), logger, clk)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, a.Close()) })
+	ts := &testServer{app: a, clock: clk}
+	ts.Server = httptest.NewServer(ts) // cleanups run last-in first-out: the server stops first
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// client returns an HTTP client signed in as user (none when empty).
+func (s *testServer) client(t *testing.T, user string) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	c := &http.Client{Jar: jar}
+	if user != "" {
+		res, err := c.PostForm(s.URL+"/demo/sign-in", url.Values{"user": {user}})
+		require.NoError(t, err)
+		_ = res.Body.Close()
+		require.Equal(t, http.StatusOK, res.StatusCode, "signed in and sent to the page")
+		require.Equal(t, "/support/", res.Request.URL.Path)
+	}
+	return c
+}
+
+func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
+	t.Helper()
+	res, err := c.Get(u)
 	require.NoError(t, err)
 	defer res.Body.Close()
 	body, err := io.ReadAll(res.Body)
@@ -52,57 +125,51 @@ func get(t *testing.T, url, user string) (*http.Response, string) {
 	return res, string(body)
 }
 
-func TestServerServesPageAndRefusesUnknownUsers(t *testing.T) {
+func TestServerMountsTheUIBehindItsSession(t *testing.T) {
 	t.Parallel()
 	srv := newTestServer(t)
 
-	t.Run("ServesTheAppFromItsOwnOrigin", func(t *testing.T) {
-		for _, tc := range []struct{ path, contentType, contains string }{
-			{"/", "text/html", `<script src="app.js" defer></script>`},
-			{"/app.js", "text/javascript", "X-Demo-User"},
-			{"/style.css", "text/css", ".badge"},
-		} {
-			res, body := get(t, srv.URL+tc.path, "")
-			require.Equal(t, http.StatusOK, res.StatusCode, tc.path)
-			require.Contains(t, res.Header.Get("Content-Type"), tc.contentType, tc.path)
-			require.Contains(t, res.Header.Get("Content-Security-Policy"), "default-src 'self'", tc.path)
-			require.Contains(t, body, tc.contains, tc.path)
-			require.NotContains(t, body, "://", "%s loads nothing from another origin", tc.path)
-		}
-		res, svg := get(t, srv.URL+"/icons/urgent.svg", "")
+	t.Run("SignInPageAndUnknownUsers", func(t *testing.T) {
+		res, body := get(t, srv.client(t, ""), srv.URL+"/")
 		require.Equal(t, http.StatusOK, res.StatusCode)
-		require.Contains(t, res.Header.Get("Content-Type"), "image/svg+xml")
-		require.Contains(t, svg, "<svg")
-		_, js := get(t, srv.URL+"/app.js", "")
-		require.NotRegexp(t, `\.innerHTML\s*=|outerHTML\s*=|insertAdjacentHTML|document\.write`, js,
-			"user text reaches the page through textContent only")
+		require.Contains(t, body, `value="agent:ann"`)
+		require.NotContains(t, body, "<script")
+		res, err := srv.client(t, "").PostForm(srv.URL+"/demo/sign-in", url.Values{"user": {"admin:mallory"}})
+		require.NoError(t, err)
+		_ = res.Body.Close()
+		require.Equal(t, http.StatusBadRequest, res.StatusCode)
 	})
 
-	t.Run("RefusesUnknownDemoUsersWith401", func(t *testing.T) {
-		for _, user := range []string{"", "admin:mallory", "customer:nobody", "Agent:ann", "agent:ann,customer:jane"} {
-			res, body := get(t, srv.URL+"/api/tickets", user)
-			require.Equal(t, http.StatusUnauthorized, res.StatusCode, "X-Demo-User %q", user)
-			require.Equal(t, "application/problem+json", res.Header.Get("Content-Type"))
-			var doc struct{ Code, Type string }
-			require.NoError(t, json.Unmarshal([]byte(body), &doc))
+	t.Run("RefusesRequestsWithoutASession", func(t *testing.T) {
+		for _, cookie := range []string{"", "admin:mallory", "customer:nobody", "Agent:ann"} {
+			req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+"/api/tickets", nil)
+			require.NoError(t, err)
+			if cookie != "" {
+				req.AddCookie(&http.Cookie{Name: SessionCookie, Value: cookie})
+			}
+			res, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			var doc struct{ Code string }
+			require.NoError(t, json.NewDecoder(res.Body).Decode(&doc))
+			_ = res.Body.Close()
+			require.Equal(t, http.StatusUnauthorized, res.StatusCode, "cookie %q", cookie)
 			require.Equal(t, "unauthenticated", doc.Code)
-			require.True(t, strings.HasSuffix(doc.Type, "#unauthenticated"), doc.Type)
 		}
-		res, body := get(t, srv.URL+"/api/tickets", "customer:jane")
-		require.Equal(t, http.StatusOK, res.StatusCode, body)
-		require.JSONEq(t, `{"tickets": []}`, body)
+		res, _ := get(t, srv.client(t, ""), srv.URL+"/support/")
+		require.Equal(t, http.StatusUnauthorized, res.StatusCode)
 	})
 
-	t.Run("ListsTheDemoUsers", func(t *testing.T) {
-		res, body := get(t, srv.URL+"/demo/users", "")
-		require.Equal(t, http.StatusOK, res.StatusCode)
-		var users []demoUser
-		require.NoError(t, json.Unmarshal([]byte(body), &users))
-		keys := make([]string, len(users))
-		for i, u := range users {
-			keys[i] = u.Key
+	t.Run("ServesTheConsoleAndThePortal", func(t *testing.T) {
+		for user, view := range map[string]string{"agent:ann": `data-role="agent"`, "customer:jane": `data-role="customer"`} {
+			c := srv.client(t, user)
+			res, body := get(t, c, srv.URL+"/support/")
+			require.Equal(t, http.StatusOK, res.StatusCode)
+			require.Contains(t, body, view)
+			require.Contains(t, res.Header.Get("Content-Security-Policy"), "script-src 'self'")
+			res, body = get(t, c, srv.URL+"/api/tickets")
+			require.Equal(t, http.StatusOK, res.StatusCode, body)
+			require.JSONEq(t, `{"tickets": []}`, body)
 		}
-		require.Subset(t, keys, []string{"customer:jane", "agent:ann"})
 	})
 }
 
@@ -127,296 +194,447 @@ func findBrowser(t *testing.T) string {
 	return ""
 }
 
-// TestBrowserCustomerAndAgent drives the page in a headless Chromium: a
-// customer opens a ticket and replies with an attachment in one tab; an
-// agent finds it, answers, adds an internal note and closes it with a
-// reason in another; then the customer's page shows the agent's answer
-// and the closed status, and no trace of the note.
-func TestBrowserCustomerAndAgent(t *testing.T) {
-	t.Parallel()
-	browser := findBrowser(t)
-	srv := newTestServer(t)
+// axeSHA256 pins testdata/axe/axe.min.js, axe-core 4.14.1 from npm (see
+// testdata/axe/README.md).
+const axeSHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
 
-	// One deadline for the whole test, so that it can never hang.
-	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+// loadAxe returns axe-core's script after checking it is the pinned one.
+func loadAxe(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "axe", "axe.min.js"))
+	require.NoError(t, err, "axe-core is vendored in testdata/axe")
+	sum := sha256.Sum256(b)
+	require.Equal(t, axeSHA256, hex.EncodeToString(sum[:]), "testdata/axe/axe.min.js is not axe-core 4.14.1")
+	return string(b)
+}
+
+// screenshotDir returns the folder the browser test saves its
+// screenshots in: $TICKETKIT_SCREENSHOTS, else .ci/artifacts/screenshots
+// of the repository (found upwards from the test's directory), else one
+// below the system's temporary directory.
+func screenshotDir(t *testing.T) string {
+	t.Helper()
+	if d := os.Getenv("TICKETKIT_SCREENSHOTS"); d != "" {
+		return d
+	}
+	dir, err := os.Getwd()
+	require.NoError(t, err)
+	for d := dir; ; d = filepath.Dir(d) {
+		if fi, err := os.Stat(filepath.Join(d, ".ci")); err == nil && fi.IsDir() {
+			return filepath.Join(d, ".ci", "artifacts", "screenshots")
+		}
+		if filepath.Dir(d) == d {
+			return filepath.Join(os.TempDir(), "ticketkit-screenshots")
+		}
+	}
+}
+
+// scenario is one run of the end-to-end test at one window size.
+type scenario struct {
+	width, height int64
+	lang          string // the browser's language
+	keyboard      bool   // the agent works by keyboard alone
+	labels        map[string]string
+}
+
+// TestBrowserShopperAndAgent drives the console and the portal in
+// headless Chromium at desktop and phone widths: a shopper opens a
+// ticket with an order number and two files, sees it and its status; an
+// agent sees it unread and its SLA due time, filters the queue, pages
+// through it, replies, adds a note and closes the ticket, which needs a
+// reason; the shopper sees the answer, the closed status and never the
+// note. At 1280 px the agent works by keyboard alone; at 390 px the
+// browser asks for French. Every view is checked with axe-core (no
+// serious or critical violation) and for horizontal scrolling, and
+// saved as a screenshot.
+func TestBrowserShopperAndAgent(t *testing.T) {
+	browser := findBrowser(t)
+	axe := loadAxe(t)
+	shots := screenshotDir(t)
+	t.Logf("screenshots in %s", shots)
+	for _, sc := range []scenario{
+		{width: 1280, height: 900, lang: "en", keyboard: true, labels: map[string]string{
+			"open": "Open", "closed": "Closed", "breached": "SLA breached", "due": "Due ", "unread": "Unread", "urgent": "Urgent", "reason_required": "Give a reason for this change.", "required": "Required.",
+			"network": "The connection failed before the answer came. Try again: a ticket or message is never sent twice."}},
+		{width: 390, height: 844, lang: "fr", labels: map[string]string{
+			"open": "Ouvert", "closed": "Fermé", "breached": "SLA dépassé", "due": "Échéance ", "unread": "Non lu", "urgent": "Urgente", "reason_required": "Indiquez un motif pour ce changement.", "required": "Obligatoire.",
+			"network": "La connexion a échoué avant la réponse. Réessayez : un ticket ou un message n’est jamais envoyé deux fois."}},
+	} {
+		t.Run(fmt.Sprintf("%dpx", sc.width), func(t *testing.T) {
+			dir := filepath.Join(shots, fmt.Sprintf("%dpx", sc.width))
+			require.NoError(t, os.RemoveAll(dir))
+			require.NoError(t, os.MkdirAll(dir, 0o755))
+			runScenario(t, browser, axe, dir, sc)
+		})
+	}
+}
+
+func runScenario(t *testing.T, browser, axe, shots string, sc scenario) {
+	srv := newTestServer(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute) // the test can never hang
 	defer cancel()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(browser),
 		chromedp.Headless,
 		chromedp.NoSandbox, // the tests run as root
 		chromedp.DisableGPU,
-		chromedp.WindowSize(1280, 900),
+		chromedp.WindowSize(int(sc.width), int(sc.height)),
+		chromedp.Flag("lang", sc.lang),
+		chromedp.Flag("accept-lang", sc.lang),
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	defer cancelAlloc()
 	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
 	defer cancelBrowser()
+	require.NoError(t, chromedp.Do(browserCtx), "start Chromium")
 
-	started := time.Now()
-	customer := newTab(t, browserCtx, "customer")
-	agentCtx, cancelAgent := chromedp.NewContext(browserCtx) // a second tab of the same browser
+	// The shopper and the agent each get a browser context of their own:
+	// their own cookies and storage, as on two computers.
+	shopCtx, cancelShop := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
+	defer cancelShop()
+	agentCtx, cancelAgent := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
 	defer cancelAgent()
-	agent := newTab(t, agentCtx, "agent")
-	t.Logf("browser started in %v", time.Since(started).Round(time.Millisecond))
+	shopper := newTab(t, shopCtx, "shopper", sc, axe, shots)
+	agent := newTab(t, agentCtx, "agent", sc, axe, shots)
+	L := sc.labels
+	agent.axeCatches(srv.URL)
 
-	// A file to attach, and a subject that would run script if the page
-	// put user text in as HTML.
-	attachment := filepath.Join(t.TempDir(), "receipt.txt")
-	require.NoError(t, os.WriteFile(attachment, []byte("Kettle K-200, 49.90 EUR\n"), 0o600))
+	// Earlier tickets: one of Jane's, and eleven of Omar's whose first
+	// response is overdue (the SLA sweep marks them breached).
+	jane := ticketkit.Actor{ID: "jane", Role: ticket.RoleCustomer, TenantID: demoTenant, CustomerID: "jane"}
+	omar := ticketkit.Actor{ID: "omar", Role: ticket.RoleCustomer, TenantID: demoTenant, CustomerID: "omar"}
+	earlier, err := srv.app.desk.Open(ctx, jane, ticketkit.OpenParams{Subject: "Where is my invoice?", Customer: ticket.Customer{ID: "jane"}})
+	require.NoError(t, err)
+	for i := range 11 {
+		_, err := srv.app.desk.Open(ctx, omar, ticketkit.OpenParams{Subject: fmt.Sprintf("Parcel %d damaged", i+1),
+			Customer:   ticket.Customer{ID: "omar"},
+			References: []ticket.Reference{{Kind: ticket.RefOrder, ID: fmt.Sprintf("SO-90%02d", i)}}})
+		require.NoError(t, err)
+	}
+	srv.clock.Advance(5 * time.Hour)
+	sweep, err := srv.app.desk.RunEscalations(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 12, sweep.Breaches, "the twelve earlier tickets missed their first response")
+
+	// 1. The shopper signs in and opens a ticket with an order number,
+	// a message and two files.
+	dir := t.TempDir()
+	photo := filepath.Join(dir, "kettle-photo.png")
+	receipt := filepath.Join(dir, "receipt.txt")
+	require.NoError(t, os.WriteFile(photo, []byte("\x89PNG\r\n\x1a\nnot really a png"), 0o600))
+	require.NoError(t, os.WriteFile(receipt, []byte("Kettle K-200, 49.90 EUR\n"), 0o600))
 	const (
-		subject   = `Kettle <img src=x onerror="window.pwned=1"> stopped heating`
-		question  = "It stopped heating after two weeks. Receipt attached."
-		answer    = "Sorry about that! We are sending you a replacement kettle today."
-		note      = "INTERNAL: third K-200 from batch B-17 this week, tell quality."
-		closeWhy  = "Replacement kettle sent"
-		closedTxt = "Closed"
+		subject  = `Kettle <img src=x onerror="window.pwned=1"> stopped heating`
+		question = "It stopped heating after two weeks. Photo and receipt attached."
+		order    = "SO-1001"
+		answer   = "Sorry about that! We are sending you a replacement kettle today."
+		note     = "INTERNAL: third K-200 from batch B-17 this week, tell quality."
+		thanks   = "Thank you, the tracking number would help."
+		closeWhy = "Replacement kettle sent"
 	)
-
-	// 1. The customer opens a ticket and gets its number.
-	customer.open(srv.URL, "customer:jane", "#portal")
-	customer.do("open a ticket",
-		chromedp.SendKeys(chromedp.CSS("#open-subject"), subject),
-		chromedp.SendKeys(chromedp.CSS("#open-description"), "Bought it last month."),
-		chromedp.SetValue(chromedp.CSS("#open-category"), "problem"),
+	shopper.signIn(srv.URL, "customer:jane")
+	shopper.check("01-shopper-portal")
+	shopper.do("submit the form without a subject",
+		chromedp.SendKeys(chromedp.CSS("#open-order"), order),
 		chromedp.Click(chromedp.CSS("#open-submit")),
-		waitFor(`document.querySelector("#open-result .number").textContent !== ""`),
+		waitFor(`(e => e !== null && !e.hidden)(document.querySelector("#open-subject-error"))`),
 	)
-	number := customer.text("#open-result .number")
-	require.Regexp(t, regexp.MustCompile(`^TK-\d{4}-\d+$`), number, "the customer is shown the ticket number")
-	customer.wait("the new ticket is shown", textIs("#ticket-number", number))
-	require.Equal(t, subject, customer.text("#ticket-subject"), "the subject is shown as typed, as text")
-	require.Equal(t, "Open", customer.text("#ticket-status"), "the status label comes from the catalog")
-	customer.wait("the ticket is listed", textHas("#my-tickets", number))
-
-	// 2. The customer replies with an attachment.
-	customer.do("reply with an attachment",
-		chromedp.SendKeys(chromedp.CSS("#reply-body"), question),
-		chromedp.SetUploadFiles(chromedp.CSS("#reply-file"), []string{attachment}),
-		chromedp.Click(chromedp.CSS("#reply-send")),
+	require.Equal(t, "true", shopper.str(`document.querySelector("#open-subject").getAttribute("aria-invalid")`),
+		"the server's field error shows next to the subject")
+	require.Equal(t, L["required"], shopper.text("#open-subject-error"))
+	shopper.check("02-shopper-subject-required")
+	srv.clock.Advance(time.Minute)
+	// The first answer is lost on the way back: the shopper sees an
+	// error and sends the form again, with the same Idempotency-Key, and
+	// gets the ticket the first request opened.
+	srv.dropNextOpen()
+	shopper.settles("open a ticket, losing the answer",
+		chromedp.SendKeys(chromedp.CSS("#open-subject"), subject),
+		chromedp.SendKeys(chromedp.CSS("#open-message"), question),
+		chromedp.SetValue(chromedp.CSS("#open-category"), "problem"),
+		chromedp.SetUploadFiles(chromedp.CSS("#open-files"), []string{photo, receipt}),
+		chromedp.Click(chromedp.CSS("#open-submit")),
+	)
+	require.Equal(t, L["network"], shopper.text("#flash"), "the lost answer is reported")
+	require.True(t, shopper.eval(`document.querySelector("#open-result").hidden`))
+	shopper.settles("send it again", chromedp.Click(chromedp.CSS("#open-submit")))
+	require.False(t, shopper.eval(`document.querySelector("#open-result").hidden`), shopper.diagnose())
+	keys := srv.keys()
+	require.Len(t, keys, 3, "the form without a subject, then twice the same ticket")
+	require.NotEmpty(t, keys[1])
+	require.Equal(t, keys[1], keys[2], "the retry reuses the key")
+	require.NotEqual(t, keys[0], keys[1], "a new ticket after an answered request gets a new key")
+	var number string
+	for _, n := range srv.tickets(t, "customer:jane") {
+		if n.Subject == subject {
+			require.Empty(t, number, "one ticket for the lost answer and its retry")
+			number = n.Number
+		}
+	}
+	require.NotEmpty(t, number, "the ticket was opened")
+	require.Contains(t, shopper.text("#open-result"), number, "the shopper is told the ticket number")
+	card := fmt.Sprintf(`#tickets li[data-number=%q]`, number)
+	shopper.wait("the ticket is listed", textHas(card, order))
+	require.Equal(t, L["open"], shopper.text(card+" .badge-statuses"), "the status badge, in the page's language")
+	require.True(t, shopper.eval(`document.querySelector(`+jsString(card+" .badge-statuses")+`).style.getPropertyValue("--badge") === "#1565c0"`),
+		"the badge has the catalog's colour")
+	require.True(t, shopper.eval(`(i => i && i.complete && i.naturalWidth > 0)(document.querySelector(`+jsString(card+" .badge-statuses img")+`))`),
+		"the status icon loads")
+	shopper.check("03-shopper-opened")
+	shopper.do("view the ticket",
+		chromedp.Click(chromedp.CSS("#open-result a")),
+		waitFor(textIs("#ticket-number", number)),
 		waitFor(textHas("#thread", question)),
 	)
-	require.Contains(t, customer.text("#thread .kind-customer .attachments"), "receipt.txt")
+	require.Equal(t, subject, shopper.text("#ticket-subject"), "the subject is shown as typed, as text")
+	require.Equal(t, L["open"], shopper.text("#ticket-status"))
+	require.Equal(t, order, shopper.text("#ticket-refs"))
+	require.Contains(t, shopper.text("#thread .attachments"), "kettle-photo.png")
+	require.Contains(t, shopper.text("#thread .attachments"), "receipt.txt")
+	got, err := chromedp.Run(shopCtx, chromedp.Evaluate[string](`fetch([...document.querySelectorAll("#thread .attachments a")]
+		.find(a => a.textContent === "receipt.txt").href).then(r => r.ok ? r.text() : "HTTP " + r.status)`, chromedp.EvalAwaitPromise))
+	require.NoError(t, err)
+	require.Equal(t, "Kettle K-200, 49.90 EUR\n", got, "the attachment link downloads the file with the session cookie")
+	require.Zero(t, shopper.count("#tickets .sla, #ticket-sla .sla"), "SLA times are the shop's, not shown to shoppers")
+	require.Contains(t, shopper.text("#others"), earlier.Number, "the shopper's other ticket is listed")
+	require.NotContains(t, shopper.text("#others"), number)
+	shopper.check("04-shopper-ticket")
 
-	// 3. The agent finds the ticket by status and text and opens it.
-	agent.open(srv.URL, "agent:ann", "#console")
-	agent.do("search open tickets about kettles",
-		chromedp.SetValue(chromedp.CSS("#search-status"), "open"),
-		chromedp.SendKeys(chromedp.CSS("#search-q"), "Kettle"),
-		chromedp.Click(chromedp.CSS("#search-submit")),
-		// Wait for this search's rows, not those the console showed first.
-		waitFor(`(q => q.includes("status=open") && q.includes("q=Kettle"))(document.querySelector("#ticket-list").dataset.query || "")`),
+	// 2. The agent sees the ticket unread, with its SLA due time, next to
+	// Omar's breached tickets, and pages through the queue.
+	agent.signIn(srv.URL, "agent:ann")
+	if sc.keyboard {
+		agent.press("the first Tab", kb.Tab)
+		require.True(t, agent.eval(`document.activeElement === document.querySelector("a.skip")`), "the first Tab stop skips to the content")
+		require.True(t, agent.eval(`getComputedStyle(document.activeElement).left !== getComputedStyle(document.body).left &&
+			document.activeElement.getBoundingClientRect().left >= 0`), "and shows once focused")
+		agent.press("skip to the content", kb.Enter)
+		agent.wait("focus is on the content", `document.activeElement === document.querySelector("#main")`)
+		require.Equal(t, "", agent.str(`location.hash`), "the skip link leaves the page's route alone")
+	}
+	agentCard := fmt.Sprintf(`#tickets li[data-number=%q]`, number)
+	agent.wait("the new ticket is on the first page", fmt.Sprintf(`document.querySelector(%s) !== null`, jsString(agentCard)))
+	require.Equal(t, L["unread"], agent.text(agentCard+" .unread-dot"), "the new ticket is unread")
+	require.True(t, strings.HasPrefix(agent.text(agentCard+" .sla"), L["due"]), "its first response is due")
+	require.True(t, agent.eval(`[...document.querySelectorAll("#tickets .sla-breached")].length >= 9`), "Omar's tickets are breached")
+	require.Equal(t, 10, agent.count("#tickets li"), "ten tickets a page")
+	agent.check("05-agent-queue")
+	agent.do("go to the next page",
+		chromedp.Click(chromedp.CSS("#page-next")),
+		waitFor(`document.body.dataset.busy === "0" && document.querySelector("#page-no").textContent.includes("2")`),
+	)
+	require.Equal(t, 3, agent.count("#tickets li"), "13 tickets: ten, then three")
+	require.True(t, agent.eval(`document.querySelector("#page-next").disabled`), "no third page")
+	agent.do("back to the first page",
+		chromedp.Click(chromedp.CSS("#page-prev")),
+		waitFor(`document.body.dataset.busy === "0" && document.querySelector("#page-no").textContent.includes("1")`),
+	)
+	require.Equal(t, 10, agent.count("#tickets li"))
+
+	// The agent filters by order number and status. On a phone the
+	// filters start folded.
+	require.Equal(t, sc.width >= 640, agent.eval(`document.querySelector("#filter-box").open`))
+	if sc.width < 640 {
+		agent.do("unfold the filters", chromedp.Click(chromedp.CSS("#filter-box summary")))
+	}
+	agent.do("filter by order and status",
+		chromedp.SendKeys(chromedp.CSS("#f-order"), order),
+		chromedp.SetValue(chromedp.CSS("#f-status"), "open"),
+		chromedp.Click(chromedp.CSS("#filter-submit")),
+		waitFor(`(q => q.includes("ref=order%3A`+order+`") && q.includes("status=open"))(document.querySelector("#tickets").dataset.query || "")`),
 		waitFor(`document.body.dataset.busy === "0"`),
-		waitFor(fmt.Sprintf(`document.querySelector('#ticket-list tr[data-number=%s] button') !== null`, jsString(number))),
-		chromedp.Click(chromedp.CSS(fmt.Sprintf(`#ticket-list tr[data-number="%s"] button`, number))),
-		waitFor(textHas("#thread", question)),
 	)
-	require.Equal(t, subject, agent.text("#ticket-subject"))
-	// The catalog shows priorities as icon and text, statuses as text.
-	row := fmt.Sprintf(`document.querySelector('#ticket-list tr[data-number=%s]')`, jsString(number))
-	require.True(t, agent.eval(row+`.querySelector('td:nth-child(5) .badge img.icon[src="/icons/normal.svg"][alt="Normal"]') !== null`),
-		"the priority shows its icon")
-	require.True(t, agent.eval(row+`.querySelector('td:nth-child(5) .badge').textContent === "Normal"`), "and its label")
-	require.True(t, agent.eval(row+`.querySelector('td:nth-child(4) .badge img') === null`), "the status shows text only")
-	require.True(t, agent.eval(`document.querySelector('#ticket-list tr img.icon').complete && document.querySelector('#ticket-list tr img.icon').naturalWidth > 0`),
-		"the icon loads")
-	require.Contains(t, agent.text("#thread"), "receipt.txt", "the agent sees the customer's attachment")
+	require.Equal(t, 1, agent.count("#tickets li"), "only the shopper's ticket has that order")
+	require.Contains(t, agent.text("#tickets"), number)
+	agent.check("06-agent-filtered")
+	agent.do("filter by department and assignee",
+		chromedp.Click(chromedp.CSS("#filter-reset")),
+		waitFor(`(document.querySelector("#tickets").dataset.query || "") === "sort=updated_at&desc=true&limit=10"`),
+		waitFor(`document.body.dataset.busy === "0"`),
+		chromedp.SetValue(chromedp.CSS("#f-department"), "support"),
+		chromedp.Click(chromedp.CSS("#filter-submit")),
+		waitFor(`(document.querySelector("#tickets").dataset.query || "").includes("department=support")`),
+		waitFor(`document.body.dataset.busy === "0"`),
+	)
+	require.Equal(t, 1, agent.count("#tickets li"), "only the shopper's problem is routed to support")
+	require.Contains(t, agent.text("#tickets"), number)
+	agent.do("and an assignee nobody is",
+		chromedp.SendKeys(chromedp.CSS("#f-assignee"), "raj"),
+		chromedp.Click(chromedp.CSS("#filter-submit")),
+		waitFor(`(document.querySelector("#tickets").dataset.query || "").includes("assignee=raj")`),
+		waitFor(`document.body.dataset.busy === "0"`),
+	)
+	require.Equal(t, 0, agent.count("#tickets li"))
+	agent.do("filter by a date range without tickets",
+		chromedp.Click(chromedp.CSS("#filter-reset")),
+		waitFor(`(document.querySelector("#tickets").dataset.query || "") === "sort=updated_at&desc=true&limit=10"`),
+		waitFor(`document.body.dataset.busy === "0"`),
+		chromedp.SetValue(chromedp.CSS("#f-from"), "2001-01-01"),
+		chromedp.SetValue(chromedp.CSS("#f-to"), "2001-01-31"),
+		chromedp.Click(chromedp.CSS("#filter-submit")),
+		waitFor(`(document.querySelector("#tickets").dataset.query || "").includes("created_to=")`),
+		waitFor(`document.body.dataset.busy === "0"`),
+	)
+	require.Equal(t, 0, agent.count("#tickets li"))
+	require.False(t, agent.eval(`document.querySelector("#tickets-empty").hidden`))
+	agent.do("clear the filters",
+		chromedp.Click(chromedp.CSS("#filter-reset")),
+		waitFor(`(document.querySelector("#tickets").dataset.query || "") === "sort=updated_at&desc=true&limit=10"`),
+		waitFor(`document.body.dataset.busy === "0"`),
+		waitFor(fmt.Sprintf(`document.querySelector(%s) !== null`, jsString(agentCard))),
+	)
 
-	// 4. The agent answers, adds an internal note and closes the ticket:
-	// first without a reason, which the workflow refuses, then with one.
-	agent.do("answer the customer",
-		chromedp.SendKeys(chromedp.CSS("#reply-body"), answer),
-		chromedp.Click(chromedp.CSS("#reply-send")),
-		waitFor(textHas("#thread .kind-reply", answer)),
+	// The agent opens a ticket for Omar with a priority, which only
+	// staff may set.
+	agent.settles("open a ticket for a customer",
+		chromedp.Click(chromedp.CSS("#open-box summary")),
+		chromedp.SendKeys(chromedp.CSS("#open-customer-id"), "omar"),
+		chromedp.SendKeys(chromedp.CSS("#open-customer-name"), "Omar Haddad"),
+		chromedp.SendKeys(chromedp.CSS("#open-subject"), "Called about a missing parcel"),
+		chromedp.SetValue(chromedp.CSS("#open-priority"), "urgent"),
+		chromedp.Click(chromedp.CSS("#open-submit")),
 	)
+	require.False(t, agent.eval(`document.querySelector("#open-result").hidden`), agent.diagnose())
+	phoned := `#tickets li:first-child`
+	require.Contains(t, agent.text(phoned), "Called about a missing parcel")
+	require.Contains(t, agent.text(phoned+" .badge-priorities"), L["urgent"])
+	require.Contains(t, agent.text(phoned), "Omar Haddad")
+	agent.check("06b-agent-opened-for-customer")
+
+	// 3. The agent opens the ticket: it is no longer unread. When the
+	// shopper writes again, it is unread again.
+	if sc.keyboard {
+		agent.tabTo(agentCard + " a.card-link")
+		agent.settles("open the ticket by keyboard", chromedp.KeyEvent(kb.Enter))
+	} else {
+		agent.settles("open the ticket", chromedp.Click(chromedp.CSS(agentCard+" a.card-link")))
+	}
+	require.Contains(t, agent.text("#thread"), question)
+	require.True(t, agent.eval(`document.activeElement === document.querySelector("#ticket-title")`), "focus moves to the ticket")
+	require.Contains(t, agent.text("#thread"), "kettle-photo.png")
+	require.Contains(t, agent.text("#others"), earlier.Number, "the customer's other ticket")
+	require.True(t, strings.HasPrefix(agent.text("#ticket-sla"), L["due"]), "the first response is due: %q", agent.text("#ticket-sla"))
+	agent.check("07-agent-ticket")
+	agent.settles("back to the list", chromedp.Click(chromedp.CSS("#back")))
+	require.Equal(t, 1, agent.count(agentCard))
+	require.Equal(t, 0, agent.count(agentCard+" .unread-dot"), "read once opened")
+	srv.clock.Advance(time.Minute)
+	shopper.settles("write again, sending the form twice at once",
+		chromedp.SendKeys(chromedp.CSS("#reply-body"), thanks),
+		chromedp.Evaluate[chromedp.Void](`(f => { f.requestSubmit(); f.requestSubmit(); })(document.querySelector("#reply-form"))`),
+	)
+	shopper.wait("the message is in the thread", textHas("#thread", thanks))
+	require.Equal(t, 1, strings.Count(shopper.text("#thread"), thanks), "a double submit sends one message")
+	agent.do("reload the queue", chromedp.Reload(), waitFor(`document.body.dataset.ready === "true"`),
+		waitFor(fmt.Sprintf(`document.querySelector(%s) !== null`, jsString(agentCard))))
+	require.Equal(t, 1, agent.count(agentCard+" .unread-dot"), "unread again after the shopper wrote")
+
+	// 4. The agent replies, adds an internal note and closes the ticket:
+	// first without the reason closing needs, then with it.
+	srv.clock.Advance(time.Minute)
+	if sc.keyboard {
+		agent.tabTo(agentCard + " a.card-link")
+		agent.settles("open the ticket by keyboard", chromedp.KeyEvent(kb.Enter))
+		require.Contains(t, agent.text("#thread"), thanks)
+		agent.tabTo("#reply-body")
+		agent.press("type the answer", answer)
+		agent.tabTo("#reply-send")
+		agent.press("send it", kb.Enter)
+	} else {
+		agent.do("open the ticket", chromedp.Click(chromedp.CSS(agentCard+" a.card-link")), waitFor(textHas("#thread", thanks)))
+		agent.do("answer", chromedp.SendKeys(chromedp.CSS("#reply-body"), answer), chromedp.Click(chromedp.CSS("#reply-send")))
+	}
+	agent.wait("the answer is in the thread", textHas("#thread .kind-reply", answer))
 	agent.do("add an internal note",
 		chromedp.SendKeys(chromedp.CSS("#reply-body"), note),
 		chromedp.Click(chromedp.CSS("#note-send")),
 		waitFor(textHas("#thread .kind-note", note)),
 	)
-	agent.do("close without a reason",
-		chromedp.SetValue(chromedp.CSS("#status-to"), "closed"),
-		chromedp.Click(chromedp.CSS("#status-submit")),
-		waitFor(`!document.querySelector("#flash").hidden`),
-	)
-	t.Logf("closing without a reason is refused with: %s", agent.text("#flash"))
-	require.Contains(t, agent.text("#flash"), "reason: ", "the page shows the field the problem document names")
-	require.Equal(t, "Open", agent.text("#ticket-status"))
-	agent.do("close with a reason",
-		chromedp.SetValue(chromedp.CSS("#status-to"), "closed"),
-		chromedp.SendKeys(chromedp.CSS("#status-reason"), closeWhy),
-		chromedp.Click(chromedp.CSS("#status-submit")),
-		waitFor(textIs("#ticket-status", closedTxt)),
-	)
+	offered := agent.str(`[...document.querySelectorAll("#status-to option")].map(o => o.value).join(",")`)
+	require.Equal(t, strings.Join(srv.transitions(t, "agent:ann", number), ","), offered,
+		"the status changes offered are those GET /tickets/{id}/transitions gives")
+	require.True(t, agent.eval(`document.querySelector("#reason-field").hidden`), "no reason field before a change needs one")
+	if sc.keyboard {
+		agent.tabTo("#status-to")
+		agent.press("choose closed", L["closed"])
+		agent.wait("closed is chosen", `document.querySelector("#status-to").value === "closed"`)
+		agent.wait("the reason field appears", `!document.querySelector("#reason-field").hidden`)
+		agent.tabTo("#status-submit")
+		agent.press("close without a reason", kb.Enter)
+	} else {
+		agent.do("choose closed",
+			chromedp.SetValue(chromedp.CSS("#status-to"), "closed"),
+			chromedp.Evaluate[chromedp.Void](`document.querySelector("#status-to").dispatchEvent(new Event("change"))`),
+			waitFor(`!document.querySelector("#reason-field").hidden`),
+			chromedp.Click(chromedp.CSS("#status-submit")),
+		)
+	}
+	agent.wait("the reason is asked for next to its field", `(e => e !== null && !e.hidden)(document.querySelector("#status-reason-error"))`)
+	require.Equal(t, L["reason_required"], agent.text("#status-reason-error"), "the field says what is wrong, in the page's language")
+	require.Equal(t, "true", agent.str(`document.querySelector("#status-reason").getAttribute("aria-invalid")`))
+	require.Equal(t, "status-reason-error", agent.str(`document.querySelector("#status-reason").getAttribute("aria-describedby")`))
+	require.True(t, agent.eval(`document.querySelector("#flash").hidden`), "the error is at the field, not above the page")
+	require.Equal(t, L["open"], agent.text("#ticket-status"))
+	agent.check("08-agent-reason-required")
+	if sc.keyboard {
+		require.True(t, agent.eval(`document.activeElement === document.querySelector("#status-reason")`), "focus goes to the field in error")
+		agent.press("type the reason and submit", closeWhy+kb.Enter)
+	} else {
+		agent.do("close with a reason",
+			chromedp.SendKeys(chromedp.CSS("#status-reason"), closeWhy),
+			chromedp.Click(chromedp.CSS("#status-submit")))
+	}
+	agent.wait("the ticket is closed", textIs("#ticket-status", L["closed"]))
 	require.Equal(t, closeWhy, agent.text("#ticket-closure"))
-	require.True(t, agent.eval(`document.querySelector("#flash").hidden`), "no error is left on the agent's page")
+	agent.check("09-agent-closed")
 
-	// 5. The customer refreshes: the answer and the closed status show,
-	// the internal note does not.
-	customer.do("refresh the ticket",
-		chromedp.Click(chromedp.CSS("#detail-refresh")),
-		waitFor(textHas("#thread", answer)),
-	)
-	require.Equal(t, closedTxt, customer.text("#ticket-status"), "the customer sees the ticket closed")
-	require.Equal(t, closeWhy, customer.text("#ticket-closure"))
-	customer.wait("the list shows the ticket closed",
-		fmt.Sprintf(`document.querySelector('#my-tickets tr[data-number=%s]').textContent.includes(%s)`, jsString(number), jsString(closedTxt)))
-	page := customer.visibleText()
-	require.Contains(t, page, question)
-	require.NotContains(t, page, note, "the customer never sees the internal note")
-	require.NotContains(t, page, "Internal note")
-	require.False(t, customer.eval(`document.querySelector("#thread .kind-note") !== null`))
+	// 5. The shopper sees the answer and the closed status, never the note.
+	shopper.do("reload the ticket", chromedp.Reload(), waitFor(`document.body.dataset.ready === "true"`),
+		waitFor(textHas("#thread", answer)))
+	require.Equal(t, L["closed"], shopper.text("#ticket-status"))
+	require.Equal(t, closeWhy, shopper.text("#ticket-closure"))
+	page := shopper.visibleText()
+	require.NotContains(t, page, note, "the shopper never sees the internal note")
+	require.Zero(t, shopper.count("#thread .kind-note"))
+	shopper.check("10-shopper-answered")
 
-	// Nothing ran the subject as HTML, and the page threw nothing.
-	for _, tab := range []*tab{customer, agent} {
-		require.False(t, tab.eval(`window.pwned === 1 || document.querySelector("#ticket-subject img") !== null`),
+	for _, tab := range []*tab{shopper, agent} {
+		require.False(t, tab.eval(`window.pwned === 1 || document.querySelector("#ticket-subject img, .card-subject img") !== null`),
 			"%s: user text was inserted as HTML", tab.name)
-		require.Empty(t, tab.exceptions(), "%s: uncaught JavaScript exceptions", tab.name)
+		require.Empty(t, tab.exceptions(), "%s: uncaught JavaScript exceptions or Content-Security-Policy refusals", tab.name)
 	}
-	t.Logf("browser scenario took %v", time.Since(started).Round(time.Millisecond))
 }
 
-// tab is one browser tab acting as one demo user.
-type tab struct {
-	t    *testing.T
-	ctx  context.Context
-	name string
-
-	mu     sync.Mutex
-	thrown []string
+// apiTicket is what the test reads of a ticket from the API.
+type apiTicket struct {
+	ID, Number, Subject string
 }
 
-// newTab starts the tab behind ctx (and the browser with the first tab)
-// and records the page's uncaught exceptions.
-func newTab(t *testing.T, ctx context.Context, name string) *tab {
+// tickets returns the tickets user sees through the API.
+func (s *testServer) tickets(t *testing.T, user string) []apiTicket {
 	t.Helper()
-	b := &tab{t: t, ctx: ctx, name: name}
-	err := chromedp.Listen(ctx, func(ev any) {
-		if e, ok := ev.(*runtime.EventExceptionThrown); ok && e.ExceptionDetails != nil {
-			b.mu.Lock()
-			defer b.mu.Unlock()
-			text := e.ExceptionDetails.Text
-			if e.ExceptionDetails.Exception != nil {
-				text += " " + e.ExceptionDetails.Exception.Description
+	_, body := get(t, s.client(t, user), s.URL+"/api/tickets?limit=100")
+	var page struct{ Tickets []apiTicket }
+	require.NoError(t, json.Unmarshal([]byte(body), &page))
+	return page.Tickets
+}
+
+// transitions returns the status codes GET /tickets/{id}/transitions
+// offers user on the ticket numbered number.
+func (s *testServer) transitions(t *testing.T, user, number string) []string {
+	t.Helper()
+	for _, tk := range s.tickets(t, user) {
+		if tk.Number == number {
+			_, body := get(t, s.client(t, user), s.URL+"/api/tickets/"+tk.ID+"/transitions")
+			var list struct{ Transitions []struct{ To string } }
+			require.NoError(t, json.Unmarshal([]byte(body), &list))
+			var out []string
+			for _, tr := range list.Transitions {
+				out = append(out, tr.To)
 			}
-			b.thrown = append(b.thrown, text)
+			return out
 		}
-	})
-	require.NoError(t, err, "start %s tab in %s", name, "Chromium")
-	return b
-}
-
-// open loads the page and picks the demo user, then waits for the view
-// of the user's role.
-func (b *tab) open(url, user, view string) {
-	b.t.Helper()
-	b.do("load the page as "+user,
-		chromedp.Navigate(url),
-		waitFor(`document.querySelector("#user").dataset.ready === "true"`),
-		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
-			const picker = document.querySelector("#user");
-			picker.value = %[1]s;
-			if (picker.value !== %[1]s) throw new Error("the picker has no user " + %[1]s);
-			picker.dispatchEvent(new Event("change", {bubbles: true}));
-		})()`, jsString(user))),
-		chromedp.WaitVisible(chromedp.CSS(view)),
-		waitFor(`document.body.dataset.busy === "0"`),
-	)
-}
-
-// do runs actions in the tab and stops the test with what the page shows
-// when one fails.
-func (b *tab) do(what string, actions ...chromedp.Action[chromedp.Void]) {
-	b.t.Helper()
-	if err := chromedp.Do(b.ctx, actions...); err != nil {
-		b.t.Fatalf("%s: %s: %v\n%s", b.name, what, err, b.diagnose())
 	}
-}
-
-// wait waits until the JavaScript condition holds.
-func (b *tab) wait(what, cond string) {
-	b.t.Helper()
-	b.do(what, waitFor(cond))
-}
-
-// text returns the textContent of the first element matching sel.
-func (b *tab) text(sel string) string {
-	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](
-		fmt.Sprintf(`(document.querySelector(%s)?.textContent ?? "").trim()`, jsString(sel))))
-	if err != nil {
-		b.t.Fatalf("%s: read %s: %v", b.name, sel, err)
-	}
-	return s
-}
-
-// visibleText returns the text of the page as the user sees it (the
-// body's innerText, which leaves out hidden elements).
-func (b *tab) visibleText() string {
-	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.body.innerText`))
-	if err != nil {
-		b.t.Fatalf("%s: read the page: %v", b.name, err)
-	}
-	return s
-}
-
-// eval returns the boolean value of a JavaScript expression.
-func (b *tab) eval(expr string) bool {
-	b.t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](expr))
-	if err != nil {
-		b.t.Fatalf("%s: evaluate %s: %v", b.name, expr, err)
-	}
-	return v
-}
-
-// exceptions returns the uncaught exceptions the page threw so far.
-func (b *tab) exceptions() []string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]string(nil), b.thrown...)
-}
-
-// diagnose describes the page after a failed step: its error banner,
-// its exceptions and the start of its text.
-func (b *tab) diagnose() string {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(b.ctx), 3*time.Second)
-	defer cancel()
-	text, err := chromedp.Run(ctx, chromedp.Evaluate[string](
-		`"flash: " + document.querySelector("#flash").textContent + "\npage: " + document.body.innerText`))
-	if err != nil {
-		text = "(cannot read the page: " + err.Error() + ")"
-	}
-	if len(text) > 2000 {
-		text = text[:2000] + "…"
-	}
-	return fmt.Sprintf("exceptions: %q\n%s", b.exceptions(), text)
-}
-
-// waitFor polls a JavaScript condition until it holds. It polls on a
-// timer rather than on animation frames, which a background tab does
-// not get.
-func waitFor(cond string) chromedp.Action[chromedp.Void] {
-	return chromedp.Poll[chromedp.Void](cond,
-		chromedp.WithPollingInterval(25*time.Millisecond),
-		chromedp.WithPollingTimeout(20*time.Second))
-}
-
-// textIs is a condition: the text of sel is want.
-func textIs(sel, want string) string {
-	return fmt.Sprintf(`(document.querySelector(%s)?.textContent ?? "").trim() === %s`, jsString(sel), jsString(want))
-}
-
-// textHas is a condition: some element matching sel contains want.
-func textHas(sel, want string) string {
-	return fmt.Sprintf(`[...document.querySelectorAll(%s)].some((e) => e.textContent.includes(%s))`, jsString(sel), jsString(want))
-}
-
-// jsString quotes s as a JavaScript string literal.
-func jsString(s string) string {
-	b, err := json.Marshal(s)
-	if err != nil {
-		panic(err) // a string always marshals
-	}
-	return strings.ReplaceAll(string(b), "</", `<\/`)
+	t.Fatalf("no ticket %s", number)
+	return nil
 }

@@ -203,6 +203,17 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	for _, p := range catalog.Priorities() {
 		fmt.Fprintf(w, "   %-6s text %-6q image %s\n", p.Code, p.Label.Text, p.Label.Icon)
 	}
+
+	fmt.Fprintln(w, "7. Kim wrote twice: the admin merges the newer ticket into the older one")
+	kims, err := desk.Search(ctx, admin, ticketkit.SearchParams{CustomerID: "C-7", Sort: storage.SortNumber})
+	if err != nil {
+		return err
+	}
+	merged, err := desk.Merge(ctx, admin, ticketkit.MergeParams{TargetID: kims.Tickets[0].ID, SourceIDs: []string{kims.Tickets[1].ID}})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "   %s merged into %s, now %s\n", merged.Sources[0].Number, merged.Target.Number, merged.Sources[0].Status)
 	return nil
 }
 

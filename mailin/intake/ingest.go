@@ -50,8 +50,9 @@ func (i *Intake) find(ctx context.Context, sys ticket.Actor, in mailin.Inbound, 
 		t, err := i.cfg.Desk.Get(ctx, sys, ref.TicketID)
 		switch {
 		case err == nil:
-			if in.Class.Automated() || knows(t, in.From.Address) {
-				return t, mailin.ThreadByHeader, nil
+			to := i.followMerged(ctx, sys, t)
+			if in.Class.Automated() || knows(t, in.From.Address) || knows(to, in.From.Address) {
+				return to, mailin.ThreadByHeader, nil
 			}
 			// A stranger: the subject is checked the same way next.
 		case !errors.Is(err, ticketkit.ErrNotFound):
@@ -66,10 +67,38 @@ func (i *Intake) find(ctx context.Context, sys ticket.Actor, in mailin.Inbound, 
 	if err != nil {
 		return nil, "", fmt.Errorf("intake: thread by subject: %w", err)
 	}
-	if len(page.Tickets) == 0 || !knows(page.Tickets[0], in.From.Address) {
+	if len(page.Tickets) == 0 {
 		return nil, mailin.ThreadNew, nil
 	}
-	return page.Tickets[0], mailin.ThreadBySubject, nil
+	to := i.followMerged(ctx, sys, page.Tickets[0])
+	if !knows(page.Tickets[0], in.From.Address) && !knows(to, in.From.Address) {
+		return nil, mailin.ThreadNew, nil
+	}
+	return to, mailin.ThreadBySubject, nil
+}
+
+// maxMergeHops is how many merges followMerged follows.
+const maxMergeHops = 8
+
+// followMerged returns the ticket t was merged into (ticketkit's
+// Desk.Merge), following merges of merged tickets too, or t when it
+// was not merged: mail about a merged ticket, by its thread headers or
+// its number, goes on the ticket that took its messages. find lets the
+// sender in when they are the customer or a contact of either t, the
+// thread they wrote on, or that ticket, which the merge gave t's
+// customer and contacts.
+func (i *Intake) followMerged(ctx context.Context, sys ticket.Actor, t *ticket.Ticket) *ticket.Ticket {
+	for range maxMergeHops {
+		if t.MergedInto == "" {
+			return t
+		}
+		next, err := i.cfg.Desk.Get(ctx, sys, t.MergedInto)
+		if err != nil {
+			return t
+		}
+		t = next
+	}
+	return t
 }
 
 // knows reports whether addr is the email of t's customer or of one of

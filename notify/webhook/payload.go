@@ -92,8 +92,10 @@ type Change struct {
 	New   string `json:"new,omitempty"`
 }
 
-// payload returns the payload of e.
-func payload(e notify.Event) (Payload, error) {
+// NewPayload returns the payload a [Sender] sends for e. It fails for
+// an event without a ticket. Other transports that carry the same shape,
+// such as the CloudEvents of notify/cloudevents, build it here.
+func NewPayload(e notify.Event) (Payload, error) {
 	if e.Ticket == nil {
 		return Payload{}, errors.New("event has no ticket")
 	}
@@ -135,7 +137,7 @@ func payload(e notify.Event) (Payload, error) {
 
 // encode returns the JSON body for e.
 func encode(e notify.Event) ([]byte, error) {
-	p, err := payload(e)
+	p, err := NewPayload(e)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect"
@@ -209,4 +210,31 @@ func (s *Store) OutboxRetry(ctx context.Context, p storage.OutboxRetryParams) (i
 		return 0, translate(op, err)
 	}
 	return int(n), nil
+}
+
+var _ storage.OutboxStatsStore = (*Store)(nil)
+
+// outboxStatsRow is what OutboxStats reads.
+type outboxStatsRow struct {
+	Pending int64     `bun:"pending"`
+	Oldest  time.Time `bun:"oldest,nullzero"`
+	Dead    int64     `bun:"dead"`
+}
+
+// OutboxStats counts the pending entries and the dead letters in one
+// statement. Its conditions are those of the partial indexes
+// outbox_claim_idx (pending entries, with created_at) and outbox_dead_idx
+// (dead letters), so that it reads those indexes and never the
+// delivered entries (see TestOutboxStatsExplain).
+func (s *Store) OutboxStats(ctx context.Context, _ storage.OutboxStatsParams) (storage.OutboxStats, error) {
+	var row outboxStatsRow
+	err := s.db.NewRaw(`SELECT
+  (SELECT count(*) FROM ? WHERE delivered_at IS NULL AND dead_at IS NULL) AS pending,
+  (SELECT min(created_at) FROM ? WHERE delivered_at IS NULL AND dead_at IS NULL) AS oldest,
+  (SELECT count(*) FROM ? WHERE dead_at IS NOT NULL) AS dead`,
+		s.tables.outbox, s.tables.outbox, s.tables.outbox).Scan(ctx, &row)
+	if err != nil {
+		return storage.OutboxStats{}, translate("outbox stats", err)
+	}
+	return storage.OutboxStats{Pending: row.Pending, OldestPending: utc(row.Oldest), Dead: row.Dead}, nil
 }

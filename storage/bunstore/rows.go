@@ -48,6 +48,7 @@ type ticketRow struct {
 	Reason         string    `bun:"reason"`
 	ClosureReason  string    `bun:"closure_reason"`
 	FollowUpOf     string    `bun:"follow_up_of"`
+	MergedInto     string    `bun:"merged_into"`
 	CreatedBy      string    `bun:"created_by"`
 	CreatedAt      time.Time `bun:"created_at"`
 	UpdatedAt      time.Time `bun:"updated_at"`
@@ -125,4 +126,18 @@ type outboxRow struct {
 	LastError     string    `bun:"last_error"`
 	DeliveredAt   time.Time `bun:"delivered_at,nullzero"`
 	DeadAt        time.Time `bun:"dead_at,nullzero"`
+}
+
+// linkRow is a row of the links table.
+type linkRow struct {
+	bun.BaseModel `bun:"table:links,alias:l"`
+
+	TenantID   string    `bun:"tenant_id,pk"`
+	FromID     string    `bun:"from_id,pk"`
+	Type       string    `bun:"type,pk"`
+	ToID       string    `bun:"to_id,pk"`
+	FromNumber string    `bun:"from_number"`
+	ToNumber   string    `bun:"to_number"`
+	CreatedBy  string    `bun:"created_by"`
+	CreatedAt  time.Time `bun:"created_at"`
 }

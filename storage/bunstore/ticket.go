@@ -58,6 +58,12 @@ func (s *Store) TicketCreate(ctx context.Context, t *ticket.Ticket) error {
 	var sla int64
 	err = s.withSLA(ctx, t, func(s *Store) error {
 		q := s.db.NewInsert().Model(r).ModelTableExpr("?", s.tables.tickets).Returning("NULL")
+		if r.MergedInto == "" {
+			// The column's default: a ticket is merged by a later
+			// update, and the insert names only the columns every
+			// version of the schema since the first migration has.
+			q = q.ExcludeColumn("merged_into")
+		}
 		if r.ConfigVersion == 0 {
 			// The column's default: a ticket under the host's default
 			// configuration is written as before that column existed.

@@ -164,6 +164,9 @@ func (s *Store) filterTickets(q *bun.SelectQuery, f *storage.TicketFilter, narro
 	if len(f.References) > 0 {
 		q = q.Where("t.id IN (?)", s.refTicketIDs(f.TenantID, f.References))
 	}
+	if f.Linked != nil {
+		q = s.filterLinked(q, f.TenantID, f.Linked)
+	}
 	if len(f.Tags) > 0 {
 		q = q.Where("t.id IN (?)", s.db.NewSelect().ColumnExpr("g.ticket_id").
 			ModelTableExpr("? AS g", bun.Ident(s.prefix+"ticket_tags")).

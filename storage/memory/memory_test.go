@@ -15,7 +15,8 @@ import (
 // of them.
 var features = storagetest.Features{
 	Complaints: true, ComplaintLocker: true, ComplaintReverser: true, ComplaintOverdue: true, Inbound: true,
-	AttachmentRefs: true, SLAUpdater: true, BatchUpdater: true, Idempotency: true, Config: true,
+	AttachmentRefs: true, SLAUpdater: true, BatchUpdater: true, Idempotency: true, OutboxStats: true,
+	TicketLocker: true, MessageMover: true, Links: true, Config: true,
 }
 
 func TestConformance(t *testing.T) {

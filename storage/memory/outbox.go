@@ -217,3 +217,30 @@ func (x *tx) OutboxRetry(ctx context.Context, p storage.OutboxRetryParams) (int,
 	}
 	return n, nil
 }
+
+var _ storage.OutboxStatsStore = (*Store)(nil)
+
+// OutboxStats counts the pending entries and the dead letters.
+func (s *Store) OutboxStats(ctx context.Context, p storage.OutboxStatsParams) (storage.OutboxStats, error) {
+	return read(s, func(x *tx) (storage.OutboxStats, error) { return x.OutboxStats(ctx, p) })
+}
+
+// OutboxStats counts the pending entries and the dead letters.
+func (x *tx) OutboxStats(ctx context.Context, _ storage.OutboxStatsParams) (storage.OutboxStats, error) {
+	var st storage.OutboxStats
+	if err := x.live(ctx); err != nil {
+		return st, err
+	}
+	for _, e := range x.db.outbox {
+		switch {
+		case !e.DeadAt.IsZero():
+			st.Dead++
+		case e.DeliveredAt.IsZero():
+			st.Pending++
+			if st.OldestPending.IsZero() || e.CreatedAt.Before(st.OldestPending) {
+				st.OldestPending = e.CreatedAt
+			}
+		}
+	}
+	return st, nil
+}

@@ -195,7 +195,7 @@ func (x *tx) TicketList(ctx context.Context, p storage.TicketListParams) (*stora
 	}
 	var rows []*ticket.Ticket
 	for _, t := range x.db.tickets {
-		if matchTicket(t, &p.TicketFilter) {
+		if matchTicket(t, &p.TicketFilter) && x.matchLinked(t, p.Linked) {
 			rows = append(rows, t)
 		}
 	}

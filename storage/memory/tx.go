@@ -44,6 +44,9 @@ type db struct {
 	// configs holds each tenant's configuration versions, oldest first
 	// (config.go); made on first use.
 	configs map[string][]storage.TenantConfig
+	// links holds the typed links between tickets (relations.go), in
+	// insertion order.
+	links []*ticket.Link
 }
 
 func newDB() db {

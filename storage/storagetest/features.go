@@ -38,6 +38,15 @@ type Features struct {
 	BatchUpdater bool
 	// Idempotency: [storage.IdempotencyStore].
 	Idempotency bool
+	// OutboxStats: [storage.OutboxStatsStore].
+	OutboxStats bool
+	// TicketLocker: [storage.TicketLocker].
+	TicketLocker bool
+	// MessageMover: [storage.MessageMover]; its tests also check that
+	// the store keeps Ticket.MergedInto.
+	MessageMover bool
+	// Links: [storage.LinkStore].
+	Links bool
 	// Config: [storage.ConfigStore].
 	Config bool
 }
@@ -68,6 +77,10 @@ func (f Features) capabilities() []capability {
 		{"TicketSLAUpdater", f.SLAUpdater, implements[storage.TicketSLAUpdater]},
 		{"TicketBatchUpdater", f.BatchUpdater, implements[storage.TicketBatchUpdater]},
 		{"IdempotencyStore", f.Idempotency, implements[storage.IdempotencyStore]},
+		{"OutboxStatsStore", f.OutboxStats, implements[storage.OutboxStatsStore]},
+		{"TicketLocker", f.TicketLocker, implements[storage.TicketLocker]},
+		{"MessageMover", f.MessageMover, implements[storage.MessageMover]},
+		{"LinkStore", f.Links, implements[storage.LinkStore]},
 		{"ConfigStore", f.Config, implements[storage.ConfigStore]},
 	}
 }

@@ -50,7 +50,7 @@ import (
 // TicketList, TicketDue, TicketSLA, Message, Event, Sequence, Outbox, Tx
 // and Tenant; then Features, which checks the declared capabilities, and
 // one group per optional capability: SLAUpdater, BatchUpdater, Inbound,
-// Complaint (with ComplaintLocker), ComplaintOverdue, AttachmentRef, Idempotency and Config. The group of a
+// Complaint (with ComplaintLocker), ComplaintOverdue, AttachmentRef, Idempotency, OutboxStats and Config. The group of a
 // capability that features does not declare logs that it did not run.
 func Run(t *testing.T, newStore func(t *testing.T) storage.Store, features Features) {
 	t.Helper()
@@ -75,6 +75,10 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store, features Featu
 	optional(t, "ComplaintOverdue", features.Complaints && features.ComplaintOverdue, "ComplaintOverdueStore", s.complaintOverdue)
 	optional(t, "AttachmentRef", features.AttachmentRefs, "AttachmentRefChecker", s.attachmentRef)
 	optional(t, "Idempotency", features.Idempotency, "IdempotencyStore", s.idempotency)
+	optional(t, "OutboxStats", features.OutboxStats, "OutboxStatsStore", s.outboxStats)
+	optional(t, "TicketLocker", features.TicketLocker, "TicketLocker", s.ticketLocker)
+	optional(t, "MessageMover", features.MessageMover, "MessageMover", s.messageMover)
+	optional(t, "Links", features.Links, "LinkStore", s.links)
 	optional(t, "Config", features.Config, "ConfigStore", s.config)
 }
 

@@ -47,7 +47,7 @@ var adapters = map[string]func() storage.Store{
 // capabilities, all of them.
 var features = storagetest.Features{
 	Complaints: true, ComplaintLocker: true, ComplaintReverser: true, ComplaintOverdue: true, Inbound: true,
-	AttachmentRefs: true, SLAUpdater: true, BatchUpdater: true, Idempotency: true,
+	AttachmentRefs: true, SLAUpdater: true, BatchUpdater: true, Idempotency: true, OutboxStats: true,
 }
 
 // hidesInTx is a decorator that forwards the optional capabilities of the
