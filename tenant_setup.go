@@ -275,17 +275,12 @@ func (d *Desk) TenantCatalog(ctx context.Context, tenantID string) (_ *ticket.Ca
 	return view.catalog, nil
 }
 
-// TenantCatalogTx is [Desk.TenantCatalog] reading, when its cache needs
-// the store, through the host's transaction tx (see [Desk.OpenTx]).
-func (d *Desk) TenantCatalogTx(ctx context.Context, tx storage.Tx, tenantID string) (_ *ticket.Catalog, err error) {
-	ctx, end := d.begin(ctx, "TenantCatalogTx", ticket.Actor{TenantID: tenantID})
-	defer func() { end(err) }()
-	if err := checkTx(tx); err != nil {
-		return nil, err
-	}
-	view, err := d.forTenant(ctx, tx, tenantID)
-	if err != nil {
-		return nil, err
-	}
-	return view.catalog, nil
+// CachedTenantCatalog returns the catalog of a tenant's configuration as
+// this Desk last read it, without reading the store: the Desk's own
+// ([Desk.Catalog]) when it has read none. Every use case reads its
+// tenant's configuration before it returns tickets, so the answers of a
+// use case can be labelled with it (httpapi does) at no cost and
+// without a transaction.
+func (d *Desk) CachedTenantCatalog(tenantID string) *ticket.Catalog {
+	return d.cached(tenantID).catalog
 }

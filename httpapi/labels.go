@@ -32,25 +32,12 @@ type complaintView struct {
 	ReasonLabel string `json:"reason_label,omitempty"`
 }
 
-// tenantCatalog returns the catalog of a tenant's configuration
-// (ticketkit.Desk.TenantCatalog), the Desk's own when it cannot be read:
-// labels are a courtesy and must not fail an answer whose change
-// committed.
-func (h *handler) tenantCatalog(r *http.Request, tenantID string) *ticket.Catalog {
-	var c *ticket.Catalog
-	var err error
-	if tx := requestTx(r.Context()); tx != nil {
-		// In the request's transaction: the Desk's own read would wait
-		// for the store's lock it holds.
-		c, err = h.desk.TenantCatalogTx(r.Context(), tx, tenantID)
-	} else {
-		c, err = h.desk.TenantCatalog(r.Context(), tenantID)
-	}
-	if err != nil {
-		h.log.WarnContext(r.Context(), "httpapi: read the tenant's catalog for labels", "tenant", tenantID, "err", err)
-		return h.desk.Catalog()
-	}
-	return c
+// tenantCatalog returns the catalog of a tenant's configuration as the
+// Desk last read it (ticketkit.Desk.CachedTenantCatalog): the use case
+// that produced the answer has just read it, and labels need no store
+// read, no transaction and no use case of their own.
+func (h *handler) tenantCatalog(_ *http.Request, tenantID string) *ticket.Catalog {
+	return h.desk.CachedTenantCatalog(tenantID)
 }
 
 // readerLocale returns the locale of the labels of a response to r:
