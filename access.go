@@ -102,8 +102,11 @@ func (d *Desk) view(a ticket.Actor, t *ticket.Ticket) *ticket.Ticket {
 	c.MergedInto = "" // another customer's ticket, maybe: GetByNumber follows it when it may
 	c.Tags, c.Actions = nil, nil
 	c.SLA, c.SLAVersion = ticket.SLAState{}, 0
+	// The ticket's tenant's catalog: use cases resolve (and cache) it
+	// before they return tickets; a field it does not know is dropped.
+	cat := d.cached(t.TenantID).catalog
 	maps.DeleteFunc(c.Fields, func(key, _ string) bool {
-		def, ok := d.catalog.Field(key)
+		def, ok := cat.Field(key)
 		return !ok || def.Internal
 	})
 	if len(c.Fields) == 0 {

@@ -77,6 +77,10 @@ type docMutation func(ctx context.Context, tx storage.Tx, doc *document, b *batc
 // (ticket and complaint section, stored together). A posted complaint is
 // refused before mutate runs.
 func (d *Desk) changeDoc(ctx context.Context, host storage.Tx, actor ticket.Actor, id string, version int64, mutate docMutation) (*document, *batch, error) {
+	d, errTenant := d.forTenant(ctx, host, actor.TenantID)
+	if errTenant != nil {
+		return nil, nil, errTenant
+	}
 	if err := checkActor(actor); err != nil {
 		return nil, nil, err
 	}
@@ -107,6 +111,7 @@ func (d *Desk) changeDoc(ctx context.Context, host storage.Tx, actor ticket.Acto
 				out = before // nothing to store
 				return nil
 			}
+			t.ConfigVersion = d.configVersion
 			if err := doc.save(ctx, tx); err != nil {
 				return fmt.Errorf("ticketkit: update ticket %s: %w", t.Number, err)
 			}

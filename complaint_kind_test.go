@@ -67,7 +67,9 @@ func TestDesk_ComplaintKind(t *testing.T) {
 			for name, change := range changes {
 				first, err := plain.Open(ctx, agent, ticketkit.OpenParams{Subject: "first"})
 				require.NoError(t, err)
-				second, err := plain.Open(ctx, agent, ticketkit.OpenParams{Subject: "second"})
+				// Opened through the second Desk, whose cache then knows the
+				// tenant's configuration version, as plain's does.
+				second, err := withComplaints.Open(ctx, agent, ticketkit.OpenParams{Subject: "second"})
 				require.NoError(t, err)
 				var errOff, errOn error
 				off := counter.count(func() { errOff = change(plain, first.ID) })

@@ -143,6 +143,15 @@ type Config struct {
 	// of its children are open. Default false: such a transition is
 	// refused with ErrOpenChildren.
 	CloseParentsWithOpenChildren bool
+	// TenantConfigTTL bounds how stale a tenant's configuration may be
+	// in this process: a Desk over a store with storage.ConfigStore
+	// caches each tenant's configuration (see [TenantConfig]) and asks
+	// the store for the tenant's latest version again once this long
+	// (of Clock) has passed since it last asked. A change saved through
+	// another process, or through another Desk, is seen here within
+	// TenantConfigTTL of its commit; one saved through this Desk at
+	// once. Default [DefaultTenantConfigTTL]; negative is invalid.
+	TenantConfigTTL time.Duration
 }
 
 // Defaults of [Config], which [Config.WithDefaults] fills in.
@@ -188,6 +197,7 @@ func (c Config) WithDefaults() Config {
 	c.MaxAttachments = cmp.Or(c.MaxAttachments, DefaultMaxAttachments)
 	c.Logger = cmp.Or(c.Logger, slog.New(slog.DiscardHandler))
 	c.StaffLabel = cmp.Or(strings.TrimSpace(c.StaffLabel), DefaultStaffLabel)
+	c.TenantConfigTTL = cmp.Or(c.TenantConfigTTL, DefaultTenantConfigTTL)
 	if c.Complaints != nil {
 		complaints := c.Complaints.WithDefaults()
 		c.Complaints = &complaints
@@ -255,6 +265,7 @@ func (c Config) validate() error {
 		{"Config.MaxAttachments", c.MaxAttachments < 0},
 		{"Config.AutoCloseAfter", c.AutoCloseAfter < 0},
 		{"Config.ReopenWithin", c.ReopenWithin < 0},
+		{"Config.TenantConfigTTL", c.TenantConfigTTL < 0},
 	} {
 		if f.negative {
 			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
@@ -292,6 +303,14 @@ type Desk struct {
 	// CloseParentsWithOpenChildren.
 	mergedStatus     string
 	closeOpenParents bool
+
+	// tenants caches the tenants' configurations (nil when the store has
+	// no storage.ConfigStore); base is the Desk a tenant's view was made
+	// from (nil on that Desk), configVersion the version of the view's
+	// configuration (0 on the Desk itself). See tenant_setup.go.
+	tenants       *tenantCache
+	base          *Desk
+	configVersion int64
 }
 
 // New fills cfg's defaults (see [Config.WithDefaults]), validates it,
@@ -333,13 +352,19 @@ func New(cfg Config) (*Desk, error) {
 		d.notifier = notify.Recover(cfg.Notifier)
 	}
 	d.initComplaints(cfg.Complaints)
+	if _, ok := cfg.Store.(storage.ConfigStore); ok {
+		d.tenants = &tenantCache{ttl: cfg.TenantConfigTTL, m: map[string]tenantEntry{}}
+	}
 	return d, nil
 }
 
-// Catalog returns the desk's catalog.
+// Catalog returns the desk's catalog: Config.Catalog, which tenants
+// without a configuration of their own use; see [Desk.TenantCatalog]
+// for a tenant's.
 func (d *Desk) Catalog() *ticket.Catalog { return d.catalog }
 
-// Workflow returns the desk's workflow.
+// Workflow returns the desk's workflow: Config.Workflow, which tenants
+// without a configuration of their own use.
 func (d *Desk) Workflow() *workflow.Machine { return d.workflow }
 
 // now returns the clock's time at the precision stores keep.

@@ -146,6 +146,21 @@
 // follow-up. [Desk.SLAReport] turns the metrics each ticket keeps into
 // time to first response, resolution time, reopen rate and breaches.
 //
+// # Tenant configurations
+//
+// Each tenant may run on a configuration of its own, data rather than
+// code: a [TenantConfig] holds its catalog, workflow and SLA, and the
+// tenant's admin ([ticket.RoleAdmin]) saves a new version with
+// [Desk.ConfigureTenant] at runtime. The store keeps every version (the
+// optional storage.ConfigStore); a change is validated as a whole and
+// may not strand tickets in codes it removes unless it maps them. Every
+// use case and the escalation sweep run on the configuration of the
+// ticket's tenant, cached per process and read again after
+// Config.TenantConfigTTL, so that a change made anywhere is seen
+// everywhere within that time; a tenant without one runs on the Desk's
+// Config. Tickets record the version they were last changed under
+// (Ticket.ConfigVersion).
+//
 // # Complaints
 //
 // With Config.Complaints set, [Desk.ComplaintOpen] and its siblings

@@ -112,7 +112,7 @@ func (d *Desk) runEscalations(ctx context.Context) (EscalationResult, error) {
 // [Desk.RunEscalations]. Without Config.SLA it does nothing.
 func (d *Desk) sweepTickets(ctx context.Context, now time.Time) (EscalationResult, error) {
 	var total EscalationResult
-	if d.sla == nil {
+	if d.sla == nil && d.tenants == nil { // no SLA, and no tenant may have one of its own
 		return total, nil
 	}
 	handled := make(map[string]bool)
@@ -133,7 +133,12 @@ func (d *Desk) sweepTickets(ctx context.Context, now time.Time) (EscalationResul
 					continue // still due after being handled: leave it to the next sweep
 				}
 				fresh = append(fresh, t.ID)
-				steps = append(steps, d.escalate(ctx, t, now, &res))
+				// Each ticket runs on its tenant's SLA, workflow and catalog.
+				dt, err := d.forTenant(ctx, tx, t.TenantID)
+				if err != nil {
+					return err
+				}
+				steps = append(steps, dt.escalate(ctx, t, now, &res))
 			}
 			notices, err = d.storeEscalations(ctx, tx, steps)
 			return err
@@ -158,6 +163,8 @@ func (d *Desk) sweepTickets(ctx context.Context, now time.Time) (EscalationResul
 
 // escalation is what the sweep did to one ticket, to store.
 type escalation struct {
+	// d is the Desk view of the ticket's tenant (see forTenant).
+	d         *Desk
 	before, t *ticket.Ticket
 	b         *batch
 	// lines are the history lines of the firings, reminders and
@@ -181,8 +188,14 @@ type slaAlert struct {
 // escalation levels' changes, a pending reminder, an auto-close.
 func (d *Desk) escalate(ctx context.Context, t *ticket.Ticket, now time.Time, res *EscalationResult) *escalation {
 	actor := ticket.SystemActor(t.TenantID)
-	e := &escalation{before: t.Clone(), t: t, b: &batch{actor: actor, at: now}}
+	e := &escalation{d: d, before: t.Clone(), t: t, b: &batch{actor: actor, at: now}}
 	res.Tickets++
+	if d.sla == nil {
+		// The tenant's configuration has no SLA (any more): its clocks
+		// stop, and the ticket is not due again.
+		t.SLA.NextCheckAt, t.SLA.PendingUntil, t.SLA.AutoCloseAt = time.Time{}, time.Time{}, time.Time{}
+		return e
+	}
 
 	st, firings := d.sla.Evaluate(t.SLA, t, now)
 	t.SLA = st
@@ -222,7 +235,7 @@ func (d *Desk) escalate(ctx context.Context, t *ticket.Ticket, now time.Time, re
 	}
 	e.lines = append(e.lines, ticket.Diff(e.before, t)...)
 	if e.changed = ticketChanged(e.before, t); e.changed {
-		t.UpdatedAt = now
+		t.UpdatedAt, t.ConfigVersion = now, d.configVersion
 	}
 	// What the levels changed (priority, department, status) moves the
 	// clocks too: a higher priority may select another policy.
@@ -276,7 +289,7 @@ func (d *Desk) storeEscalations(ctx context.Context, tx storage.Tx, steps []*esc
 	all := &batch{}
 	for _, e := range steps {
 		e.b.history(e.t, e.lines)
-		e.b.derive(e.before, e.t, d.catalog)
+		e.b.derive(e.before, e.t, e.d.catalog)
 		for _, a := range e.alerts {
 			e.b.notice(a.kind, e.t, func(n *notify.Event) { n.SLA = &a.alert })
 		}

@@ -101,6 +101,10 @@ func (d *Desk) MergeTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p
 // merge is Merge in the host's transaction host, or in the Desk's own
 // when host is nil.
 func (d *Desk) merge(ctx context.Context, host storage.Tx, actor ticket.Actor, p MergeParams) (*MergeResult, error) {
+	d, errTenant := d.forTenant(ctx, host, actor.TenantID)
+	if errTenant != nil {
+		return nil, errTenant
+	}
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}

@@ -120,6 +120,10 @@ func (d *Desk) addNote(ctx context.Context, host storage.Tx, actor ticket.Actor,
 // addMessage adds a message of the given kind in the host's transaction
 // host, or in the Desk's own when host is nil.
 func (d *Desk) addMessage(ctx context.Context, host storage.Tx, actor ticket.Actor, kind ticket.MessageKind, p MessageParams) (*ticket.Message, error) {
+	d, errTenant := d.forTenant(ctx, host, actor.TenantID)
+	if errTenant != nil {
+		return nil, errTenant
+	}
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}

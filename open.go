@@ -110,6 +110,10 @@ func (d *Desk) Open(ctx context.Context, actor ticket.Actor, p OpenParams) (_ *t
 // open is Open in the host's transaction host, or in one of its own when
 // host is nil (see inTx).
 func (d *Desk) open(ctx context.Context, host storage.Tx, actor ticket.Actor, p OpenParams) (*ticket.Ticket, error) {
+	d, errTenant := d.forTenant(ctx, host, actor.TenantID)
+	if errTenant != nil {
+		return nil, errTenant
+	}
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
@@ -215,6 +219,7 @@ func (d *Desk) newTicket(ctx context.Context, actor ticket.Actor, p OpenParams, 
 		fieldErrs = d.customerFieldErrors(fieldErrs)
 	}
 	t, cat := newTicketCore(d.catalog, actor, p, now)
+	t.ConfigVersion = d.configVersion
 	v.Fields = append(v.Fields, d.catalog.CheckRefs(ticket.Refs{
 		Priority: t.Priority, Category: t.Category, Department: t.Department, Reason: t.Reason,
 	})...)

@@ -111,6 +111,10 @@ type SearchResult struct {
 func (d *Desk) Search(ctx context.Context, actor ticket.Actor, p SearchParams) (_ *SearchResult, err error) {
 	ctx, end := d.begin(ctx, "Search", actor)
 	defer func() { end(err) }()
+	d, errTenant := d.forTenant(ctx, nil, actor.TenantID)
+	if errTenant != nil {
+		return nil, errTenant
+	}
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
@@ -298,6 +302,10 @@ func wrapList(what string, err error) error {
 func (d *Desk) Get(ctx context.Context, actor ticket.Actor, id string) (_ *ticket.Ticket, err error) {
 	ctx, end := d.begin(ctx, "Get", actor)
 	defer func() { end(err) }()
+	d, errTenant := d.forTenant(ctx, nil, actor.TenantID)
+	if errTenant != nil {
+		return nil, errTenant
+	}
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
@@ -317,6 +325,10 @@ func (d *Desk) Get(ctx context.Context, actor ticket.Actor, id string) (_ *ticke
 func (d *Desk) GetByNumber(ctx context.Context, actor ticket.Actor, number string) (_ *ticket.Ticket, err error) {
 	ctx, end := d.begin(ctx, "GetByNumber", actor)
 	defer func() { end(err) }()
+	d, errTenant := d.forTenant(ctx, nil, actor.TenantID)
+	if errTenant != nil {
+		return nil, errTenant
+	}
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
@@ -363,6 +375,10 @@ func (d *Desk) followMerged(ctx context.Context, tx storage.Tx, actor ticket.Act
 func (d *Desk) History(ctx context.Context, actor ticket.Actor, ticketID string) (_ []*ticket.Event, err error) {
 	ctx, end := d.begin(ctx, "History", actor)
 	defer func() { end(err) }()
+	d, errTenant := d.forTenant(ctx, nil, actor.TenantID)
+	if errTenant != nil {
+		return nil, errTenant
+	}
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}

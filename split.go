@@ -68,6 +68,10 @@ func (d *Desk) SplitTx(ctx context.Context, tx storage.Tx, actor ticket.Actor, p
 // split is Split in the host's transaction host, or in the Desk's own
 // when host is nil.
 func (d *Desk) split(ctx context.Context, host storage.Tx, actor ticket.Actor, p SplitParams) (*SplitResult, error) {
+	d, errTenant := d.forTenant(ctx, host, actor.TenantID)
+	if errTenant != nil {
+		return nil, errTenant
+	}
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}

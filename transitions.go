@@ -29,6 +29,10 @@ type AvailableTransition struct {
 func (d *Desk) Transitions(ctx context.Context, actor ticket.Actor, ticketID string) (_ []AvailableTransition, err error) {
 	ctx, end := d.begin(ctx, "Transitions", actor)
 	defer func() { end(err) }()
+	d, errTenant := d.forTenant(ctx, nil, actor.TenantID)
+	if errTenant != nil {
+		return nil, errTenant
+	}
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}

@@ -49,6 +49,10 @@ func (d *Desk) Transition(ctx context.Context, actor ticket.Actor, p TransitionP
 // transition is Transition in the host's transaction host, or in the
 // Desk's own when host is nil.
 func (d *Desk) transition(ctx context.Context, host storage.Tx, actor ticket.Actor, p TransitionParams) (*ticket.Ticket, error) {
+	d, errTenant := d.forTenant(ctx, host, actor.TenantID)
+	if errTenant != nil {
+		return nil, errTenant
+	}
 	if err := failed(asValidation(ticket.Validate(p))); err != nil {
 		return nil, err
 	}
@@ -115,6 +119,10 @@ func (d *Desk) Assign(ctx context.Context, actor ticket.Actor, p AssignParams) (
 // assign is Assign in the host's transaction host, or in the Desk's own
 // when host is nil.
 func (d *Desk) assign(ctx context.Context, host storage.Tx, actor ticket.Actor, p AssignParams) (*ticket.Ticket, error) {
+	d, errTenant := d.forTenant(ctx, host, actor.TenantID)
+	if errTenant != nil {
+		return nil, errTenant
+	}
 	if err := requireStaff(actor, "assign tickets"); err != nil {
 		return nil, err
 	}
@@ -182,6 +190,10 @@ func (d *Desk) Update(ctx context.Context, actor ticket.Actor, p UpdateParams) (
 // update is Update in the host's transaction host, or in the Desk's own
 // when host is nil.
 func (d *Desk) update(ctx context.Context, host storage.Tx, actor ticket.Actor, p UpdateParams) (*ticket.Ticket, error) {
+	d, errTenant := d.forTenant(ctx, host, actor.TenantID)
+	if errTenant != nil {
+		return nil, errTenant
+	}
 	if err := requireStaff(actor, "edit tickets"); err != nil {
 		return nil, err
 	}

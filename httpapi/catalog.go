@@ -100,7 +100,10 @@ func (h *handler) catalog(w http.ResponseWriter, r *http.Request, actor ticketki
 	if err := q.err(); err != nil {
 		return err
 	}
-	c := h.desk.Catalog()
+	c, err := h.desk.TenantCatalog(r.Context(), actor.TenantID)
+	if err != nil {
+		return err
+	}
 	if asked == "" {
 		asked = r.Header.Get("Accept-Language")
 	}

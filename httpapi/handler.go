@@ -296,6 +296,9 @@ func routes() []route {
 		{method: http.MethodGet, path: "/reports/complaints", serve: (*handler).complaintReport},
 		{method: http.MethodGet, path: "/reports/complaint-costs", serve: (*handler).complaintCostReport},
 		{method: http.MethodGet, path: "/catalog", serve: (*handler).catalog},
+		{method: http.MethodGet, path: "/config", serve: (*handler).getConfig},
+		{method: http.MethodPut, path: "/config", serve: (*handler).putConfig},
+		{method: http.MethodGet, path: "/config/versions/{version}", serve: (*handler).getConfigVersion},
 		{method: http.MethodGet, path: "/openapi.yaml", public: true, serve: (*handler).openAPI},
 	}
 }

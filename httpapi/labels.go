@@ -32,6 +32,14 @@ type complaintView struct {
 	ReasonLabel string `json:"reason_label,omitempty"`
 }
 
+// tenantCatalog returns the catalog of a tenant's configuration as the
+// Desk last read it (ticketkit.Desk.CachedTenantCatalog): the use case
+// that produced the answer has just read it, and labels need no store
+// read, no transaction and no use case of their own.
+func (h *handler) tenantCatalog(_ *http.Request, tenantID string) *ticket.Catalog {
+	return h.desk.CachedTenantCatalog(tenantID)
+}
+
 // readerLocale returns the locale of the labels of a response to r:
 // the preferred language of its Accept-Language header that the
 // catalog, or the built-in channel labels, are translated to; empty for
@@ -54,16 +62,16 @@ func readerLocaleIn(w http.ResponseWriter, r *http.Request, c *ticket.Catalog) s
 
 // viewTicket returns t with its labels in the reader's locale.
 func (h *handler) viewTicket(w http.ResponseWriter, r *http.Request, t *ticket.Ticket) ticketView {
-	return ticketView{Ticket: t, TicketLabels: h.desk.Catalog().TicketLabels(t, h.readerLocale(w, r))}
+	return ticketView{Ticket: t, TicketLabels: h.tenantCatalog(r, t.TenantID).TicketLabels(t, h.readerLocale(w, r))}
 }
 
 // viewTickets returns ts with their labels in the reader's locale;
 // never nil.
 func (h *handler) viewTickets(w http.ResponseWriter, r *http.Request, ts []*ticket.Ticket) []ticketView {
-	c, locale := h.desk.Catalog(), h.readerLocale(w, r)
+	locale := h.readerLocale(w, r)
 	out := make([]ticketView, len(ts))
 	for i, t := range ts {
-		out[i] = ticketView{Ticket: t, TicketLabels: c.TicketLabels(t, locale)}
+		out[i] = ticketView{Ticket: t, TicketLabels: h.tenantCatalog(r, t.TenantID).TicketLabels(t, locale)}
 	}
 	return out
 }
@@ -71,9 +79,10 @@ func (h *handler) viewTickets(w http.ResponseWriter, r *http.Request, ts []*tick
 // viewHistory returns es with the labels of coded fields in the
 // reader's locale; never nil.
 func (h *handler) viewHistory(w http.ResponseWriter, r *http.Request, es []*ticket.Event) []historyEvent {
-	c, locale := h.desk.Catalog(), h.readerLocale(w, r)
+	locale := h.readerLocale(w, r)
 	out := make([]historyEvent, len(es))
 	for i, e := range es {
+		c := h.tenantCatalog(r, e.TenantID)
 		out[i].Event = e
 		out[i].OldLabel, _ = c.CodeLabel(e.Field, e.Old, locale)
 		out[i].NewLabel, _ = c.CodeLabel(e.Field, e.New, locale)

@@ -89,7 +89,7 @@ func (h *handler) listMessages(w http.ResponseWriter, r *http.Request, actor tic
 		return renameFields(err, messageNames)
 	}
 	page := messagePage{Messages: make([]messageView, len(res.Messages)), NextCursor: res.Next}
-	c, locale := h.desk.Catalog(), h.readerLocale(w, r)
+	c, locale := h.tenantCatalog(r, actor.TenantID), h.readerLocale(w, r)
 	for i, m := range res.Messages {
 		page.Messages[i] = viewMessage(m, c, locale)
 	}
@@ -155,7 +155,7 @@ func (h *handler) addMessage(w http.ResponseWriter, r *http.Request, actor ticke
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, viewMessage(m, h.desk.Catalog(), h.readerLocale(w, r)))
+	writeJSON(w, http.StatusCreated, viewMessage(m, h.tenantCatalog(r, m.TenantID), h.readerLocale(w, r)))
 	return nil
 }
 

@@ -153,7 +153,7 @@ func TestCORS(t *testing.T) {
 	hdr := w.Header()
 	require.Equal(t, "https://portal.example", hdr.Get("Access-Control-Allow-Origin"))
 	require.Equal(t, "true", hdr.Get("Access-Control-Allow-Credentials"))
-	require.Equal(t, "POST, GET, PATCH, DELETE", hdr.Get("Access-Control-Allow-Methods"))
+	require.Equal(t, "POST, GET, PATCH, DELETE, PUT", hdr.Get("Access-Control-Allow-Methods"))
 	require.Equal(t, "Content-Type, Authorization, If-Match, If-None-Match, Idempotency-Key", hdr.Get("Access-Control-Allow-Headers"))
 	require.Equal(t, "3600", hdr.Get("Access-Control-Max-Age"))
 	require.Equal(t, "Origin", hdr.Get("Vary"))

@@ -78,6 +78,12 @@ type Resolver struct {
 	// Catalog holds the departments and their email addresses. Without
 	// it, department audiences reach no one.
 	Catalog *ticket.Catalog
+	// TenantCatalog, if set, returns the catalog of a tenant's tickets,
+	// which replaces Catalog for the events of that tenant: with
+	// per-tenant configurations, ticketkit.Desk.TenantCatalog. A nil
+	// catalog means Catalog; an error fails Recipients (the outbox
+	// retries the delivery).
+	TenantCatalog func(ctx context.Context, tenantID string) (*ticket.Catalog, error)
 	// Directory looks up assignees. Without it, assignee audiences reach
 	// no one.
 	Directory Directory
@@ -97,6 +103,18 @@ type Resolver struct {
 func (r *Resolver) Recipients(ctx context.Context, e Event) ([]Recipient, error) {
 	if e.Ticket == nil {
 		return nil, fmt.Errorf("notify: event %s (%s) has no ticket", e.ID, e.Kind)
+	}
+	if r.TenantCatalog != nil {
+		c, err := r.TenantCatalog(ctx, e.TenantID)
+		if err != nil {
+			return nil, fmt.Errorf("notify: the catalog of tenant %q: %w", e.TenantID, err)
+		}
+		tenant := *r
+		tenant.TenantCatalog = nil
+		if c != nil {
+			tenant.Catalog = c
+		}
+		return tenant.Recipients(ctx, e)
 	}
 	rules := r.rules(e.TenantID)
 	audiences := slices.Clone(rules.For(e))

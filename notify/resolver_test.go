@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -459,3 +460,33 @@ func withContacts(e *notify.Event) {
 
 // copied marks the event's message as copied to the contacts.
 func copied(e *notify.Event) { e.CopyContacts = true }
+
+// TestResolverTenantCatalog checks that TenantCatalog replaces Catalog
+// for the event's tenant: its departments' mailboxes are reached, and a
+// failure to read it fails the resolution.
+func TestResolverTenantCatalog(t *testing.T) {
+	t.Parallel()
+	spec := testCatalog().Spec()
+	for i := range spec.Departments {
+		spec.Departments[i].Email = "acme-" + spec.Departments[i].Email
+	}
+	acme, err := ticket.NewCatalog(spec)
+	require.NoError(t, err)
+	r := notify.Resolver{Catalog: testCatalog(), TenantCatalog: func(_ context.Context, tenantID string) (*ticket.Catalog, error) {
+		switch tenantID {
+		case "acme":
+			return acme, nil
+		case "broken":
+			return nil, errors.New("database down")
+		}
+		return nil, nil
+	}}
+	rs, err := r.Recipients(t.Context(), event(notify.KindOpened, agent7))
+	require.NoError(t, err)
+	require.Contains(t, addresses(rs), "department:acme-support@shop.example")
+	rs, err = r.Recipients(t.Context(), event(notify.KindOpened, agent7, func(e *notify.Event) { e.TenantID = "globex" }))
+	require.NoError(t, err)
+	require.Contains(t, addresses(rs), "department:support@shop.example", "a tenant without a catalog of its own gets Catalog")
+	_, err = r.Recipients(t.Context(), event(notify.KindOpened, agent7, func(e *notify.Event) { e.TenantID = "broken" }))
+	require.ErrorContains(t, err, "database down")
+}

@@ -24,9 +24,10 @@
 // reconciliation), [TicketSLAUpdater] and [TicketBatchUpdater] (faster
 // escalation sweeps), [IdempotencyStore] (answers of requests sent with
 // an idempotency key), [OutboxStatsStore] (outbox backlog and dead
-// letters, for metrics), [HostTxStore] (running in the host's
-// transaction), and for merges, splits and links [TicketLocker],
-// [MessageMover] and [LinkStore].
+// letters, for metrics), [ConfigStore] (tenants' configurations,
+// versioned), [HostTxStore] (running in the host's transaction), and for
+// merges, splits and links [TicketLocker], [MessageMover] and
+// [LinkStore].
 //
 // Callers find them with a checked type assertion, never one that can
 // panic. Code that cannot work without a capability returns an error

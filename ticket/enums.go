@@ -57,16 +57,20 @@ const (
 	RoleAgent      Role = "agent"      // RoleAgent: help desk staff.
 	RoleSupervisor Role = "supervisor" // RoleSupervisor: staff who may also review, override and reopen.
 	RoleSystem     Role = "system"     // RoleSystem: ticketkit itself or a host job.
+	RoleAdmin      Role = "admin"      // RoleAdmin: a tenant's admin; staff who may also change the tenant's configuration.
 )
 
 // Roles returns every role.
-func Roles() []Role { return []Role{RoleCustomer, RoleAgent, RoleSupervisor, RoleSystem} }
+func Roles() []Role { return []Role{RoleCustomer, RoleAgent, RoleSupervisor, RoleSystem, RoleAdmin} }
 
 // Valid reports whether r is one of [Roles].
 func (r Role) Valid() bool { return slices.Contains(Roles(), r) }
 
-// Staff reports whether r is an agent, a supervisor or the system.
-func (r Role) Staff() bool { return r == RoleAgent || r == RoleSupervisor || r == RoleSystem }
+// Staff reports whether r is an agent, a supervisor, the system or an
+// admin.
+func (r Role) Staff() bool {
+	return r == RoleAgent || r == RoleSupervisor || r == RoleSystem || r == RoleAdmin
+}
 
 // MessageKind says who wrote a message and who may read it.
 type MessageKind string

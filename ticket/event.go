@@ -42,4 +42,7 @@ const (
 	FieldClosureReason = "closure_reason"
 	FieldActions       = "actions"
 	FieldCustomPrefix  = "fields."
+	// FieldConfig marks the lines of a ticket moved by a change of its
+	// tenant's configuration: New names the configuration version.
+	FieldConfig = "config"
 )

@@ -71,6 +71,11 @@ type Ticket struct {
 	// until a ticket's SLA state is first stored. Like Version, it must
 	// be the value read when the ticket is stored again.
 	SLAVersion int64 `json:"-"`
+	// ConfigVersion is the version of its tenant's configuration the
+	// ticket was last changed under (see ticketkit.TenantConfig); 0 is
+	// the host's default configuration. The Desk sets it; stores keep
+	// it.
+	ConfigVersion int64 `json:"config_version,omitempty"`
 }
 
 // Customer is the person or organisation a ticket concerns.

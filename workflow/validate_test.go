@@ -136,8 +136,8 @@ func TestNewReportsEachProblem(t *testing.T) {
 		},
 		{
 			name: "UnknownRole",
-			edit: func(d *workflow.Definition) { d.Transitions[0].Roles = []ticket.Role{ticket.RoleAgent, "admin"} },
-			want: []string{`transition "start": unknown role "admin"`},
+			edit: func(d *workflow.Definition) { d.Transitions[0].Roles = []ticket.Role{ticket.RoleAgent, "janitor"} },
+			want: []string{`transition "start": unknown role "janitor"`},
 		},
 		{
 			name: "EmptyRoles",

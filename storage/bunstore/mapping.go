@@ -86,6 +86,7 @@ func toTicketRow(t *ticket.Ticket) (*ticketRow, error) {
 		UpdatedAt:      utc(t.UpdatedAt),
 		ClosedAt:       utc(t.ClosedAt),
 		Version:        t.Version,
+		ConfigVersion:  t.ConfigVersion,
 	}
 	var err error
 	for _, f := range []struct {
@@ -132,6 +133,7 @@ func toTicket(r *ticketRow) (*ticket.Ticket, error) {
 		ClosedAt:      fromDB(r.ClosedAt),
 		Version:       r.Version,
 		SLAVersion:    r.SLAVersion,
+		ConfigVersion: r.ConfigVersion,
 	}
 	for _, f := range []struct {
 		what, src string

@@ -54,6 +54,9 @@ type ticketRow struct {
 	UpdatedAt      time.Time `bun:"updated_at"`
 	ClosedAt       time.Time `bun:"closed_at,nullzero"`
 	Version        int64     `bun:"version"`
+	// ConfigVersion is Ticket.ConfigVersion (migration
+	// 20261203000002_ticket_config_version).
+	ConfigVersion int64 `bun:"config_version"`
 	// SLA and SLAVersion are not columns of the tickets table: reads
 	// join them from the ticket_sla table (see selectTickets), writes
 	// store them with an slaRow.

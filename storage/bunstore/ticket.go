@@ -64,6 +64,11 @@ func (s *Store) TicketCreate(ctx context.Context, t *ticket.Ticket) error {
 			// version of the schema since the first migration has.
 			q = q.ExcludeColumn("merged_into")
 		}
+		if r.ConfigVersion == 0 {
+			// The column's default: a ticket under the host's default
+			// configuration is written as before that column existed.
+			q = q.ExcludeColumn("config_version")
+		}
 		if _, err := q.Exec(ctx); err != nil {
 			return translate(fmt.Sprintf("%s %s (number %q)", op, t.ID, t.Number), err)
 		}

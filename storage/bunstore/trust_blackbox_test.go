@@ -126,10 +126,13 @@ func fill(v reflect.Value, depth int) {
 			}
 		}
 	case reflect.Slice:
-		if v.Type().Elem().Kind() == reflect.String {
+		switch v.Type().Elem().Kind() {
+		case reflect.String:
 			s := reflect.MakeSlice(v.Type(), 1, 1)
 			s.Index(0).SetString(byNumber)
 			v.Set(s)
+		case reflect.Uint8: // bytes, such as a tenant configuration's data
+			v.SetBytes([]byte(byNumber))
 		}
 	}
 }

@@ -41,6 +41,9 @@ type db struct {
 	// idem holds the idempotency records (idempotency.go); made on first
 	// use.
 	idem map[key]storage.Idempotency
+	// configs holds each tenant's configuration versions, oldest first
+	// (config.go); made on first use.
+	configs map[string][]storage.TenantConfig
 	// links holds the typed links between tickets (relations.go), in
 	// insertion order.
 	links []*ticket.Link

@@ -47,6 +47,8 @@ type Features struct {
 	MessageMover bool
 	// Links: [storage.LinkStore].
 	Links bool
+	// Config: [storage.ConfigStore].
+	Config bool
 }
 
 // capability is one optional interface of a store: its name, whether the
@@ -79,6 +81,7 @@ func (f Features) capabilities() []capability {
 		{"TicketLocker", f.TicketLocker, implements[storage.TicketLocker]},
 		{"MessageMover", f.MessageMover, implements[storage.MessageMover]},
 		{"LinkStore", f.Links, implements[storage.LinkStore]},
+		{"ConfigStore", f.Config, implements[storage.ConfigStore]},
 	}
 }
 

@@ -50,7 +50,7 @@ import (
 // TicketList, TicketDue, TicketSLA, Message, Event, Sequence, Outbox, Tx
 // and Tenant; then Features, which checks the declared capabilities, and
 // one group per optional capability: SLAUpdater, BatchUpdater, Inbound,
-// Complaint (with ComplaintLocker), ComplaintOverdue, AttachmentRef, Idempotency and OutboxStats. The group of a
+// Complaint (with ComplaintLocker), ComplaintOverdue, AttachmentRef, Idempotency, OutboxStats and Config. The group of a
 // capability that features does not declare logs that it did not run.
 func Run(t *testing.T, newStore func(t *testing.T) storage.Store, features Features) {
 	t.Helper()
@@ -79,6 +79,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store, features Featu
 	optional(t, "TicketLocker", features.TicketLocker, "TicketLocker", s.ticketLocker)
 	optional(t, "MessageMover", features.MessageMover, "MessageMover", s.messageMover)
 	optional(t, "Links", features.Links, "LinkStore", s.links)
+	optional(t, "Config", features.Config, "ConfigStore", s.config)
 }
 
 // suite holds the store factory and the declared features the groups
@@ -155,6 +156,7 @@ func newTicket(tenant string, mods ...func(*ticket.Ticket)) *ticket.Ticket {
 		CreatedBy:     "agent-7",
 		CreatedAt:     base,
 		UpdatedAt:     at(time.Minute),
+		ConfigVersion: 3,
 	}
 	for _, m := range mods {
 		m(t)

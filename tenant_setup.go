@@ -1,0 +1,286 @@
+package ticketkit
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
+	"github.com/ticketkit/ticketkit/workflow"
+)
+
+// DefaultTenantConfigTTL is the default of Config.TenantConfigTTL.
+const DefaultTenantConfigTTL = 2 * time.Second
+
+// A tenant's setup is a view of the Desk: a shallow copy whose catalog,
+// workflow, SLA and wake status are the tenant's, built once per
+// configuration version and cached. A use case resolves the view of its
+// actor's (or ticket's) tenant first and runs on it, so that every rule
+// below it reads the tenant's configuration through the same fields
+// (d.catalog, d.workflow, d.sla) a Desk without tenant configurations
+// reads the host's. A tenant without a configuration of its own gets the
+// Desk itself.
+
+// tenantCache holds the setups of the tenants this process has served.
+// Each entry is trusted for ttl of the Desk's clock after the store was
+// last asked for the tenant's latest version; then the next use case of
+// the tenant asks again (one indexed read of the latest version, and the
+// configuration's data only when that version is new). A change
+// committed by another process is therefore seen here at most ttl after
+// its commit; one made through this Desk is seen at once.
+type tenantCache struct {
+	ttl time.Duration
+	mu  sync.RWMutex
+	m   map[string]tenantEntry
+}
+
+// tenantEntry is the cached setup of one tenant.
+type tenantEntry struct {
+	desk    *Desk // the view; the root Desk for a tenant without a configuration
+	version int64 // 0: none
+	checked time.Time
+}
+
+// root returns the Desk views are made from.
+func (d *Desk) root() *Desk {
+	if d.base != nil {
+		return d.base
+	}
+	return d
+}
+
+// forTenant returns the Desk view of a tenant's configuration: from the
+// cache while it is fresh, else read through q (the transaction of the
+// use case, or the store when nil). A store without storage.ConfigStore
+// has no tenant configurations: every tenant uses the Desk's.
+func (d *Desk) forTenant(ctx context.Context, q storage.Tx, tenantID string) (*Desk, error) {
+	root := d.root()
+	c := root.tenants
+	if c == nil || tenantID == "" {
+		return root, nil
+	}
+	now := root.clock.Now()
+	c.mu.RLock()
+	e, ok := c.m[tenantID]
+	c.mu.RUnlock()
+	if ok && !now.Before(e.checked) && now.Before(e.checked.Add(c.ttl)) {
+		return e.desk, nil
+	}
+	if q == nil {
+		q = root.store
+	}
+	cs, isCS := q.(storage.ConfigStore)
+	if !isCS {
+		return root, nil
+	}
+	latest, err := cs.TenantConfigList(ctx, storage.TenantConfigListParams{TenantID: tenantID, Limit: 1})
+	if err != nil {
+		return nil, fmt.Errorf("ticketkit: read the configuration version of tenant %q: %w", tenantID, err)
+	}
+	next := tenantEntry{desk: root, checked: now}
+	switch {
+	case len(latest) == 0:
+	case ok && e.version == latest[0].Version:
+		next.desk, next.version = e.desk, e.version
+	default:
+		rec, err := cs.TenantConfigGet(ctx, storage.TenantConfigGetParams{TenantID: tenantID, Version: latest[0].Version})
+		if err != nil {
+			return nil, fmt.Errorf("ticketkit: read the configuration of tenant %q: %w", tenantID, err)
+		}
+		view, err := root.viewOf(rec)
+		if err != nil {
+			return nil, err
+		}
+		next.desk, next.version = view, rec.Version
+	}
+	c.put(tenantID, next)
+	return next.desk, nil
+}
+
+// put stores a tenant's entry unless a newer version is cached already.
+func (c *tenantCache) put(tenantID string, e tenantEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.m[tenantID]; ok && old.version > e.version {
+		return
+	}
+	c.m[tenantID] = e
+}
+
+// drop forgets a tenant's entry, so that its next use case reads the
+// store.
+func (c *tenantCache) drop(tenantID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.m, tenantID)
+}
+
+// cached returns the cached view of a tenant without reading the store:
+// the root Desk when none is cached. Views a use case resolved with
+// forTenant are cached, so that code given only a ticket (d.view) finds
+// its tenant's.
+func (d *Desk) cached(tenantID string) *Desk {
+	root := d.root()
+	if root.tenants == nil {
+		return root
+	}
+	root.tenants.mu.RLock()
+	e, ok := root.tenants.m[tenantID]
+	root.tenants.mu.RUnlock()
+	if !ok {
+		return root
+	}
+	return e.desk
+}
+
+// viewOf decodes a stored configuration and builds its view. A stored
+// configuration was valid when it was saved; one that no longer builds
+// (the Desk's code changed) is an error naming the tenant and version.
+func (d *Desk) viewOf(rec *storage.TenantConfig) (*Desk, error) {
+	var cfg TenantConfig
+	if err := json.Unmarshal(rec.Data, &cfg); err != nil {
+		return nil, fmt.Errorf("ticketkit: decode configuration %d of tenant %q: %w", rec.Version, rec.TenantID, err)
+	}
+	view, err := d.root().build(cfg, rec.Version)
+	if err != nil {
+		return nil, fmt.Errorf("ticketkit: configuration %d of tenant %q: %w", rec.Version, rec.TenantID, err)
+	}
+	return view, nil
+}
+
+// build validates cfg and returns the view of the root Desk that runs it
+// as configuration version. Every problem is one field of a
+// *ValidationError: catalog problems under "catalog" (labels without a
+// default text under their path, such as "catalog.statuses[2].label.text"),
+// workflow problems under "workflow", SLA problems under "sla".
+func (d *Desk) build(cfg TenantConfig, version int64) (*Desk, error) {
+	v := &ticket.ValidationError{}
+	checkLabels(v, cfg.Catalog)
+	cat, err := ticket.NewCatalog(cfg.Catalog)
+	if ce, ok := errors.AsType[*ticket.CatalogError](err); ok {
+		for _, p := range ce.Problems {
+			v.Add("catalog", "invalid", p)
+		}
+	} else if err != nil {
+		v.Add("catalog", "invalid", err.Error())
+	}
+	if cat == nil {
+		return nil, failed(v)
+	}
+	var wf *workflow.Machine
+	if cfg.Workflow != nil {
+		wf, err = workflow.New(workflow.Config{Definition: *cfg.Workflow, Catalog: cat})
+	} else if wf, err = workflow.Default(cat); err != nil {
+		wf, err = workflow.New(workflow.Config{Definition: workflow.FreeDefinition(cat), Catalog: cat})
+	}
+	addDefinitionProblems(v, "workflow", err)
+	var sla *workflow.SLA
+	if cfg.SLA != nil {
+		sla, err = workflow.NewSLA(*cfg.SLA, cat)
+		addDefinitionProblems(v, "sla", err)
+	}
+	if err := failed(v); err != nil {
+		return nil, err
+	}
+	root := d.root()
+	view := *root
+	view.base = root
+	view.catalog, view.workflow, view.sla = cat, wf, sla
+	view.configVersion = version
+	view.wakeStatus = ""
+	if _, ok := cat.Status(root.wakeStatus); ok && root.wakeStatus != "" {
+		view.wakeStatus = root.wakeStatus
+	} else {
+		for _, s := range cat.Statuses() {
+			if s.Category == ticket.CategoryOpen && !s.Terminal {
+				view.wakeStatus = s.Code
+				break
+			}
+		}
+	}
+	// A merged ticket takes Config.MergedStatus when the tenant's
+	// catalog has it, else the catalog's first status of category closed.
+	if _, ok := cat.Status(root.mergedStatus); !ok {
+		view.mergedStatus = ""
+		for _, s := range cat.Statuses() {
+			if s.Category == ticket.CategoryClosed {
+				view.mergedStatus = s.Code
+				break
+			}
+		}
+	}
+	return &view, nil
+}
+
+// addDefinitionProblems adds the problems of a workflow or SLA error
+// under field.
+func addDefinitionProblems(v *ticket.ValidationError, field string, err error) {
+	if err == nil {
+		return
+	}
+	if de, ok := errors.AsType[*workflow.DefinitionError](err); ok {
+		for _, p := range de.Problems {
+			v.Add(field, "invalid", p)
+		}
+		return
+	}
+	v.Add(field, "invalid", err.Error())
+}
+
+// checkLabels reports every label of spec without a default text: the
+// text shown when no translation fits the reader's locale.
+func checkLabels(v *ticket.ValidationError, spec ticket.CatalogSpec) {
+	check := func(list string, i int, l ticket.Label) {
+		if l.Text == "" {
+			v.Add(fmt.Sprintf("catalog.%s[%d].label.text", list, i), "required", "a label needs a default text, whatever its translations")
+		}
+	}
+	for i, x := range spec.Statuses {
+		check("statuses", i, x.Label)
+	}
+	for i, x := range spec.Priorities {
+		check("priorities", i, x.Label)
+	}
+	for i, x := range spec.Categories {
+		check("categories", i, x.Label)
+	}
+	for i, x := range spec.Departments {
+		check("departments", i, x.Label)
+	}
+	for i, x := range spec.Reasons {
+		check("reasons", i, x.Label)
+	}
+	for i, x := range spec.Fields {
+		check("fields", i, x.Label)
+	}
+}
+
+// TenantCatalog returns the catalog a tenant's tickets use: its own
+// configuration's (see [TenantConfig]) or, for a tenant without one, the
+// Desk's ([Desk.Catalog]). It reads the tenant's configuration as use
+// cases do, from the Desk's cache while it is fresh (see
+// Config.TenantConfigTTL), so hosts and httpapi can show labels of the
+// tenant's codes, pass it to a notify.Resolver or check codes.
+func (d *Desk) TenantCatalog(ctx context.Context, tenantID string) (_ *ticket.Catalog, err error) {
+	ctx, end := d.begin(ctx, "TenantCatalog", ticket.Actor{TenantID: tenantID})
+	defer func() { end(err) }()
+	view, err := d.forTenant(ctx, nil, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	return view.catalog, nil
+}
+
+// CachedTenantCatalog returns the catalog of a tenant's configuration as
+// this Desk last read it, without reading the store: the Desk's own
+// ([Desk.Catalog]) when it has read none. Every use case reads its
+// tenant's configuration before it returns tickets, so the answers of a
+// use case can be labelled with it (httpapi does) at no cost and
+// without a transaction.
+func (d *Desk) CachedTenantCatalog(tenantID string) *ticket.Catalog {
+	return d.cached(tenantID).catalog
+}
