@@ -46,6 +46,9 @@ func (s *Store) TenantConfigCreate(ctx context.Context, c *storage.TenantConfig)
 	case c.Version < 0:
 		return fmt.Errorf("bunstore: %s: version %d is negative", op, c.Version)
 	}
+	if s.dialect == DialectMySQL {
+		return s.tenantConfigCreateMySQL(ctx, op, c)
+	}
 	var version int64
 	err := s.db.NewRaw(`INSERT INTO ? (tenant_id, version, data, created_by, created_at)
 SELECT ?, COALESCE(MAX(c.version), 0) + 1, ?, ?, ?
@@ -61,6 +64,33 @@ RETURNING version`,
 		return translate(op, err)
 	}
 	c.Version = version
+	return nil
+}
+
+// tenantConfigCreateMySQL is TenantConfigCreate on MySQL and MariaDB,
+// which have no INSERT ... RETURNING (MySQL) and would take shared
+// next-key locks for an INSERT ... SELECT of the table it writes: a
+// plain read of the tenant's latest version, then an INSERT of the next
+// one. A concurrent save of the same version waits for the other
+// transaction's row, then fails on the primary key with ErrConflict; a
+// read older than the latest version (REPEATABLE READ keeps the
+// transaction's first snapshot) names a version that exists, as
+// versions are numbered without gaps, so it fails the same way.
+func (s *Store) tenantConfigCreateMySQL(ctx context.Context, op string, c *storage.TenantConfig) error {
+	var latest int64
+	err := s.db.NewSelect().ColumnExpr("COALESCE(MAX(c.version), 0)").ModelTableExpr("? AS c", s.tenantConfigTable()).
+		Where("c.tenant_id = ?", c.TenantID).Scan(ctx, &latest)
+	if err != nil {
+		return translate(op, err)
+	}
+	if c.Version != 0 && c.Version != latest+1 {
+		return fmt.Errorf("bunstore: %s: tenant %q is not at version %d: %w", op, c.TenantID, c.Version-1, storage.ErrConflict)
+	}
+	r := &tenantConfigRow{TenantID: c.TenantID, Version: latest + 1, Data: c.Data, CreatedBy: c.CreatedBy, CreatedAt: utc(c.CreatedAt)}
+	if _, err := s.db.NewInsert().Model(r).ModelTableExpr("?", s.tenantConfigTable()).Exec(ctx); err != nil {
+		return translate(op, err)
+	}
+	c.Version = r.Version
 	return nil
 }
 

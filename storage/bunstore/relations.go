@@ -22,8 +22,9 @@ func (s *Store) linksTable() bun.Ident { return bun.Ident(s.prefix + "links") }
 
 // TicketLock returns the tenant's tickets of p.IDs, ordered by ID, and
 // on PostgreSQL locks their rows in that order (SELECT ... ORDER BY id
-// FOR UPDATE OF t) until the transaction ends, so that lockers of
-// overlapping sets wait for each other instead of deadlocking. SQLite
+// FOR UPDATE OF t; on MySQL and MariaDB, which have no OF, FOR UPDATE)
+// until the transaction ends, so that lockers of overlapping sets wait
+// for each other instead of deadlocking. SQLite
 // transactions write one at a time, so a plain read serves there.
 func (s *Store) TicketLock(ctx context.Context, p storage.TicketLockParams) ([]*ticket.Ticket, error) {
 	const op = "lock tickets"
@@ -41,8 +42,11 @@ func (s *Store) TicketLock(ctx context.Context, p storage.TicketLockParams) ([]*
 		Where("t.tenant_id = ?", p.TenantID).
 		Where("t.id IN (?)", bun.List(ids)).
 		OrderExpr("t.id")
-	if s.dialect == DialectPostgres {
+	switch s.dialect {
+	case DialectPostgres:
 		q = q.For("UPDATE OF t")
+	case DialectMySQL: // MariaDB has no OF: the joined SLA rows are locked too, in the same ID order
+		q = q.For("UPDATE")
 	}
 	if err := q.Scan(ctx); err != nil {
 		return nil, translate(op, err)
@@ -113,11 +117,12 @@ func (s *Store) LinkDelete(ctx context.Context, p storage.LinkDeleteParams) erro
 	if p.TenantID == "" {
 		return errNoTenant(op)
 	}
-	res, err := s.db.NewDelete().ModelTableExpr("? AS l", s.linksTable()).
-		Where("l.tenant_id = ?", p.TenantID).
-		Where("l.from_id = ?", p.FromID).
-		Where("l.type = ?", string(p.Type)).
-		Where("l.to_id = ?", p.ToID).
+	// No table alias: MariaDB's single-table DELETE takes none.
+	res, err := s.db.NewDelete().ModelTableExpr("?", s.linksTable()).
+		Where("tenant_id = ?", p.TenantID).
+		Where("from_id = ?", p.FromID).
+		Where("type = ?", string(p.Type)).
+		Where("to_id = ?", p.ToID).
 		Exec(ctx)
 	if err != nil {
 		return translate(op, err)
