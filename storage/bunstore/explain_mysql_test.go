@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -51,36 +52,13 @@ func explainMySQL(t *testing.T, db bun.IDB, query string) (keys []string, rows i
 	}
 	var plan []map[string]any
 	require.NoError(t, db.NewRaw(verb+query).Scan(context.Background(), &plan))
-	str := func(v any) string {
-		switch v := v.(type) {
-		case []byte:
-			return string(v)
-		case string:
-			return v
-		case nil:
-			return ""
-		case sql.NullString:
-			return v.String
-		case sql.NullInt64:
-			if !v.Valid {
-				return "0"
-			}
-			return strconv.FormatInt(v.Int64, 10)
-		case sql.NullFloat64:
-			if !v.Valid {
-				return "0"
-			}
-			return strconv.FormatFloat(v.Float64, 'f', -1, 64)
-		}
-		return fmt.Sprint(v)
-	}
 	for _, p := range plan {
-		k := str(p["key"])
+		k := sqlText(p["key"])
 		if k == "" {
 			k = "(none)"
 		}
-		keys = append(keys, str(p["table"])+":"+k)
-		if v := str(p[rowsCol]); v != "" { // none for a table not read
+		keys = append(keys, sqlText(p["table"])+":"+k)
+		if v := sqlText(p[rowsCol]); v != "" { // none for a table not read
 			n, err := strconv.ParseFloat(v, 64)
 			require.NoError(t, err, "%v", p)
 			rows += int64(n)
@@ -110,14 +88,14 @@ func TestMySQLClaimsReadTheirIndexes(t *testing.T) {
 		entries = append(entries, &storage.OutboxEntry{ID: ids.New(), TenantID: "acme", Kind: "ticket.opened",
 			Payload: []byte(`{}`), CreatedAt: now.Add(-time.Duration(3020-i) * time.Minute)})
 	}
-	for chunk := range slicesChunk(entries, 500) {
+	for chunk := range slices.Chunk(entries, 500) {
 		require.NoError(t, st.OutboxCreate(ctx, chunk))
 	}
 	delivered := make([]string, 3000)
 	for i := range delivered {
 		delivered[i] = entries[i].ID
 	}
-	for chunk := range slicesChunk(delivered, 500) {
+	for chunk := range slices.Chunk(delivered, 500) {
 		require.NoError(t, st.OutboxMarkDelivered(ctx, storage.OutboxMarkDeliveredParams{IDs: chunk, At: now}))
 	}
 	_, err = db.ExecContext(ctx, "ANALYZE TABLE ticketkit_outbox")
@@ -162,17 +140,6 @@ func TestMySQLClaimsReadTheirIndexes(t *testing.T) {
 	t.Logf("SLA sweep: %v, %d rows", keys, rows)
 	require.Contains(t, keys, "s:ticketkit_ticket_sla_due_idx", h.qs[0])
 	require.LessOrEqual(t, rows, int64(40), "reads the due tickets, not the 600")
-}
-
-// slicesChunk is slices.Chunk for the two element types above.
-func slicesChunk[T any](s []T, n int) func(func([]T) bool) {
-	return func(yield func([]T) bool) {
-		for i := 0; i < len(s); i += n {
-			if !yield(s[i:min(i+n, len(s))]) {
-				return
-			}
-		}
-	}
 }
 
 // explainMySQLPlan returns EXPLAIN's rows of query, one line per table:
