@@ -152,6 +152,10 @@ type Config struct {
 	// TenantConfigTTL of its commit; one saved through this Desk at
 	// once. Default [DefaultTenantConfigTTL]; negative is invalid.
 	TenantConfigTTL time.Duration
+	// MaxBulkTickets is the most tickets one [Desk.Bulk] call changes;
+	// a call with more is refused with a *ValidationError. Default
+	// [DefaultMaxBulkTickets]; negative is invalid.
+	MaxBulkTickets int
 }
 
 // Defaults of [Config], which [Config.WithDefaults] fills in.
@@ -198,6 +202,7 @@ func (c Config) WithDefaults() Config {
 	c.Logger = cmp.Or(c.Logger, slog.New(slog.DiscardHandler))
 	c.StaffLabel = cmp.Or(strings.TrimSpace(c.StaffLabel), DefaultStaffLabel)
 	c.TenantConfigTTL = cmp.Or(c.TenantConfigTTL, DefaultTenantConfigTTL)
+	c.MaxBulkTickets = cmp.Or(c.MaxBulkTickets, DefaultMaxBulkTickets)
 	if c.Complaints != nil {
 		complaints := c.Complaints.WithDefaults()
 		c.Complaints = &complaints
@@ -266,6 +271,7 @@ func (c Config) validate() error {
 		{"Config.AutoCloseAfter", c.AutoCloseAfter < 0},
 		{"Config.ReopenWithin", c.ReopenWithin < 0},
 		{"Config.TenantConfigTTL", c.TenantConfigTTL < 0},
+		{"Config.MaxBulkTickets", c.MaxBulkTickets < 0},
 	} {
 		if f.negative {
 			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
@@ -311,6 +317,9 @@ type Desk struct {
 	tenants       *tenantCache
 	base          *Desk
 	configVersion int64
+
+	// maxBulk is Config.MaxBulkTickets.
+	maxBulk int
 }
 
 // New fills cfg's defaults (see [Config.WithDefaults]), validates it,
@@ -343,6 +352,7 @@ func New(cfg Config) (*Desk, error) {
 
 		mergedStatus:     cfg.MergedStatus,
 		closeOpenParents: cfg.CloseParentsWithOpenChildren,
+		maxBulk:          cfg.MaxBulkTickets,
 	}
 	// Inline delivery goes through notify.Recover, so that a Notifier's
 	// panic does not reach the caller; over a store inside a transaction

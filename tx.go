@@ -37,21 +37,28 @@ func (d *Desk) inTx(ctx context.Context, host storage.Tx, fn func(ctx context.Co
 		lockUntil := d.lockUntil()
 		return d.runTx(ctx, func(ctx context.Context, tx storage.Tx) error { return fn(ctx, tx, lockUntil) })
 	}
+	var lockUntil time.Time // the host's: the entries wait for a Dispatcher
+	if c := bulkFrom(ctx, host); c != nil {
+		lockUntil = c.lockUntil // a bulk chunk's: delivered once it commits
+	}
 	return d.inHostTx(ctx, func(ctx context.Context) error {
 		if s, ok := host.(storage.Store); ok {
-			return s.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error { return fn(ctx, tx, time.Time{}) })
+			return s.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error { return fn(ctx, tx, lockUntil) })
 		}
-		return fn(ctx, host, time.Time{})
+		return fn(ctx, host, lockUntil)
 	})
 }
 
 // afterCommit does the post-commit work of a use case that succeeded:
 // inline delivery after the Desk's own transaction, nothing after the
 // host's, which has not committed yet (a Dispatcher delivers once it
-// has; after a rollback there is nothing to deliver).
+// has; after a rollback there is nothing to deliver). In a chunk of
+// [Desk.Bulk] the notifications wait for the chunk's commit.
 func (d *Desk) afterCommit(ctx context.Context, host storage.Tx, notices []notify.Event) {
 	if host == nil {
 		d.deliver(ctx, notices)
+	} else if c := bulkFrom(ctx, host); c != nil {
+		c.notices = append(c.notices, notices...)
 	}
 }
 
