@@ -251,6 +251,7 @@ func routes() []route {
 		{method: http.MethodPost, path: "/tickets", serve: (*handler).openTicket},
 		{method: http.MethodGet, path: "/tickets", serve: (*handler).searchTickets},
 		{method: http.MethodGet, path: "/tickets/by-number/{number}", first: true, serve: (*handler).getTicketByNumber},
+		{method: http.MethodPost, path: "/tickets/bulk", serve: (*handler).bulkTickets},
 		{method: http.MethodGet, path: "/tickets/{id}", serve: (*handler).getTicket},
 		{method: http.MethodPatch, path: "/tickets/{id}", serve: (*handler).updateTicket},
 		{method: http.MethodGet, path: "/tickets/{id}/transitions", serve: (*handler).listTransitions},
