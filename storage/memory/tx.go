@@ -47,6 +47,9 @@ type db struct {
 	// links holds the typed links between tickets (relations.go), in
 	// insertion order.
 	links []*ticket.Link
+	// presence holds the presence leases (presence.go); made on first
+	// use.
+	presence map[presenceKey]ticket.Presence
 }
 
 func newDB() db {
