@@ -156,6 +156,15 @@ type Config struct {
 	// a call with more is refused with a *ValidationError. Default
 	// [DefaultMaxBulkTickets]; negative is invalid.
 	MaxBulkTickets int
+	// PresenceTTL is how long a presence lease (see [Desk.TakePresence])
+	// lasts unless renewed. Default [DefaultPresenceTTL]; negative is
+	// invalid.
+	PresenceTTL time.Duration
+	// StaleReplies says what becomes of a staff reply or note written
+	// without sight of the customer's newest messages (see
+	// MessageParams.SeenMessageID): refused, or posted with a warning.
+	// Default [DefaultStaleReplies].
+	StaleReplies StaleReplyPolicy
 }
 
 // Defaults of [Config], which [Config.WithDefaults] fills in.
@@ -203,6 +212,8 @@ func (c Config) WithDefaults() Config {
 	c.StaffLabel = cmp.Or(strings.TrimSpace(c.StaffLabel), DefaultStaffLabel)
 	c.TenantConfigTTL = cmp.Or(c.TenantConfigTTL, DefaultTenantConfigTTL)
 	c.MaxBulkTickets = cmp.Or(c.MaxBulkTickets, DefaultMaxBulkTickets)
+	c.PresenceTTL = cmp.Or(c.PresenceTTL, DefaultPresenceTTL)
+	c.StaleReplies = cmp.Or(c.StaleReplies, DefaultStaleReplies)
 	if c.Complaints != nil {
 		complaints := c.Complaints.WithDefaults()
 		c.Complaints = &complaints
@@ -272,10 +283,14 @@ func (c Config) validate() error {
 		{"Config.ReopenWithin", c.ReopenWithin < 0},
 		{"Config.TenantConfigTTL", c.TenantConfigTTL < 0},
 		{"Config.MaxBulkTickets", c.MaxBulkTickets < 0},
+		{"Config.PresenceTTL", c.PresenceTTL < 0},
 	} {
 		if f.negative {
 			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
 		}
+	}
+	if c.StaleReplies != StaleReplyRefuse && c.StaleReplies != StaleReplyWarn {
+		errs = append(errs, fmt.Errorf("Config.StaleReplies %q is not %q or %q", c.StaleReplies, StaleReplyRefuse, StaleReplyWarn))
 	}
 	return errors.Join(errs...)
 }
@@ -320,6 +335,10 @@ type Desk struct {
 
 	// maxBulk is Config.MaxBulkTickets.
 	maxBulk int
+	// presenceTTL and staleReplies are Config.PresenceTTL and
+	// StaleReplies.
+	presenceTTL  time.Duration
+	staleReplies StaleReplyPolicy
 }
 
 // New fills cfg's defaults (see [Config.WithDefaults]), validates it,
@@ -353,6 +372,8 @@ func New(cfg Config) (*Desk, error) {
 		mergedStatus:     cfg.MergedStatus,
 		closeOpenParents: cfg.CloseParentsWithOpenChildren,
 		maxBulk:          cfg.MaxBulkTickets,
+		presenceTTL:      cfg.PresenceTTL,
+		staleReplies:     cfg.StaleReplies,
 	}
 	// Inline delivery goes through notify.Recover, so that a Notifier's
 	// panic does not reach the caller; over a store inside a transaction

@@ -48,6 +48,13 @@ type MessageParams struct {
 	// staff replies may set it; a customer's message or an internal note
 	// that sets it is refused ("copy_contacts": rule "forbidden").
 	CopyContacts bool `json:"copy_contacts,omitempty"`
+	// SeenMessageID, on a staff reply or note, is the last message of
+	// the ticket its author had seen when writing it. When customer
+	// messages arrived after it, the message is refused with a
+	// *StaleReplyError (ErrStaleReply), or posted with their IDs in the
+	// returned message's Unseen, as Config.StaleReplies says. Empty
+	// skips the check; customers may not set it.
+	SeenMessageID string `json:"seen_message_id,omitempty"`
 }
 
 // mutesCustomer reports whether p asks that the customer not be told of
@@ -141,6 +148,13 @@ func (d *Desk) addMessage(ctx context.Context, host storage.Tx, actor ticket.Act
 	if p.CopyContacts && kind != ticket.MessageReply {
 		v.Add("copy_contacts", forbidden, "only a staff reply may copy the ticket's contacts")
 	}
+	if p.SeenMessageID != "" {
+		if !actor.Role.Staff() {
+			v.Add("seen_message_id", forbidden, "only staff replies and notes may name the last message seen")
+		} else if err := checkKey("seen_message_id", p.SeenMessageID); err != nil {
+			v.Fields = append(v.Fields, asValidation(err).Fields...)
+		}
+	}
 	if err := failed(v); err != nil {
 		return nil, err
 	}
@@ -148,11 +162,18 @@ func (d *Desk) addMessage(ctx context.Context, host storage.Tx, actor ticket.Act
 	if err != nil {
 		return nil, err
 	}
-	var msg *ticket.Message
+	var (
+		msg    *ticket.Message
+		unseen []string
+	)
 	id := p.TicketID
 	for hop := 0; ; hop++ {
 		msg = nil
-		_, _, err = d.change(ctx, host, actor, id, 0, d.postMessage(actor, kind, p, atts, hop, &msg))
+		mutate := d.postMessage(actor, kind, p, atts, hop, &msg)
+		if p.SeenMessageID != "" {
+			mutate = d.checkSeen(p.SeenMessageID, &unseen, mutate)
+		}
+		_, _, err = d.change(ctx, host, actor, id, 0, mutate)
 		var redirect mergedRedirect
 		if !errors.As(err, &redirect) {
 			break
@@ -162,6 +183,10 @@ func (d *Desk) addMessage(ctx context.Context, host storage.Tx, actor ticket.Act
 	if err != nil {
 		d.deleteBlobs(ctx, atts)
 		return nil, err
+	}
+	if len(unseen) > 0 {
+		msg = msg.Clone()
+		msg.Unseen = unseen
 	}
 	return msg, nil
 }

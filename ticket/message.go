@@ -24,6 +24,12 @@ type Message struct {
 	// author, whose AuthorID they are not shown. It is set only on the
 	// copies the Desk returns to customers and never stored.
 	AuthorName string `json:"author_name,omitempty"`
+	// Unseen lists the customer messages that arrived after the
+	// message its author had last seen (ticketkit's
+	// MessageParams.SeenMessageID), oldest first, when the reply was
+	// posted nonetheless (Config.StaleReplies "warn"). It is set only on
+	// the message the Desk returns to that author and never stored.
+	Unseen []string `json:"unseen,omitempty"`
 }
 
 // Attachment describes a file attached to a message. The content lives in
@@ -46,5 +52,6 @@ func (m *Message) Clone() *Message {
 	}
 	c := *m
 	c.Attachments = slices.Clone(m.Attachments)
+	c.Unseen = slices.Clone(m.Unseen)
 	return &c
 }
