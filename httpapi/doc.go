@@ -368,6 +368,7 @@
 //	409 ticket_merged           the ticket was merged into another one (see merged_into)
 //	409 link_cycle              a parent or duplicate_of link would close a cycle
 //	409 open_children           a parent ticket cannot be resolved or closed while a child is open
+//	409 stale_reply             the customer wrote after seen_message_id; "unseen" lists the messages
 //	412 precondition_failed     If-Match names no current ETag; nothing was changed
 //	413 too_large               body, upload or file over its limit
 //	415 unsupported_media_type  wrong Content-Type
@@ -378,4 +379,5 @@
 //	501 attachments_unsupported the Desk has no blob store
 //	501 idempotency_unsupported the store keeps no idempotency keys
 //	501 relations_unsupported   the store cannot merge, split or link tickets
+//	501 presence_unsupported    the store keeps no presence leases
 package httpapi

@@ -86,6 +86,8 @@ var problemTypes = map[string]problemType{
 	codeLinkCycle:              {http.StatusConflict, "Link would close a cycle"},
 	codeOpenChildren:           {http.StatusConflict, "Open child tickets"},
 	codeRelationsUnsupported:   {http.StatusNotImplemented, "Ticket relations not supported"},
+	codeStaleReply:             {http.StatusConflict, "Unseen customer messages"},
+	codePresenceUnsupported:    {http.StatusNotImplemented, "Presence not supported"},
 }
 
 // apiError is an error answered with a given status and problem
@@ -105,6 +107,8 @@ type apiError struct {
 	// retryAfter is the wait a 429 or 503 answer asks for in
 	// Retry-After; zero means defaultRetryAfter.
 	retryAfter time.Duration
+	// Unseen are the messages a stale_reply answer names.
+	Unseen []string
 }
 
 // fieldError is one invalid field of a request: an entry of a problem
@@ -131,6 +135,7 @@ type problem struct {
 	Code   string       `json:"code"`
 	Errors []fieldError `json:"errors,omitempty"`
 	More   int          `json:"more,omitempty"`
+	Unseen []string     `json:"unseen,omitempty"`
 }
 
 // defaultRetryAfter is the wait a 429 or 503 answer asks for when its
@@ -178,6 +183,8 @@ func (h *handler) classify(r *http.Request, err error) *apiError {
 		return tooLarge("the request body is too large")
 	case relationError(err) != nil:
 		return relationError(err)
+	case presenceError(err) != nil:
+		return presenceError(err)
 	case errors.As(err, &transition):
 		return transitionError(transition)
 	case errors.Is(err, ticketkit.ErrInvalidActor):
@@ -307,7 +314,7 @@ func (h *handler) writeError(w http.ResponseWriter, e *apiError) {
 	// bad input gets a small answer whatever its size.
 	doc := problem{
 		Type: ProblemTypeBase + e.Code, Title: pt.title, Status: status,
-		Detail: clipText(e.Message), Code: e.Code, More: e.More,
+		Detail: clipText(e.Message), Code: e.Code, More: e.More, Unseen: e.Unseen,
 	}
 	for _, f := range e.Fields {
 		f.Field, f.Message = clipText(f.Field), clipText(f.Message)

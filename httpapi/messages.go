@@ -31,6 +31,9 @@ type messageView struct {
 	Body        string           `json:"body"`
 	Attachments []attachmentView `json:"attachments"`
 	CreatedAt   time.Time        `json:"created_at"`
+	// Unseen are the customer messages the author had not seen when the
+	// desk posted the reply nonetheless (ticket.Message.Unseen).
+	Unseen []string `json:"unseen,omitempty"`
 }
 
 // attachmentView is the JSON form of an attachment's metadata.
@@ -48,7 +51,7 @@ func viewMessage(m *ticket.Message, c *ticket.Catalog, locale string) messageVie
 	v := messageView{
 		ID: m.ID, TicketID: m.TicketID, Kind: string(m.Kind), Type: m.Type,
 		AuthorID: m.AuthorID, AuthorRole: string(m.AuthorRole), AuthorName: m.AuthorName, Body: m.Body,
-		Attachments: make([]attachmentView, len(m.Attachments)), CreatedAt: m.CreatedAt,
+		Attachments: make([]attachmentView, len(m.Attachments)), CreatedAt: m.CreatedAt, Unseen: m.Unseen,
 	}
 	v.TypeLabel, _ = c.CodeLabel(ticket.FieldCategory, m.Type, locale)
 	for i, a := range m.Attachments {
@@ -112,6 +115,9 @@ type messageRequest struct {
 	// CopyContacts asks that a staff reply also be mailed to the ticket's
 	// contacts (ticketkit.MessageParams.CopyContacts).
 	CopyContacts bool `json:"copy_contacts"`
+	// SeenMessageID is the last message the author had seen (see
+	// ticketkit.MessageParams.SeenMessageID).
+	SeenMessageID string `json:"seen_message_id"`
 }
 
 // Message kinds a client asks for in messageRequest.Kind.
@@ -125,7 +131,7 @@ func (h *handler) addMessage(w http.ResponseWriter, r *http.Request, actor ticke
 	files, done, err := h.decodeUpload(w, r, &req, func() ([]ticketkit.AttachmentInput, func(), error) {
 		var notifyCustomer, copyContacts string
 		files, done, err := h.readUpload(w, r, map[string]*string{"kind": &req.Kind, "body": &req.Body, "type": &req.Type,
-			"notify_customer": &notifyCustomer, "copy_contacts": &copyContacts})
+			"notify_customer": &notifyCustomer, "copy_contacts": &copyContacts, "seen_message_id": &req.SeenMessageID})
 		if err != nil {
 			return files, done, err
 		}
@@ -142,7 +148,7 @@ func (h *handler) addMessage(w http.ResponseWriter, r *http.Request, actor ticke
 		return err
 	}
 	p := ticketkit.MessageParams{TicketID: r.PathValue("id"), Body: req.Body, Type: req.Type, Attachments: files,
-		NotifyCustomer: req.NotifyCustomer, CopyContacts: req.CopyContacts}
+		NotifyCustomer: req.NotifyCustomer, CopyContacts: req.CopyContacts, SeenMessageID: req.SeenMessageID}
 	var m *ticket.Message
 	switch req.Kind {
 	case "", kindReply:
