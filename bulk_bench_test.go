@@ -4,19 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"testing"
 	"time"
 
 	"github.com/uptrace/bun"
 
 	"github.com/ticketkit/ticketkit"
-	"github.com/ticketkit/ticketkit/internal/dbtest"
 	"github.com/ticketkit/ticketkit/internal/ids"
 	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/storage"
-	"github.com/ticketkit/ticketkit/storage/bunstore"
-	"github.com/ticketkit/ticketkit/storage/memory"
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
@@ -24,12 +20,12 @@ import (
 const bulkTickets = 500
 
 // BenchmarkBulkTransition measures Desk.Bulk moving 500 tickets between
-// in_progress and waiting on each store against a floor, round-robin in
-// one loop (a floor move of its 500 tickets, then a Desk move of its
-// own 500), each timed on its own and reported as p50/p95 in ms with the
-// ratio of the p50s.
+// in_progress and waiting on each store (memory, SQLite, PostgreSQL,
+// MySQL) against a floor, round-robin in one loop (a floor move of its
+// 500 tickets, then a Desk move of its own 500), each timed on its own
+// and reported as p50/p95 in ms with the ratio of the p50s.
 //
-// The floor on SQLite and PostgreSQL is what a careful engineer writes
+// The floor on the SQL databases is what a careful engineer writes
 // by hand, in one transaction: one set-based UPDATE of the 500 tickets'
 // status, version and time, one multi-row INSERT of the 500 history
 // lines and one of the 500 outbox entries (each the JSON of the
@@ -40,26 +36,13 @@ const bulkTickets = 500
 //	CI=true TICKETKIT_TEST_POSTGRES=... go test -run '^$' -bench BenchmarkBulkTransition -benchtime 20x .
 func BenchmarkBulkTransition(b *testing.B) {
 	ctx := context.Background()
-	b.Run("memory", func(b *testing.B) {
-		st := memory.New()
-		benchBulk(b, st, func(ts []*ticket.Ticket, to string) error { return bulkFloorStore(ctx, st, ts, to) })
-	})
-	for _, be := range dbtest.Backends() {
-		if be.Name == "mysql" {
-			continue // not asked for; see BENCHMARKS.md
+	benchStores(b, func(b *testing.B, st storage.Store, db *bun.DB) {
+		floor := func(ts []*ticket.Ticket, to string) error { return bulkFloorStore(ctx, st, ts, to) }
+		if db != nil {
+			floor = func(ts []*ticket.Ticket, to string) error { return bulkFloorSQL(ctx, db, ts, to) }
 		}
-		b.Run(be.Name, func(b *testing.B) {
-			db := be.Open(b)
-			st, err := bunstore.New(db, bunstore.Config{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			if err := st.Migrate(ctx); err != nil {
-				b.Fatal(err)
-			}
-			benchBulk(b, st, func(ts []*ticket.Ticket, to string) error { return bulkFloorSQL(ctx, db, ts, to) })
-		})
-	}
+		benchBulk(b, st, floor)
+	})
 }
 
 // benchBulk runs the interleaved loop on st: floor moves its tickets by
@@ -110,16 +93,7 @@ func benchBulk(b *testing.B, st storage.Store, floor func(ts []*ticket.Ticket, t
 		}
 		to = map[string]string{ticket.StatusWaiting: ticket.StatusInProgress, ticket.StatusInProgress: ticket.StatusWaiting}[to]
 	}
-	q := func(d []time.Duration, p float64) float64 {
-		s := slices.Clone(d)
-		slices.Sort(s)
-		return float64(s[int(p*float64(len(s)-1))]) / 1e6
-	}
-	b.ReportMetric(q(floorT, 0.5), "floor-p50-ms")
-	b.ReportMetric(q(floorT, 0.95), "floor-p95-ms")
-	b.ReportMetric(q(deskT, 0.5), "desk-p50-ms")
-	b.ReportMetric(q(deskT, 0.95), "desk-p95-ms")
-	b.ReportMetric(q(deskT, 0.5)/q(floorT, 0.5), "desk/floor-p50")
+	reportVsFloor(b, floorT, deskT)
 }
 
 // bulkFloorRows moves ts to status to in memory and returns their
@@ -173,7 +147,7 @@ func bulkFloorSQL(ctx context.Context, db *bun.DB, ts []*ticket.Ticket, to strin
 		}
 		if _, err := tx.NewUpdate().TableExpr("ticketkit_tickets").
 			Set("status = ?", to).Set("version = version + 1").Set("updated_at = ?", now).
-			Where("tenant_id = ? AND id IN (?)", ts[0].TenantID, bun.In(ids)).Exec(ctx); err != nil {
+			Where("tenant_id = ? AND id IN (?)", ts[0].TenantID, bun.List(ids)).Exec(ctx); err != nil {
 			return err
 		}
 		events, entries, err := bulkFloorRows(ts, to, now)

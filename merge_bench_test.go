@@ -39,11 +39,22 @@ const mergeMessages = 200
 func BenchmarkMerge(b *testing.B) {
 	ctx := context.Background()
 	agent := ticketkit.Actor{ID: "agent-1", Role: ticket.RoleAgent, TenantID: "bench"}
-	b.Run("memory", func(b *testing.B) {
-		st := memory.New()
-		benchMerge(b, st, agent, func(target, source *ticket.Ticket) error { return mergeFloorStore(ctx, st, target, source) },
-			func(t *ticket.Ticket) error { return fillMessagesStore(ctx, st, t) })
+	benchStores(b, func(b *testing.B, st storage.Store, db *bun.DB) {
+		floor := func(target, source *ticket.Ticket) error { return mergeFloorStore(ctx, st, target, source) }
+		fill := func(t *ticket.Ticket) error { return fillMessagesStore(ctx, st, t) }
+		if db != nil {
+			floor = func(target, source *ticket.Ticket) error { return mergeFloorSQL(ctx, db, target, source) }
+			fill = func(t *ticket.Ticket) error { return fillMessagesSQL(ctx, db, t) }
+		}
+		benchMerge(b, st, agent, floor, fill)
 	})
+}
+
+// benchStores runs fn in a sub-benchmark per store: the memory store
+// (db nil), then the Bun store, migrated, on each database of
+// dbtest.Backends (db its handle, for a floor written in SQL).
+func benchStores(b *testing.B, fn func(b *testing.B, st storage.Store, db *bun.DB)) {
+	b.Run("memory", func(b *testing.B) { fn(b, memory.New(), nil) })
 	for _, be := range dbtest.Backends() {
 		b.Run(be.Name, func(b *testing.B) {
 			db := be.Open(b)
@@ -51,11 +62,10 @@ func BenchmarkMerge(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if err := st.Migrate(ctx); err != nil {
+			if err := st.Migrate(b.Context()); err != nil {
 				b.Fatal(err)
 			}
-			benchMerge(b, st, agent, func(target, source *ticket.Ticket) error { return mergeFloorSQL(ctx, db, target, source) },
-				func(t *ticket.Ticket) error { return fillMessagesSQL(ctx, db, t) })
+			fn(b, st, db)
 		})
 	}
 }
@@ -102,6 +112,12 @@ func benchMerge(b *testing.B, st storage.Store, agent ticketkit.Actor, floor fun
 			b.Fatalf("moved %d messages, want %d", res.Moved, mergeMessages)
 		}
 	}
+	reportVsFloor(b, floorT, deskT)
+}
+
+// reportVsFloor reports the p50 and p95 in ms of the floor's and the
+// Desk's timings and the ratio of their p50s.
+func reportVsFloor(b *testing.B, floorT, deskT []time.Duration) {
 	q := func(d []time.Duration, p float64) float64 {
 		s := slices.Clone(d)
 		slices.Sort(s)
