@@ -5,13 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/notify"
+	"github.com/ticketkit/ticketkit/notify/notifytest"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/ticket"
 )
@@ -217,6 +220,34 @@ func TestDesk_Bulk(t *testing.T) {
 		}
 	})
 
+	// ALostRaceRunsTheChunkAgain: a ticket in the middle of a chunk
+	// loses a race twice: the chunk is rolled back and run again, and in
+	// the end every ticket is changed once, with one history line and
+	// one notification each (the rolled back attempts left none).
+	t.Run("ALostRaceRunsTheChunkAgain", func(t *testing.T) {
+		t.Parallel()
+		store := &failingStore{Store: memoryBackend().Open(t)}
+		rec := notifytest.NewRecorder()
+		desk, err := ticketkit.New(ticketkit.Config{Store: store, Notifier: rec})
+		require.NoError(t, err)
+		ids := openN(t, desk, 10)
+		store.raceOn = ids[5]
+		store.races.Store(2)
+		rec.Reset()
+
+		res, err := desk.Bulk(t.Context(), agent, ticketkit.BulkParams{Action: ticketkit.BulkAssign, Assignee: "agent-7", TicketIDs: ids})
+		require.NoError(t, err)
+		require.Equal(t, len(ids), res.Count(ticketkit.BulkDone))
+		for _, id := range ids {
+			require.Equal(t, []string{"assignee →agent-7"}, slices.DeleteFunc(historyLines(t, desk, id), func(l string) bool {
+				return !strings.HasPrefix(l, "assignee")
+			}))
+			require.Equal(t, int64(2), mustGet(t, desk, id).Version)
+		}
+		require.Len(t, rec.OfKind(notify.KindAssigned), len(ids))
+		require.Negative(t, store.races.Load(), "both races were lost")
+	})
+
 	// CrossingBulksLoseNoUpdate: two bulk actions over the same tickets
 	// in opposite orders, with single changes racing them: every ticket
 	// ends with all three changes and no call fails or deadlocks.
@@ -290,27 +321,34 @@ func TestDesk_Bulk(t *testing.T) {
 // errDiskOnFire is the error of failingStore.
 var errDiskOnFire = errors.New("disk on fire")
 
-// failingStore fails every TicketUpdate of the ticket failOn.
+// failingStore fails every TicketUpdate of the ticket failOn, and the
+// first races TicketUpdates of the ticket raceOn with ErrConflict, as a
+// write lost to another writer would.
 type failingStore struct {
 	storage.Store
 	failOn string
+	raceOn string
+	races  atomic.Int32
 }
 
 func (s *failingStore) RunInTx(ctx context.Context, fn func(context.Context, storage.Tx) error) error {
 	return s.Store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-		return fn(ctx, failingTx{Tx: tx, failOn: s.failOn})
+		return fn(ctx, failingTx{Tx: tx, s: s})
 	})
 }
 
 // failingTx is a transaction of failingStore.
 type failingTx struct {
 	storage.Tx
-	failOn string
+	s *failingStore
 }
 
 func (x failingTx) TicketUpdate(ctx context.Context, t *ticket.Ticket) error {
-	if t.ID == x.failOn {
+	switch {
+	case t.ID == x.s.failOn:
 		return errDiskOnFire
+	case t.ID == x.s.raceOn && x.s.races.Add(-1) >= 0:
+		return fmt.Errorf("lost a race: %w", storage.ErrConflict)
 	}
 	return x.Tx.TicketUpdate(ctx, t)
 }
