@@ -100,6 +100,24 @@
 // storage.TicketLocker, merges of crossing pairs wait for each other
 // instead of deadlocking.
 //
+// # Bulk actions and collision warnings
+//
+// [Desk.Bulk] applies one [BulkAction] (a transition, an assignee, a
+// department, a priority, tags to add or remove) to up to
+// Config.MaxBulkTickets tickets and reports each ticket's [BulkOutcome]:
+// every ticket changes through its single-ticket path, with its own
+// history and notifications, in transactions of 100 tickets, and one
+// refused ticket never rolls back another.
+//
+// [Desk.TakePresence] gives a staff user a short presence lease on a
+// ticket (viewing or replying) that ends by itself after
+// Config.PresenceTTL unless renewed; [Desk.Presence] tells the others who
+// is there. A reply or note that names the last message its author saw
+// ([MessageParams].SeenMessageID) is refused with a *[StaleReplyError]
+// (ErrStaleReply), or posted with [ticket.Message].Unseen set
+// (Config.StaleReplies), when the customer wrote after it. Presence needs
+// the optional storage.PresenceStore; customers never see leases.
+//
 // # Access
 //
 // Every call is scoped to the actor's tenant. Customers see only their own
