@@ -214,6 +214,32 @@ func run(ctx context.Context, w io.Writer, path string) error {
 		return err
 	}
 	fmt.Fprintf(w, "   %s merged into %s, now %s\n", merged.Sources[0].Number, merged.Target.Number, merged.Sources[0].Status)
+
+	fmt.Fprintln(w, "8. The admin raises the priority of all of Kim's tickets in one call")
+	var kimIDs []string
+	for _, k := range kims.Tickets {
+		kimIDs = append(kimIDs, k.ID)
+	}
+	bulk, err := desk.Bulk(ctx, admin, ticketkit.BulkParams{Action: ticketkit.BulkSetPriority, Priority: "high", TicketIDs: kimIDs})
+	if err != nil {
+		return err
+	}
+	for i, it := range bulk.Items {
+		fmt.Fprintf(w, "   %s: %s\n", kims.Tickets[i].Number, it.Outcome)
+	}
+
+	fmt.Fprintln(w, "9. A colleague opens Kim's ticket while the admin is replying")
+	colleague := ticketkit.Actor{ID: "alex", Role: ticket.RoleAgent, TenantID: "shop"}
+	if _, err := desk.TakePresence(ctx, admin, ticketkit.TakePresenceParams{TicketID: merged.Target.ID, Activity: ticket.PresenceReplying}); err != nil {
+		return err
+	}
+	seen, err := desk.TakePresence(ctx, colleague, ticketkit.TakePresenceParams{TicketID: merged.Target.ID})
+	if err != nil {
+		return err
+	}
+	for _, o := range seen.Others {
+		fmt.Fprintf(w, "   alex sees %s %s\n", o.UserID, o.Activity)
+	}
 	return nil
 }
 

@@ -32,6 +32,8 @@ func TestStorefrontScenario(t *testing.T) {
 		// Without an SLA the report still counts the closed ticket.
 		"4 tickets, 1 resolved in 2h0m0s on average, reopen rate 0%, first reply after 2h0m0s (all 4 from history)",
 		"TK-2026-000003 merged into TK-2026-000002, now closed",
+		"   TK-2026-000004: done",
+		"alex sees admin replying",
 	} {
 		require.Contains(t, s, want)
 	}
