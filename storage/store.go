@@ -27,7 +27,8 @@
 // letters, for metrics), [ConfigStore] (tenants' configurations,
 // versioned), [HostTxStore] (running in the host's transaction), and for
 // merges, splits and links [TicketLocker], [MessageMover] and
-// [LinkStore].
+// [LinkStore], and [PresenceStore] (who of the staff is viewing or
+// replying to a ticket).
 //
 // Callers find them with a checked type assertion, never one that can
 // panic. Code that cannot work without a capability returns an error
