@@ -184,8 +184,8 @@ func (d *Desk) bulk(ctx context.Context, host storage.Tx, actor ticket.Actor, p 
 	for i, id := range p.TicketIDs {
 		res.Items[i].TicketID = id
 	}
-	if host != nil {
-		for i := range res.Items {
+	if host != nil { // in ID order too, as the chunks
+		for _, i := range byID(res.Items) {
 			if err := d.bulkOne(ctx, host, actor, p, &res.Items[i]); err != nil {
 				return nil, err
 			}
