@@ -135,16 +135,17 @@ func (r *BulkResult) Count(o BulkOutcome) int {
 // Each ticket is changed as the single-ticket method changes it: the
 // same workflow and routing rules, its own history lines and
 // notifications. Tickets are changed in transactions of up to 100
-// tickets each (chunks): a ticket the workflow refuses, that is not at
-// its version in BulkParams.Versions or that is not found is reported
-// and leaves the others of its chunk as they are; a store error rolls
-// back its chunk, whose tickets are all reported BulkFailed, and the
-// next chunks still run. A chunk that lost a race with another writer
-// runs again, as [Desk.Transition] does, and in the end ticket by ticket. The returned error is for the call as a
-// whole: a *ValidationError (an unknown action, a field the action does
-// not use, more than Config.MaxBulkTickets IDs, an ID listed twice),
-// ErrForbidden for a customer; then no ticket changed. [Desk.BulkTx]
-// runs it in the host's transaction.
+// tickets each (chunks), each chunk's in ID order: a ticket the workflow
+// refuses, that is not at its version in BulkParams.Versions or that is
+// not found is reported and leaves the others of its chunk as they are.
+// A store error rolls back its chunk, whose tickets not refused already
+// are reported BulkFailed, and the next chunks still run. A chunk that
+// lost a race with another writer runs again, as [Desk.Transition] does,
+// and in the end ticket by ticket. The returned error is for the call
+// as a whole: a *ValidationError (an unknown action, a field the action
+// does not use, more than Config.MaxBulkTickets IDs, an ID listed
+// twice), ErrForbidden for a customer; then no ticket changed.
+// [Desk.BulkTx] runs it in the host's transaction.
 func (d *Desk) Bulk(ctx context.Context, actor ticket.Actor, p BulkParams) (_ *BulkResult, err error) {
 	ctx, end := d.begin(ctx, "Bulk", actor)
 	defer func() { end(err) }()
