@@ -311,6 +311,9 @@ type Desk struct {
 	tenants       *tenantCache
 	base          *Desk
 	configVersion int64
+	// notifySetup is the notification part of the view's configuration
+	// (see Desk.NotifySetup); zero on the Desk itself.
+	notifySetup notify.TenantSetup
 }
 
 // New fills cfg's defaults (see [Config.WithDefaults]), validates it,

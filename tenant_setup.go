@@ -156,7 +156,8 @@ func (d *Desk) viewOf(rec *storage.TenantConfig) (*Desk, error) {
 // as configuration version. Every problem is one field of a
 // *ValidationError: catalog problems under "catalog" (labels without a
 // default text under their path, such as "catalog.statuses[2].label.text"),
-// workflow problems under "workflow", SLA problems under "sla".
+// workflow problems under "workflow", SLA problems under "sla", and the
+// problems of the other parts under their paths (see buildExtras).
 func (d *Desk) build(cfg TenantConfig, version int64) (*Desk, error) {
 	v := &ticket.ValidationError{}
 	checkLabels(v, cfg.Catalog)
@@ -171,9 +172,10 @@ func (d *Desk) build(cfg TenantConfig, version int64) (*Desk, error) {
 	if cat == nil {
 		return nil, failed(v)
 	}
+	root := d.root()
 	var wf *workflow.Machine
 	if cfg.Workflow != nil {
-		wf, err = workflow.New(workflow.Config{Definition: *cfg.Workflow, Catalog: cat})
+		wf, err = workflow.New(workflow.Config{Definition: *cfg.Workflow, Catalog: cat, Guards: root.hostGuards()})
 	} else if wf, err = workflow.Default(cat); err != nil {
 		wf, err = workflow.New(workflow.Config{Definition: workflow.FreeDefinition(cat), Catalog: cat})
 	}
@@ -183,11 +185,11 @@ func (d *Desk) build(cfg TenantConfig, version int64) (*Desk, error) {
 		sla, err = workflow.NewSLA(*cfg.SLA, cat)
 		addDefinitionProblems(v, "sla", err)
 	}
+	view := *root
+	buildExtras(v, cfg, &view)
 	if err := failed(v); err != nil {
 		return nil, err
 	}
-	root := d.root()
-	view := *root
 	view.base = root
 	view.catalog, view.workflow, view.sla = cat, wf, sla
 	view.configVersion = version
