@@ -152,6 +152,12 @@ type Config struct {
 	// TenantConfigTTL of its commit; one saved through this Desk at
 	// once. Default [DefaultTenantConfigTTL]; negative is invalid.
 	TenantConfigTTL time.Duration
+	// TenantConfigCacheSize bounds how many tenants' configurations the
+	// Desk keeps in memory: past it, those of the tenants it served
+	// least recently are dropped and read from the store again on their
+	// next use. Default [DefaultTenantConfigCacheSize]; negative is
+	// invalid.
+	TenantConfigCacheSize int
 }
 
 // Defaults of [Config], which [Config.WithDefaults] fills in.
@@ -198,6 +204,7 @@ func (c Config) WithDefaults() Config {
 	c.Logger = cmp.Or(c.Logger, slog.New(slog.DiscardHandler))
 	c.StaffLabel = cmp.Or(strings.TrimSpace(c.StaffLabel), DefaultStaffLabel)
 	c.TenantConfigTTL = cmp.Or(c.TenantConfigTTL, DefaultTenantConfigTTL)
+	c.TenantConfigCacheSize = cmp.Or(c.TenantConfigCacheSize, DefaultTenantConfigCacheSize)
 	if c.Complaints != nil {
 		complaints := c.Complaints.WithDefaults()
 		c.Complaints = &complaints
@@ -266,6 +273,7 @@ func (c Config) validate() error {
 		{"Config.AutoCloseAfter", c.AutoCloseAfter < 0},
 		{"Config.ReopenWithin", c.ReopenWithin < 0},
 		{"Config.TenantConfigTTL", c.TenantConfigTTL < 0},
+		{"Config.TenantConfigCacheSize", c.TenantConfigCacheSize < 0},
 	} {
 		if f.negative {
 			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
@@ -356,7 +364,7 @@ func New(cfg Config) (*Desk, error) {
 	}
 	d.initComplaints(cfg.Complaints)
 	if _, ok := cfg.Store.(storage.ConfigStore); ok {
-		d.tenants = &tenantCache{ttl: cfg.TenantConfigTTL, m: map[string]tenantEntry{}}
+		d.tenants = newTenantCache(cfg.TenantConfigTTL, cfg.TenantConfigCacheSize)
 	}
 	return d, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -105,6 +106,35 @@ func TestConfigRoutes(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, e.get(agent, "/config/versions/3").Code)
 	require.Equal(t, http.StatusBadRequest, e.get(agent, "/config/versions/x").Code)
 	requireError(t, e.get(ada, "/config"), http.StatusForbidden, "forbidden")
+}
+
+// TestConfigIfMatchRace sends PUT /config with the same If-Match from
+// several goroutines: the check is part of the save, so exactly one gets
+// 200 and the others 412, for the first version as for a later one.
+func TestConfigIfMatchRace(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	admin := ticketkit.Actor{ID: "admin-1", Role: ticket.RoleAdmin, TenantID: agent.TenantID}
+	b, err := json.Marshal(map[string]any{"config": ticketkit.TenantConfig{Catalog: withStatus(ticket.DefaultCatalogSpec(), "on_hold")}})
+	require.NoError(t, err)
+	for _, tag := range []string{`"config.0"`, `"config.1"`} {
+		codes := make(chan int, 8)
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				w := e.do(request{as: &admin, method: http.MethodPut, path: "/config", body: bytes.NewReader(b),
+					contentType: "application/json", header: http.Header{"If-Match": {tag}}})
+				codes <- w.Code
+			})
+		}
+		wg.Wait()
+		close(codes)
+		count := map[int]int{}
+		for c := range codes {
+			count[c]++
+		}
+		require.Equal(t, map[int]int{http.StatusOK: 1, http.StatusPreconditionFailed: 7}, count, tag)
+	}
 }
 
 // withStatus returns spec with an extra pending status code.
