@@ -111,8 +111,12 @@ func TestResolverTenants(t *testing.T) {
 		}
 		return out
 	}
-	reply := func() notify.Event { return event(notify.KindMessageAdded, agent7, withMessage(ticket.MessageReply, "hi")) }
-	note := func() notify.Event { return event(notify.KindMessageAdded, agent9, withMessage(ticket.MessageNote, "psst")) }
+	reply := func() notify.Event {
+		return event(notify.KindMessageAdded, agent7, withMessage(ticket.MessageReply, "hi"))
+	}
+	note := func() notify.Event {
+		return event(notify.KindMessageAdded, agent9, withMessage(ticket.MessageNote, "psst"))
+	}
 	require.Equal(t, []string{"marie@example.com"}, addresses(in("acme", reply())))
 	require.Empty(t, addresses(in("quiet", reply())), "replies switched off")
 	require.NotEmpty(t, addresses(in("quiet", note())), "only replies are switched off")
