@@ -320,8 +320,9 @@ type Desk struct {
 	base          *Desk
 	configVersion int64
 	// notifySetup is the notification part of the view's configuration
-	// (see Desk.NotifySetup); zero on the Desk itself.
-	notifySetup notify.TenantSetup
+	// (see Desk.NotifySetup); nil on the Desk itself. A pointer keeps
+	// Desk comparable.
+	notifySetup *notify.TenantSetup
 }
 
 // New fills cfg's defaults (see [Config.WithDefaults]), validates it,

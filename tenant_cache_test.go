@@ -143,14 +143,7 @@ func TestDesk_ConfigureTenantIfUnconfigured(t *testing.T) {
 		}
 		wg.Wait()
 		close(errs)
-		won := 0
-		for err := range errs {
-			if err == nil {
-				won++
-				continue
-			}
-			require.ErrorIs(t, err, ticketkit.ErrConflict)
-		}
+		won := conflictsBut(t, errs)
 		require.Equal(t, 1, won)
 		_, err := desks[0].ConfigureTenant(t.Context(), tenantAdmin, p)
 		require.ErrorIs(t, err, ticketkit.ErrConflict)
@@ -159,4 +152,19 @@ func TestDesk_ConfigureTenantIfUnconfigured(t *testing.T) {
 		require.NoError(t, err, "without the condition the save goes through")
 		require.Equal(t, int64(2), v.Version)
 	})
+}
+
+// conflictsBut drains errs, requires every error to be ErrConflict and
+// returns how many calls succeeded.
+func conflictsBut(t *testing.T, errs <-chan error) int {
+	t.Helper()
+	won := 0
+	for err := range errs {
+		if err == nil {
+			won++
+			continue
+		}
+		require.ErrorIs(t, err, ticketkit.ErrConflict)
+	}
+	return won
 }

@@ -36,7 +36,11 @@ func (d *Desk) NotifySetup(ctx context.Context, tenantID string) (_ notify.Tenan
 	if err != nil {
 		return notify.TenantSetup{}, err
 	}
-	s := view.notifySetup
+	var s notify.TenantSetup
+	if n := view.notifySetup; n != nil {
+		// Copies: the caller may change them.
+		s.Rules, s.Off, s.Templates = n.Rules.Clone(), slices.Clone(n.Off), slices.Clone(n.Templates)
+	}
 	s.Version, s.Catalog = view.configVersion, view.catalog
 	return s, nil
 }
@@ -48,7 +52,8 @@ var defaultTemplates = sync.OnceValue(notify.DefaultTemplates)
 // buildExtras checks the parts of cfg beyond its catalog, workflow and
 // SLA, adding each problem to v, and sets them on view.
 func buildExtras(v *ticket.ValidationError, cfg TenantConfig, view *Desk) {
-	view.notifySetup = notify.TenantSetup{}
+	setup := &notify.TenantSetup{}
+	view.notifySetup = setup
 	if n := cfg.Notifications; n != nil {
 		checkRules(v, n.Rules)
 		for i, k := range n.Off {
@@ -56,10 +61,10 @@ func buildExtras(v *ticket.ValidationError, cfg TenantConfig, view *Desk) {
 				v.Add(fmt.Sprintf("notifications.off[%d]", i), "unknown_kind", fmt.Sprintf("%q is not an event kind", k))
 			}
 		}
-		view.notifySetup.Rules, view.notifySetup.Off = n.Rules.Clone(), slices.Clone(n.Off)
+		setup.Rules, setup.Off = n.Rules.Clone(), slices.Clone(n.Off)
 	}
 	if checkTemplates(v, cfg.Templates) {
-		view.notifySetup.Templates = slices.Clone(cfg.Templates)
+		setup.Templates = slices.Clone(cfg.Templates)
 	}
 	if cfg.Numbers != nil {
 		f := cfg.Numbers

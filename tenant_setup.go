@@ -78,13 +78,6 @@ func (c *tenantCache) get(tenantID string) (*tenantEntry, bool) {
 	return e, ok
 }
 
-// len returns how many tenants the cache holds.
-func (c *tenantCache) len() int {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return len(c.m)
-}
-
 // root returns the Desk views are made from.
 func (d *Desk) root() *Desk {
 	if d.base != nil {
