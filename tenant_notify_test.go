@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/clock"
 	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/notify/notifytest"
 	"github.com/ticketkit/ticketkit/ticket"
@@ -194,4 +195,32 @@ func TestDesk_TenantWorkflowHostGuards(t *testing.T) {
 	_, err = desk.Transition(t.Context(), agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusResolved})
 	require.ErrorIs(t, err, workflow.ErrGuard)
 	require.ErrorContains(t, err, "not paid")
+}
+
+// TestDesk_TenantNumbersForComplaints opens complaints, numbered like
+// tickets, for a tenant with its own number format and for one without:
+// each follows its tenant's.
+func TestDesk_TenantNumbersForComplaints(t *testing.T) {
+	t.Parallel()
+	onEveryBackend(t, func(t *testing.T, b backend) {
+		ctx := t.Context()
+		desk, err := ticketkit.New(ticketkit.Config{Store: b.Open(t), Clock: clock.NewFake(t0), Complaints: &ticketkit.ComplaintConfig{}})
+		require.NoError(t, err)
+		_, err = desk.ConfigureTenant(ctx, tenantAdmin, ticketkit.ConfigureTenantParams{Config: ticketkit.TenantConfig{
+			Catalog: ticket.DefaultCatalogSpec(), Numbers: &ticketkit.TenantNumberFormat{Prefix: "RC", Separator: "/", Digits: 3}}})
+		require.NoError(t, err)
+		open := func(a ticketkit.Actor) string {
+			c, err := desk.ComplaintOpen(ctx, a, ticketkit.ComplaintOpenParams{
+				Subject: "Leaking kettles", Reason: "CR02", Category: ticket.CategoryDefect, RemedySought: ticket.RemedyReplacement,
+				Customer: ticket.Customer{ID: "C-1", Name: "Kettle Shop"},
+			})
+			require.NoError(t, err)
+			return c.Number
+		}
+		require.Equal(t, "RC/2026/001", open(agent))
+		tk := mustOpen(t, desk, agent, ticketkit.OpenParams{Subject: "plain"})
+		require.Equal(t, "RC/2026/002", tk.Number, "tickets and complaints share the tenant's series")
+		other := ticketkit.Actor{ID: "agent-9", Role: ticket.RoleAgent, TenantID: "globex"}
+		require.Equal(t, "TK-2026-000001", open(other))
+	})
 }
