@@ -161,6 +161,13 @@
 // Config. Tickets record the version they were last changed under
 // (Ticket.ConfigVersion).
 //
+// A configuration also holds the tenant's notification rules and
+// switches, mail templates, ticket number format and tag catalog. The
+// Desk is a notify.TenantSource ([Desk.NotifySetup]): give it to the
+// notify.Resolver of the notifier (notify/email) as its Tenants, and
+// every event is written with its ticket's tenant's catalog, templates
+// and rules, while package notify imports nothing of ticketkit.
+//
 // # Complaints
 //
 // With Config.Complaints set, [Desk.ComplaintOpen] and its siblings
