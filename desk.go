@@ -320,9 +320,10 @@ type Desk struct {
 	base          *Desk
 	configVersion int64
 	// notifySetup is the notification part of the view's configuration
-	// (see Desk.NotifySetup); nil on the Desk itself. A pointer keeps
-	// Desk comparable.
+	// (see Desk.NotifySetup), tags its tag catalog (nil: tags are free);
+	// nil on the Desk itself. Pointers keep Desk comparable.
 	notifySetup *notify.TenantSetup
+	tags        *tagCatalog
 }
 
 // New fills cfg's defaults (see [Config.WithDefaults]), validates it,

@@ -229,6 +229,7 @@ func (d *Desk) newTicket(ctx context.Context, actor ticket.Actor, p OpenParams, 
 		Priority: t.Priority, Category: t.Category, Department: t.Department, Reason: t.Reason,
 	})...)
 	v.Fields = append(v.Fields, fieldErrs...)
+	d.checkTags(v, p.Tags)
 	d.checkFileCount(v, len(p.Attachments))
 	t.Customer = d.normalizeCustomer(t.Customer, "customer", v)
 	if err := failed(v); err != nil {

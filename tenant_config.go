@@ -48,7 +48,9 @@ type TenantConfig struct {
 	Numbers *TenantNumberFormat `json:"numbers,omitempty"`
 	// Tags is the tenant's optional tag catalog: the tags its staff
 	// pick from, with labels and colours. When it is not empty, every tag
-	// the workflow's effects add or remove must be in it.
+	// the workflow's effects add or remove must be in it, and so must
+	// the tags [Desk.Open] and [Desk.Update] set (a *ValidationError
+	// under "tags[i]" otherwise); tickets keep the tags they had.
 	Tags []TagDef `json:"tags,omitempty"`
 }
 

@@ -76,7 +76,30 @@ func buildExtras(v *ticket.ValidationError, cfg TenantConfig, view *Desk) {
 			view.numberer = n
 		}
 	}
-	checkTags(v, cfg)
+	if checkTags(v, cfg) && len(cfg.Tags) > 0 {
+		view.tags = &tagCatalog{codes: make(map[string]bool, len(cfg.Tags))}
+		for _, t := range cfg.Tags {
+			view.tags.codes[t.Code] = true
+		}
+	}
+}
+
+// tagCatalog is the set of tags of a tenant's tag catalog.
+type tagCatalog struct {
+	codes map[string]bool
+}
+
+// checkTags reports, under "tags[i]", every tag of a ticket that the
+// tenant's tag catalog lacks; without a catalog, tags are free.
+func (d *Desk) checkTags(v *ticket.ValidationError, tags []string) {
+	if d.tags == nil {
+		return
+	}
+	for i, tag := range tags {
+		if !d.tags.codes[tag] {
+			v.Add(fmt.Sprintf("tags[%d]", i), "unknown_tag", fmt.Sprintf("%q is not in the tenant's tag catalog", tag))
+		}
+	}
 }
 
 // checkRules reports every unknown kind and audience of rules.
@@ -149,8 +172,10 @@ var cssColor = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
 const maxTagLen = 50
 
 // checkTags reports the problems of cfg's tag catalog, and every tag a
-// workflow effect names that a non-empty catalog lacks.
-func checkTags(v *ticket.ValidationError, cfg TenantConfig) {
+// workflow effect names that a non-empty catalog lacks; it reports
+// whether there were none.
+func checkTags(v *ticket.ValidationError, cfg TenantConfig) bool {
+	before := len(v.Fields)
 	codes := make(map[string]int, len(cfg.Tags))
 	for i, t := range cfg.Tags {
 		field := fmt.Sprintf("tags[%d]", i)
@@ -170,7 +195,7 @@ func checkTags(v *ticket.ValidationError, cfg TenantConfig) {
 		}
 	}
 	if len(cfg.Tags) == 0 || cfg.Workflow == nil {
-		return
+		return len(v.Fields) == before
 	}
 	for i, tr := range cfg.Workflow.Transitions {
 		for _, e := range tr.Effects {
@@ -181,6 +206,7 @@ func checkTags(v *ticket.ValidationError, cfg TenantConfig) {
 			}
 		}
 	}
+	return len(v.Fields) == before
 }
 
 // hostGuards returns the guards the host registered on the Desk's

@@ -224,3 +224,31 @@ func TestDesk_TenantNumbersForComplaints(t *testing.T) {
 		require.Equal(t, "TK-2026-000001", open(other))
 	})
 }
+
+// TestDesk_TenantTagCatalog gives a tenant a tag catalog: its tickets
+// may carry only those tags, a tenant without one tags freely.
+func TestDesk_TenantTagCatalog(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	desk, err := ticketkit.New(ticketkit.Config{Store: memoryBackend().Open(t)})
+	require.NoError(t, err)
+	_, err = desk.ConfigureTenant(ctx, tenantAdmin, ticketkit.ConfigureTenantParams{Config: ticketkit.TenantConfig{
+		Catalog: ticket.DefaultCatalogSpec(),
+		Tags: []ticketkit.TagDef{
+			{Code: "vip", Label: ticket.Label{Text: "VIP", Translations: map[string]string{"fr": "Client important"}, Color: "#ffd700"}},
+			{Code: "fragile", Label: ticket.Label{Text: "Fragile", Color: "#c62828"}},
+		}}})
+	require.NoError(t, err)
+	_, err = desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "x", Tags: []string{"vip", "urgent!!"}})
+	require.Equal(t, []string{"tags[1]"}, invalidFields(t, err))
+	tk := mustOpen(t, desk, agent, ticketkit.OpenParams{Subject: "x", Tags: []string{"vip"}})
+	_, err = desk.Update(ctx, agent, ticketkit.UpdateParams{TicketID: tk.ID, Tags: []string{"fragile", "nope"}})
+	require.Equal(t, []string{"tags[1]"}, invalidFields(t, err))
+	tk, err = desk.Update(ctx, agent, ticketkit.UpdateParams{TicketID: tk.ID, Tags: []string{"fragile"}})
+	require.NoError(t, err)
+	require.Equal(t, []string{"fragile"}, tk.Tags)
+
+	other := ticketkit.Actor{ID: "agent-9", Role: ticket.RoleAgent, TenantID: "globex"}
+	tk = mustOpen(t, desk, other, ticketkit.OpenParams{Subject: "x", Tags: []string{"anything"}})
+	require.Equal(t, []string{"anything"}, tk.Tags, "no catalog: tags are free")
+}
