@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -251,4 +252,39 @@ func TestDesk_TenantTagCatalog(t *testing.T) {
 	other := ticketkit.Actor{ID: "agent-9", Role: ticket.RoleAgent, TenantID: "globex"}
 	tk = mustOpen(t, desk, other, ticketkit.OpenParams{Subject: "x", Tags: []string{"anything"}})
 	require.Equal(t, []string{"anything"}, tk.Tags, "no catalog: tags are free")
+}
+
+// TestDispatcher_TenantTemplates delivers from the outbox with a
+// Dispatcher in a process whose Desk only answers NotifySetup: mails
+// follow the ticket's tenant's template, and the mailer sees a new
+// version saved through another Desk within its TenantConfigTTL.
+func TestDispatcher_TenantTemplates(t *testing.T) {
+	t.Parallel()
+	onEveryBackend(t, func(t *testing.T, b backend) {
+		ctx := t.Context()
+		store := b.Open(t)
+		desk, err := ticketkit.New(ticketkit.Config{Store: store}) // no inline delivery: the outbox keeps the events
+		require.NoError(t, err)
+		mailer, err := ticketkit.New(ticketkit.Config{Store: store, TenantConfigTTL: time.Nanosecond})
+		require.NoError(t, err)
+		mail := notifytest.NewMailbox(&notify.Resolver{Tenants: mailer}, nil, nil)
+		disp, err := ticketkit.NewDispatcher(ticketkit.DispatcherConfig{Store: store, Notifier: mail})
+		require.NoError(t, err)
+		cfg := func(subject string) ticketkit.ConfigureTenantParams {
+			return ticketkit.ConfigureTenantParams{Config: ticketkit.TenantConfig{Catalog: ticket.DefaultCatalogSpec(),
+				Templates: []notify.TemplateSpec{{Kind: notify.KindOpened, Locale: "en", Subject: subject, Text: "x"}}}}
+		}
+		_, err = desk.ConfigureTenant(ctx, tenantAdmin, cfg("first {{.Number}}"))
+		require.NoError(t, err)
+		mustOpen(t, desk, agent, ticketkit.OpenParams{Subject: "a", Customer: ticket.Customer{Email: "a@example.com"}})
+		_, err = disp.RunOnce(ctx)
+		require.NoError(t, err)
+		_, err = desk.ConfigureTenant(ctx, tenantAdmin, cfg("second {{.Number}}"))
+		require.NoError(t, err)
+		mustOpen(t, desk, agent, ticketkit.OpenParams{Subject: "b", Customer: ticket.Customer{Email: "b@example.com"}})
+		_, err = disp.RunOnce(ctx)
+		require.NoError(t, err)
+		require.Regexp(t, `^first TK-`, mail.To("a@example.com")[0].Subject)
+		require.Regexp(t, `^second TK-`, mail.To("b@example.com")[0].Subject, "the mailer's Desk read the new version")
+	})
 }
