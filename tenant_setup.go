@@ -339,3 +339,18 @@ func (d *Desk) TenantCatalog(ctx context.Context, tenantID string) (_ *ticket.Ca
 func (d *Desk) CachedTenantCatalog(tenantID string) *ticket.Catalog {
 	return d.cached(tenantID).catalog
 }
+
+// ForgetTenantConfig drops this Desk's cached configuration of a tenant,
+// so that its next use case reads the tenant's latest version from the
+// store. Call it when another process announces a change, such as from
+// bunopen.ConfigListener (PostgreSQL LISTEN/NOTIFY): the change is then
+// used at once rather than within Config.TenantConfigTTL. It reads
+// nothing and never fails for a tenant it does not know.
+func (d *Desk) ForgetTenantConfig(ctx context.Context, tenantID string) (err error) {
+	_, end := d.begin(ctx, "ForgetTenantConfig", ticket.Actor{TenantID: tenantID})
+	defer func() { end(err) }()
+	if c := d.root().tenants; c != nil {
+		c.drop(tenantID)
+	}
+	return nil
+}
