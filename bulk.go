@@ -383,7 +383,7 @@ func (d *Desk) checkBulk(p BulkParams) error {
 		v.Fields = append(v.Fields, d.catalog.CheckRefs(ticket.Refs{Priority: p.Priority})...)
 	case BulkAddTags, BulkRemoveTags:
 		used["tags"] = true
-		checkTags(v, p.Tags)
+		checkBulkTags(v, p.Tags)
 	default:
 		v.Add("action", "oneof", fmt.Sprintf("must be one of %v", BulkActions()))
 	}
@@ -406,9 +406,9 @@ func (d *Desk) checkBulk(p BulkParams) error {
 	return failed(distinct(v))
 }
 
-// checkTags adds to v the problems of the tags of a bulk action: none,
+// checkBulkTags adds to v the problems of the tags of a bulk action: none,
 // more than a ticket holds, an empty or long one, one listed twice.
-func checkTags(v *ticket.ValidationError, tags []string) {
+func checkBulkTags(v *ticket.ValidationError, tags []string) {
 	switch {
 	case len(tags) == 0:
 		v.Add("tags", "required", "is required")

@@ -115,12 +115,17 @@ func (d *Desk) openComplaint(ctx context.Context, host storage.Tx, actor ticket.
 }
 
 // createComplaint numbers and stores the ticket of c: from the
-// complaint's numbering series when one is configured, like a ticket
-// otherwise.
+// complaint's numbering series when one is configured, like a ticket of
+// its tenant otherwise (in the tenant's number format, see
+// TenantConfig.Numbers).
 func (d *Desk) createComplaint(ctx context.Context, tx storage.Tx, cs *complaints, c *ticket.Complaint, b *batch) error {
 	series := cs.cfg.Numbering
 	if series == nil {
-		return d.create(ctx, tx, &c.Ticket, b, nil)
+		view, err := d.forTenant(ctx, tx, c.TenantID)
+		if err != nil {
+			return err
+		}
+		return d.createWith(ctx, tx, view.numberer, &c.Ticket, b, nil)
 	}
 	scope, err := series.Scope(c)
 	if err != nil {

@@ -165,6 +165,11 @@ type Config struct {
 	// MessageParams.SeenMessageID): refused, or posted with a warning.
 	// Default [DefaultStaleReplies].
 	StaleReplies StaleReplyPolicy
+	// TenantConfigCacheSize bounds how many tenants' configurations the
+	// Desk keeps in memory: past it, those of the tenants it served
+	// least recently are dropped and read from the store again on their
+	// next use. Default [DefaultTenantConfigCacheSize]; negative is
+	TenantConfigCacheSize int
 }
 
 // Defaults of [Config], which [Config.WithDefaults] fills in.
@@ -214,6 +219,7 @@ func (c Config) WithDefaults() Config {
 	c.MaxBulkTickets = cmp.Or(c.MaxBulkTickets, DefaultMaxBulkTickets)
 	c.PresenceTTL = cmp.Or(c.PresenceTTL, DefaultPresenceTTL)
 	c.StaleReplies = cmp.Or(c.StaleReplies, DefaultStaleReplies)
+	c.TenantConfigCacheSize = cmp.Or(c.TenantConfigCacheSize, DefaultTenantConfigCacheSize)
 	if c.Complaints != nil {
 		complaints := c.Complaints.WithDefaults()
 		c.Complaints = &complaints
@@ -284,6 +290,7 @@ func (c Config) validate() error {
 		{"Config.TenantConfigTTL", c.TenantConfigTTL < 0},
 		{"Config.MaxBulkTickets", c.MaxBulkTickets < 0},
 		{"Config.PresenceTTL", c.PresenceTTL < 0},
+		{"Config.TenantConfigCacheSize", c.TenantConfigCacheSize < 0},
 	} {
 		if f.negative {
 			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
@@ -339,6 +346,11 @@ type Desk struct {
 	// StaleReplies.
 	presenceTTL  time.Duration
 	staleReplies StaleReplyPolicy
+	// notifySetup is the notification part of the view's configuration
+	// (see Desk.NotifySetup), tags its tag catalog (nil: tags are free);
+	// nil on the Desk itself. Pointers keep Desk comparable.
+	notifySetup *notify.TenantSetup
+	tags        *tagCatalog
 }
 
 // New fills cfg's defaults (see [Config.WithDefaults]), validates it,
@@ -384,7 +396,7 @@ func New(cfg Config) (*Desk, error) {
 	}
 	d.initComplaints(cfg.Complaints)
 	if _, ok := cfg.Store.(storage.ConfigStore); ok {
-		d.tenants = &tenantCache{ttl: cfg.TenantConfigTTL, m: map[string]tenantEntry{}}
+		d.tenants = newTenantCache(cfg.TenantConfigTTL, cfg.TenantConfigCacheSize)
 	}
 	return d, nil
 }

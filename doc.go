@@ -176,8 +176,18 @@
 // ticket's tenant, cached per process and read again after
 // Config.TenantConfigTTL, so that a change made anywhere is seen
 // everywhere within that time; a tenant without one runs on the Desk's
-// Config. Tickets record the version they were last changed under
+// Config. On PostgreSQL a process may also listen for changes
+// (bunopen.ListenTenantConfigs, handing tenants to
+// [Desk.ForgetTenantConfig]) and use them at once; the TTL stays the
+// bound. Tickets record the version they were last changed under
 // (Ticket.ConfigVersion).
+//
+// A configuration also holds the tenant's notification rules and
+// switches, mail templates, ticket number format and tag catalog. The
+// Desk is a notify.TenantSource ([Desk.NotifySetup]): give it to the
+// notify.Resolver of the notifier (notify/email) as its Tenants, and
+// every event is written with its ticket's tenant's catalog, templates
+// and rules, while package notify imports nothing of ticketkit.
 //
 // # Complaints
 //

@@ -177,11 +177,16 @@ func (d *Desk) firstMessage(ctx context.Context, actor ticket.Actor, t *ticket.T
 // first message, with the "created" history line and the "opened"
 // notification.
 func (d *Desk) create(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batch, first *ticket.Message) error {
-	seq, err := tx.SequenceNext(ctx, storage.SequenceNextParams{TenantID: t.TenantID, Scope: d.numberer.Scope(t.CreatedAt)})
+	return d.createWith(ctx, tx, d.numberer, t, b, first)
+}
+
+// createWith is create with the number drawn by numberer.
+func (d *Desk) createWith(ctx context.Context, tx storage.Tx, numberer ticket.Numberer, t *ticket.Ticket, b *batch, first *ticket.Message) error {
+	seq, err := tx.SequenceNext(ctx, storage.SequenceNextParams{TenantID: t.TenantID, Scope: numberer.Scope(t.CreatedAt)})
 	if err != nil {
 		return fmt.Errorf("ticketkit: draw ticket number: %w", err)
 	}
-	t.Number = d.numberer.Format(t.CreatedAt, seq)
+	t.Number = numberer.Format(t.CreatedAt, seq)
 	return d.createNumbered(ctx, tx, t, b, first)
 }
 
@@ -224,6 +229,7 @@ func (d *Desk) newTicket(ctx context.Context, actor ticket.Actor, p OpenParams, 
 		Priority: t.Priority, Category: t.Category, Department: t.Department, Reason: t.Reason,
 	})...)
 	v.Fields = append(v.Fields, fieldErrs...)
+	d.checkTags(v, p.Tags)
 	d.checkFileCount(v, len(p.Attachments))
 	t.Customer = d.normalizeCustomer(t.Customer, "customer", v)
 	if err := failed(v); err != nil {

@@ -27,6 +27,12 @@ type ConfigureTenantParams struct {
 	// HTTP If-Match): the change fails with ErrConflict unless it is
 	// still the tenant's latest.
 	Version int64 `json:"version,omitempty"`
+	// CheckVersion makes Version a condition even when it is 0: the
+	// change is based on the Desk's own configuration and fails with
+	// ErrConflict once the tenant has saved one (an HTTP If-Match of
+	// "config.0"). The check is part of the save: of two changes based
+	// on one version, one commits and the other fails.
+	CheckVersion bool `json:"check_version,omitempty"`
 	// Mapping moves the tickets of codes the new catalog no longer
 	// has. A change that removes a status, priority, category or
 	// department some of the tenant's tickets still use is refused
@@ -148,13 +154,16 @@ func (d *Desk) configureTenant(ctx context.Context, host storage.Tx, actor ticke
 				return fmt.Errorf("ticketkit: the catalog of configuration %d: %w", current.Version, err)
 			}
 		}
-		if p.Version != 0 && p.Version != current.Version {
+		if (p.Version != 0 || p.CheckVersion) && p.Version != current.Version {
 			return fmt.Errorf("ticketkit: the tenant's configuration is at version %d, not %d: %w", current.Version, p.Version, ErrConflict)
 		}
 		moves, err := planMoves(ctx, tx, actor.TenantID, old, view.catalog, p.Mapping)
 		if err != nil {
 			return err
 		}
+		// The store creates version current+1 only while current is
+		// the latest: a concurrent save of the same version is
+		// ErrConflict, whatever the transaction isolation.
 		rec := &storage.TenantConfig{TenantID: actor.TenantID, Version: current.Version + 1, Data: data, CreatedBy: actor.ID, CreatedAt: now}
 		if err := cs.TenantConfigCreate(ctx, rec); err != nil {
 			return fmt.Errorf("ticketkit: save the tenant's configuration: %w", err)
@@ -168,7 +177,7 @@ func (d *Desk) configureTenant(ctx context.Context, host storage.Tx, actor ticke
 		return nil, err
 	}
 	if host == nil {
-		root.tenants.put(actor.TenantID, tenantEntry{desk: view, version: out.Version, checked: root.clock.Now()})
+		root.tenants.put(actor.TenantID, &tenantEntry{desk: view, version: out.Version, checked: root.clock.Now()})
 	} else {
 		root.tenants.drop(actor.TenantID)
 	}

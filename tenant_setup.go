@@ -1,11 +1,14 @@
 package ticketkit
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ticketkit/ticketkit/storage"
@@ -15,6 +18,10 @@ import (
 
 // DefaultTenantConfigTTL is the default of Config.TenantConfigTTL.
 const DefaultTenantConfigTTL = 2 * time.Second
+
+// DefaultTenantConfigCacheSize is the default of
+// Config.TenantConfigCacheSize.
+const DefaultTenantConfigCacheSize = 16384
 
 // A tenant's setup is a view of the Desk: a shallow copy whose catalog,
 // workflow, SLA and wake status are the tenant's, built once per
@@ -32,10 +39,19 @@ const DefaultTenantConfigTTL = 2 * time.Second
 // configuration's data only when that version is new). A change
 // committed by another process is therefore seen here at most ttl after
 // its commit; one made through this Desk is seen at once.
+//
+// The cache holds at most size tenants: when a new one would make more,
+// the least recently used eighth is dropped at once (one sort per
+// size/8 new tenants), so that a process serving more tenants than size
+// rereads the configurations of the quiet ones instead of keeping them
+// all. Reads stay under the read lock: an entry's last use is an atomic
+// tick.
 type tenantCache struct {
-	ttl time.Duration
-	mu  sync.RWMutex
-	m   map[string]tenantEntry
+	ttl  time.Duration
+	size int
+	tick atomic.Int64
+	mu   sync.RWMutex
+	m    map[string]*tenantEntry
 }
 
 // tenantEntry is the cached setup of one tenant.
@@ -43,6 +59,23 @@ type tenantEntry struct {
 	desk    *Desk // the view; the root Desk for a tenant without a configuration
 	version int64 // 0: none
 	checked time.Time
+	used    atomic.Int64 // the cache's tick at its last use
+}
+
+// newTenantCache returns an empty cache.
+func newTenantCache(ttl time.Duration, size int) *tenantCache {
+	return &tenantCache{ttl: ttl, size: size, m: make(map[string]*tenantEntry)}
+}
+
+// get returns a tenant's entry and marks it used.
+func (c *tenantCache) get(tenantID string) (*tenantEntry, bool) {
+	c.mu.RLock()
+	e, ok := c.m[tenantID]
+	c.mu.RUnlock()
+	if ok {
+		e.used.Store(c.tick.Add(1))
+	}
+	return e, ok
 }
 
 // root returns the Desk views are made from.
@@ -64,9 +97,7 @@ func (d *Desk) forTenant(ctx context.Context, q storage.Tx, tenantID string) (*D
 		return root, nil
 	}
 	now := root.clock.Now()
-	c.mu.RLock()
-	e, ok := c.m[tenantID]
-	c.mu.RUnlock()
+	e, ok := c.get(tenantID)
 	if ok && !now.Before(e.checked) && now.Before(e.checked.Add(c.ttl)) {
 		return e.desk, nil
 	}
@@ -81,7 +112,7 @@ func (d *Desk) forTenant(ctx context.Context, q storage.Tx, tenantID string) (*D
 	if err != nil {
 		return nil, fmt.Errorf("ticketkit: read the configuration version of tenant %q: %w", tenantID, err)
 	}
-	next := tenantEntry{desk: root, checked: now}
+	next := &tenantEntry{desk: root, checked: now}
 	switch {
 	case len(latest) == 0:
 	case ok && e.version == latest[0].Version:
@@ -101,14 +132,38 @@ func (d *Desk) forTenant(ctx context.Context, q storage.Tx, tenantID string) (*D
 	return next.desk, nil
 }
 
-// put stores a tenant's entry unless a newer version is cached already.
-func (c *tenantCache) put(tenantID string, e tenantEntry) {
+// put stores a tenant's entry unless a newer version is cached already,
+// making room first when the cache is full.
+func (c *tenantCache) put(tenantID string, e *tenantEntry) {
+	e.used.Store(c.tick.Add(1))
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if old, ok := c.m[tenantID]; ok && old.version > e.version {
+	old, ok := c.m[tenantID]
+	if ok && old.version > e.version {
 		return
 	}
+	if !ok && len(c.m) >= c.size {
+		c.evictLocked()
+	}
 	c.m[tenantID] = e
+}
+
+// evictLocked drops the least recently used eighth of the entries (at
+// least one), under the write lock.
+func (c *tenantCache) evictLocked() {
+	type use struct {
+		tenant string
+		used   int64
+	}
+	all := make([]use, 0, len(c.m))
+	for id, e := range c.m {
+		all = append(all, use{id, e.used.Load()})
+	}
+	slices.SortFunc(all, func(a, b use) int { return cmp.Compare(a.used, b.used) })
+	n := max(1, c.size/8, len(c.m)-c.size+1)
+	for _, u := range all[:min(n, len(all))] {
+		delete(c.m, u.tenant)
+	}
 }
 
 // drop forgets a tenant's entry, so that its next use case reads the
@@ -128,9 +183,7 @@ func (d *Desk) cached(tenantID string) *Desk {
 	if root.tenants == nil {
 		return root
 	}
-	root.tenants.mu.RLock()
-	e, ok := root.tenants.m[tenantID]
-	root.tenants.mu.RUnlock()
+	e, ok := root.tenants.get(tenantID)
 	if !ok {
 		return root
 	}
@@ -156,7 +209,8 @@ func (d *Desk) viewOf(rec *storage.TenantConfig) (*Desk, error) {
 // as configuration version. Every problem is one field of a
 // *ValidationError: catalog problems under "catalog" (labels without a
 // default text under their path, such as "catalog.statuses[2].label.text"),
-// workflow problems under "workflow", SLA problems under "sla".
+// workflow problems under "workflow", SLA problems under "sla", and the
+// problems of the other parts under their paths (see buildExtras).
 func (d *Desk) build(cfg TenantConfig, version int64) (*Desk, error) {
 	v := &ticket.ValidationError{}
 	checkLabels(v, cfg.Catalog)
@@ -171,9 +225,10 @@ func (d *Desk) build(cfg TenantConfig, version int64) (*Desk, error) {
 	if cat == nil {
 		return nil, failed(v)
 	}
+	root := d.root()
 	var wf *workflow.Machine
 	if cfg.Workflow != nil {
-		wf, err = workflow.New(workflow.Config{Definition: *cfg.Workflow, Catalog: cat})
+		wf, err = workflow.New(workflow.Config{Definition: *cfg.Workflow, Catalog: cat, Guards: root.hostGuards()})
 	} else if wf, err = workflow.Default(cat); err != nil {
 		wf, err = workflow.New(workflow.Config{Definition: workflow.FreeDefinition(cat), Catalog: cat})
 	}
@@ -183,11 +238,11 @@ func (d *Desk) build(cfg TenantConfig, version int64) (*Desk, error) {
 		sla, err = workflow.NewSLA(*cfg.SLA, cat)
 		addDefinitionProblems(v, "sla", err)
 	}
+	view := *root
+	buildExtras(v, cfg, &view)
 	if err := failed(v); err != nil {
 		return nil, err
 	}
-	root := d.root()
-	view := *root
 	view.base = root
 	view.catalog, view.workflow, view.sla = cat, wf, sla
 	view.configVersion = version
@@ -283,4 +338,19 @@ func (d *Desk) TenantCatalog(ctx context.Context, tenantID string) (_ *ticket.Ca
 // without a transaction.
 func (d *Desk) CachedTenantCatalog(tenantID string) *ticket.Catalog {
 	return d.cached(tenantID).catalog
+}
+
+// ForgetTenantConfig drops this Desk's cached configuration of a tenant,
+// so that its next use case reads the tenant's latest version from the
+// store. Call it when another process announces a change, such as from
+// bunopen.ConfigListener (PostgreSQL LISTEN/NOTIFY): the change is then
+// used at once rather than within Config.TenantConfigTTL. It reads
+// nothing and never fails for a tenant it does not know.
+func (d *Desk) ForgetTenantConfig(ctx context.Context, tenantID string) (err error) {
+	_, end := d.begin(ctx, "ForgetTenantConfig", ticket.Actor{TenantID: tenantID})
+	defer func() { end(err) }()
+	if c := d.root().tenants; c != nil {
+		c.drop(tenantID)
+	}
+	return nil
 }

@@ -215,6 +215,7 @@ func (d *Desk) update(ctx context.Context, host storage.Tx, actor ticket.Actor, 
 		refs.Department = *p.Department
 	}
 	v.Fields = append(v.Fields, d.catalog.CheckRefs(refs)...)
+	d.checkTags(v, p.Tags)
 	if p.Customer != nil {
 		c := d.normalizeCustomer(*p.Customer, "customer", v)
 		p.Customer = &c

@@ -20,9 +20,10 @@ func configETag(version int64) string { return `"config.` + strconv.FormatInt(ve
 
 // configIfMatch returns the configuration version If-Match names: 0 and
 // false without If-Match or with "*"; a 412 error for tags that name no
-// configuration version. A tag of version 0 (no configuration yet)
-// cannot be checked atomically and is refused when the tenant has one.
-func (h *handler) configIfMatch(r *http.Request, actor ticketkit.Actor) (int64, bool, error) {
+// configuration version. The version, 0 included, is checked by
+// Desk.ConfigureTenant as part of the save (CheckVersion), so that of
+// two PUTs with the same tag one succeeds and the other gets 412.
+func configIfMatch(r *http.Request) (int64, bool, error) {
 	tags := entityTags(r.Header.Values("If-Match"))
 	if len(tags) == 0 || (len(tags) == 1 && tags[0] == "*") {
 		return 0, false, nil
@@ -37,15 +38,6 @@ func (h *handler) configIfMatch(r *http.Request, actor ticketkit.Actor) (int64, 
 	v, err := strconv.ParseInt(digits, 10, 64)
 	if !ok || err != nil || v < 0 || strconv.FormatInt(v, 10) != digits {
 		return 0, false, preconditionFailed()
-	}
-	if v == 0 {
-		cur, err := h.desk.TenantConfig(r.Context(), actor, 0)
-		if err != nil {
-			return 0, false, err
-		}
-		if cur.Version != 0 {
-			return 0, false, preconditionFailed()
-		}
 	}
 	return v, true, nil
 }
@@ -91,11 +83,12 @@ func (h *handler) putConfig(w http.ResponseWriter, r *http.Request, actor ticket
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	version, conditional, err := h.configIfMatch(r, actor)
+	version, conditional, err := configIfMatch(r)
 	if err != nil {
 		return err
 	}
-	res, err := h.desk.ConfigureTenant(r.Context(), actor, ticketkit.ConfigureTenantParams{Config: req.Config, Mapping: req.Mapping, Version: version})
+	res, err := h.desk.ConfigureTenant(r.Context(), actor, ticketkit.ConfigureTenantParams{Config: req.Config, Mapping: req.Mapping,
+		Version: version, CheckVersion: conditional})
 	if err != nil {
 		if conditional && errors.Is(err, ticketkit.ErrConflict) {
 			return preconditionFailed()

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -105,6 +106,70 @@ func TestConfigRoutes(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, e.get(agent, "/config/versions/3").Code)
 	require.Equal(t, http.StatusBadRequest, e.get(agent, "/config/versions/x").Code)
 	requireError(t, e.get(ada, "/config"), http.StatusForbidden, "forbidden")
+}
+
+// TestConfigIfMatchRace sends PUT /config with the same If-Match from
+// several goroutines: the check is part of the save, so exactly one gets
+// 200 and the others 412, for the first version as for a later one.
+func TestConfigIfMatchRace(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	admin := ticketkit.Actor{ID: "admin-1", Role: ticket.RoleAdmin, TenantID: agent.TenantID}
+	b, err := json.Marshal(map[string]any{"config": ticketkit.TenantConfig{Catalog: withStatus(ticket.DefaultCatalogSpec(), "on_hold")}})
+	require.NoError(t, err)
+	for _, tag := range []string{`"config.0"`, `"config.1"`} {
+		codes := make(chan int, 8)
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				w := e.do(request{as: &admin, method: http.MethodPut, path: "/config", body: bytes.NewReader(b),
+					contentType: "application/json", header: http.Header{"If-Match": {tag}}})
+				codes <- w.Code
+			})
+		}
+		wg.Wait()
+		close(codes)
+		count := map[int]int{}
+		for c := range codes {
+			count[c]++
+		}
+		require.Equal(t, map[int]int{http.StatusOK: 1, http.StatusPreconditionFailed: 7}, count, tag)
+	}
+}
+
+// TestConfigNotificationParts saves templates, switches, a number
+// format and a tag catalog through PUT /config and reads them back; a
+// template naming an unknown field and a bad prefix are 400s naming them.
+func TestConfigNotificationParts(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	admin := ticketkit.Actor{ID: "admin-1", Role: ticket.RoleAdmin, TenantID: agent.TenantID}
+	put := func(cfg map[string]any) *httptest.ResponseRecorder {
+		cfg["catalog"] = ticket.DefaultCatalogSpec()
+		b, err := json.Marshal(map[string]any{"config": cfg})
+		require.NoError(t, err)
+		return e.do(request{as: &admin, method: http.MethodPut, path: "/config", body: bytes.NewReader(b), contentType: "application/json"})
+	}
+	e400 := requireError(t, put(map[string]any{
+		"templates": []map[string]string{{"kind": "ticket.opened", "locale": "fr", "subject": "{{.Numero}}", "text": "x"}},
+		"numbers":   map[string]any{"prefix": "NOT VALID"},
+	}), http.StatusBadRequest, "validation_failed")
+	require.ElementsMatch(t, []string{"templates[0]", "numbers.prefix"}, e400.fieldNames())
+
+	w := put(map[string]any{
+		"templates":     []map[string]string{{"kind": "ticket.opened", "locale": "fr", "subject": "Demande {{.Number}}", "text": "Bonjour"}},
+		"notifications": map[string]any{"off": []string{"ticket.message_added/reply"}},
+		"numbers":       map[string]any{"prefix": "SAV", "digits": 4},
+		"tags":          []map[string]any{{"code": "vip", "label": map[string]string{"text": "VIP", "color": "#ffd700"}}},
+	})
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	got := decode[ticketkit.TenantConfigVersion](t, e.get(agent, "/config"))
+	require.Equal(t, "Demande {{.Number}}", got.Config.Templates[0].Subject)
+	require.Equal(t, "SAV", got.Config.Numbers.Prefix)
+	require.Equal(t, "#ffd700", got.Config.Tags[0].Label.Color)
+	require.Len(t, got.Config.Notifications.Off, 1)
+	tk := e.open(agent, map[string]any{"subject": "Where is my parcel?"})
+	require.Regexp(t, `^SAV-\d{4}-0001$`, tk.Number)
 }
 
 // withStatus returns spec with an extra pending status code.

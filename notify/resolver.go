@@ -95,6 +95,15 @@ type Resolver struct {
 	// CustomerLocale, if set, returns the customer's locale for a
 	// ticket; an empty result means DefaultLocale.
 	CustomerLocale func(ctx context.Context, t *ticket.Ticket) string
+	// Tenants, if set, gives each tenant's setup (see [TenantSetup]):
+	// its catalog, rules and switches replace Catalog and Rules for the
+	// events of that tenant (Event.TenantID). With per-tenant
+	// configurations, ticketkit's Desk. An error fails Recipients (the
+	// outbox retries the delivery).
+	Tenants TenantSource
+
+	// off lists the kinds switched off (see [Resolver.ForTenant]).
+	off []Kind
 }
 
 // Recipients returns who receives e, in the order of the rule's
@@ -104,17 +113,15 @@ func (r *Resolver) Recipients(ctx context.Context, e Event) ([]Recipient, error)
 	if e.Ticket == nil {
 		return nil, fmt.Errorf("notify: event %s (%s) has no ticket", e.ID, e.Kind)
 	}
-	if r.TenantCatalog != nil {
-		c, err := r.TenantCatalog(ctx, e.TenantID)
+	if r.TenantCatalog != nil || r.Tenants != nil {
+		s, err := r.Setup(ctx, e.TenantID)
 		if err != nil {
-			return nil, fmt.Errorf("notify: the catalog of tenant %q: %w", e.TenantID, err)
+			return nil, err
 		}
-		tenant := *r
-		tenant.TenantCatalog = nil
-		if c != nil {
-			tenant.Catalog = c
-		}
-		return tenant.Recipients(ctx, e)
+		return r.ForTenant(s).Recipients(ctx, e)
+	}
+	if Switched(r.off, e) {
+		return nil, nil
 	}
 	rules := r.rules(e.TenantID)
 	audiences := slices.Clone(rules.For(e))

@@ -70,7 +70,9 @@ var defaultFS embed.FS
 
 // Templates write notifications: for each event kind, variant and
 // locale, a subject and a plain-text body (text/template) and an HTML
-// body (html/template), executed with a [TemplateData].
+// body (html/template), executed with a [TemplateData]. A template
+// that names a field TemplateData does not have is refused when it is
+// set, not when it is sent.
 //
 // Every locale has a layout whose named templates the others may call:
 // "facts" (the ticket's number, subject, opening, customer, order,
@@ -236,6 +238,9 @@ func (t *Templates) Override(kind Kind, variant, locale string, subject, text, h
 			return fmt.Errorf("notify: %s: HTML body: %w", where, err)
 		}
 	}
+	if err := set.checkFields(); err != nil {
+		return fmt.Errorf("notify: %s: %w", where, err)
+	}
 	if t.sets == nil {
 		t.sets = make(map[templateKey]*templateSet)
 	}
@@ -249,6 +254,23 @@ func (t *Templates) layoutFor(locale string) *templateSet {
 	for _, l := range localeChain(locale) {
 		if layout, ok := t.layouts[l]; ok {
 			return layout
+		}
+	}
+	return nil
+}
+
+// checkFields checks the fields each part of set names (see
+// checkFields).
+func (s *templateSet) checkFields() error {
+	if err := checkFields(s.subject.Tree); err != nil {
+		return fmt.Errorf("subject: %w", err)
+	}
+	if err := checkFields(s.text.Tree); err != nil {
+		return fmt.Errorf("text body: %w", err)
+	}
+	if s.html != nil {
+		if err := checkFields(s.html.Tree); err != nil {
+			return fmt.Errorf("HTML body: %w", err)
 		}
 	}
 	return nil

@@ -92,6 +92,19 @@ func Default(c *ticket.Catalog) (*Machine, error) {
 // Definition returns a copy of the machine's definition.
 func (m *Machine) Definition() Definition { return m.def.Clone() }
 
+// HostGuards returns a copy of the guards the host registered in
+// [Config.Guards], by name, without the built-in ones: a workflow built
+// from data for the same host (a tenant's) may use them by name.
+func (m *Machine) HostGuards() map[string]Guard {
+	out := make(map[string]Guard)
+	for name, g := range m.guards {
+		if !slices.Contains(BuiltinGuards(), name) {
+			out[name] = g
+		}
+	}
+	return out
+}
+
 // Catalog returns the catalog the machine was validated against.
 func (m *Machine) Catalog() *ticket.Catalog { return m.catalog }
 

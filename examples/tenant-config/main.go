@@ -4,7 +4,10 @@
 // and moves the tickets of a status it drops; merchant "bikes" puts an
 // SLA on its own business hours, which the escalation sweep follows for
 // its tickets only. A third merchant never configures anything and runs
-// on the host's defaults.
+// on the host's defaults. Then the bakery writes its own French
+// acknowledgement mail, switches reply mails off and numbers its tickets
+// "BAK-...": the notifier (a notifytest.Mailbox here, notify/email in
+// production) asks the Desk for each ticket's tenant's setup.
 //
 // It keeps its data in an embedded SQLite database in memory; -db picks
 // a file instead.
@@ -20,10 +23,13 @@ import (
 	"io"
 	"log"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/clock"
+	"github.com/ticketkit/ticketkit/notify"
+	"github.com/ticketkit/ticketkit/notify/notifytest"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
 	"github.com/ticketkit/ticketkit/storage/bunstore/bunopen"
@@ -54,10 +60,15 @@ func open(ctx context.Context, w io.Writer, path string) error {
 func run(ctx context.Context, w io.Writer, store storage.Store) error {
 	// Monday 4 May 2026, 08:00 UTC.
 	clk := clock.NewFake(time.Date(2026, 5, 4, 8, 0, 0, 0, time.UTC))
-	desk, err := ticketkit.New(ticketkit.Config{Store: store, Clock: clk})
+	// The notifier's resolver asks the Desk for each event's tenant's
+	// catalog, rules, switches and templates (resolver.Tenants below).
+	resolver := &notify.Resolver{CustomerLocale: func(context.Context, *ticket.Ticket) string { return "fr" }}
+	mailbox := notifytest.NewMailbox(resolver, nil, nil)
+	desk, err := ticketkit.New(ticketkit.Config{Store: store, Clock: clk, Notifier: mailbox})
 	if err != nil {
 		return err
 	}
+	resolver.Tenants = desk
 	staff := func(tenant string) ticket.Actor {
 		return ticket.Actor{ID: tenant + "-agent", Role: ticket.RoleAgent, TenantID: tenant}
 	}
@@ -164,6 +175,48 @@ func run(ctx context.Context, w io.Writer, store storage.Store) error {
 	for _, x := range []struct{ tenant, id string }{{"bakery", cake.ID}, {"bikes", bike.ID}, {"bikes", wheel.ID}, {"lamps", lamp.ID}} {
 		if err := show(x.tenant, x.id); err != nil {
 			return err
+		}
+	}
+	return mails(ctx, w, desk, mailbox, change.Config)
+}
+
+// mails has the bakery's admin write a French acknowledgement, switch
+// reply mails off and number tickets "BAK-...", then shows the mails of
+// a bakery customer and of a lamps customer.
+func mails(ctx context.Context, w io.Writer, desk *ticketkit.Desk, mailbox *notifytest.Mailbox, bakery ticketkit.TenantConfig) error {
+	bakery.Templates = []notify.TemplateSpec{{Kind: notify.KindOpened, Locale: "fr",
+		Subject: "La Boulangerie : demande {{.Number}} bien reçue",
+		Text:    "Bonjour {{.CustomerName}},\nvotre demande « {{.Subject}} » est au statut {{.Status}}.\n"}}
+	bakery.Notifications = &ticketkit.TenantNotifications{Off: []notify.Kind{notify.MessageRule(ticket.MessageReply)}}
+	bakery.Numbers = &ticketkit.TenantNumberFormat{Prefix: "BAK", OmitYear: true, Digits: 4}
+	admin := ticket.Actor{ID: "bakery-admin", Role: ticket.RoleAdmin, TenantID: "bakery"}
+	v, err := desk.ConfigureTenant(ctx, admin, ticketkit.ConfigureTenantParams{Config: bakery, Version: 1})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nbakery admin: French acknowledgement, reply mails off, BAK numbers: version %d saved\n", v.Version)
+	// A template naming a field mails do not have is refused at once.
+	bad := bakery
+	bad.Templates = []notify.TemplateSpec{{Kind: notify.KindClosed, Locale: "fr", Subject: "{{.Numero}}", Text: "x"}}
+	var invalid *ticketkit.ValidationError
+	if _, err := desk.ConfigureTenant(ctx, admin, ticketkit.ConfigureTenantParams{Config: bad}); errors.As(err, &invalid) {
+		fmt.Fprintf(w, "bakery admin, a typo in a template: refused: %s\n", invalid.Fields[0].Field)
+	}
+	mailbox.Reset()
+	for _, tenant := range []string{"bakery", "lamps"} {
+		agent := ticket.Actor{ID: tenant + "-agent", Role: ticket.RoleAgent, TenantID: tenant}
+		tk, err := desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "Late delivery", Customer: ticket.Customer{Name: "Zoé", Email: tenant + "@example.com"}})
+		if err != nil {
+			return err
+		}
+		if _, err := desk.Reply(ctx, agent, ticketkit.MessageParams{TicketID: tk.ID, Body: "On its way."}); err != nil {
+			return err
+		}
+		for _, m := range mailbox.To(tenant + "@example.com") {
+			fmt.Fprintf(w, "  mail to %s: %s\n", m.To.Address, m.Subject)
+			if tenant == "bakery" {
+				fmt.Fprintf(w, "    %s\n", strings.ReplaceAll(strings.TrimSpace(m.Text), "\n", "\n    "))
+			}
 		}
 	}
 	return nil

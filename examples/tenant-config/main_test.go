@@ -28,6 +28,14 @@ After:
   bikes   TK-2026-000001 "Brake cable missing"  status open              (Open / Ouvert) priority normal config v0
   bikes   TK-2026-000002 "Wheel rubs the frame" status open              (Open / Ouvert) priority urgent config v1
   lamps   TK-2026-000001 "Bulb flickers"        status open              (Open / Ouvert) priority normal config v0
+
+bakery admin: French acknowledgement, reply mails off, BAK numbers: version 2 saved
+bakery admin, a typo in a template: refused: templates[0]
+  mail to bakery@example.com: La Boulangerie : demande BAK-0001 bien reçue
+    Bonjour Zoé,
+    votre demande « Late delivery » est au statut Ouvert.
+  mail to lamps@example.com: [TK-2026-000002] Demande reçue : Late delivery
+  mail to lamps@example.com: [TK-2026-000002] Nouvelle réponse : Late delivery
 `
 
 func TestTwoMerchantsConfigureThemselvesOnSQLite(t *testing.T) {

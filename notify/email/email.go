@@ -112,9 +112,12 @@ type Config struct {
 	// Resolver decides who receives each event. Required.
 	Resolver *notify.Resolver
 	// Templates write the mails. Default notify.DefaultTemplates().
+	// A tenant's own templates (Resolver.Tenants, see
+	// notify.TenantSetup) apply over them for that tenant's events.
 	Templates *notify.Templates
 	// Catalog gives the labels of statuses and priorities. Default
-	// Resolver.Catalog.
+	// Resolver.Catalog. A tenant's catalog (Resolver.Tenants or
+	// Resolver.TenantCatalog) replaces it for that tenant's events.
 	Catalog *ticket.Catalog
 	// Timeout bounds connecting (with the TLS handshake) and each SMTP
 	// command. Default [DefaultTimeout].
@@ -301,10 +304,11 @@ func (e *RecipientError) Unwrap() error { return e.Err }
 // may succeed later; recipients reached before a failure are not sent to
 // again by this call, but may be when the caller retries the event.
 func (s *Sender) Notify(ctx context.Context, e notify.Event) error {
-	recipients, err := s.resolver.Recipients(ctx, e)
+	out, err := s.resolver.Outgoing(ctx, e, s.templates, s.catalog)
 	if err != nil {
 		return fmt.Errorf("email: %s event %s: %w", e.Kind, e.ID, err)
 	}
+	recipients := out.Recipients
 	if len(recipients) == 0 {
 		return nil
 	}
@@ -318,7 +322,7 @@ func (s *Sender) Notify(ctx context.Context, e notify.Event) error {
 		msgs []*mail.Msg
 	)
 	for i, r := range recipients {
-		msg, err := s.message(e, r, i+1)
+		msg, err := s.message(out, e, r, i+1)
 		if err != nil {
 			errs = append(errs, &RecipientError{Recipient: r, Err: err})
 			continue
@@ -483,8 +487,8 @@ func (s *Sender) dial(ctx context.Context, network, addr string) (net.Conn, erro
 }
 
 // message writes the n-th mail of e, for r.
-func (s *Sender) message(e notify.Event, r notify.Recipient, n int) (*mail.Msg, error) {
-	content, err := s.templates.Render(e, r, s.catalog)
+func (s *Sender) message(out notify.Outgoing, e notify.Event, r notify.Recipient, n int) (*mail.Msg, error) {
+	content, err := out.Templates.Render(e, r, out.Catalog)
 	if err != nil {
 		return nil, err
 	}

@@ -21,7 +21,8 @@ type Mail struct {
 
 // Mailbox is a notify.Notifier that does what an email notifier does
 // short of sending: it asks a Resolver who receives each event, renders
-// each recipient's mail with Templates, and keeps the mails. Tests check
+// each recipient's mail with Templates (a tenant's own over them, see
+// notify.Resolver.Outgoing), and keeps the mails. Tests check
 // who was told what; examples print the mails. It is safe for concurrent
 // use.
 type Mailbox struct {
@@ -52,13 +53,13 @@ func NewMailbox(resolver *notify.Resolver, templates *notify.Templates, catalog 
 // Notify renders and keeps the mails of e. It fails when the resolver or
 // a template fails, as a real notifier would.
 func (m *Mailbox) Notify(ctx context.Context, e notify.Event) error {
-	recipients, err := m.resolver.Recipients(ctx, e)
+	o, err := m.resolver.Outgoing(ctx, e, m.templates, m.catalog)
 	if err != nil {
 		return err
 	}
-	mails := make([]Mail, 0, len(recipients))
-	for _, r := range recipients {
-		out, err := m.templates.Render(e, r, m.catalog)
+	mails := make([]Mail, 0, len(o.Recipients))
+	for _, r := range o.Recipients {
+		out, err := o.Templates.Render(e, r, o.Catalog)
 		if err != nil {
 			return err
 		}

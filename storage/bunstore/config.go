@@ -50,6 +50,9 @@ func (s *Store) TenantConfigCreate(ctx context.Context, c *storage.TenantConfig)
 		return s.tenantConfigCreateMySQL(ctx, op, c)
 	}
 	var version int64
+	// On PostgreSQL the save is announced on ConfigChannel(prefix) when
+	// its transaction commits (NOTIFY is transactional): listeners
+	// (bunopen.ListenTenantConfigs) learn of it at once.
 	err := s.db.NewRaw(`INSERT INTO ? (tenant_id, version, data, created_by, created_at)
 SELECT ?, COALESCE(MAX(c.version), 0) + 1, ?, ?, ?
 FROM ? AS c WHERE c.tenant_id = ?
@@ -64,7 +67,24 @@ RETURNING version`,
 		return translate(op, err)
 	}
 	c.Version = version
+	if s.dialect == DialectPostgres {
+		if _, err := s.db.NewRaw("SELECT pg_notify(?, ?)", ConfigChannel(s.prefix), c.TenantID).Exec(ctx); err != nil {
+			return translate(op, err)
+		}
+	}
 	return nil
+}
+
+// ConfigChannel is the PostgreSQL notification channel on which stores
+// with table prefix prefix (empty: DefaultTablePrefix) announce each
+// tenant configuration they save, with the tenant's ID as payload, when
+// the save commits: the name of their tenant_configs table, such as
+// "ticketkit_tenant_configs".
+func ConfigChannel(prefix string) string {
+	if prefix == "" {
+		prefix = DefaultTablePrefix
+	}
+	return prefix + "tenant_configs"
 }
 
 // tenantConfigCreateMySQL is TenantConfigCreate on MySQL and MariaDB,
