@@ -270,6 +270,7 @@ func (d *Desk) storeEscalations(ctx context.Context, tx storage.Tx, steps []*esc
 			changed = append(changed, e.t)
 		}
 	}
+	d.stampSortKeys(changed...)
 	if len(clocks) > 0 {
 		if err := slaOnly.TicketSLAUpdate(ctx, clocks); err != nil {
 			return nil, fmt.Errorf("ticketkit: update SLA states of due tickets: %w", err)

@@ -59,6 +59,14 @@ type SearchParams struct {
 	CustomerEmail string `json:"customer_email,omitempty" validate:"omitempty,max=254"`
 	// Number is a ticket number, in any letter case.
 	Number string `json:"number,omitempty" validate:"max=64"`
+	// NumberPrefix selects the tickets whose number starts with it, as
+	// the numbers are written (letters in their case), such as the
+	// first characters a clerk types: "TK-2026-0042" finds TK-2026-00420
+	// to TK-2026-00429 and TK-2026-004200 on. Surrounding spaces are
+	// ignored. Sorted by number, a page costs what the page holds;
+	// sorted otherwise, a short prefix matching many tickets costs a sort
+	// of those tickets.
+	NumberPrefix string `json:"number_prefix,omitempty" validate:"max=64"`
 	// Text matches subjects containing it, ignoring case.
 	Text string `json:"text,omitempty" validate:"max=200"`
 	// References selects the tickets holding any of these references,
@@ -206,6 +214,7 @@ func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.Ticket
 			CustomerMobile: mobile,
 			CustomerEmail:  strings.TrimSpace(p.CustomerEmail),
 			Number:         number,
+			NumberPrefix:   strings.TrimSpace(p.NumberPrefix),
 			Text:           strings.TrimSpace(p.Text),
 			References:     p.References,
 			Tags:           p.Tags,
@@ -220,6 +229,9 @@ func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.Ticket
 	if p.Sort == storage.SortPriority {
 		q.PriorityOrder = d.priorityOrder()
 	}
+	// The Desk stores every ticket's catalog positions (stampSortKeys):
+	// sorts follow the catalog from an index.
+	q.CatalogOrder = true
 	return q, false, nil
 }
 

@@ -83,7 +83,7 @@ func (h *handler) getTicketByNumber(w http.ResponseWriter, r *http.Request, acto
 
 // searchParams names the query parameters of GET /tickets.
 var searchParams = append(slices.Clone(filterParams), "ref", "tag", "updated_since", "parent_id", "linked_to", "link_type",
-	"sort", "desc", "limit", "cursor")
+	"number_prefix", "sort", "desc", "limit", "cursor")
 
 // searchNames maps the Desk's field names to the query parameters.
 var searchNames = map[string]string{
@@ -183,6 +183,7 @@ func (h *handler) searchTickets(w http.ResponseWriter, r *http.Request, actor ti
 	p.Tags = q.each("tag")
 	p.UpdatedSince = q.time("updated_since")
 	p.ParentID = q.single("parent_id")
+	p.NumberPrefix = q.single("number_prefix")
 	p.LinkedTo = q.single("linked_to")
 	for _, t := range q.list("link_type") {
 		p.LinkTypes = append(p.LinkTypes, ticket.LinkType(t))

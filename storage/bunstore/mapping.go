@@ -87,6 +87,10 @@ func toTicketRow(t *ticket.Ticket) (*ticketRow, error) {
 		ClosedAt:       utc(t.ClosedAt),
 		Version:        t.Version,
 		ConfigVersion:  t.ConfigVersion,
+		PriorityRank:   t.SortKeys.Priority,
+		StatusRank:     t.SortKeys.Status,
+		CategoryRank:   t.SortKeys.Category,
+		SLADue:         t.SLA.DueKey(),
 	}
 	var err error
 	for _, f := range []struct {
@@ -134,6 +138,7 @@ func toTicket(r *ticketRow) (*ticket.Ticket, error) {
 		Version:       r.Version,
 		SLAVersion:    r.SLAVersion,
 		ConfigVersion: r.ConfigVersion,
+		SortKeys:      ticket.SortKeys{Priority: r.PriorityRank, Status: r.StatusRank, Category: r.CategoryRank},
 	}
 	for _, f := range []struct {
 		what, src string

@@ -80,6 +80,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store, features Featu
 	optional(t, "MessageMover", features.MessageMover, "MessageMover", s.messageMover)
 	optional(t, "Links", features.Links, "LinkStore", s.links)
 	optional(t, "Config", features.Config, "ConfigStore", s.config)
+	optional(t, "SortKeyUpdater", features.SortKeyUpdater, "TicketSortKeyUpdater", s.sortKeyUpdater)
 }
 
 // suite holds the store factory and the declared features the groups
