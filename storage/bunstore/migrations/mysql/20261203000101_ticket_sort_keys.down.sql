@@ -1,3 +1,8 @@
+--ticketkit:if-index {{.Prefix}}tickets {{.Prefix}}tickets_assignee_status_idx
+DROP INDEX {{.Prefix}}tickets_assignee_status_idx ON {{.Prefix}}tickets;
+
+--bun:split
+
 --ticketkit:if-index {{.Prefix}}tickets {{.Prefix}}tickets_prank_idx
 DROP INDEX {{.Prefix}}tickets_prank_idx ON {{.Prefix}}tickets;
 

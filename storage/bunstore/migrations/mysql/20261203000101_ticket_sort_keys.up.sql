@@ -64,3 +64,8 @@ CREATE INDEX {{.Prefix}}tickets_assignee_due_idx ON {{.Prefix}}tickets (tenant_i
 
 --ticketkit:unless-index {{.Prefix}}tickets {{.Prefix}}tickets_dept_updated_idx
 CREATE INDEX {{.Prefix}}tickets_dept_updated_idx ON {{.Prefix}}tickets (tenant_id, department, updated_at, id);
+
+--bun:split
+
+--ticketkit:unless-index {{.Prefix}}tickets {{.Prefix}}tickets_assignee_status_idx
+CREATE INDEX {{.Prefix}}tickets_assignee_status_idx ON {{.Prefix}}tickets (tenant_id, assignee, status);

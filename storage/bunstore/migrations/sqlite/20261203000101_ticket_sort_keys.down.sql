@@ -1,3 +1,7 @@
+DROP INDEX IF EXISTS {{.Prefix}}tickets_assignee_status_idx;
+
+--bun:split
+
 DROP INDEX IF EXISTS {{.Prefix}}tickets_prank_idx;
 
 --bun:split

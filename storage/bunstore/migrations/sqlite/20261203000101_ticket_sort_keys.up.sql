@@ -56,3 +56,7 @@ CREATE INDEX IF NOT EXISTS {{.Prefix}}tickets_assignee_due_idx ON {{.Prefix}}tic
 --bun:split
 
 CREATE INDEX IF NOT EXISTS {{.Prefix}}tickets_dept_updated_idx ON {{.Prefix}}tickets (tenant_id, department, updated_at, id);
+
+--bun:split
+
+CREATE INDEX IF NOT EXISTS {{.Prefix}}tickets_assignee_status_idx ON {{.Prefix}}tickets (tenant_id, assignee, status);
