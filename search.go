@@ -104,13 +104,30 @@ type SearchParams struct {
 	Limit int `json:"limit,omitempty" validate:"min=0,max=500"`
 	// After is the Next cursor of the previous page.
 	After string `json:"after,omitempty" validate:"max=1024"`
+	// Count asks for SearchResult.Total, the number of tickets the
+	// filters select (all pages), counted up to SearchCountMax.
+	Count bool `json:"count,omitempty"`
 }
+
+// SearchCountMax is the largest total a search counts exactly (see
+// SearchParams.Count): counting reads the matching tickets' index
+// entries like a page does, so a count stops there, as "more than
+// 1,000" in a list's header, and costs what reading 1,001 entries costs.
+const SearchCountMax = 1000
 
 // SearchResult is one page of tickets.
 type SearchResult struct {
 	Tickets []*ticket.Ticket `json:"tickets"`
 	// Next is the cursor of the following page; empty on the last one.
 	Next string `json:"next,omitempty"`
+	// Total, when SearchParams.Count asked for it and the store counts
+	// (storage.TicketCounter; the memory and Bun stores do), is the
+	// number of tickets the filters select: exact up to SearchCountMax;
+	// above it Total is SearchCountMax and TotalCapped is set. It is
+	// counted apart from the page, so a ticket written in between can
+	// make it differ by the tickets written. Nil when not counted.
+	Total       *int `json:"total,omitempty"`
+	TotalCapped bool `json:"total_capped,omitempty"`
 }
 
 // Search lists the tickets the actor may see that match p, one page at a
@@ -131,7 +148,11 @@ func (d *Desk) Search(ctx context.Context, actor ticket.Actor, p SearchParams) (
 		return nil, err
 	}
 	if empty {
-		return &SearchResult{}, nil
+		res := &SearchResult{}
+		if p.Count {
+			res.Total = new(int)
+		}
+		return res, nil
 	}
 	if _, ok := d.store.(storage.LinkStore); q.Linked != nil && !ok {
 		return nil, fmt.Errorf("ticketkit: search by link: %T does not implement storage.LinkStore: %w", d.store, ErrRelationsUnsupported)
@@ -143,7 +164,16 @@ func (d *Desk) Search(ctx context.Context, actor ticket.Actor, p SearchParams) (
 	for i, t := range res.Tickets {
 		res.Tickets[i] = d.view(actor, t)
 	}
-	return &SearchResult{Tickets: res.Tickets, Next: res.Next}, nil
+	out := &SearchResult{Tickets: res.Tickets, Next: res.Next}
+	if c, ok := d.store.(storage.TicketCounter); ok && p.Count {
+		n, err := c.TicketCount(ctx, storage.TicketCountParams{TicketFilter: q.TicketFilter, Max: SearchCountMax})
+		if err != nil {
+			return nil, fmt.Errorf("ticketkit: count tickets: %w", err)
+		}
+		total := min(n, SearchCountMax)
+		out.Total, out.TotalCapped = &total, n > SearchCountMax
+	}
+	return out, nil
 }
 
 // searchQuery validates p and turns it into a store query. empty reports

@@ -20,3 +20,20 @@ type TicketSortKeyUpdater interface {
 	// how many tickets' stored keys it changed.
 	TicketSortKeysUpdate(ctx context.Context, tickets []*ticket.Ticket) (int, error)
 }
+
+// TicketCounter is implemented by stores that count the tickets a
+// filter selects, up to a bound, so that a count costs at most what
+// reading Max index entries costs. A transaction of such a store
+// implements it too.
+type TicketCounter interface {
+	// TicketCount returns how many tickets p selects when that is at
+	// most p.Max, and p.Max+1 otherwise ("more than Max").
+	TicketCount(ctx context.Context, p TicketCountParams) (int, error)
+}
+
+// TicketCountParams selects the tickets TicketCount counts.
+type TicketCountParams struct {
+	TicketFilter
+	// Max is the largest count reported exactly; it must be positive.
+	Max int
+}

@@ -3,6 +3,7 @@ package bunstore
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -87,6 +88,34 @@ func (s *Store) TicketSortKeysUpdate(ctx context.Context, tickets []*ticket.Tick
 	})
 	if err != nil {
 		return 0, err
+	}
+	return n, nil
+}
+
+var _ storage.TicketCounter = (*Store)(nil)
+
+// TicketCount counts the tickets a filter selects, up to p.Max+1 (see
+// storage.TicketCounter): SELECT count(*) over the filter's rows cut at
+// p.Max+1, which the database reads from the same indexes as a page of
+// TicketList, so that a count costs at most p.Max+1 index entries (and
+// their rows, for filters no index holds).
+func (s *Store) TicketCount(ctx context.Context, p storage.TicketCountParams) (int, error) {
+	const op = "count tickets"
+	if p.TenantID == "" {
+		return 0, errNoTenant(op)
+	}
+	if p.Max <= 0 {
+		return 0, fmt.Errorf("bunstore: %s: Max %d is not positive", op, p.Max)
+	}
+	narrow, err := s.textNarrows(ctx, p.Text)
+	if err != nil {
+		return 0, translate(op, err)
+	}
+	q := s.db.NewSelect().ModelTableExpr("? AS t", s.tables.tickets).ColumnExpr("1")
+	q = s.filterTickets(q, &p.TicketFilter, narrow).Limit(int64(p.Max + 1))
+	var n int
+	if err := s.db.NewSelect().TableExpr("(?) AS c", q).ColumnExpr("count(*)").Scan(ctx, &n); err != nil {
+		return 0, translate(op, err)
 	}
 	return n, nil
 }

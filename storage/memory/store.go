@@ -34,6 +34,7 @@ var (
 	_ storage.TicketBatchUpdater   = (*Store)(nil)
 	_ storage.TicketSLAUpdater     = (*Store)(nil)
 	_ storage.TicketSortKeyUpdater = (*Store)(nil)
+	_ storage.TicketCounter        = (*Store)(nil)
 )
 
 // Store is an in-memory ticket database. The zero value is not usable;
@@ -127,6 +128,12 @@ func (s *Store) TicketUpdate(ctx context.Context, t *ticket.Ticket) error {
 // all of them or, on an error, none.
 func (s *Store) TicketSLAUpdate(ctx context.Context, tickets []*ticket.Ticket) error {
 	return s.write(ctx, func(x *tx) error { return x.TicketSLAUpdate(ctx, tickets) })
+}
+
+// TicketCount counts the tickets a filter selects, up to p.Max+1 (see
+// storage.TicketCounter).
+func (s *Store) TicketCount(ctx context.Context, p storage.TicketCountParams) (int, error) {
+	return read(s, func(x *tx) (int, error) { return x.TicketCount(ctx, p) })
 }
 
 // TicketSortKeysUpdate stores tickets' sort keys alone in one

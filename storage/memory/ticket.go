@@ -342,3 +342,23 @@ func (x *tx) TicketSortKeysUpdate(ctx context.Context, tickets []*ticket.Ticket)
 	}
 	return n, nil
 }
+
+// TicketCount counts the tickets a filter selects, up to p.Max+1 (see
+// storage.TicketCounter).
+func (x *tx) TicketCount(ctx context.Context, p storage.TicketCountParams) (int, error) {
+	if err := x.check(ctx, p.TenantID); err != nil {
+		return 0, fmt.Errorf("memory: count tickets: %w", err)
+	}
+	if p.Max <= 0 {
+		return 0, fmt.Errorf("memory: count tickets: Max %d is not positive", p.Max)
+	}
+	n := 0
+	for _, t := range x.db.tickets {
+		if matchTicket(t, &p.TicketFilter) && x.matchLinked(t, p.Linked) {
+			if n++; n > p.Max {
+				break
+			}
+		}
+	}
+	return n, nil
+}
