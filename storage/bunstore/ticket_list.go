@@ -90,7 +90,7 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 	if s.dialect == DialectPostgres {
 		q = s.db.NewSelect().ModelTableExpr("? AS t", s.tables.tickets).ColumnExpr("t.*")
 	}
-	q = s.filterTickets(q, &p.TicketFilter, narrow)
+	q = s.filterTickets(q, &p.TicketFilter, narrow, s.dialect == DialectSQLite && intSort(sort, p.CatalogOrder))
 
 	if p.After != "" {
 		c, err := storage.DecodeCursor(p.After, sort, p.Desc)
@@ -136,19 +136,29 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 }
 
 // filterTickets adds a WHERE condition for every set field of f. narrow
-// is textNarrows' answer for f.Text.
-func (s *Store) filterTickets(q *bun.SelectQuery, f *storage.TicketFilter, narrow bool) *bun.SelectQuery {
+// is textNarrows' answer for f.Text. byKey keeps SQLite from reading the
+// status, priority, category and channel filters from their (tenant,
+// code, created_at) indexes (a unary + on the column), for a sort whose
+// index gives the page's order (intSort: a stored key, first after the
+// tenant in its index): SQLite's planner would read
+// every ticket of those codes, a tenant's unresolved ones say, and sort
+// them, where reading the sort's index stops once the page is full.
+func (s *Store) filterTickets(q *bun.SelectQuery, f *storage.TicketFilter, narrow, byKey bool) *bun.SelectQuery {
 	q = q.Where("t.tenant_id = ?", f.TenantID)
+	code := "t."
+	if byKey {
+		code = "+t."
+	}
 	for _, in := range []struct {
 		col    string
 		values []string
 	}{
-		{"t.status", f.Statuses},
-		{"t.priority", f.Priorities},
-		{"t.category", f.Categories},
+		{code + "status", f.Statuses},
+		{code + "priority", f.Priorities},
+		{code + "category", f.Categories},
 		{"t.department", f.Departments},
 		{"t.assignee", f.Assignees},
-		{"t.channel", f.Channels},
+		{code + "channel", f.Channels},
 	} {
 		switch len(in.values) {
 		case 0:

@@ -112,7 +112,7 @@ func (s *Store) TicketCount(ctx context.Context, p storage.TicketCountParams) (i
 		return 0, translate(op, err)
 	}
 	q := s.db.NewSelect().ModelTableExpr("? AS t", s.tables.tickets).ColumnExpr("1")
-	q = s.filterTickets(q, &p.TicketFilter, narrow).Limit(int64(p.Max + 1))
+	q = s.filterTickets(q, &p.TicketFilter, narrow, false).Limit(int64(p.Max + 1))
 	var n int
 	if err := s.db.NewSelect().TableExpr("(?) AS c", q).ColumnExpr("count(*)").Scan(ctx, &n); err != nil {
 		return 0, translate(op, err)
