@@ -23,8 +23,8 @@ import (
 // Customers always see only their own tickets, and may filter them only
 // by what they can see of a ticket: Statuses, StatusCategories,
 // Priorities, Categories, Channels, References, CreatedFrom and
-// CreatedTo, UpdatedSince, Number and Text (sorting and paging as they
-// like).
+// CreatedTo, UpdatedSince, Number, NumberPrefix and Text (sorting,
+// paging and counting as they like).
 // Departments, Assignees, Tags, the link filters (ParentID, LinkedTo,
 // LinkTypes) and the customer filters (CustomerID,
 // CustomerMobile, CustomerEmail) are the help desk's: a customer
