@@ -240,6 +240,9 @@ func (d *Desk) escalate(ctx context.Context, t *ticket.Ticket, now time.Time, re
 	// What the levels changed (priority, department, status) moves the
 	// clocks too: a higher priority may select another policy.
 	d.observeSLA(e.before, t, workflow.Observation{}, now)
+	if e.changed {
+		d.stampSortKeys(t) // d is the ticket's tenant's view: its catalog's order
+	}
 	return e
 }
 
@@ -270,7 +273,6 @@ func (d *Desk) storeEscalations(ctx context.Context, tx storage.Tx, steps []*esc
 			changed = append(changed, e.t)
 		}
 	}
-	d.stampSortKeys(changed...)
 	if len(clocks) > 0 {
 		if err := slaOnly.TicketSLAUpdate(ctx, clocks); err != nil {
 			return nil, fmt.Errorf("ticketkit: update SLA states of due tickets: %w", err)
