@@ -112,6 +112,7 @@ func (d *Desk) changeDoc(ctx context.Context, host storage.Tx, actor ticket.Acto
 				return nil
 			}
 			t.ConfigVersion = d.configVersion
+			d.stampSortKeys(t)
 			if err := doc.save(ctx, tx); err != nil {
 				return fmt.Errorf("ticketkit: update ticket %s: %w", t.Number, err)
 			}

@@ -240,6 +240,9 @@ func (d *Desk) escalate(ctx context.Context, t *ticket.Ticket, now time.Time, re
 	// What the levels changed (priority, department, status) moves the
 	// clocks too: a higher priority may select another policy.
 	d.observeSLA(e.before, t, workflow.Observation{}, now)
+	if e.changed {
+		d.stampSortKeys(t) // d is the ticket's tenant's view: its catalog's order
+	}
 	return e
 }
 

@@ -194,6 +194,7 @@ func (d *Desk) mergeIn(ctx context.Context, tx storage.Tx, actor ticket.Actor, p
 			s.ClosureReason = p.Reason
 		}
 		d.observeSLA(before, s, workflow.Observation{}, now)
+		d.stampSortKeys(s)
 		if err := tx.TicketUpdate(ctx, s); err != nil {
 			return nil, fmt.Errorf("ticketkit: merge %s into %s: %w", s.Number, target.Number, err)
 		}
@@ -202,6 +203,7 @@ func (d *Desk) mergeIn(ctx context.Context, tx storage.Tx, actor ticket.Actor, p
 		merged = append(merged, ticket.Event{Field: ticket.FieldMerged, New: s.Number})
 	}
 	d.observeSLA(beforeTarget, target, workflow.Observation{}, now)
+	d.stampSortKeys(target)
 	if err := tx.TicketUpdate(ctx, target); err != nil {
 		return nil, fmt.Errorf("ticketkit: merge into %s: %w", target.Number, err)
 	}

@@ -193,6 +193,7 @@ func (d *Desk) createWith(ctx context.Context, tx storage.Tx, numberer ticket.Nu
 // createNumbered is create for a ticket whose number is drawn already,
 // such as a complaint numbered from its own series.
 func (d *Desk) createNumbered(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batch, first *ticket.Message) error {
+	d.stampSortKeys(t)
 	if err := tx.TicketCreate(ctx, t); err != nil {
 		return fmt.Errorf("ticketkit: create ticket: %w", err)
 	}

@@ -23,8 +23,8 @@ import (
 // Customers always see only their own tickets, and may filter them only
 // by what they can see of a ticket: Statuses, StatusCategories,
 // Priorities, Categories, Channels, References, CreatedFrom and
-// CreatedTo, UpdatedSince, Number and Text (sorting and paging as they
-// like).
+// CreatedTo, UpdatedSince, Number, NumberPrefix and Text (sorting,
+// paging and counting as they like).
 // Departments, Assignees, Tags, the link filters (ParentID, LinkedTo,
 // LinkTypes) and the customer filters (CustomerID,
 // CustomerMobile, CustomerEmail) are the help desk's: a customer
@@ -59,6 +59,14 @@ type SearchParams struct {
 	CustomerEmail string `json:"customer_email,omitempty" validate:"omitempty,max=254"`
 	// Number is a ticket number, in any letter case.
 	Number string `json:"number,omitempty" validate:"max=64"`
+	// NumberPrefix selects the tickets whose number starts with it, as
+	// the numbers are written (letters in their case), such as the
+	// first characters a clerk types: "TK-2026-0042" finds TK-2026-00420
+	// to TK-2026-00429 and TK-2026-004200 on. Surrounding spaces are
+	// ignored. Sorted by number, a page costs what the page holds;
+	// sorted otherwise, a short prefix matching many tickets costs a sort
+	// of those tickets.
+	NumberPrefix string `json:"number_prefix,omitempty" validate:"max=64"`
 	// Text matches subjects containing it, ignoring case.
 	Text string `json:"text,omitempty" validate:"max=200"`
 	// References selects the tickets holding any of these references,
@@ -96,13 +104,30 @@ type SearchParams struct {
 	Limit int `json:"limit,omitempty" validate:"min=0,max=500"`
 	// After is the Next cursor of the previous page.
 	After string `json:"after,omitempty" validate:"max=1024"`
+	// Count asks for SearchResult.Total, the number of tickets the
+	// filters select (all pages), counted up to SearchCountMax.
+	Count bool `json:"count,omitempty"`
 }
+
+// SearchCountMax is the largest total a search counts exactly (see
+// SearchParams.Count): counting reads the matching tickets' index
+// entries like a page does, so a count stops there, as "more than
+// 1,000" in a list's header, and costs what reading 1,001 entries costs.
+const SearchCountMax = 1000
 
 // SearchResult is one page of tickets.
 type SearchResult struct {
 	Tickets []*ticket.Ticket `json:"tickets"`
 	// Next is the cursor of the following page; empty on the last one.
 	Next string `json:"next,omitempty"`
+	// Total, when SearchParams.Count asked for it and the store counts
+	// (storage.TicketCounter; the memory and Bun stores do), is the
+	// number of tickets the filters select: exact up to SearchCountMax;
+	// above it Total is SearchCountMax and TotalCapped is set. It is
+	// counted apart from the page, so a ticket written in between can
+	// make it differ by the tickets written. Nil when not counted.
+	Total       *int `json:"total,omitempty"`
+	TotalCapped bool `json:"total_capped,omitempty"`
 }
 
 // Search lists the tickets the actor may see that match p, one page at a
@@ -123,7 +148,11 @@ func (d *Desk) Search(ctx context.Context, actor ticket.Actor, p SearchParams) (
 		return nil, err
 	}
 	if empty {
-		return &SearchResult{}, nil
+		res := &SearchResult{}
+		if p.Count {
+			res.Total = new(int)
+		}
+		return res, nil
 	}
 	if _, ok := d.store.(storage.LinkStore); q.Linked != nil && !ok {
 		return nil, fmt.Errorf("ticketkit: search by link: %T does not implement storage.LinkStore: %w", d.store, ErrRelationsUnsupported)
@@ -135,7 +164,16 @@ func (d *Desk) Search(ctx context.Context, actor ticket.Actor, p SearchParams) (
 	for i, t := range res.Tickets {
 		res.Tickets[i] = d.view(actor, t)
 	}
-	return &SearchResult{Tickets: res.Tickets, Next: res.Next}, nil
+	out := &SearchResult{Tickets: res.Tickets, Next: res.Next}
+	if c, ok := d.store.(storage.TicketCounter); ok && p.Count {
+		n, err := c.TicketCount(ctx, storage.TicketCountParams{TicketFilter: q.TicketFilter, Max: SearchCountMax})
+		if err != nil {
+			return nil, fmt.Errorf("ticketkit: count tickets: %w", err)
+		}
+		total := min(n, SearchCountMax)
+		out.Total, out.TotalCapped = &total, n > SearchCountMax
+	}
+	return out, nil
 }
 
 // searchQuery validates p and turns it into a store query. empty reports
@@ -206,6 +244,7 @@ func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.Ticket
 			CustomerMobile: mobile,
 			CustomerEmail:  strings.TrimSpace(p.CustomerEmail),
 			Number:         number,
+			NumberPrefix:   strings.TrimSpace(p.NumberPrefix),
 			Text:           strings.TrimSpace(p.Text),
 			References:     p.References,
 			Tags:           p.Tags,
@@ -220,6 +259,9 @@ func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.Ticket
 	if p.Sort == storage.SortPriority {
 		q.PriorityOrder = d.priorityOrder()
 	}
+	// The Desk stores every ticket's catalog positions (stampSortKeys):
+	// sorts follow the catalog from an index.
+	q.CatalogOrder = true
 	return q, false, nil
 }
 

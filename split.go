@@ -160,6 +160,7 @@ func (d *Desk) splitIn(ctx context.Context, tx storage.Tx, actor ticket.Actor, p
 		return nil, fmt.Errorf("ticketkit: split %s: link: %w", src.Number, err)
 	}
 	src.UpdatedAt = now
+	d.stampSortKeys(src)
 	if err := tx.TicketUpdate(ctx, src); err != nil {
 		return nil, fmt.Errorf("ticketkit: split %s: %w", src.Number, err)
 	}

@@ -334,6 +334,7 @@ func (d *Desk) moveTickets(ctx context.Context, tx storage.Tx, actor ticket.Acto
 				lines := append(ticket.Diff(before, t), ticket.Event{Field: ticket.FieldConfig, New: fmt.Sprintf("configuration version %d", d.configVersion)})
 				b.history(t, lines)
 			}
+			d.stampSortKeys(page...)
 			if err := updateAll(ctx, tx, page); err != nil {
 				return false, err
 			}

@@ -83,7 +83,7 @@ func (h *handler) getTicketByNumber(w http.ResponseWriter, r *http.Request, acto
 
 // searchParams names the query parameters of GET /tickets.
 var searchParams = append(slices.Clone(filterParams), "ref", "tag", "updated_since", "parent_id", "linked_to", "link_type",
-	"sort", "desc", "limit", "cursor")
+	"number_prefix", "count", "sort", "desc", "limit", "cursor")
 
 // searchNames maps the Desk's field names to the query parameters.
 var searchNames = map[string]string{
@@ -169,8 +169,10 @@ func (q *query) each(name string) []string {
 
 // ticketPage is the body of GET /tickets.
 type ticketPage struct {
-	Tickets    []ticketView `json:"tickets"`
-	NextCursor string       `json:"next_cursor,omitempty"`
+	Tickets     []ticketView `json:"tickets"`
+	NextCursor  string       `json:"next_cursor,omitempty"`
+	Total       *int         `json:"total,omitempty"`
+	TotalCapped bool         `json:"total_capped,omitempty"`
 }
 
 func (h *handler) searchTickets(w http.ResponseWriter, r *http.Request, actor ticketkit.Actor) error {
@@ -183,6 +185,7 @@ func (h *handler) searchTickets(w http.ResponseWriter, r *http.Request, actor ti
 	p.Tags = q.each("tag")
 	p.UpdatedSince = q.time("updated_since")
 	p.ParentID = q.single("parent_id")
+	p.NumberPrefix = q.single("number_prefix")
 	p.LinkedTo = q.single("linked_to")
 	for _, t := range q.list("link_type") {
 		p.LinkTypes = append(p.LinkTypes, ticket.LinkType(t))
@@ -191,6 +194,7 @@ func (h *handler) searchTickets(w http.ResponseWriter, r *http.Request, actor ti
 	p.Desc = q.bool("desc")
 	p.Limit = q.int("limit")
 	p.After = q.single("cursor")
+	p.Count = q.bool("count")
 	if err := q.err(); err != nil {
 		return err
 	}
@@ -198,7 +202,8 @@ func (h *handler) searchTickets(w http.ResponseWriter, r *http.Request, actor ti
 	if err != nil {
 		return renameFields(err, searchNames)
 	}
-	writeJSON(w, http.StatusOK, ticketPage{Tickets: h.viewTickets(w, r, res.Tickets), NextCursor: res.Next})
+	writeJSON(w, http.StatusOK, ticketPage{Tickets: h.viewTickets(w, r, res.Tickets), NextCursor: res.Next,
+		Total: res.Total, TotalCapped: res.TotalCapped})
 	return nil
 }
 

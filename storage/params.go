@@ -68,6 +68,9 @@ type TicketFilter struct {
 	CustomerEmail string
 	// Number matches the ticket number exactly.
 	Number string
+	// NumberPrefix matches the ticket numbers that start with it, in
+	// their stored letter case, such as the first digits a clerk types.
+	NumberPrefix string
 	// Text matches tickets whose subject contains it, ignoring case.
 	Text string
 	// References matches tickets holding any of these references, by
@@ -107,11 +110,15 @@ const (
 	SortStatus    SortField = "status"     // SortStatus: status code.
 	SortCategory  SortField = "category"   // SortCategory: category code.
 	SortNumber    SortField = "number"     // SortNumber: ticket number.
+	// SortSLADue: the SLA due time, the earliest running target's
+	// (ticket.SLAState.DueKey); tickets with no running target come
+	// after every due one, ascending: "most urgent first".
+	SortSLADue SortField = "sla_due"
 )
 
 // SortFields returns every sort field.
 func SortFields() []SortField {
-	return []SortField{SortCreatedAt, SortUpdatedAt, SortPriority, SortStatus, SortCategory, SortNumber}
+	return []SortField{SortCreatedAt, SortUpdatedAt, SortPriority, SortStatus, SortCategory, SortNumber, SortSLADue}
 }
 
 // TicketListParams selects one page of tickets.
@@ -124,6 +131,11 @@ type TicketListParams struct {
 	// PriorityOrder lists priority codes from lowest to highest, for
 	// SortPriority; codes not in it sort before all others.
 	PriorityOrder []string
+	// CatalogOrder sorts SortPriority, SortStatus and SortCategory by the
+	// ticket's stored ticket.SortKeys, the catalog's order, which stores
+	// read from an index, rather than by PriorityOrder and by the codes'
+	// alphabet (which sorts "closed" before "open"). The Desk sets it.
+	CatalogOrder bool
 	// Limit is the page size (see ClampLimit).
 	Limit int
 	// After is the Next cursor of the previous page; empty for the first

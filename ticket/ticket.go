@@ -76,6 +76,11 @@ type Ticket struct {
 	// the host's default configuration. The Desk sets it; stores keep
 	// it.
 	ConfigVersion int64 `json:"config_version,omitempty"`
+	// SortKeys are the ticket's positions in its catalog's orders, for
+	// sorting by priority, status and category in catalog order. The
+	// Desk sets them; stores keep them. They are not part of the
+	// ticket's JSON.
+	SortKeys SortKeys `json:"-"`
 }
 
 // Customer is the person or organisation a ticket concerns.

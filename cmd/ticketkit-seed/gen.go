@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -214,7 +215,45 @@ func (g *generator) next() *ticket.Ticket {
 		t.ClosedAt, t.UpdatedAt = g.end, g.end
 	}
 	t.UpdatedAt, t.ClosedAt = t.UpdatedAt.Truncate(time.Microsecond), t.ClosedAt.Truncate(time.Microsecond)
+	sortKeys(t)
 	return t
+}
+
+// catalogOrder holds the codes of the default catalog in its order.
+var catalogOrder = func() (o struct{ priorities, statuses, categories []string }) {
+	c := ticket.DefaultCatalog()
+	for _, p := range c.Priorities() {
+		o.priorities = append(o.priorities, p.Code)
+	}
+	for _, s := range c.Statuses() {
+		o.statuses = append(o.statuses, s.Code)
+	}
+	for _, x := range c.Categories() {
+		o.categories = append(o.categories, x.Code)
+	}
+	return o
+}()
+
+// resolutionTargets are the seed's resolution times by priority, the
+// due times of the unresolved tickets' SLA states.
+var resolutionTargets = map[string]time.Duration{
+	ticket.PriorityLow: 120 * time.Hour, ticket.PriorityNormal: 48 * time.Hour,
+	ticket.PriorityHigh: 24 * time.Hour, ticket.PriorityUrgent: 4 * time.Hour,
+}
+
+// sortKeys fills what the Desk stores with every ticket for the sorts:
+// its positions in the default catalog (ticket.SortKeys) and, for an
+// unresolved ticket, a running resolution target (the SLA due sort).
+// It draws no random number, so the rest of the seed stays as it was.
+func sortKeys(t *ticket.Ticket) {
+	t.SortKeys = ticket.SortKeys{
+		Priority: slices.Index(catalogOrder.priorities, t.Priority),
+		Status:   slices.Index(catalogOrder.statuses, t.Status),
+		Category: slices.Index(catalogOrder.categories, t.Category),
+	}
+	if t.Status != ticket.StatusResolved && t.Status != ticket.StatusClosed {
+		t.SLA = ticket.SLAState{Policy: "standard", Since: t.CreatedAt, ResolutionDue: t.CreatedAt.Add(resolutionTargets[t.Priority])}
+	}
 }
 
 // customer returns the i-th customer of tenant tn. The same i always

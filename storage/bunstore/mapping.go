@@ -39,9 +39,11 @@ func marshal(what string, v any) (string, error) {
 	return string(b), nil
 }
 
-// unmarshal decodes JSON text written by marshal into v.
+// unmarshal decodes JSON text written by marshal into v, a pointer to
+// a zero value. "null", which most rows hold for their empty lists,
+// leaves it zero without calling the decoder, as the decoder would.
 func unmarshal(what, s string, v any) error {
-	if s == "" {
+	if s == "" || s == "null" {
 		return nil
 	}
 	if err := json.Unmarshal([]byte(s), v); err != nil {
@@ -87,6 +89,10 @@ func toTicketRow(t *ticket.Ticket) (*ticketRow, error) {
 		ClosedAt:       utc(t.ClosedAt),
 		Version:        t.Version,
 		ConfigVersion:  t.ConfigVersion,
+		PriorityRank:   t.SortKeys.Priority,
+		StatusRank:     t.SortKeys.Status,
+		CategoryRank:   t.SortKeys.Category,
+		SLADue:         t.SLA.DueKey(),
 	}
 	var err error
 	for _, f := range []struct {
@@ -134,6 +140,7 @@ func toTicket(r *ticketRow) (*ticket.Ticket, error) {
 		Version:       r.Version,
 		SLAVersion:    r.SLAVersion,
 		ConfigVersion: r.ConfigVersion,
+		SortKeys:      ticket.SortKeys{Priority: r.PriorityRank, Status: r.StatusRank, Category: r.CategoryRank},
 	}
 	for _, f := range []struct {
 		what, src string
@@ -145,7 +152,7 @@ func toTicket(r *ticketRow) (*ticket.Ticket, error) {
 		{"tags", r.Tags, &t.Tags},
 		{"fields", r.Fields, &t.Fields},
 		{"actions", r.Actions, &t.Actions},
-		{"sla", r.SLA, &t.SLA},
+		{"sla", noSLA(r.SLA), &t.SLA},
 	} {
 		if err := unmarshal(f.what, f.src, f.v); err != nil {
 			return nil, fmt.Errorf("%w (ticket %s)", err, r.ID)
@@ -157,6 +164,16 @@ func toTicket(r *ticketRow) (*ticket.Ticket, error) {
 	}
 	t.SLA = storage.StoredSLA(t.SLA)
 	return t, nil
+}
+
+// noSLA returns state, the JSON of an SLA state read with slaColumns,
+// as "" when it is the empty object of a ticket with no SLA row, so that
+// unmarshal leaves the zero state without decoding "{}".
+func noSLA(state string) string {
+	if state == "{}" {
+		return ""
+	}
+	return state
 }
 
 // toSLARow returns the row that stores t's SLA state at revision.

@@ -57,6 +57,14 @@ type ticketRow struct {
 	// ConfigVersion is Ticket.ConfigVersion (migration
 	// 20261203000002_ticket_config_version).
 	ConfigVersion int64 `bun:"config_version"`
+	// PriorityRank, StatusRank and CategoryRank are Ticket.SortKeys, and
+	// SLADue is Ticket.SLA.DueKey(), the sort keys of SortPriority,
+	// SortStatus, SortCategory (with CatalogOrder) and SortSLADue
+	// (migration 20261203000101_ticket_sort_keys).
+	PriorityRank int   `bun:"priority_rank"`
+	StatusRank   int   `bun:"status_rank"`
+	CategoryRank int   `bun:"category_rank"`
+	SLADue       int64 `bun:"sla_due"`
 	// SLA and SLAVersion are not columns of the tickets table: reads
 	// join them from the ticket_sla table (see selectTickets), writes
 	// store them with an slaRow.

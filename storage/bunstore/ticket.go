@@ -69,6 +69,18 @@ func (s *Store) TicketCreate(ctx context.Context, t *ticket.Ticket) error {
 			// configuration is written as before that column existed.
 			q = q.ExcludeColumn("config_version")
 		}
+		// The columns' defaults: a ticket whose sort keys are the
+		// defaults of migration 20261203000101 is written as before it.
+		for col, dflt := range map[string]bool{
+			"priority_rank": r.PriorityRank == 0,
+			"status_rank":   r.StatusRank == 0,
+			"category_rank": r.CategoryRank == 0,
+			"sla_due":       r.SLADue == ticket.NoDue,
+		} {
+			if dflt {
+				q = q.ExcludeColumn(col)
+			}
+		}
 		if _, err := q.Exec(ctx); err != nil {
 			return translate(fmt.Sprintf("%s %s (number %q)", op, t.ID, t.Number), err)
 		}

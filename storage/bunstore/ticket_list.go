@@ -15,8 +15,9 @@ import (
 )
 
 // sortColumns maps the whitelisted sort fields to their columns; the
-// priority sort is a CASE expression built per query. No sort field from
-// the caller reaches SQL: an unknown one is rejected.
+// priority sort without CatalogOrder is a CASE expression built per
+// query. No sort field from the caller reaches SQL: an unknown one is
+// rejected.
 var sortColumns = map[storage.SortField]string{
 	storage.SortCreatedAt: "t.created_at",
 	storage.SortUpdatedAt: "t.updated_at",
@@ -24,6 +25,23 @@ var sortColumns = map[storage.SortField]string{
 	storage.SortCategory:  "t.category",
 	storage.SortNumber:    "t.number",
 	storage.SortPriority:  "", // priorityRank
+	storage.SortSLADue:    "t.sla_due",
+}
+
+// rankColumns are the stored catalog positions (ticket.SortKeys) the
+// sorts of CatalogOrder read, each led by the tenant in an index of
+// migration 20261203000101_ticket_sort_keys.
+var rankColumns = map[storage.SortField]string{
+	storage.SortPriority: "t.priority_rank",
+	storage.SortStatus:   "t.status_rank",
+	storage.SortCategory: "t.category_rank",
+}
+
+// intSort reports whether a sort's key is an integer column (a cursor's
+// Int): the stored ranks of CatalogOrder and the SLA due key.
+func intSort(sort storage.SortField, catalogOrder bool) bool {
+	_, rank := rankColumns[sort]
+	return sort == storage.SortSLADue || rank && catalogOrder
 }
 
 // TicketList returns one page of the tickets matching a filter, in the
@@ -51,7 +69,10 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 		return nil, fmt.Errorf("bunstore: %s: unknown sort field %q", op, string(p.Sort))
 	}
 	var key schema.QueryAppender = bun.Safe(col)
-	if sort == storage.SortPriority {
+	switch rank, ok := rankColumns[sort]; {
+	case ok && p.CatalogOrder:
+		key = bun.Safe(rank)
+	case sort == storage.SortPriority:
 		key = priorityRank(p.PriorityOrder)
 	}
 
@@ -69,7 +90,7 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 	if s.dialect == DialectPostgres {
 		q = s.db.NewSelect().ModelTableExpr("? AS t", s.tables.tickets).ColumnExpr("t.*")
 	}
-	q = s.filterTickets(q, &p.TicketFilter, narrow)
+	q = s.filterTickets(q, &p.TicketFilter, narrow, s.dialect == DialectSQLite && intSort(sort, p.CatalogOrder))
 
 	if p.After != "" {
 		c, err := storage.DecodeCursor(p.After, sort, p.Desc)
@@ -80,7 +101,7 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 		if p.Desc {
 			cmp = "<"
 		}
-		q = q.Where("(?, t.id) "+cmp+" (?, ?)", key, cursorKey(sort, c), c.ID)
+		q = q.Where("(?, t.id) "+cmp+" (?, ?)", key, cursorKey(sort, p.CatalogOrder, c), c.ID)
 	}
 	dir := "ASC"
 	if p.Desc {
@@ -109,25 +130,35 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 		res.Tickets = append(res.Tickets, t)
 	}
 	if len(rows) > limit {
-		res.Next = makeCursor(sort, p.Desc, p.PriorityOrder, res.Tickets[limit-1]).Encode()
+		res.Next = makeCursor(sort, &p, &rows[limit-1], res.Tickets[limit-1]).Encode()
 	}
 	return res, nil
 }
 
 // filterTickets adds a WHERE condition for every set field of f. narrow
-// is textNarrows' answer for f.Text.
-func (s *Store) filterTickets(q *bun.SelectQuery, f *storage.TicketFilter, narrow bool) *bun.SelectQuery {
+// is textNarrows' answer for f.Text. byKey keeps SQLite from reading the
+// status, priority, category and channel filters from their (tenant,
+// code, created_at) indexes (a unary + on the column), for a sort whose
+// index gives the page's order (intSort: a stored key, first after the
+// tenant in its index): SQLite's planner would read
+// every ticket of those codes, a tenant's unresolved ones say, and sort
+// them, where reading the sort's index stops once the page is full.
+func (s *Store) filterTickets(q *bun.SelectQuery, f *storage.TicketFilter, narrow, byKey bool) *bun.SelectQuery {
 	q = q.Where("t.tenant_id = ?", f.TenantID)
+	code := "t."
+	if byKey {
+		code = "+t."
+	}
 	for _, in := range []struct {
 		col    string
 		values []string
 	}{
-		{"t.status", f.Statuses},
-		{"t.priority", f.Priorities},
-		{"t.category", f.Categories},
+		{code + "status", f.Statuses},
+		{code + "priority", f.Priorities},
+		{code + "category", f.Categories},
 		{"t.department", f.Departments},
 		{"t.assignee", f.Assignees},
-		{"t.channel", f.Channels},
+		{code + "channel", f.Channels},
 	} {
 		switch len(in.values) {
 		case 0:
@@ -147,6 +178,14 @@ func (s *Store) filterTickets(q *bun.SelectQuery, f *storage.TicketFilter, narro
 	} {
 		if eq.value != "" {
 			q = q.Where("? = ?", bun.Safe(eq.col), eq.value)
+		}
+	}
+	if f.NumberPrefix != "" {
+		// A range of the (tenant_id, number) unique key: numbers compare
+		// bytewise on every dialect (COLLATE "C", VARBINARY, BINARY).
+		q = q.Where("t.number >= ?", f.NumberPrefix)
+		if end, ok := prefixEnd(f.NumberPrefix); ok {
+			q = q.Where("t.number < ?", end)
 		}
 	}
 	if !f.CreatedFrom.IsZero() {
@@ -320,9 +359,20 @@ func rankOf(order []string, code string) int64 {
 	return -1
 }
 
-// makeCursor returns the cursor after t for a sort.
-func makeCursor(sort storage.SortField, desc bool, order []string, t *ticket.Ticket) storage.Cursor {
-	c := storage.Cursor{Sort: sort, Desc: desc, ID: t.ID}
+// makeCursor returns the cursor after t, stored as r, for the sort of
+// p. Stored keys come from the row, as the database compares them.
+func makeCursor(sort storage.SortField, p *storage.TicketListParams, r *ticketRow, t *ticket.Ticket) storage.Cursor {
+	c := storage.Cursor{Sort: sort, Desc: p.Desc, ID: t.ID}
+	if intSort(sort, p.CatalogOrder) {
+		c.Int = map[storage.SortField]int64{
+			storage.SortPriority: int64(r.PriorityRank),
+			storage.SortStatus:   int64(r.StatusRank),
+			storage.SortCategory: int64(r.CategoryRank),
+			storage.SortSLADue:   r.SLADue,
+		}[sort]
+		return c
+	}
+	order := p.PriorityOrder
 	switch sort {
 	case storage.SortCreatedAt:
 		c.Time = t.CreatedAt
@@ -341,12 +391,32 @@ func makeCursor(sort storage.SortField, desc bool, order []string, t *ticket.Tic
 }
 
 // cursorKey returns the sort key a cursor holds, as a bound value.
-func cursorKey(sort storage.SortField, c storage.Cursor) any {
-	switch sort {
-	case storage.SortCreatedAt, storage.SortUpdatedAt:
+func cursorKey(sort storage.SortField, catalogOrder bool, c storage.Cursor) any {
+	switch {
+	case sort == storage.SortCreatedAt, sort == storage.SortUpdatedAt:
 		return utc(c.Time)
-	case storage.SortPriority:
+	case sort == storage.SortPriority, intSort(sort, catalogOrder):
 		return c.Int
 	}
 	return c.Str
+}
+
+// prefixEnd returns the least string greater than every string that
+// starts with prefix, in code point (and UTF-8 byte) order: prefix with
+// its last character incremented, skipping surrogates, after dropping
+// trailing characters that cannot be. ok is false when no string is
+// (prefix is all utf8.MaxRune).
+func prefixEnd(prefix string) (end string, ok bool) {
+	rs := []rune(prefix)
+	for i := len(rs) - 1; i >= 0; i-- {
+		r := rs[i] + 1
+		if r >= 0xD800 && r <= 0xDFFF {
+			r = 0xE000
+		}
+		if r <= utf8.MaxRune {
+			rs[i] = r
+			return string(rs[:i+1]), true
+		}
+	}
+	return "", false
 }

@@ -9,21 +9,10 @@ import (
 )
 
 // compareKeys orders two rows by their sort key, then by ID, ascending.
-// The key lives in the field of [storage.Cursor] that sort uses.
-func compareKeys(sort storage.SortField, a, b storage.Cursor) int {
-	var c int
-	switch sort {
-	case storage.SortCreatedAt, storage.SortUpdatedAt:
-		c = a.Time.Compare(b.Time)
-	case storage.SortPriority:
-		c = cmp.Compare(a.Int, b.Int)
-	default:
-		c = strings.Compare(a.Str, b.Str)
-	}
-	if c != 0 {
-		return c
-	}
-	return strings.Compare(a.ID, b.ID)
+// The key lives in the one field of [storage.Cursor] that the sort uses
+// (the others are zero on both sides).
+func compareKeys(a, b storage.Cursor) int {
+	return cmp.Or(a.Time.Compare(b.Time), cmp.Compare(a.Int, b.Int), strings.Compare(a.Str, b.Str), strings.Compare(a.ID, b.ID))
 }
 
 // page sorts rows by their keys (already made for sort and desc), drops
@@ -41,12 +30,12 @@ func page[T any](rows []T, keyOf func(T) storage.Cursor, sort storage.SortField,
 	ks := make([]keyed, 0, len(rows))
 	for _, r := range rows {
 		k := keyOf(r)
-		if after != nil && dir*compareKeys(sort, k, *after) <= 0 {
+		if after != nil && dir*compareKeys(k, *after) <= 0 {
 			continue
 		}
 		ks = append(ks, keyed{r, k})
 	}
-	slices.SortFunc(ks, func(a, b keyed) int { return dir * compareKeys(sort, a.key, b.key) })
+	slices.SortFunc(ks, func(a, b keyed) int { return dir * compareKeys(a.key, b.key) })
 	if len(ks) > limit {
 		next = ks[limit-1].key.Encode()
 		ks = ks[:limit]

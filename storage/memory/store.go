@@ -30,9 +30,11 @@ import (
 )
 
 var (
-	_ storage.Store              = (*Store)(nil)
-	_ storage.TicketBatchUpdater = (*Store)(nil)
-	_ storage.TicketSLAUpdater   = (*Store)(nil)
+	_ storage.Store                = (*Store)(nil)
+	_ storage.TicketBatchUpdater   = (*Store)(nil)
+	_ storage.TicketSLAUpdater     = (*Store)(nil)
+	_ storage.TicketSortKeyUpdater = (*Store)(nil)
+	_ storage.TicketCounter        = (*Store)(nil)
 )
 
 // Store is an in-memory ticket database. The zero value is not usable;
@@ -126,6 +128,22 @@ func (s *Store) TicketUpdate(ctx context.Context, t *ticket.Ticket) error {
 // all of them or, on an error, none.
 func (s *Store) TicketSLAUpdate(ctx context.Context, tickets []*ticket.Ticket) error {
 	return s.write(ctx, func(x *tx) error { return x.TicketSLAUpdate(ctx, tickets) })
+}
+
+// TicketCount counts the tickets a filter selects, up to p.Max+1 (see
+// storage.TicketCounter).
+func (s *Store) TicketCount(ctx context.Context, p storage.TicketCountParams) (int, error) {
+	return read(s, func(x *tx) (int, error) { return x.TicketCount(ctx, p) })
+}
+
+// TicketSortKeysUpdate stores tickets' sort keys alone in one
+// transaction (see storage.TicketSortKeyUpdater).
+func (s *Store) TicketSortKeysUpdate(ctx context.Context, tickets []*ticket.Ticket) (n int, err error) {
+	err = s.write(ctx, func(x *tx) error {
+		n, err = x.TicketSortKeysUpdate(ctx, tickets)
+		return err
+	})
+	return n, err
 }
 
 // TicketUpdateBatch stores changed tickets in one transaction: all of

@@ -179,15 +179,27 @@ func (x *tx) TicketList(ctx context.Context, p storage.TicketListParams) (*stora
 			k.Time = t.CreatedAt
 		case storage.SortUpdatedAt:
 			k.Time = t.UpdatedAt
+		case storage.SortSLADue:
+			k.Int = t.SLA.DueKey()
 		case storage.SortPriority:
 			k.Int = -1
-			if r, ok := ranks[t.Priority]; ok {
+			if p.CatalogOrder {
+				k.Int = int64(t.SortKeys.Priority)
+			} else if r, ok := ranks[t.Priority]; ok {
 				k.Int = r
 			}
 		case storage.SortStatus:
-			k.Str = t.Status
+			if p.CatalogOrder {
+				k.Int = int64(t.SortKeys.Status)
+			} else {
+				k.Str = t.Status
+			}
 		case storage.SortCategory:
-			k.Str = t.Category
+			if p.CatalogOrder {
+				k.Int = int64(t.SortKeys.Category)
+			} else {
+				k.Str = t.Category
+			}
 		case storage.SortNumber:
 			k.Str = t.Number
 		}
@@ -225,6 +237,7 @@ func matchTicket(t *ticket.Ticket, f *storage.TicketFilter) bool {
 		f.CustomerMobile != "" && t.Customer.Mobile != f.CustomerMobile,
 		f.CustomerEmail != "" && !strings.EqualFold(t.Customer.Email, f.CustomerEmail),
 		f.Number != "" && t.Number != f.Number,
+		!strings.HasPrefix(t.Number, f.NumberPrefix),
 		f.Text != "" && !strings.Contains(strings.ToLower(t.Subject), strings.ToLower(f.Text)),
 		len(f.References) > 0 && !slices.ContainsFunc(t.References, func(r ticket.Reference) bool { return hasRef(f.References, r) }),
 		len(f.Tags) > 0 && !slices.ContainsFunc(t.Tags, func(tag string) bool { return slices.Contains(f.Tags, tag) }):
@@ -305,4 +318,47 @@ func (x *tx) TicketUpdateBatch(ctx context.Context, tickets []*ticket.Ticket) er
 		}
 	}
 	return nil
+}
+
+// TicketSortKeysUpdate stores the sort keys of each ticket still at its
+// Version (see storage.TicketSortKeyUpdater). The SLA due key is read
+// from the stored SLA state, which it always follows here, so only
+// SortKeys can change.
+func (x *tx) TicketSortKeysUpdate(ctx context.Context, tickets []*ticket.Ticket) (int, error) {
+	n := 0
+	for _, t := range tickets {
+		if err := x.checkTicket(ctx, t); err != nil {
+			return n, err
+		}
+		old := x.ticket(t.TenantID, t.ID)
+		if old == nil || old.Version != t.Version || old.SortKeys == t.SortKeys {
+			continue
+		}
+		c := old.Clone()
+		c.SortKeys = t.SortKeys
+		x.db.tickets[c.ID] = c
+		x.onUndo(func() { x.db.tickets[old.ID] = old })
+		n++
+	}
+	return n, nil
+}
+
+// TicketCount counts the tickets a filter selects, up to p.Max+1 (see
+// storage.TicketCounter).
+func (x *tx) TicketCount(ctx context.Context, p storage.TicketCountParams) (int, error) {
+	if err := x.check(ctx, p.TenantID); err != nil {
+		return 0, fmt.Errorf("memory: count tickets: %w", err)
+	}
+	if p.Max <= 0 {
+		return 0, fmt.Errorf("memory: count tickets: Max %d is not positive", p.Max)
+	}
+	n := 0
+	for _, t := range x.db.tickets {
+		if matchTicket(t, &p.TicketFilter) && x.matchLinked(t, p.Linked) {
+			if n++; n > p.Max {
+				break
+			}
+		}
+	}
+	return n, nil
 }

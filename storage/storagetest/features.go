@@ -51,6 +51,8 @@ type Features struct {
 	Config bool
 	// Presence: [storage.PresenceStore].
 	Presence bool
+	// SortKeyUpdater: [storage.TicketSortKeyUpdater].
+	SortKeyUpdater bool
 }
 
 // capability is one optional interface of a store: its name, whether the
@@ -85,6 +87,7 @@ func (f Features) capabilities() []capability {
 		{"LinkStore", f.Links, implements[storage.LinkStore]},
 		{"ConfigStore", f.Config, implements[storage.ConfigStore]},
 		{"PresenceStore", f.Presence, implements[storage.PresenceStore]},
+		{"TicketSortKeyUpdater", f.SortKeyUpdater, implements[storage.TicketSortKeyUpdater]},
 	}
 }
 

@@ -81,6 +81,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store, features Featu
 	optional(t, "Links", features.Links, "LinkStore", s.links)
 	optional(t, "Config", features.Config, "ConfigStore", s.config)
 	optional(t, "Presence", features.Presence, "PresenceStore", s.presence)
+	optional(t, "SortKeyUpdater", features.SortKeyUpdater, "TicketSortKeyUpdater", s.sortKeyUpdater)
 }
 
 // suite holds the store factory and the declared features the groups

@@ -276,4 +276,5 @@ func (s suite) ticketList(t *testing.T) {
 
 	s.ticketListOrder(t)
 	s.ticketListPages(t)
+	s.ticketSortKeys(t)
 }

@@ -1,6 +1,7 @@
 package storagetest
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -48,6 +49,8 @@ func wantOrder(tickets []*ticket.Ticket, sort storage.SortField, desc bool) []st
 			r = strings.Compare(a.Category, b.Category)
 		case storage.SortNumber:
 			r = strings.Compare(a.Number, b.Number)
+		case storage.SortSLADue:
+			r = cmp.Compare(a.SLA.DueKey(), b.SLA.DueKey())
 		default:
 			panic("storagetest: no reference order for sort " + string(sort))
 		}

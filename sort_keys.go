@@ -1,0 +1,57 @@
+package ticketkit
+
+import (
+	"slices"
+
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// catalogOrders are the codes of the search catalogs (see
+// searchCatalogs) in the order sorts follow: the desk's catalog's, then
+// the complaint catalog's codes it does not share.
+type catalogOrders struct {
+	priorities, statuses, categories []string
+}
+
+// orders returns the desk's catalog orders.
+func (d *Desk) orders() catalogOrders {
+	var o catalogOrders
+	add := func(list *[]string, code string) {
+		if !slices.Contains(*list, code) {
+			*list = append(*list, code)
+		}
+	}
+	for _, c := range d.searchCatalogs() {
+		for _, p := range c.Priorities() {
+			add(&o.priorities, p.Code)
+		}
+		for _, s := range c.Statuses() {
+			add(&o.statuses, s.Code)
+		}
+		for _, x := range c.Categories() {
+			add(&o.categories, x.Code)
+		}
+	}
+	return o
+}
+
+// keys returns the sort keys of t in o: each code's position, -1 for a
+// code o does not hold.
+func (o catalogOrders) keys(t *ticket.Ticket) ticket.SortKeys {
+	return ticket.SortKeys{
+		Priority: slices.Index(o.priorities, t.Priority),
+		Status:   slices.Index(o.statuses, t.Status),
+		Category: slices.Index(o.categories, t.Category),
+	}
+}
+
+// stampSortKeys sets the sort keys of tickets about to be stored from
+// the desk's catalogs. Every write of a ticket row goes through it, so
+// that sorting by priority, status or category follows the catalog (see
+// storage.TicketListParams.CatalogOrder).
+func (d *Desk) stampSortKeys(tickets ...*ticket.Ticket) {
+	o := d.orders()
+	for _, t := range tickets {
+		t.SortKeys = o.keys(t)
+	}
+}
