@@ -89,6 +89,19 @@ func (b *batch) write(ctx context.Context, tx storage.Tx, lockUntil time.Time) (
 			return nil, fmt.Errorf("ticketkit: write history: %w", err)
 		}
 	}
+	entries, err := b.entries(lockUntil)
+	if err != nil || len(entries) == 0 {
+		return nil, err
+	}
+	if err := tx.OutboxCreate(ctx, entries); err != nil {
+		return nil, fmt.Errorf("ticketkit: write outbox: %w", err)
+	}
+	return entries, nil
+}
+
+// entries returns the outbox entries of b's notifications, claimed
+// until lockUntil when it is set (see write).
+func (b *batch) entries(lockUntil time.Time) ([]*storage.OutboxEntry, error) {
 	if len(b.notices) == 0 {
 		return nil, nil
 	}
@@ -110,9 +123,6 @@ func (b *batch) write(ctx context.Context, tx storage.Tx, lockUntil time.Time) (
 		if !lockUntil.IsZero() {
 			entries[i].Attempts = 1
 		}
-	}
-	if err := tx.OutboxCreate(ctx, entries); err != nil {
-		return nil, fmt.Errorf("ticketkit: write outbox: %w", err)
 	}
 	return entries, nil
 }
