@@ -184,6 +184,39 @@ func BenchmarkEscalationSweep(b *testing.B) {
 	// the size of the Desk's notification. No evaluation, no existence
 	// check, no JSON built per ticket.
 	payload := floorPayload(b, ctx, store, sla, now)
+	// The interleaved run: the server-side CTE floor and the Desk, one
+	// sweep of each in turn, so that both see the same machine load.
+	b.Run("interleaved", func(b *testing.B) {
+		var floorTime, deskTime time.Duration
+		for range b.N {
+			b.StopTimer()
+			makeDue()
+			b.StartTimer()
+			start := time.Now()
+			if n := floorSweepCTE(b, ctx, db, store.TablePrefix(), now, string(freshState), payload); n != sweepDue {
+				b.Fatalf("floor CTE handled %d tickets, want %d", n, sweepDue)
+			}
+			floorTime += time.Since(start)
+			b.StopTimer()
+			makeDue()
+			b.StartTimer()
+			start = time.Now()
+			res, err := desk.RunEscalations(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			deskTime += time.Since(start)
+			if res.Tickets != sweepDue || res.Escalations != sweepDue {
+				b.Fatalf("sweep handled %d tickets and %d escalations, want %d each", res.Tickets, res.Escalations, sweepDue)
+			}
+		}
+		n := float64(b.N)
+		b.ReportMetric(float64(*sweepOpen), "open")
+		b.ReportMetric(float64(floorTime.Microseconds())/n/1000, "floor-ms/sweep")
+		b.ReportMetric(float64(deskTime.Microseconds())/n/1000, "desk-ms/sweep")
+		b.ReportMetric(float64(deskTime)/float64(floorTime), "desk/floor")
+	})
+
 	b.Run("floor", func(b *testing.B) {
 		b.ResetTimer()
 		for range b.N {
@@ -197,6 +230,44 @@ func BenchmarkEscalationSweep(b *testing.B) {
 		b.StopTimer()
 		b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/sweep")
 	})
+}
+
+// floorSweepCTE handles the due tickets the way the issue 21 floor
+// does: one data-modifying CTE through database/sql, values bound, that
+// claims up to 1,000 due SLA rows FOR UPDATE SKIP LOCKED, updates them
+// and inserts a history line and an outbox entry (payload of the Desk's
+// size) for each, repeated until none is due. It returns how many it
+// handled.
+func floorSweepCTE(b *testing.B, ctx context.Context, db *bun.DB, prefix string, now time.Time, state string, payload []byte) int {
+	b.Helper()
+	q := `WITH due AS (
+  SELECT s.ticket_id FROM ` + prefix + `ticket_sla AS s
+  WHERE s.next_check_at IS NOT NULL AND s.next_check_at <= $1
+  ORDER BY s.next_check_at, s.ticket_id LIMIT 1000 FOR UPDATE SKIP LOCKED
+), u AS (
+  UPDATE ` + prefix + `ticket_sla AS s SET state = $2::jsonb, next_check_at = NULL, revision = s.revision + 1
+  FROM due WHERE s.ticket_id = due.ticket_id RETURNING s.ticket_id, s.tenant_id
+), e AS (
+  INSERT INTO ` + prefix + `events (id, tenant_id, ticket_id, actor_id, actor_role, at, field, old, new)
+  SELECT gen_random_uuid()::text, tenant_id, ticket_id, 'system', 'system', $1, 'sla.escalation', '', $3 FROM u
+), o AS (
+  INSERT INTO ` + prefix + `outbox (id, tenant_id, ticket_id, kind, payload, created_at, next_attempt_at)
+  SELECT gen_random_uuid()::text, tenant_id, ticket_id, 'ticket.escalated', $4::bytea, $1, $1 FROM u
+)
+SELECT count(*) FROM u`
+	total := 0
+	for {
+		var n int
+		err := db.DB.QueryRowContext(ctx, q, now, state,
+			"level 1: resolution at 50% of policy std (c1:resolution:L1), notify supervisor", payload).Scan(&n)
+		if err != nil {
+			b.Fatal(err)
+		}
+		total += n
+		if n < 1000 {
+			return total
+		}
+	}
 }
 
 // floorPayload returns the JSON of the notification the Desk writes for

@@ -73,6 +73,7 @@ func (s *Store) ChangeWrite(ctx context.Context, c *storage.Change) error {
 // rawQuerier is the database/sql handle under a bun.IDB.
 type rawQuerier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
 // rawSQL returns the database/sql handle the one-statement writes run
