@@ -187,7 +187,17 @@ func BenchmarkEscalationSweep(b *testing.B) {
 	// The interleaved run: the server-side CTE floor and the Desk, one
 	// sweep of each in turn, so that both see the same machine load.
 	b.Run("interleaved", func(b *testing.B) {
-		var floorTime, deskTime time.Duration
+		// deskBun sends every statement through Bun, values inlined
+		// (bunstore.Config.ThroughBunOnly): what bound values save.
+		bunOnly, err := bunstore.New(db, bunstore.Config{ThroughBunOnly: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		deskBun, err := ticketkit.New(ticketkit.Config{Store: bunOnly, Clock: clk, SLA: sla})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var floorTime, deskTime, bunTime time.Duration
 		for range b.N {
 			b.StopTimer()
 			makeDue()
@@ -209,12 +219,22 @@ func BenchmarkEscalationSweep(b *testing.B) {
 			if res.Tickets != sweepDue || res.Escalations != sweepDue {
 				b.Fatalf("sweep handled %d tickets and %d escalations, want %d each", res.Tickets, res.Escalations, sweepDue)
 			}
+			b.StopTimer()
+			makeDue()
+			b.StartTimer()
+			start = time.Now()
+			if res, err = deskBun.RunEscalations(ctx); err != nil || res.Escalations != sweepDue {
+				b.Fatalf("sweep through Bun: %v, %d escalations", err, res.Escalations)
+			}
+			bunTime += time.Since(start)
 		}
 		n := float64(b.N)
 		b.ReportMetric(float64(*sweepOpen), "open")
 		b.ReportMetric(float64(floorTime.Microseconds())/n/1000, "floor-ms/sweep")
 		b.ReportMetric(float64(deskTime.Microseconds())/n/1000, "desk-ms/sweep")
 		b.ReportMetric(float64(deskTime)/float64(floorTime), "desk/floor")
+		b.ReportMetric(float64(bunTime.Microseconds())/n/1000, "deskbun-ms/sweep")
+		b.ReportMetric(float64(bunTime)/float64(floorTime), "deskbun/floor")
 	})
 
 	b.Run("floor", func(b *testing.B) {

@@ -2,7 +2,6 @@ package bunstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -70,30 +69,16 @@ func (s *Store) ChangeWrite(ctx context.Context, c *storage.Change) error {
 	return nil
 }
 
-// rawQuerier is the database/sql handle under a bun.IDB.
-type rawQuerier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
 // rawSQL returns the database/sql handle the one-statement writes run
-// on, or nil when they do not apply: not PostgreSQL, Config.ThroughBunOnly,
-// or a handle of unknown type.
-func (s *Store) rawSQL() rawQuerier {
+// on (see rawConn), or nil when they do not apply: not PostgreSQL,
+// Config.ThroughBunOnly, or a bun.IDB that is none of Bun's own.
+func (s *Store) rawSQL() bun.IConn {
 	if s.dialect != DialectPostgres || s.throughBunOnly {
 		return nil
 	}
-	switch h := s.host.(type) {
-	case *bun.DB:
-		return h.DB
-	case bun.Tx:
-		return h.Tx
-	case *bun.Tx:
-		return h.Tx
-	case bun.Conn:
-		return h.Conn
-	case *bun.Conn:
-		return h.Conn
+	switch s.host.(type) {
+	case *bun.DB, bun.Tx, *bun.Tx, bun.Conn, *bun.Conn:
+		return rawConn(s.host)
 	}
 	return nil
 }
@@ -294,6 +279,16 @@ func (s *Store) insertTicket(q *statement, t *ticket.Ticket, ex exprs) (int64, e
 	return sla, nil
 }
 
+// rowsOf returns pointers to the rows of xs, for insert.
+func rowsOf[X, R any](xs []X, row func(X) R) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		r := row(x)
+		out[i] = &r
+	}
+	return out
+}
+
 // bound returns v as SQL: a column's name as is, any other value as a
 // bind parameter.
 func bound(q *statement, v any) string {
@@ -347,20 +342,10 @@ func (s *Store) changeStatement(c *storage.Change) (*statement, int64, error) {
 		s.insert(q, "m", s.tables.messages, []any{mr}, nil, nil)
 	}
 	if len(c.Events) > 0 {
-		rows := make([]any, len(c.Events))
-		for i, e := range c.Events {
-			r := toEventRow(e)
-			rows[i] = &r
-		}
-		s.insert(q, "e", s.tables.events, rows, nil, exText)
+		s.insert(q, "e", s.tables.events, rowsOf(c.Events, toEventRow), nil, exText)
 	}
 	if len(c.Outbox) > 0 {
-		rows := make([]any, len(c.Outbox))
-		for i, o := range c.Outbox {
-			r := toOutboxRow(o)
-			rows[i] = &r
-		}
-		s.insert(q, "o", s.tables.outbox, rows, nil, exPayload)
+		s.insert(q, "o", s.tables.outbox, rowsOf(c.Outbox, toOutboxRow), nil, exPayload)
 	}
 	q.sql.WriteString(" SELECT value, number FROM n")
 	return q, sla, nil

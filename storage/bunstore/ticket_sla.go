@@ -172,7 +172,7 @@ func (s *Store) TicketSLAUpdate(ctx context.Context, tickets []*ticket.Ticket) e
 // values bound as one array per column (see Store.ChangeWrite, which
 // also says what it means for Bun's query hooks): the text of the
 // statement is the same for any number of tickets.
-func (s *Store) slaUpdateBound(ctx context.Context, raw rawQuerier, op string, many []*ticket.Ticket) error {
+func (s *Store) slaUpdateBound(ctx context.Context, raw bun.IConn, op string, many []*ticket.Ticket) error {
 	ids, tenants, states := make([]string, len(many)), make([]string, len(many)), make([]string, len(many))
 	next, revs := make([]*time.Time, len(many)), make([]int64, len(many))
 	for i, t := range many {
