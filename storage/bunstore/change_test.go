@@ -99,3 +99,56 @@ func TestDeskOpenIsOneStatementOnPostgres(t *testing.T) {
 		}
 	}
 }
+
+// TestDeskOpenTxOneStatementRollsBackWithHost opens tickets with
+// Desk.OpenTx in a host's transaction on every backend (on PostgreSQL
+// the one statement, in the Desk's savepoint): a host rollback takes
+// the ticket, its rows and its number back, a failed write leaves the
+// host's transaction usable, and a commit keeps them.
+func TestDeskOpenTxOneStatementRollsBackWithHost(t *testing.T) {
+	t.Parallel()
+	for _, b := range dbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := b.Open(t)
+			st := newStore(t, db, bunstore.Config{})
+			desk, err := ticketkit.New(ticketkit.Config{Store: st})
+			require.NoError(t, err)
+			agent := ticketkit.Actor{ID: "agent-1", Role: ticket.RoleAgent, TenantID: "acme"}
+			p := ticketkit.OpenParams{Subject: "Kettle", Customer: ticket.Customer{ID: "c1"}}
+			openTx := func(commit bool) *ticket.Ticket {
+				tx, err := db.BeginTx(ctx, nil)
+				require.NoError(t, err)
+				defer func() { _ = tx.Rollback() }()
+				tk, err := desk.OpenTx(ctx, st.WithTx(tx), agent, p)
+				require.NoError(t, err)
+				// A statement that fails in the savepoint leaves the host's
+				// transaction usable (PostgreSQL would abort it otherwise).
+				now := time.Now()
+				dup := &storage.Change{Create: &ticket.Ticket{ID: tk.ID, TenantID: "acme", Number: "DUP-1", Subject: "dup",
+					Status: ticket.StatusOpen, Priority: ticket.PriorityNormal, CreatedAt: now, UpdatedAt: now}}
+				err = st.WithTx(tx).RunInTx(ctx, func(ctx context.Context, h storage.Tx) error {
+					return h.(storage.ChangeWriter).ChangeWrite(ctx, dup)
+				})
+				require.ErrorIs(t, err, storage.ErrConflict)
+				if commit {
+					require.NoError(t, tx.Commit())
+				}
+				return tk
+			}
+			first := openTx(false)
+			_, err = st.TicketGet(ctx, storage.TicketGetParams{TenantID: "acme", ID: first.ID})
+			require.ErrorIs(t, err, storage.ErrNotFound)
+			kept := openTx(true)
+			require.Equal(t, first.Number, kept.Number, "the rolled-back number is drawn again")
+			got, err := st.TicketGet(ctx, storage.TicketGetParams{TenantID: "acme", ID: kept.ID})
+			require.NoError(t, err)
+			require.Equal(t, kept.Number, got.Number)
+			events, err := st.EventList(ctx, storage.EventListParams{TenantID: "acme", TicketID: kept.ID})
+			require.NoError(t, err)
+			require.Len(t, events, 1)
+			require.Equal(t, kept.Number, events[0].New)
+		})
+	}
+}
