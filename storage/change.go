@@ -13,9 +13,10 @@ import (
 // hands out) that writes all the rows of one change, a new ticket with
 // its number, first message, history lines and outbox entries, in one
 // statement: one round trip instead of one per row, and, called on the
-// Store, no BEGIN and COMMIT. The Bun store offers it on PostgreSQL.
-// Without it the Desk writes the same rows with the Tx methods in a
-// transaction ([WriteChange] is that path).
+// Store, no BEGIN and COMMIT. The Bun store implements it: in one
+// statement on PostgreSQL, with the per-row methods elsewhere. Without
+// it the Desk writes the same rows with the Tx methods in a transaction
+// ([WriteChange] is that path).
 type ChangeWriter interface {
 	// ChangeWrite stores c as [WriteChange] does, atomically: when it
 	// fails nothing of c is stored. Called on a Store it needs no

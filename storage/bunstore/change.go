@@ -35,6 +35,11 @@ var _ storage.ChangeWriter = (*Store)(nil)
 // with attachments, rows of another ticket) it writes them with the
 // per-row methods in one transaction (storage.WriteChange).
 func (s *Store) ChangeWrite(ctx context.Context, c *storage.Change) error {
+	// Bound values cannot rewrite a statement, but the store refuses an
+	// unsafe session in every method alike (see the package documentation).
+	if err := s.db.ensure(ctx); err != nil {
+		return err
+	}
 	if err := storage.CheckChange(c); err != nil {
 		return fmt.Errorf("bunstore: %w", err)
 	}

@@ -155,6 +155,9 @@ func (s *Store) TicketSLAUpdate(ctx context.Context, tickets []*ticket.Ticket) e
 		return nil
 	}
 	if raw := s.rawSQL(); raw != nil {
+		if err := s.db.ensure(ctx); err != nil { // as every method does
+			return err
+		}
 		if err := s.slaUpdateBound(ctx, raw, op, many); err != nil {
 			return err
 		}
