@@ -6,9 +6,7 @@ import (
 	"time"
 
 	"github.com/ticketkit/ticketkit"
-	"github.com/ticketkit/ticketkit/internal/dbtest"
 	"github.com/ticketkit/ticketkit/notify"
-	"github.com/ticketkit/ticketkit/storage/bunstore"
 )
 
 // BenchmarkDispatchFloor measures one Dispatcher round on PostgreSQL
@@ -23,14 +21,7 @@ import (
 //	go test -run XXX -bench DispatchFloor -benchtime 100x -benchmem .
 func BenchmarkDispatchFloor(b *testing.B) {
 	ctx := context.Background()
-	db := dbtest.Postgres(b)
-	store, err := bunstore.New(db, bunstore.Config{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := store.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
+	db, store := benchPostgres(b)
 	noop := notify.NotifierFunc(func(context.Context, notify.Event) error { return nil })
 	disp, err := ticketkit.NewDispatcher(ticketkit.DispatcherConfig{Store: store, Notifier: noop, BatchSize: 200})
 	if err != nil {

@@ -17,7 +17,6 @@ import (
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/clock"
-	"github.com/ticketkit/ticketkit/internal/dbtest"
 	"github.com/ticketkit/ticketkit/internal/ids"
 	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/storage"
@@ -61,14 +60,7 @@ func envInt(name string, def int) int {
 //	go test -run XXX -bench EscalationSweep -benchtime 20x . -sweep.open 1000000
 func BenchmarkEscalationSweep(b *testing.B) {
 	ctx := context.Background()
-	db := dbtest.Postgres(b)
-	store, err := bunstore.New(db, bunstore.Config{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := store.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
+	db, store := benchPostgres(b)
 	sla, err := workflow.NewSLA(workflow.SLAConfig{Policies: []workflow.Policy{{
 		Name:    "std",
 		Targets: workflow.Targets{Resolution: workflow.Duration(8 * time.Hour)},

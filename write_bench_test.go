@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/internal/dbtest"
 	"github.com/ticketkit/ticketkit/internal/ids"
@@ -28,15 +30,8 @@ import (
 //	go test -run XXX -bench WritePaths -benchtime 300x -benchmem .
 func BenchmarkWritePaths(b *testing.B) {
 	ctx := context.Background()
-	db := dbtest.Postgres(b)
+	db, store := benchPostgres(b)
 	db.SetMaxOpenConns(1)
-	store, err := bunstore.New(db, bunstore.Config{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := store.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
 	desk, err := ticketkit.New(ticketkit.Config{Store: store})
 	if err != nil {
 		b.Fatal(err)
@@ -164,4 +159,19 @@ func (f *writeFloor) exec(ctx context.Context, q string, args ...any) error {
 		return fmt.Errorf("floor wrote %d rows, want 1", n)
 	}
 	return nil
+}
+
+// benchPostgres returns a migrated bunstore over a PostgreSQL schema of
+// the benchmark's own, and its database.
+func benchPostgres(b *testing.B) (*bun.DB, *bunstore.Store) {
+	b.Helper()
+	db := dbtest.Postgres(b)
+	store, err := bunstore.New(db, bunstore.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := store.Migrate(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	return db, store
 }
