@@ -45,7 +45,7 @@ func (d *Desk) sweepOverdue(ctx context.Context, now time.Time, res *EscalationR
 			if !ok {
 				return fmt.Errorf("ticketkit: %T does not implement storage.ComplaintOverdueStore: %w", tx, storage.ErrComplaintOverdueUnsupported)
 			}
-			due, err := ov.ComplaintClaimOverdue(ctx, storage.ComplaintClaimOverdueParams{Now: now, Limit: escalationBatch})
+			due, err := ov.ComplaintClaimOverdue(ctx, storage.ComplaintClaimOverdueParams{Now: now, Limit: overdueBatch})
 			if err != nil {
 				return fmt.Errorf("ticketkit: claim complaints with overdue actions: %w", err)
 			}
@@ -89,7 +89,7 @@ func (d *Desk) sweepOverdue(ctx context.Context, now time.Time, res *EscalationR
 		res.Complaints += found
 		res.OverdueActions += fired
 		d.deliver(ctx, notices)
-		if len(claimed) < escalationBatch || len(fresh) == 0 {
+		if len(claimed) < overdueBatch || len(fresh) == 0 {
 			return nil
 		}
 	}

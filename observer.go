@@ -178,6 +178,18 @@ func (d *Desk) runTx(ctx context.Context, fn func(ctx context.Context, tx storag
 	return err
 }
 
+// observeTx runs fn, a change written in one statement without a
+// transaction of its own, observed as runTx observes a transaction.
+func (d *Desk) observeTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if d.obs == nil {
+		return fn(ctx)
+	}
+	ctx, end := d.obs.ObserveTx(ctx, TxInfo{UseCase: useCaseName(ctx)})
+	err := fn(ctx)
+	end(err)
+	return err
+}
+
 // inHostTx runs fn in the host's transaction, observed.
 func (d *Desk) inHostTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	if d.obs == nil {

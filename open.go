@@ -130,20 +130,20 @@ func (d *Desk) open(ctx context.Context, host storage.Tx, actor ticket.Actor, p 
 	if err != nil {
 		return nil, err
 	}
-	err = d.inTx(ctx, host, func(ctx context.Context, tx storage.Tx, lockUntil time.Time) error {
-		b.events, b.notices = nil, nil
-		if err := d.create(ctx, tx, t, b, first); err != nil {
-			return err
-		}
-		for _, k := range b.extra {
-			b.notice(k, t, nil)
-		}
-		if err := completeInbound(ctx, tx, t.TenantID, t.ID, p.Inbound); err != nil {
-			return err
-		}
-		_, err := b.write(ctx, tx, lockUntil)
-		return err
-	})
+	layout, oneChange := d.numberLayout(t, p)
+	if cw, ok := d.store.(storage.ChangeWriter); ok && oneChange && host == nil {
+		// One statement, no transaction of the Desk's own.
+		err = d.observeTx(ctx, func(ctx context.Context) error {
+			return d.createChange(ctx, cw, t, b, first, layout, d.lockUntil())
+		})
+	} else {
+		err = d.inTx(ctx, host, func(ctx context.Context, tx storage.Tx, lockUntil time.Time) error {
+			if cw, ok := tx.(storage.ChangeWriter); ok && oneChange {
+				return d.createChange(ctx, cw, t, b, first, layout, lockUntil)
+			}
+			return d.createRows(ctx, tx, t, b, first, p.Inbound, lockUntil)
+		})
+	}
 	if err != nil {
 		if first != nil {
 			d.deleteBlobs(ctx, first.Attachments)
@@ -152,6 +152,65 @@ func (d *Desk) open(ctx context.Context, host storage.Tx, actor ticket.Actor, p 
 	}
 	d.afterCommit(ctx, host, b.notices)
 	return d.view(actor, t), nil
+}
+
+// numberLayout returns the layout of t's number when the rows of
+// opening t can be written as one change (storage.ChangeWriter): the
+// numberer has a layout (ticket.NumberLayouter) and p completes no
+// inbound claim.
+func (d *Desk) numberLayout(t *ticket.Ticket, p OpenParams) (ticket.NumberLayout, bool) {
+	nl, ok := d.numberer.(ticket.NumberLayouter)
+	if !ok || p.Inbound != nil {
+		return ticket.NumberLayout{}, false
+	}
+	return nl.NumberLayout(t.CreatedAt)
+}
+
+// createChange is create as one change written by cw: the number is
+// drawn by the write, which puts it in place of a placeholder in the
+// ticket, its history line and its notification.
+func (d *Desk) createChange(ctx context.Context, cw storage.ChangeWriter, t *ticket.Ticket, b *batch, first *ticket.Message, layout ticket.NumberLayout, lockUntil time.Time) error {
+	b.events, b.notices = nil, nil
+	draw := &storage.NumberDraw{
+		TenantID: t.TenantID, Scope: d.numberer.Scope(t.CreatedAt),
+		Layout: layout, Placeholder: "ticketkit-number-" + newID(),
+	}
+	t.Number = draw.Placeholder
+	d.stampSortKeys(t)
+	queueCreated(t, b, first)
+	for _, k := range b.extra {
+		b.notice(k, t, nil)
+	}
+	entries, err := b.entries(lockUntil)
+	if err != nil {
+		return err
+	}
+	c := &storage.Change{Number: draw, Create: t, Message: first, Events: b.events, Outbox: entries}
+	if err := cw.ChangeWrite(ctx, c); err != nil {
+		return fmt.Errorf("ticketkit: open ticket: %w", err)
+	}
+	for i := range b.notices { // the history lines got it from the write
+		b.notices[i].Ticket.Number = t.Number
+	}
+	noteTicket(ctx, t)
+	return nil
+}
+
+// createRows is create with its rows written one statement each in tx,
+// completing the inbound claim c.
+func (d *Desk) createRows(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batch, first *ticket.Message, c *InboundClaim, lockUntil time.Time) error {
+	b.events, b.notices = nil, nil
+	if err := d.create(ctx, tx, t, b, first); err != nil {
+		return err
+	}
+	for _, k := range b.extra {
+		b.notice(k, t, nil)
+	}
+	if err := completeInbound(ctx, tx, t.TenantID, t.ID, c); err != nil {
+		return err
+	}
+	_, err := b.write(ctx, tx, lockUntil)
+	return err
 }
 
 // create draws the number of the new ticket t and stores it in tx,
@@ -198,17 +257,25 @@ func (d *Desk) createNumbered(ctx context.Context, tx storage.Tx, t *ticket.Tick
 		return fmt.Errorf("ticketkit: create ticket: %w", err)
 	}
 	noteTicket(ctx, t)
+	if first != nil {
+		if err := tx.MessageCreate(ctx, first); err != nil {
+			return fmt.Errorf("ticketkit: add the first message of %s: %w", t.Number, err)
+		}
+	}
+	queueCreated(t, b, first)
+	return nil
+}
+
+// queueCreated queues in b the "created" history line of the new ticket
+// t and its "opened" notification, carrying first when set.
+func queueCreated(t *ticket.Ticket, b *batch, first *ticket.Message) {
 	b.history(t, []ticket.Event{{Field: ticket.FieldCreated, New: t.Number}})
 	if first == nil {
 		b.notice(notify.KindOpened, t, nil)
-		return nil
-	}
-	if err := tx.MessageCreate(ctx, first); err != nil {
-		return fmt.Errorf("ticketkit: add the first message of %s: %w", t.Number, err)
+		return
 	}
 	m := first.Clone()
 	b.notice(notify.KindOpened, t, func(e *notify.Event) { e.Message = m })
-	return nil
 }
 
 // newTicket validates p and builds the ticket it describes, applying

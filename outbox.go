@@ -78,17 +78,42 @@ func (b *batch) notice(kind notify.Kind, t *ticket.Ticket, fill func(*notify.Eve
 	b.notices = append(b.notices, e)
 }
 
-// write stores the history lines and the outbox entries in tx. When
+// write stores the history lines and the outbox entries in tx, in one
+// statement when tx is a storage.ChangeWriter. When
 // lockUntil is set, the entries are written already claimed by this
 // process until then, for the Desk's own delivery after the commit: no
 // Dispatcher takes them meanwhile, and they come back to the
 // Dispatchers if this process dies before delivering them.
 func (b *batch) write(ctx context.Context, tx storage.Tx, lockUntil time.Time) ([]*storage.OutboxEntry, error) {
+	if cw, ok := tx.(storage.ChangeWriter); ok {
+		// History and outbox in one statement where the store can.
+		entries, err := b.entries(lockUntil)
+		if err != nil {
+			return nil, err
+		}
+		if err := cw.ChangeWrite(ctx, &storage.Change{Events: b.events, Outbox: entries}); err != nil {
+			return nil, fmt.Errorf("ticketkit: write history and outbox: %w", err)
+		}
+		return entries, nil
+	}
 	if len(b.events) > 0 {
 		if err := tx.EventCreate(ctx, b.events); err != nil {
 			return nil, fmt.Errorf("ticketkit: write history: %w", err)
 		}
 	}
+	entries, err := b.entries(lockUntil)
+	if err != nil || len(entries) == 0 {
+		return nil, err
+	}
+	if err := tx.OutboxCreate(ctx, entries); err != nil {
+		return nil, fmt.Errorf("ticketkit: write outbox: %w", err)
+	}
+	return entries, nil
+}
+
+// entries returns the outbox entries of b's notifications, claimed
+// until lockUntil when it is set (see write).
+func (b *batch) entries(lockUntil time.Time) ([]*storage.OutboxEntry, error) {
 	if len(b.notices) == 0 {
 		return nil, nil
 	}
@@ -110,9 +135,6 @@ func (b *batch) write(ctx context.Context, tx storage.Tx, lockUntil time.Time) (
 		if !lockUntil.IsZero() {
 			entries[i].Attempts = 1
 		}
-	}
-	if err := tx.OutboxCreate(ctx, entries); err != nil {
-		return nil, fmt.Errorf("ticketkit: write outbox: %w", err)
 	}
 	return entries, nil
 }

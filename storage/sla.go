@@ -13,8 +13,26 @@ type TicketClaimDueParams struct {
 	// Now is the current time: tickets whose SLA.WakeAt() is set and not
 	// after it are due. Required.
 	Now time.Time
-	// Limit is the most tickets to claim; see [ClampLimit].
+	// Limit is the most tickets to claim; see [ClampClaimDueLimit].
 	Limit int
+}
+
+// MaxClaimDueLimit is the most tickets one TicketClaimDue claims: the
+// escalation sweep handles up to this many per transaction, with one
+// statement per kind of row. An adapter that claims fewer than asked
+// makes a sweep stop early; the next one goes on.
+const MaxClaimDueLimit = 1000
+
+// ClampClaimDueLimit applies DefaultLimit and MaxClaimDueLimit to the
+// Limit of a TicketClaimDue.
+func ClampClaimDueLimit(n int) int {
+	if n > MaxClaimDueLimit {
+		return MaxClaimDueLimit
+	}
+	if n <= 0 {
+		return DefaultLimit
+	}
+	return n
 }
 
 // CheckClaimDue returns an error naming what is wrong with p, for

@@ -262,3 +262,42 @@ func isAlnum(s string) bool {
 func isWordRune(r rune) bool {
 	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)
 }
+
+// NumberLayout is how a [Numberer] builds a number from a sequence
+// value: Prefix followed by the value zero-padded to at least Digits
+// digits ("TK-2026-" and 6 give "TK-2026-000042"). A store can render
+// it in SQL, to draw and write a number in one statement (see
+// storage.ChangeWriter).
+type NumberLayout struct {
+	// Prefix starts every number of the layout, separator included.
+	Prefix string
+	// Digits is the least number of sequence digits, zero-padded.
+	Digits int
+}
+
+// Format returns the number of sequence value seq (seq >= 0).
+func (l NumberLayout) Format(seq int64) string {
+	return l.Prefix + fmt.Sprintf("%0*d", l.Digits, seq)
+}
+
+// NumberLayouter is implemented by a [Numberer] whose numbers of a scope
+// follow a [NumberLayout], so that a store can render them itself.
+type NumberLayouter interface {
+	// NumberLayout returns the layout of the numbers of tickets opened at
+	// t, such that Format(t, seq) == layout.Format(seq) for every seq,
+	// and false when its numbers follow none (a check digit, say).
+	NumberLayout(t time.Time) (NumberLayout, bool)
+}
+
+// Ensure PatternNumberer implements NumberLayouter.
+var _ NumberLayouter = (*PatternNumberer)(nil)
+
+// NumberLayout returns the layout of the numbers of tickets opened at t:
+// the scope and separator, then the digits. A format with CheckDigit
+// has none.
+func (p *PatternNumberer) NumberLayout(t time.Time) (NumberLayout, bool) {
+	if p.f.CheckDigit {
+		return NumberLayout{}, false
+	}
+	return NumberLayout{Prefix: p.Scope(t) + p.f.Separator, Digits: p.f.Digits}, true
+}

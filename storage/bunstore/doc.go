@@ -189,6 +189,22 @@
 // [Store.Migrate] needs a *bun.DB; over a bun.Tx or bun.Conn, run
 // [Migrations] with the host's migrator.
 //
+// # Writes in one statement, and Bun's query hooks
+//
+// On PostgreSQL the store writes the rows of one change in one statement
+// with its values as bind parameters ([Store.ChangeWrite], the
+// storage.ChangeWriter capability): Desk.Open sends the number draw,
+// ticket, SLA state, first message, history line and notification as
+// one data-modifying CTE, without BEGIN and COMMIT, and every use case
+// writes its history lines and notifications together. The escalation
+// sweep stores SLA states with one UPDATE over unnest()ed arrays. These
+// statements go through database/sql under the host's bun.IDB, not
+// through Bun (which inlines every value into the SQL text), so Bun's
+// query hooks (bunotel, logging) do not see them. Set
+// [Config.ThroughBunOnly] to send every statement through Bun instead, at
+// the cost of a round trip per row. SQLite and MySQL/MariaDB always go
+// through Bun, one statement per kind of row.
+//
 // # Migrations
 //
 // The SQL lives in migrations/pg and migrations/sqlite, embedded in the

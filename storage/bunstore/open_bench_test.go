@@ -21,14 +21,16 @@ import (
 
 // BenchmarkOpenTicket measures opening a ticket (a number drawn from the
 // counter, the ticket row, its history line and its outbox entry, in one
-// transaction) three ways on each backend, in the same run:
+// transaction) several ways on each backend, in the same run:
 //
 //   - handwritten: the floor, plain Bun code with tagged structs writing
 //     the same rows with the same statements a careful host would write;
 //   - store: bunstore's Store.RunInTx with SequenceNext, TicketCreate,
 //     EventCreate and OutboxCreate (helpers_test.go's openTicket);
 //   - desk: ticketkit.Desk.Open on bunstore, which also validates the
-//     input, renders the number and derives history and notifications.
+//     input, renders the number and derives history and notifications;
+//   - interleaved: the floor the issue 21 targets are quoted against and
+//     Desk.Open, one operation each in turn (see benchOpenInterleaved).
 //
 // BENCHMARKS.md quotes store/handwritten and desk/handwritten.
 //
@@ -56,6 +58,9 @@ func BenchmarkOpenTicket(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
+			})
+			b.Run("interleaved", func(b *testing.B) {
+				benchOpenInterleaved(b, db, st)
 			})
 			b.Run("desk", func(b *testing.B) {
 				desk, err := ticketkit.New(ticketkit.Config{Store: st})

@@ -51,6 +51,11 @@ type Config struct {
 	TablePrefix string
 	// Logger receives migration progress. Nil discards it.
 	Logger *slog.Logger
+	// ThroughBunOnly sends every statement through Bun, so that the
+	// host's Bun query hooks see each one. By default, on PostgreSQL,
+	// Store.ChangeWrite sends the rows of a change as one statement with
+	// bind parameters through database/sql, which the hooks do not see.
+	ThroughBunOnly bool
 }
 
 // WithDefaults returns a copy of c with its zero fields set to their
@@ -86,6 +91,8 @@ type Store struct {
 	// columns is the select list of the tickets columns (ticketColumns).
 	columns bun.Safe
 	logger  *slog.Logger
+	// throughBunOnly is Config.ThroughBunOnly.
+	throughBunOnly bool
 	// writeGate, on SQLite over a *bun.DB, lets one RunInTx transaction
 	// of this store at a time ask SQLite for its write lock.
 	writeGate chan struct{}
@@ -146,7 +153,7 @@ func New(db bun.IDB, cfg Config) (*Store, error) {
 	if err := checkDialect(dialect); err != nil {
 		return nil, err
 	}
-	s := &Store{host: db, dialect: dialect, prefix: prefix, tables: newTables(prefix), logger: cfg.Logger, session: &sessionCheck{dialect: dialect}}
+	s := &Store{host: db, dialect: dialect, prefix: prefix, tables: newTables(prefix), logger: cfg.Logger, throughBunOnly: cfg.ThroughBunOnly, session: &sessionCheck{dialect: dialect}}
 	s.db = newSessionDB(db, dialect, s.session)
 	s.columns = s.ticketColumns()
 	if _, ok := db.(*bun.DB); ok && dialect == DialectSQLite {

@@ -2,6 +2,7 @@ package bunstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"reflect"
 	"strings"
@@ -95,6 +96,13 @@ func (s *Store) TicketUpdateBatch(ctx context.Context, tickets []*ticket.Ticket)
 // fewer rows matched.
 func (s *Store) updateAll(ctx context.Context, op, what string, want int, query string, args []any) error {
 	res, err := s.db.NewRaw(query, args...).Exec(ctx)
+	return s.allUpdated(op, what, want, res, err)
+}
+
+// allUpdated returns the error of an UPDATE of want rows with result res
+// and error err: its translated error, or one wrapping ErrConflict when
+// it matched fewer rows.
+func (s *Store) allUpdated(op, what string, want int, res sql.Result, err error) error {
 	if err != nil {
 		return translate(op, err)
 	}

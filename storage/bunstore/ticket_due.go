@@ -34,7 +34,7 @@ func (s *Store) TicketClaimDue(ctx context.Context, p storage.TicketClaimDuePara
 		Where("s.next_check_at IS NOT NULL").
 		Where("s.next_check_at <= ?", utc(p.Now)).
 		OrderExpr("s.next_check_at ASC, s.ticket_id ASC").
-		Limit(int64(storage.ClampLimit(p.Limit)))
+		Limit(int64(storage.ClampClaimDueLimit(p.Limit)))
 	switch s.db.Dialect().Name() {
 	case dialect.PG:
 		q = q.For("UPDATE OF s SKIP LOCKED")

@@ -154,6 +154,51 @@ func (s *Store) TicketSLAUpdate(ctx context.Context, tickets []*ticket.Ticket) e
 	if len(many) == 0 {
 		return nil
 	}
+	if raw := s.rawSQL(); raw != nil {
+		if err := s.db.ensure(ctx); err != nil { // as every method does
+			return err
+		}
+		if err := s.slaUpdateBound(ctx, raw, op, many); err != nil {
+			return err
+		}
+	} else if err := s.slaUpdateInlined(ctx, op, many); err != nil {
+		return err
+	}
+	for _, t := range many {
+		t.SLAVersion++
+		s.remember(t.TenantID, t.ID)
+	}
+	return nil
+}
+
+// slaUpdateBound is the UPDATE of TicketSLAUpdate on PostgreSQL with its
+// values bound as one array per column (see Store.ChangeWrite, which
+// also says what it means for Bun's query hooks): the text of the
+// statement is the same for any number of tickets.
+func (s *Store) slaUpdateBound(ctx context.Context, raw bun.IConn, op string, many []*ticket.Ticket) error {
+	ids, tenants, states := make([]string, len(many)), make([]string, len(many)), make([]string, len(many))
+	next, revs := make([]*time.Time, len(many)), make([]int64, len(many))
+	for i, t := range many {
+		r, err := toSLARow(t, t.SLAVersion)
+		if err != nil {
+			return err
+		}
+		ids[i], tenants[i], states[i], revs[i] = r.TicketID, r.TenantID, r.State, r.Revision
+		if !r.NextCheckAt.IsZero() {
+			next[i] = &r.NextCheckAt
+		}
+	}
+	res, err := raw.ExecContext(ctx, "UPDATE "+string(s.tables.sla)+" AS s"+
+		" SET state = v.state::jsonb, next_check_at = v.next_check_at, revision = s.revision + 1"+
+		" FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::int8[]) AS v(ticket_id, tenant_id, state, next_check_at, revision)"+
+		" WHERE s.ticket_id = v.ticket_id AND s.tenant_id = v.tenant_id AND s.revision = v.revision",
+		ids, tenants, states, next, revs)
+	return s.allUpdated(op, "SLA version", len(many), res, err)
+}
+
+// slaUpdateInlined is the UPDATE of TicketSLAUpdate through Bun, values
+// inlined.
+func (s *Store) slaUpdateInlined(ctx context.Context, op string, many []*ticket.Ticket) error {
 	var values strings.Builder
 	args := []any{s.tables.sla}
 	for i, t := range many {
@@ -170,12 +215,5 @@ func (s *Store) TicketSLAUpdate(ctx context.Context, tickets []*ticket.Ticket) e
 	query := "UPDATE ? AS s SET state = v.state::jsonb, next_check_at = v.next_check_at::timestamptz, revision = s.revision + 1" +
 		" FROM (VALUES " + values.String() + ") AS v(ticket_id, tenant_id, state, next_check_at, revision)" +
 		" WHERE s.ticket_id = v.ticket_id AND s.tenant_id = v.tenant_id AND s.revision = v.revision::bigint"
-	if err := s.updateAll(ctx, op, "SLA version", len(many), query, args); err != nil {
-		return err
-	}
-	for _, t := range many {
-		t.SLAVersion++
-		s.remember(t.TenantID, t.ID)
-	}
-	return nil
+	return s.updateAll(ctx, op, "SLA version", len(many), query, args)
 }

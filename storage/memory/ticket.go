@@ -270,7 +270,7 @@ func (x *tx) TicketClaimDue(ctx context.Context, p storage.TicketClaimDueParams)
 	slices.SortFunc(due, func(a, b *ticket.Ticket) int {
 		return cmp.Or(a.SLA.WakeAt().Compare(b.SLA.WakeAt()), strings.Compare(a.ID, b.ID))
 	})
-	due = due[:min(len(due), storage.ClampLimit(p.Limit))]
+	due = due[:min(len(due), storage.ClampClaimDueLimit(p.Limit))]
 	out := make([]*ticket.Ticket, len(due))
 	for i, t := range due {
 		out[i] = t.Clone()

@@ -53,6 +53,8 @@ type Features struct {
 	Presence bool
 	// SortKeyUpdater: [storage.TicketSortKeyUpdater].
 	SortKeyUpdater bool
+	// ChangeWriter: [storage.ChangeWriter].
+	ChangeWriter bool
 }
 
 // capability is one optional interface of a store: its name, whether the
@@ -88,6 +90,7 @@ func (f Features) capabilities() []capability {
 		{"ConfigStore", f.Config, implements[storage.ConfigStore]},
 		{"PresenceStore", f.Presence, implements[storage.PresenceStore]},
 		{"TicketSortKeyUpdater", f.SortKeyUpdater, implements[storage.TicketSortKeyUpdater]},
+		{"ChangeWriter", f.ChangeWriter, implements[storage.ChangeWriter]},
 	}
 }
 

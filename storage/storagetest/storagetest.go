@@ -67,6 +67,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store, features Featu
 	t.Run("Outbox", s.outbox)
 	t.Run("Tx", s.tx)
 	t.Run("Tenant", s.tenant)
+	t.Run("Change", s.change)
 	t.Run("Features", s.features)
 	optional(t, "SLAUpdater", features.SLAUpdater, "TicketSLAUpdater", s.slaUpdater)
 	optional(t, "BatchUpdater", features.BatchUpdater, "TicketBatchUpdater", s.batchUpdater)
@@ -82,6 +83,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store, features Featu
 	optional(t, "Config", features.Config, "ConfigStore", s.config)
 	optional(t, "Presence", features.Presence, "PresenceStore", s.presence)
 	optional(t, "SortKeyUpdater", features.SortKeyUpdater, "TicketSortKeyUpdater", s.sortKeyUpdater)
+	optional(t, "ChangeWriter", features.ChangeWriter, "ChangeWriter", s.changeWriter)
 }
 
 // suite holds the store factory and the declared features the groups

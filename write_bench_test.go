@@ -1,0 +1,177 @@
+package ticketkit_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/internal/dbtest"
+	"github.com/ticketkit/ticketkit/internal/ids"
+	"github.com/ticketkit/ticketkit/notify"
+	"github.com/ticketkit/ticketkit/storage/bunstore"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// BenchmarkWritePaths measures the frequent changes of an existing
+// ticket (Reply, Transition, Assign) on PostgreSQL against their floor,
+// one operation of each variant in turn so that both see the same load
+// (issue 21, item 4). The floor of each is one statement through
+// database/sql, values bound: an UPDATE of the ticket row at its
+// version, with the message, history line and outbox entry (a payload
+// of the Desk's size) inserted by data-modifying CTEs. It reports each
+// variant's time per operation and desk/floor.
+//
+//	go test -run XXX -bench WritePaths -benchtime 300x -benchmem .
+func BenchmarkWritePaths(b *testing.B) {
+	ctx := context.Background()
+	db, store := benchPostgres(b)
+	db.SetMaxOpenConns(1)
+	desk, err := ticketkit.New(ticketkit.Config{Store: store})
+	if err != nil {
+		b.Fatal(err)
+	}
+	agent := ticketkit.Actor{ID: "agent-1", Role: ticket.RoleAgent, TenantID: "acme"}
+	open := func() *ticket.Ticket {
+		tk, err := desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "Kettle leaks", Customer: ticket.Customer{ID: "c1", Email: "ann@example.com"}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return tk
+	}
+	deskTk, floorTk := open(), open()
+	payload, err := json.Marshal(notify.Event{ID: ids.New(), Kind: notify.KindMessageAdded, TenantID: "acme", Ticket: deskTk, Actor: agent})
+	if err != nil {
+		b.Fatal(err)
+	}
+	floor := newWriteFloor(db.DB, store.TablePrefix(), payload)
+	statuses := []string{ticket.StatusInProgress, ticket.StatusWaiting}
+	assignees := []string{"agent-2", "agent-3"}
+
+	type variant struct {
+		name        string
+		desk, floor func(i int) error
+		deskT, flT  time.Duration
+	}
+	variants := []*variant{
+		{name: "reply",
+			desk: func(int) error {
+				_, err := desk.Reply(ctx, agent, ticketkit.MessageParams{TicketID: deskTk.ID, Body: "We are on it."})
+				return err
+			},
+			floor: func(int) error { return floor.reply(ctx, floorTk.ID, "We are on it.") }},
+		{name: "transition",
+			desk: func(i int) error {
+				_, err := desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: deskTk.ID, To: statuses[i%2]})
+				return err
+			},
+			floor: func(i int) error { return floor.set(ctx, floorTk.ID, "status", statuses[i%2]) }},
+		{name: "assign",
+			desk: func(i int) error {
+				_, err := desk.Assign(ctx, agent, ticketkit.AssignParams{TicketID: deskTk.ID, Assignee: &assignees[i%2]})
+				return err
+			},
+			floor: func(i int) error { return floor.set(ctx, floorTk.ID, "assignee", assignees[i%2]) }},
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		for _, v := range variants {
+			start := time.Now()
+			if err := v.floor(i); err != nil {
+				b.Fatalf("%s floor: %v", v.name, err)
+			}
+			mid := time.Now()
+			if err := v.desk(i); err != nil {
+				b.Fatalf("%s desk: %v", v.name, err)
+			}
+			v.flT += mid.Sub(start)
+			v.deskT += time.Since(mid)
+		}
+		i++
+	}
+	n := float64(b.N)
+	for _, v := range variants {
+		b.ReportMetric(float64(v.flT.Microseconds())/n, v.name+"-floor-µs/op")
+		b.ReportMetric(float64(v.deskT.Microseconds())/n, v.name+"-desk-µs/op")
+		b.ReportMetric(float64(v.deskT)/float64(v.flT), v.name+"-desk/floor")
+	}
+}
+
+// writeFloor holds the floor statements of BenchmarkWritePaths.
+type writeFloor struct {
+	db      *sql.DB
+	prefix  string
+	payload []byte
+}
+
+func newWriteFloor(db *sql.DB, prefix string, payload []byte) *writeFloor {
+	return &writeFloor{db: db, prefix: prefix, payload: payload}
+}
+
+// reply adds a message to a ticket in one statement: the ticket's
+// version and time, the message and its outbox entry.
+func (f *writeFloor) reply(ctx context.Context, id, body string) error {
+	q := `WITH t AS (
+  UPDATE ` + f.prefix + `tickets SET updated_at = $1, version = version + 1 WHERE tenant_id = 'acme' AND id = $2 RETURNING id
+), m AS (
+  INSERT INTO ` + f.prefix + `messages (id, tenant_id, ticket_id, kind, author_id, author_role, body, attachments, created_at)
+  SELECT $3, 'acme', id, 'reply', 'agent-1', 'agent', $4, 'null', $1 FROM t
+)
+INSERT INTO ` + f.prefix + `outbox (id, tenant_id, ticket_id, kind, payload, created_at, next_attempt_at)
+SELECT $5, 'acme', id, 'ticket.message_added', $6::bytea, $1, $1 FROM t`
+	return f.exec(ctx, q, time.Now().UTC(), id, ids.New(), body, ids.New(), f.payload)
+}
+
+// set changes one column of a ticket in one statement: the row at its
+// version, a history line and an outbox entry.
+func (f *writeFloor) set(ctx context.Context, id, column, value string) error {
+	q := `WITH old AS (
+  SELECT ` + column + ` AS v, version FROM ` + f.prefix + `tickets WHERE tenant_id = 'acme' AND id = $2
+), t AS (
+  UPDATE ` + f.prefix + `tickets AS t SET ` + column + ` = $3, updated_at = $1, version = t.version + 1
+  FROM old WHERE t.tenant_id = 'acme' AND t.id = $2 AND t.version = old.version RETURNING t.id, old.v
+), e AS (
+  INSERT INTO ` + f.prefix + `events (id, tenant_id, ticket_id, actor_id, actor_role, at, field, old, new)
+  SELECT $4, 'acme', id, 'agent-1', 'agent', $1, '` + column + `', v, $3 FROM t
+)
+INSERT INTO ` + f.prefix + `outbox (id, tenant_id, ticket_id, kind, payload, created_at, next_attempt_at)
+SELECT $5, 'acme', id, 'ticket.changed', $6::bytea, $1, $1 FROM t`
+	return f.exec(ctx, q, time.Now().UTC(), id, value, ids.New(), ids.New(), f.payload)
+}
+
+// exec runs q and checks it changed a row.
+func (f *writeFloor) exec(ctx context.Context, q string, args ...any) error {
+	res, err := f.db.ExecContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n != 1 {
+		return fmt.Errorf("floor wrote %d rows, want 1", n)
+	}
+	return nil
+}
+
+// benchPostgres returns a migrated bunstore over a PostgreSQL schema of
+// the benchmark's own, and its database.
+func benchPostgres(b *testing.B) (*bun.DB, *bunstore.Store) {
+	b.Helper()
+	db := dbtest.Postgres(b)
+	store, err := bunstore.New(db, bunstore.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := store.Migrate(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	return db, store
+}
