@@ -1,6 +1,7 @@
 package ticketkit
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -51,6 +52,9 @@ const forbidden = "forbidden"
 //     mobile; without it a customer.email or customer.mobile is refused;
 //   - contact addresses (contacts[i].email, contacts[i].phone) are
 //     refused: nobody vouches for them;
+//   - the customer's organisation is the host's: the directory's
+//     answer, else the actor's OrganisationID; without a directory, a
+//     customer.organisation_id other than the actor's is refused;
 //   - with p.Vouched, the host vouches for the customer, the contacts
 //     and the department, which are kept as given.
 //
@@ -102,7 +106,13 @@ func (d *Desk) customerOpen(ctx context.Context, actor ticket.Actor, p OpenParam
 		if strings.TrimSpace(p.Customer.Mobile) != "" {
 			v.Add("customer.mobile", forbidden, "may not be set by a customer: the host supplies it (Config.Customers)")
 		}
+		if o := p.Customer.OrganisationID; o != "" && o != actor.OrganisationID {
+			v.Add("customer.organisation_id", forbidden, "may not be set by a customer: the host supplies it (ticket.Actor.OrganisationID)")
+		}
 	}
+	// The organisation is the host's too: its directory's answer or, when
+	// that names none, the actor's.
+	p.Customer.OrganisationID = cmp.Or(p.Customer.OrganisationID, actor.OrganisationID)
 	if !p.Vouched {
 		for i, c := range p.Contacts {
 			if strings.TrimSpace(c.Email) != "" {

@@ -92,6 +92,9 @@ func (b *batch) write(ctx context.Context, tx storage.Tx, lockUntil time.Time) (
 	if len(b.notices) == 0 {
 		return nil, nil
 	}
+	if err := fillWatchers(ctx, tx, b.notices); err != nil {
+		return nil, err
+	}
 	entries := make([]*storage.OutboxEntry, len(b.notices))
 	for i, e := range b.notices {
 		payload, err := json.Marshal(e)

@@ -18,7 +18,7 @@ import (
 // baseTables are the tables of the migrations, without prefix.
 var baseTables = []string{
 	"attachment_refs", "complaints", "counters", "events", "idempotency", "inbound", "links", "messages",
-	"migration_locks", "migrations", "outbox", "tenant_configs", "ticket_refs", "ticket_sla", "ticket_tags", "tickets",
+	"migration_locks", "migrations", "outbox", "tenant_configs", "ticket_refs", "ticket_sla", "ticket_tags", "tickets", "watchers",
 }
 
 // sqliteSearchTables are the tables of SQLite's FTS5 subject search:

@@ -27,7 +27,7 @@ func newStore(t testing.TB, db bun.IDB, cfg bunstore.Config) *bunstore.Store {
 var features = storagetest.Features{
 	Complaints: true, ComplaintLocker: true, ComplaintReverser: true, ComplaintOverdue: true, Inbound: true,
 	AttachmentRefs: true, SLAUpdater: true, BatchUpdater: true, Idempotency: true, OutboxStats: true,
-	TicketLocker: true, MessageMover: true, Links: true, Config: true,
+	TicketLocker: true, MessageMover: true, Links: true, Config: true, Watchers: true,
 }
 
 func TestConformance(t *testing.T) {

@@ -16,7 +16,7 @@ import (
 var features = storagetest.Features{
 	Complaints: true, ComplaintLocker: true, ComplaintReverser: true, ComplaintOverdue: true, Inbound: true,
 	AttachmentRefs: true, SLAUpdater: true, BatchUpdater: true, Idempotency: true, OutboxStats: true,
-	TicketLocker: true, MessageMover: true, Links: true, Config: true,
+	TicketLocker: true, MessageMover: true, Links: true, Config: true, Watchers: true,
 }
 
 func TestConformance(t *testing.T) {

@@ -47,6 +47,9 @@ type db struct {
 	// links holds the typed links between tickets (relations.go), in
 	// insertion order.
 	links []*ticket.Link
+	// watchers holds the agents and CC addresses following tickets
+	// (watchers.go), in the order they were added.
+	watchers []*ticket.Watcher
 }
 
 func newDB() db {

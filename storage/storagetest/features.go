@@ -49,6 +49,8 @@ type Features struct {
 	Links bool
 	// Config: [storage.ConfigStore].
 	Config bool
+	// Watchers: [storage.WatcherStore].
+	Watchers bool
 }
 
 // capability is one optional interface of a store: its name, whether the
@@ -82,6 +84,7 @@ func (f Features) capabilities() []capability {
 		{"MessageMover", f.MessageMover, implements[storage.MessageMover]},
 		{"LinkStore", f.Links, implements[storage.LinkStore]},
 		{"ConfigStore", f.Config, implements[storage.ConfigStore]},
+		{"WatcherStore", f.Watchers, implements[storage.WatcherStore]},
 	}
 }
 

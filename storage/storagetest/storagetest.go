@@ -59,6 +59,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store, features Featu
 	t.Run("TicketGet", s.ticketGet)
 	t.Run("TicketUpdate", s.ticketUpdate)
 	t.Run("TicketList", s.ticketList)
+	t.Run("TicketListOrganisation", s.ticketListOrganisation)
 	t.Run("TicketDue", s.ticketDue)
 	t.Run("TicketSLA", s.ticketSLA)
 	t.Run("Message", s.message)
@@ -80,6 +81,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store, features Featu
 	optional(t, "MessageMover", features.MessageMover, "MessageMover", s.messageMover)
 	optional(t, "Links", features.Links, "LinkStore", s.links)
 	optional(t, "Config", features.Config, "ConfigStore", s.config)
+	optional(t, "Watchers", features.Watchers, "WatcherStore", s.watchers)
 }
 
 // suite holds the store factory and the declared features the groups
