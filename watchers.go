@@ -337,7 +337,7 @@ func (d *Desk) addCC(ctx context.Context, host storage.Tx, actor ticket.Actor, p
 	if err != nil {
 		return nil, err
 	}
-	return d.addWatcher(ctx, host, actor, p.TicketID, ticket.WatcherCC, addr, ticket.FieldCC, func(t *ticket.Ticket, have []*ticket.Watcher) error {
+	w, err := d.addWatcher(ctx, host, actor, p.TicketID, ticket.WatcherCC, addr, ticket.FieldCC, func(t *ticket.Ticket, have []*ticket.Watcher) error {
 		switch {
 		case strings.EqualFold(t.Customer.Email, addr):
 			return ticket.NewValidationError(ticket.FieldError{Field: "address", Rule: "customer", Message: "is the ticket's customer, who gets its mail already"})
@@ -347,6 +347,10 @@ func (d *Desk) addCC(ctx context.Context, host storage.Tx, actor ticket.Actor, p
 		}
 		return nil
 	})
+	if w != nil && actor.Role == ticket.RoleCustomer {
+		w.CreatedBy = "" // a staff user ID, maybe
+	}
+	return w, err
 }
 
 // removeCC is RemoveCC in the host's transaction host, or in the Desk's

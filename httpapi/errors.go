@@ -178,6 +178,9 @@ func (h *handler) classify(r *http.Request, err error) *apiError {
 		return tooLarge("the request body is too large")
 	case relationError(err) != nil:
 		return relationError(err)
+	case errors.Is(err, ticketkit.ErrWatchersUnsupported):
+		return &apiError{status: http.StatusNotImplemented, Code: codeWatchersUnsupported,
+			Message: "this desk's store keeps no watchers or CC addresses"}
 	case errors.As(err, &transition):
 		return transitionError(transition)
 	case errors.Is(err, ticketkit.ErrInvalidActor):
