@@ -67,17 +67,27 @@ func (d *Desk) loadRead(ctx context.Context, a ticket.Actor, id string) (*ticket
 	if err != nil {
 		return nil, fmt.Errorf("ticketkit: ticket %q: %w", id, err)
 	}
-	if !canSee(a, t) {
-		shared, err := d.sharesOrganisation(ctx, a)
-		if err != nil {
-			return nil, err
+	if ok, err := d.mayRead(ctx, a, t); err != nil || !ok {
+		if err == nil {
+			err = fmt.Errorf("ticketkit: ticket %q: %w", id, ErrNotFound)
 		}
-		if !shared || t.Customer.OrganisationID != a.OrganisationID {
-			return nil, fmt.Errorf("ticketkit: ticket %q: %w", id, ErrNotFound)
-		}
+		return nil, err
 	}
 	noteTicket(ctx, t)
 	return t, nil
+}
+
+// mayRead reports whether the actor may read t: staff any ticket of
+// their tenant, a customer their own and, when their organisation
+// allows it (sharesOrganisation), those of its customers.
+func (d *Desk) mayRead(ctx context.Context, a ticket.Actor, t *ticket.Ticket) (bool, error) {
+	if canSee(a, t) {
+		return true, nil
+	}
+	if a.OrganisationID == "" || t.Customer.OrganisationID != a.OrganisationID {
+		return false, nil
+	}
+	return d.sharesOrganisation(ctx, a)
 }
 
 // organisationScope widens the customer filter of f, a customer actor's

@@ -352,8 +352,11 @@ func (d *Desk) GetByNumber(ctx context.Context, actor ticket.Actor, number strin
 	if err != nil {
 		return nil, fmt.Errorf("ticketkit: ticket %q: %w", number, err)
 	}
-	if !canSee(actor, t) {
-		return nil, fmt.Errorf("ticketkit: ticket %q: %w", number, ErrNotFound)
+	if ok, err := d.mayRead(ctx, actor, t); err != nil || !ok {
+		if err == nil {
+			err = fmt.Errorf("ticketkit: ticket %q: %w", number, ErrNotFound)
+		}
+		return nil, err
 	}
 	t = d.followMerged(ctx, d.store, actor, t)
 	noteTicket(ctx, t)
