@@ -43,19 +43,25 @@ func (s *Store) WatcherRemove(ctx context.Context, p storage.WatcherRemoveParams
 		return errNoTenant(op)
 	}
 	// No table alias: MariaDB's single-table DELETE takes none.
-	res, err := s.db.NewDelete().ModelTableExpr("?", s.watchersTable()).
+	q := s.db.NewDelete().ModelTableExpr("?", s.watchersTable()).
 		Where("tenant_id = ?", p.TenantID).
 		Where("ticket_id = ?", p.TicketID).
 		Where("kind = ?", string(p.Kind)).
-		Where("watcher_key = ?", p.Key).
-		Exec(ctx)
+		Where("watcher_key = ?", p.Key)
+	return deleteOne(ctx, q, fmt.Sprintf("%s %s %s of %s", op, p.Kind, p.Key, p.TicketID))
+}
+
+// deleteOne runs q, which deletes one row, and returns ErrNotFound when
+// it deleted none; what names the operation and the row in errors.
+func deleteOne(ctx context.Context, q *bun.DeleteQuery, what string) error {
+	res, err := q.Exec(ctx)
 	if err != nil {
-		return translate(op, err)
+		return translate(what, err)
 	}
 	if n, err := res.RowsAffected(); err != nil {
-		return translate(op, err)
+		return translate(what, err)
 	} else if n == 0 {
-		return fmt.Errorf("bunstore: %s %s %s of %s: %w", op, p.Kind, p.Key, p.TicketID, storage.ErrNotFound)
+		return fmt.Errorf("bunstore: %s: %w", what, storage.ErrNotFound)
 	}
 	return nil
 }

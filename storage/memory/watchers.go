@@ -54,12 +54,7 @@ func (x *tx) WatcherAdd(ctx context.Context, w *ticket.Watcher) error {
 	}
 	c := *w
 	c.CreatedAt = utc(c.CreatedAt)
-	n := len(x.db.watchers)
-	x.db.watchers = append(x.db.watchers, &c)
-	x.onUndo(func() {
-		x.db.watchers[n] = nil
-		x.db.watchers = x.db.watchers[:n]
-	})
+	insertRow(x, &x.db.watchers, &c)
 	return nil
 }
 
@@ -72,10 +67,25 @@ func (x *tx) WatcherRemove(ctx context.Context, p storage.WatcherRemoveParams) e
 	if i < 0 {
 		return fmt.Errorf("memory: remove watcher %s %s of %s: %w", p.Kind, p.Key, p.TicketID, storage.ErrNotFound)
 	}
-	old := slices.Clone(x.db.watchers)
-	x.db.watchers = slices.Delete(x.db.watchers, i, i+1)
-	x.onUndo(func() { x.db.watchers = old })
+	deleteRow(x, &x.db.watchers, i)
 	return nil
+}
+
+// insertRow appends v to *rows, undone when the transaction rolls back.
+func insertRow[T any](x *tx, rows *[]*T, v *T) {
+	n := len(*rows)
+	*rows = append(*rows, v)
+	x.onUndo(func() {
+		(*rows)[n] = nil
+		*rows = (*rows)[:n]
+	})
+}
+
+// deleteRow removes (*rows)[i], undone when the transaction rolls back.
+func deleteRow[T any](x *tx, rows *[]*T, i int) {
+	old := slices.Clone(*rows)
+	*rows = slices.Delete(*rows, i, i+1)
+	x.onUndo(func() { *rows = old })
 }
 
 // WatcherList returns copies of the watchers of tickets, by ticket, then
