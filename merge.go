@@ -206,6 +206,9 @@ func (d *Desk) mergeIn(ctx context.Context, tx storage.Tx, actor ticket.Actor, p
 		return nil, fmt.Errorf("ticketkit: merge into %s: %w", target.Number, err)
 	}
 	b.history(target, append(merged, ticket.Diff(beforeTarget, target)...))
+	if err := d.mergeWatchers(ctx, tx, actor, target, sources, now, b); err != nil {
+		return nil, err
+	}
 	mergeNotices(b, target, sources)
 	return &MergeResult{Target: target, Sources: sources, Moved: moved}, nil
 }

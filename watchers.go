@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/storage"
@@ -377,6 +378,61 @@ func allWatchers(ctx context.Context, ws storage.WatcherStore, tenantID string, 
 	}
 	rest, err := allWatchers(ctx, ws, tenantID, ids[len(ids)/2:])
 	return append(first, rest...), err
+}
+
+// mergeWatchers makes the watchers and CC addresses of the sources of a
+// merge the target's too, each once, the CC addresses up to
+// Config.MaxCC, with a history line on the target for each; a store
+// without storage.WatcherStore has none to merge.
+func (d *Desk) mergeWatchers(ctx context.Context, tx storage.Tx, actor ticket.Actor, target *ticket.Ticket, sources []*ticket.Ticket, now time.Time, b *batch) error {
+	ws, ok := tx.(storage.WatcherStore)
+	if !ok {
+		return nil
+	}
+	ids := []string{target.ID}
+	for _, s := range sources {
+		ids = append(ids, s.ID)
+	}
+	all, err := allWatchers(ctx, ws, target.TenantID, ids)
+	if err != nil {
+		return fmt.Errorf("ticketkit: merge into %s: watchers: %w", target.Number, err)
+	}
+	type key struct {
+		kind ticket.WatcherKind
+		key  string
+	}
+	have := map[key]bool{}
+	cc := 0
+	for _, w := range all {
+		if w.TicketID == target.ID {
+			have[key{w.Kind, w.Key}] = true
+			if w.Kind == ticket.WatcherCC {
+				cc++
+			}
+		}
+	}
+	var lines []ticket.Event
+	for _, w := range all {
+		k := key{w.Kind, w.Key}
+		if w.TicketID == target.ID || have[k] || (w.Kind == ticket.WatcherCC && cc >= d.maxCC) {
+			continue
+		}
+		add := &ticket.Watcher{TenantID: target.TenantID, TicketID: target.ID, Kind: w.Kind, Key: w.Key, CreatedBy: actor.ID, CreatedAt: now}
+		if err := ws.WatcherAdd(ctx, add); err != nil {
+			return fmt.Errorf("ticketkit: merge into %s: add %s %s: %w", target.Number, w.Kind, w.Key, err)
+		}
+		have[k] = true
+		field := ticket.FieldWatcher
+		if w.Kind == ticket.WatcherCC {
+			field = ticket.FieldCC
+			cc++
+		}
+		lines = append(lines, ticket.Event{Field: field, New: w.Key})
+	}
+	if len(lines) > 0 {
+		b.history(target, lines)
+	}
+	return nil
 }
 
 // maxWatchedTickets is how many tickets' watchers fillWatchers reads in

@@ -308,3 +308,41 @@ func addresses(rs []notify.Recipient) []string {
 	}
 	return out
 }
+
+func TestDesk_MergeCombinesWatchers(t *testing.T) {
+	t.Parallel()
+	onEveryBackend(t, func(t *testing.T, b backend) {
+		desk, bundle := setupDesk(t, b, func(c *ticketkit.Config) { c.MaxCC = 2 })
+		ctx := t.Context()
+		target, source, _ := mergePair(t, desk, bundle)
+		for _, step := range []func() error{
+			func() error { _, err := desk.Watch(ctx, agent, ticketkit.WatchParams{TicketID: target.ID}); return err },
+			func() error { _, err := desk.Watch(ctx, agent, ticketkit.WatchParams{TicketID: source.ID}); return err },
+			func() error { _, err := desk.Watch(ctx, super, ticketkit.WatchParams{TicketID: source.ID}); return err },
+			func() error {
+				_, err := desk.AddCC(ctx, agent, ticketkit.CCParams{TicketID: target.ID, Address: "a@example.com"})
+				return err
+			},
+			func() error {
+				_, err := desk.AddCC(ctx, agent, ticketkit.CCParams{TicketID: source.ID, Address: "b@example.com"})
+				return err
+			},
+			func() error {
+				_, err := desk.AddCC(ctx, agent, ticketkit.CCParams{TicketID: source.ID, Address: "c@example.com"})
+				return err
+			},
+		} {
+			require.NoError(t, step())
+		}
+		_, err := desk.Merge(ctx, agent, ticketkit.MergeParams{TargetID: target.ID, SourceIDs: []string{source.ID}})
+		require.NoError(t, err)
+		ws, err := desk.Watchers(ctx, agent, target.ID)
+		require.NoError(t, err)
+		require.ElementsMatch(t, []string{agent.ID, super.ID}, keys(ws), "each once")
+		cc, err := desk.CC(ctx, agent, target.ID)
+		require.NoError(t, err)
+		require.Len(t, cc, 2, "at most MaxCC")
+		require.Equal(t, "a@example.com", cc[0].Key)
+		require.Contains(t, historyLines(t, desk, target.ID), "watcher →"+super.ID)
+	})
+}
