@@ -57,6 +57,9 @@ type MergeResult struct {
 //     sources' contacts join the target's, each person once (by email,
 //     else by name), up to 20 contacts; the sources' tags and
 //     references join the target's too;
+//   - with storage.WatcherStore, the sources' watchers and CC addresses
+//     follow the target, each once, the CC addresses up to
+//     Config.MaxCC (see [Desk.Watch], [Desk.AddCC]);
 //   - every customer involved gets one notify.KindMerged notification
 //     for the merge, naming their own merged numbers and the target's
 //     (never another customer's numbers), and no other one: no "closed"
