@@ -25,9 +25,9 @@
 // escalation sweeps), [IdempotencyStore] (answers of requests sent with
 // an idempotency key), [OutboxStatsStore] (outbox backlog and dead
 // letters, for metrics), [ConfigStore] (tenants' configurations,
-// versioned), [HostTxStore] (running in the host's transaction), and for
+// versioned), [HostTxStore] (running in the host's transaction), for
 // merges, splits and links [TicketLocker], [MessageMover] and
-// [LinkStore].
+// [LinkStore], and [WatcherStore] (watchers and CC addresses).
 //
 // Callers find them with a checked type assertion, never one that can
 // panic. Code that cannot work without a capability returns an error
