@@ -378,4 +378,5 @@
 //	501 attachments_unsupported the Desk has no blob store
 //	501 idempotency_unsupported the store keeps no idempotency keys
 //	501 relations_unsupported   the store cannot merge, split or link tickets
+//	501 watchers_unsupported    the store keeps no watchers or CC addresses
 package httpapi

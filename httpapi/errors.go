@@ -86,6 +86,7 @@ var problemTypes = map[string]problemType{
 	codeLinkCycle:              {http.StatusConflict, "Link would close a cycle"},
 	codeOpenChildren:           {http.StatusConflict, "Open child tickets"},
 	codeRelationsUnsupported:   {http.StatusNotImplemented, "Ticket relations not supported"},
+	codeWatchersUnsupported:    {http.StatusNotImplemented, "Watchers not supported"},
 }
 
 // apiError is an error answered with a given status and problem

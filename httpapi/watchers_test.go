@@ -2,10 +2,16 @@ package httpapi_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/httpapi"
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/storage/memory"
 )
 
 // apiWatchers is the body of GET /tickets/{id}/watchers and /cc.
@@ -83,4 +89,23 @@ func TestWatchersAndCC(t *testing.T) {
 		w = e.get(agent, "/reports/sla?group_by=organisation")
 		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	})
+}
+
+func TestWatchersUnsupported(t *testing.T) {
+	t.Parallel()
+	desk, err := ticketkit.New(ticketkit.Config{Store: struct{ storage.Store }{memory.New()}})
+	require.NoError(t, err)
+	api, err := httpapi.New(httpapi.Config{Desk: desk, Authenticate: headerAuth})
+	require.NoError(t, err)
+	tk, err := desk.Open(t.Context(), agent, ticketkit.OpenParams{Subject: "Kettle"})
+	require.NoError(t, err)
+	for _, path := range []string{"/tickets/" + tk.ID + "/watchers", "/tickets/" + tk.ID + "/cc"} {
+		r := httptest.NewRequest(http.MethodGet, path, nil)
+		r.Header.Set("X-Actor", agent.ID)
+		r.Header.Set("X-Role", string(agent.Role))
+		r.Header.Set("X-Tenant", agent.TenantID)
+		w := httptest.NewRecorder()
+		api.ServeHTTP(w, r)
+		requireError(t, w, http.StatusNotImplemented, "watchers_unsupported")
+	}
 }
