@@ -16,8 +16,9 @@ import (
 // ticketkit keeps no customer table: the host implements it (see
 // Config.Customers).
 type CustomerDirectory interface {
-	// Customer returns the name, email and mobile of a customer of a
-	// tenant; the ID of the answer is ignored (the Desk keeps the
+	// Customer returns the name, email, mobile and organisation
+	// (OrganisationID) of a customer of a tenant; the ID of the answer
+	// is ignored (the Desk keeps the
 	// actor's CustomerID). A customer the host does not know is the zero
 	// Customer with a nil error: the ticket then carries no contact
 	// data. An error fails the call that asked. The answer is validated
