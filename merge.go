@@ -59,7 +59,9 @@ type MergeResult struct {
 //     references join the target's too;
 //   - with storage.WatcherStore, the sources' watchers and CC addresses
 //     follow the target, each once, the CC addresses up to
-//     Config.MaxCC (see [Desk.Watch], [Desk.AddCC]);
+//     Config.MaxCC (see [Desk.Watch], [Desk.AddCC]); the merge's own
+//     notifications go to the watchers and CC addresses each ticket
+//     had before;
 //   - every customer involved gets one notify.KindMerged notification
 //     for the merge, naming their own merged numbers and the target's
 //     (never another customer's numbers), and no other one: no "closed"
@@ -209,10 +211,16 @@ func (d *Desk) mergeIn(ctx context.Context, tx storage.Tx, actor ticket.Actor, p
 		return nil, fmt.Errorf("ticketkit: merge into %s: %w", target.Number, err)
 	}
 	b.history(target, append(merged, ticket.Diff(beforeTarget, target)...))
+	mergeNotices(b, target, sources)
+	// The notices go to the watchers and CC addresses each ticket had:
+	// a source's CC address hears of its own ticket's merge, not of
+	// the target customer's merged numbers.
+	if err := b.readWatchers(ctx, tx); err != nil {
+		return nil, err
+	}
 	if err := d.mergeWatchers(ctx, tx, actor, target, sources, now, b); err != nil {
 		return nil, err
 	}
-	mergeNotices(b, target, sources)
 	return &MergeResult{Target: target, Sources: sources, Moved: moved}, nil
 }
 

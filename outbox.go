@@ -38,6 +38,9 @@ type batch struct {
 	// sweep sets it: a firing that changes only the SLA state leaves
 	// UpdatedAt as it was.
 	at time.Time
+	// watchersRead reports that the notices carry their tickets'
+	// watchers and CC addresses already (readWatchers).
+	watchersRead bool
 }
 
 // when returns when the change of t happened.
@@ -92,7 +95,7 @@ func (b *batch) write(ctx context.Context, tx storage.Tx, lockUntil time.Time) (
 	if len(b.notices) == 0 {
 		return nil, nil
 	}
-	if err := fillWatchers(ctx, tx, b.notices); err != nil {
+	if err := b.readWatchers(ctx, tx); err != nil {
 		return nil, err
 	}
 	entries := make([]*storage.OutboxEntry, len(b.notices))

@@ -435,6 +435,17 @@ func (d *Desk) mergeWatchers(ctx context.Context, tx storage.Tx, actor ticket.Ac
 	return nil
 }
 
+// readWatchers fills the watchers and CC addresses of b's notices from
+// tx, once: a use case that changes watchers after queuing its notices
+// (a merge) reads them first, and the notices keep what it read.
+func (b *batch) readWatchers(ctx context.Context, tx storage.Tx) error {
+	if b.watchersRead {
+		return nil
+	}
+	b.watchersRead = true
+	return fillWatchers(ctx, tx, b.notices)
+}
+
 // maxWatchedTickets is how many tickets' watchers fillWatchers reads in
 // one query.
 const maxWatchedTickets = 100

@@ -344,5 +344,11 @@ func TestDesk_MergeCombinesWatchers(t *testing.T) {
 		require.Len(t, cc, 2, "at most MaxCC")
 		require.Equal(t, "a@example.com", cc[0].Key)
 		require.Contains(t, historyLines(t, desk, target.ID), "watcher →"+super.ID)
+		// Each merged notice went to the CC addresses its ticket had.
+		var ccs [][]string
+		for _, e := range bundle.rec.OfKind(notify.KindMerged) {
+			ccs = append(ccs, e.CC)
+		}
+		require.ElementsMatch(t, [][]string{{"a@example.com"}, {"b@example.com", "c@example.com"}}, ccs)
 	})
 }
