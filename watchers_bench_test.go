@@ -63,11 +63,7 @@ func BenchmarkReplyWatcherLookup(b *testing.B) {
 				withoutT = append(withoutT, reply(without))
 				withT = append(withT, reply(with))
 			}
-			q := func(d []time.Duration, p float64) float64 {
-				s := slices.Clone(d)
-				slices.Sort(s)
-				return float64(s[int(p*float64(len(s)-1))]) / 1e6
-			}
+			q := quantileMS
 			b.ReportMetric(q(withoutT, 0.5), "no-lookup-p50-ms")
 			b.ReportMetric(q(withoutT, 0.95), "no-lookup-p95-ms")
 			b.ReportMetric(q(withT, 0.5), "watchers-p50-ms")
@@ -75,4 +71,11 @@ func BenchmarkReplyWatcherLookup(b *testing.B) {
 			b.ReportMetric(q(withT, 0.5)/q(withoutT, 0.5), "watchers/no-lookup-p50")
 		})
 	}
+}
+
+// quantileMS returns the p-quantile of d (0 < p < 1), in milliseconds.
+func quantileMS(d []time.Duration, p float64) float64 {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return float64(s[int(p*float64(len(s)-1))]) / 1e6
 }
