@@ -153,6 +153,7 @@ func (d *Desk) complaintView(a ticket.Actor, c *ticket.Complaint) *ticket.Compla
 // customerHistory lists the history fields a customer may see.
 var customerHistory = []string{
 	ticket.FieldCreated, ticket.FieldStatus, ticket.FieldPriority, ticket.FieldCategory, ticket.FieldSubject,
+	ticket.FieldCC,
 }
 
 // messagesView returns ms as the actor may see them. Staff see the

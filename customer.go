@@ -1,6 +1,7 @@
 package ticketkit
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -15,8 +16,9 @@ import (
 // ticketkit keeps no customer table: the host implements it (see
 // Config.Customers).
 type CustomerDirectory interface {
-	// Customer returns the name, email and mobile of a customer of a
-	// tenant; the ID of the answer is ignored (the Desk keeps the
+	// Customer returns the name, email, mobile and organisation
+	// (OrganisationID) of a customer of a tenant; the ID of the answer
+	// is ignored (the Desk keeps the
 	// actor's CustomerID). A customer the host does not know is the zero
 	// Customer with a nil error: the ticket then carries no contact
 	// data. An error fails the call that asked. The answer is validated
@@ -51,6 +53,9 @@ const forbidden = "forbidden"
 //     mobile; without it a customer.email or customer.mobile is refused;
 //   - contact addresses (contacts[i].email, contacts[i].phone) are
 //     refused: nobody vouches for them;
+//   - the customer's organisation is the host's: the directory's
+//     answer, else the actor's OrganisationID; without a directory, a
+//     customer.organisation_id other than the actor's is refused;
 //   - with p.Vouched, the host vouches for the customer, the contacts
 //     and the department, which are kept as given.
 //
@@ -102,7 +107,13 @@ func (d *Desk) customerOpen(ctx context.Context, actor ticket.Actor, p OpenParam
 		if strings.TrimSpace(p.Customer.Mobile) != "" {
 			v.Add("customer.mobile", forbidden, "may not be set by a customer: the host supplies it (Config.Customers)")
 		}
+		if o := p.Customer.OrganisationID; o != "" && o != actor.OrganisationID {
+			v.Add("customer.organisation_id", forbidden, "may not be set by a customer: the host supplies it (ticket.Actor.OrganisationID)")
+		}
 	}
+	// The organisation is the host's too: its directory's answer or, when
+	// that names none, the actor's.
+	p.Customer.OrganisationID = cmp.Or(p.Customer.OrganisationID, actor.OrganisationID)
 	if !p.Vouched {
 		for i, c := range p.Contacts {
 			if strings.TrimSpace(c.Email) != "" {

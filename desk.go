@@ -118,6 +118,15 @@ type Config struct {
 	// host says. Default: none; a customer actor may then set no email
 	// or mobile (see [OpenParams].Customer).
 	Customers CustomerDirectory
+	// Organisations supplies the settings of the host's customer
+	// organisations (see [Organisation]): with it, a customer actor
+	// whose organisation lets members see its tickets reads and
+	// searches the tickets of the organisation's customers. Default:
+	// none; every customer sees only their own tickets.
+	Organisations OrganisationDirectory
+	// MaxCC is the most addresses one ticket may have copied on it (see
+	// [Desk.AddCC]). Default [DefaultMaxCC]; negative is invalid.
+	MaxCC int
 	// Staff supplies the display names customers see for staff users
 	// (message authors, history actors) instead of their user IDs; only
 	// the Name of its answer is used, so the notify.Directory given to
@@ -180,6 +189,8 @@ const (
 	DefaultMaxAttachments = 20
 	// DefaultStaffLabel is the default of Config.StaffLabel.
 	DefaultStaffLabel = "Support team"
+	// DefaultMaxCC is the default of Config.MaxCC.
+	DefaultMaxCC = 10
 )
 
 // WithDefaults returns a copy of c with every zero field set to its
@@ -220,6 +231,7 @@ func (c Config) WithDefaults() Config {
 	c.PresenceTTL = cmp.Or(c.PresenceTTL, DefaultPresenceTTL)
 	c.StaleReplies = cmp.Or(c.StaleReplies, DefaultStaleReplies)
 	c.TenantConfigCacheSize = cmp.Or(c.TenantConfigCacheSize, DefaultTenantConfigCacheSize)
+	c.MaxCC = cmp.Or(c.MaxCC, DefaultMaxCC)
 	if c.Complaints != nil {
 		complaints := c.Complaints.WithDefaults()
 		c.Complaints = &complaints
@@ -291,6 +303,7 @@ func (c Config) validate() error {
 		{"Config.MaxBulkTickets", c.MaxBulkTickets < 0},
 		{"Config.PresenceTTL", c.PresenceTTL < 0},
 		{"Config.TenantConfigCacheSize", c.TenantConfigCacheSize < 0},
+		{"Config.MaxCC", c.MaxCC < 0},
 	} {
 		if f.negative {
 			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
@@ -324,6 +337,8 @@ type Desk struct {
 	reopen     time.Duration
 	complaints *complaints
 	customers  CustomerDirectory
+	orgs       OrganisationDirectory
+	maxCC      int
 	staff      notify.Directory
 	staffLabel string
 	obs        Observer
@@ -377,6 +392,8 @@ func New(cfg Config) (*Desk, error) {
 		wakeStatus: cfg.WakeStatus,
 		reopen:     cfg.ReopenWithin,
 		customers:  cfg.Customers,
+		orgs:       cfg.Organisations,
+		maxCC:      cfg.MaxCC,
 		staff:      cfg.Staff,
 		staffLabel: cfg.StaffLabel,
 		obs:        cfg.Observer,

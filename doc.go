@@ -118,10 +118,23 @@
 // (Config.StaleReplies), when the customer wrote after it. Presence needs
 // the optional storage.PresenceStore; customers never see leases.
 //
+// # Watchers and CC
+//
+// [Desk.Watch] makes an agent follow a ticket: the notifications the
+// rules give notify.AudienceWatchers reach them. Watchers are internal.
+// [Desk.AddCC] copies an address on a ticket, by staff or by the
+// ticket's customer, at most Config.MaxCC: the address gets the mails
+// the customer gets, and the mail intake threads its replies in; mail
+// never copies anyone by itself. Both need the optional
+// storage.WatcherStore.
+//
 // # Access
 //
 // Every call is scoped to the actor's tenant. Customers see only their own
-// tickets (others are reported as not found), never see internal notes
+// tickets (others are reported as not found), and the tickets of their
+// organisation's customers when the organisation lets its members see
+// them (ticket.Actor.OrganisationID, Config.Organisations: reads only).
+// Customers never see internal notes
 // nor the help desk's internals of a ticket (assignee, tags, action plan,
 // SLA state, internal custom fields), nor staff user IDs: staff authors
 // of messages and actors in the history are shown by the display name

@@ -57,6 +57,11 @@ type MergeResult struct {
 //     sources' contacts join the target's, each person once (by email,
 //     else by name), up to 20 contacts; the sources' tags and
 //     references join the target's too;
+//   - with storage.WatcherStore, the sources' watchers and CC addresses
+//     follow the target, each once, the CC addresses up to
+//     Config.MaxCC (see [Desk.Watch], [Desk.AddCC]); the merge's own
+//     notifications go to the watchers and CC addresses each ticket
+//     had before;
 //   - every customer involved gets one notify.KindMerged notification
 //     for the merge, naming their own merged numbers and the target's
 //     (never another customer's numbers), and no other one: no "closed"
@@ -209,6 +214,15 @@ func (d *Desk) mergeIn(ctx context.Context, tx storage.Tx, actor ticket.Actor, p
 	}
 	b.history(target, append(merged, ticket.Diff(beforeTarget, target)...))
 	mergeNotices(b, target, sources)
+	// The notices go to the watchers and CC addresses each ticket had:
+	// a source's CC address hears of its own ticket's merge, not of
+	// the target customer's merged numbers.
+	if err := b.readWatchers(ctx, tx); err != nil {
+		return nil, err
+	}
+	if err := d.mergeWatchers(ctx, tx, actor, target, sources, now, b); err != nil {
+		return nil, err
+	}
 	return &MergeResult{Target: target, Sources: sources, Moved: moved}, nil
 }
 

@@ -3,7 +3,6 @@ package ticketkit_test
 import (
 	"context"
 	"fmt"
-	"slices"
 	"testing"
 	"time"
 
@@ -118,11 +117,7 @@ func benchMerge(b *testing.B, st storage.Store, agent ticketkit.Actor, floor fun
 // reportVsFloor reports the p50 and p95 in ms of the floor's and the
 // Desk's timings and the ratio of their p50s.
 func reportVsFloor(b *testing.B, floorT, deskT []time.Duration) {
-	q := func(d []time.Duration, p float64) float64 {
-		s := slices.Clone(d)
-		slices.Sort(s)
-		return float64(s[int(p*float64(len(s)-1))]) / 1e6
-	}
+	q := quantileMS
 	b.ReportMetric(q(floorT, 0.5), "floor-p50-ms")
 	b.ReportMetric(q(floorT, 0.95), "floor-p95-ms")
 	b.ReportMetric(q(deskT, 0.5), "desk-p50-ms")

@@ -332,8 +332,12 @@ func (d *Desk) Messages(ctx context.Context, actor ticket.Actor, p MessageListPa
 		}
 	}
 	if p.TicketID != "" {
-		if _, err := load(ctx, d.store, actor, p.TicketID); err != nil {
+		t, err := d.loadRead(ctx, actor, p.TicketID)
+		if err != nil {
 			return nil, err
+		}
+		if actor.Role == ticket.RoleCustomer {
+			q.CustomerID = t.Customer.ID // the actor's own, or an organisation member's it may read
 		}
 	}
 	res, err := d.store.MessageList(ctx, q)

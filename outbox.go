@@ -38,6 +38,9 @@ type batch struct {
 	// sweep sets it: a firing that changes only the SLA state leaves
 	// UpdatedAt as it was.
 	at time.Time
+	// watchersRead reports that the notices carry their tickets'
+	// watchers and CC addresses already (readWatchers).
+	watchersRead bool
 }
 
 // when returns when the change of t happened.
@@ -85,6 +88,9 @@ func (b *batch) notice(kind notify.Kind, t *ticket.Ticket, fill func(*notify.Eve
 // Dispatcher takes them meanwhile, and they come back to the
 // Dispatchers if this process dies before delivering them.
 func (b *batch) write(ctx context.Context, tx storage.Tx, lockUntil time.Time) ([]*storage.OutboxEntry, error) {
+	if err := b.readWatchers(ctx, tx); err != nil {
+		return nil, err
+	}
 	if cw, ok := tx.(storage.ChangeWriter); ok {
 		// History and outbox in one statement where the store can.
 		entries, err := b.entries(lockUntil)

@@ -21,7 +21,7 @@ type SLAReportParams struct {
 
 // SLAReportGroups returns the values SLAReportParams.GroupBy accepts.
 func SLAReportGroups() []string {
-	return []string{"department", "priority", "category", "assignee", "channel", "status", "policy"}
+	return []string{"department", "priority", "category", "assignee", "channel", "status", "policy", "organisation"}
 }
 
 // slaGroupKey returns the group of t under one of SLAReportGroups.
@@ -40,6 +40,8 @@ func slaGroupKey(by string) func(*ticket.Ticket) string {
 			return string(t.Channel)
 		case "status":
 			return t.Status
+		case "organisation":
+			return t.Customer.OrganisationID
 		default: // "policy"
 			return t.SLA.Policy
 		}

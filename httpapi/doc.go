@@ -380,4 +380,5 @@
 //	501 idempotency_unsupported the store keeps no idempotency keys
 //	501 relations_unsupported   the store cannot merge, split or link tickets
 //	501 presence_unsupported    the store keeps no presence leases
+//	501 watchers_unsupported    the store keeps no watchers or CC addresses
 package httpapi

@@ -88,6 +88,7 @@ var problemTypes = map[string]problemType{
 	codeRelationsUnsupported:   {http.StatusNotImplemented, "Ticket relations not supported"},
 	codeStaleReply:             {http.StatusConflict, "Unseen customer messages"},
 	codePresenceUnsupported:    {http.StatusNotImplemented, "Presence not supported"},
+	codeWatchersUnsupported:    {http.StatusNotImplemented, "Watchers not supported"},
 }
 
 // apiError is an error answered with a given status and problem
@@ -185,6 +186,9 @@ func (h *handler) classify(r *http.Request, err error) *apiError {
 		return relationError(err)
 	case presenceError(err) != nil:
 		return presenceError(err)
+	case errors.Is(err, ticketkit.ErrWatchersUnsupported):
+		return &apiError{status: http.StatusNotImplemented, Code: codeWatchersUnsupported,
+			Message: "this desk's store keeps no watchers or CC addresses"}
 	case errors.As(err, &transition):
 		return transitionError(transition)
 	case errors.Is(err, ticketkit.ErrInvalidActor):

@@ -98,7 +98,7 @@ var searchNames = map[string]string{
 var filterParams = []string{
 	"status", "status_category", "priority", "category", "department", "assignee", "channel",
 	"created_from", "created_to", "customer_id", "customer_mobile", "customer_email",
-	"number", "q",
+	"number", "q", "organisation_id",
 }
 
 // searchFilter reads the filterParams of q.
@@ -126,6 +126,7 @@ func searchFilter(q *query) ticketkit.SearchParams {
 		CustomerEmail:    q.single("customer_email"),
 		Number:           q.single("number"),
 		Text:             q.single("q"),
+		OrganisationID:   q.single("organisation_id"),
 	}
 }
 

@@ -86,6 +86,13 @@ type Event struct {
 	// CopyContacts, for KindMessageAdded, reports that the message's
 	// author chose to copy the ticket's contacts ([AudienceContacts]).
 	CopyContacts bool `json:"copy_contacts,omitempty"`
+	// Watchers are the user IDs of the agents following the ticket when
+	// the event happened ([AudienceWatchers]); the Desk fills them from
+	// a store with storage.WatcherStore.
+	Watchers []string `json:"watchers,omitempty"`
+	// CC are the addresses copied on the ticket when the event happened:
+	// a [Resolver] sends them what it sends the customer.
+	CC []string `json:"cc,omitempty"`
 }
 
 // SLAAlert describes the SLA clock a KindSLAWarning or KindSLABreached

@@ -197,7 +197,7 @@ func (r *Resolver) audience(ctx context.Context, a Audience, e Event) ([]Recipie
 		if e.CustomerMuted {
 			return nil, nil // its author kept it from the customer
 		}
-		return []Recipient{r.customer(ctx, t)}, nil
+		return r.customerAndCC(ctx, e), nil
 	case AudienceContacts:
 		return r.contacts(ctx, e), nil
 	case AudienceDepartment:
@@ -220,11 +220,13 @@ func (r *Resolver) audience(ctx context.Context, a Audience, e Event) ([]Recipie
 		return rs, nil
 	case AudienceEscalation:
 		return r.escalation(ctx, e)
+	case AudienceWatchers:
+		return r.watchers(ctx, e)
 	}
 	if rs, ok, err := r.complaintAudience(ctx, a, e); ok {
 		return rs, err
 	}
-	return nil, nil // AudienceWatchers and unknown audiences reach no one yet
+	return nil, nil // unknown audiences reach no one
 }
 
 // escalation resolves the Notify list of e's escalation level.
@@ -241,6 +243,31 @@ func (r *Resolver) escalation(ctx context.Context, e Event) ([]Recipient, error)
 		} else {
 			rs, err = r.role(ctx, AudienceEscalation, e.TenantID, target)
 		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rs...)
+	}
+	return out, nil
+}
+
+// customerAndCC returns the customer of e's ticket and the addresses
+// copied on it (Event.CC), which get what the customer gets, in the
+// customer's locale.
+func (r *Resolver) customerAndCC(ctx context.Context, e Event) []Recipient {
+	c := r.customer(ctx, e.Ticket)
+	out := []Recipient{c}
+	for _, addr := range e.CC {
+		out = append(out, Recipient{Audience: AudienceCustomer, Address: addr, Locale: c.Locale})
+	}
+	return out
+}
+
+// watchers resolves the agents following e's ticket (Event.Watchers).
+func (r *Resolver) watchers(ctx context.Context, e Event) ([]Recipient, error) {
+	var out []Recipient
+	for _, id := range e.Watchers {
+		rs, err := r.user(ctx, AudienceWatchers, e.TenantID, id)
 		if err != nil {
 			return nil, err
 		}

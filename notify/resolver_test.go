@@ -245,11 +245,36 @@ func TestResolverRecipients(t *testing.T) {
 		{name: "NoDirectoryReachesNoAssignee", event: event(notify.KindAssigned, agent7, assignedTo("agent-9")), change: func(r *notify.Resolver) { r.Directory = nil }, want: nil},
 		{name: "NoCatalogReachesNoDepartment", event: event(notify.KindOpened, agent7), change: func(r *notify.Resolver) { r.Catalog = nil }, want: []string{toCustomer}},
 		{
-			name:  "WatchersReachNoOneYet",
+			name:  "NoWatchersReachNoOne",
 			event: event(notify.KindOpened, agent7),
 			change: func(r *notify.Resolver) {
 				r.Rules = func(string) notify.Rules { return notify.Rules{notify.KindOpened: {notify.AudienceWatchers}} }
 			},
+			want: nil,
+		},
+		// Watchers and CC.
+		{
+			name: "CustomerMessageReachesWatchersButNotTheActorNorUnknownUsers",
+			event: event(notify.KindMessageAdded, customer, withMessage(ticket.MessageCustomer, "Any news?"),
+				func(e *notify.Event) { e.Watchers = []string{"agent-7", "ghost", "agent-9"} }),
+			want: []string{toOwnerDep, "watchers:alice@shop.example", "watchers:bob@shop.example"},
+		},
+		{
+			name: "ANoteReachesWatchersButTheirAuthor",
+			event: event(notify.KindMessageAdded, agent9, withMessage(ticket.MessageNote, "Refund approved."),
+				func(e *notify.Event) { e.Watchers = []string{"agent-9"}; e.CC = []string{"boss@client.example"} }),
+			want: []string{toOwnerDep},
+		},
+		{
+			name: "AReplyReachesCCLikeTheCustomerOnce",
+			event: event(notify.KindMessageAdded, agent9, withMessage(ticket.MessageReply, "On its way."),
+				func(e *notify.Event) { e.CC = []string{"boss@client.example", "MARIE@example.com"} }),
+			want: []string{toCustomer, "customer:boss@client.example"},
+		},
+		{
+			name: "AMutedReplyReachesNoCC",
+			event: event(notify.KindMessageAdded, agent9, withMessage(ticket.MessageReply, "On its way."),
+				func(e *notify.Event) { e.CC = []string{"boss@client.example"}; e.CustomerMuted = true }),
 			want: nil,
 		},
 	}

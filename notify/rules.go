@@ -26,8 +26,9 @@ const (
 	// AudienceOwner is whoever owns the ticket: the assignee, or the
 	// department while the ticket is unassigned.
 	AudienceOwner Audience = "owner"
-	// AudienceWatchers is reserved for people following a ticket; it
-	// resolves to no one yet.
+	// AudienceWatchers is the agents following the ticket
+	// (Event.Watchers, ticketkit's Desk.Watch), looked up in the
+	// [Directory].
 	AudienceWatchers Audience = "watchers"
 	// AudienceEscalation is whom an escalation level names in its Notify
 	// list (Event.Escalation): "user:<id>" entries through the
@@ -102,13 +103,13 @@ func MessageRule(k ticket.MessageKind) Kind {
 //
 //   - opened: the customer and the department;
 //   - a customer message: the owner (the assignee, or the department
-//     while the ticket is unassigned);
-//   - an agent reply: the customer, and the ticket's contacts when the
-//     agent copies them (Event.CopyContacts);
+//     while the ticket is unassigned) and the watchers;
+//   - an agent reply: the customer, the ticket's contacts when the
+//     agent copies them (Event.CopyContacts), and the watchers;
 //   - a system message: the customer;
-//   - an internal note: the owner, never the customer;
-//   - status changed: the customer;
-//   - closed: the customer;
+//   - an internal note: the owner and the watchers, never the customer;
+//   - status changed: the customer and the watchers;
+//   - closed: the customer and the watchers;
 //   - assigned: the (new) assignee;
 //   - routed (the department changed, by Desk.Assign, a transition's
 //     or an escalation level's effect): the receiving department; the
@@ -129,12 +130,12 @@ func MessageRule(k ticket.MessageKind) Kind {
 func DefaultRules() Rules {
 	return Rules{
 		KindOpened:                          {AudienceCustomer, AudienceDepartment},
-		MessageRule(ticket.MessageCustomer): {AudienceOwner},
-		MessageRule(ticket.MessageReply):    {AudienceCustomer, AudienceContacts},
+		MessageRule(ticket.MessageCustomer): {AudienceOwner, AudienceWatchers},
+		MessageRule(ticket.MessageReply):    {AudienceCustomer, AudienceContacts, AudienceWatchers},
 		MessageRule(ticket.MessageSystem):   {AudienceCustomer},
-		MessageRule(ticket.MessageNote):     {AudienceOwner},
-		KindStatusChanged:                   {AudienceCustomer},
-		KindClosed:                          {AudienceCustomer},
+		MessageRule(ticket.MessageNote):     {AudienceOwner, AudienceWatchers},
+		KindStatusChanged:                   {AudienceCustomer, AudienceWatchers},
+		KindClosed:                          {AudienceCustomer, AudienceWatchers},
 		KindAssigned:                        {AudienceAssignee},
 		KindRouted:                          {AudienceDepartment},
 		KindEscalated:                       {AudienceEscalation, AudienceDepartment},

@@ -17,8 +17,8 @@ import (
 // Event.Ticket are copies without the assignee, the creator and the
 // action owners; a staff or system author of Message and the actor of
 // Event lose their IDs; Event.Changes, the Notify list of
-// Event.Escalation and the assignees of a [KindAssigned] event are left
-// out; OpenedBy is empty.
+// Event.Escalation, Event.Watchers and the assignees of a [KindAssigned]
+// event are left out; OpenedBy is empty.
 type TemplateData struct {
 	// Event is the event being sent.
 	Event Event
@@ -176,7 +176,7 @@ func (d *TemplateData) hideStaff() {
 	if d.Event.Actor.Role != ticket.RoleCustomer {
 		d.Event.Actor.ID = ""
 	}
-	d.Event.Changes = nil
+	d.Event.Changes, d.Event.Watchers = nil, nil
 	if esc := d.Event.Escalation; esc != nil {
 		c := *esc
 		c.Notify = nil

@@ -19,7 +19,8 @@ func TestTemplateDataNamesNoStaffToTheCustomer(t *testing.T) {
 	// A host template that prints every place a staff ID could hide.
 	const probe = `{{.OpenedBy}}|{{.Ticket.Assignee}}|{{.Ticket.CreatedBy}}|{{range .Ticket.Actions}}{{.Owner}}{{end}}|` +
 		`{{.Event.Ticket.Assignee}}|{{.Event.Actor.ID}}|{{with .Message}}{{.AuthorID}}{{end}}|{{with .Event.Message}}{{.AuthorID}}{{end}}|` +
-		`{{range .Event.Changes}}{{.ActorID}}{{.Old}}{{.New}}{{end}}|{{with .Event.Escalation}}{{.Notify}}{{end}}|{{.From}}{{.To}}|{{.Event.From}}{{.Event.To}}`
+		`{{range .Event.Changes}}{{.ActorID}}{{.Old}}{{.New}}{{end}}|{{with .Event.Escalation}}{{.Notify}}{{end}}|{{.From}}{{.To}}|{{.Event.From}}{{.Event.To}}|` +
+		`{{range .Event.Watchers}}{{.}}{{end}}`
 	staffIDs := []string{"agent-7", "agent-9"}
 	catalog := testCatalog()
 	staffMail := notify.Recipient{Audience: notify.AudienceAssignee, Address: "alice@shop.example", UserID: "agent-7"}
@@ -35,6 +36,8 @@ func TestTemplateDataNamesNoStaffToTheCustomer(t *testing.T) {
 				e.Changes = []*ticket.Event{{ActorID: "agent-7", ActorRole: ticket.RoleAgent, Field: ticket.FieldAssignee, New: "agent-9"}}
 			})},
 		{"ReplyByStaff", event(notify.KindMessageAdded, agent9, withMessage(ticket.MessageReply, "On it."))},
+		{"ReplyOnAWatchedTicket", event(notify.KindMessageAdded, customer, withMessage(ticket.MessageCustomer, "Any news?"),
+			func(e *notify.Event) { e.Watchers = []string{"agent-7", "agent-9"} })},
 		{"Assigned", event(notify.KindAssigned, agent7, assignedTo("agent-9"), func(e *notify.Event) { e.From, e.To = "agent-7", "agent-9" })},
 		{"Escalated", event(notify.KindEscalated, system, func(e *notify.Event) {
 			e.Escalation = &notify.Escalation{Policy: "std", Level: 1, Target: "resolution", Percent: 100, Notify: []string{"user:agent-9"}}

@@ -49,12 +49,20 @@ type TicketGetByNumberParams struct {
 type TicketFilter struct {
 	TenantID string
 	// CustomerID limits the result to one customer's tickets.
-	CustomerID  string
-	Statuses    []string
-	Priorities  []string
-	Categories  []string
-	Departments []string
-	Assignees   []string
+	CustomerID string
+	// OrganisationID limits the result to the tickets of one
+	// organisation's customers (ticket.Customer.OrganisationID).
+	OrganisationID string
+	// CustomerOrOrganisation, with both CustomerID and OrganisationID
+	// set, selects the tickets of the customer or of the organisation
+	// (a customer who may see their organisation's tickets), rather
+	// than those of both.
+	CustomerOrOrganisation bool
+	Statuses               []string
+	Priorities             []string
+	Categories             []string
+	Departments            []string
+	Assignees              []string
 	// Channels matches the ticket's channel (ticket.Channel codes).
 	Channels []string
 	// CreatedFrom and CreatedTo bound the creation time to

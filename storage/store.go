@@ -26,10 +26,10 @@
 // statement), [IdempotencyStore] (answers of requests sent with
 // an idempotency key), [OutboxStatsStore] (outbox backlog and dead
 // letters, for metrics), [ConfigStore] (tenants' configurations,
-// versioned), [HostTxStore] (running in the host's transaction), and for
+// versioned), [HostTxStore] (running in the host's transaction), for
 // merges, splits and links [TicketLocker], [MessageMover] and
-// [LinkStore], and [PresenceStore] (who of the staff is viewing or
-// replying to a ticket).
+// [LinkStore], [PresenceStore] (who of the staff is viewing or
+// replying to a ticket), and [WatcherStore] (watchers and CC addresses).
 //
 // Callers find them with a checked type assertion, never one that can
 // panic. Code that cannot work without a capability returns an error

@@ -14,6 +14,13 @@ type Actor struct {
 	// CustomerID is the host's customer ID for actors with
 	// [RoleCustomer]; they see only tickets whose Customer.ID matches.
 	CustomerID string `json:"customer_id,omitempty"`
+	// OrganisationID is the host's ID of the organisation a customer
+	// actor belongs to, if any. The customer sees the tickets of the
+	// organisation's customers too when the organisation allows it (see
+	// ticketkit's Config.Organisations), and the tickets the customer
+	// opens carry it (Customer.OrganisationID) unless the host's
+	// customer directory says otherwise.
+	OrganisationID string `json:"organisation_id,omitempty"`
 }
 
 // SystemActor returns the actor ticketkit uses for its own changes in a

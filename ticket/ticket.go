@@ -93,6 +93,11 @@ type Customer struct {
 	// Mobile is stored in E.164 form (+33612345678) once the Desk has
 	// normalized it.
 	Mobile string `json:"mobile,omitempty" validate:"max=32"`
+	// OrganisationID is the host's ID of the organisation the customer
+	// belongs to, if any (see ticketkit's Config.Organisations): the
+	// tickets of its members may be shown to each other, and searches
+	// and reports select by it.
+	OrganisationID string `json:"organisation_id,omitempty" validate:"max=200,singleline"`
 }
 
 // Contact is a person on the customer's side, such as a buyer or a

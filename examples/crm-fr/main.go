@@ -186,7 +186,10 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	fmt.Fprintf(w, "   le portail déclare une saisie manuelle : %v\n", err)
 	mailbox.Reset()
 
-	fmt.Fprintln(w, "2. Luc commente ; Marie reçoit le modèle de mail du CRM")
+	fmt.Fprintln(w, "2. Marie met Paul en copie depuis le portail ; Luc commente : Marie et Paul reçoivent le modèle de mail du CRM")
+	if _, err := desk.AddCC(ctx, portal, ticketkit.CCParams{TicketID: first.ID, Address: "paul@dupont.example"}); err != nil {
+		return err
+	}
 	clk.Advance(time.Hour)
 	if _, err := desk.Reply(ctx, agent, ticketkit.MessageParams{TicketID: first.ID, Body: "Un technicien passe demain matin."}); err != nil {
 		return err
@@ -194,6 +197,7 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	for _, m := range mailbox.To(marie.Email) {
 		fmt.Fprintf(w, "   mail à %s : %s\n%s\n", m.To.Address, m.Subject, indent(m.Text))
 	}
+	fmt.Fprintf(w, "   mails à Paul (en copie) : %d\n", len(mailbox.To("paul@dupont.example")))
 
 	// The switch per comment: Luc keeps this one from Marie while the
 	// organisation's comment mails are on.

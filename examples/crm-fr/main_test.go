@@ -21,6 +21,7 @@ func TestCRMScenario(t *testing.T) {
 		"le portail déclare une saisie manuelle : ticket: invalid input: channel: may not be set by a customer",
 		"mail à marie@dupont.example : [TK-2026-000001] Nouveau commentaire : La chaudière ne démarre plus",
 		"Votre ticket TK-2026-000001 est au statut « Ouvert ».",
+		"mails à Paul (en copie) : 1",
 		"mails à Marie pour ce commentaire : 0",
 		"mails envoyés : 0",
 		`luc   status    "open" -> "in_progress" (Ouvert → En cours)`,

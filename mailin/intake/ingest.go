@@ -40,7 +40,8 @@ func (i *Intake) ingest(ctx context.Context, in mailin.Inbound, route mailin.Rou
 // find returns the ticket a message threads to, or nil for a new one,
 // and how it was found. A header match must name a ticket of the routed
 // tenant; a match by header or by subject counts only when the sender is
-// the ticket's customer or one of its contacts: a thread ID is in the
+// the ticket's customer, one of its contacts or an address copied on it
+// (ticketkit's Desk.AddCC): a thread ID is in the
 // headers of every notification, and a ticket number is sequential, so
 // either may be in a stranger's hands. A header match of automated mail
 // counts whoever sent it (a bounce comes from a mail server), as such
@@ -51,7 +52,7 @@ func (i *Intake) find(ctx context.Context, sys ticket.Actor, in mailin.Inbound, 
 		switch {
 		case err == nil:
 			to := i.followMerged(ctx, sys, t)
-			if in.Class.Automated() || knows(t, in.From.Address) || knows(to, in.From.Address) {
+			if in.Class.Automated() || i.knows(ctx, sys, t, in.From.Address) || i.knows(ctx, sys, to, in.From.Address) {
 				return to, mailin.ThreadByHeader, nil
 			}
 			// A stranger: the subject is checked the same way next.
@@ -71,7 +72,7 @@ func (i *Intake) find(ctx context.Context, sys ticket.Actor, in mailin.Inbound, 
 		return nil, mailin.ThreadNew, nil
 	}
 	to := i.followMerged(ctx, sys, page.Tickets[0])
-	if !knows(page.Tickets[0], in.From.Address) && !knows(to, in.From.Address) {
+	if !i.knows(ctx, sys, page.Tickets[0], in.From.Address) && !i.knows(ctx, sys, to, in.From.Address) {
 		return nil, mailin.ThreadNew, nil
 	}
 	return to, mailin.ThreadBySubject, nil
@@ -99,6 +100,30 @@ func (i *Intake) followMerged(ctx context.Context, sys ticket.Actor, t *ticket.T
 		t = next
 	}
 	return t
+}
+
+// knows reports whether addr is the email of t's customer, of one of
+// its contacts, or an address copied on it (Desk.CC). A store that keeps
+// no CC addresses, or fails to list them, knows none.
+func (i *Intake) knows(ctx context.Context, sys ticket.Actor, t *ticket.Ticket, addr string) bool {
+	return knows(t, addr) || i.copied(ctx, sys, t, addr)
+}
+
+// copied reports whether addr is copied on t (Desk.AddCC).
+func (i *Intake) copied(ctx context.Context, sys ticket.Actor, t *ticket.Ticket, addr string) bool {
+	if addr == "" {
+		return false
+	}
+	cc, err := i.cfg.Desk.CC(ctx, sys, t.ID)
+	if err != nil {
+		return false
+	}
+	for _, w := range cc {
+		if mailin.SameAddress(w.Key, addr) {
+			return true
+		}
+	}
+	return false
 }
 
 // knows reports whether addr is the email of t's customer or of one of
@@ -144,15 +169,19 @@ func (i *Intake) automated(ctx context.Context, sys ticket.Actor, in mailin.Inbo
 }
 
 // reply adds a person's message to t as its customer, under the Desk's
-// reopen policy.
+// reopen policy. The message of an address copied on t (and not the
+// customer's or a contact's) names its sender first: it is on the
+// customer's side, but not the customer's own. A reply never copies
+// anyone on t: only the customer or staff do (Desk.AddCC).
 func (i *Intake) reply(ctx context.Context, sys ticket.Actor, in mailin.Inbound, t *ticket.Ticket, res *Result, inbound *ticketkit.InboundClaim) error {
 	actor := sys
 	if t.Customer.ID != "" {
 		actor = customerActor(t.TenantID, t.Customer.ID)
 	}
+	withSender := actor.Role != ticket.RoleCustomer || (!knows(t, in.From.Address) && i.copied(ctx, sys, t, in.From.Address))
 	before := i.category(t.Status)
 	msg, err := i.cfg.Desk.Reply(ctx, actor, ticketkit.MessageParams{
-		TicketID: t.ID, Body: body(in, actor.Role != ticket.RoleCustomer), Attachments: attachments(in), Inbound: inbound,
+		TicketID: t.ID, Body: body(in, withSender), Attachments: attachments(in), Inbound: inbound,
 	})
 	if err != nil {
 		return fmt.Errorf("intake: add message to %s: %w", t.Number, err)

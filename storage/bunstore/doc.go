@@ -19,8 +19,8 @@
 // Tickets, messages, history lines, outbox entries and number counters
 // each have a table. Every ticket field a list filters or sorts on is a column (tenant_id, number,
 // status, priority, category, department, assignee, customer_id,
-// customer_email, customer_mobile, subject, created_at, updated_at,
-// version) with an index that starts with tenant_id, then the filter
+// customer_email, customer_mobile, customer_org, subject, created_at,
+// updated_at, version) with an index that starts with tenant_id, then the filter
 // column, then created_at and id, the default order and the keyset of
 // pagination. Contacts, references, tags, custom fields, actions and the
 // customer are JSON (jsonb on PostgreSQL, text on SQLite). Times are

@@ -79,6 +79,7 @@ func toTicketRow(t *ticket.Ticket) (*ticketRow, error) {
 		CustomerID:     t.Customer.ID,
 		CustomerEmail:  strings.ToLower(t.Customer.Email),
 		CustomerMobile: t.Customer.Mobile,
+		CustomerOrg:    t.Customer.OrganisationID,
 		Reason:         t.Reason,
 		ClosureReason:  t.ClosureReason,
 		FollowUpOf:     t.FollowUpOf,

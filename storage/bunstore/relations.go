@@ -118,21 +118,12 @@ func (s *Store) LinkDelete(ctx context.Context, p storage.LinkDeleteParams) erro
 		return errNoTenant(op)
 	}
 	// No table alias: MariaDB's single-table DELETE takes none.
-	res, err := s.db.NewDelete().ModelTableExpr("?", s.linksTable()).
+	q := s.db.NewDelete().ModelTableExpr("?", s.linksTable()).
 		Where("tenant_id = ?", p.TenantID).
 		Where("from_id = ?", p.FromID).
 		Where("type = ?", string(p.Type)).
-		Where("to_id = ?", p.ToID).
-		Exec(ctx)
-	if err != nil {
-		return translate(op, err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return translate(op, err)
-	} else if n == 0 {
-		return fmt.Errorf("bunstore: %s %s %s %s: %w", op, p.FromID, p.Type, p.ToID, storage.ErrNotFound)
-	}
-	return nil
+		Where("to_id = ?", p.ToID)
+	return deleteOne(ctx, q, fmt.Sprintf("%s %s %s %s", op, p.FromID, p.Type, p.ToID))
 }
 
 // LinkList returns a ticket's links, oldest first, reading those from it

@@ -37,23 +37,26 @@ type ticketRow struct {
 	CustomerID string `bun:"customer_id"`
 	// CustomerEmail is strings.ToLower(Customer.Email), for the
 	// CustomerEmail filter; Customer keeps the email as given.
-	CustomerEmail  string    `bun:"customer_email"`
-	CustomerMobile string    `bun:"customer_mobile"`
-	Customer       string    `bun:"customer"`
-	Contacts       string    `bun:"contacts"`
-	References     string    `bun:"refs"`
-	Tags           string    `bun:"tags"`
-	Fields         string    `bun:"fields"`
-	Actions        string    `bun:"actions"`
-	Reason         string    `bun:"reason"`
-	ClosureReason  string    `bun:"closure_reason"`
-	FollowUpOf     string    `bun:"follow_up_of"`
-	MergedInto     string    `bun:"merged_into"`
-	CreatedBy      string    `bun:"created_by"`
-	CreatedAt      time.Time `bun:"created_at"`
-	UpdatedAt      time.Time `bun:"updated_at"`
-	ClosedAt       time.Time `bun:"closed_at,nullzero"`
-	Version        int64     `bun:"version"`
+	CustomerEmail  string `bun:"customer_email"`
+	CustomerMobile string `bun:"customer_mobile"`
+	// CustomerOrg is Customer.OrganisationID, for the OrganisationID
+	// filter (migration 20261203000502_customer_org).
+	CustomerOrg   string    `bun:"customer_org"`
+	Customer      string    `bun:"customer"`
+	Contacts      string    `bun:"contacts"`
+	References    string    `bun:"refs"`
+	Tags          string    `bun:"tags"`
+	Fields        string    `bun:"fields"`
+	Actions       string    `bun:"actions"`
+	Reason        string    `bun:"reason"`
+	ClosureReason string    `bun:"closure_reason"`
+	FollowUpOf    string    `bun:"follow_up_of"`
+	MergedInto    string    `bun:"merged_into"`
+	CreatedBy     string    `bun:"created_by"`
+	CreatedAt     time.Time `bun:"created_at"`
+	UpdatedAt     time.Time `bun:"updated_at"`
+	ClosedAt      time.Time `bun:"closed_at,nullzero"`
+	Version       int64     `bun:"version"`
 	// ConfigVersion is Ticket.ConfigVersion (migration
 	// 20261203000002_ticket_config_version).
 	ConfigVersion int64 `bun:"config_version"`
@@ -148,4 +151,16 @@ type linkRow struct {
 	ToNumber   string    `bun:"to_number"`
 	CreatedBy  string    `bun:"created_by"`
 	CreatedAt  time.Time `bun:"created_at"`
+}
+
+// watcherRow is a row of the watchers table.
+type watcherRow struct {
+	bun.BaseModel `bun:"table:watchers,alias:w"`
+
+	TenantID  string    `bun:"tenant_id,pk"`
+	TicketID  string    `bun:"ticket_id,pk"`
+	Kind      string    `bun:"kind,pk"`
+	Key       string    `bun:"watcher_key,pk"`
+	CreatedBy string    `bun:"created_by"`
+	CreatedAt time.Time `bun:"created_at"`
 }

@@ -64,6 +64,10 @@ func (s *Store) TicketCreate(ctx context.Context, t *ticket.Ticket) error {
 			// version of the schema since the first migration has.
 			q = q.ExcludeColumn("merged_into")
 		}
+		if r.CustomerOrg == "" {
+			// The column's default, as for merged_into.
+			q = q.ExcludeColumn("customer_org")
+		}
 		if r.ConfigVersion == 0 {
 			// The column's default: a ticket under the host's default
 			// configuration is written as before that column existed.

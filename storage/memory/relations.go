@@ -118,12 +118,7 @@ func (x *tx) LinkCreate(ctx context.Context, l *ticket.Link) error {
 	}
 	c := *l
 	c.CreatedAt = utc(c.CreatedAt)
-	n := len(x.db.links)
-	x.db.links = append(x.db.links, &c)
-	x.onUndo(func() {
-		x.db.links[n] = nil
-		x.db.links = x.db.links[:n]
-	})
+	insertRow(x, &x.db.links, &c)
 	return nil
 }
 
@@ -136,9 +131,7 @@ func (x *tx) LinkDelete(ctx context.Context, p storage.LinkDeleteParams) error {
 	if i < 0 {
 		return fmt.Errorf("memory: delete link %s %s %s: %w", p.FromID, p.Type, p.ToID, storage.ErrNotFound)
 	}
-	old := slices.Clone(x.db.links)
-	x.db.links = slices.Delete(x.db.links, i, i+1)
-	x.onUndo(func() { x.db.links = old })
+	deleteRow(x, &x.db.links, i)
 	return nil
 }
 

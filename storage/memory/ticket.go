@@ -224,7 +224,7 @@ func matchTicket(t *ticket.Ticket, f *storage.TicketFilter) bool {
 	in := func(list []string, v string) bool { return len(list) == 0 || slices.Contains(list, v) }
 	switch {
 	case t.TenantID != f.TenantID,
-		f.CustomerID != "" && t.Customer.ID != f.CustomerID,
+		!matchCustomer(t, f),
 		!in(f.Statuses, t.Status),
 		!in(f.Priorities, t.Priority),
 		!in(f.Categories, t.Category),
@@ -244,6 +244,17 @@ func matchTicket(t *ticket.Ticket, f *storage.TicketFilter) bool {
 		return false
 	}
 	return true
+}
+
+// matchCustomer reports whether t passes the customer and organisation
+// filters of f.
+func matchCustomer(t *ticket.Ticket, f *storage.TicketFilter) bool {
+	customer := f.CustomerID == "" || t.Customer.ID == f.CustomerID
+	org := f.OrganisationID == "" || t.Customer.OrganisationID == f.OrganisationID
+	if f.CustomerOrOrganisation && f.CustomerID != "" && f.OrganisationID != "" {
+		return customer || org
+	}
+	return customer && org
 }
 
 // hasRef reports whether refs holds r's kind and ID.

@@ -50,6 +50,9 @@ type db struct {
 	// presence holds the presence leases (presence.go); made on first
 	// use.
 	presence map[presenceKey]ticket.Presence
+	// watchers holds the agents and CC addresses following tickets
+	// (watchers.go), in the order they were added.
+	watchers []*ticket.Watcher
 }
 
 func newDB() db {

@@ -55,6 +55,8 @@ type Features struct {
 	SortKeyUpdater bool
 	// ChangeWriter: [storage.ChangeWriter].
 	ChangeWriter bool
+	// Watchers: [storage.WatcherStore].
+	Watchers bool
 }
 
 // capability is one optional interface of a store: its name, whether the
@@ -91,6 +93,7 @@ func (f Features) capabilities() []capability {
 		{"PresenceStore", f.Presence, implements[storage.PresenceStore]},
 		{"TicketSortKeyUpdater", f.SortKeyUpdater, implements[storage.TicketSortKeyUpdater]},
 		{"ChangeWriter", f.ChangeWriter, implements[storage.ChangeWriter]},
+		{"WatcherStore", f.Watchers, implements[storage.WatcherStore]},
 	}
 }
 

@@ -59,6 +59,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store, features Featu
 	t.Run("TicketGet", s.ticketGet)
 	t.Run("TicketUpdate", s.ticketUpdate)
 	t.Run("TicketList", s.ticketList)
+	t.Run("TicketListOrganisation", s.ticketListOrganisation)
 	t.Run("TicketDue", s.ticketDue)
 	t.Run("TicketSLA", s.ticketSLA)
 	t.Run("Message", s.message)
@@ -84,6 +85,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store, features Featu
 	optional(t, "Presence", features.Presence, "PresenceStore", s.presence)
 	optional(t, "SortKeyUpdater", features.SortKeyUpdater, "TicketSortKeyUpdater", s.sortKeyUpdater)
 	optional(t, "ChangeWriter", features.ChangeWriter, "ChangeWriter", s.changeWriter)
+	optional(t, "Watchers", features.Watchers, "WatcherStore", s.watchers)
 }
 
 // suite holds the store factory and the declared features the groups

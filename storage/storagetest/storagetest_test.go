@@ -31,6 +31,7 @@ var adapters = map[string]func() storage.Store{
 	"healthy": func() storage.Store { return memory.New() },
 
 	"IgnoresStatusesFilter": func() storage.Store { return ignoresStatuses{memory.New()} },
+	"IgnoresOrganisation":   func() storage.Store { return ignoresOrganisation{memory.New()} },
 	"TextFilterUsesLikeWildcards": func() storage.Store {
 		return likeWildcards{memory.New()}
 	},
@@ -95,6 +96,14 @@ type ignoresStatuses struct{ *memory.Store }
 
 func (s ignoresStatuses) TicketList(ctx context.Context, p storage.TicketListParams) (*storage.TicketListResult, error) {
 	p.Statuses = nil
+	return s.Store.TicketList(ctx, p)
+}
+
+// ignoresOrganisation lists tickets as if no organisation were asked for.
+type ignoresOrganisation struct{ *memory.Store }
+
+func (s ignoresOrganisation) TicketList(ctx context.Context, p storage.TicketListParams) (*storage.TicketListResult, error) {
+	p.OrganisationID, p.CustomerOrOrganisation = "", false
 	return s.Store.TicketList(ctx, p)
 }
 
@@ -178,6 +187,8 @@ func TestSuiteCatchesBrokenAdapters(t *testing.T) {
 	}{
 		{"IgnoresStatusesFilter", "TicketList/FiltersByStatus"},
 		{"IgnoresStatusesFilter", "TicketList/CombinedFiltersAreANDed"},
+		{"IgnoresOrganisation", "TicketListOrganisation/SelectsTheOrganisationsTickets"},
+		{"IgnoresOrganisation", "TicketListOrganisation/OrTheCustomersOwn"},
 		{"TextFilterUsesLikeWildcards", "TicketList/ListFilterWithHostileInputMatchesLiterally"},
 		{"DropsHistoryLines", "Event/ListReturnsLinesInAppendOrder"},
 		{"LeaksOtherTenantOnGet", "Tenant/TicketGetOfOtherTenantReturnsErrNotFound"},
