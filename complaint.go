@@ -130,12 +130,24 @@ func (d *Desk) ComplaintWorkflow() *workflow.ComplaintMachine {
 	return d.complaints.machine
 }
 
-// complaintSetup returns the complaint setup, or ErrComplaintsOff.
-func (d *Desk) complaintSetup() (*complaints, error) {
-	if d.complaints == nil {
-		return nil, ErrComplaintsOff
+// complaintSetup returns the view of a tenant's configuration (see
+// forTenant; read through q, the use case's transaction, or the store
+// when nil) and its complaint setup: the tenant's complaint catalog and
+// workflow when its configuration has them (TenantConfig.Complaints),
+// else the Desk's; or ErrComplaintsOff. Every complaint use case starts
+// with it and runs on the view it returns.
+func (d *Desk) complaintSetup(ctx context.Context, q storage.Tx, tenantID string) (*Desk, *complaints, error) {
+	if d.root().complaints == nil {
+		return nil, nil, ErrComplaintsOff
 	}
-	return d.complaints, nil
+	view, err := d.forTenant(ctx, q, tenantID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if view.complaints == nil {
+		return nil, nil, ErrComplaintsOff
+	}
+	return view, view.complaints, nil
 }
 
 // complaintTx returns tx's complaint methods, or an error wrapping
@@ -168,7 +180,8 @@ func (d *Desk) loadComplaint(ctx context.Context, actor ticket.Actor, id string)
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
-	if _, err := d.complaintSetup(); err != nil {
+	d, _, err := d.complaintSetup(ctx, nil, actor.TenantID)
+	if err != nil {
 		return nil, err
 	}
 	if err := checkKey("id", id); err != nil {

@@ -240,6 +240,7 @@ func (d *Desk) build(cfg TenantConfig, version int64) (*Desk, error) {
 	}
 	view := *root
 	buildExtras(v, cfg, &view)
+	buildComplaints(v, cfg.Complaints, &view)
 	if err := failed(v); err != nil {
 		return nil, err
 	}
@@ -289,9 +290,15 @@ func addDefinitionProblems(v *ticket.ValidationError, field string, err error) {
 // checkLabels reports every label of spec without a default text: the
 // text shown when no translation fits the reader's locale.
 func checkLabels(v *ticket.ValidationError, spec ticket.CatalogSpec) {
+	checkLabelsAt(v, "catalog", spec)
+}
+
+// checkLabelsAt is checkLabels for a catalog at path, such as
+// "complaints.catalog".
+func checkLabelsAt(v *ticket.ValidationError, path string, spec ticket.CatalogSpec) {
 	check := func(list string, i int, l ticket.Label) {
 		if l.Text == "" {
-			v.Add(fmt.Sprintf("catalog.%s[%d].label.text", list, i), "required", "a label needs a default text, whatever its translations")
+			v.Add(fmt.Sprintf("%s.%s[%d].label.text", path, list, i), "required", "a label needs a default text, whatever its translations")
 		}
 	}
 	for i, x := range spec.Statuses {
