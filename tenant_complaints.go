@@ -91,3 +91,14 @@ func buildComplaints(v *ticket.ValidationError, cfg *ComplaintTenantConfig, view
 	setup.cfg.Workflow, setup.machine, setup.catalog = m, m, cat
 	view.complaints = &setup
 }
+
+// CachedTenantComplaintCatalog returns the complaint catalog of a
+// tenant's configuration (TenantConfig.Complaints) as this Desk last read
+// it, without reading the store: the Desk's own ([Desk.ComplaintCatalog])
+// when the tenant has none or the Desk has read none; nil when
+// complaints are off. Every complaint use case reads its tenant's
+// configuration before it returns complaints, so their labels can be
+// taken from it (httpapi does) at no cost.
+func (d *Desk) CachedTenantComplaintCatalog(tenantID string) *ticket.Catalog {
+	return d.cached(tenantID).ComplaintCatalog()
+}
