@@ -54,6 +54,8 @@ type TenantConfigMapping struct {
 }
 
 // TenantConfigVersion is one version of a tenant's configuration.
+// Version 0 holds the Desk's complaint catalog and workflow too, when
+// complaints are on.
 type TenantConfigVersion struct {
 	TenantID string `json:"tenant_id"`
 	// Version counts the tenant's saved configurations from 1; 0 is the
@@ -431,7 +433,7 @@ func (d *Desk) TenantConfig(ctx context.Context, actor ticket.Actor, version int
 	out := &TenantConfigVersion{TenantID: actor.TenantID, Version: rec.Version, CreatedBy: rec.CreatedBy, CreatedAt: rec.CreatedAt}
 	if rec.Version == 0 {
 		def := root.workflow.Definition()
-		out.Config = TenantConfig{Catalog: root.catalog.Spec(), Workflow: &def}
+		out.Config = TenantConfig{Catalog: root.catalog.Spec(), Workflow: &def, Complaints: root.complaintConfig()}
 		return out, nil
 	}
 	if err := json.Unmarshal(rec.Data, &out.Config); err != nil {

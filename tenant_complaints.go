@@ -102,3 +102,15 @@ func buildComplaints(v *ticket.ValidationError, cfg *ComplaintTenantConfig, view
 func (d *Desk) CachedTenantComplaintCatalog(tenantID string) *ticket.Catalog {
 	return d.cached(tenantID).ComplaintCatalog()
 }
+
+// complaintConfig returns the Desk's complaint catalog and workflow as a
+// ComplaintTenantConfig, the complaint part of configuration version 0;
+// nil when complaints are off.
+func (d *Desk) complaintConfig() *ComplaintTenantConfig {
+	cm := d.ComplaintWorkflow()
+	if cm == nil {
+		return nil
+	}
+	def := cm.Machine().Definition()
+	return &ComplaintTenantConfig{Catalog: cm.Machine().Catalog().Spec(), Workflow: &def, PostedStatus: cm.PostedStatus()}
+}

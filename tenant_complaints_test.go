@@ -168,3 +168,25 @@ func TestDesk_TenantComplaintsValidation(t *testing.T) {
 	}})
 	require.Equal(t, []string{"complaints"}, invalidFields(t, err))
 }
+
+// TestDesk_TenantComplaintsDefault reads configuration version 0 of a
+// Desk with complaints: its complaint part is the Desk's, and saving it
+// back as the tenant's first version is valid and changes nothing.
+func TestDesk_TenantComplaintsDefault(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	cd := newComplaintDesk(t, memoryBackend(), workflow.ComplaintRules{ClosureReason: true})
+	v0, err := cd.desk.TenantConfig(ctx, tenantAdmin, 0)
+	require.NoError(t, err)
+	require.NotNil(t, v0.Config.Complaints)
+	require.Equal(t, cd.desk.ComplaintCatalog().Spec(), v0.Config.Complaints.Catalog)
+	v1, err := cd.desk.ConfigureTenant(ctx, tenantAdmin, ticketkit.ConfigureTenantParams{Config: v0.Config})
+	require.NoError(t, err)
+	require.Equal(t, int64(1), v1.Version)
+	// The closure reason the Desk's rules require is still required.
+	c := cd.toFulfilled(t, cd.open(t))
+	_, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID})
+	require.ErrorIs(t, err, ticketkit.ErrGuard)
+	_, err = cd.desk.ComplaintPost(ctx, agent, ticketkit.ComplaintPostParams{ComplaintID: c.ID, Reason: "credited"})
+	require.NoError(t, err)
+}
