@@ -1,8 +1,6 @@
 package ticketkit
 
 import (
-	"errors"
-
 	"github.com/ticketkit/ticketkit/ticket"
 	"github.com/ticketkit/ticketkit/workflow"
 )
@@ -59,13 +57,7 @@ func buildComplaints(v *ticket.ValidationError, cfg *ComplaintTenantConfig, view
 	}
 	checkLabelsAt(v, "complaints.catalog", cfg.Catalog)
 	cat, err := ticket.NewCatalog(cfg.Catalog)
-	if ce, ok := errors.AsType[*ticket.CatalogError](err); ok {
-		for _, p := range ce.Problems {
-			v.Add("complaints.catalog", "invalid", p)
-		}
-	} else if err != nil {
-		v.Add("complaints.catalog", "invalid", err.Error())
-	}
+	addCatalogProblems(v, "complaints.catalog", err)
 	if cat == nil {
 		return
 	}

@@ -215,13 +215,7 @@ func (d *Desk) build(cfg TenantConfig, version int64) (*Desk, error) {
 	v := &ticket.ValidationError{}
 	checkLabels(v, cfg.Catalog)
 	cat, err := ticket.NewCatalog(cfg.Catalog)
-	if ce, ok := errors.AsType[*ticket.CatalogError](err); ok {
-		for _, p := range ce.Problems {
-			v.Add("catalog", "invalid", p)
-		}
-	} else if err != nil {
-		v.Add("catalog", "invalid", err.Error())
-	}
+	addCatalogProblems(v, "catalog", err)
 	if cat == nil {
 		return nil, failed(v)
 	}
@@ -270,6 +264,18 @@ func (d *Desk) build(cfg TenantConfig, version int64) (*Desk, error) {
 		}
 	}
 	return &view, nil
+}
+
+// addCatalogProblems adds the problems of a ticket.NewCatalog error under
+// field.
+func addCatalogProblems(v *ticket.ValidationError, field string, err error) {
+	if ce, ok := errors.AsType[*ticket.CatalogError](err); ok {
+		for _, p := range ce.Problems {
+			v.Add(field, "invalid", p)
+		}
+	} else if err != nil {
+		v.Add(field, "invalid", err.Error())
+	}
 }
 
 // addDefinitionProblems adds the problems of a workflow or SLA error
