@@ -113,7 +113,9 @@ func (d *Desk) initComplaints(cfg *ComplaintConfig) {
 }
 
 // ComplaintCatalog returns the catalog of the desk's complaints, or nil
-// when complaints are off.
+// when complaints are off. A tenant whose configuration has a complaint
+// part (TenantConfig.Complaints) uses its own: see
+// [Desk.CachedTenantComplaintCatalog].
 func (d *Desk) ComplaintCatalog() *ticket.Catalog {
 	if d.complaints == nil {
 		return nil
@@ -122,7 +124,8 @@ func (d *Desk) ComplaintCatalog() *ticket.Catalog {
 }
 
 // ComplaintWorkflow returns the desk's complaint workflow, or nil when
-// complaints are off.
+// complaints are off. A tenant whose configuration has a complaint part
+// (TenantConfig.Complaints) runs its own.
 func (d *Desk) ComplaintWorkflow() *workflow.ComplaintMachine {
 	if d.complaints == nil {
 		return nil
