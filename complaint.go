@@ -113,7 +113,9 @@ func (d *Desk) initComplaints(cfg *ComplaintConfig) {
 }
 
 // ComplaintCatalog returns the catalog of the desk's complaints, or nil
-// when complaints are off.
+// when complaints are off. A tenant whose configuration has a complaint
+// part (TenantConfig.Complaints) uses its own: see
+// [Desk.CachedTenantComplaintCatalog].
 func (d *Desk) ComplaintCatalog() *ticket.Catalog {
 	if d.complaints == nil {
 		return nil
@@ -122,7 +124,8 @@ func (d *Desk) ComplaintCatalog() *ticket.Catalog {
 }
 
 // ComplaintWorkflow returns the desk's complaint workflow, or nil when
-// complaints are off.
+// complaints are off. A tenant whose configuration has a complaint part
+// (TenantConfig.Complaints) runs its own.
 func (d *Desk) ComplaintWorkflow() *workflow.ComplaintMachine {
 	if d.complaints == nil {
 		return nil
@@ -130,12 +133,24 @@ func (d *Desk) ComplaintWorkflow() *workflow.ComplaintMachine {
 	return d.complaints.machine
 }
 
-// complaintSetup returns the complaint setup, or ErrComplaintsOff.
-func (d *Desk) complaintSetup() (*complaints, error) {
-	if d.complaints == nil {
-		return nil, ErrComplaintsOff
+// complaintSetup returns the view of a tenant's configuration (see
+// forTenant; read through q, the use case's transaction, or the store
+// when nil) and its complaint setup: the tenant's complaint catalog and
+// workflow when its configuration has them (TenantConfig.Complaints),
+// else the Desk's; or ErrComplaintsOff. Every complaint use case starts
+// with it and runs on the view it returns.
+func (d *Desk) complaintSetup(ctx context.Context, q storage.Tx, tenantID string) (*Desk, *complaints, error) {
+	if d.root().complaints == nil {
+		return nil, nil, ErrComplaintsOff
 	}
-	return d.complaints, nil
+	view, err := d.forTenant(ctx, q, tenantID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if view.complaints == nil {
+		return nil, nil, ErrComplaintsOff
+	}
+	return view, view.complaints, nil
 }
 
 // complaintTx returns tx's complaint methods, or an error wrapping
@@ -168,7 +183,8 @@ func (d *Desk) loadComplaint(ctx context.Context, actor ticket.Actor, id string)
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
-	if _, err := d.complaintSetup(); err != nil {
+	d, _, err := d.complaintSetup(ctx, nil, actor.TenantID)
+	if err != nil {
 		return nil, err
 	}
 	if err := checkKey("id", id); err != nil {

@@ -55,7 +55,8 @@ func (d *Desk) attachToComplaint(ctx context.Context, host storage.Tx, actor tic
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
-	if _, err := d.complaintSetup(); err != nil {
+	d, _, err := d.complaintSetup(ctx, host, actor.TenantID)
+	if err != nil {
 		return nil, err
 	}
 	if err := requireStaff(actor, "attach files to complaints"); err != nil {

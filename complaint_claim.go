@@ -80,8 +80,12 @@ func (d *Desk) raiseComplaintClaim(ctx context.Context, host storage.Tx, actor t
 	if err := failed(v); err != nil {
 		return nil, err
 	}
+	d, _, err := d.complaintSetup(ctx, host, actor.TenantID)
+	if err != nil {
+		return nil, err
+	}
 	var claim *ticket.Complaint
-	_, err := d.changeComplaint(ctx, host, actor, p.ComplaintID, p.Version, func(ctx context.Context, tx storage.Tx, c *ticket.Complaint, b *batch) error {
+	_, err = d.changeComplaint(ctx, host, actor, p.ComplaintID, p.Version, func(ctx context.Context, tx storage.Tx, c *ticket.Complaint, b *batch) error {
 		if c.Details.CounterpartyRole.Claim() {
 			return ticket.NewValidationError(ticket.FieldError{Field: "complaint_id", Rule: "claim",
 				Message: fmt.Sprintf("%s is a %s claim itself; raise claims from customer complaints", c.Number, c.Details.CounterpartyRole)})

@@ -45,8 +45,12 @@ func (d *Desk) decideComplaint(ctx context.Context, host storage.Tx, actor ticke
 	if err := failed(asValidation(ticket.Validate(p))); err != nil {
 		return nil, err
 	}
+	d, cs, err := d.complaintSetup(ctx, host, actor.TenantID)
+	if err != nil {
+		return nil, err
+	}
 	return d.changeComplaint(ctx, host, actor, p.ComplaintID, p.Version, func(ctx context.Context, tx storage.Tx, c *ticket.Complaint, b *batch) error {
-		if s, _ := d.complaints.catalog.Status(c.Status); s.Terminal {
+		if s, _ := cs.catalog.Status(c.Status); s.Terminal {
 			return &workflow.TransitionError{From: c.Status, Role: actor.Role, Reason: "a closed complaint cannot be decided", Err: ErrNoTransition}
 		}
 		dec := ticket.ComplaintDecision{
@@ -117,7 +121,7 @@ func (d *Desk) ComplaintTransition(ctx context.Context, actor ticket.Actor, p Co
 // complaintTransition is ComplaintTransition in the host's transaction
 // host, or in the Desk's own when host is nil.
 func (d *Desk) complaintTransition(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintTransitionParams) (*ticket.Complaint, error) {
-	cs, err := d.complaintSetup()
+	d, cs, err := d.complaintSetup(ctx, host, actor.TenantID)
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +231,7 @@ func (d *Desk) ComplaintPost(ctx context.Context, actor ticket.Actor, p Complain
 // postComplaint is ComplaintPost in the host's transaction host, or in
 // the Desk's own when host is nil.
 func (d *Desk) postComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintPostParams) (*ticket.Complaint, error) {
-	cs, err := d.complaintSetup()
+	d, cs, err := d.complaintSetup(ctx, host, actor.TenantID)
 	if err != nil {
 		return nil, err
 	}

@@ -139,7 +139,7 @@ type complaintMutation func(ctx context.Context, tx storage.Tx, c *ticket.Compla
 // ErrPosted), with the complaint validated after mutate, in the host's
 // transaction host or in the Desk's own when host is nil.
 func (d *Desk) changeComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, id string, version int64, mutate complaintMutation) (*ticket.Complaint, error) {
-	cs, err := d.complaintSetup()
+	d, cs, err := d.complaintSetup(ctx, host, actor.TenantID)
 	if err != nil {
 		return nil, err
 	}

@@ -84,7 +84,7 @@ func (d *Desk) ComplaintJournal(ctx context.Context, actor ticket.Actor, p Compl
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
-	cs, err := d.complaintSetup()
+	d, cs, err := d.complaintSetup(ctx, nil, actor.TenantID)
 	if err != nil {
 		return nil, err
 	}

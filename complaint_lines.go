@@ -117,7 +117,7 @@ func (d *Desk) linkComplaintLineReturn(ctx context.Context, host storage.Tx, act
 	if err := failed(asValidation(ticket.Validate(p))); err != nil {
 		return nil, err
 	}
-	cs, err := d.complaintSetup()
+	d, cs, err := d.complaintSetup(ctx, host, actor.TenantID)
 	if err != nil {
 		return nil, err
 	}

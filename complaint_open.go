@@ -76,7 +76,7 @@ func (d *Desk) openComplaint(ctx context.Context, host storage.Tx, actor ticket.
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
-	cs, err := d.complaintSetup()
+	d, cs, err := d.complaintSetup(ctx, host, actor.TenantID)
 	if err != nil {
 		return nil, err
 	}

@@ -55,6 +55,10 @@ func (d *Desk) updateComplaint(ctx context.Context, host storage.Tx, actor ticke
 	if err := failed(asValidation(ticket.Validate(p))); err != nil {
 		return nil, err
 	}
+	d, cs, err := d.complaintSetup(ctx, host, actor.TenantID)
+	if err != nil {
+		return nil, err
+	}
 	return d.changeComplaint(ctx, host, actor, p.ComplaintID, p.Version, func(ctx context.Context, _ storage.Tx, c *ticket.Complaint, _ *batch) error {
 		setIf(&c.Subject, p.Subject, strings.TrimSpace)
 		setIf(&c.Description, p.Description, nil)
@@ -82,7 +86,7 @@ func (d *Desk) updateComplaint(ctx context.Context, host storage.Tx, actor ticke
 			c.Details.EndDate = p.EndDate.UTC()
 		}
 		if p.Category != nil && *p.Category != c.Category {
-			cat, ok := d.complaints.catalog.Category(*p.Category)
+			cat, ok := cs.catalog.Category(*p.Category)
 			if !ok {
 				c.Category = *p.Category // reported by the validation
 				return nil

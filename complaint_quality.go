@@ -54,7 +54,7 @@ func (d *Desk) ComplaintRootCauseSetTx(ctx context.Context, tx storage.Tx, actor
 // setRootCause is ComplaintRootCauseSet in the host's transaction host, or in the
 // Desk's own when host is nil.
 func (d *Desk) setRootCause(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintRootCauseParams) (*ticket.Complaint, error) {
-	cs, err := d.complaintSetup()
+	d, cs, err := d.complaintSetup(ctx, host, actor.TenantID)
 	if err != nil {
 		return nil, err
 	}

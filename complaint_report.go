@@ -75,7 +75,7 @@ func (d *Desk) reportComplaints(ctx context.Context, actor ticket.Actor, p Compl
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
-	setup, err := d.complaintSetup()
+	d, setup, err := d.complaintSetup(ctx, nil, actor.TenantID)
 	if err != nil {
 		return nil, err
 	}

@@ -78,7 +78,7 @@ func (d *Desk) ComplaintReverseTx(ctx context.Context, tx storage.Tx, actor tick
 // path, which refuses every change of a posted complaint: it stores the
 // link alone, through storage.ComplaintReverser.
 func (d *Desk) reverseComplaint(ctx context.Context, host storage.Tx, actor ticket.Actor, p ComplaintReverseParams) (*ticket.Complaint, error) {
-	cs, err := d.complaintSetup()
+	d, cs, err := d.complaintSetup(ctx, host, actor.TenantID)
 	if err != nil {
 		return nil, err
 	}

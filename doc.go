@@ -200,7 +200,15 @@
 // Desk is a notify.TenantSource ([Desk.NotifySetup]): give it to the
 // notify.Resolver of the notifier (notify/email) as its Tenants, and
 // every event is written with its ticket's tenant's catalog, templates
-// and rules, while package notify imports nothing of ticketkit.
+// and rules, while package notify imports nothing of ticketkit. The mail
+// intake (mailin/intake) finds replies by the tenant's ticket number
+// format ([Desk.FindTicketNumber]).
+//
+// On a Desk with complaints, a configuration may also hold the tenant's
+// complaint catalog and workflow ([ComplaintTenantConfig]): statuses,
+// categories, reason codes and labels are data, while the remedy,
+// source and numbering handlers stay the host's Config.Complaints.
+// Every complaint use case runs on its tenant's.
 //
 // # Complaints
 //

@@ -47,9 +47,15 @@ type TenantConfigMapping struct {
 	Priorities  map[string]string `json:"priorities,omitempty"`
 	Categories  map[string]string `json:"categories,omitempty"`
 	Departments map[string]string `json:"departments,omitempty"`
+	// ComplaintStatuses maps the complaint statuses a new complaint
+	// catalog (TenantConfig.Complaints) removes, for the tenant's
+	// complaint documents.
+	ComplaintStatuses map[string]string `json:"complaint_statuses,omitempty"`
 }
 
 // TenantConfigVersion is one version of a tenant's configuration.
+// Version 0 holds the Desk's complaint catalog and workflow too, when
+// complaints are on.
 type TenantConfigVersion struct {
 	TenantID string `json:"tenant_id"`
 	// Version counts the tenant's saved configurations from 1; 0 is the
@@ -79,7 +85,10 @@ type TenantConfigVersion struct {
 // batches of 500, storage.TicketBatchUpdater when the store has it), its
 // Version and ConfigVersion advanced and a history line written per
 // change, by the actor; no notification is sent for a move. Complaint
-// documents keep their own catalog and are not moved.
+// documents follow the complaint catalog (TenantConfig.Complaints): a
+// change that removes a complaint status some of the tenant's complaints
+// are in is refused the same way, under "mapping.complaint_statuses.<code>",
+// unless p.Mapping.ComplaintStatuses moves them.
 //
 // The new version is used by this Desk at once and by every other Desk
 // on the store within their Config.TenantConfigTTL. Use cases that
@@ -135,7 +144,7 @@ func (d *Desk) configureTenant(ctx context.Context, host storage.Tx, actor ticke
 		if !ok {
 			return ErrConfigUnsupported
 		}
-		old := root.catalog
+		old, oldComplaints := root.catalog, root.ComplaintCatalog()
 		current, err := cs.TenantConfigGet(ctx, storage.TenantConfigGetParams{TenantID: actor.TenantID})
 		switch {
 		case errors.Is(err, storage.ErrNotFound):
@@ -153,11 +162,16 @@ func (d *Desk) configureTenant(ctx context.Context, host storage.Tx, actor ticke
 			if old, err = ticket.NewCatalog(was.Catalog); err != nil {
 				return fmt.Errorf("ticketkit: the catalog of configuration %d: %w", current.Version, err)
 			}
+			if was.Complaints != nil {
+				if oldComplaints, err = ticket.NewCatalog(was.Complaints.Catalog); err != nil {
+					return fmt.Errorf("ticketkit: the complaint catalog of configuration %d: %w", current.Version, err)
+				}
+			}
 		}
 		if (p.Version != 0 || p.CheckVersion) && p.Version != current.Version {
 			return fmt.Errorf("ticketkit: the tenant's configuration is at version %d, not %d: %w", current.Version, p.Version, ErrConflict)
 		}
-		moves, err := planMoves(ctx, tx, actor.TenantID, old, view.catalog, p.Mapping)
+		moves, err := planMoves(ctx, tx, actor.TenantID, catalogPair{old, view.catalog}, catalogPair{oldComplaints, view.ComplaintCatalog()}, p.Mapping)
 		if err != nil {
 			return err
 		}
@@ -187,10 +201,14 @@ func (d *Desk) configureTenant(ctx context.Context, host storage.Tx, actor ticke
 // codeMove is one removed code whose tickets move: the tickets of the
 // tenant filter selects get field set to to.
 type codeMove struct {
-	field    string // ticket.FieldStatus, ...
-	from, to string
-	filter   storage.TicketFilter
+	field     string // ticket.FieldStatus, ...
+	from, to  string
+	filter    storage.TicketFilter
+	complaint bool // moves complaint documents rather than plain tickets
 }
+
+// catalogPair is a catalog before and after a configuration change.
+type catalogPair struct{ old, cat *ticket.Catalog }
 
 // codeKind describes one kind of code a ticket carries, for planMoves.
 type codeKind struct {
@@ -198,6 +216,7 @@ type codeKind struct {
 	codes       func(*ticket.Catalog) []string
 	mapping     map[string]string
 	filter      func(code string) storage.TicketFilter
+	complaint   bool // the kind's codes are the complaint catalog's
 }
 
 // planMoves compares the old catalog with the new one and returns the
@@ -205,29 +224,42 @@ type codeKind struct {
 // use, its mapping, or a problem. A mapping that names a code the old
 // catalog does not have or the new one keeps, or a target the new
 // catalog does not have, is a problem too.
-func planMoves(ctx context.Context, tx storage.Tx, tenantID string, old, cat *ticket.Catalog, m TenantConfigMapping) ([]codeMove, error) {
+func planMoves(ctx context.Context, tx storage.Tx, tenantID string, plain, complaints catalogPair, m TenantConfigMapping) ([]codeMove, error) {
+	statusCodes := func(c *ticket.Catalog) []string {
+		if c == nil {
+			return nil
+		}
+		return codesOf(c.Statuses(), func(s ticket.Status) string { return s.Code })
+	}
 	kinds := []codeKind{
-		{"statuses", ticket.FieldStatus, func(c *ticket.Catalog) []string {
-			return codesOf(c.Statuses(), func(s ticket.Status) string { return s.Code })
-		}, m.Statuses,
-			func(code string) storage.TicketFilter { return storage.TicketFilter{Statuses: []string{code}} }},
+		{"statuses", ticket.FieldStatus, statusCodes, m.Statuses,
+			func(code string) storage.TicketFilter { return storage.TicketFilter{Statuses: []string{code}} }, false},
 		{"priorities", ticket.FieldPriority, func(c *ticket.Catalog) []string {
 			return codesOf(c.Priorities(), func(s ticket.Priority) string { return s.Code })
 		}, m.Priorities,
-			func(code string) storage.TicketFilter { return storage.TicketFilter{Priorities: []string{code}} }},
+			func(code string) storage.TicketFilter { return storage.TicketFilter{Priorities: []string{code}} }, false},
 		{"categories", ticket.FieldCategory, func(c *ticket.Catalog) []string {
 			return codesOf(c.Categories(), func(s ticket.Category) string { return s.Code })
 		}, m.Categories,
-			func(code string) storage.TicketFilter { return storage.TicketFilter{Categories: []string{code}} }},
+			func(code string) storage.TicketFilter { return storage.TicketFilter{Categories: []string{code}} }, false},
 		{"departments", ticket.FieldDepartment, func(c *ticket.Catalog) []string {
 			return codesOf(c.Departments(), func(s ticket.Department) string { return s.Code })
 		}, m.Departments,
-			func(code string) storage.TicketFilter { return storage.TicketFilter{Departments: []string{code}} }},
+			func(code string) storage.TicketFilter { return storage.TicketFilter{Departments: []string{code}} }, false},
+		{"complaint_statuses", ticket.FieldStatus, statusCodes, m.ComplaintStatuses,
+			func(code string) storage.TicketFilter { return storage.TicketFilter{Statuses: []string{code}} }, true},
 	}
 	v := &ticket.ValidationError{}
 	var moves []codeMove
 	for _, k := range kinds {
-		was, now := k.codes(old), k.codes(cat)
+		pair := plain
+		if k.complaint {
+			pair = complaints
+		}
+		was, now := k.codes(pair.old), k.codes(pair.cat)
+		if k.complaint && pair.cat == nil {
+			now = was // complaints are off: nothing to move
+		}
 		for _, from := range slices.Sorted(maps.Keys(k.mapping)) {
 			to, field := k.mapping[from], fmt.Sprintf("mapping.%s.%s", k.name, from)
 			switch {
@@ -243,7 +275,7 @@ func planMoves(ctx context.Context, tx storage.Tx, tenantID string, old, cat *ti
 			if slices.Contains(now, from) {
 				continue
 			}
-			n, err := countPlain(ctx, tx, tenantID, k.filter(from))
+			n, err := countDocs(ctx, tx, tenantID, k.filter(from), k.complaint)
 			if err != nil {
 				return nil, err
 			}
@@ -256,7 +288,7 @@ func planMoves(ctx context.Context, tx storage.Tx, tenantID string, old, cat *ti
 					fmt.Sprintf("%d tickets use %q, which the new catalog removes: map it to a code of the new catalog", n, from))
 				continue
 			}
-			moves = append(moves, codeMove{field: k.field, from: from, to: to, filter: k.filter(from)})
+			moves = append(moves, codeMove{field: k.field, from: from, to: to, filter: k.filter(from), complaint: k.complaint})
 		}
 	}
 	if err := failed(v); err != nil {
@@ -274,20 +306,21 @@ func codesOf[T any](list []T, code func(T) string) []string {
 	return out
 }
 
-// countPlain counts the plain tickets (not complaint documents) of a
-// tenant that a filter selects.
-func countPlain(ctx context.Context, tx storage.Tx, tenantID string, f storage.TicketFilter) (int, error) {
+// countDocs counts the plain tickets (complaint documents when
+// complaint) of a tenant that a filter selects.
+func countDocs(ctx context.Context, tx storage.Tx, tenantID string, f storage.TicketFilter, complaint bool) (int, error) {
 	n := 0
-	err := eachPlain(ctx, tx, tenantID, f, func(page []*ticket.Ticket) (bool, error) {
+	err := eachDoc(ctx, tx, tenantID, f, complaint, func(page []*ticket.Ticket) (bool, error) {
 		n += len(page)
 		return true, nil
 	})
 	return n, err
 }
 
-// eachPlain hands fn the plain tickets of a tenant that a filter
-// selects, page by page of at most mappingBatch, while fn asks for more.
-func eachPlain(ctx context.Context, tx storage.Tx, tenantID string, f storage.TicketFilter, fn func(page []*ticket.Ticket) (bool, error)) error {
+// eachDoc hands fn the plain tickets (the complaint documents when
+// complaint) of a tenant that a filter selects, page by page of at most
+// mappingBatch, while fn asks for more.
+func eachDoc(ctx context.Context, tx storage.Tx, tenantID string, f storage.TicketFilter, complaint bool, fn func(page []*ticket.Ticket) (bool, error)) error {
 	f.TenantID = tenantID
 	after := ""
 	for {
@@ -297,7 +330,7 @@ func eachPlain(ctx context.Context, tx storage.Tx, tenantID string, f storage.Ti
 		}
 		var page []*ticket.Ticket
 		for _, t := range res.Tickets {
-			if t.Kind != ticket.KindComplaint {
+			if (t.Kind == ticket.KindComplaint) == complaint {
 				page = append(page, t)
 			}
 		}
@@ -315,7 +348,7 @@ func eachPlain(ctx context.Context, tx storage.Tx, tenantID string, f storage.Ti
 func (d *Desk) moveTickets(ctx context.Context, tx storage.Tx, actor ticket.Actor, moves []codeMove, now time.Time) (int, error) {
 	moved := 0
 	for _, mv := range moves {
-		err := eachPlain(ctx, tx, actor.TenantID, mv.filter, func(page []*ticket.Ticket) (bool, error) {
+		err := eachDoc(ctx, tx, actor.TenantID, mv.filter, mv.complaint, func(page []*ticket.Ticket) (bool, error) {
 			b := &batch{actor: actor, at: now}
 			for _, t := range page {
 				before := t.Clone()
@@ -401,7 +434,7 @@ func (d *Desk) TenantConfig(ctx context.Context, actor ticket.Actor, version int
 	out := &TenantConfigVersion{TenantID: actor.TenantID, Version: rec.Version, CreatedBy: rec.CreatedBy, CreatedAt: rec.CreatedAt}
 	if rec.Version == 0 {
 		def := root.workflow.Definition()
-		out.Config = TenantConfig{Catalog: root.catalog.Spec(), Workflow: &def}
+		out.Config = TenantConfig{Catalog: root.catalog.Spec(), Workflow: &def, Complaints: root.complaintConfig()}
 		return out, nil
 	}
 	if err := json.Unmarshal(rec.Data, &out.Config); err != nil {

@@ -52,6 +52,10 @@ type TenantConfig struct {
 	// the tags [Desk.Open] and [Desk.Update] set (a *ValidationError
 	// under "tags[i]" otherwise); tickets keep the tags they had.
 	Tags []TagDef `json:"tags,omitempty"`
+	// Complaints is the tenant's complaint catalog and workflow (see
+	// [ComplaintTenantConfig]); nil means the Desk's (Config.Complaints).
+	// A Desk without complaints refuses it.
+	Complaints *ComplaintTenantConfig `json:"complaints,omitempty"`
 }
 
 // TenantNotifications are a tenant's notification rules and switches,

@@ -217,3 +217,30 @@ func (d *Desk) hostGuards() map[string]workflow.Guard {
 	}
 	return d.workflow.HostGuards()
 }
+
+// FindTicketNumber returns the first ticket number of a tenant in text,
+// such as the "BAK-0001" of a mail subject "Re: [BAK-0001] parcel", in
+// canonical case: a number in the format of the tenant's configuration
+// (TenantConfig.Numbers) or else in the Desk's (Config.Numberer), the
+// format of the tenant's numbers given before it had one of its own. A
+// number in a format only another tenant's configuration gives is not
+// found: the mail intake (mailin/intake) threads replies with it, so
+// that another tenant's number never matches. It reads the tenant's
+// configuration as use cases do, from the Desk's cache while it is
+// fresh.
+func (d *Desk) FindTicketNumber(ctx context.Context, tenantID, text string) (_ string, _ bool, err error) {
+	ctx, end := d.begin(ctx, "FindTicketNumber", ticket.Actor{TenantID: tenantID})
+	defer func() { end(err) }()
+	view, err := d.forTenant(ctx, nil, tenantID)
+	if err != nil {
+		return "", false, err
+	}
+	if n, ok := view.numberer.Find(text); ok {
+		return n, true, nil
+	}
+	// The Desk's format; the same numberer again for a tenant without
+	// one of its own, which finds nothing new (numberers need not be
+	// comparable).
+	n, ok := d.root().numberer.Find(text)
+	return n, ok, nil
+}

@@ -215,13 +215,7 @@ func (d *Desk) build(cfg TenantConfig, version int64) (*Desk, error) {
 	v := &ticket.ValidationError{}
 	checkLabels(v, cfg.Catalog)
 	cat, err := ticket.NewCatalog(cfg.Catalog)
-	if ce, ok := errors.AsType[*ticket.CatalogError](err); ok {
-		for _, p := range ce.Problems {
-			v.Add("catalog", "invalid", p)
-		}
-	} else if err != nil {
-		v.Add("catalog", "invalid", err.Error())
-	}
+	addCatalogProblems(v, "catalog", err)
 	if cat == nil {
 		return nil, failed(v)
 	}
@@ -240,6 +234,7 @@ func (d *Desk) build(cfg TenantConfig, version int64) (*Desk, error) {
 	}
 	view := *root
 	buildExtras(v, cfg, &view)
+	buildComplaints(v, cfg.Complaints, &view)
 	if err := failed(v); err != nil {
 		return nil, err
 	}
@@ -271,6 +266,18 @@ func (d *Desk) build(cfg TenantConfig, version int64) (*Desk, error) {
 	return &view, nil
 }
 
+// addCatalogProblems adds the problems of a ticket.NewCatalog error under
+// field.
+func addCatalogProblems(v *ticket.ValidationError, field string, err error) {
+	if ce, ok := errors.AsType[*ticket.CatalogError](err); ok {
+		for _, p := range ce.Problems {
+			v.Add(field, "invalid", p)
+		}
+	} else if err != nil {
+		v.Add(field, "invalid", err.Error())
+	}
+}
+
 // addDefinitionProblems adds the problems of a workflow or SLA error
 // under field.
 func addDefinitionProblems(v *ticket.ValidationError, field string, err error) {
@@ -289,9 +296,15 @@ func addDefinitionProblems(v *ticket.ValidationError, field string, err error) {
 // checkLabels reports every label of spec without a default text: the
 // text shown when no translation fits the reader's locale.
 func checkLabels(v *ticket.ValidationError, spec ticket.CatalogSpec) {
+	checkLabelsAt(v, "catalog", spec)
+}
+
+// checkLabelsAt is checkLabels for a catalog at path, such as
+// "complaints.catalog".
+func checkLabelsAt(v *ticket.ValidationError, path string, spec ticket.CatalogSpec) {
 	check := func(list string, i int, l ticket.Label) {
 		if l.Text == "" {
-			v.Add(fmt.Sprintf("catalog.%s[%d].label.text", list, i), "required", "a label needs a default text, whatever its translations")
+			v.Add(fmt.Sprintf("%s.%s[%d].label.text", path, list, i), "required", "a label needs a default text, whatever its translations")
 		}
 	}
 	for i, x := range spec.Statuses {

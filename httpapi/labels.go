@@ -90,10 +90,11 @@ func (h *handler) viewHistory(w http.ResponseWriter, r *http.Request, es []*tick
 	return out
 }
 
-// complaintCatalog returns the catalog of the desk's complaints, the
-// ticket catalog when complaints have none.
-func (h *handler) complaintCatalog() *ticket.Catalog {
-	if c := h.desk.ComplaintCatalog(); c != nil {
+// complaintCatalog returns the catalog of a tenant's complaints (its own
+// when its configuration has one, else the desk's), the ticket catalog
+// when complaints have none.
+func (h *handler) complaintCatalog(tenantID string) *ticket.Catalog {
+	if c := h.desk.CachedTenantComplaintCatalog(tenantID); c != nil {
 		return c
 	}
 	return h.desk.Catalog()
@@ -103,7 +104,11 @@ func (h *handler) complaintCatalog() *ticket.Catalog {
 // computed from what each complaint shows the actor (a customer's view
 // has no label of a field it hides); never nil.
 func (h *handler) viewComplaints(w http.ResponseWriter, r *http.Request, cs ...*ticket.Complaint) []complaintView {
-	c := h.complaintCatalog()
+	tenantID := ""
+	if len(cs) > 0 {
+		tenantID = cs[0].TenantID // a use case returns complaints of one tenant
+	}
+	c := h.complaintCatalog(tenantID)
 	locale := readerLocaleIn(w, r, c)
 	out := make([]complaintView, len(cs))
 	for i, x := range cs {

@@ -404,3 +404,29 @@ func complaintGuards() map[string]ComplaintGuard {
 		},
 	}
 }
+
+// HostGuards returns a copy of the guards the host registered in
+// [ComplaintConfig.Guards], by name, without the built-in and complaint
+// guards: a complaint workflow built from data for the same host (a
+// tenant's) may use them by name.
+func (cm *ComplaintMachine) HostGuards() map[string]Guard {
+	out := cm.m.HostGuards()
+	for name := range cm.guards {
+		delete(out, name)
+	}
+	return out
+}
+
+// HostComplaintGuards returns a copy of the complaint guards the host
+// registered in [ComplaintConfig.ComplaintGuards], by name, without the
+// built-in ones (see [ComplaintGuardNames]).
+func (cm *ComplaintMachine) HostComplaintGuards() map[string]ComplaintGuard {
+	builtin := complaintGuards()
+	out := make(map[string]ComplaintGuard)
+	for name, g := range cm.guards {
+		if _, ok := builtin[name]; !ok {
+			out[name] = g
+		}
+	}
+	return out
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
 	"testing"
 	"time"
 
@@ -326,4 +328,37 @@ func TestComplaintHostGuard(t *testing.T) {
 	c.Details.Severity = ticket.SeverityHigh
 	_, err = m.Decide(t.Context(), req)
 	require.NoError(t, err)
+}
+
+// TestComplaintMachineHostGuards: a machine gives back the guards the
+// host registered, and only those, so that a complaint workflow built
+// from data (a tenant's) may name them and decides with them.
+func TestComplaintMachineHostGuards(t *testing.T) {
+	t.Parallel()
+	severity := func(_ context.Context, in workflow.ComplaintGuardInput) error {
+		if in.Complaint.Details.Severity == "" {
+			return errors.New("assess the severity first")
+		}
+		return nil
+	}
+	never := func(context.Context, workflow.GuardInput) error { return errors.New("never") }
+	m, err := workflow.NewComplaint(workflow.ComplaintConfig{
+		Guards:          map[string]workflow.Guard{"never": never},
+		ComplaintGuards: map[string]workflow.ComplaintGuard{"severity_assessed": severity},
+	})
+	require.NoError(t, err)
+	guards, cguards := m.HostGuards(), m.HostComplaintGuards()
+	require.Equal(t, []string{"never"}, slices.Sorted(maps.Keys(guards)))
+	require.Equal(t, []string{"severity_assessed"}, slices.Sorted(maps.Keys(cguards)))
+
+	def := workflow.DefaultComplaintDefinition(workflow.ComplaintRules{})
+	def.Transitions[0].Guards = []string{"severity_assessed"}
+	def.Transitions[4].Guards = []string{"never"}
+	tenant, err := workflow.NewComplaint(workflow.ComplaintConfig{Definition: def, Guards: guards, ComplaintGuards: cguards})
+	require.NoError(t, err)
+	c := newComplaint(ticket.StatusRegistered)
+	_, err = tenant.Decide(t.Context(), workflow.ComplaintRequest{Complaint: c, Actor: agent, To: ticket.StatusPlanned, Now: now})
+	require.ErrorContains(t, err, "assess the severity first")
+	_, err = tenant.Decide(t.Context(), workflow.ComplaintRequest{Complaint: c, Actor: agent, To: ticket.StatusRejected, Now: now})
+	require.ErrorContains(t, err, "never")
 }

@@ -22,8 +22,12 @@ const (
 // ingest threads a claimed message and acts on it, filling res.
 func (i *Intake) ingest(ctx context.Context, in mailin.Inbound, route mailin.RouteMatch, res *Result, inbound *ticketkit.InboundClaim) error {
 	sys := ticket.SystemActor(route.TenantID)
-	ref := mailin.Thread(in, i.cfg.Domain, i.cfg.Numberer.Find)
-	t, match, err := i.find(ctx, sys, in, ref)
+	number, numbered, err := i.number(ctx, route.TenantID, in.Subject)
+	if err != nil {
+		return err
+	}
+	ref := mailin.Thread(in, i.cfg.Domain, func(string) (string, bool) { return number, numbered })
+	t, match, err := i.find(ctx, sys, in, ref, number, numbered)
 	if err != nil {
 		return err
 	}
@@ -46,7 +50,7 @@ func (i *Intake) ingest(ctx context.Context, in mailin.Inbound, route mailin.Rou
 // either may be in a stranger's hands. A header match of automated mail
 // counts whoever sent it (a bounce comes from a mail server), as such
 // mail is only ever recorded as an internal note naming its sender.
-func (i *Intake) find(ctx context.Context, sys ticket.Actor, in mailin.Inbound, ref mailin.ThreadRef) (*ticket.Ticket, mailin.ThreadMatch, error) {
+func (i *Intake) find(ctx context.Context, sys ticket.Actor, in mailin.Inbound, ref mailin.ThreadRef, number string, ok bool) (*ticket.Ticket, mailin.ThreadMatch, error) {
 	if ref.Match == mailin.ThreadByHeader {
 		t, err := i.cfg.Desk.Get(ctx, sys, ref.TicketID)
 		switch {
@@ -60,7 +64,6 @@ func (i *Intake) find(ctx context.Context, sys ticket.Actor, in mailin.Inbound, 
 			return nil, "", fmt.Errorf("intake: thread: %w", err)
 		}
 	}
-	number, ok := i.cfg.Numberer.Find(in.Subject)
 	if !ok || in.From.Address == "" {
 		return nil, mailin.ThreadNew, nil
 	}
@@ -76,6 +79,23 @@ func (i *Intake) find(ctx context.Context, sys ticket.Actor, in mailin.Inbound, 
 		return nil, mailin.ThreadNew, nil
 	}
 	return to, mailin.ThreadBySubject, nil
+}
+
+// number returns the ticket number in a subject of mail routed to a
+// tenant: in the tenant's number format (ticketkit's
+// TenantConfig.Numbers) or the Desk's, through Desk.FindTicketNumber,
+// else in Config.Numberer's. A number in the format of another tenant
+// only is not found, so the mail opens a new ticket.
+func (i *Intake) number(ctx context.Context, tenantID, subject string) (string, bool, error) {
+	n, ok, err := i.cfg.Desk.FindTicketNumber(ctx, tenantID, subject)
+	if err != nil {
+		return "", false, fmt.Errorf("intake: ticket number of the subject: %w", err)
+	}
+	if ok {
+		return n, true, nil
+	}
+	n, ok = i.cfg.Numberer.Find(subject)
+	return n, ok, nil
 }
 
 // maxMergeHops is how many merges followMerged follows.

@@ -131,7 +131,9 @@ type Config struct {
 	// notify/email Sender's Config.Domain). Empty skips header threading.
 	Domain string
 	// Numberer finds ticket numbers in subjects. Default:
-	// ticket.DefaultNumberer().
+	// ticket.DefaultNumberer(). The number formats of the routed
+	// tenant's configuration (ticketkit.TenantConfig.Numbers) and the
+	// Desk's are looked for first (Desk.FindTicketNumber).
 	Numberer ticket.Numberer
 	// AutoReplies and Bounces say what happens to automatic replies and
 	// to bounces. Default [DefaultPolicy].
