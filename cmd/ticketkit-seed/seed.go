@@ -121,8 +121,9 @@ func writeCounters(ctx context.Context, st *bunstore.Store, counters map[[2]stri
 // On SQLite the subject search table (FTS5, tickets_fts) is kept up to
 // date by triggers on the tickets table: they are dropped too, and the
 // statements returned create them again and then rebuild the search
-// table from the tickets table, all rows at once. (PostgreSQL's trigram
-// index is an ordinary index of the table.) The triggers that keep the
+// table from the tickets table, all rows at once; so are those of the
+// gram table (tickets_grams_fts), refilled from its view.
+// (PostgreSQL's gram index is an ordinary index of the table.) The triggers that keep the
 // ticket_refs and ticket_tags tables (SearchParams.References and Tags)
 // stay: the seeded tickets' references and tags are written with them.
 func (s *seeder) dropIndexes(ctx context.Context, tx bun.Tx) ([]string, error) {
@@ -155,14 +156,23 @@ func (s *seeder) dropIndexes(ctx context.Context, tx bun.Tx) ([]string, error) {
 		stmts = append(stmts, o.SQL)
 	}
 	if sqlite {
-		fts := s.prefix + "tickets_fts"
-		var n int
-		err := tx.NewRaw("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", fts).Scan(ctx, &n)
-		if err != nil {
-			return nil, fmt.Errorf("look for %s: %w", fts, err)
-		}
-		if n > 0 {
-			stmts = append(stmts, fmt.Sprintf("INSERT INTO %[1]s (%[1]s) VALUES ('rebuild')", fts))
+		// The subject trigram table rebuilds from the tickets table; the
+		// gram table (contentless) is refilled from the view of the
+		// tickets' grams, as its migration fills it.
+		for _, fill := range []struct{ table, sql string }{
+			{"tickets_fts", "INSERT INTO %[1]s (%[1]s) VALUES ('rebuild')"},
+			{"tickets_grams_fts", "INSERT INTO %[1]s (%[1]s) VALUES ('delete-all')"},
+			{"tickets_grams_fts", "INSERT INTO %[1]s (rowid, grams) SELECT rid, grams FROM %[2]s"},
+		} {
+			fts := s.prefix + fill.table
+			var n int
+			err := tx.NewRaw("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", fts).Scan(ctx, &n)
+			if err != nil {
+				return nil, fmt.Errorf("look for %s: %w", fts, err)
+			}
+			if n > 0 {
+				stmts = append(stmts, fmt.Sprintf(fill.sql, fts, s.prefix+"tickets_text_grams"))
+			}
 		}
 	}
 	return stmts, nil

@@ -106,6 +106,7 @@ func BenchmarkSearch(b *testing.B) {
 			}
 		})},
 	}
+	cases = append(cases, textCases(b, st, db, v, r, page, each)...)
 	// The second page of a status filter, through the first page's
 	// cursor.
 	second := each(func(*ticket.Ticket) storage.TicketFilter {
@@ -146,14 +147,15 @@ func BenchmarkSearch(b *testing.B) {
 	}
 }
 
-// reportPercentiles reports the median and 95th percentile of lat in
-// milliseconds.
+// reportPercentiles reports the median, 95th and 99th percentiles of
+// lat in milliseconds.
 func reportPercentiles(b *testing.B, lat []time.Duration) {
 	if len(lat) == 0 {
 		return
 	}
 	b.ReportMetric(float64(percentile(lat, 0.50))/float64(time.Millisecond), "p50-ms")
 	b.ReportMetric(float64(percentile(lat, 0.95))/float64(time.Millisecond), "p95-ms")
+	b.ReportMetric(float64(percentile(lat, 0.99))/float64(time.Millisecond), "p99-ms")
 }
 
 // percentile returns the q quantile of lat by nearest rank, sorting lat

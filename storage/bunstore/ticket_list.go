@@ -35,8 +35,8 @@ var sortColumns = map[storage.SortField]string{
 // Go and looked up in a subject column lower-cased in Go, with an
 // escaped LIKE pattern or strpos (PostgreSQL) and instr (SQLite), so
 // '%', '_' and '\' have no special meaning and case folding follows Go's
-// Unicode rules on both databases. Terms of three characters or more go
-// through a trigram index (see filterText).
+// Unicode rules on both databases. Terms rare in the tenant go through a
+// gram index of each tenant's subjects (see ticketTextPlan).
 func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*storage.TicketListResult, error) {
 	const op = "list tickets"
 	if p.TenantID == "" {
@@ -55,7 +55,7 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 		key = priorityRank(p.PriorityOrder)
 	}
 
-	narrow, err := s.textNarrows(ctx, p.Text)
+	text, err := s.ticketTextPlan(ctx, p.TenantID, strings.ToLower(p.Text))
 	if err != nil {
 		return nil, translate(op, err)
 	}
@@ -69,7 +69,7 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 	if s.dialect == DialectPostgres {
 		q = s.db.NewSelect().ModelTableExpr("? AS t", s.tables.tickets).ColumnExpr("t.*")
 	}
-	q = s.filterTickets(q, &p.TicketFilter, narrow)
+	q = s.filterTickets(q, &p.TicketFilter, text)
 
 	if p.After != "" {
 		c, err := storage.DecodeCursor(p.After, sort, p.Desc)
@@ -114,9 +114,9 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 	return res, nil
 }
 
-// filterTickets adds a WHERE condition for every set field of f. narrow
-// is textNarrows' answer for f.Text.
-func (s *Store) filterTickets(q *bun.SelectQuery, f *storage.TicketFilter, narrow bool) *bun.SelectQuery {
+// filterTickets adds a WHERE condition for every set field of f. text
+// is ticketTextPlan's answer for f.Text.
+func (s *Store) filterTickets(q *bun.SelectQuery, f *storage.TicketFilter, text textPlan) *bun.SelectQuery {
 	q = q.Where("t.tenant_id = ?", f.TenantID)
 	for _, in := range []struct {
 		col    string
@@ -159,7 +159,7 @@ func (s *Store) filterTickets(q *bun.SelectQuery, f *storage.TicketFilter, narro
 		q = q.Where("t.updated_at >= ?", ceilMicro(f.UpdatedSince))
 	}
 	if f.Text != "" {
-		q = s.filterText(q, "t", strings.ToLower(f.Text), narrow)
+		q = s.filterTicketText(q, strings.ToLower(f.Text), text)
 	}
 	if len(f.References) > 0 {
 		q = q.Where("t.id IN (?)", s.refTicketIDs(f.TenantID, f.References))
