@@ -127,6 +127,11 @@ func writeCounters(ctx context.Context, st *bunstore.Store, counters map[[2]stri
 // ticket_refs and ticket_tags tables (SearchParams.References and Tags)
 // stay: the seeded tickets' references and tags are written with them.
 func (s *seeder) dropIndexes(ctx context.Context, tx bun.Tx) ([]string, error) {
+	if s.db.Dialect().Name().String() == bunstore.DialectMySQL {
+		// MySQL commits the transaction before any DDL: the rows go into
+		// the indexes as they are written.
+		return nil, nil
+	}
 	// The indexes are chosen before pg_get_indexdef runs: through the
 	// pg_indexes view PostgreSQL may describe the indexes of every
 	// schema first, and fail on one another session is dropping
@@ -200,8 +205,11 @@ func (s *seeder) checkEmpty(ctx context.Context) error {
 // PostgreSQL and PRAGMA optimize on SQLite.
 func (s *seeder) analyze(ctx context.Context) error {
 	stmts := []string{"VACUUM (ANALYZE) " + s.prefix + "tickets", "ANALYZE " + s.prefix + "counters"}
-	if s.db.Dialect().Name().String() == bunstore.DialectSQLite {
+	switch s.db.Dialect().Name().String() {
+	case bunstore.DialectSQLite:
 		stmts = []string{"ANALYZE", "PRAGMA wal_checkpoint(TRUNCATE)"}
+	case bunstore.DialectMySQL:
+		stmts = []string{"ANALYZE TABLE " + s.prefix + "tickets, " + s.prefix + "counters"}
 	}
 	for _, q := range stmts {
 		if _, err := s.db.ExecContext(ctx, q); err != nil {

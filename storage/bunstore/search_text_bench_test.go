@@ -138,7 +138,11 @@ func plantRare(b *testing.B, st *bunstore.Store, db *bun.DB, v *benchData) []str
 	}
 	// Fresh statistics, as autovacuum would gather (PostgreSQL's plan
 	// reads them; see ticketTextPlan).
-	if _, err := db.ExecContext(ctx, "ANALYZE "+st.TablePrefix()+"tickets"); err != nil {
+	analyze := "ANALYZE "
+	if db.Dialect().Name().String() == bunstore.DialectMySQL {
+		analyze = "ANALYZE TABLE "
+	}
+	if _, err := db.ExecContext(ctx, analyze+st.TablePrefix()+"tickets"); err != nil {
 		b.Fatal(err)
 	}
 	return tenants

@@ -216,7 +216,8 @@ const minTrigramText = 3
 // any other filter.
 const ftsNarrowMax = 4000
 
-// textNarrows reports whether a SQLite search for text should start from
+// textNarrows reports whether a SQLite complaint journal search for text
+// (TicketList's is ticketTextPlan) should start from
 // the tickets the FTS5 trigram table finds: when text has
 // minTrigramText characters or more and fewer than ftsNarrowMax tickets
 // hold its trigrams. It asks the FTS5 table, which stops counting at
@@ -234,9 +235,10 @@ func (s *Store) textNarrows(ctx context.Context, text string) (bool, error) {
 	return n < ftsNarrowMax, err
 }
 
-// filterText adds the Text filter: the subject_lower column of the
-// table aliased alias (t, the tickets, or c, the complaints' copy) holds
-// text, a lower-cased term, as a literal substring.
+// filterText adds the complaint journal's Text filter (TicketList's is
+// filterTicketText): the subject_lower column of the table aliased alias
+// (t, the tickets, or c, the complaints' copy) holds text, a lower-cased
+// term, as a literal substring.
 //
 // On PostgreSQL a term of minTrigramText characters or more becomes
 // subject_lower LIKE '%term%' with '%', '_' and '\' escaped, which the
