@@ -6,6 +6,7 @@
 //
 //	go run ./cmd/ticketkit-seed -db sqlite:/tmp/tk.db -n 1000000
 //	go run ./cmd/ticketkit-seed -db 'postgres:postgres://postgres@127.0.0.1:5432/tkbench?sslmode=disable' -n 1000000 -tenants 5 -seed 1
+//	go run ./cmd/ticketkit-seed -db 'mysql:root@tcp(127.0.0.1:3306)/tkbench' -n 1000000 -tenants 5 -seed 1
 //
 // It migrates the database with bunstore (default table prefix), then
 // writes n tickets spread over the tenants "tenant-01", "tenant-02", ...
@@ -34,7 +35,8 @@
 // the rows written with multi-row INSERTs of -batch rows through Bun, and
 // the indexes created again from their own definitions (pg_indexes,
 // sqlite_master), which is several times faster than growing them row by
-// row. On SQLite the triggers that feed the subject search table (FTS5)
+// row (on MySQL, where any DDL commits the transaction, the indexes
+// stay and grow as the rows arrive). On SQLite the triggers that feed the subject search table (FTS5)
 // are dropped and created again the same way, and the search table is
 // rebuilt once at the end. The rows are written with a row struct that has the column
 // list of bunstore's ticket rows and a mapping that mirrors bunstore's
@@ -87,7 +89,7 @@ func run(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("ticketkit-seed", flag.ContinueOnError)
 	var o options
 	var end string
-	fs.StringVar(&o.db, "db", "", "database: sqlite:PATH or postgres:DSN (required)")
+	fs.StringVar(&o.db, "db", "", "database: sqlite:PATH, postgres:DSN or mysql:DSN (required)")
 	fs.IntVar(&o.n, "n", 1_000_000, "number of tickets")
 	fs.IntVar(&o.tenants, "tenants", 5, "number of tenants")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the pseudo-random data")
@@ -110,7 +112,7 @@ func run(ctx context.Context, args []string) error {
 	}
 	switch {
 	case o.db == "":
-		return errors.New("-db is required (sqlite:PATH or postgres:DSN)")
+		return errors.New("-db is required (sqlite:PATH, postgres:DSN or mysql:DSN)")
 	case o.n < 0 || o.tenants < 1 || o.tenants > 99:
 		return errors.New("-n must be at least 0 and -tenants between 1 and 99")
 	case o.batch < 1:
@@ -150,13 +152,14 @@ func parseEnd(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("-end %q: want RFC 3339 or YYYY-MM-DD", s)
 }
 
-// openDB opens a database named as sqlite:PATH or postgres:DSN. A SQLite
+// openDB opens a database named as sqlite:PATH, postgres:DSN or
+// mysql:DSN (bunopen.MySQL's form, MySQL 8 or MariaDB). A SQLite
 // database gets one connection, so that the pragmas set on it apply to
 // every statement.
 func openDB(ctx context.Context, spec string) (*bun.DB, error) {
 	kind, arg, ok := strings.Cut(spec, ":")
 	if !ok || arg == "" {
-		return nil, fmt.Errorf("-db %q: want sqlite:PATH or postgres:DSN", spec)
+		return nil, fmt.Errorf("-db %q: want sqlite:PATH, postgres:DSN or mysql:DSN", spec)
 	}
 	switch kind {
 	case "sqlite":
@@ -174,6 +177,8 @@ func openDB(ctx context.Context, spec string) (*bun.DB, error) {
 		return db, nil
 	case "postgres", "postgresql":
 		return bunopen.Postgres(ctx, arg)
+	case "mysql":
+		return bunopen.MySQL(ctx, arg)
 	}
-	return nil, fmt.Errorf("-db %q: unknown kind %q: want sqlite or postgres", spec, kind)
+	return nil, fmt.Errorf("-db %q: unknown kind %q: want sqlite, postgres or mysql", spec, kind)
 }

@@ -121,11 +121,17 @@ func writeCounters(ctx context.Context, st *bunstore.Store, counters map[[2]stri
 // On SQLite the subject search table (FTS5, tickets_fts) is kept up to
 // date by triggers on the tickets table: they are dropped too, and the
 // statements returned create them again and then rebuild the search
-// table from the tickets table, all rows at once. (PostgreSQL's trigram
-// index is an ordinary index of the table.) The triggers that keep the
+// table from the tickets table, all rows at once; so are those of the
+// gram table (tickets_grams_fts), refilled from its view.
+// (PostgreSQL's gram index is an ordinary index of the table.) The triggers that keep the
 // ticket_refs and ticket_tags tables (SearchParams.References and Tags)
 // stay: the seeded tickets' references and tags are written with them.
 func (s *seeder) dropIndexes(ctx context.Context, tx bun.Tx) ([]string, error) {
+	if s.db.Dialect().Name().String() == bunstore.DialectMySQL {
+		// MySQL commits the transaction before any DDL: the rows go into
+		// the indexes as they are written.
+		return nil, nil
+	}
 	// The indexes are chosen before pg_get_indexdef runs: through the
 	// pg_indexes view PostgreSQL may describe the indexes of every
 	// schema first, and fail on one another session is dropping
@@ -155,14 +161,23 @@ func (s *seeder) dropIndexes(ctx context.Context, tx bun.Tx) ([]string, error) {
 		stmts = append(stmts, o.SQL)
 	}
 	if sqlite {
-		fts := s.prefix + "tickets_fts"
-		var n int
-		err := tx.NewRaw("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", fts).Scan(ctx, &n)
-		if err != nil {
-			return nil, fmt.Errorf("look for %s: %w", fts, err)
-		}
-		if n > 0 {
-			stmts = append(stmts, fmt.Sprintf("INSERT INTO %[1]s (%[1]s) VALUES ('rebuild')", fts))
+		// The subject trigram table rebuilds from the tickets table; the
+		// gram table (contentless) is refilled from the view of the
+		// tickets' grams, as its migration fills it.
+		for _, fill := range []struct{ table, sql string }{
+			{"tickets_fts", "INSERT INTO %[1]s (%[1]s) VALUES ('rebuild')"},
+			{"tickets_grams_fts", "INSERT INTO %[1]s (%[1]s) VALUES ('delete-all')"},
+			{"tickets_grams_fts", "INSERT INTO %[1]s (rowid, grams) SELECT rid, grams FROM %[2]s"},
+		} {
+			fts := s.prefix + fill.table
+			var n int
+			err := tx.NewRaw("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", fts).Scan(ctx, &n)
+			if err != nil {
+				return nil, fmt.Errorf("look for %s: %w", fts, err)
+			}
+			if n > 0 {
+				stmts = append(stmts, fmt.Sprintf(fill.sql, fts, s.prefix+"tickets_text_grams"))
+			}
 		}
 	}
 	return stmts, nil
@@ -190,8 +205,11 @@ func (s *seeder) checkEmpty(ctx context.Context) error {
 // PostgreSQL and PRAGMA optimize on SQLite.
 func (s *seeder) analyze(ctx context.Context) error {
 	stmts := []string{"VACUUM (ANALYZE) " + s.prefix + "tickets", "ANALYZE " + s.prefix + "counters"}
-	if s.db.Dialect().Name().String() == bunstore.DialectSQLite {
+	switch s.db.Dialect().Name().String() {
+	case bunstore.DialectSQLite:
 		stmts = []string{"ANALYZE", "PRAGMA wal_checkpoint(TRUNCATE)"}
+	case bunstore.DialectMySQL:
+		stmts = []string{"ANALYZE TABLE " + s.prefix + "tickets, " + s.prefix + "counters"}
 	}
 	for _, q := range stmts {
 		if _, err := s.db.ExecContext(ctx, q); err != nil {

@@ -64,24 +64,39 @@
 //
 // # Subject search
 //
-// A Text term of three characters or more reads a trigram index, so that
-// a word no ticket holds costs no scan of the tenant. On PostgreSQL the
-// filter is subject_lower LIKE '%term%' with the wildcards escaped,
-// served by a GIN index of the pg_trgm extension, which the planner uses
-// for rare terms (a common term fills its page sooner by reading the
-// tenant's tickets in order). pg_trgm is a trusted extension (PostgreSQL
-// 13+): the migration that installs it needs CREATE on the database,
-// unless a DBA installed it beforehand, in any schema. It installs it in
-// the public schema when there is one, since an extension outlives any
-// one schema's tables, and leaves it installed when rolled back. On
-// SQLite an FTS5 table with the trigram tokenizer indexes subject_lower
-// (external content, kept in step by triggers on the tickets table):
-// TicketList first asks it how many tickets hold the term's trigrams,
-// stopping at a few thousand, and narrows a rarer term to the rowids it
-// finds; instr() still decides the exact match. Shorter terms use strpos
-// or instr alone. SQLite's VACUUM keeps the rowids of an indexed table,
-// but should the FTS5 table ever drift, INSERT INTO
-// <prefix>tickets_fts(<prefix>tickets_fts) VALUES ('rebuild') rebuilds it.
+// TicketList's Text filter reads a gram index of each tenant's subjects
+// when the term is rare in the tenant, so that a term no ticket of the
+// tenant holds, of any length, costs no scan of the tenant, even when
+// other tenants hold it thousands of times (migration
+// 20261203000201_ticket_text_grams). The index holds every subject's
+// distinct substrings of one, two and three characters, each keyed with
+// the tenant; a term of three characters or fewer is one key, a longer
+// term its trigrams. The exact match is still decided by strpos or
+// instr over the subject lower-cased in Go.
+//
+// On PostgreSQL the keys are the elements of an IMMUTABLE SQL function,
+// <prefix>text_grams(tenant_id, subject_lower), under a GIN index. The
+// store reads the planner's statistics of that index (the most common
+// keys and their share; cached five minutes; the migration raises the
+// index's statistics target to 1000) and narrows the query with @> when
+// the term's rarest key is held by fewer than a few thousand tickets;
+// otherwise it reads the tenant's tickets in page order and checks each
+// subject, which fills a page of a common term sooner. It replaces the
+// tenant-less pg_trgm index of 20260601000002 (pg_trgm stays installed).
+// Fresh statistics matter: an ANALYZE at 1M tickets takes a minute or
+// two (the function runs for each sampled row); autovacuum does it.
+//
+// On SQLite a contentless FTS5 table (ascii tokenizer, rowids only)
+// indexes the tokens hex(tenant_id) || 'x' || hex(gram) of each ticket,
+// computed by the view <prefix>tickets_text_grams and fed by triggers
+// on the tickets table. TicketList first counts the matches of the
+// term's tokens, stopping at a few thousand, and narrows a rarer term to
+// the rowids found. The FTS5 trigram table of 20260601000002 stays for
+// the complaint journal. SQLite's VACUUM keeps the rowids of an indexed
+// table; should the gram table ever drift, INSERT INTO
+// <prefix>tickets_grams_fts(<prefix>tickets_grams_fts) VALUES
+// ('delete-all') followed by INSERT INTO <prefix>tickets_grams_fts(rowid,
+// grams) SELECT rid, grams FROM <prefix>tickets_text_grams refills it.
 //
 // # Complaint journal
 //
@@ -321,7 +336,8 @@
 //
 // The Text filter is subject_lower LIKE '%term%' ESCAPE '!' over the
 // tenant's tickets in page order: MySQL 8's ngram FULLTEXT parser has no
-// MariaDB counterpart, so no trigram index is shared by both yet. Host
+// MariaDB counterpart, so no gram index is shared by both yet (see
+// BENCHMARKS.md for what that costs at a million tickets). Host
 // transactions use SAVEPOINT as on PostgreSQL.
 //
 // [Bun]: https://bun.uptrace.dev

@@ -24,7 +24,8 @@ var baseTables = []string{
 
 // sqliteSearchTables are the tables of SQLite's FTS5 subject search:
 // the virtual table and its shadow tables, without prefix.
-var sqliteSearchTables = []string{"tickets_fts", "tickets_fts_config", "tickets_fts_data", "tickets_fts_idx"}
+var sqliteSearchTables = []string{"tickets_fts", "tickets_fts_config", "tickets_fts_data", "tickets_fts_idx",
+	"tickets_grams_fts", "tickets_grams_fts_config", "tickets_grams_fts_data", "tickets_grams_fts_docsize", "tickets_grams_fts_idx"}
 
 // prefixed returns the tables of the migrations on db's dialect with
 // prefix, sorted.

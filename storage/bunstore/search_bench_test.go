@@ -19,7 +19,7 @@ import (
 )
 
 // benchEnv names the database BenchmarkSearch runs on, as
-// sqlite:PATH or postgres:DSN, seeded with cmd/ticketkit-seed.
+// sqlite:PATH, postgres:DSN or mysql:DSN, seeded with cmd/ticketkit-seed.
 const benchEnv = "TICKETKIT_BENCH_DB"
 
 // BenchmarkSearch measures one 50-ticket page of TicketList, newest
@@ -37,7 +37,7 @@ const benchEnv = "TICKETKIT_BENCH_DB"
 func BenchmarkSearch(b *testing.B) {
 	spec := os.Getenv(benchEnv)
 	if spec == "" {
-		testenv.Unavailable(b, "set "+benchEnv+"=sqlite:PATH or postgres:DSN to a database seeded with cmd/ticketkit-seed")
+		testenv.Unavailable(b, "set "+benchEnv+"=sqlite:PATH, postgres:DSN or mysql:DSN to a database seeded with cmd/ticketkit-seed")
 	}
 	ctx := context.Background()
 	db := openBenchDB(b, spec)
@@ -106,6 +106,7 @@ func BenchmarkSearch(b *testing.B) {
 			}
 		})},
 	}
+	cases = append(cases, textCases(b, st, db, v, r, page, each)...)
 	// The second page of a status filter, through the first page's
 	// cursor.
 	second := each(func(*ticket.Ticket) storage.TicketFilter {
@@ -150,14 +151,15 @@ func listPages(b *testing.B, st *bunstore.Store, params []storage.TicketListPara
 	return lat
 }
 
-// reportPercentiles reports the median and 95th percentile of lat in
-// milliseconds.
+// reportPercentiles reports the median, 95th and 99th percentiles of
+// lat in milliseconds.
 func reportPercentiles(b *testing.B, lat []time.Duration) {
 	if len(lat) == 0 {
 		return
 	}
 	b.ReportMetric(float64(percentile(lat, 0.50))/float64(time.Millisecond), "p50-ms")
 	b.ReportMetric(float64(percentile(lat, 0.95))/float64(time.Millisecond), "p95-ms")
+	b.ReportMetric(float64(percentile(lat, 0.99))/float64(time.Millisecond), "p99-ms")
 }
 
 // percentile returns the q quantile of lat by nearest rank, sorting lat
@@ -168,7 +170,8 @@ func percentile(lat []time.Duration, q float64) time.Duration {
 	return lat[max(i, 0)]
 }
 
-// openBenchDB opens the database of spec, sqlite:PATH or postgres:DSN.
+// openBenchDB opens the database of spec, sqlite:PATH, postgres:DSN or
+// mysql:DSN.
 func openBenchDB(b *testing.B, spec string) *bun.DB {
 	kind, arg, _ := strings.Cut(spec, ":")
 	var db *bun.DB
@@ -180,8 +183,10 @@ func openBenchDB(b *testing.B, spec string) *bun.DB {
 		}
 	case "postgres", "postgresql":
 		db, err = bunopen.Postgres(context.Background(), arg)
+	case "mysql":
+		db, err = bunopen.MySQL(context.Background(), arg)
 	default:
-		b.Fatalf("%s=%q: want sqlite:PATH or postgres:DSN", benchEnv, spec)
+		b.Fatalf("%s=%q: want sqlite:PATH, postgres:DSN or mysql:DSN", benchEnv, spec)
 	}
 	if err != nil {
 		b.Fatalf("%s: %v", benchEnv, err)

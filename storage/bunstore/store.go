@@ -102,6 +102,9 @@ type Store struct {
 	// the rows it wrote are locked), so EventCreate and MessageCreate
 	// need not ask again. nil elsewhere.
 	known map[[2]string]bool
+	// grams caches the PostgreSQL gram index's statistics for the Text
+	// filter (see ticketTextPlan); shared by the store's copies.
+	grams *gramStats
 }
 
 // remember records that the transaction wrote or claimed the ticket.
@@ -153,7 +156,7 @@ func New(db bun.IDB, cfg Config) (*Store, error) {
 	if err := checkDialect(dialect); err != nil {
 		return nil, err
 	}
-	s := &Store{host: db, dialect: dialect, prefix: prefix, tables: newTables(prefix), logger: cfg.Logger, throughBunOnly: cfg.ThroughBunOnly, session: &sessionCheck{dialect: dialect}}
+	s := &Store{host: db, dialect: dialect, prefix: prefix, tables: newTables(prefix), logger: cfg.Logger, throughBunOnly: cfg.ThroughBunOnly, session: &sessionCheck{dialect: dialect}, grams: &gramStats{}}
 	s.db = newSessionDB(db, dialect, s.session)
 	s.columns = s.ticketColumns()
 	if _, ok := db.(*bun.DB); ok && dialect == DialectSQLite {

@@ -53,8 +53,8 @@ func intSort(sort storage.SortField, catalogOrder bool) bool {
 // Go and looked up in a subject column lower-cased in Go, with an
 // escaped LIKE pattern or strpos (PostgreSQL) and instr (SQLite), so
 // '%', '_' and '\' have no special meaning and case folding follows Go's
-// Unicode rules on both databases. Terms of three characters or more go
-// through a trigram index (see filterText).
+// Unicode rules on both databases. Terms rare in the tenant go through a
+// gram index of each tenant's subjects (see ticketTextPlan).
 func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*storage.TicketListResult, error) {
 	const op = "list tickets"
 	if p.TenantID == "" {
@@ -76,7 +76,7 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 		key = priorityRank(p.PriorityOrder)
 	}
 
-	narrow, err := s.textNarrows(ctx, p.Text)
+	text, err := s.ticketTextPlan(ctx, p.TenantID, strings.ToLower(p.Text))
 	if err != nil {
 		return nil, translate(op, err)
 	}
@@ -90,7 +90,7 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 	if s.dialect == DialectPostgres {
 		q = s.db.NewSelect().ModelTableExpr("? AS t", s.tables.tickets).ColumnExpr("t.*")
 	}
-	q = s.filterTickets(q, &p.TicketFilter, narrow, s.dialect == DialectSQLite && intSort(sort, p.CatalogOrder))
+	q = s.filterTickets(q, &p.TicketFilter, text, s.dialect == DialectSQLite && intSort(sort, p.CatalogOrder))
 
 	if p.After != "" {
 		c, err := storage.DecodeCursor(p.After, sort, p.Desc)
@@ -135,15 +135,15 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 	return res, nil
 }
 
-// filterTickets adds a WHERE condition for every set field of f. narrow
-// is textNarrows' answer for f.Text. byKey keeps SQLite from reading the
+// filterTickets adds a WHERE condition for every set field of f. text
+// is ticketTextPlan's answer for f.Text. byKey keeps SQLite from reading the
 // status, priority, category and channel filters from their (tenant,
 // code, created_at) indexes (a unary + on the column), for a sort whose
 // index gives the page's order (intSort: a stored key, first after the
 // tenant in its index): SQLite's planner would read
 // every ticket of those codes, a tenant's unresolved ones say, and sort
 // them, where reading the sort's index stops once the page is full.
-func (s *Store) filterTickets(q *bun.SelectQuery, f *storage.TicketFilter, narrow, byKey bool) *bun.SelectQuery {
+func (s *Store) filterTickets(q *bun.SelectQuery, f *storage.TicketFilter, text textPlan, byKey bool) *bun.SelectQuery {
 	q = q.Where("t.tenant_id = ?", f.TenantID)
 	code := "t."
 	if byKey {
@@ -207,7 +207,7 @@ func (s *Store) filterTickets(q *bun.SelectQuery, f *storage.TicketFilter, narro
 		q = q.Where("t.updated_at >= ?", ceilMicro(f.UpdatedSince))
 	}
 	if f.Text != "" {
-		q = s.filterText(q, "t", strings.ToLower(f.Text), narrow)
+		q = s.filterTicketText(q, strings.ToLower(f.Text), text)
 	}
 	if len(f.References) > 0 {
 		q = q.Where("t.id IN (?)", s.refTicketIDs(f.TenantID, f.References))
@@ -264,7 +264,8 @@ const minTrigramText = 3
 // any other filter.
 const ftsNarrowMax = 4000
 
-// textNarrows reports whether a SQLite search for text should start from
+// textNarrows reports whether a SQLite complaint journal search for text
+// (TicketList's is ticketTextPlan) should start from
 // the tickets the FTS5 trigram table finds: when text has
 // minTrigramText characters or more and fewer than ftsNarrowMax tickets
 // hold its trigrams. It asks the FTS5 table, which stops counting at
@@ -282,9 +283,10 @@ func (s *Store) textNarrows(ctx context.Context, text string) (bool, error) {
 	return n < ftsNarrowMax, err
 }
 
-// filterText adds the Text filter: the subject_lower column of the
-// table aliased alias (t, the tickets, or c, the complaints' copy) holds
-// text, a lower-cased term, as a literal substring.
+// filterText adds the complaint journal's Text filter (TicketList's is
+// filterTicketText): the subject_lower column of the table aliased alias
+// (t, the tickets, or c, the complaints' copy) holds text, a lower-cased
+// term, as a literal substring.
 //
 // On PostgreSQL a term of minTrigramText characters or more becomes
 // subject_lower LIKE '%term%' with '%', '_' and '\' escaped, which the

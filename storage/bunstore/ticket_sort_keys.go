@@ -107,12 +107,12 @@ func (s *Store) TicketCount(ctx context.Context, p storage.TicketCountParams) (i
 	if p.Max <= 0 {
 		return 0, fmt.Errorf("bunstore: %s: Max %d is not positive", op, p.Max)
 	}
-	narrow, err := s.textNarrows(ctx, p.Text)
+	text, err := s.ticketTextPlan(ctx, p.TenantID, strings.ToLower(p.Text))
 	if err != nil {
 		return 0, translate(op, err)
 	}
 	q := s.db.NewSelect().ModelTableExpr("? AS t", s.tables.tickets).ColumnExpr("1")
-	q = s.filterTickets(q, &p.TicketFilter, narrow, false).Limit(int64(p.Max + 1))
+	q = s.filterTickets(q, &p.TicketFilter, text, false).Limit(int64(p.Max + 1))
 	var n int
 	if err := s.db.NewSelect().TableExpr("(?) AS c", q).ColumnExpr("count(*)").Scan(ctx, &n); err != nil {
 		return 0, translate(op, err)
