@@ -32,7 +32,9 @@ type LinkParams struct {
 // own ancestor), or make a chain longer than [MaxLinkDepth], is refused
 // with ErrLinkCycle; a second parent or original, or a link that exists
 // already (a "related" link in either direction), with ErrConflict; a
-// ticket linked to itself with a *ValidationError. A merged ticket
+// ticket linked to itself with a *ValidationError. Parent and
+// duplicate-of links of one tenant are made one at a time, so that two
+// agents linking at once cannot close a cycle neither would alone. A merged ticket
 // takes no new links (ErrMerged). Both tickets get a history line
 // (ticket.FieldLink) naming the other one. The store must implement
 // storage.LinkStore (ErrRelationsUnsupported otherwise).
@@ -145,6 +147,11 @@ func (d *Desk) link(ctx context.Context, host storage.Tx, actor ticket.Actor, p 
 				return fmt.Errorf("ticketkit: link: ticket %s was merged into another ticket: %w", t.Number, ErrMerged)
 			}
 		}
+		if p.Type.Chained() {
+			if err := lockChains(ctx, tx, actor.TenantID); err != nil {
+				return err
+			}
+		}
 		if err := checkNewLink(ctx, ls, actor.TenantID, p); err != nil {
 			return err
 		}
@@ -207,6 +214,26 @@ func (d *Desk) linkEnds(ctx context.Context, tx storage.Tx, actor ticket.Actor, 
 		return nil, nil, nil, fmt.Errorf("ticketkit: link: other_id: ticket %q: %w", p.OtherID, ErrNotFound)
 	}
 	return ls, from, to, nil
+}
+
+// chainLockScope is the counter scope whose row lockChains takes: no
+// ticket or complaint numberer's scope (a year, a month, a prefix) looks
+// like it.
+const chainLockScope = "ticketkit/chain-links"
+
+// lockChains makes the chained links (parent, duplicate of) of a tenant
+// be created one at a time, until tx ends: two links that share no
+// ticket can close a cycle together (c is b's parent and a is d's; one
+// agent makes b the parent of a while another makes d the parent of c),
+// and each transaction's walk up the chain sees only the other's
+// committed links. It draws a number of a counter row of its own
+// (storage.Tx.SequenceNext), which locks that row on every store, so the
+// walk that follows it sees every chained link committed before it.
+func lockChains(ctx context.Context, tx storage.Tx, tenantID string) error {
+	if _, err := tx.SequenceNext(ctx, storage.SequenceNextParams{TenantID: tenantID, Scope: chainLockScope}); err != nil {
+		return fmt.Errorf("ticketkit: link: take the tenant's chain lock: %w", err)
+	}
+	return nil
 }
 
 // checkNewLink refuses a link that exists (a related link in either

@@ -2,6 +2,7 @@ package ticketkit_test
 
 import (
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -169,6 +170,50 @@ func TestDesk_Link(t *testing.T) {
 			require.NoError(t, err)
 			_, err = desk.Link(ctx, agent, link(c.ID, ticket.LinkRelated, a.ID))
 			require.ErrorIs(t, err, ticketkit.ErrConflict, "related reads both ways")
+		})
+	})
+
+	t.Run("ConcurrentLinksNeverCloseACycle", func(t *testing.T) {
+		t.Parallel()
+		// c is b's parent and a is d's; two agents at once make b the
+		// parent of a and d the parent of c. The two links share no
+		// ticket and each alone is fine; both would close the cycle
+		// a → b → c → d → a, which neither transaction sees alone.
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			desk, _ := setupDesk(t, b)
+			ctx := t.Context()
+			const rounds = 12
+			for range rounds {
+				var ts [4]*ticket.Ticket
+				for i := range ts {
+					ts[i] = mustOpen(t, desk, agent, ticketkit.OpenParams{})
+				}
+				ta, tb, tc, td := ts[0], ts[1], ts[2], ts[3]
+				for _, p := range []ticketkit.LinkParams{link(tb.ID, ticket.LinkParent, tc.ID), link(td.ID, ticket.LinkParent, ta.ID)} {
+					_, err := desk.Link(ctx, agent, p)
+					require.NoError(t, err)
+				}
+				start := make(chan struct{})
+				errs := make([]error, 2)
+				var wg sync.WaitGroup
+				for i, p := range []ticketkit.LinkParams{link(ta.ID, ticket.LinkParent, tb.ID), link(tc.ID, ticket.LinkParent, td.ID)} {
+					wg.Go(func() {
+						<-start
+						_, errs[i] = desk.Link(ctx, agent, p)
+					})
+				}
+				close(start)
+				wg.Wait()
+				ok := 0
+				for _, err := range errs {
+					if err == nil {
+						ok++
+					} else {
+						require.ErrorIs(t, err, ticketkit.ErrLinkCycle)
+					}
+				}
+				require.Equal(t, 1, ok, "exactly one of the two links may be made: %v", errs)
+			}
 		})
 	})
 
