@@ -15,13 +15,19 @@ type catalogOrders struct {
 
 // orders returns the desk's catalog orders.
 func (d *Desk) orders() catalogOrders {
+	return ordersOf(d.searchCatalogs())
+}
+
+// ordersOf returns the catalog orders of cats, the first catalog's codes
+// first.
+func ordersOf(cats []*ticket.Catalog) catalogOrders {
 	var o catalogOrders
 	add := func(list *[]string, code string) {
 		if !slices.Contains(*list, code) {
 			*list = append(*list, code)
 		}
 	}
-	for _, c := range d.searchCatalogs() {
+	for _, c := range cats {
 		for _, p := range c.Priorities() {
 			add(&o.priorities, p.Code)
 		}
@@ -33,6 +39,12 @@ func (d *Desk) orders() catalogOrders {
 		}
 	}
 	return o
+}
+
+// equal reports whether o and p order every code alike.
+func (o catalogOrders) equal(p catalogOrders) bool {
+	return slices.Equal(o.priorities, p.priorities) && slices.Equal(o.statuses, p.statuses) &&
+		slices.Equal(o.categories, p.categories)
 }
 
 // keys returns the sort keys of t in o: each code's position, -1 for a

@@ -79,7 +79,13 @@ type TenantConfigVersion struct {
 // batches of 500, storage.TicketBatchUpdater when the store has it), its
 // Version and ConfigVersion advanced and a history line written per
 // change, by the actor; no notification is sent for a move. Complaint
-// documents keep their own catalog and are not moved.
+// documents keep their own catalog and are not moved. When the new
+// catalog orders the statuses, priorities or categories differently,
+// the stored sort keys (ticket.SortKeys) of the tenant's tickets whose
+// positions moved are rewritten in the same transaction, 500 tickets per
+// store call, as [Desk.RerankTickets] would (Version, UpdatedAt and
+// history unchanged): sorting and filtering by those fields follow the
+// new order from the commit on, with no RerankTickets to call.
 //
 // The new version is used by this Desk at once and by every other Desk
 // on the store within their Config.TenantConfigTTL. Use cases that
@@ -170,7 +176,16 @@ func (d *Desk) configureTenant(ctx context.Context, host storage.Tx, actor ticke
 		}
 		out.Version = rec.Version
 		view.configVersion = rec.Version
-		out.Moved, err = view.moveTickets(ctx, tx, actor, moves, now)
+		if out.Moved, err = view.moveTickets(ctx, tx, actor, moves, now); err != nil {
+			return err
+		}
+		// The stored catalog positions follow the new order in the same
+		// transaction: sorts and the rank filters of Search read them.
+		was := slices.Clone(view.searchCatalogs())
+		was[0] = old
+		if o := view.orders(); !o.equal(ordersOf(was)) {
+			_, err = rerankInTx(ctx, tx, o, actor.TenantID)
+		}
 		return err
 	})
 	if err != nil {
