@@ -3,6 +3,7 @@ package bunstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -92,6 +93,12 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 	}
 	q = s.filterTickets(q, &p.TicketFilter, narrow, s.dialect == DialectSQLite && intSort(sort, p.CatalogOrder))
 
+	if rank, ok := rankColumns[sort]; ok && p.CatalogOrder && len(p.SortRanks) > 0 {
+		// The filter on the sort's own field as a range of its index
+		// (tenant, [department | assignee,] rank, id), which gives the
+		// page's order too: the skipped ranks are never read.
+		q = q.Where("? BETWEEN ? AND ?", bun.Safe(rank), slices.Min(p.SortRanks), slices.Max(p.SortRanks))
+	}
 	if p.After != "" {
 		c, err := storage.DecodeCursor(p.After, sort, p.Desc)
 		if err != nil {
