@@ -56,6 +56,8 @@ func TestTicketListSortExplain(t *testing.T) {
 				{"DepartmentUpdated", storage.TicketFilter{Departments: []string{"returns"}, Categories: []string{"complaint"}}, storage.SortUpdatedAt, "tickets_dept_updated_idx"},
 				{"DepartmentClosedTwoPrioritiesByRankRange", storage.TicketFilter{Departments: []string{"returns"},
 					Statuses: []string{"closed"}, Priorities: []string{"low", "normal"}}, storage.SortPriority, "tickets_dept_prank_idx"},
+				{"DepartmentStatus", storage.TicketFilter{Departments: []string{"returns"}}, storage.SortStatus, "tickets_dept_srank_idx"},
+				{"AssigneeStatus", storage.TicketFilter{Assignees: []string{"agent-07"}}, storage.SortStatus, "tickets_assignee_srank_idx"},
 				{"StatusesByStatusRankRange", storage.TicketFilter{Statuses: []string{"resolved", "closed"}}, storage.SortStatus, "tickets_srank_idx"},
 				{"NumberPrefixByNumber", storage.TicketFilter{NumberPrefix: "TK-0004"}, storage.SortNumber, `tickets_number_key|sqlite_autoindex_ticketkit_tickets_\d+ \(tenant_id=\? AND number>\? AND number<\?\)`},
 			}

@@ -1,0 +1,7 @@
+--ticketkit:if-index {{.Prefix}}tickets {{.Prefix}}tickets_assignee_srank_idx
+DROP INDEX {{.Prefix}}tickets_assignee_srank_idx ON {{.Prefix}}tickets;
+
+--bun:split
+
+--ticketkit:if-index {{.Prefix}}tickets {{.Prefix}}tickets_dept_srank_idx
+DROP INDEX {{.Prefix}}tickets_dept_srank_idx ON {{.Prefix}}tickets;

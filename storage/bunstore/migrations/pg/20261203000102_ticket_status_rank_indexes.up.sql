@@ -1,0 +1,13 @@
+--ticketkit:unless-index {{.Prefix}}tickets {{.Prefix}}tickets_dept_srank_idx
+-- Indexes (tenant, filter, status_rank, id) for a department's or an
+-- assignee's tickets sorted by status in the catalog's order (and a
+-- status filter on them, as a range of status_rank): the page is read
+-- in order, where the tenant's srank index skipped the other
+-- departments' and assignees' tickets one row at a time (see
+-- BENCHMARKS.md, "Sorted searches"). {{.Prefix}} is the table prefix.
+CREATE INDEX {{.Prefix}}tickets_dept_srank_idx ON {{.Prefix}}tickets (tenant_id, department, status_rank, id);
+
+--bun:split
+
+--ticketkit:unless-index {{.Prefix}}tickets {{.Prefix}}tickets_assignee_srank_idx
+CREATE INDEX {{.Prefix}}tickets_assignee_srank_idx ON {{.Prefix}}tickets (tenant_id, assignee, status_rank, id);

@@ -1,0 +1,5 @@
+DROP INDEX IF EXISTS {{.Prefix}}tickets_assignee_srank_idx;
+
+--bun:split
+
+DROP INDEX IF EXISTS {{.Prefix}}tickets_dept_srank_idx;
