@@ -81,43 +81,68 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 	if err != nil {
 		return nil, translate(op, err)
 	}
-	var rows []ticketRow
-	// On PostgreSQL the page is cut first and joined to its SLA states
-	// after: the planner would otherwise hash-join every ticket matching
-	// the filter (all of a tenant's open tickets, say) to the SLA table
-	// before sorting them. SQLite joins by index lookups, row by row, as
-	// it reads the page.
-	q := s.selectTickets(&rows)
-	if s.dialect == DialectPostgres {
-		q = s.db.NewSelect().ModelTableExpr("? AS t", s.tables.tickets).ColumnExpr("t.*")
-	}
-	q = s.filterTickets(q, &p.TicketFilter, narrow, s.dialect == DialectSQLite && intSort(sort, p.CatalogOrder))
-
-	if rank, ok := rankColumns[sort]; ok && p.CatalogOrder && len(p.SortRanks) > 0 {
-		// The filter on the sort's own field as a range of its index
-		// (tenant, [department | assignee,] rank, id), which gives the
-		// page's order too: the skipped ranks are never read.
-		q = q.Where("? BETWEEN ? AND ?", bun.Safe(rank), slices.Min(p.SortRanks), slices.Max(p.SortRanks))
-	}
+	var cursor []any
 	if p.After != "" {
 		c, err := storage.DecodeCursor(p.After, sort, p.Desc)
 		if err != nil {
 			return nil, fmt.Errorf("bunstore: %s: %w", op, err)
 		}
-		cmp := ">"
-		if p.Desc {
-			cmp = "<"
-		}
-		q = q.Where("(?, t.id) "+cmp+" (?, ?)", key, cursorKey(sort, p.CatalogOrder, c), c.ID)
+		cursor = []any{key, cursorKey(sort, p.CatalogOrder, c), c.ID}
 	}
-	dir := "ASC"
+	dir, cmp := "ASC", ">"
 	if p.Desc {
-		dir = "DESC"
+		dir, cmp = "DESC", "<"
 	}
 	limit := storage.ClampLimit(p.Limit)
 	order := "? " + dir + ", t.id " + dir
-	q = q.OrderExpr(order, key).Limit(int64(limit + 1))
-	if s.dialect == DialectPostgres {
+	// page cuts the page of the tickets f selects from q.
+	page := func(q *bun.SelectQuery, f *storage.TicketFilter, byKey bool) *bun.SelectQuery {
+		q = s.filterTickets(q, f, narrow, byKey)
+		if rank, ok := rankColumns[sort]; ok && p.CatalogOrder && len(p.SortRanks) > 0 {
+			// The filter on the sort's own field as a range of its index
+			// (tenant, [department | assignee,] rank, id), which gives the
+			// page's order too: the skipped ranks are never read.
+			q = q.Where("? BETWEEN ? AND ?", bun.Safe(rank), slices.Min(p.SortRanks), slices.Max(p.SortRanks))
+		}
+		if cursor != nil {
+			q = q.Where("(?, t.id) "+cmp+" (?, ?)", cursor...)
+		}
+		return q.OrderExpr(order, key).Limit(int64(limit + 1))
+	}
+	tickets := func() *bun.SelectQuery {
+		return s.db.NewSelect().ModelTableExpr("? AS t", s.tables.tickets).ColumnExpr("t.*")
+	}
+
+	var rows []ticketRow
+	var q *bun.SelectQuery
+	switch {
+	case queueSplit(&p, sort):
+		// One ordered page per status, merged: see queueSplit.
+		var union strings.Builder
+		args := make([]any, 0, len(p.Statuses))
+		for i, code := range p.Statuses {
+			f := p.TicketFilter
+			f.Statuses = []string{code}
+			if i > 0 {
+				union.WriteString(" UNION ALL ")
+			}
+			fmt.Fprintf(&union, "SELECT * FROM (?) AS b%d", i)
+			args = append(args, page(tickets(), &f, false))
+		}
+		q = s.db.NewSelect().TableExpr("(?) AS t", bun.SafeQuery(union.String(), args...)).ColumnExpr("t.*").
+			OrderExpr(order, key).Limit(int64(limit + 1))
+	case s.dialect == DialectPostgres:
+		q = page(tickets(), &p.TicketFilter, false)
+	default:
+		// SQLite joins the SLA states by index lookups, row by row, as
+		// it reads the page.
+		q = page(s.selectTickets(&rows), &p.TicketFilter, s.dialect == DialectSQLite && intSort(sort, p.CatalogOrder))
+	}
+	if q.GetModel() == nil {
+		// The page is cut first and joined to its SLA states after: the
+		// PostgreSQL planner would otherwise hash-join every ticket
+		// matching the filter (all of a tenant's open tickets, say) to
+		// the SLA table before sorting them.
 		q = s.db.NewSelect().Model(&rows).ModelTableExpr("(?) AS t", q).
 			ColumnExpr("?", s.columns).
 			ColumnExpr(slaColumns).
@@ -140,6 +165,24 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 		res.Next = makeCursor(sort, &p, &rows[limit-1], res.Tickets[limit-1]).Encode()
 	}
 	return res, nil
+}
+
+// queueSplitMax is the most statuses for which queueSplit reads a page
+// per status.
+const queueSplitMax = 8
+
+// queueSplit reports whether a page of p, sorted by sort, is read as one
+// ordered page per status code, merged and cut again: an assignee's
+// queue (one assignee, two to queueSplitMax statuses) sorted by the
+// stored priority rank or oldest/newest first. Each status's page is
+// read in order from the (tenant, assignee, status, priority_rank | created_at,
+// id) indexes of migration 20261203000102, so the page costs at most
+// queueSplitMax pages of index entries; one IN list of statuses would
+// read and sort every ticket of the queue (the index gives no order
+// across several statuses).
+func queueSplit(p *storage.TicketListParams, sort storage.SortField) bool {
+	return len(p.Assignees) == 1 && len(p.Statuses) >= 2 && len(p.Statuses) <= queueSplitMax &&
+		(sort == storage.SortCreatedAt || sort == storage.SortPriority && p.CatalogOrder)
 }
 
 // filterTickets adds a WHERE condition for every set field of f. narrow

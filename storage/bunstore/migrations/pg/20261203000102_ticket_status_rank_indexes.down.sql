@@ -1,3 +1,11 @@
+DROP INDEX IF EXISTS {{.Prefix}}tickets_queue_created_idx;
+
+--bun:split
+
+DROP INDEX IF EXISTS {{.Prefix}}tickets_queue_prank_idx;
+
+--bun:split
+
 DROP INDEX IF EXISTS {{.Prefix}}tickets_assignee_srank_idx;
 
 --bun:split

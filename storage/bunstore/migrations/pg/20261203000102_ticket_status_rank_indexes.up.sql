@@ -11,3 +11,15 @@ CREATE INDEX {{.Prefix}}tickets_dept_srank_idx ON {{.Prefix}}tickets (tenant_id,
 
 --ticketkit:unless-index {{.Prefix}}tickets {{.Prefix}}tickets_assignee_srank_idx
 CREATE INDEX {{.Prefix}}tickets_assignee_srank_idx ON {{.Prefix}}tickets (tenant_id, assignee, status_rank, id);
+
+--bun:split
+
+--ticketkit:unless-index {{.Prefix}}tickets {{.Prefix}}tickets_queue_prank_idx
+-- An assignee's queue, one page per status merged (bunstore's
+-- queueSplit): by priority rank and oldest or newest first.
+CREATE INDEX {{.Prefix}}tickets_queue_prank_idx ON {{.Prefix}}tickets (tenant_id, assignee, status, priority_rank, id);
+
+--bun:split
+
+--ticketkit:unless-index {{.Prefix}}tickets {{.Prefix}}tickets_queue_created_idx
+CREATE INDEX {{.Prefix}}tickets_queue_created_idx ON {{.Prefix}}tickets (tenant_id, assignee, status, created_at, id);

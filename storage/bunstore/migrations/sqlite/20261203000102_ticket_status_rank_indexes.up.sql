@@ -9,3 +9,13 @@ CREATE INDEX IF NOT EXISTS {{.Prefix}}tickets_dept_srank_idx ON {{.Prefix}}ticke
 --bun:split
 
 CREATE INDEX IF NOT EXISTS {{.Prefix}}tickets_assignee_srank_idx ON {{.Prefix}}tickets (tenant_id, assignee, status_rank, id);
+
+--bun:split
+
+-- An assignee's queue, one page per status merged (bunstore's
+-- queueSplit): by priority rank and oldest or newest first.
+CREATE INDEX IF NOT EXISTS {{.Prefix}}tickets_queue_prank_idx ON {{.Prefix}}tickets (tenant_id, assignee, status, priority_rank, id);
+
+--bun:split
+
+CREATE INDEX IF NOT EXISTS {{.Prefix}}tickets_queue_created_idx ON {{.Prefix}}tickets (tenant_id, assignee, status, created_at, id);

@@ -1,0 +1,118 @@
+package bunstore_test
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ticketkit/ticketkit/internal/dbtest"
+	"github.com/ticketkit/ticketkit/internal/ids"
+	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/storage/bunstore"
+	"github.com/ticketkit/ticketkit/ticket"
+)
+
+// TestTicketListQueueSplit pages through an assignee's queue (several
+// statuses, sorted by priority rank or by creation, both directions) on
+// every backend, where the store reads one ordered page per status and
+// merges them: every page must be the one a plain sort of the queue
+// gives, with no ticket lost or repeated across the cursors, including
+// ties on the sort key (broken by ID) and tickets of other assignees,
+// statuses and tenants that must stay out. On SQLite each status is
+// read from the queue index in order.
+func TestTicketListQueueSplit(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, b := range dbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			rec := &queryRecorder{}
+			db := b.Open(t).WithQueryHook(rec)
+			st := newStore(t, db, bunstore.Config{})
+			statuses := []string{"open", "in_progress", "waiting", "closed"}
+			start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+			var all []*ticket.Ticket
+			require.NoError(t, st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+				for i := range 400 {
+					tk := &ticket.Ticket{
+						ID: ids.New(), TenantID: fmt.Sprintf("tenant-%d", i%2), Number: fmt.Sprintf("Q-%04d", i),
+						Subject: "queue", Status: statuses[(i/6)%len(statuses)], Priority: "normal",
+						Assignee:  fmt.Sprintf("agent-%d", (i/2)%3),
+						CreatedAt: start.Add(time.Duration(i/3) * time.Hour), // ties of three
+						SortKeys:  ticket.SortKeys{Priority: (i * 5) % 4},
+					}
+					tk.UpdatedAt = tk.CreatedAt
+					if err := tx.TicketCreate(ctx, tk); err != nil {
+						return err
+					}
+					all = append(all, tk)
+				}
+				return nil
+			}))
+			queue := []string{"open", "in_progress", "waiting"}
+			for _, sort := range []storage.SortField{storage.SortPriority, storage.SortCreatedAt} {
+				for _, desc := range []bool{false, true} {
+					t.Run(fmt.Sprintf("%s_desc_%v", sort, desc), func(t *testing.T) {
+						var want []string
+						var mine []*ticket.Ticket
+						for _, tk := range all {
+							if tk.TenantID == "tenant-0" && tk.Assignee == "agent-1" && slices.Contains(queue, tk.Status) {
+								mine = append(mine, tk)
+							}
+						}
+						slices.SortFunc(mine, func(a, b *ticket.Ticket) int {
+							c := cmp.Compare(a.SortKeys.Priority, b.SortKeys.Priority)
+							if sort == storage.SortCreatedAt {
+								c = a.CreatedAt.Compare(b.CreatedAt)
+							}
+							c = cmp.Or(c, strings.Compare(a.ID, b.ID))
+							if desc {
+								c = -c
+							}
+							return c
+						})
+						for _, tk := range mine {
+							want = append(want, tk.ID)
+						}
+						require.Greater(t, len(want), 30)
+						p := storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: "tenant-0",
+							Assignees: []string{"agent-1"}, Statuses: queue}, Sort: sort, Desc: desc, CatalogOrder: true, Limit: 7}
+						var got []string
+						var last string
+						for {
+							var res *storage.TicketListResult
+							query := rec.capture(t, func() {
+								var err error
+								res, err = st.TicketList(ctx, p)
+								require.NoError(t, err)
+							})
+							last = query
+							require.Equal(t, 3, strings.Count(query, "UNION ALL")+1, "one page per status: %s", query)
+							for _, tk := range res.Tickets {
+								got = append(got, tk.ID)
+							}
+							if res.Next == "" {
+								break
+							}
+							p.After = res.Next
+						}
+						require.Equal(t, want, got)
+						if b.Name == "sqlite" {
+							plan := explainSQLite(t, db, last)
+							index := map[storage.SortField]string{storage.SortPriority: "queue_prank_idx", storage.SortCreatedAt: "queue_created_idx"}[sort]
+							require.Len(t, regexp.MustCompile(`SEARCH t USING INDEX ticketkit_tickets_`+index+` \(tenant_id=\? AND assignee=\? AND status=\?`).FindAllString(plan, -1), len(queue),
+								"each status's page read in order from its index; plan:\n%s", plan)
+						}
+					})
+				}
+			}
+		})
+	}
+}
