@@ -39,7 +39,12 @@ type RerankResult struct {
 // the keys of tickets stored before them (RerankParams.All). It changes
 // neither the tickets' Version nor their UpdatedAt nor their history:
 // the tickets did not change, only where they sort. Until it has run,
-// the sorts follow the old order; every ticket written meanwhile is
+// the sorts follow the old order, and a search that filters and sorts by
+// the same field (priorities sorted by priority, say), which reads a
+// range of the stored ranks (storage.TicketListParams.SortRanks), misses
+// the tickets whose stored ranks are not the catalog's: run it after a
+// new Config.Catalog and once after upgrading (RerankParams.All), before
+// agents search. Every ticket written meanwhile is
 // stored with its new keys, and a ticket changed while its batch was
 // read is left to that change. Only an admin of the tenant or the
 // system may run it; it is safe to run again, and a run stopped halfway
