@@ -116,3 +116,91 @@ func TestTicketListQueueSplit(t *testing.T) {
 		})
 	}
 }
+
+// TestTicketListNumberPrefixByCreation pages through the tickets of a
+// number prefix sorted by creation, both directions, on every backend,
+// where the store reads the page's IDs from the (tenant, number,
+// created_at, id) index alone: every page must be the one a plain sort
+// gives, ties on the creation time broken by ID, other prefixes and
+// tenants left out. On SQLite the first page's IDs come from that index
+// alone (a later page may walk created_idx from its cursor: the
+// planner's choice).
+func TestTicketListNumberPrefixByCreation(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, b := range dbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			rec := &queryRecorder{}
+			db := b.Open(t).WithQueryHook(rec)
+			st := newStore(t, db, bunstore.Config{})
+			start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+			var all []*ticket.Ticket
+			require.NoError(t, st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+				for i := range 2000 {
+					tk := &ticket.Ticket{
+						ID: ids.New(), TenantID: fmt.Sprintf("tenant-%d", i%2), Number: fmt.Sprintf("TK-%04d", i/2),
+						Subject: "prefix", Status: "open", Priority: "normal",
+						// Creation order is not number order, with ties of two.
+						CreatedAt: start.Add(time.Duration((i*37)%2000/2) * time.Hour),
+					}
+					tk.UpdatedAt = tk.CreatedAt
+					if err := tx.TicketCreate(ctx, tk); err != nil {
+						return err
+					}
+					all = append(all, tk)
+				}
+				return nil
+			}))
+			for _, desc := range []bool{false, true} {
+				t.Run(fmt.Sprintf("desc_%v", desc), func(t *testing.T) {
+					var mine []*ticket.Ticket
+					for _, tk := range all {
+						if tk.TenantID == "tenant-1" && strings.HasPrefix(tk.Number, "TK-01") {
+							mine = append(mine, tk)
+						}
+					}
+					slices.SortFunc(mine, func(a, b *ticket.Ticket) int {
+						c := cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
+						if desc {
+							c = -c
+						}
+						return c
+					})
+					var want, got []string
+					for _, tk := range mine {
+						want = append(want, tk.ID)
+					}
+					require.Len(t, want, 100)
+					p := storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: "tenant-1", NumberPrefix: "TK-01"},
+						Sort: storage.SortCreatedAt, Desc: desc, Limit: 9}
+					var first, last string
+					for {
+						var res *storage.TicketListResult
+						last = rec.capture(t, func() {
+							var err error
+							res, err = st.TicketList(ctx, p)
+							require.NoError(t, err)
+						})
+						require.Contains(t, last, "t.id IN (SELECT p.id FROM (SELECT t.id FROM")
+						first = cmp.Or(first, last)
+						for _, tk := range res.Tickets {
+							got = append(got, tk.ID)
+						}
+						if res.Next == "" {
+							break
+						}
+						p.After = res.Next
+					}
+					require.Equal(t, want, got)
+					if b.Name == "sqlite" {
+						_, err := db.ExecContext(ctx, "ANALYZE")
+						require.NoError(t, err)
+						plan := explainSQLite(t, db, first)
+						require.Regexp(t, `SEARCH t USING COVERING INDEX ticketkit_tickets_number_created_idx \(tenant_id=\? AND number>\? AND number<\?\)`, plan)
+					}
+				})
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package bunstore
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -131,6 +132,15 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 		}
 		q = s.db.NewSelect().TableExpr("(?) AS t", bun.SafeQuery(union.String(), args...)).ColumnExpr("t.*").
 			OrderExpr(order, key).Limit(int64(limit + 1))
+	case prefixByCreation(&p, sort):
+		// The page's IDs from the (tenant, number, created_at, id)
+		// index alone, then their rows: see prefixByCreation. The
+		// derived table keeps MySQL, which takes no LIMIT in an IN
+		// subquery, on the same SQL.
+		ids := page(s.db.NewSelect().ModelTableExpr("? AS t", s.tables.tickets).ColumnExpr("t.id"), &p.TicketFilter, false)
+		q = tickets().Where("t.tenant_id = ?", p.TenantID).
+			Where("t.id IN (SELECT p.id FROM (?) AS p)", ids).
+			OrderExpr(order, key).Limit(int64(limit + 1))
 	case s.dialect == DialectPostgres:
 		q = page(tickets(), &p.TicketFilter, false)
 	default:
@@ -183,6 +193,18 @@ const queueSplitMax = 8
 func queueSplit(p *storage.TicketListParams, sort storage.SortField) bool {
 	return len(p.Assignees) == 1 && len(p.Statuses) >= 2 && len(p.Statuses) <= queueSplitMax &&
 		(sort == storage.SortCreatedAt || sort == storage.SortPriority && p.CatalogOrder)
+}
+
+// prefixByCreation reports whether a page of p, sorted by sort, is a
+// number prefix alone sorted by creation: its IDs are then read from the
+// (tenant_id, number, created_at, id) index of migration
+// 20261203000102, which holds every column the filter, the order and the
+// cursor need, so the prefix's up to thousands of numbers are sorted as
+// index entries and only the page's rows are fetched.
+func prefixByCreation(p *storage.TicketListParams, sort storage.SortField) bool {
+	f := p.TicketFilter
+	f.TenantID, f.NumberPrefix = "", ""
+	return p.NumberPrefix != "" && sort == storage.SortCreatedAt && reflect.ValueOf(f).IsZero()
 }
 
 // filterTickets adds a WHERE condition for every set field of f. narrow

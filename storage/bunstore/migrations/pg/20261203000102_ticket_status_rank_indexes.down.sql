@@ -1,3 +1,7 @@
+DROP INDEX IF EXISTS {{.Prefix}}tickets_number_created_idx;
+
+--bun:split
+
 DROP INDEX IF EXISTS {{.Prefix}}tickets_queue_created_idx;
 
 --bun:split

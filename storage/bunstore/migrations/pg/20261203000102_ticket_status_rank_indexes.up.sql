@@ -23,3 +23,10 @@ CREATE INDEX {{.Prefix}}tickets_queue_prank_idx ON {{.Prefix}}tickets (tenant_id
 
 --ticketkit:unless-index {{.Prefix}}tickets {{.Prefix}}tickets_queue_created_idx
 CREATE INDEX {{.Prefix}}tickets_queue_created_idx ON {{.Prefix}}tickets (tenant_id, assignee, status, created_at, id);
+
+--bun:split
+
+--ticketkit:unless-index {{.Prefix}}tickets {{.Prefix}}tickets_number_created_idx
+-- A number prefix sorted by creation: the page's IDs from the index
+-- alone (bunstore's prefixByCreation).
+CREATE INDEX {{.Prefix}}tickets_number_created_idx ON {{.Prefix}}tickets (tenant_id, number, created_at, id);

@@ -19,3 +19,9 @@ CREATE INDEX IF NOT EXISTS {{.Prefix}}tickets_queue_prank_idx ON {{.Prefix}}tick
 --bun:split
 
 CREATE INDEX IF NOT EXISTS {{.Prefix}}tickets_queue_created_idx ON {{.Prefix}}tickets (tenant_id, assignee, status, created_at, id);
+
+--bun:split
+
+-- A number prefix sorted by creation: the page's IDs from the index
+-- alone (bunstore's prefixByCreation).
+CREATE INDEX IF NOT EXISTS {{.Prefix}}tickets_number_created_idx ON {{.Prefix}}tickets (tenant_id, number, created_at, id);
