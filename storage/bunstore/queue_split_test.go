@@ -84,25 +84,11 @@ func TestTicketListQueueSplit(t *testing.T) {
 						require.Greater(t, len(want), 30)
 						p := storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: "tenant-0",
 							Assignees: []string{"agent-1"}, Statuses: queue}, Sort: sort, Desc: desc, CatalogOrder: true, Limit: 7}
-						var got []string
-						var last string
-						for {
-							var res *storage.TicketListResult
-							query := rec.capture(t, func() {
-								var err error
-								res, err = st.TicketList(ctx, p)
-								require.NoError(t, err)
-							})
-							last = query
+						queries, got := pageThrough(t, st, rec, p)
+						for _, query := range queries {
 							require.Equal(t, 3, strings.Count(query, "UNION ALL")+1, "one page per status: %s", query)
-							for _, tk := range res.Tickets {
-								got = append(got, tk.ID)
-							}
-							if res.Next == "" {
-								break
-							}
-							p.After = res.Next
 						}
+						last := queries[len(queries)-1]
 						require.Equal(t, want, got)
 						if b.Name == "sqlite" {
 							plan := explainSQLite(t, db, last)
@@ -167,31 +153,18 @@ func TestTicketListNumberPrefixByCreation(t *testing.T) {
 						}
 						return c
 					})
-					var want, got []string
+					var want []string
 					for _, tk := range mine {
 						want = append(want, tk.ID)
 					}
 					require.Len(t, want, 100)
 					p := storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: "tenant-1", NumberPrefix: "TK-01"},
 						Sort: storage.SortCreatedAt, Desc: desc, Limit: 9}
-					var first, last string
-					for {
-						var res *storage.TicketListResult
-						last = rec.capture(t, func() {
-							var err error
-							res, err = st.TicketList(ctx, p)
-							require.NoError(t, err)
-						})
-						require.Contains(t, last, "t.id IN (SELECT p.id FROM (SELECT t.id FROM")
-						first = cmp.Or(first, last)
-						for _, tk := range res.Tickets {
-							got = append(got, tk.ID)
-						}
-						if res.Next == "" {
-							break
-						}
-						p.After = res.Next
+					queries, got := pageThrough(t, st, rec, p)
+					for _, query := range queries {
+						require.Contains(t, query, "t.id IN (SELECT p.id FROM (SELECT t.id FROM")
 					}
+					first := queries[0]
 					require.Equal(t, want, got)
 					if b.Name == "sqlite" {
 						_, err := db.ExecContext(ctx, "ANALYZE")
@@ -202,5 +175,26 @@ func TestTicketListNumberPrefixByCreation(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// pageThrough lists every page of p through st, following the cursors,
+// and returns the SQL of each page and the IDs listed, in order.
+func pageThrough(t *testing.T, st *bunstore.Store, rec *queryRecorder, p storage.TicketListParams) (queries, got []string) {
+	t.Helper()
+	for {
+		var res *storage.TicketListResult
+		queries = append(queries, rec.capture(t, func() {
+			var err error
+			res, err = st.TicketList(context.Background(), p)
+			require.NoError(t, err)
+		}))
+		for _, tk := range res.Tickets {
+			got = append(got, tk.ID)
+		}
+		if res.Next == "" {
+			return queries, got
+		}
+		p.After = res.Next
 	}
 }
