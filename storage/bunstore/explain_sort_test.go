@@ -2,6 +2,7 @@ package bunstore_test
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -50,7 +51,7 @@ func TestTicketListSortExplain(t *testing.T) {
 				{"SLADue", storage.TicketFilter{}, storage.SortSLADue, "tickets_due_idx"},
 				{"DepartmentPriority", storage.TicketFilter{Departments: []string{"returns"}}, storage.SortPriority, "tickets_dept_prank_idx"},
 				{"DepartmentUnresolvedHighPriority", storage.TicketFilter{Departments: []string{"returns"},
-					Statuses: []string{"open", "in_progress", "waiting"}, Priorities: []string{"high", "urgent"}}, storage.SortPriority, "tickets_dept_prank_idx"},
+					Statuses: []string{"open", "in_progress", "waiting"}, Priorities: []string{"high", "urgent"}}, storage.SortPriority, "tickets_dept_status_prank_idx"},
 				{"AssigneePriority", storage.TicketFilter{Assignees: []string{"agent-07"}}, storage.SortPriority, "tickets_assignee_prank_idx"},
 				{"AssigneeQueueSLADue", storage.TicketFilter{Assignees: []string{"agent-07"}, Statuses: []string{"open", "in_progress"}}, storage.SortSLADue, "tickets_assignee_due_idx"},
 				{"DepartmentUpdated", storage.TicketFilter{Departments: []string{"returns"}, Categories: []string{"complaint"}}, storage.SortUpdatedAt, "tickets_dept_updated_idx"},
@@ -86,6 +87,16 @@ func TestTicketListSortExplain(t *testing.T) {
 						plan = explainPostgres(t, db, query)
 						require.NotContains(t, plan, "Seq Scan", "query: %s", query)
 						require.Regexp(t, `Index Cond: \(+\(?tenant_id = 'tenant-1'`, plan, "the tenant should bound the index scan; query: %s", query)
+					} else if strings.Contains(query, "UNION ALL") {
+						// One page per status, merged (queueSplit): each
+						// status is read in order from the index; SQLite
+						// sorts each branch's page (at most 51 rows) for
+						// the merge, and scans the merged rows.
+						plan = explainSQLite(t, db, query)
+						branches := strings.Count(query, "UNION ALL") + 1
+						require.Len(t, regexp.MustCompile(tt.index+` \(tenant_id=\? AND \w+=\? AND status=\?`).FindAllString(plan, -1), branches,
+							"query: %s\nplan:\n%s", query, plan)
+						require.Equal(t, branches, strings.Count(plan, "TEMP B-TREE"), "a sort of each branch's page only; plan:\n%s", plan)
 					} else {
 						plan = explainSQLite(t, db, query)
 						for line := range strings.SplitSeq(plan, "\n") {

@@ -20,13 +20,14 @@ import (
 )
 
 // TestTicketListQueueSplit pages through an assignee's queue (several
-// statuses, sorted by priority rank or by creation, both directions) on
-// every backend, where the store reads one ordered page per status and
+// statuses, sorted by priority rank or by creation, both directions) and
+// a department's tickets of several statuses by priority rank on every
+// backend, where the store reads one ordered page per status and
 // merges them: every page must be the one a plain sort of the queue
 // gives, with no ticket lost or repeated across the cursors, including
 // ties on the sort key (broken by ID) and tickets of other assignees,
 // statuses and tenants that must stay out. On SQLite each status is
-// read from the queue index in order.
+// read from its index in order.
 func TestTicketListQueueSplit(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -44,7 +45,7 @@ func TestTicketListQueueSplit(t *testing.T) {
 					tk := &ticket.Ticket{
 						ID: ids.New(), TenantID: fmt.Sprintf("tenant-%d", i%2), Number: fmt.Sprintf("Q-%04d", i),
 						Subject: "queue", Status: statuses[(i/6)%len(statuses)], Priority: "normal",
-						Assignee:  fmt.Sprintf("agent-%d", (i/2)%3),
+						Assignee: fmt.Sprintf("agent-%d", (i/2)%3), Department: fmt.Sprintf("d%d", (i/4)%3),
 						CreatedAt: start.Add(time.Duration(i/3) * time.Hour), // ties of three
 						SortKeys:  ticket.SortKeys{Priority: (i * 5) % 4},
 					}
@@ -57,46 +58,56 @@ func TestTicketListQueueSplit(t *testing.T) {
 				return nil
 			}))
 			queue := []string{"open", "in_progress", "waiting"}
-			for _, sort := range []storage.SortField{storage.SortPriority, storage.SortCreatedAt} {
-				for _, desc := range []bool{false, true} {
-					t.Run(fmt.Sprintf("%s_desc_%v", sort, desc), func(t *testing.T) {
-						var want []string
-						var mine []*ticket.Ticket
-						for _, tk := range all {
-							if tk.TenantID == "tenant-0" && tk.Assignee == "agent-1" && slices.Contains(queue, tk.Status) {
-								mine = append(mine, tk)
-							}
+			for _, by := range []string{"assignee", "department"} {
+				for _, sort := range []storage.SortField{storage.SortPriority, storage.SortCreatedAt} {
+					for _, desc := range []bool{false, true} {
+						if by == "department" && sort == storage.SortCreatedAt {
+							continue // a department's statuses by creation: department_idx, no split
 						}
-						slices.SortFunc(mine, func(a, b *ticket.Ticket) int {
-							c := cmp.Compare(a.SortKeys.Priority, b.SortKeys.Priority)
-							if sort == storage.SortCreatedAt {
-								c = a.CreatedAt.Compare(b.CreatedAt)
+						t.Run(fmt.Sprintf("%s_%s_desc_%v", by, sort, desc), func(t *testing.T) {
+							var want []string
+							var mine []*ticket.Ticket
+							for _, tk := range all {
+								if tk.TenantID == "tenant-0" && (by == "assignee" && tk.Assignee == "agent-1" || by == "department" && tk.Department == "d1") &&
+									slices.Contains(queue, tk.Status) {
+									mine = append(mine, tk)
+								}
 							}
-							c = cmp.Or(c, strings.Compare(a.ID, b.ID))
-							if desc {
-								c = -c
+							slices.SortFunc(mine, func(a, b *ticket.Ticket) int {
+								c := cmp.Compare(a.SortKeys.Priority, b.SortKeys.Priority)
+								if sort == storage.SortCreatedAt {
+									c = a.CreatedAt.Compare(b.CreatedAt)
+								}
+								c = cmp.Or(c, strings.Compare(a.ID, b.ID))
+								if desc {
+									c = -c
+								}
+								return c
+							})
+							for _, tk := range mine {
+								want = append(want, tk.ID)
 							}
-							return c
-						})
-						for _, tk := range mine {
-							want = append(want, tk.ID)
-						}
-						require.Greater(t, len(want), 30)
-						p := storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: "tenant-0",
-							Assignees: []string{"agent-1"}, Statuses: queue}, Sort: sort, Desc: desc, CatalogOrder: true, Limit: 7}
-						queries, got := pageThrough(t, st, rec, p)
-						for _, query := range queries {
-							require.Equal(t, 3, strings.Count(query, "UNION ALL")+1, "one page per status: %s", query)
-						}
-						last := queries[len(queries)-1]
-						require.Equal(t, want, got)
-						if b.Name == "sqlite" {
-							plan := explainSQLite(t, db, last)
+							require.Greater(t, len(want), 30)
+							f := storage.TicketFilter{TenantID: "tenant-0", Assignees: []string{"agent-1"}, Statuses: queue}
 							index := map[storage.SortField]string{storage.SortPriority: "queue_prank_idx", storage.SortCreatedAt: "queue_created_idx"}[sort]
-							require.Len(t, regexp.MustCompile(`SEARCH t USING INDEX ticketkit_tickets_`+index+` \(tenant_id=\? AND assignee=\? AND status=\?`).FindAllString(plan, -1), len(queue),
-								"each status's page read in order from its index; plan:\n%s", plan)
-						}
-					})
+							if by == "department" {
+								f = storage.TicketFilter{TenantID: "tenant-0", Departments: []string{"d1"}, Statuses: queue}
+								index = "dept_status_prank_idx"
+							}
+							p := storage.TicketListParams{TicketFilter: f, Sort: sort, Desc: desc, CatalogOrder: true, Limit: 7}
+							queries, got := pageThrough(t, st, rec, p)
+							for _, query := range queries {
+								require.Equal(t, 3, strings.Count(query, "UNION ALL")+1, "one page per status: %s", query)
+							}
+							last := queries[len(queries)-1]
+							require.Equal(t, want, got)
+							if b.Name == "sqlite" {
+								plan := explainSQLite(t, db, last)
+								require.Len(t, regexp.MustCompile(`SEARCH t USING INDEX ticketkit_tickets_`+index+` \(tenant_id=\? AND `+by+`=\? AND status=\?`).FindAllString(plan, -1), len(queue),
+									"each status's page read in order from its index; plan:\n%s", plan)
+							}
+						})
+					}
 				}
 			}
 		})

@@ -190,9 +190,14 @@ const queueSplitMax = 8
 // queueSplitMax pages of index entries; one IN list of statuses would
 // read and sort every ticket of the queue (the index gives no order
 // across several statuses).
+//
+// A department's tickets of two to queueSplitMax statuses sorted by the
+// stored priority rank are read the same way, from the (tenant,
+// department, status, priority_rank, id) index.
 func queueSplit(p *storage.TicketListParams, sort storage.SortField) bool {
-	return len(p.Assignees) == 1 && len(p.Statuses) >= 2 && len(p.Statuses) <= queueSplitMax &&
-		(sort == storage.SortCreatedAt || sort == storage.SortPriority && p.CatalogOrder)
+	byRank := sort == storage.SortPriority && p.CatalogOrder
+	return len(p.Statuses) >= 2 && len(p.Statuses) <= queueSplitMax &&
+		(len(p.Assignees) == 1 && (byRank || sort == storage.SortCreatedAt) || len(p.Departments) == 1 && byRank)
 }
 
 // prefixByCreation reports whether a page of p, sorted by sort, is a

@@ -1,3 +1,8 @@
+--ticketkit:if-index {{.Prefix}}tickets {{.Prefix}}tickets_dept_status_prank_idx
+DROP INDEX {{.Prefix}}tickets_dept_status_prank_idx ON {{.Prefix}}tickets;
+
+--bun:split
+
 --ticketkit:if-index {{.Prefix}}tickets {{.Prefix}}tickets_number_created_idx
 DROP INDEX {{.Prefix}}tickets_number_created_idx ON {{.Prefix}}tickets;
 

@@ -30,3 +30,10 @@ CREATE INDEX {{.Prefix}}tickets_queue_created_idx ON {{.Prefix}}tickets (tenant_
 -- A number prefix sorted by creation: the page's IDs from the index
 -- alone (bunstore's prefixByCreation).
 CREATE INDEX {{.Prefix}}tickets_number_created_idx ON {{.Prefix}}tickets (tenant_id, number, created_at, id);
+
+--bun:split
+
+--ticketkit:unless-index {{.Prefix}}tickets {{.Prefix}}tickets_dept_status_prank_idx
+-- A department's tickets of several statuses by priority rank, one page
+-- per status merged (bunstore's queueSplit).
+CREATE INDEX {{.Prefix}}tickets_dept_status_prank_idx ON {{.Prefix}}tickets (tenant_id, department, status, priority_rank, id);

@@ -1,3 +1,7 @@
+DROP INDEX IF EXISTS {{.Prefix}}tickets_dept_status_prank_idx;
+
+--bun:split
+
 DROP INDEX IF EXISTS {{.Prefix}}tickets_number_created_idx;
 
 --bun:split

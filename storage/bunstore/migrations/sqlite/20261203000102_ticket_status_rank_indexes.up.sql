@@ -25,3 +25,9 @@ CREATE INDEX IF NOT EXISTS {{.Prefix}}tickets_queue_created_idx ON {{.Prefix}}ti
 -- A number prefix sorted by creation: the page's IDs from the index
 -- alone (bunstore's prefixByCreation).
 CREATE INDEX IF NOT EXISTS {{.Prefix}}tickets_number_created_idx ON {{.Prefix}}tickets (tenant_id, number, created_at, id);
+
+--bun:split
+
+-- A department's tickets of several statuses by priority rank, one page
+-- per status merged (bunstore's queueSplit).
+CREATE INDEX IF NOT EXISTS {{.Prefix}}tickets_dept_status_prank_idx ON {{.Prefix}}tickets (tenant_id, department, status, priority_rank, id);
