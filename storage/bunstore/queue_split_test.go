@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/uptrace/bun"
 
 	"github.com/ticketkit/ticketkit/internal/dbtest"
 	"github.com/ticketkit/ticketkit/internal/ids"
@@ -30,33 +31,20 @@ import (
 // read from its index in order.
 func TestTicketListQueueSplit(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	for _, b := range dbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
-			rec := &queryRecorder{}
-			db := b.Open(t).WithQueryHook(rec)
-			st := newStore(t, db, bunstore.Config{})
 			statuses := []string{"open", "in_progress", "waiting", "closed"}
 			start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-			var all []*ticket.Ticket
-			require.NoError(t, st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-				for i := range 400 {
-					tk := &ticket.Ticket{
-						ID: ids.New(), TenantID: fmt.Sprintf("tenant-%d", i%2), Number: fmt.Sprintf("Q-%04d", i),
-						Subject: "queue", Status: statuses[(i/6)%len(statuses)], Priority: "normal",
-						Assignee: fmt.Sprintf("agent-%d", (i/2)%3), Department: fmt.Sprintf("d%d", (i/4)%3),
-						CreatedAt: start.Add(time.Duration(i/3) * time.Hour), // ties of three
-						SortKeys:  ticket.SortKeys{Priority: (i * 5) % 4},
-					}
-					tk.UpdatedAt = tk.CreatedAt
-					if err := tx.TicketCreate(ctx, tk); err != nil {
-						return err
-					}
-					all = append(all, tk)
+			db, rec, st, all := pageStore(t, b, 400, func(i int) *ticket.Ticket {
+				return &ticket.Ticket{
+					TenantID: fmt.Sprintf("tenant-%d", i%2), Number: fmt.Sprintf("Q-%04d", i),
+					Subject: "queue", Status: statuses[(i/6)%len(statuses)], Priority: "normal",
+					Assignee: fmt.Sprintf("agent-%d", (i/2)%3), Department: fmt.Sprintf("d%d", (i/4)%3),
+					CreatedAt: start.Add(time.Duration(i/3) * time.Hour), // ties of three
+					SortKeys:  ticket.SortKeys{Priority: (i * 5) % 4},
 				}
-				return nil
-			}))
+			})
 			queue := []string{"open", "in_progress", "waiting"}
 			for _, by := range []string{"assignee", "department"} {
 				for _, sort := range []storage.SortField{storage.SortPriority, storage.SortCreatedAt} {
@@ -128,27 +116,15 @@ func TestTicketListNumberPrefixByCreation(t *testing.T) {
 	for _, b := range dbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
-			rec := &queryRecorder{}
-			db := b.Open(t).WithQueryHook(rec)
-			st := newStore(t, db, bunstore.Config{})
 			start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-			var all []*ticket.Ticket
-			require.NoError(t, st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-				for i := range 2000 {
-					tk := &ticket.Ticket{
-						ID: ids.New(), TenantID: fmt.Sprintf("tenant-%d", i%2), Number: fmt.Sprintf("TK-%04d", i/2),
-						Subject: "prefix", Status: "open", Priority: "normal",
-						// Creation order is not number order, with ties of two.
-						CreatedAt: start.Add(time.Duration((i*37)%2000/2) * time.Hour),
-					}
-					tk.UpdatedAt = tk.CreatedAt
-					if err := tx.TicketCreate(ctx, tk); err != nil {
-						return err
-					}
-					all = append(all, tk)
+			db, rec, st, all := pageStore(t, b, 2000, func(i int) *ticket.Ticket {
+				return &ticket.Ticket{
+					TenantID: fmt.Sprintf("tenant-%d", i%2), Number: fmt.Sprintf("TK-%04d", i/2),
+					Subject: "prefix", Status: "open", Priority: "normal",
+					// Creation order is not number order, with ties of two.
+					CreatedAt: start.Add(time.Duration((i*37)%2000/2) * time.Hour),
 				}
-				return nil
-			}))
+			})
 			for _, desc := range []bool{false, true} {
 				t.Run(fmt.Sprintf("desc_%v", desc), func(t *testing.T) {
 					var mine []*ticket.Ticket
@@ -208,4 +184,27 @@ func pageThrough(t *testing.T, st *bunstore.Store, rec *queryRecorder, p storage
 		}
 		p.After = res.Next
 	}
+}
+
+// pageStore returns a store on b that records its queries, holding the n
+// tickets mk builds (their UpdatedAt set to their CreatedAt), and those
+// tickets.
+func pageStore(t *testing.T, b dbtest.Backend, n int, mk func(i int) *ticket.Ticket) (*bun.DB, *queryRecorder, *bunstore.Store, []*ticket.Ticket) {
+	t.Helper()
+	rec := &queryRecorder{}
+	db := b.Open(t).WithQueryHook(rec)
+	st := newStore(t, db, bunstore.Config{})
+	var all []*ticket.Ticket
+	require.NoError(t, st.RunInTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
+		for i := range n {
+			tk := mk(i)
+			tk.ID, tk.UpdatedAt = ids.New(), tk.CreatedAt
+			if err := tx.TicketCreate(ctx, tk); err != nil {
+				return err
+			}
+			all = append(all, tk)
+		}
+		return nil
+	}))
+	return db, rec, st, all
 }
