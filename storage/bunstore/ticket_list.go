@@ -121,7 +121,7 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 		// One ordered page per status, merged: see queueSplit.
 		var union strings.Builder
 		args := make([]any, 0, len(p.Statuses))
-		for i, code := range p.Statuses {
+		for i, code := range distinct(p.Statuses) {
 			f := p.TicketFilter
 			f.Statuses = []string{code}
 			if i > 0 {
@@ -196,7 +196,8 @@ const queueSplitMax = 8
 // department, status, priority_rank, id) index.
 func queueSplit(p *storage.TicketListParams, sort storage.SortField) bool {
 	byRank := sort == storage.SortPriority && p.CatalogOrder
-	return len(p.Statuses) >= 2 && len(p.Statuses) <= queueSplitMax &&
+	n := len(distinct(p.Statuses))
+	return n >= 2 && n <= queueSplitMax &&
 		(len(p.Assignees) == 1 && (byRank || sort == storage.SortCreatedAt) || len(p.Departments) == 1 && byRank)
 }
 
@@ -210,6 +211,18 @@ func prefixByCreation(p *storage.TicketListParams, sort storage.SortField) bool 
 	f := p.TicketFilter
 	f.TenantID, f.NumberPrefix = "", ""
 	return p.NumberPrefix != "" && sort == storage.SortCreatedAt && reflect.ValueOf(f).IsZero()
+}
+
+// distinct returns codes without repeats, in their first order: a
+// status named twice is one branch of queueSplit, not two.
+func distinct(codes []string) []string {
+	out := make([]string, 0, len(codes))
+	for _, c := range codes {
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // filterTickets adds a WHERE condition for every set field of f. narrow
