@@ -270,6 +270,7 @@ func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.Ticket
 	// The Desk stores every ticket's catalog positions (stampSortKeys):
 	// sorts follow the catalog from an index.
 	q.CatalogOrder = true
+	q.SortRanks = d.orders().ranks(q.Sort, &q.TicketFilter)
 	return q, false, nil
 }
 

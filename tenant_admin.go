@@ -88,7 +88,13 @@ type TenantConfigVersion struct {
 // documents follow the complaint catalog (TenantConfig.Complaints): a
 // change that removes a complaint status some of the tenant's complaints
 // are in is refused the same way, under "mapping.complaint_statuses.<code>",
-// unless p.Mapping.ComplaintStatuses moves them.
+// unless p.Mapping.ComplaintStatuses moves them. When the new
+// catalog orders the statuses, priorities or categories differently,
+// the stored sort keys (ticket.SortKeys) of the tenant's tickets whose
+// positions moved are rewritten in the same transaction, 500 tickets per
+// store call, as [Desk.RerankTickets] would (Version, UpdatedAt and
+// history unchanged): sorting and filtering by those fields follow the
+// new order from the commit on, with no RerankTickets to call.
 //
 // The new version is used by this Desk at once and by every other Desk
 // on the store within their Config.TenantConfigTTL. Use cases that
@@ -184,7 +190,16 @@ func (d *Desk) configureTenant(ctx context.Context, host storage.Tx, actor ticke
 		}
 		out.Version = rec.Version
 		view.configVersion = rec.Version
-		out.Moved, err = view.moveTickets(ctx, tx, actor, moves, now)
+		if out.Moved, err = view.moveTickets(ctx, tx, actor, moves, now); err != nil {
+			return err
+		}
+		// The stored catalog positions follow the new order in the same
+		// transaction: sorts and the rank filters of Search read them.
+		was := slices.Clone(view.searchCatalogs())
+		was[0] = old
+		if o := view.orders(); !o.equal(ordersOf(was)) {
+			_, err = rerankInTx(ctx, tx, o, actor.TenantID)
+		}
 		return err
 	})
 	if err != nil {

@@ -144,6 +144,16 @@ type TicketListParams struct {
 	// read from an index, rather than by PriorityOrder and by the codes'
 	// alphabet (which sorts "closed" before "open"). The Desk sets it.
 	CatalogOrder bool
+	// SortRanks, with CatalogOrder, are the stored ranks
+	// (ticket.SortKeys) of the codes the filter selects on the sort's
+	// own field: of Priorities for SortPriority, Statuses for SortStatus,
+	// Categories for SortCategory. A store may then read only the range
+	// of those ranks of the sort's index, so that a filter and a sort on
+	// one field cost a page, not the tenant; the code filter still holds.
+	// It is only correct when the tickets hold the ranks of the catalog
+	// they come from: the Desk sets it from the catalog it stamps every
+	// ticket with (see ticketkit's Desk.RerankTickets).
+	SortRanks []int
 	// Limit is the page size (see ClampLimit).
 	Limit int
 	// After is the Next cursor of the previous page; empty for the first

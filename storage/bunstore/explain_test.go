@@ -181,7 +181,7 @@ func TestTicketListExplain(t *testing.T) {
 				{name: "Organisation", f: storage.TicketFilter{OrganisationID: "org-42"}, index: "tickets_customer_org_idx"},
 				{name: "CustomerMobile", f: storage.TicketFilter{CustomerMobile: "+33610000042"}, index: "tickets_mobile_idx"},
 				{name: "CustomerEmail", f: storage.TicketFilter{CustomerEmail: "CUST42@example.com"}, index: "tickets_email_idx"},
-				{name: "Number", f: storage.TicketFilter{Number: "TK-000042"}, index: `tickets_number_key|sqlite_autoindex_ticketkit_tickets_\d+ \(tenant_id=\? AND number=\?\)`},
+				{name: "Number", f: storage.TicketFilter{Number: "TK-000042"}, index: `tickets_number_key|tickets_number_created_idx|sqlite_autoindex_ticketkit_tickets_\d+ \(tenant_id=\? AND number=\?\)`},
 				{name: "Text", f: storage.TicketFilter{Text: "ORDER 1233:"}, trigram: true, index: trigramIndex},
 				{name: "TextNoMatch", f: storage.TicketFilter{Text: "no such word"}, trigram: true, index: trigramIndex},
 				{name: "TextOfThreeCharacters", f: storage.TicketFilter{Text: "zqx"}, trigram: true, index: trigramIndex},

@@ -56,7 +56,8 @@ func BenchmarkSearchSorted(b *testing.B) {
 			}
 			f := fn(s)
 			f.TenantID = s.TenantID
-			ps[i] = storage.TicketListParams{TicketFilter: f, Sort: sort, Desc: desc, CatalogOrder: true, Limit: 50}
+			ps[i] = storage.TicketListParams{TicketFilter: f, Sort: sort, Desc: desc, CatalogOrder: true, Limit: 50,
+				SortRanks: sortRanks(sort, &f)}
 		}
 		return ps
 	}
@@ -141,6 +142,36 @@ func BenchmarkSearchSorted(b *testing.B) {
 			}
 		})
 	}
+}
+
+// sortRanks returns the SortRanks the Desk sets for a filter and sort on
+// the seed's catalog (ticket.DefaultCatalogSpec, whose positions the
+// seed stores).
+func sortRanks(sort storage.SortField, f *storage.TicketFilter) []int {
+	spec := ticket.DefaultCatalogSpec()
+	index := func(codes []string, code func(i int) string, n int) []int {
+		var out []int
+		for _, c := range codes {
+			r := -1
+			for i := range n {
+				if code(i) == c {
+					r = i
+					break
+				}
+			}
+			out = append(out, r)
+		}
+		return out
+	}
+	switch sort {
+	case storage.SortPriority:
+		return index(f.Priorities, func(i int) string { return spec.Priorities[i].Code }, len(spec.Priorities))
+	case storage.SortStatus:
+		return index(f.Statuses, func(i int) string { return spec.Statuses[i].Code }, len(spec.Statuses))
+	case storage.SortCategory:
+		return index(f.Categories, func(i int) string { return spec.Categories[i].Code }, len(spec.Categories))
+	}
+	return nil
 }
 
 // largestTenant returns the tenant holding the most tickets.

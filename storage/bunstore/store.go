@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"sync"
 
 	"github.com/uptrace/bun"
 
@@ -105,6 +106,10 @@ type Store struct {
 	// grams caches the PostgreSQL gram index's statistics for the Text
 	// filter (see ticketTextPlan); shared by the store's copies.
 	grams *gramStats
+	// ranked remembers the (tenant, rank column) pairs found to hold no
+	// ticket of the rank unranked (see ranksCurrent); shared by the
+	// store's copies.
+	ranked *sync.Map
 }
 
 // remember records that the transaction wrote or claimed the ticket.
@@ -156,7 +161,7 @@ func New(db bun.IDB, cfg Config) (*Store, error) {
 	if err := checkDialect(dialect); err != nil {
 		return nil, err
 	}
-	s := &Store{host: db, dialect: dialect, prefix: prefix, tables: newTables(prefix), logger: cfg.Logger, throughBunOnly: cfg.ThroughBunOnly, session: &sessionCheck{dialect: dialect}, grams: &gramStats{}}
+	s := &Store{host: db, dialect: dialect, prefix: prefix, tables: newTables(prefix), logger: cfg.Logger, throughBunOnly: cfg.ThroughBunOnly, session: &sessionCheck{dialect: dialect}, grams: &gramStats{}, ranked: &sync.Map{}}
 	s.db = newSessionDB(db, dialect, s.session)
 	s.columns = s.ticketColumns()
 	if _, ok := db.(*bun.DB); ok && dialect == DialectSQLite {

@@ -3,6 +3,8 @@ package bunstore
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -80,37 +82,83 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 	if err != nil {
 		return nil, translate(op, err)
 	}
-	var rows []ticketRow
-	// On PostgreSQL the page is cut first and joined to its SLA states
-	// after: the planner would otherwise hash-join every ticket matching
-	// the filter (all of a tenant's open tickets, say) to the SLA table
-	// before sorting them. SQLite joins by index lookups, row by row, as
-	// it reads the page.
-	q := s.selectTickets(&rows)
-	if s.dialect == DialectPostgres {
-		q = s.db.NewSelect().ModelTableExpr("? AS t", s.tables.tickets).ColumnExpr("t.*")
-	}
-	q = s.filterTickets(q, &p.TicketFilter, text, s.dialect == DialectSQLite && intSort(sort, p.CatalogOrder))
-
+	var cursor []any
 	if p.After != "" {
 		c, err := storage.DecodeCursor(p.After, sort, p.Desc)
 		if err != nil {
 			return nil, fmt.Errorf("bunstore: %s: %w", op, err)
 		}
-		cmp := ">"
-		if p.Desc {
-			cmp = "<"
-		}
-		q = q.Where("(?, t.id) "+cmp+" (?, ?)", key, cursorKey(sort, p.CatalogOrder, c), c.ID)
+		cursor = []any{key, cursorKey(sort, p.CatalogOrder, c), c.ID}
 	}
-	dir := "ASC"
+	dir, cmp := "ASC", ">"
 	if p.Desc {
-		dir = "DESC"
+		dir, cmp = "DESC", "<"
 	}
 	limit := storage.ClampLimit(p.Limit)
 	order := "? " + dir + ", t.id " + dir
-	q = q.OrderExpr(order, key).Limit(int64(limit + 1))
-	if s.dialect == DialectPostgres {
+	rank, byRanks := rankColumns[sort]
+	if byRanks = byRanks && p.CatalogOrder && len(p.SortRanks) > 0; byRanks {
+		if byRanks, err = s.ranksCurrent(ctx, p.TenantID, rank); err != nil {
+			return nil, translate(op, err)
+		}
+	}
+	// page cuts the page of the tickets f selects from q.
+	page := func(q *bun.SelectQuery, f *storage.TicketFilter, byKey bool) *bun.SelectQuery {
+		q = s.filterTickets(q, f, text, byKey)
+		if byRanks {
+			// The filter on the sort's own field as a range of its index
+			// (tenant, [department | assignee,] rank, id), which gives the
+			// page's order too: the skipped ranks are never read.
+			q = q.Where("? BETWEEN ? AND ?", bun.Safe(rank), slices.Min(p.SortRanks), slices.Max(p.SortRanks))
+		}
+		if cursor != nil {
+			q = q.Where("(?, t.id) "+cmp+" (?, ?)", cursor...)
+		}
+		return q.OrderExpr(order, key).Limit(int64(limit + 1))
+	}
+	tickets := func() *bun.SelectQuery {
+		return s.db.NewSelect().ModelTableExpr("? AS t", s.tables.tickets).ColumnExpr("t.*")
+	}
+
+	var rows []ticketRow
+	var q *bun.SelectQuery
+	switch {
+	case queueSplit(&p, sort):
+		// One ordered page per status, merged: see queueSplit.
+		var union strings.Builder
+		args := make([]any, 0, len(p.Statuses))
+		for i, code := range distinct(p.Statuses) {
+			f := p.TicketFilter
+			f.Statuses = []string{code}
+			if i > 0 {
+				union.WriteString(" UNION ALL ")
+			}
+			fmt.Fprintf(&union, "SELECT * FROM (?) AS b%d", i)
+			args = append(args, page(tickets(), &f, false))
+		}
+		q = s.db.NewSelect().TableExpr("(?) AS t", bun.SafeQuery(union.String(), args...)).ColumnExpr("t.*").
+			OrderExpr(order, key).Limit(int64(limit + 1))
+	case prefixByCreation(&p, sort):
+		// The page's IDs from the (tenant, number, created_at, id)
+		// index alone, then their rows: see prefixByCreation. The
+		// derived table keeps MySQL, which takes no LIMIT in an IN
+		// subquery, on the same SQL.
+		ids := page(s.db.NewSelect().ModelTableExpr("? AS t", s.tables.tickets).ColumnExpr("t.id"), &p.TicketFilter, false)
+		q = tickets().Where("t.tenant_id = ?", p.TenantID).
+			Where("t.id IN (SELECT p.id FROM (?) AS p)", ids).
+			OrderExpr(order, key).Limit(int64(limit + 1))
+	case s.dialect == DialectPostgres:
+		q = page(tickets(), &p.TicketFilter, false)
+	default:
+		// SQLite joins the SLA states by index lookups, row by row, as
+		// it reads the page.
+		q = page(s.selectTickets(&rows), &p.TicketFilter, s.dialect == DialectSQLite && intSort(sort, p.CatalogOrder))
+	}
+	if q.GetModel() == nil {
+		// The page is cut first and joined to its SLA states after: the
+		// PostgreSQL planner would otherwise hash-join every ticket
+		// matching the filter (all of a tenant's open tickets, say) to
+		// the SLA table before sorting them.
 		q = s.db.NewSelect().Model(&rows).ModelTableExpr("(?) AS t", q).
 			ColumnExpr("?", s.columns).
 			ColumnExpr(slaColumns).
@@ -133,6 +181,78 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 		res.Next = makeCursor(sort, &p, &rows[limit-1], res.Tickets[limit-1]).Encode()
 	}
 	return res, nil
+}
+
+// unranked is the rank the sort-key migration (20261203000101) gave the
+// tickets stored before it, until Desk.RerankTickets ranks them: never a
+// catalog position (0, 1, ...) nor a code outside the catalog (-1).
+const unranked = -1000
+
+// ranksCurrent reports whether no ticket of the tenant holds the rank
+// unranked in column rank (t.priority_rank, ...), which a range of ranks
+// (storage.TicketListParams.SortRanks) would miss: one probe of the
+// (tenant, rank, id) index, remembered once it finds none (every write
+// stores a ticket's ranks, so a tenant never gets unranked tickets back).
+func (s *Store) ranksCurrent(ctx context.Context, tenantID, rank string) (bool, error) {
+	key := tenantID + "\x00" + rank
+	if _, ok := s.ranked.Load(key); ok {
+		return true, nil
+	}
+	exists, err := s.db.NewSelect().ModelTableExpr("? AS t", s.tables.tickets).
+		Where("t.tenant_id = ?", tenantID).Where("? = ?", bun.Safe(rank), unranked).Exists(ctx)
+	if err != nil || exists {
+		return false, err
+	}
+	s.ranked.Store(key, true)
+	return true, nil
+}
+
+// queueSplitMax is the most statuses for which queueSplit reads a page
+// per status.
+const queueSplitMax = 8
+
+// queueSplit reports whether a page of p, sorted by sort, is read as one
+// ordered page per status code, merged and cut again: an assignee's
+// queue (one assignee, two to queueSplitMax statuses) sorted by the
+// stored priority rank or oldest/newest first. Each status's page is
+// read in order from the (tenant, assignee, status, priority_rank | created_at,
+// id) indexes of migration 20261203000102, so the page costs at most
+// queueSplitMax pages of index entries; one IN list of statuses would
+// read and sort every ticket of the queue (the index gives no order
+// across several statuses).
+//
+// A department's tickets of two to queueSplitMax statuses sorted by the
+// stored priority rank are read the same way, from the (tenant,
+// department, status, priority_rank, id) index.
+func queueSplit(p *storage.TicketListParams, sort storage.SortField) bool {
+	byRank := sort == storage.SortPriority && p.CatalogOrder
+	n := len(distinct(p.Statuses))
+	return n >= 2 && n <= queueSplitMax &&
+		(len(p.Assignees) == 1 && (byRank || sort == storage.SortCreatedAt) || len(p.Departments) == 1 && byRank)
+}
+
+// prefixByCreation reports whether a page of p, sorted by sort, is a
+// number prefix alone sorted by creation: its IDs are then read from the
+// (tenant_id, number, created_at, id) index of migration
+// 20261203000102, which holds every column the filter, the order and the
+// cursor need, so the prefix's up to thousands of numbers are sorted as
+// index entries and only the page's rows are fetched.
+func prefixByCreation(p *storage.TicketListParams, sort storage.SortField) bool {
+	f := p.TicketFilter
+	f.TenantID, f.NumberPrefix = "", ""
+	return p.NumberPrefix != "" && sort == storage.SortCreatedAt && reflect.ValueOf(f).IsZero()
+}
+
+// distinct returns codes without repeats, in their first order: a
+// status named twice is one branch of queueSplit, not two.
+func distinct(codes []string) []string {
+	out := make([]string, 0, len(codes))
+	for _, c := range codes {
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // filterTickets adds a WHERE condition for every set field of f. text
@@ -168,19 +288,10 @@ func (s *Store) filterTickets(q *bun.SelectQuery, f *storage.TicketFilter, text 
 			q = q.Where("? IN (?)", bun.Safe(in.col), bun.List(in.values))
 		}
 	}
-	customerID := f.CustomerID
-	if f.CustomerOrOrganisation && f.CustomerID != "" && f.OrganisationID != "" {
-		customerID = "" // below, as one condition
-		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			return q.WhereOr("t.customer_id = ?", f.CustomerID).WhereOr("t.customer_org = ?", f.OrganisationID)
-		})
-	} else if f.OrganisationID != "" {
-		q = q.Where("t.customer_org = ?", f.OrganisationID)
-	}
 	for _, eq := range []struct {
 		col, value string
 	}{
-		{"t.customer_id", customerID},
+		{"t.customer_id", f.CustomerID},
 		{"t.customer_mobile", f.CustomerMobile},
 		{"t.customer_email", strings.ToLower(f.CustomerEmail)},
 		{"t.number", f.Number},

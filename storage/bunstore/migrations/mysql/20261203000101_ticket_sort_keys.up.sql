@@ -4,21 +4,24 @@
 -- category's positions in the tenant's catalog, which the Desk writes with
 -- every ticket, and the SLA due time in Unix microseconds (the largest
 -- bigint when no target runs). Tickets stored before this migration hold
--- 0 and "no due time" until ticketkit's Desk.RerankTickets rewrites them.
+-- the rank -1000 ("not ranked yet", never a catalog position) and "no due
+-- time" until ticketkit's Desk.RerankTickets rewrites them; while a tenant
+-- has such tickets, TicketList does not narrow a search by a range of
+-- ranks (storage.TicketListParams.SortRanks), so none is missed.
 -- The indexes serve the sorts on a tenant, alone or with the filters
 -- agents combine with them (see BENCHMARKS.md, "Sorted searches").
 -- {{.Prefix}} is the table prefix.
-ALTER TABLE {{.Prefix}}tickets ADD COLUMN priority_rank INT NOT NULL DEFAULT 0;
+ALTER TABLE {{.Prefix}}tickets ADD COLUMN priority_rank INT NOT NULL DEFAULT -1000;
 
 --bun:split
 
 --ticketkit:unless-column {{.Prefix}}tickets status_rank
-ALTER TABLE {{.Prefix}}tickets ADD COLUMN status_rank INT NOT NULL DEFAULT 0;
+ALTER TABLE {{.Prefix}}tickets ADD COLUMN status_rank INT NOT NULL DEFAULT -1000;
 
 --bun:split
 
 --ticketkit:unless-column {{.Prefix}}tickets category_rank
-ALTER TABLE {{.Prefix}}tickets ADD COLUMN category_rank INT NOT NULL DEFAULT 0;
+ALTER TABLE {{.Prefix}}tickets ADD COLUMN category_rank INT NOT NULL DEFAULT -1000;
 
 --bun:split
 
