@@ -76,9 +76,9 @@ func (s *Store) TicketCreate(ctx context.Context, t *ticket.Ticket) error {
 		// The columns' defaults: a ticket whose sort keys are the
 		// defaults of migration 20261203000101 is written as before it.
 		for col, dflt := range map[string]bool{
-			"priority_rank": r.PriorityRank == 0,
-			"status_rank":   r.StatusRank == 0,
-			"category_rank": r.CategoryRank == 0,
+			"priority_rank": r.PriorityRank == unranked,
+			"status_rank":   r.StatusRank == unranked,
+			"category_rank": r.CategoryRank == unranked,
 			"sla_due":       r.SLADue == ticket.NoDue,
 		} {
 			if dflt {

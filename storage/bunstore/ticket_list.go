@@ -288,10 +288,19 @@ func (s *Store) filterTickets(q *bun.SelectQuery, f *storage.TicketFilter, text 
 			q = q.Where("? IN (?)", bun.Safe(in.col), bun.List(in.values))
 		}
 	}
+	customerID := f.CustomerID
+	if f.CustomerOrOrganisation && f.CustomerID != "" && f.OrganisationID != "" {
+		customerID = "" // below, as one condition
+		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.WhereOr("t.customer_id = ?", f.CustomerID).WhereOr("t.customer_org = ?", f.OrganisationID)
+		})
+	} else if f.OrganisationID != "" {
+		q = q.Where("t.customer_org = ?", f.OrganisationID)
+	}
 	for _, eq := range []struct {
 		col, value string
 	}{
-		{"t.customer_id", f.CustomerID},
+		{"t.customer_id", customerID},
 		{"t.customer_mobile", f.CustomerMobile},
 		{"t.customer_email", strings.ToLower(f.CustomerEmail)},
 		{"t.number", f.Number},
