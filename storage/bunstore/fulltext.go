@@ -97,5 +97,12 @@ func (s *Store) wordTicketIDs(f *storage.TicketFilter, w string) *bun.SelectQuer
 	for _, b := range branches[1:] {
 		q = q.UnionAll(b)
 	}
+	if s.dialect == DialectMySQL {
+		// A derived table is materialized once: MySQL would otherwise
+		// turn IN (...) into a subquery run per ticket of the tenant,
+		// reading the tickets' texts by primary key instead of their
+		// FULLTEXT indexes.
+		return s.db.NewSelect().ColumnExpr("w.ticket_id").TableExpr("(?) AS w", q)
+	}
 	return q
 }
