@@ -177,9 +177,6 @@ func (d *Desk) Search(ctx context.Context, actor ticket.Actor, p SearchParams) (
 	if err := d.organisationScope(ctx, actor, &q.TicketFilter); err != nil {
 		return nil, err
 	}
-	if _, ok := d.store.(storage.FullTextStore); q.Query != "" && !ok {
-		return nil, fmt.Errorf("ticketkit: search by query: %T does not implement storage.FullTextStore: %w", d.store, ErrFullTextUnsupported)
-	}
 	if _, ok := d.store.(storage.LinkStore); q.Linked != nil && !ok {
 		return nil, fmt.Errorf("ticketkit: search by link: %T does not implement storage.LinkStore: %w", d.store, ErrRelationsUnsupported)
 	}
@@ -239,6 +236,9 @@ func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.Ticket
 	checkQuery(v, p.Query)
 	if err := failed(v); err != nil {
 		return q, false, err
+	}
+	if _, ok := d.store.(storage.FullTextStore); p.Query != "" && !ok {
+		return q, false, fmt.Errorf("ticketkit: search by query: %T does not implement storage.FullTextStore: %w", d.store, ErrFullTextUnsupported)
 	}
 	statuses := p.Statuses
 	if len(p.StatusCategories) > 0 {

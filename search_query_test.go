@@ -81,6 +81,8 @@ func TestDesk_SearchQueryRefused(t *testing.T) {
 	_, err = plain.Search(ctx, agent, ticketkit.SearchParams{Query: "kettle"})
 	require.ErrorIs(t, err, ticketkit.ErrFullTextUnsupported)
 	require.ErrorIs(t, err, storage.ErrUnsupported)
+	_, err = plain.SLAReport(ctx, agent, ticketkit.SLAReportParams{SearchParams: ticketkit.SearchParams{Query: "kettle"}})
+	require.ErrorIs(t, err, ticketkit.ErrFullTextUnsupported, "reports do not ignore the query either")
 	_, err = plain.Search(ctx, agent, ticketkit.SearchParams{})
 	require.NoError(t, err, "without a query the store is enough")
 }
