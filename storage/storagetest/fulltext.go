@@ -118,6 +118,28 @@ func (s suite) fullText(t *testing.T) {
 		require.Empty(t, find(t, st, storage.TicketFilter{Query: "kettle", Statuses: []string{"closed"}}))
 		require.Equal(t, ids(sd.subject), find(t, st, storage.TicketFilter{Query: "kettle", Number: sd.subject.Number}))
 	})
+	t.Run("FollowsUpdatesAndRollbacks", func(t *testing.T) {
+		t.Parallel()
+		st := s.store(t)
+		sd := seed(t, st)
+		tk := sd.subject
+		tk.Subject, tk.Description = "Grinder jammed", "beans stuck"
+		tk.UpdatedAt = at(time.Hour)
+		require.NoError(t, st.TicketUpdate(ctx, tk))
+		require.Equal(t, ids(sd.description), find(t, st, storage.TicketFilter{Query: "kettle"}), "the old subject's words are gone")
+		require.Equal(t, ids(tk), find(t, st, storage.TicketFilter{Query: "grinder beans"}))
+
+		rolled := newTicket(tenantA, func(tk *ticket.Ticket) { tk.Subject = "Rolledback blender" })
+		err := st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+			mustCreate(t, tx, rolled)
+			m := newMessage(sd.message, ticket.MessageCustomer, time.Hour)
+			m.Body = "rolledback message"
+			require.NoError(t, tx.MessageCreate(ctx, m))
+			return errRollback
+		})
+		require.ErrorIs(t, err, errRollback)
+		require.Empty(t, find(t, st, storage.TicketFilter{Query: "rolledback"}), "a rolled back write leaves no word behind")
+	})
 	t.Run("OperatorsAndSQLAreLiteralText", func(t *testing.T) {
 		t.Parallel()
 		st := s.store(t)
