@@ -2,6 +2,7 @@ package storagetest
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -139,6 +140,26 @@ func (s suite) fullText(t *testing.T) {
 		})
 		require.ErrorIs(t, err, errRollback)
 		require.Empty(t, find(t, st, storage.TicketFilter{Query: "rolledback"}), "a rolled back write leaves no word behind")
+	})
+	t.Run("LongBodiesAndOddLettersAreIndexed", func(t *testing.T) {
+		t.Parallel()
+		st := s.store(t)
+		sd := seed(t, st)
+		// The longest body the Desk accepts (100,000 characters), of
+		// distinct words and 4-byte characters, then words in other
+		// scripts.
+		var b strings.Builder
+		for i := 0; b.Len() < 90_000; i++ {
+			fmt.Fprintf(&b, "w%d 😀 ", i)
+		}
+		b.WriteString("Größe überprüfen 東京駅 naïve lastword")
+		m := newMessage(sd.message, ticket.MessageCustomer, time.Hour)
+		m.Body = b.String()
+		require.NoError(t, st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error { return tx.MessageCreate(ctx, m) }))
+		require.Equal(t, ids(sd.message), find(t, st, storage.TicketFilter{Query: "w1234 lastword"}))
+		require.Equal(t, ids(sd.message), find(t, st, storage.TicketFilter{Query: "größe ÜBERPRÜFEN"}))
+		require.Equal(t, ids(sd.message), find(t, st, storage.TicketFilter{Query: "東京駅"}))
+		require.Equal(t, ids(sd.message), find(t, st, storage.TicketFilter{Query: "naïve"}))
 	})
 	t.Run("OperatorsAndSQLAreLiteralText", func(t *testing.T) {
 		t.Parallel()
