@@ -89,6 +89,10 @@ type SearchParams struct {
 	// (the memory and Bun stores do); otherwise the search fails with
 	// ErrFullTextUnsupported.
 	Query string `json:"query,omitempty"`
+	// QueryPrefix lets the last word of Query also match the words that
+	// start with it ("kett" finds "kettle"), as a search box does while
+	// one types.
+	QueryPrefix bool `json:"query_prefix,omitempty"`
 	// References selects the tickets holding any of these references,
 	// such as every ticket about order SO-1: Kind and ID must both be
 	// equal (ID in its exact letter case); Label is not looked at.
@@ -275,6 +279,7 @@ func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.Ticket
 			NumberPrefix:   strings.TrimSpace(p.NumberPrefix),
 			Text:           strings.TrimSpace(p.Text),
 			Query:          p.Query,
+			QueryPrefix:    p.QueryPrefix,
 			QueryPublic:    actor.Role == ticket.RoleCustomer,
 			References:     p.References,
 			Tags:           p.Tags,

@@ -43,6 +43,9 @@ func TestSearchQueryOverTheWire(t *testing.T) {
 			require.Equal(t, 0, find(ada, "warranty"), "a customer never matches an internal note's word")
 			require.Equal(t, 1, find(ada, `"cracked" -lid`), "operators are plain text")
 			require.Equal(t, 0, find(agent, "crack"), "whole words")
+			status, _, body = s.call(ada, http.MethodGet, "/tickets?search=lid+crack&search_prefix=true", "", "")
+			require.Equal(t, http.StatusOK, status, body)
+			require.Contains(t, body, tk.ID, "the last word as a prefix")
 
 			status, _, body = s.call(agent, http.MethodGet, "/tickets?search="+strings.Repeat("kettle+", 1000), "", "")
 			require.Equal(t, http.StatusBadRequest, status, body)

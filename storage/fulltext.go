@@ -1,6 +1,8 @@
 package storage
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -45,17 +47,21 @@ func QueryWords(q string) []string {
 }
 
 // MatchWords reports whether every word of words occurs among the
-// words of texts (QueryWords' split); the reference semantics of
-// TicketFilter.Query for stores that tokenise in Go.
-func MatchWords(words []string, texts ...string) bool {
+// words of texts (QueryWords' split), the last one, with prefix, also as
+// the start of a word; the reference semantics of TicketFilter.Query
+// for stores that tokenise in Go.
+func MatchWords(words []string, prefix bool, texts ...string) bool {
 	have := map[string]bool{}
 	for _, t := range texts {
 		for _, w := range QueryWords(t) {
 			have[w] = true
 		}
 	}
-	for _, w := range words {
-		if !have[w] {
+	for i, w := range words {
+		if have[w] {
+			continue
+		}
+		if !prefix || i < len(words)-1 || !slices.ContainsFunc(slices.Collect(maps.Keys(have)), func(h string) bool { return strings.HasPrefix(h, w) }) {
 			return false
 		}
 	}

@@ -86,6 +86,9 @@ type TicketFilter struct {
 	// word of the query (QueryWords) occurs as a whole word in one of
 	// them. Only a FullTextStore is given it.
 	Query string
+	// QueryPrefix lets the last word of Query also match the words that
+	// start with it, as a search box does while one types.
+	QueryPrefix bool
 	// QueryPublic leaves internal notes (ticket.MessageNote) out of what
 	// Query searches, for customers' searches.
 	QueryPublic bool

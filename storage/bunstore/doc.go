@@ -132,7 +132,10 @@
 //     no stop words) indexes more words but the store still drops them.
 //
 // No character of a query is syntax on any database: words are runs of
-// letters and digits (storage.QueryWords), bound as parameters.
+// letters and digits (storage.QueryWords), bound as parameters. With
+// TicketFilter.QueryPrefix the last word is asked as a prefix: 'word:*'
+// in to_tsquery, "word"* in FTS5, word* in BOOLEAN MODE; each of them
+// reads the same index.
 //
 // # Complaint journal
 //

@@ -50,15 +50,18 @@ func (s *Store) filterQuery(q *bun.SelectQuery, f *storage.TicketFilter) *bun.Se
 	if len(words) == 0 {
 		return q.Where("1 = 0")
 	}
-	for _, w := range words {
-		q = q.Where("t.id IN (?)", s.wordTicketIDs(f, w))
+	for i, w := range words {
+		q = q.Where("t.id IN (?)", s.wordTicketIDs(f, w, f.QueryPrefix && i == len(words)-1))
 	}
 	return q
 }
 
 // wordTicketIDs selects the IDs of f's tenant's tickets holding the
-// word w in their subject, description or (visible) messages.
-func (s *Store) wordTicketIDs(f *storage.TicketFilter, w string) *bun.SelectQuery {
+// word w in their subject, description or (visible) messages; with
+// prefix, a word that starts with w. w holds only letters and digits
+// (storage.QueryWords), so that the prefix operators appended to it stay
+// the only syntax.
+func (s *Store) wordTicketIDs(f *storage.TicketFilter, w string, prefix bool) *bun.SelectQuery {
 	from := func(table bun.Ident, alias, col string) *bun.SelectQuery {
 		return s.db.NewSelect().ColumnExpr("?", bun.Safe(alias+"."+col)).
 			ModelTableExpr("? AS ?", table, bun.Safe(alias)).
@@ -67,14 +70,21 @@ func (s *Store) wordTicketIDs(f *storage.TicketFilter, w string) *bun.SelectQuer
 	var branches []*bun.SelectQuery
 	switch s.dialect {
 	case DialectPostgres:
+		tsquery := "plainto_tsquery('simple'::regconfig, ?)"
+		if prefix {
+			tsquery, w = "to_tsquery('simple'::regconfig, ?)", w+":*"
+		}
 		branches = []*bun.SelectQuery{
 			from(s.tables.messages, "m", "ticket_id").
-				Where("to_tsvector('simple'::regconfig, m.body) @@ plainto_tsquery('simple'::regconfig, ?)", w),
+				Where("to_tsvector('simple'::regconfig, m.body) @@ "+tsquery, w),
 			from(s.tables.tickets, "x", "id").
-				Where("to_tsvector('simple'::regconfig, x.subject || ' ' || x.description) @@ plainto_tsquery('simple'::regconfig, ?)", w),
+				Where("to_tsvector('simple'::regconfig, x.subject || ' ' || x.description) @@ "+tsquery, w),
 		}
 	case DialectSQLite:
 		match := `"` + strings.ReplaceAll(w, `"`, `""`) + `"` // an FTS5 string: never syntax
+		if prefix {
+			match += "*"
+		}
 		fts := func(name string) bun.Ident { return bun.Ident(s.prefix + name) }
 		branches = []*bun.SelectQuery{
 			from(s.tables.messages, "m", "ticket_id").
@@ -84,6 +94,9 @@ func (s *Store) wordTicketIDs(f *storage.TicketFilter, w string) *bun.SelectQuer
 		}
 	default: // MySQL
 		quoted := `"` + w + `"` // letters and digits only: a phrase, never boolean syntax
+		if prefix {
+			quoted = w + "*"
+		}
 		branches = []*bun.SelectQuery{
 			from(s.tables.messages, "m", "ticket_id").Where("MATCH (m.body) AGAINST (? IN BOOLEAN MODE)", quoted),
 			from(s.tables.tickets, "x", "id").Where("MATCH (x.subject_lower) AGAINST (? IN BOOLEAN MODE)", quoted),

@@ -30,7 +30,7 @@ func (x *tx) queryMatcher(f *storage.TicketFilter) func(*ticket.Ticket) bool {
 		if len(words) == 0 {
 			return false // a query of no word (only punctuation) finds nothing
 		}
-		return storage.MatchWords(words, append([]string{t.Subject, t.Description}, bodies[t.ID]...)...)
+		return storage.MatchWords(words, f.QueryPrefix, append([]string{t.Subject, t.Description}, bodies[t.ID]...)...)
 	}
 }
 

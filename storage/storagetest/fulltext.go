@@ -141,6 +141,17 @@ func (s suite) fullText(t *testing.T) {
 		require.ErrorIs(t, err, errRollback)
 		require.Empty(t, find(t, st, storage.TicketFilter{Query: "rolledback"}), "a rolled back write leaves no word behind")
 	})
+	t.Run("PrefixMatchesTheLastWordOnly", func(t *testing.T) {
+		t.Parallel()
+		st := s.store(t)
+		sd := seed(t, st)
+		require.Equal(t, ids(sd.subject, sd.description), find(t, st, storage.TicketFilter{Query: "KETT", QueryPrefix: true}))
+		require.Equal(t, ids(sd.subject), find(t, st, storage.TicketFilter{Query: "kettle whist", QueryPrefix: true}))
+		require.Empty(t, find(t, st, storage.TicketFilter{Query: "kett whistles", QueryPrefix: true}), "only the last word")
+		require.Empty(t, find(t, st, storage.TicketFilter{Query: "kett"}), "no prefix unless asked")
+		require.Equal(t, ids(sd.message, sd.reply), find(t, st, storage.TicketFilter{Query: "toast*", QueryPrefix: true}))
+		require.Empty(t, find(t, st, storage.TicketFilter{Query: "secretw", QueryPrefix: true, QueryPublic: true}))
+	})
 	t.Run("LongBodiesAndOddLettersAreIndexed", func(t *testing.T) {
 		t.Parallel()
 		st := s.store(t)
