@@ -23,7 +23,9 @@ func TestStorefrontScenario(t *testing.T) {
 		"mail to sam@example.com      [TK-2026-000001] New reply: Wrong size delivered",
 		"mail to sam@example.com      [TK-2026-000001] Closed: Wrong size delivered",
 		`refused: workflow: cannot move ticket from "open" to "closed" as customer: transition forbidden for role`,
-		"by category: | page 1: TK-2026-000002 (Question, Open, [img prio-1.png]) TK-2026-000004 (Problem, Open, [img prio-2.png]) | page 2: TK-2026-000001 (Problem, Closed, [img prio-2.png]) TK-2026-000003 (Complaint, Open, [img prio-3.png])",
+		// Highest first in the catalog's order (question, problem, complaint).
+		"by category: | page 1: TK-2026-000003 (Complaint, Open, [img prio-3.png]) TK-2026-000004 (Problem, Open, [img prio-2.png]) | page 2: TK-2026-000001 (Problem, Closed, [img prio-2.png]) TK-2026-000002 (Question, Open, [img prio-1.png])",
+		"by status: | page 1: TK-2026-000001 (Problem, Closed, [img prio-2.png]) TK-2026-000004 (Problem, Open, [img prio-2.png]) |",
 		"by priority: | page 1: TK-2026-000003 (Complaint, Open, [img prio-3.png]) TK-2026-000004 (Problem, Open, [img prio-2.png]) | page 2:",
 		"6. The catalog shows statuses as text, priorities as image, message types as text",
 		"attached label.jpg (image/jpeg, 11 bytes)",
