@@ -11,6 +11,7 @@ import (
 
 	"github.com/ticketkit/ticketkit"
 	"github.com/ticketkit/ticketkit/internal/dbtest"
+	"github.com/ticketkit/ticketkit/storage/bunstore"
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
@@ -180,4 +181,17 @@ func fieldsOf(events []*ticket.Event) []string {
 		out[i] = e.Field
 	}
 	return out
+}
+
+// helperStore opens, in the child process of a cross-process test, the
+// store of its parent's database: backend's target (dbtest.OpenTarget),
+// closed when t ends.
+func helperStore(t *testing.T, backend, target string) *bunstore.Store {
+	t.Helper()
+	db, err := dbtest.OpenTarget(backend, target)
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	store, err := bunstore.New(db, bunstore.Config{})
+	require.NoError(t, err)
+	return store
 }

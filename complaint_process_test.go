@@ -100,11 +100,7 @@ func TestHelperPostProcess(t *testing.T) {
 	if backendName == "" {
 		return
 	}
-	db, err := dbtest.OpenTarget(backendName, os.Getenv(postHelperTarget))
-	require.NoError(t, err)
-	defer db.Close()
-	store, err := bunstore.New(db, bunstore.Config{})
-	require.NoError(t, err)
+	store := helperStore(t, backendName, os.Getenv(postHelperTarget))
 	cd := newComplaintDesk(t, fixedStore(backendName, store), workflow.ComplaintRules{})
 	var calls atomic.Int32
 	cd.handle = func(context.Context, ticket.RemedyRequest) (ticket.RemedyResult, error) {

@@ -174,11 +174,7 @@ func TestHelperDispatchProcess(t *testing.T) {
 	if backend == "" {
 		return
 	}
-	db, err := dbtest.OpenTarget(backend, os.Getenv(dispatchHelperTarget))
-	require.NoError(t, err)
-	defer db.Close()
-	store, err := bunstore.New(db, bunstore.Config{})
-	require.NoError(t, err)
+	store := helperStore(t, backend, os.Getenv(dispatchHelperTarget))
 	nanos, err := strconv.ParseInt(os.Getenv(dispatchHelperNow), 10, 64)
 	require.NoError(t, err)
 	hang := os.Getenv(dispatchHelperMode) == "hang"

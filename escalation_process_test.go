@@ -99,11 +99,7 @@ func TestHelperSweepProcess(t *testing.T) {
 	if backend == "" {
 		return
 	}
-	db, err := dbtest.OpenTarget(backend, os.Getenv(sweepHelperTarget))
-	require.NoError(t, err)
-	defer db.Close()
-	store, err := bunstore.New(db, bunstore.Config{})
-	require.NoError(t, err)
+	store := helperStore(t, backend, os.Getenv(sweepHelperTarget))
 	// The SLA desk sweeps at t0+12h and counts tickets; the overdue desk a
 	// month after friday16, counting overdue actions.
 	var desk *ticketkit.Desk

@@ -110,11 +110,7 @@ func TestHelperPresenceProcess(t *testing.T) {
 		return
 	}
 	ctx := context.Background()
-	db, err := dbtest.OpenTarget(backend, os.Getenv(presenceHelperTarget))
-	require.NoError(t, err)
-	defer db.Close()
-	store, err := bunstore.New(db, bunstore.Config{})
-	require.NoError(t, err)
+	store := helperStore(t, backend, os.Getenv(presenceHelperTarget))
 	desk, err := ticketkit.New(ticketkit.Config{Store: store, PresenceTTL: presenceProcessTTL})
 	require.NoError(t, err)
 	res, err := desk.TakePresence(ctx, super, ticketkit.TakePresenceParams{TicketID: os.Getenv(presenceHelperTicket), Activity: ticket.PresenceReplying})

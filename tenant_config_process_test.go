@@ -112,11 +112,7 @@ func TestHelperTenantConfigProcess(t *testing.T) {
 		return
 	}
 	ctx := context.Background()
-	db, err := dbtest.OpenTarget(backend, os.Getenv(tenantHelperTarget))
-	require.NoError(t, err)
-	defer db.Close()
-	store, err := bunstore.New(db, bunstore.Config{})
-	require.NoError(t, err)
+	store := helperStore(t, backend, os.Getenv(tenantHelperTarget))
 	ttl := tenantHelperTTL
 	if os.Getenv(tenantHelperListen) != "" {
 		ttl = time.Hour

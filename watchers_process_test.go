@@ -83,11 +83,7 @@ func TestHelperCCProcess(t *testing.T) {
 		return
 	}
 	ctx := context.Background()
-	db, err := dbtest.OpenTarget(backend, os.Getenv(ccHelperTarget))
-	require.NoError(t, err)
-	defer db.Close()
-	store, err := bunstore.New(db, bunstore.Config{})
-	require.NoError(t, err)
+	store := helperStore(t, backend, os.Getenv(ccHelperTarget))
 	desk, err := ticketkit.New(ticketkit.Config{Store: store, MaxCC: ccProcessLimit})
 	require.NoError(t, err)
 	name := os.Getenv(ccHelperName)
