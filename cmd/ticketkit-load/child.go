@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -36,7 +37,10 @@ type result struct {
 type opResult struct {
 	LatencyUS []int64 `json:"latency_us"` // of the successful operations
 	Errors    int     `json:"errors"`
-	Example   string  `json:"example,omitempty"` // one error's text
+	// Conflicts are transitions refused because the ticket moved
+	// between the list and the move (another process took one).
+	Conflicts int    `json:"conflicts"`
+	Example   string `json:"example,omitempty"` // one error's text
 }
 
 // child is one application process.
@@ -210,6 +214,10 @@ func (c *child) run(ctx context.Context, op string, r *rand.Rand) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	o := c.res.Ops[op]
+	if te := (*workflow.TransitionError)(nil); errors.As(err, &te) {
+		o.Conflicts++
+		return
+	}
 	if err != nil {
 		o.Errors++
 		if o.Example == "" {
@@ -234,8 +242,8 @@ func (c *child) pick(r *rand.Rand) (int, string) {
 		tn = (tn + 1) % c.o.tenants
 	}
 	p := c.pools[tn]
-	// Recent tickets are worked on more than old ones.
-	return tn, p[len(p)-1-min(int(r.ExpFloat64()*20), len(p)-1)]
+	// One of the last 500 tickets: the ones being worked on.
+	return tn, p[len(p)-1-r.IntN(min(len(p), 500))]
 }
 
 func (c *child) open(ctx context.Context, r *rand.Rand) error {

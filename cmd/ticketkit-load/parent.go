@@ -21,8 +21,10 @@ import (
 // step is the merged outcome of all processes at one rate.
 type step struct {
 	target  float64
-	res     result // merged
-	backlog int    // outbox entries undelivered after the processes stopped
+	res     result  // merged
+	backlog int     // outbox entries undelivered after the processes stopped
+	pgCPU   float64 // CPU seconds of the database's PostgreSQL backends (0: not measured)
+	appCPU  float64 // CPU seconds of the application processes, prefill included
 }
 
 func runParent(ctx context.Context, args []string) error {
@@ -107,6 +109,31 @@ func runStep(ctx context.Context, db *bun.DB, prefix string, o *options, args []
 		}
 	}
 	s := step{target: rate, res: result{Ops: map[string]*opResult{}}}
+	var cpu *pgCPU
+	sampled := make(chan struct{})
+	if db.Dialect().Name().String() == bunstore.DialectPostgres {
+		var dbname string
+		if err := db.NewRaw("SELECT current_database()").Scan(ctx, &dbname); err != nil {
+			return step{}, err
+		}
+		time.Sleep(time.Until(start))
+		cpu = newPGCPU(dbname)
+		stopSampling := make(chan struct{})
+		defer close(stopSampling)
+		go func() {
+			defer close(sampled)
+			tick := time.NewTicker(200 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				cpu.sample()
+				select {
+				case <-stopSampling:
+					return
+				case <-tick.C:
+				}
+			}
+		}()
+	}
 	for _, name := range opNames {
 		s.res.Ops[name] = &opResult{}
 	}
@@ -119,6 +146,10 @@ func runStep(ctx context.Context, db *bun.DB, prefix string, o *options, args []
 			return step{}, fmt.Errorf("process %d: %w", i, err)
 		}
 		s.res.merge(&r)
+		s.appCPU += (p.cmd.ProcessState.UserTime() + p.cmd.ProcessState.SystemTime()).Seconds()
+	}
+	if cpu != nil {
+		s.pgCPU = cpu.seconds()
 	}
 	err = db.NewRaw("SELECT count(*) FROM ? WHERE delivered_at IS NULL AND dead_at IS NULL", bun.Ident(prefix+"outbox")).Scan(ctx, &s.backlog)
 	return s, err
@@ -131,6 +162,7 @@ func (m *result) merge(r *result) {
 		mo := m.Ops[name]
 		mo.LatencyUS = append(mo.LatencyUS, o.LatencyUS...)
 		mo.Errors += o.Errors
+		mo.Conflicts += o.Conflicts
 		if mo.Example == "" {
 			mo.Example = o.Example
 		}
@@ -169,25 +201,27 @@ func printStep(w io.Writer, s step, procs int) {
 	n, errs := r.done()
 	fmt.Fprintf(w, "\nrate %g/s (%d processes): reached %.1f ops/s, %d ops in %.1f s, %d dropped (all slots busy), %d errors\n",
 		s.target, procs, float64(n)/r.Seconds, n, r.Seconds, r.Dropped, errs)
-	fmt.Fprintf(w, "  %-11s %7s %8s %9s %9s %9s %7s\n", "use case", "ok", "ops/s", "p50 ms", "p95 ms", "p99 ms", "errors")
+	fmt.Fprintf(w, "  %-11s %7s %8s %9s %9s %9s %7s %9s\n", "use case", "ok", "ops/s", "p50 ms", "p95 ms", "p99 ms", "errors", "conflicts")
 	for _, name := range opNames {
 		o := r.Ops[name]
 		slices.Sort(o.LatencyUS)
-		fmt.Fprintf(w, "  %-11s %7d %8.1f %9.1f %9.1f %9.1f %7d\n", name, len(o.LatencyUS), float64(len(o.LatencyUS))/r.Seconds,
-			quantile(o.LatencyUS, .50), quantile(o.LatencyUS, .95), quantile(o.LatencyUS, .99), o.Errors)
+		fmt.Fprintf(w, "  %-11s %7d %8.1f %9.1f %9.1f %9.1f %7d %9d\n", name, len(o.LatencyUS), float64(len(o.LatencyUS))/r.Seconds,
+			quantile(o.LatencyUS, .50), quantile(o.LatencyUS, .95), quantile(o.LatencyUS, .99), o.Errors, o.Conflicts)
 		if o.Example != "" {
 			fmt.Fprintf(w, "      e.g. %s\n", o.Example)
 		}
 	}
 	slices.Sort(r.SweepsUS)
 	fmt.Fprintf(w, "  dispatch: %d events delivered (%.1f/s), %d undelivered after the stop\n", r.Delivered, float64(r.Delivered)/r.Seconds, s.backlog)
+	fmt.Fprintf(w, "  CPU: PostgreSQL backends %.1f s (%.2f cores, %.1f ms per operation), application processes %.1f s\n",
+		s.pgCPU, s.pgCPU/r.Seconds, 1000*s.pgCPU/float64(max(n, 1)), s.appCPU)
 	fmt.Fprintf(w, "  sweeps: %d, p50 %.1f ms, p99 %.1f ms, %d firings, %d failed\n", len(r.SweepsUS),
 		quantile(r.SweepsUS, .50), quantile(r.SweepsUS, .99), r.Firings, r.SweepErrs)
 }
 
 func printSummary(w io.Writer, steps []step) {
-	fmt.Fprintf(w, "\n| target ops/s | reached ops/s | dropped | errors | open p50/p99 ms | reply p50/p99 ms | search p50/p99 ms | transition p50/p99 ms | events/s | backlog |\n")
-	fmt.Fprintf(w, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(w, "\n| target ops/s | reached ops/s | dropped | errors | open p50/p99 ms | reply p50/p99 ms | search p50/p99 ms | transition p50/p99 ms | events/s | backlog | PG cores | PG ms/op |\n")
+	fmt.Fprintf(w, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, s := range steps {
 		r := s.res
 		n, errs := r.done()
@@ -196,7 +230,7 @@ func printSummary(w io.Writer, steps []step) {
 			o := r.Ops[name] // sorted by printStep
 			fmt.Fprintf(w, " %.0f / %.0f |", quantile(o.LatencyUS, .50), quantile(o.LatencyUS, .99))
 		}
-		fmt.Fprintf(w, " %.0f | %d |\n", float64(r.Delivered)/r.Seconds, s.backlog)
+		fmt.Fprintf(w, " %.0f | %d | %.2f | %.1f |\n", float64(r.Delivered)/r.Seconds, s.backlog, s.pgCPU/r.Seconds, 1000*s.pgCPU/float64(max(n, 1)))
 	}
 }
 
