@@ -88,7 +88,7 @@ func (o *options) flags(fs *flag.FlagSet, rates, mixSpec *string) {
 	fs.StringVar(rates, "rates", "25,50,100", "target rates to run, operations per second of all processes together, comma-separated")
 	fs.DurationVar(&o.duration, "duration", 30*time.Second, "measured time at each rate")
 	fs.IntVar(&o.prefill, "prefill", 50, "tickets each process opens before measuring")
-	fs.IntVar(&o.concurrency, "concurrency", 16, "operations in flight per process, at most")
+	fs.IntVar(&o.concurrency, "concurrency", 8, "operations in flight per process, at most (each process opens up to concurrency+4 connections)")
 	fs.IntVar(&o.tenants, "tenants", 5, "tenants")
 	fs.StringVar(mixSpec, "mix", "open=20,reply=40,search=25,transition=15", "shares of the use cases")
 	fs.DurationVar(&o.sweep, "sweep", time.Second, "pause between escalation sweeps of each process (0: none)")
