@@ -14,9 +14,10 @@
 //     Config.EscalationInterval.
 //
 // River's elected leader inserts the periodic jobs, at most one of each
-// kind waiting or running at a time, and any client of the cluster works
-// them; a job whose round fails (the claim, a sweep's statement) returns
-// the error and River retries it with its retry policy, up to
+// kind per period, and any client of the cluster works them; when the
+// leader dies, another client is elected and goes on. A job whose round
+// fails (the claim, a sweep's statement) returns the error and River
+// retries it with its retry policy, up to
 // Config.MaxAttempts attempts. What keeps delivery and escalation exactly
 // once does not depend on River: the Dispatcher claims outbox entries
 // with SKIP LOCKED leases and a sweep fires each level once in the

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/ticketkit/ticketkit"
 )
@@ -159,16 +158,16 @@ func Register(rc *river.Config, cfg Config) error {
 }
 
 // periodic returns the periodic job that inserts args every interval,
-// unless a job of its kind waits or runs: rounds do not pile up behind a
-// slow one.
+// at most one per period of that length (River's UniqueOpts.ByPeriod):
+// rounds do not pile up behind a slow one, and a job left "running" by
+// a process that died (River rescues it only after
+// river.Config.RescueStuckJobsAfter, an hour by default) blocks its own
+// period, not the following ones.
 func periodic(args river.JobArgs, interval time.Duration, cfg Config) *river.PeriodicJob {
 	opts := &river.InsertOpts{
 		Queue:       cfg.Queue,
 		MaxAttempts: cfg.MaxAttempts,
-		UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
-			rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
-			rivertype.JobStateRetryable, rivertype.JobStateScheduled,
-		}},
+		UniqueOpts:  river.UniqueOpts{ByPeriod: interval},
 	}
 	return river.NewPeriodicJob(river.PeriodicInterval(interval),
 		func() (river.JobArgs, *river.InsertOpts) { return args, opts },

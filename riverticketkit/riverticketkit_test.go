@@ -120,13 +120,15 @@ func TestRegister(t *testing.T) {
 const (
 	riverHelperSchema = "TICKETKIT_RIVER_HELPER_SCHEMA" // PostgreSQL schema; empty: not a helper
 	riverHelperLog    = "TICKETKIT_RIVER_HELPER_LOG"    // file the delivered events are appended to
+	riverHelperIndex  = "TICKETKIT_RIVER_HELPER_INDEX"  // the helper's number: its River client is "helper-N"
 )
 
 // Sizes of TestRiverInTwoProcesses.
 const (
 	riverTickets = 120 // with 2 levels each: 360 events in batches of 10
 	riverBatch   = 10
-	riverNudges  = 5 // dispatch and escalation jobs each process inserts besides the periodic ones
+	riverNudges  = 5  // dispatch and escalation jobs each process inserts besides the periodic ones
+	riverLater   = 30 // tickets opened after the leader was killed
 )
 
 // TestRiverInTwoProcesses runs a River client with Register's workers
@@ -136,7 +138,10 @@ const (
 // both escalation levels of every ticket are due. Every event (the
 // opening, two escalations per ticket) is delivered exactly once, every
 // level fired once (once in the history, once in the outbox), nothing is
-// left undelivered, and the work was done by River jobs.
+// left undelivered, and the work was done by River jobs. Then the
+// process that River elected leader is killed with SIGKILL: the other
+// is elected in its place and its periodic jobs deliver the events of
+// tickets opened afterwards, once each too.
 func TestRiverInTwoProcesses(t *testing.T) {
 	t.Parallel()
 	db, store := setup(t)
@@ -159,7 +164,7 @@ func TestRiverInTwoProcesses(t *testing.T) {
 	helpers := make([]helper, 2)
 	for i := range helpers {
 		cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestHelperRiverProcess$", "-test.count=1", "-test.v")
-		cmd.Env = append(os.Environ(), riverHelperSchema+"="+schema, riverHelperLog+"="+log)
+		cmd.Env = append(os.Environ(), riverHelperSchema+"="+schema, riverHelperLog+"="+log, riverHelperIndex+"="+strconv.Itoa(i))
 		stdin, err := cmd.StdinPipe()
 		require.NoError(t, err)
 		out := new(strings.Builder)
@@ -178,16 +183,45 @@ func TestRiverInTwoProcesses(t *testing.T) {
 		require.NoError(t, db.NewRaw("SELECT count(*) FROM "+bunstore.DefaultTablePrefix+"outbox WHERE kind = ?", string(notify.KindEscalated)).Scan(ctx, &n))
 		return n
 	}
-	deadline := time.Now().Add(2 * time.Minute)
-	for (escalated() < 2*riverTickets || pending() > 0) && time.Now().Before(deadline) {
-		time.Sleep(200 * time.Millisecond)
+	waitFor := func(what string, done func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(2 * time.Minute)
+		for !done() {
+			if time.Now().After(deadline) {
+				for i, h := range helpers {
+					t.Logf("helper process %d:\n%s", i, h.out)
+				}
+				t.Fatalf("%s: not within 2 minutes", what)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
 	}
+	waitFor("every level fired and every event delivered", func() bool { return escalated() == 2*riverTickets && pending() == 0 })
+
+	// Kill the leader; the survivor takes over. Nothing is due, so the
+	// killed process held no claim.
+	var leader string
+	require.NoError(t, db.NewRaw("SELECT leader_id FROM river_leader").Scan(ctx, &leader))
+	k, err := strconv.Atoi(strings.TrimPrefix(leader, "helper-"))
+	require.NoError(t, err, "leader %q", leader)
+	require.NoError(t, helpers[k].cmd.Process.Kill())
+	require.Error(t, helpers[k].cmd.Wait(), "killed")
+	t.Logf("killed the leader, helper process %d", k)
+	for i := range riverLater {
+		tk, err := desk.Open(ctx, agent, ticketkit.OpenParams{Subject: fmt.Sprintf("later %d", i)})
+		require.NoError(t, err)
+		ids = append(ids, tk.ID)
+	}
+	survivor := helpers[1-k]
+	waitFor("the survivor, elected, escalates the later tickets and delivers their events", func() bool {
+		var l string
+		_ = db.NewRaw("SELECT leader_id FROM river_leader").Scan(ctx, &l)
+		return escalated() == 2*len(ids) && pending() == 0 && l == fmt.Sprintf("helper-%d", 1-k)
+	})
 	time.Sleep(time.Second) // room for a duplicate delivery to show
-	for i, h := range helpers {
-		require.NoError(t, h.stdin.Close())
-		require.NoError(t, h.cmd.Wait(), "helper process %d:\n%s", i, h.out)
-		t.Logf("helper process %d: %s", i, lastLine(h.out.String(), "worked"))
-	}
+	require.NoError(t, survivor.stdin.Close())
+	require.NoError(t, survivor.cmd.Wait(), "survivor:\n%s", survivor.out)
+	t.Logf("survivor, helper process %d: %s", 1-k, lastLine(survivor.out.String(), "worked"))
 	require.Zero(t, pending(), "undelivered outbox entries")
 
 	data, err := os.ReadFile(log)
@@ -204,8 +238,8 @@ func TestRiverInTwoProcesses(t *testing.T) {
 		require.Equal(t, 1, n, "event %s delivered %d times", id, n)
 	}
 	t.Logf("delivered %d events by kind %v, by process %v", len(times), kinds, by)
-	require.Equal(t, riverTickets, kinds[string(notify.KindOpened)])
-	require.Equal(t, 2*riverTickets, kinds[string(notify.KindEscalated)], "each level of each ticket fired and delivered once")
+	require.Equal(t, len(ids), kinds[string(notify.KindOpened)])
+	require.Equal(t, 2*len(ids), kinds[string(notify.KindEscalated)], "each level of each ticket fired and delivered once")
 	for _, id := range ids {
 		events, err := desk.History(ctx, agent, id)
 		require.NoError(t, err)
@@ -273,6 +307,7 @@ func TestHelperRiverProcess(t *testing.T) {
 	})
 	require.NoError(t, err)
 	rc := &river.Config{
+		ID:                "helper-" + os.Getenv(riverHelperIndex),
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
 		FetchPollInterval: 50 * time.Millisecond, FetchCooldown: 10 * time.Millisecond,
 	}
