@@ -44,7 +44,7 @@ func Example() {
 	if err := store.Migrate(ctx); err != nil {
 		panic(err)
 	}
-	driver := riverdatabasesql.New(db.DB)
+	driver := riverdatabasesql.New(db.DB) // River's database/sql driver over Bun's *sql.DB (or riverpgxv5 over a pgxpool)
 	migrator, err := rivermigrate.New(driver, nil)
 	if err != nil {
 		panic(err)
@@ -65,7 +65,8 @@ func Example() {
 		panic(err)
 	}
 	rc := &river.Config{Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}}}
-	if err := riverticketkit.Register(rc, riverticketkit.Config{Dispatcher: dispatcher}); err != nil {
+	err = riverticketkit.Register(rc, riverticketkit.Config{Dispatcher: dispatcher}) // Desk: desk adds the escalation sweeps
+	if err != nil {
 		panic(err)
 	}
 	client, err := river.NewClient(driver, rc)
