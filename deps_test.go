@@ -39,9 +39,10 @@ var heavyModules = []string{
 	"github.com/emersion/go-sasl",
 	"github.com/wneessen/go-mail",
 	"go.uber.org/goleak",
-	"github.com/nats-io/",  // notify/nats
-	"github.com/rabbitmq/", // notify/rabbitmq
-	"go.opentelemetry.io/", // the otelticketkit module's; the root offers only ticketkit.Observer
+	"github.com/nats-io/",    // notify/nats
+	"github.com/rabbitmq/",   // notify/rabbitmq
+	"go.opentelemetry.io/",   // the otelticketkit module's; the root offers only ticketkit.Observer
+	"github.com/riverqueue/", // the riverticketkit module's
 }
 
 // Packages that the library packages below must not compile: SQL

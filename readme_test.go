@@ -17,6 +17,7 @@ var readmeExamples = []string{
 	"notify/email/example_desk_test.go",
 	"httpapi/ui/example_test.go",
 	"otelticketkit/example_test.go",
+	"riverticketkit/example_test.go",
 }
 
 // The README's Go snippets are quoted from testable examples, so that

@@ -9,77 +9,18 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ticketkit/ticketkit/internal/seeddata"
 	"github.com/ticketkit/ticketkit/ticket"
 )
 
 // span is how far back the seeded tickets go.
 const span = 3 * 365 * 24 * time.Hour
 
-// weighted is a code with its share of tickets.
-type weighted[T any] struct {
-	v T
-	w int
-}
-
-// pick returns a value of choices drawn in proportion to the weights.
-func pick[T any](r *rand.Rand, choices []weighted[T]) T {
-	total := 0
-	for _, c := range choices {
-		total += c.w
-	}
-	n := r.IntN(total)
-	for _, c := range choices {
-		if n -= c.w; n < 0 {
-			return c.v
-		}
-	}
-	return choices[len(choices)-1].v
-}
-
 var (
-	// statusOld, statusMonth and statusRecent are the status mixes of
-	// tickets older than 60 days, older than 14 days, and newer.
-	statusOld = []weighted[string]{
-		{ticket.StatusClosed, 900}, {ticket.StatusResolved, 80}, {ticket.StatusWaiting, 8},
-		{ticket.StatusInProgress, 6}, {ticket.StatusEscalated, 4}, {ticket.StatusOpen, 2},
-	}
-	statusMonth = []weighted[string]{
-		{ticket.StatusClosed, 60}, {ticket.StatusResolved, 15}, {ticket.StatusWaiting, 10},
-		{ticket.StatusInProgress, 10}, {ticket.StatusOpen, 3}, {ticket.StatusEscalated, 2},
-	}
-	statusRecent = []weighted[string]{
-		{ticket.StatusOpen, 25}, {ticket.StatusInProgress, 25}, {ticket.StatusWaiting, 15},
-		{ticket.StatusResolved, 15}, {ticket.StatusClosed, 15}, {ticket.StatusEscalated, 5},
-	}
-	priorities = []weighted[string]{
-		{ticket.PriorityLow, 20}, {ticket.PriorityNormal, 55}, {ticket.PriorityHigh, 18}, {ticket.PriorityUrgent, 7},
-	}
-	categories = []weighted[string]{
-		{ticket.CategoryQuestion, 45}, {ticket.CategoryProblem, 40}, {ticket.CategoryComplaint, 15},
-	}
-	departments = []weighted[string]{
-		{"support", 40}, {"billing", 20}, {"logistics", 20}, {"returns", 12}, {"sales", 8},
-	}
-	channels = []weighted[ticket.Channel]{
-		{ticket.ChannelEmail, 35}, {ticket.ChannelWeb, 25}, {ticket.ChannelPhone, 20},
-		{ticket.ChannelPortal, 10}, {ticket.ChannelInStore, 7}, {ticket.ChannelAPI, 3},
-	}
 	// tenantWeights gives tenants unequal sizes; tenants past the list
 	// weigh 5.
 	tenantWeights = []int{35, 25, 18, 12, 10}
 
-	products = []string{
-		"kettle", "toaster", "laptop", "headphones", "washing machine", "blender", "smartphone",
-		"printer", "router", "vacuum cleaner", "coffee machine", "monitor", "keyboard", "camera",
-		"microwave", "dishwasher", "tablet", "speaker", "fridge", "e-bike",
-	}
-	subjects = []string{
-		"Broken %s after two weeks", "Refund for my %s", "%s arrived damaged", "Question about the %s warranty",
-		"Where is my %s order?", "Wrong %s delivered", "%s does not turn on", "Invoice for the %s is wrong",
-		"Exchange a %s", "Missing parts for the %s", "How do I reset my %s?", "Late delivery of the %s",
-	}
-	firstNames = []string{"Anna", "Ben", "Chloé", "David", "Emma", "Farid", "Greta", "Hugo", "Inès", "Jonas", "Karin", "Louis", "Maya", "Noah", "Olga", "Pablo"}
-	lastNames  = []string{"Martin", "Schmidt", "Dupont", "Rossi", "García", "Smith", "Novak", "Jensen", "Moreau", "Weber", "Silva", "Kowalski"}
 	// countries are mobile prefixes of E.164 numbers with the number of
 	// digits that follow.
 	countries = []struct {
@@ -89,9 +30,6 @@ var (
 	tags = []string{"vip", "repeat", "warranty", "refund", "social-media"}
 )
 
-// tenantID returns the ID of the i-th tenant, from 0.
-func tenantID(i int) string { return fmt.Sprintf("tenant-%02d", i+1) }
-
 // generator makes the tickets of a seed in creation order.
 type generator struct {
 	r        *rand.Rand
@@ -99,7 +37,7 @@ type generator struct {
 	start    time.Time
 	step     time.Duration // mean time between two tickets
 	end      time.Time
-	tenants  []weighted[int]
+	tenants  []seeddata.Weighted[int]
 	// customers is the customer pool size of each tenant.
 	customers []int
 	// counters holds the last number drawn per tenant and scope.
@@ -123,12 +61,12 @@ func newGenerator(n, tenants int, seed uint64, end time.Time) *generator {
 		if i < len(tenantWeights) {
 			w = tenantWeights[i]
 		}
-		g.tenants = append(g.tenants, weighted[int]{i, w})
+		g.tenants = append(g.tenants, seeddata.Weighted[int]{V: i, W: w})
 		total += w
 	}
 	for _, t := range g.tenants {
 		// About three tickets per customer.
-		g.customers = append(g.customers, max(10, n*t.w/total/3))
+		g.customers = append(g.customers, max(10, n*t.W/total/3))
 	}
 	return g
 }
@@ -144,27 +82,23 @@ func (g *generator) next() *ticket.Ticket {
 	created := g.start.Add(time.Duration(g.i)*g.step + time.Duration(r.Int64N(int64(max(g.step, time.Microsecond))))).
 		Truncate(time.Microsecond)
 	g.i++
-	tn := pick(r, g.tenants)
-	tenant := tenantID(tn)
+	tn := seeddata.Pick(r, g.tenants)
+	tenant := seeddata.TenantID(tn)
 	scope := g.numberer.Scope(created)
 	g.counters[[2]string{tenant, scope}]++
 	number := g.numberer.Format(created, g.counters[[2]string{tenant, scope}])
 
 	age := g.end.Sub(created)
-	mix := statusOld
+	mix := seeddata.StatusOld
 	switch {
 	case age < 14*24*time.Hour:
-		mix = statusRecent
+		mix = seeddata.StatusRecent
 	case age < 60*24*time.Hour:
-		mix = statusMonth
+		mix = seeddata.StatusMonth
 	}
-	status := pick(r, mix)
-	category := pick(r, categories)
-	product := products[r.IntN(len(products))]
-	subject := fmt.Sprintf(subjects[r.IntN(len(subjects))], product)
-	if c := subject[0]; 'a' <= c && c <= 'z' { // "%s arrived damaged"
-		subject = string(c-'a'+'A') + subject[1:]
-	}
+	status := seeddata.Pick(r, mix)
+	category := seeddata.Pick(r, seeddata.Categories)
+	subject := seeddata.Subject(r)
 	t := &ticket.Ticket{
 		ID:          uuidV7(r, created),
 		Number:      number,
@@ -172,10 +106,10 @@ func (g *generator) next() *ticket.Ticket {
 		Subject:     subject,
 		Description: "Customer writes: " + subject + ". Please get back to me soon.",
 		Status:      status,
-		Priority:    pick(r, priorities),
+		Priority:    seeddata.Pick(r, seeddata.Priorities),
 		Category:    category,
-		Department:  pick(r, departments),
-		Channel:     pick(r, channels),
+		Department:  seeddata.Pick(r, seeddata.Departments),
+		Channel:     seeddata.Pick(r, seeddata.Channels),
 		Customer:    g.customer(tn, r.IntN(g.customers[tn])),
 		CreatedAt:   created,
 		UpdatedAt:   created,
@@ -259,8 +193,8 @@ func sortKeys(t *ticket.Ticket) {
 // customer returns the i-th customer of tenant tn. The same i always
 // gives the same customer; emails and mobiles differ between customers.
 func (g *generator) customer(tn, i int) ticket.Customer {
-	first := firstNames[i%len(firstNames)]
-	last := lastNames[(i/len(firstNames))%len(lastNames)]
+	first := seeddata.FirstNames[i%len(seeddata.FirstNames)]
+	last := seeddata.LastNames[(i/len(seeddata.FirstNames))%len(seeddata.LastNames)]
 	email := fmt.Sprintf("%s.%s%d@Example.com", first, last, i)
 	if i%3 != 0 { // a third keep the capitals they typed
 		email = fmt.Sprintf("%s.%s%d@example.com", ascii(first), ascii(last), i)

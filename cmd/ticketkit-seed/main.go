@@ -64,8 +64,8 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/ticketkit/ticketkit/internal/dbspec"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
-	"github.com/ticketkit/ticketkit/storage/bunstore/bunopen"
 )
 
 func main() {
@@ -152,18 +152,12 @@ func parseEnd(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("-end %q: want RFC 3339 or YYYY-MM-DD", s)
 }
 
-// openDB opens a database named as sqlite:PATH, postgres:DSN or
-// mysql:DSN (bunopen.MySQL's form, MySQL 8 or MariaDB). A SQLite
+// openDB opens the database of the -db flag (see dbspec.Open). A SQLite
 // database gets one connection, so that the pragmas set on it apply to
 // every statement.
 func openDB(ctx context.Context, spec string) (*bun.DB, error) {
-	kind, arg, ok := strings.Cut(spec, ":")
-	if !ok || arg == "" {
-		return nil, fmt.Errorf("-db %q: want sqlite:PATH, postgres:DSN or mysql:DSN", spec)
-	}
-	switch kind {
-	case "sqlite":
-		db, err := bunopen.SQLite(arg)
+	if strings.HasPrefix(spec, "sqlite:") {
+		db, err := dbspec.Open(ctx, spec)
 		if err != nil {
 			return nil, err
 		}
@@ -175,10 +169,6 @@ func openDB(ctx context.Context, spec string) (*bun.DB, error) {
 			}
 		}
 		return db, nil
-	case "postgres", "postgresql":
-		return bunopen.Postgres(ctx, arg)
-	case "mysql":
-		return bunopen.MySQL(ctx, arg)
 	}
-	return nil, fmt.Errorf("-db %q: unknown kind %q: want sqlite, postgres or mysql", spec, kind)
+	return dbspec.Open(ctx, spec)
 }

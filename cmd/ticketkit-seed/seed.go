@@ -11,6 +11,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/ticketkit/ticketkit/internal/seeddata"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
 	"github.com/ticketkit/ticketkit/ticket"
@@ -187,7 +188,7 @@ func (s *seeder) dropIndexes(ctx context.Context, tx bun.Tx) ([]string, error) {
 func (s *seeder) checkEmpty(ctx context.Context) error {
 	tenants := make([]string, s.opts.tenants)
 	for i := range tenants {
-		tenants[i] = tenantID(i)
+		tenants[i] = seeddata.TenantID(i)
 	}
 	for _, table := range []string{"tickets", "counters"} {
 		n, err := s.db.NewSelect().TableExpr("?", s.table(table)).Where("tenant_id IN (?)", bun.List(tenants)).Limit(1).Count(ctx)

@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/ticketkit/ticketkit/internal/dbtest"
+	"github.com/ticketkit/ticketkit/internal/seeddata"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
 	"github.com/ticketkit/ticketkit/ticket"
@@ -150,28 +151,28 @@ func TestSeedKeepsSubjectSearch(t *testing.T) {
 			}
 			for _, term := range []string{"kettle", "Late delivery of the e-bike", "e-", "k"} {
 				want, err := db.NewSelect().TableExpr("ticketkit_tickets").
-					Where("tenant_id = ? AND subject_lower LIKE ?", tenantID(0), "%"+strings.ToLower(term)+"%").Count(ctx)
+					Where("tenant_id = ? AND subject_lower LIKE ?", seeddata.TenantID(0), "%"+strings.ToLower(term)+"%").Count(ctx)
 				require.NoError(t, err)
 				require.NotZero(t, want, term)
-				res, err := st.TicketList(ctx, storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: tenantID(0), Text: term}, Limit: 1000})
+				res, err := st.TicketList(ctx, storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: seeddata.TenantID(0), Text: term}, Limit: 1000})
 				require.NoError(t, err)
 				require.Len(t, res.Tickets, int(want), term)
 			}
 			// The seeded tickets' references and tags are found (ticket_refs,
 			// ticket_tags).
-			page, err := st.TicketList(ctx, storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: tenantID(0)}, Limit: 100})
+			page, err := st.TicketList(ctx, storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: seeddata.TenantID(0)}, Limit: 100})
 			require.NoError(t, err)
 			found := 0
 			for _, tk := range page.Tickets {
 				if len(tk.References) == 0 {
 					continue
 				}
-				res, err := st.TicketList(ctx, storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: tenantID(0), References: tk.References[:1]}})
+				res, err := st.TicketList(ctx, storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: seeddata.TenantID(0), References: tk.References[:1]}})
 				require.NoError(t, err)
 				require.Contains(t, ticketIDsOf(res.Tickets), tk.ID, "reference %+v", tk.References[0])
 				found++
 				if len(tk.Tags) > 0 {
-					res, err := st.TicketList(ctx, storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: tenantID(0), Tags: tk.Tags[:1]}, Limit: storage.MaxLimit})
+					res, err := st.TicketList(ctx, storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: seeddata.TenantID(0), Tags: tk.Tags[:1]}, Limit: storage.MaxLimit})
 					require.NoError(t, err)
 					require.Contains(t, ticketIDsOf(res.Tickets), tk.ID, "tag %q", tk.Tags[0])
 				}
