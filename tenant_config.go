@@ -56,6 +56,11 @@ type TenantConfig struct {
 	// [ComplaintTenantConfig]); nil means the Desk's (Config.Complaints).
 	// A Desk without complaints refuses it.
 	Complaints *ComplaintTenantConfig `json:"complaints,omitempty"`
+	// Automation is the tenant's event and time rules (see
+	// [AutomationConfig]), checked against the tenant's catalog, SLA, tag
+	// catalog and the host's actions (problems under "automation...");
+	// nil means Config.Automation.
+	Automation *AutomationConfig `json:"automation,omitempty"`
 }
 
 // TenantNotifications are a tenant's notification rules and switches,

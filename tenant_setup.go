@@ -235,6 +235,9 @@ func (d *Desk) build(cfg TenantConfig, version int64) (*Desk, error) {
 	view := *root
 	buildExtras(v, cfg, &view)
 	buildComplaints(v, cfg.Complaints, &view)
+	if cfg.Automation != nil {
+		view.automation = compileAutomation(v, cfg.Automation, cat, sla, root.actions, view.tags)
+	}
 	if err := failed(v); err != nil {
 		return nil, err
 	}
