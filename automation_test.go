@@ -3,8 +3,10 @@ package ticketkit_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/ticket"
+	"github.com/ticketkit/ticketkit/workflow"
 )
 
 // withRules sets cfg's automation.
@@ -234,4 +237,67 @@ func TestAutomationConfig_Validation(t *testing.T) {
 		other := mustOpen(t, desk, otherOrg, ticketkit.OpenParams{})
 		require.Empty(t, other.Tags, "another tenant's rules do not run")
 	})
+}
+
+func TestDesk_TimeRules(t *testing.T) {
+	t.Parallel()
+	rules := ticketkit.AutomationConfig{TimeRules: []ticketkit.TimeRule{
+		{ID: "remind", State: ticketkit.TimeInStatus, Statuses: []string{ticket.StatusWaiting}, After: ticketkitDays(3),
+			Do: []ticketkit.RuleAction{{Type: ticketkit.ActionAddTag, Value: "reminded"}, {Type: ticketkit.ActionNote, Template: "Reminder for {{.Ticket.Number}}"}}},
+		{ID: "close", State: ticketkit.TimeInStatus, Statuses: []string{ticket.StatusWaiting}, After: ticketkitDays(7),
+			Do: []ticketkit.RuleAction{{Type: ticketkit.ActionSet, Field: "status", Value: ticket.StatusResolved}}},
+		{ID: "unassigned", State: ticketkit.TimeUnassigned, After: ticketkitDays(1),
+			Do: []ticketkit.RuleAction{{Type: ticketkit.ActionAssign, Value: "triage"}}},
+	}}
+
+	onEveryBackend(t, func(t *testing.T, b backend) {
+		desk, bundle := setupDesk(t, b, withRules(rules, nil))
+		ctx := t.Context()
+		tk := mustOpen(t, desk, agent, ticketkit.OpenParams{Assignee: agent.ID})
+		_, err := desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusWaiting})
+		require.NoError(t, err)
+
+		sweep := func() ticketkit.EscalationResult {
+			res, err := desk.RunEscalations(ctx)
+			require.NoError(t, err)
+			return res
+		}
+		bundle.clock.Advance(2 * 24 * time.Hour)
+		require.Zero(t, sweep().TimeRules, "nothing is due after 2 days")
+		bundle.clock.Advance(24*time.Hour + time.Minute)
+		require.Equal(t, 1, sweep().TimeRules, "the reminder fires after 3 days")
+		require.Zero(t, sweep().TimeRules, "and not twice in one episode")
+		got, err := desk.Get(ctx, agent, tk.ID)
+		require.NoError(t, err)
+		require.Equal(t, []string{"reminded"}, got.Tags)
+
+		// The customer answers: the episode ends; waiting again starts a
+		// new one, in which the reminder fires again.
+		_, err = desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusInProgress})
+		require.NoError(t, err)
+		_, err = desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusWaiting})
+		require.NoError(t, err)
+		bundle.clock.Advance(3*24*time.Hour + time.Minute)
+		require.Equal(t, 1, sweep().TimeRules, "a new episode reminds again")
+		bundle.clock.Advance(4 * 24 * time.Hour)
+		require.Equal(t, 1, sweep().TimeRules, "closed after 7 days of waiting")
+		require.Zero(t, sweep().TimeRules)
+		got, err = desk.Get(ctx, agent, tk.ID)
+		require.NoError(t, err)
+		require.Equal(t, ticket.StatusResolved, got.Status)
+		lines := ruleLines(t, desk, tk.ID)
+		require.Equal(t, []string{
+			"rule:remind automation.time_rule →remind", "rule:remind tags →reminded",
+			"rule:remind automation.time_rule →remind",
+			"rule:close automation.time_rule →close", "rule:close status waiting→resolved",
+		}, slices.DeleteFunc(lines, func(s string) bool { return strings.Contains(s, "resolved_at") || strings.Contains(s, "closure") }))
+		msgs, err := desk.Messages(ctx, agent, ticketkit.MessageListParams{TicketID: tk.ID})
+		require.NoError(t, err)
+		require.Len(t, msgs.Messages, 2)
+		require.Equal(t, "Reminder for "+tk.Number, msgs.Messages[0].Body)
+	})
+}
+
+func ticketkitDays(n int) workflow.Duration {
+	return workflow.Duration(time.Duration(n) * 24 * time.Hour)
 }

@@ -110,6 +110,7 @@ func (d *Desk) changeDoc(ctx context.Context, host storage.Tx, actor ticket.Acto
 				return err
 			}
 			d.observeSLA(before.t, t, observation(b), t.UpdatedAt)
+			d.trackTimers(before.t.SLA.Timers, t, t.UpdatedAt)
 			changes := doc.diff(before)
 			if rules != nil {
 				changes = rules.split(changes)

@@ -298,6 +298,7 @@ func (d *Desk) openRules(ctx context.Context, t *ticket.Ticket, b *batch, messag
 	if run != nil && len(run.fired) > 0 {
 		d.observeSLA(nil, t, workflow.Observation{}, t.UpdatedAt)
 	}
+	d.trackTimers(nil, t, t.UpdatedAt)
 	return nil
 }
 
