@@ -2,6 +2,7 @@ package ticketkit
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -342,6 +343,20 @@ func compileAutomation(v *ticket.ValidationError, cfg *AutomationConfig, cat *ti
 		return nil
 	}
 	return a
+}
+
+// clone returns a deep copy of c, through JSON: its slices and maps are
+// the host's no more.
+func (c *AutomationConfig) clone() *AutomationConfig {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return c
+	}
+	var out AutomationConfig
+	if json.Unmarshal(b, &out) != nil {
+		return c
+	}
+	return &out
 }
 
 // validRuleID reports whether id is 1 to 64 letters, digits, '-', '_'

@@ -237,6 +237,25 @@ func TestAutomationConfig_Validation(t *testing.T) {
 		other := mustOpen(t, desk, otherOrg, ticketkit.OpenParams{})
 		require.Empty(t, other.Tags, "another tenant's rules do not run")
 	})
+
+	t.Run("TheDesksRulesRunForTenantsWithoutTheirOwn", func(t *testing.T) {
+		t.Parallel()
+		rules := ticketkit.AutomationConfig{EventRules: []ticketkit.EventRule{{ID: "desk", When: ticketkit.RuleConditions{Events: []notify.Kind{notify.KindOpened}},
+			Do: []ticketkit.RuleAction{{Type: ticketkit.ActionSet, Field: "priority", Value: ticket.PriorityHigh}}}}}
+		desk, _ := setupDesk(t, memoryBackend(), withRules(rules, nil))
+		rules.EventRules[0].Do[0].Value = ticket.PriorityLow // the Desk keeps its own copy
+		admin := ticketkit.Actor{ID: "adm", Role: ticket.RoleAdmin, TenantID: "acme"}
+		spec := ticket.DefaultCatalog().Spec()
+		_, err := desk.ConfigureTenant(t.Context(), admin, ticketkit.ConfigureTenantParams{Config: ticketkit.TenantConfig{Catalog: spec}})
+		require.NoError(t, err)
+		require.Equal(t, ticket.PriorityHigh, mustOpen(t, desk, agent, ticketkit.OpenParams{}).Priority)
+
+		spec.Priorities = slices.DeleteFunc(spec.Priorities, func(p ticket.Priority) bool { return p.Code == ticket.PriorityHigh })
+		_, err = desk.ConfigureTenant(t.Context(), admin, ticketkit.ConfigureTenantParams{Config: ticketkit.TenantConfig{Catalog: spec},
+			Mapping: ticketkit.TenantConfigMapping{Priorities: map[string]string{ticket.PriorityHigh: ticket.PriorityUrgent}}})
+		require.NoError(t, err, "the Desk's rules do not make a tenant's configuration invalid")
+		require.Equal(t, ticket.PriorityNormal, mustOpen(t, desk, agent, ticketkit.OpenParams{}).Priority, "rules that do not fit the tenant's catalog do not run")
+	})
 }
 
 func TestDesk_TimeRules(t *testing.T) {

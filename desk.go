@@ -378,6 +378,9 @@ type Desk struct {
 	// actions the host's actions (Config.AutomationActions).
 	automation *automation
 	actions    map[string]AutomationAction
+	// automationCfg is Config.Automation, which tenant views without
+	// rules of their own compile on their catalog.
+	automationCfg *AutomationConfig
 }
 
 // New fills cfg's defaults (see [Config.WithDefaults]), validates it,
@@ -426,6 +429,7 @@ func New(cfg Config) (*Desk, error) {
 	d.initComplaints(cfg.Complaints)
 	d.actions = maps.Clone(cfg.AutomationActions)
 	if cfg.Automation != nil {
+		d.automationCfg = cfg.Automation.clone()
 		v := &ticket.ValidationError{}
 		d.automation = compileAutomation(v, cfg.Automation, d.catalog, d.sla, d.actions, nil)
 		if err := failed(v); err != nil {

@@ -59,7 +59,9 @@ type TenantConfig struct {
 	// Automation is the tenant's event and time rules (see
 	// [AutomationConfig]), checked against the tenant's catalog, SLA, tag
 	// catalog and the host's actions (problems under "automation...");
-	// nil means Config.Automation.
+	// nil means Config.Automation, compiled on the tenant's catalog and
+	// SLA: when it does not fit them (a code the tenant's catalog lacks),
+	// the tenant runs no rules.
 	Automation *AutomationConfig `json:"automation,omitempty"`
 }
 
