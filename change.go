@@ -105,8 +105,16 @@ func (d *Desk) changeDoc(ctx context.Context, host storage.Tx, actor ticket.Acto
 				return err
 			}
 			doc.settle(before)
+			rules, err := d.runEventRules(ctx, before.t, t, actor, b.message != nil)
+			if err != nil {
+				return err
+			}
 			d.observeSLA(before.t, t, observation(b), t.UpdatedAt)
+			d.trackTimers(before.t.SLA.Timers, t, t.UpdatedAt)
 			changes := doc.diff(before)
+			if rules != nil {
+				changes = rules.split(changes)
+			}
 			if len(changes) == 0 && !b.touched {
 				out = before // nothing to store
 				return nil
@@ -117,6 +125,9 @@ func (d *Desk) changeDoc(ctx context.Context, host storage.Tx, actor ticket.Acto
 				return fmt.Errorf("ticketkit: update ticket %s: %w", t.Number, err)
 			}
 			b.history(t, changes)
+			if err := rules.runEffects(ctx, tx, t, b); err != nil {
+				return err
+			}
 			b.derive(before.t, t, d.catalogOf(doc))
 			if _, err := b.write(ctx, tx, lockUntil); err != nil {
 				return err

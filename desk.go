@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"strings"
 	"time"
 
@@ -179,6 +180,13 @@ type Config struct {
 	// least recently are dropped and read from the store again on their
 	// next use. Default [DefaultTenantConfigCacheSize]; negative is
 	TenantConfigCacheSize int
+	// Automation holds the event and time rules of every tenant without
+	// its own (TenantConfig.Automation); see [AutomationConfig]. Default:
+	// none.
+	Automation *AutomationConfig
+	// AutomationActions are the host's actions that rules call by name
+	// (ActionCall). Default: none.
+	AutomationActions map[string]AutomationAction
 }
 
 // Defaults of [Config], which [Config.WithDefaults] fills in.
@@ -366,6 +374,13 @@ type Desk struct {
 	// nil on the Desk itself. Pointers keep Desk comparable.
 	notifySetup *notify.TenantSetup
 	tags        *tagCatalog
+	// automation is the view's compiled automation rules (nil: none);
+	// actions the host's actions (Config.AutomationActions).
+	automation *automation
+	actions    map[string]AutomationAction
+	// automationCfg is Config.Automation, which tenant views without
+	// rules of their own compile on their catalog.
+	automationCfg *AutomationConfig
 }
 
 // New fills cfg's defaults (see [Config.WithDefaults]), validates it,
@@ -412,6 +427,15 @@ func New(cfg Config) (*Desk, error) {
 		d.notifier = notify.Recover(cfg.Notifier)
 	}
 	d.initComplaints(cfg.Complaints)
+	d.actions = maps.Clone(cfg.AutomationActions)
+	if cfg.Automation != nil {
+		d.automationCfg = cfg.Automation.clone()
+		v := &ticket.ValidationError{}
+		d.automation = compileAutomation(v, cfg.Automation, d.catalog, d.sla, d.actions, nil)
+		if err := failed(v); err != nil {
+			return nil, fmt.Errorf("ticketkit: invalid Config.Automation: %w", err)
+		}
+	}
 	if _, ok := cfg.Store.(storage.ConfigStore); ok {
 		d.tenants = newTenantCache(cfg.TenantConfigTTL, cfg.TenantConfigCacheSize)
 	}

@@ -46,6 +46,8 @@ type EscalationResult struct {
 	// notify.KindComplaintActionOverdue each).
 	Complaints     int
 	OverdueActions int
+	// TimeRules counts the time rules fired (see [TimeRule]).
+	TimeRules int
 }
 
 func (r *EscalationResult) add(o EscalationResult) {
@@ -57,6 +59,7 @@ func (r *EscalationResult) add(o EscalationResult) {
 	r.AutoClosed += o.AutoClosed
 	r.Complaints += o.Complaints
 	r.OverdueActions += o.OverdueActions
+	r.TimeRules += o.TimeRules
 }
 
 // AutoCloseReason is the closure reason of tickets the escalation sweep
@@ -118,7 +121,7 @@ func (d *Desk) runEscalations(ctx context.Context) (EscalationResult, error) {
 // [Desk.RunEscalations]. Without Config.SLA it does nothing.
 func (d *Desk) sweepTickets(ctx context.Context, now time.Time) (EscalationResult, error) {
 	var total EscalationResult
-	if d.sla == nil && d.tenants == nil { // no SLA, and no tenant may have one of its own
+	if d.sla == nil && d.tenants == nil && (d.automation == nil || len(d.automation.time) == 0) { // no SLA or time rules, and no tenant may have them
 		return total, nil
 	}
 	handled := make(map[string]bool)
@@ -182,6 +185,8 @@ type escalation struct {
 	changed bool
 	// alerts are the warnings and breaches fired, to notify.
 	alerts []slaAlert
+	// effects are the actions of time rules that need the stored ticket.
+	effects []ruleEffect
 }
 
 // slaAlert is the notification of an SLA warning or breach.
@@ -200,6 +205,11 @@ func (d *Desk) escalate(ctx context.Context, t *ticket.Ticket, now time.Time, re
 		// The tenant's configuration has no SLA (any more): its clocks
 		// stop, and the ticket is not due again.
 		t.SLA.NextCheckAt, t.SLA.PendingUntil, t.SLA.AutoCloseAt = time.Time{}, time.Time{}, time.Time{}
+		d.fireTimers(ctx, e, now, res)
+		if e.changed = ticketChanged(e.before, t); e.changed {
+			t.UpdatedAt, t.ConfigVersion = now, d.configVersion
+			d.stampSortKeys(t)
+		}
 		return e
 	}
 
@@ -240,6 +250,7 @@ func (d *Desk) escalate(ctx context.Context, t *ticket.Ticket, now time.Time, re
 		}
 	}
 	e.lines = append(e.lines, ticket.Diff(e.before, t)...)
+	d.fireTimers(ctx, e, now, res) // after the SLA's lines: its own lines carry the rules' actors
 	if e.changed = ticketChanged(e.before, t); e.changed {
 		t.UpdatedAt, t.ConfigVersion = now, d.configVersion
 	}
@@ -297,6 +308,9 @@ func (d *Desk) storeEscalations(ctx context.Context, tx storage.Tx, steps []*esc
 	}
 	all := &batch{}
 	for _, e := range steps {
+		if err := (&ruleRun{effects: e.effects}).runEffects(ctx, tx, e.t, e.b); err != nil {
+			return nil, err
+		}
 		e.b.history(e.t, e.lines)
 		e.b.derive(e.before, e.t, e.d.catalog)
 		for _, a := range e.alerts {

@@ -10,6 +10,7 @@ import (
 	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/ticket"
+	"github.com/ticketkit/ticketkit/workflow"
 )
 
 // OpenParams is what a new ticket is opened with. Codes refer to the
@@ -130,7 +131,14 @@ func (d *Desk) open(ctx context.Context, host storage.Tx, actor ticket.Actor, p 
 	if err != nil {
 		return nil, err
 	}
+	if err := d.openRules(ctx, t, b, first != nil); err != nil {
+		if first != nil {
+			d.deleteBlobs(ctx, first.Attachments)
+		}
+		return nil, err
+	}
 	layout, oneChange := d.numberLayout(t, p)
+	oneChange = oneChange && (b.rules == nil || len(b.rules.effects) == 0) // effects need a transaction
 	if cw, ok := d.store.(storage.ChangeWriter); ok && oneChange && host == nil {
 		// One statement, no transaction of the Desk's own.
 		err = d.observeTx(ctx, func(ctx context.Context) error {
@@ -178,6 +186,9 @@ func (d *Desk) createChange(ctx context.Context, cw storage.ChangeWriter, t *tic
 	t.Number = draw.Placeholder
 	d.stampSortKeys(t)
 	queueCreated(t, b, first)
+	if b.rules != nil {
+		b.history(t, b.rules.lines)
+	}
 	for _, k := range b.extra {
 		b.notice(k, t, nil)
 	}
@@ -252,6 +263,9 @@ func (d *Desk) createWith(ctx context.Context, tx storage.Tx, numberer ticket.Nu
 // createNumbered is create for a ticket whose number is drawn already,
 // such as a complaint numbered from its own series.
 func (d *Desk) createNumbered(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batch, first *ticket.Message) error {
+	if err := d.openRules(ctx, t, b, first != nil); err != nil {
+		return err
+	}
 	d.stampSortKeys(t)
 	if err := tx.TicketCreate(ctx, t); err != nil {
 		return fmt.Errorf("ticketkit: create ticket: %w", err)
@@ -263,6 +277,28 @@ func (d *Desk) createNumbered(ctx context.Context, tx storage.Tx, t *ticket.Tick
 		}
 	}
 	queueCreated(t, b, first)
+	if b.rules != nil {
+		b.history(t, b.rules.lines)
+	}
+	return b.rules.runEffects(ctx, tx, t, b)
+}
+
+// openRules runs the event rules on the opening of t, once: their field
+// changes are made on t (whose SLA clocks start again on what they
+// changed), the rest is kept in b for create.
+func (d *Desk) openRules(ctx context.Context, t *ticket.Ticket, b *batch, message bool) error {
+	if b.rulesRan {
+		return nil
+	}
+	run, err := d.runEventRules(ctx, nil, t, b.actor, message)
+	if err != nil {
+		return err
+	}
+	b.rules, b.rulesRan = run, true
+	if run != nil && len(run.fired) > 0 {
+		d.observeSLA(nil, t, workflow.Observation{}, t.UpdatedAt)
+	}
+	d.trackTimers(nil, t, t.UpdatedAt)
 	return nil
 }
 

@@ -41,6 +41,10 @@ type batch struct {
 	// watchersRead reports that the notices carry their tickets'
 	// watchers and CC addresses already (readWatchers).
 	watchersRead bool
+	// rules is what the event rules of an opening did (see openRules);
+	// rulesRan says they ran already.
+	rules    *ruleRun
+	rulesRan bool
 }
 
 // when returns when the change of t happened.
@@ -57,8 +61,9 @@ func (b *batch) history(t *ticket.Ticket, changes []ticket.Event) {
 		c.ID = newID()
 		c.TenantID = t.TenantID
 		c.TicketID = t.ID
-		c.ActorID = b.actor.ID
-		c.ActorRole = b.actor.Role
+		if c.ActorID == "" { // lines of automation rules carry the rule's actor
+			c.ActorID, c.ActorRole = b.actor.ID, b.actor.Role
+		}
 		c.At = b.when(t)
 		b.events = append(b.events, &c)
 	}

@@ -56,6 +56,13 @@ type TenantConfig struct {
 	// [ComplaintTenantConfig]); nil means the Desk's (Config.Complaints).
 	// A Desk without complaints refuses it.
 	Complaints *ComplaintTenantConfig `json:"complaints,omitempty"`
+	// Automation is the tenant's event and time rules (see
+	// [AutomationConfig]), checked against the tenant's catalog, SLA, tag
+	// catalog and the host's actions (problems under "automation...");
+	// nil means Config.Automation, compiled on the tenant's catalog and
+	// SLA: when it does not fit them (a code the tenant's catalog lacks),
+	// the tenant runs no rules.
+	Automation *AutomationConfig `json:"automation,omitempty"`
 }
 
 // TenantNotifications are a tenant's notification rules and switches,

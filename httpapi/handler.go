@@ -309,6 +309,7 @@ func routes() []route {
 		{method: http.MethodGet, path: "/config", serve: (*handler).getConfig},
 		{method: http.MethodPut, path: "/config", serve: (*handler).putConfig},
 		{method: http.MethodGet, path: "/config/versions/{version}", serve: (*handler).getConfigVersion},
+		{method: http.MethodPost, path: "/tickets/{id}/rules/dry-run", serve: (*handler).dryRunRules},
 		{method: http.MethodGet, path: "/openapi.yaml", public: true, serve: (*handler).openAPI},
 	}
 }

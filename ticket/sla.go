@@ -89,14 +89,20 @@ type SLAState struct {
 	// nobody reopened; zero when the ticket is not resolved or the Desk
 	// does not auto-close. The Desk sets and clears it.
 	AutoCloseAt time.Time `json:"auto_close_at,omitzero"`
+
+	// Timers are the episodes of the automation's time rules the ticket
+	// is in (see [RuleTimer]); TimerDue is when the earliest of them not
+	// yet fired comes due, zero when none. The Desk sets both.
+	Timers   []RuleTimer `json:"timers,omitempty"`
+	TimerDue time.Time   `json:"timer_due,omitzero"`
 }
 
 // WakeAt returns when the escalation sweep must next look at the ticket:
-// the earliest of NextCheckAt, PendingUntil and AutoCloseAt that is set,
+// the earliest of NextCheckAt, PendingUntil, AutoCloseAt and TimerDue that is set,
 // or zero when none is. Stores index it (see storage's TicketClaimDue).
 func (s SLAState) WakeAt() time.Time {
 	var at time.Time
-	for _, t := range []time.Time{s.NextCheckAt, s.PendingUntil, s.AutoCloseAt} {
+	for _, t := range []time.Time{s.NextCheckAt, s.PendingUntil, s.AutoCloseAt, s.TimerDue} {
 		if !t.IsZero() && (at.IsZero() || t.Before(at)) {
 			at = t
 		}
@@ -119,6 +125,7 @@ const (
 func (s SLAState) Clone() SLAState {
 	s.Fired = slices.Clone(s.Fired)
 	s.Breached = slices.Clone(s.Breached)
+	s.Timers = slices.Clone(s.Timers)
 	return s
 }
 
@@ -131,7 +138,8 @@ func (s SLAState) IsZero() bool {
 		s.PausedTotal == 0 && s.FirstResponseDue.IsZero() && s.NextResponseDue.IsZero() &&
 		s.ResolutionDue.IsZero() && s.NextCheckAt.IsZero() && len(s.Fired) == 0 && len(s.Breached) == 0 &&
 		s.FirstResponseAt.IsZero() && s.ResolvedAt.IsZero() && s.AwaitingReplySince.IsZero() &&
-		s.ReopenCount == 0 && s.PendingUntil.IsZero() && s.AutoCloseAt.IsZero()
+		s.ReopenCount == 0 && s.PendingUntil.IsZero() && s.AutoCloseAt.IsZero() &&
+		len(s.Timers) == 0 && s.TimerDue.IsZero()
 }
 
 // HasFired reports whether the warning or escalation key has fired.

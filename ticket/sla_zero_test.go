@@ -30,6 +30,8 @@ func TestSLAStateIsZero(t *testing.T) {
 			v.Set(reflect.ValueOf(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
 		case []string:
 			v.Set(reflect.ValueOf([]string{"x"}))
+		case []ticket.RuleTimer:
+			v.Set(reflect.ValueOf([]ticket.RuleTimer{{Rule: "x"}}))
 		default:
 			t.Fatalf("field %s: type %s not covered by this test", f.Name, f.Type)
 		}
