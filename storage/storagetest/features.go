@@ -57,6 +57,10 @@ type Features struct {
 	ChangeWriter bool
 	// Watchers: [storage.WatcherStore].
 	Watchers bool
+	// Ratings: [storage.RatingStore].
+	Ratings bool
+	// TimeEntries: [storage.TimeEntryStore].
+	TimeEntries bool
 }
 
 // capability is one optional interface of a store: its name, whether the
@@ -94,6 +98,8 @@ func (f Features) capabilities() []capability {
 		{"TicketSortKeyUpdater", f.SortKeyUpdater, implements[storage.TicketSortKeyUpdater]},
 		{"ChangeWriter", f.ChangeWriter, implements[storage.ChangeWriter]},
 		{"WatcherStore", f.Watchers, implements[storage.WatcherStore]},
+		{"RatingStore", f.Ratings, implements[storage.RatingStore]},
+		{"TimeEntryStore", f.TimeEntries, implements[storage.TimeEntryStore]},
 	}
 }
 
