@@ -179,6 +179,15 @@ type Config struct {
 	// least recently are dropped and read from the store again on their
 	// next use. Default [DefaultTenantConfigCacheSize]; negative is
 	TenantConfigCacheSize int
+	// SurveyKey is the host's secret key (at least [MinSurveyKeyLen]
+	// bytes) that signs the single-use links of satisfaction surveys
+	// (see [Desk.SurveyLink], [Desk.Rate]). Default: none, and then
+	// surveys are off (ErrSurveysOff); customers may still rate through
+	// [Desk.RateTicket].
+	SurveyKey []byte
+	// SurveyTTL is how long a survey link stays valid. Default
+	// [DefaultSurveyTTL]; negative is invalid.
+	SurveyTTL time.Duration
 }
 
 // Defaults of [Config], which [Config.WithDefaults] fills in.
@@ -191,6 +200,10 @@ const (
 	DefaultStaffLabel = "Support team"
 	// DefaultMaxCC is the default of Config.MaxCC.
 	DefaultMaxCC = 10
+	// DefaultSurveyTTL is the default of Config.SurveyTTL.
+	DefaultSurveyTTL = 14 * 24 * time.Hour
+	// MinSurveyKeyLen is the shortest Config.SurveyKey, in bytes.
+	MinSurveyKeyLen = 32
 )
 
 // WithDefaults returns a copy of c with every zero field set to its
@@ -232,6 +245,7 @@ func (c Config) WithDefaults() Config {
 	c.StaleReplies = cmp.Or(c.StaleReplies, DefaultStaleReplies)
 	c.TenantConfigCacheSize = cmp.Or(c.TenantConfigCacheSize, DefaultTenantConfigCacheSize)
 	c.MaxCC = cmp.Or(c.MaxCC, DefaultMaxCC)
+	c.SurveyTTL = cmp.Or(c.SurveyTTL, DefaultSurveyTTL)
 	if c.Complaints != nil {
 		complaints := c.Complaints.WithDefaults()
 		c.Complaints = &complaints
@@ -304,6 +318,7 @@ func (c Config) validate() error {
 		{"Config.PresenceTTL", c.PresenceTTL < 0},
 		{"Config.TenantConfigCacheSize", c.TenantConfigCacheSize < 0},
 		{"Config.MaxCC", c.MaxCC < 0},
+		{"Config.SurveyTTL", c.SurveyTTL < 0},
 	} {
 		if f.negative {
 			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
@@ -311,6 +326,9 @@ func (c Config) validate() error {
 	}
 	if c.StaleReplies != StaleReplyRefuse && c.StaleReplies != StaleReplyWarn {
 		errs = append(errs, fmt.Errorf("Config.StaleReplies %q is not %q or %q", c.StaleReplies, StaleReplyRefuse, StaleReplyWarn))
+	}
+	if len(c.SurveyKey) > 0 && len(c.SurveyKey) < MinSurveyKeyLen {
+		errs = append(errs, fmt.Errorf("Config.SurveyKey must hold at least %d bytes, not %d", MinSurveyKeyLen, len(c.SurveyKey)))
 	}
 	return errors.Join(errs...)
 }
@@ -366,6 +384,9 @@ type Desk struct {
 	// nil on the Desk itself. Pointers keep Desk comparable.
 	notifySetup *notify.TenantSetup
 	tags        *tagCatalog
+	// surveys signs and checks survey links (csat.go); nil when
+	// Config.SurveyKey is unset.
+	surveys *surveySigner
 }
 
 // New fills cfg's defaults (see [Config.WithDefaults]), validates it,
@@ -403,6 +424,7 @@ func New(cfg Config) (*Desk, error) {
 		maxBulk:          cfg.MaxBulkTickets,
 		presenceTTL:      cfg.PresenceTTL,
 		staleReplies:     cfg.StaleReplies,
+		surveys:          newSurveySigner(cfg.SurveyKey, cfg.SurveyTTL),
 	}
 	// Inline delivery goes through notify.Recover, so that a Notifier's
 	// panic does not reach the caller; over a store inside a transaction
