@@ -10,10 +10,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/ticket"
 )
@@ -49,18 +51,47 @@ const maxSurveyToken = 2048
 // surveyTokenPrefix starts every survey token: its version.
 const surveyTokenPrefix = "s1."
 
-// surveySigner signs and checks survey tokens with the host's key.
+// surveyTokenPlaceholder is what Config.SurveyURL holds for the token.
+const surveyTokenPlaceholder = "{token}"
+
+// surveySigner signs and checks survey tokens with the host's key; url
+// is Config.SurveyURL.
 type surveySigner struct {
 	key []byte
 	ttl time.Duration
+	url string
 }
 
 // newSurveySigner returns the signer of key, nil when key is empty.
-func newSurveySigner(key []byte, ttl time.Duration) *surveySigner {
+func newSurveySigner(key []byte, ttl time.Duration, url string) *surveySigner {
 	if len(key) == 0 {
 		return nil
 	}
-	return &surveySigner{key: bytes.Clone(key), ttl: ttl}
+	return &surveySigner{key: bytes.Clone(key), ttl: ttl, url: url}
+}
+
+// noticeSurvey queues the survey notification (notify.KindSurveyRequested)
+// of t, which entered a resolved or closed status from another, when
+// the Desk sends surveys (Config.SurveyKey and SurveyURL) and t has no
+// rating yet; complaints get none.
+func (d *Desk) noticeSurvey(ctx context.Context, tx storage.Tx, b *batch, before, t *ticket.Ticket) error {
+	if d.surveys == nil || d.surveys.url == "" || t.Kind == ticket.KindComplaint || d.resolved(before) || !d.resolved(t) {
+		return nil
+	}
+	if rs, ok := tx.(storage.RatingStore); ok {
+		_, err := rs.RatingGet(ctx, storage.RatingGetParams{TenantID: t.TenantID, TicketID: t.ID})
+		switch {
+		case err == nil:
+			return nil // rated already, before a reopening
+		case !errors.Is(err, storage.ErrNotFound):
+			return fmt.Errorf("ticketkit: rating of %s: %w", t.Number, err)
+		}
+	}
+	exp := d.now().Add(d.surveys.ttl).Truncate(time.Second)
+	tok := d.surveys.sign(surveyClaims{Tenant: t.TenantID, Ticket: t.ID, Expires: exp.Unix()})
+	link := strings.ReplaceAll(d.surveys.url, surveyTokenPlaceholder, url.QueryEscape(tok))
+	b.notice(notify.KindSurveyRequested, t, func(e *notify.Event) { e.Survey = &notify.SurveyInvite{URL: link, ExpiresAt: exp} })
+	return nil
 }
 
 // surveyClaims is what a survey token carries.

@@ -3,6 +3,7 @@ package ticketkit_test
 import (
 	"context"
 	"errors"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/notify"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/storage/memory"
 	"github.com/ticketkit/ticketkit/ticket"
@@ -237,6 +239,45 @@ func TestDesk_Rate(t *testing.T) {
 		require.ErrorIs(t, err, errRollback)
 		_, err = desk.Rate(ctx, ticketkit.RateParams{Token: link.Token, Score: 3})
 		require.NoError(t, err, "the link still works after the host's rollback")
+	})
+}
+
+func TestDesk_SurveyNotification(t *testing.T) {
+	t.Parallel()
+	onEveryBackend(t, func(t *testing.T, b backend) {
+		desk, bundle := setupDesk(t, b, withSurveys, func(c *ticketkit.Config) { c.SurveyURL = "https://shop.example/survey?t={token}" })
+		ctx := t.Context()
+		tk := resolvedTicket(t, desk)
+		es := bundle.rec.OfKind(notify.KindSurveyRequested)
+		require.Len(t, es, 1)
+		inv := es[0].Survey
+		require.NotNil(t, inv)
+		require.Equal(t, t0.Add(ticketkit.DefaultSurveyTTL), inv.ExpiresAt)
+		u, err := url.Parse(inv.URL)
+		require.NoError(t, err)
+		require.Equal(t, "shop.example", u.Host)
+
+		for _, locale := range []string{"en", "fr"} {
+			got, err := notify.DefaultTemplates().Render(es[0], notify.Recipient{Audience: notify.AudienceCustomer, Address: "c@example.com", Locale: locale}, nil)
+			require.NoError(t, err)
+			require.Contains(t, got.Text, inv.URL, locale)
+			require.Contains(t, got.HTML, "https://shop.example/survey?t=", locale)
+		}
+		rs, err := (&notify.Resolver{}).Recipients(ctx, es[0])
+		require.NoError(t, err)
+		for _, r := range rs {
+			require.Equal(t, notify.AudienceCustomer, r.Audience, "only the customer is surveyed")
+		}
+
+		_, err = desk.Rate(ctx, ticketkit.RateParams{Token: u.Query().Get("t"), Score: 4})
+		require.NoError(t, err, "the mailed link rates the ticket")
+
+		// Reopened and resolved again: rated already, no second survey.
+		_, err = desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusInProgress})
+		require.NoError(t, err)
+		_, err = desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusResolved})
+		require.NoError(t, err)
+		require.Len(t, bundle.rec.OfKind(notify.KindSurveyRequested), 1)
 	})
 }
 

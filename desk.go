@@ -188,6 +188,13 @@ type Config struct {
 	// SurveyTTL is how long a survey link stays valid. Default
 	// [DefaultSurveyTTL]; negative is invalid.
 	SurveyTTL time.Duration
+	// SurveyURL, with SurveyKey, makes a ticket that enters a resolved
+	// or closed status (through Transition or Update) send its customer
+	// a notify.KindSurveyRequested notification whose link is SurveyURL
+	// with "{token}" replaced by the signed token, query-escaped, such
+	// as "https://shop.example/survey?t={token}". It must hold
+	// "{token}". Default: none, and no such notification.
+	SurveyURL string
 }
 
 // Defaults of [Config], which [Config.WithDefaults] fills in.
@@ -327,6 +334,9 @@ func (c Config) validate() error {
 	if c.StaleReplies != StaleReplyRefuse && c.StaleReplies != StaleReplyWarn {
 		errs = append(errs, fmt.Errorf("Config.StaleReplies %q is not %q or %q", c.StaleReplies, StaleReplyRefuse, StaleReplyWarn))
 	}
+	if c.SurveyURL != "" && !strings.Contains(c.SurveyURL, surveyTokenPlaceholder) {
+		errs = append(errs, fmt.Errorf("Config.SurveyURL %q holds no %s", c.SurveyURL, surveyTokenPlaceholder))
+	}
 	if len(c.SurveyKey) > 0 && len(c.SurveyKey) < MinSurveyKeyLen {
 		errs = append(errs, fmt.Errorf("Config.SurveyKey must hold at least %d bytes, not %d", MinSurveyKeyLen, len(c.SurveyKey)))
 	}
@@ -424,7 +434,7 @@ func New(cfg Config) (*Desk, error) {
 		maxBulk:          cfg.MaxBulkTickets,
 		presenceTTL:      cfg.PresenceTTL,
 		staleReplies:     cfg.StaleReplies,
-		surveys:          newSurveySigner(cfg.SurveyKey, cfg.SurveyTTL),
+		surveys:          newSurveySigner(cfg.SurveyKey, cfg.SurveyTTL, cfg.SurveyURL),
 	}
 	// Inline delivery goes through notify.Recover, so that a Notifier's
 	// panic does not reach the caller; over a store inside a transaction
