@@ -129,6 +129,9 @@ func (d *Desk) changeDoc(ctx context.Context, host storage.Tx, actor ticket.Acto
 				return err
 			}
 			b.derive(before.t, t, d.catalogOf(doc))
+			if err := d.noticeSurvey(ctx, tx, b, before.t, t); err != nil {
+				return err
+			}
 			if _, err := b.write(ctx, tx, lockUntil); err != nil {
 				return err
 			}

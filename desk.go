@@ -187,6 +187,22 @@ type Config struct {
 	// AutomationActions are the host's actions that rules call by name
 	// (ActionCall). Default: none.
 	AutomationActions map[string]AutomationAction
+	// SurveyKey is the host's secret key (at least [MinSurveyKeyLen]
+	// bytes) that signs the single-use links of satisfaction surveys
+	// (see [Desk.SurveyLink], [Desk.Rate]). Default: none, and then
+	// surveys are off (ErrSurveysOff); customers may still rate through
+	// [Desk.RateTicket].
+	SurveyKey []byte
+	// SurveyTTL is how long a survey link stays valid. Default
+	// [DefaultSurveyTTL]; negative is invalid.
+	SurveyTTL time.Duration
+	// SurveyURL, with SurveyKey, makes a ticket that enters a resolved
+	// or closed status (through Transition or Update) send its customer
+	// a notify.KindSurveyRequested notification whose link is SurveyURL
+	// with "{token}" replaced by the signed token, query-escaped, such
+	// as "https://shop.example/survey?t={token}". It must hold
+	// "{token}". Default: none, and no such notification.
+	SurveyURL string
 }
 
 // Defaults of [Config], which [Config.WithDefaults] fills in.
@@ -199,6 +215,10 @@ const (
 	DefaultStaffLabel = "Support team"
 	// DefaultMaxCC is the default of Config.MaxCC.
 	DefaultMaxCC = 10
+	// DefaultSurveyTTL is the default of Config.SurveyTTL.
+	DefaultSurveyTTL = 14 * 24 * time.Hour
+	// MinSurveyKeyLen is the shortest Config.SurveyKey, in bytes.
+	MinSurveyKeyLen = 32
 )
 
 // WithDefaults returns a copy of c with every zero field set to its
@@ -240,6 +260,7 @@ func (c Config) WithDefaults() Config {
 	c.StaleReplies = cmp.Or(c.StaleReplies, DefaultStaleReplies)
 	c.TenantConfigCacheSize = cmp.Or(c.TenantConfigCacheSize, DefaultTenantConfigCacheSize)
 	c.MaxCC = cmp.Or(c.MaxCC, DefaultMaxCC)
+	c.SurveyTTL = cmp.Or(c.SurveyTTL, DefaultSurveyTTL)
 	if c.Complaints != nil {
 		complaints := c.Complaints.WithDefaults()
 		c.Complaints = &complaints
@@ -312,6 +333,7 @@ func (c Config) validate() error {
 		{"Config.PresenceTTL", c.PresenceTTL < 0},
 		{"Config.TenantConfigCacheSize", c.TenantConfigCacheSize < 0},
 		{"Config.MaxCC", c.MaxCC < 0},
+		{"Config.SurveyTTL", c.SurveyTTL < 0},
 	} {
 		if f.negative {
 			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
@@ -319,6 +341,12 @@ func (c Config) validate() error {
 	}
 	if c.StaleReplies != StaleReplyRefuse && c.StaleReplies != StaleReplyWarn {
 		errs = append(errs, fmt.Errorf("Config.StaleReplies %q is not %q or %q", c.StaleReplies, StaleReplyRefuse, StaleReplyWarn))
+	}
+	if c.SurveyURL != "" && !strings.Contains(c.SurveyURL, surveyTokenPlaceholder) {
+		errs = append(errs, fmt.Errorf("Config.SurveyURL %q holds no %s", c.SurveyURL, surveyTokenPlaceholder))
+	}
+	if len(c.SurveyKey) > 0 && len(c.SurveyKey) < MinSurveyKeyLen {
+		errs = append(errs, fmt.Errorf("Config.SurveyKey must hold at least %d bytes, not %d", MinSurveyKeyLen, len(c.SurveyKey)))
 	}
 	return errors.Join(errs...)
 }
@@ -381,6 +409,9 @@ type Desk struct {
 	// automationCfg is Config.Automation, which tenant views without
 	// rules of their own compile on their catalog.
 	automationCfg *AutomationConfig
+	// surveys signs and checks survey links (csat.go); nil when
+	// Config.SurveyKey is unset.
+	surveys *surveySigner
 }
 
 // New fills cfg's defaults (see [Config.WithDefaults]), validates it,
@@ -418,6 +449,7 @@ func New(cfg Config) (*Desk, error) {
 		maxBulk:          cfg.MaxBulkTickets,
 		presenceTTL:      cfg.PresenceTTL,
 		staleReplies:     cfg.StaleReplies,
+		surveys:          newSurveySigner(cfg.SurveyKey, cfg.SurveyTTL, cfg.SurveyURL),
 	}
 	// Inline delivery goes through notify.Recover, so that a Notifier's
 	// panic does not reach the caller; over a store inside a transaction

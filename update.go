@@ -71,7 +71,11 @@ func (d *Desk) transition(ctx context.Context, host storage.Tx, actor ticket.Act
 		if t.MergedInto != "" {
 			return fmt.Errorf("ticketkit: ticket %s was merged into another ticket; its status stays: %w", t.Number, ErrMerged)
 		}
-		dec, err := d.workflow.Decide(ctx, workflow.Request{Ticket: t, Actor: actor, To: p.To, Reason: p.Reason, Now: t.UpdatedAt})
+		logged, err := d.timeEntryCount(ctx, tx, t)
+		if err != nil {
+			return err
+		}
+		dec, err := d.workflow.Decide(ctx, workflow.Request{Ticket: t, Actor: actor, To: p.To, Reason: p.Reason, Now: t.UpdatedAt, TimeEntries: logged})
 		if err != nil {
 			return err
 		}

@@ -381,4 +381,6 @@
 //	501 relations_unsupported   the store cannot merge, split or link tickets
 //	501 presence_unsupported    the store keeps no presence leases
 //	501 watchers_unsupported    the store keeps no watchers or CC addresses
+//	409 already_rated           the ticket has its satisfaction rating already
+//	409 not_resolved            the ticket is not resolved, so not rated yet
 package httpapi

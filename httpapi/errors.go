@@ -89,6 +89,8 @@ var problemTypes = map[string]problemType{
 	codeStaleReply:             {http.StatusConflict, "Unseen customer messages"},
 	codePresenceUnsupported:    {http.StatusNotImplemented, "Presence not supported"},
 	codeWatchersUnsupported:    {http.StatusNotImplemented, "Watchers not supported"},
+	codeAlreadyRated:           {http.StatusConflict, "Already rated"},
+	codeNotResolved:            {http.StatusConflict, "Ticket not resolved"},
 }
 
 // apiError is an error answered with a given status and problem

@@ -311,6 +311,15 @@ func routes() []route {
 		{method: http.MethodGet, path: "/config/versions/{version}", serve: (*handler).getConfigVersion},
 		{method: http.MethodPost, path: "/tickets/{id}/rules/dry-run", serve: (*handler).dryRunRules},
 		{method: http.MethodGet, path: "/openapi.yaml", public: true, serve: (*handler).openAPI},
+		{method: http.MethodPost, path: "/survey-answers", public: true, serve: (*handler).answerSurvey},
+		{method: http.MethodGet, path: "/tickets/{id}/rating", serve: (*handler).getRating},
+		{method: http.MethodPost, path: "/tickets/{id}/rating", checked: true, serve: (*handler).rateTicket},
+		{method: http.MethodPost, path: "/tickets/{id}/survey-link", serve: (*handler).surveyLink},
+		{method: http.MethodGet, path: "/tickets/{id}/time-entries", serve: (*handler).listTimeEntries},
+		{method: http.MethodPost, path: "/tickets/{id}/time-entries", checked: true, serve: (*handler).addTimeEntry},
+		{method: http.MethodDelete, path: "/tickets/{id}/time-entries/{entry}", checked: true, serve: (*handler).deleteTimeEntry},
+		{method: http.MethodGet, path: "/reports/satisfaction", serve: (*handler).satisfactionReport},
+		{method: http.MethodGet, path: "/reports/time", serve: (*handler).timeReport},
 	}
 }
 

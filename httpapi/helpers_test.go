@@ -58,6 +58,8 @@ type options struct {
 	maxAttachment    int64
 	noBlobs          bool
 	authenticateWith func(*http.Request) (ticketkit.Actor, error)
+	// surveyKey is the desk's Config.SurveyKey.
+	surveyKey []byte
 }
 
 // testCatalog is the default catalog with departments, French labels and
@@ -107,7 +109,7 @@ func newEnv(t *testing.T, opts ...func(*options)) *env {
 	}
 	cfg := ticketkit.Config{
 		Store: memory.New(), Catalog: testCatalog(t), Clock: e.clock, Notifier: e.rec,
-		Blobs: e.blobs, MaxAttachmentSize: o.maxAttachment,
+		Blobs: e.blobs, MaxAttachmentSize: o.maxAttachment, SurveyKey: o.surveyKey,
 	}
 	if o.noBlobs {
 		cfg.Blobs = nil

@@ -45,7 +45,7 @@ const (
 func Kinds() []Kind {
 	return []Kind{KindOpened, KindMessageAdded, KindStatusChanged, KindAssigned, KindRouted, KindEscalated, KindClosed,
 		KindSLAWarning, KindSLABreached, KindMerged, KindComplaintDecided, KindComplaintPosted, KindComplaintReversed,
-		KindComplaintActionAssigned, KindComplaintActionOverdue}
+		KindComplaintActionAssigned, KindComplaintActionOverdue, KindSurveyRequested}
 }
 
 // Event is a notification about a ticket. It carries a snapshot of the
@@ -93,6 +93,8 @@ type Event struct {
 	// CC are the addresses copied on the ticket when the event happened:
 	// a [Resolver] sends them what it sends the customer.
 	CC []string `json:"cc,omitempty"`
+	// Survey is the satisfaction survey link, for KindSurveyRequested.
+	Survey *SurveyInvite `json:"survey,omitempty"`
 }
 
 // SLAAlert describes the SLA clock a KindSLAWarning or KindSLABreached

@@ -147,6 +147,7 @@ func DefaultRules() Rules {
 		KindComplaintReversed:               {AudienceOwner, AudienceSalesperson, AudienceSuperUser},
 		KindComplaintActionAssigned:         {AudienceActionOwner},
 		KindComplaintActionOverdue:          {AudienceActionOwner, AudienceSuperUser},
+		KindSurveyRequested:                 {AudienceCustomer},
 	}
 }
 

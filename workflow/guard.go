@@ -32,6 +32,10 @@ type GuardInput struct {
 	Reason string
 	// Now is the time of the request.
 	Now time.Time
+	// TimeEntries is how many time entries the ticket has, as the
+	// caller counted them (see [Request.TimeEntries]);
+	// [GuardTimeEntryRequired] reads it.
+	TimeEntries int
 }
 
 // Names of the built-in guards. A host guard may not reuse them.
@@ -47,11 +51,16 @@ const (
 	// GuardCustomerSet passes when the ticket names a customer by ID or
 	// email.
 	GuardCustomerSet = "customer_set"
+	// GuardTimeEntryRequired passes when the ticket has at least one
+	// time entry ([GuardInput.TimeEntries], which ticketkit's Desk
+	// counts in the store). [Machine.Available] skips it, as the time
+	// may be logged when the transition is chosen.
+	GuardTimeEntryRequired = "time_entry_required"
 )
 
 // BuiltinGuards returns the names of the built-in guards.
 func BuiltinGuards() []string {
-	return []string{GuardReasonRequired, GuardActionsDone, GuardAssigned, GuardCustomerSet}
+	return []string{GuardReasonRequired, GuardActionsDone, GuardAssigned, GuardCustomerSet, GuardTimeEntryRequired}
 }
 
 func builtinGuards() map[string]Guard {
@@ -74,6 +83,12 @@ func builtinGuards() map[string]Guard {
 		GuardAssigned: func(_ context.Context, in GuardInput) error {
 			if strings.TrimSpace(in.Ticket.Assignee) == "" {
 				return errors.New("the ticket has no assignee")
+			}
+			return nil
+		},
+		GuardTimeEntryRequired: func(_ context.Context, in GuardInput) error {
+			if in.TimeEntries <= 0 {
+				return errors.New("no time is logged on the ticket")
 			}
 			return nil
 		},

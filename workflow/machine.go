@@ -121,6 +121,21 @@ type Request struct {
 	// Now is the time of the request; the reopen window is measured
 	// against it.
 	Now time.Time
+	// TimeEntries is how many time entries the ticket has, for
+	// [GuardTimeEntryRequired]; ticketkit's Desk counts them when
+	// [Machine.UsesGuard] says the workflow needs them.
+	TimeEntries int
+}
+
+// UsesGuard reports whether a transition of the workflow names the
+// guard name.
+func (m *Machine) UsesGuard(name string) bool {
+	for _, t := range m.def.Transitions {
+		if slices.Contains(t.Guards, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // Decision is an allowed status change, ready for [Decision.Apply].
@@ -201,7 +216,7 @@ func (m *Machine) Decide(ctx context.Context, req Request) (Decision, error) {
 		return fail(ErrForbidden, "", fmt.Sprintf("only %s may do that", joinRoles(roles)))
 	}
 	t := candidates[i]
-	in := GuardInput{Ticket: req.Ticket, Actor: req.Actor, To: to.Code, Reason: req.Reason, Now: req.Now}
+	in := GuardInput{Ticket: req.Ticket, Actor: req.Actor, To: to.Code, Reason: req.Reason, Now: req.Now, TimeEntries: req.TimeEntries}
 	for _, name := range t.Guards {
 		if err := m.guards[name](ctx, in); err != nil {
 			return fail(ErrGuard, name, err.Error())
@@ -249,7 +264,7 @@ func (m *Machine) Available(ctx context.Context, t *ticket.Ticket, actor ticket.
 
 func (m *Machine) guardsPass(ctx context.Context, tr Transition, in GuardInput) bool {
 	for _, name := range tr.Guards {
-		if name == GuardReasonRequired {
+		if name == GuardReasonRequired || name == GuardTimeEntryRequired {
 			continue
 		}
 		if m.guards[name](ctx, in) != nil {

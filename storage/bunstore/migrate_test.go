@@ -19,7 +19,7 @@ import (
 var baseTables = []string{
 	"attachment_refs", "complaints", "counters", "events", "idempotency", "inbound", "links", "messages",
 	"migration_locks", "migrations", "outbox", "presence", "tenant_configs", "ticket_refs", "ticket_sla", "ticket_tags", "tickets",
-	"watchers",
+	"ratings", "time_entries", "watchers",
 }
 
 // sqliteSearchTables are the tables of SQLite's FTS5 subject and full-text search:

@@ -164,3 +164,37 @@ type watcherRow struct {
 	CreatedBy string    `bun:"created_by"`
 	CreatedAt time.Time `bun:"created_at"`
 }
+
+// ratingRow is a row of the ratings table.
+type ratingRow struct {
+	bun.BaseModel `bun:"table:ratings,alias:r"`
+
+	TenantID   string    `bun:"tenant_id,pk"`
+	TicketID   string    `bun:"ticket_id,pk"`
+	Score      int       `bun:"score"`
+	Comment    string    `bun:"comment"`
+	CustomerID string    `bun:"customer_id"`
+	AgentID    string    `bun:"agent_id"`
+	Department string    `bun:"department"`
+	Category   string    `bun:"category"`
+	RatedOn    string    `bun:"rated_on"`
+	CreatedAt  time.Time `bun:"created_at"`
+}
+
+// timeEntryRow is a row of the time_entries table.
+type timeEntryRow struct {
+	bun.BaseModel `bun:"table:time_entries,alias:te"`
+
+	TenantID       string    `bun:"tenant_id,pk"`
+	ID             string    `bun:"id,pk"`
+	TicketID       string    `bun:"ticket_id"`
+	AgentID        string    `bun:"agent_id"`
+	Seconds        int64     `bun:"duration_s"`
+	Billable       bool      `bun:"billable"`
+	Note           string    `bun:"note"`
+	WorkDate       string    `bun:"work_date"`
+	CustomerID     string    `bun:"customer_id"`
+	OrganisationID string    `bun:"organisation_id"`
+	CreatedBy      string    `bun:"created_by"`
+	CreatedAt      time.Time `bun:"created_at"`
+}

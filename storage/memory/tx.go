@@ -53,6 +53,10 @@ type db struct {
 	// watchers holds the agents and CC addresses following tickets
 	// (watchers.go), in the order they were added.
 	watchers []*ticket.Watcher
+	// ratings and timeEntries hold the satisfaction ratings (csat.go)
+	// and time entries (timetrack.go), in the order they were added.
+	ratings     []*ticket.Rating
+	timeEntries []*ticket.TimeEntry
 }
 
 func newDB() db {

@@ -59,6 +59,10 @@ type Features struct {
 	Watchers bool
 	// FullText: [storage.FullTextStore] (TicketFilter.Query).
 	FullText bool
+	// Ratings: [storage.RatingStore].
+	Ratings bool
+	// TimeEntries: [storage.TimeEntryStore].
+	TimeEntries bool
 }
 
 // capability is one optional interface of a store: its name, whether the
@@ -97,6 +101,8 @@ func (f Features) capabilities() []capability {
 		{"ChangeWriter", f.ChangeWriter, implements[storage.ChangeWriter]},
 		{"WatcherStore", f.Watchers, implements[storage.WatcherStore]},
 		{"FullTextStore", f.FullText, implements[storage.FullTextStore]},
+		{"RatingStore", f.Ratings, implements[storage.RatingStore]},
+		{"TimeEntryStore", f.TimeEntries, implements[storage.TimeEntryStore]},
 	}
 }
 

@@ -87,6 +87,8 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store, features Featu
 	optional(t, "ChangeWriter", features.ChangeWriter, "ChangeWriter", s.changeWriter)
 	optional(t, "Watchers", features.Watchers, "WatcherStore", s.watchers)
 	optional(t, "FullText", features.FullText, "FullTextStore", s.fullText)
+	optional(t, "Ratings", features.Ratings, "RatingStore", s.ratings)
+	optional(t, "TimeEntries", features.TimeEntries, "TimeEntryStore", s.timeEntries)
 }
 
 // suite holds the store factory and the declared features the groups
