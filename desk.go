@@ -2,6 +2,7 @@ package ticketkit
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -179,6 +180,14 @@ type Config struct {
 	// least recently are dropped and read from the store again on their
 	// next use. Default [DefaultTenantConfigCacheSize]; negative is
 	TenantConfigCacheSize int
+	// Macros are the canned responses of tenants without macros of
+	// their own (see [Macro], TenantConfig.Macros and [Desk.ApplyMacro]),
+	// checked against Catalog as a tenant's are. Default: none.
+	Macros []Macro
+	// MacroLocale, when set, returns the locale of a ticket's customer,
+	// which [Desk.ApplyMacro] renders macros in when the call names none;
+	// an empty answer means the macro's default text. Default: none.
+	MacroLocale func(ctx context.Context, t *ticket.Ticket) string
 }
 
 // Defaults of [Config], which [Config.WithDefaults] fills in.
@@ -366,6 +375,10 @@ type Desk struct {
 	// nil on the Desk itself. Pointers keep Desk comparable.
 	notifySetup *notify.TenantSetup
 	tags        *tagCatalog
+	// macros are the view's macros (Config.Macros on the Desk itself),
+	// macroLocale is Config.MacroLocale; see macros.go.
+	macros      *macroSet
+	macroLocale *macroLocaleFunc
 }
 
 // New fills cfg's defaults (see [Config.WithDefaults]), validates it,
@@ -412,6 +425,9 @@ func New(cfg Config) (*Desk, error) {
 		d.notifier = notify.Recover(cfg.Notifier)
 	}
 	d.initComplaints(cfg.Complaints)
+	if err := d.initMacros(cfg); err != nil {
+		return nil, err
+	}
 	if _, ok := cfg.Store.(storage.ConfigStore); ok {
 		d.tenants = newTenantCache(cfg.TenantConfigTTL, cfg.TenantConfigCacheSize)
 	}

@@ -56,6 +56,10 @@ type TenantConfig struct {
 	// [ComplaintTenantConfig]); nil means the Desk's (Config.Complaints).
 	// A Desk without complaints refuses it.
 	Complaints *ComplaintTenantConfig `json:"complaints,omitempty"`
+	// Macros are the tenant's canned responses (see [Macro]), checked
+	// against Catalog and Tags (problems under "macros[i].<field>",
+	// naming the macro); nil means Config.Macros, and an empty list none.
+	Macros []Macro `json:"macros,omitzero"`
 }
 
 // TenantNotifications are a tenant's notification rules and switches,

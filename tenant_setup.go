@@ -235,6 +235,7 @@ func (d *Desk) build(cfg TenantConfig, version int64) (*Desk, error) {
 	view := *root
 	buildExtras(v, cfg, &view)
 	buildComplaints(v, cfg.Complaints, &view)
+	buildMacros(v, cfg.Macros, cat, &view)
 	if err := failed(v); err != nil {
 		return nil, err
 	}
