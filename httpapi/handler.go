@@ -309,6 +309,9 @@ func routes() []route {
 		{method: http.MethodGet, path: "/config", serve: (*handler).getConfig},
 		{method: http.MethodPut, path: "/config", serve: (*handler).putConfig},
 		{method: http.MethodGet, path: "/config/versions/{version}", serve: (*handler).getConfigVersion},
+		{method: http.MethodGet, path: "/macros", serve: (*handler).listMacros},
+		{method: http.MethodGet, path: "/tickets/{id}/macros/{macro}/preview", serve: (*handler).previewMacro},
+		{method: http.MethodPost, path: "/tickets/{id}/macros/{macro}", serve: (*handler).applyMacro},
 		{method: http.MethodGet, path: "/openapi.yaml", public: true, serve: (*handler).openAPI},
 	}
 }
