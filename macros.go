@@ -124,8 +124,9 @@ func (m Macro) clone() Macro {
 	return m
 }
 
-// MacroData is what a macro's text is executed with. Labels are in the
-// locale the macro is rendered in. For a [MacroReply] it holds only what
+// MacroData is what a macro's text is executed with: the ticket as it
+// is before the macro's actions. Labels are in the locale the macro is
+// rendered in. For a [MacroReply] it holds only what
 // the ticket's customer may see: Staff is empty and Ticket.Fields holds
 // no internal custom field, whatever the template names.
 type MacroData struct {
