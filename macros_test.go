@@ -224,6 +224,24 @@ func TestDesk_ApplyMacro(t *testing.T) {
 		}
 	})
 
+	// AReplyTooLongForAMessageWritesNothing: a macro that passed its
+	// checks but renders more than a message holds on a ticket with a
+	// long subject is refused as a whole.
+	t.Run("AReplyTooLongForAMessageWritesNothing", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			long := ticketkit.Macro{ID: "long", Name: ticket.Label{Text: "Long"}, Text: strings.Repeat("{{.Ticket.Subject}}", 1000),
+				Status: ticket.StatusWaiting}
+			desk, s := macroDesk(t, b, []ticketkit.Macro{long})
+			tk, err := desk.Update(t.Context(), agent, ticketkit.UpdateParams{TicketID: s.tk.ID, Subject: new(strings.Repeat("é", 100))})
+			require.NoError(t, err)
+			before := takeSnapshot(t, desk, tk.ID)
+			_, err = desk.ApplyMacro(t.Context(), agent, ticketkit.MacroParams{TicketID: tk.ID, MacroID: "long"})
+			require.Equal(t, []string{"macro_id"}, invalidFields(t, err))
+			require.Equal(t, before, takeSnapshot(t, desk, tk.ID))
+		})
+	})
+
 	t.Run("ApplyMacroTxRollsBackWithTheHost", func(t *testing.T) {
 		t.Parallel()
 		onEveryBackend(t, func(t *testing.T, b backend) {
