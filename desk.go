@@ -2,7 +2,6 @@ package ticketkit
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -180,14 +179,10 @@ type Config struct {
 	// least recently are dropped and read from the store again on their
 	// next use. Default [DefaultTenantConfigCacheSize]; negative is
 	TenantConfigCacheSize int
-	// Macros are the canned responses of tenants without macros of
-	// their own (see [Macro], TenantConfig.Macros and [Desk.ApplyMacro]),
-	// checked against Catalog as a tenant's are. Default: none.
-	Macros []Macro
-	// MacroLocale, when set, returns the locale of a ticket's customer,
-	// which [Desk.ApplyMacro] renders macros in when the call names none;
-	// an empty answer means the macro's default text. Default: none.
-	MacroLocale func(ctx context.Context, t *ticket.Ticket) string
+	// Macros holds the canned responses of tenants without macros of
+	// their own and how the Desk finds a customer's locale (see
+	// [MacroConfig]). Default: none.
+	Macros *MacroConfig
 }
 
 // Defaults of [Config], which [Config.WithDefaults] fills in.
@@ -376,7 +371,7 @@ type Desk struct {
 	notifySetup *notify.TenantSetup
 	tags        *tagCatalog
 	// macros are the view's macros (Config.Macros on the Desk itself),
-	// macroLocale is Config.MacroLocale; see macros.go.
+	// macroLocale is Config.Macros.Locale; see macros.go.
 	macros      *macroSet
 	macroLocale *macroLocaleFunc
 }

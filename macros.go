@@ -526,23 +526,41 @@ func renderMacroTemplate(tmpl *template.Template, data MacroData) (string, error
 	return b.String(), nil
 }
 
-// macroLocaleFunc holds Config.MacroLocale behind a pointer, which
+// MacroConfig configures the macros of a [Desk] (Config.Macros).
+type MacroConfig struct {
+	// Macros are the canned responses of tenants without macros of their
+	// own (see [Macro], TenantConfig.Macros and [Desk.ApplyMacro]),
+	// checked against Config.Catalog as a tenant's are against its
+	// catalog. Default: none.
+	Macros []Macro
+	// Locale, when set, returns the locale of a ticket's customer, which
+	// [Desk.ApplyMacro] and [Desk.PreviewMacro] render a macro in when the
+	// call names none; an empty answer means the macro's default text.
+	// Default: none.
+	Locale func(ctx context.Context, t *ticket.Ticket) string
+}
+
+// macroLocaleFunc holds Config.Macros.Locale behind a pointer, which
 // keeps Desk comparable.
 type macroLocaleFunc struct {
 	fn func(ctx context.Context, t *ticket.Ticket) string
 }
 
-// initMacros checks Config.Macros against Config.Catalog and sets them
-// on the Desk, with Config.MacroLocale.
+// initMacros checks Config.Macros.Macros against Config.Catalog and sets
+// them on the Desk, with Config.Macros.Locale.
 func (d *Desk) initMacros(cfg Config) error {
-	if cfg.MacroLocale != nil {
-		d.macroLocale = &macroLocaleFunc{fn: cfg.MacroLocale}
+	mc := cfg.Macros
+	if mc == nil {
+		return nil
 	}
-	if len(cfg.Macros) == 0 {
+	if mc.Locale != nil {
+		d.macroLocale = &macroLocaleFunc{fn: mc.Locale}
+	}
+	if len(mc.Macros) == 0 {
 		return nil
 	}
 	v := &ticket.ValidationError{}
-	d.macros = checkMacros(v, cfg.Macros, cfg.Catalog, nil)
+	d.macros = checkMacros(v, mc.Macros, cfg.Catalog, nil)
 	if err := failed(v); err != nil {
 		return fmt.Errorf("ticketkit: invalid Config.Macros: %w", err)
 	}

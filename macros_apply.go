@@ -29,7 +29,7 @@ type MacroParams struct {
 	TicketID string `json:"ticket_id"`
 	MacroID  string `json:"macro_id"`
 	// Locale, when set, renders the macro in this locale rather than the
-	// customer's (Config.MacroLocale).
+	// customer's (Config.Macros.Locale).
 	Locale string `json:"locale,omitempty"`
 	// Version, when set, makes ApplyMacro fail with ErrConflict unless
 	// the ticket is still at this version.
@@ -100,7 +100,7 @@ func (d *Desk) ListMacros(ctx context.Context, actor ticket.Actor, p ListMacrosP
 }
 
 // PreviewMacro renders a macro for a ticket as [Desk.ApplyMacro] would
-// post it, in the customer's locale (p.Locale, else Config.MacroLocale,
+// post it, in the customer's locale (p.Locale, else Config.Macros.Locale,
 // else the macro's default text), and lists its actions, writing
 // nothing. Only staff may preview: customers get ErrForbidden. An
 // unknown macro or ticket is ErrNotFound.
@@ -127,7 +127,7 @@ func (d *Desk) PreviewMacro(ctx context.Context, actor ticket.Actor, p MacroPara
 
 // ApplyMacro applies a macro to a ticket in one transaction: it posts
 // the macro's text, rendered in the customer's locale (p.Locale, else
-// Config.MacroLocale, else the macro's default text), as a reply or an
+// Config.Macros.Locale, else the macro's default text), as a reply or an
 // internal note, then changes the tags, the assignee and the status, each
 // through the path of its own method ([Desk.Reply] or [Desk.AddNote],
 // the tags as [Desk.Bulk] changes them, [Desk.Assign],
@@ -330,7 +330,7 @@ func (d *Desk) macroFor(ctx context.Context, host storage.Tx, actor ticket.Actor
 }
 
 // renderMacro renders the macro for t in locale, else in the customer's
-// locale (Config.MacroLocale), and returns the text and the locale of
+// locale (Config.Macros.Locale), and returns the text and the locale of
 // the text used ("" for the default).
 func (d *Desk) renderMacro(ctx context.Context, actor ticket.Actor, pm *parsedMacro, t *ticket.Ticket, locale string) (string, string, error) {
 	if locale == "" && d.macroLocale != nil {

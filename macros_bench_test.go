@@ -36,7 +36,7 @@ func BenchmarkApplyMacro(b *testing.B) {
 			if err := st.Migrate(ctx); err != nil {
 				b.Fatal(err)
 			}
-			desk, err := ticketkit.New(ticketkit.Config{Store: st, Macros: []ticketkit.Macro{there, back}})
+			desk, err := ticketkit.New(ticketkit.Config{Store: st, Macros: &ticketkit.MacroConfig{Macros: []ticketkit.Macro{there, back}}})
 			if err != nil {
 				b.Fatal(err)
 			}

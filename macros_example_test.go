@@ -24,9 +24,9 @@ func ExampleDesk_ApplyMacro() {
 	desk, err := ticketkit.New(ticketkit.Config{
 		Store: memory.New(),
 		Clock: clock.NewFake(time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)),
-		MacroLocale: func(_ context.Context, t *ticket.Ticket) string {
+		Macros: &ticketkit.MacroConfig{Locale: func(_ context.Context, t *ticket.Ticket) string {
 			return locales[t.Customer.ID] // the host knows its customers' languages
-		},
+		}},
 	})
 	if err != nil {
 		panic(err)

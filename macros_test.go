@@ -68,8 +68,8 @@ func macroDesk(t *testing.T, b backend, ms []ticketkit.Macro, mods ...func(*tick
 	cat, err := ticket.NewCatalog(macroCatalogSpec())
 	require.NoError(t, err)
 	desk, bundle := setupDesk(t, b, append([]func(*ticketkit.Config){func(c *ticketkit.Config) {
-		c.Catalog, c.Macros, c.Customers = cat, ms, customerDirectory
-		c.MacroLocale = func(context.Context, *ticket.Ticket) string { return "fr-CA" }
+		c.Catalog, c.Customers = cat, customerDirectory
+		c.Macros = &ticketkit.MacroConfig{Macros: ms, Locale: func(context.Context, *ticket.Ticket) string { return "fr-CA" }}
 	}}, mods...)...)
 	tk, err := desk.Open(t.Context(), agent, ticketkit.OpenParams{
 		Subject: "Kettle", Department: "returns", Customer: ticket.Customer{ID: customer.CustomerID, Name: "Jane"},
@@ -421,7 +421,7 @@ func TestMacro_RejectedAtSave(t *testing.T) {
 			tc.edit(&m)
 			cat, err := ticket.NewCatalog(macroCatalogSpec())
 			require.NoError(t, err)
-			_, err = ticketkit.New(ticketkit.Config{Store: memoryBackend().Open(t), Catalog: cat, Macros: []ticketkit.Macro{m}})
+			_, err = ticketkit.New(ticketkit.Config{Store: memoryBackend().Open(t), Catalog: cat, Macros: &ticketkit.MacroConfig{Macros: []ticketkit.Macro{m}}})
 			require.Contains(t, invalidFields(t, err), tc.field)
 
 			desk, s := setupDesk(t, memoryBackend())
