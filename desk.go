@@ -203,6 +203,10 @@ type Config struct {
 	// as "https://shop.example/survey?t={token}". It must hold
 	// "{token}". Default: none, and no such notification.
 	SurveyURL string
+	// Macros holds the canned responses of tenants without macros of
+	// their own and how the Desk finds a customer's locale (see
+	// [MacroConfig]). Default: none.
+	Macros *MacroConfig
 }
 
 // Defaults of [Config], which [Config.WithDefaults] fills in.
@@ -412,6 +416,10 @@ type Desk struct {
 	// surveys signs and checks survey links (csat.go); nil when
 	// Config.SurveyKey is unset.
 	surveys *surveySigner
+	// macros are the view's macros (Config.Macros on the Desk itself),
+	// macroLocale is Config.Macros.Locale; see macros.go.
+	macros      *macroSet
+	macroLocale *macroLocaleFunc
 }
 
 // New fills cfg's defaults (see [Config.WithDefaults]), validates it,
@@ -467,6 +475,9 @@ func New(cfg Config) (*Desk, error) {
 		if err := failed(v); err != nil {
 			return nil, fmt.Errorf("ticketkit: invalid Config.Automation: %w", err)
 		}
+	}
+	if err := d.initMacros(cfg); err != nil {
+		return nil, err
 	}
 	if _, ok := cfg.Store.(storage.ConfigStore); ok {
 		d.tenants = newTenantCache(cfg.TenantConfigTTL, cfg.TenantConfigCacheSize)

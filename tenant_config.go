@@ -63,6 +63,10 @@ type TenantConfig struct {
 	// SLA: when it does not fit them (a code the tenant's catalog lacks),
 	// the tenant runs no rules.
 	Automation *AutomationConfig `json:"automation,omitempty"`
+	// Macros are the tenant's canned responses (see [Macro]), checked
+	// against Catalog and Tags (problems under "macros[i].<field>",
+	// naming the macro); nil means Config.Macros, and an empty list none.
+	Macros []Macro `json:"macros,omitzero"`
 }
 
 // TenantNotifications are a tenant's notification rules and switches,

@@ -242,6 +242,7 @@ func (d *Desk) build(cfg TenantConfig, version int64) (*Desk, error) {
 		// not fit them run for no tenant of such a configuration.
 		view.automation = compileAutomation(&ticket.ValidationError{}, root.automationCfg, cat, sla, root.actions, view.tags)
 	}
+	buildMacros(v, cfg.Macros, cat, &view)
 	if err := failed(v); err != nil {
 		return nil, err
 	}

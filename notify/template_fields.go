@@ -18,54 +18,68 @@ func checkFields(tree *parse.Tree) error {
 	if tree == nil || tree.Root == nil {
 		return nil
 	}
-	return walkFields(tree.Root, templateDataType)
+	return walkFields(tree.Root, templateDataType, templateDataType)
 }
 
-// walkFields checks node with dot of type dot (nil: unknown).
-func walkFields(node parse.Node, dot reflect.Type) error {
+// CheckTemplateFields reports the first field or method tree names on
+// its data that type data does not have, as [Templates.Override] checks
+// its templates against [TemplateData]: other template data (such as
+// ticketkit's macros) is checked the same way. Where dot is no longer
+// data (inside with and range) and past maps and interfaces, names are
+// not checked. A nil tree has nothing to check.
+func CheckTemplateFields(tree *parse.Tree, data reflect.Type) error {
+	if tree == nil || tree.Root == nil || data == nil {
+		return nil
+	}
+	return walkFields(tree.Root, data, data)
+}
+
+// walkFields checks node with dot of type dot (nil: unknown) and $ of
+// type root.
+func walkFields(node parse.Node, dot, root reflect.Type) error {
 	switch n := node.(type) {
 	case *parse.ListNode:
 		if n == nil {
 			return nil
 		}
 		for _, c := range n.Nodes {
-			if err := walkFields(c, dot); err != nil {
+			if err := walkFields(c, dot, root); err != nil {
 				return err
 			}
 		}
 	case *parse.ActionNode:
-		return walkFields(n.Pipe, dot)
+		return walkFields(n.Pipe, dot, root)
 	case *parse.PipeNode:
 		if n == nil {
 			return nil
 		}
 		for _, c := range n.Cmds {
-			if err := walkFields(c, dot); err != nil {
+			if err := walkFields(c, dot, root); err != nil {
 				return err
 			}
 		}
 	case *parse.CommandNode:
 		for _, a := range n.Args {
-			if err := walkFields(a, dot); err != nil {
+			if err := walkFields(a, dot, root); err != nil {
 				return err
 			}
 		}
 	case *parse.IfNode:
-		return walkBranch(&n.BranchNode, dot, dot)
+		return walkBranch(&n.BranchNode, dot, dot, root)
 	case *parse.WithNode:
-		return walkBranch(&n.BranchNode, dot, nil)
+		return walkBranch(&n.BranchNode, dot, nil, root)
 	case *parse.RangeNode:
-		return walkBranch(&n.BranchNode, dot, nil)
+		return walkBranch(&n.BranchNode, dot, nil, root)
 	case *parse.TemplateNode:
-		return walkFields(n.Pipe, dot)
+		return walkFields(n.Pipe, dot, root)
 	case *parse.FieldNode:
 		return resolveFields(dot, n.Ident)
 	case *parse.VariableNode:
 		if len(n.Ident) > 1 && n.Ident[0] == "$" {
-			return resolveFields(templateDataType, n.Ident[1:])
+			return resolveFields(root, n.Ident[1:])
 		}
 	case *parse.ChainNode:
-		if err := walkFields(n.Node, dot); err != nil {
+		if err := walkFields(n.Node, dot, root); err != nil {
 			return err
 		}
 	}
@@ -74,14 +88,14 @@ func walkFields(node parse.Node, dot reflect.Type) error {
 
 // walkBranch checks an if, with or range: its pipeline and else branch
 // with dot, its body with body.
-func walkBranch(n *parse.BranchNode, dot, body reflect.Type) error {
-	if err := walkFields(n.Pipe, dot); err != nil {
+func walkBranch(n *parse.BranchNode, dot, body, root reflect.Type) error {
+	if err := walkFields(n.Pipe, dot, root); err != nil {
 		return err
 	}
-	if err := walkFields(n.List, body); err != nil {
+	if err := walkFields(n.List, body, root); err != nil {
 		return err
 	}
-	return walkFields(n.ElseList, dot)
+	return walkFields(n.ElseList, dot, root)
 }
 
 // resolveFields follows a chain of field and method names from type t

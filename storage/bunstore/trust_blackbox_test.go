@@ -34,8 +34,6 @@ func TestBlackboxEveryMethodRefusesAnUnsafeSession(t *testing.T) {
 	// does the capability marker TicketFullText (TicketList, which reads
 	// the full-text indexes, is checked here).
 	skip := map[string]bool{"Migrate": true, "RunInTx": true, "WithTx": true, "InHostTx": true, "TablePrefix": true, "TicketFullText": true}
-	// store it returns); InHostTx and TablePrefix send no statement.
-	skip := map[string]bool{"Migrate": true, "RunInTx": true, "WithTx": true, "InHostTx": true, "TablePrefix": true}
 	// The reports refuse a hostile grouping before any statement:
 	// TestReportsRefuseAnUnsafeSession (csat_test.go) checks them.
 	skip["RatingReport"], skip["TimeEntryReport"] = true, true
