@@ -179,6 +179,16 @@ type Config struct {
 	// least recently are dropped and read from the store again on their
 	// next use. Default [DefaultTenantConfigCacheSize]; negative is
 	TenantConfigCacheSize int
+
+	// Assignment gives tickets to agents automatically: per department,
+	// round robin or least open tickets with capacities, skills and
+	// shifts (see [AssignmentConfig] and [Desk.AutoAssign]); a tenant's
+	// TenantConfig.Assignment replaces it. Default: none; people assign.
+	Assignment *AssignmentConfig
+	// Agents supplies the agents of teams, their skills, capacities and
+	// availability, for Assignment. Required by a pool that is not
+	// manual. Default: none.
+	Agents AgentDirectory
 }
 
 // Defaults of [Config], which [Config.WithDefaults] fills in.
@@ -309,6 +319,7 @@ func (c Config) validate() error {
 			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
 		}
 	}
+	errs = append(errs, c.validateAssignment())
 	if c.StaleReplies != StaleReplyRefuse && c.StaleReplies != StaleReplyWarn {
 		errs = append(errs, fmt.Errorf("Config.StaleReplies %q is not %q or %q", c.StaleReplies, StaleReplyRefuse, StaleReplyWarn))
 	}
@@ -366,6 +377,10 @@ type Desk struct {
 	// nil on the Desk itself. Pointers keep Desk comparable.
 	notifySetup *notify.TenantSetup
 	tags        *tagCatalog
+	// assignment is the checked Config.Assignment, or the tenant's
+	// (nil: none); agents is Config.Agents.
+	assignment *assignment
+	agents     AgentDirectory
 }
 
 // New fills cfg's defaults (see [Config.WithDefaults]), validates it,
@@ -403,7 +418,9 @@ func New(cfg Config) (*Desk, error) {
 		maxBulk:          cfg.MaxBulkTickets,
 		presenceTTL:      cfg.PresenceTTL,
 		staleReplies:     cfg.StaleReplies,
+		agents:           cfg.Agents,
 	}
+	d.assignment = checkAssignment(&ticket.ValidationError{}, "Config.Assignment", cfg.Assignment, cfg.Catalog, cfg.Agents)
 	// Inline delivery goes through notify.Recover, so that a Notifier's
 	// panic does not reach the caller; over a store inside a transaction
 	// the Desk does not own there is none: nothing may be announced

@@ -101,6 +101,12 @@ type OpenParams struct {
 // ErrForbidden or ErrGuard; nothing is stored. The mail intake
 // (package mailin/intake) opens a ticket whose route's department is
 // refused without the department, with an internal note saying why.
+//
+// A ticket opened with no assignee in a department whose assignment
+// pool assigns new tickets (AssignmentPool.OnOpen, see
+// [AssignmentConfig]) gets its agent in the same transaction, with a
+// history line ticket.FieldAssignment; when nobody can take it, it opens
+// unassigned, and the line says why.
 func (d *Desk) Open(ctx context.Context, actor ticket.Actor, p OpenParams) (_ *ticket.Ticket, err error) {
 	ctx, end := d.begin(ctx, "Open", actor)
 	defer func() { end(err) }()
@@ -131,6 +137,8 @@ func (d *Desk) open(ctx context.Context, host storage.Tx, actor ticket.Actor, p 
 		return nil, err
 	}
 	layout, oneChange := d.numberLayout(t, p)
+	assign := d.assignsOnOpen(t)
+	oneChange = oneChange && !assign // the pick reads in the transaction
 	if cw, ok := d.store.(storage.ChangeWriter); ok && oneChange && host == nil {
 		// One statement, no transaction of the Desk's own.
 		err = d.observeTx(ctx, func(ctx context.Context) error {
@@ -141,7 +149,15 @@ func (d *Desk) open(ctx context.Context, host storage.Tx, actor ticket.Actor, p 
 			if cw, ok := tx.(storage.ChangeWriter); ok && oneChange {
 				return d.createChange(ctx, cw, t, b, first, layout, lockUntil)
 			}
-			return d.createRows(ctx, tx, t, b, first, p.Inbound, lockUntil)
+			var lines []ticket.Event
+			if assign {
+				line, err := d.assignOpen(ctx, tx, t)
+				if err != nil {
+					return err
+				}
+				lines = append(lines, line)
+			}
+			return d.createRows(ctx, tx, t, b, first, p.Inbound, lockUntil, lines...)
 		})
 	}
 	if err != nil {
@@ -197,11 +213,15 @@ func (d *Desk) createChange(ctx context.Context, cw storage.ChangeWriter, t *tic
 }
 
 // createRows is create with its rows written one statement each in tx,
-// completing the inbound claim c.
-func (d *Desk) createRows(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batch, first *ticket.Message, c *InboundClaim, lockUntil time.Time) error {
+// completing the inbound claim c, with the history lines lines after
+// the "created" one.
+func (d *Desk) createRows(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batch, first *ticket.Message, c *InboundClaim, lockUntil time.Time, lines ...ticket.Event) error {
 	b.events, b.notices = nil, nil
 	if err := d.create(ctx, tx, t, b, first); err != nil {
 		return err
+	}
+	if len(lines) > 0 {
+		b.history(t, lines)
 	}
 	for _, k := range b.extra {
 		b.notice(k, t, nil)

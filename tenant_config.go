@@ -56,6 +56,10 @@ type TenantConfig struct {
 	// [ComplaintTenantConfig]); nil means the Desk's (Config.Complaints).
 	// A Desk without complaints refuses it.
 	Complaints *ComplaintTenantConfig `json:"complaints,omitempty"`
+	// Assignment is the tenant's automatic assignment (see
+	// [AssignmentConfig]), checked on Catalog (problems under
+	// "assignment.<path>"); nil means the Desk's (Config.Assignment).
+	Assignment *AssignmentConfig `json:"assignment,omitempty"`
 }
 
 // TenantNotifications are a tenant's notification rules and switches,

@@ -235,6 +235,9 @@ func (d *Desk) build(cfg TenantConfig, version int64) (*Desk, error) {
 	view := *root
 	buildExtras(v, cfg, &view)
 	buildComplaints(v, cfg.Complaints, &view)
+	if cfg.Assignment != nil {
+		view.assignment = checkAssignment(v, "assignment", cfg.Assignment, cat, root.agents)
+	}
 	if err := failed(v); err != nil {
 		return nil, err
 	}
