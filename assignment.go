@@ -92,8 +92,11 @@ const (
 	// AssignManual: people assign; the Desk never picks an agent.
 	AssignManual AssignmentStrategy = "manual"
 	// AssignRoundRobin: the available agents take turns, in the order
-	// of their IDs, through one turn pointer per pool shared by every
-	// process (a counter row locked in the assigning transaction).
+	// of their IDs, through one turn counter per pool shared by every
+	// process (a counter row locked in the assigning transaction): turn
+	// n goes to the ((n-1) mod k)-th of the k agents who may take the
+	// ticket, so that while they stay the same no agent gets more than
+	// one ticket more than another.
 	AssignRoundRobin AssignmentStrategy = "round_robin"
 	// AssignLeastOpen: the available agent with the fewest open
 	// tickets (statuses not of category resolved or closed) below
