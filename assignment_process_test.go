@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -24,7 +25,12 @@ const (
 	assignHelperTarget   = "TICKETKIT_ASSIGN_HELPER_TARGET"   // SQLite file, PostgreSQL schema or MySQL database
 	assignHelperStrategy = "TICKETKIT_ASSIGN_HELPER_STRATEGY" // the pool's strategy
 	assignHelperCount    = "TICKETKIT_ASSIGN_HELPER_COUNT"    // how many tickets the helper opens
+	assignHelperTickets  = "TICKETKIT_ASSIGN_HELPER_TICKETS"  // or the tickets it assigns, comma-separated
 )
+
+// autoAssignLeastOpen is the variant of TestDesk_AutoAssignAcrossProcesses
+// in which the helpers assign open tickets with Desk.AutoAssign.
+const autoAssignLeastOpen ticketkit.AssignmentStrategy = "auto_assign_least_open"
 
 // Agents and capacity of the pools of TestDesk_AutoAssignAcrossProcesses.
 var processAgents = []string{"ag-1", "ag-2", "ag-3", "ag-4", "ag-5", "ag-6", "ag-7"}
@@ -37,12 +43,15 @@ func processAssignConfig(store storage.Store, strategy ticketkit.AssignmentStrat
 	dir := ticketkit.AgentDirectoryFunc(func(context.Context, ticketkit.AgentQuery) ([]ticketkit.Agent, error) {
 		return agentsNamed(processAgents...), nil
 	})
-	capacity := 0
+	capacity, onOpen := 0, true
+	if strategy == autoAssignLeastOpen {
+		strategy, onOpen = ticketkit.AssignLeastOpen, false
+	}
 	if strategy == ticketkit.AssignLeastOpen {
 		capacity = processCapacity
 	}
 	return ticketkit.Config{Store: store, Catalog: assignCatalog(), Agents: dir, Assignment: &ticketkit.AssignmentConfig{
-		Pools: []ticketkit.AssignmentPool{{Department: "returns", Strategy: strategy, OnOpen: true, Capacity: capacity}},
+		Pools: []ticketkit.AssignmentPool{{Department: "returns", Strategy: strategy, OnOpen: onOpen, Capacity: capacity}},
 	}}
 }
 
@@ -55,12 +64,12 @@ func processAssignConfig(store storage.Store, strategy ticketkit.AssignmentStrat
 // the other tickets unassigned.
 func TestDesk_AutoAssignAcrossProcesses(t *testing.T) {
 	t.Parallel()
-	perProcess := map[ticketkit.AssignmentStrategy]int{ticketkit.AssignRoundRobin: 500, ticketkit.AssignLeastOpen: 100}
+	perProcess := map[ticketkit.AssignmentStrategy]int{ticketkit.AssignRoundRobin: 500, ticketkit.AssignLeastOpen: 100, autoAssignLeastOpen: 100}
 	if testing.Short() {
 		perProcess[ticketkit.AssignRoundRobin] = 50
 	}
 	for _, b := range dbtest.Backends() {
-		for _, strategy := range []ticketkit.AssignmentStrategy{ticketkit.AssignRoundRobin, ticketkit.AssignLeastOpen} {
+		for _, strategy := range []ticketkit.AssignmentStrategy{ticketkit.AssignRoundRobin, ticketkit.AssignLeastOpen, autoAssignLeastOpen} {
 			t.Run(b.Name+"/"+string(strategy), func(t *testing.T) {
 				t.Parallel()
 				ctx := t.Context()
@@ -69,6 +78,17 @@ func TestDesk_AutoAssignAcrossProcesses(t *testing.T) {
 				require.NoError(t, err)
 				require.NoError(t, store.Migrate(ctx))
 				n := perProcess[strategy]
+				var tickets [2][]string // for autoAssignLeastOpen, opened unassigned here
+				if strategy == autoAssignLeastOpen {
+					desk, err := ticketkit.New(processAssignConfig(store, strategy))
+					require.NoError(t, err)
+					for i := range 2 * n {
+						tk, err := desk.Open(ctx, agent, ticketkit.OpenParams{Subject: fmt.Sprintf("Return %d", i), Department: "returns"})
+						require.NoError(t, err)
+						require.Empty(t, tk.Assignee)
+						tickets[i%2] = append(tickets[i%2], tk.ID)
+					}
+				}
 
 				var wg sync.WaitGroup
 				outs := make([]string, 2)
@@ -77,7 +97,8 @@ func TestDesk_AutoAssignAcrossProcesses(t *testing.T) {
 					wg.Go(func() {
 						cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestHelperAssignProcess$", "-test.count=1", "-test.v")
 						cmd.Env = append(os.Environ(), assignHelperEnv+"="+b.Name, assignHelperTarget+"="+dbtest.Target(t, b.Name, db),
-							assignHelperStrategy+"="+string(strategy), assignHelperCount+"="+strconv.Itoa(n))
+							assignHelperStrategy+"="+string(strategy), assignHelperCount+"="+strconv.Itoa(n),
+							assignHelperTickets+"="+strings.Join(tickets[i], ","))
 						out, err := cmd.CombinedOutput()
 						outs[i], errs[i] = string(out), err
 					})
@@ -108,7 +129,7 @@ func TestDesk_AutoAssignAcrossProcesses(t *testing.T) {
 					turn, err := store.SequenceNext(ctx, storage.SequenceNextParams{TenantID: agent.TenantID, Scope: "ticketkit/assign/returns"})
 					require.NoError(t, err)
 					require.Equal(t, int64(2*n+1), turn, "one turn per ticket, none drawn twice")
-				case ticketkit.AssignLeastOpen:
+				case ticketkit.AssignLeastOpen, autoAssignLeastOpen:
 					require.Equal(t, processCapacity, lo, "every agent was filled")
 					require.Equal(t, processCapacity, hi, "no agent over capacity")
 					require.Equal(t, 2*n-processCapacity*len(processAgents), counts[""])
@@ -129,6 +150,13 @@ func TestHelperAssignProcess(t *testing.T) {
 	store := helperStore(t, backend, os.Getenv(assignHelperTarget))
 	desk, err := ticketkit.New(processAssignConfig(store, ticketkit.AssignmentStrategy(os.Getenv(assignHelperStrategy))))
 	require.NoError(t, err)
+	if ids := os.Getenv(assignHelperTickets); ids != "" {
+		for id := range strings.SplitSeq(ids, ",") {
+			_, err := desk.AutoAssign(ctx, agent, ticketkit.AutoAssignParams{TicketID: id})
+			require.NoError(t, err)
+		}
+		return
+	}
 	n, err := strconv.Atoi(os.Getenv(assignHelperCount))
 	require.NoError(t, err)
 	for i := range n {

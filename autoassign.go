@@ -90,6 +90,17 @@ func (d *Desk) autoAssign(ctx context.Context, host storage.Tx, actor ticket.Act
 	if p.TicketID == "" {
 		return nil, ticket.NewValidationError(ticket.FieldError{Field: "ticket_id", Rule: "required", Message: "is required"})
 	}
+	// The pool's turn is drawn first in the transaction, before the
+	// ticket is read: on a database whose transactions read a snapshot
+	// taken at their first read (MySQL's REPEATABLE READ), the open
+	// tickets counted after the turn's lock then include those the
+	// previous holder of the lock assigned.
+	var turn turnDraw
+	if pre, err := d.peekTicket(ctx, host, actor, p.TicketID); err == nil && pre.Assignee == "" && d.drawsTurn(pre.Department) {
+		ctx = withBeforeLoad(ctx, func(ctx context.Context, tx storage.Tx) error {
+			return turn.draw(ctx, tx, pre.TenantID, pre.Department)
+		})
+	}
 	var res AutoAssignResult
 	t, _, err := d.change(ctx, host, actor, p.TicketID, p.Version, func(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batch) error {
 		res = AutoAssignResult{}
@@ -97,7 +108,7 @@ func (d *Desk) autoAssign(ctx context.Context, host storage.Tx, actor ticket.Act
 			res.Unassigned = UnassignedAlready
 			return nil
 		}
-		pick, err := d.pickAgent(ctx, tx, t)
+		pick, err := d.pickAgentTurn(ctx, tx, t, turn.take(t.Department))
 		if err != nil {
 			return err
 		}
@@ -161,6 +172,12 @@ func (d *Desk) assignOpen(ctx context.Context, tx storage.Tx, t *ticket.Ticket) 
 // transactions of one pool run one at a time in every process and each
 // counts the open tickets the previous ones committed.
 func (d *Desk) pickAgent(ctx context.Context, tx storage.Tx, t *ticket.Ticket) (pick, error) {
+	return d.pickAgentTurn(ctx, tx, t, 0)
+}
+
+// pickAgentTurn is pickAgent with the pool's turn drawn already in tx
+// (0: not yet).
+func (d *Desk) pickAgentTurn(ctx context.Context, tx storage.Tx, t *ticket.Ticket, turn int64) (pick, error) {
 	var pool *AssignmentPool
 	if d.assignment != nil {
 		pool = d.assignment.pools[t.Department]
@@ -173,9 +190,11 @@ func (d *Desk) pickAgent(ctx context.Context, tx storage.Tx, t *ticket.Ticket) (
 		out.reason = UnassignedManual
 		return out, nil
 	}
-	turn, err := tx.SequenceNext(ctx, storage.SequenceNextParams{TenantID: t.TenantID, Scope: assignScopePrefix + t.Department})
-	if err != nil {
-		return out, fmt.Errorf("ticketkit: draw the assignment turn of department %q: %w", t.Department, err)
+	if turn == 0 {
+		var err error
+		if turn, err = drawTurn(ctx, tx, t.TenantID, t.Department); err != nil {
+			return out, err
+		}
 	}
 	team := cmp.Or(pool.Team, pool.Department)
 	agents, err := d.agents.Agents(ctx, AgentQuery{TenantID: t.TenantID, Team: team})
@@ -285,4 +304,79 @@ func (d *Desk) openStatuses() []string {
 		}
 	}
 	return out
+}
+
+// drawTurn draws the next turn of a department's pool, locking its
+// counter row until tx ends.
+func drawTurn(ctx context.Context, tx storage.Tx, tenantID, department string) (int64, error) {
+	turn, err := tx.SequenceNext(ctx, storage.SequenceNextParams{TenantID: tenantID, Scope: assignScopePrefix + department})
+	if err != nil {
+		return 0, fmt.Errorf("ticketkit: draw the assignment turn of department %q: %w", department, err)
+	}
+	return turn, nil
+}
+
+// drawsTurn reports whether the pool of department draws turns.
+func (d *Desk) drawsTurn(department string) bool {
+	if d.assignment == nil || d.agents == nil {
+		return false
+	}
+	p := d.assignment.pools[department]
+	return p != nil && p.Strategy != AssignManual
+}
+
+// peekTicket reads a ticket the actor may see outside the change's
+// transaction (in host's when set), to know its department before the
+// change begins.
+func (d *Desk) peekTicket(ctx context.Context, host storage.Tx, actor ticket.Actor, id string) (*ticket.Ticket, error) {
+	q := host
+	if q == nil {
+		q = d.store
+	}
+	return load(ctx, q, actor, id)
+}
+
+// turnDraw is a pool's turn drawn before a change reads its ticket.
+type turnDraw struct {
+	department string
+	turn       int64
+}
+
+// draw draws the turn of department in tx.
+func (w *turnDraw) draw(ctx context.Context, tx storage.Tx, tenantID, department string) error {
+	turn, err := drawTurn(ctx, tx, tenantID, department)
+	if err != nil {
+		return err
+	}
+	w.department, w.turn = department, turn
+	return nil
+}
+
+// take returns the turn drawn for department, once; 0 when none was
+// (the ticket moved to another department meanwhile).
+func (w *turnDraw) take(department string) int64 {
+	turn := w.turn
+	w.turn = 0
+	if w.department != department {
+		return 0
+	}
+	return turn
+}
+
+// beforeLoadKey is the context key of withBeforeLoad.
+type beforeLoadKey struct{}
+
+// withBeforeLoad returns ctx carrying f, which a change (changeDoc)
+// runs first in its transaction, before it reads its ticket.
+func withBeforeLoad(ctx context.Context, f func(ctx context.Context, tx storage.Tx) error) context.Context {
+	return context.WithValue(ctx, beforeLoadKey{}, f)
+}
+
+// runBeforeLoad runs the function of withBeforeLoad in tx, if ctx
+// carries one.
+func runBeforeLoad(ctx context.Context, tx storage.Tx) error {
+	if f, ok := ctx.Value(beforeLoadKey{}).(func(ctx context.Context, tx storage.Tx) error); ok {
+		return f(ctx, tx)
+	}
+	return nil
 }
