@@ -40,7 +40,8 @@ func AgentAvailabilities() []AgentAvailability {
 // what they can do and whether they work now.
 type Agent struct {
 	// ID is the host's user ID, what Ticket.Assignee holds. Agents
-	// with an empty ID are ignored.
+	// with an empty ID, or one no ticket could hold (a NUL byte, over
+	// 200 bytes), are ignored.
 	ID string
 	// Availability: only online agents (or those whose Availability is
 	// empty) get tickets.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -156,6 +157,9 @@ func TestDesk_AutoAssign(t *testing.T) {
 			{ID: "ghost", Calendar: "no-such-calendar", Skills: map[string][]string{"lang": {"fr"}}},
 			{ID: "en-only", Skills: map[string][]string{"lang": {"en"}}},
 			{ID: "fr", Skills: map[string][]string{"lang": {"EN", "FR"}}},
+			{ID: "nul\x00", Skills: map[string][]string{"lang": {"fr"}}},
+			{ID: strings.Repeat("x", 10000), Skills: map[string][]string{"lang": {"fr"}}},
+			{ID: "fr", Skills: map[string][]string{"lang": {"fr"}}}, // twice: the first counts
 		}}}
 		pool := ticketkit.AssignmentPool{Team: "returns-team", Strategy: ticketkit.AssignRoundRobin, OnOpen: true, Calendar: "day",
 			Skills: []ticketkit.SkillMatch{{Skill: "lang", Field: "fields.language"}}}
@@ -223,6 +227,40 @@ func TestDesk_AutoAssign(t *testing.T) {
 			require.Equal(t, []string{"ticket_id"}, invalidFields(t, err))
 			_, err = desk.AutoAssign(ctx, agent, ticketkit.AutoAssignParams{TicketID: tk.ID, Version: 1})
 			require.ErrorIs(t, err, ticketkit.ErrConflict)
+		})
+	})
+
+	t.Run("MailOpensAreAssignedWithTheirClaim", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			dir := &agentTable{agents: map[string][]ticketkit.Agent{"returns": agentsNamed("a", "b")}}
+			desk, bundle := setupAssign(t, b, ticketkit.AssignmentPool{Strategy: ticketkit.AssignLeastOpen, OnOpen: true}, dir)
+			ctx := t.Context()
+			ib := bundle.store.(storage.InboundStore)
+			claim := func(key string) *ticketkit.InboundClaim {
+				require.NoError(t, ib.InboundRecord(ctx, storage.InboundRecordParams{TenantID: customer.TenantID, Key: key, At: t0}))
+				return &ticketkit.InboundClaim{Key: key, At: t0}
+			}
+			// The mail intake opens as the sender, vouching for the route's department.
+			mail := ticketkit.OpenParams{Subject: "Return SO-9", Department: "returns", Vouched: true, Message: "It broke", Inbound: claim("<m1@example.com>")}
+			tk := mustOpen(t, desk, customer, mail)
+			staff, err := desk.Get(ctx, agent, tk.ID)
+			require.NoError(t, err)
+			require.Equal(t, "a", staff.Assignee)
+			require.Empty(t, tk.Assignee, "the customer does not see the assignee")
+			got, err := ib.InboundGet(ctx, storage.InboundGetParams{TenantID: customer.TenantID, Key: "<m1@example.com>"})
+			require.NoError(t, err)
+			require.Equal(t, tk.ID, got.TicketID)
+
+			dir.mu.Lock()
+			dir.err = errors.New("directory down")
+			dir.mu.Unlock()
+			mail.Inbound = claim("<m2@example.com>")
+			_, err = desk.Open(ctx, customer, mail)
+			require.ErrorContains(t, err, "directory down")
+			got, err = ib.InboundGet(ctx, storage.InboundGetParams{TenantID: customer.TenantID, Key: "<m2@example.com>"})
+			require.NoError(t, err)
+			require.Empty(t, got.TicketID, "the claim rolled back with the open: the mail is taken again")
 		})
 	})
 

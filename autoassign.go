@@ -257,12 +257,13 @@ func capacityOf(p *AssignmentPool, a Agent) int {
 }
 
 // eligible returns the agents of agents who may take t at now: with an
-// ID, online, on shift and with the skills t asks for; once each, by
-// ID.
+// ID a store can hold (no NUL, not over the key length), online, on
+// shift and with the skills t asks for; once each (the first listed),
+// by ID.
 func (d *Desk) eligible(pool *AssignmentPool, agents []Agent, t *ticket.Ticket, now time.Time) []Agent {
 	var out []Agent
 	for _, a := range agents {
-		if a.ID == "" || (a.Availability != "" && a.Availability != AgentOnline) {
+		if checkKey("assignee", a.ID) != nil || a.ID == "" || (a.Availability != "" && a.Availability != AgentOnline) {
 			continue
 		}
 		if name := cmp.Or(a.Calendar, pool.Calendar); name != "" {
@@ -276,7 +277,7 @@ func (d *Desk) eligible(pool *AssignmentPool, agents []Agent, t *ticket.Ticket, 
 		}
 		out = append(out, a)
 	}
-	slices.SortFunc(out, func(x, y Agent) int { return strings.Compare(x.ID, y.ID) })
+	slices.SortStableFunc(out, func(x, y Agent) int { return strings.Compare(x.ID, y.ID) })
 	return slices.CompactFunc(out, func(x, y Agent) bool { return x.ID == y.ID })
 }
 
