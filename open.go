@@ -137,18 +137,14 @@ func (d *Desk) open(ctx context.Context, host storage.Tx, actor ticket.Actor, p 
 		return nil, err
 	}
 	layout, oneChange := d.numberLayout(t, p)
-	assign := d.assignsOnOpen(t)
-	oneChange = oneChange && !assign // the pick reads in the transaction
-	if cw, ok := d.store.(storage.ChangeWriter); ok && oneChange && host == nil {
+	assign := d.assignsOnOpen(t) // the pick needs a transaction
+	if cw, ok := d.store.(storage.ChangeWriter); ok && oneChange && host == nil && !assign {
 		// One statement, no transaction of the Desk's own.
 		err = d.observeTx(ctx, func(ctx context.Context) error {
 			return d.createChange(ctx, cw, t, b, first, layout, d.lockUntil())
 		})
 	} else {
 		err = d.inTx(ctx, host, func(ctx context.Context, tx storage.Tx, lockUntil time.Time) error {
-			if cw, ok := tx.(storage.ChangeWriter); ok && oneChange {
-				return d.createChange(ctx, cw, t, b, first, layout, lockUntil)
-			}
 			var lines []ticket.Event
 			if assign {
 				line, err := d.assignOpen(ctx, tx, t)
@@ -156,6 +152,9 @@ func (d *Desk) open(ctx context.Context, host storage.Tx, actor ticket.Actor, p 
 					return err
 				}
 				lines = append(lines, line)
+			}
+			if cw, ok := tx.(storage.ChangeWriter); ok && oneChange {
+				return d.createChange(ctx, cw, t, b, first, layout, lockUntil, lines...)
 			}
 			return d.createRows(ctx, tx, t, b, first, p.Inbound, lockUntil, lines...)
 		})
@@ -184,8 +183,9 @@ func (d *Desk) numberLayout(t *ticket.Ticket, p OpenParams) (ticket.NumberLayout
 
 // createChange is create as one change written by cw: the number is
 // drawn by the write, which puts it in place of a placeholder in the
-// ticket, its history line and its notification.
-func (d *Desk) createChange(ctx context.Context, cw storage.ChangeWriter, t *ticket.Ticket, b *batch, first *ticket.Message, layout ticket.NumberLayout, lockUntil time.Time) error {
+// ticket, its history line and its notification. The history lines
+// lines follow the "created" one.
+func (d *Desk) createChange(ctx context.Context, cw storage.ChangeWriter, t *ticket.Ticket, b *batch, first *ticket.Message, layout ticket.NumberLayout, lockUntil time.Time, lines ...ticket.Event) error {
 	b.events, b.notices = nil, nil
 	draw := &storage.NumberDraw{
 		TenantID: t.TenantID, Scope: d.numberer.Scope(t.CreatedAt),
@@ -194,6 +194,9 @@ func (d *Desk) createChange(ctx context.Context, cw storage.ChangeWriter, t *tic
 	t.Number = draw.Placeholder
 	d.stampSortKeys(t)
 	queueCreated(t, b, first)
+	if len(lines) > 0 {
+		b.history(t, lines)
+	}
 	for _, k := range b.extra {
 		b.notice(k, t, nil)
 	}
