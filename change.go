@@ -88,6 +88,9 @@ func (d *Desk) changeDoc(ctx context.Context, host storage.Tx, actor ticket.Acto
 		var out *document
 		b := &batch{actor: actor}
 		err := d.inTx(ctx, host, func(ctx context.Context, tx storage.Tx, lockUntil time.Time) error {
+			if err := runBeforeLoad(ctx, tx); err != nil {
+				return err
+			}
 			doc, err := d.loadDoc(ctx, tx, actor, id)
 			if err != nil {
 				return err

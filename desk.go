@@ -207,6 +207,16 @@ type Config struct {
 	// their own and how the Desk finds a customer's locale (see
 	// [MacroConfig]). Default: none.
 	Macros *MacroConfig
+
+	// Assignment gives tickets to agents automatically: per department,
+	// round robin or least open tickets with capacities, skills and
+	// shifts (see [AssignmentConfig] and [Desk.AutoAssign]); a tenant's
+	// TenantConfig.Assignment replaces it. Default: none; people assign.
+	Assignment *AssignmentConfig
+	// Agents supplies the agents of teams, their skills, capacities and
+	// availability, for Assignment. Required by a pool that is not
+	// manual. Default: none.
+	Agents AgentDirectory
 }
 
 // Defaults of [Config], which [Config.WithDefaults] fills in.
@@ -343,6 +353,7 @@ func (c Config) validate() error {
 			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
 		}
 	}
+	errs = append(errs, c.validateAssignment())
 	if c.StaleReplies != StaleReplyRefuse && c.StaleReplies != StaleReplyWarn {
 		errs = append(errs, fmt.Errorf("Config.StaleReplies %q is not %q or %q", c.StaleReplies, StaleReplyRefuse, StaleReplyWarn))
 	}
@@ -420,6 +431,10 @@ type Desk struct {
 	// macroLocale is Config.Macros.Locale; see macros.go.
 	macros      *macroSet
 	macroLocale *macroLocaleFunc
+	// assignment is the checked Config.Assignment, or the tenant's
+	// (nil: none); agents is Config.Agents.
+	assignment *assignment
+	agents     AgentDirectory
 }
 
 // New fills cfg's defaults (see [Config.WithDefaults]), validates it,
@@ -458,7 +473,9 @@ func New(cfg Config) (*Desk, error) {
 		presenceTTL:      cfg.PresenceTTL,
 		staleReplies:     cfg.StaleReplies,
 		surveys:          newSurveySigner(cfg.SurveyKey, cfg.SurveyTTL, cfg.SurveyURL),
+		agents:           cfg.Agents,
 	}
+	d.assignment = checkAssignment(&ticket.ValidationError{}, "Config.Assignment", cfg.Assignment, cfg.Catalog, cfg.Agents)
 	// Inline delivery goes through notify.Recover, so that a Notifier's
 	// panic does not reach the caller; over a store inside a transaction
 	// the Desk does not own there is none: nothing may be announced

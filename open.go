@@ -102,6 +102,12 @@ type OpenParams struct {
 // ErrForbidden or ErrGuard; nothing is stored. The mail intake
 // (package mailin/intake) opens a ticket whose route's department is
 // refused without the department, with an internal note saying why.
+//
+// A ticket opened with no assignee in a department whose assignment
+// pool assigns new tickets (AssignmentPool.OnOpen, see
+// [AssignmentConfig]) gets its agent in the same transaction, with a
+// history line ticket.FieldAssignment; when nobody can take it, it opens
+// unassigned, and the line says why.
 func (d *Desk) Open(ctx context.Context, actor ticket.Actor, p OpenParams) (_ *ticket.Ticket, err error) {
 	ctx, end := d.begin(ctx, "Open", actor)
 	defer func() { end(err) }()
@@ -139,17 +145,26 @@ func (d *Desk) open(ctx context.Context, host storage.Tx, actor ticket.Actor, p 
 	}
 	layout, oneChange := d.numberLayout(t, p)
 	oneChange = oneChange && (b.rules == nil || len(b.rules.effects) == 0) // effects need a transaction
-	if cw, ok := d.store.(storage.ChangeWriter); ok && oneChange && host == nil {
+	assign := d.assignsOnOpen(t)                                           // the pick needs a transaction
+	if cw, ok := d.store.(storage.ChangeWriter); ok && oneChange && host == nil && !assign {
 		// One statement, no transaction of the Desk's own.
 		err = d.observeTx(ctx, func(ctx context.Context) error {
 			return d.createChange(ctx, cw, t, b, first, layout, d.lockUntil())
 		})
 	} else {
 		err = d.inTx(ctx, host, func(ctx context.Context, tx storage.Tx, lockUntil time.Time) error {
-			if cw, ok := tx.(storage.ChangeWriter); ok && oneChange {
-				return d.createChange(ctx, cw, t, b, first, layout, lockUntil)
+			var lines []ticket.Event
+			if assign {
+				line, err := d.assignOpen(ctx, tx, t)
+				if err != nil {
+					return err
+				}
+				lines = append(lines, line)
 			}
-			return d.createRows(ctx, tx, t, b, first, p.Inbound, lockUntil)
+			if cw, ok := tx.(storage.ChangeWriter); ok && oneChange {
+				return d.createChange(ctx, cw, t, b, first, layout, lockUntil, lines...)
+			}
+			return d.createRows(ctx, tx, t, b, first, p.Inbound, lockUntil, lines...)
 		})
 	}
 	if err != nil {
@@ -176,8 +191,9 @@ func (d *Desk) numberLayout(t *ticket.Ticket, p OpenParams) (ticket.NumberLayout
 
 // createChange is create as one change written by cw: the number is
 // drawn by the write, which puts it in place of a placeholder in the
-// ticket, its history line and its notification.
-func (d *Desk) createChange(ctx context.Context, cw storage.ChangeWriter, t *ticket.Ticket, b *batch, first *ticket.Message, layout ticket.NumberLayout, lockUntil time.Time) error {
+// ticket, its history line and its notification. The history lines
+// lines follow the "created" one.
+func (d *Desk) createChange(ctx context.Context, cw storage.ChangeWriter, t *ticket.Ticket, b *batch, first *ticket.Message, layout ticket.NumberLayout, lockUntil time.Time, lines ...ticket.Event) error {
 	b.events, b.notices = nil, nil
 	draw := &storage.NumberDraw{
 		TenantID: t.TenantID, Scope: d.numberer.Scope(t.CreatedAt),
@@ -188,6 +204,9 @@ func (d *Desk) createChange(ctx context.Context, cw storage.ChangeWriter, t *tic
 	queueCreated(t, b, first)
 	if b.rules != nil {
 		b.history(t, b.rules.lines)
+	}
+	if len(lines) > 0 {
+		b.history(t, lines)
 	}
 	for _, k := range b.extra {
 		b.notice(k, t, nil)
@@ -208,11 +227,15 @@ func (d *Desk) createChange(ctx context.Context, cw storage.ChangeWriter, t *tic
 }
 
 // createRows is create with its rows written one statement each in tx,
-// completing the inbound claim c.
-func (d *Desk) createRows(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batch, first *ticket.Message, c *InboundClaim, lockUntil time.Time) error {
+// completing the inbound claim c, with the history lines lines after
+// the "created" one.
+func (d *Desk) createRows(ctx context.Context, tx storage.Tx, t *ticket.Ticket, b *batch, first *ticket.Message, c *InboundClaim, lockUntil time.Time, lines ...ticket.Event) error {
 	b.events, b.notices = nil, nil
 	if err := d.create(ctx, tx, t, b, first); err != nil {
 		return err
+	}
+	if len(lines) > 0 {
+		b.history(t, lines)
 	}
 	for _, k := range b.extra {
 		b.notice(k, t, nil)

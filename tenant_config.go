@@ -67,6 +67,10 @@ type TenantConfig struct {
 	// against Catalog and Tags (problems under "macros[i].<field>",
 	// naming the macro); nil means Config.Macros, and an empty list none.
 	Macros []Macro `json:"macros,omitzero"`
+	// Assignment is the tenant's automatic assignment (see
+	// [AssignmentConfig]), checked on Catalog (problems under
+	// "assignment.<path>"); nil means the Desk's (Config.Assignment).
+	Assignment *AssignmentConfig `json:"assignment,omitempty"`
 }
 
 // TenantNotifications are a tenant's notification rules and switches,

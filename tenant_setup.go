@@ -243,6 +243,9 @@ func (d *Desk) build(cfg TenantConfig, version int64) (*Desk, error) {
 		view.automation = compileAutomation(&ticket.ValidationError{}, root.automationCfg, cat, sla, root.actions, view.tags)
 	}
 	buildMacros(v, cfg.Macros, cat, &view)
+	if cfg.Assignment != nil {
+		view.assignment = checkAssignment(v, "assignment", cfg.Assignment, cat, root.agents)
+	}
 	if err := failed(v); err != nil {
 		return nil, err
 	}

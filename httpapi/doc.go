@@ -24,6 +24,7 @@
 //	GET   /tickets/{id}/transitions                       the status changes the caller may take now
 //	POST  /tickets/{id}/transitions                       change the status
 //	POST  /tickets/{id}/assignment                        route to a department and/or assignee (staff)
+//	POST  /tickets/{id}/auto-assign                       give an unassigned ticket to an agent by its department's pool (staff)
 //	GET   /tickets/{id}/messages                          read the thread, oldest first
 //	POST  /tickets/{id}/messages                          reply, or add an internal note (201)
 //	GET   /tickets/{id}/messages/{mid}/attachments/{aid}  download an attachment

@@ -257,6 +257,7 @@ func routes() []route {
 		{method: http.MethodGet, path: "/tickets/{id}/transitions", serve: (*handler).listTransitions},
 		{method: http.MethodPost, path: "/tickets/{id}/transitions", serve: (*handler).transitionTicket},
 		{method: http.MethodPost, path: "/tickets/{id}/assignment", serve: (*handler).assignTicket},
+		{method: http.MethodPost, path: "/tickets/{id}/auto-assign", serve: (*handler).autoAssignTicket},
 		{method: http.MethodGet, path: "/tickets/{id}/messages", serve: (*handler).listMessages},
 		{method: http.MethodPost, path: "/tickets/{id}/messages", checked: true, serve: (*handler).addMessage},
 		{method: http.MethodGet, path: "/tickets/{id}/messages/{mid}/attachments/{aid}", serve: (*handler).downloadAttachment},
