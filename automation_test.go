@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -319,4 +320,55 @@ func TestDesk_TimeRules(t *testing.T) {
 
 func ticketkitDays(n int) workflow.Duration {
 	return workflow.Duration(time.Duration(n) * 24 * time.Hour)
+}
+
+// A time rule whose host action fails for one ticket neither stops the
+// sweep nor blocks the batch on every later sweep: that ticket's rule is
+// passed over for its episode (nothing of it stored), the other tickets
+// of the batch get theirs.
+func TestDesk_TimeRuleActionFailureDoesNotBlockTheSweep(t *testing.T) {
+	t.Parallel()
+	var poisoned atomic.Value
+	poisoned.Store("")
+	actions := map[string]ticketkit.AutomationAction{
+		"crm": ticketkit.AutomationActionFunc(func(_ context.Context, _ storage.Tx, call ticketkit.AutomationCall) error {
+			if call.Ticket.ID == poisoned.Load().(string) {
+				return errors.New("crm is down for this customer")
+			}
+			return nil
+		}),
+	}
+	rules := ticketkit.AutomationConfig{TimeRules: []ticketkit.TimeRule{
+		{ID: "remind", State: ticketkit.TimeInStatus, Statuses: []string{ticket.StatusWaiting}, After: ticketkitDays(3),
+			Do: []ticketkit.RuleAction{{Type: ticketkit.ActionAddTag, Value: "reminded"}, {Type: ticketkit.ActionCall, Value: "crm"}}},
+	}}
+	onEveryBackend(t, func(t *testing.T, b backend) {
+		desk, bundle := setupDesk(t, b, withRules(rules, actions))
+		ctx := t.Context()
+		var tickets []*ticket.Ticket
+		for range 3 {
+			tk := mustOpen(t, desk, agent, ticketkit.OpenParams{Assignee: agent.ID})
+			_, err := desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusWaiting})
+			require.NoError(t, err)
+			tickets = append(tickets, tk)
+		}
+		poisoned.Store(tickets[1].ID)
+		bundle.clock.Advance(3*24*time.Hour + time.Minute)
+		res, err := desk.RunEscalations(ctx)
+		require.NoError(t, err, "one ticket's failing action must not fail the sweep")
+		require.Equal(t, 2, res.TimeRules)
+		for i, tk := range tickets {
+			got, err := desk.Get(ctx, agent, tk.ID)
+			require.NoError(t, err)
+			if i == 1 {
+				require.Empty(t, got.Tags, "the failing rule is not half-applied")
+				require.Empty(t, ruleLines(t, desk, tk.ID))
+			} else {
+				require.Equal(t, []string{"reminded"}, got.Tags)
+			}
+		}
+		res, err = desk.RunEscalations(ctx)
+		require.NoError(t, err)
+		require.Zero(t, res.TimeRules, "the passed-over rule waits for its next episode")
+	})
 }

@@ -78,8 +78,9 @@ func (d *Desk) trackTimers(prev []ticket.RuleTimer, t *ticket.Ticket, now time.T
 
 // fireTimers fires the time rules of e's ticket that have come due at
 // now, each once per episode, adding their history lines (with the
-// rule's actor) and effects to e.
-func (d *Desk) fireTimers(ctx context.Context, e *escalation, now time.Time, res *EscalationResult) {
+// rule's actor) and effects to e. With passOver it runs none of them:
+// each due one is marked fired for its episode and logged.
+func (d *Desk) fireTimers(ctx context.Context, e *escalation, now time.Time, res *EscalationResult, passOver bool) {
 	t := e.t
 	d.trackTimers(e.before.SLA.Timers, t, now) // the ticket may have changed by paths that keep no timers
 	if len(t.SLA.Timers) == 0 {
@@ -92,6 +93,10 @@ func (d *Desk) fireTimers(ctx context.Context, e *escalation, now time.Time, res
 			continue
 		}
 		timer.Fired = true // fired or passed over: once per episode
+		if passOver {
+			d.log.WarnContext(ctx, "ticketkit: time rule passed over", "ticket", t.Number, "rule", timer.Rule)
+			continue
+		}
 		r := d.automation.timeRule(timer.Rule)
 		if r == nil || !r.matches(t, changeFacts{now: now, actor: ticket.SystemActor(t.TenantID)}) {
 			continue

@@ -125,6 +125,11 @@ func (d *Desk) sweepTickets(ctx context.Context, now time.Time) (EscalationResul
 		return total, nil
 	}
 	handled := make(map[string]bool)
+	// passOver holds the tickets whose time rules' actions failed in this
+	// sweep: their batch runs again with those tickets' due time rules
+	// passed over (see fireTimers), so that one failing host action
+	// cannot stop the batch, nor every later sweep that claims it.
+	passOver := make(map[string]bool)
 	for conflicts := 0; ; {
 		var res EscalationResult
 		var notices []notify.Event
@@ -147,13 +152,19 @@ func (d *Desk) sweepTickets(ctx context.Context, now time.Time) (EscalationResul
 				if err != nil {
 					return err
 				}
-				steps = append(steps, dt.escalate(ctx, t, now, &res))
+				steps = append(steps, dt.escalate(ctx, t, now, &res, passOver[t.ID]))
 			}
 			notices, err = d.storeEscalations(ctx, tx, steps)
 			return err
 		})
 		if errors.Is(err, ErrConflict) && conflicts < maxConflictRetries && ctx.Err() == nil {
 			conflicts++ // a busy database or a concurrent writer: run the batch again
+			continue
+		}
+		if failed := (*timeRuleFailure)(nil); errors.As(err, &failed) && !passOver[failed.ticketID] && ctx.Err() == nil {
+			d.log.WarnContext(ctx, "ticketkit: time rule actions failed; the ticket's due time rules are passed over",
+				"ticket", failed.number, "err", failed.err)
+			passOver[failed.ticketID] = true // the batch was rolled back: run it again without them
 			continue
 		}
 		if err != nil {
@@ -197,7 +208,11 @@ type slaAlert struct {
 
 // escalate fires what has come due on t at now: SLA firings and the
 // escalation levels' changes, a pending reminder, an auto-close.
-func (d *Desk) escalate(ctx context.Context, t *ticket.Ticket, now time.Time, res *EscalationResult) *escalation {
+//
+// With passOver, the ticket's due time rules are passed over for their
+// episode instead of run (their actions failed in an earlier try of the
+// batch).
+func (d *Desk) escalate(ctx context.Context, t *ticket.Ticket, now time.Time, res *EscalationResult, passOver bool) *escalation {
 	actor := ticket.SystemActor(t.TenantID)
 	e := &escalation{d: d, before: t.Clone(), t: t, b: &batch{actor: actor, at: now}}
 	res.Tickets++
@@ -205,7 +220,7 @@ func (d *Desk) escalate(ctx context.Context, t *ticket.Ticket, now time.Time, re
 		// The tenant's configuration has no SLA (any more): its clocks
 		// stop, and the ticket is not due again.
 		t.SLA.NextCheckAt, t.SLA.PendingUntil, t.SLA.AutoCloseAt = time.Time{}, time.Time{}, time.Time{}
-		d.fireTimers(ctx, e, now, res)
+		d.fireTimers(ctx, e, now, res, passOver)
 		if e.changed = ticketChanged(e.before, t); e.changed {
 			t.UpdatedAt, t.ConfigVersion = now, d.configVersion
 			d.stampSortKeys(t)
@@ -250,7 +265,7 @@ func (d *Desk) escalate(ctx context.Context, t *ticket.Ticket, now time.Time, re
 		}
 	}
 	e.lines = append(e.lines, ticket.Diff(e.before, t)...)
-	d.fireTimers(ctx, e, now, res) // after the SLA's lines: its own lines carry the rules' actors
+	d.fireTimers(ctx, e, now, res, passOver) // after the SLA's lines: its own lines carry the rules' actors
 	if e.changed = ticketChanged(e.before, t); e.changed {
 		t.UpdatedAt, t.ConfigVersion = now, d.configVersion
 	}
@@ -309,7 +324,7 @@ func (d *Desk) storeEscalations(ctx context.Context, tx storage.Tx, steps []*esc
 	all := &batch{}
 	for _, e := range steps {
 		if err := (&ruleRun{effects: e.effects}).runEffects(ctx, tx, e.t, e.b); err != nil {
-			return nil, err
+			return nil, &timeRuleFailure{ticketID: e.t.ID, number: e.t.Number, err: err}
 		}
 		e.b.history(e.t, e.lines)
 		e.b.derive(e.before, e.t, e.d.catalog)
@@ -372,3 +387,17 @@ func firingLine(f workflow.Firing) ticket.Event {
 	}
 	return ticket.Event{Field: field, New: text}
 }
+
+// timeRuleFailure is the error of a sweep batch in which the actions of
+// a ticket's time rules failed (a host action, a note): the batch rolls
+// back and runs again with that ticket's due time rules passed over.
+type timeRuleFailure struct {
+	ticketID, number string
+	err              error
+}
+
+func (f *timeRuleFailure) Error() string {
+	return fmt.Sprintf("ticketkit: time rules of ticket %s: %v", f.number, f.err)
+}
+
+func (f *timeRuleFailure) Unwrap() error { return f.err }
