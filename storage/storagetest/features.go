@@ -57,6 +57,8 @@ type Features struct {
 	ChangeWriter bool
 	// Watchers: [storage.WatcherStore].
 	Watchers bool
+	// Pruner: [storage.Pruner]; needs Inbound.
+	Pruner bool
 }
 
 // capability is one optional interface of a store: its name, whether the
@@ -94,6 +96,7 @@ func (f Features) capabilities() []capability {
 		{"TicketSortKeyUpdater", f.SortKeyUpdater, implements[storage.TicketSortKeyUpdater]},
 		{"ChangeWriter", f.ChangeWriter, implements[storage.ChangeWriter]},
 		{"WatcherStore", f.Watchers, implements[storage.WatcherStore]},
+		{"Pruner", f.Pruner, implements[storage.Pruner]},
 	}
 }
 
