@@ -8,7 +8,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/ticketkit/ticketkit/storage")
+	"github.com/ticketkit/ticketkit/storage"
+)
 
 // pruner tests the optional [storage.Pruner] (see Features.Pruner).
 func (s suite) pruner(t *testing.T) {
