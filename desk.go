@@ -179,6 +179,10 @@ type Config struct {
 	// least recently are dropped and read from the store again on their
 	// next use. Default [DefaultTenantConfigCacheSize]; negative is
 	TenantConfigCacheSize int
+	// Retention says how long delivered outbox entries and inbound mail
+	// records are kept (see [RetentionConfig] and [Desk.RunRetention]).
+	// Default: kept forever.
+	Retention RetentionConfig
 }
 
 // Defaults of [Config], which [Config.WithDefaults] fills in.
@@ -232,6 +236,7 @@ func (c Config) WithDefaults() Config {
 	c.StaleReplies = cmp.Or(c.StaleReplies, DefaultStaleReplies)
 	c.TenantConfigCacheSize = cmp.Or(c.TenantConfigCacheSize, DefaultTenantConfigCacheSize)
 	c.MaxCC = cmp.Or(c.MaxCC, DefaultMaxCC)
+	c.Retention = c.Retention.WithDefaults()
 	if c.Complaints != nil {
 		complaints := c.Complaints.WithDefaults()
 		c.Complaints = &complaints
@@ -309,6 +314,7 @@ func (c Config) validate() error {
 			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
 		}
 	}
+	errs = append(errs, c.Retention.validate())
 	if c.StaleReplies != StaleReplyRefuse && c.StaleReplies != StaleReplyWarn {
 		errs = append(errs, fmt.Errorf("Config.StaleReplies %q is not %q or %q", c.StaleReplies, StaleReplyRefuse, StaleReplyWarn))
 	}
@@ -366,6 +372,9 @@ type Desk struct {
 	// nil on the Desk itself. Pointers keep Desk comparable.
 	notifySetup *notify.TenantSetup
 	tags        *tagCatalog
+
+	// retention is Config.Retention.
+	retention RetentionConfig
 }
 
 // New fills cfg's defaults (see [Config.WithDefaults]), validates it,
@@ -403,6 +412,7 @@ func New(cfg Config) (*Desk, error) {
 		maxBulk:          cfg.MaxBulkTickets,
 		presenceTTL:      cfg.PresenceTTL,
 		staleReplies:     cfg.StaleReplies,
+		retention:        cfg.Retention,
 	}
 	// Inline delivery goes through notify.Recover, so that a Notifier's
 	// panic does not reach the caller; over a store inside a transaction
