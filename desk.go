@@ -183,6 +183,10 @@ type Config struct {
 	// records are kept (see [RetentionConfig] and [Desk.RunRetention]).
 	// Default: kept forever.
 	Retention RetentionConfig
+	// ReadAudit, when set, is told of every read of a ticket, its
+	// messages or its history by staff (see [ReadAuditor]). Default:
+	// none.
+	ReadAudit ReadAuditor
 }
 
 // Defaults of [Config], which [Config.WithDefaults] fills in.
@@ -373,8 +377,9 @@ type Desk struct {
 	notifySetup *notify.TenantSetup
 	tags        *tagCatalog
 
-	// retention is Config.Retention.
+	// retention is Config.Retention; readAudit Config.ReadAudit.
 	retention RetentionConfig
+	readAudit ReadAuditor
 }
 
 // New fills cfg's defaults (see [Config.WithDefaults]), validates it,
@@ -413,6 +418,7 @@ func New(cfg Config) (*Desk, error) {
 		presenceTTL:      cfg.PresenceTTL,
 		staleReplies:     cfg.StaleReplies,
 		retention:        cfg.Retention,
+		readAudit:        cfg.ReadAudit,
 	}
 	// Inline delivery goes through notify.Recover, so that a Notifier's
 	// panic does not reach the caller; over a store inside a transaction
