@@ -3,6 +3,7 @@ package ticketkit_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"slices"
 	"sync"
@@ -84,12 +85,13 @@ func BenchmarkRetentionSweep(b *testing.B) {
 		FROM generate_series(1, ?) AS g`, []any{table, now, now, retentionOpen}},
 		{`INSERT INTO ? (ticket_id, tenant_id, state, next_check_at, revision)
 		SELECT id, tenant_id, ?, ?, 1 FROM ?`, []any{slaTable, string(freshState), fresh.NextCheckAt, table}},
-		// Delivered entries of the last 60 days, a 400-byte payload each.
+		// Entries delivered more than two days ago, one a second, a
+		// 400-byte payload each.
 		{`INSERT INTO ? (id, tenant_id, ticket_id, kind, payload, created_at, attempts, next_attempt_at, delivered_at)
 		SELECT 'o-' || lpad(g::text, 8, '0'), 'acme', 'b-00000001', 'ticket.replied', convert_to(repeat('x', 400), 'UTF8'),
-			?::timestamptz - (g * interval '5 seconds'), 1, ?::timestamptz - (g * interval '5 seconds'),
-			?::timestamptz - (g * interval '5 seconds') + interval '1 second'
-		FROM generate_series(1, ?) AS g`, []any{outbox, now, now, now, *retentionDelivered}},
+			?::timestamptz - (g * interval '1 second'), 1, ?::timestamptz - (g * interval '1 second'),
+			?::timestamptz - (g * interval '1 second')
+		FROM generate_series(1, ?) AS g`, []any{outbox, now.Add(-48 * time.Hour), now.Add(-48 * time.Hour), now.Add(-48 * time.Hour), *retentionDelivered}},
 	} {
 		if _, err := db.NewRaw(q.sql, q.args...).Exec(ctx); err != nil {
 			b.Fatal(err)
@@ -151,6 +153,10 @@ func BenchmarkRetentionSweep(b *testing.B) {
 			pruned.Add(int64(n))
 			batches.Add(1)
 			if n == 0 {
+				if pruned.Load() < int64(*retentionDelivered) {
+					done <- errors.New("nothing left to prune")
+					return
+				}
 				<-stop
 				done <- nil
 				return
@@ -171,6 +177,11 @@ func BenchmarkRetentionSweep(b *testing.B) {
 		}
 		if pruneWall == 0 && pruned.Load() >= int64(*retentionDelivered) {
 			pruneWall = time.Since(pruneStart)
+		}
+		select {
+		case err := <-done:
+			b.Fatalf("the pruner stopped after %d of %d entries: %v", pruned.Load(), *retentionDelivered, err)
+		default:
 		}
 	}
 	b.StopTimer()

@@ -53,6 +53,9 @@ type db struct {
 	// watchers holds the agents and CC addresses following tickets
 	// (watchers.go), in the order they were added.
 	watchers []*ticket.Watcher
+	// erasures holds the tombstones of erased customers (gdpr.go), in
+	// insertion order.
+	erasures []*storage.Erasure
 }
 
 func newDB() db {

@@ -59,6 +59,8 @@ type Features struct {
 	Watchers bool
 	// Pruner: [storage.Pruner]; needs Inbound.
 	Pruner bool
+	// CustomerEraser: [storage.CustomerEraser]; needs Inbound.
+	CustomerEraser bool
 }
 
 // capability is one optional interface of a store: its name, whether the
@@ -97,6 +99,7 @@ func (f Features) capabilities() []capability {
 		{"ChangeWriter", f.ChangeWriter, implements[storage.ChangeWriter]},
 		{"WatcherStore", f.Watchers, implements[storage.WatcherStore]},
 		{"Pruner", f.Pruner, implements[storage.Pruner]},
+		{"CustomerEraser", f.CustomerEraser, implements[storage.CustomerEraser]},
 	}
 }
 

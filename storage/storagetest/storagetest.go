@@ -87,6 +87,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store, features Featu
 	optional(t, "ChangeWriter", features.ChangeWriter, "ChangeWriter", s.changeWriter)
 	optional(t, "Watchers", features.Watchers, "WatcherStore", s.watchers)
 	optional(t, "Pruner", features.Pruner, "Pruner", s.pruner)
+	optional(t, "CustomerEraser", features.CustomerEraser, "CustomerEraser", s.customerEraser)
 }
 
 // suite holds the store factory and the declared features the groups
