@@ -184,3 +184,64 @@ func TestDesk_EraseCustomer(t *testing.T) {
 		require.ErrorIs(t, err, ticketkit.ErrErasureUnsupported)
 	})
 }
+
+func TestDesk_ExportCustomer(t *testing.T) {
+	t.Parallel()
+	// ExportsEveryTicketMessageFileAndHistoryLineAsJSON, of that customer
+	// only; after an erasure the export holds none of the data.
+	t.Run("ExportsEveryTicketMessageFileAndHistoryLineAsJSON", func(t *testing.T) {
+		t.Parallel()
+		onEveryBackend(t, func(t *testing.T, b backend) {
+			desk, _ := setupDesk(t, b, func(c *ticketkit.Config) { c.Notifier = nil })
+			ctx := t.Context()
+			jane := ticket.Customer{ID: "C-1", Name: "Jane Secret", Email: "jane@secret.example"}
+			var opened []string
+			for range 2 {
+				tk := mustOpen(t, desk, agent, ticketkit.OpenParams{Subject: "JSECRET kettle", Customer: jane})
+				_, err := desk.Reply(ctx, agent, ticketkit.MessageParams{TicketID: tk.ID, Body: "Dear Jane",
+					Attachments: []ticketkit.AttachmentInput{{Name: "passport.pdf", ContentType: "application/pdf", Content: strings.NewReader("PASSPORT scan")}}})
+				require.NoError(t, err)
+				opened = append(opened, tk.ID)
+			}
+			mustOpen(t, desk, agent, ticketkit.OpenParams{Subject: "Other", Customer: ticket.Customer{ID: "C-2", Name: "Bob"}})
+
+			exp, err := desk.ExportCustomer(ctx, admin, ticketkit.ExportCustomerParams{CustomerID: "C-1"})
+			require.NoError(t, err)
+			raw, err := json.Marshal(exp)
+			require.NoError(t, err)
+			var back ticketkit.CustomerExport
+			require.NoError(t, json.Unmarshal(raw, &back))
+			require.Equal(t, "C-1", back.CustomerID)
+			require.Equal(t, t0, back.ExportedAt)
+			var got []string
+			for _, et := range back.Tickets {
+				got = append(got, et.Ticket.ID)
+				require.Equal(t, "Jane Secret", et.Ticket.Customer.Name)
+				require.Len(t, et.Messages, 1)
+				require.Equal(t, "Dear Jane", et.Messages[0].Body)
+				require.Len(t, et.Messages[0].Files, 1)
+				f := et.Messages[0].Files[0]
+				require.Equal(t, []any{"passport.pdf", "application/pdf", "PASSPORT scan"}, []any{f.Name, f.ContentType, string(f.Content)})
+				require.Contains(t, fieldsOf(et.History), ticket.FieldCreated)
+			}
+			require.ElementsMatch(t, opened, got, "the customer's tickets only")
+
+			_, err = desk.EraseCustomer(ctx, admin, ticketkit.EraseCustomerParams{CustomerID: "C-1"})
+			require.NoError(t, err)
+			exp, err = desk.ExportCustomer(ctx, admin, ticketkit.ExportCustomerParams{CustomerID: "C-1"})
+			require.NoError(t, err)
+			require.Len(t, exp.Tickets, 2, "the tickets stay, for statistics")
+			raw, err = json.Marshal(exp.Tickets)
+			require.NoError(t, err)
+			requireNoSecret(t, "export after erasure", string(raw))
+		})
+	})
+	t.Run("OnlyAdminsMayExport", func(t *testing.T) {
+		t.Parallel()
+		desk, _ := setupDesk(t, memoryBackend())
+		for _, a := range []ticketkit.Actor{agent, customer} {
+			_, err := desk.ExportCustomer(t.Context(), a, ticketkit.ExportCustomerParams{CustomerID: "C-1"})
+			require.ErrorIs(t, err, ticketkit.ErrForbidden)
+		}
+	})
+}
