@@ -381,4 +381,5 @@
 //	501 relations_unsupported   the store cannot merge, split or link tickets
 //	501 presence_unsupported    the store keeps no presence leases
 //	501 watchers_unsupported    the store keeps no watchers or CC addresses
+//	501 erasure_unsupported     the store cannot erase customers (storage.CustomerEraser)
 package httpapi

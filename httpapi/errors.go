@@ -89,6 +89,7 @@ var problemTypes = map[string]problemType{
 	codeStaleReply:             {http.StatusConflict, "Unseen customer messages"},
 	codePresenceUnsupported:    {http.StatusNotImplemented, "Presence not supported"},
 	codeWatchersUnsupported:    {http.StatusNotImplemented, "Watchers not supported"},
+	codeErasureUnsupported:     {http.StatusNotImplemented, "Erasure not supported"},
 }
 
 // apiError is an error answered with a given status and problem

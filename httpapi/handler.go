@@ -309,6 +309,9 @@ func routes() []route {
 		{method: http.MethodGet, path: "/config", serve: (*handler).getConfig},
 		{method: http.MethodPut, path: "/config", serve: (*handler).putConfig},
 		{method: http.MethodGet, path: "/config/versions/{version}", serve: (*handler).getConfigVersion},
+		{method: http.MethodPost, path: "/admin/customers/{customer_id}/erasure", serve: (*handler).eraseCustomer},
+		{method: http.MethodGet, path: "/admin/customers/{customer_id}/export", serve: (*handler).exportCustomer},
+		{method: http.MethodGet, path: "/admin/erasures", serve: (*handler).listErasures},
 		{method: http.MethodGet, path: "/openapi.yaml", public: true, serve: (*handler).openAPI},
 	}
 }
