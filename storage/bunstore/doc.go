@@ -353,7 +353,8 @@
 // statement and a month's indexes stay small. The stores need nothing
 // more: the ID stays the outbox's primary key and the history's unique
 // key. TestPartitionRecipe applies it to a migrated schema and runs the
-// conformance suite on the partitioned tables. Run it after Migrate,
+// conformance groups of the outbox and the history on the partitioned
+// tables. Run it after Migrate,
 // once; later migrations that touch those two tables may need it
 // adapted.
 //
