@@ -217,6 +217,14 @@ type Config struct {
 	// availability, for Assignment. Required by a pool that is not
 	// manual. Default: none.
 	Agents AgentDirectory
+	// Retention says how long delivered outbox entries and inbound mail
+	// records are kept (see [RetentionConfig] and [Desk.RunRetention]).
+	// Default: kept forever.
+	Retention RetentionConfig
+	// ReadAudit, when set, is told of every read of a ticket, its
+	// messages or its history by staff (see [ReadAuditor]). Default:
+	// none.
+	ReadAudit ReadAuditor
 }
 
 // Defaults of [Config], which [Config.WithDefaults] fills in.
@@ -275,6 +283,7 @@ func (c Config) WithDefaults() Config {
 	c.TenantConfigCacheSize = cmp.Or(c.TenantConfigCacheSize, DefaultTenantConfigCacheSize)
 	c.MaxCC = cmp.Or(c.MaxCC, DefaultMaxCC)
 	c.SurveyTTL = cmp.Or(c.SurveyTTL, DefaultSurveyTTL)
+	c.Retention = c.Retention.WithDefaults()
 	if c.Complaints != nil {
 		complaints := c.Complaints.WithDefaults()
 		c.Complaints = &complaints
@@ -354,6 +363,7 @@ func (c Config) validate() error {
 		}
 	}
 	errs = append(errs, c.validateAssignment())
+	errs = append(errs, c.Retention.validate())
 	if c.StaleReplies != StaleReplyRefuse && c.StaleReplies != StaleReplyWarn {
 		errs = append(errs, fmt.Errorf("Config.StaleReplies %q is not %q or %q", c.StaleReplies, StaleReplyRefuse, StaleReplyWarn))
 	}
@@ -435,6 +445,10 @@ type Desk struct {
 	// (nil: none); agents is Config.Agents.
 	assignment *assignment
 	agents     AgentDirectory
+
+	// retention is Config.Retention; readAudit Config.ReadAudit.
+	retention RetentionConfig
+	readAudit ReadAuditor
 }
 
 // New fills cfg's defaults (see [Config.WithDefaults]), validates it,
@@ -474,6 +488,8 @@ func New(cfg Config) (*Desk, error) {
 		staleReplies:     cfg.StaleReplies,
 		surveys:          newSurveySigner(cfg.SurveyKey, cfg.SurveyTTL, cfg.SurveyURL),
 		agents:           cfg.Agents,
+		retention:        cfg.Retention,
+		readAudit:        cfg.ReadAudit,
 	}
 	d.assignment = checkAssignment(&ticket.ValidationError{}, "Config.Assignment", cfg.Assignment, cfg.Catalog, cfg.Agents)
 	// Inline delivery goes through notify.Recover, so that a Notifier's

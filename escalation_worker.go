@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/ticketkit/ticketkit/storage"
@@ -21,6 +22,13 @@ type EscalationWorkerConfig struct {
 	// Interval is the pause between sweeps. Default
 	// [DefaultEscalationInterval].
 	Interval time.Duration
+	// RetentionInterval, when positive, makes the worker also run
+	// [Desk.RunRetention] after a sweep, at most once per
+	// RetentionInterval (of the Desk's clock), starting with the first
+	// sweep; Desk needs a Config.Retention that deletes something. Then
+	// Desk needs neither Config.SLA nor Config.Complaints. Default 0:
+	// no retention pass.
+	RetentionInterval time.Duration
 }
 
 // EscalationWorker runs [Desk.RunEscalations] every Interval until it is
@@ -32,6 +40,11 @@ type EscalationWorkerConfig struct {
 type EscalationWorker struct {
 	desk     *Desk
 	interval time.Duration
+	// retainEvery is Config.RetentionInterval; lastRetention, under
+	// retainMu, is when the last retention pass began.
+	retainEvery   time.Duration
+	retainMu      sync.Mutex
+	lastRetention time.Time
 
 	bg background
 }
@@ -54,13 +67,19 @@ func (c EscalationWorkerConfig) validate() error {
 	switch {
 	case c.Desk == nil:
 		errs = append(errs, errors.New("EscalationWorkerConfig.Desk is required"))
-	case c.Desk.sla == nil && c.Desk.complaints == nil:
+	case c.Desk.sla == nil && c.Desk.complaints == nil && c.RetentionInterval <= 0:
 		errs = append(errs, errors.New("EscalationWorkerConfig.Desk has no Config.SLA nor Config.Complaints"))
 	case storage.InHostTx(c.Desk.store):
 		errs = append(errs, fmt.Errorf("EscalationWorkerConfig.Desk: %w", errInHostTx))
 	}
 	if c.Interval < 0 {
 		errs = append(errs, errors.New("EscalationWorkerConfig.Interval must not be negative"))
+	}
+	if c.RetentionInterval < 0 {
+		errs = append(errs, errors.New("EscalationWorkerConfig.RetentionInterval must not be negative"))
+	}
+	if c.RetentionInterval > 0 && c.Desk != nil && !c.Desk.retention.enabled() {
+		errs = append(errs, errors.New("EscalationWorkerConfig.RetentionInterval needs a Desk whose Config.Retention sets OutboxAfter or InboundAfter"))
 	}
 	return errors.Join(errs...)
 }
@@ -73,7 +92,7 @@ func NewEscalationWorker(cfg EscalationWorkerConfig) (*EscalationWorker, error) 
 	if err := cfg.validate(); err != nil {
 		return nil, fmt.Errorf("ticketkit: invalid EscalationWorkerConfig: %w", err)
 	}
-	return &EscalationWorker{desk: cfg.Desk, interval: cfg.Interval}, nil
+	return &EscalationWorker{desk: cfg.Desk, interval: cfg.Interval, retainEvery: cfg.RetentionInterval}, nil
 }
 
 // Run sweeps at once and then every Interval until ctx ends. Errors of a
@@ -84,8 +103,30 @@ func (w *EscalationWorker) Run(ctx context.Context) error {
 		if _, err := w.desk.RunEscalations(ctx); err != nil && ctx.Err() == nil {
 			w.desk.log.ErrorContext(ctx, "ticketkit: escalation sweep failed", "err", err)
 		}
+		w.retain(ctx)
 		return w.interval
 	})
+}
+
+// retain runs a retention pass when RetentionInterval is set and has
+// passed since the last one began.
+func (w *EscalationWorker) retain(ctx context.Context) {
+	if w.retainEvery <= 0 {
+		return
+	}
+	now := w.desk.clock.Now()
+	w.retainMu.Lock()
+	due := w.lastRetention.IsZero() || now.Sub(w.lastRetention) >= w.retainEvery
+	if due {
+		w.lastRetention = now
+	}
+	w.retainMu.Unlock()
+	if !due {
+		return
+	}
+	if _, err := w.desk.RunRetention(ctx); err != nil && ctx.Err() == nil {
+		w.desk.log.ErrorContext(ctx, "ticketkit: retention pass failed", "err", err)
+	}
 }
 
 // Start runs the worker in a goroutine until [EscalationWorker.Stop] or

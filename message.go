@@ -339,10 +339,18 @@ func (d *Desk) Messages(ctx context.Context, actor ticket.Actor, p MessageListPa
 		if actor.Role == ticket.RoleCustomer {
 			q.CustomerID = t.Customer.ID // the actor's own, or an organisation member's it may read
 		}
+		if err := d.auditRead(ctx, actor, t, ReadMessages); err != nil {
+			return nil, err
+		}
 	}
 	res, err := d.store.MessageList(ctx, q)
 	if err != nil {
 		return nil, wrapList("messages", err)
+	}
+	if p.TicketID == "" {
+		if err := d.auditMessages(ctx, actor, res.Messages); err != nil {
+			return nil, err
+		}
 	}
 	return &MessagePage{Messages: d.messagesView(ctx, actor, res.Messages), Next: res.Next}, nil
 }

@@ -392,6 +392,9 @@ func (d *Desk) Get(ctx context.Context, actor ticket.Actor, id string) (_ *ticke
 	if err != nil {
 		return nil, err
 	}
+	if err := d.auditRead(ctx, actor, t, ReadTicket); err != nil {
+		return nil, err
+	}
 	return d.view(actor, t), nil
 }
 
@@ -430,6 +433,9 @@ func (d *Desk) GetByNumber(ctx context.Context, actor ticket.Actor, number strin
 	}
 	t = d.followMerged(ctx, d.store, actor, t)
 	noteTicket(ctx, t)
+	if err := d.auditRead(ctx, actor, t, ReadTicket); err != nil {
+		return nil, err
+	}
 	return d.view(actor, t), nil
 }
 
@@ -464,7 +470,11 @@ func (d *Desk) History(ctx context.Context, actor ticket.Actor, ticketID string)
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
-	if _, err := d.loadRead(ctx, actor, ticketID); err != nil {
+	t, err := d.loadRead(ctx, actor, ticketID)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.auditRead(ctx, actor, t, ReadHistory); err != nil {
 		return nil, err
 	}
 	events, err := d.store.EventList(ctx, storage.EventListParams{TenantID: actor.TenantID, TicketID: ticketID})

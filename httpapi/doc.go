@@ -384,4 +384,5 @@
 //	501 watchers_unsupported    the store keeps no watchers or CC addresses
 //	409 already_rated           the ticket has its satisfaction rating already
 //	409 not_resolved            the ticket is not resolved, so not rated yet
+//	501 erasure_unsupported     the store cannot erase customers (storage.CustomerEraser)
 package httpapi

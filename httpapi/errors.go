@@ -91,6 +91,7 @@ var problemTypes = map[string]problemType{
 	codeWatchersUnsupported:    {http.StatusNotImplemented, "Watchers not supported"},
 	codeAlreadyRated:           {http.StatusConflict, "Already rated"},
 	codeNotResolved:            {http.StatusConflict, "Ticket not resolved"},
+	codeErasureUnsupported:     {http.StatusNotImplemented, "Erasure not supported"},
 }
 
 // apiError is an error answered with a given status and problem

@@ -379,5 +379,23 @@
 // BENCHMARKS.md for what that costs at a million tickets). Host
 // transactions use SAVEPOINT as on PostgreSQL.
 //
+// # Retention and partitioning at 100M rows
+//
+// Delivered outbox entries and inbound mail records are deleted in
+// batches by [Store.OutboxPrune] and [Store.InboundPrune] (ticketkit's
+// Desk.RunRetention), each batch a DELETE by primary key of the rows an
+// index gives, on PostgreSQL FOR UPDATE SKIP LOCKED. Past about 100M
+// rows, a host on PostgreSQL partitions the outbox and the history
+// (events) instead: recipes/pg_partitioning.sql, in this package's
+// directory, range-partitions both by their UUIDv7 IDs, one partition
+// per month, so that an old month is detached and dropped in one
+// statement and a month's indexes stay small. The stores need nothing
+// more: the ID stays the outbox's primary key and the history's unique
+// key. TestPartitionRecipe applies it to a migrated schema and runs the
+// conformance groups of the outbox and the history on the partitioned
+// tables. Run it after Migrate,
+// once; later migrations that touch those two tables may need it
+// adapted.
+//
 // [Bun]: https://bun.uptrace.dev
 package bunstore

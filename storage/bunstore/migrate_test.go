@@ -17,7 +17,7 @@ import (
 
 // baseTables are the tables of the migrations, without prefix.
 var baseTables = []string{
-	"attachment_refs", "complaints", "counters", "events", "idempotency", "inbound", "links", "messages",
+	"attachment_refs", "complaints", "counters", "erasures", "events", "idempotency", "inbound", "links", "messages",
 	"migration_locks", "migrations", "outbox", "presence", "tenant_configs", "ticket_refs", "ticket_sla", "ticket_tags", "tickets",
 	"ratings", "time_entries", "watchers",
 }

@@ -57,6 +57,9 @@ type db struct {
 	// and time entries (timetrack.go), in the order they were added.
 	ratings     []*ticket.Rating
 	timeEntries []*ticket.TimeEntry
+	// erasures holds the tombstones of erased customers (gdpr.go), in
+	// insertion order.
+	erasures []*storage.Erasure
 }
 
 func newDB() db {

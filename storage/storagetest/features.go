@@ -63,6 +63,10 @@ type Features struct {
 	Ratings bool
 	// TimeEntries: [storage.TimeEntryStore].
 	TimeEntries bool
+	// Pruner: [storage.Pruner]; needs Inbound.
+	Pruner bool
+	// CustomerEraser: [storage.CustomerEraser]; needs Inbound.
+	CustomerEraser bool
 }
 
 // capability is one optional interface of a store: its name, whether the
@@ -103,6 +107,8 @@ func (f Features) capabilities() []capability {
 		{"FullTextStore", f.FullText, implements[storage.FullTextStore]},
 		{"RatingStore", f.Ratings, implements[storage.RatingStore]},
 		{"TimeEntryStore", f.TimeEntries, implements[storage.TimeEntryStore]},
+		{"Pruner", f.Pruner, implements[storage.Pruner]},
+		{"CustomerEraser", f.CustomerEraser, implements[storage.CustomerEraser]},
 	}
 }
 

@@ -89,6 +89,8 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store, features Featu
 	optional(t, "FullText", features.FullText, "FullTextStore", s.fullText)
 	optional(t, "Ratings", features.Ratings, "RatingStore", s.ratings)
 	optional(t, "TimeEntries", features.TimeEntries, "TimeEntryStore", s.timeEntries)
+	optional(t, "Pruner", features.Pruner, "Pruner", s.pruner)
+	optional(t, "CustomerEraser", features.CustomerEraser, "CustomerEraser", s.customerEraser)
 }
 
 // suite holds the store factory and the declared features the groups
