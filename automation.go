@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"text/template"
@@ -217,6 +218,34 @@ func TimeStates() []TimeState {
 // the change's transaction; an error rolls the whole change back.
 type AutomationAction interface {
 	RunAction(ctx context.Context, tx storage.Tx, call AutomationCall) error
+}
+
+// AutomationActions are the host's actions that rules call by name
+// (Config.AutomationActions). A pointer keeps Config comparable.
+type AutomationActions struct {
+	byName map[string]AutomationAction
+}
+
+// NewAutomationActions returns the actions byName for
+// Config.AutomationActions; the Desk keeps a copy of the map.
+func NewAutomationActions(byName map[string]AutomationAction) *AutomationActions {
+	return &AutomationActions{byName: maps.Clone(byName)}
+}
+
+// clone returns a copy of a; nil for none.
+func (a *AutomationActions) clone() *AutomationActions {
+	if a == nil {
+		return nil
+	}
+	return NewAutomationActions(a.byName)
+}
+
+// all returns the actions by name, nil for none; read only.
+func (a *AutomationActions) all() map[string]AutomationAction {
+	if a == nil {
+		return nil
+	}
+	return a.byName
 }
 
 // AutomationActionFunc adapts a function to [AutomationAction].

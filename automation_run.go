@@ -318,7 +318,7 @@ func (d *Desk) applyRule(ctx context.Context, r *compiledRule, t *ticket.Ticket,
 				return nil
 			}})
 		case ActionCall:
-			name, host := a.Value, d.root().actions[a.Value]
+			name, host := a.Value, d.root().actions.all()[a.Value]
 			if host == nil {
 				return fail(fmt.Errorf("the host action %q is not registered", name))
 			}

@@ -20,7 +20,9 @@ import (
 
 // withRules sets cfg's automation.
 func withRules(a ticketkit.AutomationConfig, actions map[string]ticketkit.AutomationAction) func(*ticketkit.Config) {
-	return func(c *ticketkit.Config) { c.Automation, c.AutomationActions = &a, actions }
+	return func(c *ticketkit.Config) {
+		c.Automation, c.AutomationActions = &a, ticketkit.NewAutomationActions(actions)
+	}
 }
 
 // ruleLines returns the history lines of a ticket written by rules, as

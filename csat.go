@@ -1,7 +1,6 @@
 package ticketkit
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"crypto/hmac"
@@ -63,11 +62,11 @@ type surveySigner struct {
 }
 
 // newSurveySigner returns the signer of key, nil when key is empty.
-func newSurveySigner(key []byte, ttl time.Duration, url string) *surveySigner {
+func newSurveySigner(key string, ttl time.Duration, url string) *surveySigner {
 	if len(key) == 0 {
 		return nil
 	}
-	return &surveySigner{key: bytes.Clone(key), ttl: ttl, url: url}
+	return &surveySigner{key: []byte(key), ttl: ttl, url: url}
 }
 
 // noticeSurvey queues the survey notification (notify.KindSurveyRequested)

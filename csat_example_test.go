@@ -21,7 +21,7 @@ func ExampleDesk_Rate() {
 	desk, err := ticketkit.New(ticketkit.Config{
 		Store:     memory.New(),
 		Clock:     clock.NewFake(time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)),
-		SurveyKey: []byte("a 32-byte secret from the vault!"),
+		SurveyKey: "a 32-byte secret from the vault!",
 	})
 	if err != nil {
 		panic(err)

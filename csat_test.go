@@ -22,7 +22,7 @@ import (
 var errRollback = errors.New("host rolls back")
 
 // surveyKey is the survey key of the tests: 32 bytes.
-var surveyKey = []byte("0123456789abcdef0123456789abcdef")
+var surveyKey = "0123456789abcdef0123456789abcdef"
 
 // withSurveys gives a Desk the survey key.
 func withSurveys(c *ticketkit.Config) { c.SurveyKey = surveyKey }
@@ -130,7 +130,7 @@ func TestDesk_Rate(t *testing.T) {
 		link, err := desk.SurveyLink(ctx, agent, tk.ID)
 		require.NoError(t, err)
 
-		forger, _ := setupMemoryDesk(t, func(c *ticketkit.Config) { c.SurveyKey = []byte(strings.Repeat("k", 32)) })
+		forger, _ := setupMemoryDesk(t, func(c *ticketkit.Config) { c.SurveyKey = strings.Repeat("k", 32) })
 		forged := resolvedTicket(t, forger)
 		fl, err := forger.SurveyLink(ctx, agent, forged.ID)
 		require.NoError(t, err)
@@ -220,7 +220,7 @@ func TestDesk_Rate(t *testing.T) {
 		require.ErrorIs(t, err, ticketkit.ErrSurveysOff)
 		_, err = desk.Rate(t.Context(), ticketkit.RateParams{Token: "s1.a.b", Score: 5})
 		require.ErrorIs(t, err, ticketkit.ErrSurveysOff)
-		_, err = ticketkit.New(ticketkit.Config{Store: memory.New(), SurveyKey: []byte("short")})
+		_, err = ticketkit.New(ticketkit.Config{Store: memory.New(), SurveyKey: "short"})
 		require.ErrorContains(t, err, "SurveyKey")
 	})
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"strings"
 	"time"
 
@@ -185,14 +184,14 @@ type Config struct {
 	// none.
 	Automation *AutomationConfig
 	// AutomationActions are the host's actions that rules call by name
-	// (ActionCall). Default: none.
-	AutomationActions map[string]AutomationAction
+	// (ActionCall), made with [NewAutomationActions]. Default: none.
+	AutomationActions *AutomationActions
 	// SurveyKey is the host's secret key (at least [MinSurveyKeyLen]
 	// bytes) that signs the single-use links of satisfaction surveys
 	// (see [Desk.SurveyLink], [Desk.Rate]). Default: none, and then
 	// surveys are off (ErrSurveysOff); customers may still rate through
 	// [Desk.RateTicket].
-	SurveyKey []byte
+	SurveyKey string
 	// SurveyTTL is how long a survey link stays valid. Default
 	// [DefaultSurveyTTL]; negative is invalid.
 	SurveyTTL time.Duration
@@ -430,7 +429,7 @@ type Desk struct {
 	// automation is the view's compiled automation rules (nil: none);
 	// actions the host's actions (Config.AutomationActions).
 	automation *automation
-	actions    map[string]AutomationAction
+	actions    *AutomationActions // a copy
 	// automationCfg is Config.Automation, which tenant views without
 	// rules of their own compile on their catalog.
 	automationCfg *AutomationConfig
@@ -500,11 +499,11 @@ func New(cfg Config) (*Desk, error) {
 		d.notifier = notify.Recover(cfg.Notifier)
 	}
 	d.initComplaints(cfg.Complaints)
-	d.actions = maps.Clone(cfg.AutomationActions)
+	d.actions = cfg.AutomationActions.clone()
 	if cfg.Automation != nil {
 		d.automationCfg = cfg.Automation.clone()
 		v := &ticket.ValidationError{}
-		d.automation = compileAutomation(v, cfg.Automation, d.catalog, d.sla, d.actions, nil)
+		d.automation = compileAutomation(v, cfg.Automation, d.catalog, d.sla, d.actions.all(), nil)
 		if err := failed(v); err != nil {
 			return nil, fmt.Errorf("ticketkit: invalid Config.Automation: %w", err)
 		}

@@ -236,11 +236,11 @@ func (d *Desk) build(cfg TenantConfig, version int64) (*Desk, error) {
 	buildExtras(v, cfg, &view)
 	buildComplaints(v, cfg.Complaints, &view)
 	if cfg.Automation != nil {
-		view.automation = compileAutomation(v, cfg.Automation, cat, sla, root.actions, view.tags)
+		view.automation = compileAutomation(v, cfg.Automation, cat, sla, root.actions.all(), view.tags)
 	} else if root.automationCfg != nil {
 		// The Desk's rules, on the tenant's catalog and SLA; rules that do
 		// not fit them run for no tenant of such a configuration.
-		view.automation = compileAutomation(&ticket.ValidationError{}, root.automationCfg, cat, sla, root.actions, view.tags)
+		view.automation = compileAutomation(&ticket.ValidationError{}, root.automationCfg, cat, sla, root.actions.all(), view.tags)
 	}
 	buildMacros(v, cfg.Macros, cat, &view)
 	if cfg.Assignment != nil {

@@ -14,7 +14,7 @@ import (
 )
 
 // withSurveys gives the env's desk a survey key.
-func withSurveys(o *options) { o.surveyKey = []byte("0123456789abcdef0123456789abcdef") }
+func withSurveys(o *options) { o.surveyKey = "0123456789abcdef0123456789abcdef" }
 
 // answer posts a survey answer with no credentials.
 func (e *env) answer(body map[string]any) *httptest.ResponseRecorder {

@@ -59,7 +59,7 @@ type options struct {
 	noBlobs          bool
 	authenticateWith func(*http.Request) (ticketkit.Actor, error)
 	// surveyKey is the desk's Config.SurveyKey.
-	surveyKey []byte
+	surveyKey string
 }
 
 // testCatalog is the default catalog with departments, French labels and

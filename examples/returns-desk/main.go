@@ -149,7 +149,7 @@ func play(ctx context.Context, w io.Writer, store storage.Store) error {
 			Macros: []ticketkit.Macro{returnLabel},
 			Locale: func(_ context.Context, t *ticket.Ticket) string { return locales[t.Customer.ID] },
 		},
-		SurveyKey: []byte("a 32-byte secret from the vault!"),
+		SurveyKey: "a 32-byte secret from the vault!",
 	})
 	if err != nil {
 		return err
