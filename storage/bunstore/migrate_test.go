@@ -27,12 +27,19 @@ var baseTables = []string{
 var sqliteSearchTables = []string{"tickets_fts", "tickets_fts_config", "tickets_fts_data", "tickets_fts_idx",
 	"tickets_grams_fts", "tickets_grams_fts_config", "tickets_grams_fts_data", "tickets_grams_fts_docsize", "tickets_grams_fts_idx"}
 
+// mysqlSearchTables are the tables of MySQL's subject search, without
+// prefix.
+var mysqlSearchTables = []string{"ticket_text_grams"}
+
 // prefixed returns the tables of the migrations on db's dialect with
 // prefix, sorted.
 func prefixed(db bun.IDB, prefix string) []string {
 	names := slices.Clone(baseTables)
-	if dialectOf(db) == bunstore.DialectSQLite {
+	switch dialectOf(db) {
+	case bunstore.DialectSQLite:
 		names = append(names, sqliteSearchTables...)
+	case bunstore.DialectMySQL:
+		names = append(names, mysqlSearchTables...)
 	}
 	out := make([]string, len(names))
 	for i, name := range names {
