@@ -47,7 +47,7 @@ func (r *queryRecorder) AfterQuery(_ context.Context, e *bun.QueryEvent) {
 // each gram; and, once per tenant and rank column, whether a
 // tenant still has tickets not ranked yet (ranksCurrent), before a
 // search by a range of ranks.
-var textProbes = regexp.MustCompile(`^SELECT (\(SELECT count\(\*\) FROM \(SELECT 1 FROM `+"`ticketkit_ticket_text_grams`"+` AS g WHERE|count\(\*\) FROM \(SELECT 1 FROM "ticketkit_tickets_grams_fts" WHERE|m\.elem, m\.freq FROM pg_stats|greatest\(coalesce\(\(SELECT c\.reltuples|EXISTS \(SELECT \* FROM "ticketkit_tickets" AS t WHERE \(t\.tenant_id = '[^']*'\) AND \(t\.\w+_rank = -1000\)\))`)
+var textProbes = regexp.MustCompile(`^SELECT (\(SELECT count\(\*\) FROM \(SELECT 1 FROM ` + "`ticketkit_ticket_text_grams`" + ` AS g WHERE|count\(\*\) FROM \(SELECT 1 FROM "ticketkit_tickets_grams_fts" WHERE|m\.elem, m\.freq FROM pg_stats|greatest\(coalesce\(\(SELECT c\.reltuples|EXISTS \(SELECT \* FROM "ticketkit_tickets" AS t WHERE \(t\.tenant_id = '[^']*'\) AND \(t\.\w+_rank = -1000\)\))`)
 
 // capture returns the SELECT of the tickets fn runs: the one SELECT, or
 // the last one after the probe of a Text filter (see textProbes).
