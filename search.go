@@ -73,6 +73,26 @@ type SearchParams struct {
 	NumberPrefix string `json:"number_prefix,omitempty" validate:"max=64"`
 	// Text matches subjects containing it, ignoring case.
 	Text string `json:"text,omitempty" validate:"max=200"`
+	// Query is a full-text search over the ticket's subject,
+	// description and message bodies: a ticket matches when every word
+	// of Query occurs in one of them as a whole word, ignoring case
+	// (not a substring: "kett" does not find "kettle"). Words are runs of
+	// letters and digits (storage.QueryWords); everything else separates
+	// words and has no meaning, so quotes, '*', '-', '+', '(' and words
+	// such as AND, OR or NEAR are searched as plain text, never as
+	// operators. A customer's search never looks at internal notes.
+	// At most storage.QueryMaxBytes bytes and storage.QueryMaxWords
+	// words; a Query with no word is refused. On MySQL/MariaDB, words
+	// shorter than 3 characters and InnoDB's stop words (such as "the"
+	// or "about") are not indexed and are left out of the search (see
+	// bunstore's doc). The store must implement storage.FullTextStore
+	// (the memory and Bun stores do); otherwise the search fails with
+	// ErrFullTextUnsupported.
+	Query string `json:"query,omitempty"`
+	// QueryPrefix lets the last word of Query also match the words that
+	// start with it ("kett" finds "kettle"), as a search box does while
+	// one types.
+	QueryPrefix bool `json:"query_prefix,omitempty"`
 	// References selects the tickets holding any of these references,
 	// such as every ticket about order SO-1: Kind and ID must both be
 	// equal (ID in its exact letter case); Label is not looked at.
@@ -217,8 +237,12 @@ func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.Ticket
 		v.Add("created_to", "gtfield", "must be after created_from")
 	}
 	mobile := d.normalizeMobile(p.CustomerMobile, "customer_mobile", v)
+	checkQuery(v, p.Query)
 	if err := failed(v); err != nil {
 		return q, false, err
+	}
+	if _, ok := d.store.(storage.FullTextStore); p.Query != "" && !ok {
+		return q, false, fmt.Errorf("ticketkit: search by query: %T does not implement storage.FullTextStore: %w", d.store, ErrFullTextUnsupported)
 	}
 	statuses := p.Statuses
 	if len(p.StatusCategories) > 0 {
@@ -254,6 +278,9 @@ func (d *Desk) searchQuery(actor ticket.Actor, p SearchParams) (q storage.Ticket
 			Number:         number,
 			NumberPrefix:   strings.TrimSpace(p.NumberPrefix),
 			Text:           strings.TrimSpace(p.Text),
+			Query:          p.Query,
+			QueryPrefix:    p.QueryPrefix,
+			QueryPublic:    actor.Role == ticket.RoleCustomer,
 			References:     p.References,
 			Tags:           p.Tags,
 			UpdatedSince:   p.UpdatedSince.UTC(),
@@ -466,4 +493,26 @@ func (d *Desk) linkFilter(p SearchParams, v *ticket.ValidationError) *storage.Li
 		v.Add("link_types", "required_with", "needs linked_to")
 	}
 	return nil
+}
+
+// ErrFullTextUnsupported: the store cannot search SearchParams.Query
+// (storage.FullTextStore); it wraps storage.ErrUnsupported.
+var ErrFullTextUnsupported = fmt.Errorf("ticketkit: the store does not support full-text search: %w", storage.ErrUnsupported)
+
+// checkQuery reports a full-text query over the documented limits or
+// holding no word (see SearchParams.Query).
+func checkQuery(v *ticket.ValidationError, q string) {
+	if q == "" {
+		return
+	}
+	if len(q) > storage.QueryMaxBytes {
+		v.Add("query", "max", fmt.Sprintf("must be at most %d bytes", storage.QueryMaxBytes))
+		return
+	}
+	switch words := storage.QueryWords(q); {
+	case len(words) == 0:
+		v.Add("query", "required", "must hold a word of letters or digits")
+	case len(words) > storage.QueryMaxWords:
+		v.Add("query", "max", fmt.Sprintf("must hold at most %d words", storage.QueryMaxWords))
+	}
 }

@@ -83,14 +83,14 @@ func (h *handler) getTicketByNumber(w http.ResponseWriter, r *http.Request, acto
 
 // searchParams names the query parameters of GET /tickets.
 var searchParams = append(slices.Clone(filterParams), "ref", "tag", "updated_since", "parent_id", "linked_to", "link_type",
-	"number_prefix", "count", "sort", "desc", "limit", "cursor")
+	"number_prefix", "search", "search_prefix", "count", "sort", "desc", "limit", "cursor")
 
 // searchNames maps the Desk's field names to the query parameters.
 var searchNames = map[string]string{
 	"statuses": "status", "status_categories": "status_category", "priorities": "priority",
 	"categories": "category", "departments": "department", "assignees": "assignee",
 	"channels": "channel", "text": "q", "after": "cursor", "references": "ref",
-	"tags": "tag", "link_types": "link_type",
+	"tags": "tag", "link_types": "link_type", "query": "search", "query_prefix": "search_prefix",
 }
 
 // filterParams names the query parameters that select tickets, shared by
@@ -187,6 +187,8 @@ func (h *handler) searchTickets(w http.ResponseWriter, r *http.Request, actor ti
 	p.UpdatedSince = q.time("updated_since")
 	p.ParentID = q.single("parent_id")
 	p.NumberPrefix = q.single("number_prefix")
+	p.Query = q.single("search")
+	p.QueryPrefix = q.bool("search_prefix")
 	p.LinkedTo = q.single("linked_to")
 	for _, t := range q.list("link_type") {
 		p.LinkTypes = append(p.LinkTypes, ticket.LinkType(t))

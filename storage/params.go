@@ -81,6 +81,17 @@ type TicketFilter struct {
 	NumberPrefix string
 	// Text matches tickets whose subject contains it, ignoring case.
 	Text string
+	// Query is a full-text query over the ticket's subject, its
+	// description and its messages' bodies: a ticket matches when every
+	// word of the query (QueryWords) occurs as a whole word in one of
+	// them. Only a FullTextStore is given it.
+	Query string
+	// QueryPrefix lets the last word of Query also match the words that
+	// start with it, as a search box does while one types.
+	QueryPrefix bool
+	// QueryPublic leaves internal notes (ticket.MessageNote) out of what
+	// Query searches, for customers' searches.
+	QueryPublic bool
 	// References matches tickets holding any of these references, by
 	// Kind and ID exactly (Label is not looked at).
 	References []ticket.Reference

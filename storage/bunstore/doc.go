@@ -112,6 +112,45 @@
 // their first 1,000 characters (MySQL 8's default recursion depth; the
 // Desk accepts 200).
 //
+// # Full-text search
+//
+// TicketFilter.Query (SearchParams.Query) finds the tickets holding
+// every word of the query in their subject, description or messages
+// (not internal notes for customers' searches; see [Store.TicketFullText]).
+// Each word is looked up in full-text indexes of migration
+// 20261203000801_full_text, one branch per text, each bounded by the
+// tenant, and the ticket must be among the matches of every word:
+//
+//   - PostgreSQL: GIN indexes of to_tsvector('simple', subject || ' ' ||
+//     description) and to_tsvector('simple', body), read with
+//     plainto_tsquery('simple', word). The 'simple' configuration folds
+//     case and neither stems nor drops stop words; its parser keeps an
+//     e-mail address, a URL or a host name as one word, so "example"
+//     does not find "ann@example.com" there (it does on the other
+//     stores).
+//   - SQLite: FTS5 tables tickets_words_fts and messages_words_fts
+//     (tokenizer unicode61, diacritics kept) with the tables as external
+//     content, kept in step by triggers; each word is matched as a
+//     quoted FTS5 string and the rows are joined back by rowid.
+//   - MySQL/MariaDB: InnoDB FULLTEXT indexes on tickets (subject_lower),
+//     tickets (description) and messages (body), read with MATCH ...
+//     AGAINST ('+word' IN BOOLEAN MODE) from a derived table that is
+//     materialized once. The migration switches description and body
+//     to utf8mb4_unicode_ci, because a FULLTEXT index compares by its
+//     column's collation and the binary one is case-sensitive; so on
+//     MySQL "cafe" also finds "café". InnoDB indexes no word shorter
+//     than innodb_ft_min_token_size (3 by default) and none of its stop
+//     words ("the", "about", "with", ...): the store leaves those words
+//     out of a query, and a query of only such words finds nothing.
+//     A server with other settings (a smaller innodb_ft_min_token_size,
+//     no stop words) indexes more words but the store still drops them.
+//
+// No character of a query is syntax on any database: words are runs of
+// letters and digits (storage.QueryWords), bound as parameters. With
+// TicketFilter.QueryPrefix the last word is asked as a prefix: 'word:*'
+// in to_tsquery, "word"* in FTS5, word* in BOOLEAN MODE; each of them
+// reads the same index.
+//
 // # Complaint journal
 //
 // The complaints table keeps copies of the values of its ticket the

@@ -22,10 +22,13 @@ var baseTables = []string{
 	"watchers",
 }
 
-// sqliteSearchTables are the tables of SQLite's FTS5 subject search:
+// sqliteSearchTables are the tables of SQLite's FTS5 subject and full-text search:
 // the virtual table and its shadow tables, without prefix.
 var sqliteSearchTables = []string{"tickets_fts", "tickets_fts_config", "tickets_fts_data", "tickets_fts_idx",
-	"tickets_grams_fts", "tickets_grams_fts_config", "tickets_grams_fts_data", "tickets_grams_fts_docsize", "tickets_grams_fts_idx"}
+	"tickets_grams_fts", "tickets_grams_fts_config", "tickets_grams_fts_data", "tickets_grams_fts_docsize", "tickets_grams_fts_idx",
+	// the full-text indexes of TicketFilter.Query (20261203000801)
+	"tickets_words_fts", "tickets_words_fts_config", "tickets_words_fts_data", "tickets_words_fts_idx",
+	"messages_words_fts", "messages_words_fts_config", "messages_words_fts_data", "messages_words_fts_idx"}
 
 // mysqlSearchTables are the tables of MySQL's subject search, without
 // prefix.

@@ -329,6 +329,9 @@ func (s *Store) filterTickets(q *bun.SelectQuery, f *storage.TicketFilter, text 
 	if f.Text != "" {
 		q = s.filterTicketText(q, strings.ToLower(f.Text), text)
 	}
+	if f.Query != "" {
+		q = s.filterQuery(q, f)
+	}
 	if len(f.References) > 0 {
 		q = q.Where("t.id IN (?)", s.refTicketIDs(f.TenantID, f.References))
 	}

@@ -206,8 +206,9 @@ func (x *tx) TicketList(ctx context.Context, p storage.TicketListParams) (*stora
 		return k
 	}
 	var rows []*ticket.Ticket
+	query := x.queryMatcher(&p.TicketFilter)
 	for _, t := range x.db.tickets {
-		if matchTicket(t, &p.TicketFilter) && x.matchLinked(t, p.Linked) {
+		if matchTicket(t, &p.TicketFilter) && x.matchLinked(t, p.Linked) && query(t) {
 			rows = append(rows, t)
 		}
 	}
@@ -364,8 +365,9 @@ func (x *tx) TicketCount(ctx context.Context, p storage.TicketCountParams) (int,
 		return 0, fmt.Errorf("memory: count tickets: Max %d is not positive", p.Max)
 	}
 	n := 0
+	query := x.queryMatcher(&p.TicketFilter)
 	for _, t := range x.db.tickets {
-		if matchTicket(t, &p.TicketFilter) && x.matchLinked(t, p.Linked) {
+		if matchTicket(t, &p.TicketFilter) && x.matchLinked(t, p.Linked) && query(t) {
 			if n++; n > p.Max {
 				break
 			}

@@ -57,6 +57,8 @@ type Features struct {
 	ChangeWriter bool
 	// Watchers: [storage.WatcherStore].
 	Watchers bool
+	// FullText: [storage.FullTextStore] (TicketFilter.Query).
+	FullText bool
 }
 
 // capability is one optional interface of a store: its name, whether the
@@ -94,6 +96,7 @@ func (f Features) capabilities() []capability {
 		{"TicketSortKeyUpdater", f.SortKeyUpdater, implements[storage.TicketSortKeyUpdater]},
 		{"ChangeWriter", f.ChangeWriter, implements[storage.ChangeWriter]},
 		{"WatcherStore", f.Watchers, implements[storage.WatcherStore]},
+		{"FullTextStore", f.FullText, implements[storage.FullTextStore]},
 	}
 }
 

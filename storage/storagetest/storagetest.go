@@ -86,6 +86,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store, features Featu
 	optional(t, "SortKeyUpdater", features.SortKeyUpdater, "TicketSortKeyUpdater", s.sortKeyUpdater)
 	optional(t, "ChangeWriter", features.ChangeWriter, "ChangeWriter", s.changeWriter)
 	optional(t, "Watchers", features.Watchers, "WatcherStore", s.watchers)
+	optional(t, "FullText", features.FullText, "FullTextStore", s.fullText)
 }
 
 // suite holds the store factory and the declared features the groups
