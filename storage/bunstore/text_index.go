@@ -131,6 +131,11 @@ func (s *Store) ticketTextPlan(ctx context.Context, tenant, text string) (textPl
 	return textPlan{}, nil
 }
 
+// mysqlNarrowMax is textNarrowMax on MySQL, lower: InnoDB reads each
+// candidate ticket by its primary key, one random read each, where
+// PostgreSQL's bitmap heap scan reads them in table order.
+var mysqlNarrowMax = 1000
+
 // mysqlGramProbesMax is the most grams of a term whose rows
 // mysqlTextPlan counts: any subset of a term's trigrams finds every
 // ticket holding the term.
@@ -165,7 +170,7 @@ func (s *Store) mysqlTextPlan(ctx context.Context, tenant, text string, grams []
 			args = append(args, table, tenant, g)
 		}
 		query.WriteString(" LIMIT ?) AS c)")
-		args = append(args, textNarrowMax)
+		args = append(args, mysqlNarrowMax)
 		dest[i] = &counts[i]
 	}
 	if err := s.db.NewRaw(query.String(), args...).Scan(ctx, dest...); err != nil {
@@ -176,7 +181,7 @@ func (s *Store) mysqlTextPlan(ctx context.Context, tenant, text string, grams []
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(counts[a], counts[b]) })
-	if counts[order[0]] >= textNarrowMax {
+	if counts[order[0]] >= mysqlNarrowMax {
 		return textPlan{}, nil
 	}
 	plan := textPlan{myPrefix: prefix, myTenant: tenant}
