@@ -98,6 +98,20 @@
 // ('delete-all') followed by INSERT INTO <prefix>tickets_grams_fts(rowid,
 // grams) SELECT rid, grams FROM <prefix>tickets_text_grams refills it.
 //
+// On MySQL and MariaDB a table, <prefix>ticket_text_grams (tenant_id,
+// gram, ticket_id), all three its primary key, holds for each position
+// of a subject the substring of three characters starting there (fewer
+// at the end), kept by triggers on the tickets table in the writing
+// transaction and filled for existing tickets by migration
+// 20261203000901. A term of three characters or fewer is the start of
+// a gram (a range of the key), a longer term holds its trigrams.
+// TicketList counts each gram's rows of the tenant in one statement,
+// each count stopping at a few thousand, and narrows a rarer term to the
+// rarest gram's tickets that also hold the others; a common term reads
+// the tenant's tickets in page order with LIKE. Subjects are indexed on
+// their first 1,000 characters (MySQL 8's default recursion depth; the
+// Desk accepts 200).
+//
 // # Full-text search
 //
 // TicketFilter.Query (SearchParams.Query) finds the tickets holding
@@ -120,7 +134,7 @@
 //     quoted FTS5 string and the rows are joined back by rowid.
 //   - MySQL/MariaDB: InnoDB FULLTEXT indexes on tickets (subject_lower),
 //     tickets (description) and messages (body), read with MATCH ...
-//     AGAINST ('"word"' IN BOOLEAN MODE) from a derived table that is
+//     AGAINST ('+word' IN BOOLEAN MODE) from a derived table that is
 //     materialized once. The migration switches description and body
 //     to utf8mb4_unicode_ci, because a FULLTEXT index compares by its
 //     column's collation and the binary one is case-sensitive; so on
@@ -373,11 +387,10 @@
 // one-row temporary table to learn whether the connection reports
 // matched rows (clientFoundRows), which no SQL variable tells.
 //
-// The Text filter is subject_lower LIKE '%term%' ESCAPE '!' over the
-// tenant's tickets in page order: MySQL 8's ngram FULLTEXT parser has no
-// MariaDB counterpart, so no gram index is shared by both yet (see
-// BENCHMARKS.md for what that costs at a million tickets). Host
-// transactions use SAVEPOINT as on PostgreSQL.
+// The Text filter reads a gram table (see "Subject search"): MySQL 8's
+// ngram FULLTEXT parser has no MariaDB counterpart, and a FULLTEXT index
+// sees a transaction's rows only once it commits. Host transactions use
+// SAVEPOINT as on PostgreSQL.
 //
 // # Retention and partitioning at 100M rows
 //

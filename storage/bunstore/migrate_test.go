@@ -30,12 +30,19 @@ var sqliteSearchTables = []string{"tickets_fts", "tickets_fts_config", "tickets_
 	"tickets_words_fts", "tickets_words_fts_config", "tickets_words_fts_data", "tickets_words_fts_idx",
 	"messages_words_fts", "messages_words_fts_config", "messages_words_fts_data", "messages_words_fts_idx"}
 
+// mysqlSearchTables are the tables of MySQL's subject search, without
+// prefix.
+var mysqlSearchTables = []string{"ticket_text_grams"}
+
 // prefixed returns the tables of the migrations on db's dialect with
 // prefix, sorted.
 func prefixed(db bun.IDB, prefix string) []string {
 	names := slices.Clone(baseTables)
-	if dialectOf(db) == bunstore.DialectSQLite {
+	switch dialectOf(db) {
+	case bunstore.DialectSQLite:
 		names = append(names, sqliteSearchTables...)
+	case bunstore.DialectMySQL:
+		names = append(names, mysqlSearchTables...)
 	}
 	out := make([]string, len(names))
 	for i, name := range names {

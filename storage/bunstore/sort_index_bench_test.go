@@ -53,12 +53,29 @@ func BenchmarkSortIndexCost(b *testing.B) {
 // of a ticket row against the pg_trgm index it replaced
 // (tickets_subject_trgm_idx), with subjects of a realistic length, the
 // same way as BenchmarkSortIndexCost ("with" the gram index, "without"
-// it but with the old trigram index).
+// it but with the old trigram index); and on MySQL what the gram table
+// of migration 20261203000901 and its triggers cost, against none.
 //
 //	go test -run XXX -bench TextIndexCost -benchtime 400x ./storage/bunstore
 func BenchmarkTextIndexCost(b *testing.B) {
 	for _, be := range dbtest.Backends() {
-		if be.Name != "postgres" {
+		switch be.Name {
+		case "mysql":
+			// With the gram table and its triggers, and without any.
+			b.Run(be.Name, func(b *testing.B) {
+				benchIndexCost(b, be, func(db *sql.DB) {
+					for _, stmt := range []string{
+						"DROP TRIGGER ticketkit_tickets_text_grams_insert", "DROP TRIGGER ticketkit_tickets_text_grams_update",
+						"DROP TRIGGER ticketkit_tickets_text_grams_delete", "DROP TABLE ticketkit_ticket_text_grams",
+					} {
+						_, err := db.ExecContext(context.Background(), stmt)
+						require.NoError(b, err)
+					}
+				})
+			})
+			continue
+		case "postgres":
+		default:
 			continue
 		}
 		b.Run(be.Name, func(b *testing.B) {

@@ -39,6 +39,13 @@ type textPlan struct {
 	// match is the FTS5 query of the SQLite gram table the rows must
 	// match.
 	match string
+	// myGrams are the grams of the MySQL gram table the rows must hold,
+	// the rarest first, in the tenant myTenant; with myPrefix, the one
+	// gram is a term of three characters or fewer, which the rows must
+	// hold as the start of a gram.
+	myGrams  []string
+	myPrefix bool
+	myTenant string
 }
 
 // termGrams returns the grams of a lower-cased term that the gram index
@@ -89,7 +96,9 @@ func sqliteGramToken(tenant, gram string) string {
 // tenant's tickets in page order. (A capped count, as on SQLite, would
 // fetch every match from the table, and build the bitmap of all of
 // them first: GIN indexes answer no query from the index alone.)
-// MySQL has no gram index (see filterTicketText).
+// On MySQL it counts, in one statement, the tenant's rows of the gram
+// table (migration 20261203000901) for each gram, stopping at
+// textNarrowMax (see mysqlTextPlan).
 func (s *Store) ticketTextPlan(ctx context.Context, tenant, text string) (textPlan, error) {
 	if text == "" {
 		return textPlan{}, nil
@@ -116,8 +125,70 @@ func (s *Store) ticketTextPlan(ctx context.Context, tenant, text string) (textPl
 			keys[i] = pgGramKey(tenant, g)
 		}
 		return s.pgTextPlan(ctx, keys)
+	case DialectMySQL:
+		return s.mysqlTextPlan(ctx, tenant, text, grams)
 	}
 	return textPlan{}, nil
+}
+
+// mysqlNarrowMax is textNarrowMax on MySQL, lower: InnoDB reads each
+// candidate ticket by its primary key, one random read each, where
+// PostgreSQL's bitmap heap scan reads them in table order.
+var mysqlNarrowMax = 1000
+
+// mysqlGramProbesMax is the most grams of a term whose rows
+// mysqlTextPlan counts: any subset of a term's trigrams finds every
+// ticket holding the term.
+const mysqlGramProbesMax = 16
+
+// mysqlTextPlan returns the MySQL plan for a term's grams (see
+// ticketTextPlan): it counts each gram's rows of the tenant in the gram
+// table, each count a range read of the table's primary key stopped at
+// textNarrowMax rows, all of them in one statement; a term of three
+// characters or fewer counts the grams it starts. When even the rarest
+// gram reaches textNarrowMax, the term is common in the tenant and the
+// plan reads the tenant's tickets in page order.
+func (s *Store) mysqlTextPlan(ctx context.Context, tenant, text string, grams []string) (textPlan, error) {
+	prefix := utf8.RuneCountInString(text) <= 3
+	grams = grams[:min(len(grams), mysqlGramProbesMax)]
+	table := bun.Ident(s.prefix + "ticket_text_grams")
+	var query strings.Builder
+	var args []any
+	counts := make([]int, len(grams))
+	dest := make([]any, len(grams))
+	query.WriteString("SELECT ")
+	for i, g := range grams {
+		if i > 0 {
+			query.WriteString(", ")
+		}
+		query.WriteString("(SELECT count(*) FROM (SELECT 1 FROM ? AS g WHERE g.tenant_id = ? AND ")
+		if prefix {
+			query.WriteString("g.gram LIKE ? ESCAPE '!'")
+			args = append(args, table, tenant, likeEscaperBang.Replace(g)+"%")
+		} else {
+			query.WriteString("g.gram = ?")
+			args = append(args, table, tenant, g)
+		}
+		query.WriteString(" LIMIT ?) AS c)")
+		args = append(args, mysqlNarrowMax)
+		dest[i] = &counts[i]
+	}
+	if err := s.db.NewRaw(query.String(), args...).Scan(ctx, dest...); err != nil {
+		return textPlan{}, err
+	}
+	order := make([]int, len(grams))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(counts[a], counts[b]) })
+	if counts[order[0]] >= mysqlNarrowMax {
+		return textPlan{}, nil
+	}
+	plan := textPlan{myPrefix: prefix, myTenant: tenant}
+	for _, i := range order[:min(len(order), textGramKeysMax)] {
+		plan.myGrams = append(plan.myGrams, grams[i])
+	}
+	return plan, nil
 }
 
 // gramStatsTTL is how long a store keeps the PostgreSQL gram index's
@@ -200,9 +271,25 @@ func (s *Store) pgTextPlan(ctx context.Context, keys []string) (textPlan, error)
 // strpos (PostgreSQL) or instr (SQLite), so that '%', '_' and '\' have no
 // special meaning. With a plan's grams, the rows are first narrowed by
 // the gram index: text_grams(tenant_id, subject_lower) @> keys on
-// PostgreSQL, the rowids the FTS5 gram table matches on SQLite. On MySQL
-// it is filterText's LIKE, reading the tenant's tickets in page order.
+// PostgreSQL, the rowids the FTS5 gram table matches on SQLite, on MySQL
+// the tickets the gram table holds for the rarest gram (a materialized
+// derived table: MySQL would otherwise run the subquery once per ticket
+// read in page order) that also hold the others. The exact check is
+// filterText's LIKE on MySQL.
 func (s *Store) filterTicketText(q *bun.SelectQuery, text string, plan textPlan) *bun.SelectQuery {
+	if s.dialect == DialectMySQL && plan.myGrams != nil {
+		table := bun.Ident(s.prefix + "ticket_text_grams")
+		if plan.myPrefix {
+			q = q.Where("t.id IN (SELECT w.ticket_id FROM (SELECT DISTINCT g.ticket_id FROM ? AS g WHERE g.tenant_id = ? AND g.gram LIKE ? ESCAPE '!') AS w)",
+				table, plan.myTenant, likeEscaperBang.Replace(plan.myGrams[0])+"%")
+		} else {
+			q = q.Where("t.id IN (SELECT w.ticket_id FROM (SELECT g.ticket_id FROM ? AS g WHERE g.tenant_id = ? AND g.gram = ?) AS w)",
+				table, plan.myTenant, plan.myGrams[0])
+			for _, g := range plan.myGrams[1:] {
+				q = q.Where("EXISTS (SELECT 1 FROM ? AS g WHERE g.tenant_id = t.tenant_id AND g.gram = ? AND g.ticket_id = t.id)", table, g)
+			}
+		}
+	}
 	switch s.dialect {
 	case DialectPostgres:
 		if plan.keys != nil {
