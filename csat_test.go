@@ -313,3 +313,36 @@ func TestDesk_SatisfactionReport(t *testing.T) {
 		require.Empty(t, rep.Groups, "another tenant sees none")
 	})
 }
+
+// A ticket the escalation sweep resolves (here a time rule closing it
+// after 7 days of waiting) sends its survey as one resolved by an agent.
+func TestDesk_SurveyAfterTheSweepResolves(t *testing.T) {
+	t.Parallel()
+	rules := ticketkit.AutomationConfig{TimeRules: []ticketkit.TimeRule{
+		{ID: "close", State: ticketkit.TimeInStatus, Statuses: []string{ticket.StatusWaiting}, After: ticketkitDays(7),
+			Do: []ticketkit.RuleAction{{Type: ticketkit.ActionSet, Field: "status", Value: ticket.StatusResolved}}},
+	}}
+	onEveryBackend(t, func(t *testing.T, b backend) {
+		desk, bundle := setupDesk(t, b, withSurveys, withRules(rules, nil),
+			func(c *ticketkit.Config) { c.SurveyURL = "https://shop.example/survey?t={token}" })
+		ctx := t.Context()
+		tk := mustOpen(t, desk, agent, ticketkit.OpenParams{Assignee: agent.ID})
+		_, err := desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusWaiting})
+		require.NoError(t, err)
+		require.Empty(t, bundle.rec.OfKind(notify.KindSurveyRequested))
+		bundle.clock.Advance(7*24*time.Hour + time.Minute)
+		res, err := desk.RunEscalations(ctx)
+		require.NoError(t, err)
+		require.Equal(t, 1, res.TimeRules)
+		es := bundle.rec.OfKind(notify.KindSurveyRequested)
+		require.Len(t, es, 1, "the sweep's resolve sends the survey")
+		require.Equal(t, tk.ID, es[0].Ticket.ID)
+		u, err := url.Parse(es[0].Survey.URL)
+		require.NoError(t, err)
+		_, err = desk.Rate(ctx, ticketkit.RateParams{Token: u.Query().Get("t"), Score: 5})
+		require.NoError(t, err, "its link rates the ticket")
+		_, err = desk.RunEscalations(ctx)
+		require.NoError(t, err)
+		require.Len(t, bundle.rec.OfKind(notify.KindSurveyRequested), 1, "once")
+	})
+}

@@ -196,7 +196,8 @@ type Config struct {
 	// [DefaultSurveyTTL]; negative is invalid.
 	SurveyTTL time.Duration
 	// SurveyURL, with SurveyKey, makes a ticket that enters a resolved
-	// or closed status (through Transition or Update) send its customer
+	// or closed status (through Transition, Update or the escalation
+	// sweep: an auto-close, a level, a time rule) send its customer
 	// a notify.KindSurveyRequested notification whose link is SurveyURL
 	// with "{token}" replaced by the signed token, query-escaped, such
 	// as "https://shop.example/survey?t={token}". It must hold

@@ -334,6 +334,11 @@ func (d *Desk) storeEscalations(ctx context.Context, tx storage.Tx, steps []*esc
 		for _, esc := range e.escalated {
 			e.b.notice(notify.KindEscalated, e.t, func(n *notify.Event) { n.Escalation = &esc })
 		}
+		if e.changed { // an auto-close, a level or a time rule may resolve the ticket
+			if err := e.d.noticeSurvey(ctx, tx, e.b, e.before, e.t); err != nil {
+				return nil, err
+			}
+		}
 		all.events = append(all.events, e.b.events...)
 		all.notices = append(all.notices, e.b.notices...)
 	}
