@@ -277,6 +277,12 @@ func (d *Desk) applyMacroIn(ctx context.Context, tx storage.Tx, actor ticket.Act
 	if err != nil {
 		return nil, err
 	}
+	// One line says which macro made the steps above (ticket.FieldMacro).
+	mb := &batch{actor: actor}
+	mb.history(final, []ticket.Event{{Field: ticket.FieldMacro, New: m.ID}})
+	if _, err := mb.write(ctx, tx, time.Time{}); err != nil {
+		return nil, fmt.Errorf("ticketkit: macro %q: history: %w", m.ID, err)
+	}
 	res.Ticket = d.view(actor, final)
 	return res, nil
 }

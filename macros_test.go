@@ -457,3 +457,28 @@ func TestMacro_RejectedAtSave(t *testing.T) {
 		require.NoError(t, err)
 	})
 }
+
+// ApplyMacro leaves a history line naming the macro, which staff see
+// and customers do not.
+func TestDesk_ApplyMacroHistoryNamesTheMacro(t *testing.T) {
+	t.Parallel()
+	onEveryBackend(t, func(t *testing.T, b backend) {
+		desk, tb := macroDesk(t, b, []ticketkit.Macro{refundMacro()})
+		ctx := t.Context()
+		_, err := desk.ApplyMacro(ctx, agent, ticketkit.MacroParams{TicketID: tb.tk.ID, MacroID: "refund-ok"})
+		require.NoError(t, err)
+		macroLines := func(actor ticket.Actor) []string {
+			events, err := desk.History(ctx, actor, tb.tk.ID)
+			require.NoError(t, err)
+			var out []string
+			for _, e := range events {
+				if e.Field == ticket.FieldMacro {
+					out = append(out, e.ActorID+" "+e.New)
+				}
+			}
+			return out
+		}
+		require.Equal(t, []string{agent.ID + " refund-ok"}, macroLines(agent))
+		require.Empty(t, macroLines(customer), "customers do not see which macro answered them")
+	})
+}
