@@ -1,10 +1,10 @@
 package memory
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/ticketkit/ticketkit/storage"
@@ -100,21 +100,32 @@ func (x *tx) RatingReport(ctx context.Context, p storage.RatingReportParams) ([]
 		k, _ := reportKey(p.GroupBy, day, map[storage.ReportGroupBy]string{
 			storage.GroupByAgent: r.AgentID, storage.GroupByDepartment: r.Department, storage.GroupByCategory: r.Category,
 		})
-		g := groups[k]
-		if g == nil {
-			g = &storage.RatingGroup{Key: k}
-			groups[k] = g
-		}
+		g := groupOf(groups, k, func() *storage.RatingGroup { return &storage.RatingGroup{Key: k} })
 		g.Count++
 		g.ScoreSum += int64(r.Score)
 		if r.Score >= 4 {
 			g.Satisfied++
 		}
 	}
-	out := make([]storage.RatingGroup, 0, len(groups))
-	for _, g := range groups {
-		out = append(out, *g)
+	return sortedGroups(groups), nil
+}
+
+// groupOf returns the group of a report under key k, made by fresh when
+// there is none yet.
+func groupOf[G any](groups map[string]*G, k string, fresh func() *G) *G {
+	g := groups[k]
+	if g == nil {
+		g = fresh()
+		groups[k] = g
 	}
-	slices.SortFunc(out, func(a, b storage.RatingGroup) int { return cmp.Compare(a.Key, b.Key) })
-	return out, nil
+	return g
+}
+
+// sortedGroups returns the groups of a report, by key.
+func sortedGroups[G any](groups map[string]*G) []G {
+	out := make([]G, 0, len(groups))
+	for _, k := range slices.Sorted(maps.Keys(groups)) {
+		out = append(out, *groups[k])
+	}
+	return out
 }

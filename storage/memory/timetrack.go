@@ -109,11 +109,7 @@ func (x *tx) TimeEntryReport(ctx context.Context, p storage.TimeReportParams) ([
 		k, _ := reportKey(p.GroupBy, day, map[storage.ReportGroupBy]string{
 			storage.GroupByAgent: e.AgentID, storage.GroupByCustomer: e.CustomerID, storage.GroupByOrganisation: e.OrganisationID,
 		})
-		g := groups[k]
-		if g == nil {
-			g = &storage.TimeGroup{Key: k}
-			groups[k] = g
-		}
+		g := groupOf(groups, k, func() *storage.TimeGroup { return &storage.TimeGroup{Key: k} })
 		secs := int64(e.Duration.Seconds())
 		g.Entries++
 		g.Seconds += secs
@@ -121,10 +117,5 @@ func (x *tx) TimeEntryReport(ctx context.Context, p storage.TimeReportParams) ([
 			g.BillableSeconds += secs
 		}
 	}
-	out := make([]storage.TimeGroup, 0, len(groups))
-	for _, g := range groups {
-		out = append(out, *g)
-	}
-	slices.SortFunc(out, func(a, b storage.TimeGroup) int { return cmp.Compare(a.Key, b.Key) })
-	return out, nil
+	return sortedGroups(groups), nil
 }
