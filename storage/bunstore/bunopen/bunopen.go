@@ -46,6 +46,13 @@ const Memory = ":memory:"
 // _txlock=immediate so that write transactions take SQLite's write lock
 // at BEGIN and wait for it through the busy timeout instead of failing
 // when they upgrade a read lock.
+//
+// SQLite does not queue the writers waiting for its lock: while another
+// process writes without pause, a writer may wait out the whole busy
+// timeout and fail with [github.com/ticketkit/ticketkit/storage.ErrConflict] ("database busy"). Hosts
+// that write to one file from several processes at once set a busy
+// timeout that covers their longest burst of writes, or write from one
+// process.
 func SQLiteDSN(path string) string {
 	return "file:" + path +
 		"?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_txlock=immediate"
