@@ -136,7 +136,7 @@ const (
 	ActionRemoveTag RuleActionType = "remove_tag" // ActionRemoveTag: remove the tag Value.
 	ActionNote      RuleActionType = "note"       // ActionNote: add an internal note whose text is Template.
 	ActionWatch     RuleActionType = "watch"      // ActionWatch: make the user Value a watcher (needs storage.WatcherStore).
-	ActionNotify    RuleActionType = "notify"     // ActionNotify: notify Audience (roles or "user:<id>") through the outbox, with the text Template.
+	ActionNotify    RuleActionType = "notify"     // ActionNotify: notify Audience through the outbox (a notify.KindRuleNotified event naming the rule), with the text Template.
 	ActionCall      RuleActionType = "call"       // ActionCall: call the host's action Value (Config.AutomationActions).
 )
 
@@ -156,8 +156,10 @@ type RuleAction struct {
 	// Template is the text of an ActionNote or ActionNotify: a
 	// text/template over [RuleTemplateData], checked at save time.
 	Template string `json:"template,omitempty"`
-	// Audience is whom an ActionNotify tells: role names such as
-	// "supervisor" or "user:<id>" (see notify.AudienceEscalation).
+	// Audience is whom an ActionNotify tells, in a notify.KindRuleNotified
+	// event: the ticket audiences "customer", "contacts", "department",
+	// "assignee", "owner" and "watchers", role names such as
+	// "supervisor", or "user:<id>" (see notify.AudienceRule).
 	Audience []string `json:"audience,omitempty"`
 }
 
@@ -300,6 +302,8 @@ type automation struct {
 // time rule) ready to run.
 type compiledRule struct {
 	id    string
+	name  string
+	timed bool // a time rule's
 	role  ticket.Role
 	when  RuleConditions
 	kinds map[notify.Kind]bool
@@ -356,6 +360,7 @@ func compileAutomation(v *ticket.ValidationError, cfg *AutomationConfig, cat *ti
 		path := fmt.Sprintf("automation.event_rules[%d]", i)
 		cr := c.rule(path, r.ID, r.Role, r.When, r.Do, false)
 		if cr != nil && !r.Disabled {
+			cr.name = r.Name
 			a.event = append(a.event, cr)
 		}
 	}
@@ -364,6 +369,7 @@ func compileAutomation(v *ticket.ValidationError, cfg *AutomationConfig, cat *ti
 		cr := c.rule(path, r.ID, r.Role, r.When, r.Do, true)
 		ct := c.timeRule(path, r)
 		if cr != nil && ct != nil && !r.Disabled {
+			cr.name, cr.timed = r.Name, true
 			ct.compiledRule = *cr
 			a.time = append(a.time, ct)
 		}
