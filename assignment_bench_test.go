@@ -15,7 +15,8 @@ import (
 // BenchmarkOpenAutoAssign measures what automatic assignment costs a
 // new ticket: Desk.Open into a round-robin pool (the turn counter's
 // upsert) and into a least-open pool of five agents (the upsert and one
-// indexed count per agent), against the floor of the same Open with the
+// grouped count of the agents' open tickets, storage.TicketAssigneeCounter),
+// against the floor of the same Open with the
 // assignee given by the caller (the rows a hand assignment writes, in
 // the Desk's fastest path), round-robin in one loop, each timed on its
 // own and reported as p50/p95 in ms with the ratios of the p50s.

@@ -214,18 +214,14 @@ func (d *Desk) pickAgentTurn(ctx context.Context, tx storage.Tx, t *ticket.Ticke
 		out.agent = order[0].ID
 		return out, nil
 	}
-	counter, ok := tx.(storage.TicketCounter)
-	if !ok {
-		return out, fmt.Errorf("ticketkit: assign in department %q: %T does not implement storage.TicketCounter: %w", t.Department, tx, ErrAssignmentUnsupported)
+	count, err := d.openCounter(ctx, tx, t, pool, order)
+	if err != nil {
+		return out, err
 	}
-	open := d.openStatuses()
 	best, bestCount := "", 0
 	for _, a := range order {
 		limit := capacityOf(pool, a)
-		n, err := counter.TicketCount(ctx, storage.TicketCountParams{
-			TicketFilter: storage.TicketFilter{TenantID: t.TenantID, Assignees: []string{a.ID}, Statuses: open},
-			Max:          cmp.Or(limit, maxOpenCount),
-		})
+		n, err := count(a, cmp.Or(limit, maxOpenCount))
 		if err != nil {
 			return out, fmt.Errorf("ticketkit: count the open tickets of agent %q: %w", a.ID, err)
 		}
@@ -380,4 +376,38 @@ func runBeforeLoad(ctx context.Context, tx storage.Tx) error {
 		return f(ctx, tx)
 	}
 	return nil
+}
+
+// openCounter returns how the open tickets of the candidate agents of
+// t's pool are counted in tx: with a store that counts by assignee
+// (storage.TicketAssigneeCounter), all of them in one grouped statement,
+// then read from its result; otherwise one capped count per agent
+// (storage.TicketCounter), asked as the loop reaches the agent. count(a,
+// limit) reports a's open tickets, or more than limit.
+func (d *Desk) openCounter(ctx context.Context, tx storage.Tx, t *ticket.Ticket, pool *AssignmentPool, agents []Agent) (count func(a Agent, limit int) (int, error), err error) {
+	open := d.openStatuses()
+	if grouped, ok := tx.(storage.TicketAssigneeCounter); ok && len(agents) <= storage.MaxLimit {
+		ids, most := make([]string, len(agents)), maxOpenCount
+		for i, a := range agents {
+			ids[i] = a.ID
+			most = max(most, capacityOf(pool, a))
+		}
+		counts, err := grouped.TicketCountByAssignee(ctx, storage.TicketCountByAssigneeParams{
+			TenantID: t.TenantID, Assignees: ids, Statuses: open, Max: most,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("ticketkit: count the open tickets of the agents of department %q: %w", t.Department, err)
+		}
+		return func(a Agent, limit int) (int, error) { return min(counts[a.ID], limit+1), nil }, nil
+	}
+	counter, ok := tx.(storage.TicketCounter)
+	if !ok {
+		return nil, fmt.Errorf("ticketkit: assign in department %q: %T does not implement storage.TicketCounter: %w", t.Department, tx, ErrAssignmentUnsupported)
+	}
+	return func(a Agent, limit int) (int, error) {
+		return counter.TicketCount(ctx, storage.TicketCountParams{
+			TicketFilter: storage.TicketFilter{TenantID: t.TenantID, Assignees: []string{a.ID}, Statuses: open},
+			Max:          limit,
+		})
+	}, nil
 }

@@ -136,7 +136,7 @@ const (
 	ActionRemoveTag RuleActionType = "remove_tag" // ActionRemoveTag: remove the tag Value.
 	ActionNote      RuleActionType = "note"       // ActionNote: add an internal note whose text is Template.
 	ActionWatch     RuleActionType = "watch"      // ActionWatch: make the user Value a watcher (needs storage.WatcherStore).
-	ActionNotify    RuleActionType = "notify"     // ActionNotify: notify Audience (roles or "user:<id>") through the outbox, with the text Template.
+	ActionNotify    RuleActionType = "notify"     // ActionNotify: notify Audience through the outbox (a notify.KindRuleNotified event naming the rule), with the text Template.
 	ActionCall      RuleActionType = "call"       // ActionCall: call the host's action Value (Config.AutomationActions).
 )
 
@@ -156,8 +156,10 @@ type RuleAction struct {
 	// Template is the text of an ActionNote or ActionNotify: a
 	// text/template over [RuleTemplateData], checked at save time.
 	Template string `json:"template,omitempty"`
-	// Audience is whom an ActionNotify tells: role names such as
-	// "supervisor" or "user:<id>" (see notify.AudienceEscalation).
+	// Audience is whom an ActionNotify tells, in a notify.KindRuleNotified
+	// event: the ticket audiences "customer", "contacts", "department",
+	// "assignee", "owner" and "watchers", role names such as
+	// "supervisor", or "user:<id>" (see notify.AudienceRule).
 	Audience []string `json:"audience,omitempty"`
 }
 
@@ -300,6 +302,8 @@ type automation struct {
 // time rule) ready to run.
 type compiledRule struct {
 	id    string
+	name  string
+	timed bool // a time rule's
 	role  ticket.Role
 	when  RuleConditions
 	kinds map[notify.Kind]bool
@@ -354,16 +358,22 @@ func compileAutomation(v *ticket.ValidationError, cfg *AutomationConfig, cat *ti
 	}
 	for i, r := range cfg.EventRules {
 		path := fmt.Sprintf("automation.event_rules[%d]", i)
+		n := len(v.Fields)
 		cr := c.rule(path, r.ID, r.Role, r.When, r.Do, false)
+		nameRule(v, n, r.ID)
 		if cr != nil && !r.Disabled {
+			cr.name = r.Name
 			a.event = append(a.event, cr)
 		}
 	}
 	for i, r := range cfg.TimeRules {
 		path := fmt.Sprintf("automation.time_rules[%d]", i)
+		n := len(v.Fields)
 		cr := c.rule(path, r.ID, r.Role, r.When, r.Do, true)
 		ct := c.timeRule(path, r)
+		nameRule(v, n, r.ID)
 		if cr != nil && ct != nil && !r.Disabled {
+			cr.name, cr.timed = r.Name, true
 			ct.compiledRule = *cr
 			a.time = append(a.time, ct)
 		}
@@ -372,6 +382,18 @@ func compileAutomation(v *ticket.ValidationError, cfg *AutomationConfig, cat *ti
 		return nil
 	}
 	return a
+}
+
+// nameRule starts the messages of v's fields from the n-th on with the
+// rule's ID, when it is a valid one, so that an admin reading the error
+// sees which rule it is about as well as where.
+func nameRule(v *ticket.ValidationError, n int, id string) {
+	if !validRuleID(id) {
+		return
+	}
+	for i := n; i < len(v.Fields); i++ {
+		v.Fields[i].Message = fmt.Sprintf("rule %q: %s", id, v.Fields[i].Message)
+	}
 }
 
 // clone returns a deep copy of c, through JSON: its slices and maps are
@@ -612,6 +634,12 @@ func (c *automationChecker) action(path string, role ticket.Role, a RuleAction) 
 		if a.Type == ActionNotify && len(a.Audience) == 0 {
 			c.v.Add(path+".audience", "required", "whom to notify")
 		}
+		for i, who := range a.Audience {
+			if id, user := strings.CutPrefix(who, "user:"); strings.TrimSpace(who) == "" || user && strings.TrimSpace(id) == "" ||
+				len(who) > 200 || strings.ContainsRune(who, 0) {
+				c.v.Add(fmt.Sprintf("%s.audience[%d]", path, i), "invalid", "an audience is a ticket audience, a role name or \"user:<id>\", at most 200 bytes")
+			}
+		}
 		if strings.TrimSpace(a.Template) == "" {
 			c.v.Add(path+".template", "required", "the text to write")
 			break
@@ -665,8 +693,32 @@ func (c *automationChecker) timeRule(path string, r TimeRule) *compiledTime {
 	if r.BusinessHours {
 		c.calendar(path+".when.calendar", r.When.Calendar)
 	}
+	c.timeConditions(path, r)
 	if len(c.v.Fields) > n {
 		return nil
 	}
 	return ct
+}
+
+// timeConditions reports the field conditions of time rule r that can
+// never hold while the ticket is in the rule's state: a status other than
+// the rule's statuses, an assignee for a ticket that has none.
+func (c *automationChecker) timeConditions(path string, r TimeRule) {
+	for i, f := range r.When.Fields {
+		fp := fmt.Sprintf("%s.when.fields[%d]", path, i)
+		var possible []string // the values the field can have in the state
+		switch {
+		case r.State == TimeInStatus && f.Field == ticket.FieldStatus:
+			possible = r.Statuses
+		case r.State == TimeUnassigned && f.Field == ticket.FieldAssignee:
+			possible = []string{""}
+		default:
+			continue
+		}
+		if len(f.Is) > 0 && !slices.ContainsFunc(f.Is, func(s string) bool { return slices.Contains(possible, s) }) {
+			c.v.Add(fp+".is", "never_true", fmt.Sprintf("while the rule's state holds, %s is none of these: the rule can never fire", f.Field))
+		} else if len(possible) > 0 && !slices.ContainsFunc(possible, func(s string) bool { return !slices.Contains(f.Not, s) }) {
+			c.v.Add(fp+".not", "never_true", fmt.Sprintf("every %s the rule's state allows is excluded: the rule can never fire", f.Field))
+		}
+	}
 }

@@ -262,7 +262,7 @@ func (d *Desk) applyRule(ctx context.Context, r *compiledRule, t *ticket.Ticket,
 		case ActionRemoveTag:
 			t.Tags = slices.DeleteFunc(slices.Clone(t.Tags), func(s string) bool { return s == a.Value })
 		case ActionNote, ActionNotify:
-			tmpl, audience, id := a.tmpl, slices.Clone(a.Audience), r.id
+			tmpl, audience, id, name, timed := a.tmpl, slices.Clone(a.Audience), r.id, r.name, r.timed
 			render := func(t *ticket.Ticket) (string, error) {
 				var sb strings.Builder
 				if err := tmpl.Execute(&sb, RuleTemplateData{Ticket: t.Clone(), RuleID: id, Now: now}); err != nil {
@@ -288,9 +288,9 @@ func (d *Desk) applyRule(ctx context.Context, r *compiledRule, t *ticket.Ticket,
 				line := ticket.Event{ID: newID(), TenantID: t.TenantID, TicketID: t.ID, ActorID: actor.ID, ActorRole: actor.Role,
 					At: b.when(t), Field: FieldAutomationNotify, New: text}
 				b.events = append(b.events, &line)
-				b.notice(notify.KindEscalated, t, func(e *notify.Event) {
+				b.notice(notify.KindRuleNotified, t, func(e *notify.Event) {
 					e.Changes = []*ticket.Event{&line}
-					e.Escalation = &notify.Escalation{Policy: actor.ID, Target: "automation", Notify: audience}
+					e.Rule = &notify.RuleNotice{ID: id, Name: name, Time: timed, Text: text, Audience: audience}
 				})
 				return nil
 			}})

@@ -45,7 +45,7 @@ const (
 func Kinds() []Kind {
 	return []Kind{KindOpened, KindMessageAdded, KindStatusChanged, KindAssigned, KindRouted, KindEscalated, KindClosed,
 		KindSLAWarning, KindSLABreached, KindMerged, KindComplaintDecided, KindComplaintPosted, KindComplaintReversed,
-		KindComplaintActionAssigned, KindComplaintActionOverdue, KindSurveyRequested}
+		KindComplaintActionAssigned, KindComplaintActionOverdue, KindSurveyRequested, KindRuleNotified}
 }
 
 // Event is a notification about a ticket. It carries a snapshot of the
@@ -95,6 +95,9 @@ type Event struct {
 	CC []string `json:"cc,omitempty"`
 	// Survey is the satisfaction survey link, for KindSurveyRequested.
 	Survey *SurveyInvite `json:"survey,omitempty"`
+	// Rule is the automation rule whose notify action fired, for
+	// KindRuleNotified.
+	Rule *RuleNotice `json:"rule,omitempty"`
 }
 
 // SLAAlert describes the SLA clock a KindSLAWarning or KindSLABreached

@@ -17,7 +17,7 @@ import (
 func TestKinds(t *testing.T) {
 	t.Parallel()
 	kinds := notify.Kinds()
-	require.Len(t, kinds, 11+len(notify.ComplaintKinds()))
+	require.Len(t, kinds, 12+len(notify.ComplaintKinds()))
 	seen := make(map[notify.Kind]bool)
 	for _, k := range kinds {
 		require.NotEmpty(t, k)

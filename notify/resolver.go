@@ -220,6 +220,8 @@ func (r *Resolver) audience(ctx context.Context, a Audience, e Event) ([]Recipie
 		return rs, nil
 	case AudienceEscalation:
 		return r.escalation(ctx, e)
+	case AudienceRule:
+		return r.rule(ctx, e)
 	case AudienceWatchers:
 		return r.watchers(ctx, e)
 	}

@@ -58,7 +58,7 @@ type RoleDirectory interface {
 func Audiences() []Audience {
 	return []Audience{AudienceCustomer, AudienceDepartment, AudienceAssignee, AudienceOwner, AudienceWatchers, AudienceEscalation,
 		AudienceActionOwner, AudienceSalesperson, AudienceSuperUser, AudiencePreviousDepartment,
-		AudienceContacts}
+		AudienceContacts, AudienceRule}
 }
 
 // Valid reports whether a is one of [Audiences].
@@ -124,7 +124,9 @@ func MessageRule(k ticket.MessageKind) Kind {
 //   - complaint reversed: the owner, the salesperson and the super
 //     users;
 //   - complaint action assigned: the action's owner;
-//   - complaint action overdue: the action's owner and the super users.
+//   - complaint action overdue: the action's owner and the super users;
+//   - survey requested: the customer;
+//   - rule notified: whom the rule's notify action names (AudienceRule).
 //
 // Each call returns a new map the caller may change.
 func DefaultRules() Rules {
@@ -148,6 +150,7 @@ func DefaultRules() Rules {
 		KindComplaintActionAssigned:         {AudienceActionOwner},
 		KindComplaintActionOverdue:          {AudienceActionOwner, AudienceSuperUser},
 		KindSurveyRequested:                 {AudienceCustomer},
+		KindRuleNotified:                    {AudienceRule},
 	}
 }
 

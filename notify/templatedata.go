@@ -185,6 +185,10 @@ func (d *TemplateData) hideStaff() {
 	if d.Event.Kind == KindAssigned {
 		d.From, d.To, d.Event.From, d.Event.To = "", "", "", ""
 	}
+	if rule := d.Event.Rule; rule != nil {
+		// The customer reads the rule's text, not how the desk is set up.
+		d.Event.Rule = &RuleNotice{Text: rule.Text}
+	}
 	d.hideComplaintStaff()
 }
 

@@ -13,7 +13,7 @@ import (
 // holds at its top level: event_id, tenant_id, ticket_id, number,
 // subject, status, priority, department, assignee, from, to, actor,
 // message, changes), with the same rules: an internal note travels
-// without its body and attachments. Three objects are added for the
+// without its body and attachments. Four objects are added for the
 // kinds that have them; every other kind omits them.
 //
 // Fields may be added to version 1; none is renamed, removed or given a
@@ -27,6 +27,20 @@ type Data struct {
 	SLA *notify.SLAAlert `json:"sla,omitempty"`
 	// Complaint is the complaint side of the "complaint.*" kinds.
 	Complaint *Complaint `json:"complaint,omitempty"`
+	// Rule is the automation rule of "ticket.rule_notified".
+	Rule *Rule `json:"rule,omitempty"`
+}
+
+// Rule is the automation rule whose notify action fired. Its text
+// travels in the data's changes (field "automation.notify").
+type Rule struct {
+	// ID is the rule's ID; Name its description, if any.
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+	// Time says that a time rule fired, rather than an event rule.
+	Time bool `json:"time,omitempty"`
+	// Audience is whom the rule's action tells.
+	Audience []string `json:"audience,omitempty"`
 }
 
 // Complaint is the complaint side of a complaint event. The reason of a
@@ -74,6 +88,9 @@ func newData(d webhook.Data, e notify.Event) Data {
 			c.Action = &Action{ID: a.ID, Title: a.Title, Type: a.Type, Owner: a.Owner, DueAt: a.DueAt.UTC(), Done: a.Done}
 		}
 		out.Complaint = c
+	}
+	if r := e.Rule; r != nil {
+		out.Rule = &Rule{ID: r.ID, Name: r.Name, Time: r.Time, Audience: r.Audience}
 	}
 	if out.SLA != nil && !out.SLA.Due.IsZero() {
 		sla := *out.SLA

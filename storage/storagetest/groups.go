@@ -63,6 +63,7 @@ func RunGroups(t *testing.T, newStore func(t *testing.T) storage.Store, features
 		{"Watchers", features.Watchers, "WatcherStore", s.watchers},
 		{"Pruner", features.Pruner, "Pruner", s.pruner},
 		{"CustomerEraser", features.CustomerEraser, "CustomerEraser", s.customerEraser},
+		{"AssigneeCounter", features.AssigneeCounter, "TicketAssigneeCounter", s.assigneeCounter},
 	} {
 		if want(o.name) {
 			optional(t, o.name, o.declared, o.iface, o.run)
