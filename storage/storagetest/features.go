@@ -67,6 +67,8 @@ type Features struct {
 	Pruner bool
 	// CustomerEraser: [storage.CustomerEraser]; needs Inbound.
 	CustomerEraser bool
+	// TicketPurger: [storage.TicketPurger].
+	TicketPurger bool
 }
 
 // capability is one optional interface of a store: its name, whether the
@@ -109,6 +111,7 @@ func (f Features) capabilities() []capability {
 		{"TimeEntryStore", f.TimeEntries, implements[storage.TimeEntryStore]},
 		{"Pruner", f.Pruner, implements[storage.Pruner]},
 		{"CustomerEraser", f.CustomerEraser, implements[storage.CustomerEraser]},
+		{"TicketPurger", f.TicketPurger, implements[storage.TicketPurger]},
 	}
 }
 

@@ -91,6 +91,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store, features Featu
 	optional(t, "TimeEntries", features.TimeEntries, "TimeEntryStore", s.timeEntries)
 	optional(t, "Pruner", features.Pruner, "Pruner", s.pruner)
 	optional(t, "CustomerEraser", features.CustomerEraser, "CustomerEraser", s.customerEraser)
+	optional(t, "TicketPurger", features.TicketPurger, "TicketPurger", s.ticketPurger)
 }
 
 // suite holds the store factory and the declared features the groups
