@@ -69,6 +69,9 @@ type Features struct {
 	CustomerEraser bool
 	// TicketPurger: [storage.TicketPurger].
 	TicketPurger bool
+	// CustomerTraceEraser: [storage.CustomerTraceEraser]; needs
+	// Watchers, Ratings, TimeEntries, Idempotency and Complaints.
+	CustomerTraceEraser bool
 }
 
 // capability is one optional interface of a store: its name, whether the
@@ -112,6 +115,7 @@ func (f Features) capabilities() []capability {
 		{"Pruner", f.Pruner, implements[storage.Pruner]},
 		{"CustomerEraser", f.CustomerEraser, implements[storage.CustomerEraser]},
 		{"TicketPurger", f.TicketPurger, implements[storage.TicketPurger]},
+		{"CustomerTraceEraser", f.CustomerTraceEraser, implements[storage.CustomerTraceEraser]},
 	}
 }
 
