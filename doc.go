@@ -286,4 +286,13 @@
 // implements the hook with OpenTelemetry spans and metrics, and
 // storage.OutboxStatsStore gives its outbox backlog gauges their data.
 // Without an Observer the hook costs nothing measurable.
+//
+// # Retention and erasure
+//
+// [Desk.RunRetention] deletes what Config.Retention keeps only for a
+// while: delivered outbox entries, inbound-mail records and closed
+// tickets past their tenant's period, those archived first through
+// [TicketArchiver] when one is set. [Desk.EraseCustomer] erases a
+// customer's personal data wherever the Desk keeps it, leaving the
+// statistics and a tombstone; [Desk.ExportCustomer] exports it.
 package ticketkit

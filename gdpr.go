@@ -35,6 +35,10 @@ type EraseCustomerResult struct {
 	// commit; EraseCustomerTx leaves that to the host, after its own
 	// commit (or to blob reconciliation, see [Desk.ReconcileBlobs]).
 	BlobKeys []string `json:"-"`
+	// Complaints counts the complaint sections erased, and Traces what
+	// was erased beside the tickets (storage.CustomerTraceEraser).
+	Complaints int                          `json:"complaints"`
+	Traces     storage.CustomerTracesResult `json:"traces"`
 }
 
 // historyKept are the history fields whose values an erasure keeps:
@@ -50,8 +54,17 @@ var historyKept = []string{ticket.FieldCreated, ticket.FieldStatus, ticket.Field
 // commit); the values of the history lines but those of statuses,
 // priorities, categories, departments, channels and assignees; the
 // payloads of their notifications in the outbox (a pending one becomes
-// a dead letter, never sent); and the records of inbound mail that went
-// to them. What the tickets count for statistics stays: their numbers,
+// a dead letter, never sent); the records of inbound mail that went
+// to them; and, when the store implements storage.CustomerTraceEraser,
+// the personal data of their complaint sections, posted or not (see
+// scrubComplaint: counterparty, contract, source document, the lines'
+// descriptions, serial numbers and notes, every comment, review, finding,
+// root cause, step and decision text, cost notes and attached files,
+// whose content is deleted like the messages'), the CC watchers of
+// their tickets and those with the customer's address on any ticket,
+// the comments of their ratings and the notes of their time entries,
+// and the stored HTTP responses (idempotency records) that hold their
+// email, mobile or name. What the tickets count for statistics stays: their numbers,
 // statuses, priorities, categories, times, SLA states, the kinds,
 // authors and times of their messages, and their history lines. The
 // customer's ID stays on the tickets, and the erasure is recorded in a
@@ -123,6 +136,7 @@ func (d *Desk) eraseCustomer(ctx context.Context, host storage.Tx, actor ticket.
 			ActorRole: string(actor.Role), At: now, Reason: p.Reason,
 		}}
 		var ids []string
+		var before []*ticket.Ticket
 		q := storage.TicketListParams{TicketFilter: storage.TicketFilter{TenantID: actor.TenantID, CustomerID: p.CustomerID}, Limit: storage.MaxLimit}
 		for {
 			page, err := tx.TicketList(ctx, q)
@@ -131,6 +145,7 @@ func (d *Desk) eraseCustomer(ctx context.Context, host storage.Tx, actor ticket.
 			}
 			for _, t := range page.Tickets {
 				ids = append(ids, t.ID)
+				before = append(before, t.Clone())
 				scrubTicket(t)
 				if err := tx.TicketUpdate(ctx, t); err != nil {
 					return fmt.Errorf("ticketkit: erase customer: ticket %s: %w", t.ID, err)
@@ -148,6 +163,9 @@ func (d *Desk) eraseCustomer(ctx context.Context, host storage.Tx, actor ticket.
 		e := &res.Erasure
 		e.Tickets, e.Messages, e.Attachments, e.Events, e.Outbox, e.Inbound = len(ids), out.Messages, out.Attachments, out.Events, out.Outbox, out.Inbound
 		res.BlobKeys = out.BlobKeys
+		if err := d.eraseTraces(ctx, tx, actor.TenantID, before, res); err != nil {
+			return err
+		}
 		if err := er.ErasureCreate(ctx, e); err != nil {
 			return fmt.Errorf("ticketkit: erase customer: tombstone: %w", err)
 		}

@@ -70,7 +70,7 @@ func (d *Desk) ExportCustomer(ctx context.Context, actor ticket.Actor, p ExportC
 			return nil, fmt.Errorf("ticketkit: export customer: %w", err)
 		}
 		for _, t := range page.Tickets {
-			et, err := d.exportTicket(ctx, t)
+			et, err := d.exportTicketFrom(ctx, d.store, t)
 			if err != nil {
 				return nil, err
 			}
@@ -83,12 +83,13 @@ func (d *Desk) ExportCustomer(ctx context.Context, actor ticket.Actor, p ExportC
 	}
 }
 
-// exportTicket reads a ticket's messages, files and history.
-func (d *Desk) exportTicket(ctx context.Context, t *ticket.Ticket) (ExportedTicket, error) {
+// exportTicketFrom reads a ticket's messages, files and history through
+// q (the store, or a transaction).
+func (d *Desk) exportTicketFrom(ctx context.Context, q storage.Tx, t *ticket.Ticket) (ExportedTicket, error) {
 	et := ExportedTicket{Ticket: t, Messages: []ExportedMessage{}}
 	mq := storage.MessageListParams{TenantID: t.TenantID, TicketID: t.ID, Limit: storage.MaxLimit}
 	for {
-		page, err := d.store.MessageList(ctx, mq)
+		page, err := q.MessageList(ctx, mq)
 		if err != nil {
 			return et, fmt.Errorf("ticketkit: export customer: messages of %s: %w", t.ID, err)
 		}
@@ -108,7 +109,7 @@ func (d *Desk) exportTicket(ctx context.Context, t *ticket.Ticket) (ExportedTick
 		}
 		mq.After = page.Next
 	}
-	hist, err := d.store.EventList(ctx, storage.EventListParams{TenantID: t.TenantID, TicketID: t.ID})
+	hist, err := q.EventList(ctx, storage.EventListParams{TenantID: t.TenantID, TicketID: t.ID})
 	if err != nil {
 		return et, fmt.Errorf("ticketkit: export customer: history of %s: %w", t.ID, err)
 	}

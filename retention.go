@@ -41,6 +41,25 @@ type RetentionConfig struct {
 	// so that a first pass over years of rows ends and the next pass
 	// goes on. Default [DefaultRetentionMaxBatches].
 	MaxBatches int
+	// ClosedTicketsAfter is how long a closed ticket is kept after it
+	// was closed (Ticket.ClosedAt); then [Desk.RunRetention] archives
+	// it (see Archive) and deletes it with everything kept about it (see
+	// [Desk.RunRetention]). A tenant's configuration may set its own
+	// period ([TenantConfig].Retention). Default 0: kept forever.
+	ClosedTicketsAfter time.Duration
+	// Archive, when set, is given each closed ticket's full export
+	// before the ticket is deleted; a ticket whose Archive fails (an
+	// error, a panic or ArchiveTimeout) is not deleted. Default: none,
+	// closed tickets are deleted without an archive.
+	Archive TicketArchiver
+	// ArchiveTimeout bounds one Archive call (its context's deadline).
+	// Default [DefaultRetentionArchiveTimeout].
+	ArchiveTimeout time.Duration
+	// TicketBatchSize is the most closed tickets one transaction
+	// archives and deletes; the tickets stay locked while Archive runs.
+	// Default [DefaultRetentionTicketBatchSize]; at most
+	// storage.MaxClosedClaimLimit.
+	TicketBatchSize int
 }
 
 // Defaults of [RetentionConfig].
@@ -51,6 +70,12 @@ const (
 	// DefaultRetentionMaxBatches is the default of
 	// RetentionConfig.MaxBatches.
 	DefaultRetentionMaxBatches = 1000
+	// DefaultRetentionTicketBatchSize is the default of
+	// RetentionConfig.TicketBatchSize.
+	DefaultRetentionTicketBatchSize = 50
+	// DefaultRetentionArchiveTimeout is the default of
+	// RetentionConfig.ArchiveTimeout.
+	DefaultRetentionArchiveTimeout = time.Minute
 )
 
 // WithDefaults returns a copy of c with every zero field set to its
@@ -58,11 +83,15 @@ const (
 func (c RetentionConfig) WithDefaults() RetentionConfig {
 	c.BatchSize = cmp.Or(c.BatchSize, DefaultRetentionBatchSize)
 	c.MaxBatches = cmp.Or(c.MaxBatches, DefaultRetentionMaxBatches)
+	c.TicketBatchSize = cmp.Or(c.TicketBatchSize, DefaultRetentionTicketBatchSize)
+	c.ArchiveTimeout = cmp.Or(c.ArchiveTimeout, DefaultRetentionArchiveTimeout)
 	return c
 }
 
 // enabled reports whether c deletes anything.
-func (c RetentionConfig) enabled() bool { return c.OutboxAfter > 0 || c.InboundAfter > 0 }
+func (c RetentionConfig) enabled() bool {
+	return c.OutboxAfter > 0 || c.InboundAfter > 0 || c.ClosedTicketsAfter > 0
+}
 
 // validate reports every problem of a RetentionConfig that WithDefaults
 // filled, each naming its field.
@@ -77,6 +106,10 @@ func (c RetentionConfig) validate() error {
 		{"Config.Retention.BatchSize must not be negative", c.BatchSize < 0},
 		{fmt.Sprintf("Config.Retention.BatchSize must be at most %d", storage.MaxPruneLimit), c.BatchSize > storage.MaxPruneLimit},
 		{"Config.Retention.MaxBatches must not be negative", c.MaxBatches < 0},
+		{"Config.Retention.ClosedTicketsAfter must not be negative", c.ClosedTicketsAfter < 0},
+		{"Config.Retention.ArchiveTimeout must not be negative", c.ArchiveTimeout < 0},
+		{"Config.Retention.TicketBatchSize must not be negative", c.TicketBatchSize < 0},
+		{fmt.Sprintf("Config.Retention.TicketBatchSize must be at most %d", storage.MaxClosedClaimLimit), c.TicketBatchSize > storage.MaxClosedClaimLimit},
 	} {
 		if f.bad {
 			errs = append(errs, errors.New(f.name))
@@ -94,6 +127,21 @@ type RetentionResult struct {
 	// More is true when a kind of row reached Config.Retention.MaxBatches:
 	// rows past the cutoff are left for the next pass.
 	More bool
+	// ClosedTickets counts the closed tickets deleted (see
+	// Config.Retention.ClosedTicketsAfter), and Archived those of them
+	// given to Config.Retention.Archive first.
+	ClosedTickets int
+	Archived      int
+	// ArchiveFailed counts the closed tickets not deleted because their
+	// archive failed; the next pass tries them again.
+	ArchiveFailed int
+	// Messages, Attachments and Events count the rows deleted with the
+	// closed tickets; BlobsDeleted the attachment contents deleted from
+	// Config.Blobs after the commit.
+	Messages     int
+	Attachments  int
+	Events       int
+	BlobsDeleted int
 }
 
 // RunRetention runs one retention pass: it deletes the outbox entries
@@ -103,20 +151,45 @@ type RetentionResult struct {
 // rows, each a short transaction of its own (see storage.Pruner), until
 // none is left or MaxBatches batches ran. Several processes may run it
 // at once. It stops at the batch it is in when ctx ends, keeping what
-// it deleted. With neither period set it does nothing; otherwise the
-// store must implement storage.Pruner (ErrRetentionUnsupported).
+// it deleted. With neither period set it deletes none of these;
+// otherwise the store must implement storage.Pruner
+// (ErrRetentionUnsupported).
+//
+// Then it deletes the closed tickets whose period (see
+// [RetentionConfig].ClosedTicketsAfter and [TenantRetention]) has
+// passed since they were closed, of every tenant, those closed first,
+// TicketBatchSize tickets per transaction: each batch claims its
+// tickets (storage.TicketPurger: locked, so that two processes never
+// take the same ticket; a ticket being changed is passed over), gives
+// each one's export ([ExportedTicket]: the ticket, every message with
+// its attachments' content, its history) to Config.Retention.Archive
+// when set, and deletes those archived (or all, without Archive) with
+// their messages, history, SLA state, watchers, links, ratings, time
+// entries, tags, references, presence, inbound-mail records and outbox
+// entries; after the commit it deletes the attachments' content from
+// Config.Blobs (content another message still references stays). A
+// crash between the commit and the blob deletes leaves only content no
+// message references, which [Desk.ReconcileBlobs] removes. A ticket
+// reopened is not closed and never deleted; a ticket whose Archive
+// fails stays and is tried again by the next pass. Complaint tickets
+// (ticket.KindComplaint) are never deleted: complaints are accounting
+// records the host keeps by its own rules. Tickets that pointed at a
+// deleted ticket (FollowUpOf, MergedInto) keep its ID. Such a period
+// needs a store that implements storage.TicketPurger
+// (ErrRetentionUnsupported otherwise).
 func (d *Desk) RunRetention(ctx context.Context) (res RetentionResult, err error) {
 	ctx, end := d.begin(ctx, "RunRetention", ticket.SystemActor(""))
 	defer func() { end(err) }()
 	r := d.retention
-	if !r.enabled() {
+	_, purger := d.store.(storage.TicketPurger)
+	if !r.enabled() && !purger {
 		return res, nil
 	}
 	if storage.InHostTx(d.store) {
 		return res, fmt.Errorf("ticketkit: retention: %w", errInHostTx)
 	}
 	p, ok := d.store.(storage.Pruner)
-	if !ok {
+	if !ok && (r.OutboxAfter > 0 || r.InboundAfter > 0) {
 		return res, fmt.Errorf("ticketkit: retention: %T does not implement storage.Pruner: %w", d.store, ErrRetentionUnsupported)
 	}
 	now := d.now()
@@ -136,6 +209,9 @@ func (d *Desk) RunRetention(ctx context.Context) (res RetentionResult, err error
 				return res, fmt.Errorf("ticketkit: retention: inbound messages: %w", err)
 			}
 		}
+	}
+	if err := d.retainClosedTickets(ctx, now, &res); err != nil {
+		return res, fmt.Errorf("ticketkit: retention: closed tickets: %w", err)
 	}
 	return res, nil
 }

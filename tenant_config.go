@@ -71,6 +71,10 @@ type TenantConfig struct {
 	// [AssignmentConfig]), checked on Catalog (problems under
 	// "assignment.<path>"); nil means the Desk's (Config.Assignment).
 	Assignment *AssignmentConfig `json:"assignment,omitempty"`
+	// Retention is the tenant's retention period of closed tickets (see
+	// [TenantRetention]); nil means the Desk's
+	// (Config.Retention.ClosedTicketsAfter).
+	Retention *TenantRetention `json:"retention,omitempty"`
 }
 
 // TenantNotifications are a tenant's notification rules and switches,

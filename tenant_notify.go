@@ -76,6 +76,7 @@ func buildExtras(v *ticket.ValidationError, cfg TenantConfig, view *Desk) {
 			view.numberer = n
 		}
 	}
+	checkTenantRetention(v, cfg, view)
 	if checkTags(v, cfg) && len(cfg.Tags) > 0 {
 		view.tags = &tagCatalog{codes: make(map[string]bool, len(cfg.Tags))}
 		for _, t := range cfg.Tags {

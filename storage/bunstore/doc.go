@@ -397,7 +397,11 @@
 // Delivered outbox entries and inbound mail records are deleted in
 // batches by [Store.OutboxPrune] and [Store.InboundPrune] (ticketkit's
 // Desk.RunRetention), each batch a DELETE by primary key of the rows an
-// index gives, on PostgreSQL FOR UPDATE SKIP LOCKED. Past about 100M
+// index gives, on PostgreSQL FOR UPDATE SKIP LOCKED. Closed tickets are
+// claimed by [Store.TicketClaimClosed] from tickets_closed_idx (FOR
+// UPDATE SKIP LOCKED on PostgreSQL and MySQL, the write lock on SQLite)
+// and deleted with every row about them by [Store.TicketPurge], one
+// DELETE per table, in the claiming transaction. Past about 100M
 // rows, a host on PostgreSQL partitions the outbox and the history
 // (events) instead: recipes/pg_partitioning.sql, in this package's
 // directory, range-partitions both by their UUIDv7 IDs, one partition

@@ -52,5 +52,5 @@ func TestPartitionRecipe(t *testing.T) {
 		_, err = db.ExecContext(ctx, `DELETE FROM ticketkit_outbox WHERE tenant_id = 'probe'`)
 		require.NoError(t, err)
 		return st
-	}, features, "Event", "Outbox", "Tx", "Change", "OutboxStats", "Pruner", "CustomerEraser")
+	}, features, "Event", "Outbox", "Tx", "Change", "OutboxStats", "Pruner", "CustomerEraser", "TicketPurger")
 }

@@ -99,8 +99,9 @@ type Store struct {
 	writeGate chan struct{}
 	// known, in the store RunInTx hands its function, holds the tickets
 	// (tenant ID, ticket ID) the transaction has written or claimed:
-	// their rows exist until it ends (ticketkit deletes no ticket, and
-	// the rows it wrote are locked), so EventCreate and MessageCreate
+	// their rows exist until it ends (the rows it wrote are locked, and
+	// the only deletion of tickets, TicketPurge, claims them locked
+	// first, skipping locked ones), so EventCreate and MessageCreate
 	// need not ask again. nil elsewhere.
 	known map[[2]string]bool
 	// grams caches the PostgreSQL gram index's statistics for the Text

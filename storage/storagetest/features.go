@@ -69,6 +69,11 @@ type Features struct {
 	CustomerEraser bool
 	// AssigneeCounter: [storage.TicketAssigneeCounter].
 	AssigneeCounter bool
+	// TicketPurger: [storage.TicketPurger].
+	TicketPurger bool
+	// CustomerTraceEraser: [storage.CustomerTraceEraser]; needs
+	// Watchers, Ratings, TimeEntries, Idempotency and Complaints.
+	CustomerTraceEraser bool
 }
 
 // capability is one optional interface of a store: its name, whether the
@@ -112,6 +117,8 @@ func (f Features) capabilities() []capability {
 		{"Pruner", f.Pruner, implements[storage.Pruner]},
 		{"CustomerEraser", f.CustomerEraser, implements[storage.CustomerEraser]},
 		{"TicketAssigneeCounter", f.AssigneeCounter, implements[storage.TicketAssigneeCounter]},
+		{"TicketPurger", f.TicketPurger, implements[storage.TicketPurger]},
+		{"CustomerTraceEraser", f.CustomerTraceEraser, implements[storage.CustomerTraceEraser]},
 	}
 }
 

@@ -92,6 +92,8 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store, features Featu
 	optional(t, "Pruner", features.Pruner, "Pruner", s.pruner)
 	optional(t, "CustomerEraser", features.CustomerEraser, "CustomerEraser", s.customerEraser)
 	optional(t, "AssigneeCounter", features.AssigneeCounter, "TicketAssigneeCounter", s.assigneeCounter)
+	optional(t, "TicketPurger", features.TicketPurger, "TicketPurger", s.ticketPurger)
+	optional(t, "CustomerTraceEraser", features.CustomerTraceEraser, "CustomerTraceEraser", s.customerTraceEraser)
 }
 
 // suite holds the store factory and the declared features the groups
