@@ -87,60 +87,70 @@ func (d *Desk) changeDoc(ctx context.Context, host storage.Tx, actor ticket.Acto
 	for attempt := 1; ; attempt++ {
 		var out *document
 		b := &batch{actor: actor}
-		err := d.inTx(ctx, host, func(ctx context.Context, tx storage.Tx, lockUntil time.Time) error {
-			if err := runBeforeLoad(ctx, tx); err != nil {
-				return err
+		taken := false
+		var err error
+		if cu := d.changeUpdater(ctx, host); cu != nil {
+			out, taken, err = d.changeOptimistic(ctx, cu, actor, id, version, mutate, b)
+			if !taken {
+				out, b = nil, &batch{actor: actor}
 			}
-			doc, err := d.loadDoc(ctx, tx, actor, id)
-			if err != nil {
-				return err
-			}
-			t := doc.t
-			if version != 0 && t.Version != version {
-				return staleVersion{fmt.Errorf("ticketkit: ticket %s is at version %d, not %d: %w", t.Number, t.Version, version, ErrConflict)}
-			}
-			if err := doc.checkEditable(); err != nil {
-				return err
-			}
-			before := doc.clone()
-			t.UpdatedAt = d.now()
-			if err := mutate(ctx, tx, doc, b); err != nil {
-				return err
-			}
-			doc.settle(before)
-			rules, err := d.runEventRules(ctx, before.t, t, actor, b.message != nil)
-			if err != nil {
-				return err
-			}
-			d.observeSLA(before.t, t, observation(b), t.UpdatedAt)
-			d.trackTimers(before.t.SLA.Timers, t, t.UpdatedAt)
-			changes := doc.diff(before)
-			if rules != nil {
-				changes = rules.split(changes)
-			}
-			if len(changes) == 0 && !b.touched {
-				out = before // nothing to store
+		}
+		if !taken {
+			err = d.inTx(ctx, host, func(ctx context.Context, tx storage.Tx, lockUntil time.Time) error {
+				if err := runBeforeLoad(ctx, tx); err != nil {
+					return err
+				}
+				doc, err := d.loadDoc(ctx, tx, actor, id)
+				if err != nil {
+					return err
+				}
+				t := doc.t
+				if version != 0 && t.Version != version {
+					return staleVersion{fmt.Errorf("ticketkit: ticket %s is at version %d, not %d: %w", t.Number, t.Version, version, ErrConflict)}
+				}
+				if err := doc.checkEditable(); err != nil {
+					return err
+				}
+				before := doc.clone()
+				t.UpdatedAt = d.now()
+				if err := mutate(ctx, tx, doc, b); err != nil {
+					return err
+				}
+				doc.settle(before)
+				rules, err := d.runEventRules(ctx, before.t, t, actor, b.message != nil)
+				if err != nil {
+					return err
+				}
+				d.observeSLA(before.t, t, observation(b), t.UpdatedAt)
+				d.trackTimers(before.t.SLA.Timers, t, t.UpdatedAt)
+				changes := doc.diff(before)
+				if rules != nil {
+					changes = rules.split(changes)
+				}
+				if len(changes) == 0 && !b.touched {
+					out = before // nothing to store
+					return nil
+				}
+				t.ConfigVersion = d.configVersion
+				d.stampSortKeys(t)
+				if err := doc.save(ctx, tx); err != nil {
+					return fmt.Errorf("ticketkit: update ticket %s: %w", t.Number, err)
+				}
+				b.history(t, changes)
+				if err := rules.runEffects(ctx, tx, t, b); err != nil {
+					return err
+				}
+				b.derive(before.t, t, d.catalogOf(doc))
+				if err := d.noticeSurvey(ctx, tx, b, before.t, t); err != nil {
+					return err
+				}
+				if _, err := b.write(ctx, tx, lockUntil); err != nil {
+					return err
+				}
+				out = doc
 				return nil
-			}
-			t.ConfigVersion = d.configVersion
-			d.stampSortKeys(t)
-			if err := doc.save(ctx, tx); err != nil {
-				return fmt.Errorf("ticketkit: update ticket %s: %w", t.Number, err)
-			}
-			b.history(t, changes)
-			if err := rules.runEffects(ctx, tx, t, b); err != nil {
-				return err
-			}
-			b.derive(before.t, t, d.catalogOf(doc))
-			if err := d.noticeSurvey(ctx, tx, b, before.t, t); err != nil {
-				return err
-			}
-			if _, err := b.write(ctx, tx, lockUntil); err != nil {
-				return err
-			}
-			out = doc
-			return nil
-		})
+			})
+		}
 		if err == nil {
 			d.afterCommit(ctx, host, b.notices)
 			return out, b, nil

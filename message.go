@@ -173,7 +173,11 @@ func (d *Desk) addMessage(ctx context.Context, host storage.Tx, actor ticket.Act
 		if p.SeenMessageID != "" {
 			mutate = d.checkSeen(p.SeenMessageID, &unseen, mutate)
 		}
-		_, _, err = d.change(ctx, host, actor, id, 0, mutate)
+		cctx := ctx
+		if p.Inbound == nil { // completing it needs storage.InboundStore
+			cctx = withOptimistic(ctx)
+		}
+		_, _, err = d.change(cctx, host, actor, id, 0, mutate)
 		var redirect mergedRedirect
 		if !errors.As(err, &redirect) {
 			break

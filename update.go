@@ -60,6 +60,9 @@ func (d *Desk) transition(ctx context.Context, host storage.Tx, actor ticket.Act
 	if len(refs) > 0 && d.complaints == nil { // no complaint catalog to try
 		return nil, ticket.NewValidationError(refs...)
 	}
+	if d.optimisticTransition(p.To) {
+		ctx = withOptimistic(ctx)
+	}
 	doc, _, err := d.changeDoc(ctx, host, actor, p.TicketID, p.Version, func(ctx context.Context, tx storage.Tx, doc *document, b *batch) error {
 		if doc.c != nil { // complaints follow the complaint workflow
 			return d.transitionComplaint(ctx, tx, actor, p, doc, b)
@@ -137,7 +140,7 @@ func (d *Desk) assign(ctx context.Context, host storage.Tx, actor ticket.Actor, 
 	if err := failed(v); err != nil {
 		return nil, err
 	}
-	t, _, err := d.change(ctx, host, actor, p.TicketID, p.Version, func(ctx context.Context, _ storage.Tx, t *ticket.Ticket, b *batch) error {
+	t, _, err := d.change(withOptimistic(ctx), host, actor, p.TicketID, p.Version, func(ctx context.Context, _ storage.Tx, t *ticket.Ticket, b *batch) error {
 		if p.Department != nil {
 			if err := d.route(ctx, t, actor, workflow.RouteDepartment, *p.Department, b); err != nil {
 				return err
@@ -227,7 +230,7 @@ func (d *Desk) update(ctx context.Context, host storage.Tx, actor ticket.Actor, 
 	if err := failed(v); err != nil {
 		return nil, err
 	}
-	t, _, err := d.change(ctx, host, actor, p.TicketID, p.Version, func(ctx context.Context, _ storage.Tx, t *ticket.Ticket, b *batch) error {
+	t, _, err := d.change(withOptimistic(ctx), host, actor, p.TicketID, p.Version, func(ctx context.Context, _ storage.Tx, t *ticket.Ticket, b *batch) error {
 		if d.complaints != nil && t.Kind == ticket.KindComplaint { // its fields follow the complaint rules and catalog
 			return fmt.Errorf("ticketkit: ticket %s: edit it with Desk.ComplaintUpdate or Desk.ComplaintPlan: %w", t.Number, ErrComplaint)
 		}

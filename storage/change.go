@@ -24,6 +24,23 @@ type ChangeWriter interface {
 	ChangeWrite(ctx context.Context, c *Change) error
 }
 
+// ChangeUpdater is implemented by a [Store] that writes the change of an
+// existing ticket, its version-checked update with its message, history
+// lines and outbox entries ([Change.Update]), as one write: on the
+// Store, with no transaction of the caller's. The Desk then reads the
+// ticket outside a transaction, checks the change in Go and sends all
+// of its rows at once, reading again when another writer won the race
+// (optimistic concurrency). The Bun store implements it: in one
+// statement on PostgreSQL, with the per-row methods in one transaction
+// elsewhere. Without it the Desk reads and writes in one transaction.
+type ChangeUpdater interface {
+	// ChangeUpdate stores c, whose Update must be set, as [WriteChange]
+	// in one transaction does, atomically: when the ticket's version or
+	// SLA version is stale the error wraps ErrConflict, for an unknown
+	// ticket ErrNotFound, and nothing of c is stored.
+	ChangeUpdate(ctx context.Context, c *Change) error
+}
+
 // Change is the rows of one change, written together by
 // [ChangeWriter.ChangeWrite] or [WriteChange]. Every part is optional.
 type Change struct {
@@ -34,6 +51,13 @@ type Change struct {
 	// Create is a new ticket, stored as [Tx.TicketCreate] stores it (its
 	// Version, Kind and SLAVersion are set).
 	Create *ticket.Ticket
+	// Update is a changed ticket, stored as [Tx.TicketUpdate] stores it:
+	// only if its Version and SLAVersion are the stored ones, else
+	// nothing of the change is stored and the error wraps ErrConflict
+	// (ErrNotFound for an unknown ticket); its Version and SLAVersion
+	// are set to the new ones. Only a [ChangeUpdater] writes it (a
+	// [ChangeWriter] may ignore it); it excludes Create and Number.
+	Update *ticket.Ticket
 	// Message is a new message, stored as [Tx.MessageCreate] stores it.
 	Message *ticket.Message
 	// Events are history lines, appended as [Tx.EventCreate] appends
@@ -68,6 +92,9 @@ func CheckChange(c *Change) error {
 	if c == nil {
 		return fmt.Errorf("storage: write change: change is nil")
 	}
+	if c.Update != nil && (c.Create != nil || c.Number != nil) {
+		return fmt.Errorf("storage: write change: Update excludes Create and Number")
+	}
 	if n := c.Number; n != nil {
 		switch {
 		case n.TenantID == "":
@@ -101,8 +128,8 @@ func (c *Change) SetNumber(seq int64, value string) {
 }
 
 // WriteChange writes c through tx's per-row methods: SequenceNext,
-// TicketCreate, MessageCreate, EventCreate and OutboxCreate, in that
-// order. It is what a [ChangeWriter] does in one statement; call it
+// TicketCreate or TicketUpdate, MessageCreate, EventCreate and
+// OutboxCreate, in that order. It is what a [ChangeWriter] does in one statement; call it
 // inside RunInTx, which rolls back what it wrote when it fails.
 func WriteChange(ctx context.Context, tx Tx, c *Change) error {
 	if err := CheckChange(c); err != nil {
@@ -117,6 +144,11 @@ func WriteChange(ctx context.Context, tx Tx, c *Change) error {
 	}
 	if c.Create != nil {
 		if err := tx.TicketCreate(ctx, c.Create); err != nil {
+			return err
+		}
+	}
+	if c.Update != nil {
+		if err := tx.TicketUpdate(ctx, c.Update); err != nil {
 			return err
 		}
 	}

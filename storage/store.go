@@ -22,7 +22,7 @@
 // documents), [ComplaintOverdueStore] ("action overdue" notices),
 // [InboundStore] (mail intake), [AttachmentRefChecker] (blob
 // reconciliation), [TicketSLAUpdater] and [TicketBatchUpdater] (faster
-// escalation sweeps), [ChangeWriter] (the rows of a change in one
+// escalation sweeps), [ChangeWriter] and [ChangeUpdater] (the rows of a change in one
 // statement), [IdempotencyStore] (answers of requests sent with
 // an idempotency key), [OutboxStatsStore] (outbox backlog and dead
 // letters, for metrics), [ConfigStore] (tenants' configurations,

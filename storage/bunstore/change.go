@@ -43,6 +43,9 @@ func (s *Store) ChangeWrite(ctx context.Context, c *storage.Change) error {
 	if err := storage.CheckChange(c); err != nil {
 		return fmt.Errorf("bunstore: %w", err)
 	}
+	if c.Update != nil {
+		return s.ChangeUpdate(ctx, c) // a ChangeWriter may ignore it; this one does not
+	}
 	if c.Create == nil && c.Message == nil && len(c.Events) == 0 && len(c.Outbox) == 0 {
 		return nil
 	}
@@ -90,7 +93,7 @@ func (s *Store) rawSQL() bun.IConn {
 
 // oneStatement reports whether c fits one statement: its rows well
 // formed (the per-row methods report what is not) and of its new ticket,
-// or of tickets the transaction wrote or claimed (whose existence the
+// or updated (Change.Update), or of tickets the transaction wrote or claimed (whose existence the
 // per-row methods would check), and no message attachments (their
 // references are rows of their own).
 func (s *Store) oneStatement(c *storage.Change) bool {
@@ -98,8 +101,10 @@ func (s *Store) oneStatement(c *storage.Change) bool {
 	if t != nil && checkTicket("", t) != nil {
 		return false
 	}
+	u := c.Update
 	ours := func(tenantID, ticketID string) bool {
-		return tenantID != "" && (t != nil && tenantID == t.TenantID && ticketID == t.ID || s.isKnown(tenantID, ticketID))
+		return tenantID != "" && (t != nil && tenantID == t.TenantID && ticketID == t.ID ||
+			u != nil && tenantID == u.TenantID && ticketID == u.ID || s.isKnown(tenantID, ticketID))
 	}
 	if m := c.Message; m != nil && (m.ID == "" || !ours(m.TenantID, m.TicketID) || len(m.Attachments) > 0) {
 		return false

@@ -264,7 +264,11 @@
 // storage.ChangeWriter capability): Desk.Open sends the number draw,
 // ticket, SLA state, first message, history line and notification as
 // one data-modifying CTE, without BEGIN and COMMIT, and every use case
-// writes its history lines and notifications together. The escalation
+// writes its history lines and notifications together. Reply, AddNote,
+// Transition, Assign and Update of an existing ticket send its
+// version-checked UPDATE, SLA state, message, history lines and
+// notifications the same way ([Store.ChangeUpdate], the
+// storage.ChangeUpdater capability). The escalation
 // sweep stores SLA states with one UPDATE over unnest()ed arrays. These
 // statements go through database/sql under the host's bun.IDB, not
 // through Bun (which inlines every value into the SQL text), so Bun's

@@ -54,8 +54,9 @@ type Config struct {
 	Logger *slog.Logger
 	// ThroughBunOnly sends every statement through Bun, so that the
 	// host's Bun query hooks see each one. By default, on PostgreSQL,
-	// Store.ChangeWrite sends the rows of a change as one statement with
-	// bind parameters through database/sql, which the hooks do not see.
+	// Store.ChangeWrite and Store.ChangeUpdate send the rows of a change
+	// as one statement with bind parameters through database/sql, which
+	// the hooks do not see.
 	ThroughBunOnly bool
 }
 

@@ -55,6 +55,8 @@ type Features struct {
 	SortKeyUpdater bool
 	// ChangeWriter: [storage.ChangeWriter].
 	ChangeWriter bool
+	// ChangeUpdater: [storage.ChangeUpdater].
+	ChangeUpdater bool
 	// Watchers: [storage.WatcherStore].
 	Watchers bool
 	// FullText: [storage.FullTextStore] (TicketFilter.Query).
@@ -110,6 +112,7 @@ func (f Features) capabilities() []capability {
 		{"PresenceStore", f.Presence, implements[storage.PresenceStore]},
 		{"TicketSortKeyUpdater", f.SortKeyUpdater, implements[storage.TicketSortKeyUpdater]},
 		{"ChangeWriter", f.ChangeWriter, implements[storage.ChangeWriter]},
+		{"ChangeUpdater", f.ChangeUpdater, implements[storage.ChangeUpdater]},
 		{"WatcherStore", f.Watchers, implements[storage.WatcherStore]},
 		{"FullTextStore", f.FullText, implements[storage.FullTextStore]},
 		{"RatingStore", f.Ratings, implements[storage.RatingStore]},

@@ -33,6 +33,7 @@ func RunGroups(t *testing.T, newStore func(t *testing.T) storage.Store, features
 		{"Tx", s.tx},
 		{"Tenant", s.tenant},
 		{"Change", s.change},
+		{"ChangeUpdate", s.changeUpdate},
 		{"Features", s.features},
 	} {
 		if want(g.name) {
@@ -60,6 +61,7 @@ func RunGroups(t *testing.T, newStore func(t *testing.T) storage.Store, features
 		{"Presence", features.Presence, "PresenceStore", s.presence},
 		{"SortKeyUpdater", features.SortKeyUpdater, "TicketSortKeyUpdater", s.sortKeyUpdater},
 		{"ChangeWriter", features.ChangeWriter, "ChangeWriter", s.changeWriter},
+		{"ChangeUpdater", features.ChangeUpdater, "ChangeUpdater", s.changeUpdater},
 		{"Watchers", features.Watchers, "WatcherStore", s.watchers},
 		{"Pruner", features.Pruner, "Pruner", s.pruner},
 		{"CustomerEraser", features.CustomerEraser, "CustomerEraser", s.customerEraser},
