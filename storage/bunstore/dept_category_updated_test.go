@@ -103,6 +103,11 @@ func TestTicketListDeptCategoryByUpdate(t *testing.T) {
 							_, err := db.ExecContext(ctx, "ANALYZE")
 							require.NoError(t, err)
 							plan := explainSQLite(t, db, first)
+							if name == "range" {
+								// Out of index choice: at scale SQLite read the
+								// range from department_idx and sorted it.
+								require.Contains(t, first, "+t.created_at >= ")
+							}
 							require.Regexp(t, `SEARCH t USING COVERING INDEX ticketkit_tickets_dept_cat_updated_idx \(tenant_id=\? AND department=\? AND category=\?`, plan)
 							// The only sort is the page's own rows (the outer
 							// ORDER BY of at most Limit+1 IDs' rows).

@@ -142,7 +142,8 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 		// The page's IDs from a covering index alone, then their rows:
 		// see idsFromIndex. The derived table keeps MySQL, which takes
 		// no LIMIT in an IN subquery, on the same SQL.
-		ids := page(s.db.NewSelect().ModelTableExpr("? AS t", s.tables.tickets).ColumnExpr("t.id"), &p.TicketFilter, false)
+		f, more := s.idsFilter(&p, sort)
+		ids := more(page(s.db.NewSelect().ModelTableExpr("? AS t", s.tables.tickets).ColumnExpr("t.id"), &f, false))
 		q = tickets().Where("t.tenant_id = ?", p.TenantID).
 			Where("t.id IN (SELECT p.id FROM (?) AS p)", ids).
 			OrderExpr(order, key).Limit(int64(limit + 1))
