@@ -54,7 +54,8 @@ func TestTicketListSortExplain(t *testing.T) {
 					Statuses: []string{"open", "in_progress", "waiting"}, Priorities: []string{"high", "urgent"}}, storage.SortPriority, "tickets_dept_status_prank_idx"},
 				{"AssigneePriority", storage.TicketFilter{Assignees: []string{"agent-07"}}, storage.SortPriority, "tickets_assignee_prank_idx"},
 				{"AssigneeQueueSLADue", storage.TicketFilter{Assignees: []string{"agent-07"}, Statuses: []string{"open", "in_progress"}}, storage.SortSLADue, "tickets_assignee_due_idx"},
-				{"DepartmentUpdated", storage.TicketFilter{Departments: []string{"returns"}, Categories: []string{"complaint"}}, storage.SortUpdatedAt, "tickets_dept_updated_idx"},
+				{"DepartmentUpdated", storage.TicketFilter{Departments: []string{"returns"}}, storage.SortUpdatedAt, "tickets_dept_updated_idx"},
+				// A department and a category by last update: TestTicketListDeptCategoryByUpdate.
 				{"DepartmentClosedTwoPrioritiesByRankRange", storage.TicketFilter{Departments: []string{"returns"},
 					Statuses: []string{"closed"}, Priorities: []string{"low", "normal"}}, storage.SortPriority, "tickets_dept_prank_idx"},
 				{"DepartmentStatus", storage.TicketFilter{Departments: []string{"returns"}}, storage.SortStatus, "tickets_dept_srank_idx"},

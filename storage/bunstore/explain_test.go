@@ -212,8 +212,16 @@ func TestTicketListExplain(t *testing.T) {
 						plan = explainMySQLPlan(t, db, query)
 						// (A short term's grams are made distinct first: a
 						// <derived> and a <subquery> table, both bounded.)
-						require.Regexp(t, `(?m)^g key=PRIMARY type=(ref|range) `, plan, "the gram table should give the candidates; query: %s", query)
-						require.Regexp(t, `(?m)^t key=PRIMARY type=eq_ref `, plan, "the tickets should be read by their key; query: %s", query)
+						if strings.HasPrefix(plan, "t key=ticketkit_tickets_dept_priority_idx type=ref ") {
+							// A department's tickets of one priority are few
+							// here: MariaDB reads them in page order from
+							// their index (migration 20261205000402) and
+							// checks each one's grams by the gram table's key.
+							require.NotRegexp(t, `(?m)^g key=\S* type=(?:[^e]|e[^q])`, plan, "each gram checked by its key; query: %s", query)
+						} else {
+							require.Regexp(t, `(?m)^g key=PRIMARY type=(ref|range) `, plan, "the gram table should give the candidates; query: %s", query)
+							require.Regexp(t, `(?m)^t key=PRIMARY type=eq_ref `, plan, "the tickets should be read by their key; query: %s", query)
+						}
 						require.NotRegexp(t, `(?m)^\w+ key=\S* type=(ALL|index) `, plan, "no table should be scanned whole; query: %s", query)
 						tt.index = ""
 					} else if b.Name == "mysql" {

@@ -138,12 +138,12 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 		}
 		q = s.db.NewSelect().TableExpr("(?) AS t", bun.SafeQuery(union.String(), args...)).ColumnExpr("t.*").
 			OrderExpr(order, key).Limit(int64(limit + 1))
-	case prefixByCreation(&p, sort):
-		// The page's IDs from the (tenant, number, created_at, id)
-		// index alone, then their rows: see prefixByCreation. The
-		// derived table keeps MySQL, which takes no LIMIT in an IN
-		// subquery, on the same SQL.
-		ids := page(s.db.NewSelect().ModelTableExpr("? AS t", s.tables.tickets).ColumnExpr("t.id"), &p.TicketFilter, false)
+	case idsFromIndex(&p, sort):
+		// The page's IDs from a covering index alone, then their rows:
+		// see idsFromIndex. The derived table keeps MySQL, which takes
+		// no LIMIT in an IN subquery, on the same SQL.
+		f, more := s.idsFilter(&p, sort)
+		ids := more(page(s.db.NewSelect().ModelTableExpr("? AS t", s.tables.tickets).ColumnExpr("t.id"), &f, false))
 		q = tickets().Where("t.tenant_id = ?", p.TenantID).
 			Where("t.id IN (SELECT p.id FROM (?) AS p)", ids).
 			OrderExpr(order, key).Limit(int64(limit + 1))

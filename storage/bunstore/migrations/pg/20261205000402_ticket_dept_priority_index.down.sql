@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS {{.Prefix}}tickets_dept_priority_idx;
