@@ -8,12 +8,14 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"github.com/uptrace/bun"
 
 	"github.com/ticketkit/ticketkit/internal/dbtest"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
+	"github.com/ticketkit/ticketkit/ticket"
 )
 
 func TestSQLite(t *testing.T) {
@@ -259,6 +261,16 @@ func TestPostgresMigratedIsEmptyAndMigrated(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, int64(1), insertEvent(t, db, "e1"))
 		require.Equal(t, int64(2), insertEvent(t, db, "e2"))
+		// A ticket: deleting it fires triggers that name their tables
+		// unqualified (the search path).
+		st, err := bunstore.New(db, bunstore.Config{})
+		require.NoError(t, err)
+		now := time.Now().UTC()
+		require.NoError(t, st.TicketCreate(ctx, &ticket.Ticket{
+			ID: "t1", Number: "TK-1", TenantID: "acme", Subject: "Printer", Status: ticket.StatusOpen,
+			Priority: ticket.PriorityNormal, Channel: ticket.ChannelWeb, Tags: []string{"printer"},
+			Customer: ticket.Customer{ID: "c1", Email: "ann@example.com"}, CreatedAt: now, UpdatedAt: now,
+		}))
 	})
 	t.Run("FindsNothing", func(t *testing.T) {
 		db := dbtest.PostgresMigrated(t)
@@ -269,6 +281,9 @@ func TestPostgresMigratedIsEmptyAndMigrated(t *testing.T) {
 		require.Equal(t, first, schemaOf(t, db), "recycled")
 		require.Zero(t, counters, "emptied")
 		require.Zero(t, events, "emptied")
+		var tickets int
+		require.NoError(t, db.NewRaw("SELECT count(*) FROM ticketkit_tickets").Scan(ctx, &tickets))
+		require.Zero(t, tickets, "emptied")
 		require.Positive(t, migrations, "still migrated")
 		require.Equal(t, int64(1), insertEvent(t, db, "e1"), "identity restarted")
 		_, err := db.ExecContext(ctx, "CREATE TABLE extra (n integer)")

@@ -328,7 +328,8 @@ WHERE c.relnamespace = $1::text::regnamespace AND c.relkind IN ('r', 'p')`, p.na
 		}
 	}
 	var b strings.Builder
-	b.WriteString("SET LOCAL synchronous_commit = off;\n")
+	// The triggers that DELETE fires name their tables unqualified.
+	fmt.Fprintf(&b, "SET LOCAL search_path = %s;\nSET LOCAL synchronous_commit = off;\n", pgIdent(p.name))
 	var exists []string
 	for _, table := range order {
 		q := pgIdent(p.name) + "." + pgIdent(table)
