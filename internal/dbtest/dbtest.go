@@ -27,6 +27,18 @@
 // tk_<random>, created with latin1 defaults ([MySQLDatabaseDefaults]) so
 // that nothing passes by leaning on them, and dropped when the test ends.
 //
+// # Migrated databases
+//
+// Migrating costs far more than most tests: seconds per store on
+// PostgreSQL and MySQL, and on SQLite under the race detector. Tests that
+// need a migrated store with the default table prefix, such as the
+// conformance suite and [Stores], use [SQLiteMigrated],
+// [SQLiteMemoryMigrated], [PostgresMigrated] and [MySQLMigrated]: each
+// still gives the test a database of its own, empty, but copies a
+// database migrated once per test binary (SQLite) or recycles one
+// another test of the binary emptied (PostgreSQL, MySQL). Tests of
+// migrations, table prefixes or query plans open a fresh one.
+//
 // # Backends
 //
 // [Backends] lists them all, for tests that run on every database:

@@ -8,10 +8,14 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/uptrace/bun"
 
 	"github.com/ticketkit/ticketkit/internal/dbtest"
+	"github.com/ticketkit/ticketkit/storage/bunstore"
+	"github.com/ticketkit/ticketkit/ticket"
 )
 
 func TestSQLite(t *testing.T) {
@@ -229,4 +233,120 @@ func TestMySQLMigratedIsEmptyAndMigrated(t *testing.T) {
 		require.NoError(t, db.NewRaw("SELECT DATABASE()").Scan(ctx, &name))
 		require.NotEqual(t, first, name)
 	})
+}
+
+// A recycled PostgreSQL schema comes back migrated and empty, with its
+// identity sequences restarted, and one whose catalog a test changed (a
+// table, or a function's body) is dropped instead of recycled.
+func TestPostgresMigratedIsEmptyAndMigrated(t *testing.T) {
+	ctx := context.Background()
+	insertEvent := func(t *testing.T, db *bun.DB, id string) (seq int64) {
+		t.Helper()
+		require.NoError(t, db.NewRaw(`INSERT INTO ticketkit_events (id, tenant_id, ticket_id, at, field)
+			VALUES (?, 'acme', 't1', now(), 'status') RETURNING seq`, id).Scan(ctx, &seq))
+		return seq
+	}
+	schemaOf := func(t *testing.T, db *bun.DB) string {
+		t.Helper()
+		var name string
+		require.NoError(t, db.NewRaw("SELECT current_schema()").Scan(ctx, &name))
+		return name
+	}
+	var first string
+	t.Run("Writes", func(t *testing.T) {
+		db := dbtest.PostgresMigrated(t)
+		first = schemaOf(t, db)
+		require.True(t, strings.HasPrefix(first, "tk_p_"), first)
+		_, err := db.ExecContext(ctx, "INSERT INTO ticketkit_counters (tenant_id, scope, value) VALUES ('acme', 'TK', 7)")
+		require.NoError(t, err)
+		require.Equal(t, int64(1), insertEvent(t, db, "e1"))
+		require.Equal(t, int64(2), insertEvent(t, db, "e2"))
+		// A ticket: deleting it fires triggers that name their tables
+		// unqualified (the search path).
+		st, err := bunstore.New(db, bunstore.Config{})
+		require.NoError(t, err)
+		now := time.Now().UTC()
+		require.NoError(t, st.TicketCreate(ctx, &ticket.Ticket{
+			ID: "t1", Number: "TK-1", TenantID: "acme", Subject: "Printer", Status: ticket.StatusOpen,
+			Priority: ticket.PriorityNormal, Channel: ticket.ChannelWeb, Tags: []string{"printer"},
+			Customer: ticket.Customer{ID: "c1", Email: "ann@example.com"}, CreatedAt: now, UpdatedAt: now,
+		}))
+	})
+	t.Run("FindsNothing", func(t *testing.T) {
+		db := dbtest.PostgresMigrated(t)
+		var counters, events, migrations int
+		require.NoError(t, db.NewRaw("SELECT count(*) FROM ticketkit_counters").Scan(ctx, &counters))
+		require.NoError(t, db.NewRaw("SELECT count(*) FROM ticketkit_events").Scan(ctx, &events))
+		require.NoError(t, db.NewRaw("SELECT count(*) FROM ticketkit_migrations").Scan(ctx, &migrations))
+		require.Equal(t, first, schemaOf(t, db), "recycled")
+		require.Zero(t, counters, "emptied")
+		require.Zero(t, events, "emptied")
+		var tickets int
+		require.NoError(t, db.NewRaw("SELECT count(*) FROM ticketkit_tickets").Scan(ctx, &tickets))
+		require.Zero(t, tickets, "emptied")
+		require.Positive(t, migrations, "still migrated")
+		require.Equal(t, int64(1), insertEvent(t, db, "e1"), "identity restarted")
+		_, err := db.ExecContext(ctx, "CREATE TABLE extra (n integer)")
+		require.NoError(t, err)
+	})
+	var second string
+	t.Run("NotTheChangedOne", func(t *testing.T) {
+		db := dbtest.PostgresMigrated(t)
+		second = schemaOf(t, db)
+		require.NotEqual(t, first, second)
+		// A function of the schema, redefined: same name, other body.
+		var fn string
+		require.NoError(t, db.NewRaw(`SELECT p.oid::regprocedure::text FROM pg_proc p
+			WHERE p.pronamespace = current_schema()::regnamespace AND p.prorettype = 'trigger'::regtype LIMIT 1`).Scan(ctx, &fn))
+		var src string
+		require.NoError(t, db.NewRaw("SELECT prosrc FROM pg_proc WHERE oid = ?::regprocedure", fn).Scan(ctx, &src))
+		_, err := db.ExecContext(ctx, "CREATE OR REPLACE FUNCTION "+fn+" RETURNS trigger LANGUAGE plpgsql AS $f$"+src+" $f$")
+		require.NoError(t, err)
+	})
+	t.Run("NeitherChangedOne", func(t *testing.T) {
+		db := dbtest.PostgresMigrated(t)
+		name := schemaOf(t, db)
+		require.NotEqual(t, first, name)
+		require.NotEqual(t, second, name)
+		var gone int
+		require.NoError(t, db.NewRaw("SELECT count(*) FROM pg_namespace WHERE nspname IN (?, ?)", first, second).Scan(ctx, &gone))
+		require.Zero(t, gone, "the changed schemas are dropped")
+	})
+}
+
+// The migrated SQLite databases are migrated, private to their test and,
+// for files, in WAL mode like any other.
+func TestSQLiteMigrated(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for name, open := range map[string]func(testing.TB) *bun.DB{
+		"file":   dbtest.SQLiteMigrated,
+		"memory": dbtest.SQLiteMemoryMigrated,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			a, b := open(t), open(t)
+			var migrations int
+			require.NoError(t, a.NewRaw("SELECT count(*) FROM ticketkit_migrations").Scan(ctx, &migrations))
+			require.Positive(t, migrations)
+			_, err := a.ExecContext(ctx, "INSERT INTO ticketkit_counters (tenant_id, scope, value) VALUES ('acme', 'TK', 7)")
+			require.NoError(t, err)
+			for db, want := range map[*bun.DB]int{a: 1, b: 0} {
+				var n int
+				require.NoError(t, db.NewRaw("SELECT count(*) FROM ticketkit_counters").Scan(ctx, &n))
+				require.Equal(t, want, n, "each test's database is its own")
+			}
+			st, err := bunstore.New(b, bunstore.Config{})
+			require.NoError(t, err)
+			require.NoError(t, st.Migrate(ctx), "nothing left to migrate")
+			var foreignKeys int
+			require.NoError(t, b.NewRaw("PRAGMA foreign_keys").Scan(ctx, &foreignKeys))
+			require.Equal(t, 1, foreignKeys)
+			if name == "file" {
+				var mode string
+				require.NoError(t, b.NewRaw("PRAGMA journal_mode").Scan(ctx, &mode))
+				require.Equal(t, "wal", mode)
+			}
+		})
+	}
 }

@@ -25,8 +25,13 @@ func Stores() []Store {
 	out := []Store{{Name: "memory", Open: func(testing.TB) storage.Store { return memory.New() }}}
 	for _, b := range Backends() {
 		open := b.Open
-		if b.Name == "mysql" {
-			open = MySQLMigrated // migrated already: Migrate finds nothing to do
+		switch b.Name { // migrated already: Migrate finds nothing to do
+		case "sqlite":
+			open = SQLiteMigrated
+		case "postgres":
+			open = PostgresMigrated
+		case "mysql":
+			open = MySQLMigrated
 		}
 		out = append(out, Store{Name: b.Name, Open: func(t testing.TB) storage.Store {
 			t.Helper()

@@ -35,8 +35,13 @@ func TestConformance(t *testing.T) {
 	for _, b := range dbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			open := b.Open
-			if b.Name == "mysql" {
-				open = dbtest.MySQLMigrated // a recycled database: see dbtest
+			switch b.Name { // a recycled schema or database: see dbtest
+			case "sqlite":
+				open = dbtest.SQLiteMigrated
+			case "postgres":
+				open = dbtest.PostgresMigrated
+			case "mysql":
+				open = dbtest.MySQLMigrated
 			}
 			storagetest.Run(t, func(t *testing.T) storage.Store {
 				return newStore(t, open(t), bunstore.Config{})
@@ -47,7 +52,7 @@ func TestConformance(t *testing.T) {
 
 func TestConformanceSQLiteMemory(t *testing.T) {
 	storagetest.Run(t, func(t *testing.T) storage.Store {
-		return newStore(t, dbtest.SQLiteMemory(t), bunstore.Config{})
+		return newStore(t, dbtest.SQLiteMemoryMigrated(t), bunstore.Config{})
 	}, features)
 }
 
