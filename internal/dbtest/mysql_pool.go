@@ -58,20 +58,44 @@ type pooledMySQL struct {
 // [MySQL].
 func MySQLMigrated(t testing.TB) *bun.DB {
 	t.Helper()
-	dsn := os.Getenv(MySQLEnv)
+	return borrow(t, MySQLEnv, "MySQL", redactMySQL, MySQLMaxOpenConns, OpenMySQL,
+		func(dsn string) (pooled, error) { return takeMySQL(dsn) })
+}
+
+// pooled is a migrated database (or schema) that a pool lends to one
+// test at a time.
+type pooled interface {
+	// dbName is the database or schema to open.
+	dbName() string
+	// recycle empties it for the next test; an error means it cannot be
+	// lent again.
+	recycle() error
+	// drop removes it.
+	drop()
+}
+
+// borrow returns a connection pool of at most maxConns connections to
+// a database that take lends from the server named by the environment
+// variable env (a backend's DSN, redacted in messages by redact), opened
+// with open; when the test ends the pool is closed and the database
+// recycled, or dropped when it cannot be. Without env, or with a server
+// take cannot reach, it skips or fails as [testenv.Unavailable] says.
+func borrow(t testing.TB, env, backend string, redact func(string) string, maxConns int, open func(dsn, name string) (*bun.DB, error), take func(dsn string) (pooled, error)) *bun.DB {
+	t.Helper()
+	dsn := os.Getenv(env)
 	if dsn == "" {
-		testenv.Unavailable(t, "set "+MySQLEnv+" to run MySQL tests")
+		testenv.Unavailable(t, "set "+env+" to run "+backend+" tests")
 	}
-	p, err := takeMySQL(dsn)
+	p, err := take(dsn)
 	if err != nil {
-		testenv.Unavailable(t, fmt.Sprintf("MySQL at %s: %v", redactMySQL(dsn), err))
+		testenv.Unavailable(t, fmt.Sprintf("%s at %s: %v", backend, redact(dsn), err))
 	}
-	db, err := OpenMySQL(dsn, p.name)
+	db, err := open(dsn, p.dbName())
 	if err != nil {
 		p.drop()
 		t.Fatal(err)
 	}
-	db.SetMaxOpenConns(MySQLMaxOpenConns)
+	db.SetMaxOpenConns(maxConns)
 	t.Cleanup(func() {
 		_ = db.Close()
 		if err := p.recycle(); err != nil {
@@ -151,6 +175,9 @@ func sweepMySQL(ctx context.Context, admin *bun.DB) {
 		}
 	}
 }
+
+// dbName returns the database's name.
+func (p *pooledMySQL) dbName() string { return p.name }
 
 // tableNames returns the sorted tables of the database.
 func (p *pooledMySQL) tableNames(ctx context.Context) ([]string, error) {

@@ -7,7 +7,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,7 +16,6 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"github.com/ticketkit/ticketkit/internal/testenv"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
 )
 
@@ -74,27 +72,8 @@ type pooledPostgres struct {
 // migrations, table prefixes or query plans use [Postgres].
 func PostgresMigrated(t testing.TB) *bun.DB {
 	t.Helper()
-	dsn := os.Getenv(PostgresEnv)
-	if dsn == "" {
-		testenv.Unavailable(t, "set "+PostgresEnv+" to run PostgreSQL tests")
-	}
-	p, err := takePostgres(dsn)
-	if err != nil {
-		testenv.Unavailable(t, fmt.Sprintf("PostgreSQL at %s: %v", redact(dsn), err))
-	}
-	db, err := OpenPostgres(dsn, p.name)
-	if err != nil {
-		p.drop()
-		t.Fatal(err)
-	}
-	db.SetMaxOpenConns(PostgresMaxOpenConns)
-	t.Cleanup(func() {
-		_ = db.Close()
-		if err := p.recycle(); err != nil {
-			p.drop()
-		}
-	})
-	return db
+	return borrow(t, PostgresEnv, "PostgreSQL", redact, PostgresMaxOpenConns, OpenPostgres,
+		func(dsn string) (pooled, error) { return takePostgres(dsn) })
 }
 
 // startPostgresPool opens the pool's admin connections, takes the
@@ -360,3 +339,6 @@ func randomUint64() uint64 {
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
 	return binary.LittleEndian.Uint64(b[:])
 }
+
+// dbName returns the schema's name.
+func (p *pooledPostgres) dbName() string { return p.name }

@@ -24,17 +24,15 @@ func TestAssigneeOpenCountExplain(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			db, rec, st := explainStore(t, b)
-			analyze := "ANALYZE"
-			if b.Name == "mysql" {
-				analyze = "ANALYZE TABLE ticketkit_tickets"
-			}
-			_, err := db.ExecContext(ctx, analyze)
-			require.NoError(t, err)
+			analyzeTickets(t, db, b.Name)
 			p := storage.TicketCountParams{
 				TicketFilter: storage.TicketFilter{TenantID: "tenant-1", Statuses: []string{"open", "in_progress", "waiting"}},
 				Max:          20,
 			}
-			var n int
+			var (
+				n   int
+				err error
+			)
 			for i := 0; i < 25 && n == 0; i++ { // an agent who holds open tickets
 				p.Assignees = []string{fmt.Sprintf("agent-%02d", i)}
 				n, err = st.TicketCount(ctx, p)

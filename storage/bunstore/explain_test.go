@@ -121,6 +121,18 @@ func explainStore(t *testing.T, b dbtest.Backend) (*bun.DB, *queryRecorder, *bun
 	return db, rec, st
 }
 
+// analyzeTickets refreshes the planner's statistics of the tickets
+// table on the backend named backend.
+func analyzeTickets(t *testing.T, db *bun.DB, backend string) {
+	t.Helper()
+	analyze := "ANALYZE"
+	if backend == "mysql" {
+		analyze = "ANALYZE TABLE ticketkit_tickets"
+	}
+	_, err := db.ExecContext(t.Context(), analyze)
+	require.NoError(t, err)
+}
+
 // TestTicketListExplain checks that every filter of TicketList, and
 // their usual combination, reads the tickets table through an index
 // that starts with the tenant: the query plan of the exact SQL TicketList
@@ -148,12 +160,7 @@ func TestTicketListExplain(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			db, rec, st := explainStore(t, b)
-			analyze := "ANALYZE"
-			if b.Name == "mysql" {
-				analyze = "ANALYZE TABLE ticketkit_tickets"
-			}
-			_, err := db.ExecContext(ctx, analyze)
-			require.NoError(t, err)
+			analyzeTickets(t, db, b.Name)
 
 			from := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 			to := from.AddDate(0, 3, 0)
