@@ -25,9 +25,11 @@ type EscalationWorkerConfig struct {
 	// RetentionInterval, when positive, makes the worker also run
 	// [Desk.RunRetention] after a sweep, at most once per
 	// RetentionInterval (of the Desk's clock), starting with the first
-	// sweep; Desk needs a Config.Retention that deletes something. Then
-	// Desk needs neither Config.SLA nor Config.Complaints. Default 0:
-	// no retention pass.
+	// sweep; Desk needs a Config.Retention that deletes something, or a
+	// store on which tenants set their own closed-ticket period
+	// (TenantConfig.Retention: the store is a storage.ConfigStore and a
+	// storage.TicketPurger). Then Desk needs neither Config.SLA nor
+	// Config.Complaints. Default 0: no retention pass.
 	RetentionInterval time.Duration
 }
 
@@ -78,8 +80,8 @@ func (c EscalationWorkerConfig) validate() error {
 	if c.RetentionInterval < 0 {
 		errs = append(errs, errors.New("EscalationWorkerConfig.RetentionInterval must not be negative"))
 	}
-	if c.RetentionInterval > 0 && c.Desk != nil && !c.Desk.retention.enabled() {
-		errs = append(errs, errors.New("EscalationWorkerConfig.RetentionInterval needs a Desk whose Config.Retention sets OutboxAfter or InboundAfter"))
+	if c.RetentionInterval > 0 && c.Desk != nil && !c.Desk.retention.enabled() && !c.Desk.tenantsRetain() {
+		errs = append(errs, errors.New("EscalationWorkerConfig.RetentionInterval needs a Desk whose Config.Retention sets OutboxAfter, InboundAfter or ClosedTicketsAfter, or whose store keeps tenants' configurations (storage.ConfigStore) and purges tickets (storage.TicketPurger), so that tenants may set their own period"))
 	}
 	return errors.Join(errs...)
 }

@@ -193,9 +193,16 @@ func TestDesk_RunRetention(t *testing.T) {
 		mustOpen(t, desk, agent, ticketkit.OpenParams{Subject: "x"})
 		_, err := ticketkit.NewEscalationWorker(ticketkit.EscalationWorkerConfig{Desk: desk})
 		require.Error(t, err, "no SLA and no retention interval: nothing to do")
-		plain, _ := setupDesk(t, memoryBackend())
+		// A Desk without Config.Retention on a store where tenants set
+		// no period of their own has nothing to retain; on one where they
+		// may (TenantConfig.Retention), the worker runs their passes.
+		plain, err := ticketkit.New(ticketkit.Config{Store: struct{ storage.Store }{memoryBackend().Open(t)}})
+		require.NoError(t, err)
 		_, err = ticketkit.NewEscalationWorker(ticketkit.EscalationWorkerConfig{Desk: plain, RetentionInterval: time.Hour})
 		require.ErrorContains(t, err, "RetentionInterval needs")
+		tenanted, _ := setupDesk(t, memoryBackend())
+		_, err = ticketkit.NewEscalationWorker(ticketkit.EscalationWorkerConfig{Desk: tenanted, RetentionInterval: time.Hour})
+		require.NoError(t, err, "tenants may set their own closed-ticket period")
 
 		w, err := ticketkit.NewEscalationWorker(ticketkit.EscalationWorkerConfig{Desk: desk, Interval: time.Millisecond, RetentionInterval: time.Minute})
 		require.NoError(t, err)

@@ -59,6 +59,14 @@ func checkTenantRetention(v *ticket.ValidationError, cfg TenantConfig, view *Des
 // errArchive marks a failed Archive call: the ticket stays.
 var errArchive = errors.New("archive failed")
 
+// tenantsRetain reports whether tenants may set a closed-ticket period
+// of their own (TenantConfig.Retention) that a retention pass applies:
+// the store keeps tenants' configurations and purges tickets.
+func (d *Desk) tenantsRetain() bool {
+	_, purges := d.store.(storage.TicketPurger)
+	return d.tenants != nil && purges
+}
+
 // retainClosedTickets runs the closed-ticket part of a retention pass
 // (see RunRetention), adding what it did to res.
 func (d *Desk) retainClosedTickets(ctx context.Context, now time.Time, res *RetentionResult) error {
