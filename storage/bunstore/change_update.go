@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/schema"
 
 	"github.com/ticketkit/ticketkit/storage"
@@ -31,7 +32,8 @@ const pgDivisionByZero = "22012"
 // As with ChangeWrite, the statement bypasses Bun's query hooks
 // (Config.ThroughBunOnly keeps every statement in their view).
 //
-// Elsewhere (SQLite, MySQL/MariaDB, Config.ThroughBunOnly, a ticket's
+// Elsewhere (SQLite, MySQL/MariaDB, Config.ThroughBunOnly, a store in a
+// transaction, whose statement must not fail for a stale ticket, a ticket's
 // first SLA state, a message with attachments, rows of another ticket)
 // it writes the rows with the per-row methods in one transaction
 // (storage.WriteChange).
@@ -52,7 +54,7 @@ func (s *Store) ChangeUpdate(ctx context.Context, c *storage.Change) error {
 	}
 	raw := s.rawSQL()
 	next := storage.NextSLAVersion(t.SLAVersion, t.SLA)
-	if raw == nil || (t.SLAVersion == 0 && next != 0) || !s.oneStatement(c) {
+	if raw == nil || s.inHostTx() || (t.SLAVersion == 0 && next != 0) || !s.oneStatement(c) {
 		return s.atomic(ctx, func(s *Store) error { return storage.WriteChange(ctx, s, c) })
 	}
 	q, err := s.updateStatement(c, next)
@@ -70,6 +72,18 @@ func (s *Store) ChangeUpdate(ctx context.Context, c *storage.Change) error {
 	t.SLAVersion = next
 	s.remember(t.TenantID, t.ID)
 	return nil
+}
+
+// inHostTx reports whether s runs in a transaction (a Store on the
+// host's bun.Tx, or the one RunInTx hands its function): there the one
+// statement's division by zero would abort the whole transaction, so a
+// stale ticket must fail no statement (the per-row methods).
+func (s *Store) inHostTx() bool {
+	switch s.host.(type) {
+	case bun.Tx, *bun.Tx:
+		return true
+	}
+	return false
 }
 
 // updateStatement builds the one statement of ChangeUpdate: CTE s

@@ -107,3 +107,61 @@ func TestDeskChangeIsOneStatementOnPostgres(t *testing.T) {
 		}
 	}
 }
+
+// TestChangeUpdateInHostTransaction checks ChangeUpdate on a store whose
+// host is a transaction (a Store on the host's bun.Tx, and the Store
+// RunInTx hands its function): a stale version is an ErrConflict that
+// stores nothing, and the transaction stays usable, as after
+// TicketUpdate. The one statement's division by zero would abort it.
+func TestChangeUpdateInHostTransaction(t *testing.T) {
+	t.Parallel()
+	for _, b := range dbtest.Backends() {
+		if b.Name != "postgres" {
+			continue
+		}
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := b.Open(t)
+			newStore(t, db, bunstore.Config{}) // migrated
+			tx, err := db.BeginTx(ctx, nil)
+			require.NoError(t, err)
+			defer func() { _ = tx.Rollback() }()
+			st, err := bunstore.New(tx, bunstore.Config{})
+			require.NoError(t, err)
+			now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+			tk := &ticket.Ticket{ID: "tk-host-tx", TenantID: "acme", Number: "T-1", Subject: "Kettle", Status: ticket.StatusOpen,
+				Priority: "normal", Channel: ticket.ChannelEmail, Customer: ticket.Customer{ID: "c1", Email: "ann@example.com"},
+				CreatedAt: now, UpdatedAt: now}
+			require.NoError(t, st.TicketCreate(ctx, tk))
+			won := tk.Clone()
+			won.Subject = "the winner"
+			require.NoError(t, st.TicketUpdate(ctx, won))
+
+			for name, cu := range map[string]func(func(storage.ChangeUpdater) error) error{
+				"StoreOnHostTx": func(fn func(storage.ChangeUpdater) error) error { return fn(st) },
+				"RunInTx": func(fn func(storage.ChangeUpdater) error) error {
+					return st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+						u, ok := tx.(storage.ChangeUpdater)
+						require.True(t, ok)
+						return fn(u)
+					})
+				},
+			} {
+				stale := tk.Clone()
+				stale.Subject = "stale " + name
+				err := cu(func(u storage.ChangeUpdater) error {
+					return u.ChangeUpdate(ctx, &storage.Change{Update: stale, Message: &ticket.Message{ID: "m-" + name, TenantID: "acme",
+						TicketID: tk.ID, Kind: ticket.MessageReply, AuthorID: "agent-1", AuthorRole: ticket.RoleAgent, Body: "lost", CreatedAt: now}})
+				})
+				require.ErrorIs(t, err, storage.ErrConflict, name)
+				got, err := st.TicketGet(ctx, storage.TicketGetParams{TenantID: "acme", ID: tk.ID})
+				require.NoError(t, err, "%s: the host's transaction is still usable", name)
+				require.Equal(t, "the winner", got.Subject, name)
+				msgs, err := st.MessageList(ctx, storage.MessageListParams{TenantID: "acme", TicketID: tk.ID})
+				require.NoError(t, err, name)
+				require.Empty(t, msgs.Messages, name)
+			}
+		})
+	}
+}
