@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun/schema"
 
 	"github.com/ticketkit/ticketkit/storage"
+	"github.com/ticketkit/ticketkit/ticket"
 )
 
 var _ storage.ChangeUpdater = (*Store)(nil)
@@ -64,7 +65,7 @@ func (s *Store) ChangeUpdate(ctx context.Context, c *storage.Change) error {
 	var one int
 	if err := raw.QueryRowContext(ctx, q.sql.String(), q.args...).Scan(&one); err != nil {
 		if se, ok := errors.AsType[sqlStateError](err); ok && se.SQLState() == pgDivisionByZero {
-			return s.notStored(ctx, op, t)
+			return s.notUpdated(ctx, op, t, err)
 		}
 		return translate(fmt.Sprintf("%s %s", op, t.ID), err)
 	}
@@ -72,6 +73,24 @@ func (s *Store) ChangeUpdate(ctx context.Context, c *storage.Change) error {
 	t.SLAVersion = next
 	s.remember(t.TenantID, t.ID)
 	return nil
+}
+
+// notUpdated returns why the statement of ChangeUpdate for t failed
+// with err, a division by zero: as notStored when the ticket is unknown
+// or no longer at the versions read (the statement's own division);
+// when it still is, the division was none of the statement's (a host's
+// trigger, say), and err is no lost race: an ErrConflict would have the
+// Desk retry it until its context ends.
+func (s *Store) notUpdated(ctx context.Context, op string, t *ticket.Ticket, err error) error {
+	stored, gerr := s.ticketWhere(ctx, fmt.Sprintf("%s %s", op, t.ID), "t.id = ?", t.TenantID, t.ID)
+	if gerr != nil {
+		return gerr // wraps ErrNotFound for an unknown ticket
+	}
+	if stored.Version == t.Version && stored.SLAVersion == t.SLAVersion {
+		return translate(fmt.Sprintf("%s %s", op, t.ID), err)
+	}
+	return fmt.Errorf("bunstore: %s %s: version %d (SLA %d) was read, version %d (SLA %d) is stored: %w",
+		op, t.ID, t.Version, t.SLAVersion, stored.Version, stored.SLAVersion, storage.ErrConflict)
 }
 
 // inHostTx reports whether s runs in a transaction (a Store on the

@@ -165,3 +165,43 @@ func TestChangeUpdateInHostTransaction(t *testing.T) {
 		})
 	}
 }
+
+// TestChangeUpdateKeepsAGenuineDivisionByZero: the one statement of
+// ChangeUpdate divides by zero on purpose for a stale ticket, but a
+// division by zero of the database's own (here a host's trigger) on a
+// ticket at the version read is no lost race: it must not be an
+// ErrConflict, which the Desk would retry until its context ends.
+func TestChangeUpdateKeepsAGenuineDivisionByZero(t *testing.T) {
+	t.Parallel()
+	for _, b := range dbtest.Backends() {
+		if b.Name != "postgres" {
+			continue
+		}
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := b.Open(t)
+			st := newStore(t, db, bunstore.Config{})
+			_, err := db.ExecContext(ctx, `CREATE FUNCTION host_boom() RETURNS trigger LANGUAGE plpgsql AS
+				$$ BEGIN PERFORM 1 / (length(NEW.subject) - 4); RETURN NEW; END $$`)
+			require.NoError(t, err)
+			_, err = db.ExecContext(ctx, `CREATE TRIGGER host_boom BEFORE UPDATE ON ticketkit_tickets
+				FOR EACH ROW WHEN (NEW.subject = 'boom') EXECUTE FUNCTION host_boom()`)
+			require.NoError(t, err)
+			now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+			tk := &ticket.Ticket{ID: "tk-boom", TenantID: "acme", Number: "T-1", Subject: "Kettle", Status: ticket.StatusOpen,
+				Priority: "normal", Channel: ticket.ChannelEmail, Customer: ticket.Customer{ID: "c1", Email: "ann@example.com"},
+				CreatedAt: now, UpdatedAt: now}
+			require.NoError(t, st.TicketCreate(ctx, tk))
+			u := tk.Clone()
+			u.Subject = "boom"
+			err = st.ChangeUpdate(ctx, &storage.Change{Update: u})
+			require.Error(t, err)
+			require.NotErrorIs(t, err, storage.ErrConflict, "the host's error, not a lost race")
+			require.Contains(t, err.Error(), "22012")
+			got, err := st.TicketGet(ctx, storage.TicketGetParams{TenantID: "acme", ID: tk.ID})
+			require.NoError(t, err)
+			require.Equal(t, tk.Version, got.Version)
+		})
+	}
+}
