@@ -17,7 +17,9 @@ import (
 // (rights, workflow, version, event rules), and every row it writes,
 // the version-checked ticket and SLA state, the message, the history
 // lines and the outbox entries, goes to the store at once: on
-// PostgreSQL one statement, with no BEGIN or COMMIT. A lost race is an
+// PostgreSQL one statement, with no BEGIN or COMMIT; on SQLite and
+// MySQL (and wherever bunstore's ChangeUpdate falls back) the per-row
+// writes in one short transaction, after a read outside it. A lost race is an
 // ErrConflict, and changeDoc reads again as it does after a
 // transaction that lost one.
 //
