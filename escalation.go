@@ -86,7 +86,8 @@ const AutoCloseReason = "closed automatically after resolution"
 // A ticket whose firings change only its SLA state (a warning, a breach,
 // a level that only notifies) keeps its Version and UpdatedAt: stores
 // that keep SLA states apart (storage.TicketSLAUpdater) write nothing
-// else, and an agent who read the ticket before the sweep can still save
+// else (with storage.SLAChangeWriter, in the statement that also writes
+// the batch's history lines and notifications), and an agent who read the ticket before the sweep can still save
 // it at that version. Levels that reassign, raise the priority or move
 // the status change the ticket as any edit does.
 //
@@ -297,6 +298,10 @@ func (d *Desk) storeEscalations(ctx context.Context, tx storage.Tx, steps []*esc
 		return nil, nil
 	}
 	slaOnly, canSLA := tx.(storage.TicketSLAUpdater)
+	// Where the store can, the clocks go with the history lines and
+	// notifications in one write at the end; only when no step has
+	// effects, which would otherwise run before the clocks are checked.
+	together, canTogether := tx.(storage.SLAChangeWriter)
 	var changed, clocks []*ticket.Ticket
 	for _, e := range steps {
 		if canSLA && !e.changed {
@@ -304,8 +309,10 @@ func (d *Desk) storeEscalations(ctx context.Context, tx storage.Tx, steps []*esc
 		} else {
 			changed = append(changed, e.t)
 		}
+		canTogether = canTogether && len(e.effects) == 0
 	}
-	if len(clocks) > 0 {
+	canTogether = canTogether && canSLA && len(clocks) > 0
+	if len(clocks) > 0 && !canTogether {
 		if err := slaOnly.TicketSLAUpdate(ctx, clocks); err != nil {
 			return nil, fmt.Errorf("ticketkit: update SLA states of due tickets: %w", err)
 		}
@@ -341,6 +348,19 @@ func (d *Desk) storeEscalations(ctx context.Context, tx storage.Tx, steps []*esc
 		}
 		all.events = append(all.events, e.b.events...)
 		all.notices = append(all.notices, e.b.notices...)
+	}
+	if canTogether {
+		if err := all.readWatchers(ctx, tx); err != nil {
+			return nil, err
+		}
+		entries, err := all.entries(d.lockUntil())
+		if err != nil {
+			return nil, err
+		}
+		if err := together.ChangeWriteSLA(ctx, clocks, &storage.Change{Events: all.events, Outbox: entries}); err != nil {
+			return nil, fmt.Errorf("ticketkit: update SLA states of due tickets, write history and outbox: %w", err)
+		}
+		return all.notices, nil
 	}
 	if _, err := all.write(ctx, tx, d.lockUntil()); err != nil {
 		return nil, err

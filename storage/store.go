@@ -21,8 +21,8 @@
 // hands out: [ComplaintStore] and [ComplaintLocker] (complaint
 // documents), [ComplaintOverdueStore] ("action overdue" notices),
 // [InboundStore] (mail intake), [AttachmentRefChecker] (blob
-// reconciliation), [TicketSLAUpdater] and [TicketBatchUpdater] (faster
-// escalation sweeps), [ChangeWriter] and [ChangeUpdater] (the rows of a change in one
+// reconciliation), [TicketSLAUpdater], [TicketBatchUpdater] and
+// [SLAChangeWriter] (faster escalation sweeps), [ChangeWriter] and [ChangeUpdater] (the rows of a change in one
 // statement), [IdempotencyStore] (answers of requests sent with
 // an idempotency key), [OutboxStatsStore] (outbox backlog and dead
 // letters, for metrics), [ConfigStore] (tenants' configurations,

@@ -126,6 +126,9 @@ func (s *Store) oneStatement(c *storage.Change) bool {
 type statement struct {
 	sql  strings.Builder
 	args []any
+	// guard, when set, is a condition every insert's rows are selected
+	// WHERE (see ChangeWriteSLA).
+	guard string
 }
 
 // arg adds a bind parameter and returns its placeholder.
@@ -145,7 +148,8 @@ type exprs map[string]func(q *statement, v any) string
 // by exprs where they name its column. One row is sent as VALUES, whose
 // parameters take the types of their columns; several as one array per
 // column, unnest()ed, so that the statement's text and its number of
-// parameters do not grow with the rows.
+// parameters do not grow with the rows. With q.guard set, rows are
+// always sent as arrays, selected only where the guard holds.
 func (s *Store) insert(q *statement, name string, table bun.Ident, rows []any, skip map[string]bool, ex exprs) {
 	model := s.host.Dialect().Tables().Get(reflect.TypeOf(rows[0]).Elem())
 	var fields []*schema.Field
@@ -168,7 +172,7 @@ func (s *Store) insert(q *statement, name string, table bun.Ident, rows []any, s
 			q.sql.WriteString(q.arg(v))
 		}
 	}
-	if len(rows) == 1 {
+	if len(rows) == 1 && q.guard == "" {
 		q.sql.WriteString(") VALUES (")
 		v := reflect.ValueOf(rows[0]).Elem()
 		for i, f := range fields {
@@ -207,7 +211,11 @@ func (s *Store) insert(q *statement, name string, table bun.Ident, rows []any, s
 		}
 		from.WriteString("c" + strconv.Itoa(i))
 	}
-	from.WriteString("))")
+	from.WriteString(")")
+	if q.guard != "" {
+		from.WriteString(" WHERE " + q.guard)
+	}
+	from.WriteString(")")
 	q.sql.WriteString(from.String())
 }
 

@@ -45,6 +45,8 @@
 // Ticket.SLAVersion, so a writer that read an older state conflicts.
 // [Store.TicketUpdateBatch] writes the tickets an escalation level did
 // change the same way.
+// [Store.ChangeWriteSLA] sends the same UPDATE, unnest()ed, together with
+// the batch's history lines and outbox entries as one statement.
 //
 // The overdue actions of complaints are found the same way: every
 // complaint write keeps, on the complaint's row, the earliest due date of
@@ -269,7 +271,8 @@
 // version-checked UPDATE, SLA state, message, history lines and
 // notifications the same way ([Store.ChangeUpdate], the
 // storage.ChangeUpdater capability). The escalation
-// sweep stores SLA states with one UPDATE over unnest()ed arrays. These
+// sweep stores SLA states, history lines and notifications with one
+// statement over unnest()ed arrays ([Store.ChangeWriteSLA]). These
 // statements go through database/sql under the host's bun.IDB, not
 // through Bun (which inlines every value into the SQL text), so Bun's
 // query hooks (bunotel, logging) do not see them. Set

@@ -57,6 +57,8 @@ type Features struct {
 	ChangeWriter bool
 	// ChangeUpdater: [storage.ChangeUpdater].
 	ChangeUpdater bool
+	// SLAChangeWriter: [storage.SLAChangeWriter].
+	SLAChangeWriter bool
 	// Watchers: [storage.WatcherStore].
 	Watchers bool
 	// FullText: [storage.FullTextStore] (TicketFilter.Query).
@@ -122,6 +124,7 @@ func (f Features) capabilities() []capability {
 		{"TicketAssigneeCounter", f.AssigneeCounter, implements[storage.TicketAssigneeCounter]},
 		{"TicketPurger", f.TicketPurger, implements[storage.TicketPurger]},
 		{"CustomerTraceEraser", f.CustomerTraceEraser, implements[storage.CustomerTraceEraser]},
+		{"SLAChangeWriter", f.SLAChangeWriter, implements[storage.SLAChangeWriter]},
 	}
 }
 

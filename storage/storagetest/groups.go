@@ -62,6 +62,7 @@ func RunGroups(t *testing.T, newStore func(t *testing.T) storage.Store, features
 		{"SortKeyUpdater", features.SortKeyUpdater, "TicketSortKeyUpdater", s.sortKeyUpdater},
 		{"ChangeWriter", features.ChangeWriter, "ChangeWriter", s.changeWriter},
 		{"ChangeUpdater", features.ChangeUpdater, "ChangeUpdater", s.changeUpdater},
+		{"SLAChangeWriter", features.SLAChangeWriter, "SLAChangeWriter", s.slaChangeWriter},
 		{"Watchers", features.Watchers, "WatcherStore", s.watchers},
 		{"Pruner", features.Pruner, "Pruner", s.pruner},
 		{"CustomerEraser", features.CustomerEraser, "CustomerEraser", s.customerEraser},

@@ -96,6 +96,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store, features Featu
 	optional(t, "AssigneeCounter", features.AssigneeCounter, "TicketAssigneeCounter", s.assigneeCounter)
 	optional(t, "TicketPurger", features.TicketPurger, "TicketPurger", s.ticketPurger)
 	optional(t, "CustomerTraceEraser", features.CustomerTraceEraser, "CustomerTraceEraser", s.customerTraceEraser)
+	optional(t, "SLAChangeWriter", features.SLAChangeWriter, "SLAChangeWriter", s.slaChangeWriter)
 }
 
 // suite holds the store factory and the declared features the groups
