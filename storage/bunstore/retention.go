@@ -30,9 +30,12 @@ func (s *Store) OutboxPrune(ctx context.Context, p storage.PruneParams) (int, er
 		q = s.db.NewRaw("DELETE FROM ? WHERE delivered_at < ? ORDER BY delivered_at LIMIT ?",
 			s.tables.outbox, before, limit)
 	default:
-		q = s.db.NewRaw("DELETE FROM ? WHERE id IN (SELECT id FROM ? WHERE delivered_at IS NOT NULL AND delivered_at < ?"+
-			" ORDER BY delivered_at LIMIT ?"+s.skipLocked()+")",
-			s.tables.outbox, s.tables.outbox, before, limit)
+		// MATERIALIZED: the batch is chosen once; a subquery under IN
+		// may be run again by PostgreSQL's plan and, with SKIP LOCKED,
+		// pick other rows, deleting more than limit.
+		q = s.db.NewRaw("WITH batch AS MATERIALIZED (SELECT id FROM ? WHERE delivered_at IS NOT NULL AND delivered_at < ?"+
+			" ORDER BY delivered_at LIMIT ?"+s.skipLocked()+") DELETE FROM ? WHERE id IN (SELECT id FROM batch)",
+			s.tables.outbox, before, limit, s.tables.outbox)
 	}
 	return s.execCount(ctx, op, q)
 }
@@ -51,9 +54,9 @@ func (s *Store) InboundPrune(ctx context.Context, p storage.PruneParams) (int, e
 	case DialectMySQL:
 		q = s.db.NewRaw("DELETE FROM ? WHERE at < ? ORDER BY at LIMIT ?", s.inboundTable(), before, limit)
 	default:
-		q = s.db.NewRaw(`DELETE FROM ? WHERE (tenant_id, "key") IN (SELECT tenant_id, "key" FROM ? WHERE at < ?`+
-			" ORDER BY at LIMIT ?"+s.skipLocked()+")",
-			s.inboundTable(), s.inboundTable(), before, limit)
+		q = s.db.NewRaw(`WITH batch AS MATERIALIZED (SELECT tenant_id, "key" FROM ? WHERE at < ?`+
+			" ORDER BY at LIMIT ?"+s.skipLocked()+`) DELETE FROM ? WHERE (tenant_id, "key") IN (SELECT tenant_id, "key" FROM batch)`,
+			s.inboundTable(), before, limit, s.inboundTable())
 	}
 	return s.execCount(ctx, op, q)
 }
