@@ -130,29 +130,22 @@ func BenchmarkTimeRuleSweep(b *testing.B) {
 	}
 
 	b.Run("interleaved", func(b *testing.B) {
-		var floorTime, deskTime time.Duration
-		for range b.N {
-			b.StopTimer()
-			makeDue()
-			b.StartTimer()
-			start := time.Now()
-			if n := floorTimeRuleCTE(b, ctx, db, store.TablePrefix(), now, string(firedState), kind, payload); n != sweepDue {
-				b.Fatalf("floor CTE handled %d tickets, want %d", n, sweepDue)
-			}
-			floorTime += time.Since(start)
-			b.StopTimer()
-			makeDue()
-			b.StartTimer()
-			start = time.Now()
-			res, err := desk.RunEscalations(ctx)
-			if err != nil {
-				b.Fatal(err)
-			}
-			deskTime += time.Since(start)
-			if res.Tickets != sweepDue || res.TimeRules != sweepDue {
-				b.Fatalf("sweep handled %d tickets and %d time rules, want %d each", res.Tickets, res.TimeRules, sweepDue)
-			}
-		}
+		times := interleaveSweeps(b, makeDue,
+			func() {
+				if n := floorTimeRuleCTE(b, ctx, db, store.TablePrefix(), now, string(firedState), kind, payload); n != sweepDue {
+					b.Fatalf("floor CTE handled %d tickets, want %d", n, sweepDue)
+				}
+			},
+			func() {
+				res, err := desk.RunEscalations(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if res.Tickets != sweepDue || res.TimeRules != sweepDue {
+					b.Fatalf("sweep handled %d tickets and %d time rules, want %d each", res.Tickets, res.TimeRules, sweepDue)
+				}
+			})
+		floorTime, deskTime := times[0], times[1]
 		n := float64(b.N)
 		b.ReportMetric(float64(*sweepOpen), "open")
 		b.ReportMetric(float64(floorTime.Microseconds())/n/1000, "floor-ms/sweep")

@@ -62,6 +62,21 @@ func MySQLMigrated(t testing.TB) *bun.DB {
 		func(dsn string) (pooled, error) { return takeMySQL(dsn) })
 }
 
+// migrateNew opens a new, empty database with open, migrates it with
+// the default table prefix and closes it.
+func migrateNew(ctx context.Context, open func() (*bun.DB, error)) error {
+	db, err := open()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	st, err := bunstore.New(db, bunstore.Config{})
+	if err != nil {
+		return err
+	}
+	return st.Migrate(ctx)
+}
+
 // pooled is a migrated database (or schema) that a pool lends to one
 // test at a time.
 type pooled interface {
@@ -142,14 +157,7 @@ func takeMySQL(dsn string) (*pooledMySQL, error) {
 		p.close()
 		return nil, fmt.Errorf("dbtest: create database %s: %w", p.name, err)
 	}
-	db, err := OpenMySQL(dsn, p.name)
-	if err == nil {
-		var st *bunstore.Store
-		if st, err = bunstore.New(db, bunstore.Config{}); err == nil {
-			err = st.Migrate(ctx)
-		}
-		_ = db.Close()
-	}
+	err = migrateNew(ctx, func() (*bun.DB, error) { return OpenMySQL(dsn, p.name) })
 	if err == nil {
 		p.tables, err = p.tableNames(ctx)
 	}

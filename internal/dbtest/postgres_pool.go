@@ -15,8 +15,6 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
-
-	"github.com/ticketkit/ticketkit/storage/bunstore"
 )
 
 // Migrating a fresh PostgreSQL schema runs every migration, each in a
@@ -171,14 +169,7 @@ func takePostgres(dsn string) (*pooledPostgres, error) {
 	if _, err := postgresPool.admin.ExecContext(ctx, "CREATE SCHEMA "+p.name); err != nil {
 		return nil, fmt.Errorf("dbtest: create schema %s: %w", p.name, err)
 	}
-	db, err := OpenPostgres(dsn, p.name)
-	if err == nil {
-		var st *bunstore.Store
-		if st, err = bunstore.New(db, bunstore.Config{}); err == nil {
-			err = st.Migrate(ctx)
-		}
-		_ = db.Close()
-	}
+	err := migrateNew(ctx, func() (*bun.DB, error) { return OpenPostgres(dsn, p.name) })
 	if err == nil {
 		p.catalog, err = p.fingerprint(ctx)
 	}

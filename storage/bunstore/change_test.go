@@ -42,13 +42,11 @@ func (l *statementLog) take() []string {
 	return out
 }
 
-// TestDeskOpenIsOneStatementOnPostgres checks what ChangeWrite documents
-// about Bun's query hooks: Desk.Open on PostgreSQL writes its rows in one
-// statement that does not go through Bun (no BEGIN, no COMMIT, nothing
-// for the hooks), and with Config.ThroughBunOnly every statement goes
-// through Bun again. Both store the same rows, the drawn number in the
-// ticket, its history line and its notification.
-func TestDeskOpenIsOneStatementOnPostgres(t *testing.T) {
+// onPostgresHookModes runs f on PostgreSQL as parallel subtests
+// OneStatement and ThroughBunOnly (bunstore.Config.ThroughBunOnly as
+// throughBun), with a Desk on a store whose statements through Bun log
+// records, and an agent of tenant "acme".
+func onPostgresHookModes(t *testing.T, f func(t *testing.T, ctx context.Context, st *bunstore.Store, desk *ticketkit.Desk, log *statementLog, agent ticketkit.Actor, throughBun bool)) {
 	t.Parallel()
 	for _, b := range dbtest.Backends() {
 		if b.Name != "postgres" {
@@ -57,47 +55,58 @@ func TestDeskOpenIsOneStatementOnPostgres(t *testing.T) {
 		for _, throughBun := range []bool{false, true} {
 			t.Run(map[bool]string{false: "OneStatement", true: "ThroughBunOnly"}[throughBun], func(t *testing.T) {
 				t.Parallel()
-				ctx := context.Background()
 				log := &statementLog{}
 				st := newStore(t, b.Open(t).WithQueryHook(log), bunstore.Config{ThroughBunOnly: throughBun})
 				desk, err := ticketkit.New(ticketkit.Config{Store: st})
 				require.NoError(t, err)
 				agent := ticketkit.Actor{ID: "agent-1", Role: ticket.RoleAgent, TenantID: "acme"}
-				log.take()
-				for i := 1; i <= 3; i++ {
-					tk, err := desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "Kettle", Message: "It's broken; $1 ?",
-						Customer: ticket.Customer{ID: "c1", Email: "ann@example.com"}})
-					require.NoError(t, err)
-					number := ticket.DefaultNumberer().Format(tk.CreatedAt, int64(i))
-					require.Equal(t, number, tk.Number)
-					stmts := log.take()
-					if throughBun {
-						require.GreaterOrEqual(t, len(stmts), 5, "BEGIN, counter, ticket, message, history, outbox, COMMIT: %q", stmts)
-					} else {
-						for _, q := range stmts { // the tenant's configuration may be read first
-							require.True(t, strings.HasPrefix(q, "SELECT"), "the one statement bypasses Bun's hooks, as documented: %q", stmts)
-						}
-					}
-
-					events, err := st.EventList(ctx, storage.EventListParams{TenantID: "acme", TicketID: tk.ID})
-					require.NoError(t, err)
-					require.Len(t, events, 1)
-					require.Equal(t, number, events[0].New)
-					claimed, err := st.OutboxClaim(ctx, storage.OutboxClaimParams{Now: time.Now().Add(time.Hour), LockFor: time.Minute, Limit: 10, MaxAttempts: 5})
-					require.NoError(t, err)
-					require.Len(t, claimed, 1)
-					require.Contains(t, string(claimed[0].Payload), `"number":"`+number+`"`)
-					require.NotContains(t, string(claimed[0].Payload), "ticketkit-number-")
-					require.NoError(t, st.OutboxMarkDelivered(ctx, storage.OutboxMarkDeliveredParams{IDs: []string{claimed[0].ID}, At: time.Now()}))
-					msgs, err := st.MessageList(ctx, storage.MessageListParams{TenantID: "acme", TicketID: tk.ID})
-					require.NoError(t, err)
-					require.Len(t, msgs.Messages, 1)
-					require.True(t, strings.HasPrefix(msgs.Messages[0].Body, "It's broken"))
-					log.take() // the checks' own statements
-				}
+				f(t, context.Background(), st, desk, log, agent, throughBun)
 			})
 		}
 	}
+}
+
+// TestDeskOpenIsOneStatementOnPostgres checks what ChangeWrite documents
+// about Bun's query hooks: Desk.Open on PostgreSQL writes its rows in one
+// statement that does not go through Bun (no BEGIN, no COMMIT, nothing
+// for the hooks), and with Config.ThroughBunOnly every statement goes
+// through Bun again. Both store the same rows, the drawn number in the
+// ticket, its history line and its notification.
+func TestDeskOpenIsOneStatementOnPostgres(t *testing.T) {
+	onPostgresHookModes(t, func(t *testing.T, ctx context.Context, st *bunstore.Store, desk *ticketkit.Desk, log *statementLog, agent ticketkit.Actor, throughBun bool) {
+		log.take()
+		for i := 1; i <= 3; i++ {
+			tk, err := desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "Kettle", Message: "It's broken; $1 ?",
+				Customer: ticket.Customer{ID: "c1", Email: "ann@example.com"}})
+			require.NoError(t, err)
+			number := ticket.DefaultNumberer().Format(tk.CreatedAt, int64(i))
+			require.Equal(t, number, tk.Number)
+			stmts := log.take()
+			if throughBun {
+				require.GreaterOrEqual(t, len(stmts), 5, "BEGIN, counter, ticket, message, history, outbox, COMMIT: %q", stmts)
+			} else {
+				for _, q := range stmts { // the tenant's configuration may be read first
+					require.True(t, strings.HasPrefix(q, "SELECT"), "the one statement bypasses Bun's hooks, as documented: %q", stmts)
+				}
+			}
+
+			events, err := st.EventList(ctx, storage.EventListParams{TenantID: "acme", TicketID: tk.ID})
+			require.NoError(t, err)
+			require.Len(t, events, 1)
+			require.Equal(t, number, events[0].New)
+			claimed, err := st.OutboxClaim(ctx, storage.OutboxClaimParams{Now: time.Now().Add(time.Hour), LockFor: time.Minute, Limit: 10, MaxAttempts: 5})
+			require.NoError(t, err)
+			require.Len(t, claimed, 1)
+			require.Contains(t, string(claimed[0].Payload), `"number":"`+number+`"`)
+			require.NotContains(t, string(claimed[0].Payload), "ticketkit-number-")
+			require.NoError(t, st.OutboxMarkDelivered(ctx, storage.OutboxMarkDeliveredParams{IDs: []string{claimed[0].ID}, At: time.Now()}))
+			msgs, err := st.MessageList(ctx, storage.MessageListParams{TenantID: "acme", TicketID: tk.ID})
+			require.NoError(t, err)
+			require.Len(t, msgs.Messages, 1)
+			require.True(t, strings.HasPrefix(msgs.Messages[0].Body, "It's broken"))
+			log.take() // the checks' own statements
+		}
+	})
 }
 
 // TestDeskOpenTxOneStatementRollsBackWithHost opens tickets with

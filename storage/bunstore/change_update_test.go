@@ -24,88 +24,73 @@ import (
 // in view of the hooks again. Both store the same rows, and a stale
 // explicit version stores nothing.
 func TestDeskChangeIsOneStatementOnPostgres(t *testing.T) {
-	t.Parallel()
-	for _, b := range dbtest.Backends() {
-		if b.Name != "postgres" {
-			continue
+	onPostgresHookModes(t, func(t *testing.T, ctx context.Context, st *bunstore.Store, desk *ticketkit.Desk, log *statementLog, agent ticketkit.Actor, throughBun bool) {
+		tk, err := desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "Kettle", Customer: ticket.Customer{ID: "c1", Email: "ann@example.com"}})
+		require.NoError(t, err)
+		requireWrites := func(what string) {
+			t.Helper()
+			stmts := log.take()
+			writes := 0
+			for _, q := range stmts {
+				if !strings.HasPrefix(q, "SELECT") {
+					writes++
+				}
+			}
+			if throughBun {
+				require.GreaterOrEqual(t, writes, 4, "%s: BEGIN, ticket, history, outbox, COMMIT through Bun: %q", what, stmts)
+			} else {
+				require.Zero(t, writes, "%s: the one statement bypasses Bun's hooks, as documented: %q", what, stmts)
+			}
 		}
-		for _, throughBun := range []bool{false, true} {
-			t.Run(map[bool]string{false: "OneStatement", true: "ThroughBunOnly"}[throughBun], func(t *testing.T) {
-				t.Parallel()
-				ctx := context.Background()
-				log := &statementLog{}
-				st := newStore(t, b.Open(t).WithQueryHook(log), bunstore.Config{ThroughBunOnly: throughBun})
-				desk, err := ticketkit.New(ticketkit.Config{Store: st})
-				require.NoError(t, err)
-				agent := ticketkit.Actor{ID: "agent-1", Role: ticket.RoleAgent, TenantID: "acme"}
-				tk, err := desk.Open(ctx, agent, ticketkit.OpenParams{Subject: "Kettle", Customer: ticket.Customer{ID: "c1", Email: "ann@example.com"}})
-				require.NoError(t, err)
-				requireWrites := func(what string) {
-					t.Helper()
-					stmts := log.take()
-					writes := 0
-					for _, q := range stmts {
-						if !strings.HasPrefix(q, "SELECT") {
-							writes++
-						}
-					}
-					if throughBun {
-						require.GreaterOrEqual(t, writes, 4, "%s: BEGIN, ticket, history, outbox, COMMIT through Bun: %q", what, stmts)
-					} else {
-						require.Zero(t, writes, "%s: the one statement bypasses Bun's hooks, as documented: %q", what, stmts)
-					}
-				}
-				log.take()
+		log.take()
 
-				msg, err := desk.Reply(ctx, agent, ticketkit.MessageParams{TicketID: tk.ID, Body: "On its way; $1 ? 'quoted'"})
-				require.NoError(t, err)
-				requireWrites("Reply")
-				moved, err := desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusInProgress})
-				require.NoError(t, err)
-				requireWrites("Transition")
-				who := "agent-2"
-				assigned, err := desk.Assign(ctx, agent, ticketkit.AssignParams{TicketID: tk.ID, Assignee: &who, Version: moved.Version})
-				require.NoError(t, err)
-				requireWrites("Assign")
+		msg, err := desk.Reply(ctx, agent, ticketkit.MessageParams{TicketID: tk.ID, Body: "On its way; $1 ? 'quoted'"})
+		require.NoError(t, err)
+		requireWrites("Reply")
+		moved, err := desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusInProgress})
+		require.NoError(t, err)
+		requireWrites("Transition")
+		who := "agent-2"
+		assigned, err := desk.Assign(ctx, agent, ticketkit.AssignParams{TicketID: tk.ID, Assignee: &who, Version: moved.Version})
+		require.NoError(t, err)
+		requireWrites("Assign")
 
-				_, err = desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusWaiting, Version: moved.Version})
-				require.ErrorIs(t, err, ticketkit.ErrConflict, "an explicit stale version fails as before")
-				log.take()
+		_, err = desk.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: tk.ID, To: ticket.StatusWaiting, Version: moved.Version})
+		require.ErrorIs(t, err, ticketkit.ErrConflict, "an explicit stale version fails as before")
+		log.take()
 
-				got, err := st.TicketGet(ctx, storage.TicketGetParams{TenantID: "acme", ID: tk.ID})
-				require.NoError(t, err)
-				require.Equal(t, assigned.Version, got.Version)
-				require.Equal(t, ticket.StatusInProgress, got.Status)
-				require.Equal(t, who, got.Assignee)
-				msgs, err := st.MessageList(ctx, storage.MessageListParams{TenantID: "acme", TicketID: tk.ID})
-				require.NoError(t, err)
-				require.Len(t, msgs.Messages, 1)
-				require.Equal(t, msg.ID, msgs.Messages[0].ID)
-				require.Equal(t, "On its way; $1 ? 'quoted'", msgs.Messages[0].Body)
-				events, err := st.EventList(ctx, storage.EventListParams{TenantID: "acme", TicketID: tk.ID})
-				require.NoError(t, err)
-				var fields []string
-				for _, e := range events {
-					fields = append(fields, e.Field)
-				}
-				require.Contains(t, fields, ticket.FieldStatus)
-				require.Contains(t, fields, ticket.FieldAssignee)
-				require.NotContains(t, strings.Join(fields, ","), ticket.StatusWaiting)
-				claimed, err := st.OutboxClaim(ctx, storage.OutboxClaimParams{Now: time.Now().Add(time.Hour), LockFor: time.Minute, Limit: 20, MaxAttempts: 5})
-				require.NoError(t, err)
-				kinds := map[string]int{}
-				for _, o := range claimed {
-					kinds[o.Kind]++
-					if o.Kind == "ticket.assigned" {
-						require.Contains(t, string(o.Payload), `"version":`+strconv.FormatInt(assigned.Version, 10), "the notification carries the ticket as stored")
-					}
-				}
-				require.Equal(t, 1, kinds["ticket.message_added"], "%v", kinds)
-				require.Equal(t, 1, kinds["ticket.status_changed"], "%v", kinds)
-				require.Equal(t, 1, kinds["ticket.assigned"], "%v", kinds)
-			})
+		got, err := st.TicketGet(ctx, storage.TicketGetParams{TenantID: "acme", ID: tk.ID})
+		require.NoError(t, err)
+		require.Equal(t, assigned.Version, got.Version)
+		require.Equal(t, ticket.StatusInProgress, got.Status)
+		require.Equal(t, who, got.Assignee)
+		msgs, err := st.MessageList(ctx, storage.MessageListParams{TenantID: "acme", TicketID: tk.ID})
+		require.NoError(t, err)
+		require.Len(t, msgs.Messages, 1)
+		require.Equal(t, msg.ID, msgs.Messages[0].ID)
+		require.Equal(t, "On its way; $1 ? 'quoted'", msgs.Messages[0].Body)
+		events, err := st.EventList(ctx, storage.EventListParams{TenantID: "acme", TicketID: tk.ID})
+		require.NoError(t, err)
+		var fields []string
+		for _, e := range events {
+			fields = append(fields, e.Field)
 		}
-	}
+		require.Contains(t, fields, ticket.FieldStatus)
+		require.Contains(t, fields, ticket.FieldAssignee)
+		require.NotContains(t, strings.Join(fields, ","), ticket.StatusWaiting)
+		claimed, err := st.OutboxClaim(ctx, storage.OutboxClaimParams{Now: time.Now().Add(time.Hour), LockFor: time.Minute, Limit: 20, MaxAttempts: 5})
+		require.NoError(t, err)
+		kinds := map[string]int{}
+		for _, o := range claimed {
+			kinds[o.Kind]++
+			if o.Kind == "ticket.assigned" {
+				require.Contains(t, string(o.Payload), `"version":`+strconv.FormatInt(assigned.Version, 10), "the notification carries the ticket as stored")
+			}
+		}
+		require.Equal(t, 1, kinds["ticket.message_added"], "%v", kinds)
+		require.Equal(t, 1, kinds["ticket.status_changed"], "%v", kinds)
+		require.Equal(t, 1, kinds["ticket.assigned"], "%v", kinds)
+	})
 }
 
 // TestChangeUpdateInHostTransaction checks ChangeUpdate on a store whose
