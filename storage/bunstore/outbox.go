@@ -41,7 +41,8 @@ func (s *Store) OutboxCreate(ctx context.Context, entries []*storage.OutboxEntry
 }
 
 // OutboxClaim claims the claimable entries due first with one UPDATE
-// over a sub-select of their IDs. On PostgreSQL the sub-select takes row
+// of the IDs a CTE selects (materialized on PostgreSQL, so that they
+// are chosen once). On PostgreSQL the CTE takes row
 // locks with FOR UPDATE SKIP LOCKED, so concurrent claimers pass over
 // each other's rows instead of waiting or claiming them twice; on
 // SQLite the single writer serializes claims. MySQL has neither UPDATE
@@ -105,7 +106,13 @@ func (s *Store) claimRound(ctx context.Context, p storage.OutboxClaimParams, lim
 		// last_error as storage.ExhaustedError(last_error) writes it.
 		Set("last_error = CASE WHEN attempts < ? THEN last_error WHEN last_error = '' THEN ? ELSE ? || last_error END",
 			maxAttempts, storage.OutboxExhausted, storage.OutboxExhausted+"; last error: ").
-		Where("id IN (?)", due).
+		// MATERIALIZED: the batch is chosen once. A subquery under IN
+		// may be run again by PostgreSQL's plan (a nested loop rescans
+		// it), and on a rescan SKIP LOCKED passes over the rows this
+		// statement already updated and picks others: a claim of n
+		// could take more than n entries.
+		WithQuery(bun.NewWithQuery("due", due).Materialized()).
+		Where("id IN (SELECT id FROM due)").
 		Returning("*").
 		Scan(ctx)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {

@@ -3,6 +3,7 @@ package storagetest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -316,6 +317,10 @@ func (s suite) outbox(t *testing.T) {
 						return
 					}
 					if len(got) == 0 {
+						return
+					}
+					if len(got) > 7 {
+						errs <- fmt.Errorf("a claim of at most 7 returned %d entries", len(got))
 						return
 					}
 					mu.Lock()
