@@ -178,7 +178,9 @@ func BenchmarkEscalationSweep(b *testing.B) {
 	// check, no JSON built per ticket.
 	payload := floorPayload(b, ctx, store, sla, now)
 	// The interleaved run: the server-side CTE floor and the Desk, one
-	// sweep of each in turn, so that both see the same machine load.
+	// sweep of each in turn, so that both see the same machine load;
+	// then the Desk through Bun only, and the floor binding a payload
+	// per outbox entry (as the Desk does) instead of one for all.
 	b.Run("interleaved", func(b *testing.B) {
 		// deskBun sends every statement through Bun, values inlined
 		// (bunstore.Config.ThroughBunOnly): what bound values save.
@@ -196,6 +198,12 @@ func BenchmarkEscalationSweep(b *testing.B) {
 		desk, err := ticketkit.New(ticketkit.Config{Store: timer, Clock: clk, SLA: sla})
 		if err != nil {
 			b.Fatal(err)
+		}
+		// perRow binds a payload for each outbox entry, as the Desk's
+		// notifications each carry their own ticket ("floorperrow").
+		perRow := make([][]byte, sweepDue)
+		for i := range perRow {
+			perRow[i] = payload
 		}
 		times := interleaveSweeps(b, makeDue,
 			func() {
@@ -216,6 +224,11 @@ func BenchmarkEscalationSweep(b *testing.B) {
 				if res, err := deskBun.RunEscalations(ctx); err != nil || res.Escalations != sweepDue {
 					b.Fatalf("sweep through Bun: %v, %d escalations", err, res.Escalations)
 				}
+			},
+			func() {
+				if n := floorSweepCTEWith(b, ctx, db, store.TablePrefix(), now, string(freshState), payload, perRow); n != sweepDue {
+					b.Fatalf("floor CTE with a payload per row handled %d tickets, want %d", n, sweepDue)
+				}
 			})
 		floorTime, deskTime, bunTime := times[0], times[1], times[2]
 		n := float64(b.N)
@@ -225,6 +238,8 @@ func BenchmarkEscalationSweep(b *testing.B) {
 		b.ReportMetric(float64(deskTime)/float64(floorTime), "desk/floor")
 		b.ReportMetric(float64(bunTime.Microseconds())/n/1000, "deskbun-ms/sweep")
 		b.ReportMetric(float64(bunTime)/float64(floorTime), "deskbun/floor")
+		b.ReportMetric(float64(times[3].Microseconds())/n/1000, "floorperrow-ms/sweep")
+		b.ReportMetric(float64(deskTime)/float64(times[3]), "desk/floorperrow")
 		b.ReportMetric(float64(timer.claim.Microseconds())/n/1000, "desk-claim-ms/sweep")
 		b.ReportMetric(float64(timer.write.Microseconds())/n/1000, "desk-write-ms/sweep")
 	})
@@ -252,6 +267,15 @@ func BenchmarkEscalationSweep(b *testing.B) {
 // handled. pgx sends it unprepared (QueryExecModeExec), still in one
 // round trip.
 func floorSweepCTE(b *testing.B, ctx context.Context, db *bun.DB, prefix string, now time.Time, state string, payload []byte) int {
+	return floorSweepCTEWith(b, ctx, db, prefix, now, state, payload, nil)
+}
+
+// floorSweepCTEWith is floorSweepCTE with, when perRow is not nil, a
+// payload of its own for each outbox entry (perRow[i] for the i-th
+// updated row, at least 1,000 of them) bound as one bytea[], as the
+// Desk binds its notifications: what a payload per ticket costs the
+// one statement over one payload for all.
+func floorSweepCTEWith(b *testing.B, ctx context.Context, db *bun.DB, prefix string, now time.Time, state string, payload []byte, perRow [][]byte) int {
 	b.Helper()
 	q := `WITH due AS (
   SELECT s.ticket_id FROM ` + prefix + `ticket_sla AS s
@@ -268,6 +292,13 @@ func floorSweepCTE(b *testing.B, ctx context.Context, db *bun.DB, prefix string,
   SELECT gen_random_uuid()::text, tenant_id, ticket_id, 'ticket.escalated', $4::bytea, $1, $1 FROM u
 )
 SELECT count(*) FROM u`
+	var arg any = payload
+	if perRow != nil {
+		q = strings.Replace(q, "SELECT gen_random_uuid()::text, tenant_id, ticket_id, 'ticket.escalated', $4::bytea, $1, $1 FROM u",
+			"SELECT gen_random_uuid()::text, r.tenant_id, r.ticket_id, 'ticket.escalated', p.payload, $1, $1"+
+				" FROM (SELECT *, row_number() OVER () AS n FROM u) AS r JOIN unnest($4::bytea[]) WITH ORDINALITY AS p(payload, n) USING (n)", 1)
+		arg = perRow
+	}
 	total := 0
 	for {
 		var n int
@@ -275,7 +306,7 @@ SELECT count(*) FROM u`
 		// each time (a cached generic plan of the claim reads the whole
 		// due-time index at 1M tickets).
 		err := db.DB.QueryRowContext(ctx, q, pgx.QueryExecModeExec, now, state,
-			"level 1: resolution at 50% of policy std (c1:resolution:L1), notify supervisor", payload).Scan(&n)
+			"level 1: resolution at 50% of policy std (c1:resolution:L1), notify supervisor", arg).Scan(&n)
 		if err != nil {
 			b.Fatal(err)
 		}
