@@ -13,7 +13,8 @@ import (
 // This file holds the optimistic path of a change (changeDoc): when the
 // store is a storage.ChangeUpdater, the Desk owns the transaction and
 // the use case asked for it (withOptimistic), the ticket is read outside
-// a transaction (one statement), the change is checked and made in Go
+// a transaction (one statement; with its watchers when the store is a
+// storage.WatchedTicketGetter), the change is checked and made in Go
 // (rights, workflow, version, event rules), and every row it writes,
 // the version-checked ticket and SLA state, the message, the history
 // lines and the outbox entries, goes to the store at once: on
