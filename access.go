@@ -73,10 +73,15 @@ func checkKey(field, key string) error {
 // that it does not exist. An ID no store can hold or no ticket has (see
 // checkKey) is a *ValidationError of "id".
 func load(ctx context.Context, tx storage.Tx, a ticket.Actor, id string) (*ticket.Ticket, error) {
+	return loadBy(ctx, a, id, tx.TicketGet)
+}
+
+// loadBy is load with the ticket read by get.
+func loadBy(ctx context.Context, a ticket.Actor, id string, get func(context.Context, storage.TicketGetParams) (*ticket.Ticket, error)) (*ticket.Ticket, error) {
 	if err := checkKey("id", id); err != nil {
 		return nil, err
 	}
-	t, err := tx.TicketGet(ctx, storage.TicketGetParams{TenantID: a.TenantID, ID: id})
+	t, err := get(ctx, storage.TicketGetParams{TenantID: a.TenantID, ID: id})
 	if err != nil {
 		return nil, fmt.Errorf("ticketkit: ticket %q: %w", id, err)
 	}

@@ -13,7 +13,8 @@ import (
 // This file holds the optimistic path of a change (changeDoc): when the
 // store is a storage.ChangeUpdater, the Desk owns the transaction and
 // the use case asked for it (withOptimistic), the ticket is read outside
-// a transaction (one statement), the change is checked and made in Go
+// a transaction (one statement; with its watchers when the store is a
+// storage.WatchedTicketGetter), the change is checked and made in Go
 // (rights, workflow, version, event rules), and every row it writes,
 // the version-checked ticket and SLA state, the message, the history
 // lines and the outbox entries, goes to the store at once: on
@@ -111,7 +112,16 @@ func (x *optimisticTx) OutboxRetry(context.Context, storage.OutboxRetryParams) (
 func (d *Desk) changeOptimistic(ctx context.Context, cu storage.ChangeUpdater, actor ticket.Actor, id string, version int64, mutate docMutation, b *batch) (_ *document, taken bool, _ error) {
 	lockUntil := d.lockUntil()
 	x := &optimisticTx{Tx: d.store}
-	t, err := load(ctx, d.store, actor, id)
+	var (
+		t     *ticket.Ticket
+		known map[watchedKey][]*ticket.Watcher // the watchers read with t
+		err   error
+	)
+	if g, ok := d.store.(storage.WatchedTicketGetter); ok {
+		t, known, err = loadWatched(ctx, g, actor, id)
+	} else {
+		t, err = load(ctx, d.store, actor, id)
+	}
 	if err != nil {
 		return nil, true, err
 	}
@@ -158,7 +168,7 @@ func (d *Desk) changeOptimistic(ctx context.Context, cu storage.ChangeUpdater, a
 	if err := d.noticeSurvey(ctx, d.store, b, before.t, t); err != nil {
 		return nil, true, err
 	}
-	if err := b.readWatchers(ctx, d.store); err != nil {
+	if err := b.readWatchersKnown(ctx, d.store, known); err != nil {
 		return nil, true, err
 	}
 	entries, err := b.entries(lockUntil)
@@ -171,6 +181,24 @@ func (d *Desk) changeOptimistic(ctx context.Context, cu storage.ChangeUpdater, a
 		return nil, true, fmt.Errorf("ticketkit: update ticket %s: %w", t.Number, err)
 	}
 	return doc, true, nil
+}
+
+// loadWatched is load through g: the ticket and its watchers in one
+// read (one statement on the Bun store on PostgreSQL). The watchers are
+// returned by tenant and ticket, for readWatchersKnown: the optimistic
+// path's mutations cannot change them (optimisticTx hides
+// storage.WatcherStore).
+func loadWatched(ctx context.Context, g storage.WatchedTicketGetter, a ticket.Actor, id string) (*ticket.Ticket, map[watchedKey][]*ticket.Watcher, error) {
+	var ws []*ticket.Watcher
+	t, err := loadBy(ctx, a, id, func(ctx context.Context, p storage.TicketGetParams) (*ticket.Ticket, error) {
+		t, got, err := g.TicketGetWatched(ctx, p)
+		ws = got
+		return t, err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return t, map[watchedKey][]*ticket.Watcher{{t.TenantID, t.ID}: ws}, nil
 }
 
 // optimisticTransition reports whether a transition to the status to

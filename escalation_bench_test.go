@@ -178,7 +178,9 @@ func BenchmarkEscalationSweep(b *testing.B) {
 	// check, no JSON built per ticket.
 	payload := floorPayload(b, ctx, store, sla, now)
 	// The interleaved run: the server-side CTE floor and the Desk, one
-	// sweep of each in turn, so that both see the same machine load.
+	// sweep of each in turn, so that both see the same machine load;
+	// then the Desk through Bun only, and the floor binding a payload
+	// per outbox entry (as the Desk does) instead of one for all.
 	b.Run("interleaved", func(b *testing.B) {
 		// deskBun sends every statement through Bun, values inlined
 		// (bunstore.Config.ThroughBunOnly): what bound values save.
@@ -189,6 +191,19 @@ func BenchmarkEscalationSweep(b *testing.B) {
 		deskBun, err := ticketkit.New(ticketkit.Config{Store: bunOnly, Clock: clk, SLA: sla})
 		if err != nil {
 			b.Fatal(err)
+		}
+		// The Desk's sweep, its claim and its one write timed apart
+		// (sweepTimer): the rest is evaluation, encoding and COMMIT.
+		timer := &sweepTimer{Store: store}
+		desk, err := ticketkit.New(ticketkit.Config{Store: timer, Clock: clk, SLA: sla})
+		if err != nil {
+			b.Fatal(err)
+		}
+		// perRow binds a payload for each outbox entry, as the Desk's
+		// notifications each carry their own ticket ("floorperrow").
+		perRow := make([][]byte, sweepDue)
+		for i := range perRow {
+			perRow[i] = payload
 		}
 		times := interleaveSweeps(b, makeDue,
 			func() {
@@ -209,6 +224,11 @@ func BenchmarkEscalationSweep(b *testing.B) {
 				if res, err := deskBun.RunEscalations(ctx); err != nil || res.Escalations != sweepDue {
 					b.Fatalf("sweep through Bun: %v, %d escalations", err, res.Escalations)
 				}
+			},
+			func() {
+				if n := floorSweepCTEWith(b, ctx, db, store.TablePrefix(), now, string(freshState), payload, perRow); n != sweepDue {
+					b.Fatalf("floor CTE with a payload per row handled %d tickets, want %d", n, sweepDue)
+				}
 			})
 		floorTime, deskTime, bunTime := times[0], times[1], times[2]
 		n := float64(b.N)
@@ -218,6 +238,10 @@ func BenchmarkEscalationSweep(b *testing.B) {
 		b.ReportMetric(float64(deskTime)/float64(floorTime), "desk/floor")
 		b.ReportMetric(float64(bunTime.Microseconds())/n/1000, "deskbun-ms/sweep")
 		b.ReportMetric(float64(bunTime)/float64(floorTime), "deskbun/floor")
+		b.ReportMetric(float64(times[3].Microseconds())/n/1000, "floorperrow-ms/sweep")
+		b.ReportMetric(float64(deskTime)/float64(times[3]), "desk/floorperrow")
+		b.ReportMetric(float64(timer.claim.Microseconds())/n/1000, "desk-claim-ms/sweep")
+		b.ReportMetric(float64(timer.write.Microseconds())/n/1000, "desk-write-ms/sweep")
 	})
 
 	b.Run("floor", func(b *testing.B) {
@@ -243,6 +267,15 @@ func BenchmarkEscalationSweep(b *testing.B) {
 // handled. pgx sends it unprepared (QueryExecModeExec), still in one
 // round trip.
 func floorSweepCTE(b *testing.B, ctx context.Context, db *bun.DB, prefix string, now time.Time, state string, payload []byte) int {
+	return floorSweepCTEWith(b, ctx, db, prefix, now, state, payload, nil)
+}
+
+// floorSweepCTEWith is floorSweepCTE with, when perRow is not nil, a
+// payload of its own for each outbox entry (perRow[i] for the i-th
+// updated row, at least 1,000 of them) bound as one bytea[], as the
+// Desk binds its notifications: what a payload per ticket costs the
+// one statement over one payload for all.
+func floorSweepCTEWith(b *testing.B, ctx context.Context, db *bun.DB, prefix string, now time.Time, state string, payload []byte, perRow [][]byte) int {
 	b.Helper()
 	q := `WITH due AS (
   SELECT s.ticket_id FROM ` + prefix + `ticket_sla AS s
@@ -259,6 +292,13 @@ func floorSweepCTE(b *testing.B, ctx context.Context, db *bun.DB, prefix string,
   SELECT gen_random_uuid()::text, tenant_id, ticket_id, 'ticket.escalated', $4::bytea, $1, $1 FROM u
 )
 SELECT count(*) FROM u`
+	var arg any = payload
+	if perRow != nil {
+		q = strings.Replace(q, "SELECT gen_random_uuid()::text, tenant_id, ticket_id, 'ticket.escalated', $4::bytea, $1, $1 FROM u",
+			"SELECT gen_random_uuid()::text, r.tenant_id, r.ticket_id, 'ticket.escalated', p.payload, $1, $1"+
+				" FROM (SELECT *, row_number() OVER () AS n FROM u) AS r JOIN unnest($4::bytea[]) WITH ORDINALITY AS p(payload, n) USING (n)", 1)
+		arg = perRow
+	}
 	total := 0
 	for {
 		var n int
@@ -266,7 +306,7 @@ SELECT count(*) FROM u`
 		// each time (a cached generic plan of the claim reads the whole
 		// due-time index at 1M tickets).
 		err := db.DB.QueryRowContext(ctx, q, pgx.QueryExecModeExec, now, state,
-			"level 1: resolution at 50% of policy std (c1:resolution:L1), notify supervisor", payload).Scan(&n)
+			"level 1: resolution at 50% of policy std (c1:resolution:L1), notify supervisor", arg).Scan(&n)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -386,4 +426,38 @@ func interleaveSweeps(b *testing.B, prepare func(), variants ...func()) []time.D
 		}
 	}
 	return total
+}
+
+// sweepTimer is the Bun store with the time its transactions spend in
+// TicketClaimDue and ChangeWriteSLA added up, to split a sweep's time
+// between the claim, the one write and the rest (evaluation in Go,
+// encoding, COMMIT).
+type sweepTimer struct {
+	*bunstore.Store
+	claim, write time.Duration
+}
+
+// RunInTx hands fn the transaction's store, timed.
+func (s *sweepTimer) RunInTx(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) error {
+	return s.Store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		return fn(ctx, timedTx{Store: tx.(*bunstore.Store), timer: s})
+	})
+}
+
+// timedTx is the store of one transaction of a sweepTimer.
+type timedTx struct {
+	*bunstore.Store
+	timer *sweepTimer
+}
+
+func (x timedTx) TicketClaimDue(ctx context.Context, p storage.TicketClaimDueParams) ([]*ticket.Ticket, error) {
+	start := time.Now()
+	defer func() { x.timer.claim += time.Since(start) }()
+	return x.Store.TicketClaimDue(ctx, p)
+}
+
+func (x timedTx) ChangeWriteSLA(ctx context.Context, tickets []*ticket.Ticket, c *storage.Change) error {
+	start := time.Now()
+	defer func() { x.timer.write += time.Since(start) }()
+	return x.Store.ChangeWriteSLA(ctx, tickets, c)
 }

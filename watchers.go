@@ -439,33 +439,49 @@ func (d *Desk) mergeWatchers(ctx context.Context, tx storage.Tx, actor ticket.Ac
 // tx, once: a use case that changes watchers after queuing its notices
 // (a merge) reads them first, and the notices keep what it read.
 func (b *batch) readWatchers(ctx context.Context, tx storage.Tx) error {
+	return b.readWatchersKnown(ctx, tx, nil)
+}
+
+// readWatchersKnown is readWatchers with the watchers of some tickets
+// already read (storage.WatchedTicketGetter): known holds them, by
+// tenant and ticket, and only the other tickets' watchers are read.
+func (b *batch) readWatchersKnown(ctx context.Context, tx storage.Tx, known map[watchedKey][]*ticket.Watcher) error {
 	if b.watchersRead {
 		return nil
 	}
 	b.watchersRead = true
-	return fillWatchers(ctx, tx, b.notices)
+	return fillWatchers(ctx, tx, b.notices, known)
 }
+
+// watchedKey names a ticket's watchers: its tenant and ID.
+type watchedKey struct{ tenant, ticket string }
 
 // maxWatchedTickets is how many tickets' watchers fillWatchers reads in
 // one query.
 const maxWatchedTickets = 100
 
 // fillWatchers sets the Watchers and CC of the notifications of a
-// change from the watchers of their tickets, read in tx when it keeps
-// them (storage.WatcherStore); otherwise it leaves them empty.
-func fillWatchers(ctx context.Context, tx storage.Tx, notices []notify.Event) error {
+// change from the watchers of their tickets: those in known as they
+// are, the others read in tx when it keeps them (storage.WatcherStore);
+// otherwise it leaves them empty.
+func fillWatchers(ctx context.Context, tx storage.Tx, notices []notify.Event, known map[watchedKey][]*ticket.Watcher) error {
 	ws, ok := tx.(storage.WatcherStore)
-	if !ok || len(notices) == 0 {
+	if !ok && known == nil || len(notices) == 0 {
 		return nil
 	}
 	byTenant := map[string][]string{}
 	for _, e := range notices {
-		if e.Ticket != nil && !slices.Contains(byTenant[e.TenantID], e.Ticket.ID) {
+		if e.Ticket == nil || slices.Contains(byTenant[e.TenantID], e.Ticket.ID) {
+			continue
+		}
+		if _, read := known[watchedKey{e.TenantID, e.Ticket.ID}]; !read && ok {
 			byTenant[e.TenantID] = append(byTenant[e.TenantID], e.Ticket.ID)
 		}
 	}
-	type key struct{ tenant, ticket string }
-	found := map[key][]*ticket.Watcher{}
+	found := map[watchedKey][]*ticket.Watcher{}
+	for k, v := range known {
+		found[k] = v
+	}
 	for tenant, ids := range byTenant {
 		for chunk := range slices.Chunk(ids, maxWatchedTickets) {
 			got, err := allWatchers(ctx, ws, tenant, chunk)
@@ -473,7 +489,7 @@ func fillWatchers(ctx context.Context, tx storage.Tx, notices []notify.Event) er
 				return fmt.Errorf("ticketkit: watchers of the notified tickets: %w", err)
 			}
 			for _, w := range got {
-				k := key{w.TenantID, w.TicketID}
+				k := watchedKey{w.TenantID, w.TicketID}
 				found[k] = append(found[k], w)
 			}
 		}
@@ -483,7 +499,7 @@ func fillWatchers(ctx context.Context, tx storage.Tx, notices []notify.Event) er
 		if e.Ticket == nil {
 			continue
 		}
-		for _, w := range found[key{e.TenantID, e.Ticket.ID}] {
+		for _, w := range found[watchedKey{e.TenantID, e.Ticket.ID}] {
 			switch w.Kind {
 			case ticket.WatcherAgent:
 				e.Watchers = append(e.Watchers, w.Key)

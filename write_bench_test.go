@@ -25,10 +25,14 @@ import (
 // database/sql, values bound: an UPDATE of the ticket row at its
 // version, with the message, history line and outbox entry (a payload
 // of the Desk's size) inserted by data-modifying CTEs. The Desk runs
-// twice, on tickets of their own: with the optimistic change
-// (storage.ChangeUpdater, "desk") and in a transaction ("desktx", the
+// three times, on tickets of their own: with the optimistic change
+// (storage.ChangeUpdater) reading the ticket with its watchers in one
+// statement (storage.WatchedTicketGetter, "desk"), the same with the
+// ticket and its watchers read apart ("desk2r", the store's
+// WatchedTicketGetter hidden), and in a transaction ("desktx", the
 // store's ChangeUpdater hidden). It reports each variant's time per
-// operation, desk/floor and desktx/floor.
+// operation and its ratio to the floor; each round of the four starts
+// with another one.
 //
 //	go test -run XXX -bench WritePaths -benchtime 300x -benchmem .
 func BenchmarkWritePaths(b *testing.B) {
@@ -54,7 +58,14 @@ func BenchmarkWritePaths(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	deskTk, floorTk, txTk := open(), open(), open()
+	// deskTwoReads is the Desk over the same store with
+	// storage.WatchedTicketGetter hidden: the optimistic change with the
+	// ticket and its watchers read in two statements.
+	deskTwoReads, err := ticketkit.New(ticketkit.Config{Store: twoReadStore{Store: store}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	deskTk, floorTk, txTk, twoTk := open(), open(), open(), open()
 	payload, err := json.Marshal(notify.Event{ID: ids.New(), Kind: notify.KindMessageAdded, TenantID: "acme", Ticket: deskTk, Actor: agent})
 	if err != nil {
 		b.Fatal(err)
@@ -64,9 +75,9 @@ func BenchmarkWritePaths(b *testing.B) {
 	assignees := []string{"agent-2", "agent-3"}
 
 	type variant struct {
-		name            string
-		desk, floor, tx func(i int) error
-		deskT, flT, txT time.Duration
+		name                 string
+		desk, floor, tx, two func(i int) error
+		deskT, flT, txT, twT time.Duration
 	}
 	variants := []*variant{
 		{name: "reply",
@@ -78,6 +89,10 @@ func BenchmarkWritePaths(b *testing.B) {
 			tx: func(int) error {
 				_, err := deskTx.Reply(ctx, agent, ticketkit.MessageParams{TicketID: txTk.ID, Body: "We are on it."})
 				return err
+			},
+			two: func(int) error {
+				_, err := deskTwoReads.Reply(ctx, agent, ticketkit.MessageParams{TicketID: twoTk.ID, Body: "We are on it."})
+				return err
 			}},
 		{name: "transition",
 			desk: func(i int) error {
@@ -87,6 +102,10 @@ func BenchmarkWritePaths(b *testing.B) {
 			floor: func(i int) error { return floor.set(ctx, floorTk.ID, "status", statuses[i%2]) },
 			tx: func(i int) error {
 				_, err := deskTx.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: txTk.ID, To: statuses[i%2]})
+				return err
+			},
+			two: func(i int) error {
+				_, err := deskTwoReads.Transition(ctx, agent, ticketkit.TransitionParams{TicketID: twoTk.ID, To: statuses[i%2]})
 				return err
 			}},
 		{name: "assign",
@@ -98,27 +117,34 @@ func BenchmarkWritePaths(b *testing.B) {
 			tx: func(i int) error {
 				_, err := deskTx.Assign(ctx, agent, ticketkit.AssignParams{TicketID: txTk.ID, Assignee: &assignees[i%2]})
 				return err
+			},
+			two: func(i int) error {
+				_, err := deskTwoReads.Assign(ctx, agent, ticketkit.AssignParams{TicketID: twoTk.ID, Assignee: &assignees[i%2]})
+				return err
 			}},
 	}
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		for _, v := range variants {
-			start := time.Now()
-			if err := v.floor(i); err != nil {
-				b.Fatalf("%s floor: %v", v.name, err)
+			// Each round starts with another of the four, so that none
+			// always runs right after the same other one.
+			runs := []struct {
+				name string
+				run  func(int) error
+				sum  *time.Duration
+			}{
+				{"floor", v.floor, &v.flT}, {"desk", v.desk, &v.deskT},
+				{"desk in a transaction", v.tx, &v.txT}, {"desk with two reads", v.two, &v.twT},
 			}
-			mid := time.Now()
-			if err := v.desk(i); err != nil {
-				b.Fatalf("%s desk: %v", v.name, err)
+			for k := range runs {
+				r := runs[(i+k)%len(runs)]
+				start := time.Now()
+				if err := r.run(i); err != nil {
+					b.Fatalf("%s %s: %v", v.name, r.name, err)
+				}
+				*r.sum += time.Since(start)
 			}
-			end := time.Now()
-			if err := v.tx(i); err != nil {
-				b.Fatalf("%s desk in a transaction: %v", v.name, err)
-			}
-			v.flT += mid.Sub(start)
-			v.deskT += end.Sub(mid)
-			v.txT += time.Since(end)
 		}
 		i++
 	}
@@ -129,6 +155,8 @@ func BenchmarkWritePaths(b *testing.B) {
 		b.ReportMetric(float64(v.txT.Microseconds())/n, v.name+"-desktx-µs/op")
 		b.ReportMetric(float64(v.deskT)/float64(v.flT), v.name+"-desk/floor")
 		b.ReportMetric(float64(v.txT)/float64(v.flT), v.name+"-desktx/floor")
+		b.ReportMetric(float64(v.twT.Microseconds())/n, v.name+"-desk2r-µs/op")
+		b.ReportMetric(float64(v.twT)/float64(v.flT), v.name+"-desk2r/floor")
 	}
 }
 
@@ -138,6 +166,15 @@ func BenchmarkWritePaths(b *testing.B) {
 type txPathStore struct {
 	*bunstore.Store
 	ChangeUpdate struct{}
+}
+
+// twoReadStore is a bunstore.Store without
+// storage.WatchedTicketGetter (its field TicketGetWatched hides the
+// promoted method): a Desk over it reads a ticket and its watchers in
+// two statements, the optimistic path before the one read.
+type twoReadStore struct {
+	*bunstore.Store
+	TicketGetWatched struct{}
 }
 
 // writeFloor holds the floor statements of BenchmarkWritePaths.

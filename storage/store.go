@@ -29,7 +29,8 @@
 // versioned), [HostTxStore] (running in the host's transaction), for
 // merges, splits and links [TicketLocker], [MessageMover] and
 // [LinkStore], [PresenceStore] (who of the staff is viewing or
-// replying to a ticket), and [WatcherStore] (watchers and CC addresses).
+// replying to a ticket), and [WatcherStore] and [WatchedTicketGetter]
+// (watchers and CC addresses, and a ticket read with them).
 //
 // Callers find them with a checked type assertion, never one that can
 // panic. Code that cannot work without a capability returns an error

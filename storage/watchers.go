@@ -39,3 +39,19 @@ type WatcherListParams struct {
 	Kind  ticket.WatcherKind
 	Limit int
 }
+
+// WatchedTicketGetter is implemented by a [Store] (and the [Tx] its
+// RunInTx hands out) that is a [WatcherStore] and reads a ticket together
+// with its watchers and CC addresses: in one statement where it can (the
+// Bun store on PostgreSQL), so that a change the Desk makes outside a
+// transaction ([ChangeUpdater]) reads what its notifications need in one
+// round trip instead of two. Without it the Desk calls TicketGet, then
+// WatcherList.
+type WatchedTicketGetter interface {
+	// TicketGetWatched returns what TicketGet returns for params and the
+	// ticket's watchers as WatcherList returns them for that one ticket
+	// with Limit MaxLimit (every kind, oldest first, then by kind and
+	// key). An unknown ticket, or one of another tenant, gives an error
+	// wrapping ErrNotFound.
+	TicketGetWatched(ctx context.Context, params TicketGetParams) (*ticket.Ticket, []*ticket.Watcher, error)
+}

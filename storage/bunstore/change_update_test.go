@@ -18,10 +18,11 @@ import (
 
 // TestDeskChangeIsOneStatementOnPostgres checks the optimistic change
 // (storage.ChangeUpdater) through the Desk on PostgreSQL: Reply,
-// Transition and Assign read through Bun (the ticket, its watchers) and
-// write in one statement that bypasses Bun's hooks (no BEGIN, UPDATE,
-// INSERT or COMMIT for them); with Config.ThroughBunOnly every write is
-// in view of the hooks again. Both store the same rows, and a stale
+// Transition and Assign read the ticket with its watchers in one SELECT
+// (storage.WatchedTicketGetter) and write in one statement, both of
+// which bypass Bun's hooks (no SELECT of the ticket, BEGIN, UPDATE,
+// INSERT or COMMIT for them); with Config.ThroughBunOnly the read and
+// every write are in view of the hooks again. Both store the same rows, and a stale
 // explicit version stores nothing.
 func TestDeskChangeIsOneStatementOnPostgres(t *testing.T) {
 	onPostgresHookModes(t, func(t *testing.T, ctx context.Context, st *bunstore.Store, desk *ticketkit.Desk, log *statementLog, agent ticketkit.Actor, throughBun bool) {
@@ -30,16 +31,20 @@ func TestDeskChangeIsOneStatementOnPostgres(t *testing.T) {
 		requireWrites := func(what string) {
 			t.Helper()
 			stmts := log.take()
-			writes := 0
+			writes, reads := 0, 0
 			for _, q := range stmts {
 				if !strings.HasPrefix(q, "SELECT") {
 					writes++
+				} else if strings.Contains(q, "AS watchers FROM") {
+					reads++
 				}
 			}
 			if throughBun {
 				require.GreaterOrEqual(t, writes, 4, "%s: BEGIN, ticket, history, outbox, COMMIT through Bun: %q", what, stmts)
+				require.Equal(t, 1, reads, "%s: the ticket with its watchers, read through Bun: %q", what, stmts)
 			} else {
 				require.Zero(t, writes, "%s: the one statement bypasses Bun's hooks, as documented: %q", what, stmts)
+				require.Zero(t, reads, "%s: the one read bypasses Bun's hooks, as documented: %q", what, stmts)
 			}
 		}
 		log.take()

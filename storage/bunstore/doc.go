@@ -270,9 +270,13 @@
 // Transition, Assign and Update of an existing ticket send its
 // version-checked UPDATE, SLA state, message, history lines and
 // notifications the same way ([Store.ChangeUpdate], the
-// storage.ChangeUpdater capability). The escalation
-// sweep stores SLA states, history lines and notifications with one
-// statement over unnest()ed arrays ([Store.ChangeWriteSLA]). These
+// storage.ChangeUpdater capability), after reading the ticket with its
+// watchers in one SELECT with bind parameters ([Store.TicketGetWatched],
+// the storage.WatchedTicketGetter capability). The escalation
+// sweep claims due tickets with one SELECT with bind parameters
+// ([Store.TicketClaimDue]) and stores SLA states, history lines and
+// notifications with one statement over unnest()ed arrays
+// ([Store.ChangeWriteSLA]). These
 // statements go through database/sql under the host's bun.IDB, not
 // through Bun (which inlines every value into the SQL text), so Bun's
 // query hooks (bunotel, logging) do not see them. Set

@@ -55,8 +55,10 @@ type Config struct {
 	// ThroughBunOnly sends every statement through Bun, so that the
 	// host's Bun query hooks see each one. By default, on PostgreSQL,
 	// Store.ChangeWrite and Store.ChangeUpdate send the rows of a change
-	// as one statement with bind parameters through database/sql, which
-	// the hooks do not see.
+	// as one statement with bind parameters through database/sql,
+	// Store.TicketGetWatched reads a ticket with its watchers and
+	// Store.TicketClaimDue claims due tickets the same way, which the
+	// hooks do not see.
 	ThroughBunOnly bool
 }
 
@@ -112,6 +114,9 @@ type Store struct {
 	// ticket of the rank unranked (see ranksCurrent); shared by the
 	// store's copies.
 	ranked *sync.Map
+	// texts caches statement texts with bind parameters, built once from
+	// Bun's queries; shared by the store's copies.
+	texts *statementTexts
 }
 
 // remember records that the transaction wrote or claimed the ticket.
@@ -163,7 +168,7 @@ func New(db bun.IDB, cfg Config) (*Store, error) {
 	if err := checkDialect(dialect); err != nil {
 		return nil, err
 	}
-	s := &Store{host: db, dialect: dialect, prefix: prefix, tables: newTables(prefix), logger: cfg.Logger, throughBunOnly: cfg.ThroughBunOnly, session: &sessionCheck{dialect: dialect}, grams: &gramStats{}, ranked: &sync.Map{}}
+	s := &Store{host: db, dialect: dialect, prefix: prefix, tables: newTables(prefix), logger: cfg.Logger, throughBunOnly: cfg.ThroughBunOnly, session: &sessionCheck{dialect: dialect}, grams: &gramStats{}, ranked: &sync.Map{}, texts: &statementTexts{}}
 	s.db = newSessionDB(db, dialect, s.session)
 	s.columns = s.ticketColumns()
 	if _, ok := db.(*bun.DB); ok && dialect == DialectSQLite {

@@ -28,7 +28,7 @@ var features = storagetest.Features{
 	Complaints: true, ComplaintLocker: true, ComplaintReverser: true, ComplaintOverdue: true, Inbound: true,
 	AttachmentRefs: true, SLAUpdater: true, BatchUpdater: true, Idempotency: true, OutboxStats: true,
 	TicketLocker: true, MessageMover: true, Links: true, Config: true,
-	Presence: true, SortKeyUpdater: true, ChangeWriter: true, ChangeUpdater: true, Watchers: true, FullText: true, Ratings: true, TimeEntries: true, Pruner: true, CustomerEraser: true, AssigneeCounter: true, TicketPurger: true, CustomerTraceEraser: true, SLAChangeWriter: true,
+	Presence: true, SortKeyUpdater: true, ChangeWriter: true, ChangeUpdater: true, Watchers: true, WatchedTicketGetter: true, FullText: true, Ratings: true, TimeEntries: true, Pruner: true, CustomerEraser: true, AssigneeCounter: true, TicketPurger: true, CustomerTraceEraser: true, SLAChangeWriter: true,
 }
 
 func TestConformance(t *testing.T) {

@@ -61,6 +61,9 @@ type Features struct {
 	SLAChangeWriter bool
 	// Watchers: [storage.WatcherStore].
 	Watchers bool
+	// WatchedTicketGetter: [storage.WatchedTicketGetter]; needs
+	// Watchers.
+	WatchedTicketGetter bool
 	// FullText: [storage.FullTextStore] (TicketFilter.Query).
 	FullText bool
 	// Ratings: [storage.RatingStore].
@@ -125,6 +128,7 @@ func (f Features) capabilities() []capability {
 		{"TicketPurger", f.TicketPurger, implements[storage.TicketPurger]},
 		{"CustomerTraceEraser", f.CustomerTraceEraser, implements[storage.CustomerTraceEraser]},
 		{"SLAChangeWriter", f.SLAChangeWriter, implements[storage.SLAChangeWriter]},
+		{"WatchedTicketGetter", f.WatchedTicketGetter, implements[storage.WatchedTicketGetter]},
 	}
 }
 

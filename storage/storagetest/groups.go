@@ -64,6 +64,7 @@ func RunGroups(t *testing.T, newStore func(t *testing.T) storage.Store, features
 		{"ChangeUpdater", features.ChangeUpdater, "ChangeUpdater", s.changeUpdater},
 		{"SLAChangeWriter", features.SLAChangeWriter, "SLAChangeWriter", s.slaChangeWriter},
 		{"Watchers", features.Watchers, "WatcherStore", s.watchers},
+		{"WatchedTicketGetter", features.Watchers && features.WatchedTicketGetter, "WatchedTicketGetter", s.watchedTicketGetter},
 		{"Pruner", features.Pruner, "Pruner", s.pruner},
 		{"CustomerEraser", features.CustomerEraser, "CustomerEraser", s.customerEraser},
 		{"AssigneeCounter", features.AssigneeCounter, "TicketAssigneeCounter", s.assigneeCounter},

@@ -88,6 +88,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store, features Featu
 	optional(t, "ChangeWriter", features.ChangeWriter, "ChangeWriter", s.changeWriter)
 	optional(t, "ChangeUpdater", features.ChangeUpdater, "ChangeUpdater", s.changeUpdater)
 	optional(t, "Watchers", features.Watchers, "WatcherStore", s.watchers)
+	optional(t, "WatchedTicketGetter", features.Watchers && features.WatchedTicketGetter, "WatchedTicketGetter", s.watchedTicketGetter)
 	optional(t, "FullText", features.FullText, "FullTextStore", s.fullText)
 	optional(t, "Ratings", features.Ratings, "RatingStore", s.ratings)
 	optional(t, "TimeEntries", features.TimeEntries, "TimeEntryStore", s.timeEntries)
