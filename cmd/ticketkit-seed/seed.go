@@ -154,13 +154,31 @@ func (s *seeder) dropIndexes(ctx context.Context, tx bun.Tx) ([]string, error) {
 	if err := tx.NewRaw(q, s.prefix+"tickets").Scan(ctx, &objects); err != nil {
 		return nil, fmt.Errorf("list the indexes of the tickets table: %w", err)
 	}
-	stmts := make([]string, 0, len(objects)+1)
+	// A statistics target set on an index column (ALTER INDEX ... SET
+	// STATISTICS, as the gram index's migration does: TicketList reads
+	// that index's most common keys to plan a Text search) is not part of
+	// pg_get_indexdef's text: read them before the drop, set them again
+	// after the CREATE INDEX, else the seeded database is planned from
+	// statistics a migrated one does not have.
+	var targets []string
+	if !sqlite {
+		err := tx.NewRaw("SELECT format('ALTER INDEX %I ALTER COLUMN %s SET STATISTICS %s', c.relname, a.attnum, a.attstattarget) "+
+			"FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid "+
+			"JOIN pg_attribute a ON a.attrelid = i.indexrelid "+
+			"WHERE t.relnamespace = current_schema()::regnamespace AND t.relname = ? AND NOT i.indisunique AND a.attstattarget >= 0 "+
+			"ORDER BY c.relname, a.attnum", s.prefix+"tickets").Scan(ctx, &targets)
+		if err != nil {
+			return nil, fmt.Errorf("list the statistics targets of the tickets table's indexes: %w", err)
+		}
+	}
+	stmts := make([]string, 0, len(objects)+len(targets)+1)
 	for _, o := range objects {
 		if _, err := tx.NewRaw("DROP "+o.Kind+" ?", bun.Ident(o.Name)).Exec(ctx); err != nil {
 			return nil, fmt.Errorf("drop %s %s: %w", strings.ToLower(o.Kind), o.Name, err)
 		}
 		stmts = append(stmts, o.SQL)
 	}
+	stmts = append(stmts, targets...)
 	if sqlite {
 		// The subject trigram table rebuilds from the tickets table; the
 		// gram table (contentless) is refilled from the view of the
