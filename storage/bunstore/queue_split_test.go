@@ -22,8 +22,8 @@ import (
 
 // TestTicketListQueueSplit pages through an assignee's queue (several
 // statuses, sorted by priority rank or by creation, both directions) and
-// a department's tickets of several statuses by priority rank on every
-// backend, where the store reads one ordered page per status and
+// a department's tickets of several statuses by priority rank, and a
+// tenant's tickets of several statuses by creation, on every backend, where the store reads one ordered page per status and
 // merges them: every page must be the one a plain sort of the queue
 // gives, with no ticket lost or repeated across the cursors, including
 // ties on the sort key (broken by ID) and tickets of other assignees,
@@ -46,17 +46,20 @@ func TestTicketListQueueSplit(t *testing.T) {
 				}
 			})
 			queue := []string{"open", "in_progress", "waiting"}
-			for _, by := range []string{"assignee", "department"} {
+			for _, by := range []string{"assignee", "department", "tenant"} {
 				for _, sort := range []storage.SortField{storage.SortPriority, storage.SortCreatedAt} {
 					for _, desc := range []bool{false, true} {
 						if by == "department" && sort == storage.SortCreatedAt {
 							continue // a department's statuses by creation: department_idx, no split
 						}
+						if by == "tenant" && sort != storage.SortCreatedAt {
+							continue // a tenant's statuses by priority: the rank range, no split
+						}
 						t.Run(fmt.Sprintf("%s_%s_desc_%v", by, sort, desc), func(t *testing.T) {
 							var want []string
 							var mine []*ticket.Ticket
 							for _, tk := range all {
-								if tk.TenantID == "tenant-0" && (by == "assignee" && tk.Assignee == "agent-1" || by == "department" && tk.Department == "d1") &&
+								if tk.TenantID == "tenant-0" && (by == "assignee" && tk.Assignee == "agent-1" || by == "department" && tk.Department == "d1" || by == "tenant") &&
 									slices.Contains(queue, tk.Status) {
 									mine = append(mine, tk)
 								}
@@ -82,6 +85,11 @@ func TestTicketListQueueSplit(t *testing.T) {
 								f = storage.TicketFilter{TenantID: "tenant-0", Departments: []string{"d1"}, Statuses: queue}
 								index = "dept_status_prank_idx"
 							}
+							narrow := by + `=\? AND `
+							if by == "tenant" {
+								f = storage.TicketFilter{TenantID: "tenant-0", Statuses: queue}
+								index, narrow = "status_idx", ""
+							}
 							// A status named twice is read once.
 							f.Statuses = append(f.Statuses, queue[0])
 							p := storage.TicketListParams{TicketFilter: f, Sort: sort, Desc: desc, CatalogOrder: true, Limit: 7}
@@ -93,7 +101,7 @@ func TestTicketListQueueSplit(t *testing.T) {
 							require.Equal(t, want, got)
 							if b.Name == "sqlite" {
 								plan := explainSQLite(t, db, last)
-								require.Len(t, regexp.MustCompile(`SEARCH t USING INDEX ticketkit_tickets_`+index+` \(tenant_id=\? AND `+by+`=\? AND status=\?`).FindAllString(plan, -1), len(queue),
+								require.Len(t, regexp.MustCompile(`SEARCH t USING INDEX ticketkit_tickets_`+index+` \(tenant_id=\? AND `+narrow+`status=\?`).FindAllString(plan, -1), len(queue),
 									"each status's page read in order from its index; plan:\n%s", plan)
 							}
 						})

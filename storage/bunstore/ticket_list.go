@@ -224,11 +224,28 @@ const queueSplitMax = 8
 // A department's tickets of two to queueSplitMax statuses sorted by the
 // stored priority rank are read the same way, from the (tenant,
 // department, status, priority_rank, id) index.
+//
+// A tenant's tickets of two to queueSplitMax statuses and nothing else
+// (an agent's "everything unresolved") sorted by creation are read the
+// same way, from the (tenant, status, created_at, id) index: in page
+// order from the creation index, the page would cost as many rows as
+// the tenant holds of other statuses between them (at 1M tickets on
+// SQLite, 31 ms for the four unresolved statuses of the largest
+// tenant; a few hundred index entries merged instead).
 func queueSplit(p *storage.TicketListParams, sort storage.SortField) bool {
 	byRank := sort == storage.SortPriority && p.CatalogOrder
 	n := len(distinct(p.Statuses))
 	return n >= 2 && n <= queueSplitMax &&
-		(len(p.Assignees) == 1 && (byRank || sort == storage.SortCreatedAt) || len(p.Departments) == 1 && byRank)
+		(len(p.Assignees) == 1 && (byRank || sort == storage.SortCreatedAt) || len(p.Departments) == 1 && byRank ||
+			sort == storage.SortCreatedAt && statusesAlone(&p.TicketFilter))
+}
+
+// statusesAlone reports whether f filters by its tenant and statuses
+// only.
+func statusesAlone(f *storage.TicketFilter) bool {
+	g := *f
+	g.TenantID, g.Statuses = "", nil
+	return reflect.ValueOf(g).IsZero()
 }
 
 // prefixByCreation reports whether a page of p, sorted by sort, is a
