@@ -134,7 +134,17 @@ func (s *Store) TicketList(ctx context.Context, p storage.TicketListParams) (*st
 				union.WriteString(" UNION ALL ")
 			}
 			fmt.Fprintf(&union, "SELECT * FROM (?) AS b%d", i)
-			args = append(args, page(tickets(), &f, false))
+			branch := tickets()
+			if s.dialect == DialectSQLite && len(p.Assignees) != 1 && len(p.Departments) == 1 {
+				// Given a department's statuses and a range of priority
+				// ranks, SQLite 3.5x may read the department's tickets of
+				// those ranks, every status, from (tenant, department,
+				// rank, id) and check each one's status: at 1M tickets
+				// 95 ms where this index's page of the status takes 2.
+				branch = s.db.NewSelect().ModelTableExpr("? AS t INDEXED BY ?", s.tables.tickets,
+					bun.Ident(s.prefix+"tickets_dept_status_prank_idx")).ColumnExpr("t.*")
+			}
+			args = append(args, page(branch, &f, false))
 		}
 		q = s.db.NewSelect().TableExpr("(?) AS t", bun.SafeQuery(union.String(), args...)).ColumnExpr("t.*").
 			OrderExpr(order, key).Limit(int64(limit + 1))
