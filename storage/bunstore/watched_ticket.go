@@ -17,7 +17,8 @@ var _ storage.WatchedTicketGetter = (*Store)(nil)
 
 // watchedTicketRow is a ticket row with its watchers, read by
 // TicketGetWatched on PostgreSQL: Watchers is a JSON array of
-// [kind, key, created_by, created_at] arrays, oldest first.
+// [kind, key, created_by, created_at] arrays, oldest first, created_at
+// in UTC without an offset (see watchedAtLayout).
 type watchedTicketRow struct {
 	ticketRow `bun:",extend"`
 
@@ -27,8 +28,11 @@ type watchedTicketRow struct {
 // watchedColumn is the select-list entry of TicketGetWatched on
 // PostgreSQL: the watchers of ticket t as WatcherList orders and limits
 // them, aggregated into one JSON array (its primary key's index reads
-// them).
-const watchedColumn = "(SELECT coalesce(json_agg(json_build_array(w.kind, w.watcher_key, w.created_by, w.created_at)" +
+// them). created_at goes in as a timestamp in UTC: PostgreSQL writes a
+// timestamptz into JSON in the session's TimeZone, whose offset can have
+// seconds (local mean time, such as +00:19:32 in Europe/Amsterdam before
+// 1937, or in any zone for the zero time), which is not RFC 3339.
+const watchedColumn = "(SELECT coalesce(json_agg(json_build_array(w.kind, w.watcher_key, w.created_by, w.created_at AT TIME ZONE 'UTC')" +
 	" ORDER BY w.created_at, w.kind, w.watcher_key), '[]') FROM (SELECT * FROM ? AS w" +
 	" WHERE w.tenant_id = t.tenant_id AND w.ticket_id = t.id" +
 	" ORDER BY w.created_at, w.kind, w.watcher_key LIMIT ?) AS w) AS watchers"
@@ -99,6 +103,11 @@ func (s *Store) selectWatched(r *watchedTicketRow, tenantID, id any) *bun.Select
 		Where("t.id = ?", id)
 }
 
+// watchedAtLayout is how PostgreSQL writes a timestamp (without time
+// zone) into JSON: ISO 8601 whatever the session's DateStyle, the
+// fraction only when there is one.
+const watchedAtLayout = "2006-01-02T15:04:05.999999999"
+
 // decodeWatchers returns the watchers of t from their JSON array (see
 // watchedTicketRow).
 func decodeWatchers(t *ticket.Ticket, raw string) ([]*ticket.Watcher, error) {
@@ -111,7 +120,7 @@ func decodeWatchers(t *ticket.Ticket, raw string) ([]*ticket.Watcher, error) {
 	}
 	ws := make([]*ticket.Watcher, len(rows))
 	for i, r := range rows {
-		at, err := time.Parse(time.RFC3339Nano, r[3])
+		at, err := time.Parse(watchedAtLayout, r[3])
 		if err != nil {
 			return nil, fmt.Errorf("watcher %s %s: created_at: %w", r[0], r[1], err)
 		}
