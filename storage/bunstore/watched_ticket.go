@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -70,11 +72,21 @@ func (s *Store) TicketGetWatched(ctx context.Context, p storage.TicketGetParams)
 		text := s.texts.watched.get(func() string {
 			return s.selectWatched(&r, bun.Safe("$1"), bun.Safe("$2")).String()
 		})
-		rows, err := raw.QueryContext(ctx, text, p.TenantID, p.ID)
-		if err != nil {
-			return nil, nil, translate(op, err)
+		read := func() error {
+			r = watchedTicketRow{}
+			rows, err := raw.QueryContext(ctx, text, p.TenantID, p.ID)
+			if err != nil {
+				return err
+			}
+			return s.host.NewSelect().DB().ScanRows(ctx, rows, &r)
 		}
-		if err := s.host.NewSelect().DB().ScanRows(ctx, rows, &r); err != nil {
+		err := read()
+		if isStalePlan(err) && !s.inHostTx() {
+			// pgx dropped the statement it had prepared on this
+			// connection; outside a transaction the read can run again.
+			err = read()
+		}
+		if err != nil {
 			return nil, nil, translate(op, err)
 		}
 		if r.ID == "" {
@@ -128,4 +140,21 @@ func decodeWatchers(t *ticket.Ticket, raw string) ([]*ticket.Watcher, error) {
 			CreatedBy: r[2], CreatedAt: fromDB(at)}
 	}
 	return ws, nil
+}
+
+// pgStalePlan is the SQLSTATE (feature_not_supported) and message
+// PostgreSQL answers a prepared statement with when a schema change (a
+// migration changing a selected column's type) changed its result type.
+const (
+	pgFeatureNotSupported = "0A000"
+	pgStalePlanMessage    = "cached plan must not change result type"
+)
+
+// isStalePlan reports whether err is PostgreSQL's refusal to run a
+// statement prepared before a schema change changed its result type.
+// pgx drops the statement from its cache on any error, so the next run
+// prepares it again and succeeds.
+func isStalePlan(err error) bool {
+	pe, ok := errors.AsType[sqlStateError](err)
+	return ok && pe.SQLState() == pgFeatureNotSupported && strings.Contains(err.Error(), pgStalePlanMessage)
 }

@@ -82,3 +82,81 @@ func TestTicketGetWatchedInAnySessionTimeZone(t *testing.T) {
 		}
 	}
 }
+
+// TestTicketGetWatchedAcrossPrefixesSessionsAndSchemaChanges: on
+// PostgreSQL two stores with different table prefixes on one schema each
+// read their own tickets and watchers (their statement texts are their
+// own); a session with a generic plan forced and another DateStyle reads
+// the same; and a column added to the tickets and watchers tables, or a
+// selected column's type changed, after the text was prepared on the
+// connection, does not break the next read (a stale prepared plan is
+// read again outside a transaction) nor more than one claim.
+func TestTicketGetWatchedAcrossPrefixesSessionsAndSchemaChanges(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	base := dbtest.Postgres(t)
+	base.SetMaxOpenConns(1) // one connection: every read reuses what it prepared
+	a := newStore(t, base, bunstore.Config{TablePrefix: "a_"})
+	b := newStore(t, base, bunstore.Config{TablePrefix: "b_"})
+	add := func(st *bunstore.Store, key string) *ticket.Ticket {
+		tk := sampleTicket("acme", "TK-1", key)
+		require.NoError(t, st.TicketCreate(ctx, tk))
+		require.NoError(t, st.WatcherAdd(ctx, &ticket.Watcher{TenantID: "acme", TicketID: tk.ID, Kind: ticket.WatcherAgent, Key: key,
+			CreatedAt: time.Date(2026, 12, 3, 23, 41, 29, 123456000, time.UTC)}))
+		return tk
+	}
+	ta, tb := add(a, "agent-a"), add(b, "agent-b")
+	read := func(t *testing.T, st *bunstore.Store, tk *ticket.Ticket, key string) {
+		t.Helper()
+		got, ws, err := st.TicketGetWatched(ctx, storage.TicketGetParams{TenantID: "acme", ID: tk.ID})
+		require.NoError(t, err)
+		require.Equal(t, key, got.Subject)
+		require.Len(t, ws, 1)
+		require.Equal(t, key, ws[0].Key)
+		require.Equal(t, time.Date(2026, 12, 3, 23, 41, 29, 123456000, time.UTC), ws[0].CreatedAt)
+	}
+	for range 2 {
+		read(t, a, ta, "agent-a")
+		read(t, b, tb, "agent-b")
+		_, _, err := a.TicketGetWatched(ctx, storage.TicketGetParams{TenantID: "acme", ID: tb.ID})
+		require.ErrorIs(t, err, storage.ErrNotFound, "b's ticket is not a's")
+	}
+	for _, ddl := range []string{
+		"ALTER TABLE a_tickets ADD COLUMN extra integer",
+		"ALTER TABLE a_watchers ADD COLUMN extra integer",
+		"ALTER TABLE a_tickets ALTER COLUMN subject TYPE varchar(1000)",
+	} {
+		_, err := base.ExecContext(ctx, ddl)
+		require.NoError(t, err)
+		read(t, a, ta, "agent-a")
+		// The claim runs in the sweep's transaction, which the stale
+		// plan aborts: that transaction fails (pgx then drops the
+		// statement), and the next one claims.
+		claim := func() error {
+			return a.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+				_, err := tx.TicketClaimDue(ctx, storage.TicketClaimDueParams{Now: time.Now(), Limit: 10})
+				return err
+			})
+		}
+		if err := claim(); err != nil {
+			require.ErrorContains(t, err, "cached plan must not change result type", "after %s", ddl)
+			require.NoError(t, claim(), "after %s, the next claim", ddl)
+		}
+	}
+
+	var schema string
+	require.NoError(t, base.NewRaw("SELECT current_schema()").Scan(ctx, &schema))
+	u, err := url.Parse(os.Getenv(dbtest.PostgresEnv))
+	require.NoError(t, err)
+	q := u.Query()
+	q.Set("options", "-c plan_cache_mode=force_generic_plan -c DateStyle=SQL,DMY -c IntervalStyle=sql_standard -c TimeZone=Asia/Kathmandu")
+	u.RawQuery = strings.ReplaceAll(q.Encode(), "+", "%20")
+	odd, err := dbtest.OpenPostgres(u.String(), schema)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = odd.Close() })
+	ob, err := bunstore.New(odd, bunstore.Config{TablePrefix: "b_"})
+	require.NoError(t, err)
+	for range 2 {
+		read(t, ob, tb, "agent-b")
+	}
+}
