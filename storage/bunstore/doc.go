@@ -276,7 +276,8 @@
 // sweep claims due tickets with one SELECT with bind parameters
 // ([Store.TicketClaimDue]) and stores SLA states, history lines and
 // notifications with one statement over unnest()ed arrays
-// ([Store.ChangeWriteSLA]). These
+// ([Store.ChangeWriteSLA]; [Store.TicketSLAUpdate] updates stored SLA
+// states with one UPDATE over bound arrays too). These
 // statements go through database/sql under the host's bun.IDB, not
 // through Bun (which inlines every value into the SQL text), so Bun's
 // query hooks (bunotel, logging) do not see them. Set

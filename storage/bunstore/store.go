@@ -54,11 +54,12 @@ type Config struct {
 	Logger *slog.Logger
 	// ThroughBunOnly sends every statement through Bun, so that the
 	// host's Bun query hooks see each one. By default, on PostgreSQL,
-	// Store.ChangeWrite and Store.ChangeUpdate send the rows of a change
-	// as one statement with bind parameters through database/sql,
-	// Store.TicketGetWatched reads a ticket with its watchers and
-	// Store.TicketClaimDue claims due tickets the same way, which the
-	// hooks do not see.
+	// these send their statements with bind parameters through
+	// database/sql, which the hooks do not see: Store.ChangeWrite and
+	// Store.ChangeUpdate (the rows of a change in one statement),
+	// Store.ChangeWriteSLA and Store.TicketSLAUpdate (SLA states of
+	// tickets that have one), Store.TicketGetWatched (a ticket with its
+	// watchers) and Store.TicketClaimDue (the escalation sweep's claim).
 	ThroughBunOnly bool
 }
 

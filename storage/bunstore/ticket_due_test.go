@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ticketkit/ticketkit"
+	"github.com/ticketkit/ticketkit/internal/dbtest"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
 	"github.com/ticketkit/ticketkit/ticket"
@@ -56,4 +57,82 @@ func TestClaimDueIsBoundOnPostgres(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestClaimDueLocksInTheCallersTransaction: on PostgreSQL the bound claim
+// runs in the transaction it is called in (the sweep's, a host's bun.Tx
+// the store was built on, a transaction on a host's bun.Conn), so its
+// row locks last until that transaction ends and a concurrent claimer
+// skips the claimed ticket, in both hook modes.
+func TestClaimDueLocksInTheCallersTransaction(t *testing.T) {
+	t.Parallel()
+	for _, throughBun := range []bool{false, true} {
+		t.Run(map[bool]string{false: "OneStatement", true: "ThroughBunOnly"}[throughBun], func(t *testing.T) {
+			t.Parallel()
+			claimDueLocksInTheCallersTransaction(t, throughBun)
+		})
+	}
+}
+
+func claimDueLocksInTheCallersTransaction(t *testing.T, throughBun bool) {
+	ctx := context.Background()
+	db := dbtest.Postgres(t)
+	st := newStore(t, db, bunstore.Config{ThroughBunOnly: throughBun})
+	{
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		var due []string
+		for i := range 2 {
+			tk := sampleTicket("acme", "TK-"+string(rune('1'+i)), "due")
+			tk.SLA = ticket.SLAState{Cycle: 1, NextCheckAt: now.Add(time.Duration(i-2) * time.Minute)}
+			require.NoError(t, st.TicketCreate(ctx, tk))
+			due = append(due, tk.ID)
+		}
+		claim := func(t *testing.T, tx storage.Tx, limit int) []string {
+			t.Helper()
+			claimed, err := tx.TicketClaimDue(ctx, storage.TicketClaimDueParams{Now: now, Limit: limit})
+			require.NoError(t, err)
+			var ids []string
+			for _, c := range claimed {
+				ids = append(ids, c.ID)
+			}
+			return ids
+		}
+		others := func(t *testing.T) []string {
+			t.Helper()
+			var got []string
+			require.NoError(t, st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+				got = claim(t, tx, 10)
+				return nil
+			}))
+			return got
+		}
+		t.Run("TheStoresTransaction", func(t *testing.T) {
+			require.NoError(t, st.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+				require.Equal(t, due[:1], claim(t, tx, 1))
+				require.Equal(t, due[1:], others(t), "the first claim's lock holds until its transaction ends")
+				return nil
+			}))
+		})
+		t.Run("AHostsBunTx", func(t *testing.T) {
+			hostTx, err := db.BeginTx(ctx, nil)
+			require.NoError(t, err)
+			defer func() { _ = hostTx.Rollback() }()
+			hs, err := bunstore.New(hostTx, bunstore.Config{ThroughBunOnly: throughBun})
+			require.NoError(t, err)
+			require.Equal(t, due[:1], claim(t, hs, 1))
+			require.Equal(t, due[1:], others(t), "the host transaction's lock holds")
+		})
+		t.Run("AHostsBunConn", func(t *testing.T) {
+			conn, err := db.Conn(ctx)
+			require.NoError(t, err)
+			defer func() { _ = conn.Close() }()
+			cs, err := bunstore.New(conn, bunstore.Config{ThroughBunOnly: throughBun})
+			require.NoError(t, err)
+			require.NoError(t, cs.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+				require.Equal(t, due[:1], claim(t, tx, 1))
+				require.Equal(t, due[1:], others(t), "the lock of the transaction on the host's connection holds")
+				return nil
+			}))
+		})
+	}
 }

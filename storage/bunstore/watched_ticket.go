@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -17,7 +19,8 @@ var _ storage.WatchedTicketGetter = (*Store)(nil)
 
 // watchedTicketRow is a ticket row with its watchers, read by
 // TicketGetWatched on PostgreSQL: Watchers is a JSON array of
-// [kind, key, created_by, created_at] arrays, oldest first.
+// [kind, key, created_by, created_at] arrays, oldest first, created_at
+// in UTC without an offset (see watchedAtLayout).
 type watchedTicketRow struct {
 	ticketRow `bun:",extend"`
 
@@ -27,8 +30,11 @@ type watchedTicketRow struct {
 // watchedColumn is the select-list entry of TicketGetWatched on
 // PostgreSQL: the watchers of ticket t as WatcherList orders and limits
 // them, aggregated into one JSON array (its primary key's index reads
-// them).
-const watchedColumn = "(SELECT coalesce(json_agg(json_build_array(w.kind, w.watcher_key, w.created_by, w.created_at)" +
+// them). created_at goes in as a timestamp in UTC: PostgreSQL writes a
+// timestamptz into JSON in the session's TimeZone, whose offset can have
+// seconds (local mean time, such as +00:19:32 in Europe/Amsterdam before
+// 1937, or in any zone for the zero time), which is not RFC 3339.
+const watchedColumn = "(SELECT coalesce(json_agg(json_build_array(w.kind, w.watcher_key, w.created_by, w.created_at AT TIME ZONE 'UTC')" +
 	" ORDER BY w.created_at, w.kind, w.watcher_key), '[]') FROM (SELECT * FROM ? AS w" +
 	" WHERE w.tenant_id = t.tenant_id AND w.ticket_id = t.id" +
 	" ORDER BY w.created_at, w.kind, w.watcher_key LIMIT ?) AS w) AS watchers"
@@ -66,11 +72,21 @@ func (s *Store) TicketGetWatched(ctx context.Context, p storage.TicketGetParams)
 		text := s.texts.watched.get(func() string {
 			return s.selectWatched(&r, bun.Safe("$1"), bun.Safe("$2")).String()
 		})
-		rows, err := raw.QueryContext(ctx, text, p.TenantID, p.ID)
-		if err != nil {
-			return nil, nil, translate(op, err)
+		read := func() error {
+			r = watchedTicketRow{}
+			rows, err := raw.QueryContext(ctx, text, p.TenantID, p.ID)
+			if err != nil {
+				return err
+			}
+			return s.host.NewSelect().DB().ScanRows(ctx, rows, &r)
 		}
-		if err := s.host.NewSelect().DB().ScanRows(ctx, rows, &r); err != nil {
+		err := read()
+		if isStalePlan(err) && !s.inHostTx() {
+			// pgx dropped the statement it had prepared on this
+			// connection; outside a transaction the read can run again.
+			err = read()
+		}
+		if err != nil {
 			return nil, nil, translate(op, err)
 		}
 		if r.ID == "" {
@@ -99,6 +115,11 @@ func (s *Store) selectWatched(r *watchedTicketRow, tenantID, id any) *bun.Select
 		Where("t.id = ?", id)
 }
 
+// watchedAtLayout is how PostgreSQL writes a timestamp (without time
+// zone) into JSON: ISO 8601 whatever the session's DateStyle, the
+// fraction only when there is one.
+const watchedAtLayout = "2006-01-02T15:04:05.999999999"
+
 // decodeWatchers returns the watchers of t from their JSON array (see
 // watchedTicketRow).
 func decodeWatchers(t *ticket.Ticket, raw string) ([]*ticket.Watcher, error) {
@@ -111,7 +132,7 @@ func decodeWatchers(t *ticket.Ticket, raw string) ([]*ticket.Watcher, error) {
 	}
 	ws := make([]*ticket.Watcher, len(rows))
 	for i, r := range rows {
-		at, err := time.Parse(time.RFC3339Nano, r[3])
+		at, err := time.Parse(watchedAtLayout, r[3])
 		if err != nil {
 			return nil, fmt.Errorf("watcher %s %s: created_at: %w", r[0], r[1], err)
 		}
@@ -119,4 +140,21 @@ func decodeWatchers(t *ticket.Ticket, raw string) ([]*ticket.Watcher, error) {
 			CreatedBy: r[2], CreatedAt: fromDB(at)}
 	}
 	return ws, nil
+}
+
+// pgStalePlan is the SQLSTATE (feature_not_supported) and message
+// PostgreSQL answers a prepared statement with when a schema change (a
+// migration changing a selected column's type) changed its result type.
+const (
+	pgFeatureNotSupported = "0A000"
+	pgStalePlanMessage    = "cached plan must not change result type"
+)
+
+// isStalePlan reports whether err is PostgreSQL's refusal to run a
+// statement prepared before a schema change changed its result type.
+// pgx drops the statement from its cache on any error, so the next run
+// prepares it again and succeeds.
+func isStalePlan(err error) bool {
+	pe, ok := errors.AsType[sqlStateError](err)
+	return ok && pe.SQLState() == pgFeatureNotSupported && strings.Contains(err.Error(), pgStalePlanMessage)
 }
