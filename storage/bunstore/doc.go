@@ -87,6 +87,13 @@
 // tenant-less pg_trgm index of 20260601000002 (pg_trgm stays installed).
 // Fresh statistics matter: an ANALYZE at 1M tickets takes a minute or
 // two (the function runs for each sampled row); autovacuum does it.
+// So does the target: a key missing from the most common ones is taken
+// as rare, so with fewer of them a common word is narrowed by the index
+// and every ticket holding it is fetched and sorted (at 1M tickets,
+// 0.1-1 s instead of 2 ms). An index rebuilt from pg_get_indexdef's
+// text (a dump, a hand-made REINDEX CONCURRENTLY recipe) loses the
+// target: set it again with ALTER INDEX <prefix>tickets_text_grams_idx
+// ALTER COLUMN 1 SET STATISTICS 1000, then ANALYZE <prefix>tickets.
 //
 // On SQLite a contentless FTS5 table (ascii tokenizer, rowids only)
 // indexes the tokens hex(tenant_id) || 'x' || hex(gram) of each ticket,
