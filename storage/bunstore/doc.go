@@ -91,7 +91,7 @@
 // as rare, so with fewer of them a common word is narrowed by the index
 // and every ticket holding it is fetched and sorted (at 1M tickets,
 // 0.1-1 s instead of 2 ms). An index rebuilt from pg_get_indexdef's
-// text (a dump, a hand-made REINDEX CONCURRENTLY recipe) loses the
+// text (a hand-written rebuild, as a bulk loader does) loses the
 // target: set it again with ALTER INDEX <prefix>tickets_text_grams_idx
 // ALTER COLUMN 1 SET STATISTICS 1000, then ANALYZE <prefix>tickets.
 //
