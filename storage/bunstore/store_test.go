@@ -41,20 +41,11 @@ var features = storagetest.Features{
 // run under -race (load average 10-15) with one or two subtests at a time.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	for _, b := range dbtest.Backends() {
+	for _, b := range migratedBackends() { // a copied, or recycled, migrated database: see dbtest
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
-			open := b.Open
-			switch b.Name { // a recycled schema or database: see dbtest
-			case "sqlite":
-				open = dbtest.SQLiteMigrated
-			case "postgres":
-				open = dbtest.PostgresMigrated
-			case "mysql":
-				open = dbtest.MySQLMigrated
-			}
 			storagetest.Run(t, func(t *testing.T) storage.Store {
-				return newStore(t, open(t), bunstore.Config{})
+				return newStore(t, b.Open(t), bunstore.Config{})
 			}, features)
 		})
 	}
