@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/ticketkit/ticketkit/internal/dbtest"
+	"github.com/ticketkit/ticketkit/internal/testenv"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
 	"github.com/ticketkit/ticketkit/ticket"
 )
@@ -311,6 +312,71 @@ func TestPostgresMigratedIsEmptyAndMigrated(t *testing.T) {
 		var gone int
 		require.NoError(t, db.NewRaw("SELECT count(*) FROM pg_namespace WHERE nspname IN (?, ?)", first, second).Scan(ctx, &gone))
 		require.Zero(t, gone, "the changed schemas are dropped")
+	})
+}
+
+// A variant's schema is prepared once, after migrating, and recycled
+// emptied for tests that ask for the same variant only; a failing
+// prepare fails the test, even where an unreachable server would skip it.
+func TestPostgresMigratedVariant(t *testing.T) {
+	ctx := context.Background()
+	prepared := 0
+	prepare := func(ctx context.Context, db *bun.DB) error {
+		prepared++
+		_, err := db.ExecContext(ctx, "CREATE TABLE variant_rows (n integer)")
+		return err
+	}
+	schemaOf := func(t *testing.T, db *bun.DB) string {
+		t.Helper()
+		var name string
+		require.NoError(t, db.NewRaw("SELECT current_schema()").Scan(ctx, &name))
+		return name
+	}
+	var first string
+	t.Run("Writes", func(t *testing.T) {
+		db := dbtest.PostgresMigratedVariant(t, "variant-test", prepare)
+		first = schemaOf(t, db)
+		require.Equal(t, 1, prepared)
+		var migrations int
+		require.NoError(t, db.NewRaw("SELECT count(*) FROM ticketkit_migrations").Scan(ctx, &migrations))
+		require.Positive(t, migrations, "migrated before prepare")
+		_, err := db.ExecContext(ctx, "INSERT INTO variant_rows (n) VALUES (1)")
+		require.NoError(t, err)
+	})
+	t.Run("NotLentToPostgresMigrated", func(t *testing.T) {
+		db := dbtest.PostgresMigrated(t)
+		require.NotEqual(t, first, schemaOf(t, db))
+	})
+	t.Run("RecycledEmptyAndNotPreparedAgain", func(t *testing.T) {
+		db := dbtest.PostgresMigratedVariant(t, "variant-test", prepare)
+		require.Equal(t, first, schemaOf(t, db), "recycled")
+		require.Equal(t, 1, prepared, "prepared once")
+		var rows int
+		require.NoError(t, db.NewRaw("SELECT count(*) FROM variant_rows").Scan(ctx, &rows))
+		require.Zero(t, rows, "emptied")
+	})
+	t.Run("NotLentToAnotherVariant", func(t *testing.T) {
+		db := dbtest.PostgresMigratedVariant(t, "variant-test-2", prepare)
+		require.NotEqual(t, first, schemaOf(t, db))
+		require.Equal(t, 2, prepared)
+	})
+	t.Run("FailingPrepareFails", func(t *testing.T) {
+		if os.Getenv(dbtest.PostgresEnv) == "" {
+			testenv.Unavailable(t, "set "+dbtest.PostgresEnv+" to run PostgreSQL tests")
+		}
+		t.Setenv("CI", "")
+		f := &fakeTB{TB: t}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			dbtest.PostgresMigratedVariant(f, "variant-test-broken", func(ctx context.Context, db *bun.DB) error {
+				return fmt.Errorf("the recipe is broken")
+			})
+			f.failed = "PostgresMigratedVariant returned"
+		}()
+		<-done
+		require.Empty(t, f.skipped)
+		require.Contains(t, f.failed, "the recipe is broken")
 	})
 }
 

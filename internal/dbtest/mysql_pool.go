@@ -3,6 +3,7 @@ package dbtest
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -102,6 +103,9 @@ func borrow(t testing.TB, env, backend string, redact func(string) string, maxCo
 		testenv.Unavailable(t, "set "+env+" to run "+backend+" tests")
 	}
 	p, err := take(dsn)
+	if perr := (prepareError{}); errors.As(err, &perr) {
+		t.Fatal(perr)
+	}
 	if err != nil {
 		testenv.Unavailable(t, fmt.Sprintf("%s at %s: %v", backend, redact(dsn), err))
 	}

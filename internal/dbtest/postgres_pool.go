@@ -39,6 +39,11 @@ import (
 // sequences, so the next test sees what a fresh migrated schema holds.
 // Planner statistics of the previous test may remain: tests that assert
 // query plans ANALYZE their own rows and use [Postgres].
+//
+// [PostgresMigratedVariant] recycles schemas a test prepares further
+// after migrating (such as storage/bunstore's partitioning recipe) the
+// same way, in a pool of their own per variant: a schema is prepared once
+// and lent only to tests that ask for the same variant.
 
 // postgresPoolPrefix starts the name of every recycled schema.
 const postgresPoolPrefix = "tk_p_"
@@ -50,13 +55,14 @@ var postgresPool struct {
 	admin *sql.DB   // opened with the first recycled schema, never closed
 	owner *sql.Conn // holds the advisory lock of key
 	key   int64
-	err   error // why the pool could not start, if it could not
-	free  []*pooledPostgres
+	err   error                        // why the pool could not start, if it could not
+	free  map[string][]*pooledPostgres // by variant; "" is the migrated schema
 }
 
 // pooledPostgres is a recycled schema.
 type pooledPostgres struct {
 	name    string
+	variant string // see PostgresMigratedVariant; "" for PostgresMigrated
 	catalog string // the fingerprint of its catalog right after migrating
 	empty   string // the statements that empty it: see emptySQL
 }
@@ -71,8 +77,33 @@ type pooledPostgres struct {
 func PostgresMigrated(t testing.TB) *bun.DB {
 	t.Helper()
 	return borrow(t, PostgresEnv, "PostgreSQL", redact, PostgresMaxOpenConns, OpenPostgres,
-		func(dsn string) (pooled, error) { return takePostgres(dsn) })
+		func(dsn string) (pooled, error) { return takePostgres(dsn, "", nil) })
 }
+
+// PostgresMigratedVariant is [PostgresMigrated] for a variant of the
+// migrated schema, named by variant (not empty): prepare runs once on
+// each new schema of the variant, after migrating, with a connection
+// pool whose search_path is the schema, and may change its catalog (such
+// as storage/bunstore's partitioning recipe, which partitions tables).
+// The test gets a schema of its own, prepared and holding no rows: new,
+// or recycled from another test of the binary that asked for the same
+// variant (emptied, its sequences restarted, and dropped instead when
+// that test changed its catalog). A failing prepare fails the test.
+func PostgresMigratedVariant(t testing.TB, variant string, prepare func(ctx context.Context, db *bun.DB) error) *bun.DB {
+	t.Helper()
+	if variant == "" || prepare == nil {
+		t.Fatal("dbtest: PostgresMigratedVariant needs a variant and a prepare function")
+	}
+	return borrow(t, PostgresEnv, "PostgreSQL", redact, PostgresMaxOpenConns, OpenPostgres,
+		func(dsn string) (pooled, error) { return takePostgres(dsn, variant, prepare) })
+}
+
+// prepareError is the error of a variant's prepare function: the test
+// fails on it rather than skipping, as on an unreachable server.
+type prepareError struct{ err error }
+
+func (e prepareError) Error() string { return e.err.Error() }
+func (e prepareError) Unwrap() error { return e.err }
 
 // startPostgresPool opens the pool's admin connections, takes the
 // binary's advisory lock and drops the schemas of binaries that have
@@ -145,8 +176,9 @@ func sweepPostgres(ctx context.Context, admin *sql.DB) {
 	}
 }
 
-// takePostgres returns a free recycled schema, or a new one.
-func takePostgres(dsn string) (*pooledPostgres, error) {
+// takePostgres returns a free recycled schema of the variant, or a new
+// one, migrated and, for a variant, prepared by prepare.
+func takePostgres(dsn, variant string, prepare func(ctx context.Context, db *bun.DB) error) (*pooledPostgres, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	postgresPool.mu.Lock()
@@ -157,19 +189,26 @@ func takePostgres(dsn string) (*pooledPostgres, error) {
 		postgresPool.mu.Unlock()
 		return nil, err
 	}
-	if n := len(postgresPool.free); n > 0 {
-		p := postgresPool.free[n-1]
-		postgresPool.free = postgresPool.free[:n-1]
+	if free := postgresPool.free[variant]; len(free) > 0 {
+		p := free[len(free)-1]
+		postgresPool.free[variant] = free[:len(free)-1]
 		postgresPool.mu.Unlock()
 		return p, nil
 	}
 	postgresPool.mu.Unlock()
 
-	p := &pooledPostgres{name: fmt.Sprintf("%s%016x_%s", postgresPoolPrefix, uint64(postgresPool.key), randomHex(4))}
+	p := &pooledPostgres{name: fmt.Sprintf("%s%016x_%s", postgresPoolPrefix, uint64(postgresPool.key), randomHex(4)), variant: variant}
 	if _, err := postgresPool.admin.ExecContext(ctx, "CREATE SCHEMA "+p.name); err != nil {
 		return nil, fmt.Errorf("dbtest: create schema %s: %w", p.name, err)
 	}
 	err := migrateNew(ctx, func() (*bun.DB, error) { return OpenPostgres(dsn, p.name) })
+	if err == nil && prepare != nil {
+		err = prepareNew(ctx, dsn, p.name, prepare)
+		if err != nil {
+			p.drop()
+			return nil, prepareError{fmt.Errorf("dbtest: prepare %s (variant %s): %w", p.name, variant, err)}
+		}
+	}
 	if err == nil {
 		p.catalog, err = p.fingerprint(ctx)
 	}
@@ -230,9 +269,23 @@ func (p *pooledPostgres) recycle() error {
 		return err
 	}
 	postgresPool.mu.Lock()
-	postgresPool.free = append(postgresPool.free, p)
+	if postgresPool.free == nil {
+		postgresPool.free = map[string][]*pooledPostgres{}
+	}
+	postgresPool.free[p.variant] = append(postgresPool.free[p.variant], p)
 	postgresPool.mu.Unlock()
 	return nil
+}
+
+// prepareNew runs prepare on the schema with a connection pool of its
+// own, closed after.
+func prepareNew(ctx context.Context, dsn, schema string, prepare func(ctx context.Context, db *bun.DB) error) error {
+	db, err := OpenPostgres(dsn, schema)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return prepare(ctx, db)
 }
 
 // emptySQL returns the statements that empty the schema: DELETE from

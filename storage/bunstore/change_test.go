@@ -11,7 +11,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/ticketkit/ticketkit"
-	"github.com/ticketkit/ticketkit/internal/dbtest"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
 	"github.com/ticketkit/ticketkit/ticket"
@@ -48,7 +47,7 @@ func (l *statementLog) take() []string {
 // records, and an agent of tenant "acme".
 func onPostgresHookModes(t *testing.T, f func(t *testing.T, ctx context.Context, st *bunstore.Store, desk *ticketkit.Desk, log *statementLog, agent ticketkit.Actor, throughBun bool)) {
 	t.Parallel()
-	for _, b := range dbtest.Backends() {
+	for _, b := range migratedBackends() {
 		if b.Name != "postgres" {
 			continue
 		}
@@ -116,7 +115,7 @@ func TestDeskOpenIsOneStatementOnPostgres(t *testing.T) {
 // host's transaction usable, and a commit keeps them.
 func TestDeskOpenTxOneStatementRollsBackWithHost(t *testing.T) {
 	t.Parallel()
-	for _, b := range dbtest.Backends() {
+	for _, b := range migratedBackends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()

@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ticketkit/ticketkit"
-	"github.com/ticketkit/ticketkit/internal/dbtest"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
 	"github.com/ticketkit/ticketkit/ticket"
@@ -105,7 +104,7 @@ func TestDeskChangeIsOneStatementOnPostgres(t *testing.T) {
 // TicketUpdate. The one statement's division by zero would abort it.
 func TestChangeUpdateInHostTransaction(t *testing.T) {
 	t.Parallel()
-	for _, b := range dbtest.Backends() {
+	for _, b := range migratedBackends() {
 		if b.Name != "postgres" {
 			continue
 		}
@@ -163,7 +162,7 @@ func TestChangeUpdateInHostTransaction(t *testing.T) {
 // ErrConflict, which the Desk would retry until its context ends.
 func TestChangeUpdateKeepsAGenuineDivisionByZero(t *testing.T) {
 	t.Parallel()
-	for _, b := range dbtest.Backends() {
+	for _, b := range migratedBackends() {
 		if b.Name != "postgres" {
 			continue
 		}

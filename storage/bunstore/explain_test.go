@@ -3,6 +3,8 @@ package bunstore_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -73,6 +75,14 @@ func (r *queryRecorder) capture(t *testing.T, fn func()) string {
 // departments, in one transaction.
 func explainTickets(t *testing.T, st *bunstore.Store, n int) {
 	t.Helper()
+	require.NoError(t, st.TicketImport(context.Background(), explainTicketList(n)))
+}
+
+// explainTicketList returns explainTickets' n tickets. They are stored
+// with TicketImport (a multi-row INSERT per 500 tickets): the same rows
+// as a TicketCreate each, as they have no SLA state, history or outbox
+// entry.
+func explainTicketList(n int) []*ticket.Ticket {
 	statuses := []string{"closed", "closed", "closed", "closed", "closed", "closed", "resolved", "open", "in_progress", "waiting"}
 	priorities := []string{"low", "normal", "normal", "normal", "high", "urgent"}
 	categories := []string{"question", "question", "problem", "problem", "complaint"}
@@ -80,41 +90,104 @@ func explainTickets(t *testing.T, st *bunstore.Store, n int) {
 	channels := []ticket.Channel{ticket.ChannelEmail, ticket.ChannelEmail, ticket.ChannelWeb, ticket.ChannelPhone, ticket.ChannelPortal, ticket.ChannelManual}
 	start := time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC)
 	step := 3 * 365 * 24 * time.Hour / time.Duration(n)
-	err := st.RunInTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
-		for i := range n {
-			at := start.Add(time.Duration(i) * step)
-			c := (i * 7919) % (n / 3)
-			tk := &ticket.Ticket{
-				ID:         ids.New(),
-				TenantID:   fmt.Sprintf("tenant-%d", i%4),
-				Number:     fmt.Sprintf("TK-%06d", i),
-				Subject:    fmt.Sprintf("Order %d: broken kettle number %d", i, i%97),
-				Status:     statuses[(i*3)%len(statuses)],
-				Priority:   priorities[(i*5)%len(priorities)],
-				Category:   categories[(i*11)%len(categories)],
-				Department: departments[(i*13)%len(departments)],
-				Assignee:   fmt.Sprintf("agent-%02d", (i*17)%25),
-				Channel:    channels[(i*19)%len(channels)],
-				Customer: ticket.Customer{ID: fmt.Sprintf("cus-%d", c), Email: fmt.Sprintf("Cust%d@Example.com", c), Mobile: fmt.Sprintf("+3361%07d", c),
-					OrganisationID: fmt.Sprintf("org-%d", c%200)},
-				CreatedAt:   at,
-				UpdatedAt:   at,
-				Description: "",
-			}
-			if err := tx.TicketCreate(ctx, tk); err != nil {
-				return err
-			}
-		}
-		return nil
+	tickets := make([]*ticket.Ticket, 0, n)
+	for i := range n {
+		at := start.Add(time.Duration(i) * step)
+		c := (i * 7919) % (n / 3)
+		tickets = append(tickets, &ticket.Ticket{
+			ID:         ids.New(),
+			TenantID:   fmt.Sprintf("tenant-%d", i%4),
+			Number:     fmt.Sprintf("TK-%06d", i),
+			Subject:    fmt.Sprintf("Order %d: broken kettle number %d", i, i%97),
+			Status:     statuses[(i*3)%len(statuses)],
+			Priority:   priorities[(i*5)%len(priorities)],
+			Category:   categories[(i*11)%len(categories)],
+			Department: departments[(i*13)%len(departments)],
+			Assignee:   fmt.Sprintf("agent-%02d", (i*17)%25),
+			Channel:    channels[(i*19)%len(channels)],
+			Customer: ticket.Customer{ID: fmt.Sprintf("cus-%d", c), Email: fmt.Sprintf("Cust%d@Example.com", c), Mobile: fmt.Sprintf("+3361%07d", c),
+				OrganisationID: fmt.Sprintf("org-%d", c%200)},
+			CreatedAt:   at,
+			UpdatedAt:   at,
+			Description: "",
+		})
+	}
+	return tickets
+}
+
+// explainSQLiteImage is the file of an SQLite database migrated and
+// holding explainTickets' 3000 tickets, made once per test binary: on
+// SQLite under -race storing them takes a minute of CPU (the FTS5 gram
+// table's triggers), and eight tests start from them.
+var explainSQLiteImage struct {
+	once  sync.Once
+	image []byte
+	err   error
+}
+
+// explainSQLiteDB returns an SQLite database of the test's own (a file
+// under t.TempDir()), a copy of explainSQLiteImage.
+func explainSQLiteDB(t *testing.T) *bun.DB {
+	t.Helper()
+	explainSQLiteImage.once.Do(func() {
+		explainSQLiteImage.image, explainSQLiteImage.err = seedExplainSQLite()
 	})
+	require.NoError(t, explainSQLiteImage.err)
+	path := filepath.Join(t.TempDir(), "test.db")
+	require.NoError(t, os.WriteFile(path, explainSQLiteImage.image, 0o600))
+	db, err := dbtest.OpenSQLite(path)
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+// seedExplainSQLite migrates a new SQLite file, stores explainTickets'
+// 3000 tickets in it and returns the file, checkpointed and closed.
+func seedExplainSQLite() (image []byte, err error) {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "ticketkit-explain-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "explain.db")
+	db, err := dbtest.OpenSQLite(path)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if cerr := db.Close(); err == nil && cerr != nil {
+			err = cerr
+		}
+		if err == nil {
+			image, err = os.ReadFile(path)
+		}
+	}()
+	st, err := bunstore.New(db, bunstore.Config{})
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	if err := st.TicketImport(ctx, explainTicketList(3000)); err != nil {
+		return nil, err
+	}
+	// Every page in the main file, none left in the WAL.
+	_, err = db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	return nil, err
 }
 
 // explainStore returns a store on b holding explainTickets' 3000
-// tickets, its database and the recorder of its SELECT statements.
+// tickets, its database and the recorder of its SELECT statements. On
+// SQLite the database is a copy of explainSQLiteImage.
 func explainStore(t *testing.T, b dbtest.Backend) (*bun.DB, *queryRecorder, *bunstore.Store) {
 	t.Helper()
 	rec := &queryRecorder{}
+	if b.Name == "sqlite" {
+		db := explainSQLiteDB(t).WithQueryHook(rec)
+		return db, rec, newStore(t, db, bunstore.Config{})
+	}
 	db := b.Open(t).WithQueryHook(rec)
 	st := newStore(t, db, bunstore.Config{})
 	explainTickets(t, st, 3000)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/ticketkit/ticketkit/internal/dbtest"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
 	"github.com/ticketkit/ticketkit/ticket"
@@ -21,7 +20,7 @@ var hostile = []string{`'; DROP TABLE ticketkit_tickets; --`, `%`, `_`, `\`, `'`
 func TestHostileInput(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for _, b := range dbtest.Backends() {
+	for _, b := range migratedBackends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			db := b.Open(t)

@@ -54,7 +54,7 @@ func hostWork(ctx context.Context, tx bun.Tx, tk *ticket.Ticket) error {
 func TestHostTransaction(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for _, b := range dbtest.Backends() {
+	for _, b := range migratedBackends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 
@@ -191,7 +191,7 @@ func TestInHostTx(t *testing.T) {
 		require.NoError(t, err)
 		return st
 	}
-	for _, b := range dbtest.Backends() {
+	for _, b := range migratedBackends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			db, st := hostDB(t, b)

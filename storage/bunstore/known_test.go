@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/uptrace/bun"
 
-	"github.com/ticketkit/ticketkit/internal/dbtest"
 	"github.com/ticketkit/ticketkit/internal/ids"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
@@ -40,7 +39,7 @@ func (h *existenceChecks) AfterQuery(_ context.Context, e *bun.QueryEvent) {
 func TestTxSkipsExistenceChecksOfTicketsItWrote(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for _, b := range dbtest.Backends() {
+	for _, b := range migratedBackends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			checks := &existenceChecks{}

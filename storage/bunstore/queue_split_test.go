@@ -204,17 +204,14 @@ func pageStore(t *testing.T, b dbtest.Backend, n int, mk func(i int) *ticket.Tic
 	rec := &queryRecorder{}
 	db := b.Open(t).WithQueryHook(rec)
 	st := newStore(t, db, bunstore.Config{})
-	var all []*ticket.Ticket
-	require.NoError(t, st.RunInTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
-		for i := range n {
-			tk := mk(i)
-			tk.ID, tk.UpdatedAt = ids.New(), tk.CreatedAt
-			if err := tx.TicketCreate(ctx, tk); err != nil {
-				return err
-			}
-			all = append(all, tk)
-		}
-		return nil
-	}))
+	all := make([]*ticket.Ticket, 0, n)
+	for i := range n {
+		tk := mk(i)
+		tk.ID, tk.UpdatedAt = ids.New(), tk.CreatedAt
+		all = append(all, tk)
+	}
+	// A multi-row INSERT per 500 tickets rather than a TicketCreate each:
+	// the same rows, in a fraction of the time on SQLite under -race.
+	require.NoError(t, st.TicketImport(context.Background(), all))
 	return db, rec, st, all
 }

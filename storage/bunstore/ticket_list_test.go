@@ -10,7 +10,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/ticketkit/ticketkit/internal/dbtest"
 	"github.com/ticketkit/ticketkit/storage"
 	"github.com/ticketkit/ticketkit/storage/bunstore"
 )
@@ -39,7 +38,7 @@ func listAll(t *testing.T, st storage.Store, p storage.TicketListParams) []strin
 func TestTicketListOrder(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for _, b := range dbtest.Backends() {
+	for _, b := range migratedBackends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			st := newStore(t, b.Open(t), bunstore.Config{})

@@ -68,6 +68,11 @@ func RunGroups(t *testing.T, newStore func(t *testing.T) storage.Store, features
 		{"Pruner", features.Pruner, "Pruner", s.pruner},
 		{"CustomerEraser", features.CustomerEraser, "CustomerEraser", s.customerEraser},
 		{"AssigneeCounter", features.AssigneeCounter, "TicketAssigneeCounter", s.assigneeCounter},
+		{"FullText", features.FullText, "FullTextStore", s.fullText},
+		{"Ratings", features.Ratings, "RatingStore", s.ratings},
+		{"TimeEntries", features.TimeEntries, "TimeEntryStore", s.timeEntries},
+		{"TicketPurger", features.TicketPurger, "TicketPurger", s.ticketPurger},
+		{"CustomerTraceEraser", features.CustomerTraceEraser, "CustomerTraceEraser", s.customerTraceEraser},
 	} {
 		if want(o.name) {
 			optional(t, o.name, o.declared, o.iface, o.run)

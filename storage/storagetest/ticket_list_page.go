@@ -301,7 +301,7 @@ func (s suite) ticketListPages(t *testing.T) {
 		for i := range storage.MaxLimit + 1 {
 			all = append(all, newTicket(tenantA, created(time.Duration(i)*time.Second)))
 		}
-		createInTx(t, st, all)
+		seedTickets(t, st, all)
 
 		for _, tc := range []struct{ limit, want int }{
 			{0, storage.DefaultLimit},
