@@ -45,7 +45,9 @@ func TestDesk_ComplaintKind(t *testing.T) {
 		dbtest.EachBackend(t, func(t *testing.T, b dbtest.Backend) {
 			ctx := t.Context()
 			counter := &statementCounter{}
-			st, err := bunstore.New(b.Open(t).WithQueryHook(counter), bunstore.Config{})
+			// ThroughBunOnly: on PostgreSQL the one-statement paths would
+			// otherwise bypass the hook that counts.
+			st, err := bunstore.New(b.Open(t).WithQueryHook(counter), bunstore.Config{ThroughBunOnly: true})
 			require.NoError(t, err)
 			require.NoError(t, st.Migrate(ctx))
 			plain, err := ticketkit.New(ticketkit.Config{Store: st})
