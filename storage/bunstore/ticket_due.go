@@ -67,20 +67,13 @@ func (s *Store) TicketClaimDue(ctx context.Context, p storage.TicketClaimDuePara
 // which makes the text new each time). Bun's query hooks do not see it
 // (Config.ThroughBunOnly keeps it in Bun).
 func (s *Store) claimDueBound(ctx context.Context, raw bun.IConn, p storage.TicketClaimDueParams, rows *[]ticketRow) error {
-	if err := s.db.ensure(ctx); err != nil {
-		return err
-	}
 	text := s.texts.claimDue.get(func() string {
 		return "SELECT " + string(s.columns) + ", " + slaColumns +
 			" FROM " + string(s.tables.sla) + " AS s JOIN " + string(s.tables.tickets) + " AS t ON t.id = s.ticket_id" +
 			" WHERE s.next_check_at IS NOT NULL AND s.next_check_at <= $1" +
 			" ORDER BY s.next_check_at ASC, s.ticket_id ASC LIMIT $2 FOR UPDATE OF s SKIP LOCKED"
 	})
-	res, err := raw.QueryContext(ctx, text, utc(p.Now), storage.ClampClaimDueLimit(p.Limit))
-	if err != nil {
-		return err
-	}
-	return s.host.NewSelect().DB().ScanRows(ctx, res, rows)
+	return s.queryBound(ctx, raw, rows, text, utc(p.Now), storage.ClampClaimDueLimit(p.Limit))
 }
 
 // claimed returns the tickets of the claimed rows, remembering them.

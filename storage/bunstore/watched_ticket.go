@@ -66,27 +66,10 @@ func (s *Store) TicketGetWatched(ctx context.Context, p storage.TicketGetParams)
 	}
 	var r watchedTicketRow
 	if raw := s.rawSQL(); raw != nil {
-		if err := s.db.ensure(ctx); err != nil {
-			return nil, nil, err
-		}
 		text := s.texts.watched.get(func() string {
 			return s.selectWatched(&r, bun.Safe("$1"), bun.Safe("$2")).String()
 		})
-		read := func() error {
-			r = watchedTicketRow{}
-			rows, err := raw.QueryContext(ctx, text, p.TenantID, p.ID)
-			if err != nil {
-				return err
-			}
-			return s.host.NewSelect().DB().ScanRows(ctx, rows, &r)
-		}
-		err := read()
-		if isStalePlan(err) && !s.inHostTx() {
-			// pgx dropped the statement it had prepared on this
-			// connection; outside a transaction the read can run again.
-			err = read()
-		}
-		if err != nil {
+		if err := s.queryBound(ctx, raw, &r, text, p.TenantID, p.ID); err != nil {
 			return nil, nil, translate(op, err)
 		}
 		if r.ID == "" {
